@@ -1,0 +1,96 @@
+package supervision
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Code classifies an error so callers can react to it (show a dialog, retry,
+// refuse) without parsing text.
+type Code string
+
+// Error codes, after benbjohnson/wtf: few and coarse.
+const (
+	EInvalid     Code = "invalid"      // the input breaks a rule; the message says which
+	ENotFound    Code = "not_found"    // the record does not exist
+	EConflict    Code = "conflict"     // the record changed or is in a state that forbids this
+	EAlreadyOpen Code = "already_open" // another copy of the app holds the data folder
+	EUnavailable Code = "unavailable"  // the data or a service cannot be reached right now
+	EInternal    Code = "internal"     // a fault in the program or the machine
+)
+
+// Lang is a user-interface language.
+type Lang string
+
+// The two languages fieldbrief speaks. Chinese is the default.
+const (
+	Chinese Lang = "zh"
+	English Lang = "en"
+)
+
+// Error is an error fit to show a person: a code for the program and the
+// same message in Chinese and English, saying what happened and what to do.
+// Err keeps the underlying cause for logs; it is never shown as the message.
+type Error struct {
+	Code Code
+	Zh   string
+	En   string
+	Err  error
+}
+
+// Errorf returns an *Error with the given code and messages.
+func Errorf(code Code, zh, en string, args ...any) *Error {
+	return &Error{Code: code, Zh: fmt.Sprintf(zh, args...), En: fmt.Sprintf(en, args...)}
+}
+
+// Wrap returns an *Error that carries cause for the logs.
+func Wrap(cause error, code Code, zh, en string) *Error {
+	return &Error{Code: code, Zh: zh, En: en, Err: cause}
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return e.En + ": " + e.Err.Error()
+	}
+	return e.En
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Message returns the message in the given language.
+func (e *Error) Message(lang Lang) string {
+	if lang == English {
+		return e.En
+	}
+	return e.Zh
+}
+
+// ErrorCode returns the code of err, EInternal for an error of another kind
+// and "" for nil.
+func ErrorCode(err error) Code {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EInternal
+}
+
+// ErrorMessage returns a message fit for a person. An error that is not an
+// *Error is a fault the user cannot act on, so it gets a generic message
+// rather than Go's text.
+func ErrorMessage(err error, lang Lang) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message(lang)
+	}
+	if lang == English {
+		return "Something went wrong inside fieldbrief. Your data is safe; please try again, and report the problem if it repeats."
+	}
+	return "程序内部出错。已保存的数据不受影响；请重试，如反复出现请反馈给管理员。"
+}

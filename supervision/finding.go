@@ -1,0 +1,341 @@
+package supervision
+
+import (
+	"strings"
+	"time"
+)
+
+// FindingKind separates problems the inspector found from requests the
+// company made of the committee (企业诉求); both are tracked to closure.
+type FindingKind string
+
+// Finding kinds.
+const (
+	KindProblem FindingKind = "problem" // 问题
+	KindRequest FindingKind = "request" // 企业诉求
+)
+
+var findingKindLabels = map[FindingKind][2]string{
+	KindProblem: {"问题", "Problem"},
+	KindRequest: {"企业诉求", "Company request"},
+}
+
+// Label returns the kind's name for people.
+func (k FindingKind) Label(lang Lang) string { return label(findingKindLabels, k, lang) }
+
+// Category is the subject of a finding.
+type Category string
+
+// Categories, matching the sections of the monthly checklist.
+const (
+	CategoryProgress   Category = "progress"   // 进度
+	CategoryInvestment Category = "investment" // 投资
+	CategorySafety     Category = "safety"     // 安全
+	CategoryQuality    Category = "quality"    // 质量
+	CategoryDust       Category = "dust"       // 扬尘与文明施工
+	CategoryPermits    Category = "permits"    // 审批手续
+	CategoryFactors    Category = "factors"    // 要素保障（地、电、水、资金、用工）
+	CategoryOther      Category = "other"      // 其他
+)
+
+var categoryOrder = [...]Category{CategoryProgress, CategoryInvestment, CategorySafety, CategoryQuality, CategoryDust, CategoryPermits, CategoryFactors, CategoryOther}
+
+// Categories returns the categories in display order.
+func Categories() []Category { return append([]Category(nil), categoryOrder[:]...) }
+
+var categoryLabels = map[Category][2]string{
+	CategoryProgress:   {"工程进度", "Progress"},
+	CategoryInvestment: {"投资完成", "Investment"},
+	CategorySafety:     {"安全生产", "Safety"},
+	CategoryQuality:    {"工程质量", "Quality"},
+	CategoryDust:       {"扬尘与文明施工", "Dust and site order"},
+	CategoryPermits:    {"审批手续", "Approvals and permits"},
+	CategoryFactors:    {"要素保障", "Land, power, water, finance, labour"},
+	CategoryOther:      {"其他", "Other"},
+}
+
+// Label returns the category's name for people.
+func (c Category) Label(lang Lang) string { return label(categoryLabels, c, lang) }
+
+// Valid reports whether c is a known category.
+func (c Category) Valid() bool { _, ok := categoryLabels[c]; return ok }
+
+// Severity ranks findings for the meeting agenda.
+type Severity string
+
+// Severities.
+const (
+	SeverityMinor   Severity = "minor"   // 一般
+	SeverityMajor   Severity = "major"   // 较大
+	SeveritySerious Severity = "serious" // 重大
+)
+
+var severityOrder = [...]Severity{SeverityMinor, SeverityMajor, SeveritySerious}
+
+// Severities returns the severities from least to most serious.
+func Severities() []Severity { return append([]Severity(nil), severityOrder[:]...) }
+
+var severityLabels = map[Severity][2]string{
+	SeverityMinor:   {"一般", "Minor"},
+	SeverityMajor:   {"较大", "Major"},
+	SeveritySerious: {"重大", "Serious"},
+}
+
+// Label returns the severity's name for people.
+func (s Severity) Label(lang Lang) string { return label(severityLabels, s, lang) }
+
+// Valid reports whether s is a known severity.
+func (s Severity) Valid() bool { _, ok := severityLabels[s]; return ok }
+
+// Status is where a finding stands in its rectification (整改).
+type Status string
+
+// Statuses. A finding is closed (销号) only after someone verified the fix.
+const (
+	StatusOpen       Status = "open"        // 待整改
+	StatusInProgress Status = "in_progress" // 整改中
+	StatusFixed      Status = "fixed"       // 待核验: fixed, awaiting verification
+	StatusClosed     Status = "closed"      // 已销号
+	StatusWithdrawn  Status = "withdrawn"   // 已撤销
+)
+
+var statusOrder = [...]Status{StatusOpen, StatusInProgress, StatusFixed, StatusClosed, StatusWithdrawn}
+
+// Statuses returns the statuses in workflow order.
+func Statuses() []Status { return append([]Status(nil), statusOrder[:]...) }
+
+var statusLabels = map[Status][2]string{
+	StatusOpen:       {"待整改", "Open"},
+	StatusInProgress: {"整改中", "In progress"},
+	StatusFixed:      {"待核验", "Awaiting verification"},
+	StatusClosed:     {"已销号", "Closed"},
+	StatusWithdrawn:  {"已撤销", "Withdrawn"},
+}
+
+// Label returns the status's name for people.
+func (s Status) Label(lang Lang) string { return label(statusLabels, s, lang) }
+
+// Valid reports whether s is a known status.
+func (s Status) Valid() bool { _, ok := statusLabels[s]; return ok }
+
+// Active reports whether the finding still needs work or verification.
+func (s Status) Active() bool { return s == StatusOpen || s == StatusInProgress || s == StatusFixed }
+
+// Rectifying reports whether the responsible unit still has to act; only
+// such findings can be overdue.
+func (s Status) Rectifying() bool { return s == StatusOpen || s == StatusInProgress }
+
+// transitions lists the moves the workflow allows. Verification may fail,
+// which sends a fixed finding back to rectification; closed and withdrawn are
+// final so that the record of a closure can be trusted.
+var transitions = map[Status][]Status{
+	StatusOpen:       {StatusInProgress, StatusFixed, StatusWithdrawn},
+	StatusInProgress: {StatusFixed, StatusWithdrawn},
+	StatusFixed:      {StatusClosed, StatusInProgress},
+	StatusClosed:     nil,
+	StatusWithdrawn:  nil,
+}
+
+// NextStatuses returns the statuses a finding in s may move to.
+func NextStatuses(s Status) []Status { return append([]Status(nil), transitions[s]...) }
+
+// CanMove reports whether the workflow allows from → to.
+func CanMove(from, to Status) bool {
+	for _, s := range transitions[from] {
+		if s == to {
+			return true
+		}
+	}
+	return false
+}
+
+// Note is a remark added to a finding. Notes are append-only: several people
+// may add notes offline and all of them are kept.
+type Note struct {
+	ID     string    `json:"id"`
+	At     time.Time `json:"at"`
+	By     string    `json:"by"`
+	Text   string    `json:"text"`
+	Photos []string  `json:"photos,omitempty"`
+}
+
+// StatusChange records one move of the workflow. The history is never
+// rewritten; it is what a leader reads before signing off a closure.
+type StatusChange struct {
+	At       time.Time `json:"at"`
+	By       string    `json:"by"`
+	From     Status    `json:"from"`
+	To       Status    `json:"to"`
+	Note     string    `json:"note,omitempty"`
+	Evidence []string  `json:"evidence,omitempty"`
+	// InspectionID names the visit during which the change was made, if any.
+	InspectionID string `json:"inspection_id,omitempty"`
+}
+
+// Finding is a problem found on a visit, or a company request, tracked
+// until it is verified and closed (销号) or withdrawn.
+type Finding struct {
+	ID              string      `json:"id"`
+	ProjectID       string      `json:"project_id"`
+	InspectionID    string      `json:"inspection_id,omitempty"`
+	ItemKey         string      `json:"item_key,omitempty"`
+	Kind            FindingKind `json:"kind"`
+	Category        Category    `json:"category"`
+	Severity        Severity    `json:"severity"`
+	Description     string      `json:"description"`
+	ResponsibleUnit string      `json:"responsible_unit"`
+	Deadline        Date        `json:"deadline"`
+	Status          Status      `json:"status"`
+	// PhotosBefore show the problem; PhotosAfter show the rectification.
+	PhotosBefore []string       `json:"photos_before,omitempty"`
+	PhotosAfter  []string       `json:"photos_after,omitempty"`
+	Notes        []Note         `json:"notes,omitempty"`
+	History      []StatusChange `json:"history,omitempty"`
+	CreatedAt    time.Time      `json:"created_at"`
+	CreatedBy    string         `json:"created_by"`
+	UpdatedAt    time.Time      `json:"updated_at"`
+	VerifiedBy   string         `json:"verified_by,omitempty"`
+	ClosedAt     time.Time      `json:"closed_at,omitzero"`
+	Sample       bool           `json:"sample,omitempty"`
+}
+
+// Validate checks what a finding needs before it can be saved.
+func (f Finding) Validate() error {
+	var problems []fieldProblem
+	if f.ID == "" {
+		problems = append(problems, fieldProblem{"编号", "id", "不能为空", "is required"})
+	}
+	if f.ProjectID == "" {
+		problems = append(problems, fieldProblem{"所属项目", "project", "不能为空", "is required"})
+	}
+	if strings.TrimSpace(f.Description) == "" {
+		problems = append(problems, fieldProblem{"问题描述", "description", "不能为空", "is required"})
+	}
+	if strings.TrimSpace(f.ResponsibleUnit) == "" {
+		problems = append(problems, fieldProblem{"责任单位", "responsible unit", "不能为空", "is required"})
+	}
+	if _, ok := f.Deadline.Time(time.UTC); !ok {
+		problems = append(problems, fieldProblem{"整改期限", "deadline", "应为日期，例如 2026-03-15", "must be a date such as 2026-03-15"})
+	}
+	if !f.Category.Valid() {
+		problems = append(problems, fieldProblem{"类别", "category", "不是已知的类别", "is not a known category"})
+	}
+	if !f.Severity.Valid() {
+		problems = append(problems, fieldProblem{"严重程度", "severity", "不是已知的等级", "is not a known severity"})
+	}
+	if !f.Status.Valid() {
+		problems = append(problems, fieldProblem{"状态", "status", "不是已知的状态", "is not a known status"})
+	}
+	return invalid("问题", "Finding", shorten(f.Description, 20), problems)
+}
+
+// Move is one requested workflow step.
+type Move struct {
+	To           Status
+	By           string
+	Note         string
+	Evidence     []string // photo hashes
+	InspectionID string
+	At           time.Time
+}
+
+// Apply moves the finding through its workflow, or returns an EInvalid error
+// saying why the move is not allowed. The rules: only the moves in the
+// workflow; reporting a fix needs evidence (a note or a photo); closing needs
+// the verifier's name and evidence; withdrawing needs a reason.
+func (f *Finding) Apply(m Move) error {
+	if !CanMove(f.Status, m.To) {
+		return &Error{Code: EInvalid,
+			Zh: "问题当前为“" + f.Status.Label(Chinese) + "”，不能改为“" + m.To.Label(Chinese) + "”。",
+			En: "The finding is “" + f.Status.Label(English) + "” and cannot become “" + m.To.Label(English) + "”."}
+	}
+	hasEvidence := strings.TrimSpace(m.Note) != "" || len(m.Evidence) > 0
+	switch m.To {
+	case StatusFixed:
+		if !hasEvidence {
+			return Errorf(EInvalid, "报告已整改时，请附上照片或说明。", "To report the finding fixed, add a photo or a note.")
+		}
+	case StatusClosed:
+		if strings.TrimSpace(m.By) == "" {
+			return Errorf(EInvalid, "销号需要填写核验人。", "Closing a finding needs the name of who verified it.")
+		}
+		if !hasEvidence {
+			return Errorf(EInvalid, "销号前请附上核验照片或核验意见。", "Before closing, add a verification photo or note.")
+		}
+	case StatusWithdrawn:
+		if strings.TrimSpace(m.Note) == "" {
+			return Errorf(EInvalid, "撤销问题需要说明理由。", "Withdrawing a finding needs a reason.")
+		}
+	}
+	f.History = append(f.History, StatusChange{
+		At: m.At, By: m.By, From: f.Status, To: m.To, Note: m.Note,
+		Evidence: append([]string(nil), m.Evidence...), InspectionID: m.InspectionID,
+	})
+	switch m.To {
+	case StatusFixed:
+		f.PhotosAfter = appendNew(f.PhotosAfter, m.Evidence...)
+	case StatusClosed:
+		f.VerifiedBy = m.By
+		f.ClosedAt = m.At
+		f.PhotosAfter = appendNew(f.PhotosAfter, m.Evidence...)
+	}
+	f.Status = m.To
+	f.UpdatedAt = m.At
+	return nil
+}
+
+// AddNote appends a note; notes are never edited or removed.
+func (f *Finding) AddNote(n Note) error {
+	if strings.TrimSpace(n.Text) == "" && len(n.Photos) == 0 {
+		return Errorf(EInvalid, "备注不能为空。", "The note is empty.")
+	}
+	f.Notes = append(f.Notes, n)
+	if n.At.After(f.UpdatedAt) {
+		f.UpdatedAt = n.At
+	}
+	return nil
+}
+
+// Overdue reports whether the deadline has passed while the responsible unit
+// still has to act. A deadline is met on its own day.
+func (f Finding) Overdue(now time.Time) bool { return f.DaysLate(now) > 0 }
+
+// DaysLate returns how many whole days past the deadline a finding still
+// being rectified is, or 0.
+func (f Finding) DaysLate(now time.Time) int {
+	if !f.Status.Rectifying() {
+		return 0
+	}
+	return DaysLate(f.Deadline, now)
+}
+
+// DaysLate returns the whole days from the deadline's day to now's day, or 0
+// when the deadline has not passed or is not set.
+func DaysLate(deadline Date, now time.Time) int {
+	d, ok := deadline.Time(now.Location())
+	if !ok {
+		return 0
+	}
+	today := midnight(now)
+	if !today.After(d) {
+		return 0
+	}
+	return daysBetween(d, today)
+}
+
+func appendNew(list []string, items ...string) []string {
+	for _, it := range items {
+		if !contains(list, it) {
+			list = append(list, it)
+		}
+	}
+	return list
+}
+
+func shorten(s string, n int) string {
+	r := []rune(strings.TrimSpace(s))
+	if len(r) <= n {
+		return string(r)
+	}
+	return string(r[:n]) + "…"
+}

@@ -1,0 +1,191 @@
+package supervision
+
+import (
+	"strings"
+	"time"
+)
+
+// InspectionStatus is the state of a visit record.
+type InspectionStatus string
+
+// A visit is a draft until it is submitted; a submitted visit never changes.
+const (
+	Draft     InspectionStatus = "draft"     // 草稿
+	Submitted InspectionStatus = "submitted" // 已提交
+)
+
+var inspectionStatusLabels = map[InspectionStatus][2]string{
+	Draft:     {"草稿", "Draft"},
+	Submitted: {"已提交", "Submitted"},
+}
+
+// Label returns the status's name for people.
+func (s InspectionStatus) Label(lang Lang) string { return label(inspectionStatusLabels, s, lang) }
+
+// Inspection is one on-site supervision visit (督查) to a project.
+type Inspection struct {
+	ID              string `json:"id"`
+	ProjectID       string `json:"project_id"`
+	TemplateID      string `json:"template_id"`
+	TemplateVersion int    `json:"template_version"`
+	// Replaces names the submitted visit this one corrects (an amendment);
+	// the original is kept unchanged.
+	Replaces           string            `json:"replaces,omitempty"`
+	Inspectors         []string          `json:"inspectors"`
+	DepartmentsPresent []string          `json:"departments_present,omitempty"`
+	Weather            string            `json:"weather,omitempty"`
+	StartedAt          time.Time         `json:"started_at"`
+	FinishedAt         time.Time         `json:"finished_at,omitzero"`
+	Status             InspectionStatus  `json:"status"`
+	Summary            string            `json:"summary,omitempty"`
+	Answers            map[string]Answer `json:"answers,omitempty"`
+	// Photos are the hashes of photos attached to the visit as a whole.
+	Photos []string `json:"photos,omitempty"`
+	Sample bool     `json:"sample,omitempty"`
+}
+
+// NewInspection starts a draft visit of project with the given template version.
+func NewInspection(id string, project Project, t Template, inspectors []string, at time.Time) Inspection {
+	return Inspection{
+		ID: id, ProjectID: project.ID, TemplateID: t.ID, TemplateVersion: t.Version,
+		Inspectors: inspectors, StartedAt: at, Status: Draft, Answers: map[string]Answer{},
+	}
+}
+
+// Editable reports whether answers may still change.
+func (in Inspection) Editable() bool { return in.Status == Draft }
+
+// SetAnswer checks a and records it, replacing an earlier answer to the same item.
+func (in *Inspection) SetAnswer(t Template, a Answer) error {
+	if !in.Editable() {
+		return errSubmitted()
+	}
+	it, ok := t.Item(a.ItemKey)
+	if !ok {
+		return Errorf(ENotFound, "清单中没有编号为 %s 的检查项。", "The checklist has no item %s.", a.ItemKey)
+	}
+	if err := it.Check(a); err != nil {
+		return err
+	}
+	if in.Answers == nil {
+		in.Answers = map[string]Answer{}
+	}
+	in.Answers[a.ItemKey] = a
+	return nil
+}
+
+// Progress returns how many items have an answer, and how many there are.
+func (in Inspection) Progress(t Template) (answered, total int) {
+	for _, it := range t.Items() {
+		total++
+		if a, ok := in.Answers[it.Key]; ok && a.IsAnswered(it.Kind) {
+			answered++
+		}
+	}
+	return answered, total
+}
+
+// Gap is something that stops a visit from being submitted.
+type Gap struct {
+	ItemKey string
+	Zh, En  string
+}
+
+// Gaps lists what is missing before submission: inspectors, required
+// answers and required photos, in checklist order.
+func (in Inspection) Gaps(t Template) []Gap {
+	var gaps []Gap
+	if len(nonEmpty(in.Inspectors)) == 0 {
+		gaps = append(gaps, Gap{Zh: "请填写督查人员。", En: "Enter who carried out the visit."})
+	}
+	for _, it := range t.Items() {
+		a, ok := in.Answers[it.Key]
+		answered := ok && a.IsAnswered(it.Kind)
+		if it.Required && !answered {
+			gaps = append(gaps, Gap{ItemKey: it.Key, Zh: "必答项未填写：" + it.Title, En: "Required item not answered: " + it.DisplayTitle(English)})
+		}
+		if it.PhotoRequired && (!ok || len(a.Photos) == 0) && !(answered && a.Verdict == NotApplicable) {
+			gaps = append(gaps, Gap{ItemKey: it.Key, Zh: "需要照片：" + it.Title, En: "Photo required: " + it.DisplayTitle(English)})
+		}
+	}
+	return gaps
+}
+
+// Submit makes the visit final after checking it is complete. A submitted
+// visit cannot be edited; a correction is an amendment (see Amend).
+func (in *Inspection) Submit(t Template, at time.Time) error {
+	if !in.Editable() {
+		return errSubmitted()
+	}
+	if gaps := in.Gaps(t); len(gaps) > 0 {
+		zh := make([]string, len(gaps))
+		en := make([]string, len(gaps))
+		for i, g := range gaps {
+			zh[i], en[i] = g.Zh, g.En
+		}
+		return &Error{Code: EInvalid,
+			Zh: "还不能提交，请先补全：\n" + strings.Join(zh, "\n"),
+			En: "Not ready to submit. Still missing:\n" + strings.Join(en, "\n")}
+	}
+	in.Status = Submitted
+	in.FinishedAt = at
+	return nil
+}
+
+// Amend starts a draft correction of a submitted visit: a copy with a new id
+// that names the original, which stays as it was. The visit keeps its
+// original start time: the amendment corrects the record of that day.
+func (in Inspection) Amend(newID string) (Inspection, error) {
+	if in.Status != Submitted {
+		return Inspection{}, Errorf(EConflict, "草稿可以直接修改，无需更正。", "A draft can be edited directly; no amendment is needed.")
+	}
+	c := in
+	c.ID = newID
+	c.Replaces = in.ID
+	c.Status = Draft
+	c.FinishedAt = time.Time{}
+	c.Sample = false
+	c.Answers = make(map[string]Answer, len(in.Answers))
+	for k, v := range in.Answers {
+		c.Answers[k] = v
+	}
+	c.Inspectors = append([]string(nil), in.Inspectors...)
+	c.DepartmentsPresent = append([]string(nil), in.DepartmentsPresent...)
+	c.Photos = append([]string(nil), in.Photos...)
+	return c, nil
+}
+
+// FindingFromFail prefills a finding for a failed item, for the inspector to
+// complete. The deadline defaults to 15 days, the committee's usual term.
+func FindingFromFail(id string, in Inspection, it Item, a Answer, by string, at time.Time) Finding {
+	desc := it.Title
+	if strings.TrimSpace(a.Note) != "" {
+		desc += "：" + a.Note
+	}
+	cat := it.FindingCategory
+	if !cat.Valid() {
+		cat = CategoryOther
+	}
+	return Finding{
+		ID: id, ProjectID: in.ProjectID, InspectionID: in.ID, ItemKey: it.Key,
+		Kind: KindProblem, Category: cat, Severity: SeverityMinor, Description: desc,
+		Deadline: DateOf(at.AddDate(0, 0, 15)), Status: StatusOpen,
+		PhotosBefore: append([]string(nil), a.Photos...),
+		CreatedAt:    at, CreatedBy: by, UpdatedAt: at,
+	}
+}
+
+func errSubmitted() error {
+	return Errorf(EConflict, "该督查记录已提交，不能再修改。如需更正，请新建更正记录。",
+		"This visit has been submitted and cannot change. To correct it, create an amendment.")
+}
+
+func nonEmpty(list []string) []string {
+	var out []string
+	for _, s := range list {
+		if strings.TrimSpace(s) != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}

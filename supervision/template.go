@@ -1,0 +1,296 @@
+package supervision
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ItemKind says what sort of answer a checklist item takes.
+type ItemKind string
+
+// Item kinds.
+const (
+	KindPassFail     ItemKind = "pass_fail" // 符合 / 不符合 / 不适用
+	KindNumber       ItemKind = "number"    // a measured or reported figure with a unit and bounds
+	KindText         ItemKind = "text"
+	KindSingleChoice ItemKind = "single_choice"
+	KindMultiChoice  ItemKind = "multi_choice"
+	KindDate         ItemKind = "date"
+)
+
+var kindLabels = map[ItemKind][2]string{
+	KindPassFail:     {"符合性检查", "Pass / fail"},
+	KindNumber:       {"数值", "Number"},
+	KindText:         {"文字", "Text"},
+	KindSingleChoice: {"单选", "Single choice"},
+	KindMultiChoice:  {"多选", "Multiple choice"},
+	KindDate:         {"日期", "Date"},
+}
+
+// Label returns the kind's name for people.
+func (k ItemKind) Label(lang Lang) string { return label(kindLabels, k, lang) }
+
+// Valid reports whether k is a known kind.
+func (k ItemKind) Valid() bool { _, ok := kindLabels[k]; return ok }
+
+// Verdict is the answer to a pass/fail item.
+type Verdict string
+
+// Verdicts.
+const (
+	Pass          Verdict = "pass" // 符合
+	Fail          Verdict = "fail" // 不符合
+	NotApplicable Verdict = "na"   // 不适用
+)
+
+var verdictLabels = map[Verdict][2]string{
+	Pass:          {"符合", "Pass"},
+	Fail:          {"不符合", "Fail"},
+	NotApplicable: {"不适用", "N/A"},
+}
+
+// Label returns the verdict's name for people.
+func (v Verdict) Label(lang Lang) string { return label(verdictLabels, v, lang) }
+
+// Item is one question of a checklist.
+type Item struct {
+	// Key identifies the item across template versions, so answers and
+	// findings can be compared from month to month.
+	Key   string `json:"key"`
+	Title string `json:"title"`
+	// TitleEn is the English wording; empty means the Chinese is shown.
+	TitleEn string   `json:"title_en,omitempty"`
+	Hint    string   `json:"hint,omitempty"`
+	Kind    ItemKind `json:"kind"`
+	// Unit, Min and Max apply to number items; nil bounds are open.
+	Unit    string   `json:"unit,omitempty"`
+	Min     *float64 `json:"min,omitempty"`
+	Max     *float64 `json:"max,omitempty"`
+	Options []string `json:"options,omitempty"`
+	// Required items must be answered before a visit can be submitted.
+	Required bool `json:"required,omitempty"`
+	// PhotoRequired items need at least one photo before submission.
+	PhotoRequired bool `json:"photo_required,omitempty"`
+	// FailRaisesFinding means a "fail" opens a prefilled finding.
+	FailRaisesFinding bool `json:"fail_raises_finding,omitempty"`
+	// FindingCategory prefills the category of a finding raised from this item.
+	FindingCategory Category `json:"finding_category,omitempty"`
+}
+
+// DisplayTitle returns the title in the given language, falling back to Chinese.
+func (it Item) DisplayTitle(lang Lang) string {
+	if lang == English && it.TitleEn != "" {
+		return it.TitleEn
+	}
+	return it.Title
+}
+
+// Section groups the items of a checklist under a heading.
+type Section struct {
+	Key     string `json:"key"`
+	Title   string `json:"title"`
+	TitleEn string `json:"title_en,omitempty"`
+	Items   []Item `json:"items"`
+}
+
+// DisplayTitle returns the title in the given language, falling back to Chinese.
+func (s Section) DisplayTitle(lang Lang) string {
+	if lang == English && s.TitleEn != "" {
+		return s.TitleEn
+	}
+	return s.Title
+}
+
+// Template is one version of a checklist (督查清单). Templates are never
+// edited in place: a change is a new version, and an inspection keeps the
+// version it was started with.
+type Template struct {
+	ID       string    `json:"id"`
+	Version  int       `json:"version"`
+	Title    string    `json:"title"`
+	TitleEn  string    `json:"title_en,omitempty"`
+	Sections []Section `json:"sections"`
+	Sample   bool      `json:"sample,omitempty"`
+}
+
+// Items returns every item in order.
+func (t Template) Items() []Item {
+	var items []Item
+	for _, s := range t.Sections {
+		items = append(items, s.Items...)
+	}
+	return items
+}
+
+// Item returns the item with the given key.
+func (t Template) Item(key string) (Item, bool) {
+	for _, s := range t.Sections {
+		for _, it := range s.Items {
+			if it.Key == key {
+				return it, true
+			}
+		}
+	}
+	return Item{}, false
+}
+
+// Validate checks that the template can be filled in: unique keys, known
+// kinds, choices for choice items, consistent bounds.
+func (t Template) Validate() error {
+	var problems []fieldProblem
+	if strings.TrimSpace(t.ID) == "" {
+		problems = append(problems, fieldProblem{"编号", "id", "不能为空", "is required"})
+	}
+	if t.Version < 1 {
+		problems = append(problems, fieldProblem{"版本", "version", "必须从 1 开始", "must be 1 or more"})
+	}
+	seen := map[string]bool{}
+	for _, s := range t.Sections {
+		for _, it := range s.Items {
+			name := fmt.Sprintf("“%s”", it.Title)
+			switch {
+			case it.Key == "":
+				problems = append(problems, fieldProblem{"检查项" + name, "item " + name, "缺少编号", "has no key"})
+			case seen[it.Key]:
+				problems = append(problems, fieldProblem{"检查项" + name, "item " + name, "编号重复", "repeats key " + it.Key})
+			}
+			seen[it.Key] = true
+			if !it.Kind.Valid() {
+				problems = append(problems, fieldProblem{"检查项" + name, "item " + name, "类型未知", "has an unknown kind"})
+			}
+			if (it.Kind == KindSingleChoice || it.Kind == KindMultiChoice) && len(it.Options) < 2 {
+				problems = append(problems, fieldProblem{"检查项" + name, "item " + name, "至少需要两个选项", "needs at least two options"})
+			}
+			if it.Min != nil && it.Max != nil && *it.Min > *it.Max {
+				problems = append(problems, fieldProblem{"检查项" + name, "item " + name, "下限大于上限", "has min above max"})
+			}
+		}
+	}
+	if len(seen) == 0 {
+		problems = append(problems, fieldProblem{"清单", "checklist", "没有检查项", "has no items"})
+	}
+	return invalid("督查清单", "Checklist", t.Title, problems)
+}
+
+// Answer is the inspector's answer to one item. Only the field that belongs
+// to the item's kind is set.
+type Answer struct {
+	ItemKey string   `json:"item_key"`
+	Verdict Verdict  `json:"verdict,omitempty"`
+	Number  *float64 `json:"number,omitempty"`
+	Text    string   `json:"text,omitempty"`
+	Choices []string `json:"choices,omitempty"`
+	Date    Date     `json:"date,omitempty"`
+	// Note is a free remark on any kind of item.
+	Note string `json:"note,omitempty"`
+	// Photos are SHA-256 hashes of photos attached to this item.
+	Photos     []string  `json:"photos,omitempty"`
+	AnsweredAt time.Time `json:"answered_at"`
+	AnsweredBy string    `json:"answered_by,omitempty"`
+}
+
+// IsAnswered reports whether the answer holds a value for its kind.
+func (a Answer) IsAnswered(kind ItemKind) bool {
+	switch kind {
+	case KindPassFail:
+		return a.Verdict != ""
+	case KindNumber:
+		return a.Number != nil
+	case KindText:
+		return strings.TrimSpace(a.Text) != ""
+	case KindSingleChoice, KindMultiChoice:
+		return len(a.Choices) > 0
+	case KindDate:
+		return a.Date != ""
+	}
+	return false
+}
+
+// Check validates an answer against its item: the right kind of value,
+// numbers within bounds, choices among the options.
+func (it Item) Check(a Answer) error {
+	bad := func(zh, en string) error {
+		return &Error{Code: EInvalid,
+			Zh: fmt.Sprintf("“%s”：%s", it.Title, zh),
+			En: fmt.Sprintf("“%s”: %s", it.DisplayTitle(English), en)}
+	}
+	switch it.Kind {
+	case KindPassFail:
+		if a.Verdict != "" && a.Verdict != Pass && a.Verdict != Fail && a.Verdict != NotApplicable {
+			return bad("请选择 符合、不符合 或 不适用。", "choose pass, fail or not applicable.")
+		}
+	case KindNumber:
+		if a.Number == nil {
+			return nil
+		}
+		v := *a.Number
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return bad("请输入一个数字。", "enter a number.")
+		}
+		if it.Min != nil && v < *it.Min {
+			return bad(fmt.Sprintf("不能小于 %s%s。", formatNumber(*it.Min), it.Unit),
+				fmt.Sprintf("must be at least %s %s.", formatNumber(*it.Min), it.Unit))
+		}
+		if it.Max != nil && v > *it.Max {
+			return bad(fmt.Sprintf("不能大于 %s%s。", formatNumber(*it.Max), it.Unit),
+				fmt.Sprintf("must be at most %s %s.", formatNumber(*it.Max), it.Unit))
+		}
+	case KindSingleChoice, KindMultiChoice:
+		if it.Kind == KindSingleChoice && len(a.Choices) > 1 {
+			return bad("只能选择一项。", "choose only one option.")
+		}
+		for _, c := range a.Choices {
+			if !contains(it.Options, c) {
+				return bad(fmt.Sprintf("“%s”不是可选项。", c), fmt.Sprintf("“%s” is not one of the options.", c))
+			}
+		}
+	case KindDate:
+		if a.Date != "" {
+			if _, ok := a.Date.Time(time.UTC); !ok {
+				return bad("日期格式应为 2026-03-15。", "write the date as 2026-03-15.")
+			}
+		}
+	}
+	return nil
+}
+
+// ParseNumber reads a number as people type it: full-width digits, a comma
+// as decimal point, spaces and the item's unit around it are accepted.
+func ParseNumber(s, unit string) (float64, error) {
+	s = strings.TrimSpace(s)
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r >= '０' && r <= '９':
+			return '0' + (r - '０')
+		case r == '．' || r == '，' || r == ',':
+			return '.'
+		case r == '－':
+			return '-'
+		case r == ' ' || r == '\u3000':
+			return -1
+		}
+		return r
+	}, s)
+	if unit != "" {
+		s = strings.TrimSuffix(s, unit)
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, &Error{Code: EInvalid, Zh: "请输入一个数字，例如 12.5。", En: "Enter a number, for example 12.5."}
+	}
+	return v, nil
+}
+
+func formatNumber(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
