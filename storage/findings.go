@@ -1,0 +1,251 @@
+package storage
+
+import (
+	"sort"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	sv "fieldbrief/supervision"
+)
+
+// activeEntry is what the dashboard needs of an active finding.
+type activeEntry struct {
+	Status   sv.Status `json:"status"`
+	Deadline sv.Date   `json:"deadline"`
+}
+
+func activeKey(projectID, findingID string) []byte {
+	k := make([]byte, 0, len(projectID)+1+len(findingID))
+	k = append(k, projectID...)
+	k = append(k, 0)
+	return append(k, findingID...)
+}
+
+// indexFinding keeps the per-project index of active findings in step with
+// the finding, so the dashboard counts open and overdue findings by reading
+// only those, however long the history grows.
+func indexFinding(tx *bolt.Tx, f sv.Finding) error {
+	b := tx.Bucket(bActiveIndex)
+	if !f.Status.Active() {
+		return b.Delete(activeKey(f.ProjectID, f.ID))
+	}
+	return put(b, activeKey(f.ProjectID, f.ID), activeEntry{Status: f.Status, Deadline: f.Deadline})
+}
+
+func writeFinding(tx *bolt.Tx, f sv.Finding, now time.Time) error {
+	if err := put(tx.Bucket(bFindings), []byte(f.ID), f); err != nil {
+		return err
+	}
+	if err := indexFinding(tx, f); err != nil {
+		return err
+	}
+	return enqueue(tx, now, EntityFinding, f.ID, OpPut, f)
+}
+
+func getFinding(tx *bolt.Tx, id string, f *sv.Finding) error {
+	v := tx.Bucket(bFindings).Get([]byte(id))
+	if v == nil {
+		return sv.Errorf(sv.ENotFound, "找不到问题 %s。", "Finding %s not found.", id)
+	}
+	return decode(v, f, "finding")
+}
+
+// CreateFinding stores a new finding after checking it.
+func (s *Store) CreateFinding(f sv.Finding) error {
+	now := s.now()
+	if f.CreatedAt.IsZero() {
+		f.CreatedAt = now
+	}
+	if f.UpdatedAt.IsZero() {
+		f.UpdatedAt = f.CreatedAt
+	}
+	if f.Status == "" {
+		f.Status = sv.StatusOpen
+	}
+	if err := f.Validate(); err != nil {
+		return err
+	}
+	return s.update(func(tx *bolt.Tx) error {
+		if tx.Bucket(bFindings).Get([]byte(f.ID)) != nil {
+			return sv.Errorf(sv.EConflict, "问题 %s 已存在。", "Finding %s already exists.", f.ID)
+		}
+		var p sv.Project
+		if err := getProject(tx, f.ProjectID, &p); err != nil {
+			return err
+		}
+		return writeFinding(tx, f, now)
+	})
+}
+
+// Finding returns one finding with its notes and history.
+func (s *Store) Finding(id string) (sv.Finding, error) {
+	var f sv.Finding
+	err := s.view(func(tx *bolt.Tx) error { return getFinding(tx, id, &f) })
+	return f, err
+}
+
+// modifyFinding reads, changes and writes a finding in one transaction, so
+// two windows changing the same finding cannot lose each other's change.
+func (s *Store) modifyFinding(id string, change func(f *sv.Finding, now time.Time) error) (sv.Finding, error) {
+	now := s.now()
+	var f sv.Finding
+	err := s.update(func(tx *bolt.Tx) error {
+		if err := getFinding(tx, id, &f); err != nil {
+			return err
+		}
+		if err := change(&f, now); err != nil {
+			return err
+		}
+		if err := f.Validate(); err != nil {
+			return err
+		}
+		return writeFinding(tx, f, now)
+	})
+	return f, err
+}
+
+// MoveFinding applies one workflow step; the domain decides whether it is allowed.
+func (s *Store) MoveFinding(id string, m sv.Move) (sv.Finding, error) {
+	return s.modifyFinding(id, func(f *sv.Finding, now time.Time) error {
+		if m.At.IsZero() {
+			m.At = now
+		}
+		return f.Apply(m)
+	})
+}
+
+// AddFindingNote appends a note to a finding.
+func (s *Store) AddFindingNote(id string, n sv.Note) (sv.Finding, error) {
+	return s.modifyFinding(id, func(f *sv.Finding, now time.Time) error {
+		if n.At.IsZero() {
+			n.At = now
+		}
+		if n.ID == "" {
+			n.ID = sv.NewID(now)
+		}
+		return f.AddNote(n)
+	})
+}
+
+// FindingEdit holds the fields of a finding that may be edited while it is active.
+type FindingEdit struct {
+	Description     string
+	ResponsibleUnit string
+	Deadline        sv.Date
+	Severity        sv.Severity
+	Category        sv.Category
+}
+
+// EditFinding changes the descriptive fields of an active finding. A closed
+// or withdrawn finding is a record and stays as it was.
+func (s *Store) EditFinding(id string, e FindingEdit) (sv.Finding, error) {
+	return s.modifyFinding(id, func(f *sv.Finding, now time.Time) error {
+		if !f.Status.Active() {
+			return sv.Errorf(sv.EConflict, "已销号或已撤销的问题不能再修改。", "A closed or withdrawn finding cannot be edited.")
+		}
+		f.Description, f.ResponsibleUnit, f.Deadline = e.Description, e.ResponsibleUnit, e.Deadline
+		f.Severity, f.Category = e.Severity, e.Category
+		f.UpdatedAt = now
+		return nil
+	})
+}
+
+// FindingFilter narrows Findings. Zero fields do not filter.
+type FindingFilter struct {
+	ProjectID       string
+	Status          sv.Status
+	ActiveOnly      bool
+	ResponsibleUnit string
+	// OverdueAt, when set, keeps only findings overdue at that time.
+	OverdueAt time.Time
+	// Text keeps findings whose description or unit contains it.
+	Text string
+}
+
+func (ff FindingFilter) match(f sv.Finding) bool {
+	switch {
+	case ff.ProjectID != "" && f.ProjectID != ff.ProjectID,
+		ff.Status != "" && f.Status != ff.Status,
+		ff.ActiveOnly && !f.Status.Active(),
+		ff.ResponsibleUnit != "" && f.ResponsibleUnit != ff.ResponsibleUnit,
+		!ff.OverdueAt.IsZero() && !f.Overdue(ff.OverdueAt),
+		ff.Text != "" && !strings.Contains(f.Description, ff.Text) && !strings.Contains(f.ResponsibleUnit, ff.Text):
+		return false
+	}
+	return true
+}
+
+// Findings returns the findings that match, active first, then by deadline.
+func (s *Store) Findings(filter FindingFilter) ([]sv.Finding, error) {
+	var out []sv.Finding
+	err := s.view(func(tx *bolt.Tx) error {
+		return tx.Bucket(bFindings).ForEach(func(k, v []byte) error {
+			var f sv.Finding
+			if err := decode(v, &f, "finding"); err != nil {
+				return err
+			}
+			if filter.match(f) {
+				out = append(out, f)
+			}
+			return nil
+		})
+	})
+	sort.SliceStable(out, func(i, j int) bool {
+		ai, aj := out[i].Status.Active(), out[j].Status.Active()
+		if ai != aj {
+			return ai
+		}
+		if out[i].Deadline != out[j].Deadline {
+			return out[i].Deadline < out[j].Deadline
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out, err
+}
+
+// ActiveFindings returns a project's active findings through the index,
+// without reading its closed history: what a new visit re-checks.
+func (s *Store) ActiveFindings(projectID string) ([]sv.Finding, error) {
+	var out []sv.Finding
+	err := s.view(func(tx *bolt.Tx) error {
+		prefix := append([]byte(projectID), 0)
+		c := tx.Bucket(bActiveIndex).Cursor()
+		for k, _ := c.Seek(prefix); k != nil && hasPrefix(k, prefix); k, _ = c.Next() {
+			var f sv.Finding
+			if err := getFinding(tx, string(k[len(prefix):]), &f); err != nil {
+				return err
+			}
+			out = append(out, f)
+		}
+		return nil
+	})
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Deadline < out[j].Deadline })
+	return out, err
+}
+
+// ResponsibleUnits lists the units named on findings, for filters and forms.
+func (s *Store) ResponsibleUnits() ([]string, error) {
+	seen := map[string]bool{}
+	err := s.view(func(tx *bolt.Tx) error {
+		return tx.Bucket(bFindings).ForEach(func(k, v []byte) error {
+			var f struct {
+				Unit string `json:"responsible_unit"`
+			}
+			if err := decode(v, &f, "finding"); err != nil {
+				return err
+			}
+			seen[f.Unit] = true
+			return nil
+		})
+	})
+	out := make([]string, 0, len(seen))
+	for u := range seen {
+		if u != "" {
+			out = append(out, u)
+		}
+	}
+	sort.Strings(out)
+	return out, err
+}

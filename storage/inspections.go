@@ -1,0 +1,331 @@
+package storage
+
+import (
+	"bytes"
+	"sort"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	sv "fieldbrief/supervision"
+)
+
+const visitTimeLayout = "2006-01-02T15:04:05.000000000Z"
+
+func visitKey(projectID string, started time.Time, id string) []byte {
+	var b bytes.Buffer
+	b.WriteString(projectID)
+	b.WriteByte(0)
+	b.WriteString(started.UTC().Format(visitTimeLayout))
+	b.WriteByte(0)
+	b.WriteString(id)
+	return b.Bytes()
+}
+
+func parseVisitKey(rest []byte) (time.Time, string, bool) {
+	i := bytes.IndexByte(rest, 0)
+	if i < 0 {
+		return time.Time{}, "", false
+	}
+	t, err := time.Parse(visitTimeLayout, string(rest[:i]))
+	return t, string(rest[i+1:]), err == nil
+}
+
+func answerKey(inspectionID, itemKey string) []byte {
+	k := make([]byte, 0, len(inspectionID)+1+len(itemKey))
+	k = append(k, inspectionID...)
+	k = append(k, 0)
+	return append(k, itemKey...)
+}
+
+// writeInspection stores the visit's header (answers live in their own
+// bucket) and keeps the project's visit index and summary in step.
+func writeInspection(tx *bolt.Tx, in sv.Inspection, now time.Time) error {
+	b := tx.Bucket(bInspections)
+	if old := b.Get([]byte(in.ID)); old != nil {
+		var prev sv.Inspection
+		if err := decode(old, &prev, "inspection"); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bVisitIndex).Delete(visitKey(prev.ProjectID, prev.StartedAt, prev.ID)); err != nil {
+			return err
+		}
+		if prev.ProjectID != in.ProjectID {
+			return sv.Errorf(sv.EConflict, "督查记录不能改属其他项目。", "A visit cannot move to another project.")
+		}
+	}
+	header := in
+	header.Answers = nil
+	if err := put(b, []byte(in.ID), header); err != nil {
+		return err
+	}
+	if err := tx.Bucket(bVisitIndex).Put(visitKey(in.ProjectID, in.StartedAt, in.ID), []byte(in.Status)); err != nil {
+		return err
+	}
+	return refreshSummary(tx, in.ProjectID, now)
+}
+
+func getInspection(tx *bolt.Tx, id string, in *sv.Inspection, withAnswers bool) error {
+	v := tx.Bucket(bInspections).Get([]byte(id))
+	if v == nil {
+		return sv.Errorf(sv.ENotFound, "找不到督查记录 %s。", "Visit %s not found.", id)
+	}
+	if err := decode(v, in, "inspection"); err != nil {
+		return err
+	}
+	if !withAnswers {
+		return nil
+	}
+	in.Answers = map[string]sv.Answer{}
+	prefix := append([]byte(id), 0)
+	c := tx.Bucket(bAnswers).Cursor()
+	for k, v := c.Seek(prefix); k != nil && hasPrefix(k, prefix); k, v = c.Next() {
+		var a sv.Answer
+		if err := decode(v, &a, "answer"); err != nil {
+			return err
+		}
+		in.Answers[a.ItemKey] = a
+	}
+	return nil
+}
+
+// CreateInspection stores a new visit (a draft, or an amendment copied from
+// a submitted one) with its answers.
+func (s *Store) CreateInspection(in sv.Inspection) error {
+	now := s.now()
+	return s.update(func(tx *bolt.Tx) error {
+		if tx.Bucket(bInspections).Get([]byte(in.ID)) != nil {
+			return sv.Errorf(sv.EConflict, "督查记录 %s 已存在。", "Visit %s already exists.", in.ID)
+		}
+		var p sv.Project
+		if err := getProject(tx, in.ProjectID, &p); err != nil {
+			return err
+		}
+		var t sv.Template
+		if err := getTemplate(tx, in.TemplateID, in.TemplateVersion, &t); err != nil {
+			return err
+		}
+		if err := writeInspection(tx, in, now); err != nil {
+			return err
+		}
+		header := in
+		header.Answers = nil
+		if err := enqueue(tx, now, EntityInspection, in.ID, OpPut, header); err != nil {
+			return err
+		}
+		for _, a := range in.Answers {
+			if err := putAnswer(tx, in.ID, a, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func putAnswer(tx *bolt.Tx, inspectionID string, a sv.Answer, now time.Time) error {
+	if err := put(tx.Bucket(bAnswers), answerKey(inspectionID, a.ItemKey), a); err != nil {
+		return err
+	}
+	return enqueue(tx, now, EntityAnswer, inspectionID+"/"+a.ItemKey, OpPut, answerChange{InspectionID: inspectionID, Answer: a})
+}
+
+// answerChange is the outbox payload of an answer: the answer and its visit.
+type answerChange struct {
+	InspectionID string `json:"inspection_id"`
+	sv.Answer
+}
+
+// StartInspection creates a draft visit of a project with the newest version
+// of its template, ready for answers.
+func (s *Store) StartInspection(projectID string, inspectors []string) (sv.Inspection, error) {
+	now := s.now()
+	var in sv.Inspection
+	err := s.update(func(tx *bolt.Tx) error {
+		var p sv.Project
+		if err := getProject(tx, projectID, &p); err != nil {
+			return err
+		}
+		var t sv.Template
+		if err := latestTemplate(tx, p.TemplateID, &t); err != nil {
+			return err
+		}
+		in = sv.NewInspection(sv.NewID(now), p, t, inspectors, now)
+		if err := writeInspection(tx, in, now); err != nil {
+			return err
+		}
+		return enqueue(tx, now, EntityInspection, in.ID, OpPut, in)
+	})
+	return in, err
+}
+
+// Inspection returns a visit with all its answers.
+func (s *Store) Inspection(id string) (sv.Inspection, error) {
+	var in sv.Inspection
+	err := s.view(func(tx *bolt.Tx) error { return getInspection(tx, id, &in, true) })
+	return in, err
+}
+
+// SaveAnswer checks an answer against its item and saves it at once, with
+// its outbox entry: the checklist has no save button.
+func (s *Store) SaveAnswer(inspectionID string, a sv.Answer) error {
+	now := s.now()
+	if a.AnsweredAt.IsZero() {
+		a.AnsweredAt = now
+	}
+	return s.update(func(tx *bolt.Tx) error {
+		var in sv.Inspection
+		if err := getInspection(tx, inspectionID, &in, false); err != nil {
+			return err
+		}
+		var t sv.Template
+		if err := getTemplate(tx, in.TemplateID, in.TemplateVersion, &t); err != nil {
+			return err
+		}
+		// SetAnswer runs the domain's checks (draft only, item exists, value fits).
+		if err := in.SetAnswer(t, a); err != nil {
+			return err
+		}
+		return putAnswer(tx, inspectionID, a, now)
+	})
+}
+
+// UpdateInspection saves a draft's header: inspectors, departments present,
+// weather, summary. Answers are saved with SaveAnswer.
+func (s *Store) UpdateInspection(in sv.Inspection) error {
+	now := s.now()
+	return s.update(func(tx *bolt.Tx) error {
+		var cur sv.Inspection
+		if err := getInspection(tx, in.ID, &cur, false); err != nil {
+			return err
+		}
+		if !cur.Editable() {
+			return sv.Errorf(sv.EConflict, "该督查记录已提交，不能再修改。如需更正，请新建更正记录。",
+				"This visit has been submitted and cannot change. To correct it, create an amendment.")
+		}
+		// Only the header fields a person edits; identity and state stay.
+		cur.Inspectors = in.Inspectors
+		cur.DepartmentsPresent = in.DepartmentsPresent
+		cur.Weather = in.Weather
+		cur.Summary = in.Summary
+		if err := writeInspection(tx, cur, now); err != nil {
+			return err
+		}
+		return enqueue(tx, now, EntityInspection, cur.ID, OpPut, cur)
+	})
+}
+
+// SubmitInspection checks the visit is complete and makes it final.
+func (s *Store) SubmitInspection(id string) (sv.Inspection, error) {
+	now := s.now()
+	var in sv.Inspection
+	err := s.update(func(tx *bolt.Tx) error {
+		if err := getInspection(tx, id, &in, true); err != nil {
+			return err
+		}
+		var t sv.Template
+		if err := getTemplate(tx, in.TemplateID, in.TemplateVersion, &t); err != nil {
+			return err
+		}
+		if err := in.Submit(t, now); err != nil {
+			return err
+		}
+		if err := writeInspection(tx, in, now); err != nil {
+			return err
+		}
+		header := in
+		header.Answers = nil
+		return enqueue(tx, now, EntityInspection, in.ID, OpPut, header)
+	})
+	return in, err
+}
+
+// AmendInspection starts a draft correction of a submitted visit. The
+// original stays as it was.
+func (s *Store) AmendInspection(id string) (sv.Inspection, error) {
+	var orig sv.Inspection
+	if err := s.view(func(tx *bolt.Tx) error { return getInspection(tx, id, &orig, true) }); err != nil {
+		return sv.Inspection{}, err
+	}
+	am, err := orig.Amend(sv.NewID(s.now()))
+	if err != nil {
+		return sv.Inspection{}, err
+	}
+	return am, s.CreateInspection(am)
+}
+
+// DeleteDraft removes a draft visit that was started by mistake. Submitted
+// visits are evidence and cannot be deleted.
+func (s *Store) DeleteDraft(id string) error {
+	now := s.now()
+	return s.update(func(tx *bolt.Tx) error {
+		var in sv.Inspection
+		if err := getInspection(tx, id, &in, false); err != nil {
+			return err
+		}
+		if in.Status != sv.Draft {
+			return sv.Errorf(sv.EConflict, "已提交的督查记录不能删除。", "A submitted visit cannot be deleted.")
+		}
+		prefix := append([]byte(id), 0)
+		c := tx.Bucket(bAnswers).Cursor()
+		for k, _ := c.Seek(prefix); k != nil && hasPrefix(k, prefix); k, _ = c.Seek(prefix) {
+			if err := c.Delete(); err != nil {
+				return err
+			}
+		}
+		if err := tx.Bucket(bInspections).Delete([]byte(id)); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bVisitIndex).Delete(visitKey(in.ProjectID, in.StartedAt, in.ID)); err != nil {
+			return err
+		}
+		if err := refreshSummary(tx, in.ProjectID, now); err != nil {
+			return err
+		}
+		return enqueue(tx, now, EntityInspection, id, OpDelete, nil)
+	})
+}
+
+// ProjectVisits returns a project's visits, newest first, without answers.
+// It reads the project's index, not every visit.
+func (s *Store) ProjectVisits(projectID string) ([]sv.Inspection, error) {
+	var out []sv.Inspection
+	err := s.view(func(tx *bolt.Tx) error {
+		prefix := append([]byte(projectID), 0)
+		c := tx.Bucket(bVisitIndex).Cursor()
+		for k, _ := c.Seek(prefix); k != nil && hasPrefix(k, prefix); k, _ = c.Next() {
+			_, id, ok := parseVisitKey(k[len(prefix):])
+			if !ok {
+				continue
+			}
+			var in sv.Inspection
+			if err := getInspection(tx, id, &in, false); err != nil {
+				return err
+			}
+			out = append(out, in)
+		}
+		return nil
+	})
+	sort.SliceStable(out, func(i, j int) bool { return out[i].StartedAt.After(out[j].StartedAt) })
+	return out, err
+}
+
+// Inspections returns every visit header, newest first; projectID narrows
+// the list to one project when not empty.
+func (s *Store) Inspections(projectID string) ([]sv.Inspection, error) {
+	if projectID != "" {
+		return s.ProjectVisits(projectID)
+	}
+	var out []sv.Inspection
+	err := s.view(func(tx *bolt.Tx) error {
+		return tx.Bucket(bInspections).ForEach(func(k, v []byte) error {
+			var in sv.Inspection
+			if err := decode(v, &in, "inspection"); err != nil {
+				return err
+			}
+			out = append(out, in)
+			return nil
+		})
+	})
+	sort.SliceStable(out, func(i, j int) bool { return out[i].StartedAt.After(out[j].StartedAt) })
+	return out, err
+}

@@ -1,0 +1,169 @@
+package storage
+
+import (
+	"encoding/binary"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	bolt "go.etcd.io/bbolt"
+
+	sv "fieldbrief/supervision"
+)
+
+// Backup writes a consistent copy of the whole store to w while the app
+// keeps working: bbolt's read transaction sees one snapshot.
+func (s *Store) Backup(w io.Writer) (int64, error) {
+	var n int64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		n, err = tx.WriteTo(w)
+		return err
+	})
+	if err != nil {
+		return n, sv.Wrap(err, sv.EUnavailable, "备份写入失败，请检查目标磁盘的空间和权限。", "Writing the backup failed. Check the target disk's space and permissions.")
+	}
+	return n, nil
+}
+
+// BackupTo writes a backup to the file at path. The file appears only when
+// complete: a failed backup never leaves a file that looks like one.
+func (s *Store) BackupTo(path string) (int64, error) {
+	abs, _ := filepath.Abs(path)
+	if live, _ := filepath.Abs(s.path); abs == live {
+		return 0, sv.Errorf(sv.EInvalid, "备份文件不能与数据文件相同。", "The backup file cannot be the data file itself.")
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(abs), ".fieldbrief-backup-*")
+	if err != nil {
+		return 0, sv.Wrap(err, sv.EUnavailable,
+			fmt.Sprintf("无法在“%s”创建备份文件，请检查权限。", filepath.Dir(abs)),
+			fmt.Sprintf("Cannot create the backup file in “%s”. Check its permissions.", filepath.Dir(abs)))
+	}
+	defer os.Remove(tmp.Name())
+	n, err := s.Backup(tmp)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), abs)
+	}
+	if err != nil {
+		return 0, sv.Wrap(err, sv.EUnavailable, "备份写入失败，请检查目标磁盘的空间和权限。", "Writing the backup failed. Check the target disk's space and permissions.")
+	}
+	return n, nil
+}
+
+// Check verifies the file's page structure (bbolt's consistency check) and
+// the links between records this package maintains: every answer belongs to
+// a visit, every index entry to a record, the outbox has no gaps. It returns
+// one error per problem found; none means the store is sound.
+func (s *Store) Check() []error {
+	var problems []error
+	err := s.db.View(func(tx *bolt.Tx) error {
+		for err := range tx.Check() {
+			problems = append(problems, err)
+		}
+		if len(problems) > 0 {
+			return nil
+		}
+		for _, name := range [][]byte{bMeta, bProjects, bTemplates, bInspections, bAnswers, bFindings, bPhotos, bBlobs, bOutbox, bVisitIndex, bActiveIndex, bSummary} {
+			if tx.Bucket(name) == nil {
+				problems = append(problems, fmt.Errorf("bucket %s is missing", name))
+			}
+		}
+		if len(problems) > 0 {
+			return nil
+		}
+		insp := tx.Bucket(bInspections)
+		_ = tx.Bucket(bAnswers).ForEach(func(k, v []byte) error {
+			id, _, _ := cutZero(k)
+			if insp.Get(id) == nil {
+				problems = append(problems, fmt.Errorf("answer %q belongs to no visit", k))
+			}
+			return nil
+		})
+		_ = tx.Bucket(bVisitIndex).ForEach(func(k, v []byte) error {
+			_, rest, _ := cutZero(k)
+			if _, id, ok := parseVisitKey(rest); !ok || insp.Get([]byte(id)) == nil {
+				problems = append(problems, fmt.Errorf("visit index entry %q names no visit", k))
+			}
+			return nil
+		})
+		fb := tx.Bucket(bFindings)
+		_ = tx.Bucket(bActiveIndex).ForEach(func(k, v []byte) error {
+			_, id, _ := cutZero(k)
+			if fb.Get(id) == nil {
+				problems = append(problems, fmt.Errorf("finding index entry %q names no finding", k))
+			}
+			return nil
+		})
+		var prev uint64
+		_ = tx.Bucket(bOutbox).ForEach(func(k, v []byte) error {
+			seq := binary.BigEndian.Uint64(k)
+			if prev != 0 && seq != prev+1 {
+				problems = append(problems, fmt.Errorf("outbox jumps from %d to %d", prev, seq))
+			}
+			prev = seq
+			return nil
+		})
+		return nil
+	})
+	if err != nil {
+		problems = append(problems, err)
+	}
+	return problems
+}
+
+func cutZero(k []byte) (before, after []byte, found bool) {
+	for i, c := range k {
+		if c == 0 {
+			return k[:i], k[i+1:], true
+		}
+	}
+	return k, nil, false
+}
+
+// Compact rewrites the store in dir into a fresh file without free pages and
+// swaps it in. The store must not be open. The old file is replaced only
+// after the new one is complete and synced, so a failure leaves it as it was.
+func Compact(dir string, opts Options) (before, after int64, err error) {
+	src, err := Open(dir, opts)
+	if err != nil {
+		return 0, 0, err
+	}
+	path := src.path
+	if fi, err := os.Stat(path); err == nil {
+		before = fi.Size()
+	}
+	tmpPath := path + ".compact"
+	_ = os.Remove(tmpPath)
+	dst, err := bolt.Open(tmpPath, 0o600, &bolt.Options{Timeout: opts.Timeout})
+	if err != nil {
+		src.Close()
+		return 0, 0, sv.Wrap(err, sv.EUnavailable, "无法创建压缩用的临时文件，请检查磁盘空间。", "Cannot create the temporary file for compaction. Check the disk space.")
+	}
+	cerr := bolt.Compact(dst, src.db, 64<<20)
+	dst.Close()
+	src.Close()
+	if cerr == nil {
+		if f, err := os.Open(tmpPath); err == nil {
+			cerr = f.Sync()
+			f.Close()
+		}
+	}
+	if cerr == nil {
+		cerr = os.Rename(tmpPath, path)
+	}
+	if cerr != nil {
+		os.Remove(tmpPath)
+		return before, 0, sv.Wrap(cerr, sv.EUnavailable, "压缩失败，原数据未改动。请检查磁盘空间后重试。", "Compaction failed; the data was not changed. Check the disk space and try again.")
+	}
+	if fi, err := os.Stat(path); err == nil {
+		after = fi.Size()
+	}
+	return before, after, nil
+}

@@ -1,0 +1,257 @@
+package storage
+
+import (
+	"sort"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	sv "fieldbrief/supervision"
+)
+
+// BlobKind names one of the stored renditions of a photo.
+type BlobKind byte
+
+// Renditions. The original bytes are the evidence; display and thumbnail
+// copies are upright and small enough to show quickly.
+const (
+	BlobOriginal  BlobKind = 'o'
+	BlobDisplay   BlobKind = 'd'
+	BlobThumbnail BlobKind = 't'
+)
+
+// PhotoBlobs are the bytes stored with a photo.
+type PhotoBlobs struct {
+	Original, Display, Thumbnail []byte
+}
+
+func blobKey(hash string, kind BlobKind) []byte {
+	k := make([]byte, 0, len(hash)+2)
+	k = append(k, hash...)
+	return append(k, 0, byte(kind))
+}
+
+// HasPhoto reports whether a photo with this SHA-256 is stored, so an import
+// can skip decoding a file it already has.
+func (s *Store) HasPhoto(hash string) (bool, error) {
+	var ok bool
+	err := s.view(func(tx *bolt.Tx) error {
+		ok = tx.Bucket(bPhotos).Get([]byte(hash)) != nil
+		return nil
+	})
+	return ok, err
+}
+
+// PutPhoto stores a photo, its renditions and its links, and records the
+// photo on the visit, answer or finding it is linked to — all in one
+// transaction with the outbox entry, so a killed import leaves each photo
+// either complete or absent. A photo already stored is not stored again;
+// its new links are added. created reports whether the bytes were new.
+func (s *Store) PutPhoto(p sv.Photo, blobs PhotoBlobs) (created bool, err error) {
+	now := s.now()
+	if p.ImportedAt.IsZero() {
+		p.ImportedAt = now
+	}
+	err = s.update(func(tx *bolt.Tx) error {
+		pb := tx.Bucket(bPhotos)
+		stored := p
+		if v := pb.Get([]byte(p.Hash)); v != nil {
+			if err := decode(v, &stored, "photo"); err != nil {
+				return err
+			}
+			added := false
+			for _, l := range p.Links {
+				if !hasLink(stored.Links, l) {
+					stored.Links = append(stored.Links, l)
+					added = true
+				}
+			}
+			if !added {
+				return nil
+			}
+		} else {
+			created = true
+			bb := tx.Bucket(bBlobs)
+			for kind, data := range map[BlobKind][]byte{BlobOriginal: blobs.Original, BlobDisplay: blobs.Display, BlobThumbnail: blobs.Thumbnail} {
+				if data == nil {
+					continue
+				}
+				if err := bb.Put(blobKey(p.Hash, kind), data); err != nil {
+					return err
+				}
+			}
+		}
+		for _, l := range p.Links {
+			if err := attachPhoto(tx, p.Hash, l, now); err != nil {
+				return err
+			}
+		}
+		if err := put(pb, []byte(p.Hash), stored); err != nil {
+			return err
+		}
+		return enqueue(tx, now, EntityPhoto, p.Hash, OpPut, stored)
+	})
+	return created, err
+}
+
+func hasLink(links []sv.PhotoLink, l sv.PhotoLink) bool {
+	for _, x := range links {
+		if x == l {
+			return true
+		}
+	}
+	return false
+}
+
+// attachPhoto records the photo on what the link names: the visit, the
+// answer to an item (which may not exist yet), or the finding.
+func attachPhoto(tx *bolt.Tx, hash string, l sv.PhotoLink, now time.Time) error {
+	switch {
+	case l.FindingID != "":
+		var f sv.Finding
+		if err := getFinding(tx, l.FindingID, &f); err != nil {
+			return err
+		}
+		if l.Role == sv.RoleAfter {
+			f.PhotosAfter = appendOnce(f.PhotosAfter, hash)
+		} else {
+			f.PhotosBefore = appendOnce(f.PhotosBefore, hash)
+		}
+		f.UpdatedAt = now
+		return writeFinding(tx, f, now)
+	case l.InspectionID != "":
+		var in sv.Inspection
+		if err := getInspection(tx, l.InspectionID, &in, false); err != nil {
+			return err
+		}
+		if !in.Editable() {
+			return sv.Errorf(sv.EConflict, "该督查记录已提交，不能再添加照片。如需补充，请新建更正记录。",
+				"This visit has been submitted; photos cannot be added. To add some, create an amendment.")
+		}
+		if l.ItemKey == "" {
+			in.Photos = appendOnce(in.Photos, hash)
+			if err := writeInspection(tx, in, now); err != nil {
+				return err
+			}
+			return enqueue(tx, now, EntityInspection, in.ID, OpPut, in)
+		}
+		var a sv.Answer
+		if v := tx.Bucket(bAnswers).Get(answerKey(in.ID, l.ItemKey)); v != nil {
+			if err := decode(v, &a, "answer"); err != nil {
+				return err
+			}
+		} else {
+			a = sv.Answer{ItemKey: l.ItemKey, AnsweredAt: now}
+		}
+		a.Photos = appendOnce(a.Photos, hash)
+		return putAnswer(tx, in.ID, a, now)
+	}
+	return nil
+}
+
+func appendOnce(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
+}
+
+// Photo returns a photo's metadata.
+func (s *Store) Photo(hash string) (sv.Photo, error) {
+	var p sv.Photo
+	err := s.view(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bPhotos).Get([]byte(hash))
+		if v == nil {
+			return sv.Errorf(sv.ENotFound, "找不到照片 %s。", "Photo %s not found.", hash)
+		}
+		return decode(v, &p, "photo")
+	})
+	return p, err
+}
+
+// PhotoBlob returns a copy of one rendition of a photo.
+func (s *Store) PhotoBlob(hash string, kind BlobKind) ([]byte, error) {
+	var out []byte
+	err := s.view(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bBlobs).Get(blobKey(hash, kind))
+		if v == nil {
+			return sv.Errorf(sv.ENotFound, "照片 %s 的文件不在本机。", "The file of photo %s is not on this laptop.", hash)
+		}
+		// bbolt's slice is only valid inside the transaction.
+		out = append([]byte(nil), v...)
+		return nil
+	})
+	return out, err
+}
+
+// PhotosFor returns the photos with a link matching every non-empty field
+// of want, sorted by capture time.
+func (s *Store) PhotosFor(want sv.PhotoLink) ([]sv.Photo, error) {
+	var out []sv.Photo
+	err := s.view(func(tx *bolt.Tx) error {
+		return tx.Bucket(bPhotos).ForEach(func(k, v []byte) error {
+			var p sv.Photo
+			if err := decode(v, &p, "photo"); err != nil {
+				return err
+			}
+			for _, l := range p.Links {
+				if (want.InspectionID == "" || l.InspectionID == want.InspectionID) &&
+					(want.ItemKey == "" || l.ItemKey == want.ItemKey) &&
+					(want.FindingID == "" || l.FindingID == want.FindingID) &&
+					(want.Role == "" || l.Role == want.Role) {
+					out = append(out, p)
+					break
+				}
+			}
+			return nil
+		})
+	})
+	sort.SliceStable(out, func(i, j int) bool { return out[i].SortTime().Before(out[j].SortTime()) })
+	return out, err
+}
+
+// UpdatePhoto saves the caption and manual rotation of a photo.
+func (s *Store) UpdatePhoto(hash, caption string, rotation int) error {
+	now := s.now()
+	return s.update(func(tx *bolt.Tx) error {
+		pb := tx.Bucket(bPhotos)
+		v := pb.Get([]byte(hash))
+		if v == nil {
+			return sv.Errorf(sv.ENotFound, "找不到照片 %s。", "Photo %s not found.", hash)
+		}
+		var p sv.Photo
+		if err := decode(v, &p, "photo"); err != nil {
+			return err
+		}
+		p.Caption = caption
+		p.Rotation = ((rotation % 360) + 360) % 360
+		if err := put(pb, []byte(hash), p); err != nil {
+			return err
+		}
+		return enqueue(tx, now, EntityPhoto, hash, OpPut, p)
+	})
+}
+
+// PhotoCount returns how many photos are stored and the bytes of originals
+// the portal does not have yet.
+func (s *Store) PhotoCount() (photos int, pendingBytes int64, err error) {
+	err = s.view(func(tx *bolt.Tx) error {
+		return tx.Bucket(bPhotos).ForEach(func(k, v []byte) error {
+			var p struct {
+				Size     int64 `json:"size"`
+				Uploaded bool  `json:"uploaded"`
+			}
+			if err := decode(v, &p, "photo"); err != nil {
+				return err
+			}
+			photos++
+			if !p.Uploaded {
+				pendingBytes += p.Size
+			}
+			return nil
+		})
+	})
+	return photos, pendingBytes, err
+}

@@ -1,0 +1,227 @@
+package storage
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	sv "fieldbrief/supervision"
+)
+
+// Buckets. Keys are chosen so that the questions the UI asks are prefix
+// scans: a project's visits, a project's active findings.
+var (
+	bMeta        = []byte("meta")
+	bProjects    = []byte("projects")    // project id → Project
+	bTemplates   = []byte("templates")   // template id, 0, version (8 bytes BE) → Template
+	bInspections = []byte("inspections") // inspection id → Inspection without answers
+	bAnswers     = []byte("answers")     // inspection id, 0, item key → Answer
+	bFindings    = []byte("findings")    // finding id → Finding
+	bPhotos      = []byte("photos")      // sha256 → Photo
+	bBlobs       = []byte("blobs")       // sha256, 0, kind → bytes
+	bOutbox      = []byte("outbox")      // seq (8 bytes BE) → Change
+	bVisitIndex  = []byte("idx_visits")  // project id, 0, started (RFC 3339 UTC), 0, inspection id → status
+	bActiveIndex = []byte("idx_active")  // project id, 0, finding id → activeEntry
+	bSummary     = []byte("summary")     // project id → projectSummary
+)
+
+var (
+	kSchema  = []byte("schema")
+	kDevice  = []byte("device")
+	kSeq     = []byte("outbox_seq")
+	kSample  = []byte("sample")
+	kCreated = []byte("created")
+)
+
+// currentSchema is the layout this code reads and writes.
+//
+// Version 1 kept each visit's answers inside the visit record, so saving one
+// answer rewrote the whole visit, and the dashboard had to read every visit.
+// Version 2 stores answers one per key and keeps per-project indexes and
+// summaries that are updated in the same transaction as the records.
+const currentSchema = 2
+
+// migrations[i] upgrades a store from version i+1 to i+2.
+var migrations = []func(tx *bolt.Tx, now time.Time) error{
+	migrateV1toV2,
+}
+
+func schemaVersion(tx *bolt.Tx) (int, error) {
+	meta := tx.Bucket(bMeta)
+	if meta == nil {
+		return 0, nil
+	}
+	v := meta.Get(kSchema)
+	if len(v) != 8 {
+		return 0, sv.Errorf(sv.EInvalid, "数据文件缺少格式版本，可能不是 fieldbrief 数据。", "The data file has no format version; it may not be fieldbrief data.")
+	}
+	return int(binary.BigEndian.Uint64(v)), nil
+}
+
+// migrate brings a new or older store to currentSchema inside tx, so a
+// failed upgrade leaves the file as it was.
+func migrate(tx *bolt.Tx, now time.Time) error {
+	v, err := schemaVersion(tx)
+	if err != nil {
+		return err
+	}
+	if v > currentSchema {
+		return sv.Errorf(sv.EConflict,
+			"这份数据由更新版本的 fieldbrief 写入（格式版本 %d）。请升级本程序后再打开。",
+			"This data was written by a newer fieldbrief (format version %d). Update the program to open it.", v)
+	}
+	if v == 0 {
+		return initialise(tx, now)
+	}
+	for ; v < currentSchema; v++ {
+		if err := migrations[v-1](tx, now); err != nil {
+			return err
+		}
+		if err := setSchema(tx, v+1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func initialise(tx *bolt.Tx, now time.Time) error {
+	for _, name := range [][]byte{bMeta, bProjects, bTemplates, bInspections, bAnswers, bFindings, bPhotos, bBlobs, bOutbox, bVisitIndex, bActiveIndex, bSummary} {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return err
+		}
+	}
+	meta := tx.Bucket(bMeta)
+	if meta.Get(kDevice) == nil {
+		if err := meta.Put(kDevice, []byte(sv.NewID(now))); err != nil {
+			return err
+		}
+		if err := meta.Put(kCreated, []byte(now.UTC().Format(time.RFC3339))); err != nil {
+			return err
+		}
+	}
+	return setSchema(tx, currentSchema)
+}
+
+func setSchema(tx *bolt.Tx, v int) error {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], uint64(v))
+	return tx.Bucket(bMeta).Put(kSchema, b[:])
+}
+
+// migrateV1toV2 moves answers out of visit records and builds the indexes.
+func migrateV1toV2(tx *bolt.Tx, now time.Time) error {
+	for _, name := range [][]byte{bAnswers, bVisitIndex, bActiveIndex, bSummary, bPhotos, bBlobs, bOutbox} {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return err
+		}
+	}
+	insp := tx.Bucket(bInspections)
+	if insp == nil {
+		return initialise(tx, now)
+	}
+	// A v1 visit record holds its answers; decoding it as today's type
+	// picks them up, and writing it back stores them one per key.
+	var all []sv.Inspection
+	if err := insp.ForEach(func(k, v []byte) error {
+		var in sv.Inspection
+		if err := decode(v, &in, "v1 inspection"); err != nil {
+			return err
+		}
+		all = append(all, in)
+		return nil
+	}); err != nil {
+		return err
+	}
+	for _, in := range all {
+		if err := writeInspection(tx, in, now); err != nil {
+			return err
+		}
+		for _, a := range in.Answers {
+			if err := put(tx.Bucket(bAnswers), answerKey(in.ID, a.ItemKey), a); err != nil {
+				return err
+			}
+		}
+	}
+	var findings []sv.Finding
+	if err := tx.Bucket(bFindings).ForEach(func(k, v []byte) error {
+		var f sv.Finding
+		if err := decode(v, &f, "finding"); err != nil {
+			return err
+		}
+		findings = append(findings, f)
+		return nil
+	}); err != nil {
+		return err
+	}
+	for _, f := range findings {
+		if err := indexFinding(tx, f); err != nil {
+			return err
+		}
+	}
+	var projects []string
+	if err := tx.Bucket(bProjects).ForEach(func(k, v []byte) error {
+		projects = append(projects, string(k))
+		return nil
+	}); err != nil {
+		return err
+	}
+	for _, id := range projects {
+		if err := refreshSummary(tx, id, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Change is one outbox entry: a record as it stands after a local change,
+// waiting to be pushed to the portal. Seq numbers a device's changes with no
+// gaps, which lets the portal apply each exactly once.
+type Change struct {
+	Seq    uint64          `json:"seq"`
+	Entity string          `json:"entity"`
+	ID     string          `json:"id"`
+	Op     string          `json:"op"`
+	At     time.Time       `json:"at"`
+	Data   json.RawMessage `json:"data,omitempty"`
+}
+
+// Entities named in outbox entries.
+const (
+	EntityInspection = "inspection"
+	EntityAnswer     = "answer"
+	EntityFinding    = "finding"
+	EntityPhoto      = "photo"
+)
+
+// Outbox operations.
+const (
+	OpPut    = "put"
+	OpDelete = "delete"
+)
+
+// enqueue appends a change to the outbox within tx, the transaction that
+// makes the change, so the two cannot be separated by a crash.
+func enqueue(tx *bolt.Tx, at time.Time, entity, id, op string, data any) error {
+	meta := tx.Bucket(bMeta)
+	var seq uint64
+	if v := meta.Get(kSeq); len(v) == 8 {
+		seq = binary.BigEndian.Uint64(v)
+	}
+	seq++
+	var key [8]byte
+	binary.BigEndian.PutUint64(key[:], seq)
+	if err := meta.Put(kSeq, key[:]); err != nil {
+		return err
+	}
+	c := Change{Seq: seq, Entity: entity, ID: id, Op: op, At: at.UTC()}
+	if data != nil {
+		raw, err := json.Marshal(data)
+		if err != nil {
+			return sv.Wrap(err, sv.EInvalid, "记录中有无法保存的数值，请检查输入。", "The record holds a value that cannot be saved; check the input.")
+		}
+		c.Data = raw
+	}
+	return put(tx.Bucket(bOutbox), key[:], c)
+}
