@@ -1,0 +1,166 @@
+package report
+
+import (
+	"math"
+	"strconv"
+)
+
+// Bar is one bar of a BarChart.
+type Bar struct {
+	Label string
+	Value float64
+	// Text is printed at the end of the bar; empty means the value with
+	// one decimal.
+	Text string
+	Tone Tone
+}
+
+// BarChart is a horizontal bar chart drawn with PDF lines and rectangles,
+// so it prints sharp at any size. Horizontal, because the labels are
+// project names, which are long.
+type BarChart struct {
+	Title string
+	// Unit is printed after the axis values, e.g. "%" or "亿元".
+	Unit string
+	Bars []Bar
+	// Max is the end of the axis; zero means a round number above the
+	// largest value.
+	Max float64
+	// Reference, when not zero, draws a dashed line at that value, with
+	// ReferenceLabel beside it (e.g. the share of the year elapsed).
+	Reference      float64
+	ReferenceLabel string
+}
+
+// BarChart adds c at the cursor. Bars with negative values are drawn as
+// zero-length; the chart splits across pages between bars if it must.
+func (d *Doc) BarChart(c BarChart) {
+	const (
+		barH    = 4.2
+		barGap  = 1.8
+		axisGap = 7.0
+	)
+	size := smallSize
+	labelW := 0.0
+	for _, b := range c.Bars {
+		labelW = max(labelW, d.measure(d.clean(b.Label), false, size))
+	}
+	labelW = min(labelW+2, d.Width()*0.32)
+	valueRoom := 18.0
+	plotX := d.left + labelW
+	plotW := d.Width() - labelW - valueRoom
+	top := c.Max
+	if top <= 0 {
+		for _, b := range c.Bars {
+			top = max(top, b.Value)
+		}
+		top = max(top, c.Reference)
+		top = niceCeil(top)
+	}
+	if top <= 0 {
+		top = 1
+	}
+	step := niceStep(top)
+
+	if c.Title != "" {
+		d.ensure(style{size: subheadSize}.lineHeight() + float64(min(len(c.Bars), 3))*(barH+barGap) + axisGap)
+		d.textBlock(c.Title, style{size: bodySize, bold: true, color: colText, align: AlignCenter}, d.left, d.Width())
+		d.y += 1
+	}
+	drawAxis := func(y0, y1 float64) {
+		d.pdf.SetLineWidth(0.15)
+		d.setFont(false, tinySize)
+		d.setColor(colMuted)
+		for v := 0.0; v <= top+step/1000; v += step {
+			x := plotX + plotW*v/top
+			d.drawColor(0xDDDDDD)
+			d.pdf.Line(x, y0, x, y1)
+			t := formatNumber(v)
+			if v+step > top+step/1000 && c.Unit != "" {
+				t += c.Unit
+			}
+			d.pdf.Text(x-d.measure(t, false, tinySize)/2, y1+3.5, t)
+		}
+		d.drawColor(colRule)
+		d.pdf.Line(plotX, y0, plotX, y1)
+		if c.Reference > 0 && c.Reference <= top {
+			x := plotX + plotW*c.Reference/top
+			d.drawColor(colRed)
+			d.pdf.SetLineWidth(0.3)
+			d.pdf.SetDashPattern([]float64{1.2, 0.8}, 0)
+			d.pdf.Line(x, y0-1, x, y1)
+			d.pdf.SetDashPattern(nil, 0)
+			if c.ReferenceLabel != "" {
+				t := d.clean(c.ReferenceLabel)
+				d.setColor(colRed)
+				tw := d.measure(t, false, tinySize)
+				d.pdf.Text(min(x-tw/2, d.right-tw), y0-1.8, t)
+			}
+		}
+	}
+	segStart := d.y + 3
+	d.y = segStart
+	for _, b := range c.Bars {
+		if d.y+barH+barGap+axisGap > d.bottom {
+			drawAxis(segStart-1, d.y)
+			d.newPage()
+			segStart = d.y + 3
+			d.y = segStart
+		}
+		cy := d.y
+		label := d.clean(b.Label)
+		d.setFont(false, size)
+		d.setColor(colText)
+		for d.measure(label, false, size) > labelW-2 && len([]rune(label)) > 1 {
+			r := []rune(label)
+			label = string(r[:len(r)-2]) + "…"
+		}
+		d.pdf.Text(plotX-2-d.measure(label, false, size), baseline(cy, barH, size), label)
+		w := plotW * max(0, math.Min(b.Value, top)) / top
+		d.fillColor(b.Tone.bar())
+		if w > 0 {
+			d.pdf.Rect(plotX, cy, w, barH, "F")
+		}
+		text := b.Text
+		if text == "" {
+			text = formatNumber(b.Value)
+		}
+		text = d.clean(text)
+		d.setFont(false, tinySize)
+		d.setColor(colText)
+		d.pdf.Text(plotX+w+1.2, baseline(cy, barH, tinySize), text)
+		d.y += barH + barGap
+	}
+	drawAxis(segStart-1, d.y)
+	d.y += axisGap
+}
+
+// niceCeil rounds v up to 1, 2, 2.5 or 5 times a power of ten.
+func niceCeil(v float64) float64 {
+	if v <= 0 {
+		return 0
+	}
+	p := math.Pow(10, math.Floor(math.Log10(v)))
+	for _, m := range []float64{1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10} {
+		if v <= m*p+1e-9 {
+			return m * p
+		}
+	}
+	return 10 * p
+}
+
+// niceStep chooses a grid step that gives four to ten grid lines.
+func niceStep(top float64) float64 {
+	p := math.Pow(10, math.Floor(math.Log10(top)))
+	for _, m := range []float64{0.1, 0.2, 0.25, 0.5, 1, 2, 2.5, 5, 10} {
+		if top/(m*p) <= 10 {
+			return m * p
+		}
+	}
+	return top / 5
+}
+
+// formatNumber prints v with at most one decimal and no trailing zero.
+func formatNumber(v float64) string {
+	return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64)
+}

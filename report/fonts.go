@@ -1,0 +1,205 @@
+package report
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"unicode"
+
+	"codeberg.org/go-pdf/fpdf"
+	"golang.org/x/image/font/sfnt"
+)
+
+// Fonts is the pair of TrueType faces a document is set in, with the set of
+// characters both can draw. It is read-only after NewFonts, so one value can
+// serve any number of documents, also concurrently.
+type Fonts struct {
+	regular, bold []byte
+	// drawable has one bit per Basic Multilingual Plane code point. fpdf
+	// addresses glyphs through a 16-bit table, so nothing above U+FFFF can
+	// be drawn whatever the font holds.
+	drawable    [0x10000 / 64]uint64
+	placeholder rune
+	// advance holds fpdf's own advance widths (1/1000 em) for the regular
+	// and the bold face, so that lines are measured exactly as fpdf will
+	// set them, without switching the PDF's current font to measure.
+	advance [2][0x10000]uint16
+}
+
+// NewFonts checks the regular and bold TrueType faces (for fieldbrief, the
+// bundled Noto Sans SC; see package assets) and indexes which characters they
+// can draw. bold may be nil, in which case headings use the regular face.
+func NewFonts(regular, bold []byte) (*Fonts, error) {
+	if len(regular) == 0 {
+		return nil, errors.New("report: no regular font given")
+	}
+	faces := [][]byte{regular}
+	if len(bold) > 0 {
+		faces = append(faces, bold)
+	} else {
+		bold = regular
+	}
+	f := &Fonts{regular: regular, bold: bold}
+	for i := range f.drawable {
+		f.drawable[i] = ^uint64(0)
+	}
+	for i, face := range faces {
+		name := [...]string{"regular", "bold"}[i]
+		if err := checkTrueType(face); err != nil {
+			return nil, fmt.Errorf("report: %s font: %w", name, err)
+		}
+		sf, err := sfnt.Parse(face)
+		if err != nil {
+			return nil, fmt.Errorf("report: %s font cannot be read: %w", name, err)
+		}
+		var buf sfnt.Buffer
+		for r := rune(0); r < 0x10000; r++ {
+			g, err := sf.GlyphIndex(&buf, r)
+			if err != nil || g == 0 {
+				f.drawable[r/64] &^= 1 << (r % 64)
+			}
+		}
+		// fpdf reports a font it cannot parse only later, as an "undefined
+		// font" on first use; load it once here so the caller hears about a
+		// bad font when it hands it over.
+		probe := fpdf.New("P", "mm", "A4", "")
+		probe.AddUTF8FontFromBytes("probe", "", face)
+		probe.SetFont("probe", "", 10)
+		if err := probe.Error(); err != nil {
+			return nil, fmt.Errorf("report: %s font is not usable for PDF output: %w", name, err)
+		}
+		for r := rune(0); r < 0x10000; r++ {
+			w := probe.GetStringSymbolWidth(string(r))
+			f.advance[i][r] = uint16(min(max(w, 0), 0xFFFF))
+			if len(faces) == 1 {
+				f.advance[1][r] = f.advance[0][r]
+			}
+		}
+	}
+	// Control and formatting characters have no ink even where a font maps
+	// them; they are handled by clean, never drawn as such.
+	for r := rune(0); r < 0x10000; r++ {
+		if unicode.IsControl(r) || isIgnorable(r) || (r >= 0xD800 && r <= 0xDFFF) {
+			f.drawable[r/64] &^= 1 << (r % 64)
+		}
+	}
+	f.placeholder = '?'
+	for _, r := range []rune{'□', '〓', '?'} {
+		if f.canDraw(r) {
+			f.placeholder = r
+			break
+		}
+	}
+	if !f.canDraw(f.placeholder) {
+		return nil, errors.New("report: the regular font cannot draw even a question mark")
+	}
+	return f, nil
+}
+
+// checkTrueType refuses the font containers fpdf cannot embed, with a
+// message that says what to use instead.
+func checkTrueType(b []byte) error {
+	if len(b) < 12 {
+		return errors.New("file is too short to be a font")
+	}
+	switch tag := b[:4]; {
+	case bytes.Equal(tag, []byte{0, 1, 0, 0}), bytes.Equal(tag, []byte("true")):
+		return nil
+	case bytes.Equal(tag, []byte("OTTO")):
+		return errors.New("it has CFF (PostScript) outlines; PDF output needs a TrueType (.ttf) font")
+	case bytes.Equal(tag, []byte("ttcf")):
+		return errors.New("it is a font collection (.ttc); PDF output needs a single TrueType (.ttf) font")
+	default:
+		return errors.New("it is not a TrueType font")
+	}
+}
+
+// canDraw reports whether both faces have a glyph for r.
+func (f *Fonts) canDraw(r rune) bool {
+	if r < 0 || r > 0xFFFF {
+		return false
+	}
+	return f.drawable[r/64]&(1<<(r%64)) != 0
+}
+
+// width returns the advance of r in millimetres at size points.
+func (f *Fonts) width(bold bool, size float64, r rune) float64 {
+	if r < 0 || r > 0xFFFF {
+		r = f.placeholder
+	}
+	i := 0
+	if bold {
+		i = 1
+	}
+	return float64(f.advance[i][r]) * size / 1000 * ptToMM
+}
+
+// ptToMM converts typographic points to millimetres.
+const ptToMM = 25.4 / 72
+
+// isIgnorable reports the invisible formatting characters (variation
+// selectors, joiners, zero-width spaces, emoji modifiers and tags). They
+// carry no ink of their own, so a placeholder for each would only clutter an
+// emoji sequence that already shows one.
+func isIgnorable(r rune) bool {
+	switch {
+	case r == 0x00AD, r == 0x034F, r == 0x061C, r == 0x180E:
+		return true
+	case r >= 0x200B && r <= 0x200F, r >= 0x202A && r <= 0x202E, r >= 0x2060 && r <= 0x206F:
+		return true
+	case r == 0xFEFF, r >= 0xFE00 && r <= 0xFE0F:
+		return true
+	case r >= 0x1F3FB && r <= 0x1F3FF, r >= 0xE0000 && r <= 0xE0FFF:
+		return true
+	}
+	return false
+}
+
+// missing collects the characters a document could not draw, in the order
+// first met, so the caller can tell the user exactly what was replaced.
+type missing struct {
+	seen  map[rune]bool
+	order []rune
+}
+
+func (m *missing) add(r rune) {
+	if m.seen == nil {
+		m.seen = make(map[rune]bool)
+	}
+	if !m.seen[r] {
+		m.seen[r] = true
+		m.order = append(m.order, r)
+	}
+}
+
+// clean turns s into text fpdf can draw: tabs become spaces, line breaks
+// become '\n', invisible formatting characters are dropped, and any other
+// character the fonts cannot draw becomes the placeholder. Every character
+// that was not printed as itself is recorded in m.
+func (f *Fonts) clean(s string, m *missing) string {
+	b := make([]rune, 0, len(s))
+	afterCR := false
+	for _, r := range s {
+		if r == '\n' && afterCR {
+			afterCR = false
+			continue
+		}
+		afterCR = r == '\r'
+		switch {
+		case r == '\r', r == 0x2028, r == 0x2029, r == 0x0085:
+			r = '\n'
+		case r == '\t':
+			r = ' '
+		}
+		switch {
+		case r == '\n' || f.canDraw(r):
+			b = append(b, r)
+		case isIgnorable(r):
+			m.add(r)
+		default:
+			m.add(r)
+			b = append(b, f.placeholder)
+		}
+	}
+	return string(b)
+}

@@ -1,0 +1,282 @@
+package report
+
+// Column describes one column of a Table.
+type Column struct {
+	Header string
+	// Weight is the column's share of the table width.
+	Weight float64
+	Align  Align
+	// Shade gives the column a grey background, as for the labels of a
+	// fact block.
+	Shade bool
+	// Bold sets the column's cells in bold.
+	Bold bool
+}
+
+// Cell is one table cell.
+type Cell struct {
+	Text string
+	Tone Tone
+	Bold bool
+}
+
+// Row is one table row. A row's Tone applies to every cell that has none
+// of its own.
+type Row struct {
+	Cells []Cell
+	Tone  Tone
+}
+
+// TextRow makes a row of plain cells.
+func TextRow(texts ...string) Row {
+	r := Row{Cells: make([]Cell, len(texts))}
+	for i, t := range texts {
+		r.Cells[i] = Cell{Text: t}
+	}
+	return r
+}
+
+// Table is a grid whose cells wrap their text. When it runs over a page,
+// its header row is repeated at the top of the next page, and a row too
+// tall for one page continues on the next.
+type Table struct {
+	Columns []Column
+	Rows    []Row
+	// NoHeader leaves out the header row (fact blocks have none).
+	NoHeader bool
+	// Size is the font size in points; zero means 9 pt (小五).
+	Size float64
+}
+
+const (
+	cellPadX = 1.6
+	cellPadY = 1.0
+)
+
+// laidRow is a row broken into lines, one slice per column.
+type laidRow struct {
+	lines [][]wrapped
+	row   Row
+	head  bool
+}
+
+func (r laidRow) maxLines() int {
+	n := 0
+	for _, l := range r.lines {
+		n = max(n, len(l))
+	}
+	return n
+}
+
+// Table adds t at the cursor.
+func (d *Doc) Table(t Table) {
+	if len(t.Columns) == 0 {
+		return
+	}
+	size := t.Size
+	if size == 0 {
+		size = smallSize
+	}
+	lh := style{size: size, lead: 1.4}.lineHeight()
+	widths := d.columnWidths(t.Columns)
+
+	lay := func(r Row, head bool) laidRow {
+		lr := laidRow{lines: make([][]wrapped, len(t.Columns)), row: r, head: head}
+		for i, c := range t.Columns {
+			text := ""
+			bold := head || c.Bold
+			if i < len(r.Cells) {
+				text = r.Cells[i].Text
+				bold = bold || r.Cells[i].Bold
+			}
+			lr.lines[i] = d.wrap(text, bold, size, widths[i]-2*cellPadX, 0)
+		}
+		return lr
+	}
+	var header laidRow
+	if !t.NoHeader {
+		hr := Row{Cells: make([]Cell, len(t.Columns))}
+		for i, c := range t.Columns {
+			hr.Cells[i] = Cell{Text: c.Header}
+		}
+		header = lay(hr, true)
+	}
+	headerH := 0.0
+	if !t.NoHeader {
+		headerH = float64(header.maxLines())*lh + 2*cellPadY
+	}
+	fullPage := d.bottom - d.top - headerH
+
+	startPage := func() {
+		if !t.NoHeader {
+			d.drawRow(header, 0, header.maxLines(), widths, t.Columns, size, lh)
+		}
+	}
+	// Start on a new page unless the header and the first line of the
+	// first row fit here.
+	d.ensure(headerH + lh + 2*cellPadY)
+	startPage()
+	for _, r := range t.Rows {
+		lr := lay(r, false)
+		n := max(lr.maxLines(), 1)
+		off := 0
+		for off < n {
+			rest := n - off
+			room := int((d.bottom - d.y - 2*cellPadY + 0.01) / lh)
+			switch {
+			case rest <= room:
+				d.drawRow(lr, off, rest, widths, t.Columns, size, lh)
+				off = n
+			case off == 0 && float64(rest)*lh+2*cellPadY <= fullPage:
+				// The row fits on a fresh page: move it whole rather than
+				// split it.
+				d.newPage()
+				startPage()
+			default:
+				if room >= 1 {
+					d.drawRow(lr, off, room, widths, t.Columns, size, lh)
+					off += room
+				}
+				d.newPage()
+				startPage()
+			}
+		}
+	}
+	d.y += 2
+}
+
+func (d *Doc) columnWidths(cols []Column) []float64 {
+	sum := 0.0
+	for _, c := range cols {
+		sum += max(c.Weight, 0)
+	}
+	w := make([]float64, len(cols))
+	for i, c := range cols {
+		if sum == 0 {
+			w[i] = d.Width() / float64(len(cols))
+		} else {
+			w[i] = d.Width() * max(c.Weight, 0) / sum
+		}
+	}
+	return w
+}
+
+// drawRow draws lines [off, off+n) of every cell of r at the cursor and
+// moves the cursor below it.
+func (d *Doc) drawRow(r laidRow, off, n int, widths []float64, cols []Column, size, lh float64) {
+	h := float64(n)*lh + 2*cellPadY
+	x := d.left
+	d.pdf.SetLineWidth(0.2)
+	d.drawColor(colRule)
+	for i, c := range cols {
+		cell := Cell{}
+		if i < len(r.row.Cells) {
+			cell = r.row.Cells[i]
+		}
+		tone := cell.Tone
+		if tone == ToneNone {
+			tone = r.row.Tone
+		}
+		fill, filled := tone.fill()
+		switch {
+		case r.head:
+			fill, filled = colHead, true
+		case !filled && c.Shade:
+			fill, filled = colShade, true
+		}
+		if filled {
+			d.fillColor(fill)
+			d.pdf.Rect(x, d.y, widths[i], h, "FD")
+		} else {
+			d.pdf.Rect(x, d.y, widths[i], h, "D")
+		}
+		bold := r.head || c.Bold || cell.Bold || tone == ToneAlert
+		ink := tone.ink()
+		if r.head {
+			ink = colText
+		}
+		d.setFont(bold, size)
+		d.setColor(ink)
+		lines := r.lines[i]
+		align := c.Align
+		if r.head {
+			align = AlignCenter
+		}
+		for j := off; j < off+n && j < len(lines); j++ {
+			text := lines[j].text
+			if text == "" {
+				continue
+			}
+			inner := widths[i] - 2*cellPadX
+			lx := x + cellPadX
+			switch align {
+			case AlignCenter:
+				lx += (inner - d.measure(text, bold, size)) / 2
+			case AlignRight:
+				lx += inner - d.measure(text, bold, size)
+			}
+			d.pdf.Text(lx, baseline(d.y+cellPadY+float64(j-off)*lh, lh, size), text)
+		}
+		x += widths[i]
+	}
+	d.y += h
+}
+
+// Fact is one labelled value in a fact block.
+type Fact struct {
+	Label, Value string
+	Tone         Tone
+}
+
+// Facts adds a block of labelled values, two pairs to a row (one on A4 if
+// cols is 1), labels shaded, values wrapping.
+func (d *Doc) Facts(facts []Fact, cols int) {
+	if len(facts) == 0 {
+		return
+	}
+	cols = max(cols, 1)
+	var columns []Column
+	for range cols {
+		columns = append(columns, Column{Weight: 1, Shade: true}, Column{Weight: 2.2})
+	}
+	var rows []Row
+	for i := 0; i < len(facts); i += cols {
+		var r Row
+		for j := range cols {
+			if i+j < len(facts) {
+				f := facts[i+j]
+				r.Cells = append(r.Cells, Cell{Text: f.Label}, Cell{Text: f.Value, Tone: f.Tone})
+			} else {
+				r.Cells = append(r.Cells, Cell{}, Cell{})
+			}
+		}
+		rows = append(rows, r)
+	}
+	d.Table(Table{Columns: columns, Rows: rows, NoHeader: true, Size: bodySize - 0.5})
+}
+
+// Signatures adds signature lines, one per label (for example "督查人员（签字）"),
+// each with a date line, kept together on one page.
+func (d *Doc) Signatures(labels []string) {
+	const rowH = 16.0
+	d.Space(4)
+	d.ensure(float64(len(labels)) * rowH)
+	date := d.opt.Lang.t("日期")
+	for _, l := range labels {
+		d.setFont(false, bodySize)
+		d.setColor(colText)
+		base := d.y + rowH - 4
+		label := d.clean(l) + d.opt.Lang.t("：")
+		lw := d.measure(label, false, bodySize)
+		d.pdf.Text(d.left, base, label)
+		dateLabel := d.clean(date) + d.opt.Lang.t("：")
+		dw := d.measure(dateLabel, false, bodySize)
+		dateX := d.right - 45
+		d.pdf.Text(dateX-dw, base, dateLabel)
+		d.drawColor(colText)
+		d.pdf.SetLineWidth(0.3)
+		d.pdf.Line(d.left+lw+1, base+1, dateX-dw-8, base+1)
+		d.pdf.Line(dateX+1, base+1, d.right, base+1)
+		d.y += rowH
+	}
+}
