@@ -35,11 +35,6 @@ type BarChart struct {
 // BarChart adds c at the cursor. Bars with negative values are drawn as
 // zero-length; the chart splits across pages between bars if it must.
 func (d *Doc) BarChart(c BarChart) {
-	const (
-		barH    = 4.2
-		barGap  = 1.8
-		axisGap = 7.0
-	)
 	size := smallSize
 	labelW := 0.0
 	for _, b := range c.Bars {
@@ -62,8 +57,19 @@ func (d *Doc) BarChart(c BarChart) {
 	}
 	step := niceStep(top)
 
+	// Keep the chart on one page when it fits on one; otherwise start it
+	// with at least three bars.
+	titleH := 0.0
 	if c.Title != "" {
-		d.ensure(style{size: subheadSize}.lineHeight() + float64(min(len(c.Bars), 3))*(barH+barGap) + axisGap)
+		titleH = style{size: bodySize}.lineHeight() + 1
+	}
+	whole := c.height()
+	if whole <= d.bottom-d.top {
+		d.ensure(whole)
+	} else {
+		d.ensure(titleH + 3 + float64(min(len(c.Bars), 3))*(barH+barGap) + axisGap)
+	}
+	if c.Title != "" {
 		d.textBlock(c.Title, style{size: bodySize, bold: true, color: colText, align: AlignCenter}, d.left, d.Width())
 		d.y += 1
 	}
@@ -133,6 +139,22 @@ func (d *Doc) BarChart(c BarChart) {
 	}
 	drawAxis(segStart-1, d.y)
 	d.y += axisGap
+}
+
+// Bar geometry, in mm.
+const (
+	barH    = 4.2
+	barGap  = 1.8
+	axisGap = 7.0
+)
+
+// height is the room the whole chart takes.
+func (c BarChart) height() float64 {
+	h := 3 + float64(len(c.Bars))*(barH+barGap) + axisGap
+	if c.Title != "" {
+		h += style{size: bodySize}.lineHeight() + 1
+	}
+	return h
 }
 
 // niceCeil rounds v up to 1, 2, 2.5 or 5 times a power of ten.

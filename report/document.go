@@ -87,6 +87,7 @@ type Doc struct {
 	curBold        bool
 	curSize        float64
 	imageNames     map[string]string
+	imageWidths    map[int]bool
 	imageSeq       int
 	headerFontSize float64
 }
@@ -108,6 +109,10 @@ const (
 	subheadSize = 12.0 // 小四
 	titleSize   = 22.0 // 二号
 	leading     = 1.5
+
+	// keepWithHeading is the room, in mm, that must follow a heading on
+	// its page.
+	keepWithHeading = 22.0
 )
 
 // NewDoc starts a document set in fonts.
@@ -133,7 +138,7 @@ func NewDoc(fonts *Fonts, opt Options) *Doc {
 	} else {
 		pdf.SetLang("zh-CN")
 	}
-	d := &Doc{pdf: pdf, fonts: fonts, opt: opt, imageNames: map[string]string{}, headerFontSize: tinySize + 0.5}
+	d := &Doc{pdf: pdf, fonts: fonts, opt: opt, imageNames: map[string]string{}, imageWidths: map[int]bool{}, headerFontSize: tinySize + 0.5}
 	if opt.Title != "" {
 		pdf.SetTitle(fonts.clean(opt.Title, &d.miss), true)
 	}
@@ -332,9 +337,15 @@ func (d *Doc) Heading(level int, s string) {
 	}
 	st := style{size: size, bold: true, color: colText, lead: 1.6}
 	lines := d.wrap(s, true, size, d.Width(), 0)
-	// Room for the heading and two lines of what follows.
+	// Keep the heading with the start of what follows: room for a table's
+	// header and first row, or a few lines of text.
+	keep := keepWithHeading
+	if level <= 1 {
+		// A main heading is often followed at once by a subheading.
+		keep += 18
+	}
 	d.Space(2)
-	d.ensure(float64(len(lines))*st.lineHeight() + 2*style{size: bodySize}.lineHeight())
+	d.ensure(float64(len(lines))*st.lineHeight() + keep)
 	d.textBlock(s, st, d.left, d.Width())
 	d.y += 1
 }

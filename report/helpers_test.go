@@ -76,14 +76,15 @@ func pdfText(t testing.TB, path string, args ...string) string {
 
 // bodyText extracts only the text area of an A-size page in our layout,
 // leaving out the running header and the footer.
-func bodyText(t testing.TB, path string, size PageSize) string {
+func bodyText(t testing.TB, path string, size PageSize, pageArgs ...string) string {
 	t.Helper()
 	w, h := 210.0, 297.0
 	if size == A3 {
 		w, h = 297, 420
 	}
 	pt := func(mm float64) string { return strconv.Itoa(int(mm / 25.4 * 72)) }
-	return pdfText(t, path, "-x", "0", "-y", pt(marginTop-1), "-W", pt(w), "-H", pt(h-marginTop-marginBottom+2))
+	args := append([]string{"-x", "0", "-y", pt(marginTop - 1), "-W", pt(w), "-H", pt(h - marginTop - marginBottom + 2)}, pageArgs...)
+	return pdfText(t, path, args...)
 }
 
 // qpdfCheck fails unless qpdf finds the file structurally sound.

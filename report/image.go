@@ -37,16 +37,24 @@ const jpegQuality = 85
 // most maxDPI at its placed size. A picture that cannot be read becomes a
 // framed note in the box and a warning, never a failed document.
 func (d *Doc) placeJPEG(data []byte, orient int, x, y, boxW, boxH float64, what string) {
-	name, pw, ph, err := d.registerJPEG(data, orient, boxW, boxH)
-	if err != nil {
-		d.warn = append(d.warn, fmt.Sprintf(d.opt.Lang.t("照片“%s”无法读取，已留空：%v"), what, err))
+	blank := func(msg string) {
 		d.drawColor(colHeader)
 		d.pdf.SetLineWidth(0.2)
 		d.pdf.Rect(x, y, boxW, boxH, "D")
-		msg := d.opt.Lang.t("照片无法读取")
 		d.setFont(false, smallSize)
 		d.setColor(colMuted)
 		d.pdf.Text(x+(boxW-d.measure(msg, false, smallSize))/2, y+boxH/2, msg)
+	}
+	if len(data) == 0 {
+		// A photo recorded on another laptop may not have arrived yet.
+		d.warn = append(d.warn, fmt.Sprintf(d.opt.Lang.t("照片“%s”的原件不在本机，已留空"), d.clean(what)))
+		blank(d.opt.Lang.t("照片原件不在本机"))
+		return
+	}
+	name, pw, ph, err := d.registerJPEG(data, orient, boxW, boxH)
+	if err != nil {
+		d.warn = append(d.warn, fmt.Sprintf(d.opt.Lang.t("照片“%s”无法读取，已留空：%v"), d.clean(what), err))
+		blank(d.opt.Lang.t("照片无法读取"))
 		return
 	}
 	s := min(boxW/pw, boxH/ph)
@@ -83,6 +91,14 @@ func (d *Doc) registerJPEG(data []byte, orient int, boxW, boxH float64) (name st
 	if n, ok := d.imageNames[key]; ok {
 		return n, float64(uw), float64(uh), nil
 	}
+	// fpdf's sorted catalogue orders images by pixel width alone and
+	// leaves ties in map order, which would make two runs differ. Giving
+	// every image its own width (one pixel narrower, invisible in print)
+	// keeps the output byte-identical.
+	for d.imageWidths[tw] && tw > 1 {
+		tw--
+		th = max(1, int(math.Round(float64(uh)*float64(tw)/float64(uw))))
+	}
 	out := data
 	plainColour := cfg.ColorModel == color.YCbCrModel || cfg.ColorModel == color.GrayModel
 	if tw != uw || orient != 1 || !plainColour {
@@ -104,6 +120,7 @@ func (d *Doc) registerJPEG(data []byte, orient int, boxW, boxH float64) (name st
 		}
 		out = buf.Bytes()
 	}
+	d.imageWidths[tw] = true
 	d.imageSeq++
 	name = fmt.Sprintf("img%d", d.imageSeq)
 	d.pdf.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: "JPG"}, bytes.NewReader(out))

@@ -112,12 +112,22 @@ func (d *Doc) Table(t Table) {
 			d.drawRow(header, 0, header.maxLines(), widths, t.Columns, size, lh)
 		}
 	}
-	// Start on a new page unless the header and the first line of the
-	// first row fit here.
-	d.ensure(headerH + lh + 2*cellPadY)
+	laid := make([]laidRow, len(t.Rows))
+	for i, r := range t.Rows {
+		laid[i] = lay(r, false)
+	}
+	// Start on a new page unless the header and the whole first row fit
+	// here (or the first line of a row too tall for any page): a header
+	// alone at the foot of a page says nothing.
+	first := lh + 2*cellPadY
+	if len(laid) > 0 {
+		if h := float64(max(laid[0].maxLines(), 1))*lh + 2*cellPadY; h <= fullPage {
+			first = h
+		}
+	}
+	d.ensure(headerH + first)
 	startPage()
-	for _, r := range t.Rows {
-		lr := lay(r, false)
+	for _, lr := range laid {
 		n := max(lr.maxLines(), 1)
 		off := 0
 		for off < n {

@@ -1,0 +1,367 @@
+package report
+
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"fieldbrief/supervision"
+)
+
+// ProjectData is one project as the dispatch brief and the tour pack show it.
+type ProjectData struct {
+	Project supervision.Project
+	// LastVisit is when the latest submitted visit took place; zero if none.
+	LastVisit time.Time
+	// VisitsInPeriod counts the submitted visits in the brief's period.
+	VisitsInPeriod int
+	// Summary is the latest visit's summary.
+	Summary string
+	// Findings are the project's findings; those still active are printed.
+	Findings []supervision.Finding
+	// Photos are the project's latest photos, newest first; the first
+	// four are printed.
+	Photos []Photo
+}
+
+// BriefInput is everything a dispatch-meeting brief (调度会简报) prints.
+type BriefInput struct {
+	// PeriodEnd is any time in the last month of the two-month period the
+	// brief covers (supervision.DispatchPeriod).
+	PeriodEnd time.Time
+	// AsOf is the moment findings are judged overdue at; zero means the
+	// generation time (Options.Time).
+	AsOf     time.Time
+	Projects []ProjectData
+}
+
+const photosPerProject = 4
+
+// Brief writes the brief for the bi-monthly dispatch meeting: an overview
+// table of all projects, charts of completion and of investment by
+// industry, the problems needing coordination grouped by responsible unit
+// with overdue ones first, then one page per project.
+func Brief(w io.Writer, fonts *Fonts, in BriefInput, opt Options) (Result, error) {
+	if opt.Time.IsZero() {
+		opt.Time = time.Now()
+	}
+	asOf := in.AsOf
+	if asOf.IsZero() {
+		asOf = opt.Time
+	}
+	l := opt.Lang
+	from, to := supervision.DispatchPeriod(in.PeriodEnd)
+	period := l.month(from) + " — " + l.month(to)
+	title := l.t("重点项目双月调度会简报")
+	opt.Title = title + " · " + period
+	opt.Header = l.t("西部（重庆）科学城重点项目调度")
+	opt.HeaderRight = period
+	opt.FooterNote = fmt.Sprintf(l.t("生成于 %s"), clock(opt.Time))
+	d := NewDoc(fonts, opt)
+	l = d.Lang()
+
+	d.Title(title)
+	d.Subtitle(period + " · " + fmt.Sprintf(l.t("数据截至%s"), l.date(asOf)))
+
+	d.Heading(1, l.t("一、总体情况"))
+	d.Paragraph(overviewText(l, in.Projects, asOf))
+	d.overviewTable(in.Projects, asOf)
+
+	// The heading goes with the first chart, which is kept whole.
+	d.ensure(headingSize*ptToMM*1.6 + 4 + BarChart{Title: "-", Bars: make([]Bar, len(in.Projects))}.height())
+	d.Heading(1, l.t("二、投资完成情况"))
+	d.completionChart(in.Projects, to)
+	d.industryChart(in.Projects)
+
+	d.Heading(1, l.t("三、需协调解决的问题"))
+	d.problemsByUnit(in.Projects, asOf)
+
+	for i, pd := range in.Projects {
+		d.PageBreak()
+		if i == 0 {
+			d.Heading(1, l.t("四、项目详情"))
+		}
+		d.projectPage(fmt.Sprintf("%d. %s", i+1, pd.Project.Name), pd, asOf, l.t("在办问题"))
+	}
+	return d.Write(w)
+}
+
+// overviewText is the opening paragraph: totals a leader reads first.
+func overviewText(l Lang, ps []ProjectData, asOf time.Time) string {
+	var total, plan, done float64
+	lights := map[supervision.StatusLight]int{}
+	visits, open, overdue := 0, 0, 0
+	for _, pd := range ps {
+		inv := pd.Project.Investment
+		total += inv.Total
+		plan += inv.AnnualPlan
+		done += inv.Completed
+		lights[pd.Project.Light]++
+		visits += pd.VisitsInPeriod
+		for _, f := range pd.Findings {
+			if f.Status.Active() {
+				open++
+			}
+			if f.Overdue(asOf) {
+				overdue++
+			}
+		}
+	}
+	rate := 0.0
+	if plan > 0 {
+		rate = done / plan
+	}
+	return fmt.Sprintf(l.t("纳入调度的重点项目%d个，总投资%s亿元，年度计划投资%s亿元，年度累计完成投资%s亿元，完成率%s。项目状态：正常%d个、滞后%d个、严重滞后%d个。本期开展现场督查%d次，在办问题%d项，其中逾期%d项。"),
+		len(ps), yi(total), yi(plan), yi(done), percent(rate),
+		lights[supervision.LightNormal], lights[supervision.LightBehind], lights[supervision.LightCritical],
+		visits, open, overdue)
+}
+
+func activeCounts(fs []supervision.Finding, asOf time.Time) (open, overdue int) {
+	for _, f := range fs {
+		if f.Status.Active() {
+			open++
+		}
+		if f.Overdue(asOf) {
+			overdue++
+		}
+	}
+	return open, overdue
+}
+
+func (d *Doc) overviewTable(ps []ProjectData, asOf time.Time) {
+	l := d.Lang()
+	var rows []Row
+	var plan, done float64
+	for i, pd := range ps {
+		p := pd.Project
+		open, overdue := activeCounts(pd.Findings, asOf)
+		plan += p.Investment.AnnualPlan
+		done += p.Investment.Completed
+		last := "—"
+		if !pd.LastVisit.IsZero() {
+			last = pd.LastVisit.Format("2006-01-02")
+		}
+		rows = append(rows, Row{Cells: []Cell{
+			{Text: strconv.Itoa(i + 1)},
+			{Text: p.DisplayName()},
+			{Text: orDash(p.Phase.Label(l.sv()))},
+			{Text: orDash(p.Light.Label(l.sv())), Tone: lightTone(p.Light)},
+			{Text: yi(p.Investment.AnnualPlan)},
+			{Text: yi(p.Investment.Completed)},
+			{Text: percent(p.Investment.AnnualProgress())},
+			{Text: last},
+			{Text: strconv.Itoa(open)},
+			{Text: strconv.Itoa(overdue), Tone: toneIf(overdue > 0, ToneAlert)},
+		}})
+	}
+	rate := 0.0
+	if plan > 0 {
+		rate = done / plan
+	}
+	rows = append(rows, Row{Cells: []Cell{{}, {Text: l.t("合计"), Bold: true}, {}, {}, {Text: yi(plan), Bold: true}, {Text: yi(done), Bold: true}, {Text: percent(rate), Bold: true}, {}, {}, {}}})
+	d.Table(Table{Size: 8, Columns: []Column{
+		{Header: l.t("序号"), Weight: 0.45, Align: AlignCenter},
+		{Header: l.t("项目"), Weight: 2},
+		{Header: l.t("阶段"), Weight: 0.95, Align: AlignCenter},
+		{Header: l.t("状态"), Weight: 0.95, Align: AlignCenter},
+		{Header: l.t("年度计划（亿元）"), Weight: 0.95, Align: AlignRight},
+		{Header: l.t("累计完成（亿元）"), Weight: 0.95, Align: AlignRight},
+		{Header: l.t("完成率"), Weight: 0.8, Align: AlignRight},
+		{Header: l.t("最近督查"), Weight: 1.15, Align: AlignCenter},
+		{Header: l.t("在办问题"), Weight: 0.65, Align: AlignCenter},
+		{Header: l.t("逾期"), Weight: 0.6, Align: AlignCenter},
+	}, Rows: rows})
+}
+
+// completionChart shows each project's completion of its annual plan
+// against the share of the year elapsed at the period's end, the yardstick
+// the committee uses ("时间过半、任务过半").
+func (d *Doc) completionChart(ps []ProjectData, periodEnd time.Time) {
+	l := d.Lang()
+	yearStart := time.Date(periodEnd.Year(), 1, 1, 0, 0, 0, 0, periodEnd.Location())
+	elapsed := periodEnd.Sub(yearStart).Hours() / yearStart.AddDate(1, 0, 0).Sub(yearStart).Hours()
+	var bars []Bar
+	for _, pd := range ps {
+		p := pd.Project
+		r := p.Investment.AnnualProgress()
+		bars = append(bars, Bar{Label: p.DisplayName(), Value: r * 100, Text: percent(r), Tone: lightTone(p.Light)})
+	}
+	d.BarChart(BarChart{
+		Title: l.t("年度投资完成率"), Unit: "%", Bars: bars, Max: max(100, maxValue(bars)),
+		Reference: elapsed * 100, ReferenceLabel: fmt.Sprintf(l.t("时间进度 %s"), percent(elapsed)),
+	})
+}
+
+func maxValue(bars []Bar) float64 {
+	m := 0.0
+	for _, b := range bars {
+		m = max(m, b.Value)
+	}
+	return niceCeil(m)
+}
+
+// industryChart sums completed investment by leading industry.
+func (d *Doc) industryChart(ps []ProjectData) {
+	l := d.Lang()
+	type sum struct{ plan, done float64 }
+	sums := map[supervision.Industry]*sum{}
+	for _, pd := range ps {
+		p := pd.Project
+		s := sums[p.Industry]
+		if s == nil {
+			s = &sum{}
+			sums[p.Industry] = s
+		}
+		s.plan += p.Investment.AnnualPlan
+		s.done += p.Investment.Completed
+	}
+	order := supervision.Industries()
+	for ind := range sums {
+		if !slices.Contains(order, ind) {
+			order = append(order, ind)
+		}
+	}
+	var bars []Bar
+	for _, ind := range order {
+		s := sums[ind]
+		if s == nil {
+			continue
+		}
+		label := ind.Label(l.sv())
+		if label == "" {
+			label = l.t("未分类")
+		}
+		rate := 0.0
+		if s.plan > 0 {
+			rate = s.done / s.plan
+		}
+		bars = append(bars, Bar{Label: label, Value: s.done / 10000, Text: yi(s.done) + " / " + yi(s.plan) + l.paren(percent(rate))})
+	}
+	d.Space(3)
+	d.BarChart(BarChart{Title: l.t("分产业年度累计完成投资（亿元）"), Bars: bars})
+}
+
+// coordItem is an active finding with the project it belongs to.
+type coordItem struct {
+	project string
+	f       supervision.Finding
+	late    int
+}
+
+// problemsByUnit lists the active findings grouped by responsible unit:
+// units with the most overdue work first, and within a unit the most
+// overdue first, with days late.
+func (d *Doc) problemsByUnit(ps []ProjectData, asOf time.Time) {
+	l := d.Lang()
+	groups := map[string][]coordItem{}
+	for _, pd := range ps {
+		for _, f := range pd.Findings {
+			if !f.Status.Active() {
+				continue
+			}
+			unit := strings.TrimSpace(f.ResponsibleUnit)
+			if unit == "" {
+				unit = l.t("（未指定责任单位）")
+			}
+			groups[unit] = append(groups[unit], coordItem{project: pd.Project.DisplayName(), f: f, late: f.DaysLate(asOf)})
+		}
+	}
+	if len(groups) == 0 {
+		d.Paragraph(l.t("本期无需协调解决的问题。"))
+		return
+	}
+	units := make([]string, 0, len(groups))
+	for u, items := range groups {
+		slices.SortStableFunc(items, func(a, b coordItem) int {
+			if c := cmp.Compare(b.late, a.late); c != 0 {
+				return c
+			}
+			if c := strings.Compare(string(a.f.Deadline), string(b.f.Deadline)); c != 0 {
+				return c
+			}
+			return strings.Compare(a.f.ID, b.f.ID)
+		})
+		units = append(units, u)
+	}
+	slices.SortFunc(units, func(a, b string) int {
+		ga, gb := groups[a], groups[b]
+		if c := cmp.Compare(overdueCount(gb), overdueCount(ga)); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(gb[0].late, ga[0].late); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(len(gb), len(ga)); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+	for _, u := range units {
+		items := groups[u]
+		d.Heading(2, fmt.Sprintf(l.t("%s（%d项，其中逾期%d项）"), u, len(items), overdueCount(items)))
+		var rows []Row
+		for i, it := range items {
+			f := it.f
+			rows = append(rows, Row{Cells: []Cell{
+				{Text: strconv.Itoa(i + 1)},
+				{Text: it.project},
+				{Text: f.Description},
+				{Text: l.findingKindText(f)},
+				{Text: shortDay(f.Deadline)},
+				{Text: l.statusText(f, asOf), Tone: findingTone(f, asOf)},
+			}})
+		}
+		d.Table(Table{Columns: []Column{
+			{Header: l.t("序号"), Weight: 0.45, Align: AlignCenter},
+			{Header: l.t("项目"), Weight: 1.3},
+			{Header: l.t("问题描述"), Weight: 3.2},
+			{Header: l.t("类别"), Weight: 1.05},
+			{Header: l.t("整改期限"), Weight: 1.15, Align: AlignCenter},
+			{Header: l.t("状态"), Weight: 1.2, Align: AlignCenter},
+		}, Rows: rows})
+	}
+}
+
+func overdueCount(items []coordItem) int {
+	n := 0
+	for _, it := range items {
+		if it.late > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// projectPage prints one project: key facts, the latest visit, its active
+// findings and its latest photos.
+func (d *Doc) projectPage(heading string, pd ProjectData, asOf time.Time, findingsHeading string) {
+	l := d.Lang()
+	d.Heading(1, heading)
+	d.Facts(projectFacts(l, pd.Project), 2)
+	visit := l.t("尚未开展现场督查。")
+	if !pd.LastVisit.IsZero() {
+		visit = fmt.Sprintf(l.t("最近一次督查：%s。"), l.date(pd.LastVisit))
+		if s := strings.TrimSpace(pd.Summary); s != "" {
+			visit += s
+		}
+	}
+	d.Heading(2, l.t("最近督查"))
+	d.Paragraph(visit)
+	var active []supervision.Finding
+	for _, f := range pd.Findings {
+		if f.Status.Active() {
+			active = append(active, f)
+		}
+	}
+	d.Heading(2, findingsHeading)
+	d.findingsTable(active, asOf, true)
+	if len(pd.Photos) > 0 {
+		d.Heading(2, l.t("最新照片"))
+		d.PhotoGrid(pd.Photos[:min(len(pd.Photos), photosPerProject)], 2)
+	}
+}

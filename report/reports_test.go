@@ -1,0 +1,292 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"fieldbrief/supervision"
+)
+
+func writeReport(t *testing.T, name string, render func(*bytes.Buffer) (Result, error)) (string, Result) {
+	t.Helper()
+	var buf bytes.Buffer
+	res, err := render(&buf)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if dir := os.Getenv("REPORT_KEEP"); dir != "" {
+		_ = os.WriteFile(filepath.Join(dir, name), buf.Bytes(), 0o644)
+	}
+	qpdfCheck(t, path)
+	if n := pageCount(t, path); n != res.Pages {
+		t.Errorf("%s: pdfinfo counts %d pages, Write reported %d", name, n, res.Pages)
+	}
+	return path, res
+}
+
+func mustContain(t *testing.T, what, text string, wants ...string) {
+	t.Helper()
+	flat := string(ink(text))
+	for _, w := range wants {
+		if !strings.Contains(flat, string(ink(w))) {
+			t.Errorf("%s lacks %q", what, w)
+		}
+	}
+}
+
+func TestVisitReport(t *testing.T) {
+	in := fixtureVisitInput()
+	hash, err := RecordHash(in.Inspection)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		lang  Lang
+		pages int
+		wants []string
+	}{
+		{Chinese, 3, []string{"重点项目现场督查报告", "中国科学院重庆科学中心", "一、项目基本情况", "三、检查清单", "临边、洞口防护到位（栏杆高度不低于1.2m）", "不符合",
+			"28.5MPa", "超出范围", "深基坑、起重吊装", "2025年6月30日", "5层东侧临边防护栏杆高度不足1.2m，未设置挡脚板", "车辆冲洗设施未正常使用", "整改中\n逾期20天",
+			"最新进展：已更换冲洗水泵，待复查", "已销号", "督查人员（签字）", "项目长（签字）", "记录校验码 " + hash[:16], hash, "照片原件不在本机", "3号楼东立面"}},
+		{English, 4, []string{"Key Project Site Inspection Report", "1. Project", "3. Checklist", "Edge and opening protection", "Fail", "28.5MPa", "out of range",
+			"In progress\n20 days overdue", "Inspector (signature)", "Record hash " + hash[:16], hash, "Photo not on this computer yet"}},
+	} {
+		t.Run(string(c.lang), func(t *testing.T) {
+			path, res := writeReport(t, "visit-"+string(c.lang)+".pdf", func(b *bytes.Buffer) (Result, error) {
+				return Visit(b, testFonts(t), in, Options{Lang: c.lang, Time: fixedTime})
+			})
+			if res.Pages != c.pages {
+				t.Errorf("%d pages, want %d", res.Pages, c.pages)
+			}
+			mustContain(t, "visit report", pdfText(t, path), c.wants...)
+			if !slices.Equal(res.Missing, []rune{'😀', '𠮷'}) {
+				t.Errorf("Missing = %q, want the emoji and 𠮷 of the summary", res.Missing)
+			}
+			if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "基坑监测点") {
+				t.Errorf("Warnings = %q, want one for the photo whose bytes are missing", res.Warnings)
+			}
+			for p := 1; p <= res.Pages; p++ {
+				page := pdfText(t, path, "-f", strconv.Itoa(p), "-l", strconv.Itoa(p))
+				if !strings.Contains(page, hash[:16]) {
+					t.Errorf("page %d lacks the record hash in its footer", p)
+				}
+			}
+		})
+	}
+}
+
+func TestRecordHashFollowsTheRecord(t *testing.T) {
+	in := fixtureVisitInput().Inspection
+	a, _ := RecordHash(in)
+	b, _ := RecordHash(fixtureVisitInput().Inspection)
+	if a != b || len(a) != 64 {
+		t.Fatalf("the same record gave %s and %s", a, b)
+	}
+	ans := in.Answers["safety.edges"]
+	ans.Note += "。"
+	in.Answers = maps(in.Answers)
+	in.Answers["safety.edges"] = ans
+	if c, _ := RecordHash(in); c == a {
+		t.Error("changing a note left the hash unchanged")
+	}
+}
+
+func maps(m map[string]supervision.Answer) map[string]supervision.Answer {
+	out := make(map[string]supervision.Answer, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+func TestVisitReportIsDeterministic(t *testing.T) {
+	in := fixtureVisitInput()
+	render := func() []byte {
+		var b bytes.Buffer
+		if _, err := Visit(&b, testFonts(t), in, Options{Time: fixedTime}); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	if !bytes.Equal(render(), render()) {
+		t.Fatal("the same visit rendered twice gave different files")
+	}
+}
+
+func TestBriefReport(t *testing.T) {
+	in := fixtureBrief(2)
+	path, res := writeReport(t, "brief.pdf", func(b *bytes.Buffer) (Result, error) {
+		return Brief(b, testFonts(t), in, Options{Time: fixedTime})
+	})
+	if len(res.Missing) != 0 || len(res.Warnings) != 0 {
+		t.Errorf("Missing %q, Warnings %q: want none", res.Missing, res.Warnings)
+	}
+	text := pdfText(t, path)
+	var wants []string
+	for _, pd := range in.Projects {
+		wants = append(wants, pd.Project.ShortName, pd.Project.Name)
+	}
+	mustContain(t, "brief", text, append(wants, "重点项目双月调度会简报", "2025年1月 — 2025年2月", "数据截至2025年3月12日",
+		"年度投资完成率", "分产业年度累计完成投资（亿元）", "时间进度", "三、需协调解决的问题", "四、项目详情", "合计")...)
+
+	// Every project has its own page, after the overview.
+	if res.Pages < 1+len(in.Projects) {
+		t.Errorf("%d pages for %d projects", res.Pages, len(in.Projects))
+	}
+	for i, pd := range in.Projects {
+		head := fmt.Sprintf("%d. %s", i+1, pd.Project.Name)
+		found := false
+		for p := 2; p <= res.Pages && !found; p++ {
+			body := string(ink(bodyText(t, path, A4, "-f", strconv.Itoa(p), "-l", strconv.Itoa(p))))
+			body = strings.TrimPrefix(body, "四、项目详情")
+			found = strings.HasPrefix(body, string(ink(head)))
+		}
+		if !found {
+			t.Errorf("no page starts with %q", head)
+		}
+	}
+
+	// Units with overdue work come first, and within a unit the most
+	// overdue finding first. -raw keeps the drawing order, in which each
+	// unit's heading precedes its table whatever the page layout.
+	flat := string(ink(pdfText(t, path, "-raw")))
+	sec := flat[strings.Index(flat, "三、需协调解决的问题"):strings.Index(flat, "四、项目详情")]
+	unitRe := regexp.MustCompile(`（(\d+)项，其中逾期(\d+)项）`)
+	lateRe := regexp.MustCompile(`逾期(\d+)天`)
+	heads := unitRe.FindAllStringSubmatchIndex(sec, -1)
+	if len(heads) != 4 {
+		t.Fatalf("want four responsible units, found %d in %q", len(heads), sec)
+	}
+	var overdue []int
+	sawLate := false
+	for i, h := range heads {
+		n, _ := strconv.Atoi(sec[h[4]:h[5]])
+		overdue = append(overdue, n)
+		end := len(sec)
+		if i+1 < len(heads) {
+			end = heads[i+1][0]
+		}
+		var lates []int
+		for _, m := range lateRe.FindAllStringSubmatch(sec[h[1]:end], -1) {
+			d, _ := strconv.Atoi(m[1])
+			lates = append(lates, d)
+		}
+		if len(lates) != n {
+			t.Errorf("unit %d: heading says %d overdue, table shows %d with days late", i+1, n, len(lates))
+		}
+		if !slices.IsSortedFunc(lates, func(a, b int) int { return b - a }) {
+			t.Errorf("unit %d: overdue findings not most-late first: %v", i+1, lates)
+		}
+		sawLate = sawLate || len(lates) > 0
+	}
+	if !slices.IsSortedFunc(overdue, func(a, b int) int { return b - a }) {
+		t.Errorf("units not ordered by overdue count: %v", overdue)
+	}
+	if !sawLate {
+		t.Error("no overdue finding printed with its days late")
+	}
+}
+
+func TestTourReport(t *testing.T) {
+	stops := OrderByLocation(fixtureBrief(1).Projects)
+	in := TourInput{Year: 2025, Quarter: 1, Stops: stops}
+	path, res := writeReport(t, "tour.pdf", func(b *bytes.Buffer) (Result, error) {
+		return Tour(b, testFonts(t), in, Options{Time: fixedTime})
+	})
+	if res.Pages != 1+len(stops) {
+		t.Errorf("%d pages, want the route and one page per site: %d", res.Pages, 1+len(stops))
+	}
+	text := pdfText(t, path)
+	mustContain(t, "tour pack", text, "2025年第一季度重点项目拉练", "一、拉练路线", "共20站", "全程约", "现场记录", "现场查看要点（在办问题）")
+	for i, s := range stops {
+		body := string(ink(bodyText(t, path, A4, "-f", strconv.Itoa(i+2), "-l", strconv.Itoa(i+2))))
+		if head := string(ink(fmt.Sprintf("第%d站 %s", i+1, s.Project.Name))); !strings.HasPrefix(body, head) {
+			t.Errorf("page %d should start with %q, starts %.40q", i+2, head, body)
+		}
+	}
+	if _, err := Tour(&bytes.Buffer{}, testFonts(t), TourInput{Year: 2025, Quarter: 5}, Options{}); err == nil {
+		t.Error("quarter 5 accepted")
+	}
+}
+
+func TestOrderByLocationFollowsTheRoad(t *testing.T) {
+	// Ten sites on a line, given shuffled; starting from the west end the
+	// shortest route visits them west to east.
+	var ps []ProjectData
+	for _, i := range []int{0, 7, 3, 9, 1, 5, 8, 2, 6, 4} {
+		ps = append(ps, ProjectData{Project: supervision.Project{ID: strconv.Itoa(i), Lat: 29.5, Lon: 106.3 + float64(i)*0.01}})
+	}
+	ps = append(ps, ProjectData{Project: supervision.Project{ID: "nowhere"}})
+	var got []string
+	for _, p := range OrderByLocation(ps) {
+		got = append(got, p.Project.ID)
+	}
+	want := []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "nowhere"}
+	if !slices.Equal(got, want) {
+		t.Errorf("order %v, want %v", got, want)
+	}
+}
+
+// TestLabelsTranslated reads the package's source for every label passed to
+// Lang.t and checks it has an English entry with the same format verbs.
+func TestLabelsTranslated(t *testing.T) {
+	fset := token.NewFileSet()
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	verbs := regexp.MustCompile(`%(\[\d+\])?[a-z]`)
+	count := 0
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok || len(call.Args) != 1 {
+				return true
+			}
+			sel, ok := call.Fun.(*ast.SelectorExpr)
+			if !ok || sel.Sel.Name != "t" {
+				return true
+			}
+			lit, ok := call.Args[0].(*ast.BasicLit)
+			if !ok {
+				t.Errorf("%s: Lang.t called with a non-literal; the labels must be checkable", fset.Position(call.Pos()))
+				return true
+			}
+			zh, _ := strconv.Unquote(lit.Value)
+			count++
+			en := english(zh)
+			if en == "" {
+				t.Errorf("%s: no English for %q", fset.Position(call.Pos()), zh)
+				return true
+			}
+			if a, b := len(verbs.FindAllString(zh, -1)), len(verbs.FindAllString(en, -1)); a != b {
+				t.Errorf("%q has %d format verbs but its English %q has %d", zh, a, en, b)
+			}
+			return true
+		})
+	}
+	if count < 50 {
+		t.Errorf("found only %d labels; the scan is broken", count)
+	}
+}

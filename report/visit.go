@@ -1,0 +1,351 @@
+package report
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"fieldbrief/supervision"
+)
+
+// PhotoSet maps a photo's SHA-256 (its identity in supervision) to what is
+// printed for it. The caller fills JPEG with the upright display copy made
+// by package photo, or the original with its EXIF orientation; a hash with
+// no entry, or with no bytes, prints as a framed "not on this computer".
+type PhotoSet map[string]Photo
+
+// VisitInput is everything a visit report (督查报告) prints.
+type VisitInput struct {
+	Project    supervision.Project
+	Inspection supervision.Inspection
+	// Template is the checklist version the visit was made with.
+	Template supervision.Template
+	// Raised are the findings raised during this visit.
+	Raised []supervision.Finding
+	// Rechecked are findings from earlier visits that the inspectors
+	// checked on this one.
+	Rechecked []supervision.Finding
+	// Photos holds the bytes of the visit's photos: those of the visit as a
+	// whole and those attached to answers.
+	Photos PhotoSet
+}
+
+// RecordHash is the SHA-256 of the inspection's JSON encoding, printed on
+// every page of its report so that a printed copy can be checked against
+// the data: the same submitted record always gives the same hash (JSON
+// object keys, including the answers map, are written in sorted order).
+func RecordHash(in supervision.Inspection) (string, error) {
+	b, err := json.Marshal(in)
+	if err != nil {
+		return "", fmt.Errorf("report: encoding the inspection for its hash: %w", err)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:]), nil
+}
+
+// Visit writes the report of one supervision visit: project facts, the
+// checklist by section with fails highlighted, findings raised and
+// re-checked, photo pages, signature lines, and the record's hash.
+func Visit(w io.Writer, fonts *Fonts, in VisitInput, opt Options) (Result, error) {
+	hash, err := RecordHash(in.Inspection)
+	if err != nil {
+		return Result{}, err
+	}
+	if opt.Time.IsZero() {
+		opt.Time = time.Now()
+	}
+	l := opt.Lang
+	p, insp := in.Project, in.Inspection
+	title := l.t("重点项目现场督查报告")
+	opt.Title = title + " · " + p.DisplayName()
+	opt.Header = l.t("西部（重庆）科学城重点项目督查")
+	opt.HeaderRight = p.DisplayName() + " · " + l.date(insp.StartedAt)
+	opt.FooterNote = fmt.Sprintf(l.t("记录校验码 %s · 生成于 %s"), hash[:16], clock(opt.Time))
+	d := NewDoc(fonts, opt)
+	l = d.Lang()
+
+	d.Title(title)
+	sub := p.Name + " · " + l.date(insp.StartedAt)
+	if insp.Status != supervision.Submitted {
+		sub += " · " + l.t("草稿，未提交")
+	}
+	d.Subtitle(sub)
+
+	d.Heading(1, l.t("一、项目基本情况"))
+	d.Facts(projectFacts(l, p), 2)
+
+	d.Heading(1, l.t("二、督查概况"))
+	stats := checklistStats(in.Template, insp)
+	facts := []Fact{
+		{Label: l.t("督查时间"), Value: clock(insp.StartedAt) + " — " + clock(insp.FinishedAt)},
+		{Label: l.t("天气"), Value: orDash(insp.Weather)},
+		{Label: l.t("督查人员"), Value: l.joinList(insp.Inspectors)},
+		{Label: l.t("参加单位"), Value: l.joinList(insp.DepartmentsPresent)},
+		{Label: l.t("督查清单"), Value: fmt.Sprintf(l.t("%s（第%d版）"), templateTitle(l, in.Template), insp.TemplateVersion)},
+		{Label: l.t("记录状态"), Value: insp.Status.Label(l.sv()), Tone: toneIf(insp.Status != supervision.Submitted, ToneWarn)},
+		{Label: l.t("检查结果"), Value: fmt.Sprintf(l.t("共%d项，已填%d项：符合%d项，不符合%d项，不适用%d项"), stats.total, stats.answered, stats.pass, stats.fail, stats.na), Tone: toneIf(stats.fail > 0, ToneAlert)},
+		{Label: l.t("发现问题"), Value: fmt.Sprintf(l.t("新发现%d项，复查%d项"), len(in.Raised), len(in.Rechecked))},
+	}
+	if insp.Replaces != "" {
+		facts = append(facts, Fact{Label: l.t("更正记录"), Value: fmt.Sprintf(l.t("本记录更正 %s"), insp.Replaces), Tone: ToneWarn})
+	}
+	d.Facts(facts, 2)
+	if strings.TrimSpace(insp.Summary) != "" {
+		d.Heading(2, l.t("督查小结"))
+		d.Paragraph(insp.Summary)
+	}
+
+	d.Heading(1, l.t("三、检查清单"))
+	for si, s := range in.Template.Sections {
+		d.Heading(2, fmt.Sprintf("%d. %s", si+1, s.DisplayTitle(l.sv())))
+		var rows []Row
+		for ii, it := range s.Items {
+			a, ok := insp.Answers[it.Key]
+			result, tone := answerText(l, it, a, ok)
+			note := a.Note
+			if it.Kind == supervision.KindText && len([]rune(result)) > 10 {
+				// Long text reads badly in the narrow result column.
+				note = strings.TrimSpace(result + "\n" + note)
+				result = l.t("见说明")
+			}
+			if n := len(a.Photos); n > 0 {
+				note = strings.TrimSpace(note + " " + fmt.Sprintf(l.t("（照片%d张）"), n))
+			}
+			title := it.DisplayTitle(l.sv())
+			if it.Required {
+				title += " *"
+			}
+			rows = append(rows, Row{Cells: []Cell{
+				{Text: fmt.Sprintf("%d.%d", si+1, ii+1)},
+				{Text: title},
+				{Text: result, Tone: tone},
+				{Text: orDash(note)},
+			}, Tone: toneIf(tone == ToneAlert, ToneAlert)})
+		}
+		d.Table(Table{Columns: []Column{
+			{Header: l.t("序号"), Weight: 0.55, Align: AlignCenter},
+			{Header: l.t("检查项"), Weight: 2.6},
+			{Header: l.t("结果"), Weight: 1.3, Align: AlignCenter},
+			{Header: l.t("说明"), Weight: 3},
+		}, Rows: rows})
+	}
+	d.Note(l.t("注：* 为必答项；红色为不符合或超出允许范围。"))
+
+	d.Heading(1, l.t("四、本次发现的问题"))
+	d.findingsTable(in.Raised, insp.StartedAt, false)
+	d.Heading(1, l.t("五、复查的问题"))
+	d.findingsTable(in.Rechecked, insp.StartedAt, true)
+
+	photos := visitPhotos(l, in)
+	if len(photos) > 0 {
+		d.PageBreak()
+		d.Heading(1, l.t("六、现场照片"))
+		d.PhotoGrid(photos, 2)
+	}
+
+	d.Heading(1, l.t("签字确认"))
+	d.Signatures([]string{l.t("督查人员（签字）"), l.t("项目长（签字）")})
+	d.Space(4)
+	d.Note(fmt.Sprintf(l.t("本报告由 fieldbrief 于 %s 根据督查记录 %s 生成。记录校验码（SHA-256）：%s。核对打印件时，以同一记录重新计算校验码，应与此一致。"), clock(opt.Time), insp.ID, hash))
+	return d.Write(w)
+}
+
+func toneIf(cond bool, t Tone) Tone {
+	if cond {
+		return t
+	}
+	return ToneNone
+}
+
+// projectFacts are the key facts of a project, for the visit report and
+// the per-project pages of the brief and the tour pack.
+func projectFacts(l Lang, p supervision.Project) []Fact {
+	inv := p.Investment
+	facts := []Fact{
+		{Label: l.t("项目名称"), Value: p.Name},
+		{Label: l.t("项目编号"), Value: p.ID},
+		{Label: l.t("主导产业"), Value: orDash(p.Industry.Label(l.sv()))},
+		{Label: l.t("产业链"), Value: orDash(p.Chain)},
+		{Label: l.t("项目长"), Value: orDash(p.Leader)},
+		{Label: l.t("牵头部门"), Value: orDash(p.LeadDepartment)},
+		{Label: l.t("项目阶段"), Value: orDash(p.Phase.Label(l.sv()))},
+		{Label: l.t("状态"), Value: orDash(p.Light.Label(l.sv())), Tone: lightTone(p.Light)},
+		{Label: l.t("总投资"), Value: l.money(inv.Total)},
+		{Label: l.t("年度计划投资"), Value: l.money(inv.AnnualPlan)},
+		{Label: l.t("年度累计完成"), Value: l.money(inv.Completed) + l.paren(percent(inv.AnnualProgress()))},
+		{Label: l.t("计划工期"), Value: l.day(p.PlannedStart) + " — " + l.day(p.PlannedFinish)},
+		{Label: l.t("项目地址"), Value: orDash(p.Address)},
+		{Label: l.t("参建单位"), Value: l.joinList(p.ParticipatingUnits)},
+	}
+	if next, ok := nextMilestone(p); ok {
+		facts = append(facts, Fact{Label: l.t("下一节点"), Value: next.Name + " · " + l.day(next.Planned)})
+	}
+	if len(facts)%2 == 1 {
+		facts = append(facts, Fact{})
+	}
+	return facts
+}
+
+// nextMilestone is the first milestone not yet reached.
+func nextMilestone(p supervision.Project) (supervision.Milestone, bool) {
+	for _, m := range p.Milestones {
+		if m.Actual == "" {
+			return m, true
+		}
+	}
+	return supervision.Milestone{}, false
+}
+
+func templateTitle(l Lang, t supervision.Template) string {
+	if l == English && t.TitleEn != "" {
+		return t.TitleEn
+	}
+	return orDash(t.Title)
+}
+
+type stats struct{ total, answered, pass, fail, na int }
+
+func checklistStats(t supervision.Template, in supervision.Inspection) stats {
+	var s stats
+	for _, it := range t.Items() {
+		s.total++
+		a, ok := in.Answers[it.Key]
+		if !ok || !a.IsAnswered(it.Kind) {
+			continue
+		}
+		s.answered++
+		if it.Kind == supervision.KindPassFail {
+			switch a.Verdict {
+			case supervision.Pass:
+				s.pass++
+			case supervision.Fail:
+				s.fail++
+			case supervision.NotApplicable:
+				s.na++
+			}
+		} else if it.Check(a) != nil {
+			// A number outside its bounds counts as a fail.
+			s.fail++
+		} else {
+			s.pass++
+		}
+	}
+	return s
+}
+
+// answerText prints an answer for its item's kind, and whether it is a fail.
+func answerText(l Lang, it supervision.Item, a supervision.Answer, ok bool) (string, Tone) {
+	if !ok || !a.IsAnswered(it.Kind) {
+		return l.t("未填写"), ToneMuted
+	}
+	switch it.Kind {
+	case supervision.KindPassFail:
+		switch a.Verdict {
+		case supervision.Fail:
+			return a.Verdict.Label(l.sv()), ToneAlert
+		case supervision.Pass:
+			return a.Verdict.Label(l.sv()), ToneGood
+		}
+		return a.Verdict.Label(l.sv()), ToneMuted
+	case supervision.KindNumber:
+		s := strconv.FormatFloat(*a.Number, 'f', -1, 64) + it.Unit
+		if it.Check(a) != nil {
+			return s + "\n" + l.t("超出范围"), ToneAlert
+		}
+		return s, ToneNone
+	case supervision.KindText:
+		return a.Text, ToneNone
+	case supervision.KindSingleChoice, supervision.KindMultiChoice:
+		return l.joinList(a.Choices), ToneNone
+	case supervision.KindDate:
+		return l.day(a.Date), ToneNone
+	}
+	return orDash(a.Text), ToneNone
+}
+
+// findingsTable lists findings with their unit, deadline and status; for
+// re-checked findings the status says how late they were on the visit day.
+func (d *Doc) findingsTable(fs []supervision.Finding, asOf time.Time, recheck bool) {
+	l := d.Lang()
+	if len(fs) == 0 {
+		d.Paragraph(l.t("无。"))
+		return
+	}
+	fs = slices.Clone(fs)
+	// Overdue first, most late first; then by deadline.
+	slices.SortStableFunc(fs, func(a, b supervision.Finding) int {
+		if c := b.DaysLate(asOf) - a.DaysLate(asOf); c != 0 {
+			return c
+		}
+		return strings.Compare(string(a.Deadline), string(b.Deadline))
+	})
+	var rows []Row
+	for i, f := range fs {
+		desc := f.Description
+		if recheck && len(f.Notes) > 0 {
+			last := f.Notes[len(f.Notes)-1]
+			desc += "\n" + l.t("最新进展：") + last.Text
+		}
+		tone := findingTone(f, asOf)
+		rows = append(rows, Row{Cells: []Cell{
+			{Text: strconv.Itoa(i + 1)},
+			{Text: desc},
+			{Text: l.findingKindText(f)},
+			{Text: orDash(f.ResponsibleUnit)},
+			{Text: shortDay(f.Deadline)},
+			{Text: l.statusText(f, asOf), Tone: tone},
+		}})
+	}
+	d.Table(Table{Columns: []Column{
+		{Header: l.t("序号"), Weight: 0.45, Align: AlignCenter},
+		{Header: l.t("问题描述"), Weight: 3.2},
+		{Header: l.t("类别"), Weight: 1.1},
+		{Header: l.t("责任单位"), Weight: 1.5},
+		{Header: l.t("整改期限"), Weight: 1.15, Align: AlignCenter},
+		{Header: l.t("状态"), Weight: 1.15, Align: AlignCenter},
+	}, Rows: rows})
+}
+
+// visitPhotos lists the visit's photos once each: the visit's own first,
+// then those attached to answers in checklist order, captioned with their
+// item when they have no caption of their own.
+func visitPhotos(l Lang, in VisitInput) []Photo {
+	seen := map[string]bool{}
+	var out []Photo
+	add := func(hash, fallback string) {
+		if hash == "" || seen[hash] {
+			return
+		}
+		seen[hash] = true
+		p, ok := in.Photos[hash]
+		if !ok {
+			p = Photo{}
+		}
+		if strings.TrimSpace(p.Caption) == "" {
+			p.Caption = fallback
+		}
+		out = append(out, p)
+	}
+	for _, h := range in.Inspection.Photos {
+		add(h, "")
+	}
+	for _, it := range in.Template.Items() {
+		if a, ok := in.Inspection.Answers[it.Key]; ok {
+			for _, h := range a.Photos {
+				add(h, it.DisplayTitle(l.sv()))
+			}
+		}
+	}
+	for _, f := range in.Raised {
+		for _, h := range f.PhotosBefore {
+			add(h, f.Description)
+		}
+	}
+	return out
+}
