@@ -64,3 +64,8 @@ func Sample() fs.FS {
 	}
 	return sub
 }
+
+// ReadTranslation returns one translation file's bytes.
+func ReadTranslation(name string) ([]byte, error) {
+	return translations.ReadFile("translations/" + name)
+}

@@ -134,7 +134,8 @@ func latestTemplate(tx *bolt.Tx, id string, t *sv.Template) error {
 	prefix := append([]byte(id), 0)
 	c := tx.Bucket(bTemplates).Cursor()
 	// Seek past the highest possible version, then step back into the prefix.
-	k, v := c.Seek(templateKey(id, 1<<62))
+	k, _ := c.Seek(templateKey(id, 1<<62))
+	var v []byte
 	if k == nil {
 		k, v = c.Last()
 	} else {

@@ -1,0 +1,178 @@
+package app
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"fieldbrief/assets"
+	"fieldbrief/sample"
+	"fieldbrief/storage"
+	sv "fieldbrief/supervision"
+)
+
+var testNow = time.Date(2026, 11, 20, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
+
+func sampleStore(t *testing.T) *storage.Store {
+	t.Helper()
+	s, err := storage.Open(t.TempDir(), storage.Options{Now: func() time.Time { return testNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := sample.Install(s, testNow); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// inPlace runs background work at once, on the test's goroutine.
+func inPlace(work func()) { work() }
+
+// waitFor polls cond while the test app processes fyne.Do callbacks.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestDashboardShowsTheProjectsInChinese(t *testing.T) {
+	a := test.NewTempApp(t)
+	s := sampleStore(t)
+	ui, err := newMainUI(a, Config{Data: s, Lang: sv.Chinese, Now: func() time.Time { return testNow }, Background: inPlace})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "dashboard rows", func() bool { return len(ui.dash.rows) == 20 })
+	if got := ui.window.Title(); !strings.Contains(got, "示例数据") || !strings.Contains(got, "重点项目督查") {
+		t.Errorf("window title %q does not mark the sample data", got)
+	}
+	if !strings.Contains(ui.dash.status.Text, "20 / 20") {
+		t.Errorf("status line %q", ui.dash.status.Text)
+	}
+	names := map[string]bool{}
+	for _, r := range ui.dash.rows {
+		names[r.Project.Name] = true
+	}
+	if !names["中国科学院重庆科学中心"] {
+		t.Errorf("the dashboard lacks 中国科学院重庆科学中心: %v", names)
+	}
+	// Search narrows, the overdue switch narrows to rows with something late.
+	test.Type(ui.dash.search, "联合微电子")
+	if len(ui.dash.rows) != 1 || !strings.Contains(ui.dash.rows[0].Project.Name, "联合微电子") {
+		t.Fatalf("search left %d rows", len(ui.dash.rows))
+	}
+	ui.dash.search.SetText("")
+	test.Tap(ui.dash.overdue)
+	for _, r := range ui.dash.rows {
+		if !r.Next.Overdue && r.OverdueFindings == 0 {
+			t.Errorf("overdue filter kept %s", r.Project.Name)
+		}
+	}
+	if len(ui.dash.rows) == 0 || len(ui.dash.rows) == 20 {
+		t.Errorf("overdue filter kept %d of 20 rows; the sample data has some late projects", len(ui.dash.rows))
+	}
+}
+
+func TestFirstStartOffersSampleData(t *testing.T) {
+	a := test.NewTempApp(t)
+	s, err := storage.Open(t.TempDir(), storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	loaded := make(chan struct{})
+	ui, err := newMainUI(a, Config{Data: s, Lang: sv.Chinese, Now: func() time.Time { return testNow }, Background: inPlace, LoadSample: func() error {
+		_, err := sample.Install(s, testNow)
+		close(loaded)
+		return err
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var confirm *widget.Button
+	waitFor(t, "the sample-data offer", func() bool {
+		confirm = findButton(ui.window.Canvas().Overlays().Top(), "是")
+		return confirm != nil
+	})
+	test.Tap(confirm)
+	<-loaded
+	waitFor(t, "the loaded projects", func() bool { return len(ui.dash.rows) == 20 })
+}
+
+func TestEnglishOnRequest(t *testing.T) {
+	a := test.NewTempApp(t)
+	s := sampleStore(t)
+	ui, err := newMainUI(a, Config{Data: s, Lang: sv.English, Now: func() time.Time { return testNow }, Background: inPlace})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "rows", func() bool { return len(ui.dash.rows) == 20 })
+	if !strings.Contains(ui.window.Title(), "Key Project Supervision") || !strings.Contains(ui.dash.status.Text, "Showing 20 of 20") {
+		t.Errorf("English UI: title %q, status %q", ui.window.Title(), ui.dash.status.Text)
+	}
+}
+
+// TestTranslationsComplete fails when a key used in the code is missing
+// from either translation file, or a file has a key the other lacks.
+func TestTranslationsComplete(t *testing.T) {
+	used := map[string]bool{}
+	re := regexp.MustCompile(`\bt0?\("([a-z_]+\.[a-z0-9_.]+)"`)
+	colRe := regexp.MustCompile(`\{"(dashboard\.col\.[a-z_]+)"`)
+	files, _ := filepath.Glob("*.go")
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+			used[m[1]] = true
+		}
+		for _, m := range colRe.FindAllStringSubmatch(string(b), -1) {
+			used[m[1]] = true
+		}
+	}
+	if len(used) < 20 {
+		t.Fatalf("found only %d keys in the code; the scanner is broken", len(used))
+	}
+	tables := map[string]map[string]any{}
+	for _, name := range []string{"zh-Hans.json", "en.json"} {
+		b, err := assets.ReadTranslation(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Values are strings, or objects of plural forms (Fyne's own keys).
+		m := map[string]any{}
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		tables[name] = m
+		for k := range used {
+			if s, _ := m[k].(string); strings.TrimSpace(s) == "" {
+				t.Errorf("%s lacks %q", name, k)
+			}
+		}
+	}
+	for k := range tables["zh-Hans.json"] {
+		if _, ok := tables["en.json"][k]; !ok {
+			t.Errorf("en.json lacks %q, which zh-Hans.json has", k)
+		}
+	}
+	for k := range tables["en.json"] {
+		if _, ok := tables["zh-Hans.json"][k]; !ok {
+			t.Errorf("zh-Hans.json lacks %q, which en.json has", k)
+		}
+	}
+}

@@ -1,0 +1,57 @@
+package app
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+
+	"fieldbrief/assets"
+	sv "fieldbrief/supervision"
+)
+
+// translationFile names the translation file of a language in assets.
+func translationFile(l sv.Lang) string {
+	if l == sv.English {
+		return "en.json"
+	}
+	return "zh-Hans.json"
+}
+
+// setupLanguage loads the chosen language's strings. Fyne picks a language
+// from the operating system's locale only, so the chosen file is registered
+// under the system's locale as well as its own: whatever Fyne matches, the
+// user gets the language they chose. On Linux and macOS, LANGUAGE is also
+// set so that Fyne's own strings (dialog buttons) follow.
+func setupLanguage(l sv.Lang) error {
+	if runtime.GOOS != "windows" {
+		if l == sv.English {
+			os.Setenv("LANGUAGE", "en")
+		} else {
+			os.Setenv("LANGUAGE", "zh_CN:zh")
+		}
+	}
+	data, err := assets.ReadTranslation(translationFile(l))
+	if err != nil {
+		return err
+	}
+	locales := []fyne.Locale{"en", "zh-Hans", lang.SystemLocale()}
+	for _, loc := range locales {
+		if err := lang.AddTranslationsForLocale(data, loc); err != nil {
+			return fmt.Errorf("translations for %s: %w", loc, err)
+		}
+	}
+	return nil
+}
+
+// t returns the translation of key, formatted with args like fmt.Sprintf.
+// Every key used through t must be in both translation files; a test checks.
+func t(key string, args ...any) string {
+	s := lang.X(key, key)
+	if len(args) == 0 {
+		return s
+	}
+	return fmt.Sprintf(s, args...)
+}

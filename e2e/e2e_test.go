@@ -1,0 +1,298 @@
+// Package e2e tests the real fieldbrief binary: its command line on a
+// temporary data folder, and its window under Xvfb.
+package e2e
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/color"
+	_ "image/png"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// binary is the fieldbrief executable built once for all tests.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "fieldbrief-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "fieldbrief")
+	build := exec.Command("go", "build", "-o", binary, "..")
+	build.Stdout, build.Stderr = os.Stdout, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building fieldbrief:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// run runs the binary and returns stdout, stderr and the exit code.
+func run(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return out.String(), errb.String(), code
+}
+
+func TestDemoProjectsCheck(t *testing.T) {
+	data := t.TempDir()
+	if out, errs, code := run(t, "demo", "--data", data); code != 0 {
+		t.Fatalf("demo: %d %s %s", code, out, errs)
+	}
+	out, errs, code := run(t, "projects", "--data", data, "--json")
+	if code != 0 {
+		t.Fatalf("projects: %d %s", code, errs)
+	}
+	var projects []map[string]any
+	if err := json.Unmarshal([]byte(out), &projects); err != nil {
+		t.Fatalf("projects --json is not JSON: %v\n%s", err, out)
+	}
+	if len(projects) != 20 {
+		t.Fatalf("%d projects, want 20", len(projects))
+	}
+	for _, key := range []string{"id", "name", "leader", "phase", "last_visit", "next_due", "open_findings", "overdue_findings"} {
+		if _, ok := projects[0][key]; !ok {
+			t.Errorf("projects JSON lacks %q", key)
+		}
+	}
+	if _, errs, code := run(t, "check", "--data", data); code != 0 {
+		t.Fatalf("check on a fresh sample store: %d %s", code, errs)
+	}
+	id := projects[0]["id"].(string)
+	out, _, code = run(t, "visits", "--data", data, "--project", id, "--json")
+	var visits []map[string]any
+	if code != 0 || json.Unmarshal([]byte(out), &visits) != nil || len(visits) < 10 {
+		t.Fatalf("visits of %s: code %d, %d visits", id, code, len(visits))
+	}
+	for _, v := range visits {
+		if v["project_id"] != id || v["started"] == "" || v["status"] == "" || v["id"] == "" {
+			t.Fatalf("visit row %v", v)
+		}
+	}
+	// demo refuses a store that has data.
+	if _, errs, code := run(t, "demo", "--data", data); code == 0 || !strings.Contains(errs, "不是空的") {
+		t.Fatalf("demo on a full store: %d %q", code, errs)
+	}
+	backup := filepath.Join(t.TempDir(), "b.db")
+	if _, errs, code := run(t, "backup", "--data", data, "--out", backup); code != 0 {
+		t.Fatalf("backup: %s", errs)
+	}
+	if _, errs, code := run(t, "compact", "--data", data); code != 0 {
+		t.Fatalf("compact: %s", errs)
+	}
+	if _, errs, code := run(t, "check", "--data", data); code != 0 {
+		t.Fatalf("check after compact: %s", errs)
+	}
+}
+
+func TestCommandsExplainThemselves(t *testing.T) {
+	for _, cmd := range []string{"demo", "projects", "visits", "check", "backup", "compact"} {
+		out, _, code := run(t, cmd, "--help")
+		if code != 0 || !strings.Contains(out, "--data") {
+			t.Errorf("%s --help: code %d, %q", cmd, code, out)
+		}
+	}
+	if _, errs, code := run(t, "frobnicate"); code != 2 || !strings.Contains(errs, "未知命令") {
+		t.Errorf("unknown command: %d %q", code, errs)
+	}
+}
+
+func TestBadDataFolderGivesAClearMessage(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "not-a-folder")
+	os.WriteFile(file, []byte("x"), 0o600)
+	_, errs, code := run(t, "check", "--data", file)
+	if code != 1 || !strings.Contains(errs, "是一个文件") {
+		t.Fatalf("data folder that is a file: %d %q", code, errs)
+	}
+	garbage := t.TempDir()
+	os.WriteFile(filepath.Join(garbage, "fieldbrief.db"), bytes.Repeat([]byte("垃圾"), 5000), 0o600)
+	_, errs, code = run(t, "projects", "--data", garbage, "--lang", "en")
+	if code != 1 || !strings.Contains(errs, "damaged") || strings.Contains(errs, "panic") {
+		t.Fatalf("garbage database: %d %q", code, errs)
+	}
+}
+
+// xvfb starts a virtual X server and returns its DISPLAY value.
+func xvfb(t *testing.T) string {
+	t.Helper()
+	if _, err := exec.LookPath("Xvfb"); err != nil {
+		t.Fatal("Xvfb is not installed; `make test` installs it (package xvfb)")
+	}
+	for n := 90; n < 140; n++ {
+		if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
+			continue
+		}
+		if l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", 6000+n)); err == nil {
+			l.Close()
+		} else {
+			continue
+		}
+		cmd := exec.Command("Xvfb", fmt.Sprintf(":%d", n), "-screen", "0", "1400x900x24", "-nolisten", "tcp")
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+		display := fmt.Sprintf(":%d", n)
+		for i := 0; i < 100; i++ {
+			if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
+				return display
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		t.Fatalf("Xvfb on %s did not start", display)
+	}
+	t.Fatal("no free X display number")
+	return ""
+}
+
+func xdotool(t *testing.T, display string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("xdotool", args...)
+	cmd.Env = append(os.Environ(), "DISPLAY="+display)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("xdotool %v: %v", args, err)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// screenshot saves the screen as a PNG and returns it decoded.
+func screenshot(t *testing.T, display, path string) image.Image {
+	t.Helper()
+	cmd := exec.Command("import", "-window", "root", path)
+	cmd.Env = append(os.Environ(), "DISPLAY="+display)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("screenshot (ImageMagick import; `make test` installs it): %v %s", err, out)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, _, err := image.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+// artefactDir is where screenshots are kept for people to look at.
+func artefactDir(t *testing.T) string {
+	dir := os.Getenv("FIELDBRIEF_ARTIFACTS")
+	if dir == "" {
+		dir = filepath.Join("..", "build", "artifacts")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// TestRealWindow starts the real app under Xvfb on the sample data, takes
+// a screenshot, checks the window is drawn, and quits it cleanly.
+func TestRealWindow(t *testing.T) {
+	display := xvfb(t)
+	data := t.TempDir()
+	if _, errs, code := run(t, "demo", "--data", data); code != 0 {
+		t.Fatal(errs)
+	}
+	cmd := exec.Command(binary, "--data", data)
+	cmd.Env = append(os.Environ(), "DISPLAY="+display, "FYNE_SCALE=1")
+	var logs bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	defer func() {
+		select {
+		case <-exited:
+		default:
+			cmd.Process.Kill()
+		}
+	}()
+	win := xdotool(t, display, "search", "--sync", "--name", "重点项目督查")
+	if win == "" {
+		t.Fatal("no window appeared")
+	}
+	win = strings.Fields(win)[0]
+	// A second copy on the same data must say so, not hang.
+	start := time.Now()
+	_, errs, code := run(t, "projects", "--data", data)
+	if code == 0 || !strings.Contains(errs, "已被另一个") || time.Since(start) > 3*time.Second {
+		t.Errorf("second copy: code %d after %v: %q", code, time.Since(start), errs)
+	}
+	var img image.Image
+	deadline := time.Now().Add(20 * time.Second)
+	shot := filepath.Join(artefactDir(t), "dashboard.png")
+	for {
+		time.Sleep(500 * time.Millisecond)
+		img = screenshot(t, display, shot)
+		if drawn(img) || time.Now().After(deadline) {
+			break
+		}
+	}
+	if !drawn(img) {
+		t.Fatalf("the window looks blank; screenshot in %s\n%s", shot, logs.String())
+	}
+	xdotool(t, display, "windowfocus", "--sync", win)
+	xdotool(t, display, "key", "ctrl+q")
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Fatalf("app exited with %v\n%s", err, logs.String())
+		}
+	case <-time.After(10 * time.Second):
+		cmd.Process.Signal(syscall.SIGTERM)
+		t.Fatalf("app did not quit on Ctrl+Q\n%s", logs.String())
+	}
+	if _, errs, code := run(t, "check", "--data", data); code != 0 {
+		t.Fatalf("check after quitting: %s", errs)
+	}
+}
+
+// drawn reports whether a screenshot shows a real window: many distinct
+// colours (text is anti-aliased) and a fair share of dark text pixels on a
+// light background, or the reverse.
+func drawn(img image.Image) bool {
+	b := img.Bounds()
+	colours := map[color.RGBA]bool{}
+	dark, light := 0, 0
+	for y := b.Min.Y; y < b.Max.Y; y += 2 {
+		for x := b.Min.X; x < b.Max.X; x += 2 {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			colours[color.RGBA{uint8(r >> 8), uint8(g >> 8), uint8(bl >> 8), 0}] = true
+			lum := (r + g + bl) / 3 >> 8
+			if lum < 100 {
+				dark++
+			} else if lum > 180 {
+				light++
+			}
+		}
+	}
+	total := (b.Dx() / 2) * (b.Dy() / 2)
+	return len(colours) > 50 && dark > total/200 && light > total/200
+}

@@ -1,0 +1,44 @@
+// Command fieldbrief is the inspectors' app for the key projects of the
+// Western (Chongqing) Science City: with no subcommand it opens the window,
+// otherwise it runs a command-line task (see fieldbrief --help).
+//
+// main only wires the packages together.
+package main
+
+import (
+	"log"
+	"os"
+	"time"
+
+	"fieldbrief/app"
+	"fieldbrief/cli"
+	_ "fieldbrief/quietinit" // must initialise before Fyne; see its doc
+	"fieldbrief/sample"
+	"fieldbrief/storage"
+	sv "fieldbrief/supervision"
+)
+
+func main() {
+	log.SetOutput(os.Stderr)
+	os.Exit(cli.Run(os.Args[1:], cli.Env{
+		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
+		Now: time.Now,
+		GUI: openWindow,
+	}))
+}
+
+func openWindow(dir string, lang sv.Lang) error {
+	s, err := storage.Open(dir, storage.Options{})
+	if err != nil {
+		return app.ShowError(err, lang)
+	}
+	defer s.Close()
+	return app.Run(app.Config{
+		Data: s,
+		Lang: lang,
+		LoadSample: func() error {
+			_, err := sample.Install(s, time.Now())
+			return err
+		},
+	})
+}

@@ -1,0 +1,45 @@
+package sample
+
+import (
+	"time"
+
+	sv "fieldbrief/supervision"
+)
+
+// Store is what Install writes to; *storage.Store implements it.
+type Store interface {
+	IsEmpty() (bool, error)
+	ImportRegister(projects []sv.Project, templates []sv.Template, sample bool) error
+	ImportHistory(inspections []sv.Inspection, findings []sv.Finding) error
+}
+
+// Counts says what Install loaded.
+type Counts struct {
+	Projects, Inspections, Findings int
+}
+
+// Install fills an empty store with the sample register and a year of
+// history up to now. It refuses a store that already has projects, so real
+// data is never mixed with sample data.
+func Install(s Store, now time.Time) (Counts, error) {
+	empty, err := s.IsEmpty()
+	if err != nil {
+		return Counts{}, err
+	}
+	if !empty {
+		return Counts{}, sv.Errorf(sv.EConflict,
+			"数据文件夹不是空的，示例数据只能载入空的数据文件夹。请用 --data 指定一个新文件夹。",
+			"The data folder is not empty; sample data goes only into an empty folder. Choose a new folder with --data.")
+	}
+	ds, err := Generate(Options{Now: now, Months: 12, Seed: 1})
+	if err != nil {
+		return Counts{}, err
+	}
+	if err := s.ImportRegister(ds.Projects, ds.Templates, true); err != nil {
+		return Counts{}, err
+	}
+	if err := s.ImportHistory(ds.Inspections, ds.Findings); err != nil {
+		return Counts{}, err
+	}
+	return Counts{Projects: len(ds.Projects), Inspections: len(ds.Inspections), Findings: len(ds.Findings)}, nil
+}

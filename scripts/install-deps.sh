@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian/Ubuntu packages fieldbrief needs and that are missing:
+#   build: gcc, pkg-config and the X11/OpenGL headers for Fyne's cgo build;
+#   tests: Xvfb, xdotool and ImageMagick (real-window tests and screenshots),
+#          poppler-utils and qpdf (PDF checks).
+# Says what it installs; does nothing when everything is there.
+set -euo pipefail
+
+packages=(gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev
+          xvfb xauth xdotool x11-utils imagemagick poppler-utils qpdf)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+if ! command -v apt-get >/dev/null; then
+  echo "fieldbrief needs these packages, and this is not a Debian/Ubuntu system: ${missing[*]}" >&2
+  echo "Install their equivalents with your package manager, then run make again." >&2
+  exit 1
+fi
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+echo "Installing system packages needed to build and test fieldbrief: ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "Installed: ${missing[*]}"
