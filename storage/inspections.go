@@ -178,7 +178,7 @@ func (s *Store) SaveAnswer(inspectionID string, a sv.Answer) error {
 			return err
 		}
 		var t sv.Template
-		if err := getTemplate(tx, in.TemplateID, in.TemplateVersion, &t); err != nil {
+		if err := s.cachedTemplate(tx, in.TemplateID, in.TemplateVersion, &t); err != nil {
 			return err
 		}
 		// SetAnswer runs the domain's checks (draft only, item exists, value fits).

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 
 	bolt "go.etcd.io/bbolt"
+
+	sv "fieldbrief/supervision"
 )
 
 // OutboxLen returns how many local changes wait for the portal.
@@ -37,9 +39,20 @@ func (s *Store) Outbox(after uint64, limit int) ([]Change, error) {
 }
 
 // AckOutbox removes the changes up to and including seq, once the portal
-// has confirmed them.
+// has confirmed them. The number is remembered so that numbering goes on
+// from there: the portal refuses a number it has seen.
 func (s *Store) AckOutbox(seq uint64) error {
 	return s.update(func(tx *bolt.Tx) error {
+		if seq > lastSeq(tx) {
+			return sv.Errorf(sv.EInvalid, "确认的修改编号 %d 超出了本机已有的编号。", "Acknowledged change %d is beyond this laptop's changes.", seq)
+		}
+		var k [8]byte
+		binary.BigEndian.PutUint64(k[:], seq)
+		if cur := tx.Bucket(bMeta).Get(kSeq); len(cur) != 8 || binary.BigEndian.Uint64(cur) < seq {
+			if err := tx.Bucket(bMeta).Put(kSeq, k[:]); err != nil {
+				return err
+			}
+		}
 		c := tx.Bucket(bOutbox).Cursor()
 		for k, _ := c.First(); k != nil && binary.BigEndian.Uint64(k) <= seq; k, _ = c.First() {
 			if err := c.Delete(); err != nil {

@@ -28,6 +28,7 @@ func (s *Store) ImportRegister(projects []sv.Project, templates []sv.Template, s
 		}
 	}
 	now := s.now()
+	defer s.templates.Clear()
 	return s.update(func(tx *bolt.Tx) error {
 		for _, t := range templates {
 			if err := put(tx.Bucket(bTemplates), templateKey(t.ID, t.Version), t); err != nil {
@@ -113,6 +114,20 @@ func (s *Store) Template(id string, version int) (sv.Template, error) {
 	var t sv.Template
 	err := s.view(func(tx *bolt.Tx) error { return getTemplate(tx, id, version, &t) })
 	return t, err
+}
+
+// cachedTemplate is getTemplate through the store's cache.
+func (s *Store) cachedTemplate(tx *bolt.Tx, id string, version int, t *sv.Template) error {
+	key := string(templateKey(id, version))
+	if v, ok := s.templates.Load(key); ok {
+		*t = v.(sv.Template)
+		return nil
+	}
+	if err := getTemplate(tx, id, version, t); err != nil {
+		return err
+	}
+	s.templates.Store(key, *t)
+	return nil
 }
 
 func getTemplate(tx *bolt.Tx, id string, version int, t *sv.Template) error {

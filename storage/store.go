@@ -20,6 +20,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"time"
 
@@ -49,6 +50,10 @@ type Store struct {
 	path   string
 	now    func() time.Time
 	device string
+	// templates caches decoded templates by id and version. A template
+	// version never changes once published, so answers — saved one by one,
+	// dozens per visit — need not decode the checklist each time.
+	templates sync.Map // templateKey → sv.Template
 }
 
 // Open opens (creating if needed) the store in dir and upgrades its schema.

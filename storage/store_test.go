@@ -3,6 +3,7 @@ package storage
 import (
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -452,5 +453,29 @@ func writeV1Store(t *testing.T, path string) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestOutboxNumberingContinuesAfterAck(t *testing.T) {
+	s, _ := newTestStore(t)
+	in, _ := s.StartInspection("p01", []string{"张伟"})
+	for i := 0; i < 3; i++ {
+		_ = s.SaveAnswer(in.ID, sv.Answer{ItemKey: "remark", Text: fmt.Sprint(i)})
+	}
+	all, _ := s.Outbox(0, 100)
+	last := all[len(all)-1].Seq
+	if err := s.AckOutbox(last); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := s.OutboxLen(); n != 0 {
+		t.Fatalf("%d entries after acking all", n)
+	}
+	_ = s.SaveAnswer(in.ID, sv.Answer{ItemKey: "remark", Text: "again"})
+	next, _ := s.Outbox(0, 100)
+	if len(next) != 1 || next[0].Seq != last+1 {
+		t.Fatalf("after ack of %d the next change is %+v, want seq %d", last, next, last+1)
+	}
+	if err := s.AckOutbox(last + 5); sv.ErrorCode(err) != sv.EInvalid {
+		t.Fatalf("acking beyond the outbox: %v", err)
 	}
 }
