@@ -86,7 +86,7 @@ type Doc struct {
 	y              float64 // where the next block starts
 	curBold        bool
 	curSize        float64
-	imageNames     map[string]string
+	images         map[string]*imageJob
 	imageWidths    map[int]bool
 	imageSeq       int
 	headerFontSize float64
@@ -138,7 +138,7 @@ func NewDoc(fonts *Fonts, opt Options) *Doc {
 	} else {
 		pdf.SetLang("zh-CN")
 	}
-	d := &Doc{pdf: pdf, fonts: fonts, opt: opt, imageNames: map[string]string{}, imageWidths: map[int]bool{}, headerFontSize: tinySize + 0.5}
+	d := &Doc{pdf: pdf, fonts: fonts, opt: opt, images: map[string]*imageJob{}, imageWidths: map[int]bool{}, headerFontSize: tinySize + 0.5}
 	if opt.Title != "" {
 		pdf.SetTitle(fonts.clean(opt.Title, &d.miss), true)
 	}
