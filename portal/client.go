@@ -1,0 +1,301 @@
+package portal
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	sv "fieldbrief/supervision"
+)
+
+// Client talks to one portal. It holds no state but the address, the HTTP
+// client and the token, so a caller may make one per sync.
+type Client struct {
+	base  string
+	http  *http.Client
+	token string
+}
+
+// NewClient returns a client of the portal at base (such as
+// "https://portal.example:8470"), using hc for requests and token (which
+// may be empty before login) for authorization.
+func NewClient(base string, hc *http.Client, token string) (*Client, error) {
+	u, err := url.Parse(strings.TrimRight(base, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, sv.Errorf(sv.EInvalid, "平台地址“%s”无效，应形如 https://平台地址:8470。", "The portal address “%s” is not valid; it should look like https://portal:8470.", base)
+	}
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	return &Client{base: u.String(), http: hc, token: token}, nil
+}
+
+// Base returns the portal's address.
+func (c *Client) Base() string { return c.base }
+
+// SetToken sets the bearer token used from now on.
+func (c *Client) SetToken(t string) { c.token = t }
+
+// Health reports whether the portal answers.
+func (c *Client) Health(ctx context.Context) error {
+	return c.do(ctx, http.MethodGet, PathHealth, nil, nil)
+}
+
+// Login signs in and returns the token; the client uses it from then on.
+func (c *Client) Login(ctx context.Context, req LoginRequest) (LoginResponse, error) {
+	var out LoginResponse
+	if err := c.do(ctx, http.MethodPost, PathLogin, req, &out); err != nil {
+		return out, err
+	}
+	c.token = out.Token
+	return out, nil
+}
+
+// Me returns the signed-in user.
+func (c *Client) Me(ctx context.Context) (User, error) {
+	var u User
+	err := c.do(ctx, http.MethodGet, PathMe, nil, &u)
+	return u, err
+}
+
+// Push sends changes in order.
+func (c *Client) Push(ctx context.Context, req PushRequest) (PushResponse, error) {
+	var out PushResponse
+	err := c.do(ctx, http.MethodPost, PathPush, req, &out)
+	return out, err
+}
+
+// Pull fetches up to limit records changed after cursor.
+func (c *Client) Pull(ctx context.Context, cursor string, limit int) (PullResponse, error) {
+	var out PullResponse
+	q := url.Values{"cursor": {cursor}, "limit": {strconv.Itoa(limit)}}
+	err := c.do(ctx, http.MethodGet, PathPull+"?"+q.Encode(), nil, &out)
+	return out, err
+}
+
+// Missing returns those of hashes the portal does not hold.
+func (c *Client) Missing(ctx context.Context, hashes []string) ([]string, error) {
+	var out MissingResponse
+	err := c.do(ctx, http.MethodPost, PathPhotosMissing, MissingRequest{Hashes: hashes}, &out)
+	return out.Missing, err
+}
+
+// Photo downloads the original bytes of a photo.
+func (c *Client) Photo(ctx context.Context, hash string) ([]byte, error) {
+	req, err := c.request(ctx, http.MethodGet, PathPhotos+hash, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, unreachable(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, refusal(resp)
+	}
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, unreachable(err)
+	}
+	return data, nil
+}
+
+// AddUser creates or replaces an account (admin only).
+func (c *Client) AddUser(ctx context.Context, u NewUser) error {
+	return c.do(ctx, http.MethodPost, PathUsers, u, nil)
+}
+
+// PutRegister replaces projects and templates (admin only).
+func (c *Client) PutRegister(ctx context.Context, r RegisterRequest) error {
+	return c.do(ctx, http.MethodPut, PathRegister, r, nil)
+}
+
+// CreateUpload starts a tus upload of size bytes for the photo with the
+// given SHA-256 and returns the upload's address.
+func (c *Client) CreateUpload(ctx context.Context, size int64, hash, name string) (string, error) {
+	req, err := c.request(ctx, http.MethodPost, PathUploads, nil)
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Tus-Resumable", "1.0.0")
+	req.Header.Set("Upload-Length", strconv.FormatInt(size, 10))
+	meta := MetaSHA256 + " " + base64.StdEncoding.EncodeToString([]byte(hash))
+	if name != "" {
+		meta += ",filename " + base64.StdEncoding.EncodeToString([]byte(name))
+	}
+	req.Header.Set("Upload-Metadata", meta)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return "", unreachable(err)
+	}
+	defer drain(resp)
+	if resp.StatusCode != http.StatusCreated {
+		return "", refusal(resp)
+	}
+	loc, err := resp.Location()
+	if err != nil {
+		return "", sv.Wrap(err, sv.EUnavailable, "平台的上传回应不完整，请稍后重试。", "The portal's upload response was incomplete; try again later.")
+	}
+	return loc.String(), nil
+}
+
+// UploadOffset asks how many bytes of an upload the portal holds. A
+// ENotFound error means the upload is gone (expired, or finished and
+// cleaned up) and a new one must be started.
+func (c *Client) UploadOffset(ctx context.Context, uploadURL string) (int64, error) {
+	req, err := c.absRequest(ctx, http.MethodHead, uploadURL, nil)
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Tus-Resumable", "1.0.0")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return 0, unreachable(err)
+	}
+	defer drain(resp)
+	if resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusGone {
+		return 0, sv.Errorf(sv.ENotFound, "平台上已没有这次上传。", "The upload is no longer on the portal.")
+	}
+	if resp.StatusCode != http.StatusOK {
+		return 0, refusal(resp)
+	}
+	return strconv.ParseInt(resp.Header.Get("Upload-Offset"), 10, 64)
+}
+
+// PatchUpload sends body, which starts at offset, and returns the new offset.
+func (c *Client) PatchUpload(ctx context.Context, uploadURL string, offset int64, body io.Reader, n int64) (int64, error) {
+	req, err := c.absRequest(ctx, http.MethodPatch, uploadURL, body)
+	if err != nil {
+		return 0, err
+	}
+	req.ContentLength = n
+	req.Header.Set("Tus-Resumable", "1.0.0")
+	req.Header.Set("Content-Type", "application/offset+octet-stream")
+	req.Header.Set("Upload-Offset", strconv.FormatInt(offset, 10))
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return 0, unreachable(err)
+	}
+	defer drain(resp)
+	if resp.StatusCode != http.StatusNoContent {
+		return 0, refusal(resp)
+	}
+	return strconv.ParseInt(resp.Header.Get("Upload-Offset"), 10, 64)
+}
+
+func (c *Client) do(ctx context.Context, method, path string, in, out any) error {
+	var body io.Reader
+	if in != nil {
+		raw, err := json.Marshal(in)
+		if err != nil {
+			return sv.Wrap(err, sv.EInternal, "无法编码发往平台的数据。", "Cannot encode the data for the portal.")
+		}
+		body = bytes.NewReader(raw)
+	}
+	req, err := c.request(ctx, method, path, body)
+	if err != nil {
+		return err
+	}
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return unreachable(err)
+	}
+	defer drain(resp)
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return refusal(resp)
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		// A cut in the middle of a response body is a network fault.
+		return unreachable(err)
+	}
+	return nil
+}
+
+func (c *Client) request(ctx context.Context, method, path string, body io.Reader) (*http.Request, error) {
+	return c.absRequest(ctx, method, c.base+path, body)
+}
+
+func (c *Client) absRequest(ctx context.Context, method, u string, body io.Reader) (*http.Request, error) {
+	req, err := http.NewRequestWithContext(ctx, method, u, body)
+	if err != nil {
+		return nil, sv.Wrap(err, sv.EInvalid, "平台地址无效。", "The portal address is not valid.")
+	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	return req, nil
+}
+
+func drain(resp *http.Response) {
+	// Reading the rest lets the connection be reused.
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+}
+
+// unreachable wraps a transport error. Cancellation is passed through so
+// callers can tell "the user stopped it" from "the network failed".
+func unreachable(err error) error {
+	if errors.Is(err, context.Canceled) {
+		return err
+	}
+	return sv.Wrap(err, sv.EUnavailable,
+		"无法连接平台，请检查网络后重试。本机数据已保存，稍后会继续同步。",
+		"Cannot reach the portal. Check the network and try again; your data is saved and will sync later.")
+}
+
+// ErrUnauthorized is the code of a refusal for a missing or expired token.
+const ErrUnauthorized sv.Code = "unauthorized"
+
+// ErrGap is the code of a push refused for a gap in sequence numbers.
+const ErrGap sv.Code = "gap"
+
+// ErrForbidden is the code of a refusal for lacking rights.
+const ErrForbidden sv.Code = "forbidden"
+
+// ErrTooMany is the code of a refusal after too many failed logins.
+const ErrTooMany sv.Code = "too_many"
+
+// RefusalError is a refusal from the portal, with its body.
+type RefusalError struct {
+	Err    *sv.Error
+	Status int
+	Body   ErrorBody
+}
+
+func (e *RefusalError) Error() string { return e.Err.Error() }
+
+// Unwrap lets errors.As find the *supervision.Error with the message.
+func (e *RefusalError) Unwrap() error { return e.Err }
+
+func refusal(resp *http.Response) error {
+	var b ErrorBody
+	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	if json.Unmarshal(raw, &b) != nil || (b.Zh == "" && b.En == "") {
+		b = ErrorBody{Code: sv.EUnavailable,
+			Zh: fmt.Sprintf("平台回应异常（%d），请稍后重试。", resp.StatusCode),
+			En: fmt.Sprintf("The portal answered with an error (%d); try again later.", resp.StatusCode)}
+		if resp.StatusCode == 460 {
+			// tus's checksum mismatch: retrying the same bytes cannot help.
+			b.Code, b.Zh, b.En = sv.EInvalid, "平台收到的照片与校验值不符，照片文件可能已损坏。", "The photo the portal received does not match its checksum; the photo file may be damaged."
+		}
+		if resp.StatusCode == http.StatusUnauthorized {
+			b.Code, b.Zh, b.En = ErrUnauthorized, "登录已失效，请重新登录平台。", "Your sign-in has expired; sign in to the portal again."
+		}
+	}
+	return &RefusalError{Err: &sv.Error{Code: b.Code, Zh: b.Zh, En: b.En}, Status: resp.StatusCode, Body: b}
+}

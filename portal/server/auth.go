@@ -1,0 +1,309 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	bolt "go.etcd.io/bbolt"
+	"golang.org/x/crypto/bcrypt"
+
+	"fieldbrief/portal"
+	sv "fieldbrief/supervision"
+)
+
+type ctxKey struct{}
+
+// principal is the signed-in user of a request.
+type principal struct {
+	portal.User
+	Device string
+}
+
+func userFrom(ctx context.Context) principal {
+	p, _ := ctx.Value(ctxKey{}).(principal)
+	return p
+}
+
+func rank(r portal.Role) int {
+	switch r {
+	case portal.RoleInspector:
+		return 1
+	case portal.RoleLeader:
+		return 2
+	case portal.RoleAdmin:
+		return 3
+	}
+	return 0
+}
+
+// auth admits requests with a valid, unexpired token of a user holding at
+// least role.
+func (s *Server) auth(role portal.Role, h http.HandlerFunc) http.Handler {
+	return s.authHandler(role, h)
+}
+
+func (s *Server) authHandler(role portal.Role, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || tok == "" {
+			w.Header().Set("WWW-Authenticate", "Bearer")
+			writeError(w, http.StatusUnauthorized, &sv.Error{Code: portal.ErrUnauthorized, Zh: "请先登录平台。", En: "Sign in to the portal first."})
+			return
+		}
+		p, err := s.lookupToken(tok)
+		if err != nil {
+			w.Header().Set("WWW-Authenticate", "Bearer")
+			writeError(w, http.StatusUnauthorized, err)
+			return
+		}
+		if rank(p.Role) < rank(role) {
+			writeError(w, http.StatusForbidden, &sv.Error{Code: portal.ErrForbidden,
+				Zh: "您的账号没有这项权限，请联系管理员。", En: "Your account does not have the right to do this; ask an administrator."})
+			return
+		}
+		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, p)))
+	})
+}
+
+func tokenKey(tok string) []byte {
+	sum := sha256.Sum256([]byte(tok))
+	return []byte(hex.EncodeToString(sum[:]))
+}
+
+func (s *Server) lookupToken(tok string) (principal, *sv.Error) {
+	expired := &sv.Error{Code: portal.ErrUnauthorized, Zh: "登录已失效，请重新登录平台。", En: "Your sign-in has expired; sign in to the portal again."}
+	var p principal
+	err := s.db.bolt.View(func(tx *bolt.Tx) error {
+		var t tokenRecord
+		ok, err := getJSON(tx.Bucket(bTokens), tokenKey(tok), &t)
+		if err != nil || !ok || !s.opts.Now().Before(t.ExpiresAt) {
+			return expired
+		}
+		var u userRecord
+		ok, err = getJSON(tx.Bucket(bUsers), []byte(t.User), &u)
+		if err != nil || !ok {
+			return expired
+		}
+		p = principal{User: u.User, Device: t.Device}
+		return nil
+	})
+	if err != nil {
+		return p, expired
+	}
+	return p, nil
+}
+
+func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
+	var req portal.LoginRequest
+	if !s.readJSON(w, r, &req) {
+		return
+	}
+	host, _, _ := net.SplitHostPort(r.RemoteAddr)
+	key := strings.ToLower(req.User) + "\x00" + host
+	now := s.opts.Now()
+	if wait := s.throttle.wait(key, now); wait > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds()+0.999)))
+		writeError(w, http.StatusTooManyRequests, sv.Errorf(portal.ErrTooMany,
+			"登录失败次数过多，请 %d 秒后再试。", "Too many failed sign-ins; try again in %d seconds.", int(wait.Seconds()+0.999)))
+		return
+	}
+	var u userRecord
+	var found bool
+	_ = s.db.bolt.View(func(tx *bolt.Tx) error {
+		found, _ = getJSON(tx.Bucket(bUsers), []byte(req.User), &u)
+		return nil
+	})
+	// Without an account, compare against a real hash anyway, so the answer
+	// takes as long as for a wrong password and names cannot be probed.
+	hash := s.dummy
+	if found {
+		hash = u.Hash
+	}
+	if bcrypt.CompareHashAndPassword(hash, []byte(req.Password)) != nil || !found {
+		s.throttle.fail(key, now)
+		s.log.Warn("login failed", "user", req.User, "remote", host)
+		writeError(w, http.StatusUnauthorized, &sv.Error{Code: portal.ErrUnauthorized,
+			Zh: "用户名或密码不正确。", En: "The user name or password is wrong."})
+		return
+	}
+	s.throttle.reset(key)
+	var raw [32]byte
+	_, _ = rand.Read(raw[:])
+	tok := base64.RawURLEncoding.EncodeToString(raw[:])
+	exp := now.Add(s.opts.TokenTTL).UTC()
+	err := s.db.bolt.Update(func(tx *bolt.Tx) error {
+		return putJSON(tx.Bucket(bTokens), tokenKey(tok), tokenRecord{User: u.Name, Device: req.Device, ExpiresAt: exp})
+	})
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	s.log.Info("login", "user", u.Name, "device", req.Device)
+	writeJSON(w, http.StatusOK, portal.LoginResponse{Token: tok, ExpiresAt: exp, User: u.User})
+}
+
+func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
+	tok := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if err := s.db.bolt.Update(func(tx *bolt.Tx) error { return tx.Bucket(bTokens).Delete(tokenKey(tok)) }); err != nil {
+		s.internal(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "signed out"})
+}
+
+func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, userFrom(r.Context()).User)
+}
+
+func (s *Server) internal(w http.ResponseWriter, err error) {
+	s.log.Error("internal", "err", err)
+	writeError(w, http.StatusInternalServerError, sv.Errorf(sv.EInternal, "平台内部出错，请稍后重试。", "The portal had an internal fault; try again later."))
+}
+
+// ValidateUser checks an account before it is stored.
+func ValidateUser(u portal.NewUser) error {
+	switch {
+	case u.Name == "" || len(u.Name) > 64 || strings.ContainsAny(u.Name, " \t\r\n/\x00") || !utf8.ValidString(u.Name):
+		return sv.Errorf(sv.EInvalid, "用户名不能为空，不能含空格或斜杠，最长 64 字节。", "The user name must not be empty, contain spaces or slashes, or exceed 64 bytes.")
+	case !u.Role.Valid():
+		return sv.Errorf(sv.EInvalid, "角色应为 inspector、leader 或 admin。", "The role must be inspector, leader or admin.")
+	case utf8.RuneCountInString(u.Password) < 8 || len(u.Password) > 72:
+		// bcrypt reads at most 72 bytes; a longer password would be cut silently.
+		return sv.Errorf(sv.EInvalid, "密码至少 8 个字符，最长 72 字节。", "The password needs at least 8 characters and at most 72 bytes.")
+	}
+	return nil
+}
+
+// PutUser creates or replaces an account, hashing its password.
+func (d *DB) PutUser(u portal.NewUser, c int) error {
+	if err := ValidateUser(u); err != nil {
+		return err
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(u.Password), cost(c))
+	if err != nil {
+		return sv.Wrap(err, sv.EInternal, "无法处理密码。", "Cannot process the password.")
+	}
+	if u.DisplayName == "" {
+		u.DisplayName = u.Name
+	}
+	return d.bolt.Update(func(tx *bolt.Tx) error {
+		return putJSON(tx.Bucket(bUsers), []byte(u.Name), userRecord{User: u.User, Hash: hash})
+	})
+}
+
+// Users lists the accounts.
+func (d *DB) Users() ([]portal.User, error) {
+	out := []portal.User{}
+	err := d.bolt.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bUsers).ForEach(func(k, v []byte) error {
+			var u userRecord
+			if _, err := getJSON(tx.Bucket(bUsers), k, &u); err != nil {
+				return err
+			}
+			out = append(out, u.User)
+			return nil
+		})
+	})
+	return out, err
+}
+
+func (s *Server) handleAddUser(w http.ResponseWriter, r *http.Request) {
+	var u portal.NewUser
+	if !s.readJSON(w, r, &u) {
+		return
+	}
+	if err := s.db.PutUser(u, s.opts.BcryptCost); err != nil {
+		if e, ok := err.(*sv.Error); ok && e.Code == sv.EInvalid {
+			writeError(w, http.StatusBadRequest, e)
+			return
+		}
+		s.internal(w, err)
+		return
+	}
+	s.log.Info("user saved", "user", u.Name, "role", u.Role, "by", userFrom(r.Context()).Name)
+	writeJSON(w, http.StatusOK, u.User)
+}
+
+func (s *Server) handleListUsers(w http.ResponseWriter, r *http.Request) {
+	users, err := s.db.Users()
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, users)
+}
+
+// throttle slows down guessing: after a few failed sign-ins for one name
+// from one address, further tries are refused for a time that doubles with
+// each failure, up to a quarter of an hour.
+type throttle struct {
+	mu    sync.Mutex
+	fails map[string]*failures
+}
+
+type failures struct {
+	n     int
+	last  time.Time
+	until time.Time
+}
+
+const freeFailures = 5
+
+func newThrottle() *throttle { return &throttle{fails: map[string]*failures{}} }
+
+func (t *throttle) wait(key string, now time.Time) time.Duration {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	f := t.fails[key]
+	if f == nil || !now.Before(f.until) {
+		return 0
+	}
+	return f.until.Sub(now)
+}
+
+func (t *throttle) fail(key string, now time.Time) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	f := t.fails[key]
+	if f == nil || now.Sub(f.last) > time.Hour {
+		f = &failures{}
+		t.fails[key] = f
+	}
+	f.n++
+	f.last = now
+	if f.n >= freeFailures {
+		d := time.Second << min(f.n-freeFailures, 10)
+		f.until = now.Add(min(d, 15*time.Minute))
+	}
+	// Forget old entries so the map cannot grow without bound.
+	if len(t.fails) > 10000 {
+		for k, v := range t.fails {
+			if now.Sub(v.last) > time.Hour {
+				delete(t.fails, k)
+			}
+		}
+	}
+}
+
+func (t *throttle) reset(key string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	delete(t.fails, key)
+}
+
+func cost(c int) int {
+	if c == 0 {
+		return bcrypt.DefaultCost
+	}
+	return c
+}

@@ -1,0 +1,220 @@
+package server
+
+import (
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+
+	"fieldbrief/portal"
+	sv "fieldbrief/supervision"
+)
+
+// Buckets of the portal's own bbolt file.
+var (
+	bMeta       = []byte("meta")
+	bUsers      = []byte("users")      // name → userRecord
+	bTokens     = []byte("tokens")     // sha256(token) hex → tokenRecord
+	bDevices    = []byte("devices")    // device id → last applied seq (8 bytes BE)
+	bRejections = []byte("rejections") // device, 0, seq (8 bytes BE) → portal.Rejection
+	bRecords    = []byte("records")    // entity, 0, id → portal.Record
+	bLog        = []byte("log")        // change number (8 bytes BE) → entity, 0, id
+	bLogIndex   = []byte("log_index")  // entity, 0, id → change number
+)
+
+var (
+	kEpoch = []byte("epoch")
+	kSeq   = []byte("seq")
+)
+
+// DBFile is the name of the portal's database inside its data folder.
+const DBFile = "portal.db"
+
+type userRecord struct {
+	portal.User
+	Hash []byte `json:"hash"`
+}
+
+type tokenRecord struct {
+	User      string    `json:"user"`
+	Device    string    `json:"device,omitempty"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// DB is the portal's record store. Every change to a record and its entry
+// in the change log are written in one transaction, so a pull never sees
+// one without the other.
+type DB struct {
+	bolt *bolt.DB
+}
+
+// OpenDB opens (creating) the portal's database in dir.
+func OpenDB(dir string) (*DB, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, sv.Wrap(err, sv.EUnavailable,
+			fmt.Sprintf("无法创建平台数据文件夹“%s”。", dir), fmt.Sprintf("Cannot create the portal data folder “%s”.", dir))
+	}
+	b, err := bolt.Open(filepath.Join(dir, DBFile), 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		if errors.Is(err, berrors.ErrTimeout) {
+			return nil, sv.Wrap(err, sv.EAlreadyOpen, "平台数据已被另一个进程打开。", "The portal data is already open in another process.")
+		}
+		return nil, sv.Wrap(err, sv.EUnavailable, "无法打开平台数据文件。", "Cannot open the portal data file.")
+	}
+	err = b.Update(func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bMeta, bUsers, bTokens, bDevices, bRejections, bRecords, bLog, bLogIndex} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		meta := tx.Bucket(bMeta)
+		if meta.Get(kEpoch) == nil {
+			// The epoch names this database: a cursor from another
+			// (restored, rebuilt) portal is recognised as unknown.
+			var r [8]byte
+			_, _ = rand.Read(r[:])
+			return meta.Put(kEpoch, []byte(hex.EncodeToString(r[:])))
+		}
+		return nil
+	})
+	if err != nil {
+		b.Close()
+		return nil, sv.Wrap(err, sv.EInternal, "平台数据文件无法初始化。", "The portal data file cannot be initialised.")
+	}
+	return &DB{bolt: b}, nil
+}
+
+// Close closes the file.
+func (d *DB) Close() error { return d.bolt.Close() }
+
+func u64(v uint64) []byte {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], v)
+	return b[:]
+}
+
+func readU64(b []byte) uint64 {
+	if len(b) != 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(b)
+}
+
+func recordKey(entity, id string) []byte { return []byte(entity + "\x00" + id) }
+
+func putJSON(b *bolt.Bucket, key []byte, v any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return b.Put(key, raw)
+}
+
+func getJSON(b *bolt.Bucket, key []byte, v any) (bool, error) {
+	raw := b.Get(key)
+	if raw == nil {
+		return false, nil
+	}
+	return true, json.Unmarshal(raw, v)
+}
+
+// getRecord reads a record; ok is false when it does not exist.
+func getRecord(tx *bolt.Tx, entity, id string) (portal.Record, bool, error) {
+	var r portal.Record
+	ok, err := getJSON(tx.Bucket(bRecords), recordKey(entity, id), &r)
+	return r, ok, err
+}
+
+// putRecord stores a record and moves it to the end of the change log: the
+// log keeps one entry per record, its latest, so a pull sends each changed
+// record once however often it changed.
+func putRecord(tx *bolt.Tx, r portal.Record) error {
+	key := recordKey(r.Entity, r.ID)
+	if err := putJSON(tx.Bucket(bRecords), key, r); err != nil {
+		return err
+	}
+	return touch(tx, key)
+}
+
+// touch gives a record a new place at the end of the change log, so that
+// laptops pull it again — also after a refused change, to put back the
+// portal's version on the laptop that made it.
+func touch(tx *bolt.Tx, key []byte) error {
+	idx, lg, meta := tx.Bucket(bLogIndex), tx.Bucket(bLog), tx.Bucket(bMeta)
+	if old := idx.Get(key); old != nil {
+		if err := lg.Delete(old); err != nil {
+			return err
+		}
+	}
+	seq := readU64(meta.Get(kSeq)) + 1
+	if err := meta.Put(kSeq, u64(seq)); err != nil {
+		return err
+	}
+	if err := lg.Put(u64(seq), key); err != nil {
+		return err
+	}
+	return idx.Put(key, u64(seq))
+}
+
+// cursor encodes a position in the change log of this database.
+func cursor(epoch []byte, seq uint64) string {
+	return string(epoch) + "." + strconv.FormatUint(seq, 10)
+}
+
+// parseCursor returns the position, or ok false for a cursor of another
+// database or one beyond this log's end.
+func parseCursor(tx *bolt.Tx, c string) (uint64, bool) {
+	if c == "" {
+		return 0, true
+	}
+	epoch, n, found := strings.Cut(c, ".")
+	if !found || epoch != string(tx.Bucket(bMeta).Get(kEpoch)) {
+		return 0, false
+	}
+	seq, err := strconv.ParseUint(n, 10, 64)
+	if err != nil || seq > readU64(tx.Bucket(bMeta).Get(kSeq)) {
+		return 0, false
+	}
+	return seq, true
+}
+
+// Pull returns up to limit records changed after cursor c.
+func (d *DB) Pull(c string, limit int) (portal.PullResponse, error) {
+	var out portal.PullResponse
+	err := d.bolt.View(func(tx *bolt.Tx) error {
+		epoch := tx.Bucket(bMeta).Get(kEpoch)
+		after, ok := parseCursor(tx, c)
+		if !ok {
+			out.Reset = true
+			after = 0
+		}
+		out.Records = []portal.Record{}
+		cur := tx.Bucket(bLog).Cursor()
+		last := after
+		for k, v := cur.Seek(u64(after + 1)); k != nil; k, v = cur.Next() {
+			if len(out.Records) == limit {
+				out.More = true
+				break
+			}
+			var r portal.Record
+			if _, err := getJSON(tx.Bucket(bRecords), v, &r); err != nil {
+				return err
+			}
+			out.Records = append(out.Records, r)
+			last = readU64(k)
+		}
+		out.Cursor = cursor(epoch, last)
+		return nil
+	})
+	return out, err
+}

@@ -1,0 +1,297 @@
+package server
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/tus/tusd/v2/pkg/filestore"
+	tusd "github.com/tus/tusd/v2/pkg/handler"
+	"github.com/tus/tusd/v2/pkg/memorylocker"
+	bolt "go.etcd.io/bbolt"
+	xslog "golang.org/x/exp/slog"
+
+	"fieldbrief/portal"
+	sv "fieldbrief/supervision"
+)
+
+func validHash(h string) bool {
+	if len(h) != 64 {
+		return false
+	}
+	_, err := hex.DecodeString(h)
+	return err == nil && h == string(toLower(h))
+}
+
+func toLower(s string) []byte {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'F' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return b
+}
+
+// photoPath is where a verified photo lives: photos/ab/abcdef…, so no
+// folder grows past a few thousand entries.
+func (s *Server) photoPath(hash string) string {
+	return filepath.Join(s.photos, hash[:2], hash)
+}
+
+func (s *Server) hasPhoto(hash string) bool {
+	_, err := os.Stat(s.photoPath(hash))
+	return err == nil
+}
+
+// tusHandler serves tus 1.0 uploads under /api/v1/uploads/ with tusd's own
+// handler, so any standard tus client can upload. Partial uploads live in
+// uploads/ and are never served; a finished upload becomes a photo only
+// after its SHA-256 matched the one declared when it was created.
+func (s *Server) tusHandler() (http.Handler, error) {
+	store := filestore.New(s.uploads)
+	composer := tusd.NewStoreComposer()
+	store.UseIn(composer)
+	memorylocker.New().UseIn(composer)
+	h, err := tusd.NewHandler(tusd.Config{
+		BasePath:             portal.PathUploads,
+		StoreComposer:        composer,
+		MaxSize:              s.opts.MaxPhoto,
+		DisableDownload:      true,
+		DisableConcatenation: true,
+		// tusd logs through x/exp/slog; its events are covered by the
+		// server's own request log and "photo stored" entries.
+		Logger:                    xslog.New(xslog.NewTextHandler(io.Discard, nil)),
+		PreUploadCreateCallback:   s.beforeUpload,
+		PreFinishResponseCallback: s.finishUpload,
+		// A cut connection keeps the bytes that arrived; this bounds how
+		// long the store may take to save them after the client is gone.
+		GracefulRequestCompletionTimeout: 10 * time.Second,
+		NetworkTimeout:                   60 * time.Second,
+	})
+	if err != nil {
+		return nil, sv.Wrap(err, sv.EInternal, "无法启动照片上传服务。", "Cannot start the photo upload service.")
+	}
+	return h, nil
+}
+
+func (s *Server) beforeUpload(ev tusd.HookEvent) (tusd.HTTPResponse, tusd.FileInfoChanges, error) {
+	hash := ev.Upload.MetaData[portal.MetaSHA256]
+	if !validHash(hash) {
+		return tusd.HTTPResponse{}, tusd.FileInfoChanges{}, tusd.NewError("ERR_MISSING_SHA256",
+			"Upload-Metadata must carry sha256 (lower-case hex) / 上传元数据须包含 sha256", http.StatusBadRequest)
+	}
+	if ev.Upload.SizeIsDeferred {
+		return tusd.HTTPResponse{}, tusd.FileInfoChanges{}, tusd.NewError("ERR_LENGTH_REQUIRED",
+			"Upload-Length is required / 须声明上传长度", http.StatusBadRequest)
+	}
+	return tusd.HTTPResponse{}, tusd.FileInfoChanges{}, nil
+}
+
+// finishUpload runs before the response to the last PATCH: it checks the
+// bytes against the declared hash and links them into the photo folder.
+// The client learns of success only after the photo is visible.
+func (s *Server) finishUpload(ev tusd.HookEvent) (tusd.HTTPResponse, error) {
+	hash := ev.Upload.MetaData[portal.MetaSHA256]
+	bin := ev.Upload.Storage["Path"]
+	if bin == "" {
+		bin = filepath.Join(s.uploads, ev.Upload.ID)
+	}
+	f, err := os.Open(bin)
+	if err != nil {
+		s.log.Error("upload unreadable", "id", ev.Upload.ID, "err", err)
+		return tusd.HTTPResponse{}, tusd.NewError("ERR_INTERNAL", "the upload cannot be read / 上传文件无法读取", http.StatusInternalServerError)
+	}
+	h := sha256.New()
+	_, err = io.Copy(h, f)
+	f.Close()
+	if err != nil {
+		return tusd.HTTPResponse{}, tusd.NewError("ERR_INTERNAL", "the upload cannot be read / 上传文件无法读取", http.StatusInternalServerError)
+	}
+	if got := hex.EncodeToString(h.Sum(nil)); got != hash {
+		s.log.Warn("upload hash mismatch", "id", ev.Upload.ID, "declared", hash, "got", got)
+		_ = os.Remove(bin)
+		_ = os.Remove(bin + ".info")
+		return tusd.HTTPResponse{}, tusd.NewError("ERR_CHECKSUM_MISMATCH",
+			"the bytes do not match the declared sha256; upload again / 文件内容与声明的 SHA-256 不符，请重新上传", 460)
+	}
+	if err := s.promote(bin, hash); err != nil {
+		s.log.Error("promote photo", "hash", hash, "err", err)
+		return tusd.HTTPResponse{}, tusd.NewError("ERR_INTERNAL", "the photo cannot be stored / 照片无法保存", http.StatusInternalServerError)
+	}
+	s.log.Info("photo stored", "hash", hash, "bytes", ev.Upload.Size, "upload", ev.Upload.ID)
+	return tusd.HTTPResponse{}, nil
+}
+
+// promote makes the verified upload visible under its hash: a hard link
+// (or copy) to a temporary name, fsync, then rename — so the photo folder
+// only ever holds whole, verified files.
+func (s *Server) promote(bin, hash string) error {
+	dst := s.photoPath(hash)
+	if s.hasPhoto(hash) {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
+		return err
+	}
+	tmp := dst + ".tmp" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	if err := os.Link(bin, tmp); err != nil {
+		if err := copyFile(bin, tmp); err != nil {
+			return err
+		}
+	}
+	if f, err := os.Open(tmp); err == nil {
+		_ = f.Sync()
+		f.Close()
+	}
+	return os.Rename(tmp, dst)
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// maxMissing bounds one question about photos.
+const maxMissing = 10000
+
+func (s *Server) handleMissing(w http.ResponseWriter, r *http.Request) {
+	var req portal.MissingRequest
+	if !s.readJSON(w, r, &req) {
+		return
+	}
+	if len(req.Hashes) > maxMissing {
+		writeError(w, http.StatusRequestEntityTooLarge, sv.Errorf(sv.EInvalid, "一次最多询问 %d 张照片。", "Ask about at most %d photos at once.", maxMissing))
+		return
+	}
+	out := portal.MissingResponse{Missing: []string{}}
+	for _, h := range req.Hashes {
+		if !validHash(h) {
+			writeError(w, http.StatusBadRequest, sv.Errorf(sv.EInvalid, "“%s”不是有效的 SHA-256。", "“%s” is not a valid SHA-256.", short(h)))
+			return
+		}
+		if !s.hasPhoto(h) {
+			out.Missing = append(out.Missing, h)
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func short(s string) string {
+	if len(s) > 80 {
+		return s[:80] + "…"
+	}
+	return s
+}
+
+func (s *Server) handlePhoto(w http.ResponseWriter, r *http.Request) {
+	hash := r.PathValue("hash")
+	if !validHash(hash) {
+		writeError(w, http.StatusBadRequest, sv.Errorf(sv.EInvalid, "“%s”不是有效的 SHA-256。", "“%s” is not a valid SHA-256.", short(hash)))
+		return
+	}
+	f, err := os.Open(s.photoPath(hash))
+	if errors.Is(err, fs.ErrNotExist) {
+		writeError(w, http.StatusNotFound, sv.Errorf(sv.ENotFound, "平台上还没有这张照片。", "The portal does not have this photo yet."))
+		return
+	} else if err != nil {
+		s.internal(w, err)
+		return
+	}
+	defer f.Close()
+	w.Header().Set("Content-Type", "application/octet-stream")
+	// A photo never changes under its hash.
+	w.Header().Set("Cache-Control", "private, max-age=31536000, immutable")
+	http.ServeContent(w, r, hash, time.Time{}, f)
+}
+
+func (s *Server) handlePull(w http.ResponseWriter, r *http.Request) {
+	limit := 500
+	if l := r.URL.Query().Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > 5000 {
+			writeError(w, http.StatusBadRequest, sv.Errorf(sv.EInvalid, "limit 应为 1 到 5000 之间的整数。", "limit must be a whole number from 1 to 5000."))
+			return
+		}
+		limit = n
+	}
+	resp, err := s.db.Pull(r.URL.Query().Get("cursor"), limit)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) {
+	var req portal.RegisterRequest
+	if !s.readJSON(w, r, &req) {
+		return
+	}
+	if err := s.db.PutRegister(req.Projects, req.Templates); err != nil {
+		var e *sv.Error
+		if errors.As(err, &e) && e.Code == sv.EInvalid {
+			writeError(w, http.StatusBadRequest, e)
+			return
+		}
+		s.internal(w, err)
+		return
+	}
+	s.log.Info("register saved", "projects", len(req.Projects), "templates", len(req.Templates), "by", userFrom(r.Context()).Name)
+	writeJSON(w, http.StatusOK, map[string]int{"projects": len(req.Projects), "templates": len(req.Templates)})
+}
+
+// PutRegister stores projects and templates, each as a record laptops pull.
+func (d *DB) PutRegister(projects []sv.Project, templates []sv.Template) error {
+	for _, p := range projects {
+		if err := p.Validate(); err != nil {
+			return err
+		}
+	}
+	for _, t := range templates {
+		if err := t.Validate(); err != nil {
+			return err
+		}
+	}
+	return d.bolt.Update(func(tx *bolt.Tx) error {
+		for _, p := range projects {
+			data, err := json.Marshal(p)
+			if err != nil {
+				return err
+			}
+			if err := putRecord(tx, portal.Record{Entity: portal.EntityProject, ID: p.ID, Data: data}); err != nil {
+				return err
+			}
+		}
+		for _, t := range templates {
+			data, err := json.Marshal(t)
+			if err != nil {
+				return err
+			}
+			if err := putRecord(tx, portal.Record{Entity: portal.EntityTemplate, ID: portal.TemplateID(t.ID, t.Version), Data: data}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,235 @@
+// Package server is the reference central portal of fieldbrief: the HTTP
+// API of the sync protocol (/api/v1, see docs/sync-protocol.md), sign-in
+// with roles, its own bbolt store of records and change log, and a
+// content-addressed folder of photos that arrive by tus uploads.
+//
+// It is the portal the laptops' sync engine is tested against, and small
+// enough to run for a district office as it is.
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"fieldbrief/portal"
+	sv "fieldbrief/supervision"
+)
+
+// Options configure a Server. Dir is required; zero values of the rest
+// take the defaults noted.
+type Options struct {
+	// Dir holds portal.db, photos/ and uploads/.
+	Dir    string
+	Logger *slog.Logger
+	// Now is the clock; tests set it to expire tokens.
+	Now func() time.Time
+	// TokenTTL is how long a sign-in lasts; default 14 days, long enough for
+	// a stretch of offline site visits.
+	TokenTTL time.Duration
+	// MaxBody bounds a JSON request body; default 8 MiB.
+	MaxBody int64
+	// MaxPhoto bounds one photo upload; default 64 MiB.
+	MaxPhoto int64
+	// BcryptCost is the password hash's cost; default bcrypt's default.
+	BcryptCost int
+}
+
+// Server serves the portal's API.
+type Server struct {
+	opts     Options
+	db       *DB
+	log      *slog.Logger
+	photos   string
+	uploads  string
+	throttle *throttle
+	mux      *http.ServeMux
+	dummy    []byte // a bcrypt hash compared against for unknown users
+	// inflight counts requests being served, so Close waits for them.
+	inflight sync.WaitGroup
+}
+
+// New opens the portal's data in opts.Dir and returns a server ready to
+// be given to an http.Server. Close it to release the data.
+func New(opts Options) (*Server, error) {
+	if opts.Dir == "" {
+		return nil, sv.Errorf(sv.EInvalid, "请用 --data 指定平台数据文件夹。", "Choose the portal data folder with --data.")
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.TokenTTL == 0 {
+		opts.TokenTTL = 14 * 24 * time.Hour
+	}
+	if opts.MaxBody == 0 {
+		opts.MaxBody = 8 << 20
+	}
+	if opts.MaxPhoto == 0 {
+		opts.MaxPhoto = 64 << 20
+	}
+	db, err := OpenDB(opts.Dir)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{opts: opts, db: db, log: opts.Logger,
+		photos: filepath.Join(opts.Dir, "photos"), uploads: filepath.Join(opts.Dir, "uploads"),
+		throttle: newThrottle(), mux: http.NewServeMux()}
+	for _, d := range []string{s.photos, s.uploads} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			db.Close()
+			return nil, sv.Wrap(err, sv.EUnavailable, "无法创建平台照片文件夹。", "Cannot create the portal's photo folder.")
+		}
+	}
+	s.dummy, err = bcrypt.GenerateFromPassword([]byte("not a password of anyone"), cost(opts.BcryptCost))
+	if err != nil {
+		db.Close()
+		return nil, sv.Wrap(err, sv.EInternal, "无法初始化密码校验。", "Cannot initialise password checks.")
+	}
+	tus, err := s.tusHandler()
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	s.routes(tus)
+	return s, nil
+}
+
+// DB returns the server's store, for the command line's user and demo commands.
+func (s *Server) DB() *DB { return s.db }
+
+// Close waits for requests in flight and closes the data. Call it after
+// http.Server.Shutdown has stopped new requests.
+func (s *Server) Close() error {
+	s.inflight.Wait()
+	return s.db.Close()
+}
+
+func (s *Server) routes(tus http.Handler) {
+	m := s.mux
+	m.HandleFunc("GET "+portal.PathHealth, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	m.HandleFunc("POST "+portal.PathLogin, s.handleLogin)
+	m.Handle("POST "+portal.PathLogout, s.auth(portal.RoleInspector, s.handleLogout))
+	m.Handle("GET "+portal.PathMe, s.auth(portal.RoleInspector, s.handleMe))
+	m.Handle("POST "+portal.PathPush, s.auth(portal.RoleInspector, s.handlePush))
+	m.Handle("GET "+portal.PathPull, s.auth(portal.RoleInspector, s.handlePull))
+	m.Handle("POST "+portal.PathPhotosMissing, s.auth(portal.RoleInspector, s.handleMissing))
+	m.Handle("GET "+portal.PathPhotos+"{hash}", s.auth(portal.RoleInspector, s.handlePhoto))
+	m.Handle("GET "+portal.PathUsers, s.auth(portal.RoleAdmin, s.handleListUsers))
+	m.Handle("POST "+portal.PathUsers, s.auth(portal.RoleAdmin, s.handleAddUser))
+	m.Handle("PUT "+portal.PathRegister, s.auth(portal.RoleAdmin, s.handleRegister))
+	m.Handle(portal.PathUploads, s.authHandler(portal.RoleInspector, tus))
+	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, sv.Errorf(sv.ENotFound, "没有这个接口：%s %s。", "No such endpoint: %s %s.", r.Method, r.URL.Path))
+	})
+}
+
+// ServeHTTP logs each request, turns a panic into a 500 with a message,
+// and counts requests in flight for a graceful shutdown.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.inflight.Add(1)
+	defer s.inflight.Done()
+	start := s.opts.Now()
+	rec := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+	defer func() {
+		if p := recover(); p != nil {
+			s.log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			if !rec.wrote {
+				writeError(rec, http.StatusInternalServerError, sv.Errorf(sv.EInternal, "平台内部出错，请稍后重试。", "The portal had an internal fault; try again later."))
+			}
+		}
+		s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
+			"bytes", rec.bytes, "ms", time.Since(start).Milliseconds(), "remote", r.RemoteAddr)
+	}()
+	s.mux.ServeHTTP(rec, r)
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+	wrote  bool
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if !w.wrote {
+		w.status, w.wrote = code, true
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	w.wrote = true
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += int64(n)
+	return n, err
+}
+
+// Unwrap lets http.ResponseController (used by tusd) reach the connection.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func writeError(w http.ResponseWriter, status int, e *sv.Error) {
+	writeJSON(w, status, portal.ErrorBody{Code: e.Code, Zh: e.Zh, En: e.En})
+}
+
+// readJSON decodes a bounded JSON body into v, answering the refusal
+// itself: 413 for too large, 400 for malformed. It reports whether v is usable.
+func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
+	body := http.MaxBytesReader(w, r.Body, s.opts.MaxBody)
+	dec := json.NewDecoder(body)
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil && dec.More() {
+		err = errors.New("trailing data")
+	}
+	var tooBig *http.MaxBytesError
+	switch {
+	case err == nil:
+		return true
+	case errors.As(err, &tooBig):
+		writeError(w, http.StatusRequestEntityTooLarge, sv.Errorf(sv.EInvalid,
+			"请求内容过大（上限 %d MB），请分批同步。", "The request is too large (limit %d MB); sync in smaller batches.", s.opts.MaxBody>>20))
+	default:
+		writeError(w, http.StatusBadRequest, sv.Errorf(sv.EInvalid,
+			"请求内容不是有效的 JSON：%s。", "The request is not valid JSON: %s.", jsonProblem(err)))
+	}
+	return false
+}
+
+// jsonProblem describes a decoding error without Go's type names.
+func jsonProblem(err error) string {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return fmt.Sprintf("syntax error at byte %d", syn.Offset)
+	case errors.As(err, &typ):
+		return fmt.Sprintf("field “%s” has the wrong type", typ.Field)
+	case strings.HasPrefix(err.Error(), "json: unknown field"):
+		return strings.TrimPrefix(err.Error(), "json: ")
+	case errors.Is(err, context.Canceled):
+		return "request cancelled"
+	}
+	return "empty or cut-off body"
+}

@@ -1,0 +1,200 @@
+// Package portal holds the sync protocol's wire types and an HTTP client
+// for the central portal's API (/api/v1). The protocol itself is written
+// down in docs/sync-protocol.md; the reference server is portal/server.
+//
+// The types here are shared by the client engine (syncer) and the server so
+// both sides read the same JSON; they depend only on the domain package.
+package portal
+
+import (
+	"encoding/json"
+	"strconv"
+	"time"
+
+	sv "fieldbrief/supervision"
+)
+
+// APIPrefix is the path every versioned endpoint lives under. A breaking
+// change of the protocol gets a new prefix, so old laptops keep working
+// against a portal that serves both.
+const APIPrefix = "/api/v1"
+
+// Endpoint paths, relative to the portal's base address.
+const (
+	PathHealth        = "/healthz"
+	PathLogin         = APIPrefix + "/login"
+	PathLogout        = APIPrefix + "/logout"
+	PathMe            = APIPrefix + "/me"
+	PathPush          = APIPrefix + "/push"
+	PathPull          = APIPrefix + "/pull"
+	PathPhotosMissing = APIPrefix + "/photos/missing"
+	PathPhotos        = APIPrefix + "/photos/" // + sha256
+	PathUploads       = APIPrefix + "/uploads/"
+	PathUsers         = APIPrefix + "/admin/users"
+	PathRegister      = APIPrefix + "/admin/register"
+)
+
+// Role is what a portal user may do.
+type Role string
+
+// Roles, from least to most rights.
+const (
+	RoleInspector Role = "inspector" // records visits and works findings of their projects
+	RoleLeader    Role = "leader"    // may also verify and close findings, on every project
+	RoleAdmin     Role = "admin"     // manages users, the register and templates
+)
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return r == RoleInspector || r == RoleLeader || r == RoleAdmin }
+
+// Entities carried by push and pull. The first four are the laptop's outbox
+// entities (storage.Entity*); projects and templates only travel down.
+const (
+	EntityInspection = "inspection"
+	EntityAnswer     = "answer"
+	EntityFinding    = "finding"
+	EntityPhoto      = "photo"
+	EntityProject    = "project"
+	EntityTemplate   = "template"
+)
+
+// Operations of a change.
+const (
+	OpPut    = "put"
+	OpDelete = "delete"
+)
+
+// LoginRequest asks for a bearer token.
+type LoginRequest struct {
+	User     string `json:"user"`
+	Password string `json:"password"`
+	Device   string `json:"device,omitempty"`
+}
+
+// User describes a portal account, without its password.
+type User struct {
+	Name        string `json:"name"`
+	DisplayName string `json:"display_name,omitempty"`
+	Role        Role   `json:"role"`
+	// Projects lists the projects an inspector may act on; empty means all.
+	Projects []string `json:"projects,omitempty"`
+}
+
+// NewUser is what an admin sends to create or replace an account.
+type NewUser struct {
+	User
+	Password string `json:"password"`
+}
+
+// LoginResponse carries the token. The token is shown once: the portal
+// keeps only its hash.
+type LoginResponse struct {
+	Token     string    `json:"token"`
+	ExpiresAt time.Time `json:"expires_at"`
+	User      User      `json:"user"`
+}
+
+// Change is one outbox entry on the wire. Seq numbers the device's changes
+// without gaps; the portal applies each (device, seq) exactly once.
+type Change struct {
+	Seq    uint64          `json:"seq"`
+	Entity string          `json:"entity"`
+	ID     string          `json:"id"`
+	Op     string          `json:"op"`
+	At     time.Time       `json:"at"`
+	Data   json.RawMessage `json:"data,omitempty"`
+	// Clocks gives, for a finding, the hybrid logical clock of each field
+	// this change set; fields not named did not change. See MergeFinding.
+	Clocks map[string]string `json:"clocks,omitempty"`
+}
+
+// PushRequest sends changes of one device, in order.
+type PushRequest struct {
+	Device  string   `json:"device"`
+	Changes []Change `json:"changes"`
+}
+
+// Rejection is a change the portal refused (rights, workflow, validation).
+// It is kept by the portal so a repeated push reports it again, and shown
+// to the user by the laptop; it is never silently dropped.
+type Rejection struct {
+	Device string    `json:"device"`
+	Seq    uint64    `json:"seq"`
+	Entity string    `json:"entity"`
+	ID     string    `json:"id"`
+	Code   sv.Code   `json:"code"`
+	Zh     string    `json:"zh"`
+	En     string    `json:"en"`
+	At     time.Time `json:"at"`
+}
+
+// PushResponse acknowledges every change up to Acked; rejected ones among
+// them are listed.
+type PushResponse struct {
+	Acked      uint64      `json:"acked"`
+	Rejections []Rejection `json:"rejections,omitempty"`
+}
+
+// Record is a record as the portal holds it, sent down by pull.
+type Record struct {
+	Entity  string          `json:"entity"`
+	ID      string          `json:"id"`
+	Deleted bool            `json:"deleted,omitempty"`
+	Data    json.RawMessage `json:"data,omitempty"`
+	// Clocks are a finding's field clocks, so a laptop's next change can be
+	// ordered after what it has seen.
+	Clocks map[string]string `json:"clocks,omitempty"`
+}
+
+// PullResponse is one page of changes after a cursor. Reset tells the
+// laptop its cursor is unknown here (a restored or new portal): it must
+// pull everything again from the empty cursor, keeping its outbox.
+type PullResponse struct {
+	Records []Record `json:"records"`
+	Cursor  string   `json:"cursor"`
+	More    bool     `json:"more"`
+	Reset   bool     `json:"reset,omitempty"`
+}
+
+// MissingRequest names photos by SHA-256.
+type MissingRequest struct {
+	Hashes []string `json:"hashes"`
+}
+
+// MissingResponse lists the hashes the portal does not hold yet.
+type MissingResponse struct {
+	Missing []string `json:"missing"`
+}
+
+// RegisterRequest replaces projects and templates (admin only).
+type RegisterRequest struct {
+	Projects  []sv.Project  `json:"projects"`
+	Templates []sv.Template `json:"templates"`
+}
+
+// ErrorBody is the JSON of every refusal: a code for programs and the
+// message in both languages for people.
+type ErrorBody struct {
+	Code sv.Code `json:"code"`
+	Zh   string  `json:"zh"`
+	En   string  `json:"en"`
+	// Expected is set on a gap in push: the next sequence number the
+	// portal will accept from this device.
+	Expected uint64 `json:"expected,omitempty"`
+}
+
+// MetaSHA256 is the tus Upload-Metadata key carrying the photo's SHA-256
+// in hex; the portal verifies it before the photo becomes visible.
+const MetaSHA256 = "sha256"
+
+// AnswerData is the data of an answer change: the answer and its visit.
+type AnswerData struct {
+	InspectionID string `json:"inspection_id"`
+	sv.Answer
+}
+
+// AnswerID is the record id of an answer: its visit and item.
+func AnswerID(inspectionID, itemKey string) string { return inspectionID + "/" + itemKey }
+
+// TemplateID is the record id of one version of a template.
+func TemplateID(id string, version int) string { return id + "@" + strconv.Itoa(version) }

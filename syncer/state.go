@@ -1,0 +1,242 @@
+package syncer
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"fieldbrief/portal"
+	"fieldbrief/storage"
+	sv "fieldbrief/supervision"
+)
+
+// canonical re-encodes a record through its domain type, so that two
+// stores that hold the same record hash alike whatever JSON wrote it; it
+// returns the record's id as the protocol names it.
+func canonical(entity string, data []byte) (string, []byte, error) {
+	var v any
+	var id string
+	switch entity {
+	case portal.EntityProject:
+		var p sv.Project
+		if err := json.Unmarshal(data, &p); err != nil {
+			return "", nil, err
+		}
+		id, v = p.ID, p
+	case portal.EntityTemplate:
+		var t sv.Template
+		if err := json.Unmarshal(data, &t); err != nil {
+			return "", nil, err
+		}
+		id, v = portal.TemplateID(t.ID, t.Version), t
+	case portal.EntityInspection:
+		var in sv.Inspection
+		if err := json.Unmarshal(data, &in); err != nil {
+			return "", nil, err
+		}
+		in.Answers = nil
+		id, v = in.ID, in
+	case portal.EntityAnswer:
+		var a portal.AnswerData
+		if err := json.Unmarshal(data, &a); err != nil {
+			return "", nil, err
+		}
+		id, v = a.ItemKey, a.Answer
+	case portal.EntityFinding:
+		var f sv.Finding
+		if err := json.Unmarshal(data, &f); err != nil {
+			return "", nil, err
+		}
+		id, v = f.ID, f
+	case portal.EntityPhoto:
+		var p sv.Photo
+		if err := json.Unmarshal(data, &p); err != nil {
+			return "", nil, err
+		}
+		p.Uploaded = false // this laptop's bookkeeping
+		id, v = p.Hash, p
+	default:
+		return "", nil, nil
+	}
+	out, err := json.Marshal(v)
+	return id, out, err
+}
+
+type hasher struct{ lines []string }
+
+func (h *hasher) add(entity, id string, data []byte) error {
+	cid, c, err := canonical(entity, data)
+	if err != nil {
+		return sv.Wrap(err, sv.EInternal, "记录无法读取。", "A record cannot be read.")
+	}
+	if c == nil {
+		return nil
+	}
+	if entity == portal.EntityAnswer {
+		// An answer's own data names only its item; the record id adds the visit.
+		cid = id
+	}
+	sum := sha256.Sum256(c)
+	h.lines = append(h.lines, entity+"/"+cid+"\t"+hex.EncodeToString(sum[:]))
+	return nil
+}
+
+func (h *hasher) sum() string {
+	sort.Strings(h.lines)
+	s := sha256.New()
+	for _, l := range h.lines {
+		s.Write([]byte(l + "\n"))
+	}
+	return hex.EncodeToString(s.Sum(nil))
+}
+
+// StateHash hashes every synced record of a laptop store: two stores with
+// the same hash hold the same projects, templates, visits, answers,
+// findings and photo metadata.
+func StateHash(s *storage.Store) (string, error) {
+	var h hasher
+	if err := s.ForEachRecord(h.add); err != nil {
+		return "", err
+	}
+	return h.sum(), nil
+}
+
+// PortalStateHash hashes what the portal holds, read through pull from the
+// beginning, the same way StateHash reads a laptop.
+func PortalStateHash(ctx context.Context, c *portal.Client) (string, error) {
+	var h hasher
+	cursor := ""
+	for {
+		resp, err := c.Pull(ctx, cursor, 1000)
+		if err != nil {
+			return "", err
+		}
+		for _, r := range resp.Records {
+			if r.Deleted {
+				continue
+			}
+			if err := h.add(r.Entity, r.ID, r.Data); err != nil {
+				return "", err
+			}
+		}
+		cursor = resp.Cursor
+		if !resp.More {
+			return h.sum(), nil
+		}
+	}
+}
+
+// CredentialsFile is the name of the sign-in file in the data folder.
+const CredentialsFile = "portal.json"
+
+// Credentials are what a laptop keeps of its sign-in: the portal, the user
+// and the token. The file is readable only by its owner.
+type Credentials struct {
+	Portal    string      `json:"portal"`
+	User      portal.User `json:"user"`
+	Token     string      `json:"token"`
+	ExpiresAt time.Time   `json:"expires_at"`
+}
+
+// SaveCredentials writes the sign-in file in dir with mode 0600, replacing
+// it atomically.
+func SaveCredentials(dir string, c Credentials) error {
+	raw, err := json.MarshalIndent(c, "", "  ")
+	if err != nil {
+		return sv.Wrap(err, sv.EInternal, "无法保存登录信息。", "Cannot save the sign-in.")
+	}
+	tmp, err := os.CreateTemp(dir, ".portal-*.json")
+	if err != nil {
+		return sv.Wrap(err, sv.EUnavailable, "无法在数据文件夹中保存登录信息，请检查权限。", "Cannot save the sign-in in the data folder; check its permissions.")
+	}
+	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o600); err == nil {
+		_, err = tmp.Write(raw)
+		if err == nil {
+			err = tmp.Sync()
+		}
+		if cerr := tmp.Close(); err == nil {
+			err = cerr
+		}
+		if err == nil {
+			err = os.Rename(tmp.Name(), filepath.Join(dir, CredentialsFile))
+		}
+		if err == nil {
+			return nil
+		}
+	}
+	tmp.Close()
+	return sv.Wrap(err, sv.EUnavailable, "无法在数据文件夹中保存登录信息，请检查权限。", "Cannot save the sign-in in the data folder; check its permissions.")
+}
+
+// LoadCredentials reads the sign-in file in dir; ENotFound when the laptop
+// has not signed in.
+func LoadCredentials(dir string) (Credentials, error) {
+	var c Credentials
+	raw, err := os.ReadFile(filepath.Join(dir, CredentialsFile))
+	if os.IsNotExist(err) {
+		return c, sv.Errorf(sv.ENotFound, "本机尚未登录平台，请先运行 fieldbrief login。", "This laptop has not signed in to the portal; run fieldbrief login first.")
+	}
+	if err != nil {
+		return c, sv.Wrap(err, sv.EUnavailable, "无法读取登录信息。", "Cannot read the sign-in.")
+	}
+	if err := json.Unmarshal(raw, &c); err != nil {
+		return c, sv.Wrap(err, sv.EInvalid, "登录信息文件已损坏，请重新登录。", "The sign-in file is damaged; sign in again.")
+	}
+	return c, nil
+}
+
+// Login signs the laptop of store in to the portal of client and returns
+// the credentials to save.
+func Login(ctx context.Context, store *storage.Store, client *portal.Client, user, password string) (Credentials, error) {
+	resp, err := client.Login(ctx, portal.LoginRequest{User: user, Password: password, Device: store.DeviceID()})
+	if err != nil {
+		return Credentials{}, err
+	}
+	return Credentials{Portal: client.Base(), User: resp.User, Token: resp.Token, ExpiresAt: resp.ExpiresAt}, nil
+}
+
+// Status is what the laptop's status area and `fieldbrief status` show.
+type Status struct {
+	PendingChanges    int                 `json:"pending_changes"`
+	PendingPhotos     int                 `json:"pending_photos"`
+	PendingPhotoBytes int64               `json:"pending_photo_bytes"`
+	LastSync          *time.Time          `json:"last_sync"`
+	Rejections        []storage.Rejection `json:"rejections"`
+}
+
+// ReadStatus reads the sync status of a store.
+func ReadStatus(s *storage.Store) (Status, error) {
+	var st Status
+	n, err := s.OutboxLen()
+	if err != nil {
+		return st, err
+	}
+	st.PendingChanges = n
+	photos, err := s.PendingPhotos()
+	if err != nil {
+		return st, err
+	}
+	st.PendingPhotos = len(photos)
+	for _, p := range photos {
+		st.PendingPhotoBytes += p.Size
+	}
+	ss, err := s.SyncState()
+	if err != nil {
+		return st, err
+	}
+	if !ss.LastSync.IsZero() {
+		t := ss.LastSync
+		st.LastSync = &t
+	}
+	st.Rejections, err = s.Rejections()
+	if st.Rejections == nil {
+		st.Rejections = []storage.Rejection{}
+	}
+	return st, err
+}

@@ -1,0 +1,386 @@
+// Package syncer is fieldbrief's client sync engine: it pushes the laptop's
+// outbox to the portal, uploads the photos the portal lacks, and pulls what
+// changed elsewhere — so that nothing is lost and nothing doubled, whatever
+// the network does in between. It has no user interface; the app and the
+// command line drive it and show its Progress and errors.
+//
+// The protocol is in docs/sync-protocol.md. In short:
+//   - push sends outbox entries in order, numbered per device; the portal
+//     applies each number once, so a lost response is simply pushed again;
+//   - photos go up by tus, resuming from the portal's offset after a cut;
+//   - pull applies each page and its cursor in one transaction;
+//   - findings carry a hybrid logical clock per field, stamped here from
+//     the difference between each pushed version and the one before, and the
+//     portal merges field by field.
+package syncer
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"fieldbrief/portal"
+	"fieldbrief/storage"
+	sv "fieldbrief/supervision"
+)
+
+// Options tune an Engine; zero values take the defaults noted.
+type Options struct {
+	// PushBatch is how many outbox entries go in one push; default 200.
+	PushBatch int
+	// PullLimit is how many records one pull page holds; default 500.
+	PullLimit int
+	// ChunkSize is the size of one tus PATCH; default 1 MiB. After a cut
+	// at most one chunk is sent again.
+	ChunkSize int64
+	// Retries bounds how often one photo upload resumes after a cut within
+	// a sync; default 20.
+	Retries int
+	// Backoff is the first wait before resuming; it doubles up to 5 s.
+	// Default 200 ms.
+	Backoff time.Duration
+	// Progress, when set, is told what the engine is doing. It is called on
+	// the engine's goroutine; the UI wraps it in fyne.Do.
+	Progress func(Progress)
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+}
+
+// Progress reports one step of a sync.
+type Progress struct {
+	Phase      Phase
+	Done       int
+	Total      int
+	Bytes      int64
+	TotalBytes int64
+}
+
+// Phase names a part of a sync.
+type Phase string
+
+// Phases, in the order a sync runs them.
+const (
+	PhasePush   Phase = "push"
+	PhasePhotos Phase = "photos"
+	PhasePull   Phase = "pull"
+	PhaseDone   Phase = "done"
+)
+
+// Report says what one sync did.
+type Report struct {
+	Pushed        int
+	Rejected      int
+	PhotosSent    int
+	PhotoBytes    int64 // bytes of photos that the portal did not have
+	BytesSent     int64 // bytes of photo data sent in PATCH bodies, resends included
+	Resumes       int   // uploads resumed after a cut
+	Pulled        int
+	Requests      int
+	Rejections    []storage.Rejection
+	CompletedAt   time.Time
+	PhotosSkipped int // photos the portal already had
+}
+
+// Engine syncs one store with one portal.
+type Engine struct {
+	store  *storage.Store
+	client *portal.Client
+	opts   Options
+}
+
+// New returns an engine for store and the portal behind client (which
+// must carry a token).
+func New(store *storage.Store, client *portal.Client, opts Options) *Engine {
+	if opts.PushBatch <= 0 {
+		opts.PushBatch = 200
+	}
+	if opts.PullLimit <= 0 {
+		opts.PullLimit = 500
+	}
+	if opts.ChunkSize <= 0 {
+		opts.ChunkSize = 1 << 20
+	}
+	if opts.Retries <= 0 {
+		opts.Retries = 20
+	}
+	if opts.Backoff <= 0 {
+		opts.Backoff = 200 * time.Millisecond
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Engine{store: store, client: client, opts: opts}
+}
+
+func (e *Engine) progress(p Progress) {
+	if e.opts.Progress != nil {
+		e.opts.Progress(p)
+	}
+}
+
+// Sync runs push, photo upload and pull once. Every step is safe to
+// interrupt (by ctx, a cut or a killed process) and to run again.
+func (e *Engine) Sync(ctx context.Context) (Report, error) {
+	var r Report
+	if err := e.Push(ctx, &r); err != nil {
+		return r, err
+	}
+	if err := e.UploadPhotos(ctx, &r); err != nil {
+		return r, err
+	}
+	if err := e.Pull(ctx, &r); err != nil {
+		return r, err
+	}
+	r.CompletedAt = e.opts.Now()
+	if err := e.store.SetLastSync(r.CompletedAt); err != nil {
+		return r, err
+	}
+	e.progress(Progress{Phase: PhaseDone})
+	return r, nil
+}
+
+// Push sends the outbox in order until it is empty.
+func (e *Engine) Push(ctx context.Context, r *Report) error {
+	total, err := e.store.OutboxLen()
+	if err != nil || total == 0 {
+		return err
+	}
+	st, err := e.store.SyncState()
+	if err != nil {
+		return err
+	}
+	device := e.store.DeviceID()
+	clock := portal.ParseHLC(st.HLC)
+	done := 0
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		batch, err := e.store.Outbox(0, e.opts.PushBatch)
+		if err != nil || len(batch) == 0 {
+			return err
+		}
+		req := portal.PushRequest{Device: device, Changes: make([]portal.Change, 0, len(batch))}
+		bases := map[string]*sv.Finding{}
+		var pushed []sv.Finding
+		for _, c := range batch {
+			w := portal.Change{Seq: c.Seq, Entity: c.Entity, ID: c.ID, Op: c.Op, At: c.At, Data: c.Data}
+			if c.Entity == storage.EntityFinding && c.Op == storage.OpPut {
+				var f sv.Finding
+				if err := json.Unmarshal(c.Data, &f); err != nil {
+					return sv.Wrap(err, sv.EInternal, "待同步的问题记录无法读取，请运行 fieldbrief check。", "A finding waiting to sync cannot be read; run fieldbrief check.")
+				}
+				base, seen := bases[c.ID]
+				if !seen {
+					if b, ok, err := e.store.FindingBase(c.ID); err != nil {
+						return err
+					} else if ok {
+						base = &b
+					}
+				}
+				if fields := portal.ChangedFields(base, f); len(fields) > 0 {
+					clock = clock.Tick(c.At, device)
+					w.Clocks = map[string]string{}
+					for _, name := range fields {
+						w.Clocks[name] = clock.String()
+					}
+				} else {
+					w.Clocks = map[string]string{}
+				}
+				bases[c.ID] = &f
+				pushed = append(pushed, f)
+			}
+			req.Changes = append(req.Changes, w)
+		}
+		r.Requests++
+		resp, err := e.client.Push(ctx, req)
+		if err != nil {
+			var ref *portal.RefusalError
+			if errors.As(err, &ref) && ref.Body.Code == portal.ErrGap {
+				return sv.Wrap(err, sv.EConflict,
+					"平台缺少本机较早的修改（平台数据可能从备份恢复过）。请联系管理员；本机数据已保留。",
+					"The portal is missing earlier changes from this laptop (its data may have been restored from a backup). Contact the administrator; the laptop's data is kept.")
+			}
+			return err
+		}
+		ack := storage.Acked{Seq: min(resp.Acked, batch[len(batch)-1].Seq), HLC: clock.String()}
+		for _, f := range pushed {
+			ack.Bases = append(ack.Bases, f)
+		}
+		for _, rj := range resp.Rejections {
+			ack.Rejections = append(ack.Rejections, storage.Rejection{Device: rj.Device, Seq: rj.Seq, Entity: rj.Entity, ID: rj.ID, Code: rj.Code, Zh: rj.Zh, En: rj.En, At: rj.At})
+		}
+		if err := e.store.AckPushed(ack); err != nil {
+			return err
+		}
+		r.Pushed += len(batch)
+		r.Rejected += len(ack.Rejections)
+		r.Rejections = append(r.Rejections, ack.Rejections...)
+		done += len(batch)
+		e.progress(Progress{Phase: PhasePush, Done: done, Total: max(total, done)})
+	}
+}
+
+// Pull applies pages of records changed on the portal until it has no more.
+func (e *Engine) Pull(ctx context.Context, r *Report) error {
+	st, err := e.store.SyncState()
+	if err != nil {
+		return err
+	}
+	cursor := st.Cursor
+	clock := portal.ParseHLC(st.HLC)
+	clock.Node = e.store.DeviceID()
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		r.Requests++
+		resp, err := e.client.Pull(ctx, cursor, e.opts.PullLimit)
+		if err != nil {
+			return err
+		}
+		page := make([]storage.Pulled, 0, len(resp.Records))
+		for _, rec := range resp.Records {
+			for _, c := range rec.Clocks {
+				if rec.Entity == portal.EntityFinding {
+					clock = clock.Observe(c)
+				}
+			}
+			page = append(page, storage.Pulled{Entity: rec.Entity, ID: rec.ID, Deleted: rec.Deleted, Data: rec.Data})
+		}
+		hlc := ""
+		if clock.Wall > 0 {
+			hlc = clock.String()
+		}
+		n, err := e.store.ApplyPulled(page, resp.Cursor, hlc)
+		if err != nil {
+			return err
+		}
+		r.Pulled += n
+		cursor = resp.Cursor
+		e.progress(Progress{Phase: PhasePull, Done: r.Pulled})
+		if !resp.More {
+			return nil
+		}
+	}
+}
+
+// UploadPhotos asks which of the laptop's photos the portal lacks and
+// uploads those, resuming each after a cut from the portal's offset.
+func (e *Engine) UploadPhotos(ctx context.Context, r *Report) error {
+	pending, err := e.store.PendingPhotos()
+	if err != nil || len(pending) == 0 {
+		return err
+	}
+	byHash := map[string]sv.Photo{}
+	hashes := make([]string, 0, len(pending))
+	for _, p := range pending {
+		byHash[p.Hash] = p
+		hashes = append(hashes, p.Hash)
+	}
+	var missing []string
+	for start := 0; start < len(hashes); start += 1000 {
+		r.Requests++
+		m, err := e.client.Missing(ctx, hashes[start:min(start+1000, len(hashes))])
+		if err != nil {
+			return err
+		}
+		missing = append(missing, m...)
+	}
+	lacks := map[string]bool{}
+	var totalBytes int64
+	for _, h := range missing {
+		lacks[h] = true
+		totalBytes += byHash[h].Size
+	}
+	for _, h := range hashes {
+		if !lacks[h] {
+			r.PhotosSkipped++
+			if err := e.store.MarkUploaded(h); err != nil {
+				return err
+			}
+		}
+	}
+	var sent int64
+	for i, h := range missing {
+		if err := e.upload(ctx, byHash[h], r); err != nil {
+			return err
+		}
+		sent += byHash[h].Size
+		r.PhotosSent++
+		e.progress(Progress{Phase: PhasePhotos, Done: i + 1, Total: len(missing), Bytes: sent, TotalBytes: totalBytes})
+	}
+	return nil
+}
+
+// upload sends one photo by tus. The upload's address is kept in the store,
+// so a resume works across restarts; a transport fault is retried from the
+// offset the portal reports, so at most the chunk in flight is sent again.
+func (e *Engine) upload(ctx context.Context, p sv.Photo, r *Report) error {
+	data, err := e.store.PhotoBlob(p.Hash, storage.BlobOriginal)
+	if err != nil {
+		return err
+	}
+	size := int64(len(data))
+	url, err := e.store.UploadURL(p.Hash)
+	if err != nil {
+		return err
+	}
+	var offset int64
+	wait := e.opts.Backoff
+	for attempt := 0; ; attempt++ {
+		err := func() error {
+			if url != "" {
+				r.Requests++
+				off, err := e.client.UploadOffset(ctx, url)
+				if sv.ErrorCode(err) == sv.ENotFound {
+					url = ""
+				} else if err != nil {
+					return err
+				} else {
+					offset = off
+				}
+			}
+			if url == "" {
+				r.Requests++
+				u, err := e.client.CreateUpload(ctx, size, p.Hash, p.FileName)
+				if err != nil {
+					return err
+				}
+				if err := e.store.SetUploadURL(p.Hash, u); err != nil {
+					return err
+				}
+				url, offset = u, 0
+			}
+			for offset < size {
+				n := min(e.opts.ChunkSize, size-offset)
+				r.Requests++
+				r.BytesSent += n
+				off, err := e.client.PatchUpload(ctx, url, offset, bytes.NewReader(data[offset:offset+n]), n)
+				if err != nil {
+					return err
+				}
+				offset = off
+			}
+			return nil
+		}()
+		if err == nil {
+			break
+		}
+		if ctx.Err() != nil || sv.ErrorCode(err) != sv.EUnavailable || attempt >= e.opts.Retries {
+			return err
+		}
+		// A cut: wait, then ask the portal how far it got.
+		r.Resumes++
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+		wait = min(wait*2, 5*time.Second)
+	}
+	r.PhotoBytes += size
+	return e.store.MarkUploaded(p.Hash)
+}
