@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"fieldbrief/assets"
+	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
 )
 
@@ -23,6 +24,8 @@ const AppID = "cn.gov.cqkxc.fieldbrief"
 const (
 	prefLanguage = "language"
 	prefTheme    = "theme"
+	// prefInspectors remembers who did the last visit, to prefill the next.
+	prefInspectors = "inspectors"
 )
 
 // Config is what the window needs from main.
@@ -73,7 +76,9 @@ func ShowError(err error, l sv.Lang) error {
 	return err
 }
 
-// mainUI is the main window: a header and the current screen.
+// mainUI is the main window: a header and the current screen. Screens are
+// opened through it so that the back button, Ctrl+N and Ctrl+F know where
+// the inspector is.
 type mainUI struct {
 	app    fyne.App
 	window fyne.Window
@@ -83,6 +88,15 @@ type mainUI struct {
 	dash   *dashboard
 	badge  *widget.Label
 	header *fyne.Container
+	body   *fyne.Container // holds the current screen
+
+	// back re-opens earlier screens, newest last; each reloads its data, so
+	// what was changed meanwhile shows.
+	back []func()
+	// Exactly one of these is the current screen; nil means the dashboard.
+	project  *projectPage
+	visit    *visitScreen
+	findings *findingsScreen
 }
 
 func newMainUI(a fyne.App, cfg Config) (*mainUI, error) {
@@ -107,18 +121,160 @@ func newMainUI(a fyne.App, cfg Config) (*mainUI, error) {
 	ui.window = a.NewWindow(t0("app.title"))
 	ui.window.SetMaster()
 	ui.dash = newDashboard(cfg.Data, l, cfg.Now, cfg.Background)
+	ui.dash.onOpen = func(r sv.ProjectStatus) { ui.openProject(r.Project.ID, true) }
 	ui.badge = widget.NewLabelWithStyle(t0("app.sample_badge"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	ui.badge.Importance = widget.WarningImportance
 	ui.badge.Hide()
 	title := widget.NewLabelWithStyle(t0("app.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	home := widget.NewButtonWithIcon(t0("nav.projects"), theme.HomeIcon(), ui.showDashboard)
+	findings := widget.NewButtonWithIcon(t0("nav.findings"), theme.ListIcon(), func() { ui.openFindings(storage.FindingFilter{ActiveOnly: true}, true) })
 	settings := widget.NewButtonWithIcon(t0("settings.title"), theme.SettingsIcon(), ui.showSettings)
-	ui.header = container.NewHBox(title, ui.badge, layout.NewSpacer(), settings)
-	ui.window.SetContent(container.NewBorder(ui.header, nil, nil, nil, ui.dash.content))
+	ui.header = container.NewHBox(title, ui.badge, layout.NewSpacer(), home, findings, settings)
+	ui.body = container.NewStack(ui.dash.content)
+	ui.window.SetContent(container.NewBorder(ui.header, nil, nil, nil, ui.body))
 	ui.window.Resize(fyne.NewSize(1240, 760))
-	ui.window.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault},
-		func(fyne.Shortcut) { a.Quit() })
+	ui.addShortcuts()
 	ui.refresh(true)
 	return ui, nil
+}
+
+// addShortcuts wires the keyboard: Ctrl+Q quits, Ctrl+N starts (or
+// resumes) a visit of the project in view, Ctrl+F goes to the search box,
+// Alt+Left goes back.
+func (ui *mainUI) addShortcuts() {
+	c := ui.window.Canvas()
+	mod := fyne.KeyModifierShortcutDefault
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: mod}, func(fyne.Shortcut) { ui.app.Quit() })
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: mod}, func(fyne.Shortcut) { ui.newVisit() })
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: mod}, func(fyne.Shortcut) { ui.focusSearch() })
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyLeft, Modifier: fyne.KeyModifierAlt}, func(fyne.Shortcut) { ui.goBack() })
+}
+
+// newVisit starts or resumes a visit of the project in view: the open
+// project page, or the project chosen on the dashboard.
+func (ui *mainUI) newVisit() {
+	switch {
+	case ui.project != nil:
+		ui.project.startOrResume()
+	case ui.visit == nil && ui.findings == nil:
+		if id := ui.dash.chosenProject(); id != "" {
+			ui.openProject(id, true)
+			ui.project.startOrResume()
+		}
+	}
+}
+
+// focusSearch puts the cursor in the search box of the current list.
+func (ui *mainUI) focusSearch() {
+	switch {
+	case ui.findings != nil:
+		ui.window.Canvas().Focus(ui.findings.search)
+	case ui.project == nil && ui.visit == nil:
+		ui.window.Canvas().Focus(ui.dash.search)
+	}
+}
+
+// setScreen replaces the body. remember pushes reopen on the back stack
+// (the screen being left), so the back button returns to it.
+func (ui *mainUI) setScreen(content fyne.CanvasObject, leaving func()) {
+	if leaving != nil {
+		ui.back = append(ui.back, leaving)
+	}
+	ui.body.Objects = []fyne.CanvasObject{content}
+	ui.body.Refresh()
+}
+
+// reopenCurrent returns a function that shows the current screen again.
+func (ui *mainUI) reopenCurrent() func() {
+	switch {
+	case ui.visit != nil:
+		id := ui.visit.id
+		return func() { ui.openVisit(id, false) }
+	case ui.project != nil:
+		id := ui.project.id
+		return func() { ui.openProject(id, false) }
+	case ui.findings != nil:
+		f := ui.findings.filter()
+		return func() { ui.openFindings(f, false) }
+	}
+	return func() { ui.showDashboardAgain() }
+}
+
+// goBack returns to the previous screen, or the dashboard.
+func (ui *mainUI) goBack() {
+	if n := len(ui.back); n > 0 {
+		prev := ui.back[n-1]
+		ui.back = ui.back[:n-1]
+		prev()
+		return
+	}
+	ui.showDashboardAgain()
+}
+
+// showDashboard goes home and forgets the way back.
+func (ui *mainUI) showDashboard() {
+	ui.back = nil
+	ui.showDashboardAgain()
+}
+
+func (ui *mainUI) showDashboardAgain() {
+	ui.leaveCurrent()
+	ui.setScreen(ui.dash.content, nil)
+	ui.dash.load(func(err error) {
+		if err != nil {
+			ui.showError(err)
+		}
+	})
+}
+
+// leaveCurrent lets the current screen finish what it is doing (a visit
+// flushes unsaved typing) before another one replaces it.
+func (ui *mainUI) leaveCurrent() {
+	if ui.visit != nil {
+		ui.visit.close()
+	}
+	ui.project, ui.visit, ui.findings = nil, nil, nil
+}
+
+// openProject shows a project's page. remember keeps the way back.
+func (ui *mainUI) openProject(id string, remember bool) {
+	var leaving func()
+	if remember {
+		leaving = ui.reopenCurrent()
+	}
+	ui.leaveCurrent()
+	ui.project = newProjectPage(ui, id)
+	ui.setScreen(ui.project.content, leaving)
+	ui.project.load()
+}
+
+// openVisit shows a visit's checklist, editable while it is a draft.
+func (ui *mainUI) openVisit(id string, remember bool) {
+	var leaving func()
+	if remember {
+		leaving = ui.reopenCurrent()
+	}
+	ui.leaveCurrent()
+	ui.visit = newVisitScreen(ui, id)
+	ui.setScreen(ui.visit.content, leaving)
+	ui.visit.load()
+}
+
+// openFindings shows the findings of all projects, filtered.
+func (ui *mainUI) openFindings(f storage.FindingFilter, remember bool) {
+	var leaving func()
+	if remember && ui.findings == nil {
+		leaving = ui.reopenCurrent()
+	}
+	ui.leaveCurrent()
+	ui.findings = newFindingsScreen(ui, f)
+	ui.setScreen(ui.findings.content, leaving)
+	ui.findings.load()
+}
+
+// backButton is the button each screen shows to return where it came from.
+func (ui *mainUI) backButton() *widget.Button {
+	return widget.NewButtonWithIcon(t0("nav.back"), theme.NavigateBackIcon(), ui.goBack)
 }
 
 // refresh reloads the dashboard; on first start it offers the sample data.
@@ -215,4 +371,24 @@ func (ui *mainUI) showSettings() {
 		widget.NewFormItem(t0("settings.data"), widget.NewLabel(ui.cfg.Data.Path())),
 	)
 	dialog.ShowCustom(t0("settings.title"), t0("common.close"), form, ui.window)
+}
+
+// fetch runs work with the Background runner and hands its result to show
+// on the UI goroutine: storage is never read on the UI goroutine.
+func fetch[T any](bg func(func()), work func() (T, error), show func(T, error)) {
+	bg(func() {
+		v, err := work()
+		fyne.Do(func() { show(v, err) })
+	})
+}
+
+// message returns err as a sentence in the user's language.
+func (ui *mainUI) message(err error) string { return sv.ErrorMessage(err, ui.lang) }
+
+// date formats a time as a calendar day in the clock's zone.
+func (ui *mainUI) date(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return string(sv.DateOf(t.In(ui.cfg.Now().Location())))
 }

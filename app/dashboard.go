@@ -27,11 +27,17 @@ type dashboard struct {
 	all  []sv.ProjectStatus // as loaded
 	rows []sv.ProjectStatus // after search and filters
 
-	table   *widget.Table
-	search  *widget.Entry
-	overdue *widget.Check
-	status  *widget.Label
-	content fyne.CanvasObject
+	table    *widget.Table
+	search   *widget.Entry
+	overdue  *widget.Check
+	industry *widget.Select // "" or an industry label
+	leader   *widget.Select
+	status   *widget.Label
+	schedule *schedulePanel
+	content  fyne.CanvasObject
+
+	// chosen is the project last picked in the table, for Ctrl+N.
+	chosen string
 
 	// onOpen is called with a project when its row is chosen.
 	onOpen func(sv.ProjectStatus)
@@ -121,20 +127,62 @@ func newDashboard(data Data, lang sv.Lang, now func() time.Time, bg func(func())
 		d.table.SetColumnWidth(i, c.width)
 	}
 	d.table.OnSelected = func(id widget.TableCellID) {
-		if id.Row >= 0 && id.Row < len(d.rows) && d.onOpen != nil {
-			d.onOpen(d.rows[id.Row])
-		}
 		d.table.UnselectAll()
+		if id.Row >= 0 && id.Row < len(d.rows) {
+			d.chosen = d.rows[id.Row].Project.ID
+			if d.onOpen != nil {
+				d.onOpen(d.rows[id.Row])
+			}
+		}
 	}
 
 	d.search = widget.NewEntry()
 	d.search.SetPlaceHolder(t0("dashboard.search"))
 	d.search.OnChanged = func(string) { d.apply() }
+	// Enter in the search box opens the project when one is left: the
+	// keyboard way from the dashboard to a project.
+	d.search.OnSubmitted = func(string) {
+		if len(d.rows) == 1 && d.onOpen != nil {
+			d.chosen = d.rows[0].Project.ID
+			d.onOpen(d.rows[0])
+		}
+	}
 	d.overdue = widget.NewCheck(t0("dashboard.overdue_only"), func(bool) { d.apply() })
+	industries := []string{t0("dashboard.all_industries")}
+	for _, in := range sv.Industries() {
+		industries = append(industries, in.Label(lang))
+	}
+	d.industry = widget.NewSelect(industries, nil)
+	d.industry.SetSelectedIndex(0)
+	d.industry.OnChanged = func(string) { d.apply() }
+	d.leader = widget.NewSelect([]string{t0("dashboard.all_leaders")}, nil)
+	d.leader.SetSelectedIndex(0)
+	d.leader.OnChanged = func(string) { d.apply() }
 	d.status = widget.NewLabel(t0("dashboard.loading"))
-	top := container.NewBorder(nil, nil, widget.NewIcon(theme.SearchIcon()), d.overdue, d.search)
-	d.content = container.NewBorder(top, d.status, nil, nil, d.table)
+	d.schedule = newSchedulePanel(lang, func(id string) {
+		for _, r := range d.all {
+			if r.Project.ID == id && d.onOpen != nil {
+				d.chosen = id
+				d.onOpen(r)
+			}
+		}
+	})
+	filters := container.NewHBox(d.industry, d.leader, d.overdue)
+	top := container.NewBorder(nil, nil, widget.NewIcon(theme.SearchIcon()), filters, d.search)
+	main := container.NewBorder(top, d.status, nil, nil, d.table)
+	split := container.NewHSplit(main, d.schedule.content)
+	split.SetOffset(0.78)
+	d.content = split
 	return d
+}
+
+// chosenProject returns the project Ctrl+N should visit: the one last
+// picked, or the only one the search leaves.
+func (d *dashboard) chosenProject() string {
+	if len(d.rows) == 1 {
+		return d.rows[0].Project.ID
+	}
+	return d.chosen
 }
 
 // load reads the dashboard off the UI goroutine and shows it when ready.
@@ -145,7 +193,9 @@ func (d *dashboard) load(done func(err error)) {
 			if err == nil {
 				sort.SliceStable(rows, func(i, j int) bool { return rows[i].Project.ID < rows[j].Project.ID })
 				d.all = rows
+				d.fillLeaders()
 				d.apply()
+				d.schedule.show(rows, d.now())
 			}
 			if done != nil {
 				done(err)
@@ -167,6 +217,12 @@ func (d *dashboard) apply() {
 		if d.overdue.Checked && !r.Next.Overdue && r.OverdueFindings == 0 {
 			continue
 		}
+		if i := d.industry.SelectedIndex(); i > 0 && r.Project.Industry != sv.Industries()[i-1] {
+			continue
+		}
+		if d.leader.SelectedIndex() > 0 && r.Project.Leader != d.leader.Selected {
+			continue
+		}
 		if q != "" && !strings.Contains(r.Project.Name, q) && !strings.Contains(r.Project.ShortName, q) &&
 			!strings.Contains(r.Project.Leader, q) && !strings.Contains(r.Project.LeadDepartment, q) {
 			continue
@@ -179,4 +235,93 @@ func (d *dashboard) apply() {
 		return
 	}
 	d.status.SetText(t("dashboard.summary", len(d.rows), len(d.all), overdueProjects, overdueFindings))
+}
+
+// fillLeaders offers the leaders of the loaded projects in the filter,
+// keeping the current choice.
+func (d *dashboard) fillLeaders() {
+	seen := map[string]bool{}
+	var leaders []string
+	for _, r := range d.all {
+		if r.Project.Leader != "" && !seen[r.Project.Leader] {
+			seen[r.Project.Leader] = true
+			leaders = append(leaders, r.Project.Leader)
+		}
+	}
+	sort.Strings(leaders)
+	cur := d.leader.Selected
+	d.leader.Options = append([]string{t0("dashboard.all_leaders")}, leaders...)
+	if !seen[cur] {
+		d.leader.SetSelectedIndex(0)
+	}
+	d.leader.Refresh()
+}
+
+// schedulePanel is the dashboard's right column: the visits due this
+// month, the overdue ones, and the next dispatch meeting and tour.
+type schedulePanel struct {
+	lang     sv.Lang
+	dispatch *widget.Label
+	tour     *widget.Label
+	due      []sv.ProjectStatus // overdue first, then due this month
+	list     *widget.List
+	heading  *widget.Label
+	content  fyne.CanvasObject
+}
+
+func newSchedulePanel(lang sv.Lang, open func(projectID string)) *schedulePanel {
+	p := &schedulePanel{lang: lang}
+	p.dispatch = widget.NewLabel("")
+	p.tour = widget.NewLabel("")
+	p.heading = widget.NewLabelWithStyle(t0("schedule.due"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	p.list = widget.NewList(func() int { return len(p.due) },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			if id >= len(p.due) {
+				return
+			}
+			r := p.due[id]
+			l := o.(*widget.Label)
+			if r.Next.Overdue {
+				l.SetText(t("schedule.overdue_row", r.Project.DisplayName(), r.Next.DaysLate))
+				l.Importance = widget.DangerImportance
+			} else {
+				l.SetText(t("schedule.due_row", r.Project.DisplayName(), string(r.Next.Due)))
+				l.Importance = widget.MediumImportance
+			}
+			l.Refresh()
+		})
+	p.list.OnSelected = func(id widget.ListItemID) {
+		p.list.UnselectAll()
+		if id < len(p.due) {
+			open(p.due[id].Project.ID)
+		}
+	}
+	title := widget.NewLabelWithStyle(t0("schedule.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	meetings := container.NewVBox(title, p.dispatch, p.tour, widget.NewSeparator(), p.heading)
+	p.content = container.NewBorder(meetings, nil, nil, nil, p.list)
+	return p
+}
+
+// show fills the panel from the dashboard rows.
+func (p *schedulePanel) show(rows []sv.ProjectStatus, now time.Time) {
+	cal := sv.DefaultCalendar()
+	p.dispatch.SetText(t("schedule.dispatch", string(cal.NextDispatch(now))))
+	p.tour.SetText(t("schedule.tour", string(cal.NextTour(now))))
+	p.due = p.due[:0]
+	overdue, due := 0, 0
+	for _, r := range rows {
+		if r.Next.Overdue {
+			p.due = append(p.due, r)
+			overdue++
+		}
+	}
+	for _, r := range rows {
+		if !r.Next.Overdue && !r.Next.VisitedThisMonth {
+			p.due = append(p.due, r)
+			due++
+		}
+	}
+	p.heading.SetText(t("schedule.due_count", due, overdue))
+	p.list.Refresh()
 }

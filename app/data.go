@@ -3,14 +3,41 @@ package app
 import (
 	"time"
 
+	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
 )
 
 // Data is what the window reads and writes. *storage.Store implements it;
-// tests may pass the same store on a temporary folder.
+// tests pass the same store on a temporary folder. Every call may touch the
+// disk, so screens call it only inside Config.Background, never on the UI
+// goroutine.
 type Data interface {
 	Dashboard(now time.Time) ([]sv.ProjectStatus, error)
 	IsEmpty() (bool, error)
 	IsSample() (bool, error)
 	Path() string
+
+	Projects() ([]sv.Project, error)
+	Project(id string) (sv.Project, error)
+	ProjectVisits(projectID string) ([]sv.Inspection, error)
+	Template(id string, version int) (sv.Template, error)
+
+	StartInspection(projectID string, inspectors []string) (sv.Inspection, error)
+	Inspection(id string) (sv.Inspection, error)
+	SaveAnswer(inspectionID string, a sv.Answer) error
+	UpdateInspection(in sv.Inspection) error
+	SubmitInspection(id string) (sv.Inspection, error)
+	AmendInspection(id string) (sv.Inspection, error)
+	DeleteDraft(id string) error
+
+	CreateFinding(f sv.Finding) error
+	Finding(id string) (sv.Finding, error)
+	MoveFinding(id string, m sv.Move) (sv.Finding, error)
+	AddFindingNote(id string, n sv.Note) (sv.Finding, error)
+	Findings(filter storage.FindingFilter) ([]sv.Finding, error)
+	ActiveFindings(projectID string) ([]sv.Finding, error)
+	ResponsibleUnits() ([]string, error)
 }
+
+// Compile-time check that the store is what the window needs.
+var _ Data = (*storage.Store)(nil)

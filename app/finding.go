@@ -1,0 +1,375 @@
+package app
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	sv "fieldbrief/supervision"
+)
+
+// moveLabel is the text of a move's button. Going back from "awaiting
+// verification" to "in progress" means the check failed, so it reads so.
+func moveLabel(from, to sv.Status) string {
+	if from == sv.StatusFixed && to == sv.StatusInProgress {
+		return t0("finding.move.reopen")
+	}
+	switch to {
+	case sv.StatusInProgress:
+		return t0("finding.move.in_progress")
+	case sv.StatusFixed:
+		return t0("finding.move.fixed")
+	case sv.StatusClosed:
+		return t0("finding.move.closed")
+	case sv.StatusWithdrawn:
+		return t0("finding.move.withdrawn")
+	}
+	return to.Label(sv.Chinese)
+}
+
+// findingActions returns the buttons for the moves the workflow allows
+// from the finding's status (and only those), and one to add a note.
+// inspectionID ties the moves to the visit they are made in, if any; who
+// is the default name of the person acting.
+func findingActions(ui *mainUI, f sv.Finding, inspectionID, who string, changed func(sv.Finding)) *fyne.Container {
+	box := container.NewHBox()
+	for _, to := range sv.NextStatuses(f.Status) {
+		b := widget.NewButton(moveLabel(f.Status, to), func() {
+			showMoveForm(ui, f, to, inspectionID, who, changed)
+		})
+		if to == sv.StatusClosed {
+			b.Importance = widget.HighImportance
+		}
+		box.Add(b)
+	}
+	box.Add(widget.NewButtonWithIcon(t0("finding.add_note"), theme.DocumentCreateIcon(), func() {
+		showNoteForm(ui, f, who, changed)
+	}))
+	return box
+}
+
+// moveForm asks what a workflow move needs: a note (the evidence of a fix,
+// the verification, the reason to withdraw) and, to close, who verified.
+type moveForm struct {
+	ui      *mainUI
+	f       sv.Finding
+	to      sv.Status
+	note    *widget.Entry
+	by      *widget.Entry
+	problem *widget.Label
+	confirm *widget.Button
+	dlg     dialog.Dialog
+	changed func(sv.Finding)
+	visitID string
+}
+
+func showMoveForm(ui *mainUI, f sv.Finding, to sv.Status, inspectionID, who string, changed func(sv.Finding)) *moveForm {
+	m := &moveForm{ui: ui, f: f, to: to, changed: changed, visitID: inspectionID}
+	m.note = widget.NewMultiLineEntry()
+	m.note.Wrapping = fyne.TextWrapWord
+	m.note.SetMinRowsVisible(3)
+	m.note.SetPlaceHolder(noteHint(to))
+	m.by = widget.NewEntry()
+	m.by.SetText(who)
+	m.problem = widget.NewLabel("")
+	m.problem.Importance = widget.DangerImportance
+	m.problem.Wrapping = fyne.TextWrapWord
+	items := []*widget.FormItem{widget.NewFormItem(t0("finding.note"), m.note)}
+	if to == sv.StatusClosed {
+		items = append(items, widget.NewFormItem(t0("finding.verified_by"), m.by))
+	} else {
+		items = append(items, widget.NewFormItem(t0("finding.by"), m.by))
+	}
+	desc := widget.NewLabel(t("finding.move_intro", shortText(f.Description, 60), f.Status.Label(ui.lang), to.Label(ui.lang)))
+	desc.Wrapping = fyne.TextWrapWord
+	m.confirm = widget.NewButton(moveLabel(f.Status, to), m.submit)
+	m.confirm.Importance = widget.HighImportance
+	cancel := widget.NewButton(t0("common.cancel"), func() { m.dlg.Hide() })
+	content := container.NewBorder(desc, container.NewVBox(m.problem, container.NewHBox(layout.NewSpacer(), cancel, m.confirm)), nil, nil,
+		widget.NewForm(items...))
+	m.dlg = dialog.NewCustomWithoutButtons(moveLabel(f.Status, to), content, ui.window)
+	m.dlg.Resize(fyne.NewSize(560, 340))
+	m.dlg.Show()
+	ui.window.Canvas().Focus(m.note)
+	return m
+}
+
+// noteHint says what the note of a move should contain.
+func noteHint(to sv.Status) string {
+	switch to {
+	case sv.StatusFixed:
+		return t0("finding.hint.fixed")
+	case sv.StatusClosed:
+		return t0("finding.hint.closed")
+	case sv.StatusWithdrawn:
+		return t0("finding.hint.withdrawn")
+	}
+	return t0("finding.hint.other")
+}
+
+// submit checks the move with the domain's rules on a copy, so the person
+// sees why a move is refused before anything is written, then applies it.
+func (m *moveForm) submit() {
+	mv := sv.Move{To: m.to, By: strings.TrimSpace(m.by.Text), Note: strings.TrimSpace(m.note.Text),
+		InspectionID: m.visitID, At: m.ui.cfg.Now()}
+	trial := m.f
+	trial.History = append([]sv.StatusChange(nil), m.f.History...)
+	if err := trial.Apply(mv); err != nil {
+		m.problem.SetText(m.ui.message(err))
+		return
+	}
+	m.confirm.Disable()
+	applyMove(m.ui, m.f.ID, mv, func(f sv.Finding, err error) {
+		m.confirm.Enable()
+		if err != nil {
+			m.problem.SetText(m.ui.message(err))
+			return
+		}
+		m.dlg.Hide()
+		if m.changed != nil {
+			m.changed(f)
+		}
+	})
+}
+
+// applyMove writes a move in the background. The store applies the
+// domain's rules again on the stored finding, which may have changed
+// since it was shown; a refused move comes back as an error to show.
+func applyMove(ui *mainUI, id string, mv sv.Move, done func(sv.Finding, error)) {
+	data := ui.cfg.Data
+	fetch(ui.cfg.Background, func() (sv.Finding, error) { return data.MoveFinding(id, mv) }, done)
+}
+
+// noteForm adds a note ("still open: …") without moving the finding.
+type noteForm struct {
+	text    *widget.Entry
+	by      *widget.Entry
+	problem *widget.Label
+	add     *widget.Button
+	dlg     dialog.Dialog
+}
+
+func showNoteForm(ui *mainUI, f sv.Finding, who string, changed func(sv.Finding)) *noteForm {
+	n := &noteForm{}
+	n.text = widget.NewMultiLineEntry()
+	n.text.Wrapping = fyne.TextWrapWord
+	n.text.SetMinRowsVisible(3)
+	n.text.SetPlaceHolder(t0("finding.note_placeholder"))
+	n.by = widget.NewEntry()
+	n.by.SetText(who)
+	n.problem = widget.NewLabel("")
+	n.problem.Importance = widget.DangerImportance
+	n.add = widget.NewButton(t0("finding.add_note"), func() {
+		note := sv.Note{By: strings.TrimSpace(n.by.Text), Text: strings.TrimSpace(n.text.Text), At: ui.cfg.Now()}
+		if note.Text == "" {
+			n.problem.SetText(t0("finding.note_empty"))
+			return
+		}
+		n.add.Disable()
+		data := ui.cfg.Data
+		fetch(ui.cfg.Background, func() (sv.Finding, error) { return data.AddFindingNote(f.ID, note) },
+			func(f sv.Finding, err error) {
+				n.add.Enable()
+				if err != nil {
+					n.problem.SetText(ui.message(err))
+					return
+				}
+				n.dlg.Hide()
+				if changed != nil {
+					changed(f)
+				}
+			})
+	})
+	n.add.Importance = widget.HighImportance
+	cancel := widget.NewButton(t0("common.cancel"), func() { n.dlg.Hide() })
+	form := widget.NewForm(widget.NewFormItem(t0("finding.note"), n.text), widget.NewFormItem(t0("finding.by"), n.by))
+	content := container.NewBorder(nil, container.NewVBox(n.problem, container.NewHBox(layout.NewSpacer(), cancel, n.add)), nil, nil, form)
+	n.dlg = dialog.NewCustomWithoutButtons(t0("finding.add_note"), content, ui.window)
+	n.dlg.Resize(fyne.NewSize(520, 280))
+	n.dlg.Show()
+	ui.window.Canvas().Focus(n.text)
+	return n
+}
+
+// findingDetail is a finding with its whole history and notes, and the
+// moves it allows.
+type findingDetail struct {
+	box     *fyne.Container
+	actions *fyne.Container
+	dlg     dialog.Dialog
+}
+
+// showFindingDetail reads a finding and shows it in a dialog. changed runs
+// after every move or note, so the screen behind can reload.
+func showFindingDetail(ui *mainUI, id, inspectionID string, changed func()) *findingDetail {
+	d := &findingDetail{box: container.NewVBox(widget.NewLabel(t0("dashboard.loading")))}
+	d.dlg = dialog.NewCustom(t0("finding.detail_title"), t0("common.close"), container.NewVScroll(d.box), ui.window)
+	d.dlg.Resize(fyne.NewSize(720, 560))
+	d.dlg.Show()
+	data := ui.cfg.Data
+	var reload func()
+	show := func(f sv.Finding) {
+		d.fill(ui, f, inspectionID, func(nf sv.Finding) {
+			reload()
+			if changed != nil {
+				changed()
+			}
+		})
+	}
+	reload = func() {
+		fetch(ui.cfg.Background, func() (sv.Finding, error) { return data.Finding(id) }, func(f sv.Finding, err error) {
+			if err != nil {
+				d.box.Objects = []fyne.CanvasObject{widget.NewLabel(ui.message(err))}
+				d.box.Refresh()
+				return
+			}
+			show(f)
+		})
+	}
+	reload()
+	return d
+}
+
+func (d *findingDetail) fill(ui *mainUI, f sv.Finding, inspectionID string, changed func(sv.Finding)) {
+	lang := ui.lang
+	desc := widget.NewLabelWithStyle(f.Description, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	desc.Wrapping = fyne.TextWrapWord
+	status := f.Status.Label(lang)
+	if late := f.DaysLate(ui.cfg.Now()); late > 0 {
+		status += " · " + t("finding.days_late", late)
+	}
+	statusLabel := widget.NewLabel(status)
+	statusLabel.Importance = findingImportance(f, ui)
+	facts := widget.NewForm(
+		widget.NewFormItem(t0("finding.status"), statusLabel),
+		widget.NewFormItem(t0("finding.kind"), widget.NewLabel(f.Kind.Label(lang))),
+		widget.NewFormItem(t0("finding.category"), widget.NewLabel(f.Category.Label(lang))),
+		widget.NewFormItem(t0("finding.severity"), widget.NewLabel(f.Severity.Label(lang))),
+		widget.NewFormItem(t0("finding.unit"), widget.NewLabel(f.ResponsibleUnit)),
+		widget.NewFormItem(t0("finding.deadline"), widget.NewLabel(string(f.Deadline))),
+		widget.NewFormItem(t0("finding.created"), widget.NewLabel(t("finding.created_by", ui.date(f.CreatedAt), f.CreatedBy))),
+	)
+	if f.VerifiedBy != "" {
+		facts.Append(t0("finding.verified_by"), widget.NewLabel(t("finding.created_by", ui.date(f.ClosedAt), f.VerifiedBy)))
+	}
+	objs := []fyne.CanvasObject{desc, facts, heading(t0("finding.history"))}
+	if len(f.History) == 0 {
+		objs = append(objs, widget.NewLabel(t0("finding.no_history")))
+	}
+	for _, h := range f.History {
+		line := t("finding.history_row", ui.date(h.At), h.By, h.From.Label(lang), h.To.Label(lang))
+		if h.Note != "" {
+			line += "：" + h.Note
+		}
+		l := widget.NewLabel(line)
+		l.Wrapping = fyne.TextWrapWord
+		objs = append(objs, l)
+	}
+	objs = append(objs, heading(t0("finding.notes")))
+	if len(f.Notes) == 0 {
+		objs = append(objs, widget.NewLabel(t0("finding.no_notes")))
+	}
+	for _, n := range f.Notes {
+		l := widget.NewLabel(t("finding.note_row", ui.date(n.At), n.By, n.Text))
+		l.Wrapping = fyne.TextWrapWord
+		objs = append(objs, l)
+	}
+	who := firstOr(splitNames(ui.app.Preferences().String(prefInspectors)), "")
+	d.actions = findingActions(ui, f, inspectionID, who, changed)
+	objs = append(objs, widget.NewSeparator(), d.actions)
+	d.box.Objects = objs
+	d.box.Refresh()
+}
+
+// recheckPane is the page of a visit that re-checks the project's findings
+// still open from earlier visits (carry-forward), and lists the ones raised
+// in this visit.
+type recheckPane struct {
+	v     *visitScreen
+	box   *fyne.Container
+	cards map[string]*fyne.Container // finding id → its action buttons
+}
+
+func newRecheckPane(v *visitScreen) *recheckPane {
+	r := &recheckPane{v: v, box: container.NewVBox(), cards: map[string]*fyne.Container{}}
+	return r
+}
+
+// refresh rebuilds the cards; there are at most a few dozen.
+func (r *recheckPane) refresh() {
+	v := r.v
+	lang := v.ui.lang
+	r.cards = map[string]*fyne.Container{}
+	objs := []fyne.CanvasObject{heading(t0("visit.recheck"))}
+	intro := widget.NewLabel(t0("visit.recheck_intro"))
+	intro.Wrapping = fyne.TextWrapWord
+	intro.Importance = widget.LowImportance
+	objs = append(objs, intro)
+	earlier := v.earlierFindings()
+	if len(earlier) == 0 {
+		objs = append(objs, widget.NewLabel(t0("visit.recheck_none")))
+	}
+	who := firstOr(v.in.Inspectors, "")
+	for _, f := range earlier {
+		title := widget.NewLabelWithStyle(f.Description, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		title.Wrapping = fyne.TextWrapWord
+		info := t("finding.card_info", f.Status.Label(lang), f.ResponsibleUnit, string(f.Deadline), f.Severity.Label(lang))
+		if late := f.DaysLate(v.ui.cfg.Now()); late > 0 {
+			info += " · " + t("finding.days_late", late)
+		}
+		infoLabel := widget.NewLabel(info)
+		infoLabel.Importance = findingImportance(f, v.ui)
+		card := []fyne.CanvasObject{title, infoLabel}
+		if n := len(f.Notes); n > 0 {
+			last := widget.NewLabel(t("finding.last_note", f.Notes[n-1].Text))
+			last.Wrapping = fyne.TextWrapWord
+			last.Importance = widget.LowImportance
+			card = append(card, last)
+		}
+		id := f.ID
+		details := widget.NewButtonWithIcon(t0("finding.details"), theme.InfoIcon(), func() {
+			showFindingDetail(v.ui, id, v.id, nil)
+		})
+		if v.editable() && f.Status.Active() {
+			actions := findingActions(v.ui, f, v.id, who, r.changed)
+			actions.Add(details)
+			r.cards[f.ID] = actions
+			card = append(card, actions)
+		} else {
+			card = append(card, container.NewHBox(details))
+		}
+		card = append(card, widget.NewSeparator())
+		objs = append(objs, card...)
+	}
+	var raised []sv.Finding
+	for _, f := range v.active {
+		if f.InspectionID == v.id {
+			raised = append(raised, f)
+		}
+	}
+	objs = append(objs, heading(t("visit.raised_here", len(raised))))
+	for _, f := range raised {
+		l := widget.NewLabel(findingLine(f, v.ui))
+		l.Wrapping = fyne.TextWrapWord
+		objs = append(objs, l)
+	}
+	r.box.Objects = objs
+	r.box.Refresh()
+}
+
+// changed takes a finding back after a move or a note and redraws.
+func (r *recheckPane) changed(f sv.Finding) {
+	v := r.v
+	for i := range v.active {
+		if v.active[i].ID == f.ID {
+			v.active[i] = f
+		}
+	}
+	r.refresh()
+	v.refreshNav()
+}

@@ -1,0 +1,134 @@
+package app
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+
+	sv "fieldbrief/supervision"
+)
+
+// findingForm is the dialog that records a new finding, prefilled from a
+// failed item: the inspector checks the description, picks or types the
+// responsible unit, and sets the deadline and severity.
+type findingForm struct {
+	ui    *mainUI
+	draft sv.Finding
+	units []string // offered in the unit's drop-down; free text is allowed
+
+	desc     *widget.Entry
+	category *widget.Select
+	severity *widget.RadioGroup
+	unit     *widget.SelectEntry
+	deadline *widget.Entry
+	problem  *widget.Label // why it cannot be saved yet
+	save     *widget.Button
+	cancel   *widget.Button
+	dlg      dialog.Dialog
+	onSaved  func(sv.Finding)
+}
+
+// showFindingForm opens the form for draft; onSaved runs once it is stored.
+func showFindingForm(ui *mainUI, draft sv.Finding, units []string, onSaved func(sv.Finding)) *findingForm {
+	lang := ui.lang
+	ff := &findingForm{ui: ui, draft: draft, units: units, onSaved: onSaved}
+	ff.desc = widget.NewMultiLineEntry()
+	ff.desc.Wrapping = fyne.TextWrapWord
+	ff.desc.SetMinRowsVisible(3)
+	ff.desc.SetText(draft.Description)
+	var cats []string
+	for _, c := range sv.Categories() {
+		cats = append(cats, c.Label(lang))
+	}
+	ff.category = widget.NewSelect(cats, nil)
+	ff.category.SetSelected(draft.Category.Label(lang))
+	var sevs []string
+	for _, s := range sv.Severities() {
+		sevs = append(sevs, s.Label(lang))
+	}
+	ff.severity = widget.NewRadioGroup(sevs, nil)
+	ff.severity.Horizontal = true
+	ff.severity.Required = true
+	ff.severity.SetSelected(draft.Severity.Label(lang))
+	ff.unit = widget.NewSelectEntry(units)
+	ff.unit.SetText(draft.ResponsibleUnit)
+	ff.unit.SetPlaceHolder(t0("finding.unit_placeholder"))
+	ff.deadline = widget.NewEntry()
+	ff.deadline.SetText(string(draft.Deadline))
+	ff.deadline.SetPlaceHolder(t0("item.date_placeholder"))
+	ff.problem = widget.NewLabel("")
+	ff.problem.Importance = widget.DangerImportance
+	ff.problem.Wrapping = fyne.TextWrapWord
+	form := widget.NewForm(
+		widget.NewFormItem(t0("finding.description"), ff.desc),
+		widget.NewFormItem(t0("finding.category"), ff.category),
+		widget.NewFormItem(t0("finding.severity"), ff.severity),
+		widget.NewFormItem(t0("finding.unit"), ff.unit),
+		widget.NewFormItem(t0("finding.deadline"), ff.deadline),
+	)
+	ff.save = widget.NewButton(t0("finding.save"), ff.submit)
+	ff.save.Importance = widget.HighImportance
+	ff.cancel = widget.NewButton(t0("common.cancel"), func() { ff.dlg.Hide() })
+	intro := widget.NewLabel(t0("finding.form_intro"))
+	intro.Wrapping = fyne.TextWrapWord
+	buttons := container.NewHBox(layout.NewSpacer(), ff.cancel, ff.save)
+	content := container.NewBorder(intro, container.NewVBox(ff.problem, buttons), nil, nil, form)
+	ff.dlg = dialog.NewCustomWithoutButtons(t0("finding.form_title"), content, ui.window)
+	ff.dlg.Resize(fyne.NewSize(640, 460))
+	ff.dlg.Show()
+	ui.window.Canvas().Focus(ff.desc)
+	return ff
+}
+
+// value reads the form into a finding.
+func (ff *findingForm) value() sv.Finding {
+	f := ff.draft
+	lang := ff.ui.lang
+	f.Description = strings.TrimSpace(ff.desc.Text)
+	for _, c := range sv.Categories() {
+		if c.Label(lang) == ff.category.Selected {
+			f.Category = c
+		}
+	}
+	for _, s := range sv.Severities() {
+		if s.Label(lang) == ff.severity.Selected {
+			f.Severity = s
+		}
+	}
+	f.ResponsibleUnit = strings.TrimSpace(ff.unit.Text)
+	if d, ok := parseDate(ff.deadline.Text); ok {
+		f.Deadline = d
+	} else {
+		f.Deadline = sv.Date(strings.TrimSpace(ff.deadline.Text))
+	}
+	return f
+}
+
+// submit checks the finding and stores it; the dialog stays open with
+// the reason when it cannot be saved.
+func (ff *findingForm) submit() {
+	f := ff.value()
+	if err := f.Validate(); err != nil {
+		ff.problem.SetText(ff.ui.message(err))
+		return
+	}
+	ff.save.Disable()
+	data := ff.ui.cfg.Data
+	fetch(ff.ui.cfg.Background, func() (sv.Finding, error) {
+		return f, data.CreateFinding(f)
+	}, func(f sv.Finding, err error) {
+		ff.save.Enable()
+		if err != nil {
+			ff.problem.SetText(ff.ui.message(err))
+			return
+		}
+		ff.dlg.Hide()
+		if ff.onSaved != nil {
+			ff.onSaved(f)
+		}
+	})
+}

@@ -1,0 +1,421 @@
+package app
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	sv "fieldbrief/supervision"
+)
+
+// itemField is one checklist item on screen: its title and marks, the
+// widget for its kind, the message beside it, and a note. It keeps the
+// answer as the inspector sees it and hands every change to the visit,
+// which saves it at once.
+type itemField struct {
+	v    *visitScreen
+	item sv.Item
+	ans  sv.Answer
+
+	// setting is true while the screen fills the widgets from a stored
+	// answer, so that their change callbacks do not save it back.
+	setting bool
+
+	title   *widget.Label
+	marks   *widget.Label
+	msg     *widget.Label // the bounds, or what is wrong with the value
+	verdict *widget.RadioGroup
+	entry   *widget.Entry // number, text and date items
+	choice  *widget.Select
+	checks  *widget.CheckGroup
+	pick    *widget.Button // the calendar of a date item
+	note    *widget.Entry
+	raise   *widget.Button // raise a finding from a fail
+	raised  *widget.Label  // findings raised from this item in this visit
+	box     *fyne.Container
+}
+
+func newItemField(v *visitScreen, it sv.Item, a sv.Answer) *itemField {
+	f := &itemField{v: v, item: it, ans: a}
+	lang := v.ui.lang
+	f.title = widget.NewLabelWithStyle(it.DisplayTitle(lang), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	f.title.Wrapping = fyne.TextWrapWord
+	var marks []string
+	if it.Required {
+		marks = append(marks, t0("item.required"))
+	}
+	if it.PhotoRequired {
+		marks = append(marks, t0("item.photo_required"))
+	}
+	f.marks = widget.NewLabel(strings.Join(marks, " · "))
+	f.marks.Importance = widget.WarningImportance
+	f.msg = widget.NewLabel(f.hint())
+	f.msg.Importance = widget.LowImportance
+	f.msg.Wrapping = fyne.TextWrapWord
+	f.raised = widget.NewLabel("")
+	f.raised.Wrapping = fyne.TextWrapWord
+	f.raised.Importance = widget.WarningImportance
+	f.raised.Hide()
+
+	var input fyne.CanvasObject
+	switch it.Kind {
+	case sv.KindPassFail:
+		f.verdict = widget.NewRadioGroup([]string{sv.Pass.Label(lang), sv.Fail.Label(lang), sv.NotApplicable.Label(lang)}, f.verdictChanged)
+		f.verdict.Horizontal = true
+		input = f.verdict
+	case sv.KindNumber:
+		f.entry = widget.NewEntry()
+		f.entry.SetPlaceHolder(t0("item.number_placeholder"))
+		f.entry.OnChanged = f.numberChanged
+		unit := widget.NewLabel(it.Unit)
+		input = container.NewBorder(nil, nil, nil, unit, f.entry)
+	case sv.KindText:
+		f.entry = widget.NewMultiLineEntry()
+		f.entry.Wrapping = fyne.TextWrapWord
+		f.entry.SetMinRowsVisible(2)
+		f.entry.OnChanged = f.textChanged
+		input = f.entry
+	case sv.KindSingleChoice:
+		f.choice = widget.NewSelect(it.Options, f.choiceChanged)
+		f.choice.PlaceHolder = t0("item.choose")
+		input = f.choice
+	case sv.KindMultiChoice:
+		f.checks = widget.NewCheckGroup(it.Options, f.checksChanged)
+		f.checks.Horizontal = true
+		input = f.checks
+	case sv.KindDate:
+		f.entry = widget.NewEntry()
+		f.entry.SetPlaceHolder(t0("item.date_placeholder"))
+		f.entry.OnChanged = f.dateChanged
+		f.pick = widget.NewButtonWithIcon("", theme.CalendarIcon(), f.showCalendar)
+		input = container.NewBorder(nil, nil, nil, f.pick, f.entry)
+	default:
+		input = widget.NewLabel(t0("item.unknown_kind"))
+	}
+	f.note = widget.NewEntry()
+	f.note.SetPlaceHolder(t0("item.note_placeholder"))
+	f.note.OnChanged = func(s string) {
+		if f.setting {
+			return
+		}
+		f.ans.Note = s
+		f.changed()
+	}
+	f.raise = widget.NewButtonWithIcon(t0("item.raise"), theme.WarningIcon(), f.raiseFinding)
+	f.raise.Hide()
+	head := container.NewBorder(nil, nil, nil, f.marks, f.title)
+	parts := []fyne.CanvasObject{head}
+	if it.Hint != "" {
+		hint := widget.NewLabel(it.Hint)
+		hint.Wrapping = fyne.TextWrapWord
+		hint.Importance = widget.LowImportance
+		parts = append(parts, hint)
+	}
+	parts = append(parts, input, f.msg)
+	if it.Kind == sv.KindPassFail {
+		parts = append(parts, container.NewBorder(nil, nil, nil, f.raise, f.note), f.raised)
+	}
+	f.box = container.NewVBox(append(parts, widget.NewSeparator())...)
+	f.show(a)
+	return f
+}
+
+// hint is what the message line says while the value is fine.
+func (f *itemField) hint() string {
+	it := f.item
+	switch it.Kind {
+	case sv.KindNumber:
+		switch {
+		case it.Min != nil && it.Max != nil:
+			return t("item.range", formatFloat(*it.Min), formatFloat(*it.Max), it.Unit)
+		case it.Min != nil:
+			return t("item.at_least", formatFloat(*it.Min), it.Unit)
+		case it.Max != nil:
+			return t("item.at_most", formatFloat(*it.Max), it.Unit)
+		}
+	case sv.KindMultiChoice:
+		return t0("item.multi_hint")
+	case sv.KindDate:
+		return t0("item.date_hint")
+	}
+	return ""
+}
+
+// show fills the widgets from a stored answer without saving it again.
+func (f *itemField) show(a sv.Answer) {
+	f.setting = true
+	defer func() { f.setting = false }()
+	f.ans = a
+	lang := f.v.ui.lang
+	switch f.item.Kind {
+	case sv.KindPassFail:
+		if a.Verdict != "" {
+			f.verdict.SetSelected(a.Verdict.Label(lang))
+		} else {
+			f.verdict.SetSelected("")
+		}
+	case sv.KindNumber:
+		if a.Number != nil {
+			f.entry.SetText(formatFloat(*a.Number))
+		} else {
+			f.entry.SetText("")
+		}
+	case sv.KindText:
+		f.entry.SetText(a.Text)
+	case sv.KindSingleChoice:
+		if len(a.Choices) > 0 {
+			f.choice.SetSelected(a.Choices[0])
+		} else {
+			f.choice.ClearSelected()
+		}
+	case sv.KindMultiChoice:
+		f.checks.SetSelected(append([]string(nil), a.Choices...))
+	case sv.KindDate:
+		f.entry.SetText(string(a.Date))
+	}
+	f.note.SetText(a.Note)
+	f.updateRaise()
+}
+
+// setReadOnly disables or enables every input of the item.
+func (f *itemField) setReadOnly(ro bool) {
+	for _, w := range []fyne.Disableable{f.verdict, f.entry, f.choice, f.checks, f.pick, f.note, f.raise} {
+		if w == nil || isNilWidget(w) {
+			continue
+		}
+		if ro {
+			w.Disable()
+		} else {
+			w.Enable()
+		}
+	}
+}
+
+// isNilWidget reports whether a Disableable interface holds a nil pointer.
+func isNilWidget(w fyne.Disableable) bool {
+	switch x := w.(type) {
+	case *widget.RadioGroup:
+		return x == nil
+	case *widget.Entry:
+		return x == nil
+	case *widget.Select:
+		return x == nil
+	case *widget.CheckGroup:
+		return x == nil
+	case *widget.Button:
+		return x == nil
+	}
+	return false
+}
+
+// focusTarget is the widget the keyboard lands on when the visit jumps to
+// this item.
+func (f *itemField) focusTarget() fyne.Focusable {
+	switch {
+	case f.entry != nil:
+		return f.entry
+	case f.choice != nil:
+		return f.choice
+	}
+	return f.note
+}
+
+func (f *itemField) verdictChanged(label string) {
+	if f.setting {
+		return
+	}
+	lang := f.v.ui.lang
+	f.ans.Verdict = ""
+	for _, v := range []sv.Verdict{sv.Pass, sv.Fail, sv.NotApplicable} {
+		if label != "" && v.Label(lang) == label {
+			f.ans.Verdict = v
+		}
+	}
+	f.changed()
+	f.updateRaise()
+	if f.ans.Verdict == sv.Fail && f.item.FailRaisesFinding && len(f.v.raisedFor(f.item.Key)) == 0 {
+		f.raiseFinding()
+	}
+}
+
+func (f *itemField) numberChanged(s string) {
+	if f.setting {
+		return
+	}
+	if strings.TrimSpace(s) == "" {
+		f.ans.Number = nil
+		f.setMessage(nil)
+		f.changed()
+		return
+	}
+	n, err := sv.ParseNumber(s, f.item.Unit)
+	if err == nil {
+		err = f.item.Check(sv.Answer{ItemKey: f.item.Key, Number: &n})
+	}
+	if err != nil {
+		// The bad value stays on screen to be corrected; the store keeps
+		// the last good one.
+		f.setMessage(err)
+		return
+	}
+	f.ans.Number = &n
+	f.setMessage(nil)
+	f.changed()
+}
+
+func (f *itemField) textChanged(s string) {
+	if f.setting {
+		return
+	}
+	f.ans.Text = s
+	f.changed()
+}
+
+func (f *itemField) choiceChanged(s string) {
+	if f.setting {
+		return
+	}
+	f.ans.Choices = nil
+	if s != "" {
+		f.ans.Choices = []string{s}
+	}
+	f.changed()
+}
+
+func (f *itemField) checksChanged(sel []string) {
+	if f.setting {
+		return
+	}
+	// Keep the template's order, whatever order they were ticked in.
+	var ordered []string
+	for _, o := range f.item.Options {
+		for _, s := range sel {
+			if s == o {
+				ordered = append(ordered, o)
+			}
+		}
+	}
+	f.ans.Choices = ordered
+	f.changed()
+}
+
+func (f *itemField) dateChanged(s string) {
+	if f.setting {
+		return
+	}
+	if strings.TrimSpace(s) == "" {
+		f.ans.Date = ""
+		f.setMessage(nil)
+		f.changed()
+		return
+	}
+	d, ok := parseDate(s)
+	if !ok {
+		f.setMessage(sv.Errorf(sv.EInvalid, "日期格式应为 2026-03-15。", "Write the date as 2026-03-15."))
+		return
+	}
+	f.ans.Date = d
+	f.setMessage(nil)
+	f.changed()
+}
+
+// parseDate reads a day written as 2026-03-15, 2026/3/15 or 2026.3.15.
+func parseDate(s string) (sv.Date, bool) {
+	s = strings.TrimSpace(strings.NewReplacer("/", "-", ".", "-", "年", "-", "月", "-", "日", "").Replace(s))
+	t, err := time.Parse("2006-1-2", s)
+	if err != nil {
+		return "", false
+	}
+	return sv.DateOf(t), true
+}
+
+func (f *itemField) showCalendar() {
+	start := f.v.ui.cfg.Now()
+	if d, ok := f.ans.Date.Time(start.Location()); ok {
+		start = d
+	}
+	var pop *widget.PopUp
+	cal := widget.NewCalendar(start, func(t time.Time) {
+		f.entry.SetText(string(sv.DateOf(t)))
+		pop.Hide()
+	})
+	c := fyne.CurrentApp().Driver().CanvasForObject(f.entry)
+	if c == nil {
+		return
+	}
+	pop = widget.NewPopUp(cal, c)
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(f.entry)
+	pop.ShowAtPosition(pos.AddXY(0, f.entry.Size().Height))
+}
+
+// setMessage shows err beside the field, or the hint when err is nil.
+func (f *itemField) setMessage(err error) {
+	if err != nil {
+		f.msg.SetText(f.v.ui.message(err))
+		f.msg.Importance = widget.DangerImportance
+	} else {
+		f.msg.SetText(f.hint())
+		f.msg.Importance = widget.LowImportance
+	}
+	f.msg.Refresh()
+}
+
+// changed hands the answer to the visit to save.
+func (f *itemField) changed() {
+	f.v.answerChanged(f)
+}
+
+// updateRaise offers "raise a finding" on a failed item that raises one,
+// and lists the findings already raised from it.
+func (f *itemField) updateRaise() {
+	if f.raise == nil {
+		return
+	}
+	raised := f.v.raisedFor(f.item.Key)
+	if len(raised) > 0 {
+		lines := make([]string, len(raised))
+		for i, r := range raised {
+			lines[i] = t("item.raised", shortText(r.Description, 40), r.ResponsibleUnit, string(r.Deadline))
+		}
+		f.raised.SetText(strings.Join(lines, "\n"))
+		f.raised.Show()
+	} else {
+		f.raised.Hide()
+	}
+	if f.ans.Verdict == sv.Fail && f.v.editable() {
+		f.raise.Show()
+	} else {
+		f.raise.Hide()
+	}
+}
+
+// raiseFinding opens the finding form prefilled from the failed item.
+func (f *itemField) raiseFinding() {
+	v := f.v
+	now := v.ui.cfg.Now()
+	fd := sv.FindingFromFail(sv.NewID(now), v.in, f.item, f.ans, firstOr(v.in.Inspectors, ""), now)
+	fd.ResponsibleUnit = v.project.LeadDepartment
+	v.form = showFindingForm(v.ui, fd, v.unitChoices(), func(saved sv.Finding) {
+		v.active = append(v.active, saved)
+		f.updateRaise()
+		v.refreshNav()
+	})
+}
+
+// formatFloat writes a number without trailing zeros.
+func formatFloat(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// firstOr returns the first non-empty string of list, or def.
+func firstOr(list []string, def string) string {
+	for _, s := range list {
+		if strings.TrimSpace(s) != "" {
+			return s
+		}
+	}
+	return def
+}

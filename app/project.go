@@ -1,0 +1,288 @@
+package app
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"fieldbrief/storage"
+	sv "fieldbrief/supervision"
+)
+
+// projectData is what the project page shows, read in one background call.
+type projectData struct {
+	project  sv.Project
+	visits   []sv.Inspection // newest first, without answers
+	findings []sv.Finding    // active first, then by deadline
+}
+
+// projectPage shows one project: key facts, milestones, visit history and
+// findings, and starts or resumes its monthly visit.
+type projectPage struct {
+	ui *mainUI
+	id string
+
+	data  projectData
+	draft string // id of a draft visit to resume, if any
+
+	title    *widget.Label
+	facts    *widget.Form
+	miles    *fyne.Container
+	visits   *widget.List
+	findings *widget.List
+	start    *widget.Button
+	status   *widget.Label
+	content  fyne.CanvasObject
+}
+
+func newProjectPage(ui *mainUI, id string) *projectPage {
+	p := &projectPage{ui: ui, id: id}
+	p.title = widget.NewLabelWithStyle(t0("dashboard.loading"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	p.title.Truncation = fyne.TextTruncateEllipsis
+	p.start = widget.NewButtonWithIcon(t0("project.start_visit"), theme.ContentAddIcon(), p.startOrResume)
+	p.start.Importance = widget.HighImportance
+	p.start.Disable()
+	p.status = widget.NewLabel("")
+	p.facts = widget.NewForm()
+	p.miles = container.NewVBox()
+
+	p.visits = widget.NewList(func() int { return len(p.data.visits) },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i >= len(p.data.visits) {
+				return
+			}
+			v := p.data.visits[i]
+			l := o.(*widget.Label)
+			text := t("project.visit_row", p.ui.date(v.StartedAt), v.Status.Label(p.ui.lang), strings.Join(v.Inspectors, "、"))
+			if v.Replaces != "" {
+				text += " · " + t0("visit.amendment")
+			}
+			l.SetText(text)
+			l.Importance = widget.MediumImportance
+			if v.Status == sv.Draft {
+				l.Importance = widget.WarningImportance
+			}
+			l.Refresh()
+		})
+	p.visits.OnSelected = func(i widget.ListItemID) {
+		p.visits.UnselectAll()
+		if i < len(p.data.visits) {
+			p.ui.openVisit(p.data.visits[i].ID, true)
+		}
+	}
+	p.findings = widget.NewList(func() int { return len(p.data.findings) },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i >= len(p.data.findings) {
+				return
+			}
+			f := p.data.findings[i]
+			l := o.(*widget.Label)
+			l.SetText(findingLine(f, p.ui))
+			l.Importance = findingImportance(f, p.ui)
+			l.Refresh()
+		})
+	p.findings.OnSelected = func(i widget.ListItemID) {
+		p.findings.UnselectAll()
+		if i < len(p.data.findings) {
+			showFindingDetail(p.ui, p.data.findings[i].ID, "", p.load)
+		}
+	}
+	all := widget.NewButton(t0("project.all_findings"), func() {
+		p.ui.openFindings(storage.FindingFilter{ProjectID: p.id}, true)
+	})
+	top := container.NewBorder(nil, nil, p.ui.backButton(), container.NewHBox(p.status, p.start), p.title)
+	left := container.NewVScroll(container.NewVBox(
+		heading(t0("project.facts")), p.facts,
+		heading(t0("project.milestones")), p.miles))
+	visits := container.NewBorder(heading(t0("project.visits")), nil, nil, nil, p.visits)
+	findings := container.NewBorder(container.NewHBox(heading(t0("project.findings")), layout.NewSpacer(), all), nil, nil, nil, p.findings)
+	right := container.NewVSplit(visits, findings)
+	split := container.NewHSplit(left, right)
+	split.SetOffset(0.42)
+	p.content = container.NewBorder(top, nil, nil, nil, split)
+	return p
+}
+
+// heading is a bold section title.
+func heading(s string) *widget.Label {
+	return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+}
+
+// load reads the project, its visits and findings off the UI goroutine.
+func (p *projectPage) load() {
+	data := p.ui.cfg.Data
+	fetch(p.ui.cfg.Background, func() (projectData, error) {
+		var d projectData
+		var err error
+		if d.project, err = data.Project(p.id); err != nil {
+			return d, err
+		}
+		if d.visits, err = data.ProjectVisits(p.id); err != nil {
+			return d, err
+		}
+		d.findings, err = data.Findings(storage.FindingFilter{ProjectID: p.id})
+		return d, err
+	}, func(d projectData, err error) {
+		if err != nil {
+			p.ui.showError(err)
+			return
+		}
+		p.show(d)
+	})
+}
+
+func (p *projectPage) show(d projectData) {
+	p.data = d
+	pr := d.project
+	lang := p.ui.lang
+	p.title.SetText(pr.Name)
+	inv := pr.Investment
+	rows := [][2]string{
+		{t0("project.light"), pr.Light.Label(lang)},
+		{t0("project.phase"), pr.Phase.Label(lang)},
+		{t0("project.industry"), pr.Industry.Label(lang)},
+		{t0("project.leader"), pr.Leader},
+		{t0("project.lead_department"), pr.LeadDepartment},
+		{t0("project.address"), pr.Address},
+		{t0("project.period"), string(pr.PlannedStart) + " — " + string(pr.PlannedFinish)},
+		{t0("project.total"), t("project.wan", formatWan(inv.Total))},
+		{t0("project.annual_plan"), t("project.wan", formatWan(inv.AnnualPlan))},
+		{t0("project.completed"), t("project.completed_pct", formatWan(inv.Completed), inv.AnnualProgress()*100)},
+	}
+	p.facts.Items = nil
+	for _, r := range rows {
+		l := widget.NewLabel(r[1])
+		l.Wrapping = fyne.TextWrapWord
+		p.facts.Append(r[0], l)
+	}
+	p.facts.Refresh()
+	p.miles.Objects = nil
+	for _, m := range pr.Milestones {
+		text := t("project.milestone_planned", m.Name, string(m.Planned))
+		imp := widget.MediumImportance
+		switch {
+		case m.Actual != "":
+			text = t("project.milestone_done", m.Name, string(m.Planned), string(m.Actual))
+			if m.Actual > m.Planned {
+				imp = widget.WarningImportance
+			}
+		case sv.DaysLate(m.Planned, p.ui.cfg.Now()) > 0:
+			text = t("project.milestone_late", m.Name, string(m.Planned), sv.DaysLate(m.Planned, p.ui.cfg.Now()))
+			imp = widget.DangerImportance
+		}
+		l := widget.NewLabel(text)
+		l.Importance = imp
+		l.Wrapping = fyne.TextWrapWord
+		p.miles.Add(l)
+	}
+	p.miles.Refresh()
+	p.draft = ""
+	for _, v := range d.visits {
+		if v.Status == sv.Draft {
+			p.draft = v.ID
+			break
+		}
+	}
+	if p.draft != "" {
+		p.start.SetText(t0("project.resume_visit"))
+	} else {
+		p.start.SetText(t0("project.start_visit"))
+	}
+	p.start.Enable()
+	active := 0
+	for _, f := range d.findings {
+		if f.Status.Active() {
+			active++
+		}
+	}
+	p.status.SetText(t("project.counts", len(d.visits), active))
+	p.visits.Refresh()
+	p.findings.Refresh()
+}
+
+// startOrResume opens the project's draft visit, or starts a new one with
+// the newest checklist and the inspectors who worked last.
+func (p *projectPage) startOrResume() {
+	if p.draft != "" {
+		p.ui.openVisit(p.draft, true)
+		return
+	}
+	if p.data.project.ID == "" {
+		return // still loading; the button is disabled until then
+	}
+	p.start.Disable()
+	inspectors := splitNames(p.ui.app.Preferences().String(prefInspectors))
+	data := p.ui.cfg.Data
+	fetch(p.ui.cfg.Background, func() (sv.Inspection, error) {
+		return data.StartInspection(p.id, inspectors)
+	}, func(in sv.Inspection, err error) {
+		p.start.Enable()
+		if err != nil {
+			p.ui.showError(err)
+			return
+		}
+		p.ui.openVisit(in.ID, true)
+	})
+}
+
+// findingLine is a finding in one line: status, description, unit, deadline.
+func findingLine(f sv.Finding, ui *mainUI) string {
+	s := t("finding.line", f.Status.Label(ui.lang), shortText(f.Description, 40), f.ResponsibleUnit, string(f.Deadline))
+	if late := f.DaysLate(ui.cfg.Now()); late > 0 {
+		s += " · " + t("finding.days_late", late)
+	}
+	return s
+}
+
+// findingImportance colours overdue findings red and finished ones grey.
+func findingImportance(f sv.Finding, ui *mainUI) widget.Importance {
+	switch {
+	case f.Overdue(ui.cfg.Now()):
+		return widget.DangerImportance
+	case !f.Status.Active():
+		return widget.LowImportance
+	}
+	return widget.MediumImportance
+}
+
+// formatWan writes an amount of 万元 with thousands separators.
+func formatWan(v float64) string {
+	s := fmt.Sprintf("%.0f", v)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// shortText cuts s to n characters with an ellipsis.
+func shortText(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
+
+// splitNames reads a list of names separated by commas, 、 or spaces.
+func splitNames(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool {
+		return r == ',' || r == '，' || r == '、' || r == ';' || r == '；' || r == ' ' || r == '\u3000'
+	})
+}

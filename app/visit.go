@@ -1,0 +1,581 @@
+package app
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	sv "fieldbrief/supervision"
+)
+
+// headerKey is the saver's key for the visit's header (inspectors,
+// departments, weather, summary); answers use their item keys.
+const headerKey = "\x00header"
+
+// visitData is what opening a visit reads, in one background call.
+type visitData struct {
+	in      sv.Inspection
+	tmpl    sv.Template
+	project sv.Project
+	active  []sv.Finding // the project's active findings
+	units   []string
+}
+
+// pane is one page of the checklist's left-hand navigation: the visit's
+// header, a section of the template, or the re-check of open findings.
+type pane struct {
+	title   string
+	section int // index into the template's sections, or -1
+	kind    string
+	box     *fyne.Container
+}
+
+const (
+	paneHeader  = "header"
+	paneSection = "section"
+	paneRecheck = "recheck"
+)
+
+// visitScreen is one visit: the checklist section by section, saved as it
+// is typed, then submitted and read-only.
+type visitScreen struct {
+	ui *mainUI
+	id string
+
+	in      sv.Inspection // as the inspector sees it, answers included
+	tmpl    sv.Template
+	project sv.Project
+	active  []sv.Finding
+	units   []string
+	loaded  bool
+
+	fields  map[string]*itemField
+	panes   []pane
+	current int
+	saver   *saver
+	failed  map[string]string // key → message of the last failed write
+	form    *findingForm      // the finding form last opened, for tests
+	recheck *recheckPane
+	gaps    []sv.Gap     // what the last submit attempt found missing
+	gapList *widget.List // the list of gaps shown, for tests
+
+	title     *widget.Label
+	state     *widget.Label // 草稿 / 已提交
+	progress  *widget.Label
+	bar       *widget.ProgressBar
+	saved     *widget.Label
+	submit    *widget.Button
+	amend     *widget.Button
+	discard   *widget.Button
+	nav       *widget.List
+	body      *fyne.Container
+	prev      *widget.Button
+	next      *widget.Button
+	inspector *widget.Entry
+	depts     *widget.Entry
+	weather   *widget.SelectEntry
+	summary   *widget.Entry
+	content   fyne.CanvasObject
+}
+
+func newVisitScreen(ui *mainUI, id string) *visitScreen {
+	v := &visitScreen{ui: ui, id: id, fields: map[string]*itemField{}, failed: map[string]string{}}
+	v.saver = newSaver(ui.cfg.Background, v.written)
+	v.title = widget.NewLabelWithStyle(t0("dashboard.loading"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.title.Truncation = fyne.TextTruncateEllipsis
+	v.state = widget.NewLabel("")
+	v.progress = widget.NewLabel("")
+	v.bar = widget.NewProgressBar()
+	v.bar.TextFormatter = func() string { return "" }
+	v.saved = widget.NewLabel("")
+	v.saved.Importance = widget.LowImportance
+	v.submit = widget.NewButtonWithIcon(t0("visit.submit"), theme.ConfirmIcon(), v.trySubmit)
+	v.submit.Importance = widget.HighImportance
+	v.amend = widget.NewButtonWithIcon(t0("visit.amend"), theme.DocumentCreateIcon(), v.startAmendment)
+	v.discard = widget.NewButtonWithIcon(t0("visit.discard"), theme.DeleteIcon(), v.confirmDiscard)
+	for _, b := range []*widget.Button{v.submit, v.amend, v.discard} {
+		b.Hide()
+	}
+	v.nav = widget.NewList(func() int { return len(v.panes) },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i < len(v.panes) {
+				l := o.(*widget.Label)
+				l.SetText(v.paneLabel(i))
+				l.TextStyle.Bold = i == v.current
+				l.Refresh()
+			}
+		})
+	v.nav.OnSelected = func(i widget.ListItemID) { v.showPane(i) }
+	v.body = container.NewStack()
+	v.prev = widget.NewButtonWithIcon(t0("visit.prev_section"), theme.NavigateBackIcon(), func() { v.showPane(v.current - 1) })
+	v.next = widget.NewButtonWithIcon(t0("visit.next_section"), theme.NavigateNextIcon(), func() { v.showPane(v.current + 1) })
+	v.next.IconPlacement = widget.ButtonIconTrailingText
+
+	status := container.NewHBox(v.state, v.progress, v.saved, v.discard, v.amend, v.submit)
+	top := container.NewVBox(
+		container.NewBorder(nil, nil, ui.backButton(), status, v.title),
+		v.bar)
+	bottom := container.NewBorder(nil, nil, v.prev, v.next)
+	right := container.NewBorder(nil, bottom, nil, nil, v.body)
+	split := container.NewHSplit(v.nav, right)
+	split.SetOffset(0.24)
+	v.content = container.NewBorder(top, nil, nil, nil, split)
+	return v
+}
+
+// load reads the visit, its template, its project and the project's open
+// findings off the UI goroutine.
+func (v *visitScreen) load() {
+	data := v.ui.cfg.Data
+	fetch(v.ui.cfg.Background, func() (visitData, error) {
+		var d visitData
+		var err error
+		if d.in, err = data.Inspection(v.id); err != nil {
+			return d, err
+		}
+		if d.tmpl, err = data.Template(d.in.TemplateID, d.in.TemplateVersion); err != nil {
+			return d, err
+		}
+		if d.project, err = data.Project(d.in.ProjectID); err != nil {
+			return d, err
+		}
+		if d.active, err = data.ActiveFindings(d.in.ProjectID); err != nil {
+			return d, err
+		}
+		d.units, err = data.ResponsibleUnits()
+		return d, err
+	}, func(d visitData, err error) {
+		if err != nil {
+			v.ui.showError(err)
+			return
+		}
+		v.build(d)
+	})
+}
+
+// build makes the widgets of every item once; switching sections only
+// swaps which box is shown, so what was typed stays.
+func (v *visitScreen) build(d visitData) {
+	v.in, v.tmpl, v.project, v.active, v.units = d.in, d.tmpl, d.project, d.active, d.units
+	if v.in.Answers == nil {
+		v.in.Answers = map[string]sv.Answer{}
+	}
+	v.loaded = true
+	lang := v.ui.lang
+	v.title.SetText(t("visit.title", v.project.Name, v.ui.date(v.in.StartedAt)))
+	v.panes = []pane{{title: t0("visit.header"), section: -1, kind: paneHeader, box: v.buildHeader()}}
+	for si, s := range v.tmpl.Sections {
+		box := container.NewVBox(heading(s.DisplayTitle(lang)))
+		for _, it := range s.Items {
+			f := newItemField(v, it, v.in.Answers[it.Key])
+			v.fields[it.Key] = f
+			box.Add(f.box)
+		}
+		v.panes = append(v.panes, pane{title: s.DisplayTitle(lang), section: si, kind: paneSection, box: box})
+	}
+	v.recheck = newRecheckPane(v)
+	v.panes = append(v.panes, pane{title: t0("visit.recheck"), section: -1, kind: paneRecheck, box: v.recheck.box})
+	v.applyState()
+	// A fresh visit opens on its header so the inspectors are filled in;
+	// a draft being resumed opens where answers are still missing.
+	start := 0
+	if answered, _ := v.in.Progress(v.tmpl); answered > 0 {
+		start = v.firstIncompletePane()
+	}
+	v.showPane(start)
+}
+
+func (v *visitScreen) buildHeader() *fyne.Container {
+	v.inspector = widget.NewEntry()
+	v.inspector.SetText(strings.Join(v.in.Inspectors, "、"))
+	v.inspector.SetPlaceHolder(t0("visit.inspectors_placeholder"))
+	v.depts = widget.NewEntry()
+	v.depts.SetText(strings.Join(v.in.DepartmentsPresent, "、"))
+	v.depts.SetPlaceHolder(t0("visit.departments_placeholder"))
+	v.weather = widget.NewSelectEntry(strings.Split(t0("visit.weather_options"), "|"))
+	v.weather.SetText(v.in.Weather)
+	v.summary = widget.NewMultiLineEntry()
+	v.summary.Wrapping = fyne.TextWrapWord
+	v.summary.SetMinRowsVisible(4)
+	v.summary.SetText(v.in.Summary)
+	v.summary.SetPlaceHolder(t0("visit.summary_placeholder"))
+	for _, e := range []*widget.Entry{v.inspector, v.depts, v.summary} {
+		e.OnChanged = func(string) { v.headerChanged() }
+	}
+	v.weather.OnChanged = func(string) { v.headerChanged() }
+	form := widget.NewForm(
+		widget.NewFormItem(t0("visit.inspectors"), v.inspector),
+		widget.NewFormItem(t0("visit.departments"), v.depts),
+		widget.NewFormItem(t0("visit.weather"), v.weather),
+		widget.NewFormItem(t0("visit.summary"), v.summary),
+	)
+	info := widget.NewLabel(t("visit.template", v.tmpl.Title, v.tmpl.Version))
+	info.Importance = widget.LowImportance
+	return container.NewVBox(heading(t0("visit.header")), info, form)
+}
+
+// headerChanged saves the header as typed.
+func (v *visitScreen) headerChanged() {
+	if !v.editable() {
+		return
+	}
+	v.in.Inspectors = splitNames(v.inspector.Text)
+	v.in.DepartmentsPresent = splitNames(v.depts.Text)
+	v.in.Weather = strings.TrimSpace(v.weather.Text)
+	v.in.Summary = v.summary.Text
+	// The next visit starts with the same people.
+	v.ui.app.Preferences().SetString(prefInspectors, strings.Join(v.in.Inspectors, "、"))
+	in := v.in
+	data := v.ui.cfg.Data
+	v.saving()
+	v.saver.put(headerKey, func() error { return data.UpdateInspection(in) })
+}
+
+// answerChanged records an item's new answer and saves it at once.
+func (v *visitScreen) answerChanged(f *itemField) {
+	if !v.editable() {
+		return
+	}
+	a := f.ans
+	a.ItemKey = f.item.Key
+	a.AnsweredAt = v.ui.cfg.Now()
+	a.AnsweredBy = firstOr(v.in.Inspectors, "")
+	v.in.Answers[a.ItemKey] = a
+	v.updateProgress()
+	data := v.ui.cfg.Data
+	id := v.id
+	v.saving()
+	v.saver.put(a.ItemKey, func() error { return data.SaveAnswer(id, a) })
+}
+
+func (v *visitScreen) saving() {
+	v.saved.SetText(t0("visit.saving"))
+	v.saved.Importance = widget.LowImportance
+	v.saved.Refresh()
+}
+
+// written is the saver's report of one write, off the UI goroutine.
+func (v *visitScreen) written(key string, err error) {
+	fyne.Do(func() {
+		if err != nil {
+			v.failed[key] = v.ui.message(err)
+		} else {
+			delete(v.failed, key)
+		}
+		v.showSaveState()
+	})
+}
+
+// showSaveState says "saved" quietly, or loudly what could not be saved.
+func (v *visitScreen) showSaveState() {
+	if len(v.failed) == 0 {
+		v.saved.SetText(t("visit.saved", v.ui.cfg.Now().Format("15:04:05")))
+		v.saved.Importance = widget.SuccessImportance
+		v.saved.Refresh()
+		return
+	}
+	var msgs []string
+	for key, m := range v.failed {
+		if f := v.fields[key]; f != nil {
+			f.setMessage(&sv.Error{Code: sv.EUnavailable, Zh: "未能保存：" + m, En: "Not saved: " + m})
+		}
+		msgs = append(msgs, m)
+	}
+	v.saved.SetText(t("visit.save_failed", len(v.failed)))
+	v.saved.Importance = widget.DangerImportance
+	v.saved.Refresh()
+	dialog.ShowInformation(t0("visit.save_failed_title"), strings.Join(msgs, "\n"), v.ui.window)
+}
+
+// editable reports whether the visit is a draft that may change.
+func (v *visitScreen) editable() bool { return v.loaded && v.in.Editable() }
+
+// applyState shows the visit as a draft, or read-only once submitted.
+func (v *visitScreen) applyState() {
+	ro := !v.in.Editable()
+	for _, f := range v.fields {
+		f.setReadOnly(ro)
+		f.updateRaise()
+	}
+	for _, e := range []*widget.Entry{v.inspector, v.depts, v.summary} {
+		if ro {
+			e.Disable()
+		} else {
+			e.Enable()
+		}
+	}
+	if ro {
+		v.weather.Disable()
+		v.state.SetText(t("visit.submitted_at", v.in.Status.Label(v.ui.lang), v.ui.date(v.in.FinishedAt)))
+		v.state.Importance = widget.SuccessImportance
+		v.submit.Hide()
+		v.discard.Hide()
+		v.amend.Show()
+	} else {
+		v.weather.Enable()
+		v.state.SetText(v.in.Status.Label(v.ui.lang))
+		v.state.Importance = widget.WarningImportance
+		v.submit.Show()
+		v.discard.Show()
+		v.amend.Hide()
+	}
+	if v.in.Replaces != "" {
+		v.state.SetText(v.state.Text + " · " + t0("visit.amendment"))
+	}
+	v.state.Refresh()
+	v.recheck.refresh()
+	v.updateProgress()
+}
+
+// updateProgress shows answered / total, always in view.
+func (v *visitScreen) updateProgress() {
+	answered, total := v.in.Progress(v.tmpl)
+	v.progress.SetText(t("visit.progress", answered, total))
+	if total > 0 {
+		v.bar.SetValue(float64(answered) / float64(total))
+	}
+	v.nav.Refresh()
+}
+
+func (v *visitScreen) refreshNav() { v.nav.Refresh() }
+
+// paneLabel names a page of the navigation with its own progress.
+func (v *visitScreen) paneLabel(i int) string {
+	p := v.panes[i]
+	switch p.kind {
+	case paneSection:
+		s := v.tmpl.Sections[p.section]
+		done := 0
+		for _, it := range s.Items {
+			if a, ok := v.in.Answers[it.Key]; ok && a.IsAnswered(it.Kind) {
+				done++
+			}
+		}
+		return t("visit.section_progress", p.title, done, len(s.Items))
+	case paneRecheck:
+		return t("visit.recheck_count", p.title, len(v.earlierFindings()))
+	}
+	return p.title
+}
+
+// firstIncompletePane is the first section with a required item unanswered.
+func (v *visitScreen) firstIncompletePane() int {
+	for i, p := range v.panes {
+		if p.kind != paneSection {
+			continue
+		}
+		for _, it := range v.tmpl.Sections[p.section].Items {
+			if a, ok := v.in.Answers[it.Key]; !ok || !a.IsAnswered(it.Kind) {
+				return i
+			}
+		}
+	}
+	return 1
+}
+
+// showPane swaps the right-hand side to page i.
+func (v *visitScreen) showPane(i int) {
+	if i < 0 || i >= len(v.panes) {
+		return
+	}
+	v.current = i
+	v.body.Objects = []fyne.CanvasObject{container.NewVScroll(container.NewPadded(v.panes[i].box))}
+	v.body.Refresh()
+	if i == 0 {
+		v.prev.Disable()
+	} else {
+		v.prev.Enable()
+	}
+	if i == len(v.panes)-1 {
+		v.next.Disable()
+	} else {
+		v.next.Enable()
+	}
+	v.nav.Select(i)
+	v.nav.Refresh()
+}
+
+// paneOf returns the page that holds an item.
+func (v *visitScreen) paneOf(itemKey string) int {
+	for i, p := range v.panes {
+		if p.kind != paneSection {
+			continue
+		}
+		for _, it := range v.tmpl.Sections[p.section].Items {
+			if it.Key == itemKey {
+				return i
+			}
+		}
+	}
+	return 0
+}
+
+// goTo shows an item's section and puts the cursor on it.
+func (v *visitScreen) goTo(itemKey string) {
+	v.showPane(v.paneOf(itemKey))
+	if f := v.fields[itemKey]; f != nil {
+		v.ui.window.Canvas().Focus(f.focusTarget())
+	} else if itemKey == "" {
+		v.ui.window.Canvas().Focus(v.inspector)
+	}
+}
+
+// raisedFor returns the findings raised from an item during this visit.
+func (v *visitScreen) raisedFor(itemKey string) []sv.Finding {
+	var out []sv.Finding
+	for _, f := range v.active {
+		if f.InspectionID == v.id && f.ItemKey == itemKey {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// earlierFindings are the project's active findings raised before this visit.
+func (v *visitScreen) earlierFindings() []sv.Finding {
+	var out []sv.Finding
+	for _, f := range v.active {
+		if f.InspectionID != v.id {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// unitChoices offers the project's own departments first, then every unit
+// named on findings so far.
+func (v *visitScreen) unitChoices() []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(s string) {
+		if s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	add(v.project.LeadDepartment)
+	for _, u := range v.project.ParticipatingUnits {
+		add(u)
+	}
+	for _, u := range v.units {
+		add(u)
+	}
+	return out
+}
+
+// trySubmit lists what is missing, or asks for confirmation and submits.
+func (v *visitScreen) trySubmit() {
+	if !v.editable() {
+		return
+	}
+	gaps := v.in.Gaps(v.tmpl)
+	if len(gaps) > 0 {
+		v.showGaps(gaps)
+		return
+	}
+	dialog.ShowConfirm(t0("visit.submit_title"), t0("visit.submit_confirm"), func(ok bool) {
+		if ok {
+			v.submitNow()
+		}
+	}, v.ui.window)
+}
+
+// submitNow waits for pending writes, then submits in the background.
+func (v *visitScreen) submitNow() {
+	v.submit.Disable()
+	data := v.ui.cfg.Data
+	id := v.id
+	v.saver.whenIdle(func() {
+		in, err := data.SubmitInspection(id)
+		fyne.Do(func() {
+			v.submit.Enable()
+			if err != nil {
+				v.ui.showError(err)
+				return
+			}
+			answers := v.in.Answers
+			v.in = in
+			if v.in.Answers == nil {
+				v.in.Answers = answers
+			}
+			v.applyState()
+		})
+	})
+}
+
+// showGaps lists what stops the visit from being submitted; choosing a
+// line goes to the item.
+func (v *visitScreen) showGaps(gaps []sv.Gap) {
+	var d dialog.Dialog
+	list := widget.NewList(func() int { return len(gaps) },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			g := gaps[i]
+			if v.ui.lang == sv.English {
+				o.(*widget.Label).SetText(g.En)
+			} else {
+				o.(*widget.Label).SetText(g.Zh)
+			}
+		})
+	list.OnSelected = func(i widget.ListItemID) {
+		d.Hide()
+		v.goTo(gaps[i].ItemKey)
+	}
+	intro := widget.NewLabel(t("visit.gaps_intro", len(gaps)))
+	intro.Wrapping = fyne.TextWrapWord
+	content := container.NewBorder(intro, nil, nil, nil, list)
+	d = dialog.NewCustom(t0("visit.gaps_title"), t0("common.close"), content, v.ui.window)
+	d.Resize(fyne.NewSize(560, 420))
+	d.Show()
+	v.gapList = list
+	v.gaps = gaps
+}
+
+// startAmendment makes a draft correction of the submitted visit and opens it.
+func (v *visitScreen) startAmendment() {
+	dialog.ShowConfirm(t0("visit.amend"), t0("visit.amend_confirm"), func(ok bool) {
+		if !ok {
+			return
+		}
+		data := v.ui.cfg.Data
+		fetch(v.ui.cfg.Background, func() (sv.Inspection, error) {
+			return data.AmendInspection(v.id)
+		}, func(am sv.Inspection, err error) {
+			if err != nil {
+				v.ui.showError(err)
+				return
+			}
+			v.ui.openVisit(am.ID, true)
+		})
+	}, v.ui.window)
+}
+
+// confirmDiscard deletes a draft started by mistake, after asking.
+func (v *visitScreen) confirmDiscard() {
+	dialog.ShowConfirm(t0("visit.discard"), t0("visit.discard_confirm"), func(ok bool) {
+		if !ok {
+			return
+		}
+		data := v.ui.cfg.Data
+		id := v.id
+		v.saver.whenIdle(func() {
+			err := data.DeleteDraft(id)
+			fyne.Do(func() {
+				if err != nil {
+					v.ui.showError(err)
+					return
+				}
+				v.ui.goBack()
+			})
+		})
+	}, v.ui.window)
+}
+
+// close is called when the screen is left. Writes already queued carry on
+// in the background; nothing is dropped.
+func (v *visitScreen) close() {}

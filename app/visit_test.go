@@ -1,0 +1,517 @@
+package app
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"fieldbrief/storage"
+	sv "fieldbrief/supervision"
+)
+
+// newTestUI opens the window on a fresh sample store, in Chinese, with
+// background work run in place.
+func newTestUI(t *testing.T) (*mainUI, *storage.Store) {
+	t.Helper()
+	a := test.NewTempApp(t)
+	s := sampleStore(t)
+	ui, err := newMainUI(a, Config{Data: s, Lang: sv.Chinese, Now: func() time.Time { return testNow }, Background: inPlace})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ui.window.Resize(fyne.NewSize(1240, 760))
+	waitFor(t, "dashboard rows", func() bool { return len(ui.dash.rows) == 20 })
+	return ui, s
+}
+
+// startVisit opens a project with Ctrl+N from its page and returns the
+// visit screen once its checklist is built.
+func startVisit(t *testing.T, ui *mainUI, projectID string) *visitScreen {
+	t.Helper()
+	ui.openProject(projectID, true)
+	waitFor(t, "project page", func() bool { return ui.project != nil && ui.project.data.project.ID == projectID })
+	ui.window.Canvas().(fyne.Shortcutable).TypedShortcut(shortcutN())
+	waitFor(t, "visit screen", func() bool { return ui.visit != nil && ui.visit.loaded })
+	return ui.visit
+}
+
+// shortcutN is Ctrl+N as the canvas receives it.
+func shortcutN() fyne.Shortcut { return ctrl(fyne.KeyN) }
+
+// ctrl is Ctrl (Cmd on macOS) with a key.
+func ctrl(k fyne.KeyName) fyne.Shortcut {
+	return &desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault}
+}
+
+func field(t *testing.T, v *visitScreen, key string) *itemField {
+	t.Helper()
+	f := v.fields[key]
+	if f == nil {
+		t.Fatalf("no field for item %s", key)
+	}
+	return f
+}
+
+// stored reads the visit back from the store.
+func stored(t *testing.T, s *storage.Store, id string) sv.Inspection {
+	t.Helper()
+	in, err := s.Inspection(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return in
+}
+
+// overlayButton finds a button in the top dialog.
+func overlayButton(t *testing.T, ui *mainUI, text string) *widget.Button {
+	t.Helper()
+	top := ui.window.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatalf("no dialog open; wanted button %q", text)
+	}
+	b := findButton(top, text)
+	if b == nil {
+		t.Fatalf("the dialog has no button %q", text)
+	}
+	return b
+}
+
+// overlayEntries returns the entries of the top dialog in order.
+func overlayEntries(ui *mainUI) []*widget.Entry {
+	var out []*widget.Entry
+	walk(ui.window.Canvas().Overlays().Top(), func(o fyne.CanvasObject) bool {
+		if e, ok := o.(*widget.Entry); ok {
+			out = append(out, e)
+		}
+		return false
+	})
+	return out
+}
+
+// overlayText joins the label texts of the top dialog.
+func overlayText(ui *mainUI) string {
+	var b strings.Builder
+	walk(ui.window.Canvas().Overlays().Top(), func(o fyne.CanvasObject) bool {
+		if l, ok := o.(*widget.Label); ok {
+			b.WriteString(l.Text)
+			b.WriteByte('\n')
+		}
+		return false
+	})
+	return b.String()
+}
+
+func TestStartVisitAndAnswerEveryKind(t *testing.T) {
+	ui, s := newTestUI(t)
+	v := startVisit(t, ui, ui.dash.rows[0].Project.ID)
+	if v.in.Status != sv.Draft || v.tmpl.Version != 2 {
+		t.Fatalf("new visit: status %s, template v%d", v.in.Status, v.tmpl.Version)
+	}
+	if !strings.Contains(v.progress.Text, "已答 0 / 41") {
+		t.Errorf("progress %q", v.progress.Text)
+	}
+	test.Type(v.inspector, "张三、李四")
+
+	// number, with its bounds checked beside the field
+	num := field(t, v, "progress.image_pct")
+	test.Type(num.entry, "55")
+	num.entry.SetText("150")
+	if num.msg.Importance != widget.DangerImportance || !strings.Contains(num.msg.Text, "不能大于 100") {
+		t.Errorf("out-of-bounds message %q (%v)", num.msg.Text, num.msg.Importance)
+	}
+	num.entry.SetText("５５.５") // full-width digits as typed with a Chinese IME
+	if num.msg.Importance == widget.DangerImportance {
+		t.Errorf("valid number flagged: %q", num.msg.Text)
+	}
+	field(t, v, "progress.stage").choice.SetSelected("在建")
+	field(t, v, "safety.duty").verdict.SetSelected("符合")
+	test.Type(field(t, v, "progress.this_month").entry, "主体结构封顶")
+	field(t, v, "safety.major_works").checks.SetSelected([]string{"高支模", "深基坑"})
+	field(t, v, "progress.next_milestone").entry.SetText("2026/12/31")
+	bad := field(t, v, "permits.expected")
+	bad.entry.SetText("明年")
+	if bad.msg.Importance != widget.DangerImportance {
+		t.Errorf("a bad date is not flagged: %q", bad.msg.Text)
+	}
+
+	waitFor(t, "saved state", func() bool { return strings.HasPrefix(v.saved.Text, "已保存") })
+	in := stored(t, s, v.id)
+	if got := in.Answers["progress.image_pct"].Number; got == nil || *got != 55.5 {
+		t.Errorf("number stored %v, want 55.5 (150 was out of bounds and not saved)", got)
+	}
+	if got := in.Answers["progress.stage"].Choices; len(got) != 1 || got[0] != "在建" {
+		t.Errorf("single choice stored %v", got)
+	}
+	if got := in.Answers["safety.duty"].Verdict; got != sv.Pass {
+		t.Errorf("verdict stored %q", got)
+	}
+	if got := in.Answers["progress.this_month"].Text; got != "主体结构封顶" {
+		t.Errorf("text stored %q", got)
+	}
+	if got := in.Answers["safety.major_works"].Choices; strings.Join(got, ",") != "深基坑,高支模" {
+		t.Errorf("multiple choice stored %v, want template order", got)
+	}
+	if got := in.Answers["progress.next_milestone"].Date; got != "2026-12-31" {
+		t.Errorf("date stored %q", got)
+	}
+	if _, ok := in.Answers["permits.expected"]; ok {
+		t.Errorf("an invalid date was stored")
+	}
+	if strings.Join(in.Inspectors, ",") != "张三,李四" {
+		t.Errorf("inspectors stored %v", in.Inspectors)
+	}
+	if !strings.Contains(v.progress.Text, "已答 6 / 41") {
+		t.Errorf("progress %q", v.progress.Text)
+	}
+	if !strings.Contains(v.paneLabel(1), "4/7") {
+		t.Errorf("section label %q", v.paneLabel(1))
+	}
+}
+
+func TestFailRaisesAPrefilledFinding(t *testing.T) {
+	ui, s := newTestUI(t)
+	p := ui.dash.rows[1].Project
+	v := startVisit(t, ui, p.ID)
+	f := field(t, v, "safety.cranes")
+	test.Type(f.note, "塔吊限位器失灵")
+	f.verdict.SetSelected("不符合")
+	if v.form == nil || ui.window.Canvas().Overlays().Top() == nil {
+		t.Fatal("a fail did not open the finding form")
+	}
+	if !strings.Contains(v.form.desc.Text, "塔吊") || !strings.Contains(v.form.desc.Text, "限位器失灵") {
+		t.Errorf("description not prefilled: %q", v.form.desc.Text)
+	}
+	if v.form.unit.Text != p.LeadDepartment {
+		t.Errorf("unit prefilled %q, want the lead department %q", v.form.unit.Text, p.LeadDepartment)
+	}
+	if v.form.deadline.Text != "2026-12-05" {
+		t.Errorf("deadline prefilled %q, want 15 days on", v.form.deadline.Text)
+	}
+	if len(v.form.units) < 3 || v.form.units[0] != p.LeadDepartment {
+		t.Errorf("unit choices %v", v.form.units)
+	}
+	// Without a unit it is refused, with the reason shown.
+	v.form.unit.SetText("")
+	test.Tap(v.form.save)
+	if !strings.Contains(v.form.problem.Text, "责任单位") {
+		t.Errorf("missing unit not explained: %q", v.form.problem.Text)
+	}
+	v.form.unit.SetText("高新区建设局")
+	v.form.severity.SetSelected("较大")
+	test.Tap(v.form.save)
+	if ui.window.Canvas().Overlays().Top() != nil {
+		t.Fatalf("the form stayed open: %q", v.form.problem.Text)
+	}
+	active, err := s.ActiveFindings(p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raised *sv.Finding
+	for i := range active {
+		if active[i].InspectionID == v.id {
+			raised = &active[i]
+		}
+	}
+	if raised == nil {
+		t.Fatal("no finding stored for the visit")
+	}
+	if raised.ItemKey != "safety.cranes" || raised.ResponsibleUnit != "高新区建设局" || raised.Severity != sv.SeverityMajor ||
+		raised.Status != sv.StatusOpen || raised.Category != sv.CategorySafety {
+		t.Errorf("finding stored as %+v", *raised)
+	}
+	if in := stored(t, s, v.id); in.Answers["safety.cranes"].Verdict != sv.Fail {
+		t.Errorf("the fail itself was not stored")
+	}
+	if !f.raised.Visible() || !strings.Contains(f.raised.Text, "高新区建设局") {
+		t.Errorf("the item does not show its finding: %q", f.raised.Text)
+	}
+	// Failing it again does not open a second form.
+	f.verdict.SetSelected("符合")
+	f.verdict.SetSelected("不符合")
+	if ui.window.Canvas().Overlays().Top() != nil {
+		t.Error("a second form opened for the same item")
+	}
+}
+
+func TestResumeDraft(t *testing.T) {
+	ui, s := newTestUI(t)
+	id := ui.dash.rows[2].Project.ID
+	v := startVisit(t, ui, id)
+	visitID := v.id
+	test.Type(field(t, v, "progress.workers").entry, "120")
+	ui.showDashboard()
+	ui.openProject(id, true)
+	waitFor(t, "project page", func() bool { return ui.project != nil && ui.project.draft != "" })
+	if ui.project.draft != visitID || !strings.Contains(ui.project.start.Text, "继续") {
+		t.Fatalf("project page offers %q for draft %s", ui.project.start.Text, ui.project.draft)
+	}
+	test.Tap(ui.project.start)
+	waitFor(t, "resumed visit", func() bool { return ui.visit != nil && ui.visit.loaded })
+	if ui.visit.id != visitID {
+		t.Fatalf("resumed %s, want %s", ui.visit.id, visitID)
+	}
+	if got := field(t, ui.visit, "progress.workers").entry.Text; got != "120" {
+		t.Errorf("resumed draft shows %q", got)
+	}
+	if n := len(mustVisits(t, s, id, sv.Draft)); n != 1 {
+		t.Errorf("%d drafts after resuming, want 1", n)
+	}
+}
+
+func mustVisits(t *testing.T, s *storage.Store, projectID string, status sv.InspectionStatus) []sv.Inspection {
+	t.Helper()
+	all, err := s.ProjectVisits(projectID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []sv.Inspection
+	for _, in := range all {
+		if in.Status == status {
+			out = append(out, in)
+		}
+	}
+	return out
+}
+
+// completeVisit answers every required item and marks photo-required
+// items not applicable.
+func completeVisit(t *testing.T, v *visitScreen) {
+	t.Helper()
+	for _, it := range v.tmpl.Items() {
+		f := field(t, v, it.Key)
+		switch {
+		case it.PhotoRequired:
+			f.verdict.SetSelected("不适用")
+		case !it.Required:
+		case it.Kind == sv.KindPassFail:
+			f.verdict.SetSelected("符合")
+		case it.Kind == sv.KindNumber:
+			f.entry.SetText("10")
+		case it.Kind == sv.KindText:
+			f.entry.SetText("正常推进")
+		case it.Kind == sv.KindSingleChoice:
+			f.choice.SetSelectedIndex(0)
+		}
+	}
+}
+
+func TestSubmitChecksGapsThenReadOnly(t *testing.T) {
+	ui, s := newTestUI(t)
+	v := startVisit(t, ui, ui.dash.rows[3].Project.ID)
+	test.Type(v.inspector, "王五")
+	test.Tap(v.submit)
+	if len(v.gaps) == 0 || ui.window.Canvas().Overlays().Top() == nil {
+		t.Fatal("an incomplete visit was not refused")
+	}
+	if text := overlayText(ui); !strings.Contains(text, "还有") {
+		t.Errorf("gaps dialog says %q", text)
+	}
+	// Choosing a gap goes to its item.
+	v.gapList.Select(0)
+	if v.panes[v.current].kind != paneSection {
+		t.Errorf("choosing a gap did not go to its section")
+	}
+	if in := stored(t, s, v.id); in.Status != sv.Draft {
+		t.Fatalf("incomplete visit stored as %s", in.Status)
+	}
+	completeVisit(t, v)
+	test.Tap(v.submit)
+	test.Tap(overlayButton(t, ui, "是"))
+	waitFor(t, "submitted", func() bool { return v.in.Status == sv.Submitted })
+	if in := stored(t, s, v.id); in.Status != sv.Submitted || in.FinishedAt.IsZero() {
+		t.Fatalf("stored as %s", in.Status)
+	}
+	f := field(t, v, "progress.image_pct")
+	if !f.entry.Disabled() || !field(t, v, "safety.duty").verdict.Disabled() || !v.inspector.Disabled() {
+		t.Error("a submitted visit is still editable")
+	}
+	if v.submit.Visible() || !v.amend.Visible() {
+		t.Error("submit should give way to amend")
+	}
+	// Even a forced change is not written.
+	before := stored(t, s, v.id).Answers["progress.image_pct"]
+	f.setting = false
+	f.numberChanged("99")
+	if after := stored(t, s, v.id).Answers["progress.image_pct"]; *after.Number != *before.Number {
+		t.Error("a submitted answer changed")
+	}
+	// An amendment is a new draft that names the original.
+	test.Tap(v.amend)
+	test.Tap(overlayButton(t, ui, "是"))
+	waitFor(t, "amendment", func() bool { return ui.visit != nil && ui.visit != v && ui.visit.loaded })
+	if ui.visit.in.Replaces != v.id || !ui.visit.editable() {
+		t.Errorf("amendment replaces %q, editable %v", ui.visit.in.Replaces, ui.visit.editable())
+	}
+}
+
+// projectWithOpenFinding finds a project with an open finding from an
+// earlier visit.
+func projectWithOpenFinding(t *testing.T, ui *mainUI, s *storage.Store) (string, sv.Finding) {
+	t.Helper()
+	for _, r := range ui.dash.rows {
+		fs, err := s.ActiveFindings(r.Project.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range fs {
+			if f.Status == sv.StatusOpen {
+				return r.Project.ID, f
+			}
+		}
+	}
+	t.Fatal("the sample data has no open finding")
+	return "", sv.Finding{}
+}
+
+func TestRecheckAndCloseFindingFromNextVisit(t *testing.T) {
+	ui, s := newTestUI(t)
+	pid, open := projectWithOpenFinding(t, ui, s)
+	v := startVisit(t, ui, pid)
+	test.Type(v.inspector, "赵六")
+	v.showPane(len(v.panes) - 1)
+	actions := v.recheck.cards[open.ID]
+	if actions == nil {
+		t.Fatalf("finding %s is not offered for re-check", open.ID)
+	}
+	// Only valid moves are offered: an open finding cannot be closed yet.
+	if findButton(actions, "核验通过，销号") != nil {
+		t.Error("closing an open finding is offered")
+	}
+	for _, want := range []string{"开始整改", "报告已整改", "撤销", "添加备注"} {
+		if findButton(actions, want) == nil {
+			t.Errorf("move %q not offered", want)
+		}
+	}
+	// Still open: a note.
+	test.Tap(findButton(actions, "添加备注"))
+	test.Type(overlayEntries(ui)[0], "仍未整改，已督促")
+	test.Tap(overlayButton(t, ui, "添加备注"))
+	// Fixed needs evidence: refused without a note, with the reason.
+	test.Tap(findButton(v.recheck.cards[open.ID], "报告已整改"))
+	test.Tap(overlayButton(t, ui, "报告已整改"))
+	if text := overlayText(ui); !strings.Contains(text, "请附上照片或说明") {
+		t.Errorf("fix without evidence not refused: %q", text)
+	}
+	if f, _ := s.Finding(open.ID); f.Status != sv.StatusOpen {
+		t.Fatalf("refused move was stored: %s", f.Status)
+	}
+	test.Type(overlayEntries(ui)[0], "限位器已更换")
+	test.Tap(overlayButton(t, ui, "报告已整改"))
+	f, _ := s.Finding(open.ID)
+	if f.Status != sv.StatusFixed || len(f.Notes) != len(open.Notes)+1 {
+		t.Fatalf("after fix: status %s, %d notes", f.Status, len(f.Notes))
+	}
+	// Verified: close, with the verifier prefilled from the visit.
+	actions = v.recheck.cards[open.ID]
+	if findButton(actions, "核验通过，销号") == nil || findButton(actions, "核验未通过，退回整改") == nil {
+		t.Fatal("verification moves not offered after the fix")
+	}
+	test.Tap(findButton(actions, "核验通过，销号"))
+	entries := overlayEntries(ui)
+	if entries[1].Text != "赵六" {
+		t.Errorf("verifier prefilled %q", entries[1].Text)
+	}
+	test.Type(entries[0], "现场复核合格")
+	test.Tap(overlayButton(t, ui, "核验通过，销号"))
+	f, _ = s.Finding(open.ID)
+	if f.Status != sv.StatusClosed || f.VerifiedBy != "赵六" {
+		t.Fatalf("after close: %s by %q", f.Status, f.VerifiedBy)
+	}
+	last := f.History[len(f.History)-1]
+	if last.InspectionID != v.id || last.From != sv.StatusFixed {
+		t.Errorf("history does not name the visit: %+v", last)
+	}
+	if v.recheck.cards[open.ID] != nil {
+		t.Error("a closed finding still offers moves")
+	}
+}
+
+func TestInvalidTransitionRefused(t *testing.T) {
+	ui, s := newTestUI(t)
+	pid, open := projectWithOpenFinding(t, ui, s)
+	v := startVisit(t, ui, pid)
+	v.showPane(len(v.panes) - 1)
+	// Someone else withdraws the finding while it is on screen as open.
+	if _, err := s.MoveFinding(open.ID, sv.Move{To: sv.StatusWithdrawn, By: "其他人", Note: "重复登记"}); err != nil {
+		t.Fatal(err)
+	}
+	test.Tap(findButton(v.recheck.cards[open.ID], "开始整改"))
+	test.Tap(overlayButton(t, ui, "开始整改"))
+	text := overlayText(ui)
+	if !strings.Contains(text, "不能改为") || strings.Contains(text, "invalid") {
+		t.Errorf("the store's refusal is not shown in Chinese: %q", text)
+	}
+	if f, _ := s.Finding(open.ID); f.Status != sv.StatusWithdrawn {
+		t.Errorf("status became %s", f.Status)
+	}
+	// The domain never offers a move out of a final status.
+	if len(sv.NextStatuses(sv.StatusClosed)) != 0 {
+		t.Error("closed is not final")
+	}
+	fd := showFindingDetail(ui, open.ID, "", nil)
+	if b := findButton(fd.actions, "开始整改"); b != nil {
+		t.Error("a withdrawn finding offers moves")
+	}
+}
+
+func TestFindingsListFilters(t *testing.T) {
+	ui, s := newTestUI(t)
+	ui.openFindings(storage.FindingFilter{ActiveOnly: true}, true)
+	fs := ui.findings
+	waitFor(t, "findings", func() bool { return len(fs.rows) > 0 })
+	for _, f := range fs.rows {
+		if !f.Status.Active() {
+			t.Fatalf("active filter shows %s", f.Status)
+		}
+	}
+	all := len(fs.rows)
+	test.Tap(fs.overdue)
+	if len(fs.rows) == 0 || len(fs.rows) >= all {
+		t.Errorf("overdue filter: %d of %d", len(fs.rows), all)
+	}
+	for _, f := range fs.rows {
+		if !f.Overdue(testNow) {
+			t.Errorf("not overdue: %s %s", f.Status, f.Deadline)
+		}
+	}
+	test.Tap(fs.overdue)
+	unit := fs.rows[0].ResponsibleUnit
+	fs.unit.SetSelected(unit)
+	for _, f := range fs.rows {
+		if f.ResponsibleUnit != unit {
+			t.Errorf("unit filter shows %s", f.ResponsibleUnit)
+		}
+	}
+	fs.unit.SetSelectedIndex(0)
+	fs.project.SetSelectedIndex(1)
+	for _, f := range fs.rows {
+		if f.ProjectID != fs.projects[0].ID {
+			t.Errorf("project filter shows %s", f.ProjectID)
+		}
+	}
+	fs.project.SetSelectedIndex(0)
+	fs.status.SetSelected(sv.StatusClosed.Label(sv.Chinese))
+	if len(fs.rows) == 0 || fs.rows[0].Status != sv.StatusClosed {
+		t.Fatalf("closed filter: %d rows", len(fs.rows))
+	}
+	// A closed finding's detail shows its history, and no moves.
+	fs.table.Select(widget.TableCellID{Row: 0, Col: 2})
+	if fs.detail == nil || findButton(fs.detail.actions, "核验通过，销号") != nil {
+		t.Fatal("detail not shown, or a closed finding offers moves")
+	}
+	if text := overlayText(ui); !strings.Contains(text, "→ 已销号") {
+		t.Errorf("detail lacks the history: %q", text)
+	}
+	// Ctrl+F goes to the search box.
+	fs.detail.dlg.Hide()
+	ui.window.Canvas().(fyne.Shortcutable).TypedShortcut(ctrl(fyne.KeyF))
+	if ui.window.Canvas().Focused() != fs.search {
+		t.Error("Ctrl+F did not focus the search")
+	}
+	_ = s
+}
