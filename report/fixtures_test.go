@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"sync"
 	"time"
 
 	"fieldbrief/supervision"
@@ -118,15 +119,30 @@ func fixtureVisit() (supervision.Inspection, []supervision.Finding, []supervisio
 		{ID: "f0c", ProjectID: "p01", Kind: supervision.KindProblem, Category: supervision.CategorySafety,
 			Description: "配电箱未做重复接地", ResponsibleUnit: "中建八局第一建设有限公司", Deadline: "2025-02-25", Status: supervision.StatusClosed, CreatedAt: at("2025-02-10 10:00")},
 	}
+	jpegs := fixtureJPEGs()
 	photos := PhotoSet{
-		"h-site":  {JPEG: makeJPEG(1600, 1200, 1), Caption: "3号楼东立面，主体结构施工至12层", Taken: at("2025-03-12 09:40")},
-		"h-crane": {JPEG: makeJPEG(640, 480, 2), Caption: "", Taken: at("2025-03-12 10:05")},
-		"h-edge":  {JPEG: makeJPEG(480, 640, 3), Caption: "5层东侧临边", Taken: at("2025-03-12 10:20")},
+		"h-site":  {JPEG: jpegs[0], Caption: "3号楼东立面，主体结构施工至12层", Taken: at("2025-03-12 09:40")},
+		"h-crane": {JPEG: jpegs[1], Caption: "", Taken: at("2025-03-12 10:05")},
+		"h-edge":  {JPEG: jpegs[2], Caption: "5层东侧临边", Taken: at("2025-03-12 10:20")},
 		// h-missing has metadata only: its bytes have not been synced.
 		"h-missing": {Caption: "基坑监测点", Taken: at("2025-03-12 11:00")},
 	}
 	return in, raised, rechecked, photos
 }
+
+// fixtureJPEGs are made once: encoding is slow under the race detector.
+var fixtureJPEGs = sync.OnceValue(func() [][]byte {
+	return [][]byte{makeJPEG(1600, 1200, 1), makeJPEG(640, 480, 2), makeJPEG(480, 640, 3)}
+})
+
+// smallJPEGs are the brief's photos, one per seed, made once.
+var smallJPEGs = sync.OnceValue(func() [][]byte {
+	var out [][]byte
+	for i := range 24 {
+		out = append(out, makeJPEG(320, 240, i))
+	}
+	return out
+})
 
 func fixtureVisitInput() VisitInput {
 	in, raised, rechecked, photos := fixtureVisit()
@@ -152,7 +168,7 @@ func fixtureBrief(photoEvery int) BriefInput {
 		}
 		if photoEvery > 0 {
 			for k := range photoEvery {
-				pd.Photos = append(pd.Photos, Photo{JPEG: makeJPEG(320, 240, i+k), Caption: fmt.Sprintf("%s现场%d", p.ShortName, k+1), Taken: pd.LastVisit})
+				pd.Photos = append(pd.Photos, Photo{JPEG: smallJPEGs()[i+k], Caption: fmt.Sprintf("%s现场%d", p.ShortName, k+1), Taken: pd.LastVisit})
 			}
 		}
 		pds = append(pds, pd)

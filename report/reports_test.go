@@ -7,6 +7,7 @@ import (
 	"go/parser"
 	"go/token"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -288,5 +289,37 @@ func TestLabelsTranslated(t *testing.T) {
 	}
 	if count < 50 {
 		t.Errorf("found only %d labels; the scan is broken", count)
+	}
+}
+
+func TestA3Option(t *testing.T) {
+	path, res := writeReport(t, "visit-a3.pdf", func(b *bytes.Buffer) (Result, error) {
+		return Visit(b, testFonts(t), fixtureVisitInput(), Options{Size: A3, Time: fixedTime})
+	})
+	out, err := exec.Command(needTool(t, "pdfinfo"), path).CombinedOutput()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), "(A3)") {
+		t.Errorf("pdfinfo does not see A3 pages:\n%s", out)
+	}
+	if res.Pages > 3 {
+		t.Errorf("the A3 visit report takes %d pages, more than on A4", res.Pages)
+	}
+	for _, s := range []string{"a3", "A3", " A3 "} {
+		if size, err := ParsePageSize(s); err != nil || size != A3 {
+			t.Errorf("ParsePageSize(%q) = %v, %v", s, size, err)
+		}
+	}
+	if _, err := ParsePageSize("B5"); err == nil {
+		t.Error("B5 accepted")
+	}
+	for in, want := range map[string]Lang{"": Chinese, "zh": Chinese, "zh-CN": Chinese, "en": English, "en_US": English} {
+		if got, err := ParseLang(in); err != nil || got != want {
+			t.Errorf("ParseLang(%q) = %v, %v", in, got, err)
+		}
+	}
+	if _, err := ParseLang("fr"); err == nil {
+		t.Error("fr accepted")
 	}
 }
