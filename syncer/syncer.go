@@ -205,10 +205,7 @@ func (e *Engine) Push(ctx context.Context, r *Report) error {
 			}
 			return err
 		}
-		ack := storage.Acked{Seq: min(resp.Acked, batch[len(batch)-1].Seq), HLC: clock.String()}
-		for _, f := range pushed {
-			ack.Bases = append(ack.Bases, f)
-		}
+		ack := storage.Acked{Seq: min(resp.Acked, batch[len(batch)-1].Seq), HLC: clock.String(), Bases: pushed}
 		for _, rj := range resp.Rejections {
 			ack.Rejections = append(ack.Rejections, storage.Rejection{Device: rj.Device, Seq: rj.Seq, Entity: rj.Entity, ID: rj.ID, Code: rj.Code, Zh: rj.Zh, En: rj.En, At: rj.At})
 		}
@@ -331,6 +328,7 @@ func (e *Engine) upload(ctx context.Context, p sv.Photo, r *Report) error {
 	var offset int64
 	wait := e.opts.Backoff
 	for attempt := 0; ; attempt++ {
+		before := offset
 		err := func() error {
 			if url != "" {
 				r.Requests++
@@ -372,8 +370,13 @@ func (e *Engine) upload(ctx context.Context, p sv.Photo, r *Report) error {
 		if ctx.Err() != nil || sv.ErrorCode(err) != sv.EUnavailable || attempt >= e.opts.Retries {
 			return err
 		}
-		// A cut: wait, then ask the portal how far it got.
+		// A cut: wait, then ask the portal how far it got. A link that
+		// drops now and then but moves data is not a dead link: the wait
+		// starts short again after progress.
 		r.Resumes++
+		if offset > before {
+			wait = e.opts.Backoff
+		}
 		select {
 		case <-ctx.Done():
 			return ctx.Err()

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/tus/tusd/v2/pkg/filestore"
@@ -80,7 +81,8 @@ func (s *Server) tusHandler() (http.Handler, error) {
 	if err != nil {
 		return nil, sv.Wrap(err, sv.EInternal, "无法启动照片上传服务。", "Cannot start the photo upload service.")
 	}
-	return h, nil
+	// tusd routes on the path below its base, so the prefix goes first.
+	return http.StripPrefix(strings.TrimSuffix(portal.PathUploads, "/"), h), nil
 }
 
 func (s *Server) beforeUpload(ev tusd.HookEvent) (tusd.HTTPResponse, tusd.FileInfoChanges, error) {

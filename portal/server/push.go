@@ -280,15 +280,9 @@ func (s *Server) applyFinding(tx *bolt.Tx, p principal, c portal.Change) (*sv.Er
 	if !canActOn(p, in.ProjectID) {
 		return refuse(portal.ErrForbidden, "您没有负责该项目，不能修改它的问题。", "You are not assigned to this project and cannot change its findings."), nil
 	}
+	// Fields without a clock did not change in this change (a note, a
+	// photo): only the sets merge.
 	clocks := c.Clocks
-	if clocks == nil {
-		// A change without clocks (an older client) sets every field at
-		// the time it was made.
-		clocks = map[string]string{}
-		for _, f := range portal.FindingFields() {
-			clocks[f] = portal.HLC{}.Tick(c.At, "").String()
-		}
-	}
 	if _, setsStatus := clocks[portal.FieldStatus]; setsStatus && p.Role == portal.RoleInspector {
 		from := sv.StatusOpen
 		if old != nil {

@@ -1,0 +1,385 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"fieldbrief/portal"
+	"fieldbrief/sample"
+	sv "fieldbrief/supervision"
+)
+
+// testClock is a clock the test moves.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *testClock) add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+type fixture struct {
+	url    string
+	clock  *testClock
+	tokens map[string]string
+}
+
+const pw = "correct horse battery"
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	clock := &testClock{t: time.Date(2026, 5, 20, 9, 0, 0, 0, time.UTC)}
+	srv, err := New(Options{Dir: t.TempDir(), Now: clock.now, BcryptCost: bcrypt.MinCost, MaxBody: 64 << 10, MaxPhoto: 1 << 20,
+		TokenTTL: time.Hour, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	projects, templates, err := sample.Register()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.DB().PutRegister(projects, templates); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []portal.User{
+		{Name: "admin", Role: portal.RoleAdmin},
+		{Name: "leader", DisplayName: "王主任", Role: portal.RoleLeader},
+		{Name: "insp", DisplayName: "李督查", Role: portal.RoleInspector, Projects: []string{"p01"}},
+	} {
+		if err := srv.DB().PutUser(portal.NewUser{User: u, Password: pw}, bcrypt.MinCost); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hs := httptest.NewServer(srv)
+	t.Cleanup(func() { hs.Close(); srv.Close() })
+	f := &fixture{url: hs.URL, clock: clock, tokens: map[string]string{}}
+	for _, name := range []string{"admin", "leader", "insp"} {
+		f.tokens[name] = f.login(t, name)
+	}
+	return f
+}
+
+func (f *fixture) login(t *testing.T, name string) string {
+	t.Helper()
+	c, _ := portal.NewClient(f.url, nil, "")
+	resp, err := c.Login(context.Background(), portal.LoginRequest{User: name, Password: pw, Device: "dev-" + name})
+	if err != nil {
+		t.Fatalf("login %s: %v", name, err)
+	}
+	return resp.Token
+}
+
+func (f *fixture) do(t *testing.T, method, path, token string, body []byte, header map[string]string) (int, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest(method, f.url+path, bytes.NewReader(body))
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, out
+}
+
+// reason checks that a refusal carries a message in both languages.
+func reason(t *testing.T, what string, body []byte) {
+	t.Helper()
+	var e portal.ErrorBody
+	if err := json.Unmarshal(body, &e); err != nil || e.Zh == "" || e.En == "" || e.Code == "" {
+		t.Errorf("%s: refusal without a reason: %s", what, body)
+	}
+}
+
+func TestEveryEndpointRefusesWhatItMust(t *testing.T) {
+	f := newFixture(t)
+	expired := f.login(t, "admin")
+	f.clock.add(59 * time.Minute)
+	// Fresh tokens for the table, made after the clock moved, then let the
+	// first admin token expire.
+	for _, name := range []string{"admin", "leader", "insp"} {
+		f.tokens[name] = f.login(t, name)
+	}
+	f.clock.add(2 * time.Minute)
+	big := []byte(`{"device":"d","changes":[{"seq":1,"entity":"finding","id":"` + strings.Repeat("x", 70<<10) + `"}]}`)
+	type endpoint struct {
+		method, path string
+		role         portal.Role
+		json         bool
+		good         []byte
+	}
+	endpoints := []endpoint{
+		{"POST", portal.PathLogout, portal.RoleInspector, false, nil},
+		{"GET", portal.PathMe, portal.RoleInspector, false, nil},
+		{"POST", portal.PathPush, portal.RoleInspector, true, []byte(`{"device":"d-table","changes":[]}`)},
+		{"GET", portal.PathPull + "?limit=5", portal.RoleInspector, false, nil},
+		{"POST", portal.PathPhotosMissing, portal.RoleInspector, true, []byte(`{"hashes":[]}`)},
+		{"GET", portal.PathPhotos + strings.Repeat("a", 64), portal.RoleInspector, false, nil},
+		{"POST", portal.PathUploads, portal.RoleInspector, false, nil},
+		{"GET", portal.PathUsers, portal.RoleAdmin, false, nil},
+		{"POST", portal.PathUsers, portal.RoleAdmin, true, []byte(`{"name":"new","role":"inspector","password":"longenough"}`)},
+		{"PUT", portal.PathRegister, portal.RoleAdmin, true, []byte(`{"projects":[],"templates":[]}`)},
+	}
+	for _, e := range endpoints {
+		t.Run(e.method+" "+e.path, func(t *testing.T) {
+			if code, body := f.do(t, e.method, e.path, "", e.good, nil); code != http.StatusUnauthorized {
+				t.Errorf("no token: %d", code)
+			} else {
+				reason(t, "no token", body)
+			}
+			if code, body := f.do(t, e.method, e.path, expired, e.good, nil); code != http.StatusUnauthorized {
+				t.Errorf("expired token: %d", code)
+			} else {
+				reason(t, "expired", body)
+			}
+			if code, _ := f.do(t, e.method, e.path, "not-a-token", e.good, nil); code != http.StatusUnauthorized {
+				t.Errorf("made-up token: %d", code)
+			}
+			if e.role == portal.RoleAdmin {
+				for _, who := range []string{"insp", "leader"} {
+					if code, body := f.do(t, e.method, e.path, f.tokens[who], e.good, nil); code != http.StatusForbidden {
+						t.Errorf("%s: %d", who, code)
+					} else {
+						reason(t, "wrong role", body)
+					}
+				}
+			}
+			if !e.json {
+				return
+			}
+			for name, body := range map[string][]byte{
+				"malformed": []byte(`{"device": [`), "wrong type": []byte(`{"device": 5}`), "unknown field": []byte(`{"nonsense": 1}`),
+				"empty": nil, "two values": []byte(`{} {}`),
+			} {
+				code, out := f.do(t, e.method, e.path, f.tokens["admin"], body, nil)
+				if code != http.StatusBadRequest {
+					t.Errorf("%s body: %d %s", name, code, out)
+				}
+				reason(t, name, out)
+			}
+			if code, out := f.do(t, e.method, e.path, f.tokens["admin"], big, nil); code != http.StatusRequestEntityTooLarge {
+				t.Errorf("oversized: %d", code)
+			} else {
+				reason(t, "oversized", out)
+			}
+			if code, out := f.do(t, e.method, e.path, f.tokens["admin"], e.good, nil); code != http.StatusOK {
+				t.Errorf("good request by admin: %d %s", code, out)
+			}
+		})
+	}
+	if code, _ := f.do(t, "GET", "/healthz", "", nil, nil); code != http.StatusOK {
+		t.Errorf("healthz: %d", code)
+	}
+	if code, body := f.do(t, "GET", "/api/v1/nothing", f.tokens["admin"], nil, nil); code != http.StatusNotFound {
+		t.Errorf("unknown path: %d", code)
+	} else {
+		reason(t, "unknown path", body)
+	}
+	if code, body := f.do(t, "GET", portal.PathPull+"?limit=-3", f.tokens["insp"], nil, nil); code != http.StatusBadRequest {
+		t.Errorf("bad limit: %d", code)
+	} else {
+		reason(t, "bad limit", body)
+	}
+	if code, body := f.do(t, "POST", portal.PathPhotosMissing, f.tokens["insp"], []byte(`{"hashes":["../../etc/passwd"]}`), nil); code != http.StatusBadRequest {
+		t.Errorf("bad hash: %d", code)
+	} else {
+		reason(t, "bad hash", body)
+	}
+	if code, body := f.do(t, "POST", portal.PathUsers, f.tokens["admin"], []byte(`{"name":"x","role":"boss","password":"longenough"}`), nil); code != http.StatusBadRequest {
+		t.Errorf("bad role: %d", code)
+	} else {
+		reason(t, "bad role", body)
+	}
+}
+
+func TestRepeatedFailedLoginsAreSlowedDown(t *testing.T) {
+	f := newFixture(t)
+	body := []byte(`{"user":"insp","password":"wrong"}`)
+	for i := range freeFailures {
+		if code, _ := f.do(t, "POST", portal.PathLogin, "", body, nil); code != http.StatusUnauthorized {
+			t.Fatalf("failure %d: %d", i, code)
+		}
+	}
+	code, out := f.do(t, "POST", portal.PathLogin, "", []byte(`{"user":"insp","password":"`+pw+`"}`), nil)
+	if code != http.StatusTooManyRequests {
+		t.Fatalf("after %d failures even the right password should wait: %d", freeFailures, code)
+	}
+	reason(t, "throttled", out)
+	f.clock.add(2 * time.Second)
+	if code, _ := f.do(t, "POST", portal.PathLogin, "", []byte(`{"user":"insp","password":"`+pw+`"}`), nil); code != http.StatusOK {
+		t.Fatalf("after the wait: %d", code)
+	}
+	if code, _ := f.do(t, "POST", portal.PathLogin, "", []byte(`{"user":"nobody","password":"`+pw+`"}`), nil); code != http.StatusUnauthorized {
+		t.Fatalf("unknown user: %d", code)
+	}
+}
+
+func findingChange(seq uint64, f sv.Finding, fields ...string) portal.Change {
+	data, _ := json.Marshal(f)
+	c := portal.Change{Seq: seq, Entity: portal.EntityFinding, ID: f.ID, Op: portal.OpPut, At: f.UpdatedAt, Data: data, Clocks: map[string]string{}}
+	for _, fl := range fields {
+		c.Clocks[fl] = portal.HLC{}.Tick(f.UpdatedAt, "d").String()
+	}
+	return c
+}
+
+func TestPushAppliesEachChangeOnceRefusesGapsAndChecksRights(t *testing.T) {
+	f := newFixture(t)
+	c, _ := portal.NewClient(f.url, nil, f.tokens["insp"])
+	ctx := context.Background()
+	at := time.Date(2026, 5, 20, 10, 0, 0, 0, time.UTC)
+	fd := sv.Finding{ID: "f1", ProjectID: "p01", Kind: sv.KindProblem, Category: sv.CategorySafety, Severity: sv.SeverityMajor,
+		Description: "临边防护缺失", ResponsibleUnit: "中建三局", Deadline: "2026-06-30", Status: sv.StatusOpen, CreatedAt: at, UpdatedAt: at}
+	other := fd
+	other.ID, other.ProjectID = "f2", "p02"
+	closed := fd
+	closed.UpdatedAt = at.Add(time.Minute)
+	closed.Status = sv.StatusClosed
+	req := portal.PushRequest{Device: "laptop-1", Changes: []portal.Change{
+		findingChange(1, fd, portal.FindingFields()...),
+		findingChange(2, other, portal.FindingFields()...),
+		findingChange(3, closed, portal.FieldStatus),
+		{Seq: 4, Entity: "spaceship", ID: "x", Op: "put"},
+	}}
+	first, err := c.Push(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Acked != 4 || len(first.Rejections) != 3 {
+		t.Fatalf("first push: %+v", first)
+	}
+	for _, r := range first.Rejections {
+		if r.Zh == "" || r.En == "" {
+			t.Errorf("rejection without reason: %+v", r)
+		}
+	}
+	again, err := c.Push(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Acked != 4 || len(again.Rejections) != 3 {
+		t.Fatalf("repeated push must acknowledge the same: %+v", again)
+	}
+	pulled, _ := c.Pull(ctx, "", 1000)
+	n := 0
+	for _, r := range pulled.Records {
+		if r.Entity == portal.EntityFinding {
+			n++
+			var got sv.Finding
+			_ = json.Unmarshal(r.Data, &got)
+			if got.Status != sv.StatusOpen {
+				t.Errorf("an inspector closed a finding: %+v", got)
+			}
+		}
+	}
+	if n != 1 {
+		t.Fatalf("findings on the portal: %d, want 1", n)
+	}
+	_, err = c.Push(ctx, portal.PushRequest{Device: "laptop-1", Changes: []portal.Change{findingChange(7, fd)}})
+	var ref *portal.RefusalError
+	if !asRefusal(err, &ref) || ref.Status != http.StatusConflict || ref.Body.Expected != 5 {
+		t.Fatalf("gap: %v", err)
+	}
+	// A leader may close what an inspector may not.
+	lc, _ := portal.NewClient(f.url, nil, f.tokens["leader"])
+	fixed := fd
+	fixed.UpdatedAt = at.Add(2 * time.Minute)
+	if err := fixed.Apply(sv.Move{To: sv.StatusFixed, By: "李督查", Note: "已整改", At: fixed.UpdatedAt}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Push(ctx, portal.PushRequest{Device: "laptop-1", Changes: []portal.Change{findingChange(5, fixed, portal.FieldStatus)}}); err != nil {
+		t.Fatal(err)
+	}
+	shut := fixed
+	if err := shut.Apply(sv.Move{To: sv.StatusClosed, By: "王主任", Note: "复核合格", At: at.Add(3 * time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := lc.Push(ctx, portal.PushRequest{Device: "leader-laptop", Changes: []portal.Change{findingChange(1, shut, portal.FieldStatus)}})
+	if err != nil || len(resp.Rejections) != 0 {
+		t.Fatalf("leader closing: %+v %v", resp, err)
+	}
+}
+
+func asRefusal(err error, target **portal.RefusalError) bool {
+	r, ok := err.(*portal.RefusalError)
+	*target = r
+	return ok
+}
+
+func TestUploadBecomesVisibleOnlyWhenWholeAndVerified(t *testing.T) {
+	f := newFixture(t)
+	tok := f.tokens["insp"]
+	data := bytes.Repeat([]byte("photo-bytes-"), 5000)
+	sum := sha256.Sum256(data)
+	hash := hex.EncodeToString(sum[:])
+	if code, _ := f.do(t, "POST", portal.PathUploads, tok, nil, map[string]string{"Tus-Resumable": "1.0.0", "Upload-Length": "10"}); code != http.StatusBadRequest {
+		t.Fatalf("upload without sha256: %d", code)
+	}
+	if code, _ := f.do(t, "POST", portal.PathUploads, tok, nil, map[string]string{"Tus-Resumable": "1.0.0", "Upload-Length": strconv.Itoa(2 << 20),
+		"Upload-Metadata": "sha256 " + base64.StdEncoding.EncodeToString([]byte(hash))}); code != http.StatusRequestEntityTooLarge {
+		t.Fatalf("oversized upload: %d", code)
+	}
+	c, _ := portal.NewClient(f.url, nil, tok)
+	ctx := context.Background()
+	// Wrong declared hash: refused at the end, never visible.
+	wrong := strings.Repeat("0", 64)
+	u, err := c.CreateUpload(ctx, int64(len(data)), wrong, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PatchUpload(ctx, u, 0, bytes.NewReader(data), int64(len(data))); sv.ErrorCode(err) != sv.EInvalid {
+		t.Fatalf("mismatching bytes: %v", err)
+	}
+	if code, _ := f.do(t, "GET", portal.PathPhotos+wrong, tok, nil, nil); code != http.StatusNotFound {
+		t.Fatalf("a mismatching upload is visible: %d", code)
+	}
+	u, err = c.CreateUpload(ctx, int64(len(data)), hash, "a.jpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	half := int64(len(data) / 2)
+	if _, err := c.PatchUpload(ctx, u, 0, bytes.NewReader(data[:half]), half); err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := c.Missing(ctx, []string{hash}); len(m) != 1 {
+		t.Fatal("a partial upload is visible")
+	}
+	off, err := c.UploadOffset(ctx, u)
+	if err != nil || off != half {
+		t.Fatalf("offset %d %v", off, err)
+	}
+	if _, err := c.PatchUpload(ctx, u, off, bytes.NewReader(data[off:]), int64(len(data))-off); err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := c.Missing(ctx, []string{hash}); len(m) != 0 {
+		t.Fatal("the photo is still missing after upload")
+	}
+	got, err := c.Photo(ctx, hash)
+	if err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("download: %d bytes, %v", len(got), err)
+	}
+}

@@ -1,0 +1,145 @@
+package storage
+
+import (
+	"encoding/json"
+	"testing"
+
+	sv "fieldbrief/supervision"
+)
+
+func testFinding(id string) sv.Finding {
+	return sv.Finding{ID: id, ProjectID: "p01", Kind: sv.KindProblem, Category: sv.CategorySafety, Severity: sv.SeverityMajor,
+		Description: "脚手架未设连墙件", ResponsibleUnit: "中建三局", Deadline: "2026-06-30", Status: sv.StatusOpen}
+}
+
+func TestApplyPulledStoresPageAndCursorWithoutOutbox(t *testing.T) {
+	s, _ := newTestStore(t)
+	f := testFinding("f1")
+	data, _ := json.Marshal(f)
+	in := sv.Inspection{ID: "v1", ProjectID: "p01", TemplateID: "monthly", TemplateVersion: 1, Inspectors: []string{"李督查"}, Status: sv.Draft}
+	inData, _ := json.Marshal(in)
+	ans, _ := json.Marshal(answerChange{InspectionID: "v1", Answer: sv.Answer{ItemKey: "remark", Text: "正常"}})
+	n, err := s.ApplyPulled([]Pulled{
+		{Entity: EntityFinding, ID: "f1", Data: data},
+		{Entity: EntityInspection, ID: "v1", Data: inData},
+		{Entity: EntityAnswer, ID: "v1/remark", Data: ans},
+		{Entity: "future-kind", ID: "x", Data: []byte(`{}`)},
+	}, "e.3", "")
+	if err != nil || n != 3 {
+		t.Fatalf("apply: n=%d err=%v", n, err)
+	}
+	if l, _ := s.OutboxLen(); l != 0 {
+		t.Fatalf("pulled records made %d outbox entries", l)
+	}
+	if st, _ := s.SyncState(); st.Cursor != "e.3" {
+		t.Fatalf("cursor %q", st.Cursor)
+	}
+	got, err := s.Inspection("v1")
+	if err != nil || got.Answers["remark"].Text != "正常" {
+		t.Fatalf("visit with answer: %+v %v", got, err)
+	}
+	if b, ok, _ := s.FindingBase("f1"); !ok || b.Description != f.Description {
+		t.Fatalf("base not stored: %v %+v", ok, b)
+	}
+	if act, _ := s.ActiveFindings("p01"); len(act) != 1 {
+		t.Fatalf("active index not kept: %d", len(act))
+	}
+}
+
+func TestApplyPulledSkipsRecordsWithPendingChanges(t *testing.T) {
+	s, _ := newTestStore(t)
+	f := testFinding("f1")
+	if err := s.CreateFinding(f); err != nil {
+		t.Fatal(err)
+	}
+	remote := f
+	remote.Description = "portal version"
+	data, _ := json.Marshal(remote)
+	if _, err := s.ApplyPulled([]Pulled{{Entity: EntityFinding, ID: "f1", Data: data}}, "e.1", ""); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.Finding("f1")
+	if got.Description != f.Description {
+		t.Fatalf("a pending local change was overwritten by a pull: %q", got.Description)
+	}
+	out, _ := s.Outbox(0, 10)
+	if err := s.AckPushed(Acked{Seq: out[len(out)-1].Seq, Bases: []sv.Finding{got}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ApplyPulled([]Pulled{{Entity: EntityFinding, ID: "f1", Data: data}}, "e.2", ""); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Finding("f1"); got.Description != "portal version" {
+		t.Fatalf("after the push the portal's version should apply: %q", got.Description)
+	}
+}
+
+func TestAckPushedKeepsRejectionsOnceAndNumbersOn(t *testing.T) {
+	s, _ := newTestStore(t)
+	if err := s.CreateFinding(testFinding("f1")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddFindingNote("f1", sv.Note{Text: "已通知施工单位"}); err != nil {
+		t.Fatal(err)
+	}
+	out, _ := s.Outbox(0, 10)
+	rj := Rejection{Device: s.DeviceID(), Seq: out[1].Seq, Entity: EntityFinding, ID: "f1", Code: "forbidden", Zh: "无权", En: "no right"}
+	for range 2 { // a repeated push reports the same rejection again
+		if err := s.AckPushed(Acked{Seq: out[1].Seq, Rejections: []Rejection{rj}, HLC: "0000000000000005.000000.x"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rs, _ := s.Rejections()
+	if len(rs) != 1 || rs[0].Message(sv.English) != "no right" {
+		t.Fatalf("rejections: %+v", rs)
+	}
+	if err := s.AckPushed(Acked{Seq: 99}); err == nil {
+		t.Fatal("acking beyond the outbox must fail")
+	}
+	if _, err := s.AddFindingNote("f1", sv.Note{Text: "复查"}); err != nil {
+		t.Fatal(err)
+	}
+	next, _ := s.Outbox(0, 10)
+	if len(next) != 1 || next[0].Seq != out[1].Seq+1 {
+		t.Fatalf("numbering after ack: %+v", next)
+	}
+	if err := s.DismissRejection(rj.Device, rj.Seq); err != nil {
+		t.Fatal(err)
+	}
+	if rs, _ := s.Rejections(); len(rs) != 0 {
+		t.Fatalf("dismissed rejection still there: %+v", rs)
+	}
+	if st, _ := s.SyncState(); st.HLC != "0000000000000005.000000.x" {
+		t.Fatalf("clock %q", st.HLC)
+	}
+}
+
+func TestUploadBookkeeping(t *testing.T) {
+	s, _ := newTestStore(t)
+	p := sv.Photo{Hash: "ab12", Size: 3}
+	if _, err := s.PutPhoto(p, PhotoBlobs{Original: []byte("abc")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetUploadURL("ab12", "http://127.0.0.1/u/1"); err != nil {
+		t.Fatal(err)
+	}
+	if u, _ := s.UploadURL("ab12"); u != "http://127.0.0.1/u/1" {
+		t.Fatalf("url %q", u)
+	}
+	if ps, _ := s.PendingPhotos(); len(ps) != 1 {
+		t.Fatalf("pending %d", len(ps))
+	}
+	before, _ := s.OutboxLen()
+	if err := s.MarkUploaded("ab12"); err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := s.OutboxLen(); after != before {
+		t.Fatal("marking uploaded made an outbox entry")
+	}
+	if ps, _ := s.PendingPhotos(); len(ps) != 0 {
+		t.Fatalf("pending after upload %d", len(ps))
+	}
+	if u, _ := s.UploadURL("ab12"); u != "" {
+		t.Fatal("upload address kept after upload")
+	}
+}

@@ -1,0 +1,302 @@
+package syncer
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"fieldbrief/portal"
+	"fieldbrief/storage"
+)
+
+// portalBin is the fieldbrief-portal binary built once by TestMain; every
+// test runs its own portal process on a free loopback port.
+var portalBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "fieldbrief-portal-bin")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	portalBin = filepath.Join(dir, "fieldbrief-portal")
+	out, err := exec.Command("go", "build", "-o", portalBin, "fieldbrief/cmd/fieldbrief-portal").CombinedOutput()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "building the portal: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+const demoPassword = "fieldbrief-demo"
+
+// startPortal runs `fieldbrief-portal demo` and `serve` on 127.0.0.1:0 and
+// returns the portal's address once it listens. The process is stopped
+// with SIGTERM (a graceful shutdown) when the test ends.
+func startPortal(t testing.TB) string {
+	t.Helper()
+	data := t.TempDir()
+	if out, err := exec.Command(portalBin, "demo", "--data", data).CombinedOutput(); err != nil {
+		t.Fatalf("demo: %v\n%s", err, out)
+	}
+	cmd := exec.Command(portalBin, "serve", "--addr", "127.0.0.1:0", "--data", data)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for sc.Scan() {
+			var line struct {
+				Msg  string `json:"msg"`
+				Addr string `json:"addr"`
+			}
+			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "listening" {
+				addr <- line.Addr
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("portal did not stop cleanly: %v", err)
+			}
+		case <-time.After(30 * time.Second):
+			_ = cmd.Process.Kill()
+			t.Error("portal did not stop within 30 s of SIGTERM")
+		}
+	})
+	select {
+	case a := <-addr:
+		if !strings.HasPrefix(a, "127.0.0.1:") {
+			t.Fatalf("portal listens on %s, not loopback", a)
+		}
+		return "http://" + a
+	case <-time.After(20 * time.Second):
+		t.Fatal("portal did not start")
+	}
+	return ""
+}
+
+// laptop is one laptop's store, signed in to a portal.
+type laptop struct {
+	store  *storage.Store
+	client *portal.Client
+	user   string
+}
+
+func newLaptop(t testing.TB, base, user string, hc *http.Client) *laptop {
+	t.Helper()
+	s, err := storage.Open(t.TempDir(), storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	c, err := portal.NewClient(base, hc, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Login(context.Background(), s, c, user, demoPassword); err != nil {
+		t.Fatalf("login %s: %v", user, err)
+	}
+	return &laptop{store: s, client: c, user: user}
+}
+
+func (l *laptop) sync(t testing.TB, opts Options) Report {
+	t.Helper()
+	r, err := New(l.store, l.client, opts).Sync(context.Background())
+	if err != nil {
+		t.Fatalf("sync of %s: %v", l.user, err)
+	}
+	return r
+}
+
+func (l *laptop) hash(t testing.TB) string {
+	t.Helper()
+	h, err := StateHash(l.store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// proxy is a loopback TCP proxy in front of the portal that counts bytes
+// and injects faults: it can cut a connection after some bytes from the
+// client, or let a request through and drop the response.
+type proxy struct {
+	ln     net.Listener
+	target string
+	up     atomic.Int64 // bytes client → portal
+	down   atomic.Int64 // bytes portal → client
+	conns  atomic.Int64
+
+	mu   sync.Mutex
+	open map[net.Conn]bool
+	// cutAfter, when it returns n > 0 for a connection's first request
+	// line, closes that connection after n bytes from the client.
+	cutAfter func(firstLine string) int64
+	// dropResponse, when it returns true for a request's first line, lets
+	// the request reach the portal and closes the connection instead of
+	// passing on the response.
+	dropResponse func(firstLine string) bool
+	wg           sync.WaitGroup
+}
+
+func newProxy(t testing.TB, target string) *proxy {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &proxy{ln: ln, target: strings.TrimPrefix(target, "http://"), open: map[net.Conn]bool{}}
+	go p.serve()
+	t.Cleanup(func() {
+		ln.Close()
+		// Idle keep-alive connections would otherwise hold the proxy open.
+		p.mu.Lock()
+		for c := range p.open {
+			c.Close()
+		}
+		p.mu.Unlock()
+		p.wg.Wait()
+	})
+	return p
+}
+
+func (p *proxy) URL() string { return "http://" + p.ln.Addr().String() }
+
+func (p *proxy) set(fn func(*proxy)) { p.mu.Lock(); fn(p); p.mu.Unlock() }
+
+func (p *proxy) serve() {
+	for {
+		c, err := p.ln.Accept()
+		if err != nil {
+			return
+		}
+		p.conns.Add(1)
+		p.wg.Add(1)
+		go func() { defer p.wg.Done(); p.handle(c) }()
+	}
+}
+
+func (p *proxy) handle(client net.Conn) {
+	defer client.Close()
+	server, err := net.Dial("tcp", p.target)
+	if err != nil {
+		return
+	}
+	defer server.Close()
+	p.mu.Lock()
+	p.open[client], p.open[server] = true, true
+	defer func() {
+		p.mu.Lock()
+		delete(p.open, client)
+		delete(p.open, server)
+		p.mu.Unlock()
+	}()
+	cut, drop := p.cutAfter, p.dropResponse
+	p.mu.Unlock()
+	dropThis := make(chan bool, 1)
+	done := make(chan struct{}, 2)
+	go func() { // client → portal
+		defer func() { done <- struct{}{} }()
+		buf := make([]byte, 32<<10)
+		var sent, limit int64
+		first := true
+		for {
+			n, err := client.Read(buf)
+			if n > 0 {
+				if first {
+					first = false
+					line, _, _ := bytes.Cut(buf[:n], []byte("\r\n"))
+					p.mu.Lock()
+					dropThis <- drop != nil && drop(string(line))
+					if cut != nil {
+						limit = cut(string(line))
+					}
+					p.mu.Unlock()
+				}
+				chunk := buf[:n]
+				if limit > 0 && sent+int64(n) >= limit {
+					chunk = buf[:limit-sent]
+				}
+				w, _ := server.Write(chunk)
+				sent += int64(w)
+				p.up.Add(int64(w))
+				if limit > 0 && sent >= limit {
+					// The cut: both sides see the connection die mid-request.
+					client.Close()
+					server.Close()
+					return
+				}
+			}
+			if err != nil {
+				if first {
+					dropThis <- false
+				}
+				if tc, ok := server.(*net.TCPConn); ok {
+					_ = tc.CloseWrite()
+				}
+				return
+			}
+		}
+	}()
+	go func() { // portal → client
+		defer func() { done <- struct{}{} }()
+		buf := make([]byte, 32<<10)
+		checked := false
+		for {
+			n, err := server.Read(buf)
+			if n > 0 {
+				if !checked {
+					checked = true
+					if <-dropThis {
+						// The portal has answered, so it has committed:
+						// the laptop never hears of it.
+						client.Close()
+						return
+					}
+				}
+				w, _ := client.Write(buf[:n])
+				p.down.Add(int64(w))
+			}
+			if err != nil {
+				client.Close()
+				return
+			}
+		}
+	}()
+	<-done
+	<-done
+}
+
+// noKeepAlive gives each request its own connection, so the proxy can
+// treat a connection as one request.
+func noKeepAlive() *http.Client {
+	return &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 60 * time.Second}
+}
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
