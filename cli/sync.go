@@ -1,0 +1,189 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"fieldbrief/portal"
+	"fieldbrief/storage"
+	sv "fieldbrief/supervision"
+	"fieldbrief/syncer"
+)
+
+// portalHTTP is the HTTP client for the portal: bounded waits for a
+// connection and for each answer, but no bound on a whole request, since a
+// photo upload over a slow link may take minutes.
+func portalHTTP() *http.Client {
+	return &http.Client{Transport: &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: 15 * time.Second}).DialContext,
+		TLSHandshakeTimeout:   15 * time.Second,
+		ResponseHeaderTimeout: 60 * time.Second,
+		IdleConnTimeout:       60 * time.Second,
+	}}
+}
+
+func runLogin(c *ctx, args []string) error {
+	fs, data := c.flags("login", "[--data 文件夹] --portal 地址 --user 用户名（密码从标准输入读取）",
+		"[--data FOLDER] --portal URL --user NAME (password read from stdin)")
+	addr := fs.String("portal", "", c.pick("平台地址，例如 https://平台:8470", "portal address, such as https://portal:8470"))
+	user := fs.String("user", "", c.pick("平台用户名", "portal user name"))
+	if err := c.parse(fs, args); err != nil {
+		return err
+	}
+	if *addr == "" || *user == "" {
+		return usageError{msg: c.pick("请用 --portal 和 --user 指定平台地址和用户名。", "Give the portal address with --portal and the user with --user.")}
+	}
+	pw, err := bufio.NewReader(c.Stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return sv.Wrap(err, sv.EInvalid, "无法读取密码。", "Cannot read the password.")
+	}
+	pw = strings.TrimRight(pw, "\r\n")
+	if pw == "" {
+		return usageError{msg: c.pick("请在标准输入中提供密码。", "Give the password on standard input.")}
+	}
+	dir, err := dataDir(*data)
+	if err != nil {
+		return err
+	}
+	s, err := storage.Open(dir, storage.Options{Now: c.Now})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	client, err := portal.NewClient(*addr, portalHTTP(), "")
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cred, err := syncer.Login(ctx, s, client, *user, pw)
+	if err != nil {
+		return err
+	}
+	if err := syncer.SaveCredentials(dir, cred); err != nil {
+		return err
+	}
+	c.say("已登录 %s，用户 %s（%s），有效期至 %s。", "Signed in to %s as %s (%s) until %s.",
+		cred.Portal, cred.User.Name, cred.User.Role, cred.ExpiresAt.In(time.Local).Format("2006-01-02 15:04"))
+	return nil
+}
+
+func runSync(c *ctx, args []string) error {
+	fs, data := c.flags("sync", "[--data 文件夹]", "[--data FOLDER]")
+	if err := c.parse(fs, args); err != nil {
+		return err
+	}
+	dir, err := dataDir(*data)
+	if err != nil {
+		return err
+	}
+	cred, err := syncer.LoadCredentials(dir)
+	if err != nil {
+		return err
+	}
+	if !c.Now().Before(cred.ExpiresAt) {
+		return sv.Errorf(portal.ErrUnauthorized, "登录已过期，请重新运行 fieldbrief login。", "Your sign-in has expired; run fieldbrief login again.")
+	}
+	s, err := storage.Open(dir, storage.Options{Now: c.Now})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	client, err := portal.NewClient(cred.Portal, portalHTTP(), cred.Token)
+	if err != nil {
+		return err
+	}
+	// Ctrl-C stops the sync between steps; what was done stays done.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	eng := syncer.New(s, client, syncer.Options{Now: c.Now, Progress: func(p syncer.Progress) {
+		if p.Phase == syncer.PhasePhotos {
+			fmt.Fprintf(c.Stderr, "%s %d/%d (%.1f/%.1f MB)\n", c.pick("照片", "photos"), p.Done, p.Total, float64(p.Bytes)/1e6, float64(p.TotalBytes)/1e6)
+		}
+	}})
+	r, err := eng.Sync(ctx)
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			c.say("同步已取消；已完成的部分已保存。", "Sync cancelled; what was done is saved.")
+			return exitCode(1)
+		}
+		return err
+	}
+	c.say("同步完成：上传 %d 条修改、%d 张照片（%.1f MB），下载 %d 条记录。", "Synced: sent %d changes and %d photos (%.1f MB), received %d records.",
+		r.Pushed, r.PhotosSent, float64(r.PhotoBytes)/1e6, r.Pulled)
+	for _, rj := range r.Rejections {
+		c.say("平台未接受 %s %s：%s", "The portal refused %s %s: %s", rj.Entity, rj.ID, rj.Message(c.lang))
+	}
+	if len(r.Rejections) > 0 {
+		return exitCode(1)
+	}
+	return nil
+}
+
+// statusJSON is the output of `status --json`; the field names are a
+// contract with scripts.
+type statusJSON struct {
+	Portal            string              `json:"portal"`
+	User              string              `json:"user"`
+	SignedIn          bool                `json:"signed_in"`
+	PendingChanges    int                 `json:"pending_changes"`
+	PendingPhotos     int                 `json:"pending_photos"`
+	PendingPhotoBytes int64               `json:"pending_photo_bytes"`
+	LastSync          *time.Time          `json:"last_sync"`
+	Rejections        []storage.Rejection `json:"rejections"`
+}
+
+func runStatus(c *ctx, args []string) error {
+	fs, data := c.flags("status", "[--data 文件夹] [--json]", "[--data FOLDER] [--json]")
+	asJSON := fs.Bool("json", false, c.pick("输出 JSON", "print JSON"))
+	if err := c.parse(fs, args); err != nil {
+		return err
+	}
+	dir, err := dataDir(*data)
+	if err != nil {
+		return err
+	}
+	s, err := storage.Open(dir, storage.Options{ReadOnly: true, Now: c.Now})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	st, err := syncer.ReadStatus(s)
+	if err != nil {
+		return err
+	}
+	out := statusJSON{PendingChanges: st.PendingChanges, PendingPhotos: st.PendingPhotos, PendingPhotoBytes: st.PendingPhotoBytes,
+		LastSync: st.LastSync, Rejections: st.Rejections}
+	if cred, err := syncer.LoadCredentials(dir); err == nil {
+		out.Portal, out.User, out.SignedIn = cred.Portal, cred.User.Name, c.Now().Before(cred.ExpiresAt)
+	}
+	if *asJSON {
+		return writeJSON(c, out)
+	}
+	if out.Portal == "" {
+		c.say("平台：未登录", "Portal: not signed in")
+	} else {
+		c.say("平台：%s（用户 %s）", "Portal: %s (user %s)", out.Portal, out.User)
+	}
+	c.say("待上传修改：%d；待上传照片：%d 张（%.1f MB）", "Changes waiting: %d; photos waiting: %d (%.1f MB)",
+		out.PendingChanges, out.PendingPhotos, float64(out.PendingPhotoBytes)/1e6)
+	if out.LastSync == nil {
+		c.say("上次同步：从未", "Last sync: never")
+	} else {
+		c.say("上次同步：%s", "Last sync: %s", out.LastSync.In(time.Local).Format("2006-01-02 15:04"))
+	}
+	for _, rj := range out.Rejections {
+		c.say("平台未接受 %s %s：%s", "The portal refused %s %s: %s", rj.Entity, rj.ID, rj.Message(c.lang))
+	}
+	return nil
+}
