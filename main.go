@@ -19,6 +19,9 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 1 {
+		attachConsole()
+	}
 	log.SetOutput(os.Stderr)
 	os.Exit(cli.Run(os.Args[1:], cli.Env{
 		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,

@@ -21,7 +21,11 @@ type Counts struct {
 // Install fills an empty store with the sample register and a year of
 // history up to now. It refuses a store that already has projects, so real
 // data is never mixed with sample data.
-func Install(s Store, now time.Time) (Counts, error) {
+func Install(s Store, now time.Time) (Counts, error) { return InstallMonths(s, now, 12) }
+
+// InstallMonths is Install with months of history instead of twelve; five
+// years (60) make the store the benchmarks use.
+func InstallMonths(s Store, now time.Time, months int) (Counts, error) {
 	empty, err := s.IsEmpty()
 	if err != nil {
 		return Counts{}, err
@@ -31,7 +35,7 @@ func Install(s Store, now time.Time) (Counts, error) {
 			"数据文件夹不是空的，示例数据只能载入空的数据文件夹。请用 --data 指定一个新文件夹。",
 			"The data folder is not empty; sample data goes only into an empty folder. Choose a new folder with --data.")
 	}
-	ds, err := Generate(Options{Now: now, Months: 12, Seed: 1})
+	ds, err := Generate(Options{Now: now, Months: months, Seed: 1})
 	if err != nil {
 		return Counts{}, err
 	}

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -98,6 +99,32 @@ func (s *Store) Check() []error {
 			_, id, _ := cutZero(k)
 			if fb.Get(id) == nil {
 				problems = append(problems, fmt.Errorf("finding index entry %q names no finding", k))
+			}
+			return nil
+		})
+		// A photo is whole when its metadata and its three renditions are
+		// all there; an import commits them together.
+		photos, blobs := tx.Bucket(bPhotos), tx.Bucket(bBlobs)
+		_ = photos.ForEach(func(k, v []byte) error {
+			var p struct {
+				Uploaded bool `json:"uploaded"`
+			}
+			_ = json.Unmarshal(v, &p)
+			for _, kind := range []BlobKind{BlobOriginal, BlobDisplay, BlobThumbnail} {
+				// Once the portal holds the original, the laptop may let it go.
+				if kind == BlobOriginal && p.Uploaded {
+					continue
+				}
+				if blobs.Get(blobKey(string(k), kind)) == nil {
+					problems = append(problems, fmt.Errorf("photo %s lacks its %c rendition", k, kind))
+				}
+			}
+			return nil
+		})
+		_ = blobs.ForEach(func(k, v []byte) error {
+			hash, _, _ := cutZero(k)
+			if photos.Get(hash) == nil {
+				problems = append(problems, fmt.Errorf("photo bytes %q belong to no photo", k))
 			}
 			return nil
 		})

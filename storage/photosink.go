@@ -1,0 +1,84 @@
+package storage
+
+import (
+	"context"
+	"path/filepath"
+
+	"fieldbrief/photo"
+	sv "fieldbrief/supervision"
+)
+
+// PhotoSink stores the photos of an import batch in the store, each linked
+// to one target (a visit, an item's answer or a finding). It implements
+// photo.Sink: every call is one transaction with the links and the outbox
+// entry, so a batch killed at any moment leaves each photo whole or absent.
+type PhotoSink struct {
+	store *Store
+	link  sv.PhotoLink
+}
+
+// NewPhotoSink returns a sink that links every photo to link. It checks the
+// target exists and can take photos before the batch starts.
+func (s *Store) NewPhotoSink(link sv.PhotoLink) (*PhotoSink, error) {
+	if link.FindingID != "" {
+		if _, err := s.Finding(link.FindingID); err != nil {
+			return nil, err
+		}
+	}
+	if link.InspectionID != "" {
+		in, err := s.Inspection(link.InspectionID)
+		if err != nil {
+			return nil, err
+		}
+		if link.FindingID == "" && !in.Editable() {
+			return nil, sv.Errorf(sv.EConflict, "该督查记录已提交，不能再添加照片。如需补充，请新建更正记录。",
+				"This visit has been submitted; photos cannot be added. To add some, create an amendment.")
+		}
+		if link.ItemKey != "" {
+			t, err := s.Template(in.TemplateID, in.TemplateVersion)
+			if err != nil {
+				return nil, err
+			}
+			if _, ok := t.Item(link.ItemKey); !ok {
+				return nil, sv.Errorf(sv.ENotFound, "清单中没有编号为 %s 的检查项。", "The checklist has no item %s.", link.ItemKey)
+			}
+		}
+	}
+	if link.InspectionID == "" && link.FindingID == "" {
+		return nil, sv.Errorf(sv.EInvalid, "请指定照片属于哪次督查或哪个问题。", "Say which visit or finding the photos belong to.")
+	}
+	return &PhotoSink{store: s, link: link}, nil
+}
+
+// LinkExisting links an already stored photo to the target and reports
+// whether there was one, so the importer can skip decoding it.
+func (ps *PhotoSink) LinkExisting(ctx context.Context, sha string) (bool, error) {
+	p, err := ps.store.Photo(sha)
+	if sv.ErrorCode(err) == sv.ENotFound {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	p.Links = []sv.PhotoLink{ps.link}
+	_, err = ps.store.PutPhoto(p, PhotoBlobs{})
+	return true, err
+}
+
+// PutPhoto stores a processed photo with its renditions.
+func (ps *PhotoSink) PutPhoto(ctx context.Context, p *photo.Processed) (bool, error) {
+	meta := sv.Photo{
+		Hash:       p.SHA256,
+		FileName:   filepath.Base(p.Name),
+		Size:       int64(len(p.Original)),
+		Width:      p.Width,
+		Height:     p.Height,
+		CapturedAt: p.Taken,
+		Links:      []sv.PhotoLink{ps.link},
+	}
+	if p.GPS != nil {
+		lat, lon := p.GPS.Lat, p.GPS.Lon
+		meta.Lat, meta.Lon = &lat, &lon
+	}
+	return ps.store.PutPhoto(meta, PhotoBlobs{Original: p.Original, Display: p.Display, Thumbnail: p.Thumb})
+}
