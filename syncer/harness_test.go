@@ -26,6 +26,9 @@ import (
 var portalBin string
 
 func TestMain(m *testing.M) {
+	if os.Getenv(childEnv) != "" {
+		os.Exit(childSync())
+	}
 	dir, err := os.MkdirTemp("", "fieldbrief-portal-bin")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

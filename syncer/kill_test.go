@@ -1,0 +1,146 @@
+package syncer
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"testing"
+	"time"
+
+	"fieldbrief/portal"
+	"fieldbrief/storage"
+	sv "fieldbrief/supervision"
+)
+
+// childEnv makes the test binary act as a laptop syncing the data folder
+// it names, printing a line per step, so the test can SIGKILL it mid-sync.
+const childEnv = "FIELDBRIEF_SYNC_CHILD"
+
+func childSync() int {
+	dir := os.Getenv(childEnv)
+	cred, err := LoadCredentials(dir)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	s, err := storage.Open(dir, storage.Options{Timeout: 10 * time.Second})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer s.Close()
+	c, _ := portal.NewClient(cred.Portal, nil, cred.Token)
+	eng := New(s, c, Options{PushBatch: 3, PullLimit: 5, Progress: func(p Progress) {
+		fmt.Printf("%s %d/%d\n", p.Phase, p.Done, p.Total)
+	}})
+	if _, err := eng.Sync(context.Background()); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return 0
+}
+
+func TestSIGKILLMidSyncLosesAndDoublesNothing(t *testing.T) {
+	base := startPortal(t)
+	dir := t.TempDir()
+	s, err := storage.Open(dir, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := portal.NewClient(base, nil, "")
+	cred, err := Login(context.Background(), s, c, "inspector1", demoPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := SaveCredentials(dir, cred); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := New(s, c, Options{}).Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	const n = 120
+	for i := range n {
+		f := sv.Finding{ID: sv.NewID(time.Now()), ProjectID: fmt.Sprintf("p%02d", 1+i%20), Kind: sv.KindProblem, Category: sv.CategoryPermits,
+			Severity: sv.SeverityMinor, Description: fmt.Sprintf("手续未齐全 %d", i), ResponsibleUnit: "建设单位", Deadline: "2026-12-31"}
+		if err := s.CreateFinding(f); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.AddFindingNote(f.ID, sv.Note{Text: "已提醒"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close() // the child takes the file lock
+
+	kills := 0
+	for round := 0; round < 12; round++ {
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), childEnv+"="+dir)
+		out, _ := cmd.StdoutPipe()
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		sc := bufio.NewScanner(out)
+		lines := 0
+		killed := false
+		for sc.Scan() {
+			lines++
+			if lines == 2+round%4 {
+				_ = cmd.Process.Kill() // SIGKILL: no deferred code runs
+				killed = true
+				break
+			}
+		}
+		err := cmd.Wait()
+		if killed {
+			kills++
+			continue
+		}
+		if err != nil {
+			t.Fatalf("round %d: the sync failed: %v", round, err)
+		}
+		break
+	}
+	t.Logf("killed %d times mid-sync", kills)
+	if kills < 3 {
+		t.Fatalf("only %d kills landed mid-sync", kills)
+	}
+	// Whatever state the kills left, a last sync completes.
+	s, err = storage.Open(dir, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	c.SetToken(cred.Token)
+	if _, err := New(s, c, Options{}).Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if l, _ := s.OutboxLen(); l != 0 {
+		t.Fatalf("outbox: %d", l)
+	}
+	admin, _ := portal.NewClient(base, nil, "")
+	if _, err := admin.Login(context.Background(), portal.LoginRequest{User: "admin", Password: demoPassword}); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := admin.Pull(context.Background(), "", 5000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	findings := 0
+	for _, r := range resp.Records {
+		if r.Entity == portal.EntityFinding {
+			findings++
+			var f sv.Finding
+			if err := jsonUnmarshal(r.Data, &f); err != nil || len(f.Notes) != 1 {
+				t.Errorf("finding %s: %d notes", r.ID, len(f.Notes))
+			}
+		}
+	}
+	if findings != n {
+		t.Fatalf("portal has %d findings, want %d", findings, n)
+	}
+	if h, _ := StateHash(s); h != portalHash(t, base) {
+		t.Fatal("laptop and portal differ after the kills")
+	}
+}
