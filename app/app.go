@@ -140,14 +140,53 @@ func newMainUI(a fyne.App, cfg Config) (*mainUI, error) {
 
 // addShortcuts wires the keyboard: Ctrl+Q quits, Ctrl+N starts (or
 // resumes) a visit of the project in view, Ctrl+F goes to the search box,
-// Alt+Left goes back.
+// Alt+Left goes back, Ctrl+PageDown/PageUp change the checklist section.
+//
+// They are menu items as well as canvas shortcuts: Fyne gives a shortcut
+// to the focused widget instead of the canvas when that widget handles
+// shortcuts (every Entry does), so without the menu Ctrl+N would do
+// nothing while the cursor is in a text field. The menu also lets people
+// discover the keys.
 func (ui *mainUI) addShortcuts() {
-	c := ui.window.Canvas()
 	mod := fyne.KeyModifierShortcutDefault
-	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: mod}, func(fyne.Shortcut) { ui.app.Quit() })
-	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: mod}, func(fyne.Shortcut) { ui.newVisit() })
-	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: mod}, func(fyne.Shortcut) { ui.focusSearch() })
-	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyLeft, Modifier: fyne.KeyModifierAlt}, func(fyne.Shortcut) { ui.goBack() })
+	key := func(k fyne.KeyName, m fyne.KeyModifier) fyne.Shortcut {
+		return &desktop.CustomShortcut{KeyName: k, Modifier: m}
+	}
+	nextPane := func() {
+		if ui.visit != nil {
+			ui.visit.showPane(ui.visit.current + 1)
+		}
+	}
+	prevPane := func() {
+		if ui.visit != nil {
+			ui.visit.showPane(ui.visit.current - 1)
+		}
+	}
+	item := func(label string, sc fyne.Shortcut, f func()) *fyne.MenuItem {
+		it := fyne.NewMenuItem(label, f)
+		it.Shortcut = sc
+		if sc != nil {
+			ui.window.Canvas().AddShortcut(sc, func(fyne.Shortcut) { f() })
+		}
+		return it
+	}
+	quit := item(t0("menu.quit"), key(fyne.KeyQ, mod), ui.app.Quit)
+	quit.IsQuit = true
+	file := fyne.NewMenu(t0("menu.file"),
+		item(t0("nav.projects"), nil, ui.showDashboard),
+		item(t0("nav.findings"), nil, func() { ui.openFindings(storage.FindingFilter{ActiveOnly: true}, true) }),
+		fyne.NewMenuItemSeparator(),
+		item(t0("settings.title"), nil, ui.showSettings),
+		fyne.NewMenuItemSeparator(),
+		quit)
+	visit := fyne.NewMenu(t0("menu.visit"),
+		item(t0("menu.new_visit"), key(fyne.KeyN, mod), ui.newVisit),
+		item(t0("menu.search"), key(fyne.KeyF, mod), ui.focusSearch),
+		fyne.NewMenuItemSeparator(),
+		item(t0("visit.prev_section"), key(fyne.KeyPageUp, mod), prevPane),
+		item(t0("visit.next_section"), key(fyne.KeyPageDown, mod), nextPane),
+		item(t0("nav.back"), key(fyne.KeyLeft, fyne.KeyModifierAlt), ui.goBack))
+	ui.window.SetMainMenu(fyne.NewMainMenu(file, visit))
 }
 
 // newVisit starts or resumes a visit of the project in view: the open

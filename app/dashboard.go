@@ -224,7 +224,8 @@ func (d *dashboard) apply() {
 			continue
 		}
 		if q != "" && !strings.Contains(r.Project.Name, q) && !strings.Contains(r.Project.ShortName, q) &&
-			!strings.Contains(r.Project.Leader, q) && !strings.Contains(r.Project.LeadDepartment, q) {
+			!strings.Contains(r.Project.Leader, q) && !strings.Contains(r.Project.LeadDepartment, q) &&
+			!strings.EqualFold(r.Project.ID, q) {
 			continue
 		}
 		d.rows = append(d.rows, r)

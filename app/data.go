@@ -34,9 +34,11 @@ type Data interface {
 	Finding(id string) (sv.Finding, error)
 	MoveFinding(id string, m sv.Move) (sv.Finding, error)
 	AddFindingNote(id string, n sv.Note) (sv.Finding, error)
-	Findings(filter storage.FindingFilter) ([]sv.Finding, error)
+	// FindingRows lists findings without notes and history, for lists;
+	// Finding reads one whole.
+	FindingRows(filter storage.FindingFilter) ([]sv.Finding, error)
 	ActiveFindings(projectID string) ([]sv.Finding, error)
-	ResponsibleUnits() ([]string, error)
+	UnitNames() ([]string, error)
 }
 
 // Compile-time check that the store is what the window needs.

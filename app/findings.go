@@ -200,11 +200,11 @@ func (s *findingsScreen) load() {
 			if d.projects, err = data.Projects(); err != nil {
 				return d, err
 			}
-			if d.units, err = data.ResponsibleUnits(); err != nil {
+			if d.units, err = data.UnitNames(); err != nil {
 				return d, err
 			}
 		}
-		d.findings, err = data.Findings(filter)
+		d.findings, err = data.FindingRows(filter)
 		return d, err
 	}, func(d findingsData, err error) {
 		if err != nil {

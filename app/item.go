@@ -54,9 +54,9 @@ func newItemField(v *visitScreen, it sv.Item, a sv.Answer) *itemField {
 	}
 	f.marks = widget.NewLabel(strings.Join(marks, " · "))
 	f.marks.Importance = widget.WarningImportance
-	f.msg = widget.NewLabel(f.hint())
-	f.msg.Importance = widget.LowImportance
+	f.msg = widget.NewLabel("")
 	f.msg.Wrapping = fyne.TextWrapWord
+	f.setMessage(nil)
 	f.raised = widget.NewLabel("")
 	f.raised.Wrapping = fyne.TextWrapWord
 	f.raised.Importance = widget.WarningImportance
@@ -214,15 +214,18 @@ func isNilWidget(w fyne.Disableable) bool {
 }
 
 // focusTarget is the widget the keyboard lands on when the visit jumps to
-// this item.
+// this item, or nil when its widgets take focus only through Tab (radio
+// buttons and check boxes are focused one by one inside their group).
 func (f *itemField) focusTarget() fyne.Focusable {
 	switch {
 	case f.entry != nil:
 		return f.entry
 	case f.choice != nil:
 		return f.choice
+	case f.item.Kind == sv.KindPassFail:
+		return f.note
 	}
-	return f.note
+	return nil
 }
 
 func (f *itemField) verdictChanged(label string) {
@@ -353,14 +356,20 @@ func (f *itemField) showCalendar() {
 	pop.ShowAtPosition(pos.AddXY(0, f.entry.Size().Height))
 }
 
-// setMessage shows err beside the field, or the hint when err is nil.
+// setMessage shows err beside the field, or the hint when err is nil; an
+// item without a hint shows no empty line.
 func (f *itemField) setMessage(err error) {
 	if err != nil {
-		f.msg.SetText(f.v.ui.message(err))
+		f.msg.Text = f.v.ui.message(err)
 		f.msg.Importance = widget.DangerImportance
 	} else {
-		f.msg.SetText(f.hint())
+		f.msg.Text = f.hint()
 		f.msg.Importance = widget.LowImportance
+	}
+	if f.msg.Text == "" {
+		f.msg.Hide()
+	} else {
+		f.msg.Show()
 	}
 	f.msg.Refresh()
 }

@@ -127,7 +127,7 @@ func (p *projectPage) load() {
 		if d.visits, err = data.ProjectVisits(p.id); err != nil {
 			return d, err
 		}
-		d.findings, err = data.Findings(storage.FindingFilter{ProjectID: p.id})
+		d.findings, err = data.FindingRows(storage.FindingFilter{ProjectID: p.id})
 		return d, err
 	}, func(d projectData, err error) {
 		if err != nil {

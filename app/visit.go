@@ -117,12 +117,10 @@ func newVisitScreen(ui *mainUI, id string) *visitScreen {
 	v.next.IconPlacement = widget.ButtonIconTrailingText
 
 	status := container.NewHBox(v.state, v.progress, v.saved, v.discard, v.amend, v.submit)
-	top := container.NewVBox(
-		container.NewBorder(nil, nil, ui.backButton(), status, v.title),
-		v.bar)
+	top := container.NewBorder(nil, nil, ui.backButton(), status, v.title)
 	bottom := container.NewBorder(nil, nil, v.prev, v.next)
 	right := container.NewBorder(nil, bottom, nil, nil, v.body)
-	split := container.NewHSplit(v.nav, right)
+	split := container.NewHSplit(container.NewBorder(nil, v.bar, nil, nil, v.nav), right)
 	split.SetOffset(0.24)
 	v.content = container.NewBorder(top, nil, nil, nil, split)
 	return v
@@ -147,7 +145,7 @@ func (v *visitScreen) load() {
 		if d.active, err = data.ActiveFindings(d.in.ProjectID); err != nil {
 			return d, err
 		}
-		d.units, err = data.ResponsibleUnits()
+		d.units, err = data.UnitNames()
 		return d, err
 	}, func(d visitData, err error) {
 		if err != nil {
@@ -398,6 +396,29 @@ func (v *visitScreen) showPane(i int) {
 	}
 	v.nav.Select(i)
 	v.nav.Refresh()
+	v.focusFirst()
+}
+
+// focusFirst puts the cursor in the first field of the page shown, so the
+// keyboard can fill a section from top to bottom with Tab.
+func (v *visitScreen) focusFirst() {
+	if !v.editable() || v.ui.window.Canvas().Overlays().Top() != nil {
+		return
+	}
+	p := v.panes[v.current]
+	switch p.kind {
+	case paneHeader:
+		v.ui.window.Canvas().Focus(v.inspector)
+		// The names are prefilled from the last visit: typing replaces
+		// them, an arrow key keeps them.
+		v.inspector.TypedShortcut(&fyne.ShortcutSelectAll{})
+	case paneSection:
+		if items := v.tmpl.Sections[p.section].Items; len(items) > 0 {
+			if f := v.fields[items[0].Key]; f != nil && f.focusTarget() != nil {
+				v.ui.window.Canvas().Focus(f.focusTarget())
+			}
+		}
+	}
 }
 
 // paneOf returns the page that holds an item.
@@ -419,7 +440,9 @@ func (v *visitScreen) paneOf(itemKey string) int {
 func (v *visitScreen) goTo(itemKey string) {
 	v.showPane(v.paneOf(itemKey))
 	if f := v.fields[itemKey]; f != nil {
-		v.ui.window.Canvas().Focus(f.focusTarget())
+		if w := f.focusTarget(); w != nil {
+			v.ui.window.Canvas().Focus(w)
+		}
 	} else if itemKey == "" {
 		v.ui.window.Canvas().Focus(v.inspector)
 	}

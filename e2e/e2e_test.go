@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"fieldbrief/storage"
 )
 
 // binary is the fieldbrief executable built once for all tests.
@@ -295,4 +297,170 @@ func drawn(img image.Image) bool {
 	}
 	total := (b.Dx() / 2) * (b.Dy() / 2)
 	return len(colours) > 50 && dark > total/200 && light > total/200
+}
+
+// app is the real binary running under Xvfb.
+type app struct {
+	t       *testing.T
+	display string
+	win     string
+	cmd     *exec.Cmd
+	logs    *bytes.Buffer
+	exited  chan error
+	done    bool // the process has exited and exited was read
+}
+
+// startApp opens the window on data and waits until it is drawn. config
+// holds the app's preferences, apart from the user's own.
+func startApp(t *testing.T, display, data, config string) *app {
+	t.Helper()
+	a := &app{t: t, display: display, logs: &bytes.Buffer{}, exited: make(chan error, 1)}
+	a.cmd = exec.Command(binary, "--data", data)
+	a.cmd.Env = append(os.Environ(), "DISPLAY="+display, "FYNE_SCALE=1", "XDG_CONFIG_HOME="+config)
+	a.cmd.Stdout, a.cmd.Stderr = a.logs, a.logs
+	if err := a.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { a.exited <- a.cmd.Wait() }()
+	t.Cleanup(func() {
+		if a.done {
+			return
+		}
+		a.cmd.Process.Kill()
+		<-a.exited
+	})
+	a.win = strings.Fields(xdotool(t, display, "search", "--sync", "--name", "重点项目督查"))[0]
+	deadline := time.Now().Add(20 * time.Second)
+	shot := filepath.Join(t.TempDir(), "wait.png")
+	for !drawn(screenshot(t, display, shot)) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the window stays blank\n%s", a.logs.String())
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	xdotool(t, display, "windowfocus", "--sync", a.win)
+	return a
+}
+
+// keys sends key presses (xdotool names) and lets the window react.
+func (a *app) keys(keys ...string) {
+	a.t.Helper()
+	xdotool(a.t, a.display, append([]string{"key", "--delay", "120"}, keys...)...)
+	time.Sleep(700 * time.Millisecond)
+}
+
+// typeText types ASCII text into the focused field.
+func (a *app) typeText(s string) {
+	a.t.Helper()
+	xdotool(a.t, a.display, "type", "--delay", "80", s)
+	time.Sleep(700 * time.Millisecond)
+}
+
+// quit presses Ctrl+Q and waits for a clean exit.
+func (a *app) quit() {
+	a.t.Helper()
+	a.keys("ctrl+q")
+	select {
+	case err := <-a.exited:
+		a.done = true
+		if err != nil {
+			a.t.Fatalf("app exited with %v\n%s", err, a.logs.String())
+		}
+	case <-time.After(10 * time.Second):
+		a.cmd.Process.Signal(syscall.SIGTERM)
+		a.t.Fatalf("app did not quit on Ctrl+Q\n%s", a.logs.String())
+	}
+}
+
+// draftsOf lists a project's draft visits with the command line.
+func draftsOf(t *testing.T, data, project string) []map[string]any {
+	t.Helper()
+	out, errs, code := run(t, "visits", "--data", data, "--project", project, "--json")
+	if code != 0 {
+		t.Fatalf("visits: %d %s", code, errs)
+	}
+	var visits []map[string]any
+	if err := json.Unmarshal([]byte(out), &visits); err != nil {
+		t.Fatalf("visits --json: %v\n%s", err, out)
+	}
+	var drafts []map[string]any
+	for _, v := range visits {
+		if v["status"] == "draft" {
+			drafts = append(drafts, v)
+		}
+	}
+	return drafts
+}
+
+// TestVisitSurvivesRestart drives the real window with the keyboard only:
+// find a project (Ctrl+F, its code, Enter), start a visit (Ctrl+N), type
+// the inspector, go to the first section (Ctrl+PageDown), answer the first
+// item, quit with Ctrl+Q; then the draft and its answer are in the store,
+// and a restart resumes the same draft rather than starting another.
+func TestVisitSurvivesRestart(t *testing.T) {
+	display := xvfb(t)
+	data := t.TempDir()
+	if _, errs, code := run(t, "demo", "--data", data); code != 0 {
+		t.Fatal(errs)
+	}
+	const project = "p03"
+	if n := len(draftsOf(t, data, project)); n != 0 {
+		t.Fatalf("sample data has %d drafts for %s", n, project)
+	}
+	config := t.TempDir()
+	a := startApp(t, display, data, config)
+	a.keys("ctrl+f")
+	a.typeText(project)
+	a.keys("Return")
+	time.Sleep(time.Second)
+	a.keys("ctrl+n")
+	time.Sleep(1500 * time.Millisecond)
+	a.typeText("tester")
+	a.keys("ctrl+Next")
+	a.typeText("55")
+	time.Sleep(time.Second) // the answer is written at once; give the screen a moment to say so
+	shot := filepath.Join(artefactDir(t), "checklist.png")
+	if !drawn(screenshot(t, display, shot)) {
+		t.Fatalf("checklist screenshot looks blank: %s", shot)
+	}
+	a.quit()
+
+	drafts := draftsOf(t, data, project)
+	if len(drafts) != 1 {
+		t.Fatalf("%d drafts after the visit, want 1\n%s", len(drafts), a.logs.String())
+	}
+	d := drafts[0]
+	if d["answers"] != float64(1) || fmt.Sprint(d["inspectors"]) != "[tester]" {
+		t.Fatalf("draft %v: want 1 answer by tester", d)
+	}
+	if _, errs, code := run(t, "check", "--data", data); code != 0 {
+		t.Fatalf("check after quitting: %s", errs)
+	}
+	s, err := storage.Open(data, storage.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := s.Inspection(d["id"].(string))
+	s.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := in.Answers["progress.image_pct"].Number; n == nil || *n != 55 {
+		t.Fatalf("the first item's answer is %v, want 55", n)
+	}
+
+	// Restart: Ctrl+N on the project resumes the draft.
+	b := startApp(t, display, data, config)
+	b.keys("ctrl+f")
+	b.typeText(project)
+	b.keys("Return")
+	time.Sleep(time.Second)
+	b.keys("ctrl+n")
+	time.Sleep(1500 * time.Millisecond)
+	screenshot(t, display, filepath.Join(artefactDir(t), "checklist-resumed.png"))
+	b.quit()
+	again := draftsOf(t, data, project)
+	if len(again) != 1 || again[0]["id"] != d["id"] || again[0]["answers"] != float64(1) {
+		t.Fatalf("after restart: %v, want the same draft with its answer", again)
+	}
 }

@@ -1,0 +1,199 @@
+package app
+
+import (
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"fieldbrief/sample"
+	"fieldbrief/storage"
+	sv "fieldbrief/supervision"
+)
+
+// fiveYears is the foundation's benchmark store: the sample register with
+// 60 months of history (1,200 visits × ~38 answers, ~3,000 findings). It is
+// built once per benchmark run, however often the benchmark function is
+// called while go test sizes b.N, in a temporary folder removed at the end.
+type fiveYears struct {
+	once  sync.Once
+	dir   string
+	store *storage.Store
+	err   error
+}
+
+// benchNow is the moment the five-year history ends.
+var benchNow = time.Date(2026, 11, 26, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
+
+func (f *fiveYears) get(b *testing.B) *storage.Store {
+	b.Helper()
+	f.once.Do(func() {
+		f.dir, f.err = os.MkdirTemp("", "fieldbrief-ui-bench-")
+		if f.err != nil {
+			return
+		}
+		var s *storage.Store
+		s, f.err = storage.Open(f.dir, storage.Options{Now: func() time.Time { return benchNow }})
+		if f.err != nil {
+			return
+		}
+		start := time.Now()
+		ds, err := sample.Generate(sample.Options{Now: benchNow, Months: 60, Seed: 1})
+		if err == nil {
+			err = s.ImportRegister(ds.Projects, ds.Templates, true)
+		}
+		if err == nil {
+			err = s.ImportHistory(ds.Inspections, ds.Findings)
+		}
+		if err != nil {
+			s.Close()
+			f.err = err
+			return
+		}
+		f.store = s
+		b.Logf("five-year store: %d visits, %d findings, built in %v in %s",
+			len(ds.Inspections), len(ds.Findings), time.Since(start).Round(time.Millisecond), filepath.Base(f.dir))
+	})
+	if f.err != nil {
+		b.Fatal(f.err)
+	}
+	return f.store
+}
+
+func (f *fiveYears) close() {
+	if f.store != nil {
+		f.store.Close()
+	}
+	if f.dir != "" {
+		os.RemoveAll(f.dir)
+	}
+}
+
+// BenchmarkScreens measures the storage calls each screen makes when it
+// opens, on the five-year store. The screens make them through
+// Config.Background, never on the UI goroutine; the figures say how long
+// a screen waits for its data, and must stay under 100 ms so that opening
+// one shows no visible pause. Run with:
+//
+//	go test -run '^$' -bench BenchmarkScreens -benchtime 20x ./app/
+func BenchmarkScreens(b *testing.B) {
+	var fy fiveYears
+	defer fy.close()
+	s := fy.get(b)
+	projects, err := s.Projects()
+	if err != nil || len(projects) == 0 {
+		b.Fatalf("projects: %v", err)
+	}
+	// The busiest project: the most findings over five years.
+	busiest, most := projects[0].ID, -1
+	for _, p := range projects {
+		fs, err := s.Findings(storage.FindingFilter{ProjectID: p.ID})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(fs) > most {
+			busiest, most = p.ID, len(fs)
+		}
+	}
+	visits, err := s.ProjectVisits(busiest)
+	if err != nil || len(visits) == 0 {
+		b.Fatalf("visits: %v", err)
+	}
+	lastVisit := visits[0].ID
+	draft := draftID(b, s, busiest)
+
+	// Each case is exactly what the screen's load function reads.
+	cases := []struct {
+		name string
+		load func() error
+	}{
+		{"dashboard", func() error {
+			_, err := s.Dashboard(benchNow)
+			return err
+		}},
+		{"project_page", func() error {
+			if _, err := s.Project(busiest); err != nil {
+				return err
+			}
+			if _, err := s.ProjectVisits(busiest); err != nil {
+				return err
+			}
+			_, err := s.FindingRows(storage.FindingFilter{ProjectID: busiest})
+			return err
+		}},
+		{"findings_list_first", func() error {
+			if _, err := s.Projects(); err != nil {
+				return err
+			}
+			if _, err := s.UnitNames(); err != nil {
+				return err
+			}
+			_, err := s.FindingRows(storage.FindingFilter{ActiveOnly: true})
+			return err
+		}},
+		{"findings_list_all", func() error {
+			_, err := s.FindingRows(storage.FindingFilter{})
+			return err
+		}},
+		{"findings_list_overdue", func() error {
+			_, err := s.FindingRows(storage.FindingFilter{ActiveOnly: true, OverdueAt: benchNow})
+			return err
+		}},
+		{"open_visit", func() error {
+			in, err := s.Inspection(lastVisit)
+			if err != nil {
+				return err
+			}
+			if _, err := s.Template(in.TemplateID, in.TemplateVersion); err != nil {
+				return err
+			}
+			if _, err := s.Project(in.ProjectID); err != nil {
+				return err
+			}
+			if _, err := s.ActiveFindings(in.ProjectID); err != nil {
+				return err
+			}
+			_, err = s.UnitNames()
+			return err
+		}},
+		{"save_answer", func() error {
+			return s.SaveAnswer(draft, sv.Answer{ItemKey: "progress.this_month", Text: "主体结构施工", AnsweredAt: benchNow})
+		}},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			var worst time.Duration
+			for i := 0; i < b.N; i++ {
+				start := time.Now()
+				if err := c.load(); err != nil {
+					b.Fatal(err)
+				}
+				if d := time.Since(start); d > worst {
+					worst = d
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/op")
+			b.ReportMetric(float64(worst.Microseconds())/1000, "worst-ms")
+		})
+	}
+}
+
+// draftID returns the project's draft visit, starting one the first time.
+func draftID(b *testing.B, s *storage.Store, projectID string) string {
+	b.Helper()
+	visits, err := s.ProjectVisits(projectID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, v := range visits {
+		if v.Status == sv.Draft {
+			return v.ID
+		}
+	}
+	in, err := s.StartInspection(projectID, []string{"张伟"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return in.ID
+}
