@@ -90,7 +90,17 @@ func (c *Client) Missing(ctx context.Context, hashes []string) ([]string, error)
 
 // Photo downloads the original bytes of a photo.
 func (c *Client) Photo(ctx context.Context, hash string) ([]byte, error) {
-	req, err := c.request(ctx, http.MethodGet, PathPhotos+hash, nil)
+	return c.photo(ctx, PathPhotos+hash)
+}
+
+// Thumbnail downloads a small JPEG of a photo (the original, when the
+// portal cannot scale it), to show before the original arrives.
+func (c *Client) Thumbnail(ctx context.Context, hash string) ([]byte, error) {
+	return c.photo(ctx, PathPhotos+hash+"?size=thumb")
+}
+
+func (c *Client) photo(ctx context.Context, path string) ([]byte, error) {
+	req, err := c.request(ctx, http.MethodGet, path, nil)
 	if err != nil {
 		return nil, err
 	}

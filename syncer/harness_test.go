@@ -52,11 +52,18 @@ const demoPassword = "fieldbrief-demo"
 // with SIGTERM (a graceful shutdown) when the test ends.
 func startPortal(t testing.TB) string {
 	t.Helper()
+	return startPortalWith(t, "http")
+}
+
+// startPortalWith starts a portal and returns its address with scheme;
+// extra are added to `serve` (such as --tls-cert and --tls-key).
+func startPortalWith(t testing.TB, scheme string, extra ...string) string {
+	t.Helper()
 	data := t.TempDir()
 	if out, err := exec.Command(portalBin, "demo", "--data", data).CombinedOutput(); err != nil {
 		t.Fatalf("demo: %v\n%s", err, out)
 	}
-	cmd := exec.Command(portalBin, "serve", "--addr", "127.0.0.1:0", "--data", data)
+	cmd := exec.Command(portalBin, append([]string{"serve", "--addr", "127.0.0.1:0", "--data", data}, extra...)...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -97,7 +104,7 @@ func startPortal(t testing.TB) string {
 		if !strings.HasPrefix(a, "127.0.0.1:") {
 			t.Fatalf("portal listens on %s, not loopback", a)
 		}
-		return "http://" + a
+		return scheme + "://" + a
 	case <-time.After(20 * time.Second):
 		t.Fatal("portal did not start")
 	}

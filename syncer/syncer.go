@@ -17,6 +17,8 @@ package syncer
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"time"
@@ -386,4 +388,29 @@ func (e *Engine) upload(ctx context.Context, p sv.Photo, r *Report) error {
 	}
 	r.PhotoBytes += size
 	return e.store.MarkUploaded(p.Hash)
+}
+
+// FetchPhoto downloads a photo taken on another laptop, the thumbnail
+// first so the UI can show something quickly, then (when original is set)
+// the original bytes, checked against the hash. Each rendition is stored as
+// it arrives, without outbox entries.
+func (e *Engine) FetchPhoto(ctx context.Context, hash string, original bool) error {
+	thumb, err := e.client.Thumbnail(ctx, hash)
+	if err != nil {
+		return err
+	}
+	if err := e.store.PutPulledPhotoBlob(hash, storage.BlobThumbnail, thumb); err != nil {
+		return err
+	}
+	if !original {
+		return nil
+	}
+	data, err := e.client.Photo(ctx, hash)
+	if err != nil {
+		return err
+	}
+	if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != hash {
+		return sv.Errorf(sv.EUnavailable, "下载的照片不完整或已损坏，请稍后重试。", "The downloaded photo is incomplete or damaged; try again later.")
+	}
+	return e.store.PutPulledPhotoBlob(hash, storage.BlobOriginal, data)
 }

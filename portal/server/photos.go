@@ -107,18 +107,12 @@ func (s *Server) finishUpload(ev tusd.HookEvent) (tusd.HTTPResponse, error) {
 	if bin == "" {
 		bin = filepath.Join(s.uploads, ev.Upload.ID)
 	}
-	f, err := os.Open(bin)
+	got, err := fileHash(bin)
 	if err != nil {
 		s.log.Error("upload unreadable", "id", ev.Upload.ID, "err", err)
 		return tusd.HTTPResponse{}, tusd.NewError("ERR_INTERNAL", "the upload cannot be read / 上传文件无法读取", http.StatusInternalServerError)
 	}
-	h := sha256.New()
-	_, err = io.Copy(h, f)
-	f.Close()
-	if err != nil {
-		return tusd.HTTPResponse{}, tusd.NewError("ERR_INTERNAL", "the upload cannot be read / 上传文件无法读取", http.StatusInternalServerError)
-	}
-	if got := hex.EncodeToString(h.Sum(nil)); got != hash {
+	if got != hash {
 		s.log.Warn("upload hash mismatch", "id", ev.Upload.ID, "declared", hash, "got", got)
 		_ = os.Remove(bin)
 		_ = os.Remove(bin + ".info")
@@ -212,6 +206,20 @@ func (s *Server) handlePhoto(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, sv.Errorf(sv.EInvalid, "“%s”不是有效的 SHA-256。", "“%s” is not a valid SHA-256.", short(hash)))
 		return
 	}
+	if r.URL.Query().Get("size") == "thumb" && s.hasPhoto(hash) {
+		data, ok, err := s.thumbnail(hash)
+		if err != nil {
+			s.internal(w, err)
+			return
+		}
+		if ok {
+			w.Header().Set("Content-Type", "image/jpeg")
+			w.Header().Set("Cache-Control", "private, max-age=31536000, immutable")
+			_, _ = w.Write(data)
+			return
+		}
+		// Not an image the portal can scale: the original serves as its own thumbnail.
+	}
 	f, err := os.Open(s.photoPath(hash))
 	if errors.Is(err, fs.ErrNotExist) {
 		writeError(w, http.StatusNotFound, sv.Errorf(sv.ENotFound, "平台上还没有这张照片。", "The portal does not have this photo yet."))
@@ -296,4 +304,57 @@ func (d *DB) PutRegister(projects []sv.Project, templates []sv.Template) error {
 		}
 		return nil
 	})
+}
+
+// staleUpload is how long an unfinished upload is kept for its laptop to
+// come back and resume it.
+const staleUpload = 30 * 24 * time.Hour
+
+// recoverUploads runs at start-up. An upload whose last byte arrived but
+// whose hook did not run (the portal stopped in between) is verified and
+// promoted now, so the laptop's next "missing" question finds the photo;
+// uploads untouched for a month are removed.
+func (s *Server) recoverUploads() {
+	infos, err := filepath.Glob(filepath.Join(s.uploads, "*.info"))
+	if err != nil {
+		return
+	}
+	for _, info := range infos {
+		raw, err := os.ReadFile(info)
+		if err != nil {
+			continue
+		}
+		var fi tusd.FileInfo
+		if json.Unmarshal(raw, &fi) != nil {
+			continue
+		}
+		bin := strings.TrimSuffix(info, ".info")
+		st, err := os.Stat(bin)
+		hash := fi.MetaData[portal.MetaSHA256]
+		switch {
+		case err == nil && st.Size() == fi.Size && validHash(hash) && !s.hasPhoto(hash):
+			if sum, err := fileHash(bin); err == nil && sum == hash {
+				if err := s.promote(bin, hash); err == nil {
+					s.log.Info("photo recovered from finished upload", "hash", hash, "upload", fi.ID)
+				}
+			}
+		case err != nil || s.opts.Now().Sub(st.ModTime()) > staleUpload:
+			_ = os.Remove(bin)
+			_ = os.Remove(info)
+			s.log.Info("stale upload removed", "upload", fi.ID)
+		}
+	}
+}
+
+func fileHash(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }

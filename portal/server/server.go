@@ -104,6 +104,7 @@ func New(opts Options) (*Server, error) {
 		db.Close()
 		return nil, err
 	}
+	s.recoverUploads()
 	s.routes(tus)
 	return s, nil
 }

@@ -11,6 +11,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -381,5 +383,45 @@ func TestUploadBecomesVisibleOnlyWhenWholeAndVerified(t *testing.T) {
 	got, err := c.Photo(ctx, hash)
 	if err != nil || !bytes.Equal(got, data) {
 		t.Fatalf("download: %d bytes, %v", len(got), err)
+	}
+}
+
+func TestStartUpPromotesFinishedUploadsAndSweepsStaleOnes(t *testing.T) {
+	dir := t.TempDir()
+	uploads := filepath.Join(dir, "uploads")
+	if err := os.MkdirAll(uploads, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	write := func(id string, data []byte, size int64, hash string, age time.Duration) {
+		info, _ := json.Marshal(map[string]any{"ID": id, "Size": size, "MetaData": map[string]string{"sha256": hash}})
+		if err := os.WriteFile(filepath.Join(uploads, id+".info"), info, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		bin := filepath.Join(uploads, id)
+		if err := os.WriteFile(bin, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		old := time.Now().Add(-age)
+		_ = os.Chtimes(bin, old, old)
+	}
+	whole := []byte("all the bytes arrived, then the portal stopped")
+	sum := sha256.Sum256(whole)
+	hash := hex.EncodeToString(sum[:])
+	write("finished", whole, int64(len(whole)), hash, 0)
+	write("partial", whole[:10], int64(len(whole)), hash, time.Hour)
+	write("stale", whole[:10], 1000, strings.Repeat("b", 64), 40*24*time.Hour)
+	srv, err := New(Options{Dir: dir, BcryptCost: bcrypt.MinCost, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	if !srv.hasPhoto(hash) {
+		t.Fatal("a finished upload was not promoted at start-up")
+	}
+	if _, err := os.Stat(filepath.Join(uploads, "partial.info")); err != nil {
+		t.Fatal("a recent partial upload was removed; its laptop could not resume")
+	}
+	if _, err := os.Stat(filepath.Join(uploads, "stale.info")); err == nil {
+		t.Fatal("a month-old partial upload was kept")
 	}
 }
