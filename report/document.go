@@ -43,9 +43,11 @@ type Options struct {
 	Size PageSize
 	Lang Lang
 	// Time is the generation time printed on the document and written as
-	// its creation date. Zero means now; fix it to get byte-identical output
-	// for the same input.
+	// its creation date. Zero means now.
 	Time time.Time
+	// Deterministic makes the same input with the same Time give a
+	// byte-identical file, so tests and archives can compare files.
+	Deterministic bool
 	// Title goes into the PDF metadata.
 	Title string
 	// Header is the running header at the top left of every page, and
@@ -54,6 +56,8 @@ type Options struct {
 	// FooterNote is printed small at the foot of every page, for example
 	// the content hash of the record the document was made from.
 	FooterNote string
+	// ImageCache, when set, keeps reduced photos between documents.
+	ImageCache ImageCache
 }
 
 // Result tells the caller what a finished document holds and what could not

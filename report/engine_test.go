@@ -7,6 +7,7 @@ import (
 	"image/jpeg"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -150,11 +151,17 @@ func TestUndrawableCharactersBecomePlaceholders(t *testing.T) {
 
 func TestDeterministicOutput(t *testing.T) {
 	build := func() []byte {
-		d := NewDoc(testFonts(t), Options{Time: fixedTime, Title: "确定性", FooterNote: "记录校验码 0123456789abcdef"})
+		d := NewDoc(testFonts(t), Options{Time: fixedTime, Deterministic: true, Title: "确定性", FooterNote: "记录校验码 0123456789abcdef"})
 		d.Title("确定性输出")
 		d.Paragraph(strings.Repeat("同样的输入必须得到同样的文件。", 40))
 		d.BarChart(BarChart{Title: "完成率", Unit: "%", Bars: []Bar{{Label: "甲项目", Value: 40}, {Label: "乙项目", Value: 75, Tone: ToneGood}}})
-		d.PhotoGrid([]Photo{{JPEG: testJPEG(t, 800, 600, 1), Caption: "东侧"}}, 2)
+		// Same-size photos are where fpdf's image order would otherwise
+		// follow Go's random map order.
+		var photos []Photo
+		for i := range 6 {
+			photos = append(photos, Photo{JPEG: smallJPEGs()[i], Caption: fmt.Sprintf("照片%d", i+1)})
+		}
+		d.PhotoGrid(append(photos, Photo{JPEG: testJPEG(t, 800, 600, 1), Caption: "东侧"}), 3)
 		var buf bytes.Buffer
 		if _, err := d.Write(&buf); err != nil {
 			t.Fatal(err)
@@ -391,5 +398,67 @@ func TestNewFontsRefusesWhatFpdfCannotEmbed(t *testing.T) {
 	ttc := append([]byte("ttcf"), make([]byte, 64)...)
 	if _, err := NewFonts(ttc, nil); err == nil || !strings.Contains(err.Error(), "collection") {
 		t.Errorf("TTC: err = %v, want one that names the collection", err)
+	}
+}
+
+// countingCache is an ImageCache that counts its use.
+type countingCache struct {
+	mapCache
+	hits, puts int
+}
+
+func (c *countingCache) Get(k string) ([]byte, bool) {
+	b, ok := c.mapCache.Get(k)
+	if ok {
+		c.mu.Lock()
+		c.hits++
+		c.mu.Unlock()
+	}
+	return b, ok
+}
+
+func (c *countingCache) Put(k string, b []byte) {
+	c.mapCache.Put(k, b)
+	c.mu.Lock()
+	c.puts++
+	c.mu.Unlock()
+}
+
+func TestImageCacheSavesTheSecondDecode(t *testing.T) {
+	cache := &countingCache{mapCache: mapCache{m: map[string][]byte{}}}
+	render := func() (Result, []byte) {
+		d := NewDoc(testFonts(t), Options{Time: fixedTime, ImageCache: cache})
+		d.PhotoGrid([]Photo{{JPEG: fixtureJPEGs()[0]}, {JPEG: fixtureJPEGs()[1], Orientation: 6}, {JPEG: smallJPEGs()[0]}}, 2)
+		var b bytes.Buffer
+		res, err := d.Write(&b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res, b.Bytes()
+	}
+	render()
+	// The 1600 px photo is reduced and the turned one re-encoded; the small
+	// one goes in as it is and needs no cache.
+	if cache.puts != 2 || cache.hits != 0 {
+		t.Fatalf("first printing: %d puts, %d hits; want 2 and 0", cache.puts, cache.hits)
+	}
+	_, second := render()
+	if cache.puts != 2 || cache.hits != 2 {
+		t.Errorf("second printing: %d puts, %d hits; want no new put and 2 hits", cache.puts, cache.hits)
+	}
+	path := filepath.Join(t.TempDir(), "cached.pdf")
+	if err := os.WriteFile(path, second, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	qpdfCheck(t, path)
+	if n := len(pdfImages(t, path)); n != 3 {
+		t.Errorf("%d images placed from the cache, want 3", n)
+	}
+	// A damaged entry is not trusted.
+	for k := range cache.m {
+		cache.m[k] = []byte("garbage")
+	}
+	if res, _ := render(); len(res.Warnings) != 0 || cache.puts != 4 {
+		t.Errorf("damaged cache entries: warnings %q, %d puts; want the photos decoded again", res.Warnings, cache.puts)
 	}
 }

@@ -47,12 +47,16 @@ type imageJob struct {
 	data   []byte
 	orient int
 	uw, uh int  // upright size of the source, px
-	tw, th int  // size embedded, px
+	tw, th int  // size resampled to, upright, px
+	crop   int  // columns trimmed off the right after resampling
 	raw    bool // the file goes in as it is
 	out    []byte
 	err    error
 	done   bool
 	name   string // fpdf's name once registered
+
+	cache    ImageCache
+	cacheKey string
 }
 
 // planJPEG works out how the picture goes into a box, reusing the job of
@@ -91,22 +95,46 @@ func (d *Doc) planJPEG(data []byte, orient int, boxW, boxH float64) *imageJob {
 	if prev, ok := d.images[key]; ok {
 		return prev
 	}
-	// fpdf's sorted catalogue orders images by pixel width alone and
-	// leaves ties in map order, which would make two runs differ. Giving
-	// every image its own width (one pixel narrower, invisible in print)
-	// keeps the output byte-identical.
-	for d.imageWidths[j.tw] && j.tw > 1 {
-		j.tw--
-		j.th = max(1, int(math.Round(float64(j.uh)*float64(j.tw)/float64(j.uw))))
+	if d.opt.Deterministic {
+		// fpdf's sorted catalogue orders images by pixel width alone and
+		// leaves ties in map order, which would make two runs differ.
+		// Trimming a column or two off the right edge, invisible in print,
+		// gives every image its own width. It costs a decode for pictures
+		// that could have gone in as they are, so it is done only when
+		// byte-identical output was asked for.
+		w := j.tw
+		for d.imageWidths[w] && w > 1 {
+			w--
+		}
+		j.crop = j.tw - w
+		d.imageWidths[w] = true
 	}
-	d.imageWidths[j.tw] = true
 	// Decoding is the costly part, so it happens only when the file
 	// cannot go into the PDF as it is. CMYK files are re-encoded too:
 	// Adobe's inverted CMYK prints as a negative when embedded raw.
 	plainColour := cfg.ColorModel == color.YCbCrModel || cfg.ColorModel == color.GrayModel
-	j.raw = j.tw == j.uw && orient == 1 && plainColour
+	j.raw = j.tw == j.uw && j.crop == 0 && orient == 1 && plainColour
 	d.images[key] = j
+	if !j.raw && j.crop == 0 && d.opt.ImageCache != nil {
+		j.cache = d.opt.ImageCache
+		j.cacheKey = fmt.Sprintf("report/print/v1/%x/%dx%d/o%d", sum, j.tw, j.th, orient)
+		if b, ok := j.cache.Get(j.cacheKey); ok {
+			if c, err := jpeg.DecodeConfig(bytes.NewReader(b)); err == nil && c.Width == j.tw && c.Height == j.th {
+				j.out, j.done, j.data = b, true, nil
+			}
+		}
+	}
 	return j
+}
+
+// ImageCache keeps photos already reduced for print from one document to
+// the next, so that a brief printed again does not decode its photos
+// again: decoding is nearly all of a photo-heavy brief's time. Get and Put
+// are called from several goroutines at once. An entry that is not a JPEG
+// of the expected size is ignored.
+type ImageCache interface {
+	Get(key string) ([]byte, bool)
+	Put(key string, jpeg []byte)
 }
 
 // prepare produces the bytes to embed. It touches only the job, so jobs
@@ -129,14 +157,21 @@ func (j *imageJob) prepare() {
 	if j.orient >= 5 {
 		rw, rh = j.th, j.tw
 	}
+	var out image.Image = orientImage(resample(img, rw, rh), j.orient)
+	if j.crop > 0 {
+		out = out.(*image.RGBA).SubImage(image.Rect(0, 0, j.tw-j.crop, j.th))
+	}
 	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, orientImage(resample(img, rw, rh), j.orient), &jpeg.Options{Quality: jpegQuality}); err != nil {
+	if err := jpeg.Encode(&buf, out, &jpeg.Options{Quality: jpegQuality}); err != nil {
 		j.err = fmt.Errorf("re-encoding failed (%v)", err)
 		return
 	}
 	j.out = buf.Bytes()
 	// The source may be megabytes; the document keeps only what it embeds.
 	j.data = nil
+	if j.cache != nil {
+		j.cache.Put(j.cacheKey, j.out)
+	}
 }
 
 // prepareAll prepares jobs on as many goroutines as the machine has cores.
@@ -207,8 +242,9 @@ func (d *Doc) placeJob(j *imageJob, x, y, boxW, boxH float64, what string) {
 		blank(d.opt.Lang.t("照片无法读取"))
 		return
 	}
-	s := min(boxW/float64(j.uw), boxH/float64(j.uh))
-	w, h := float64(j.uw)*s, float64(j.uh)*s
+	ew, eh := float64(j.tw-j.crop), float64(j.th) // as embedded
+	s := min(boxW/ew, boxH/eh)
+	w, h := ew*s, eh*s
 	d.pdf.ImageOptions(name, x+(boxW-w)/2, y+(boxH-h)/2, w, h, false, fpdf.ImageOptions{ImageType: "JPG"}, 0, "")
 }
 
