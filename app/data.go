@@ -39,6 +39,9 @@ type Data interface {
 	FindingRows(filter storage.FindingFilter) ([]sv.Finding, error)
 	ActiveFindings(projectID string) ([]sv.Finding, error)
 	UnitNames() ([]string, error)
+
+	// NewPhotoSink receives imported photos for one visit, item or finding.
+	NewPhotoSink(link sv.PhotoLink) (*storage.PhotoSink, error)
 }
 
 // Compile-time check that the store is what the window needs.

@@ -36,6 +36,8 @@ type itemField struct {
 	pick    *widget.Button // the calendar of a date item
 	note    *widget.Entry
 	raise   *widget.Button // raise a finding from a fail
+	photo   *widget.Button // attach a photo
+	photos  *widget.Label  // how many photos the item has
 	raised  *widget.Label  // findings raised from this item in this visit
 	box     *fyne.Container
 }
@@ -108,6 +110,8 @@ func newItemField(v *visitScreen, it sv.Item, a sv.Answer) *itemField {
 	}
 	f.raise = widget.NewButtonWithIcon(t0("item.raise"), theme.WarningIcon(), f.raiseFinding)
 	f.raise.Hide()
+	f.photo = widget.NewButtonWithIcon(t0("item.add_photo"), theme.FileImageIcon(), f.choosePhoto)
+	f.photos = widget.NewLabel("")
 	head := container.NewBorder(nil, nil, nil, f.marks, f.title)
 	parts := []fyne.CanvasObject{head}
 	if it.Hint != "" {
@@ -118,7 +122,9 @@ func newItemField(v *visitScreen, it sv.Item, a sv.Answer) *itemField {
 	}
 	parts = append(parts, input, f.msg)
 	if it.Kind == sv.KindPassFail {
-		parts = append(parts, container.NewBorder(nil, nil, nil, f.raise, f.note), f.raised)
+		parts = append(parts, container.NewBorder(nil, nil, nil, container.NewHBox(f.raise, f.photos, f.photo), f.note), f.raised)
+	} else if it.PhotoRequired {
+		parts = append(parts, container.NewHBox(f.photos, f.photo))
 	}
 	f.box = container.NewVBox(append(parts, widget.NewSeparator())...)
 	f.show(a)
@@ -179,12 +185,47 @@ func (f *itemField) show(a sv.Answer) {
 		f.entry.SetText(string(a.Date))
 	}
 	f.note.SetText(a.Note)
+	f.showPhotoCount()
 	f.updateRaise()
+}
+
+// showPhotoCount says how many photos the item has; a required photo
+// still missing is flagged.
+func (f *itemField) showPhotoCount() {
+	n := len(f.ans.Photos)
+	f.photos.SetText(t("item.photos", n))
+	f.photos.Importance = widget.LowImportance
+	if n == 0 && f.item.PhotoRequired && f.ans.Verdict != sv.NotApplicable {
+		f.photos.Importance = widget.WarningImportance
+	}
+	f.photos.Refresh()
+}
+
+// choosePhoto imports a photo for this item. The answer's photo list is
+// then saved through the same queue as every other change, so a change
+// typed meanwhile cannot drop it.
+func (f *itemField) choosePhoto() {
+	choosePhoto(f.v.ui, func(path string) { f.attach([]string{path}) })
+}
+
+// attach imports files as photos of this item.
+func (f *itemField) attach(paths []string) {
+	attachPhotos(f.v.ui, sv.PhotoLink{InspectionID: f.v.id, ItemKey: f.item.Key}, paths, f.photosAdded)
+}
+
+// photosAdded records photos stored for this item.
+func (f *itemField) photosAdded(res photoImport) {
+	if len(res.hashes) == 0 {
+		return
+	}
+	f.ans.Photos = addHashes(append([]string(nil), f.ans.Photos...), res.hashes...)
+	f.showPhotoCount()
+	f.changed()
 }
 
 // setReadOnly disables or enables every input of the item.
 func (f *itemField) setReadOnly(ro bool) {
-	for _, w := range []fyne.Disableable{f.verdict, f.entry, f.choice, f.checks, f.pick, f.note, f.raise} {
+	for _, w := range []fyne.Disableable{f.verdict, f.entry, f.choice, f.checks, f.pick, f.note, f.raise, f.photo} {
 		if w == nil || isNilWidget(w) {
 			continue
 		}
@@ -240,6 +281,7 @@ func (f *itemField) verdictChanged(label string) {
 		}
 	}
 	f.changed()
+	f.showPhotoCount()
 	f.updateRaise()
 	if f.ans.Verdict == sv.Fail && f.item.FailRaisesFinding && len(f.v.raisedFor(f.item.Key)) == 0 {
 		f.raiseFinding()

@@ -58,6 +58,7 @@ type visitScreen struct {
 	current int
 	saver   *saver
 	failed  map[string]string // key → message of the last failed write
+	alerted bool              // a dialog already told of the failing saves
 	form    *findingForm      // the finding form last opened, for tests
 	recheck *recheckPane
 	gaps    []sv.Gap     // what the last submit attempt found missing
@@ -272,6 +273,7 @@ func (v *visitScreen) written(key string, err error) {
 // showSaveState says "saved" quietly, or loudly what could not be saved.
 func (v *visitScreen) showSaveState() {
 	if len(v.failed) == 0 {
+		v.alerted = false
 		v.saved.SetText(t("visit.saved", v.ui.cfg.Now().Format("15:04:05")))
 		v.saved.Importance = widget.SuccessImportance
 		v.saved.Refresh()
@@ -287,7 +289,11 @@ func (v *visitScreen) showSaveState() {
 	v.saved.SetText(t("visit.save_failed", len(v.failed)))
 	v.saved.Importance = widget.DangerImportance
 	v.saved.Refresh()
-	dialog.ShowInformation(t0("visit.save_failed_title"), strings.Join(msgs, "\n"), v.ui.window)
+	// One dialog when saving starts to fail, not one per keystroke.
+	if !v.alerted {
+		v.alerted = true
+		dialog.ShowInformation(t0("visit.save_failed_title"), strings.Join(msgs, "\n"), v.ui.window)
+	}
 }
 
 // editable reports whether the visit is a draft that may change.

@@ -515,3 +515,34 @@ func TestFindingsListFilters(t *testing.T) {
 	}
 	_ = s
 }
+
+func TestPhotoForAnItem(t *testing.T) {
+	ui, s := newTestUI(t)
+	v := startVisit(t, ui, ui.dash.rows[4].Project.ID)
+	f := field(t, v, "safety.edges")
+	if !strings.Contains(f.marks.Text, "需照片") || f.photos.Importance != widget.WarningImportance {
+		t.Errorf("photo-required item not marked: %q", f.marks.Text)
+	}
+	f.verdict.SetSelected("符合")
+	f.attach([]string{"testdata/Canon_40D.jpg", "testdata/README.md"})
+	if text := overlayText(ui); !strings.Contains(text, "README.md") {
+		t.Errorf("the file that is not a photo is not reported: %q", text)
+	}
+	if f.photos.Text != "照片 1 张" {
+		t.Errorf("photo count %q", f.photos.Text)
+	}
+	in := stored(t, s, v.id)
+	a := in.Answers["safety.edges"]
+	if len(a.Photos) != 1 || a.Verdict != sv.Pass {
+		t.Fatalf("answer stored as %+v", a)
+	}
+	thumb, err := s.PhotoBlob(a.Photos[0], storage.BlobThumbnail)
+	if err != nil || len(thumb) == 0 {
+		t.Errorf("thumbnail: %v", err)
+	}
+	for _, g := range in.Gaps(v.tmpl) {
+		if g.ItemKey == "safety.edges" {
+			t.Errorf("the photo does not satisfy the item: %s", g.Zh)
+		}
+	}
+}

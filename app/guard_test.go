@@ -1,0 +1,169 @@
+package app
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"fieldbrief/storage"
+	sv "fieldbrief/supervision"
+)
+
+// guarded wraps the store and fails the test when a screen calls it
+// outside Config.Background, i.e. on the UI goroutine. It can also make
+// saving fail, as a full disk would.
+type guarded struct {
+	Data
+	t        *testing.T
+	inBG     bool
+	failSave bool
+}
+
+func (g *guarded) bg(work func()) {
+	prev := g.inBG
+	g.inBG = true
+	defer func() { g.inBG = prev }()
+	work()
+}
+
+func (g *guarded) check(name string) {
+	g.t.Helper()
+	if !g.inBG {
+		g.t.Errorf("%s called on the UI goroutine, not through Background", name)
+	}
+}
+
+func (g *guarded) Dashboard(now time.Time) ([]sv.ProjectStatus, error) {
+	g.check("Dashboard")
+	return g.Data.Dashboard(now)
+}
+func (g *guarded) IsEmpty() (bool, error)  { g.check("IsEmpty"); return g.Data.IsEmpty() }
+func (g *guarded) IsSample() (bool, error) { g.check("IsSample"); return g.Data.IsSample() }
+func (g *guarded) Projects() ([]sv.Project, error) {
+	g.check("Projects")
+	return g.Data.Projects()
+}
+func (g *guarded) Project(id string) (sv.Project, error) {
+	g.check("Project")
+	return g.Data.Project(id)
+}
+func (g *guarded) ProjectVisits(id string) ([]sv.Inspection, error) {
+	g.check("ProjectVisits")
+	return g.Data.ProjectVisits(id)
+}
+func (g *guarded) Template(id string, v int) (sv.Template, error) {
+	g.check("Template")
+	return g.Data.Template(id, v)
+}
+func (g *guarded) StartInspection(p string, who []string) (sv.Inspection, error) {
+	g.check("StartInspection")
+	return g.Data.StartInspection(p, who)
+}
+func (g *guarded) Inspection(id string) (sv.Inspection, error) {
+	g.check("Inspection")
+	return g.Data.Inspection(id)
+}
+func (g *guarded) SaveAnswer(id string, a sv.Answer) error {
+	g.check("SaveAnswer")
+	if g.failSave {
+		return sv.Wrap(errors.New("no space left on device"), sv.EInternal,
+			"保存失败：磁盘可能已满或不可写。刚才的修改没有保存，请检查磁盘后重试。",
+			"Could not save: the disk may be full or not writable.")
+	}
+	return g.Data.SaveAnswer(id, a)
+}
+func (g *guarded) UpdateInspection(in sv.Inspection) error {
+	g.check("UpdateInspection")
+	return g.Data.UpdateInspection(in)
+}
+func (g *guarded) SubmitInspection(id string) (sv.Inspection, error) {
+	g.check("SubmitInspection")
+	return g.Data.SubmitInspection(id)
+}
+func (g *guarded) CreateFinding(f sv.Finding) error {
+	g.check("CreateFinding")
+	return g.Data.CreateFinding(f)
+}
+func (g *guarded) Finding(id string) (sv.Finding, error) {
+	g.check("Finding")
+	return g.Data.Finding(id)
+}
+func (g *guarded) MoveFinding(id string, m sv.Move) (sv.Finding, error) {
+	g.check("MoveFinding")
+	return g.Data.MoveFinding(id, m)
+}
+func (g *guarded) AddFindingNote(id string, n sv.Note) (sv.Finding, error) {
+	g.check("AddFindingNote")
+	return g.Data.AddFindingNote(id, n)
+}
+func (g *guarded) FindingRows(f storage.FindingFilter) ([]sv.Finding, error) {
+	g.check("FindingRows")
+	return g.Data.FindingRows(f)
+}
+func (g *guarded) ActiveFindings(id string) ([]sv.Finding, error) {
+	g.check("ActiveFindings")
+	return g.Data.ActiveFindings(id)
+}
+func (g *guarded) UnitNames() ([]string, error) { g.check("UnitNames"); return g.Data.UnitNames() }
+
+func newGuardedUI(t *testing.T) (*mainUI, *guarded) {
+	t.Helper()
+	a := test.NewTempApp(t)
+	g := &guarded{Data: sampleStore(t), t: t}
+	ui, err := newMainUI(a, Config{Data: g, Lang: sv.Chinese, Now: func() time.Time { return testNow }, Background: g.bg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "dashboard rows", func() bool { return len(ui.dash.rows) == 20 })
+	return ui, g
+}
+
+// TestStorageNeverOnTheUIGoroutine walks through every screen and fails
+// if any of them reads or writes the store other than through Background.
+func TestStorageNeverOnTheUIGoroutine(t *testing.T) {
+	ui, _ := newGuardedUI(t)
+	v := startVisit(t, ui, ui.dash.rows[5].Project.ID)
+	test.Type(v.inspector, "张三")
+	test.Type(field(t, v, "progress.workers").entry, "80")
+	field(t, v, "safety.cranes").verdict.SetSelected("不符合")
+	v.form.unit.SetText("高新区建设局")
+	test.Tap(v.form.save)
+	test.Tap(v.submit) // refused: gaps, from memory
+	ui.goBack()
+	waitFor(t, "project page", func() bool { return ui.project != nil && ui.project.data.project.ID != "" })
+	ui.openFindings(storage.FindingFilter{ActiveOnly: true}, true)
+	waitFor(t, "findings", func() bool { return len(ui.findings.rows) > 0 })
+	test.Tap(ui.findings.overdue)
+	ui.findings.table.Select(widget.TableCellID{Row: 0, Col: 0})
+	ui.showDashboard()
+}
+
+// TestSaveFailureIsShown makes every save fail, as on a full disk: the
+// visit says so in Chinese, beside the field and in a dialog.
+func TestSaveFailureIsShown(t *testing.T) {
+	ui, g := newGuardedUI(t)
+	v := startVisit(t, ui, ui.dash.rows[6].Project.ID)
+	g.failSave = true
+	f := field(t, v, "progress.workers")
+	test.Type(f.entry, "80")
+	if v.saved.Importance != widget.DangerImportance || !strings.Contains(v.saved.Text, "未能保存") {
+		t.Errorf("save state %q", v.saved.Text)
+	}
+	if !strings.Contains(f.msg.Text, "磁盘可能已满") || strings.Contains(f.msg.Text, "no space") {
+		t.Errorf("field message %q", f.msg.Text)
+	}
+	if text := overlayText(ui); !strings.Contains(text, "磁盘可能已满") {
+		t.Errorf("no dialog about the failure: %q", text)
+	}
+	// Once the disk is fine again, the next change saves and the state clears.
+	g.failSave = false
+	ui.window.Canvas().Overlays().Top().Hide()
+	f.entry.SetText("81")
+	if !strings.HasPrefix(v.saved.Text, "已保存") {
+		t.Errorf("after recovery: %q", v.saved.Text)
+	}
+}
