@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"codeberg.org/go-pdf/fpdf"
 )
@@ -84,16 +85,15 @@ type Doc struct {
 	miss  missing
 	warn  []string
 
-	pageW, pageH   float64
-	left, right    float64 // x of the text area's edges
-	top, bottom    float64 // y of the text area's edges
-	y              float64 // where the next block starts
-	curBold        bool
-	curSize        float64
-	images         map[string]*imageJob
-	imageWidths    map[int]bool
-	imageSeq       int
-	headerFontSize float64
+	pageW, pageH float64
+	left, right  float64 // x of the text area's edges
+	top, bottom  float64 // y of the text area's edges
+	y            float64 // where the next block starts
+	curBold      bool
+	curSize      float64
+	images       map[string]*imageJob
+	imageWidths  map[int]bool
+	imageSeq     int
 }
 
 // Layout constants, in millimetres and points. The margins follow the
@@ -109,6 +109,7 @@ const (
 	bodySize    = 10.5 // 五号
 	smallSize   = 9.0  // 小五
 	tinySize    = 7.5
+	headerSize  = 8.0  // running header and footer
 	headingSize = 14.0 // 四号
 	subheadSize = 12.0 // 小四
 	titleSize   = 22.0 // 二号
@@ -142,7 +143,7 @@ func NewDoc(fonts *Fonts, opt Options) *Doc {
 	} else {
 		pdf.SetLang("zh-CN")
 	}
-	d := &Doc{pdf: pdf, fonts: fonts, opt: opt, images: map[string]*imageJob{}, imageWidths: map[int]bool{}, headerFontSize: tinySize + 0.5}
+	d := &Doc{pdf: pdf, fonts: fonts, opt: opt, images: map[string]*imageJob{}, imageWidths: map[int]bool{}}
 	if opt.Title != "" {
 		pdf.SetTitle(fonts.clean(opt.Title, &d.miss), true)
 	}
@@ -182,11 +183,11 @@ func (d *Doc) newPage() {
 		return
 	}
 	base := d.top - 8
-	d.setFont(false, d.headerFontSize)
+	d.setFont(false, headerSize)
 	d.setColor(colHeader)
 	if d.opt.HeaderRight != "" {
 		t := d.clean(d.opt.HeaderRight)
-		d.pdf.Text(d.right-d.measure(t, false, d.headerFontSize), base, t)
+		d.pdf.Text(d.right-d.measure(t, false, headerSize), base, t)
 	}
 	if d.opt.Header != "" {
 		d.pdf.Text(d.left, base, d.clean(d.opt.Header))
@@ -262,6 +263,9 @@ type style struct {
 	align  Align
 	indent float64 // first-line indent, mm
 	lead   float64 // line height as a multiple of the size
+	// justify sets every line but a paragraph's last flush with both
+	// margins.
+	justify bool
 }
 
 func (s style) lineHeight() float64 {
@@ -305,10 +309,43 @@ func (d *Doc) textBlock(s string, st style, x, w float64) {
 		case AlignRight:
 			lx = x + w - lw
 		}
+		last := i == len(lines)-1 || lines[i+1].first
+		spacing := 0.0
+		if st.justify && st.align == AlignLeft && !last {
+			spacing = justifySpacing(line.text, x+w-lx-lw, st.size)
+		}
+		if spacing > 0 {
+			// Character spacing (Tc, in points) is part of the page's
+			// graphics state: set it for this line only.
+			d.pdf.RawWriteStr(fmt.Sprintf("%.4f Tc", spacing*mmToPt))
+		}
 		d.pdf.Text(lx, baseline(d.y, lh, st.size), line.text)
+		if spacing > 0 {
+			d.pdf.RawWriteStr("0 Tc")
+		}
 		d.y += lh
 	}
 }
+
+// justifySpacing is the space in mm to add after each character so that a
+// line of Chinese text ends flush with the right margin (两端对齐), as body
+// text in official documents does. A line whose gaps would open wider
+// than a quarter of a character — one cut short by a long Latin word —
+// stays ragged rather than look letter-spaced.
+func justifySpacing(line string, extra, size float64) float64 {
+	n := utf8.RuneCountInString(line)
+	if n < 2 || extra <= 0.01 {
+		return 0
+	}
+	sp := extra / float64(n-1)
+	if sp > 0.25*size*ptToMM {
+		return 0
+	}
+	return sp
+}
+
+// mmToPt converts millimetres to points, PDF's unit.
+const mmToPt = 72 / 25.4
 
 // Title sets the document title: large, bold, centred, in official red,
 // with the red rule of a Chinese official brief (红头) beneath.
@@ -357,12 +394,16 @@ func (d *Doc) Heading(level int, s string) {
 // Paragraph sets body text. Each line of s ('\n') is a paragraph; Chinese
 // paragraphs get the customary two-character first-line indent.
 func (d *Doc) Paragraph(s string) {
+	// Chinese prose is justified with a two-character first-line indent;
+	// English is set ragged, since PDF can only widen the gaps between
+	// its letters, not its words, in a font like ours.
+	zh := d.opt.Lang != English
 	indent := 0.0
-	if d.opt.Lang != English {
+	if zh {
 		indent = 2 * bodySize * ptToMM
 	}
 	for _, p := range strings.Split(s, "\n") {
-		d.textBlock(p, style{size: bodySize, color: colText, indent: indent}, d.left, d.Width())
+		d.textBlock(p, style{size: bodySize, color: colText, indent: indent, justify: zh}, d.left, d.Width())
 	}
 	d.y += 1.5
 }
@@ -401,7 +442,7 @@ func (d *Doc) footers() {
 		// Each page's content stream has its own graphics state, so state
 		// is set afresh on every page.
 		d.curSize = 0
-		d.setFont(false, d.headerFontSize)
+		d.setFont(false, headerSize)
 		d.fillColor(colHeader)
 		d.setColor(colHeader)
 		d.drawColor(colHeader)
@@ -409,11 +450,11 @@ func (d *Doc) footers() {
 		ruleY := d.bottom + 6
 		d.pdf.Line(d.left, ruleY, d.right, ruleY)
 		num := d.opt.Lang.pageOf(p, n)
-		numW := d.measure(num, false, d.headerFontSize)
+		numW := d.measure(num, false, headerSize)
 		base := ruleY + 5
 		d.pdf.Text(d.right-numW, base, num)
 		if note != "" {
-			lines := d.wrap(note, false, d.headerFontSize, d.Width()-numW-5, 0)
+			lines := d.wrap(note, false, headerSize, d.Width()-numW-5, 0)
 			for i, l := range lines {
 				d.pdf.Text(d.left, base+float64(i)*3.5, l.text)
 			}

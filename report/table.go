@@ -238,8 +238,8 @@ type Fact struct {
 	Tone         Tone
 }
 
-// Facts adds a block of labelled values, two pairs to a row (one on A4 if
-// cols is 1), labels shaded, values wrapping.
+// Facts adds a block of labelled values, cols label–value pairs to a row,
+// labels shaded, values wrapping.
 func (d *Doc) Facts(facts []Fact, cols int) {
 	if len(facts) == 0 {
 		return
