@@ -329,3 +329,29 @@ func TestA3Option(t *testing.T) {
 		t.Error("fr accepted")
 	}
 }
+
+// TestEmptyInputsStillPrint makes sure a report of nothing is a short,
+// valid document rather than a panic: a new installation has no visits.
+func TestEmptyInputsStillPrint(t *testing.T) {
+	fonts := testFonts(t)
+	opt := Options{Time: fixedTime}
+	writeReport(t, "empty-visit.pdf", func(b *bytes.Buffer) (Result, error) {
+		return Visit(b, fonts, VisitInput{Inspection: supervision.Inspection{ID: "x"}}, opt)
+	})
+	_, res := writeReport(t, "empty-brief.pdf", func(b *bytes.Buffer) (Result, error) {
+		return Brief(b, fonts, BriefInput{PeriodEnd: fixedTime}, opt)
+	})
+	if res.Pages != 1 {
+		t.Errorf("empty brief: %d pages", res.Pages)
+	}
+	writeReport(t, "empty-tour.pdf", func(b *bytes.Buffer) (Result, error) {
+		return Tour(b, fonts, TourInput{Year: 2025, Quarter: 2}, opt)
+	})
+	d := NewDoc(fonts, opt)
+	d.BarChart(BarChart{Title: "空图表"})
+	d.Table(Table{})
+	d.PhotoGrid(nil, 2)
+	d.Facts(nil, 2)
+	path, _ := writePDF(t, d, "empty-blocks.pdf")
+	qpdfCheck(t, path)
+}
