@@ -308,7 +308,6 @@ func (r *recheckPane) refresh() {
 	objs := []fyne.CanvasObject{heading(t0("visit.recheck"))}
 	intro := widget.NewLabel(t0("visit.recheck_intro"))
 	intro.Wrapping = fyne.TextWrapWord
-	intro.Importance = widget.LowImportance
 	objs = append(objs, intro)
 	earlier := v.earlierFindings()
 	if len(earlier) == 0 {

@@ -138,10 +138,11 @@ func newFindingsScreen(ui *mainUI, initial storage.FindingFilter) *findingsScree
 			s.detail = showFindingDetail(ui, s.rows[id.Row].ID, "", s.load)
 		}
 	}
-	filters := container.NewHBox(s.status, s.unit, s.project, s.overdue)
+	filters := container.NewGridWithColumns(4, s.status, s.unit, s.project, s.overdue)
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, ui.backButton(), nil, heading(t0("findings.title"))),
-		container.NewBorder(nil, nil, widget.NewIcon(theme.SearchIcon()), filters, s.search))
+		container.NewBorder(nil, nil, widget.NewIcon(theme.SearchIcon()), nil, s.search),
+		filters)
 	s.content = container.NewBorder(top, s.count, nil, nil, s.table)
 	return s
 }

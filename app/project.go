@@ -37,6 +37,7 @@ type projectPage struct {
 	findings *widget.List
 	start    *widget.Button
 	status   *widget.Label
+	left     *fyne.Container
 	content  fyne.CanvasObject
 }
 
@@ -97,10 +98,11 @@ func newProjectPage(ui *mainUI, id string) *projectPage {
 	all := widget.NewButton(t0("project.all_findings"), func() {
 		p.ui.openFindings(storage.FindingFilter{ProjectID: p.id}, true)
 	})
-	top := container.NewBorder(nil, nil, p.ui.backButton(), container.NewHBox(p.status, p.start), p.title)
-	left := container.NewVScroll(container.NewVBox(
-		heading(t0("project.facts")), p.facts,
-		heading(t0("project.milestones")), p.miles))
+	top := container.NewBorder(nil, nil, p.ui.backButton(), p.start, p.title)
+	p.left = container.NewVBox(
+		heading(t0("project.facts")), p.status, p.facts,
+		heading(t0("project.milestones")), p.miles)
+	left := container.NewVScroll(p.left)
 	visits := container.NewBorder(heading(t0("project.visits")), nil, nil, nil, p.visits)
 	findings := container.NewBorder(container.NewHBox(heading(t0("project.findings")), layout.NewSpacer(), all), nil, nil, nil, p.findings)
 	right := container.NewVSplit(visits, findings)
@@ -205,6 +207,9 @@ func (p *projectPage) show(d projectData) {
 	p.status.SetText(t("project.counts", len(d.visits), active))
 	p.visits.Refresh()
 	p.findings.Refresh()
+	// The facts and milestones changed size: lay the page out again.
+	p.left.Refresh()
+	p.content.Refresh()
 }
 
 // startOrResume opens the project's draft visit, or starts a new one with

@@ -80,6 +80,7 @@ type visitScreen struct {
 	depts     *widget.Entry
 	weather   *widget.SelectEntry
 	summary   *widget.Entry
+	top       *fyne.Container // title and status; re-laid out when its texts change
 	content   fyne.CanvasObject
 }
 
@@ -118,7 +119,8 @@ func newVisitScreen(ui *mainUI, id string) *visitScreen {
 	v.next.IconPlacement = widget.ButtonIconTrailingText
 
 	status := container.NewHBox(v.state, v.progress, v.saved, v.discard, v.amend, v.submit)
-	top := container.NewBorder(nil, nil, ui.backButton(), status, v.title)
+	v.top = container.NewBorder(nil, nil, ui.backButton(), status, v.title)
+	top := v.top
 	bottom := container.NewBorder(nil, nil, v.prev, v.next)
 	right := container.NewBorder(nil, bottom, nil, nil, v.body)
 	split := container.NewHSplit(container.NewBorder(nil, v.bar, nil, nil, v.nav), right)
@@ -277,6 +279,7 @@ func (v *visitScreen) showSaveState() {
 		v.saved.SetText(t("visit.saved", v.ui.cfg.Now().Format("15:04:05")))
 		v.saved.Importance = widget.SuccessImportance
 		v.saved.Refresh()
+		v.top.Refresh()
 		return
 	}
 	var msgs []string
@@ -289,6 +292,7 @@ func (v *visitScreen) showSaveState() {
 	v.saved.SetText(t("visit.save_failed", len(v.failed)))
 	v.saved.Importance = widget.DangerImportance
 	v.saved.Refresh()
+	v.top.Refresh()
 	// One dialog when saving starts to fail, not one per keystroke.
 	if !v.alerted {
 		v.alerted = true
@@ -344,6 +348,8 @@ func (v *visitScreen) updateProgress() {
 		v.bar.SetValue(float64(answered) / float64(total))
 	}
 	v.nav.Refresh()
+	// Fyne does not lay a container out again when a label's text grows.
+	v.top.Refresh()
 }
 
 func (v *visitScreen) refreshNav() { v.nav.Refresh() }

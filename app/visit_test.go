@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"fieldbrief/storage"
@@ -544,5 +545,117 @@ func TestPhotoForAnItem(t *testing.T) {
 		if g.ItemKey == "safety.edges" {
 			t.Errorf("the photo does not satisfy the item: %s", g.Zh)
 		}
+	}
+}
+
+func TestDashboardFiltersScheduleAndCtrlN(t *testing.T) {
+	ui, s := newTestUI(t)
+	d := ui.dash
+	if !strings.Contains(d.schedule.dispatch.Text, "2026-12-25") || !strings.Contains(d.schedule.tour.Text, "2026-12-15") {
+		t.Errorf("schedule: %q, %q", d.schedule.dispatch.Text, d.schedule.tour.Text)
+	}
+	if len(d.schedule.due) == 0 || !d.schedule.due[0].Next.Overdue {
+		t.Errorf("schedule does not list overdue visits first: %d rows", len(d.schedule.due))
+	}
+	for _, r := range d.schedule.due {
+		if r.Next.VisitedThisMonth {
+			t.Errorf("%s was visited this month but is listed as due", r.Project.Name)
+		}
+	}
+	d.industry.SetSelected(sv.IndustryIT.Label(sv.Chinese))
+	if len(d.rows) == 0 || len(d.rows) == 20 {
+		t.Fatalf("industry filter kept %d rows", len(d.rows))
+	}
+	for _, r := range d.rows {
+		if r.Project.Industry != sv.IndustryIT {
+			t.Errorf("industry filter kept %s", r.Project.Name)
+		}
+	}
+	d.industry.SetSelectedIndex(0)
+	leader := d.all[0].Project.Leader
+	d.leader.SetSelected(leader)
+	for _, r := range d.rows {
+		if r.Project.Leader != leader {
+			t.Errorf("leader filter kept %s", r.Project.Leader)
+		}
+	}
+	d.leader.SetSelectedIndex(0)
+	// Ctrl+F, a project's code, Enter: its page; Ctrl+N there starts a visit.
+	ui.window.Canvas().(fyne.Shortcutable).TypedShortcut(ctrl(fyne.KeyF))
+	if ui.window.Canvas().Focused() != d.search {
+		t.Fatal("Ctrl+F did not focus the dashboard search")
+	}
+	test.Type(d.search, "p07")
+	d.search.OnSubmitted(d.search.Text)
+	waitFor(t, "project page", func() bool { return ui.project != nil && ui.project.data.project.ID == "p07" })
+	ui.window.Canvas().(fyne.Shortcutable).TypedShortcut(ctrl(fyne.KeyN))
+	waitFor(t, "visit", func() bool { return ui.visit != nil && ui.visit.loaded })
+	if ui.visit.in.ProjectID != "p07" || len(mustVisits(t, s, "p07", sv.Draft)) != 1 {
+		t.Fatalf("Ctrl+N started a visit of %s", ui.visit.in.ProjectID)
+	}
+	// Back twice: the project page, then the dashboard.
+	ui.goBack()
+	if ui.project == nil || ui.project.id != "p07" {
+		t.Fatal("back did not return to the project page")
+	}
+	ui.goBack()
+	if ui.project != nil || ui.visit != nil {
+		t.Fatal("back did not return to the dashboard")
+	}
+}
+
+func TestProjectPageHighlightsOverdueFindings(t *testing.T) {
+	ui, s := newTestUI(t)
+	var pid string
+	for _, r := range ui.dash.rows {
+		if r.OverdueFindings > 0 {
+			pid = r.Project.ID
+			break
+		}
+	}
+	ui.openProject(pid, true)
+	p := ui.project
+	waitFor(t, "project page", func() bool { return p.data.project.ID == pid })
+	if len(p.data.visits) == 0 || len(p.facts.Items) < 8 {
+		t.Fatalf("%d visits, %d facts", len(p.data.visits), len(p.facts.Items))
+	}
+	seenClosed := false
+	for i, f := range p.data.findings {
+		if !f.Status.Active() {
+			seenClosed = true
+		} else if seenClosed {
+			t.Fatalf("active finding %d listed after a closed one", i)
+		}
+	}
+	first := p.data.findings[0]
+	if !first.Overdue(testNow) || findingImportance(first, ui) != widget.DangerImportance ||
+		!strings.Contains(findingLine(first, ui), "逾期") {
+		t.Errorf("the first finding should be overdue and red: %q", findingLine(first, ui))
+	}
+	_ = s
+}
+
+func TestDarkTheme(t *testing.T) {
+	ui, _ := newTestUI(t)
+	ui.showSettings()
+	var themeSel *widget.Select
+	walk(ui.window.Canvas().Overlays().Top(), func(o fyne.CanvasObject) bool {
+		if s, ok := o.(*widget.Select); ok && len(s.Options) == 3 {
+			themeSel = s
+			return true
+		}
+		return false
+	})
+	if themeSel == nil {
+		t.Fatal("no theme choice in the settings")
+	}
+	themeSel.SetSelectedIndex(2)
+	th, ok := ui.app.Settings().Theme().(*fieldTheme)
+	if !ok || th.mode != ThemeDark || ui.app.Preferences().String(prefTheme) != string(ThemeDark) {
+		t.Fatalf("theme not dark: %#v", ui.app.Settings().Theme())
+	}
+	bg := th.Color(theme.ColorNameBackground, theme.VariantLight)
+	if r, g, b, _ := bg.RGBA(); r+g+b > 3*0x8000 {
+		t.Errorf("dark background is light: %v", bg)
 	}
 }

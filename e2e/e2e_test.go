@@ -423,6 +423,13 @@ func TestVisitSurvivesRestart(t *testing.T) {
 	if !drawn(screenshot(t, display, shot)) {
 		t.Fatalf("checklist screenshot looks blank: %s", shot)
 	}
+	// The last page re-checks the project's open findings.
+	for range 8 {
+		xdotool(t, display, "key", "ctrl+Next")
+		time.Sleep(200 * time.Millisecond)
+	}
+	time.Sleep(500 * time.Millisecond)
+	screenshot(t, display, filepath.Join(artefactDir(t), "recheck.png"))
 	a.quit()
 
 	drafts := draftsOf(t, data, project)
