@@ -462,3 +462,32 @@ func TestImageCacheSavesTheSecondDecode(t *testing.T) {
 		t.Errorf("damaged cache entries: warnings %q, %d puts; want the photos decoded again", res.Warnings, cache.puts)
 	}
 }
+
+// TestFontsAreSharedSafely renders documents on several goroutines from
+// one Fonts value, as the GUI may while the CLI-style batch runs; the race
+// detector checks the claim that Fonts is read-only.
+func TestFontsAreSharedSafely(t *testing.T) {
+	fonts := testFonts(t)
+	var wg sync.WaitGroup
+	results := make([][]byte, 3)
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d := NewDoc(fonts, Options{Time: fixedTime, Deterministic: true})
+			d.Paragraph(strings.Repeat("并发生成的文档彼此独立，互不影响😀。", 30))
+			d.PhotoGrid([]Photo{{JPEG: smallJPEGs()[0]}, {JPEG: smallJPEGs()[1]}}, 2)
+			var b bytes.Buffer
+			if _, err := d.Write(&b); err != nil {
+				t.Error(err)
+			}
+			results[i] = b.Bytes()
+		}()
+	}
+	wg.Wait()
+	for i := 1; i < len(results); i++ {
+		if !bytes.Equal(results[0], results[i]) {
+			t.Errorf("document %d differs from document 0 though made from the same input", i)
+		}
+	}
+}

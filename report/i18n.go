@@ -8,6 +8,7 @@ import (
 // Lang is the language a document is printed in.
 type Lang string
 
+// Languages.
 const (
 	Chinese Lang = "zh" // Simplified Chinese, the default
 	English Lang = "en"

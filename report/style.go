@@ -28,6 +28,7 @@ func (d *Doc) setColor(c rgb) { d.pdf.SetTextColor(c.r(), c.g(), c.b()) }
 // Align is the horizontal alignment of text in its column.
 type Align int
 
+// Alignments.
 const (
 	AlignLeft Align = iota
 	AlignCenter
@@ -38,6 +39,7 @@ const (
 // stay legible when printed in black and white: alert text is also bold.
 type Tone int
 
+// Tones.
 const (
 	ToneNone  Tone = iota
 	ToneAlert      // failed check, overdue, 严重滞后
