@@ -491,3 +491,25 @@ func TestFontsAreSharedSafely(t *testing.T) {
 		}
 	}
 }
+
+func TestRotationOrientation(t *testing.T) {
+	for deg, want := range map[int]int{0: 1, 90: 6, 180: 3, 270: 8, -90: 8, 450: 6, 45: 1} {
+		if got := RotationOrientation(deg); got != want {
+			t.Errorf("RotationOrientation(%d) = %d, want %d", deg, got, want)
+		}
+	}
+	// 90° clockwise turns a landscape picture into a portrait one.
+	img := orientImage(resample(mustDecode(t, smallJPEGs()[0]), 320, 240), RotationOrientation(90))
+	if img.Rect.Dx() != 240 || img.Rect.Dy() != 320 {
+		t.Errorf("rotated size %v", img.Rect)
+	}
+}
+
+func mustDecode(t *testing.T, b []byte) image.Image {
+	t.Helper()
+	img, err := jpeg.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}

@@ -452,3 +452,19 @@ func (d *Doc) PhotoGrid(photos []Photo, cols int) {
 		d.y += rowH + 3
 	}
 }
+
+// RotationOrientation turns a clockwise rotation the user gave a photo
+// (supervision.Photo.Rotation, in degrees) into the EXIF orientation that
+// Photo.Orientation takes, for pixels that are otherwise upright (such as
+// package photo's display copy).
+func RotationOrientation(degrees int) int {
+	switch ((degrees%360)+360)%360 {
+	case 90:
+		return 6
+	case 180:
+		return 3
+	case 270:
+		return 8
+	}
+	return 1
+}
