@@ -458,7 +458,7 @@ func (d *Doc) PhotoGrid(photos []Photo, cols int) {
 // Photo.Orientation takes, for pixels that are otherwise upright (such as
 // package photo's display copy).
 func RotationOrientation(degrees int) int {
-	switch ((degrees%360)+360)%360 {
+	switch ((degrees % 360) + 360) % 360 {
 	case 90:
 		return 6
 	case 180:
