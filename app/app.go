@@ -1,6 +1,7 @@
 package app
 
 import (
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -134,8 +135,23 @@ func newMainUI(a fyne.App, cfg Config) (*mainUI, error) {
 	ui.window.SetContent(container.NewBorder(ui.header, nil, nil, nil, ui.body))
 	ui.window.Resize(fyne.NewSize(1240, 760))
 	ui.addShortcuts()
+	ui.window.SetCloseIntercept(ui.quit)
 	ui.refresh(true)
 	return ui, nil
+}
+
+// quit closes the app once the answers still queued are written, so
+// nothing typed just before quitting is lost. A write that hangs (a
+// failing disk) does not keep the app open for ever.
+func (ui *mainUI) quit() {
+	if ui.visit == nil {
+		ui.app.Quit()
+		return
+	}
+	var once sync.Once
+	stop := func() { once.Do(func() { fyne.Do(ui.app.Quit) }) }
+	ui.visit.saver.whenIdle(stop)
+	time.AfterFunc(5*time.Second, stop)
 }
 
 // addShortcuts wires the keyboard: Ctrl+Q quits, Ctrl+N starts (or
@@ -170,7 +186,7 @@ func (ui *mainUI) addShortcuts() {
 		}
 		return it
 	}
-	quit := item(t0("menu.quit"), key(fyne.KeyQ, mod), ui.app.Quit)
+	quit := item(t0("menu.quit"), key(fyne.KeyQ, mod), ui.quit)
 	quit.IsQuit = true
 	file := fyne.NewMenu(t0("menu.file"),
 		item(t0("nav.projects"), nil, ui.showDashboard),

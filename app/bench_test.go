@@ -119,7 +119,13 @@ func BenchmarkScreens(b *testing.B) {
 			if _, err := s.ProjectVisits(busiest); err != nil {
 				return err
 			}
-			_, err := s.FindingRows(storage.FindingFilter{ProjectID: busiest})
+			if _, err := s.FindingRows(storage.FindingFilter{ProjectID: busiest}); err != nil {
+				return err
+			}
+			photos, err := s.ProjectPhotos(busiest, maxProjectPhotos)
+			for _, p := range photos {
+				s.PhotoBlob(p.Hash, storage.BlobThumbnail)
+			}
 			return err
 		}},
 		{"findings_list_first", func() error {

@@ -66,6 +66,9 @@ type moveForm struct {
 	dlg     dialog.Dialog
 	changed func(sv.Finding)
 	visitID string
+	// evidence are photos attached as evidence of the fix or the check.
+	evidence []string
+	photos   *widget.Label // how many
 }
 
 func showMoveForm(ui *mainUI, f sv.Finding, to sv.Status, inspectionID, who string, changed func(sv.Finding)) *moveForm {
@@ -80,6 +83,14 @@ func showMoveForm(ui *mainUI, f sv.Finding, to sv.Status, inspectionID, who stri
 	m.problem.Importance = widget.DangerImportance
 	m.problem.Wrapping = fyne.TextWrapWord
 	items := []*widget.FormItem{widget.NewFormItem(t0("finding.note"), m.note)}
+	if to == sv.StatusFixed || to == sv.StatusClosed {
+		// A photo of the rectified site is evidence as good as a note.
+		m.photos = widget.NewLabel(t("item.photos", 0))
+		add := widget.NewButtonWithIcon(t0("item.add_photo"), theme.FileImageIcon(), func() {
+			choosePhoto(ui, func(path string) { m.attach([]string{path}) })
+		})
+		items = append(items, widget.NewFormItem(t0("finding.evidence"), container.NewHBox(m.photos, add)))
+	}
 	if to == sv.StatusClosed {
 		items = append(items, widget.NewFormItem(t0("finding.verified_by"), m.by))
 	} else {
@@ -93,7 +104,7 @@ func showMoveForm(ui *mainUI, f sv.Finding, to sv.Status, inspectionID, who stri
 	content := container.NewBorder(desc, container.NewVBox(m.problem, container.NewHBox(layout.NewSpacer(), cancel, m.confirm)), nil, nil,
 		widget.NewForm(items...))
 	m.dlg = dialog.NewCustomWithoutButtons(moveLabel(f.Status, to), content, ui.window)
-	m.dlg.Resize(fyne.NewSize(560, 340))
+	m.dlg.Resize(fyne.NewSize(600, 380))
 	m.dlg.Show()
 	ui.window.Canvas().Focus(m.note)
 	return m
@@ -112,11 +123,21 @@ func noteHint(to sv.Status) string {
 	return t0("finding.hint.other")
 }
 
+// attach imports photos as "after" evidence of the finding; they are
+// passed with the move.
+func (m *moveForm) attach(paths []string) {
+	link := sv.PhotoLink{FindingID: m.f.ID, Role: sv.RoleAfter}
+	attachPhotos(m.ui, link, paths, func(res photoImport) {
+		m.evidence = addHashes(m.evidence, res.hashes...)
+		m.photos.SetText(t("item.photos", len(m.evidence)))
+	})
+}
+
 // submit checks the move with the domain's rules on a copy, so the person
 // sees why a move is refused before anything is written, then applies it.
 func (m *moveForm) submit() {
 	mv := sv.Move{To: m.to, By: strings.TrimSpace(m.by.Text), Note: strings.TrimSpace(m.note.Text),
-		InspectionID: m.visitID, At: m.ui.cfg.Now()}
+		Evidence: m.evidence, InspectionID: m.visitID, At: m.ui.cfg.Now()}
 	trial := m.f
 	trial.History = append([]sv.StatusChange(nil), m.f.History...)
 	if err := trial.Apply(mv); err != nil {

@@ -49,6 +49,9 @@ type findingsScreen struct {
 	// loading is true while the filters are filled from the data, so their
 	// callbacks do not reload.
 	loading bool
+	// seq numbers the loads; a load that finishes after a newer one began
+	// (typing in the search box starts one per key) is dropped.
+	seq int
 }
 
 // findingColumn is a column of the findings table.
@@ -194,6 +197,9 @@ func (s *findingsScreen) load() {
 	filter := s.filter()
 	first := s.projects == nil
 	data := s.ui.cfg.Data
+	s.seq++
+	seq := s.seq
+	s.count.SetText(t0("dashboard.loading"))
 	fetch(s.ui.cfg.Background, func() (findingsData, error) {
 		var d findingsData
 		var err error
@@ -208,6 +214,9 @@ func (s *findingsScreen) load() {
 		d.findings, err = data.FindingRows(filter)
 		return d, err
 	}, func(d findingsData, err error) {
+		if seq != s.seq {
+			return
+		}
 		if err != nil {
 			s.ui.showError(err)
 			return

@@ -109,6 +109,18 @@ func (g *guarded) ActiveFindings(id string) ([]sv.Finding, error) {
 	return g.Data.ActiveFindings(id)
 }
 func (g *guarded) UnitNames() ([]string, error) { g.check("UnitNames"); return g.Data.UnitNames() }
+func (g *guarded) NewPhotoSink(l sv.PhotoLink) (*storage.PhotoSink, error) {
+	g.check("NewPhotoSink")
+	return g.Data.NewPhotoSink(l)
+}
+func (g *guarded) ProjectPhotos(id string, n int) ([]sv.Photo, error) {
+	g.check("ProjectPhotos")
+	return g.Data.ProjectPhotos(id, n)
+}
+func (g *guarded) PhotoBlob(h string, k storage.BlobKind) ([]byte, error) {
+	g.check("PhotoBlob")
+	return g.Data.PhotoBlob(h, k)
+}
 
 func newGuardedUI(t *testing.T) (*mainUI, *guarded) {
 	t.Helper()

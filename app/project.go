@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -19,7 +20,17 @@ type projectData struct {
 	project  sv.Project
 	visits   []sv.Inspection // newest first, without answers
 	findings []sv.Finding    // active first, then by deadline
+	photos   []projectPhoto  // newest first
 }
+
+// projectPhoto is a photo with its thumbnail, read with the page.
+type projectPhoto struct {
+	photo sv.Photo
+	thumb []byte
+}
+
+// maxProjectPhotos bounds the photos a project page shows: the newest.
+const maxProjectPhotos = 24
 
 // projectPage shows one project: key facts, milestones, visit history and
 // findings, and starts or resumes its monthly visit.
@@ -38,6 +49,7 @@ type projectPage struct {
 	start    *widget.Button
 	status   *widget.Label
 	left     *fyne.Container
+	photos   *fyne.Container
 	content  fyne.CanvasObject
 }
 
@@ -51,6 +63,7 @@ func newProjectPage(ui *mainUI, id string) *projectPage {
 	p.status = widget.NewLabel("")
 	p.facts = widget.NewForm()
 	p.miles = container.NewVBox()
+	p.photos = container.NewGridWrap(fyne.NewSize(120, 110))
 
 	p.visits = widget.NewList(func() int { return len(p.data.visits) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },
@@ -101,7 +114,8 @@ func newProjectPage(ui *mainUI, id string) *projectPage {
 	top := container.NewBorder(nil, nil, p.ui.backButton(), p.start, p.title)
 	p.left = container.NewVBox(
 		heading(t0("project.facts")), p.status, p.facts,
-		heading(t0("project.milestones")), p.miles)
+		heading(t0("project.milestones")), p.miles,
+		heading(t0("project.photos")), p.photos)
 	left := container.NewVScroll(p.left)
 	visits := container.NewBorder(heading(t0("project.visits")), nil, nil, nil, p.visits)
 	findings := container.NewBorder(container.NewHBox(heading(t0("project.findings")), layout.NewSpacer(), all), nil, nil, nil, p.findings)
@@ -129,8 +143,20 @@ func (p *projectPage) load() {
 		if d.visits, err = data.ProjectVisits(p.id); err != nil {
 			return d, err
 		}
-		d.findings, err = data.FindingRows(storage.FindingFilter{ProjectID: p.id})
-		return d, err
+		if d.findings, err = data.FindingRows(storage.FindingFilter{ProjectID: p.id}); err != nil {
+			return d, err
+		}
+		photos, err := data.ProjectPhotos(p.id, maxProjectPhotos)
+		if err != nil {
+			return d, err
+		}
+		for _, ph := range photos {
+			// A photo whose bytes are still on another laptop shows its
+			// name without a picture.
+			thumb, _ := data.PhotoBlob(ph.Hash, storage.BlobThumbnail)
+			d.photos = append(d.photos, projectPhoto{photo: ph, thumb: thumb})
+		}
+		return d, nil
 	}, func(d projectData, err error) {
 		if err != nil {
 			p.ui.showError(err)
@@ -185,6 +211,7 @@ func (p *projectPage) show(d projectData) {
 		p.miles.Add(l)
 	}
 	p.miles.Refresh()
+	p.showPhotos(d.photos)
 	p.draft = ""
 	for _, v := range d.visits {
 		if v.Status == sv.Draft {
@@ -290,4 +317,24 @@ func splitNames(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool {
 		return r == ',' || r == '，' || r == '、' || r == ';' || r == '；' || r == ' ' || r == '\u3000'
 	})
+}
+
+// showPhotos fills the photo strip with thumbnails and capture dates.
+func (p *projectPage) showPhotos(photos []projectPhoto) {
+	p.photos.Objects = nil
+	if len(photos) == 0 {
+		p.photos.Add(widget.NewLabel(t0("project.no_photos")))
+	}
+	for _, ph := range photos {
+		var img fyne.CanvasObject = widget.NewIcon(theme.FileImageIcon())
+		if len(ph.thumb) > 0 {
+			ci := canvas.NewImageFromResource(fyne.NewStaticResource(ph.photo.Hash+".jpg", ph.thumb))
+			ci.FillMode = canvas.ImageFillContain
+			img = ci
+		}
+		caption := widget.NewLabel(p.ui.date(ph.photo.SortTime()))
+		caption.Alignment = fyne.TextAlignCenter
+		p.photos.Add(container.NewBorder(nil, caption, nil, nil, img))
+	}
+	p.photos.Refresh()
 }

@@ -546,6 +546,12 @@ func TestPhotoForAnItem(t *testing.T) {
 			t.Errorf("the photo does not satisfy the item: %s", g.Zh)
 		}
 	}
+	// The project page shows it.
+	ui.goBack()
+	waitFor(t, "project page", func() bool { return ui.project != nil && ui.project.data.project.ID != "" })
+	if n := len(ui.project.data.photos); n != 1 || len(ui.project.data.photos[0].thumb) == 0 {
+		t.Errorf("project page has %d photos", n)
+	}
 }
 
 func TestDashboardFiltersScheduleAndCtrlN(t *testing.T) {
@@ -657,5 +663,99 @@ func TestDarkTheme(t *testing.T) {
 	bg := th.Color(theme.ColorNameBackground, theme.VariantLight)
 	if r, g, b, _ := bg.RGBA(); r+g+b > 3*0x8000 {
 		t.Errorf("dark background is light: %v", bg)
+	}
+}
+
+// TestTabOrderFollowsTheChecklist tabs through a section and checks the
+// focus moves from item to item in checklist order, never back.
+func TestTabOrderFollowsTheChecklist(t *testing.T) {
+	ui, _ := newTestUI(t)
+	v := startVisit(t, ui, ui.dash.rows[8].Project.ID)
+	v.showPane(1) // 工程进度: number, choice, pass/fail, text, text, date, number
+	c := ui.window.Canvas()
+	if c.Focused() != field(t, v, "progress.image_pct").entry {
+		t.Fatalf("the section does not start on its first item: %T", c.Focused())
+	}
+	owner := func(o fyne.Focusable) int {
+		for i, it := range v.tmpl.Sections[0].Items {
+			found := false
+			walk(field(t, v, it.Key).box, func(x fyne.CanvasObject) bool {
+				if fo, ok := x.(fyne.Focusable); ok && fo == o {
+					found = true
+				}
+				return found
+			})
+			if found {
+				return i
+			}
+		}
+		return -1
+	}
+	last, visited := 0, map[int]bool{}
+	for range 40 {
+		c.FocusNext()
+		i := owner(c.Focused())
+		if i < 0 {
+			break // left the section: the navigation buttons
+		}
+		if i < last {
+			t.Fatalf("Tab went back from item %d to item %d", last, i)
+		}
+		last = i
+		visited[i] = true
+	}
+	if len(visited) < len(v.tmpl.Sections[0].Items)-1 {
+		t.Errorf("Tab reached %d of %d items", len(visited), len(v.tmpl.Sections[0].Items))
+	}
+}
+
+func TestVisitInEnglish(t *testing.T) {
+	a := test.NewTempApp(t)
+	s := sampleStore(t)
+	ui, err := newMainUI(a, Config{Data: s, Lang: sv.English, Now: func() time.Time { return testNow }, Background: inPlace})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "rows", func() bool { return len(ui.dash.rows) == 20 })
+	v := startVisit(t, ui, "p01")
+	if !strings.Contains(v.progress.Text, "Answered 0 / 41") || v.submit.Text != "Submit visit" {
+		t.Errorf("progress %q, submit %q", v.progress.Text, v.submit.Text)
+	}
+	f := field(t, v, "safety.duty")
+	if f.item.TitleEn != "" && f.title.Text != f.item.TitleEn {
+		t.Errorf("item title %q, want %q", f.title.Text, f.item.TitleEn)
+	}
+	if f.verdict.Options[1] != "Fail" {
+		t.Errorf("verdicts %v", f.verdict.Options)
+	}
+	num := field(t, v, "progress.image_pct")
+	num.entry.SetText("150")
+	if !strings.Contains(num.msg.Text, "at most 100") {
+		t.Errorf("bounds message %q", num.msg.Text)
+	}
+}
+
+// TestPhotoIsEvidenceOfAFix reports a finding fixed with a photo and no
+// note: the domain accepts a photo as evidence.
+func TestPhotoIsEvidenceOfAFix(t *testing.T) {
+	ui, s := newTestUI(t)
+	_, open := projectWithOpenFinding(t, ui, s)
+	var got sv.Finding
+	m := showMoveForm(ui, open, sv.StatusFixed, "", "张三", func(f sv.Finding) { got = f })
+	m.attach([]string{"testdata/Canon_40D.jpg"})
+	if len(m.evidence) != 1 || m.photos.Text != "照片 1 张" {
+		t.Fatalf("evidence %v, label %q", m.evidence, m.photos.Text)
+	}
+	test.Tap(m.confirm)
+	if got.Status != sv.StatusFixed {
+		t.Fatalf("not moved: %q", m.problem.Text)
+	}
+	f, err := s.Finding(open.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := f.History[len(f.History)-1]
+	if f.Status != sv.StatusFixed || len(last.Evidence) != 1 || len(f.PhotosAfter) != 1 || last.By != "张三" {
+		t.Errorf("stored %s, evidence %v, after %v, by %q", f.Status, last.Evidence, f.PhotosAfter, last.By)
 	}
 }

@@ -1,0 +1,50 @@
+package storage
+
+import (
+	"testing"
+
+	sv "fieldbrief/supervision"
+)
+
+func TestProjectPhotos(t *testing.T) {
+	s, c := newTestStore(t)
+	p, tpls := testRegister()
+	if err := s.ImportRegister(p, tpls, false); err != nil {
+		t.Fatal(err)
+	}
+	in, err := s.StartInspection("p01", []string{"张伟"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := sv.Finding{ID: sv.NewID(c.t), ProjectID: "p01", Kind: sv.KindProblem, Category: sv.CategorySafety,
+		Severity: sv.SeverityMinor, Description: "临边防护缺失", ResponsibleUnit: "建设局", Deadline: "2026-06-01"}
+	if err := s.CreateFinding(f); err != nil {
+		t.Fatal(err)
+	}
+	other, err := s.StartInspection("p02", []string{"李娜"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	put := func(hash string, link sv.PhotoLink) {
+		c.t = c.t.Add(1e9)
+		if _, err := s.PutPhoto(sv.Photo{Hash: hash, Size: 1, Links: []sv.PhotoLink{link}}, PhotoBlobs{Thumbnail: []byte("t")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put("aa", sv.PhotoLink{InspectionID: in.ID})
+	put("bb", sv.PhotoLink{FindingID: f.ID, Role: sv.RoleBefore})
+	put("cc", sv.PhotoLink{InspectionID: other.ID})
+	got, err := s.ProjectPhotos("p01", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Hash != "bb" || got[1].Hash != "aa" {
+		t.Fatalf("photos of p01: %+v, want bb then aa (newest first)", got)
+	}
+	if got, _ := s.ProjectPhotos("p01", 1); len(got) != 1 {
+		t.Errorf("limit 1 gave %d", len(got))
+	}
+	if got, _ := s.ProjectPhotos("p02", 0); len(got) != 1 || got[0].Hash != "cc" {
+		t.Errorf("photos of p02: %+v", got)
+	}
+}
