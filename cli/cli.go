@@ -66,6 +66,7 @@ func commands() []command {
 		{"check", [2]string{"检查数据完整性", "check the data's integrity"}, runCheck},
 		{"backup", [2]string{"把数据备份到一个文件", "back the data up to a file"}, runBackup},
 		{"compact", [2]string{"压缩数据文件（需先关闭程序）", "compact the data file (close the app first)"}, runCompact},
+		{"report", [2]string{"生成 PDF 简报（report visit / brief / tour）", "make PDF briefs (report visit / brief / tour)"}, runReport},
 		{"photos", [2]string{"导入或导出照片（photos import / photos export）", "import or export photos (photos import / photos export)"}, runPhotos},
 	}
 }

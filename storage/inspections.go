@@ -329,3 +329,40 @@ func (s *Store) Inspections(projectID string) ([]sv.Inspection, error) {
 	sort.SliceStable(out, func(i, j int) bool { return out[i].StartedAt.After(out[j].StartedAt) })
 	return out, err
 }
+
+// InspectionsWithAnswers returns every visit with its answers, in one read
+// of each bucket: what the briefs need to pick each project's latest visit
+// and photos.
+func (s *Store) InspectionsWithAnswers() ([]sv.Inspection, error) {
+	var out []sv.Inspection
+	err := s.view(func(tx *bolt.Tx) error {
+		index := map[string]int{}
+		if err := tx.Bucket(bInspections).ForEach(func(k, v []byte) error {
+			var in sv.Inspection
+			if err := decode(v, &in, "inspection"); err != nil {
+				return err
+			}
+			in.Answers = map[string]sv.Answer{}
+			index[in.ID] = len(out)
+			out = append(out, in)
+			return nil
+		}); err != nil {
+			return err
+		}
+		return tx.Bucket(bAnswers).ForEach(func(k, v []byte) error {
+			id, _, _ := cutZero(k)
+			i, ok := index[string(id)]
+			if !ok {
+				return nil
+			}
+			var a sv.Answer
+			if err := decode(v, &a, "answer"); err != nil {
+				return err
+			}
+			out[i].Answers[a.ItemKey] = a
+			return nil
+		})
+	})
+	sort.SliceStable(out, func(i, j int) bool { return out[i].StartedAt.After(out[j].StartedAt) })
+	return out, err
+}
