@@ -212,10 +212,13 @@ func (ui *mainUI) newVisit() {
 	case ui.project != nil:
 		ui.project.startOrResume()
 	case ui.visit == nil && ui.findings == nil:
-		if id := ui.dash.chosenProject(); id != "" {
-			ui.openProject(id, true)
-			ui.project.startOrResume()
+		id := ui.dash.chosenProject()
+		if id == "" {
+			dialog.ShowInformation(t0("menu.new_visit"), t0("dashboard.choose_first"), ui.window)
+			return
 		}
+		ui.openProject(id, true)
+		ui.project.startOrResume()
 	}
 }
 

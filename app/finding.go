@@ -220,6 +220,7 @@ func showNoteForm(ui *mainUI, f sv.Finding, who string, changed func(sv.Finding)
 // findingDetail is a finding with its whole history and notes, and the
 // moves it allows.
 type findingDetail struct {
+	project sv.Project // the finding's project, read with it
 	box     *fyne.Container
 	actions *fyne.Container
 	dlg     dialog.Dialog
@@ -243,7 +244,13 @@ func showFindingDetail(ui *mainUI, id, inspectionID string, changed func()) *fin
 		})
 	}
 	reload = func() {
-		fetch(ui.cfg.Background, func() (sv.Finding, error) { return data.Finding(id) }, func(f sv.Finding, err error) {
+		fetch(ui.cfg.Background, func() (sv.Finding, error) {
+			f, err := data.Finding(id)
+			if err == nil {
+				d.project, err = data.Project(f.ProjectID)
+			}
+			return f, err
+		}, func(f sv.Finding, err error) {
 			if err != nil {
 				d.box.Objects = []fyne.CanvasObject{widget.NewLabel(ui.message(err))}
 				d.box.Refresh()
@@ -267,6 +274,7 @@ func (d *findingDetail) fill(ui *mainUI, f sv.Finding, inspectionID string, chan
 	statusLabel := widget.NewLabel(status)
 	statusLabel.Importance = findingImportance(f, ui)
 	facts := widget.NewForm(
+		widget.NewFormItem(t0("findings.col.project"), widget.NewLabel(d.project.Name)),
 		widget.NewFormItem(t0("finding.status"), statusLabel),
 		widget.NewFormItem(t0("finding.kind"), widget.NewLabel(f.Kind.Label(lang))),
 		widget.NewFormItem(t0("finding.category"), widget.NewLabel(f.Category.Label(lang))),
@@ -373,6 +381,13 @@ func (r *recheckPane) refresh() {
 		}
 	}
 	objs = append(objs, heading(t("visit.raised_here", len(raised))))
+	if v.editable() {
+		// Findings not tied to a failed item: a problem seen on site, or
+		// something the company asks of the committee (企业诉求).
+		objs = append(objs, container.NewHBox(
+			widget.NewButtonWithIcon(t0("visit.new_problem"), theme.ContentAddIcon(), func() { r.newFinding(sv.KindProblem) }),
+			widget.NewButtonWithIcon(t0("visit.new_request"), theme.ContentAddIcon(), func() { r.newFinding(sv.KindRequest) })))
+	}
 	for _, f := range raised {
 		l := widget.NewLabel(findingLine(f, v.ui))
 		l.Wrapping = fyne.TextWrapWord
@@ -392,4 +407,23 @@ func (r *recheckPane) changed(f sv.Finding) {
 	}
 	r.refresh()
 	v.refreshNav()
+}
+
+// newFinding opens an empty finding form of the given kind for this visit.
+func (r *recheckPane) newFinding(kind sv.FindingKind) {
+	v := r.v
+	now := v.ui.cfg.Now()
+	cat := sv.CategoryOther
+	if kind == sv.KindRequest {
+		cat = sv.CategoryFactors
+	}
+	who := firstOr(v.in.Inspectors, "")
+	draft := sv.Finding{ID: sv.NewID(now), ProjectID: v.in.ProjectID, InspectionID: v.id, Kind: kind,
+		Category: cat, Severity: sv.SeverityMinor, ResponsibleUnit: v.project.LeadDepartment,
+		Deadline: sv.DateOf(now.AddDate(0, 0, 15)), Status: sv.StatusOpen, CreatedAt: now, CreatedBy: who, UpdatedAt: now}
+	v.form = showFindingForm(v.ui, draft, v.unitChoices(), func(saved sv.Finding) {
+		v.active = append(v.active, saved)
+		r.refresh()
+		v.refreshNav()
+	})
 }

@@ -74,10 +74,17 @@ func showFindingForm(ui *mainUI, draft sv.Finding, units []string, onSaved func(
 	ff.save.Importance = widget.HighImportance
 	ff.cancel = widget.NewButton(t0("common.cancel"), func() { ff.dlg.Hide() })
 	intro := widget.NewLabel(t0("finding.form_intro"))
+	if draft.ItemKey == "" {
+		intro.SetText(t0("finding.form_intro_free"))
+	}
 	intro.Wrapping = fyne.TextWrapWord
 	buttons := container.NewHBox(layout.NewSpacer(), ff.cancel, ff.save)
 	content := container.NewBorder(intro, container.NewVBox(ff.problem, buttons), nil, nil, form)
-	ff.dlg = dialog.NewCustomWithoutButtons(t0("finding.form_title"), content, ui.window)
+	title := t0("finding.form_title")
+	if draft.Kind == sv.KindRequest {
+		title = t0("visit.new_request")
+	}
+	ff.dlg = dialog.NewCustomWithoutButtons(title, content, ui.window)
 	ff.dlg.Resize(fyne.NewSize(640, 460))
 	ff.dlg.Show()
 	ui.window.Canvas().Focus(ff.desc)

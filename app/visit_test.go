@@ -759,3 +759,35 @@ func TestPhotoIsEvidenceOfAFix(t *testing.T) {
 		t.Errorf("stored %s, evidence %v, after %v, by %q", f.Status, last.Evidence, f.PhotosAfter, last.By)
 	}
 }
+
+func TestCompanyRequestFromTheVisit(t *testing.T) {
+	ui, s := newTestUI(t)
+	v := startVisit(t, ui, ui.dash.rows[9].Project.ID)
+	v.showPane(len(v.panes) - 1)
+	test.Tap(findButton(v.recheck.box, "登记企业诉求…"))
+	if v.form == nil {
+		t.Fatal("no form")
+	}
+	test.Tap(v.form.save)
+	if !strings.Contains(v.form.problem.Text, "问题描述") {
+		t.Errorf("empty description not refused: %q", v.form.problem.Text)
+	}
+	test.Type(v.form.desc, "申请协调10kV临时用电接入")
+	test.Tap(v.form.save)
+	fs, err := s.ActiveFindings(v.in.ProjectID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, f := range fs {
+		if f.InspectionID == v.id && f.Kind == sv.KindRequest && f.Description == "申请协调10kV临时用电接入" {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("the request was not stored")
+	}
+	if !strings.Contains(v.paneLabel(len(v.panes)-1), "问题复查") {
+		t.Errorf("pane label %q", v.paneLabel(len(v.panes)-1))
+	}
+}
