@@ -336,6 +336,11 @@ func (r *recheckPane) refresh() {
 	r.cards = map[string]*fyne.Container{}
 	objs := []fyne.CanvasObject{heading(t0("visit.recheck"))}
 	intro := widget.NewLabel(t0("visit.recheck_intro"))
+	if !v.editable() {
+		// A submitted visit cannot change; what is listed is the
+		// project's findings as they stand now.
+		intro.SetText(t0("visit.recheck_intro_readonly"))
+	}
 	intro.Wrapping = fyne.TextWrapWord
 	objs = append(objs, intro)
 	earlier := v.earlierFindings()

@@ -304,8 +304,10 @@ func (f *itemField) numberChanged(s string) {
 	}
 	if err != nil {
 		// The bad value stays on screen to be corrected; the store keeps
-		// the last good one.
-		f.setMessage(err)
+		// the last good one, and the message says so.
+		f.setMessage(&sv.Error{Code: sv.EInvalid,
+			Zh: sv.ErrorMessage(err, sv.Chinese) + t0("item.not_saved"),
+			En: sv.ErrorMessage(err, sv.English) + t0("item.not_saved")})
 		return
 	}
 	f.ans.Number = &n
@@ -361,7 +363,8 @@ func (f *itemField) dateChanged(s string) {
 	}
 	d, ok := parseDate(s)
 	if !ok {
-		f.setMessage(sv.Errorf(sv.EInvalid, "日期格式应为 2026-03-15。", "Write the date as 2026-03-15."))
+		f.setMessage(&sv.Error{Code: sv.EInvalid, Zh: "日期格式应为 2026-03-15。" + t0("item.not_saved"),
+			En: "Write the date as 2026-03-15." + t0("item.not_saved")})
 		return
 	}
 	f.ans.Date = d

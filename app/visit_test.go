@@ -122,7 +122,7 @@ func TestStartVisitAndAnswerEveryKind(t *testing.T) {
 	num := field(t, v, "progress.image_pct")
 	test.Type(num.entry, "55")
 	num.entry.SetText("150")
-	if num.msg.Importance != widget.DangerImportance || !strings.Contains(num.msg.Text, "不能大于 100") {
+	if num.msg.Importance != widget.DangerImportance || !strings.Contains(num.msg.Text, "不能大于 100") || !strings.Contains(num.msg.Text, "未保存") {
 		t.Errorf("out-of-bounds message %q (%v)", num.msg.Text, num.msg.Importance)
 	}
 	num.entry.SetText("５５.５") // full-width digits as typed with a Chinese IME
@@ -789,5 +789,21 @@ func TestCompanyRequestFromTheVisit(t *testing.T) {
 	}
 	if !strings.Contains(v.paneLabel(len(v.panes)-1), "问题复查") {
 		t.Errorf("pane label %q", v.paneLabel(len(v.panes)-1))
+	}
+}
+
+func TestDiscardDraft(t *testing.T) {
+	ui, s := newTestUI(t)
+	pid := ui.dash.rows[10].Project.ID
+	v := startVisit(t, ui, pid)
+	test.Type(field(t, v, "progress.workers").entry, "12")
+	test.Tap(v.discard)
+	test.Tap(overlayButton(t, ui, "是"))
+	waitFor(t, "project page", func() bool { return ui.project != nil && ui.project.data.project.ID == pid })
+	if n := len(mustVisits(t, s, pid, sv.Draft)); n != 0 {
+		t.Errorf("%d drafts left", n)
+	}
+	if strings.Contains(ui.project.start.Text, "继续") {
+		t.Errorf("the page still offers to resume: %q", ui.project.start.Text)
 	}
 }
