@@ -1,9 +1,11 @@
 package storage
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"image/jpeg"
 	"io"
 	"os"
 	"path/filepath"
@@ -103,7 +105,10 @@ func (s *Store) Check() []error {
 			return nil
 		})
 		// A photo is whole when its metadata and its three renditions are
-		// all there; an import commits them together.
+		// all there; an import commits them together. The print copy is
+		// not required: photos imported before it existed have none, and
+		// the reports fall back to the display copy. When there is one its
+		// JPEG header must read, since a report embeds it without decoding.
 		photos, blobs := tx.Bucket(bPhotos), tx.Bucket(bBlobs)
 		_ = photos.ForEach(func(k, v []byte) error {
 			var p struct {
@@ -115,15 +120,21 @@ func (s *Store) Check() []error {
 				if kind == BlobOriginal && p.Uploaded {
 					continue
 				}
-				if blobs.Get(blobKey(string(k), kind)) == nil {
+				if blobGet(tx, string(k), kind) == nil {
 					problems = append(problems, fmt.Errorf("photo %s lacks its %c rendition", k, kind))
+				}
+			}
+			if b := blobGet(tx, string(k), BlobPrint); b != nil {
+				if _, err := jpeg.DecodeConfig(bytes.NewReader(b)); err != nil {
+					problems = append(problems, fmt.Errorf("photo %s has an unreadable %c rendition: %v", k, BlobPrint, err))
 				}
 			}
 			return nil
 		})
 		_ = blobs.ForEach(func(k, v []byte) error {
-			hash, _, _ := cutZero(k)
-			if photos.Get(hash) == nil {
+			if v != nil {
+				problems = append(problems, fmt.Errorf("photo bytes %q are not in a photo's bucket", k))
+			} else if photos.Get(k) == nil {
 				problems = append(problems, fmt.Errorf("photo bytes %q belong to no photo", k))
 			}
 			return nil

@@ -13,22 +13,22 @@ import (
 type BlobKind byte
 
 // Renditions. The original bytes are the evidence; display and thumbnail
-// copies are upright and small enough to show quickly.
+// copies are upright and small enough to show quickly; the print copy is
+// upright and sized for the PDF reports' photo cells, so a report embeds it
+// without decoding anything.
 const (
 	BlobOriginal  BlobKind = 'o'
 	BlobDisplay   BlobKind = 'd'
 	BlobThumbnail BlobKind = 't'
+	// BlobPrint is absent for photos imported before print copies existed
+	// and for photos pulled from the portal; readers fall back to the
+	// display copy.
+	BlobPrint BlobKind = 'p'
 )
 
-// PhotoBlobs are the bytes stored with a photo.
+// PhotoBlobs are the bytes stored with a photo. A nil field stores nothing.
 type PhotoBlobs struct {
-	Original, Display, Thumbnail []byte
-}
-
-func blobKey(hash string, kind BlobKind) []byte {
-	k := make([]byte, 0, len(hash)+2)
-	k = append(k, hash...)
-	return append(k, 0, byte(kind))
+	Original, Display, Thumbnail, Print []byte
 }
 
 // HasPhoto reports whether a photo with this SHA-256 is stored, so an import
@@ -71,12 +71,11 @@ func (s *Store) PutPhoto(p sv.Photo, blobs PhotoBlobs) (created bool, err error)
 			}
 		} else {
 			created = true
-			bb := tx.Bucket(bBlobs)
-			for kind, data := range map[BlobKind][]byte{BlobOriginal: blobs.Original, BlobDisplay: blobs.Display, BlobThumbnail: blobs.Thumbnail} {
+			for kind, data := range map[BlobKind][]byte{BlobOriginal: blobs.Original, BlobDisplay: blobs.Display, BlobThumbnail: blobs.Thumbnail, BlobPrint: blobs.Print} {
 				if data == nil {
 					continue
 				}
-				if err := bb.Put(blobKey(p.Hash, kind), data); err != nil {
+				if err := blobPut(tx, p.Hash, kind, data); err != nil {
 					return err
 				}
 			}
@@ -175,7 +174,7 @@ func (s *Store) Photo(hash string) (sv.Photo, error) {
 func (s *Store) PhotoBlob(hash string, kind BlobKind) ([]byte, error) {
 	var out []byte
 	err := s.view(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bBlobs).Get(blobKey(hash, kind))
+		v := blobGet(tx, hash, kind)
 		if v == nil {
 			return sv.Errorf(sv.ENotFound, "照片 %s 的文件不在本机。", "The file of photo %s is not on this laptop.", hash)
 		}

@@ -20,7 +20,7 @@ var (
 	bAnswers     = []byte("answers")     // inspection id, 0, item key → Answer
 	bFindings    = []byte("findings")    // finding id → Finding
 	bPhotos      = []byte("photos")      // sha256 → Photo
-	bBlobs       = []byte("blobs")       // sha256, 0, kind → bytes
+	bBlobs       = []byte("blobs")       // sha256 → bucket: kind → bytes
 	bOutbox      = []byte("outbox")      // seq (8 bytes BE) → Change
 	bVisitIndex  = []byte("idx_visits")  // project id, 0, started (RFC 3339 UTC), 0, inspection id → status
 	bActiveIndex = []byte("idx_active")  // project id, 0, finding id → activeEntry
@@ -41,11 +41,14 @@ var (
 // answer rewrote the whole visit, and the dashboard had to read every visit.
 // Version 2 stores answers one per key and keeps per-project indexes and
 // summaries that are updated in the same transaction as the records.
-const currentSchema = 2
+//
+// Version 3 keeps each photo's bytes in a bucket of its own (see blobs.go).
+const currentSchema = 3
 
 // migrations[i] upgrades a store from version i+1 to i+2.
 var migrations = []func(tx *bolt.Tx, now time.Time) error{
 	migrateV1toV2,
+	func(tx *bolt.Tx, _ time.Time) error { return migrateV2toV3(tx) },
 }
 
 func schemaVersion(tx *bolt.Tx) (int, error) {

@@ -479,3 +479,45 @@ func TestOutboxNumberingContinuesAfterAck(t *testing.T) {
 		t.Fatalf("acking beyond the outbox: %v", err)
 	}
 }
+
+// TestUpgradeFromV2MovesPhotoBytes writes photo bytes as version 2 did
+// (flat keys in one bucket) and expects them in a bucket per photo after
+// opening, readable and passing the check.
+func TestUpgradeFromV2MovesPhotoBytes(t *testing.T) {
+	s, _ := newTestStore(t)
+	in, _ := s.StartInspection("p01", []string{"张伟"})
+	if _, err := s.PutPhoto(sv.Photo{Hash: "feed", Size: 4, Links: []sv.PhotoLink{{InspectionID: in.ID}}},
+		PhotoBlobs{Original: []byte("orig"), Display: []byte("disp"), Thumbnail: []byte("th")}); err != nil {
+		t.Fatal(err)
+	}
+	// Rewrite the store into the version 2 layout.
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		blobs := tx.Bucket(bBlobs)
+		if err := blobs.DeleteBucket([]byte("feed")); err != nil {
+			return err
+		}
+		for kind, v := range map[byte]string{'o': "orig", 'd': "disp", 't': "th"} {
+			if err := blobs.Put([]byte("feed\x00"+string(kind)), []byte(v)); err != nil {
+				return err
+			}
+		}
+		return setSchema(tx, 2)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if probs := s.Check(); len(probs) == 0 {
+		t.Fatal("check accepted photo bytes outside a photo's bucket")
+	}
+	dir := dirOf(s)
+	s.Close()
+	s2 := openTest(t, dir, &clock{t: time.Now()})
+	for kind, want := range map[BlobKind]string{BlobOriginal: "orig", BlobDisplay: "disp", BlobThumbnail: "th"} {
+		if got, err := s2.PhotoBlob("feed", kind); err != nil || string(got) != want {
+			t.Errorf("rendition %c after upgrade: %q, %v", kind, got, err)
+		}
+	}
+	if probs := s2.Check(); len(probs) != 0 {
+		t.Fatalf("check after upgrade: %v", probs)
+	}
+}

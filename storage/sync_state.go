@@ -450,13 +450,12 @@ func (s *Store) MarkUploaded(hash string) error {
 func (s *Store) PendingPhotos() ([]sv.Photo, error) {
 	var out []sv.Photo
 	err := s.view(func(tx *bolt.Tx) error {
-		blobs := tx.Bucket(bBlobs)
 		return tx.Bucket(bPhotos).ForEach(func(k, v []byte) error {
 			var p sv.Photo
 			if err := decode(v, &p, "photo"); err != nil {
 				return err
 			}
-			if !p.Uploaded && blobs.Get(blobKey(p.Hash, BlobOriginal)) != nil {
+			if !p.Uploaded && blobGet(tx, p.Hash, BlobOriginal) != nil {
 				out = append(out, p)
 			}
 			return nil
@@ -472,7 +471,7 @@ func (s *Store) PutPulledPhotoBlob(hash string, kind BlobKind, data []byte) erro
 		if tx.Bucket(bPhotos).Get([]byte(hash)) == nil {
 			return sv.Errorf(sv.ENotFound, "找不到照片 %s。", "Photo %s not found.", hash)
 		}
-		return tx.Bucket(bBlobs).Put(blobKey(hash, kind), data)
+		return blobPut(tx, hash, kind, data)
 	})
 }
 
