@@ -80,3 +80,18 @@ func TestFindingRowsMatchFindings(t *testing.T) {
 		t.Errorf("UnitNames %v\nResponsibleUnits %v", units, want)
 	}
 }
+
+func TestWithoutArrays(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{`{"id":"a","notes":[{"text":"x]\"}"}],"history":[],"z":1}`, `{"id":"a","z":1}`},
+		{`{"notes":[1,[2]],"id":"a"}`, `{"id":"a"}`},
+		{`{"id":"a","history":[{"note":"[["}]}`, `{"id":"a"}`},
+		{`{"id":"a"}`, `{"id":"a"}`},
+		{`{"id":"a","notes":null}`, `{"id":"a","notes":null}`},
+		{`{"id":"a","notes":["unterminated}`, `{"id":"a","notes":["unterminated}`},
+	} {
+		if got := string(withoutArrays([]byte(c.in), notesKey, historyKey)); got != c.want {
+			t.Errorf("withoutArrays(%s) = %s, want %s", c.in, got, c.want)
+		}
+	}
+}
