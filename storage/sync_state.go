@@ -421,25 +421,30 @@ func (s *Store) UploadURL(hash string) (string, error) {
 	return url, err
 }
 
-// MarkUploaded records that the portal holds a photo's original bytes. It
-// is bookkeeping of this laptop, not a change for the portal: no outbox entry.
-func (s *Store) MarkUploaded(hash string) error {
+// MarkUploaded records that the portal holds these photos' original bytes,
+// in one transaction. It is bookkeeping of this laptop, not a change for
+// the portal: no outbox entry.
+func (s *Store) MarkUploaded(hashes ...string) error {
 	return s.update(func(tx *bolt.Tx) error {
 		pb := tx.Bucket(bPhotos)
-		v := pb.Get([]byte(hash))
-		if v == nil {
-			return sv.Errorf(sv.ENotFound, "找不到照片 %s。", "Photo %s not found.", hash)
-		}
-		var p sv.Photo
-		if err := decode(v, &p, "photo"); err != nil {
-			return err
-		}
-		p.Uploaded = true
-		if err := put(pb, []byte(hash), p); err != nil {
-			return err
-		}
-		if b := tx.Bucket(bSyncUpload); b != nil {
-			return b.Delete([]byte(hash))
+		for _, hash := range hashes {
+			v := pb.Get([]byte(hash))
+			if v == nil {
+				return sv.Errorf(sv.ENotFound, "找不到照片 %s。", "Photo %s not found.", hash)
+			}
+			var p sv.Photo
+			if err := decode(v, &p, "photo"); err != nil {
+				return err
+			}
+			p.Uploaded = true
+			if err := put(pb, []byte(hash), p); err != nil {
+				return err
+			}
+			if b := tx.Bucket(bSyncUpload); b != nil {
+				if err := b.Delete([]byte(hash)); err != nil {
+					return err
+				}
+			}
 		}
 		return nil
 	})

@@ -173,6 +173,28 @@ type proxy struct {
 	// passing on the response.
 	dropResponse func(firstLine string) bool
 	wg           sync.WaitGroup
+	// rate, when set, limits each direction of the link to rate bytes per
+	// second, shared by all connections like one office line.
+	rate     int64
+	upNext   time.Time
+	downNext time.Time
+}
+
+// throttle waits until n more bytes fit through the link in one direction.
+func (p *proxy) throttle(next *time.Time, n int) {
+	p.mu.Lock()
+	if p.rate == 0 {
+		p.mu.Unlock()
+		return
+	}
+	now := time.Now()
+	if next.Before(now) {
+		*next = now
+	}
+	*next = next.Add(time.Duration(int64(n) * int64(time.Second) / p.rate))
+	until := *next
+	p.mu.Unlock()
+	time.Sleep(time.Until(until))
 }
 
 func newProxy(t testing.TB, target string) *proxy {
@@ -253,6 +275,7 @@ func (p *proxy) handle(client net.Conn) {
 				if limit > 0 && sent+int64(n) >= limit {
 					chunk = buf[:limit-sent]
 				}
+				p.throttle(&p.upNext, len(chunk))
 				w, _ := server.Write(chunk)
 				sent += int64(w)
 				p.up.Add(int64(w))
@@ -290,6 +313,7 @@ func (p *proxy) handle(client net.Conn) {
 						return
 					}
 				}
+				p.throttle(&p.downNext, n)
 				w, _ := client.Write(buf[:n])
 				p.down.Add(int64(w))
 			}

@@ -21,6 +21,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"sync"
 	"time"
 
 	"fieldbrief/portal"
@@ -37,14 +38,16 @@ type Options struct {
 	// ChunkSize is the size of one tus PATCH; default 1 MiB. After a cut
 	// at most one chunk is sent again.
 	ChunkSize int64
+	// Parallel is how many photos upload at once; default 6.
+	Parallel int
 	// Retries bounds how often one photo upload resumes after a cut within
 	// a sync; default 20.
 	Retries int
 	// Backoff is the first wait before resuming; it doubles up to 5 s.
 	// Default 200 ms.
 	Backoff time.Duration
-	// Progress, when set, is told what the engine is doing. It is called on
-	// the engine's goroutine; the UI wraps it in fyne.Do.
+	// Progress, when set, is told what the engine is doing, one call at a
+	// time from the engine's goroutines; the UI wraps it in fyne.Do.
 	Progress func(Progress)
 	// Now is the clock; default time.Now.
 	Now func() time.Time
@@ -87,9 +90,10 @@ type Report struct {
 
 // Engine syncs one store with one portal.
 type Engine struct {
-	store  *storage.Store
-	client *portal.Client
-	opts   Options
+	store      *storage.Store
+	client     *portal.Client
+	opts       Options
+	progressMu sync.Mutex
 }
 
 // New returns an engine for store and the portal behind client (which
@@ -104,6 +108,9 @@ func New(store *storage.Store, client *portal.Client, opts Options) *Engine {
 	if opts.ChunkSize <= 0 {
 		opts.ChunkSize = 1 << 20
 	}
+	if opts.Parallel <= 0 {
+		opts.Parallel = 6
+	}
 	if opts.Retries <= 0 {
 		opts.Retries = 20
 	}
@@ -116,8 +123,12 @@ func New(store *storage.Store, client *portal.Client, opts Options) *Engine {
 	return &Engine{store: store, client: client, opts: opts}
 }
 
+// progress reports to the caller one call at a time, although pushes and
+// uploads run side by side, so the caller's callback needs no lock.
 func (e *Engine) progress(p Progress) {
 	if e.opts.Progress != nil {
+		e.progressMu.Lock()
+		defer e.progressMu.Unlock()
 		e.opts.Progress(p)
 	}
 }
@@ -125,11 +136,25 @@ func (e *Engine) progress(p Progress) {
 // Sync runs push, photo upload and pull once. Every step is safe to
 // interrupt (by ctx, a cut or a killed process) and to run again.
 func (e *Engine) Sync(ctx context.Context) (Report, error) {
-	var r Report
-	if err := e.Push(ctx, &r); err != nil {
-		return r, err
+	// Records and photo bytes go up side by side: a visit may name photos
+	// the portal has not received yet, and over a slow link the records'
+	// round trips then hide behind the photos' bytes.
+	var r, photos Report
+	pctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	photoErr := make(chan error, 1)
+	go func() { photoErr <- e.UploadPhotos(pctx, &photos) }()
+	pushErr := e.Push(ctx, &r)
+	if pushErr != nil {
+		cancel()
 	}
-	if err := e.UploadPhotos(ctx, &r); err != nil {
+	err := <-photoErr
+	r.PhotosSent, r.PhotoBytes, r.BytesSent, r.Resumes, r.PhotosSkipped = photos.PhotosSent, photos.PhotoBytes, photos.BytesSent, photos.Resumes, photos.PhotosSkipped
+	r.Requests += photos.Requests
+	if pushErr != nil {
+		return r, pushErr
+	}
+	if err != nil {
 		return r, err
 	}
 	if err := e.Pull(ctx, &r); err != nil {
@@ -294,24 +319,91 @@ func (e *Engine) UploadPhotos(ctx context.Context, r *Report) error {
 		lacks[h] = true
 		totalBytes += byHash[h].Size
 	}
+	var have []string
 	for _, h := range hashes {
 		if !lacks[h] {
-			r.PhotosSkipped++
-			if err := e.store.MarkUploaded(h); err != nil {
-				return err
-			}
+			have = append(have, h)
 		}
 	}
-	var sent int64
-	for i, h := range missing {
-		if err := e.upload(ctx, byHash[h], r); err != nil {
+	r.PhotosSkipped = len(have)
+	if len(have) > 0 {
+		if err := e.store.MarkUploaded(have...); err != nil {
 			return err
 		}
-		sent += byHash[h].Size
-		r.PhotosSent++
-		e.progress(Progress{Phase: PhasePhotos, Done: i + 1, Total: len(missing), Bytes: sent, TotalBytes: totalBytes})
 	}
-	return nil
+	// A few uploads run at once so that one photo's round trips and the
+	// laptop's and portal's disk syncs overlap another's bytes on the line.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		mu       sync.Mutex
+		firstErr error
+		sent     int64
+		done     int
+		wg       sync.WaitGroup
+		// uploaded collects finished photos, marked in batches: a crash
+		// before marking only means asking the portal about them again.
+		uploaded []string
+	)
+	flush := func() error {
+		if len(uploaded) == 0 {
+			return nil
+		}
+		err := e.store.MarkUploaded(uploaded...)
+		uploaded = uploaded[:0]
+		return err
+	}
+	work := make(chan string)
+	for range min(e.opts.Parallel, len(missing)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for h := range work {
+				var one Report
+				err := e.upload(ctx, byHash[h], &one)
+				mu.Lock()
+				r.Requests += one.Requests
+				r.BytesSent += one.BytesSent
+				r.Resumes += one.Resumes
+				r.PhotoBytes += one.PhotoBytes
+				if err != nil && firstErr == nil {
+					firstErr = err
+					cancel()
+				}
+				if err == nil {
+					r.PhotosSent++
+					done++
+					sent += byHash[h].Size
+					uploaded = append(uploaded, h)
+					if len(uploaded) >= 64 {
+						if err := flush(); err != nil && firstErr == nil {
+							firstErr = err
+							cancel()
+						}
+					}
+					e.progress(Progress{Phase: PhasePhotos, Done: done, Total: len(missing), Bytes: sent, TotalBytes: totalBytes})
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+feed:
+	for _, h := range missing {
+		select {
+		case work <- h:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(work)
+	wg.Wait()
+	if err := flush(); err != nil && firstErr == nil {
+		firstErr = err
+	}
+	if firstErr == nil {
+		firstErr = ctx.Err()
+	}
+	return firstErr
 }
 
 // upload sends one photo by tus. The upload's address is kept in the store,
@@ -345,14 +437,21 @@ func (e *Engine) upload(ctx context.Context, p sv.Photo, r *Report) error {
 			}
 			if url == "" {
 				r.Requests++
-				u, err := e.client.CreateUpload(ctx, size, p.Hash, p.FileName)
+				first := data[:min(e.opts.ChunkSize, size)]
+				r.BytesSent += int64(len(first))
+				u, off, err := e.client.CreateUpload(ctx, size, p.Hash, p.FileName, first)
 				if err != nil {
 					return err
 				}
-				if err := e.store.SetUploadURL(p.Hash, u); err != nil {
-					return err
+				// A photo of one chunk gains nothing from resuming after a
+				// restart (the chunk is sent again either way), so only
+				// larger ones cost a write to remember their upload.
+				if size > e.opts.ChunkSize {
+					if err := e.store.SetUploadURL(p.Hash, u); err != nil {
+						return err
+					}
 				}
-				url, offset = u, 0
+				url, offset = u, off
 			}
 			for offset < size {
 				n := min(e.opts.ChunkSize, size-offset)
@@ -387,7 +486,7 @@ func (e *Engine) upload(ctx context.Context, p sv.Photo, r *Report) error {
 		wait = min(wait*2, 5*time.Second)
 	}
 	r.PhotoBytes += size
-	return e.store.MarkUploaded(p.Hash)
+	return nil
 }
 
 // FetchPhoto downloads a photo taken on another laptop, the thumbnail

@@ -128,19 +128,31 @@ func getJSON(b *bolt.Bucket, key []byte, v any) (bool, error) {
 	return true, json.Unmarshal(raw, v)
 }
 
-// getRecord reads a record; ok is false when it does not exist.
-func getRecord(tx *bolt.Tx, entity, id string) (portal.Record, bool, error) {
-	var r portal.Record
-	ok, err := getJSON(tx.Bucket(bRecords), recordKey(entity, id), &r)
-	return r, ok, err
+// storedRecord is a record with the device whose change it is exactly: a
+// pull by that device skips it, since the laptop already holds it — the
+// first sync of a full laptop does not download its own work again.
+type storedRecord struct {
+	portal.Record
+	Origin string `json:"origin,omitempty"`
 }
 
-// putRecord stores a record and moves it to the end of the change log: the
-// log keeps one entry per record, its latest, so a pull sends each changed
-// record once however often it changed.
-func putRecord(tx *bolt.Tx, r portal.Record) error {
+// getRecord reads a record; ok is false when it does not exist.
+func getRecord(tx *bolt.Tx, entity, id string) (portal.Record, bool, error) {
+	var r storedRecord
+	ok, err := getJSON(tx.Bucket(bRecords), recordKey(entity, id), &r)
+	return r.Record, ok, err
+}
+
+// putRecord stores a record that every laptop should pull.
+func putRecord(tx *bolt.Tx, r portal.Record) error { return putRecordFrom(tx, r, "") }
+
+// putRecordFrom stores a record and moves it to the end of the change log:
+// the log keeps one entry per record, its latest, so a pull sends each
+// changed record once however often it changed. origin names the device
+// that sent exactly this record, or is empty.
+func putRecordFrom(tx *bolt.Tx, r portal.Record, origin string) error {
 	key := recordKey(r.Entity, r.ID)
-	if err := putJSON(tx.Bucket(bRecords), key, r); err != nil {
+	if err := putJSON(tx.Bucket(bRecords), key, storedRecord{Record: r, Origin: origin}); err != nil {
 		return err
 	}
 	return touch(tx, key)
@@ -188,8 +200,9 @@ func parseCursor(tx *bolt.Tx, c string) (uint64, bool) {
 	return seq, true
 }
 
-// Pull returns up to limit records changed after cursor c.
-func (d *DB) Pull(c string, limit int) (portal.PullResponse, error) {
+// Pull returns up to limit records changed after cursor c, leaving out
+// those that device sent exactly as they are.
+func (d *DB) Pull(c string, limit int, device string) (portal.PullResponse, error) {
 	var out portal.PullResponse
 	err := d.bolt.View(func(tx *bolt.Tx) error {
 		epoch := tx.Bucket(bMeta).Get(kEpoch)
@@ -206,12 +219,15 @@ func (d *DB) Pull(c string, limit int) (portal.PullResponse, error) {
 				out.More = true
 				break
 			}
-			var r portal.Record
+			var r storedRecord
 			if _, err := getJSON(tx.Bucket(bRecords), v, &r); err != nil {
 				return err
 			}
-			out.Records = append(out.Records, r)
 			last = readU64(k)
+			if device != "" && r.Origin == device {
+				continue
+			}
+			out.Records = append(out.Records, r.Record)
 		}
 		out.Cursor = cursor(epoch, last)
 		return nil

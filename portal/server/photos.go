@@ -245,12 +245,12 @@ func (s *Server) handlePull(w http.ResponseWriter, r *http.Request) {
 		}
 		limit = n
 	}
-	resp, err := s.db.Pull(r.URL.Query().Get("cursor"), limit)
+	resp, err := s.db.Pull(r.URL.Query().Get("cursor"), limit, userFrom(r.Context()).Device)
 	if err != nil {
 		s.internal(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, resp)
+	writeJSONTo(w, r, http.StatusOK, resp)
 }
 
 func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) {

@@ -77,7 +77,7 @@ func (s *Server) push(p principal, req portal.PushRequest) (portal.PushResponse,
 			if c.Seq <= last {
 				continue
 			}
-			if rej := s.apply(tx, p, c); rej != nil {
+			if rej := s.apply(tx, p, req.Device, c); rej != nil {
 				rj := portal.Rejection{Device: req.Device, Seq: c.Seq, Entity: c.Entity, ID: c.ID, Code: rej.Code, Zh: rej.Zh, En: rej.En, At: now}
 				if err := putJSON(tx.Bucket(bRejections), rejectionKey(req.Device, c.Seq), rj); err != nil {
 					return err
@@ -130,7 +130,7 @@ func isInspectorOf(p principal, inspectors []string) bool {
 // apply applies one change, returning a refusal or nil. Refused changes
 // still count as applied (the device's numbering moves on); the record is
 // touched so that the device pulls the portal's version back.
-func (s *Server) apply(tx *bolt.Tx, p principal, c portal.Change) *sv.Error {
+func (s *Server) apply(tx *bolt.Tx, p principal, device string, c portal.Change) *sv.Error {
 	if c.ID == "" || len(c.ID) > 200 {
 		return refuse(sv.EInvalid, "修改缺少记录编号。", "The change has no record id.")
 	}
@@ -141,13 +141,13 @@ func (s *Server) apply(tx *bolt.Tx, p principal, c portal.Change) *sv.Error {
 	var err error
 	switch c.Entity {
 	case portal.EntityInspection:
-		rej, err = s.applyInspection(tx, p, c)
+		rej, err = s.applyInspection(tx, p, device, c)
 	case portal.EntityAnswer:
-		rej, err = s.applyAnswer(tx, p, c)
+		rej, err = s.applyAnswer(tx, p, device, c)
 	case portal.EntityFinding:
-		rej, err = s.applyFinding(tx, p, c)
+		rej, err = s.applyFinding(tx, p, device, c)
 	case portal.EntityPhoto:
-		rej, err = s.applyPhoto(tx, c)
+		rej, err = s.applyPhoto(tx, device, c)
 	default:
 		return refuse(sv.EInvalid, "平台不接受“%s”类记录的修改。", "The portal does not accept changes to “%s” records.", c.Entity)
 	}
@@ -155,8 +155,10 @@ func (s *Server) apply(tx *bolt.Tx, p principal, c portal.Change) *sv.Error {
 		return refuse(sv.EInternal, "平台保存这条修改时出错。", "The portal failed to save this change.")
 	}
 	if rej != nil {
-		if _, ok, _ := getRecord(tx, c.Entity, c.ID); ok {
-			if err := touch(tx, recordKey(c.Entity, c.ID)); err != nil {
+		// Re-store the portal's version for everyone, the refused device
+		// included, so its next pull puts the record back.
+		if rec, ok, _ := getRecord(tx, c.Entity, c.ID); ok {
+			if err := putRecord(tx, rec); err != nil {
 				return refuse(sv.EInternal, "平台保存这条修改时出错。", "The portal failed to save this change.")
 			}
 		}
@@ -168,7 +170,7 @@ func malformed(entity string) *sv.Error {
 	return refuse(sv.EInvalid, "修改内容无法读取（%s）。", "The change's content cannot be read (%s).", entity)
 }
 
-func (s *Server) applyInspection(tx *bolt.Tx, p principal, c portal.Change) (*sv.Error, error) {
+func (s *Server) applyInspection(tx *bolt.Tx, p principal, device string, c portal.Change) (*sv.Error, error) {
 	stored, exists, err := getRecord(tx, portal.EntityInspection, c.ID)
 	if err != nil {
 		return nil, err
@@ -215,10 +217,11 @@ func (s *Server) applyInspection(tx *bolt.Tx, p principal, c portal.Change) (*sv
 	if err != nil {
 		return nil, err
 	}
-	return nil, putRecord(tx, portal.Record{Entity: portal.EntityInspection, ID: c.ID, Data: data})
+	// The laptop keeps the visit's header without answers too: exact.
+	return nil, putRecordFrom(tx, portal.Record{Entity: portal.EntityInspection, ID: c.ID, Data: data}, device)
 }
 
-func (s *Server) applyAnswer(tx *bolt.Tx, p principal, c portal.Change) (*sv.Error, error) {
+func (s *Server) applyAnswer(tx *bolt.Tx, p principal, device string, c portal.Change) (*sv.Error, error) {
 	var a portal.AnswerData
 	if c.Op != portal.OpPut || json.Unmarshal(c.Data, &a) != nil || portal.AnswerID(a.InspectionID, a.ItemKey) != c.ID {
 		return malformed("answer"), nil
@@ -240,7 +243,7 @@ func (s *Server) applyAnswer(tx *bolt.Tx, p principal, c portal.Change) (*sv.Err
 	if !isInspectorOf(p, in.Inspectors) {
 		return refuse(portal.ErrForbidden, "只能修改自己参加的督查记录。", "You may only change visits you took part in."), nil
 	}
-	return nil, putRecord(tx, portal.Record{Entity: portal.EntityAnswer, ID: c.ID, Data: c.Data})
+	return nil, putRecordFrom(tx, portal.Record{Entity: portal.EntityAnswer, ID: c.ID, Data: c.Data}, device)
 }
 
 // needsLeader reports whether moving a finding from → to is a verification,
@@ -249,11 +252,12 @@ func needsLeader(from, to sv.Status) bool {
 	return to == sv.StatusClosed || (from == sv.StatusFixed && to == sv.StatusInProgress)
 }
 
-func (s *Server) applyFinding(tx *bolt.Tx, p principal, c portal.Change) (*sv.Error, error) {
+func (s *Server) applyFinding(tx *bolt.Tx, p principal, device string, c portal.Change) (*sv.Error, error) {
 	var in sv.Finding
 	if c.Op != portal.OpPut || json.Unmarshal(c.Data, &in) != nil || in.ID != c.ID {
 		return malformed("finding"), nil
 	}
+	sent := in
 	if err := in.Validate(); err != nil {
 		var e *sv.Error
 		if errors.As(err, &e) {
@@ -297,18 +301,19 @@ func (s *Server) applyFinding(tx *bolt.Tx, p principal, c portal.Change) (*sv.Er
 	if err != nil {
 		return nil, err
 	}
-	if err := putRecord(tx, portal.Record{Entity: portal.EntityFinding, ID: c.ID, Data: data, Clocks: res.Clocks}); err != nil {
+	if err := putRecordFrom(tx, portal.Record{Entity: portal.EntityFinding, ID: c.ID, Data: data, Clocks: res.Clocks}, originIfSame(device, data, sent)); err != nil {
 		return nil, err
 	}
 	return res.StatusRefused, nil
 }
 
-func (s *Server) applyPhoto(tx *bolt.Tx, c portal.Change) (*sv.Error, error) {
+func (s *Server) applyPhoto(tx *bolt.Tx, device string, c portal.Change) (*sv.Error, error) {
 	var in sv.Photo
 	if c.Op != portal.OpPut || json.Unmarshal(c.Data, &in) != nil || in.Hash != c.ID || !validHash(in.Hash) {
 		return malformed("photo"), nil
 	}
 	in.Uploaded = false // a laptop's own bookkeeping, not part of the record
+	sent := in
 	stored, exists, err := getRecord(tx, portal.EntityPhoto, c.ID)
 	if err != nil {
 		return nil, err
@@ -336,5 +341,15 @@ func (s *Server) applyPhoto(tx *bolt.Tx, c portal.Change) (*sv.Error, error) {
 	if err != nil {
 		return nil, err
 	}
-	return nil, putRecord(tx, portal.Record{Entity: portal.EntityPhoto, ID: c.ID, Data: data, Clocks: clocks})
+	return nil, putRecordFrom(tx, portal.Record{Entity: portal.EntityPhoto, ID: c.ID, Data: data, Clocks: clocks}, originIfSame(device, data, sent))
+}
+
+// originIfSame returns device when the stored record is exactly what the
+// device sent (no one else's change merged in), so its pull can skip it.
+func originIfSame(device string, stored []byte, sent any) string {
+	raw, err := json.Marshal(sent)
+	if err != nil || string(raw) != string(stored) {
+		return ""
+	}
+	return device
 }

@@ -8,10 +8,12 @@
 package server
 
 import (
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"os"
@@ -190,6 +192,43 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
+// writeJSONTo writes v gzipped when the client accepts it and the body is
+// worth compressing: pages of records shrink several times over.
+func writeJSONTo(w http.ResponseWriter, r *http.Request, status int, v any) {
+	raw, err := json.Marshal(v)
+	if err != nil || len(raw) < 1024 || !strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+		writeJSON(w, status, v)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Encoding", "gzip")
+	w.Header().Set("Vary", "Accept-Encoding")
+	w.WriteHeader(status)
+	zw, _ := gzip.NewWriterLevel(w, gzip.BestSpeed)
+	_, _ = zw.Write(raw)
+	_ = zw.Close()
+}
+
+var errUnpackedTooLarge = errors.New("unpacked body too large")
+
+// limitedReader fails, rather than stopping quietly, past its limit.
+type limitedReader struct {
+	r    io.Reader
+	left int64
+}
+
+func (l *limitedReader) Read(p []byte) (int, error) {
+	if l.left <= 0 {
+		return 0, errUnpackedTooLarge
+	}
+	if int64(len(p)) > l.left {
+		p = p[:l.left]
+	}
+	n, err := l.r.Read(p)
+	l.left -= int64(n)
+	return n, err
+}
+
 func writeError(w http.ResponseWriter, status int, e *sv.Error) {
 	writeJSON(w, status, portal.ErrorBody{Code: e.Code, Zh: e.Zh, En: e.En})
 }
@@ -197,7 +236,24 @@ func writeError(w http.ResponseWriter, status int, e *sv.Error) {
 // readJSON decodes a bounded JSON body into v, answering the refusal
 // itself: 413 for too large, 400 for malformed. It reports whether v is usable.
 func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
-	body := http.MaxBytesReader(w, r.Body, s.opts.MaxBody)
+	var body io.Reader = http.MaxBytesReader(w, r.Body, s.opts.MaxBody)
+	switch r.Header.Get("Content-Encoding") {
+	case "":
+	case "gzip":
+		// Records compress well; the limit applies to the bytes on the
+		// wire and again to what they unpack to, so a small bomb cannot
+		// blow up into memory.
+		zr, err := gzip.NewReader(body)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, sv.Errorf(sv.EInvalid, "请求内容不是有效的 gzip 数据。", "The request body is not valid gzip data."))
+			return false
+		}
+		defer zr.Close()
+		body = &limitedReader{r: zr, left: s.opts.MaxBody}
+	default:
+		writeError(w, http.StatusUnsupportedMediaType, sv.Errorf(sv.EInvalid, "不支持的内容编码“%s”，请使用 gzip 或不压缩。", "Unsupported content encoding “%s”; use gzip or none.", short(r.Header.Get("Content-Encoding"))))
+		return false
+	}
 	dec := json.NewDecoder(body)
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)
@@ -208,7 +264,7 @@ func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 	switch {
 	case err == nil:
 		return true
-	case errors.As(err, &tooBig):
+	case errors.As(err, &tooBig), errors.Is(err, errUnpackedTooLarge):
 		writeError(w, http.StatusRequestEntityTooLarge, sv.Errorf(sv.EInvalid,
 			"请求内容过大（上限 %d MB），请分批同步。", "The request is too large (limit %d MB); sync in smaller batches.", s.opts.MaxBody>>20))
 	default:

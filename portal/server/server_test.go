@@ -349,7 +349,7 @@ func TestUploadBecomesVisibleOnlyWhenWholeAndVerified(t *testing.T) {
 	ctx := context.Background()
 	// Wrong declared hash: refused at the end, never visible.
 	wrong := strings.Repeat("0", 64)
-	u, err := c.CreateUpload(ctx, int64(len(data)), wrong, "")
+	u, _, err := c.CreateUpload(ctx, int64(len(data)), wrong, "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -359,7 +359,7 @@ func TestUploadBecomesVisibleOnlyWhenWholeAndVerified(t *testing.T) {
 	if code, _ := f.do(t, "GET", portal.PathPhotos+wrong, tok, nil, nil); code != http.StatusNotFound {
 		t.Fatalf("a mismatching upload is visible: %d", code)
 	}
-	u, err = c.CreateUpload(ctx, int64(len(data)), hash, "a.jpg")
+	u, _, err = c.CreateUpload(ctx, int64(len(data)), hash, "a.jpg", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
