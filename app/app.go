@@ -156,7 +156,8 @@ func (ui *mainUI) quit() {
 
 // addShortcuts wires the keyboard: Ctrl+Q quits, Ctrl+N starts (or
 // resumes) a visit of the project in view, Ctrl+F goes to the search box,
-// Alt+Left goes back, Ctrl+PageDown/PageUp change the checklist section.
+// Alt+Left goes back, Ctrl+PageDown/PageUp change the checklist section,
+// Ctrl+L opens the list of findings.
 //
 // They are menu items as well as canvas shortcuts: Fyne gives a shortcut
 // to the focused widget instead of the canvas when that widget handles
@@ -190,7 +191,7 @@ func (ui *mainUI) addShortcuts() {
 	quit.IsQuit = true
 	file := fyne.NewMenu(t0("menu.file"),
 		item(t0("nav.projects"), nil, ui.showDashboard),
-		item(t0("nav.findings"), nil, func() { ui.openFindings(storage.FindingFilter{ActiveOnly: true}, true) }),
+		item(t0("nav.findings"), key(fyne.KeyL, mod), func() { ui.openFindings(storage.FindingFilter{ActiveOnly: true}, true) }),
 		fyne.NewMenuItemSeparator(),
 		item(t0("settings.title"), nil, ui.showSettings),
 		fyne.NewMenuItemSeparator(),

@@ -430,6 +430,15 @@ func TestVisitSurvivesRestart(t *testing.T) {
 	}
 	time.Sleep(500 * time.Millisecond)
 	screenshot(t, display, filepath.Join(artefactDir(t), "recheck.png"))
+	// Ctrl+L: the findings of all projects; a click on the first row opens
+	// its detail with the history (a picture for the README, not checked).
+	a.keys("ctrl+l")
+	time.Sleep(time.Second)
+	screenshot(t, display, filepath.Join(artefactDir(t), "findings.png"))
+	xdotool(t, display, "mousemove", "500", "235", "click", "1")
+	time.Sleep(time.Second)
+	screenshot(t, display, filepath.Join(artefactDir(t), "finding.png"))
+	a.keys("Escape")
 	a.quit()
 
 	drafts := draftsOf(t, data, project)
