@@ -305,9 +305,7 @@ func (f *itemField) numberChanged(s string) {
 	if err != nil {
 		// The bad value stays on screen to be corrected; the store keeps
 		// the last good one, and the message says so.
-		f.setMessage(&sv.Error{Code: sv.EInvalid,
-			Zh: sv.ErrorMessage(err, sv.Chinese) + t0("item.not_saved"),
-			En: sv.ErrorMessage(err, sv.English) + t0("item.not_saved")})
+		f.showProblem(f.v.ui.message(err) + t0("item.not_saved"))
 		return
 	}
 	f.ans.Number = &n
@@ -363,8 +361,7 @@ func (f *itemField) dateChanged(s string) {
 	}
 	d, ok := parseDate(s)
 	if !ok {
-		f.setMessage(&sv.Error{Code: sv.EInvalid, Zh: "日期格式应为 2026-03-15。" + t0("item.not_saved"),
-			En: "Write the date as 2026-03-15." + t0("item.not_saved")})
+		f.showProblem(t0("item.bad_date") + t0("item.not_saved"))
 		return
 	}
 	f.ans.Date = d
@@ -405,17 +402,24 @@ func (f *itemField) showCalendar() {
 // item without a hint shows no empty line.
 func (f *itemField) setMessage(err error) {
 	if err != nil {
-		f.msg.Text = f.v.ui.message(err)
-		f.msg.Importance = widget.DangerImportance
-	} else {
-		f.msg.Text = f.hint()
-		f.msg.Importance = widget.LowImportance
+		f.showProblem(f.v.ui.message(err))
+		return
 	}
+	f.msg.Text = f.hint()
+	f.msg.Importance = widget.LowImportance
 	if f.msg.Text == "" {
 		f.msg.Hide()
 	} else {
 		f.msg.Show()
 	}
+	f.msg.Refresh()
+}
+
+// showProblem shows what is wrong with the value, in red, beside the field.
+func (f *itemField) showProblem(text string) {
+	f.msg.Text = text
+	f.msg.Importance = widget.DangerImportance
+	f.msg.Show()
 	f.msg.Refresh()
 }
 

@@ -73,7 +73,7 @@ func newProjectPage(ui *mainUI, id string) *projectPage {
 			}
 			v := p.data.visits[i]
 			l := o.(*widget.Label)
-			text := t("project.visit_row", p.ui.date(v.StartedAt), v.Status.Label(p.ui.lang), strings.Join(v.Inspectors, "、"))
+			text := t("project.visit_row", p.ui.date(v.StartedAt), v.Status.Label(p.ui.lang), joinNames(v.Inspectors))
 			if v.Replaces != "" {
 				text += " · " + t0("visit.amendment")
 			}
@@ -311,6 +311,9 @@ func shortText(s string, n int) string {
 	}
 	return string(r[:n]) + "…"
 }
+
+// joinNames writes a list of names as the language separates them.
+func joinNames(names []string) string { return strings.Join(names, t0("common.name_sep")) }
 
 // splitNames reads a list of names separated by commas, 、 or spaces.
 func splitNames(s string) []string {

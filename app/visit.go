@@ -193,10 +193,10 @@ func (v *visitScreen) build(d visitData) {
 
 func (v *visitScreen) buildHeader() *fyne.Container {
 	v.inspector = widget.NewEntry()
-	v.inspector.SetText(strings.Join(v.in.Inspectors, "、"))
+	v.inspector.SetText(joinNames(v.in.Inspectors))
 	v.inspector.SetPlaceHolder(t0("visit.inspectors_placeholder"))
 	v.depts = widget.NewEntry()
-	v.depts.SetText(strings.Join(v.in.DepartmentsPresent, "、"))
+	v.depts.SetText(joinNames(v.in.DepartmentsPresent))
 	v.depts.SetPlaceHolder(t0("visit.departments_placeholder"))
 	v.weather = widget.NewSelectEntry(strings.Split(t0("visit.weather_options"), "|"))
 	v.weather.SetText(v.in.Weather)
@@ -230,7 +230,7 @@ func (v *visitScreen) headerChanged() {
 	v.in.Weather = strings.TrimSpace(v.weather.Text)
 	v.in.Summary = v.summary.Text
 	// The next visit starts with the same people.
-	v.ui.app.Preferences().SetString(prefInspectors, strings.Join(v.in.Inspectors, "、"))
+	v.ui.app.Preferences().SetString(prefInspectors, joinNames(v.in.Inspectors))
 	in := v.in
 	data := v.ui.cfg.Data
 	v.saving()
@@ -285,7 +285,7 @@ func (v *visitScreen) showSaveState() {
 	var msgs []string
 	for key, m := range v.failed {
 		if f := v.fields[key]; f != nil {
-			f.setMessage(&sv.Error{Code: sv.EUnavailable, Zh: "未能保存：" + m, En: "Not saved: " + m})
+			f.showProblem(t("visit.not_saved", m))
 		}
 		msgs = append(msgs, m)
 	}
