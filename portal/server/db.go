@@ -30,6 +30,7 @@ var (
 	bRecords    = []byte("records")    // entity, 0, id → portal.Record
 	bLog        = []byte("log")        // change number (8 bytes BE) → entity, 0, id
 	bLogIndex   = []byte("log_index")  // entity, 0, id → change number
+	bApplied    = []byte("applied")    // device, 0, seq (8 bytes BE) → SHA-256 of the change applied
 )
 
 var (
@@ -72,7 +73,7 @@ func OpenDB(dir string) (*DB, error) {
 		return nil, sv.Wrap(err, sv.EUnavailable, "无法打开平台数据文件。", "Cannot open the portal data file.")
 	}
 	err = b.Update(func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{bMeta, bUsers, bTokens, bDevices, bRejections, bRecords, bLog, bLogIndex} {
+		for _, name := range [][]byte{bMeta, bUsers, bTokens, bDevices, bRejections, bRecords, bLog, bLogIndex, bApplied} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
 			}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -16,6 +17,26 @@ import (
 
 // maxChanges bounds one push so a transaction stays short.
 const maxChanges = 1000
+
+// errRewound is returned when a device sends a different change under a
+// number the portal has already applied.
+type errRewound struct{ seq uint64 }
+
+func (e errRewound) Error() string {
+	return "change " + strconv.FormatUint(e.seq, 10) + " differs from the one applied"
+}
+
+// changeDigest identifies a change's content, to tell a repeat from a
+// different change under the same number. Clocks are left out: they are
+// stamped at push time and are not part of what the person changed.
+func changeDigest(c portal.Change) []byte {
+	h := sha256.New()
+	for _, part := range []string{c.Entity, c.ID, c.Op, string(c.Data)} {
+		h.Write([]byte(part))
+		h.Write([]byte{0})
+	}
+	return h.Sum(nil)
+}
 
 // errGap is returned from the push transaction when the first new change
 // does not follow the last one applied.
@@ -47,7 +68,13 @@ func (s *Server) handlePush(w http.ResponseWriter, r *http.Request) {
 	p := userFrom(r.Context())
 	resp, err := s.push(p, req)
 	var gap errGap
+	var rewound errRewound
 	switch {
+	case errors.As(err, &rewound):
+		s.log.Warn("device rewound", "user", p.Name, "device", req.Device, "seq", rewound.seq)
+		writeError(w, http.StatusConflict, sv.Errorf(sv.EConflict,
+			"本机的修改编号 %d 与平台已收到的修改不一致，本机数据可能是从旧备份恢复的。为免丢失，平台未接受这次同步；请联系管理员。",
+			"This laptop's change %d differs from the one the portal already received; the laptop's data may have been restored from an old backup. To lose nothing, the portal refused this sync; contact the administrator.", rewound.seq))
 	case errors.As(err, &gap):
 		writeJSON(w, http.StatusConflict, portal.ErrorBody{Code: portal.ErrGap, Expected: gap.expected,
 			Zh: "修改编号不连续：平台需要从第 " + strconv.FormatUint(gap.expected, 10) + " 条开始。",
@@ -73,9 +100,21 @@ func (s *Server) push(p principal, req portal.PushRequest) (portal.PushResponse,
 		if len(req.Changes) > 0 && req.Changes[0].Seq > last+1 {
 			return errGap{expected: last + 1}
 		}
+		applied := tx.Bucket(bApplied)
 		for _, c := range req.Changes {
+			key := rejectionKey(req.Device, c.Seq)
 			if c.Seq <= last {
+				// A repeat must be the same change. A different one under
+				// a number already used means the laptop's data went back
+				// in time (restored from an old copy): acknowledging it
+				// would lose it silently.
+				if prev := applied.Get(key); prev != nil && string(prev) != string(changeDigest(c)) {
+					return errRewound{seq: c.Seq}
+				}
 				continue
+			}
+			if err := applied.Put(key, changeDigest(c)); err != nil {
+				return err
 			}
 			if rej := s.apply(tx, p, req.Device, c); rej != nil {
 				rj := portal.Rejection{Device: req.Device, Seq: c.Seq, Entity: c.Entity, ID: c.ID, Code: rej.Code, Zh: rej.Zh, En: rej.En, At: now}

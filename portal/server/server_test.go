@@ -301,6 +301,14 @@ func TestPushAppliesEachChangeOnceRefusesGapsAndChecksRights(t *testing.T) {
 	if n != 1 {
 		t.Fatalf("findings on the portal: %d, want 1", n)
 	}
+	// A different change under a number already applied: a laptop whose
+	// data went back in time. Refused, not silently acknowledged.
+	rewound := fd
+	rewound.Description = "另一条修改"
+	_, err = c.Push(ctx, portal.PushRequest{Device: "laptop-1", Changes: []portal.Change{findingChange(1, rewound, portal.FieldDescription)}})
+	if ref, ok := err.(*portal.RefusalError); !ok || ref.Status != http.StatusConflict || ref.Err.Code != sv.EConflict || ref.Err.Zh == "" {
+		t.Fatalf("rewound device: %v", err)
+	}
 	_, err = c.Push(ctx, portal.PushRequest{Device: "laptop-1", Changes: []portal.Change{findingChange(7, fd)}})
 	var ref *portal.RefusalError
 	if !asRefusal(err, &ref) || ref.Status != http.StatusConflict || ref.Body.Expected != 5 {
