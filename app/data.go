@@ -42,6 +42,8 @@ type Data interface {
 
 	// NewPhotoSink receives imported photos for one visit, item or finding.
 	NewPhotoSink(link sv.PhotoLink) (*storage.PhotoSink, error)
+	// LinkPhoto links a stored photo to one more target.
+	LinkPhoto(hash string, link sv.PhotoLink) (bool, error)
 	ProjectPhotos(projectID string, limit int) ([]sv.Photo, error)
 	PhotoBlob(hash string, kind storage.BlobKind) ([]byte, error)
 }

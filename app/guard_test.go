@@ -113,6 +113,10 @@ func (g *guarded) NewPhotoSink(l sv.PhotoLink) (*storage.PhotoSink, error) {
 	g.check("NewPhotoSink")
 	return g.Data.NewPhotoSink(l)
 }
+func (g *guarded) LinkPhoto(h string, l sv.PhotoLink) (bool, error) {
+	g.check("LinkPhoto")
+	return g.Data.LinkPhoto(h, l)
+}
 func (g *guarded) ProjectPhotos(id string, n int) ([]sv.Photo, error) {
 	g.check("ProjectPhotos")
 	return g.Data.ProjectPhotos(id, n)

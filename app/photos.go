@@ -6,9 +6,10 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
+	fynestorage "fyne.io/fyne/v2/storage"
 
 	"fieldbrief/photo"
+	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
 )
 
@@ -26,10 +27,11 @@ func importPhotos(ui *mainUI, link sv.PhotoLink, paths []string, done func(photo
 	lang := string(ui.lang)
 	fetch(ui.cfg.Background, func() (photoImport, error) {
 		var out photoImport
-		sink, err := data.NewPhotoSink(link)
+		ps, err := data.NewPhotoSink(link)
 		if err != nil {
 			return out, err
 		}
+		sink := linkingSink{PhotoSink: ps, data: data, link: link}
 		// Two workers: the laptop keeps responding while photos import.
 		im := photo.NewImporter(photo.NewProcessor(photo.DefaultOptions()), sink, photo.ImportOptions{Workers: 2})
 		results, err := im.Import(context.Background(), paths, nil)
@@ -43,6 +45,20 @@ func importPhotos(ui *mainUI, link sv.PhotoLink, paths []string, done func(photo
 		}
 		return out, err
 	}, done)
+}
+
+// linkingSink is the store's photo sink with LinkExisting done by
+// Data.LinkPhoto, which adds the link to a photo already stored (one
+// picture may document an item, the site and a finding).
+type linkingSink struct {
+	*storage.PhotoSink
+	data Data
+	link sv.PhotoLink
+}
+
+// LinkExisting links an already stored photo to the sink's target.
+func (s linkingSink) LinkExisting(_ context.Context, sha string) (bool, error) {
+	return s.data.LinkPhoto(sha, s.link)
 }
 
 // choosePhoto asks for a photo file and hands its path to picked.
@@ -59,7 +75,7 @@ func choosePhoto(ui *mainUI, picked func(path string)) {
 		r.Close()
 		picked(path)
 	}, ui.window)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".jpg", ".jpeg", ".png", ".JPG", ".JPEG", ".PNG"}))
+	d.SetFilter(fynestorage.NewExtensionFileFilter([]string{".jpg", ".jpeg", ".png", ".JPG", ".JPEG", ".PNG"}))
 	d.Resize(fyne.NewSize(900, 600))
 	d.Show()
 }

@@ -38,8 +38,9 @@ type projectPage struct {
 	ui *mainUI
 	id string
 
-	data  projectData
-	draft string // id of a draft visit to resume, if any
+	data     projectData
+	draft    string          // id of a draft visit to resume, if any
+	replaced map[string]bool // visits corrected by a submitted amendment
 
 	title    *widget.Label
 	facts    *widget.Form
@@ -76,6 +77,9 @@ func newProjectPage(ui *mainUI, id string) *projectPage {
 			text := t("project.visit_row", p.ui.date(v.StartedAt), v.Status.Label(p.ui.lang), joinNames(v.Inspectors))
 			if v.Replaces != "" {
 				text += " · " + t0("visit.amendment")
+			}
+			if p.replaced[v.ID] {
+				text += " · " + t0("project.replaced")
 			}
 			l.SetText(text)
 			l.Importance = widget.MediumImportance
@@ -212,6 +216,12 @@ func (p *projectPage) show(d projectData) {
 	}
 	p.miles.Refresh()
 	p.showPhotos(d.photos)
+	p.replaced = map[string]bool{}
+	for _, v := range d.visits {
+		if v.Replaces != "" && v.Status == sv.Submitted {
+			p.replaced[v.Replaces] = true
+		}
+	}
 	p.draft = ""
 	for _, v := range d.visits {
 		if v.Status == sv.Draft {

@@ -80,8 +80,11 @@ type visitScreen struct {
 	depts     *widget.Entry
 	weather   *widget.SelectEntry
 	summary   *widget.Entry
-	top       *fyne.Container // title and status; re-laid out when its texts change
-	content   fyne.CanvasObject
+	// sitePhotos counts the photos of the whole visit; addPhoto adds one.
+	sitePhotos *widget.Label
+	addPhoto   *widget.Button
+	top        *fyne.Container // title and status; re-laid out when its texts change
+	content    fyne.CanvasObject
 }
 
 func newVisitScreen(ui *mainUI, id string) *visitScreen {
@@ -217,7 +220,21 @@ func (v *visitScreen) buildHeader() *fyne.Container {
 	)
 	info := widget.NewLabel(t("visit.template", v.tmpl.Title, v.tmpl.Version))
 	info.Importance = widget.LowImportance
+	// Photos of the site as a whole, not of one item.
+	v.sitePhotos = widget.NewLabel(t("item.photos", len(v.in.Photos)))
+	v.addPhoto = widget.NewButtonWithIcon(t0("item.add_photo"), theme.FileImageIcon(), func() {
+		choosePhoto(v.ui, func(path string) { v.attachSitePhotos([]string{path}) })
+	})
+	form.Append(t0("visit.site_photos"), container.NewHBox(v.sitePhotos, v.addPhoto))
 	return container.NewVBox(heading(t0("visit.header")), info, form)
+}
+
+// attachSitePhotos imports photos of the visit as a whole.
+func (v *visitScreen) attachSitePhotos(paths []string) {
+	attachPhotos(v.ui, sv.PhotoLink{InspectionID: v.id}, paths, func(res photoImport) {
+		v.in.Photos = addHashes(v.in.Photos, res.hashes...)
+		v.sitePhotos.SetText(t("item.photos", len(v.in.Photos)))
+	})
 }
 
 // headerChanged saves the header as typed.
@@ -318,6 +335,7 @@ func (v *visitScreen) applyState() {
 		}
 	}
 	if ro {
+		v.addPhoto.Disable()
 		v.weather.Disable()
 		v.state.SetText(t("visit.submitted_at", v.in.Status.Label(v.ui.lang), v.ui.date(v.in.FinishedAt)))
 		v.state.Importance = widget.SuccessImportance
@@ -325,6 +343,7 @@ func (v *visitScreen) applyState() {
 		v.discard.Hide()
 		v.amend.Show()
 	} else {
+		v.addPhoto.Enable()
 		v.weather.Enable()
 		v.state.SetText(v.in.Status.Label(v.ui.lang))
 		v.state.Importance = widget.WarningImportance

@@ -348,6 +348,17 @@ func TestSubmitChecksGapsThenReadOnly(t *testing.T) {
 	if ui.visit.in.Replaces != v.id || !ui.visit.editable() {
 		t.Errorf("amendment replaces %q, editable %v", ui.visit.in.Replaces, ui.visit.editable())
 	}
+	// Submitted, the amendment marks the original as corrected.
+	am := ui.visit
+	test.Tap(am.submit)
+	test.Tap(overlayButton(t, ui, "是"))
+	waitFor(t, "amendment submitted", func() bool { return am.in.Status == sv.Submitted })
+	ui.goBack()
+	ui.goBack()
+	waitFor(t, "project page", func() bool { return ui.project != nil && ui.project.data.project.ID != "" })
+	if !ui.project.replaced[v.id] {
+		t.Errorf("the original is not marked as corrected")
+	}
 }
 
 // projectWithOpenFinding finds a project with an open finding from an
@@ -545,6 +556,11 @@ func TestPhotoForAnItem(t *testing.T) {
 		if g.ItemKey == "safety.edges" {
 			t.Errorf("the photo does not satisfy the item: %s", g.Zh)
 		}
+	}
+	// A photo of the whole site.
+	v.attachSitePhotos([]string{"testdata/Canon_40D.jpg"})
+	if v.sitePhotos.Text != "照片 1 张" || len(stored(t, s, v.id).Photos) != 1 {
+		t.Errorf("site photo: %q", v.sitePhotos.Text)
 	}
 	// The project page shows it.
 	ui.goBack()

@@ -48,3 +48,46 @@ func TestProjectPhotos(t *testing.T) {
 		t.Errorf("photos of p02: %+v", got)
 	}
 }
+
+// TestLinkPhotoToASecondTarget links one stored photo to an item and then
+// to the visit as a whole: both links are kept and both records name it.
+func TestLinkPhotoToASecondTarget(t *testing.T) {
+	s, c := newTestStore(t)
+	p, tpls := testRegister()
+	if err := s.ImportRegister(p, tpls, false); err != nil {
+		t.Fatal(err)
+	}
+	in, err := s.StartInspection("p01", []string{"张伟"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	item := tpls[len(tpls)-1].Items()[0].Key
+	first := sv.PhotoLink{InspectionID: in.ID, ItemKey: item}
+	if _, err := s.PutPhoto(sv.Photo{Hash: "aa", Size: 1, Links: []sv.PhotoLink{first}}, PhotoBlobs{Original: []byte("o")}); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := s.OutboxLen()
+	c.t = c.t.Add(1e9)
+	found, err := s.LinkPhoto("aa", sv.PhotoLink{InspectionID: in.ID})
+	if err != nil || !found {
+		t.Fatalf("LinkPhoto: %v %v", found, err)
+	}
+	ph, _ := s.Photo("aa")
+	got, _ := s.Inspection(in.ID)
+	if len(ph.Links) != 2 || len(got.Photos) != 1 || len(got.Answers[item].Photos) != 1 {
+		t.Fatalf("links %+v, visit photos %v, item photos %v", ph.Links, got.Photos, got.Answers[item].Photos)
+	}
+	if after, _ := s.OutboxLen(); after <= before {
+		t.Errorf("no outbox entry for the new link")
+	}
+	// Linking again changes nothing; an unknown hash is reported.
+	if _, err := s.LinkPhoto("aa", sv.PhotoLink{InspectionID: in.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if ph, _ := s.Photo("aa"); len(ph.Links) != 2 {
+		t.Errorf("a repeated link was added: %+v", ph.Links)
+	}
+	if found, err := s.LinkPhoto("zz", sv.PhotoLink{InspectionID: in.ID}); found || err != nil {
+		t.Errorf("unknown photo: %v %v", found, err)
+	}
+}
