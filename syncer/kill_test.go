@@ -2,10 +2,13 @@ package syncer
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -32,7 +35,7 @@ func childSync() int {
 	}
 	defer s.Close()
 	c, _ := portal.NewClient(cred.Portal, nil, cred.Token)
-	eng := New(s, c, Options{PushBatch: 3, PullLimit: 5, Progress: func(p Progress) {
+	eng := New(s, c, Options{PushBatch: 3, PullLimit: 5, ChunkSize: 64 << 10, Parallel: 2, Progress: func(p Progress) {
 		fmt.Printf("%s %d/%d\n", p.Phase, p.Done, p.Total)
 	}})
 	if _, err := eng.Sync(context.Background()); err != nil {
@@ -71,9 +74,20 @@ func TestSIGKILLMidSyncLosesAndDoublesNothing(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	rng := rand.New(rand.NewPCG(11, 12))
+	var photos []sv.Photo
+	var blobs [][]byte
+	for range 6 {
+		p, data := randomPhoto(t, rng, 400<<10)
+		if _, err := s.PutPhoto(p, storage.PhotoBlobs{Original: data}); err != nil {
+			t.Fatal(err)
+		}
+		photos, blobs = append(photos, p), append(blobs, data)
+	}
 	s.Close() // the child takes the file lock
 
 	kills := 0
+	phases := map[string]int{} // what the child was doing when killed
 	for round := 0; round < 12; round++ {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
 		cmd.Env = append(os.Environ(), childEnv+"="+dir)
@@ -86,7 +100,10 @@ func TestSIGKILLMidSyncLosesAndDoublesNothing(t *testing.T) {
 		killed := false
 		for sc.Scan() {
 			lines++
-			if lines == 2+round%4 {
+			// Kill points spread over the pushes, the uploads running
+			// beside them, and the pull.
+			if lines == 2+(round*5)%17 {
+				phases[strings.Fields(sc.Text())[0]]++
 				_ = cmd.Process.Kill() // SIGKILL: no deferred code runs
 				killed = true
 				break
@@ -102,7 +119,7 @@ func TestSIGKILLMidSyncLosesAndDoublesNothing(t *testing.T) {
 		}
 		break
 	}
-	t.Logf("killed %d times mid-sync", kills)
+	t.Logf("killed %d times mid-sync, after a line of: %v", kills, phases)
 	if kills < 3 {
 		t.Fatalf("only %d kills landed mid-sync", kills)
 	}
@@ -142,5 +159,11 @@ func TestSIGKILLMidSyncLosesAndDoublesNothing(t *testing.T) {
 	}
 	if h, _ := StateHash(s); h != portalHash(t, base) {
 		t.Fatal("laptop and portal differ after the kills")
+	}
+	for i, p := range photos {
+		got, err := c.Photo(context.Background(), p.Hash)
+		if err != nil || !bytes.Equal(got, blobs[i]) {
+			t.Fatalf("photo %d on the portal: %d bytes, %v", i, len(got), err)
+		}
 	}
 }

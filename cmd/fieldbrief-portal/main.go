@@ -144,16 +144,21 @@ func userAdd(args []string, stdin io.Reader, stdout io.Writer) error {
 	role := fs.String("role", "", "inspector|leader|admin")
 	display := fs.String("display", "", "display name, as written on visits")
 	projects := fs.String("projects", "", "comma-separated project ids an inspector may act on")
-	// Allow NAME before or after the flags.
+	// NAME may stand before, between or after the flags
+	// (user add --data DIR NAME --role R): the flag package stops at the
+	// first plain argument, so parse again after it.
 	var name string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		name, args = args[0], args[1:]
-	}
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if name == "" && fs.NArg() > 0 {
-		name = fs.Arg(0)
+	for {
+		if err := parse(fs, args); err != nil {
+			return err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		if name != "" {
+			return usageError{"只能给出一个用户名 / give one user name"}
+		}
+		name, args = fs.Arg(0), fs.Args()[1:]
 	}
 	if name == "" || *data == "" {
 		return usageError{"须给出 --data 与用户名 / give --data and a user name"}
