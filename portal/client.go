@@ -168,7 +168,9 @@ func (c *Client) CreateUpload(ctx context.Context, size int64, hash, name string
 	}
 	var off int64
 	if len(first) > 0 {
-		off, _ = strconv.ParseInt(resp.Header.Get("Upload-Offset"), 10, 64)
+		if off, err = uploadOffset(resp); err != nil {
+			return "", 0, err
+		}
 	}
 	return loc.String(), off, nil
 }
@@ -193,7 +195,7 @@ func (c *Client) UploadOffset(ctx context.Context, uploadURL string) (int64, err
 	if resp.StatusCode != http.StatusOK {
 		return 0, refusal(resp)
 	}
-	return strconv.ParseInt(resp.Header.Get("Upload-Offset"), 10, 64)
+	return uploadOffset(resp)
 }
 
 // PatchUpload sends body, which starts at offset, and returns the new offset.
@@ -214,7 +216,7 @@ func (c *Client) PatchUpload(ctx context.Context, uploadURL string, offset int64
 	if resp.StatusCode != http.StatusNoContent {
 		return 0, refusal(resp)
 	}
-	return strconv.ParseInt(resp.Header.Get("Upload-Offset"), 10, 64)
+	return uploadOffset(resp)
 }
 
 func (c *Client) do(ctx context.Context, method, path string, in, out any) error {
@@ -277,6 +279,15 @@ func (c *Client) absRequest(ctx context.Context, method, u string, body io.Reade
 		req.Header.Set("Authorization", "Bearer "+c.token)
 	}
 	return req, nil
+}
+
+// uploadOffset reads tus's Upload-Offset header.
+func uploadOffset(resp *http.Response) (int64, error) {
+	off, err := strconv.ParseInt(resp.Header.Get("Upload-Offset"), 10, 64)
+	if err != nil || off < 0 {
+		return 0, sv.Errorf(sv.EUnavailable, "平台的上传回应不完整，请稍后重试。", "The portal's upload response was incomplete; try again later.")
+	}
+	return off, nil
 }
 
 func drain(resp *http.Response) {
