@@ -33,6 +33,7 @@ type Data interface {
 	CreateFinding(f sv.Finding) error
 	Finding(id string) (sv.Finding, error)
 	MoveFinding(id string, m sv.Move) (sv.Finding, error)
+	EditFinding(id string, e storage.FindingEdit) (sv.Finding, error)
 	AddFindingNote(id string, n sv.Note) (sv.Finding, error)
 	// FindingRows lists findings without notes and history, for lists;
 	// Finding reads one whole.

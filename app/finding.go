@@ -220,7 +220,8 @@ func showNoteForm(ui *mainUI, f sv.Finding, who string, changed func(sv.Finding)
 // findingDetail is a finding with its whole history and notes, and the
 // moves it allows.
 type findingDetail struct {
-	project sv.Project // the finding's project, read with it
+	project sv.Project   // the finding's project, read with it
+	form    *findingForm // the edit form last opened, for tests
 	box     *fyne.Container
 	actions *fyne.Container
 	dlg     dialog.Dialog
@@ -310,6 +311,12 @@ func (d *findingDetail) fill(ui *mainUI, f sv.Finding, inspectionID string, chan
 	}
 	who := firstOr(splitNames(ui.app.Preferences().String(prefInspectors)), "")
 	d.actions = findingActions(ui, f, inspectionID, who, changed)
+	if f.Status.Active() {
+		units := append([]string{d.project.LeadDepartment}, d.project.ParticipatingUnits...)
+		d.actions.Add(widget.NewButtonWithIcon(t0("finding.edit"), theme.DocumentCreateIcon(), func() {
+			d.form = showFindingEdit(ui, f, units, changed)
+		}))
+	}
 	objs = append(objs, widget.NewSeparator(), d.actions)
 	d.box.Objects = objs
 	d.box.Refresh()
@@ -366,7 +373,15 @@ func (r *recheckPane) refresh() {
 		}
 		id := f.ID
 		details := widget.NewButtonWithIcon(t0("finding.details"), theme.InfoIcon(), func() {
-			showFindingDetail(v.ui, id, v.id, nil)
+			// What is changed in the detail shows on the card too.
+			showFindingDetail(v.ui, id, v.id, func() {
+				data := v.ui.cfg.Data
+				fetch(v.ui.cfg.Background, func() (sv.Finding, error) { return data.Finding(id) }, func(f sv.Finding, err error) {
+					if err == nil {
+						r.changed(f)
+					}
+				})
+			})
 		})
 		if v.editable() && f.Status.Active() {
 			actions := findingActions(v.ui, f, v.id, who, r.changed)

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
+	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
 )
 
@@ -30,12 +31,25 @@ type findingForm struct {
 	cancel   *widget.Button
 	dlg      dialog.Dialog
 	onSaved  func(sv.Finding)
+	// edit is true when the form changes a stored finding rather than
+	// recording a new one.
+	edit bool
 }
 
 // showFindingForm opens the form for draft; onSaved runs once it is stored.
 func showFindingForm(ui *mainUI, draft sv.Finding, units []string, onSaved func(sv.Finding)) *findingForm {
+	return openFindingForm(ui, draft, units, false, onSaved)
+}
+
+// showFindingEdit opens the form on a stored, active finding to change its
+// description, unit, deadline, category or severity.
+func showFindingEdit(ui *mainUI, f sv.Finding, units []string, onSaved func(sv.Finding)) *findingForm {
+	return openFindingForm(ui, f, units, true, onSaved)
+}
+
+func openFindingForm(ui *mainUI, draft sv.Finding, units []string, edit bool, onSaved func(sv.Finding)) *findingForm {
 	lang := ui.lang
-	ff := &findingForm{ui: ui, draft: draft, units: units, onSaved: onSaved}
+	ff := &findingForm{ui: ui, draft: draft, units: units, onSaved: onSaved, edit: edit}
 	ff.desc = widget.NewMultiLineEntry()
 	ff.desc.Wrapping = fyne.TextWrapWord
 	ff.desc.SetMinRowsVisible(3)
@@ -74,14 +88,21 @@ func showFindingForm(ui *mainUI, draft sv.Finding, units []string, onSaved func(
 	ff.save.Importance = widget.HighImportance
 	ff.cancel = widget.NewButton(t0("common.cancel"), func() { ff.dlg.Hide() })
 	intro := widget.NewLabel(t0("finding.form_intro"))
-	if draft.ItemKey == "" {
+	switch {
+	case edit:
+		intro.SetText(t0("finding.form_intro_edit"))
+	case draft.ItemKey == "":
 		intro.SetText(t0("finding.form_intro_free"))
 	}
 	intro.Wrapping = fyne.TextWrapWord
 	buttons := container.NewHBox(layout.NewSpacer(), ff.cancel, ff.save)
 	content := container.NewBorder(intro, container.NewVBox(ff.problem, buttons), nil, nil, form)
 	title := t0("finding.form_title")
-	if draft.Kind == sv.KindRequest {
+	switch {
+	case edit:
+		title = t0("finding.edit")
+		ff.save.SetText(t0("finding.save_edit"))
+	case draft.Kind == sv.KindRequest:
 		title = t0("visit.new_request")
 	}
 	ff.dlg = dialog.NewCustomWithoutButtons(title, content, ui.window)
@@ -125,7 +146,12 @@ func (ff *findingForm) submit() {
 	}
 	ff.save.Disable()
 	data := ff.ui.cfg.Data
+	edit := ff.edit
 	fetch(ff.ui.cfg.Background, func() (sv.Finding, error) {
+		if edit {
+			return data.EditFinding(f.ID, storage.FindingEdit{Description: f.Description, ResponsibleUnit: f.ResponsibleUnit,
+				Deadline: f.Deadline, Severity: f.Severity, Category: f.Category})
+		}
 		return f, data.CreateFinding(f)
 	}, func(f sv.Finding, err error) {
 		ff.save.Enable()

@@ -96,6 +96,10 @@ func (g *guarded) MoveFinding(id string, m sv.Move) (sv.Finding, error) {
 	g.check("MoveFinding")
 	return g.Data.MoveFinding(id, m)
 }
+func (g *guarded) EditFinding(id string, e storage.FindingEdit) (sv.Finding, error) {
+	g.check("EditFinding")
+	return g.Data.EditFinding(id, e)
+}
 func (g *guarded) AddFindingNote(id string, n sv.Note) (sv.Finding, error) {
 	g.check("AddFindingNote")
 	return g.Data.AddFindingNote(id, n)

@@ -823,3 +823,27 @@ func TestDiscardDraft(t *testing.T) {
 		t.Errorf("the page still offers to resume: %q", ui.project.start.Text)
 	}
 }
+
+func TestEditFindingFromDetail(t *testing.T) {
+	ui, s := newTestUI(t)
+	_, open := projectWithOpenFinding(t, ui, s)
+	d := showFindingDetail(ui, open.ID, "", nil)
+	b := findButton(d.actions, "修改…")
+	if b == nil {
+		t.Fatal("an active finding cannot be edited")
+	}
+	test.Tap(b)
+	d.form.unit.SetText("科学城规划和自然资源局")
+	d.form.deadline.SetText("2027/1/15")
+	test.Tap(d.form.save)
+	f, err := s.Finding(open.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.ResponsibleUnit != "科学城规划和自然资源局" || f.Deadline != "2027-01-15" || f.Description != open.Description {
+		t.Errorf("stored unit %q deadline %q", f.ResponsibleUnit, f.Deadline)
+	}
+	if findButton(d.actions, "修改…") == nil || !strings.Contains(overlayText(ui), "2027-01-15") {
+		t.Errorf("the detail was not reloaded: %q", overlayText(ui))
+	}
+}
