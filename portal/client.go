@@ -131,7 +131,7 @@ func (c *Client) PutRegister(ctx context.Context, r RegisterRequest) error {
 }
 
 // CreateUpload starts a tus upload of size bytes for the photo with the
-// given SHA-256 and returns the upload's address and offset. first, when
+// given SHA-256 and returns the upload's path on the portal and its offset. first, when
 // not empty, is sent with the creation (tus creation-with-upload), which
 // saves a round trip per photo — for a photo of one chunk, the only one.
 func (c *Client) CreateUpload(ctx context.Context, size int64, hash, name string, first []byte) (string, int64, error) {
@@ -172,7 +172,7 @@ func (c *Client) CreateUpload(ctx context.Context, size int64, hash, name string
 			return "", 0, err
 		}
 	}
-	return loc.String(), off, nil
+	return loc.RequestURI(), off, nil
 }
 
 // UploadOffset asks how many bytes of an upload the portal holds. A
@@ -270,7 +270,14 @@ func (c *Client) request(ctx context.Context, method, path string, body io.Reade
 	return c.absRequest(ctx, method, c.base+path, body)
 }
 
+// absRequest makes a request to u, which is an absolute address or a path
+// on this portal: upload addresses are kept as paths, so an upload resumes
+// when the portal is reached by another address (office LAN or VPN) or has
+// moved to another port.
 func (c *Client) absRequest(ctx context.Context, method, u string, body io.Reader) (*http.Request, error) {
+	if strings.HasPrefix(u, "/") {
+		u = c.base + u
+	}
 	req, err := http.NewRequestWithContext(ctx, method, u, body)
 	if err != nil {
 		return nil, sv.Wrap(err, sv.EInvalid, "平台地址无效。", "The portal address is not valid.")

@@ -63,6 +63,15 @@ func startPortalWith(t testing.TB, scheme string, extra ...string) string {
 	if out, err := exec.Command(portalBin, "demo", "--data", data).CombinedOutput(); err != nil {
 		t.Fatalf("demo: %v\n%s", err, out)
 	}
+	url, _ := servePortal(t, data, scheme, extra...)
+	return url
+}
+
+// servePortal runs `serve` on data and returns its address and a function
+// that stops it with SIGTERM (a graceful shutdown) and reports how that
+// went; the test's cleanup stops it too if the test did not.
+func servePortal(t testing.TB, data, scheme string, extra ...string) (string, func() error) {
+	t.Helper()
 	cmd := exec.Command(portalBin, append([]string{"serve", "--addr", "127.0.0.1:0", "--data", data}, extra...)...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
@@ -85,18 +94,25 @@ func startPortalWith(t testing.TB, scheme string, extra ...string) string {
 			}
 		}
 	}()
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("portal did not stop cleanly: %v", err)
+	var once sync.Once
+	var stopErr error
+	stop := func() error {
+		once.Do(func() {
+			_ = cmd.Process.Signal(os.Interrupt)
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			select {
+			case stopErr = <-done:
+			case <-time.After(30 * time.Second):
+				_ = cmd.Process.Kill()
+				stopErr = fmt.Errorf("portal did not stop within 30 s of SIGTERM")
 			}
-		case <-time.After(30 * time.Second):
-			_ = cmd.Process.Kill()
-			t.Error("portal did not stop within 30 s of SIGTERM")
+		})
+		return stopErr
+	}
+	t.Cleanup(func() {
+		if err := stop(); err != nil {
+			t.Errorf("portal did not stop cleanly: %v", err)
 		}
 	})
 	select {
@@ -104,11 +120,11 @@ func startPortalWith(t testing.TB, scheme string, extra ...string) string {
 		if !strings.HasPrefix(a, "127.0.0.1:") {
 			t.Fatalf("portal listens on %s, not loopback", a)
 		}
-		return scheme + "://" + a
+		return scheme + "://" + a, stop
 	case <-time.After(20 * time.Second):
 		t.Fatal("portal did not start")
 	}
-	return ""
+	return "", stop
 }
 
 // laptop is one laptop's store, signed in to a portal.
@@ -116,6 +132,7 @@ type laptop struct {
 	store  *storage.Store
 	client *portal.Client
 	user   string
+	token  string
 }
 
 func newLaptop(t testing.TB, base, user string, hc *http.Client) *laptop {
@@ -129,10 +146,11 @@ func newLaptop(t testing.TB, base, user string, hc *http.Client) *laptop {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Login(context.Background(), s, c, user, demoPassword); err != nil {
+	cred, err := Login(context.Background(), s, c, user, demoPassword)
+	if err != nil {
 		t.Fatalf("login %s: %v", user, err)
 	}
-	return &laptop{store: s, client: c, user: user}
+	return &laptop{store: s, client: c, user: user, token: cred.Token}
 }
 
 func (l *laptop) sync(t testing.TB, opts Options) Report {
