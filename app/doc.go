@@ -1,6 +1,27 @@
 // Package app is fieldbrief's window: the dashboard of the key projects and
 // the screens an inspector works in. Each screen is a small struct that owns
 // its widgets. Reading and writing data goes through the Data interface,
-// never bbolt or HTTP directly; long work runs in goroutines and touches
-// widgets only inside fyne.Do.
+// never bbolt or HTTP directly; every call runs through Config.Background
+// (see fetch) and touches widgets only inside fyne.Do, so the UI goroutine
+// never waits for the disk.
+//
+// The screens and where they live:
+//
+//   - app.go: the window, navigation (back stack), menu and keyboard
+//     (Ctrl+N visit, Ctrl+F search, Ctrl+L findings, Ctrl+PageUp/PageDown
+//     sections, Alt+Left back, Ctrl+Q quit), settings;
+//   - dashboard.go: the projects table with search and filters, and the
+//     schedule panel (visits due, next dispatch meeting and tour);
+//   - project.go: one project's facts, milestones, visits, findings, photos;
+//   - visit.go, item.go, saver.go: a visit's checklist section by section,
+//     one widget per item kind, every change saved at once through a
+//     one-write-at-a-time queue; submit, amend, discard;
+//   - finding.go, findingform.go: recording a finding, the workflow moves
+//     the domain allows, notes, the detail with its history, and the
+//     re-check of open findings during a visit;
+//   - findings.go: the findings of all projects with filters;
+//   - photos.go: importing photos for an item, the site or a finding.
+//
+// Every text a person reads goes through t or t0 (i18n.go) and is in both
+// assets/translations files; a test checks.
 package app
