@@ -3,10 +3,14 @@ package e2e
 import (
 	"bytes"
 	"encoding/json"
+	"image"
+	"image/color"
+	"image/jpeg"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -110,5 +114,109 @@ func TestReportCommands(t *testing.T) {
 	}
 	if _, errs, code := run(t, "report", "visit", "--data", data, "--id", "nope", "--out", a); code != 1 || !strings.Contains(errs, "找不到") {
 		t.Errorf("unknown visit: %d %q", code, errs)
+	}
+}
+
+// sitePhoto writes a w×h JPEG with detail everywhere, like a site photo.
+func sitePhoto(t *testing.T, path string, w, h, seed int) {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			s := uint8(0)
+			if (x/3+y/5+seed)%2 == 0 {
+				s = 60
+			}
+			img.Set(x, y, color.RGBA{uint8(x * 255 / w), uint8(y * 255 / h), uint8(seed*40) + s, 255})
+		}
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 90}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestReportUsesPrintCopies imports a photo, which gets a print copy, and
+// stores another as photos were stored before print copies existed. The
+// A4 visit report embeds the print copy byte for byte (nothing decoded) and
+// reduces the old photo's display copy; on A3 the print copy is too small
+// and the display copy is used instead.
+func TestReportUsesPrintCopies(t *testing.T) {
+	data, visit := draftVisit(t)
+	dir := t.TempDir()
+	sitePhoto(t, filepath.Join(dir, "new.jpg"), 2000, 1500, 1)
+	if out, errs, code := run(t, "photos", "import", "--data", data, "--visit", visit, filepath.Join(dir, "new.jpg")); code != 0 {
+		t.Fatalf("import: %d %s %s", code, out, errs)
+	}
+	s, err := storage.Open(data, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := s.Inspection(visit)
+	if err != nil || len(in.Photos) != 1 {
+		t.Fatalf("visit photos %v, %v", in.Photos, err)
+	}
+	newHash := in.Photos[0]
+	prn, err := s.PhotoBlob(newHash, storage.BlobPrint)
+	if err != nil {
+		t.Fatalf("the imported photo has no print copy: %v", err)
+	}
+	if cfg, err := jpeg.DecodeConfig(bytes.NewReader(prn)); err != nil || cfg.Width != 640 || cfg.Height != 480 {
+		t.Fatalf("print copy %dx%d, %v; want 640x480", cfg.Width, cfg.Height, err)
+	}
+	display, _ := s.PhotoBlob(newHash, storage.BlobDisplay)
+	// An old photo: original, display and thumbnail, no print copy.
+	sitePhoto(t, filepath.Join(dir, "old.jpg"), 1600, 1200, 2)
+	old, _ := os.ReadFile(filepath.Join(dir, "old.jpg"))
+	if _, err := s.PutPhoto(sv.Photo{Hash: "0ld0", Size: int64(len(old)), Width: 1600, Height: 1200,
+		Links: []sv.PhotoLink{{InspectionID: visit}}}, storage.PhotoBlobs{Original: old, Display: old, Thumbnail: old}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if _, errs, code := run(t, "check", "--data", data); code != 0 {
+		t.Fatalf("check with a photo lacking a print copy: %s", errs)
+	}
+
+	for _, size := range []string{"A4", "A3"} {
+		pdf := filepath.Join(dir, size+".pdf")
+		if out, errs, code := run(t, "report", "visit", "--data", data, "--id", visit, "--size", size, "--out", pdf); code != 0 {
+			t.Fatalf("%s: %d %s %s", size, code, out, errs)
+		}
+		pdfTool(t, "qpdf", "--check", pdf)
+		b, _ := os.ReadFile(pdf)
+		var widths []int
+		for _, l := range strings.Split(pdfTool(t, "pdfimages", "-list", pdf), "\n")[2:] {
+			if f := strings.Fields(l); len(f) > 4 {
+				w, _ := strconv.Atoi(f[3])
+				widths = append(widths, w)
+			}
+		}
+		slices.Sort(widths)
+		switch size {
+		case "A4":
+			if !bytes.Contains(b, prn) {
+				t.Error("A4: the print copy was not embedded as it is")
+			}
+			if bytes.Contains(b, old) {
+				t.Error("A4: the old photo's 1600 px display copy went in without being reduced")
+			}
+			// The old photo reduced to 200 dpi in an 80 mm cell, and the
+			// print copy.
+			if !slices.Equal(widths, []int{630, 640}) {
+				t.Errorf("A4 image widths %v, want [630 640]", widths)
+			}
+		case "A3":
+			if bytes.Contains(b, prn) || bytes.Contains(b, display) {
+				t.Error("A3: a copy went in as it is; both are the wrong size for 123.5 mm cells")
+			}
+			// 200 dpi at 123.5 mm is 973 px; the report allows 5 % more
+			// when averaging whole pixel blocks lands there (2000 → 1000).
+			if len(widths) != 2 || widths[0] < 973 || widths[1] > 1021 {
+				t.Errorf("A3 image widths %v, want both reduced from the display copies to 973–1021 px", widths)
+			}
+		}
 	}
 }

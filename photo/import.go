@@ -445,7 +445,9 @@ func (p *Processor) workingSet(data []byte) int64 {
 	}
 	dw, dh := fit(cfg.Width, cfg.Height, p.opt.DisplayEdge)
 	display := int64(dw) * int64(dh) * 3 / 2
-	return int64(len(data)) + px*perPixel + 3*display
+	pw, ph := fitBox(dw, dh, max(p.opt.PrintWidth, p.opt.PrintHeight), max(p.opt.PrintWidth, p.opt.PrintHeight))
+	prn := int64(pw) * int64(ph) * 3 / 2 // its planes and, at most, its bytes
+	return int64(len(data)) + px*perPixel + 3*display + 2*prn
 }
 
 // isProgressive reports whether the first frame header is SOF2 (progressive

@@ -1,6 +1,6 @@
 // Package photo turns the bytes of a photo file into what the app stores:
 // the SHA-256 of the untouched original, the capture time and GPS position
-// from EXIF, and upright display and thumbnail JPEGs. It also imports whole
+// from EXIF, and upright display, print and thumbnail JPEGs. It also imports whole
 // batches of files and folders with bounded workers and memory, handing each
 // result to a Sink that the storage layer implements.
 //
@@ -29,12 +29,16 @@ import (
 // Options configures a Processor. Zero fields take the defaults of
 // DefaultOptions.
 type Options struct {
-	DisplayEdge    int   // long edge of the display copy, px; never enlarged
-	ThumbEdge      int   // long edge of the thumbnail, px
-	DisplayQuality int   // JPEG quality of the display copy, 1–100
-	ThumbQuality   int   // JPEG quality of the thumbnail, 1–100
-	MaxPixels      int64 // larger pictures are rejected before decoding
-	MaxBytes       int64 // larger files are rejected before reading
+	DisplayEdge    int // long edge of the display copy, px; never enlarged
+	ThumbEdge      int // long edge of the thumbnail, px
+	DisplayQuality int // JPEG quality of the display copy, 1–100
+	ThumbQuality   int // JPEG quality of the thumbnail, 1–100
+	// PrintWidth × PrintHeight is the box, in upright pixels, that the print
+	// copy fits in; never enlarged. See DefaultOptions.
+	PrintWidth, PrintHeight int
+	PrintQuality            int   // JPEG quality of the print copy, 1–100
+	MaxPixels               int64 // larger pictures are rejected before decoding
+	MaxBytes                int64 // larger files are rejected before reading
 	// Zone interprets capture times that carry no UTC offset, which is what
 	// most cameras write. The app's inspectors all work in China Standard
 	// Time, hence the default.
@@ -48,9 +52,19 @@ func DefaultOptions() Options {
 		ThumbEdge:      320,
 		DisplayQuality: 85,
 		ThumbQuality:   80,
-		MaxPixels:      100_000_000,
-		MaxBytes:       50 << 20,
-		Zone:           time.FixedZone("CST", 8*3600),
+		// The print copy is what the reports embed. Their largest photo
+		// cell on A4, the default paper, is 80 × 60 mm (report.PhotoBox):
+		// 630 × 473 px at the 200 dpi they print photos at. A copy that
+		// fits 640 × 480 is within the report's 5 % slack of that, so a
+		// report puts its bytes into the PDF as they are instead of
+		// decoding a 2560 px display copy — decoding was nearly all of a
+		// brief's time. A3 needs more and falls back to the display copy.
+		PrintWidth:   640,
+		PrintHeight:  480,
+		PrintQuality: 85,
+		MaxPixels:    100_000_000,
+		MaxBytes:     50 << 20,
+		Zone:         time.FixedZone("CST", 8*3600),
 	}
 }
 
@@ -74,6 +88,12 @@ func NewProcessor(opt Options) *Processor {
 	}
 	if opt.ThumbQuality <= 0 || opt.ThumbQuality > 100 {
 		opt.ThumbQuality = d.ThumbQuality
+	}
+	if opt.PrintWidth <= 0 || opt.PrintHeight <= 0 {
+		opt.PrintWidth, opt.PrintHeight = d.PrintWidth, d.PrintHeight
+	}
+	if opt.PrintQuality <= 0 || opt.PrintQuality > 100 {
+		opt.PrintQuality = d.PrintQuality
 	}
 	if opt.MaxPixels <= 0 {
 		opt.MaxPixels = d.MaxPixels
@@ -111,8 +131,12 @@ type Processed struct {
 
 	Display                     []byte // upright JPEG, long edge ≤ DisplayEdge
 	DisplayWidth, DisplayHeight int
-	Thumb                       []byte // upright JPEG, long edge ≤ ThumbEdge
-	ThumbWidth, ThumbHeight     int
+	// Print is an upright JPEG that fits PrintWidth × PrintHeight, for the
+	// PDF reports.
+	Print                   []byte
+	PrintWidth, PrintHeight int
+	Thumb                   []byte // upright JPEG, long edge ≤ ThumbEdge
+	ThumbWidth, ThumbHeight int
 
 	// MetadataWarnings lists EXIF that was present but broken and was
 	// ignored; the picture itself was imported. For logs and the detail view.
@@ -199,14 +223,29 @@ func (p *Processor) process(name string, data []byte, sha string) (_ *Processed,
 	thumb := scaleYCC(disp, tw, th)
 
 	o := out.Orientation
+	// The print box is upright, the planes are still as stored.
+	pbw, pbh := p.opt.PrintWidth, p.opt.PrintHeight
+	if o >= 5 {
+		pbw, pbh = pbh, pbw
+	}
+	pw, ph := fitBox(dw, dh, pbw, pbh)
+	prn := disp
+	if pw != dw || ph != dh {
+		prn = scaleYCC(disp, pw, ph)
+	}
+
 	if o >= 5 {
 		w, h = h, w
 	}
 	out.Width, out.Height = w, h
-	disp, thumb = disp.orient(o), thumb.orient(o)
+	disp, prn, thumb = disp.orient(o), prn.orient(o), thumb.orient(o)
 	out.DisplayWidth, out.DisplayHeight = disp.y.w, disp.y.h
+	out.PrintWidth, out.PrintHeight = prn.y.w, prn.y.h
 	out.ThumbWidth, out.ThumbHeight = thumb.y.w, thumb.y.h
 	if out.Display, err = encodeJPEG(disp.image(), p.opt.DisplayQuality); err != nil {
+		return nil, err
+	}
+	if out.Print, err = encodeJPEG(prn.image(), p.opt.PrintQuality); err != nil {
 		return nil, err
 	}
 	if out.Thumb, err = encodeJPEG(thumb.image(), p.opt.ThumbQuality); err != nil {

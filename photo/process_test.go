@@ -325,3 +325,60 @@ func TestProcessBrokenExifStillImports(t *testing.T) {
 	_, err = Process("y.jpg", bad)
 	wantRejection(t, "overlong APP1", err, CodeTruncated)
 }
+
+// The print copy fits the reports' photo cell upright, whatever the
+// orientation the camera stored, and is never enlarged.
+func TestProcessPrintCopy(t *testing.T) {
+	big, err := Process("big.jpg", readTestdata(t, "tests_42_IndexError.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if big.PrintWidth != 640 || big.PrintHeight != 480 {
+		t.Errorf("landscape print copy %dx%d, want 640x480", big.PrintWidth, big.PrintHeight)
+	}
+	prn := decodeJPEG(t, big.Print)
+	if prn.Bounds().Dx() != 640 || prn.Bounds().Dy() != 480 {
+		t.Errorf("print JPEG is %v", prn.Bounds())
+	}
+	if d := meanAbsDiff(prn, decodeJPEG(t, big.Display), 64, 48); d > 2 {
+		t.Errorf("print copy differs from display by %.2f", d)
+	}
+
+	// Stored sideways (orientation 8), upright a portrait: it fits the
+	// box by its height, 480 px, not its long edge.
+	src := scene(2601, 1599, 7)
+	tiff := buildTIFF(binary.BigEndian, []tiffEntry{{tagOrientation, typeShort, 1, shortVal(binary.BigEndian, 8)}}, nil, nil)
+	side, err := Process("side.jpg", withAPP1(encodeTest(t, src, 90), tiff))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if side.PrintWidth != 295 || side.PrintHeight != 480 {
+		t.Errorf("portrait print copy %dx%d, want 295x480", side.PrintWidth, side.PrintHeight)
+	}
+	if d := meanAbsDiff(decodeJPEG(t, side.Print), decodeJPEG(t, side.Display), 40, 60); d > 3 {
+		t.Errorf("portrait print copy differs from display by %.2f", d)
+	}
+
+	small, err := NewProcessor(Options{PrintWidth: 1000, PrintHeight: 800}).Process("s.jpg", encodeTest(t, scene(300, 200, 3), 90))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if small.PrintWidth != 300 || small.PrintHeight != 200 || len(small.Print) == 0 {
+		t.Errorf("small picture's print copy %dx%d (%d bytes), want 300x200 as it is", small.PrintWidth, small.PrintHeight, len(small.Print))
+	}
+}
+
+func TestFitBox(t *testing.T) {
+	for _, tt := range []struct{ w, h, bw, bh, ww, wh int }{
+		{4032, 3024, 640, 480, 640, 480},
+		{3024, 4032, 640, 480, 360, 480},
+		{1920, 1080, 640, 480, 640, 360},
+		{1000, 1000, 640, 480, 480, 480},
+		{600, 400, 640, 480, 600, 400},
+		{10000, 1, 640, 480, 640, 1},
+	} {
+		if w, h := fitBox(tt.w, tt.h, tt.bw, tt.bh); w != tt.ww || h != tt.wh {
+			t.Errorf("fitBox(%d, %d, %d, %d) = %d, %d; want %d, %d", tt.w, tt.h, tt.bw, tt.bh, w, h, tt.ww, tt.wh)
+		}
+	}
+}

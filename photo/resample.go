@@ -274,3 +274,16 @@ func fit(w, h, edge int) (int, int) {
 	}
 	return max(1, int((int64(w)*int64(edge)+int64(h)/2)/int64(h))), edge
 }
+
+// fitBox returns w×h shrunk to fit within bw×bh, keeping the aspect ratio;
+// it never enlarges.
+func fitBox(w, h, bw, bh int) (int, int) {
+	if w <= bw && h <= bh {
+		return w, h
+	}
+	// Scale by the tighter of the two limits, compared without rounding.
+	if int64(w)*int64(bh) >= int64(h)*int64(bw) {
+		return bw, max(1, int((int64(h)*int64(bw)+int64(w)/2)/int64(w)))
+	}
+	return max(1, int((int64(w)*int64(bh)+int64(h)/2)/int64(h))), bh
+}

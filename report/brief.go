@@ -362,6 +362,6 @@ func (d *Doc) projectPage(heading string, pd ProjectData, asOf time.Time, findin
 	d.findingsTable(active, asOf, true)
 	if len(pd.Photos) > 0 {
 		d.Heading(2, l.t("最新照片"))
-		d.PhotoGrid(pd.Photos[:min(len(pd.Photos), photosPerProject)], 2)
+		d.PhotoGrid(pd.Photos[:min(len(pd.Photos), photosPerProject)], photoCols)
 	}
 }

@@ -396,13 +396,50 @@ func orientImage(src *image.RGBA, orient int) *image.RGBA {
 	return dst
 }
 
+// photoCols is how many photos the reports put side by side, and
+// photoGap the space between them, mm. PhotoBox derives the print copy's
+// size from them.
+const (
+	photoCols = 2
+	photoGap  = 5.0
+)
+
+// photoCell is the box one photo is fitted in, mm, in a grid of cols
+// columns across a text area width wide: 4:3, the shape of most cameras'
+// pictures.
+func photoCell(width float64, cols int) (w, h float64) {
+	cols = max(cols, 1)
+	w = (width - float64(cols-1)*photoGap) / float64(cols)
+	return w, w * 3 / 4
+}
+
+// PhotoBox returns the box, in upright pixels, that the reports' largest
+// photo placement needs at the resolution they embed photos at (200 dpi)
+// on paper of the given size: 630 × 473 px on A4, 973 × 730 px on A3. A
+// JPEG that is upright and fits it goes into the PDF as it is, without
+// being decoded, which is what makes a brief with dozens of photos quick;
+// package photo makes its print copy for A4 from this.
+func PhotoBox(size PageSize) (w, h int) {
+	pw, _ := pageMM(size)
+	cw, ch := photoCell(pw-marginLeft-marginRight, photoCols)
+	px := func(mm float64) int { return int(math.Ceil(mm / 25.4 * maxDPI)) }
+	return px(cw), px(ch)
+}
+
+// pageMM is the paper's portrait size, mm.
+func pageMM(size PageSize) (w, h float64) {
+	if size == A3 {
+		return 297, 420
+	}
+	return 210, 297
+}
+
 // PhotoGrid adds photos in a grid of cols columns, each with its caption
 // and capture time beneath; a row of the grid never splits across pages.
 func (d *Doc) PhotoGrid(photos []Photo, cols int) {
 	cols = max(cols, 1)
-	const gap = 5.0
-	colW := (d.Width() - float64(cols-1)*gap) / float64(cols)
-	boxH := colW * 3 / 4
+	const gap = photoGap
+	colW, boxH := photoCell(d.Width(), cols)
 	capStyle := style{size: smallSize, color: colText, lead: 1.35}
 	lh := capStyle.lineHeight()
 	jobs := make([]*imageJob, len(photos))

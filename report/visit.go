@@ -146,7 +146,7 @@ func Visit(w io.Writer, fonts *Fonts, in VisitInput, opt Options) (Result, error
 	if len(photos) > 0 {
 		d.PageBreak()
 		d.Heading(1, l.t("六、现场照片"))
-		d.PhotoGrid(photos, 2)
+		d.PhotoGrid(photos, photoCols)
 	}
 
 	d.Heading(1, l.t("签字确认"))

@@ -65,7 +65,8 @@ func (ps *PhotoSink) LinkExisting(ctx context.Context, sha string) (bool, error)
 	return true, err
 }
 
-// PutPhoto stores a processed photo with its renditions.
+// PutPhoto stores a processed photo with its renditions, the print copy
+// included, in one transaction.
 func (ps *PhotoSink) PutPhoto(ctx context.Context, p *photo.Processed) (bool, error) {
 	meta := sv.Photo{
 		Hash:       p.SHA256,
@@ -80,5 +81,5 @@ func (ps *PhotoSink) PutPhoto(ctx context.Context, p *photo.Processed) (bool, er
 		lat, lon := p.GPS.Lat, p.GPS.Lon
 		meta.Lat, meta.Lon = &lat, &lon
 	}
-	return ps.store.PutPhoto(meta, PhotoBlobs{Original: p.Original, Display: p.Display, Thumbnail: p.Thumb})
+	return ps.store.PutPhoto(meta, PhotoBlobs{Original: p.Original, Display: p.Display, Thumbnail: p.Thumb, Print: p.Print})
 }

@@ -1,0 +1,126 @@
+//go:build !windows
+
+package printing
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"runtime"
+	"strings"
+
+	sv "fieldbrief/supervision"
+)
+
+// command runs a tool with its messages in English, whatever the user's
+// locale, since the output is parsed here.
+func command(ctx context.Context, name string, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Env = append(os.Environ(), "LC_ALL=C", "LANG=C")
+	return cmd
+}
+
+// noCUPS is the error for a system without the CUPS client tools.
+func noCUPS(cause error) *sv.Error {
+	return sv.Wrap(cause, sv.EUnavailable,
+		"这台电脑没有安装打印系统（CUPS）——请在系统设置中添加打印机，或安装 cups 后再打印。",
+		"This computer has no printing system (CUPS) — add a printer in the system settings, or install cups, then print again.")
+}
+
+func openFile(ctx context.Context, file string) error {
+	tool := "xdg-open"
+	if runtime.GOOS == "darwin" {
+		tool = "open"
+	}
+	if _, err := exec.LookPath(tool); err != nil {
+		return sv.Wrap(err, sv.EUnavailable, "无法打开 PDF：找不到系统的打开程序 "+tool+"。文件已保存在："+file,
+			"Cannot open the PDF: the system's "+tool+" is missing. The file is saved at: "+file)
+	}
+	out, err := command(ctx, tool, file).CombinedOutput()
+	if err != nil {
+		return sv.Wrap(errors.New(strings.TrimSpace(string(out))), sv.EUnavailable,
+			"无法用系统的 PDF 阅读器打开文件，请手动打开："+file,
+			"The system's PDF viewer could not open the file; open it by hand: "+file)
+	}
+	return nil
+}
+
+func listPrinters(ctx context.Context) ([]Printer, error) {
+	if _, err := exec.LookPath("lpstat"); err != nil {
+		return nil, noCUPS(err)
+	}
+	out, err := command(ctx, "lpstat", "-p").CombinedOutput()
+	if err != nil {
+		if strings.Contains(string(out), "No destinations added") {
+			return nil, nil
+		}
+		return nil, sv.Wrap(errors.New(strings.TrimSpace(string(out))), sv.EUnavailable,
+			"打印服务（CUPS）没有响应——请确认它已启动，或在系统设置中检查打印机。",
+			"The printing service (CUPS) does not answer — make sure it is running, or check the printers in the system settings.")
+	}
+	list := parseLpstatP(string(out))
+	// No default is a normal state, which lpstat reports with status 0 or,
+	// in some versions, an error; either way the list above stands.
+	def, _ := command(ctx, "lpstat", "-d").CombinedOutput()
+	if name := parseLpstatD(string(def)); name != "" {
+		for i := range list {
+			list[i].Default = list[i].Name == name
+		}
+	}
+	return list, nil
+}
+
+// parseLpstatP reads `lpstat -p` in the C locale: one line per printer,
+// "printer NAME is idle.  enabled since …" or "printer NAME disabled since
+// …", with continuation lines indented.
+func parseLpstatP(out string) []Printer {
+	var list []Printer
+	sc := bufio.NewScanner(strings.NewReader(out))
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) < 3 || f[0] != "printer" {
+			continue
+		}
+		list = append(list, Printer{Name: f[1], Disabled: f[2] == "disabled"})
+	}
+	return list
+}
+
+// parseLpstatD reads `lpstat -d`: "system default destination: NAME", or
+// "no system default destination".
+func parseLpstatD(out string) string {
+	const prefix = "system default destination:"
+	for l := range strings.SplitSeq(out, "\n") {
+		if rest, ok := strings.CutPrefix(strings.TrimSpace(l), prefix); ok {
+			return strings.TrimSpace(rest)
+		}
+	}
+	return ""
+}
+
+func printFile(ctx context.Context, file, printer string) (Job, error) {
+	list, err := listPrinters(ctx)
+	if err != nil {
+		return Job{}, err
+	}
+	p, err := choose(list, printer)
+	if err != nil {
+		return Job{}, err
+	}
+	out, err := command(ctx, "lp", "-d", p.Name, "--", file).CombinedOutput()
+	if err != nil {
+		return Job{}, sv.Wrap(errors.New(strings.TrimSpace(string(out))), sv.EUnavailable,
+			"打印机“"+p.Name+"”没有接受打印任务，请在系统设置中检查它的状态后重试。",
+			"The printer "+p.Name+" did not take the job; check its state in the system settings and try again.")
+	}
+	job := Job{Printer: p.Name}
+	// "request id is Office-12 (1 file(s))"
+	if _, rest, ok := strings.Cut(string(out), "request id is "); ok {
+		if f := strings.Fields(rest); len(f) > 0 {
+			job.ID = f[0]
+		}
+	}
+	return job, nil
+}
