@@ -7,7 +7,8 @@
 set -euo pipefail
 
 packages=(gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev
-          xvfb xauth xdotool x11-utils imagemagick poppler-utils qpdf)
+          xvfb xauth xdotool x11-utils imagemagick poppler-utils qpdf
+          cups cups-client printer-driver-cups-pdf)
 
 missing=()
 for p in "${packages[@]}"; do
