@@ -12,7 +12,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 VERSION     := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS     := -X fieldbrief/cli.Version=$(VERSION)
 
-.PHONY: run test deps modules build lint bench clean
+.PHONY: run test deps modules build lint bench bench-startup dist dist-test clean
 
 deps:
 	@scripts/install-deps.sh
@@ -39,5 +39,18 @@ test: lint
 bench: build
 	$(GO) test -run '^$$' -bench . -benchtime 20x ./storage/
 
+# Release files into dist/: Windows .exe (mingw-w64 cross-build, icon and
+# version info), Linux .tar.xz (fyne package), static portal binary.
+dist: deps modules
+	@scripts/install-deps.sh dist
+	scripts/dist.sh
+
+# Checks the release files; the Linux package is unpacked and started under Xvfb.
+dist-test: dist
+	scripts/test-dist.sh
+
+bench-startup: build
+	scripts/bench-startup.sh
+
 clean:
-	rm -rf bin
+	rm -rf bin dist build

@@ -67,6 +67,9 @@ func commands() []command {
 		{"backup", [2]string{"把数据备份到一个文件", "back the data up to a file"}, runBackup},
 		{"compact", [2]string{"压缩数据文件（需先关闭程序）", "compact the data file (close the app first)"}, runCompact},
 		{"report", [2]string{"生成 PDF 简报（report visit / brief / tour）", "make PDF briefs (report visit / brief / tour)"}, runReport},
+		{"login", [2]string{"登录平台（密码从标准输入读取）", "sign in to the portal (password on stdin)"}, runLogin},
+		{"sync", [2]string{"与平台同步", "sync with the portal"}, runSync},
+		{"status", [2]string{"显示同步状态", "show the sync status"}, runStatus},
 		{"photos", [2]string{"导入或导出照片（photos import / photos export）", "import or export photos (photos import / photos export)"}, runPhotos},
 	}
 }

@@ -30,12 +30,17 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	binary = filepath.Join(dir, "fieldbrief")
-	build := exec.Command("go", "build", "-o", binary, "..")
-	build.Stdout, build.Stderr = os.Stdout, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "building fieldbrief:", err)
-		os.Exit(1)
+	// FIELDBRIEF_BINARY tests a packaged binary (make dist-test) instead of
+	// building one from this tree.
+	binary = os.Getenv("FIELDBRIEF_BINARY")
+	if binary == "" {
+		binary = filepath.Join(dir, "fieldbrief")
+		build := exec.Command("go", "build", "-o", binary, "..")
+		build.Stdout, build.Stderr = os.Stdout, os.Stderr
+		if err := build.Run(); err != nil {
+			fmt.Fprintln(os.Stderr, "building fieldbrief:", err)
+			os.Exit(1)
+		}
 	}
 	code := m.Run()
 	os.RemoveAll(dir)

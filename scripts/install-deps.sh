@@ -2,13 +2,23 @@
 # Installs the Debian/Ubuntu packages fieldbrief needs and that are missing:
 #   build: gcc, pkg-config and the X11/OpenGL headers for Fyne's cgo build;
 #   tests: Xvfb, xdotool and ImageMagick (real-window tests and screenshots),
-#          poppler-utils and qpdf (PDF checks).
+#          poppler-utils and qpdf (PDF checks), CUPS with the cups-pdf
+#          printer (printing), Node.js and npm (a standard tus client
+#          uploads to the portal).
 # Says what it installs; does nothing when everything is there.
 set -euo pipefail
 
 packages=(gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev
           xvfb xauth xdotool x11-utils imagemagick poppler-utils qpdf
-          cups cups-client printer-driver-cups-pdf)
+          cups cups-client printer-driver-cups-pdf
+          nodejs npm)
+
+# `install-deps.sh dist` adds what the release build needs: the mingw-w64
+# cross-compiler for the Windows executable, and file and xz for checking
+# and packing the results.
+if [ "${1:-}" = "dist" ]; then
+  packages+=(gcc-mingw-w64-x86-64 file xz-utils)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

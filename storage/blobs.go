@@ -29,22 +29,6 @@ func blobPut(tx *bolt.Tx, hash string, kind BlobKind, data []byte) error {
 	return b.Put([]byte{byte(kind)}, data)
 }
 
-// blobDelete removes one rendition, and the photo's bucket when it is empty.
-func blobDelete(tx *bolt.Tx, hash string, kind BlobKind) error {
-	parent := tx.Bucket(bBlobs)
-	b := parent.Bucket([]byte(hash))
-	if b == nil {
-		return nil
-	}
-	if err := b.Delete([]byte{byte(kind)}); err != nil {
-		return err
-	}
-	if k, _ := b.Cursor().First(); k == nil {
-		return parent.DeleteBucket([]byte(hash))
-	}
-	return nil
-}
-
 // migrateV2toV3 moves photo bytes from flat keys (sha256, 0, kind) into a
 // bucket per photo.
 func migrateV2toV3(tx *bolt.Tx) error {

@@ -56,6 +56,9 @@ func (s *Store) PutPhoto(p sv.Photo, blobs PhotoBlobs) (created bool, err error)
 		pb := tx.Bucket(bPhotos)
 		stored := p
 		if v := pb.Get([]byte(p.Hash)); v != nil {
+			// Decode into a fresh record: stored shares p's Links slice, and
+			// decoding into it would overwrite the links being added.
+			stored = sv.Photo{}
 			if err := decode(v, &stored, "photo"); err != nil {
 				return err
 			}

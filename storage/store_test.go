@@ -521,3 +521,23 @@ func TestUpgradeFromV2MovesPhotoBytes(t *testing.T) {
 		t.Fatalf("check after upgrade: %v", probs)
 	}
 }
+
+func TestPhotoLinkedTwiceIsOnBothItems(t *testing.T) {
+	s, _ := newTestStore(t)
+	in, _ := s.StartInspection("p01", []string{"张伟"})
+	blobs := PhotoBlobs{Original: []byte("o"), Display: []byte("d"), Thumbnail: []byte("t")}
+	if _, err := s.PutPhoto(sv.Photo{Hash: "h2", Links: []sv.PhotoLink{{InspectionID: in.ID, ItemKey: "scaffold"}}}, blobs); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.PutPhoto(sv.Photo{Hash: "h2", Links: []sv.PhotoLink{{InspectionID: in.ID, ItemKey: "remark"}}}, blobs); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.Inspection(in.ID)
+	if len(got.Answers["scaffold"].Photos) != 1 || len(got.Answers["remark"].Photos) != 1 {
+		t.Fatalf("one photo for two items: %+v", got.Answers)
+	}
+	p, _ := s.Photo("h2")
+	if len(p.Links) != 2 {
+		t.Fatalf("photo has %d links, want 2", len(p.Links))
+	}
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Start-up benchmark: time from launching fieldbrief to its window being
+# visible and drawn under Xvfb, on an empty data folder and on a store with
+# five years of history (20 projects × 60 visits), alternating in one run.
+# Prints per-run times, the medians and their ratio (target: the five-year
+# store adds less than 20 %).
+#   usage: scripts/bench-startup.sh [rounds]   (default 7)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-7}
+bin=$(mktemp -d)/fieldbrief
+go build -o "$bin" .
+work=$(mktemp -d)
+trap 'kill "${xvfb_pid:-}" 2>/dev/null || true; rm -rf "$work" "$(dirname "$bin")"' EXIT
+"$bin" demo --data "$work/five" --months 60 >/dev/null
+
+display=:97
+Xvfb $display -screen 0 1400x900x24 -nolisten tcp >/dev/null 2>&1 &
+xvfb_pid=$!
+sleep 1
+export DISPLAY=$display FYNE_SCALE=1
+
+# launch DATA: prints milliseconds until the window is visible and its
+# pixels are no longer uniform (the first frame with content).
+launch() {
+  local data=$1 start end id
+  start=$(date +%s%N)
+  "$bin" --data "$data" >/dev/null 2>&1 &
+  local pid=$!
+  id=""
+  while [ -z "$id" ]; do
+    id=$(xdotool search --onlyvisible --name "重点项目督查" 2>/dev/null | head -1 || true)
+    [ -n "$id" ] || sleep 0.01
+  done
+  # Drawn: the window shows more than one colour.
+  while [ "$(import -window "$id" -format '%k' info: 2>/dev/null || echo 1)" -le 1 ]; do sleep 0.01; done
+  end=$(date +%s%N)
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  echo $(( (end - start) / 1000000 ))
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+empty_times=(); five_times=()
+for r in $(seq "$rounds"); do
+  rm -rf "$work/empty"; mkdir -p "$work/empty"
+  e=$(launch "$work/empty"); f=$(launch "$work/five")
+  empty_times+=("$e"); five_times+=("$f")
+  echo "round $r: empty ${e} ms, five-year ${f} ms"
+done
+me=$(printf '%s\n' "${empty_times[@]}" | median)
+mf=$(printf '%s\n' "${five_times[@]}" | median)
+echo "median: empty ${me} ms, five-year ${mf} ms, ratio $(awk -v a="$mf" -v b="$me" 'BEGIN{printf "%.2f", a/b}')"
