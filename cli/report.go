@@ -6,7 +6,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"image/jpeg"
 	"os"
 	"os/signal"
 	"regexp"
@@ -14,10 +13,9 @@ import (
 	"strings"
 	"time"
 
-	"fieldbrief/assets"
+	"fieldbrief/briefing"
 	"fieldbrief/printing"
 	"fieldbrief/report"
-	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
 )
 
@@ -66,104 +64,55 @@ func runReportKind(c *ctx, kind string, args []string) error {
 	if err != nil {
 		return usageError{msg: c.pick("--size 应为 A4 或 A3。", "--size must be A4 or A3.")}
 	}
-	opt := report.Options{Size: pageSize, Lang: report.Chinese}
-	if c.lang == sv.English {
-		opt.Lang = report.English
-	}
+	var fixed time.Time // the generation time when --date is given
 	now := c.Now()
 	if *date != "" {
 		d, err := time.ParseInLocation(time.DateOnly, *date, now.Location())
 		if err != nil {
 			return usageError{msg: c.pick("--date 格式应为 2026-11-26。", "Write --date as 2026-11-26.")}
 		}
-		opt.Time, opt.Deterministic = d.Add(9*time.Hour), true
-		now = opt.Time
+		fixed = d.Add(9 * time.Hour)
+		now = fixed
 	}
 
+	req := briefing.Request{Kind: briefing.Kind(kind), VisitID: *id, Size: pageSize, Lang: c.lang, Time: fixed, Deterministic: !fixed.IsZero()}
+	switch req.Kind {
+	case briefing.Visit:
+		if *id == "" {
+			return usageError{msg: c.pick("请用 --id 指定督查记录。", "Name the visit with --id.")}
+		}
+	case briefing.Brief:
+		end, err := time.ParseInLocation("2006-01", *period, now.Location())
+		if err != nil {
+			return usageError{msg: c.pick("请用 --period 指定期末月份，如 2026-10。", "Give the period's last month with --period, e.g. 2026-10.")}
+		}
+		req.PeriodEnd = end
+	case briefing.Tour:
+		m := quarterRE.FindStringSubmatch(*quarter)
+		if m == nil {
+			return usageError{msg: c.pick("请用 --quarter 指定季度，如 2026Q4。", "Give the quarter with --quarter, e.g. 2026Q4.")}
+		}
+		req.Year, _ = strconv.Atoi(m[1])
+		req.Quarter, _ = strconv.Atoi(m[2])
+		if *order != "" {
+			for _, p := range strings.Split(*order, ",") {
+				req.Order = append(req.Order, strings.TrimSpace(p))
+			}
+		}
+	}
 	s, err := c.open(*data, true)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	projects, err := s.Projects()
+	maker, err := briefing.NewMaker()
 	if err != nil {
 		return err
 	}
-	templates, err := s.Templates()
-	if err != nil {
-		return err
-	}
-	inspections, err := s.InspectionsWithAnswers()
-	if err != nil {
-		return err
-	}
-	findings, err := s.Findings(storage.FindingFilter{})
-	if err != nil {
-		return err
-	}
-	lookup := photoLookup(s, pageSize)
-	fonts, err := report.NewFonts(assets.FontRegular(), assets.FontBold())
-	if err != nil {
-		return reportError(err)
-	}
-
 	var buf bytes.Buffer
-	var res report.Result
-	switch kind {
-	case "visit":
-		if *id == "" {
-			return usageError{msg: c.pick("请用 --id 指定督查记录。", "Name the visit with --id.")}
-		}
-		if _, err := s.Inspection(*id); err != nil {
-			return err
-		}
-		in, err := report.NewVisitInput(*id, projects, templates, inspections, findings, lookup)
-		if err != nil {
-			return reportError(err)
-		}
-		res, err = report.Visit(&buf, fonts, in, opt)
-		if err != nil {
-			return reportError(err)
-		}
-	case "brief":
-		end, err := time.ParseInLocation("2006-01", *period, now.Location())
-		if err != nil {
-			return usageError{msg: c.pick("请用 --period 指定期末月份，如 2026-10。", "Give the period's last month with --period, e.g. 2026-10.")}
-		}
-		in := report.NewBriefInput(end, now, projects, inspections, findings, lookup)
-		res, err = report.Brief(&buf, fonts, in, opt)
-		if err != nil {
-			return reportError(err)
-		}
-	case "tour":
-		m := quarterRE.FindStringSubmatch(*quarter)
-		if m == nil {
-			return usageError{msg: c.pick("请用 --quarter 指定季度，如 2026Q4。", "Give the quarter with --quarter, e.g. 2026Q4.")}
-		}
-		year, _ := strconv.Atoi(m[1])
-		q, _ := strconv.Atoi(m[2])
-		var ids []string
-		if *order != "" {
-			known := map[string]bool{}
-			for _, p := range projects {
-				known[p.ID] = true
-			}
-			for _, p := range strings.Split(*order, ",") {
-				p = strings.TrimSpace(p)
-				if !known[p] {
-					return sv.Errorf(sv.ENotFound, "拉练顺序中的项目 %s 不存在。", "Project %s in the order does not exist.", p)
-				}
-				ids = append(ids, p)
-			}
-		}
-		in, err := report.NewTourInput(year, q, now, ids, projects, inspections, findings, lookup)
-		if err != nil {
-			return reportError(err)
-		}
-		res, err = report.Tour(&buf, fonts, in, opt)
-		if err != nil {
-			return reportError(err)
-		}
+	res, err := maker.Make(s, req, &buf)
+	if err != nil {
+		return err
 	}
 	if err := writeFileAtomic(*out, buf.Bytes()); err != nil {
 		return err
@@ -206,59 +155,10 @@ func (c *ctx) printReport(file, printer string) error {
 	return nil
 }
 
-// photoLookup gives the reports each photo's upright print copy, which
-// they embed without decoding, when it is large enough for the paper: it is
-// made for A4, so A3 and photos imported before print copies existed get
-// the display copy, which the report reduces itself.
-func photoLookup(s *storage.Store, size report.PageSize) report.PhotoLookup {
-	bw, bh := report.PhotoBox(size)
-	return func(hash string) (report.Photo, bool) {
-		meta, err := s.Photo(hash)
-		if err != nil {
-			return report.Photo{}, false
-		}
-		orient := report.RotationOrientation(meta.Rotation)
-		p := report.Photo{Caption: meta.Caption, Taken: meta.SortTime(), Orientation: orient}
-		if b, err := s.PhotoBlob(hash, storage.BlobPrint); err == nil && coversBox(b, orient, bw, bh) {
-			p.JPEG = b
-		} else if b, err := s.PhotoBlob(hash, storage.BlobDisplay); err == nil {
-			p.JPEG = b
-		}
-		return p, true
-	}
-}
-
-// coversBox reports whether the JPEG, turned by orient, is within 5 % of
-// filling a bw×bh box — the report's own slack — reading its header only.
-func coversBox(b []byte, orient, bw, bh int) bool {
-	cfg, err := jpeg.DecodeConfig(bytes.NewReader(b))
-	if err != nil {
-		return false
-	}
-	w, h := cfg.Width, cfg.Height
-	if orient >= 5 {
-		w, h = h, w
-	}
-	// The scale that fits the picture to the box must not enlarge it by
-	// more than 5 %.
-	return float64(w)*1.05 >= float64(bw) || float64(h)*1.05 >= float64(bh)
-}
-
 func quoteRunes(rs []rune) string {
 	parts := make([]string, 0, len(rs))
 	for _, r := range rs {
 		parts = append(parts, fmt.Sprintf("U+%04X", r))
 	}
 	return strings.Join(parts, " ")
-}
-
-// reportError turns a failure inside the report package into a message for
-// a person; the cause stays attached for the logs.
-func reportError(err error) error {
-	var e *sv.Error
-	if errors.As(err, &e) {
-		return err
-	}
-	return sv.Wrap(err, sv.EInternal, "报告生成失败，数据未受影响。请重试；如反复出现，请运行 fieldbrief check 并反馈。",
-		"The report could not be made; the data is not affected. Try again; if it repeats, run fieldbrief check and report it.")
 }

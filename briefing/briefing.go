@@ -1,0 +1,196 @@
+// Package briefing makes fieldbrief's PDF briefs from the records in the
+// store: it loads what a document needs, chooses each photo's best stored
+// copy, and hands everything to package report. The command line and the
+// window both make their documents here, so they print the same thing.
+package briefing
+
+import (
+	"bytes"
+	"errors"
+	"image/jpeg"
+	"io"
+	"time"
+
+	"fieldbrief/assets"
+	"fieldbrief/report"
+	"fieldbrief/storage"
+	sv "fieldbrief/supervision"
+)
+
+// Source is where the records come from; *storage.Store implements it.
+type Source interface {
+	Projects() ([]sv.Project, error)
+	Templates() ([]sv.Template, error)
+	Inspection(id string) (sv.Inspection, error)
+	InspectionsWithAnswers() ([]sv.Inspection, error)
+	Findings(storage.FindingFilter) ([]sv.Finding, error)
+	Photo(hash string) (sv.Photo, error)
+	PhotoBlob(hash string, kind storage.BlobKind) ([]byte, error)
+}
+
+// Kind is one of the three documents.
+type Kind string
+
+// The documents.
+const (
+	Visit Kind = "visit" // 督查报告: one visit
+	Brief Kind = "brief" // 调度会简报: all projects over a two-month period
+	Tour  Kind = "tour"  // 季度拉练: one page per site, in visiting order
+)
+
+// Request says which document to make and how.
+type Request struct {
+	Kind Kind
+	// VisitID names the visit (Visit).
+	VisitID string
+	// PeriodEnd is any time in the last month of the period (Brief).
+	PeriodEnd time.Time
+	// Year and Quarter (1–4) name the tour (Tour); Order is the visiting
+	// order by project id, nil for the order by location.
+	Year, Quarter int
+	Order         []string
+	Size          report.PageSize
+	Lang          sv.Lang
+	// Time is the generation time printed on the document; zero means now.
+	Time time.Time
+	// Deterministic makes the same records and Time give the same bytes.
+	Deterministic bool
+}
+
+// Maker makes documents. The fonts are parsed once and shared.
+type Maker struct {
+	fonts *report.Fonts
+}
+
+// NewMaker parses the bundled fonts.
+func NewMaker() (*Maker, error) {
+	fonts, err := report.NewFonts(assets.FontRegular(), assets.FontBold())
+	if err != nil {
+		return nil, Failure(err)
+	}
+	return &Maker{fonts: fonts}, nil
+}
+
+// Make writes the requested document to w.
+func (m *Maker) Make(src Source, req Request, w io.Writer) (report.Result, error) {
+	opt := report.Options{Size: req.Size, Lang: report.Chinese, Time: req.Time, Deterministic: req.Deterministic}
+	if req.Lang == sv.English {
+		opt.Lang = report.English
+	}
+	now := req.Time
+	if now.IsZero() {
+		now = time.Now()
+	}
+	if req.Kind == Visit {
+		// A clear "not found" before loading everything.
+		if _, err := src.Inspection(req.VisitID); err != nil {
+			return report.Result{}, err
+		}
+	}
+	projects, err := src.Projects()
+	if err != nil {
+		return report.Result{}, err
+	}
+	if req.Kind == Tour {
+		known := map[string]bool{}
+		for _, p := range projects {
+			known[p.ID] = true
+		}
+		for _, id := range req.Order {
+			if !known[id] {
+				return report.Result{}, sv.Errorf(sv.ENotFound, "拉练顺序中的项目 %s 不存在。", "Project %s in the order does not exist.", id)
+			}
+		}
+	}
+	templates, err := src.Templates()
+	if err != nil {
+		return report.Result{}, err
+	}
+	inspections, err := src.InspectionsWithAnswers()
+	if err != nil {
+		return report.Result{}, err
+	}
+	findings, err := src.Findings(storage.FindingFilter{})
+	if err != nil {
+		return report.Result{}, err
+	}
+	lookup := photoLookup(src, req.Size)
+
+	var res report.Result
+	switch req.Kind {
+	case Visit:
+		in, err := report.NewVisitInput(req.VisitID, projects, templates, inspections, findings, lookup)
+		if err != nil {
+			return res, Failure(err)
+		}
+		res, err = report.Visit(w, m.fonts, in, opt)
+		return res, Failure(err)
+	case Brief:
+		in := report.NewBriefInput(req.PeriodEnd, now, projects, inspections, findings, lookup)
+		res, err = report.Brief(w, m.fonts, in, opt)
+		return res, Failure(err)
+	case Tour:
+		if req.Quarter < 1 || req.Quarter > 4 {
+			return res, sv.Errorf(sv.EInvalid, "季度应为 1 到 4。", "The quarter must be 1 to 4.")
+		}
+		in, err := report.NewTourInput(req.Year, req.Quarter, now, req.Order, projects, inspections, findings, lookup)
+		if err != nil {
+			return res, Failure(err)
+		}
+		res, err = report.Tour(w, m.fonts, in, opt)
+		return res, Failure(err)
+	}
+	return res, sv.Errorf(sv.EInvalid, "未知的报告类型 %s。", "Unknown document %s.", req.Kind)
+}
+
+// photoLookup gives the reports each photo's upright print copy, which
+// they embed without decoding, when it is large enough for the paper: it is
+// made for A4, so A3 and photos imported before print copies existed get
+// the display copy, which the report reduces itself.
+func photoLookup(s Source, size report.PageSize) report.PhotoLookup {
+	bw, bh := report.PhotoBox(size)
+	return func(hash string) (report.Photo, bool) {
+		meta, err := s.Photo(hash)
+		if err != nil {
+			return report.Photo{}, false
+		}
+		orient := report.RotationOrientation(meta.Rotation)
+		p := report.Photo{Caption: meta.Caption, Taken: meta.SortTime(), Orientation: orient}
+		if b, err := s.PhotoBlob(hash, storage.BlobPrint); err == nil && coversBox(b, orient, bw, bh) {
+			p.JPEG = b
+		} else if b, err := s.PhotoBlob(hash, storage.BlobDisplay); err == nil {
+			p.JPEG = b
+		}
+		return p, true
+	}
+}
+
+// coversBox reports whether the JPEG, turned by orient, is within 5 % of
+// filling a bw×bh box — the report's own slack — reading its header only.
+func coversBox(b []byte, orient, bw, bh int) bool {
+	cfg, err := jpeg.DecodeConfig(bytes.NewReader(b))
+	if err != nil {
+		return false
+	}
+	w, h := cfg.Width, cfg.Height
+	if orient >= 5 {
+		w, h = h, w
+	}
+	// The scale that fits the picture to the box must not enlarge it by
+	// more than 5 %.
+	return float64(w)*1.05 >= float64(bw) || float64(h)*1.05 >= float64(bh)
+}
+
+// Failure turns a failure inside the report package into a message for a
+// person; the cause stays attached for the logs. nil stays nil.
+func Failure(err error) error {
+	if err == nil {
+		return nil
+	}
+	var e *sv.Error
+	if errors.As(err, &e) {
+		return err
+	}
+	return sv.Wrap(err, sv.EInternal, "报告生成失败，数据未受影响。请重试；如反复出现，请运行 fieldbrief check 并反馈。",
+		"The report could not be made; the data is not affected. Try again; if it repeats, run fieldbrief check and report it.")
+}
