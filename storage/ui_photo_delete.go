@@ -1,0 +1,171 @@
+package storage
+
+import (
+	"bytes"
+	"slices"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	sv "fieldbrief/supervision"
+)
+
+// UnlinkPhoto takes a photo off one visit, item or finding, as the
+// viewer's delete does. link names the target as the viewer shows it: a
+// visit (InspectionID alone), an item (InspectionID and ItemKey) or a
+// finding (FindingID and Role). The hash leaves the target's list and the
+// link leaves the photo, in one transaction with the outbox entries.
+//
+// Evidence stays: a submitted visit, a finding raised in a submitted visit,
+// a finding no longer active, and a photo recorded as the evidence of a
+// workflow move or in a note cannot lose a photo; those return an EConflict
+// error that says why.
+//
+// The photo itself (record and bytes) is deleted only when nothing links to
+// it or lists it any more: one picture may document an item and the finding
+// raised from it, and a finding raised from an item lists the item's photos
+// without a link of its own. deleted reports whether it was.
+func (s *Store) UnlinkPhoto(hash string, link sv.PhotoLink) (deleted bool, err error) {
+	now := s.now()
+	err = s.update(func(tx *bolt.Tx) error {
+		pb := tx.Bucket(bPhotos)
+		v := pb.Get([]byte(hash))
+		if v == nil {
+			return sv.Errorf(sv.ENotFound, "找不到照片 %s。", "Photo %s not found.", hash)
+		}
+		var p sv.Photo
+		if err := decode(v, &p, "photo"); err != nil {
+			return err
+		}
+		if err := detachPhoto(tx, hash, link, now); err != nil {
+			return err
+		}
+		p.Links = slices.DeleteFunc(p.Links, func(l sv.PhotoLink) bool { return l == link })
+		if len(p.Links) == 0 && !photoListed(tx, hash) {
+			deleted = true
+			if err := pb.Delete([]byte(hash)); err != nil {
+				return err
+			}
+			if tx.Bucket(bBlobs).Bucket([]byte(hash)) != nil {
+				if err := tx.Bucket(bBlobs).DeleteBucket([]byte(hash)); err != nil {
+					return err
+				}
+			}
+			return enqueue(tx, now, EntityPhoto, hash, OpDelete, nil)
+		}
+		if err := put(pb, []byte(hash), p); err != nil {
+			return err
+		}
+		return enqueue(tx, now, EntityPhoto, hash, OpPut, p)
+	})
+	return deleted, err
+}
+
+// errEvidenceStays is the refusal to take a photo off a submitted visit.
+func errEvidenceStays() error {
+	return sv.Errorf(sv.EConflict,
+		"该督查记录已提交，照片是证据，不能删除。如有错误，请新建更正记录，在更正记录中删除。",
+		"This visit has been submitted: its photos are evidence and cannot be deleted. To correct it, create an amendment and delete the photo there.")
+}
+
+// detachPhoto removes hash from the list of what link names, after checking
+// the evidence rules.
+func detachPhoto(tx *bolt.Tx, hash string, l sv.PhotoLink, now time.Time) error {
+	switch {
+	case l.FindingID != "":
+		var f sv.Finding
+		if err := getFinding(tx, l.FindingID, &f); err != nil {
+			return err
+		}
+		if f.InspectionID != "" {
+			var in sv.Inspection
+			if err := getInspection(tx, f.InspectionID, &in, false); err == nil && !in.Editable() && l.Role != sv.RoleAfter {
+				return errEvidenceStays()
+			}
+		}
+		if !f.Status.Active() {
+			return sv.Errorf(sv.EConflict, "该问题已销号或撤销，照片是证据，不能删除。",
+				"This finding is closed or withdrawn: its photos are evidence and cannot be deleted.")
+		}
+		for _, h := range f.History {
+			if slices.Contains(h.Evidence, hash) {
+				return sv.Errorf(sv.EConflict, "这张照片是一次状态变更的整改证据，已记入处理过程，不能删除。",
+					"This photo is the evidence of a recorded status change and cannot be deleted.")
+			}
+		}
+		for _, n := range f.Notes {
+			if slices.Contains(n.Photos, hash) {
+				return sv.Errorf(sv.EConflict, "这张照片附在一条备注中，备注不可修改，照片不能删除。",
+					"This photo belongs to a note; notes cannot change, so it cannot be deleted.")
+			}
+		}
+		if l.Role == sv.RoleAfter {
+			f.PhotosAfter = without(f.PhotosAfter, hash)
+		} else {
+			f.PhotosBefore = without(f.PhotosBefore, hash)
+		}
+		f.UpdatedAt = now
+		return writeFinding(tx, f, now)
+	case l.InspectionID != "":
+		var in sv.Inspection
+		if err := getInspection(tx, l.InspectionID, &in, false); err != nil {
+			return err
+		}
+		if !in.Editable() {
+			return errEvidenceStays()
+		}
+		if l.ItemKey == "" {
+			in.Photos = without(in.Photos, hash)
+			if err := writeInspection(tx, in, now); err != nil {
+				return err
+			}
+			return enqueue(tx, now, EntityInspection, in.ID, OpPut, in)
+		}
+		v := tx.Bucket(bAnswers).Get(answerKey(in.ID, l.ItemKey))
+		if v == nil {
+			return nil
+		}
+		var a sv.Answer
+		if err := decode(v, &a, "answer"); err != nil {
+			return err
+		}
+		a.Photos = without(a.Photos, hash)
+		return putAnswer(tx, in.ID, a, now)
+	}
+	return sv.Errorf(sv.EInvalid, "请指定照片属于哪次督查或哪个问题。", "Say which visit or finding the photos belong to.")
+}
+
+// photoListed reports whether any visit, answer or finding still lists the
+// photo. It searches the records' bytes for the quoted hash: deleting is
+// rare, and a false match only keeps a photo.
+func photoListed(tx *bolt.Tx, hash string) bool {
+	needle := []byte(`"` + hash + `"`)
+	for _, name := range [][]byte{bInspections, bAnswers, bFindings} {
+		found := false
+		_ = tx.Bucket(name).ForEach(func(_, v []byte) error {
+			if bytes.Contains(v, needle) {
+				found = true
+			}
+			return nil
+		})
+		if found {
+			return true
+		}
+	}
+	return false
+}
+
+// without returns list without s, in a new slice: the caller's record may
+// share the old one.
+func without(list []string, s string) []string {
+	out := make([]string, 0, len(list))
+	for _, x := range list {
+		if x != s {
+			out = append(out, x)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
