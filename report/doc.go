@@ -14,4 +14,11 @@
 // The package takes everything as plain data — font bytes, domain values,
 // JPEG bytes — and writes to an io.Writer; it knows nothing of the UI or of
 // storage, so the CLI, the GUI and the tests call it the same way.
+//
+// Photos are embedded at no more than 200 dpi at the size they are placed.
+// A JPEG that is already upright and no larger than that — package photo's
+// print copy, made at import to fit PhotoBox(A4) — goes into the PDF byte
+// for byte, its header read but nothing decoded; larger or turned pictures
+// are decoded, reduced and re-encoded, which for camera-sized photos is
+// nearly all of a report's time (see BENCHMARKS.md).
 package report
