@@ -32,7 +32,7 @@ type Printer struct {
 
 // Job is a print job handed to the system.
 type Job struct {
-	Printer string // the queue the file went to; "" when Windows chose
+	Printer string // the queue the file went to
 	ID      string // the system's job id, such as "Office-12"; "" when unknown
 }
 
