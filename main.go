@@ -39,6 +39,7 @@ func openWindow(dir string, lang sv.Lang) error {
 	return app.Run(app.Config{
 		Data: s,
 		Lang: lang,
+		Sync: &app.SyncConfig{Store: s, Dir: dir},
 		LoadSample: func() error {
 			_, err := sample.Install(s, time.Now())
 			return err

@@ -32,6 +32,9 @@ const (
 // Config is what the window needs from main.
 type Config struct {
 	Data Data
+	// Sync connects the window to the central portal (sign-in, background
+	// sync, status bar); nil leaves sync out.
+	Sync *SyncConfig
 	// Lang forces a language; empty means the saved setting (Chinese by default).
 	Lang sv.Lang
 	// LoadSample fills an empty store with the sample data.
@@ -52,6 +55,7 @@ func Run(cfg Config) error {
 		return err
 	}
 	ui.window.ShowAndRun()
+	ui.sync.stop()
 	return nil
 }
 
@@ -90,6 +94,7 @@ type mainUI struct {
 	badge  *widget.Label
 	header *fyne.Container
 	body   *fyne.Container // holds the current screen
+	sync   *syncUI         // status bar and sync; nil without a portal
 
 	// back re-opens earlier screens, newest last; each reloads its data, so
 	// what was changed meanwhile shows.
@@ -132,9 +137,11 @@ func newMainUI(a fyne.App, cfg Config) (*mainUI, error) {
 	settings := widget.NewButtonWithIcon(t0("settings.title"), theme.SettingsIcon(), ui.showSettings)
 	ui.header = container.NewHBox(title, ui.badge, layout.NewSpacer(), home, findings, settings)
 	ui.body = container.NewStack(ui.dash.content)
-	ui.window.SetContent(container.NewBorder(ui.header, nil, nil, nil, ui.body))
+	ui.sync = newSyncUI(ui)
+	ui.window.SetContent(container.NewBorder(ui.header, ui.sync.bottom(), nil, nil, ui.body))
 	ui.window.Resize(fyne.NewSize(1240, 760))
 	ui.addShortcuts()
+	ui.sync.addMenu()
 	ui.window.SetCloseIntercept(ui.quit)
 	ui.refresh(true)
 	return ui, nil
@@ -241,6 +248,8 @@ func (ui *mainUI) setScreen(content fyne.CanvasObject, leaving func()) {
 	}
 	ui.body.Objects = []fyne.CanvasObject{content}
 	ui.body.Refresh()
+	// What was just done may be waiting to be sent: the bar says so.
+	ui.sync.refreshStatus()
 }
 
 // reopenCurrent returns a function that shows the current screen again.
