@@ -20,7 +20,12 @@
 //     the domain allows, notes, the detail with its history, and the
 //     re-check of open findings during a visit;
 //   - findings.go: the findings of all projects with filters;
-//   - photos.go: importing photos for an item, the site or a finding.
+//   - photos.go: importing photos for an item, the site or a finding;
+//   - sync.go, sync_watch.go, signin.go, sync_rejections.go: the status bar
+//     (online, what waits, last sync, user), sign-in and sign-out, the
+//     /healthz watcher with backoff that starts background syncs, Sync now
+//     (Ctrl+Shift+S) with progress and cancel, and the changes the portal
+//     refused.
 //
 // Every text a person reads goes through t or t0 (i18n.go) and is in both
 // assets/translations files; a test checks.

@@ -366,6 +366,11 @@ func (s *syncUI) start(byUser bool) {
 		s.failed(err, byUser)
 		return
 	}
+	if byUser && s.watch != nil {
+		// The watcher may be deep in its backoff: check again now, so
+		// the online/offline state follows what the user just saw.
+		s.watch.checkSoon()
+	}
 	ctx, cancel := context.WithCancel(s.life)
 	s.running = cancel
 	s.lastTry = s.ui.cfg.Now()
@@ -532,9 +537,23 @@ func (s *syncUI) showStatus(st syncer.Status, err error) {
 	} else {
 		s.rejected.Hide()
 	}
-	if s.rejectDlg != nil {
-		s.rejectDlg.show(s.rejections)
+	if s.rejectDlg != nil && !sameRejections(s.rejectDlg.shown, st.Rejections) {
+		s.rejectDlg.show(st.Rejections)
 	}
+}
+
+// sameRejections tells whether the list on screen is still right, so the
+// status refresh every half minute does not rebuild it under the reader.
+func sameRejections(a, b []storage.Rejection) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Device != b[i].Device || a[i].Seq != b[i].Seq {
+			return false
+		}
+	}
+	return true
 }
 
 // when is a time of day for today, a date and time otherwise.

@@ -4,7 +4,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"fieldbrief/portal"
@@ -17,9 +16,10 @@ import (
 // to dismiss it once read. A refusal stays listed (and counted in the
 // status bar) until dismissed: a change is never dropped silently.
 type rejectionsDialog struct {
-	s    *syncUI
-	list *fyne.Container
-	dlg  dialog.Dialog
+	s     *syncUI
+	list  *fyne.Container
+	dlg   dialog.Dialog
+	shown []storage.Rejection
 }
 
 func (s *syncUI) showRejections() {
@@ -44,6 +44,7 @@ func (s *syncUI) showRejections() {
 // show fills the list; the subjects (a finding's description) are read
 // off the UI goroutine and filled in when they arrive.
 func (d *rejectionsDialog) show(rs []storage.Rejection) {
+	d.shown = rs
 	d.list.RemoveAll()
 	if len(rs) == 0 {
 		d.list.Add(widget.NewLabel(t0("sync.rejections_none")))
@@ -61,7 +62,6 @@ func (d *rejectionsDialog) show(rs []storage.Rejection) {
 			reason, widget.NewSeparator()))
 		d.describe(r, subject)
 	}
-	d.list.Add(layout.NewSpacer())
 }
 
 // describe names what was refused in the inspector's terms.

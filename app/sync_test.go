@@ -354,3 +354,33 @@ func TestCancelStopsTheSyncAndKeepsTheChanges(t *testing.T) {
 		t.Errorf("pending after the next sync: %q", ui.sync.pending.Text)
 	}
 }
+
+// TestExpiredSignInAsksForANewOne starts with a sign-in file whose token
+// has lapsed: the bar says so and offers to sign in; nothing is tried.
+func TestExpiredSignInAsksForANewOne(t *testing.T) {
+	a := test.NewTempApp(t)
+	dir := t.TempDir()
+	s, err := storage.Open(dir, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	cred := syncer.Credentials{Portal: "http://127.0.0.1:1", Token: "x", ExpiresAt: testNow.Add(-time.Hour)}
+	cred.User.Name = "inspector1"
+	if err := syncer.SaveCredentials(dir, cred); err != nil {
+		t.Fatal(err)
+	}
+	ui, err := newMainUI(a, Config{Data: s, Lang: sv.Chinese, Now: func() time.Time { return testNow }, Background: inPlace,
+		Sync: &SyncConfig{Store: s, Dir: dir, manual: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ui.sync.stop()
+	if !strings.Contains(ui.sync.message.Text, "重新登录") || !ui.sync.signIn.Visible() || !strings.Contains(ui.sync.user.Text, "inspector1") {
+		t.Errorf("expired sign-in: %q, sign-in shown %v, user %q", ui.sync.message.Text, ui.sync.signIn.Visible(), ui.sync.user.Text)
+	}
+	test.Tap(ui.sync.now)
+	if ui.sync.running != nil || ui.sync.signInDlg == nil {
+		t.Error("Sync now with an expired sign-in should open the sign-in dialog, not sync")
+	}
+}
