@@ -346,7 +346,12 @@ func (s *syncUI) showState() {
 		s.state.Importance = widget.WarningImportance
 	}
 	s.state.Refresh()
+	s.relayout()
 }
+
+// relayout re-lays the bar after its labels change length, so a longer
+// user name or time does not overlap its neighbour until the next resize.
+func (s *syncUI) relayout() { s.content.Refresh() }
 
 // start runs one sync in the background. byUser is a press of Sync now (or
 // a fresh sign-in): its failures open a dialog; a background sync's only
@@ -537,6 +542,7 @@ func (s *syncUI) showStatus(st syncer.Status, err error) {
 	} else {
 		s.rejected.Hide()
 	}
+	s.relayout()
 	if s.rejectDlg != nil && !sameRejections(s.rejectDlg.shown, st.Rejections) {
 		s.rejectDlg.show(st.Rejections)
 	}
