@@ -10,8 +10,14 @@ set -euo pipefail
 
 packages=(gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev
           xvfb xauth xdotool x11-utils imagemagick poppler-utils qpdf
-          cups cups-client printer-driver-cups-pdf
-          nodejs npm)
+          cups cups-client printer-driver-cups-pdf)
+
+# Node.js and npm run a standard tus client against the portal in the tests.
+# Many machines have them from elsewhere (nodesource, nvm), where Debian's
+# npm package would conflict: ask for Debian's only when the commands are missing.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
+fi
 
 # `install-deps.sh dist` adds what the release build needs: the mingw-w64
 # cross-compiler for the Windows executable, and file and xz for checking
