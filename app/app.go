@@ -103,6 +103,9 @@ type mainUI struct {
 	project  *projectPage
 	visit    *visitScreen
 	findings *findingsScreen
+	// photoView is the photo viewer open over the screen, if any: files
+	// dropped on the window go to it.
+	photoView *photoView
 }
 
 func newMainUI(a fyne.App, cfg Config) (*mainUI, error) {
@@ -143,6 +146,7 @@ func newMainUI(a fyne.App, cfg Config) (*mainUI, error) {
 	ui.addShortcuts()
 	ui.sync.addMenu()
 	ui.window.SetCloseIntercept(ui.quit)
+	ui.window.SetOnDropped(ui.dropped)
 	ui.refresh(true)
 	return ui, nil
 }

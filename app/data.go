@@ -47,6 +47,10 @@ type Data interface {
 	LinkPhoto(hash string, link sv.PhotoLink) (bool, error)
 	ProjectPhotos(projectID string, limit int) ([]sv.Photo, error)
 	PhotoBlob(hash string, kind storage.BlobKind) ([]byte, error)
+	// Photo, UpdatePhoto and UnlinkPhoto serve the photo viewer.
+	Photo(hash string) (sv.Photo, error)
+	UpdatePhoto(hash, caption string, rotation int) error
+	UnlinkPhoto(hash string, link sv.PhotoLink) (deleted bool, err error)
 }
 
 // Compile-time check that the store is what the window needs.

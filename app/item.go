@@ -122,9 +122,9 @@ func newItemField(v *visitScreen, it sv.Item, a sv.Answer) *itemField {
 	}
 	parts = append(parts, input, f.msg)
 	if it.Kind == sv.KindPassFail {
-		parts = append(parts, container.NewBorder(nil, nil, nil, container.NewHBox(f.raise, f.photos, f.photo), f.note), f.raised)
+		parts = append(parts, container.NewBorder(nil, nil, nil, container.NewHBox(f.raise, f.photos, viewPhotosButton(func() { f.showPhotos() }), f.photo), f.note), f.raised)
 	} else if it.PhotoRequired {
-		parts = append(parts, container.NewHBox(f.photos, f.photo))
+		parts = append(parts, container.NewHBox(f.photos, viewPhotosButton(func() { f.showPhotos() }), f.photo))
 	}
 	f.box = container.NewVBox(append(parts, widget.NewSeparator())...)
 	f.show(a)

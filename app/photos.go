@@ -8,7 +8,6 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	fynestorage "fyne.io/fyne/v2/storage"
 
-	"fieldbrief/photo"
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
 )
@@ -17,34 +16,6 @@ import (
 type photoImport struct {
 	hashes   []string // photos now linked to the target, new or already stored
 	problems []string // one line per file that could not be imported
-}
-
-// importPhotos imports files as photos of link, off the UI goroutine, and
-// hands the outcome to done on it. The photo package decodes, orients and
-// shrinks them; the store's sink keeps each photo whole or absent.
-func importPhotos(ui *mainUI, link sv.PhotoLink, paths []string, done func(photoImport, error)) {
-	data := ui.cfg.Data
-	lang := string(ui.lang)
-	fetch(ui.cfg.Background, func() (photoImport, error) {
-		var out photoImport
-		ps, err := data.NewPhotoSink(link)
-		if err != nil {
-			return out, err
-		}
-		sink := linkingSink{PhotoSink: ps, data: data, link: link}
-		// Two workers: the laptop keeps responding while photos import.
-		im := photo.NewImporter(photo.NewProcessor(photo.DefaultOptions()), sink, photo.ImportOptions{Workers: 2})
-		results, err := im.Import(context.Background(), paths, nil)
-		for _, r := range results {
-			switch r.Status {
-			case photo.StatusImported, photo.StatusAlreadyThere:
-				out.hashes = append(out.hashes, r.SHA256)
-			default:
-				out.problems = append(out.problems, baseName(r.Path)+"："+r.Describe(lang))
-			}
-		}
-		return out, err
-	}, done)
 }
 
 // linkingSink is the store's photo sink with LinkExisting done by
@@ -80,19 +51,11 @@ func choosePhoto(ui *mainUI, picked func(path string)) {
 	d.Show()
 }
 
-// attachPhotos imports files for link and reports what could not be
-// imported; done gets the outcome when something was stored.
+// attachPhotos imports files for link with a progress bar and a cancel
+// button, then reports what could not be imported; done gets the outcome
+// when something was stored.
 func attachPhotos(ui *mainUI, link sv.PhotoLink, paths []string, done func(photoImport)) {
-	importPhotos(ui, link, paths, func(res photoImport, err error) {
-		if err != nil {
-			ui.showError(err)
-			return
-		}
-		if len(res.problems) > 0 {
-			dialog.ShowInformation(t0("photo.problems_title"), strings.Join(res.problems, "\n"), ui.window)
-		}
-		done(res)
-	})
+	newPhotoBatch(ui, link, done).run(paths)
 }
 
 // baseName is the last element of a slash- or backslash-separated path.

@@ -225,7 +225,7 @@ func (v *visitScreen) buildHeader() *fyne.Container {
 	v.addPhoto = widget.NewButtonWithIcon(t0("item.add_photo"), theme.FileImageIcon(), func() {
 		choosePhoto(v.ui, func(path string) { v.attachSitePhotos([]string{path}) })
 	})
-	form.Append(t0("visit.site_photos"), container.NewHBox(v.sitePhotos, v.addPhoto))
+	form.Append(t0("visit.site_photos"), container.NewHBox(v.sitePhotos, viewPhotosButton(func() { v.showSitePhotos() }), v.addPhoto))
 	return container.NewVBox(heading(t0("visit.header")), info, form)
 }
 

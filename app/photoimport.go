@@ -1,0 +1,288 @@
+package app
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"fieldbrief/photo"
+	sv "fieldbrief/supervision"
+)
+
+// photoBatch is one import running for one target: a dialog with the file
+// being read, a progress bar with the count, and a cancel button; then a
+// summary that names every file not imported and why. The importer runs
+// with the Background runner, so the window keeps responding.
+type photoBatch struct {
+	ui   *mainUI
+	link sv.PhotoLink
+	done func(photoImport) // gets what was stored, on the UI goroutine
+
+	current *widget.Label
+	bar     *widget.ProgressBar
+	count   *widget.Label
+	cancel  *widget.Button
+	dlg     dialog.Dialog
+	stop    context.CancelFunc
+
+	// onProgress runs after each progress update is shown; tests cancel
+	// a batch from it half-way.
+	onProgress func(photo.Progress)
+	// results are the outcomes of the batch once it ended, for tests.
+	results []photo.Result
+}
+
+func newPhotoBatch(ui *mainUI, link sv.PhotoLink, done func(photoImport)) *photoBatch {
+	b := &photoBatch{ui: ui, link: link, done: done}
+	b.current = widget.NewLabel(t0("photo.reading"))
+	b.current.Truncation = fyne.TextTruncateEllipsis
+	b.bar = widget.NewProgressBar()
+	b.count = widget.NewLabel("")
+	b.cancel = widget.NewButtonWithIcon(t0("common.cancel"), theme.CancelIcon(), b.cancelled)
+	content := container.NewVBox(b.current, b.bar, container.NewHBox(b.count, layout.NewSpacer(), b.cancel))
+	b.dlg = dialog.NewCustomWithoutButtons(t0("photo.importing"), content, ui.window)
+	b.dlg.Resize(fyne.NewSize(480, 160))
+	return b
+}
+
+// cancelled stops the batch: files being stored finish (each is one
+// transaction), the others are not started.
+func (b *photoBatch) cancelled() {
+	b.cancel.Disable()
+	b.current.SetText(t0("photo.cancelling"))
+	if b.stop != nil {
+		b.stop()
+	}
+}
+
+// run imports paths (files, and folders recursively) and shows the summary.
+func (b *photoBatch) run(paths []string) {
+	ctx, stop := context.WithCancel(context.Background())
+	b.stop = stop
+	b.dlg.Show()
+	data := b.ui.cfg.Data
+	lang := b.ui.lang
+	progress := func(p photo.Progress) {
+		fyne.Do(func() {
+			b.bar.Max = float64(max(p.Total, 1))
+			b.bar.SetValue(float64(p.Done))
+			b.count.SetText(t("photo.count", p.Done, p.Total))
+			if b.cancel.Disabled() {
+				return
+			}
+			b.current.SetText(baseName(p.Current))
+		})
+		if b.onProgress != nil {
+			b.onProgress(p)
+		}
+	}
+	b.ui.cfg.Background(func() {
+		defer stop()
+		var results []photo.Result
+		ps, err := data.NewPhotoSink(b.link)
+		if err == nil {
+			sink := linkingSink{PhotoSink: ps, data: data, link: b.link}
+			// Two workers: the laptop keeps responding while photos import.
+			im := photo.NewImporter(photo.NewProcessor(photo.DefaultOptions()), sink, photo.ImportOptions{Workers: 2})
+			results, _ = im.Import(ctx, paths, progress)
+		}
+		fyne.Do(func() {
+			b.dlg.Hide()
+			b.results = results
+			if err != nil {
+				b.ui.showError(err)
+				return
+			}
+			res := b.summarise(results, lang)
+			if len(res.hashes) > 0 && b.done != nil {
+				b.done(res)
+			}
+		})
+	})
+}
+
+// summarise turns the results into what was stored and, when anything
+// was not imported or the batch had several files, shows a summary.
+func (b *photoBatch) summarise(results []photo.Result, lang sv.Lang) photoImport {
+	var out photoImport
+	var added, there, cancelled int
+	for _, r := range results {
+		switch r.Status {
+		case photo.StatusImported:
+			added++
+			out.hashes = append(out.hashes, r.SHA256)
+		case photo.StatusAlreadyThere:
+			there++
+			out.hashes = append(out.hashes, r.SHA256)
+		case photo.StatusCancelled:
+			cancelled++
+		case photo.StatusRejected:
+			out.problems = append(out.problems, baseName(r.Path)+"："+r.Rejection.Message(string(lang)))
+		default:
+			// A failed write: the store's message, never Go's text.
+			out.problems = append(out.problems, baseName(r.Path)+"："+sv.ErrorMessage(r.Err, lang))
+		}
+	}
+	if len(out.problems) == 0 && cancelled == 0 && len(results) <= 1 {
+		return out
+	}
+	head := t("photo.summary", added, there, len(out.problems))
+	if cancelled > 0 {
+		head += "\n" + t("photo.summary_cancelled", cancelled)
+	}
+	objs := []fyne.CanvasObject{widget.NewLabel(head)}
+	if len(out.problems) > 0 {
+		objs = append(objs, widget.NewLabelWithStyle(t0("photo.problems_title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		for _, p := range out.problems {
+			l := widget.NewLabel(p)
+			l.Wrapping = fyne.TextWrapWord
+			l.Importance = widget.DangerImportance
+			objs = append(objs, l)
+		}
+	}
+	d := dialog.NewCustom(t0("photo.summary_title"), t0("common.close"), container.NewVScroll(container.NewVBox(objs...)), b.ui.window)
+	d.Resize(fyne.NewSize(640, 420))
+	d.Show()
+	return out
+}
+
+// importFiles lets the inspector pick several photos of one folder (Fyne's
+// file dialog picks one file only): a folder dialog, then a list of the
+// folder's files to tick.
+func importFiles(ui *mainUI, picked func(paths []string)) {
+	d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
+		if err != nil {
+			ui.showError(err)
+			return
+		}
+		if u == nil {
+			return // cancelled
+		}
+		showFilePicker(ui, u.Path(), picked)
+	}, ui.window)
+	d.Resize(fyne.NewSize(900, 600))
+	d.Show()
+}
+
+// filePicker lists the files of one folder with a tick each.
+type filePicker struct {
+	checks *widget.CheckGroup
+	ok     *widget.Button
+	dlg    dialog.Dialog
+}
+
+func showFilePicker(ui *mainUI, dir string, picked func([]string)) *filePicker {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		ui.showError(sv.Wrap(err, sv.EUnavailable, "无法读取该文件夹。", "The folder cannot be read."))
+		return nil
+	}
+	var names []string
+	for _, e := range entries {
+		if !e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
+			names = append(names, e.Name())
+		}
+	}
+	sort.Strings(names)
+	p := &filePicker{checks: widget.NewCheckGroup(names, nil)}
+	all := widget.NewButton(t0("photo.select_all"), func() { p.checks.SetSelected(names) })
+	p.ok = widget.NewButtonWithIcon(t0("photo.import_selected"), theme.ConfirmIcon(), func() {
+		var paths []string
+		for _, n := range p.checks.Selected {
+			paths = append(paths, filepath.Join(dir, n))
+		}
+		p.dlg.Hide()
+		if len(paths) > 0 {
+			picked(paths)
+		}
+	})
+	p.ok.Importance = widget.HighImportance
+	cancel := widget.NewButton(t0("common.cancel"), func() { p.dlg.Hide() })
+	head := widget.NewLabel(dir)
+	head.Truncation = fyne.TextTruncateEllipsis
+	p.dlg = dialog.NewCustomWithoutButtons(t0("photo.choose_files"),
+		container.NewBorder(head, container.NewHBox(all, layout.NewSpacer(), cancel, p.ok), nil, nil, container.NewVScroll(p.checks)), ui.window)
+	p.dlg.Resize(fyne.NewSize(640, 520))
+	p.dlg.Show()
+	return p
+}
+
+// importFolder asks for a folder (a camera card or a phone dump) and hands
+// it over whole: the importer walks it recursively.
+func importFolder(ui *mainUI, picked func(paths []string)) {
+	d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
+		if err != nil {
+			ui.showError(err)
+			return
+		}
+		if u != nil {
+			picked([]string{u.Path()})
+		}
+	}, ui.window)
+	d.Resize(fyne.NewSize(900, 600))
+	d.Show()
+}
+
+// importButtons are the two ways of adding photos from disk: some files,
+// or a whole folder. add receives the paths.
+func importButtons(ui *mainUI, add func([]string)) (files, folder *widget.Button) {
+	files = widget.NewButtonWithIcon(t0("photo.add_files"), theme.FileImageIcon(), func() { importFiles(ui, add) })
+	folder = widget.NewButtonWithIcon(t0("photo.add_folder"), theme.FolderOpenIcon(), func() { importFolder(ui, add) })
+	return files, folder
+}
+
+// dropped imports files dropped on the window into what is open: the
+// photos being viewed, else the item under the pointer on a visit, else
+// the visit's site photos, else the finding whose detail is open.
+func (ui *mainUI) dropped(pos fyne.Position, uris []fyne.URI) {
+	var paths []string
+	for _, u := range uris {
+		if u.Scheme() == "file" {
+			paths = append(paths, u.Path())
+		}
+	}
+	if len(paths) == 0 {
+		return
+	}
+	switch {
+	case ui.photoView != nil && ui.photoView.visible():
+		ui.photoView.dropped(pos, paths)
+	case ui.visit != nil && ui.visit.loaded:
+		if f := ui.visit.fieldAt(pos); f != nil {
+			f.attach(paths)
+			return
+		}
+		ui.visit.attachSitePhotos(paths)
+	default:
+		dialog.ShowInformation(t0("photo.drop_title"), t0("photo.drop_where"), ui.window)
+	}
+}
+
+// fieldAt returns the item of the section in view under pos (window
+// coordinates), or nil.
+func (v *visitScreen) fieldAt(pos fyne.Position) *itemField {
+	if v.current < 0 || v.current >= len(v.panes) || v.panes[v.current].kind != paneSection {
+		return nil
+	}
+	drv := fyne.CurrentApp().Driver()
+	for _, it := range v.tmpl.Sections[v.panes[v.current].section].Items {
+		f := v.fields[it.Key]
+		if f == nil || !f.box.Visible() {
+			continue
+		}
+		at, size := drv.AbsolutePositionForObject(f.box), f.box.Size()
+		if pos.X >= at.X && pos.Y >= at.Y && pos.X < at.X+size.Width && pos.Y < at.Y+size.Height {
+			return f
+		}
+	}
+	return nil
+}

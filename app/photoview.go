@@ -1,0 +1,326 @@
+package app
+
+import (
+	"bytes"
+	"image"
+	_ "image/jpeg" // the stored renditions are JPEG
+	"sort"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"fieldbrief/storage"
+	sv "fieldbrief/supervision"
+)
+
+// photoTarget is one list of photos: a visit's site photos, an item's, or
+// a finding's photos before or after the fix.
+type photoTarget struct {
+	link  sv.PhotoLink
+	title string
+	// locked says why this list cannot change (a submitted visit: the
+	// photos are evidence); empty when it can.
+	locked string
+}
+
+// viewPhoto is a photo with its thumbnail decoded and turned upright.
+type viewPhoto struct {
+	photo sv.Photo
+	thumb image.Image // nil when the bytes are not on this laptop
+}
+
+// photoViewCallbacks tell the screen behind what changed, so the lists it
+// keeps (an answer's photos, which it saves whole) stay true.
+type photoViewCallbacks struct {
+	added   func(photoImport)
+	removed func(hash string)
+}
+
+// photoView is a dialog with the photos of a visit, an item or a finding,
+// as thumbnails sorted by capture time; a finding shows its photos before
+// and after the fix side by side, in pairs. It imports more (files, a
+// folder, or files dropped on the window) and opens one photo in full.
+type photoView struct {
+	ui      *mainUI
+	targets []photoTarget
+	photos  [][]viewPhoto // per target, by capture time
+	tiles   [][]*photoTile
+	cb      photoViewCallbacks
+	saver   *saver // captions and rotations, newest wins
+
+	grid   *fyne.Container
+	status *widget.Label
+	dlg    *dialog.CustomDialog
+	shown  bool
+	full   *photoFull // the photo last opened in full, for tests
+}
+
+// photoTile is one thumbnail in the grid; tapping it opens the photo.
+type photoTile struct {
+	img  *canvas.Image
+	date *widget.Label
+	open func()
+	box  fyne.CanvasObject
+}
+
+// showPhotos opens the photos of the first target (or, for a finding, of
+// its two targets).
+func showPhotos(ui *mainUI, title string, targets []photoTarget, cb photoViewCallbacks) *photoView {
+	pv := &photoView{ui: ui, targets: targets, cb: cb}
+	pv.saver = newSaver(ui.cfg.Background, func(_ string, err error) {
+		if err != nil {
+			fyne.Do(func() { ui.showError(err) })
+		}
+	})
+	pv.grid = container.NewVBox()
+	pv.status = widget.NewLabel(t0("dashboard.loading"))
+	pv.status.Wrapping = fyne.TextWrapWord
+	var tools []fyne.CanvasObject
+	for i, tg := range targets {
+		if tg.locked != "" {
+			continue
+		}
+		add := func(paths []string) { pv.importInto(i, paths) }
+		files, folder := importButtons(ui, add)
+		if len(targets) > 1 {
+			files.SetText(tg.title + " · " + files.Text)
+			folder.SetText(tg.title + " · " + folder.Text)
+		}
+		tools = append(tools, files, folder)
+	}
+	top := container.NewVBox(pv.status, container.NewHBox(tools...))
+	pv.dlg = dialog.NewCustom(title, t0("common.close"), container.NewBorder(top, nil, nil, nil, container.NewVScroll(pv.grid)), ui.window)
+	pv.dlg.SetOnClosed(func() {
+		pv.shown = false
+		if ui.photoView == pv {
+			ui.photoView = nil
+		}
+	})
+	pv.dlg.Resize(fyne.NewSize(980, 680))
+	pv.dlg.Show()
+	pv.shown = true
+	ui.photoView = pv
+	pv.load()
+	return pv
+}
+
+func (pv *photoView) visible() bool { return pv.shown }
+
+// load reads the photos and their thumbnails off the UI goroutine.
+func (pv *photoView) load() {
+	data := pv.ui.cfg.Data
+	targets := pv.targets
+	fetch(pv.ui.cfg.Background, func() ([][]viewPhoto, error) {
+		lists, err := targetHashes(data, targets)
+		if err != nil {
+			return nil, err
+		}
+		out := make([][]viewPhoto, len(lists))
+		for i, hashes := range lists {
+			for _, h := range hashes {
+				p, err := data.Photo(h)
+				if sv.ErrorCode(err) == sv.ENotFound {
+					continue // listed but not (yet) pulled from the portal
+				}
+				if err != nil {
+					return nil, err
+				}
+				out[i] = append(out[i], viewPhoto{photo: p, thumb: decodeRotated(data, h, storage.BlobThumbnail, p.Rotation)})
+			}
+			sort.SliceStable(out[i], func(a, b int) bool { return out[i][a].photo.SortTime().Before(out[i][b].photo.SortTime()) })
+		}
+		return out, nil
+	}, func(photos [][]viewPhoto, err error) {
+		if err != nil {
+			pv.status.SetText(pv.ui.message(err))
+			return
+		}
+		pv.photos = photos
+		pv.show()
+	})
+}
+
+// targetHashes reads the lists of photo hashes the targets name: what the
+// visit, answer or finding records, which is what reports print.
+func targetHashes(data Data, targets []photoTarget) ([][]string, error) {
+	out := make([][]string, len(targets))
+	for i, tg := range targets {
+		l := tg.link
+		switch {
+		case l.FindingID != "":
+			f, err := data.Finding(l.FindingID)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = f.PhotosBefore
+			if l.Role == sv.RoleAfter {
+				out[i] = f.PhotosAfter
+			}
+		default:
+			in, err := data.Inspection(l.InspectionID)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = in.Photos
+			if l.ItemKey != "" {
+				out[i] = in.Answers[l.ItemKey].Photos
+			}
+		}
+	}
+	return out, nil
+}
+
+// show fills the grid: thumbnails in rows, or for a finding pairs of
+// before and after side by side.
+func (pv *photoView) show() {
+	pv.tiles = make([][]*photoTile, len(pv.photos))
+	for ti, list := range pv.photos {
+		for i := range list {
+			pv.tiles[ti] = append(pv.tiles[ti], pv.newTile(ti, i))
+		}
+	}
+	n := 0
+	for _, list := range pv.photos {
+		n += len(list)
+	}
+	status := t("item.photos", n)
+	for _, tg := range pv.targets {
+		if tg.locked != "" {
+			status += "\n" + tg.locked
+			break
+		}
+	}
+	pv.status.SetText(status)
+	pv.grid.Objects = nil
+	if len(pv.targets) == 1 {
+		wrap := container.NewGridWrap(fyne.NewSize(170, 160))
+		for _, tile := range pv.tiles[0] {
+			wrap.Add(tile.box)
+		}
+		if n == 0 {
+			wrap.Add(widget.NewLabel(t0("photo.none")))
+		}
+		pv.grid.Add(wrap)
+	} else {
+		pairs := container.NewGridWithColumns(len(pv.targets))
+		for _, tg := range pv.targets {
+			pairs.Add(widget.NewLabelWithStyle(tg.title, fyne.TextAlignCenter, fyne.TextStyle{Bold: true}))
+		}
+		rows := 0
+		for _, list := range pv.tiles {
+			rows = max(rows, len(list))
+		}
+		for r := range rows {
+			for ti := range pv.targets {
+				if r < len(pv.tiles[ti]) {
+					pairs.Add(pv.tiles[ti][r].box)
+				} else {
+					pairs.Add(widget.NewLabel(""))
+				}
+			}
+		}
+		if rows == 0 {
+			pairs.Add(widget.NewLabel(t0("photo.none")))
+		}
+		pv.grid.Add(pairs)
+	}
+	pv.grid.Refresh()
+}
+
+func (pv *photoView) newTile(ti, i int) *photoTile {
+	p := pv.photos[ti][i]
+	tile := &photoTile{open: func() { pv.full = showPhotoFull(pv, ti, i) }}
+	if p.thumb != nil {
+		tile.img = canvas.NewImageFromImage(p.thumb)
+	} else {
+		tile.img = canvas.NewImageFromResource(theme.BrokenImageIcon())
+	}
+	tile.img.FillMode = canvas.ImageFillContain
+	tile.img.SetMinSize(fyne.NewSize(150, 120))
+	text := pv.ui.date(p.photo.SortTime())
+	if p.photo.Caption != "" {
+		text += " " + p.photo.Caption
+	}
+	tile.date = widget.NewLabel(text)
+	tile.date.Truncation = fyne.TextTruncateEllipsis
+	// The button lies under the picture and takes the taps: a canvas
+	// image is not tappable.
+	tile.box = container.NewStack(widget.NewButton("", tile.open), container.NewBorder(nil, tile.date, nil, nil, tile.img))
+	return tile
+}
+
+// importInto imports files into one target and reloads.
+func (pv *photoView) importInto(ti int, paths []string) {
+	tg := pv.targets[ti]
+	if tg.locked != "" {
+		dialog.ShowInformation(t0("photo.drop_title"), tg.locked, pv.ui.window)
+		return
+	}
+	newPhotoBatch(pv.ui, tg.link, func(res photoImport) {
+		if pv.cb.added != nil {
+			pv.cb.added(res)
+		}
+		pv.load()
+	}).run(paths)
+}
+
+// dropped imports files dropped while the view is open; with two lists
+// (before and after) the half of the window they land on chooses.
+func (pv *photoView) dropped(pos fyne.Position, paths []string) {
+	ti := 0
+	if len(pv.targets) > 1 && pos.X > pv.ui.window.Canvas().Size().Width/2 {
+		ti = 1
+	}
+	pv.importInto(ti, paths)
+}
+
+// decodeRotated reads one rendition and turns it by the user's rotation;
+// nil when the bytes are missing or unreadable.
+func decodeRotated(data Data, hash string, kind storage.BlobKind, rotation int) image.Image {
+	b, err := data.PhotoBlob(hash, kind)
+	if err != nil && kind == storage.BlobDisplay {
+		b, err = data.PhotoBlob(hash, storage.BlobThumbnail)
+	}
+	if err != nil {
+		return nil
+	}
+	img, _, err := image.Decode(bytes.NewReader(b))
+	if err != nil {
+		return nil
+	}
+	return rotate(img, rotation)
+}
+
+// rotate turns img clockwise by a multiple of 90 degrees.
+func rotate(img image.Image, deg int) image.Image {
+	deg = ((deg % 360) + 360) % 360
+	if deg == 0 || deg%90 != 0 {
+		return img
+	}
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	var out *image.RGBA
+	if deg == 180 {
+		out = image.NewRGBA(image.Rect(0, 0, w, h))
+	} else {
+		out = image.NewRGBA(image.Rect(0, 0, h, w))
+	}
+	for y := range h {
+		for x := range w {
+			c := img.At(b.Min.X+x, b.Min.Y+y)
+			switch deg {
+			case 90:
+				out.Set(h-1-y, x, c)
+			case 180:
+				out.Set(w-1-x, h-1-y, c)
+			case 270:
+				out.Set(y, w-1-x, c)
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,236 @@
+package app
+
+import (
+	"fmt"
+	"image"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"fieldbrief/storage"
+	sv "fieldbrief/supervision"
+)
+
+// zoomStep is how much one zoom in or out changes the scale.
+const zoomStep = 1.25
+
+// photoFull is one photo in full: its display copy with zoom (fit, 100%,
+// in and out, scrolling when larger than the window), its caption (saved
+// as typed), a manual rotation and deletion.
+type photoFull struct {
+	pv     *photoView
+	ti, i  int
+	p      sv.Photo
+	src    image.Image // display copy as stored, before the user's rotation
+	img    *canvas.Image
+	zoom   float32 // image pixels to screen pixels; 0 fits the window
+	body   *fyne.Container
+	scroll *container.Scroll
+
+	caption   *widget.Entry
+	zoomLabel *widget.Label
+	rotate    *widget.Button
+	del       *widget.Button
+	dlg       dialog.Dialog
+}
+
+func showPhotoFull(pv *photoView, ti, i int) *photoFull {
+	p := pv.photos[ti][i].photo
+	f := &photoFull{pv: pv, ti: ti, i: i, p: p}
+	f.img = canvas.NewImageFromResource(theme.FileImageIcon())
+	f.img.FillMode = canvas.ImageFillContain
+	f.img.ScaleMode = canvas.ImageScaleSmooth
+	f.scroll = container.NewScroll(container.NewCenter())
+	f.body = container.NewStack(f.img)
+	f.zoomLabel = widget.NewLabel(t0("photo.zoom_fit"))
+	fit := widget.NewButton(t0("photo.zoom_fit"), func() { f.setZoom(0) })
+	actual := widget.NewButton("100%", func() { f.setZoom(1) })
+	in := widget.NewButtonWithIcon("", theme.ZoomInIcon(), func() { f.setZoom(f.currentZoom() * zoomStep) })
+	out := widget.NewButtonWithIcon("", theme.ZoomOutIcon(), func() { f.setZoom(f.currentZoom() / zoomStep) })
+	f.rotate = widget.NewButtonWithIcon(t0("photo.rotate"), theme.ViewRefreshIcon(), f.turn)
+	f.del = widget.NewButtonWithIcon(t0("photo.delete"), theme.DeleteIcon(), f.confirmDelete)
+	f.del.Importance = widget.DangerImportance
+	f.caption = widget.NewEntry()
+	f.caption.SetPlaceHolder(t0("photo.caption_placeholder"))
+	f.caption.SetText(p.Caption)
+	f.caption.OnChanged = f.captionChanged
+	tg := pv.targets[ti]
+	if tg.locked != "" {
+		// A submitted visit does not change; the delete button stays to
+		// say why.
+		f.caption.Disable()
+		f.rotate.Disable()
+	}
+	facts := widget.NewLabel(f.facts())
+	facts.Wrapping = fyne.TextWrapWord
+	tools := container.NewHBox(fit, actual, out, in, f.zoomLabel, layout.NewSpacer(), f.rotate, f.del)
+	bottom := container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel(t0("photo.caption")), nil, f.caption), facts)
+	f.dlg = dialog.NewCustom(p.FileName, t0("common.close"), container.NewBorder(tools, bottom, nil, nil, f.body), pv.ui.window)
+	f.dlg.Resize(fyne.NewSize(1100, 720))
+	f.dlg.Show()
+	data := pv.ui.cfg.Data
+	fetch(pv.ui.cfg.Background, func() (image.Image, error) {
+		return decodeRotated(data, p.Hash, storage.BlobDisplay, 0), nil
+	}, func(img image.Image, _ error) {
+		if img == nil {
+			f.img.Resource = theme.BrokenImageIcon()
+			f.img.Refresh()
+			return
+		}
+		f.src = img
+		f.render()
+	})
+	return f
+}
+
+// facts lists what the camera recorded.
+func (f *photoFull) facts() string {
+	s := t("photo.facts", f.pv.ui.date(f.p.SortTime()), f.p.Width, f.p.Height)
+	if f.p.Lat != nil && f.p.Lon != nil {
+		s += fmt.Sprintf(" · GPS %.5f, %.5f", *f.p.Lat, *f.p.Lon)
+	}
+	return s
+}
+
+// shown is the image on screen: the display copy turned by the rotation.
+func (f *photoFull) shown() image.Image {
+	if f.src == nil {
+		return nil
+	}
+	return rotate(f.src, f.p.Rotation)
+}
+
+// render puts the rotated image on screen at the current zoom.
+func (f *photoFull) render() {
+	img := f.shown()
+	if img == nil {
+		return
+	}
+	f.img.Image = img
+	f.img.Resource = nil
+	if f.zoom == 0 {
+		f.img.FillMode = canvas.ImageFillContain
+		f.img.SetMinSize(fyne.NewSize(0, 0))
+		f.body.Objects = []fyne.CanvasObject{f.img}
+		f.zoomLabel.SetText(t0("photo.zoom_fit"))
+	} else {
+		// Fyne sizes are in device-independent units: divide by the scale
+		// so that 100% is one image pixel per screen pixel.
+		scale := f.pv.ui.window.Canvas().Scale()
+		b := img.Bounds()
+		f.img.FillMode = canvas.ImageFillStretch
+		f.img.SetMinSize(fyne.NewSize(float32(b.Dx())*f.zoom/scale, float32(b.Dy())*f.zoom/scale))
+		f.scroll.Content = container.NewCenter(f.img)
+		f.scroll.Refresh()
+		f.body.Objects = []fyne.CanvasObject{f.scroll}
+		f.zoomLabel.SetText(fmt.Sprintf("%.0f%%", f.zoom*100))
+	}
+	f.body.Refresh()
+	f.img.Refresh()
+}
+
+// currentZoom is the zoom in effect; in fit mode, the scale that fits.
+func (f *photoFull) currentZoom() float32 {
+	if f.zoom > 0 {
+		return f.zoom
+	}
+	img := f.shown()
+	if img == nil {
+		return 1
+	}
+	b, size := img.Bounds(), f.body.Size()
+	if b.Dx() == 0 || b.Dy() == 0 || size.Width == 0 || size.Height == 0 {
+		return 1
+	}
+	scale := f.pv.ui.window.Canvas().Scale()
+	return min(size.Width*scale/float32(b.Dx()), size.Height*scale/float32(b.Dy()))
+}
+
+// setZoom sets the scale, 0 to fit; it stays between 5% and 800%.
+func (f *photoFull) setZoom(z float32) {
+	if z != 0 {
+		z = min(max(z, 0.05), 8)
+	}
+	f.zoom = z
+	f.render()
+}
+
+// captionChanged saves the caption as typed; the saver keeps one write
+// per photo running and drops the ones overtaken.
+func (f *photoFull) captionChanged(s string) {
+	f.p.Caption = s
+	f.save()
+}
+
+// turn rotates the photo a quarter clockwise and saves it.
+func (f *photoFull) turn() {
+	f.p.Rotation = (f.p.Rotation + 90) % 360
+	f.save()
+	f.render()
+}
+
+// save writes the caption and rotation, and updates the grid's copy.
+func (f *photoFull) save() {
+	data := f.pv.ui.cfg.Data
+	hash, caption, rotation := f.p.Hash, f.p.Caption, f.p.Rotation
+	f.pv.saver.put(hash, func() error { return data.UpdatePhoto(hash, caption, rotation) })
+	if f.i < len(f.pv.photos[f.ti]) && f.pv.photos[f.ti][f.i].photo.Hash == hash {
+		vp := &f.pv.photos[f.ti][f.i]
+		turned := rotation != vp.photo.Rotation
+		vp.photo.Caption, vp.photo.Rotation = caption, rotation
+		if turned && vp.thumb != nil {
+			vp.thumb = rotate(vp.thumb, 90)
+		}
+		if tile := f.tile(); tile != nil {
+			tile.img.Image = vp.thumb
+			tile.img.Refresh()
+			tile.date.SetText(f.pv.ui.date(vp.photo.SortTime()) + " " + caption)
+		}
+	}
+}
+
+func (f *photoFull) tile() *photoTile {
+	if f.ti < len(f.pv.tiles) && f.i < len(f.pv.tiles[f.ti]) {
+		return f.pv.tiles[f.ti][f.i]
+	}
+	return nil
+}
+
+// confirmDelete asks before taking the photo off; on a submitted visit it
+// says why the photo must stay instead.
+func (f *photoFull) confirmDelete() {
+	ui := f.pv.ui
+	if reason := f.pv.targets[f.ti].locked; reason != "" {
+		dialog.ShowInformation(t0("photo.delete"), reason, ui.window)
+		return
+	}
+	dialog.ShowConfirm(t0("photo.delete"), t0("photo.delete_confirm"), func(ok bool) {
+		if ok {
+			f.delete()
+		}
+	}, ui.window)
+}
+
+func (f *photoFull) delete() {
+	ui := f.pv.ui
+	data := ui.cfg.Data
+	hash, link := f.p.Hash, f.pv.targets[f.ti].link
+	fetch(ui.cfg.Background, func() (bool, error) {
+		return data.UnlinkPhoto(hash, link)
+	}, func(_ bool, err error) {
+		if err != nil {
+			ui.showError(err)
+			return
+		}
+		f.dlg.Hide()
+		if f.pv.cb.removed != nil {
+			f.pv.cb.removed(hash)
+		}
+		f.pv.load()
+	})
+}

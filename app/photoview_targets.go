@@ -1,0 +1,99 @@
+package app
+
+import (
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	sv "fieldbrief/supervision"
+)
+
+// viewPhotosButton is the button each screen shows to open its photos.
+func viewPhotosButton(open func()) *widget.Button {
+	return widget.NewButtonWithIcon(t0("photo.view"), theme.GridIcon(), open)
+}
+
+// showPhotos opens the item's photos. The answer keeps its own list and is
+// saved whole, so it learns of every photo added or deleted.
+func (f *itemField) showPhotos() *photoView {
+	tg := photoTarget{link: sv.PhotoLink{InspectionID: f.v.id, ItemKey: f.item.Key}, title: f.item.DisplayTitle(f.v.ui.lang)}
+	if !f.v.editable() {
+		tg.locked = t0("photo.evidence_stays")
+	}
+	return showPhotos(f.v.ui, tg.title, []photoTarget{tg}, photoViewCallbacks{
+		added: f.photosAdded,
+		removed: func(hash string) {
+			f.ans.Photos = withoutHash(f.ans.Photos, hash)
+			f.showPhotoCount()
+		},
+	})
+}
+
+// showSitePhotos opens the photos of the visit as a whole.
+func (v *visitScreen) showSitePhotos() *photoView {
+	tg := photoTarget{link: sv.PhotoLink{InspectionID: v.id}, title: t0("visit.site_photos")}
+	if !v.editable() {
+		tg.locked = t0("photo.evidence_stays")
+	}
+	return showPhotos(v.ui, tg.title, []photoTarget{tg}, photoViewCallbacks{
+		added: func(res photoImport) {
+			v.in.Photos = addHashes(v.in.Photos, res.hashes...)
+			v.sitePhotos.SetText(t("item.photos", len(v.in.Photos)))
+		},
+		removed: func(hash string) {
+			v.in.Photos = withoutHash(v.in.Photos, hash)
+			v.sitePhotos.SetText(t("item.photos", len(v.in.Photos)))
+		},
+	})
+}
+
+// showFindingPhotos opens a finding's photos before and after the fix,
+// side by side. Photos of the problem raised in a submitted visit are
+// that visit's evidence; a closed or withdrawn finding changes no more.
+// changed runs after any photo was added or deleted.
+func showFindingPhotos(ui *mainUI, f sv.Finding, changed func()) {
+	data := ui.cfg.Data
+	fetch(ui.cfg.Background, func() (bool, error) {
+		if f.InspectionID == "" {
+			return false, nil
+		}
+		in, err := data.Inspection(f.InspectionID)
+		if sv.ErrorCode(err) == sv.ENotFound {
+			return false, nil
+		}
+		return err == nil && !in.Editable(), err
+	}, func(submitted bool, err error) {
+		if err != nil {
+			ui.showError(err)
+			return
+		}
+		before := photoTarget{link: sv.PhotoLink{FindingID: f.ID, Role: sv.RoleBefore}, title: t0("photo.before")}
+		after := photoTarget{link: sv.PhotoLink{FindingID: f.ID, Role: sv.RoleAfter}, title: t0("photo.after")}
+		if submitted {
+			before.locked = t0("photo.evidence_stays")
+		}
+		if !f.Status.Active() {
+			before.locked, after.locked = t0("photo.finding_locked"), t0("photo.finding_locked")
+		}
+		cb := func() {
+			if changed != nil {
+				changed()
+			}
+		}
+		showPhotos(ui, shortText(f.Description, 40), []photoTarget{before, after}, photoViewCallbacks{
+			added:   func(photoImport) { cb() },
+			removed: func(string) { cb() },
+		})
+	})
+}
+
+// withoutHash returns list without hash, in a new slice: the old one may be
+// shared with a record being saved.
+func withoutHash(list []string, hash string) []string {
+	var out []string
+	for _, h := range list {
+		if h != hash {
+			out = append(out, h)
+		}
+	}
+	return out
+}
