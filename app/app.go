@@ -41,6 +41,8 @@ type Config struct {
 	LoadSample func() error
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Printer opens and prints finished briefs; nil means the system's.
+	Printer Printer
 	// Background runs long work off the UI goroutine; nil means a new
 	// goroutine. Tests run the work in place, because the Fyne test driver
 	// runs fyne.Do callbacks on the calling goroutine.
@@ -114,6 +116,9 @@ func newMainUI(a fyne.App, cfg Config) (*mainUI, error) {
 	}
 	if cfg.Background == nil {
 		cfg.Background = func(work func()) { go work() }
+	}
+	if cfg.Printer == nil {
+		cfg.Printer = osPrinter{}
 	}
 	prefs := a.Preferences()
 	l := cfg.Lang
@@ -214,7 +219,7 @@ func (ui *mainUI) addShortcuts() {
 		item(t0("visit.prev_section"), key(fyne.KeyPageUp, mod), prevPane),
 		item(t0("visit.next_section"), key(fyne.KeyPageDown, mod), nextPane),
 		item(t0("nav.back"), key(fyne.KeyLeft, fyne.KeyModifierAlt), ui.goBack))
-	ui.window.SetMainMenu(fyne.NewMainMenu(file, visit))
+	ui.window.SetMainMenu(fyne.NewMainMenu(file, visit, ui.reportsMenu()))
 }
 
 // newVisit starts or resumes a visit of the project in view: the open

@@ -3,6 +3,7 @@ package app
 import (
 	"time"
 
+	"fieldbrief/briefing"
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
 )
@@ -12,6 +13,9 @@ import (
 // disk, so screens call it only inside Config.Background, never on the UI
 // goroutine.
 type Data interface {
+	// Source is what the PDF briefs read.
+	briefing.Source
+
 	Dashboard(now time.Time) ([]sv.ProjectStatus, error)
 	IsEmpty() (bool, error)
 	IsSample() (bool, error)

@@ -1,0 +1,267 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"fieldbrief/briefing"
+	"fieldbrief/printing"
+	"fieldbrief/report"
+	sv "fieldbrief/supervision"
+)
+
+// Printer opens and prints finished PDFs; the app uses the operating
+// system's viewer and print queue (package printing). Tests pass their own.
+type Printer interface {
+	Open(ctx context.Context, file string) error
+	Print(ctx context.Context, file, printer string) (printing.Job, error)
+}
+
+// osPrinter is the operating system's viewer and print queue.
+type osPrinter struct{}
+
+func (osPrinter) Open(ctx context.Context, file string) error { return printing.Open(ctx, file) }
+func (osPrinter) Print(ctx context.Context, file, printer string) (printing.Job, error) {
+	return printing.Print(ctx, file, printer)
+}
+
+// reportsMenu offers the three briefs.
+func (ui *mainUI) reportsMenu() *fyne.Menu {
+	return fyne.NewMenu(t0("reports.menu"),
+		fyne.NewMenuItem(t0("reports.visit"), ui.askVisitReport),
+		fyne.NewMenuItem(t0("reports.brief"), ui.askBrief),
+		fyne.NewMenuItem(t0("reports.tour"), ui.askTour))
+}
+
+// askVisitReport makes the report of the visit on screen.
+func (ui *mainUI) askVisitReport() {
+	if ui.visit == nil {
+		dialog.ShowInformation(t0("reports.visit"), t0("reports.open_visit_first"), ui.window)
+		return
+	}
+	id := ui.visit.id
+	name := fmt.Sprintf("%s-%s-%s", t0("reports.file_visit"), safeName(ui.visit.project.DisplayName()), sv.DateOf(ui.visit.in.StartedAt))
+	ui.makeReport(briefing.Request{Kind: briefing.Visit, VisitID: id, Size: report.A4, Lang: ui.lang}, name)
+}
+
+// paperChoice is the A4/A3 selector shared by the dialogs.
+func paperChoice() *widget.RadioGroup {
+	r := widget.NewRadioGroup([]string{"A4", "A3"}, nil)
+	r.Horizontal = true
+	r.SetSelected("A4")
+	return r
+}
+
+func paperOf(r *widget.RadioGroup) report.PageSize {
+	if r.Selected == "A3" {
+		return report.A3
+	}
+	return report.A4
+}
+
+// askBrief lets the user pick the two-month period of a dispatch brief:
+// the current one and the five before it.
+func (ui *mainUI) askBrief() {
+	now := ui.cfg.Now()
+	var ends []time.Time
+	end := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, now.Location())
+	if end.Month()%2 == 1 {
+		end = end.AddDate(0, 1, 0)
+	}
+	for i := 0; i < 6; i++ {
+		ends = append(ends, end.AddDate(0, -2*i, 0))
+	}
+	labels := make([]string, len(ends))
+	for i, e := range ends {
+		from, _ := sv.DispatchPeriod(e)
+		labels[i] = t("reports.period", from.Year(), int(from.Month()), int(e.Month()))
+	}
+	period := widget.NewSelect(labels, nil)
+	period.SetSelectedIndex(0)
+	paper := paperChoice()
+	form := []*widget.FormItem{
+		widget.NewFormItem(t0("reports.period_label"), period),
+		widget.NewFormItem(t0("reports.paper"), paper),
+	}
+	dialog.ShowForm(t0("reports.brief"), t0("reports.make"), t0("common.cancel"), form, func(ok bool) {
+		if !ok {
+			return
+		}
+		e := ends[period.SelectedIndex()]
+		from, _ := sv.DispatchPeriod(e)
+		name := fmt.Sprintf("%s-%04d-%02d~%02d", t0("reports.file_brief"), from.Year(), int(from.Month()), int(e.Month()))
+		ui.makeReport(briefing.Request{Kind: briefing.Brief, PeriodEnd: e, Size: paperOf(paper), Lang: ui.lang}, name)
+	}, ui.window)
+}
+
+// askTour lets the user pick the quarter of a tour pack; the visiting order
+// follows the sites' locations.
+func (ui *mainUI) askTour() {
+	now := ui.cfg.Now()
+	type quarter struct{ year, q int }
+	var qs []quarter
+	y, q := now.Year(), (int(now.Month())-1)/3+1
+	for i := 0; i < 4; i++ {
+		qs = append(qs, quarter{y, q})
+		if q--; q == 0 {
+			y, q = y-1, 4
+		}
+	}
+	labels := make([]string, len(qs))
+	for i, x := range qs {
+		labels[i] = t("reports.quarter", x.year, x.q)
+	}
+	sel := widget.NewSelect(labels, nil)
+	sel.SetSelectedIndex(0)
+	paper := paperChoice()
+	form := []*widget.FormItem{
+		widget.NewFormItem(t0("reports.quarter_label"), sel),
+		widget.NewFormItem(t0("reports.paper"), paper),
+		widget.NewFormItem("", widget.NewLabel(t0("reports.order_note"))),
+	}
+	dialog.ShowForm(t0("reports.tour"), t0("reports.make"), t0("common.cancel"), form, func(ok bool) {
+		if !ok {
+			return
+		}
+		x := qs[sel.SelectedIndex()]
+		name := fmt.Sprintf("%s-%04dQ%d", t0("reports.file_tour"), x.year, x.q)
+		ui.makeReport(briefing.Request{Kind: briefing.Tour, Year: x.year, Quarter: x.q, Size: paperOf(paper), Lang: ui.lang}, name)
+	}, ui.window)
+}
+
+// reportsDir is where the window saves briefs: beside the data file, so a
+// backup of the folder keeps them and the inspector always finds them.
+func (ui *mainUI) reportsDir() string {
+	return filepath.Join(filepath.Dir(ui.cfg.Data.Path()), "reports")
+}
+
+// makeReport makes the document off the UI goroutine, with a progress
+// dialog, saves it in the reports folder and offers to open or print it.
+func (ui *mainUI) makeReport(req briefing.Request, name string) {
+	req.Time = ui.cfg.Now()
+	progress := dialog.NewCustomWithoutButtons(t0("reports.making"), widget.NewProgressBarInfinite(), ui.window)
+	progress.Show()
+	type made struct {
+		file string
+		res  report.Result
+	}
+	fetch(ui.cfg.Background, func() (made, error) {
+		maker, err := briefing.NewMaker()
+		if err != nil {
+			return made{}, err
+		}
+		var buf bytes.Buffer
+		res, err := maker.Make(ui.cfg.Data, req, &buf)
+		if err != nil {
+			return made{}, err
+		}
+		file, err := saveUnique(ui.reportsDir(), name, buf.Bytes())
+		return made{file, res}, err
+	}, func(m made, err error) {
+		progress.Hide()
+		if err != nil {
+			ui.showError(err)
+			return
+		}
+		ui.showMadeReport(m.file, m.res)
+	})
+}
+
+// showMadeReport says what was made and offers to open or print it.
+func (ui *mainUI) showMadeReport(file string, res report.Result) {
+	lines := []string{t("reports.made", filepath.Base(file), res.Pages), t("reports.saved_in", filepath.Dir(file))}
+	if len(res.Missing) > 0 {
+		lines = append(lines, t("reports.placeholders", len(res.Missing)))
+	}
+	lines = append(lines, res.Warnings...)
+	status := widget.NewLabel("")
+	status.Wrapping = fyne.TextWrapWord
+	info := widget.NewLabel(strings.Join(lines, "\n"))
+	info.Wrapping = fyne.TextWrapWord
+	var d dialog.Dialog
+	printer := ui.cfg.Printer
+	open := widget.NewButton(t0("reports.open"), func() {
+		ui.cfg.Background(func() {
+			err := printer.Open(context.Background(), file)
+			fyne.Do(func() {
+				if err != nil {
+					status.SetText(ui.message(err))
+				}
+			})
+		})
+	})
+	print := widget.NewButton(t0("reports.print"), nil)
+	print.OnTapped = func() {
+		print.Disable()
+		status.SetText(t0("reports.printing"))
+		ui.cfg.Background(func() {
+			job, err := printer.Print(context.Background(), file, "")
+			fyne.Do(func() {
+				print.Enable()
+				// printing's messages already say what to do, including
+				// where no printer is set up.
+				switch {
+				case err != nil:
+					status.SetText(ui.message(err))
+				case job.Printer != "":
+					status.SetText(t("reports.printed_on", job.Printer))
+				default:
+					status.SetText(t0("reports.printed"))
+				}
+			})
+		})
+	}
+	content := container.NewVBox(info, container.NewHBox(open, print), status)
+	d = dialog.NewCustom(t0("reports.done"), t0("common.close"), content, ui.window)
+	d.Resize(fyne.NewSize(520, 240))
+	d.Show()
+}
+
+// saveUnique writes data to dir/name.pdf, or name-2.pdf … when that exists,
+// so a second printing never overwrites a document someone may have sent.
+func saveUnique(dir, name string, data []byte) (string, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", sv.Wrap(err, sv.EUnavailable, "无法创建简报文件夹“"+dir+"”，请检查权限。", "Cannot create the reports folder “"+dir+"”. Check its permissions.")
+	}
+	for i := 1; ; i++ {
+		file := filepath.Join(dir, name+".pdf")
+		if i > 1 {
+			file = filepath.Join(dir, fmt.Sprintf("%s-%d.pdf", name, i))
+		}
+		f, err := os.OpenFile(file, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if os.IsExist(err) {
+			continue
+		}
+		if err == nil {
+			_, err = f.Write(data)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err != nil {
+			os.Remove(file)
+			return "", sv.Wrap(err, sv.EUnavailable, "简报保存失败，请检查磁盘空间。", "Saving the report failed. Check the disk space.")
+		}
+		return file, nil
+	}
+}
+
+// safeName keeps a project name usable as a file name on every system.
+func safeName(s string) string {
+	return strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`<>:"/\|?*`, r) || r < 32 {
+			return '_'
+		}
+		return r
+	}, s)
+}
