@@ -108,6 +108,8 @@ type mainUI struct {
 	// photoView is the photo viewer open over the screen, if any: files
 	// dropped on the window go to it.
 	photoView *photoView
+	// findingDrop takes files dropped while a finding's detail is open.
+	findingDrop func(paths []string)
 }
 
 func newMainUI(a fyne.App, cfg Config) (*mainUI, error) {

@@ -317,7 +317,7 @@ func (d *findingDetail) fill(ui *mainUI, f sv.Finding, inspectionID string, chan
 			d.form = showFindingEdit(ui, f, units, changed)
 		}))
 	}
-	d.actions.Add(viewPhotosButton(func() { showFindingPhotos(ui, f, func() { changed(f) }) }))
+	d.actions.Add(findingPhotosButton(ui, d.dlg, f, func() { changed(f) }))
 	objs = append(objs, widget.NewSeparator(), d.actions)
 	d.box.Objects = objs
 	d.box.Refresh()

@@ -241,8 +241,8 @@ func importButtons(ui *mainUI, add func([]string)) (files, folder *widget.Button
 }
 
 // dropped imports files dropped on the window into what is open: the
-// photos being viewed, else the item under the pointer on a visit, else
-// the visit's site photos, else the finding whose detail is open.
+// photos being viewed, else the finding whose detail is open, else the
+// item under the pointer on a visit, else the visit's site photos.
 func (ui *mainUI) dropped(pos fyne.Position, uris []fyne.URI) {
 	var paths []string
 	for _, u := range uris {
@@ -256,6 +256,8 @@ func (ui *mainUI) dropped(pos fyne.Position, uris []fyne.URI) {
 	switch {
 	case ui.photoView != nil && ui.photoView.visible():
 		ui.photoView.dropped(pos, paths)
+	case ui.findingDrop != nil:
+		ui.findingDrop(paths)
 	case ui.visit != nil && ui.visit.loaded:
 		if f := ui.visit.fieldAt(pos); f != nil {
 			f.attach(paths)

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -96,4 +97,23 @@ func withoutHash(list []string, hash string) []string {
 		}
 	}
 	return out
+}
+
+// findingPhotosButton opens a finding's photos from its detail, and while
+// the detail is open takes the files dropped on the window: photos of the
+// problem while the finding is open, of the fix once work has started.
+func findingPhotosButton(ui *mainUI, dlg dialog.Dialog, f sv.Finding, changed func()) *widget.Button {
+	ui.findingDrop = func(paths []string) {
+		if !f.Status.Active() {
+			dialog.ShowInformation(t0("photo.drop_title"), t0("photo.finding_locked"), ui.window)
+			return
+		}
+		link := sv.PhotoLink{FindingID: f.ID, Role: sv.RoleAfter}
+		if f.Status == sv.StatusOpen {
+			link.Role = sv.RoleBefore
+		}
+		newPhotoBatch(ui, link, func(photoImport) { changed() }).run(paths)
+	}
+	dlg.SetOnClosed(func() { ui.findingDrop = nil })
+	return viewPhotosButton(func() { showFindingPhotos(ui, f, changed) })
 }

@@ -332,3 +332,49 @@ func TestRotate(t *testing.T) {
 		}
 	}
 }
+
+// TestDropOnAnItemAndAFinding drops files on the item under the pointer,
+// and on a finding whose detail is open.
+func TestDropOnAnItemAndAFinding(t *testing.T) {
+	ui, s := newTestUI(t)
+	v := startVisit(t, ui, ui.dash.rows[4].Project.ID)
+	f := field(t, v, "safety.edges")
+	for i, p := range v.panes {
+		if p.kind != paneSection {
+			continue
+		}
+		for _, it := range v.tmpl.Sections[p.section].Items {
+			if it.Key == f.item.Key {
+				v.showPane(i)
+			}
+		}
+	}
+	at := fyne.CurrentApp().Driver().AbsolutePositionForObject(f.box)
+	pos := at.Add(fyne.NewPos(f.box.Size().Width/2, f.box.Size().Height/2))
+	if v.fieldAt(pos) != f {
+		t.Fatalf("no item found under %v (item at %v, %v)", pos, at, f.box.Size())
+	}
+	canon := fynestorage.NewFileURI(mustAbs(t, filepath.Join(photoSamples, "Canon_40D.jpg")))
+	ui.dropped(pos, []fyne.URI{canon})
+	if a := stored(t, s, v.id).Answers["safety.edges"]; len(a.Photos) != 1 || f.photos.Text != "照片 1 张" {
+		t.Errorf("item photos %v, %q", a.Photos, f.photos.Text)
+	}
+	if len(stored(t, s, v.id).Photos) != 0 {
+		t.Error("the photo went to the site as well")
+	}
+
+	// A finding's detail open: an open finding takes photos of the problem.
+	_, open := projectWithOpenFinding(t, ui, s)
+	showFindingDetail(ui, open.ID, "", nil)
+	if ui.findingDrop == nil {
+		t.Fatal("the finding detail does not take drops")
+	}
+	ui.dropped(fyne.NewPos(5, 5), []fyne.URI{fynestorage.NewFileURI(mustAbs(t, filepath.Join(photoSamples, "gps_DSCN0010.jpg")))})
+	got, err := s.Finding(open.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.PhotosBefore) != len(open.PhotosBefore)+1 {
+		t.Errorf("before photos %v, were %v", got.PhotosBefore, open.PhotosBefore)
+	}
+}
