@@ -31,6 +31,9 @@ func main() {
 }
 
 func openWindow(dir string, lang sv.Lang) error {
+	if err := app.CheckDisplay(); err != nil {
+		return err
+	}
 	s, err := storage.Open(dir, storage.Options{})
 	if err != nil {
 		return app.ShowError(err, lang)

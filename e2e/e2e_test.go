@@ -485,3 +485,21 @@ func TestVisitSurvivesRestart(t *testing.T) {
 		t.Fatalf("after restart: %v, want the same draft with its answer", again)
 	}
 }
+
+func TestNoDisplaySaysSoInsteadOfPanicking(t *testing.T) {
+	cmd := exec.Command(binary, "--data", t.TempDir())
+	env := []string{}
+	for _, e := range os.Environ() {
+		if !strings.HasPrefix(e, "DISPLAY=") && !strings.HasPrefix(e, "WAYLAND_DISPLAY=") {
+			env = append(env, e)
+		}
+	}
+	cmd.Env = env
+	out, err := cmd.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		t.Fatalf("without a display: %v\n%s", err, out)
+	}
+	if strings.Contains(string(out), "panic") || !strings.Contains(string(out), "DISPLAY") {
+		t.Fatalf("without a display the app said:\n%s", out)
+	}
+}

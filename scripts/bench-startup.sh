@@ -28,12 +28,21 @@ launch() {
   "$bin" --data "$data" >/dev/null 2>&1 &
   local pid=$!
   id=""
+  local deadline=$(( $(date +%s) + 30 ))
   while [ -z "$id" ]; do
     id=$(xdotool search --onlyvisible --name "重点项目督查" 2>/dev/null | head -1 || true)
     [ -n "$id" ] || sleep 0.01
+    if ! kill -0 "$pid" 2>/dev/null || [ "$(date +%s)" -gt "$deadline" ]; then
+      echo "fieldbrief did not show its window within 30 s" >&2; kill "$pid" 2>/dev/null; exit 1
+    fi
   done
   # Drawn: the window shows more than one colour.
-  while [ "$(import -window "$id" -format '%k' info: 2>/dev/null || echo 1)" -le 1 ]; do sleep 0.01; done
+  while [ "$(import -window "$id" -format '%k' info: 2>/dev/null || echo 1)" -le 1 ]; do
+    sleep 0.01
+    if [ "$(date +%s)" -gt "$deadline" ]; then
+      echo "fieldbrief's window stayed blank for 30 s" >&2; kill "$pid" 2>/dev/null; exit 1
+    fi
+  done
   end=$(date +%s%N)
   kill "$pid"; wait "$pid" 2>/dev/null || true
   echo $(( (end - start) / 1000000 ))
