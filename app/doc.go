@@ -20,7 +20,12 @@
 //     the domain allows, notes, the detail with its history, and the
 //     re-check of open findings during a visit;
 //   - findings.go: the findings of all projects with filters;
-//   - photos.go: importing photos for an item, the site or a finding;
+//   - photos.go, photoimport.go: importing photos for an item, the site or
+//     a finding (files, a folder, files dropped on the window) with
+//     progress, cancel and a summary of the files refused;
+//   - photoview*.go: the photos of a visit, an item or a finding by capture
+//     time (a finding's before and after side by side), one in full with
+//     zoom, caption, rotation and delete (refused on a submitted visit);
 //   - sync.go, sync_watch.go, signin.go, sync_rejections.go: the status bar
 //     (online, what waits, last sync, user), sign-in and sign-out, the
 //     /healthz watcher with backoff that starts background syncs, Sync now

@@ -95,3 +95,45 @@ func TestUnlinkPhoto(t *testing.T) {
 		t.Errorf("unknown photo: %v", err)
 	}
 }
+
+// TestUnlinkFindingPhoto deletes a finding's photo of the fix, and refuses
+// once the photo is the recorded evidence of a move or the finding closed.
+func TestUnlinkFindingPhoto(t *testing.T) {
+	s, c := newTestStore(t)
+	p, tpls := testRegister()
+	if err := s.ImportRegister(p, tpls, false); err != nil {
+		t.Fatal(err)
+	}
+	f := sv.Finding{ID: sv.NewID(c.t), ProjectID: "p01", Kind: sv.KindProblem, Category: sv.CategorySafety,
+		Severity: sv.SeverityMinor, Description: "临边防护缺失", ResponsibleUnit: "建设局", Deadline: "2026-06-01"}
+	if err := s.CreateFinding(f); err != nil {
+		t.Fatal(err)
+	}
+	after := sv.PhotoLink{FindingID: f.ID, Role: sv.RoleAfter}
+	blobs := PhotoBlobs{Original: []byte("o"), Display: []byte("d"), Thumbnail: []byte("t")}
+	for _, h := range []string{"aa", "bb"} {
+		if _, err := s.PutPhoto(sv.Photo{Hash: h, Size: 1, Links: []sv.PhotoLink{after}}, blobs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if deleted, err := s.UnlinkPhoto("aa", after); err != nil || !deleted {
+		t.Fatalf("unlink aa: %v %v", deleted, err)
+	}
+	if got, _ := s.Finding(f.ID); len(got.PhotosAfter) != 1 || got.PhotosAfter[0] != "bb" {
+		t.Errorf("after photos %v", got.PhotosAfter)
+	}
+	// bb becomes the evidence of the fix: it stays.
+	c.t = c.t.Add(1e9)
+	if _, err := s.MoveFinding(f.ID, sv.Move{To: sv.StatusFixed, By: "张伟", Evidence: []string{"bb"}, At: c.t}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UnlinkPhoto("bb", after); sv.ErrorCode(err) != sv.EConflict {
+		t.Errorf("evidence of a move: %v", err)
+	}
+	if got, _ := s.Finding(f.ID); len(got.PhotosAfter) != 1 {
+		t.Errorf("after photos %v", got.PhotosAfter)
+	}
+	if problems := s.Check(); len(problems) > 0 {
+		t.Errorf("check: %v", problems)
+	}
+}
