@@ -378,3 +378,20 @@ func TestDropOnAnItemAndAFinding(t *testing.T) {
 		t.Errorf("before photos %v, were %v", got.PhotosBefore, open.PhotosBefore)
 	}
 }
+
+// TestPickSeveralFiles ticks files of a folder in the many-files dialog.
+func TestPickSeveralFiles(t *testing.T) {
+	ui, _ := newTestUI(t)
+	dir := t.TempDir()
+	copyPhotos(t, dir, map[string]string{"a.jpg": "Canon_40D.jpg", "b.jpg": "gps_DSCN0010.jpg", ".hidden.jpg": "Canon_40D.jpg"})
+	var got []string
+	p := showFilePicker(ui, dir, func(paths []string) { got = paths })
+	if len(p.checks.Options) != 2 {
+		t.Fatalf("options %v", p.checks.Options)
+	}
+	test.Tap(overlayButton(t, ui, "全选"))
+	test.Tap(p.ok)
+	if len(got) != 2 || got[0] != filepath.Join(dir, "a.jpg") || got[1] != filepath.Join(dir, "b.jpg") {
+		t.Errorf("picked %v", got)
+	}
+}
