@@ -91,6 +91,9 @@ func Open(dir string, opts Options) (*Store, error) {
 			s.device = string(tx.Bucket(bMeta).Get(kDevice))
 			return err
 		})
+	} else if s.current() {
+		// Already at the current schema: no write transaction, so opening
+		// costs no fsync.
 	} else {
 		err = s.db.Update(func(tx *bolt.Tx) error {
 			if err := migrate(tx, s.now()); err != nil {
@@ -105,6 +108,21 @@ func Open(dir string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// current reports whether the store is already at the current schema, and
+// reads the device id while at it.
+func (s *Store) current() bool {
+	ok := false
+	_ = s.db.View(func(tx *bolt.Tx) error {
+		v, err := schemaVersion(tx)
+		if err == nil && v == currentSchema && tx.Bucket(bMeta).Get(kDevice) != nil {
+			s.device = string(tx.Bucket(bMeta).Get(kDevice))
+			ok = true
+		}
+		return nil
+	})
+	return ok
 }
 
 // Close releases the file. Pending writes have already been committed.
