@@ -192,16 +192,7 @@ func (s *Store) Findings(filter FindingFilter) ([]sv.Finding, error) {
 			return nil
 		})
 	})
-	sort.SliceStable(out, func(i, j int) bool {
-		ai, aj := out[i].Status.Active(), out[j].Status.Active()
-		if ai != aj {
-			return ai
-		}
-		if out[i].Deadline != out[j].Deadline {
-			return out[i].Deadline < out[j].Deadline
-		}
-		return out[i].ID < out[j].ID
-	})
+	sortFindings(out)
 	return out, err
 }
 
@@ -248,4 +239,19 @@ func (s *Store) ResponsibleUnits() ([]string, error) {
 	}
 	sort.Strings(out)
 	return out, err
+}
+
+// sortFindings puts active findings first, then orders by deadline, the
+// order every list of findings shows.
+func sortFindings(out []sv.Finding) {
+	sort.SliceStable(out, func(i, j int) bool {
+		ai, aj := out[i].Status.Active(), out[j].Status.Active()
+		if ai != aj {
+			return ai
+		}
+		if out[i].Deadline != out[j].Deadline {
+			return out[i].Deadline < out[j].Deadline
+		}
+		return out[i].ID < out[j].ID
+	})
 }

@@ -156,16 +156,7 @@ func (s *Store) FindingRows(filter FindingFilter) ([]sv.Finding, error) {
 		}
 		return nil
 	})
-	sort.SliceStable(out, func(i, j int) bool {
-		ai, aj := out[i].Status.Active(), out[j].Status.Active()
-		if ai != aj {
-			return ai
-		}
-		if out[i].Deadline != out[j].Deadline {
-			return out[i].Deadline < out[j].Deadline
-		}
-		return out[i].ID < out[j].ID
-	})
+	sortFindings(out)
 	return out, err
 }
 
