@@ -443,10 +443,31 @@ func (ui *mainUI) showSettings() {
 		prefs.SetString(prefTheme, string(m))
 		ui.app.Settings().SetTheme(newTheme(m))
 	}
+	// The originals setting lives in the store (it travels with the data
+	// folder); it is read and written off the UI goroutine.
+	keep := widget.NewCheck(t0("settings.keep_originals"), nil)
+	keep.Disable()
+	fetch(ui.cfg.Background, ui.cfg.Data.KeepOriginals, func(on bool, err error) {
+		if err != nil {
+			ui.showError(err)
+			return
+		}
+		keep.SetChecked(on)
+		keep.OnChanged = func(on bool) {
+			ui.cfg.Background(func() {
+				if err := ui.cfg.Data.SetKeepOriginals(on); err != nil {
+					fyne.Do(func() { ui.showError(err) })
+				}
+			})
+		}
+		keep.Enable()
+	})
 	form := widget.NewForm(
 		widget.NewFormItem(t0("settings.language"), langSel),
 		widget.NewFormItem("", widget.NewLabel(t0("settings.lang_restart"))),
 		widget.NewFormItem(t0("settings.theme"), themeSel),
+		widget.NewFormItem(t0("settings.photos"), keep),
+		widget.NewFormItem("", widget.NewLabel(t0("settings.keep_originals_note"))),
 		widget.NewFormItem(t0("settings.data"), widget.NewLabel(ui.cfg.Data.Path())),
 	)
 	dialog.ShowCustom(t0("settings.title"), t0("common.close"), form, ui.window)

@@ -17,6 +17,8 @@ type Data interface {
 	briefing.Source
 
 	Dashboard(now time.Time) ([]sv.ProjectStatus, error)
+	KeepOriginals() (bool, error)
+	SetKeepOriginals(keep bool) error
 	IsEmpty() (bool, error)
 	IsSample() (bool, error)
 	Path() string

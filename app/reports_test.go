@@ -115,3 +115,28 @@ func TestVisitReportNeedsAnOpenVisit(t *testing.T) {
 		t.Fatalf("visit report files: %v", files)
 	}
 }
+
+func TestKeepOriginalsSetting(t *testing.T) {
+	a := test.NewTempApp(t)
+	s := sampleStore(t)
+	ui, err := newMainUI(a, Config{Data: s, Lang: sv.Chinese, Now: func() time.Time { return testNow }, Background: inPlace, Printer: &recordingPrinter{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ui.showSettings()
+	var keep *widget.Check
+	walk(ui.window.Canvas().Overlays().Top(), func(o fyne.CanvasObject) bool {
+		if c, ok := o.(*widget.Check); ok && strings.Contains(c.Text, "原始照片") {
+			keep = c
+			return true
+		}
+		return false
+	})
+	if keep == nil || keep.Disabled() || keep.Checked {
+		t.Fatalf("keep-originals box: %+v", keep)
+	}
+	test.Tap(keep)
+	if on, _ := s.KeepOriginals(); !on {
+		t.Fatal("ticking the box did not keep originals in the store")
+	}
+}

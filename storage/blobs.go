@@ -62,3 +62,19 @@ func migrateV2toV3(tx *bolt.Tx) error {
 	}
 	return nil
 }
+
+// blobDelete removes one rendition, and the photo's bucket when it is empty.
+func blobDelete(tx *bolt.Tx, hash string, kind BlobKind) error {
+	parent := tx.Bucket(bBlobs)
+	b := parent.Bucket([]byte(hash))
+	if b == nil {
+		return nil
+	}
+	if err := b.Delete([]byte{byte(kind)}); err != nil {
+		return err
+	}
+	if k, _ := b.Cursor().First(); k == nil {
+		return parent.DeleteBucket([]byte(hash))
+	}
+	return nil
+}

@@ -116,9 +116,11 @@ func (s *Store) Check() []error {
 			}
 			_ = json.Unmarshal(v, &p)
 			for _, kind := range []BlobKind{BlobOriginal, BlobDisplay, BlobThumbnail} {
-				// Once the portal holds the original, the laptop may let it go.
-				if kind == BlobOriginal && p.Uploaded {
-					continue
+				// Once the portal holds the photo, the laptop may let the
+				// original go, and another laptop's photo arrives only when
+				// someone looks at it: nothing is required then.
+				if p.Uploaded {
+					break
 				}
 				if blobGet(tx, string(k), kind) == nil {
 					problems = append(problems, fmt.Errorf("photo %s lacks its %c rendition", k, kind))

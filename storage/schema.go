@@ -33,6 +33,8 @@ var (
 	kSeq     = []byte("outbox_acked") // highest outbox number the portal acknowledged
 	kSample  = []byte("sample")
 	kCreated = []byte("created")
+	// kKeepOriginals, when present, keeps original photo bytes after upload.
+	kKeepOriginals = []byte("keep_originals")
 )
 
 // currentSchema is the layout this code reads and writes.

@@ -541,3 +541,38 @@ func TestPhotoLinkedTwiceIsOnBothItems(t *testing.T) {
 		t.Fatalf("photo has %d links, want 2", len(p.Links))
 	}
 }
+
+func TestOriginalsGoAfterUploadUnlessKept(t *testing.T) {
+	s, _ := newTestStore(t)
+	in, _ := s.StartInspection("p01", []string{"张伟"})
+	blobs := PhotoBlobs{Original: []byte("o"), Display: []byte("d"), Thumbnail: []byte("t")}
+	for _, h := range []string{"a1", "b2"} {
+		if _, err := s.PutPhoto(sv.Photo{Hash: h, Links: []sv.PhotoLink{{InspectionID: in.ID}}}, blobs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if keep, _ := s.KeepOriginals(); keep {
+		t.Fatal("originals are kept by default")
+	}
+	if err := s.MarkUploaded("a1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.PhotoBlob("a1", BlobOriginal); sv.ErrorCode(err) != sv.ENotFound {
+		t.Fatalf("original still here after upload: %v", err)
+	}
+	if d, err := s.PhotoBlob("a1", BlobDisplay); err != nil || string(d) != "d" {
+		t.Fatalf("display copy lost with the original: %q %v", d, err)
+	}
+	if err := s.SetKeepOriginals(true); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MarkUploaded("b2"); err != nil {
+		t.Fatal(err)
+	}
+	if o, err := s.PhotoBlob("b2", BlobOriginal); err != nil || string(o) != "o" {
+		t.Fatalf("kept original lost: %q %v", o, err)
+	}
+	if probs := s.Check(); len(probs) != 0 {
+		t.Fatalf("check: %v", probs)
+	}
+}

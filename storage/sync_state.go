@@ -440,6 +440,14 @@ func (s *Store) MarkUploaded(hashes ...string) error {
 			if err := put(pb, []byte(hash), p); err != nil {
 				return err
 			}
+			// The portal has the evidence now; the laptop keeps the upright
+			// copies and, unless the user chose to keep originals, lets the
+			// original bytes go.
+			if tx.Bucket(bMeta).Get(kKeepOriginals) == nil {
+				if err := blobDelete(tx, hash, BlobOriginal); err != nil {
+					return err
+				}
+			}
 			if b := tx.Bucket(bSyncUpload); b != nil {
 				if err := b.Delete([]byte(hash)); err != nil {
 					return err
