@@ -602,19 +602,27 @@ func (s *syncUI) confirmSignOut() {
 	})
 }
 
-// signOutNow forgets the token here. (The portal's token lapses at its
-// expiry; portal.Client has no logout call yet.)
+// signOutNow forgets the token here and, when the portal answers, revokes
+// it there too; offline, the token lapses at its expiry.
 func (s *syncUI) signOutNow() {
 	if s.running != nil {
 		s.running()
 	}
 	s.stopWatch()
 	s.gen++
+	cred := s.cred
 	s.cred, s.expired, s.known, s.online = nil, false, false, false
 	s.showSignedOut()
 	s.say("", false)
 	dir := s.cfg.Dir
 	s.background(func() {
+		if cred != nil {
+			if c, err := portal.NewClient(cred.Portal, s.http, cred.Token); err == nil {
+				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				_ = c.Logout(ctx) // best effort: signing out must work offline
+				cancel()
+			}
+		}
 		err := removeCredentials(dir)
 		fyne.Do(func() {
 			if err != nil {

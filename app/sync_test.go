@@ -2,6 +2,7 @@ package app
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -13,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"fieldbrief/portal"
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
 	"fieldbrief/syncer"
@@ -193,7 +195,10 @@ func TestSignInSyncsAndTheDashboardShowsTheProjects(t *testing.T) {
 		t.Errorf("pending after Sync now: %q", got)
 	}
 
-	// Signing out asks, forgets the token, and the bar says so.
+	// Signing out asks, forgets the token here and revokes it on the
+	// portal, and the bar says so.
+	token := ui.sync.cred.Token
+	portalURL := ui.sync.cred.Portal
 	test.Tap(ui.sync.signOut)
 	yes := findButton(ui.window.Canvas().Overlays().Top(), "是")
 	if yes == nil {
@@ -205,6 +210,13 @@ func TestSignInSyncsAndTheDashboardShowsTheProjects(t *testing.T) {
 	}
 	if ui.sync.state.Text != "未登录平台" || !ui.sync.signIn.Visible() {
 		t.Errorf("after sign-out: %q", ui.sync.state.Text)
+	}
+	old, err := portal.NewClient(portalURL, nil, token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := old.Me(context.Background()); err == nil {
+		t.Error("the portal still accepts the token after sign-out")
 	}
 }
 

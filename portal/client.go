@@ -60,6 +60,11 @@ func (c *Client) Login(ctx context.Context, req LoginRequest) (LoginResponse, er
 	return out, nil
 }
 
+// Logout revokes the client's token on the portal.
+func (c *Client) Logout(ctx context.Context) error {
+	return c.do(ctx, http.MethodPost, PathLogout, nil, nil)
+}
+
 // Me returns the signed-in user.
 func (c *Client) Me(ctx context.Context) (User, error) {
 	var u User

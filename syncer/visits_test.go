@@ -11,7 +11,7 @@ import (
 
 // answerAll answers every item of a visit with a value of its kind, and
 // attaches a photo where one is required.
-func answerAll(t *testing.T, s *storage.Store, in sv.Inspection) {
+func answerAll(t testing.TB, s *storage.Store, in sv.Inspection) {
 	t.Helper()
 	tpl, err := s.Template(in.TemplateID, in.TemplateVersion)
 	if err != nil {
