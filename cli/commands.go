@@ -114,14 +114,19 @@ func runVisits(c *ctx, args []string) error {
 		return err
 	}
 	if *asJSON {
+		// One read of the answers for all visits, not one transaction per visit.
+		all, err := s.InspectionsWithAnswers()
+		if err != nil {
+			return err
+		}
+		answers := make(map[string]int, len(all))
+		for _, in := range all {
+			answers[in.ID] = len(in.Answers)
+		}
 		out := make([]visitJSON, 0, len(visits))
 		for _, v := range visits {
-			full, err := s.Inspection(v.ID)
-			if err != nil {
-				return err
-			}
 			j := visitJSON{ID: v.ID, ProjectID: v.ProjectID, Started: v.StartedAt.Format(time.RFC3339), Status: string(v.Status),
-				Inspectors: v.Inspectors, TemplateID: v.TemplateID, TemplateVersion: v.TemplateVersion, Answers: len(full.Answers), Replaces: v.Replaces}
+				Inspectors: v.Inspectors, TemplateID: v.TemplateID, TemplateVersion: v.TemplateVersion, Answers: answers[v.ID], Replaces: v.Replaces}
 			if !v.FinishedAt.IsZero() {
 				f := v.FinishedAt.Format(time.RFC3339)
 				j.Finished = &f
