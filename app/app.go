@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"fieldbrief/assets"
+	"fieldbrief/briefing"
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
 )
@@ -110,6 +111,10 @@ type mainUI struct {
 	photoView *photoView
 	// findingDrop takes files dropped while a finding's detail is open.
 	findingDrop func(paths []string)
+	// maker makes the PDF briefs. It is made on the first report and kept:
+	// it holds the fonts parsed and cut for the last document, so the next
+	// one in the session starts at once. Used from background work only.
+	maker func() (*briefing.Maker, error)
 }
 
 func newMainUI(a fyne.App, cfg Config) (*mainUI, error) {
@@ -133,7 +138,7 @@ func newMainUI(a fyne.App, cfg Config) (*mainUI, error) {
 	a.Settings().SetTheme(newTheme(ThemeMode(prefs.StringWithFallback(prefTheme, string(ThemeLight)))))
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon()))
 
-	ui := &mainUI{app: a, cfg: cfg, lang: l}
+	ui := &mainUI{app: a, cfg: cfg, lang: l, maker: sync.OnceValues(briefing.NewMaker)}
 	ui.window = a.NewWindow(t0("app.title"))
 	ui.window.SetMaster()
 	ui.dash = newDashboard(cfg.Data, l, cfg.Now, cfg.Background)

@@ -156,7 +156,7 @@ func (ui *mainUI) makeReport(req briefing.Request, name string) {
 		res  report.Result
 	}
 	fetch(ui.cfg.Background, func() (made, error) {
-		maker, err := briefing.NewMaker()
+		maker, err := ui.maker()
 		if err != nil {
 			return made{}, err
 		}

@@ -57,7 +57,10 @@ type Request struct {
 	Deterministic bool
 }
 
-// Maker makes documents. The fonts are parsed once and shared.
+// Maker makes documents. The fonts are parsed once, and the copies cut down
+// to the characters of the last document are kept, so a Maker that lives
+// as long as the window makes every document after the first without
+// parsing or cutting fonts again. It is safe for concurrent use.
 type Maker struct {
 	fonts *report.Fonts
 }

@@ -61,33 +61,33 @@ func Brief(w io.Writer, fonts *Fonts, in BriefInput, opt Options) (Result, error
 	opt.Header = l.t("西部（重庆）科学城重点项目调度")
 	opt.HeaderRight = period
 	opt.FooterNote = fmt.Sprintf(l.t("生成于 %s"), clock(opt.Time))
-	d := NewDoc(fonts, opt)
-	l = d.Lang()
+	return typeset(w, fonts, in, opt, func(d *Doc) {
+		l := d.Lang()
 
-	d.Title(title)
-	d.Subtitle(period + " · " + fmt.Sprintf(l.t("数据截至%s"), l.date(asOf)))
+		d.Title(title)
+		d.Subtitle(period + " · " + fmt.Sprintf(l.t("数据截至%s"), l.date(asOf)))
 
-	d.Heading(1, l.t("一、总体情况"))
-	d.Paragraph(overviewText(l, in.Projects, asOf))
-	d.overviewTable(in.Projects, asOf)
+		d.Heading(1, l.t("一、总体情况"))
+		d.Paragraph(overviewText(l, in.Projects, asOf))
+		d.overviewTable(in.Projects, asOf)
 
-	// The heading goes with the first chart, which is kept whole.
-	d.ensure(headingSize*ptToMM*1.6 + 4 + BarChart{Title: "-", Bars: make([]Bar, len(in.Projects))}.height())
-	d.Heading(1, l.t("二、投资完成情况"))
-	d.completionChart(in.Projects, to)
-	d.industryChart(in.Projects)
+		// The heading goes with the first chart, which is kept whole.
+		d.ensure(headingSize*ptToMM*1.6 + 4 + BarChart{Title: "-", Bars: make([]Bar, len(in.Projects))}.height())
+		d.Heading(1, l.t("二、投资完成情况"))
+		d.completionChart(in.Projects, to)
+		d.industryChart(in.Projects)
 
-	d.Heading(1, l.t("三、需协调解决的问题"))
-	d.problemsByUnit(in.Projects, asOf)
+		d.Heading(1, l.t("三、需协调解决的问题"))
+		d.problemsByUnit(in.Projects, asOf)
 
-	for i, pd := range in.Projects {
-		d.PageBreak()
-		if i == 0 {
-			d.Heading(1, l.t("四、项目详情"))
+		for i, pd := range in.Projects {
+			d.PageBreak()
+			if i == 0 {
+				d.Heading(1, l.t("四、项目详情"))
+			}
+			d.projectPage(fmt.Sprintf("%d. %s", i+1, pd.Project.Name), pd, asOf, l.t("在办问题"))
 		}
-		d.projectPage(fmt.Sprintf("%d. %s", i+1, pd.Project.Name), pd, asOf, l.t("在办问题"))
-	}
-	return d.Write(w)
+	})
 }
 
 // overviewText is the opening paragraph: totals a leader reads first.

@@ -85,7 +85,7 @@ func (d *Doc) BarChart(c BarChart) {
 			if v+step > top+step/1000 && c.Unit != "" {
 				t += c.Unit
 			}
-			d.pdf.Text(x-d.measure(t, false, tinySize)/2, y1+3.5, t)
+			d.text(x-d.measure(t, false, tinySize)/2, y1+3.5, t)
 		}
 		d.drawColor(colRule)
 		d.pdf.Line(plotX, y0, plotX, y1)
@@ -100,7 +100,7 @@ func (d *Doc) BarChart(c BarChart) {
 				t := d.clean(c.ReferenceLabel)
 				d.setColor(colRed)
 				tw := d.measure(t, false, tinySize)
-				d.pdf.Text(min(x-tw/2, d.right-tw), y0-1.8, t)
+				d.text(min(x-tw/2, d.right-tw), y0-1.8, t)
 			}
 		}
 	}
@@ -121,7 +121,7 @@ func (d *Doc) BarChart(c BarChart) {
 			r := []rune(label)
 			label = string(r[:len(r)-2]) + "…"
 		}
-		d.pdf.Text(plotX-2-d.measure(label, false, size), baseline(cy, barH, size), label)
+		d.text(plotX-2-d.measure(label, false, size), baseline(cy, barH, size), label)
 		w := plotW * max(0, math.Min(b.Value, top)) / top
 		d.fillColor(b.Tone.bar())
 		if w > 0 {
@@ -134,7 +134,7 @@ func (d *Doc) BarChart(c BarChart) {
 		text = d.clean(text)
 		d.setFont(false, tinySize)
 		d.setColor(colText)
-		d.pdf.Text(plotX+w+1.2, baseline(cy, barH, tinySize), text)
+		d.text(plotX+w+1.2, baseline(cy, barH, tinySize), text)
 		d.y += barH + barGap
 	}
 	drawAxis(segStart-1, d.y)

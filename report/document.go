@@ -81,9 +81,13 @@ type Result struct {
 type Doc struct {
 	pdf   *fpdf.Fpdf
 	fonts *Fonts
-	opt   Options
-	miss  missing
-	warn  []string
+	// cover is what the document's faces hold when they are cut (nil for
+	// the full faces); uncovered collects what was drawn outside it.
+	cover     *runeSet
+	uncovered runeSet
+	opt       Options
+	miss      missing
+	warn      []string
 
 	pageW, pageH float64
 	left, right  float64 // x of the text area's edges
@@ -120,8 +124,13 @@ const (
 	keepWithHeading = 22.0
 )
 
-// NewDoc starts a document set in fonts.
-func NewDoc(fonts *Fonts, opt Options) *Doc {
+// NewDoc starts a document set in the full faces of fonts. The three
+// documents of this package are set in cut faces instead (see typeset).
+func NewDoc(fonts *Fonts, opt Options) *Doc { return newDoc(fonts, nil, opt) }
+
+// newDoc starts a document set in faces, or in the full faces of fonts when
+// faces is nil.
+func newDoc(fonts *Fonts, faces *cutFaces, opt Options) *Doc {
 	if opt.Time.IsZero() {
 		opt.Time = time.Now()
 	}
@@ -136,14 +145,19 @@ func NewDoc(fonts *Fonts, opt Options) *Doc {
 	pdf.SetModificationDate(opt.Time)
 	pdf.SetCreator("fieldbrief", false)
 	pdf.SetProducer("fieldbrief", false)
-	pdf.AddUTF8FontFromBytes(fontFamily, "", fonts.regular)
-	pdf.AddUTF8FontFromBytes(fontFamily, "B", fonts.bold)
+	regular, bold := fonts.regular, fonts.bold
+	var cover *runeSet
+	if faces != nil {
+		regular, bold, cover = faces.regular, faces.bold, &faces.set
+	}
+	pdf.AddUTF8FontFromBytes(fontFamily, "", regular)
+	pdf.AddUTF8FontFromBytes(fontFamily, "B", bold)
 	if opt.Lang == English {
 		pdf.SetLang("en")
 	} else {
 		pdf.SetLang("zh-CN")
 	}
-	d := &Doc{pdf: pdf, fonts: fonts, opt: opt, images: map[string]*imageJob{}, imageWidths: map[int]bool{}}
+	d := &Doc{pdf: pdf, fonts: fonts, cover: cover, opt: opt, images: map[string]*imageJob{}, imageWidths: map[int]bool{}}
 	if opt.Title != "" {
 		pdf.SetTitle(fonts.clean(opt.Title, &d.miss), true)
 	}
@@ -187,10 +201,10 @@ func (d *Doc) newPage() {
 	d.setColor(colHeader)
 	if d.opt.HeaderRight != "" {
 		t := d.clean(d.opt.HeaderRight)
-		d.pdf.Text(d.right-d.measure(t, false, headerSize), base, t)
+		d.text(d.right-d.measure(t, false, headerSize), base, t)
 	}
 	if d.opt.Header != "" {
-		d.pdf.Text(d.left, base, d.clean(d.opt.Header))
+		d.text(d.left, base, d.clean(d.opt.Header))
 	}
 	d.drawColor(colHeader)
 	d.pdf.SetLineWidth(0.2)
@@ -319,7 +333,7 @@ func (d *Doc) textBlock(s string, st style, x, w float64) {
 			// graphics state: set it for this line only.
 			d.pdf.RawWriteStr(fmt.Sprintf("%.4f Tc", spacing*mmToPt))
 		}
-		d.pdf.Text(lx, baseline(d.y, lh, st.size), line.text)
+		d.text(lx, baseline(d.y, lh, st.size), line.text)
 		if spacing > 0 {
 			d.pdf.RawWriteStr("0 Tc")
 		}
@@ -417,10 +431,33 @@ func (d *Doc) Note(s string) {
 // Write finishes the document — page numbers and footers on every page —
 // and writes the PDF to w.
 func (d *Doc) Write(w io.Writer) (Result, error) {
+	d.finish()
+	return d.output(w)
+}
+
+// finish adds what needs the page count: page numbers and footers.
+func (d *Doc) finish() {
 	if d.pdf.PageNo() == 0 {
 		d.newPage()
 	}
 	d.footers()
+}
+
+// text draws s, already cleaned, with its baseline at (x, y), noting any
+// character the document's faces lack.
+func (d *Doc) text(x, y float64, s string) {
+	if d.cover != nil {
+		for _, r := range s {
+			if !d.cover.has(r) {
+				d.uncovered.add(r)
+			}
+		}
+	}
+	d.pdf.Text(x, y, s)
+}
+
+// output writes the finished document.
+func (d *Doc) output(w io.Writer) (Result, error) {
 	if err := d.pdf.Output(w); err != nil {
 		return Result{}, fmt.Errorf("report: writing the PDF: %w", err)
 	}
@@ -452,11 +489,11 @@ func (d *Doc) footers() {
 		num := d.opt.Lang.pageOf(p, n)
 		numW := d.measure(num, false, headerSize)
 		base := ruleY + 5
-		d.pdf.Text(d.right-numW, base, num)
+		d.text(d.right-numW, base, num)
 		if note != "" {
 			lines := d.wrap(note, false, headerSize, d.Width()-numW-5, 0)
 			for i, l := range lines {
-				d.pdf.Text(d.left, base+float64(i)*3.5, l.text)
+				d.text(d.left, base+float64(i)*3.5, l.text)
 			}
 		}
 	}

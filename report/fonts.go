@@ -11,15 +11,19 @@ import (
 )
 
 // Fonts is the pair of TrueType faces a document is set in, with the set of
-// characters both can draw. It is read-only after NewFonts, so one value can
-// serve any number of documents, also concurrently.
+// characters both can draw. One value serves any number of documents, also
+// concurrently; it keeps the faces last cut for a document (see typeset) so
+// the next can reuse them.
 type Fonts struct {
 	regular, bold []byte
 	// drawable has one bit per Basic Multilingual Plane code point. fpdf
 	// addresses glyphs through a 16-bit table, so nothing above U+FFFF can
 	// be drawn whatever the font holds.
-	drawable    [0x10000 / 64]uint64
+	drawable    runeSet
 	placeholder rune
+	// base is what every cut holds (baseRunes).
+	base *runeSet
+	cuts cutCache
 	// advance holds fpdf's own advance widths (1/1000 em) for the regular
 	// and the bold face, so that lines are measured exactly as fpdf will
 	// set them, without switching the PDF's current font to measure.
@@ -93,6 +97,7 @@ func NewFonts(regular, bold []byte) (*Fonts, error) {
 	if !f.canDraw(f.placeholder) {
 		return nil, errors.New("report: the regular font cannot draw even a question mark")
 	}
+	f.base = f.baseRunes()
 	return f, nil
 }
 
@@ -115,12 +120,7 @@ func checkTrueType(b []byte) error {
 }
 
 // canDraw reports whether both faces have a glyph for r.
-func (f *Fonts) canDraw(r rune) bool {
-	if r < 0 || r > 0xFFFF {
-		return false
-	}
-	return f.drawable[r/64]&(1<<(r%64)) != 0
-}
+func (f *Fonts) canDraw(r rune) bool { return f.drawable.has(r) }
 
 // width returns the advance of r in millimetres at size points.
 func (f *Fonts) width(bold bool, size float64, r rune) float64 {

@@ -11,7 +11,7 @@ import (
 	"testing"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden first pages in testdata/golden")
+var update = flag.Bool("update", false, "rewrite the golden first pages in testdata/golden and literalRunes in printrunes.go")
 
 // Tolerances for comparing a rendered page with its golden copy: another
 // poppler version anti-aliases glyph edges a little differently, which

@@ -228,7 +228,7 @@ func (d *Doc) placeJob(j *imageJob, x, y, boxW, boxH float64, what string) {
 		d.pdf.Rect(x, y, boxW, boxH, "D")
 		d.setFont(false, smallSize)
 		d.setColor(colMuted)
-		d.pdf.Text(x+(boxW-d.measure(msg, false, smallSize))/2, y+boxH/2, msg)
+		d.text(x+(boxW-d.measure(msg, false, smallSize))/2, y+boxH/2, msg)
 	}
 	if j == nil {
 		// A photo recorded on another laptop may not have arrived yet.
@@ -483,7 +483,7 @@ func (d *Doc) PhotoGrid(photos []Photo, cols int) {
 				if k == len(caps[j])-1 && !p.Taken.IsZero() {
 					d.setColor(colMuted)
 				}
-				d.pdf.Text(x, baseline(d.y+boxH+1.5+float64(k)*lh, lh, smallSize), l.text)
+				d.text(x, baseline(d.y+boxH+1.5+float64(k)*lh, lh, smallSize), l.text)
 			}
 		}
 		d.y += rowH + 3

@@ -225,7 +225,7 @@ func (d *Doc) drawRow(r laidRow, off, n int, widths []float64, cols []Column, si
 			case AlignRight:
 				lx += inner - d.measure(text, bold, size)
 			}
-			d.pdf.Text(lx, baseline(d.y+cellPadY+float64(j-off)*lh, lh, size), text)
+			d.text(lx, baseline(d.y+cellPadY+float64(j-off)*lh, lh, size), text)
 		}
 		x += widths[i]
 	}
@@ -278,11 +278,11 @@ func (d *Doc) Signatures(labels []string) {
 		base := d.y + rowH - 4
 		label := d.clean(l) + d.opt.Lang.t("：")
 		lw := d.measure(label, false, bodySize)
-		d.pdf.Text(d.left, base, label)
+		d.text(d.left, base, label)
 		dateLabel := d.clean(date) + d.opt.Lang.t("：")
 		dw := d.measure(dateLabel, false, bodySize)
 		dateX := d.right - 45
-		d.pdf.Text(dateX-dw, base, dateLabel)
+		d.text(dateX-dw, base, dateLabel)
 		d.drawColor(colText)
 		d.pdf.SetLineWidth(0.3)
 		d.pdf.Line(d.left+lw+1, base+1, dateX-dw-8, base+1)

@@ -36,53 +36,53 @@ func Tour(w io.Writer, fonts *Fonts, in TourInput, opt Options) (Result, error) 
 	opt.Header = l.t("西部（重庆）科学城重点项目拉练")
 	opt.HeaderRight = quarter
 	opt.FooterNote = fmt.Sprintf(l.t("生成于 %s"), clock(opt.Time))
-	d := NewDoc(fonts, opt)
-	l = d.Lang()
+	return typeset(w, fonts, in, opt, func(d *Doc) {
+		l := d.Lang()
 
-	d.Title(title)
-	d.Subtitle(fmt.Sprintf(l.t("拉练路线与现场资料 · 共%d站"), len(in.Stops)))
+		d.Title(title)
+		d.Subtitle(fmt.Sprintf(l.t("拉练路线与现场资料 · 共%d站"), len(in.Stops)))
 
-	d.Heading(1, l.t("一、拉练路线"))
-	var rows []Row
-	total := 0.0
-	for i, s := range in.Stops {
-		p := s.Project
-		dist := "—"
-		if i > 0 {
-			if km, ok := distanceKM(in.Stops[i-1].Project, p); ok {
-				dist = strconv.FormatFloat(km, 'f', 1, 64)
-				total += km
+		d.Heading(1, l.t("一、拉练路线"))
+		var rows []Row
+		total := 0.0
+		for i, s := range in.Stops {
+			p := s.Project
+			dist := "—"
+			if i > 0 {
+				if km, ok := distanceKM(in.Stops[i-1].Project, p); ok {
+					dist = strconv.FormatFloat(km, 'f', 1, 64)
+					total += km
+				}
 			}
+			rows = append(rows, Row{Cells: []Cell{
+				{Text: strconv.Itoa(i + 1)},
+				{Text: p.DisplayName()},
+				{Text: orDash(p.Address)},
+				{Text: orDash(p.Leader)},
+				{Text: dist},
+				{Text: orDash(p.Phase.Label(l.sv()))},
+				{Text: orDash(p.Light.Label(l.sv())), Tone: lightTone(p.Light)},
+			}})
 		}
-		rows = append(rows, Row{Cells: []Cell{
-			{Text: strconv.Itoa(i + 1)},
-			{Text: p.DisplayName()},
-			{Text: orDash(p.Address)},
-			{Text: orDash(p.Leader)},
-			{Text: dist},
-			{Text: orDash(p.Phase.Label(l.sv()))},
-			{Text: orDash(p.Light.Label(l.sv())), Tone: lightTone(p.Light)},
-		}})
-	}
-	// Widths sized for the register's longest values at 8 pt, so that the
-	// twenty stops fit on the first page, one line each.
-	d.Table(Table{Size: 8, Columns: []Column{
-		{Header: l.t("站次"), Weight: 0.55, Align: AlignCenter},
-		{Header: l.t("项目"), Weight: 1.55},
-		{Header: l.t("地址"), Weight: 2.35},
-		{Header: l.t("项目长"), Weight: 2.0},
-		{Header: l.t("距上站（公里）"), Weight: 0.8, Align: AlignRight},
-		{Header: l.t("阶段"), Weight: 0.8, Align: AlignCenter},
-		{Header: l.t("状态"), Weight: 0.8, Align: AlignCenter},
-	}, Rows: rows})
-	d.Note(fmt.Sprintf(l.t("全程约%s公里（按坐标直线距离计，实际车程更长）。"), strconv.FormatFloat(total, 'f', 1, 64)))
+		// Widths sized for the register's longest values at 8 pt, so that the
+		// twenty stops fit on the first page, one line each.
+		d.Table(Table{Size: 8, Columns: []Column{
+			{Header: l.t("站次"), Weight: 0.55, Align: AlignCenter},
+			{Header: l.t("项目"), Weight: 1.55},
+			{Header: l.t("地址"), Weight: 2.35},
+			{Header: l.t("项目长"), Weight: 2.0},
+			{Header: l.t("距上站（公里）"), Weight: 0.8, Align: AlignRight},
+			{Header: l.t("阶段"), Weight: 0.8, Align: AlignCenter},
+			{Header: l.t("状态"), Weight: 0.8, Align: AlignCenter},
+		}, Rows: rows})
+		d.Note(fmt.Sprintf(l.t("全程约%s公里（按坐标直线距离计，实际车程更长）。"), strconv.FormatFloat(total, 'f', 1, 64)))
 
-	for i, s := range in.Stops {
-		d.PageBreak()
-		d.projectPage(fmt.Sprintf(l.t("第%d站 %s"), i+1, s.Project.Name), s, asOf, l.t("现场查看要点（在办问题）"))
-		d.notesBox(l.t("现场记录"))
-	}
-	return d.Write(w)
+		for i, s := range in.Stops {
+			d.PageBreak()
+			d.projectPage(fmt.Sprintf(l.t("第%d站 %s"), i+1, s.Project.Name), s, asOf, l.t("现场查看要点（在办问题）"))
+			d.notesBox(l.t("现场记录"))
+		}
+	})
 }
 
 func (l Lang) quarterName(q int) string {
@@ -101,7 +101,7 @@ func (d *Doc) notesBox(label string) {
 	}
 	d.setFont(true, bodySize)
 	d.setColor(colText)
-	d.pdf.Text(d.left, d.y+4, d.clean(label))
+	d.text(d.left, d.y+4, d.clean(label))
 	d.y += 6
 	end := min(d.bottom, d.y+70)
 	d.drawColor(colHeader)

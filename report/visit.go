@@ -67,93 +67,93 @@ func Visit(w io.Writer, fonts *Fonts, in VisitInput, opt Options) (Result, error
 	opt.Header = l.t("西部（重庆）科学城重点项目督查")
 	opt.HeaderRight = p.DisplayName() + " · " + l.date(insp.StartedAt)
 	opt.FooterNote = fmt.Sprintf(l.t("记录校验码 %s · 生成于 %s"), hash[:16], clock(opt.Time))
-	d := NewDoc(fonts, opt)
-	l = d.Lang()
+	return typeset(w, fonts, in, opt, func(d *Doc) {
+		l := d.Lang()
 
-	d.Title(title)
-	sub := p.Name + " · " + l.date(insp.StartedAt)
-	if insp.Status != supervision.Submitted {
-		sub += " · " + l.t("草稿，未提交")
-	}
-	d.Subtitle(sub)
-
-	d.Heading(1, l.t("一、项目基本情况"))
-	d.Facts(projectFacts(l, p), 2)
-
-	d.Heading(1, l.t("二、督查概况"))
-	stats := checklistStats(in.Template, insp)
-	facts := []Fact{
-		{Label: l.t("督查时间"), Value: clock(insp.StartedAt) + " — " + clock(insp.FinishedAt)},
-		{Label: l.t("天气"), Value: orDash(insp.Weather)},
-		{Label: l.t("督查人员"), Value: l.joinList(insp.Inspectors)},
-		{Label: l.t("参加单位"), Value: l.joinList(insp.DepartmentsPresent)},
-		{Label: l.t("督查清单"), Value: fmt.Sprintf(l.t("%s（第%d版）"), templateTitle(l, in.Template), insp.TemplateVersion)},
-		{Label: l.t("记录状态"), Value: insp.Status.Label(l.sv()), Tone: toneIf(insp.Status != supervision.Submitted, ToneWarn)},
-		{Label: l.t("检查结果"), Value: fmt.Sprintf(l.t("共%d项，已填%d项：符合%d项，不符合%d项，不适用%d项"), stats.total, stats.answered, stats.pass, stats.fail, stats.na), Tone: toneIf(stats.fail > 0, ToneAlert)},
-		{Label: l.t("发现问题"), Value: fmt.Sprintf(l.t("新发现%d项，复查%d项"), len(in.Raised), len(in.Rechecked))},
-	}
-	if insp.Replaces != "" {
-		facts = append(facts, Fact{Label: l.t("更正记录"), Value: fmt.Sprintf(l.t("本记录更正 %s"), insp.Replaces), Tone: ToneWarn})
-	}
-	d.Facts(facts, 2)
-	if strings.TrimSpace(insp.Summary) != "" {
-		d.Heading(2, l.t("督查小结"))
-		d.Paragraph(insp.Summary)
-	}
-
-	d.Heading(1, l.t("三、检查清单"))
-	for si, s := range in.Template.Sections {
-		d.Heading(2, fmt.Sprintf("%d. %s", si+1, s.DisplayTitle(l.sv())))
-		var rows []Row
-		for ii, it := range s.Items {
-			a, ok := insp.Answers[it.Key]
-			result, tone := answerText(l, it, a, ok)
-			note := a.Note
-			if it.Kind == supervision.KindText && len([]rune(result)) > 10 {
-				// Long text reads badly in the narrow result column.
-				note = strings.TrimSpace(result + "\n" + note)
-				result = l.t("见说明")
-			}
-			if n := len(a.Photos); n > 0 {
-				note = strings.TrimSpace(note + " " + fmt.Sprintf(l.t("（照片%d张）"), n))
-			}
-			title := it.DisplayTitle(l.sv())
-			if it.Required {
-				title += " *"
-			}
-			rows = append(rows, Row{Cells: []Cell{
-				{Text: fmt.Sprintf("%d.%d", si+1, ii+1)},
-				{Text: title},
-				{Text: result, Tone: tone},
-				{Text: orDash(note)},
-			}, Tone: toneIf(tone == ToneAlert, ToneAlert)})
+		d.Title(title)
+		sub := p.Name + " · " + l.date(insp.StartedAt)
+		if insp.Status != supervision.Submitted {
+			sub += " · " + l.t("草稿，未提交")
 		}
-		d.Table(Table{Columns: []Column{
-			{Header: l.t("序号"), Weight: 0.55, Align: AlignCenter},
-			{Header: l.t("检查项"), Weight: 2.6},
-			{Header: l.t("结果"), Weight: 1.3, Align: AlignCenter},
-			{Header: l.t("说明"), Weight: 3},
-		}, Rows: rows})
-	}
-	d.Note(l.t("注：* 为必答项；红色为不符合或超出允许范围。"))
+		d.Subtitle(sub)
 
-	d.Heading(1, l.t("四、本次发现的问题"))
-	d.findingsTable(in.Raised, insp.StartedAt, false)
-	d.Heading(1, l.t("五、复查的问题"))
-	d.findingsTable(in.Rechecked, insp.StartedAt, true)
+		d.Heading(1, l.t("一、项目基本情况"))
+		d.Facts(projectFacts(l, p), 2)
 
-	photos := visitPhotos(l, in)
-	if len(photos) > 0 {
-		d.PageBreak()
-		d.Heading(1, l.t("六、现场照片"))
-		d.PhotoGrid(photos, photoCols)
-	}
+		d.Heading(1, l.t("二、督查概况"))
+		stats := checklistStats(in.Template, insp)
+		facts := []Fact{
+			{Label: l.t("督查时间"), Value: clock(insp.StartedAt) + " — " + clock(insp.FinishedAt)},
+			{Label: l.t("天气"), Value: orDash(insp.Weather)},
+			{Label: l.t("督查人员"), Value: l.joinList(insp.Inspectors)},
+			{Label: l.t("参加单位"), Value: l.joinList(insp.DepartmentsPresent)},
+			{Label: l.t("督查清单"), Value: fmt.Sprintf(l.t("%s（第%d版）"), templateTitle(l, in.Template), insp.TemplateVersion)},
+			{Label: l.t("记录状态"), Value: insp.Status.Label(l.sv()), Tone: toneIf(insp.Status != supervision.Submitted, ToneWarn)},
+			{Label: l.t("检查结果"), Value: fmt.Sprintf(l.t("共%d项，已填%d项：符合%d项，不符合%d项，不适用%d项"), stats.total, stats.answered, stats.pass, stats.fail, stats.na), Tone: toneIf(stats.fail > 0, ToneAlert)},
+			{Label: l.t("发现问题"), Value: fmt.Sprintf(l.t("新发现%d项，复查%d项"), len(in.Raised), len(in.Rechecked))},
+		}
+		if insp.Replaces != "" {
+			facts = append(facts, Fact{Label: l.t("更正记录"), Value: fmt.Sprintf(l.t("本记录更正 %s"), insp.Replaces), Tone: ToneWarn})
+		}
+		d.Facts(facts, 2)
+		if strings.TrimSpace(insp.Summary) != "" {
+			d.Heading(2, l.t("督查小结"))
+			d.Paragraph(insp.Summary)
+		}
 
-	d.Heading(1, l.t("签字确认"))
-	d.Signatures([]string{l.t("督查人员（签字）"), l.t("项目长（签字）")})
-	d.Space(4)
-	d.Note(fmt.Sprintf(l.t("本报告由 fieldbrief 于 %s 根据督查记录 %s 生成。记录校验码（SHA-256）：%s。核对打印件时，以同一记录重新计算校验码，应与此一致。"), clock(opt.Time), insp.ID, hash))
-	return d.Write(w)
+		d.Heading(1, l.t("三、检查清单"))
+		for si, s := range in.Template.Sections {
+			d.Heading(2, fmt.Sprintf("%d. %s", si+1, s.DisplayTitle(l.sv())))
+			var rows []Row
+			for ii, it := range s.Items {
+				a, ok := insp.Answers[it.Key]
+				result, tone := answerText(l, it, a, ok)
+				note := a.Note
+				if it.Kind == supervision.KindText && len([]rune(result)) > 10 {
+					// Long text reads badly in the narrow result column.
+					note = strings.TrimSpace(result + "\n" + note)
+					result = l.t("见说明")
+				}
+				if n := len(a.Photos); n > 0 {
+					note = strings.TrimSpace(note + " " + fmt.Sprintf(l.t("（照片%d张）"), n))
+				}
+				title := it.DisplayTitle(l.sv())
+				if it.Required {
+					title += " *"
+				}
+				rows = append(rows, Row{Cells: []Cell{
+					{Text: fmt.Sprintf("%d.%d", si+1, ii+1)},
+					{Text: title},
+					{Text: result, Tone: tone},
+					{Text: orDash(note)},
+				}, Tone: toneIf(tone == ToneAlert, ToneAlert)})
+			}
+			d.Table(Table{Columns: []Column{
+				{Header: l.t("序号"), Weight: 0.55, Align: AlignCenter},
+				{Header: l.t("检查项"), Weight: 2.6},
+				{Header: l.t("结果"), Weight: 1.3, Align: AlignCenter},
+				{Header: l.t("说明"), Weight: 3},
+			}, Rows: rows})
+		}
+		d.Note(l.t("注：* 为必答项；红色为不符合或超出允许范围。"))
+
+		d.Heading(1, l.t("四、本次发现的问题"))
+		d.findingsTable(in.Raised, insp.StartedAt, false)
+		d.Heading(1, l.t("五、复查的问题"))
+		d.findingsTable(in.Rechecked, insp.StartedAt, true)
+
+		photos := visitPhotos(l, in)
+		if len(photos) > 0 {
+			d.PageBreak()
+			d.Heading(1, l.t("六、现场照片"))
+			d.PhotoGrid(photos, photoCols)
+		}
+
+		d.Heading(1, l.t("签字确认"))
+		d.Signatures([]string{l.t("督查人员（签字）"), l.t("项目长（签字）")})
+		d.Space(4)
+		d.Note(fmt.Sprintf(l.t("本报告由 fieldbrief 于 %s 根据督查记录 %s 生成。记录校验码（SHA-256）：%s。核对打印件时，以同一记录重新计算校验码，应与此一致。"), clock(opt.Time), insp.ID, hash))
+	})
 }
 
 func toneIf(cond bool, t Tone) Tone {
