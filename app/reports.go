@@ -93,7 +93,7 @@ func (ui *mainUI) askBrief() {
 		widget.NewFormItem(t0("reports.period_label"), period),
 		widget.NewFormItem(t0("reports.paper"), paper),
 	}
-	dialog.ShowForm(t0("reports.brief"), t0("reports.make"), t0("common.cancel"), form, func(ok bool) {
+	dialog.ShowForm(strings.TrimSuffix(t0("reports.brief"), "…"), t0("reports.make"), t0("common.cancel"), form, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -104,9 +104,27 @@ func (ui *mainUI) askBrief() {
 	}, ui.window)
 }
 
-// askTour lets the user pick the quarter of a tour pack; the visiting order
-// follows the sites' locations.
+// askTour lets the user pick the quarter of a tour pack and the visiting
+// order: the order by location to start with, or the one used last time,
+// which the user can change and cut down to the sites this tour visits.
 func (ui *mainUI) askTour() {
+	type register struct {
+		projects []sv.Project
+		byPlace  []string
+	}
+	fetch(ui.cfg.Background, func() (register, error) {
+		ps, err := ui.cfg.Data.Projects()
+		return register{ps, briefing.LocationOrder(ps)}, err
+	}, func(r register, err error) {
+		if err != nil {
+			ui.showError(err)
+			return
+		}
+		ui.showTourDialog(r.projects, r.byPlace)
+	})
+}
+
+func (ui *mainUI) showTourDialog(projects []sv.Project, byPlace []string) {
 	now := ui.cfg.Now()
 	type quarter struct{ year, q int }
 	var qs []quarter
@@ -124,18 +142,31 @@ func (ui *mainUI) askTour() {
 	sel := widget.NewSelect(labels, nil)
 	sel.SetSelectedIndex(0)
 	paper := paperChoice()
+	prefs := ui.app.Preferences()
+	order := newTourOrder(projects, byPlace, prefs.String(prefTourOrder))
 	form := []*widget.FormItem{
 		widget.NewFormItem(t0("reports.quarter_label"), sel),
 		widget.NewFormItem(t0("reports.paper"), paper),
-		widget.NewFormItem("", widget.NewLabel(t0("reports.order_note"))),
+		widget.NewFormItem(t0("reports.order_label"), order.content),
 	}
-	dialog.ShowForm(t0("reports.tour"), t0("reports.make"), t0("common.cancel"), form, func(ok bool) {
+	dialog.ShowForm(strings.TrimSuffix(t0("reports.tour"), "…"), t0("reports.make"), t0("common.cancel"), form, func(ok bool) {
 		if !ok {
 			return
 		}
+		ids := order.order()
+		if len(ids) == 0 {
+			dialog.ShowInformation(strings.TrimSuffix(t0("reports.tour"), "…"), t0("reports.order_empty"), ui.window)
+			return
+		}
+		prefs.SetString(prefTourOrder, order.saved())
+		req := briefing.Request{Kind: briefing.Tour, Size: paperOf(paper), Lang: ui.lang}
 		x := qs[sel.SelectedIndex()]
+		req.Year, req.Quarter = x.year, x.q
+		if !order.byLocation() {
+			req.Order = ids
+		}
 		name := fmt.Sprintf("%s-%04dQ%d", t0("reports.file_tour"), x.year, x.q)
-		ui.makeReport(briefing.Request{Kind: briefing.Tour, Year: x.year, Quarter: x.q, Size: paperOf(paper), Lang: ui.lang}, name)
+		ui.makeReport(req, name)
 	}, ui.window)
 }
 

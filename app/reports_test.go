@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"fieldbrief/briefing"
 	"fieldbrief/printing"
 	sv "fieldbrief/supervision"
 )
@@ -139,4 +141,88 @@ func TestKeepOriginalsSetting(t *testing.T) {
 	if on, _ := s.KeepOriginals(); !on {
 		t.Fatal("ticking the box did not keep originals in the store")
 	}
+}
+
+// TestTourOrderChosenInTheWindow: the inspector moves a site up, leaves
+// one out, and the pack follows that order; the next time the dialog
+// opens it starts from the order used.
+func TestTourOrderChosenInTheWindow(t *testing.T) {
+	pdftotext, err := exec.LookPath("pdftotext")
+	if err != nil {
+		t.Fatal("pdftotext is not installed; `make test` installs it (Debian package poppler-utils)")
+	}
+	a := test.NewTempApp(t)
+	s := sampleStore(t)
+	ui, err := newMainUI(a, Config{Data: s, Lang: sv.Chinese, Now: func() time.Time { return testNow }, Background: inPlace, Printer: &recordingPrinter{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	projects, err := s.Projects()
+	if err != nil {
+		t.Fatal(err)
+	}
+	byPlace := briefing.LocationOrder(projects)
+	name := map[string]string{}
+	for _, p := range projects {
+		name[p.ID] = p.DisplayName()
+	}
+
+	ui.askTour()
+	top := ui.window.Canvas().Overlays().Top()
+	list := findList(top)
+	if list == nil {
+		t.Fatal("the tour dialog has no list of sites")
+	}
+	list.Select(2)
+	test.Tap(findButton(top, "上移"))
+	var first *widget.Check
+	walk(list, func(o fyne.CanvasObject) bool {
+		if c, ok := o.(*widget.Check); ok {
+			first = c
+			return true
+		}
+		return false
+	})
+	if first == nil {
+		t.Fatal("the list rows have no tick boxes")
+	}
+	test.Tap(first) // leave the first site out
+	if !strings.Contains(labelsUnder(top), "拉练 19 站，共 20 个项目") {
+		t.Fatalf("the dialog does not say how many sites the tour visits:\n%s", labelsUnder(top))
+	}
+	test.Tap(findButton(top, "生成"))
+
+	files, _ := filepath.Glob(filepath.Join(ui.reportsDir(), "季度拉练-*.pdf"))
+	if len(files) != 1 {
+		t.Fatalf("tour pack files: %v", files)
+	}
+	out, err := exec.Command(pdftotext, "-enc", "UTF-8", "-l", "1", files[0], "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	route := strings.Join(strings.Fields(string(out)), "")
+	left, moved, passed := name[byPlace[0]], name[byPlace[2]], name[byPlace[1]]
+	if strings.Contains(route, left) {
+		t.Errorf("%s was left out but is on the route:\n%s", left, out)
+	}
+	if i, j := strings.Index(route, moved), strings.Index(route, passed); i < 0 || j < 0 || i > j {
+		t.Errorf("%s was moved before %s, route page reads:\n%s", moved, passed, out)
+	}
+
+	// The next pack starts from the order used.
+	ui.askTour()
+	rows := labelsUnder(findList(ui.window.Canvas().Overlays().Top()))
+	if want := "— " + left + "\n1. " + moved + "\n2. " + passed; !strings.Contains(rows, want) {
+		t.Errorf("the dialog did not start from the order used last; rows:\n%s\nwant them to start:\n%s", rows, want)
+	}
+}
+
+func findList(o fyne.CanvasObject) *widget.List {
+	var found *widget.List
+	walk(o, func(x fyne.CanvasObject) bool {
+		l, ok := x.(*widget.List)
+		found = l
+		return ok
+	})
+	return found
 }

@@ -197,3 +197,17 @@ func Failure(err error) error {
 	return sv.Wrap(err, sv.EInternal, "报告生成失败，数据未受影响。请重试；如反复出现，请运行 fieldbrief check 并反馈。",
 		"The report could not be made; the data is not affected. Try again; if it repeats, run fieldbrief check and report it.")
 }
+
+// LocationOrder is the visiting order the tour pack uses when none is
+// given: the project ids in an order that keeps the drive short.
+func LocationOrder(projects []sv.Project) []string {
+	data := make([]report.ProjectData, len(projects))
+	for i, p := range projects {
+		data[i].Project = p
+	}
+	var ids []string
+	for _, pd := range report.OrderByLocation(data) {
+		ids = append(ids, pd.Project.ID)
+	}
+	return ids
+}
