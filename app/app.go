@@ -109,6 +109,8 @@ type mainUI struct {
 	// photoView is the photo viewer open over the screen, if any: files
 	// dropped on the window go to it.
 	photoView *photoView
+	// picker is the project picker while it is open (Ctrl+N on the dashboard).
+	picker *projectPicker
 	// findingDrop takes files dropped while a finding's detail is open.
 	findingDrop func(paths []string)
 	// maker makes the PDF briefs. It is made on the first report and kept:
@@ -230,7 +232,8 @@ func (ui *mainUI) addShortcuts() {
 }
 
 // newVisit starts or resumes a visit of the project in view: the open
-// project page, or the project chosen on the dashboard.
+// project page, or the project chosen on the dashboard; with none chosen,
+// the inspector picks one.
 func (ui *mainUI) newVisit() {
 	switch {
 	case ui.project != nil:
@@ -238,11 +241,11 @@ func (ui *mainUI) newVisit() {
 	case ui.visit == nil && ui.findings == nil:
 		id := ui.dash.chosenProject()
 		if id == "" {
-			dialog.ShowInformation(t0("menu.new_visit"), t0("dashboard.choose_first"), ui.window)
+			ui.pickProject()
 			return
 		}
 		ui.openProject(id, true)
-		ui.project.startOrResume()
+		ui.project.startOrResumeWhenLoaded()
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -160,6 +161,12 @@ func TestStorageNeverOnTheUIGoroutine(t *testing.T) {
 	test.Tap(ui.findings.overdue)
 	ui.findings.table.Select(widget.TableCellID{Row: 0, Col: 0})
 	ui.showDashboard()
+	// Ctrl+N with no project chosen: the picker reads the schedule, Enter
+	// starts the first project's visit.
+	ui.window.Canvas().(fyne.Shortcutable).TypedShortcut(shortcutN())
+	waitFor(t, "the project picker", func() bool { return ui.picker != nil && ui.picker.loaded })
+	ui.window.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	waitFor(t, "the picked visit", func() bool { return ui.visit != nil && ui.visit.loaded })
 }
 
 // TestSaveFailureIsShown makes every save fail, as on a full disk: the

@@ -99,14 +99,20 @@ func newItemField(v *visitScreen, it sv.Item, a sv.Answer) *itemField {
 	default:
 		input = widget.NewLabel(t0("item.unknown_kind"))
 	}
-	f.note = widget.NewEntry()
-	f.note.SetPlaceHolder(t0("item.note_placeholder"))
-	f.note.OnChanged = func(s string) {
-		if f.setting {
-			return
+	// Every kind has a note except a text item: its value is already free
+	// text, and a second box beside it would leave the inspector unsure
+	// where to write (the report prints a long text in the note column
+	// anyway). A note stored on one, from the portal, is kept untouched.
+	if it.Kind != sv.KindText {
+		f.note = widget.NewEntry()
+		f.note.SetPlaceHolder(notePlaceholder(it.Kind))
+		f.note.OnChanged = func(s string) {
+			if f.setting {
+				return
+			}
+			f.ans.Note = s
+			f.changed()
 		}
-		f.ans.Note = s
-		f.changed()
 	}
 	f.raise = widget.NewButtonWithIcon(t0("item.raise"), theme.WarningIcon(), f.raiseFinding)
 	f.raise.Hide()
@@ -121,14 +127,28 @@ func newItemField(v *visitScreen, it sv.Item, a sv.Answer) *itemField {
 		parts = append(parts, hint)
 	}
 	parts = append(parts, input, f.msg)
-	if it.Kind == sv.KindPassFail {
-		parts = append(parts, container.NewBorder(nil, nil, nil, container.NewHBox(f.raise, f.photos, viewPhotosButton(func() { f.showPhotos() }), f.photo), f.note), f.raised)
-	} else if it.PhotoRequired {
-		parts = append(parts, container.NewHBox(f.photos, viewPhotosButton(func() { f.showPhotos() }), f.photo))
+	// The note and the photo buttons share one line under the value, the
+	// note first, so Tab goes value → note → photos → next item. Every
+	// kind offers photos: an inspector photographs whatever they measure.
+	actions := container.NewHBox(f.raise, f.photos, viewPhotosButton(func() { f.showPhotos() }), f.photo)
+	if f.note != nil {
+		parts = append(parts, container.NewBorder(nil, nil, nil, actions, f.note))
+	} else {
+		parts = append(parts, container.NewBorder(nil, nil, nil, actions))
 	}
+	parts = append(parts, f.raised)
 	f.box = container.NewVBox(append(parts, widget.NewSeparator())...)
 	f.show(a)
 	return f
+}
+
+// notePlaceholder says what a note is for: on a pass/fail item, what
+// failed; on a value, where it was taken and why it is what it is.
+func notePlaceholder(kind sv.ItemKind) string {
+	if kind == sv.KindPassFail {
+		return t0("item.note_placeholder")
+	}
+	return t0("item.note_placeholder_value")
 }
 
 // hint is what the message line says while the value is fine.
@@ -184,7 +204,9 @@ func (f *itemField) show(a sv.Answer) {
 	case sv.KindDate:
 		f.entry.SetText(string(a.Date))
 	}
-	f.note.SetText(a.Note)
+	if f.note != nil {
+		f.note.SetText(a.Note)
+	}
 	f.showPhotoCount()
 	f.updateRaise()
 }

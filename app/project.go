@@ -38,9 +38,13 @@ type projectPage struct {
 	ui *mainUI
 	id string
 
-	data     projectData
-	draft    string          // id of a draft visit to resume, if any
-	replaced map[string]bool // visits corrected by a submitted amendment
+	data  projectData
+	draft string // id of a draft visit to resume, if any
+	// startOnLoad starts or resumes the visit as soon as the page knows
+	// whether a draft exists (Ctrl+N, or the project picker, from the
+	// dashboard opens the page and asks for the visit at once).
+	startOnLoad bool
+	replaced    map[string]bool // visits corrected by a submitted amendment
 
 	title    *widget.Label
 	facts    *widget.Form
@@ -247,6 +251,10 @@ func (p *projectPage) show(d projectData) {
 	// The facts and milestones changed size: lay the page out again.
 	p.left.Refresh()
 	p.content.Refresh()
+	if p.startOnLoad {
+		p.startOnLoad = false
+		p.startOrResume()
+	}
 }
 
 // startOrResume opens the project's draft visit, or starts a new one with
@@ -272,6 +280,17 @@ func (p *projectPage) startOrResume() {
 		}
 		p.ui.openVisit(in.ID, true)
 	})
+}
+
+// startOrResumeWhenLoaded is startOrResume once the page has read the
+// project's visits: before that, a draft to resume is not yet known, and
+// starting blind would leave a second draft.
+func (p *projectPage) startOrResumeWhenLoaded() {
+	if p.data.project.ID != "" {
+		p.startOrResume()
+		return
+	}
+	p.startOnLoad = true
 }
 
 // findingLine is a finding in one line: status, description, unit, deadline.

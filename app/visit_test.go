@@ -692,6 +692,11 @@ func TestTabOrderFollowsTheChecklist(t *testing.T) {
 	if c.Focused() != field(t, v, "progress.image_pct").entry {
 		t.Fatalf("the section does not start on its first item: %T", c.Focused())
 	}
+	// A value, then its note: where and why it was measured.
+	c.FocusNext()
+	if c.Focused() != field(t, v, "progress.image_pct").note {
+		t.Fatalf("Tab from a number goes to %T, not its note", c.Focused())
+	}
 	owner := func(o fyne.Focusable) int {
 		for i, it := range v.tmpl.Sections[0].Items {
 			found := false
@@ -708,7 +713,7 @@ func TestTabOrderFollowsTheChecklist(t *testing.T) {
 		return -1
 	}
 	last, visited := 0, map[int]bool{}
-	for range 40 {
+	for range 80 {
 		c.FocusNext()
 		i := owner(c.Focused())
 		if i < 0 {

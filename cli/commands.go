@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"sort"
 	"text/tabwriter"
 	"time"
 
@@ -90,14 +91,21 @@ type visitJSON struct {
 	TemplateVersion int      `json:"template_version"`
 	Answers         int      `json:"answers"`
 	Replaces        string   `json:"replaces,omitempty"`
+	// Items are the answers themselves (value, note, photos), in item-key
+	// order, only with --answers: the list stays small by default.
+	Items []sv.Answer `json:"items,omitempty"`
 }
 
 func runVisits(c *ctx, args []string) error {
-	fs, data := c.flags("visits", "[--data 文件夹] [--project 编号] [--json]", "[--data FOLDER] [--project ID] [--json]")
+	fs, data := c.flags("visits", "[--data 文件夹] [--project 编号] [--json [--answers]]", "[--data FOLDER] [--project ID] [--json [--answers]]")
 	project := fs.String("project", "", c.pick("只列出这个项目的督查", "only this project's visits"))
 	asJSON := fs.Bool("json", false, c.pick("输出 JSON", "print JSON"))
+	withAnswers := fs.Bool("answers", false, c.pick("JSON 中包含每项的答案、说明和照片", "include each item's answer, note and photos in the JSON"))
 	if err := c.parse(fs, args); err != nil {
 		return err
+	}
+	if *withAnswers && !*asJSON {
+		return usageError{msg: c.pick("--answers 需与 --json 一起使用。", "Use --answers together with --json.")}
 	}
 	s, err := c.open(*data, true)
 	if err != nil {
@@ -119,14 +127,17 @@ func runVisits(c *ctx, args []string) error {
 		if err != nil {
 			return err
 		}
-		answers := make(map[string]int, len(all))
+		answers := make(map[string]sv.Inspection, len(all))
 		for _, in := range all {
-			answers[in.ID] = len(in.Answers)
+			answers[in.ID] = in
 		}
 		out := make([]visitJSON, 0, len(visits))
 		for _, v := range visits {
 			j := visitJSON{ID: v.ID, ProjectID: v.ProjectID, Started: v.StartedAt.Format(time.RFC3339), Status: string(v.Status),
-				Inspectors: v.Inspectors, TemplateID: v.TemplateID, TemplateVersion: v.TemplateVersion, Answers: answers[v.ID], Replaces: v.Replaces}
+				Inspectors: v.Inspectors, TemplateID: v.TemplateID, TemplateVersion: v.TemplateVersion, Answers: len(answers[v.ID].Answers), Replaces: v.Replaces}
+			if *withAnswers {
+				j.Items = answerList(answers[v.ID].Answers)
+			}
 			if !v.FinishedAt.IsZero() {
 				f := v.FinishedAt.Format(time.RFC3339)
 				j.Finished = &f
@@ -141,6 +152,17 @@ func runVisits(c *ctx, args []string) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%v\n", v.ID, v.ProjectID, v.StartedAt.Local().Format("2006-01-02 15:04"), v.Status.Label(c.lang), v.Inspectors)
 	}
 	return tw.Flush()
+}
+
+// answerList lists a visit's answers in item-key order, so that the same
+// visit always prints the same.
+func answerList(m map[string]sv.Answer) []sv.Answer {
+	out := make([]sv.Answer, 0, len(m))
+	for _, a := range m {
+		out = append(out, a)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ItemKey < out[j].ItemKey })
+	return out
 }
 
 func runCheck(c *ctx, args []string) error {

@@ -64,6 +64,24 @@ func TestVisitsSyncWithAnswersAndPhotosAndOnlyByTheirInspectors(t *testing.T) {
 		t.Fatal(err)
 	}
 	answerAll(t, a.store, in)
+	// A note on an item of each kind travels with its answer.
+	tpl, err := a.store.Template(in.TemplateID, in.TemplateVersion)
+	if err != nil {
+		t.Fatal(err)
+	}
+	noted, _ := a.store.Inspection(in.ID)
+	notes := map[string]string{}
+	for _, it := range tpl.Items() {
+		if _, done := notes[string(it.Kind)]; done {
+			continue
+		}
+		ans := noted.Answers[it.Key]
+		ans.Note = "说明：" + it.Key
+		if err := a.store.SaveAnswer(in.ID, ans); err != nil {
+			t.Fatal(err)
+		}
+		notes[string(it.Kind)] = it.Key
+	}
 	if _, err := a.store.SubmitInspection(in.ID); err != nil {
 		t.Fatalf("submit: %v", err)
 	}
@@ -86,6 +104,14 @@ func TestVisitsSyncWithAnswersAndPhotosAndOnlyByTheirInspectors(t *testing.T) {
 	want, _ := a.store.Inspection(in.ID)
 	if got.Status != sv.Submitted || len(got.Answers) != len(want.Answers) || len(got.Answers) == 0 {
 		t.Fatalf("B has %s with %d answers, A has %d", got.Status, len(got.Answers), len(want.Answers))
+	}
+	for kind, key := range notes {
+		if got.Answers[key].Note != "说明："+key {
+			t.Errorf("the note on a %s item reached B as %q", kind, got.Answers[key].Note)
+		}
+	}
+	if len(notes) < 6 {
+		t.Errorf("notes on %d kinds of item, want all 6", len(notes))
 	}
 	if _, err := a.store.Inspection(forged.ID); err == nil {
 		t.Fatal("a refused visit reached another laptop")
