@@ -330,6 +330,7 @@ func (ui *mainUI) openProject(id string, remember bool) {
 		leaving = ui.reopenCurrent()
 	}
 	ui.leaveCurrent()
+	ui.dash.chosen = id
 	ui.project = newProjectPage(ui, id)
 	ui.setScreen(ui.project.content, leaving)
 	ui.project.load()

@@ -2,6 +2,7 @@ package app
 
 import (
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -174,5 +176,40 @@ func TestTranslationsComplete(t *testing.T) {
 		if _, ok := tables["zh-Hans.json"][k]; !ok {
 			t.Errorf("zh-Hans.json lacks %q, which en.json has", k)
 		}
+	}
+}
+
+// TestDashboardMarksWhatIsLateInRed: the late visit date and the count of
+// overdue findings are red, in whichever column they sit, and nothing else
+// in the row is.
+func TestDashboardMarksWhatIsLateInRed(t *testing.T) {
+	s := sampleStore(t)
+	ui, err := newMainUI(test.NewTempApp(t), Config{Data: s, Lang: sv.Chinese, Now: func() time.Time { return testNow }, Background: inPlace})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "dashboard rows", func() bool { return len(ui.dash.rows) == 20 })
+	cols := dashboardColumns()
+	row := -1
+	for i, r := range ui.dash.rows {
+		if r.Next.Overdue && r.OverdueFindings > 0 {
+			row = i
+		}
+	}
+	if row < 0 {
+		t.Fatal("the sample data has no project with both a late visit and overdue findings")
+	}
+	red := map[string]bool{}
+	for c := range cols {
+		cell := ui.dash.table.CreateCell()
+		ui.dash.table.UpdateCell(widget.TableCellID{Row: row, Col: c}, cell)
+		label := cell.(*fyne.Container).Objects[0].(*widget.Label)
+		if label.Importance == widget.DangerImportance {
+			red[cols[c].key] = true
+		}
+	}
+	want := map[string]bool{"dashboard.col.next_due": true, "dashboard.col.overdue": true}
+	if !maps.Equal(red, want) {
+		t.Errorf("red cells in %s's row: %v, want %v", ui.dash.rows[row].Project.Name, red, want)
 	}
 }

@@ -36,7 +36,8 @@ type dashboard struct {
 	schedule *schedulePanel
 	content  fyne.CanvasObject
 
-	// chosen is the project last picked in the table, for Ctrl+N.
+	// chosen is the project whose page was opened last; the Ctrl+N
+	// picker highlights it first.
 	chosen string
 
 	// onOpen is called with a project when its row is chosen.
@@ -56,13 +57,14 @@ func dashboardColumns() []column {
 		}
 		return string(sv.DateOf(t.In(d.now().Location())))
 	}
+	// What needs attention first — the light, when the visit is due, the
+	// findings open and overdue — comes first, so that it is in view in
+	// the default window beside the schedule panel; leader and phase,
+	// which the inspector knows by heart, come last.
 	return []column{
-		{"dashboard.col.light", 90, func(d *dashboard, r sv.ProjectStatus) string { return r.Project.Light.Label(d.lang) }},
-		{"dashboard.col.name", 300, func(d *dashboard, r sv.ProjectStatus) string { return r.Project.Name }},
-		{"dashboard.col.leader", 200, func(d *dashboard, r sv.ProjectStatus) string { return r.Project.Leader }},
-		{"dashboard.col.phase", 90, func(d *dashboard, r sv.ProjectStatus) string { return r.Project.Phase.Label(d.lang) }},
-		{"dashboard.col.last_visit", 110, func(d *dashboard, r sv.ProjectStatus) string { return date(d, r.LastVisit) }},
-		{"dashboard.col.next_due", 230, func(d *dashboard, r sv.ProjectStatus) string {
+		{"dashboard.col.light", 76, func(d *dashboard, r sv.ProjectStatus) string { return r.Project.Light.Label(d.lang) }},
+		{"dashboard.col.name", 270, func(d *dashboard, r sv.ProjectStatus) string { return r.Project.Name }},
+		{"dashboard.col.next_due", 205, func(d *dashboard, r sv.ProjectStatus) string {
 			if r.Next.Overdue {
 				return t("dashboard.due_overdue", string(r.Next.Due), r.Next.DaysLate)
 			}
@@ -71,8 +73,11 @@ func dashboardColumns() []column {
 			}
 			return string(r.Next.Due)
 		}},
-		{"dashboard.col.open", 70, func(d *dashboard, r sv.ProjectStatus) string { return fmt.Sprint(r.OpenFindings) }},
-		{"dashboard.col.overdue", 80, func(d *dashboard, r sv.ProjectStatus) string { return fmt.Sprint(r.OverdueFindings) }},
+		{"dashboard.col.open", 76, func(d *dashboard, r sv.ProjectStatus) string { return fmt.Sprint(r.OpenFindings) }},
+		{"dashboard.col.overdue", 76, func(d *dashboard, r sv.ProjectStatus) string { return fmt.Sprint(r.OverdueFindings) }},
+		{"dashboard.col.last_visit", 104, func(d *dashboard, r sv.ProjectStatus) string { return date(d, r.LastVisit) }},
+		{"dashboard.col.phase", 84, func(d *dashboard, r sv.ProjectStatus) string { return r.Project.Phase.Label(d.lang) }},
+		{"dashboard.col.leader", 190, func(d *dashboard, r sv.ProjectStatus) string { return r.Project.Leader }},
 	}
 }
 
@@ -99,11 +104,22 @@ func newDashboard(data Data, lang sv.Lang, now func() time.Time, bg func(func())
 			label := box.Objects[0].(*widget.Label)
 			dotBox := box.Objects[1].(*fyne.Container)
 			dot := dotBox.Objects[0].(*fyne.Container).Objects[0].(*canvas.Circle)
-			label.SetText(cols[id.Col].text(d, r))
+			col := cols[id.Col]
+			label.Text = col.text(d, r)
 			label.Importance = widget.MediumImportance
-			switch {
-			case id.Col == 5 && r.Next.Overdue, id.Col == 7 && r.OverdueFindings > 0:
-				label.Importance = widget.DangerImportance
+			label.Alignment = fyne.TextAlignLeading
+			switch col.key {
+			case "dashboard.col.next_due":
+				if r.Next.Overdue {
+					label.Importance = widget.DangerImportance
+				}
+			case "dashboard.col.overdue":
+				if r.OverdueFindings > 0 {
+					label.Importance = widget.DangerImportance
+				}
+				label.Alignment = fyne.TextAlignCenter
+			case "dashboard.col.open":
+				label.Alignment = fyne.TextAlignCenter
 			}
 			label.Refresh()
 			if id.Col == 0 {
@@ -176,13 +192,15 @@ func newDashboard(data Data, lang sv.Lang, now func() time.Time, bg func(func())
 	return d
 }
 
-// chosenProject returns the project Ctrl+N should visit: the one last
-// picked, or the only one the search leaves.
+// chosenProject returns the project Ctrl+N should visit without asking:
+// the only one the search leaves on screen. The project opened last is not
+// enough: back on the dashboard nothing shows it is chosen, so Ctrl+N asks
+// (and the picker offers that project first).
 func (d *dashboard) chosenProject() string {
 	if len(d.rows) == 1 {
 		return d.rows[0].Project.ID
 	}
-	return d.chosen
+	return ""
 }
 
 // load reads the dashboard off the UI goroutine and shows it when ready.

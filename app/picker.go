@@ -159,13 +159,28 @@ func (p *projectPicker) filter() {
 		p.status.SetText(t0("picker.no_match"))
 	default:
 		p.status.SetText(t("picker.count", len(p.rows), len(p.all)))
-		p.highlight(0)
+		p.highlight(p.lastOpened(q))
 	}
 	if p.current < 0 {
 		p.start.Disable()
 	} else {
 		p.start.Enable()
 	}
+}
+
+// lastOpened is the row of the project last opened from the dashboard, so
+// that going back to it takes only Enter; 0 (the most pressing) when the
+// search is in use or that project is not listed.
+func (p *projectPicker) lastOpened(query string) int {
+	if query != "" {
+		return 0
+	}
+	for i, r := range p.rows {
+		if r.Project.ID == p.ui.dash.chosen {
+			return i
+		}
+	}
+	return 0
 }
 
 // highlight marks row i as the one Enter starts and keeps it in view.

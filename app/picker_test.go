@@ -217,3 +217,31 @@ func TestPickedVisitWaitsForItsProjectPage(t *testing.T) {
 		t.Errorf("p05 has %d drafts, want 1", n)
 	}
 }
+
+// TestCtrlNAfterAProjectAsksWithThatProjectFirst: back on the dashboard
+// after a project was opened, nothing shows that project as chosen, so
+// Ctrl+N must not start its visit unasked; the picker opens with it
+// highlighted, and Enter starts it.
+func TestCtrlNAfterAProjectAsksWithThatProjectFirst(t *testing.T) {
+	s := sampleStore(t)
+	ui, err := newMainUI(test.NewTempApp(t), Config{Data: s, Lang: sv.Chinese, Now: func() time.Time { return testNow }, Background: inPlace})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ui.openProject("p07", true)
+	ui.showDashboard()
+	if ui.project != nil {
+		t.Fatal("the dashboard did not come back")
+	}
+	p := openPicker(t, ui)
+	if ui.visit != nil {
+		t.Fatal("Ctrl+N on the dashboard started a visit without asking")
+	}
+	if p.current < 0 || p.rows[p.current].Project.ID != "p07" {
+		t.Fatalf("the picker highlights row %d, want the project opened last (p07)", p.current)
+	}
+	press(ui, fyne.KeyReturn)
+	if ui.visit == nil || ui.visit.in.ProjectID != "p07" {
+		t.Fatalf("Enter did not start the visit of p07: %v", ui.visit)
+	}
+}
