@@ -57,6 +57,9 @@ type Data interface {
 	Photo(hash string) (sv.Photo, error)
 	UpdatePhoto(hash, caption string, rotation int) error
 	UnlinkPhoto(hash string, link sv.PhotoLink) (deleted bool, err error)
+	// VisitPhotoStates says, per visit, how many of its photos wait to be
+	// uploaded and how many are still only on the portal.
+	VisitPhotoStates(ids ...string) (map[string]storage.PhotoState, error)
 }
 
 // Compile-time check that the store is what the window needs.

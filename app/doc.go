@@ -25,7 +25,11 @@
 //     progress, cancel and a summary of the files refused;
 //   - photoview*.go: the photos of a visit, an item or a finding by capture
 //     time (a finding's before and after side by side), one in full with
-//     zoom, caption, rotation and delete (refused on a submitted visit);
+//     zoom, caption, rotation and delete (refused on a submitted visit),
+//     and its keys (← → + − = 0 R Delete Escape);
+//   - photofetch.go: colleagues' photos from the portal — thumbnails the
+//     viewer lacks, originals opened in full or printed — and what a
+//     visit's photos wait for (upload, download);
 //   - sync.go, sync_watch.go, signin.go, sync_rejections.go: the status bar
 //     (online, what waits, last sync, user), sign-in and sign-out, the
 //     /healthz watcher with backoff that starts background syncs, Sync now

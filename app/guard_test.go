@@ -131,6 +131,11 @@ func (g *guarded) PhotoBlob(h string, k storage.BlobKind) ([]byte, error) {
 	return g.Data.PhotoBlob(h, k)
 }
 
+func (g *guarded) VisitPhotoStates(ids ...string) (map[string]storage.PhotoState, error) {
+	g.check("VisitPhotoStates")
+	return g.Data.VisitPhotoStates(ids...)
+}
+
 func newGuardedUI(t *testing.T) (*mainUI, *guarded) {
 	t.Helper()
 	a := test.NewTempApp(t)

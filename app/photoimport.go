@@ -106,6 +106,10 @@ func (b *photoBatch) run(paths []string) {
 			if len(res.hashes) > 0 && b.done != nil {
 				b.done(res)
 			}
+			// New photos wait to be uploaded: the visit's count says so.
+			if v := b.ui.visit; len(res.hashes) > 0 && v != nil && v.loaded && v.id == b.link.InspectionID {
+				v.loadPhotoState()
+			}
 		})
 	})
 }

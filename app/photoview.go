@@ -57,20 +57,27 @@ type photoView struct {
 	dlg    *dialog.CustomDialog
 	shown  bool
 	full   *photoFull // the photo last opened in full, for tests
+	// downloading holds the photos whose thumbnails are being fetched, so
+	// a reload does not ask for them twice.
+	downloading map[string]bool
 }
 
 // photoTile is one thumbnail in the grid; tapping it opens the photo.
 type photoTile struct {
+	hash string
 	img  *canvas.Image
 	date *widget.Label
-	open func()
-	box  fyne.CanvasObject
+	// state says why there is no picture: on its way, waiting for the
+	// network, or what the portal said. Hidden once the picture is here.
+	state *widget.Label
+	open  func()
+	box   fyne.CanvasObject
 }
 
 // showPhotos opens the photos of the first target (or, for a finding, of
 // its two targets).
 func showPhotos(ui *mainUI, title string, targets []photoTarget, cb photoViewCallbacks) *photoView {
-	pv := &photoView{ui: ui, targets: targets, cb: cb}
+	pv := &photoView{ui: ui, targets: targets, cb: cb, downloading: map[string]bool{}}
 	pv.saver = newSaver(ui.cfg.Background, func(_ string, err error) {
 		if err != nil {
 			fyne.Do(func() { ui.showError(err) })
@@ -98,6 +105,10 @@ func showPhotos(ui *mainUI, title string, targets []photoTarget, cb photoViewCal
 		pv.shown = false
 		if ui.photoView == pv {
 			ui.photoView = nil
+		}
+		// Photos may have been added, deleted or downloaded meanwhile.
+		if ui.visit != nil && ui.visit.loaded {
+			ui.visit.loadPhotoState()
 		}
 	})
 	pv.dlg.Resize(fyne.NewSize(980, 680))
@@ -229,15 +240,22 @@ func (pv *photoView) show() {
 		pv.grid.Add(pairs)
 	}
 	pv.grid.Refresh()
+	pv.fetchMissing()
 }
 
 func (pv *photoView) newTile(ti, i int) *photoTile {
 	p := pv.photos[ti][i]
-	tile := &photoTile{open: func() { pv.full = showPhotoFull(pv, ti, i) }}
+	tile := &photoTile{hash: p.photo.Hash, open: func() { pv.full = showPhotoFull(pv, ti, i) }}
+	tile.state = widget.NewLabel("")
+	tile.state.Wrapping = fyne.TextWrapWord
+	tile.state.Alignment = fyne.TextAlignCenter
+	tile.state.Importance = widget.LowImportance
 	if p.thumb != nil {
 		tile.img = canvas.NewImageFromImage(p.thumb)
+		tile.state.Hide()
 	} else {
-		tile.img = canvas.NewImageFromResource(theme.BrokenImageIcon())
+		tile.img = canvas.NewImageFromResource(theme.FileImageIcon())
+		tile.state.SetText(pv.ui.missingPhotoText(nil))
 	}
 	tile.img.FillMode = canvas.ImageFillContain
 	tile.img.SetMinSize(fyne.NewSize(150, 120))
@@ -249,8 +267,138 @@ func (pv *photoView) newTile(ti, i int) *photoTile {
 	tile.date.Truncation = fyne.TextTruncateEllipsis
 	// The button lies under the picture and takes the taps: a canvas
 	// image is not tappable.
-	tile.box = container.NewStack(widget.NewButton("", tile.open), container.NewBorder(nil, tile.date, nil, nil, tile.img))
+	tile.box = container.NewStack(widget.NewButton("", tile.open),
+		container.NewBorder(nil, tile.date, nil, nil, container.NewStack(tile.img, container.NewCenter(tile.state))))
 	return tile
+}
+
+// fetchMissing asks the portal for the thumbnails this laptop lacks (photos
+// taken elsewhere whose bytes the last sync did not bring), one after
+// another, and shows each in its tile as it arrives; offline or signed out,
+// the tiles say the photos will come.
+func (pv *photoView) fetchMissing() {
+	var hashes []string
+	rotation := map[string]int{}
+	for _, list := range pv.photos {
+		for _, vp := range list {
+			h := vp.photo.Hash
+			if vp.thumb == nil && !pv.downloading[h] {
+				if _, dup := rotation[h]; !dup {
+					hashes = append(hashes, h)
+				}
+				rotation[h] = vp.photo.Rotation
+			}
+		}
+	}
+	if len(hashes) == 0 {
+		return
+	}
+	// The tiles say "downloading" first: a download may finish (and say
+	// so) before downloadPhotos returns.
+	for _, h := range hashes {
+		pv.downloading[h] = true
+		pv.showMissing(h, pv.ui.missingPhotoText(nil))
+	}
+	data := pv.ui.cfg.Data
+	started := pv.ui.downloadPhotos(hashes, false, func(hash string, err error) {
+		var img image.Image
+		if err == nil {
+			img = decodeRotated(data, hash, storage.BlobThumbnail, rotation[hash])
+		}
+		fyne.Do(func() { pv.thumbnailArrived(hash, img, err) })
+	})
+	if !started {
+		for _, h := range hashes {
+			delete(pv.downloading, h)
+			pv.showMissing(h, t0("photo.on_portal"))
+		}
+	}
+}
+
+// showMissing says, in a photo's tiles, why its picture is not there.
+func (pv *photoView) showMissing(hash, text string) {
+	for _, tile := range pv.tilesOf(hash) {
+		tile.state.SetText(text)
+		tile.state.Show()
+	}
+}
+
+// thumbnailArrived puts a downloaded thumbnail in its tiles, or says why
+// it did not come.
+func (pv *photoView) thumbnailArrived(hash string, img image.Image, err error) {
+	delete(pv.downloading, hash)
+	for ti, list := range pv.photos {
+		for i := range list {
+			if list[i].photo.Hash == hash && img != nil {
+				pv.photos[ti][i].thumb = img
+			}
+		}
+	}
+	if img == nil {
+		text := pv.ui.missingPhotoText(err)
+		if err == nil {
+			text = t0("photo.cannot_show")
+		}
+		pv.showMissing(hash, text)
+		return
+	}
+	for _, tile := range pv.tilesOf(hash) {
+		tile.img.Resource = nil
+		tile.img.Image = img
+		tile.img.Refresh()
+		tile.state.Hide()
+	}
+}
+
+// tilesOf returns the tiles showing a photo (one photo may be in both of a
+// finding's lists).
+func (pv *photoView) tilesOf(hash string) []*photoTile {
+	var out []*photoTile
+	for _, list := range pv.tiles {
+		for _, tile := range list {
+			if tile.hash == hash {
+				out = append(out, tile)
+			}
+		}
+	}
+	return out
+}
+
+// retryMissing fills in the pictures that a sync may have brought, and
+// asks again for those still missing; the photo open in full fetches its
+// original if it was waiting for one.
+func (pv *photoView) retryMissing() {
+	var hashes []string
+	rotation := map[string]int{}
+	for _, list := range pv.photos {
+		for _, vp := range list {
+			if vp.thumb == nil && !pv.downloading[vp.photo.Hash] {
+				hashes = append(hashes, vp.photo.Hash)
+				rotation[vp.photo.Hash] = vp.photo.Rotation
+			}
+		}
+	}
+	if full := pv.full; full != nil && full.open {
+		full.retry()
+	}
+	if len(hashes) == 0 {
+		return
+	}
+	data := pv.ui.cfg.Data
+	fetch(pv.ui.cfg.Background, func() (map[string]image.Image, error) {
+		found := map[string]image.Image{}
+		for _, h := range hashes {
+			if img := decodeRotated(data, h, storage.BlobThumbnail, rotation[h]); img != nil {
+				found[h] = img
+			}
+		}
+		return found, nil
+	}, func(found map[string]image.Image, _ error) {
+		for h, img := range found {
+			pv.thumbnailArrived(h, img, nil)
+		}
+		pv.fetchMissing()
+	})
 }
 
 // importInto imports files into one target and reloads.

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"fmt"
 	"image"
 
@@ -21,7 +22,10 @@ const zoomStep = 1.25
 
 // photoFull is one photo in full: its display copy with zoom (fit, 100%,
 // in and out, scrolling when larger than the window), its caption (saved
-// as typed), a manual rotation and deletion.
+// as typed), a manual rotation and deletion. A photo taken on another
+// laptop shows its thumbnail while its original comes from the portal.
+// The keyboard works on the picture: ← → the previous and next photo,
+// + − (and =) zoom, 0 fit, R rotate, Delete delete, Escape close.
 type photoFull struct {
 	pv     *photoView
 	ti, i  int
@@ -31,9 +35,17 @@ type photoFull struct {
 	zoom   float32 // image pixels to screen pixels; 0 fits the window
 	body   *fyne.Container
 	scroll *container.Scroll
+	keys   *photoKeys // the picture, holding the keyboard focus
 
-	caption   *widget.Entry
+	// complete is set once the display copy is shown, not a thumbnail
+	// standing in for it; downloading while its original is fetched.
+	complete    bool
+	downloading bool
+	open        bool // the dialog is on screen
+
+	caption   *captionEntry
 	zoomLabel *widget.Label
+	state     *widget.Label // why the full picture is not here yet
 	rotate    *widget.Button
 	del       *widget.Button
 	dlg       dialog.Dialog
@@ -41,24 +53,29 @@ type photoFull struct {
 
 func showPhotoFull(pv *photoView, ti, i int) *photoFull {
 	p := pv.photos[ti][i].photo
-	f := &photoFull{pv: pv, ti: ti, i: i, p: p}
+	f := &photoFull{pv: pv, ti: ti, i: i, p: p, open: true}
 	f.img = canvas.NewImageFromResource(theme.FileImageIcon())
 	f.img.FillMode = canvas.ImageFillContain
 	f.img.ScaleMode = canvas.ImageScaleSmooth
 	f.scroll = container.NewScroll(container.NewCenter())
 	f.body = container.NewStack(f.img)
+	f.keys = newPhotoKeys(f.body, f.typedKey, f.typedRune)
 	f.zoomLabel = widget.NewLabel(t0("photo.zoom_fit"))
 	fit := widget.NewButton(t0("photo.zoom_fit"), func() { f.setZoom(0) })
 	actual := widget.NewButton("100%", func() { f.setZoom(1) })
-	in := widget.NewButtonWithIcon("", theme.ZoomInIcon(), func() { f.setZoom(f.currentZoom() * zoomStep) })
-	out := widget.NewButtonWithIcon("", theme.ZoomOutIcon(), func() { f.setZoom(f.currentZoom() / zoomStep) })
+	in := widget.NewButtonWithIcon("", theme.ZoomInIcon(), f.zoomIn)
+	out := widget.NewButtonWithIcon("", theme.ZoomOutIcon(), f.zoomOut)
 	f.rotate = widget.NewButtonWithIcon(t0("photo.rotate"), theme.ViewRefreshIcon(), f.turn)
 	f.del = widget.NewButtonWithIcon(t0("photo.delete"), theme.DeleteIcon(), f.confirmDelete)
 	f.del.Importance = widget.DangerImportance
-	f.caption = widget.NewEntry()
+	f.caption = newCaptionEntry(f.focusPicture)
 	f.caption.SetPlaceHolder(t0("photo.caption_placeholder"))
 	f.caption.SetText(p.Caption)
 	f.caption.OnChanged = f.captionChanged
+	f.state = widget.NewLabel("")
+	f.state.Wrapping = fyne.TextWrapWord
+	f.state.Importance = widget.WarningImportance
+	f.state.Hide()
 	tg := pv.targets[ti]
 	if tg.locked != "" {
 		// A submitted visit does not change; the delete button stays to
@@ -68,25 +85,155 @@ func showPhotoFull(pv *photoView, ti, i int) *photoFull {
 	}
 	facts := widget.NewLabel(f.facts())
 	facts.Wrapping = fyne.TextWrapWord
+	hint := widget.NewLabel(t0("photo.keys_hint"))
+	hint.Importance = widget.LowImportance
+	hint.Wrapping = fyne.TextWrapWord
 	tools := container.NewHBox(fit, actual, out, in, f.zoomLabel, layout.NewSpacer(), f.rotate, f.del)
-	bottom := container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel(t0("photo.caption")), nil, f.caption), facts)
-	f.dlg = dialog.NewCustom(p.FileName, t0("common.close"), container.NewBorder(tools, bottom, nil, nil, f.body), pv.ui.window)
+	bottom := container.NewVBox(f.state, container.NewBorder(nil, nil, widget.NewLabel(t0("photo.caption")), nil, f.caption), facts, hint)
+	f.dlg = dialog.NewCustom(p.FileName, t0("common.close"), container.NewBorder(tools, bottom, nil, nil, f.keys), pv.ui.window)
+	f.dlg.SetOnClosed(func() { f.open = false })
 	f.dlg.Resize(fyne.NewSize(1100, 720))
 	f.dlg.Show()
-	data := pv.ui.cfg.Data
-	fetch(pv.ui.cfg.Background, func() (image.Image, error) {
-		return decodeRotated(data, p.Hash, storage.BlobDisplay, 0), nil
-	}, func(img image.Image, _ error) {
-		if img == nil {
-			f.img.Resource = theme.BrokenImageIcon()
-			f.img.Refresh()
-			return
-		}
-		f.src = img
-		f.render()
-	})
+	f.focusPicture()
+	f.load()
 	return f
 }
+
+// load reads the display copy off the UI goroutine; when only the
+// thumbnail is here it stands in while the original is fetched.
+func (f *photoFull) load() {
+	data := f.pv.ui.cfg.Data
+	hash := f.p.Hash
+	type picture struct {
+		img      image.Image
+		complete bool
+	}
+	fetch(f.pv.ui.cfg.Background, func() (picture, error) {
+		if b, err := data.PhotoBlob(hash, storage.BlobDisplay); err == nil {
+			if img, _, err := image.Decode(bytes.NewReader(b)); err == nil {
+				return picture{img, true}, nil
+			}
+		}
+		return picture{decodeRotated(data, hash, storage.BlobThumbnail, 0), false}, nil
+	}, func(pic picture, _ error) {
+		f.complete = pic.complete
+		if pic.img == nil {
+			f.img.Resource = theme.BrokenImageIcon()
+			f.img.Refresh()
+		} else {
+			f.src = pic.img
+			f.render()
+		}
+		if !f.complete {
+			f.fetchOriginal()
+		}
+	})
+}
+
+// fetchOriginal asks the portal for the photo's original; the copies made
+// from it replace the thumbnail in place, here and in the grid.
+func (f *photoFull) fetchOriginal() {
+	if f.downloading {
+		return
+	}
+	// Said first: the download may finish before downloadPhotos returns.
+	f.downloading = true
+	f.state.SetText(f.pv.ui.missingPhotoText(nil))
+	f.state.Show()
+	data := f.pv.ui.cfg.Data
+	rotation := f.p.Rotation
+	started := f.pv.ui.downloadPhotos([]string{f.p.Hash}, true, func(hash string, err error) {
+		var display, thumb image.Image
+		if err == nil {
+			display = decodeRotated(data, hash, storage.BlobDisplay, 0)
+			thumb = decodeRotated(data, hash, storage.BlobThumbnail, rotation)
+		}
+		fyne.Do(func() { f.originalArrived(display, thumb, err) })
+	})
+	if !started {
+		f.downloading = false
+		f.state.SetText(t0("photo.on_portal"))
+	}
+}
+
+// originalArrived shows the display copy made from the downloaded
+// original, or says why there is none.
+func (f *photoFull) originalArrived(display, thumb image.Image, err error) {
+	f.downloading = false
+	if display == nil {
+		text := f.pv.ui.missingPhotoText(err)
+		if err == nil {
+			text = t0("photo.cannot_show")
+		}
+		f.state.SetText(text)
+		f.state.Show()
+		return
+	}
+	f.complete = true
+	f.state.Hide()
+	f.src = display
+	f.render()
+	if thumb != nil {
+		f.pv.thumbnailArrived(f.p.Hash, thumb, nil)
+	}
+}
+
+// retry fetches the original again once the portal may be reachable.
+func (f *photoFull) retry() {
+	if !f.complete && !f.downloading {
+		f.fetchOriginal()
+	}
+}
+
+// focusPicture gives the keyboard to the picture, so the keys of the hint
+// line work (and not in the caption field).
+func (f *photoFull) focusPicture() {
+	f.pv.ui.window.Canvas().Focus(f.keys)
+}
+
+// typedKey handles the named keys; printable ones come as runes.
+func (f *photoFull) typedKey(k fyne.KeyName) {
+	switch k {
+	case fyne.KeyLeft:
+		f.step(-1)
+	case fyne.KeyRight:
+		f.step(1)
+	case fyne.KeyDelete:
+		f.confirmDelete()
+	case fyne.KeyEscape:
+		f.dlg.Hide()
+	}
+}
+
+// typedRune handles + = − 0 and R, on the main keys and the keypad.
+func (f *photoFull) typedRune(r rune) {
+	switch r {
+	case '+', '=':
+		f.zoomIn()
+	case '-':
+		f.zoomOut()
+	case '0':
+		f.setZoom(0)
+	case 'r', 'R':
+		if !f.rotate.Disabled() {
+			f.turn()
+		}
+	}
+}
+
+// step shows the previous (-1) or next (1) photo of the same list in place
+// of this one; at either end it stays.
+func (f *photoFull) step(d int) {
+	j := f.i + d
+	if j < 0 || j >= len(f.pv.photos[f.ti]) {
+		return
+	}
+	f.dlg.Hide()
+	f.pv.full = showPhotoFull(f.pv, f.ti, j)
+}
+
+func (f *photoFull) zoomIn()  { f.setZoom(f.currentZoom() * zoomStep) }
+func (f *photoFull) zoomOut() { f.setZoom(f.currentZoom() / zoomStep) }
 
 // facts lists what the camera recorded.
 func (f *photoFull) facts() string {

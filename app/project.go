@@ -21,6 +21,8 @@ type projectData struct {
 	visits   []sv.Inspection // newest first, without answers
 	findings []sv.Finding    // active first, then by deadline
 	photos   []projectPhoto  // newest first
+	// photoStates says per visit where its photos are.
+	photoStates map[string]storage.PhotoState
 }
 
 // projectPhoto is a photo with its thumbnail, read with the page.
@@ -84,6 +86,9 @@ func newProjectPage(ui *mainUI, id string) *projectPage {
 			}
 			if p.replaced[v.ID] {
 				text += " · " + t0("project.replaced")
+			}
+			if photos := photoStateText(p.data.photoStates[v.ID]); photos != "" {
+				text += " · " + photos
 			}
 			l.SetText(text)
 			l.Importance = widget.MediumImportance
@@ -154,6 +159,9 @@ func (p *projectPage) load() {
 		if d.findings, err = data.FindingRows(storage.FindingFilter{ProjectID: p.id}); err != nil {
 			return d, err
 		}
+		if d.photoStates, err = data.VisitPhotoStates(visitIDs(d.visits)...); err != nil {
+			return d, err
+		}
 		photos, err := data.ProjectPhotos(p.id, maxProjectPhotos)
 		if err != nil {
 			return d, err
@@ -171,6 +179,35 @@ func (p *projectPage) load() {
 			return
 		}
 		p.show(d)
+	})
+}
+
+// visitIDs lists the visits' ids.
+func visitIDs(visits []sv.Inspection) []string {
+	ids := make([]string, len(visits))
+	for i, v := range visits {
+		ids[i] = v.ID
+	}
+	return ids
+}
+
+// loadPhotoStates recounts where each listed visit's photos are, after a
+// sync sent or brought some.
+func (p *projectPage) loadPhotoStates() {
+	if p.data.project.ID == "" {
+		return // still loading: the load reads them
+	}
+	data := p.ui.cfg.Data
+	ids := visitIDs(p.data.visits)
+	fetch(p.ui.cfg.Background, func() (map[string]storage.PhotoState, error) {
+		return data.VisitPhotoStates(ids...)
+	}, func(states map[string]storage.PhotoState, err error) {
+		if err != nil {
+			p.ui.showError(err)
+			return
+		}
+		p.data.photoStates = states
+		p.visits.Refresh()
 	})
 }
 

@@ -180,6 +180,7 @@ func (ui *mainUI) reportsDir() string {
 // dialog, saves it in the reports folder and offers to open or print it.
 func (ui *mainUI) makeReport(req briefing.Request, name string) {
 	req.Time = ui.cfg.Now()
+	src := ui.briefSource()
 	progress := dialog.NewCustomWithoutButtons(t0("reports.making"), widget.NewProgressBarInfinite(), ui.window)
 	progress.Show()
 	type made struct {
@@ -192,7 +193,7 @@ func (ui *mainUI) makeReport(req briefing.Request, name string) {
 			return made{}, err
 		}
 		var buf bytes.Buffer
-		res, err := maker.Make(ui.cfg.Data, req, &buf)
+		res, err := maker.Make(src, req, &buf)
 		if err != nil {
 			return made{}, err
 		}

@@ -421,6 +421,11 @@ func (s *syncUI) progress(p syncer.Progress) {
 	case syncer.PhasePull:
 		s.barText.SetText(t("sync.phase_pull", p.Done))
 		more = true
+	case syncer.PhaseThumbnails:
+		s.barText.SetText(t("sync.phase_thumbnails", p.Done, p.Total))
+		if p.Total > 0 {
+			s.bar.SetValue(float64(p.Done) / float64(p.Total))
+		}
 	case syncer.PhaseDone:
 		s.bar.SetValue(1)
 	}
@@ -467,6 +472,9 @@ func (s *syncUI) finished(r syncer.Report, err error, byUser bool) {
 			// dashboard reloads; other screens read afresh when opened.
 			s.ui.refresh(false)
 		}
+		// Photos went up or came down: the viewer and the photo counts
+		// on screen catch up in place.
+		s.ui.photosArrived()
 		if byUser && len(r.Rejections) > 0 {
 			s.showRejections()
 		}

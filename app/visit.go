@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
 )
 
@@ -82,6 +83,9 @@ type visitScreen struct {
 	summary   *widget.Entry
 	// sitePhotos counts the photos of the whole visit; addPhoto adds one.
 	sitePhotos *widget.Label
+	// photoState says where the visit's photos are: all on the portal,
+	// some waiting to upload, some not downloaded yet.
+	photoState *widget.Label
 	addPhoto   *widget.Button
 	top        *fyne.Container // title and status; re-laid out when its texts change
 	content    fyne.CanvasObject
@@ -120,13 +124,17 @@ func newVisitScreen(ui *mainUI, id string) *visitScreen {
 	v.prev = widget.NewButtonWithIcon(t0("visit.prev_section"), theme.NavigateBackIcon(), func() { v.showPane(v.current - 1) })
 	v.next = widget.NewButtonWithIcon(t0("visit.next_section"), theme.NavigateNextIcon(), func() { v.showPane(v.current + 1) })
 	v.next.IconPlacement = widget.ButtonIconTrailingText
+	v.photoState = widget.NewLabel("")
+	v.photoState.Wrapping = fyne.TextWrapWord
+	v.photoState.Importance = widget.LowImportance
+	v.photoState.Hide()
 
 	status := container.NewHBox(v.state, v.progress, v.saved, v.discard, v.amend, v.submit)
 	v.top = container.NewBorder(nil, nil, ui.backButton(), status, v.title)
 	top := v.top
 	bottom := container.NewBorder(nil, nil, v.prev, v.next)
 	right := container.NewBorder(nil, bottom, nil, nil, v.body)
-	split := container.NewHSplit(container.NewBorder(nil, v.bar, nil, nil, v.nav), right)
+	split := container.NewHSplit(container.NewBorder(nil, container.NewVBox(v.photoState, v.bar), nil, nil, v.nav), right)
 	split.SetOffset(0.24)
 	v.content = container.NewBorder(top, nil, nil, nil, split)
 	return v
@@ -159,6 +167,29 @@ func (v *visitScreen) load() {
 			return
 		}
 		v.build(d)
+		v.loadPhotoState()
+	})
+}
+
+// loadPhotoState recounts where the visit's photos are, off the UI
+// goroutine.
+func (v *visitScreen) loadPhotoState() {
+	data := v.ui.cfg.Data
+	id := v.id
+	fetch(v.ui.cfg.Background, func() (map[string]storage.PhotoState, error) {
+		return data.VisitPhotoStates(id)
+	}, func(states map[string]storage.PhotoState, err error) {
+		text := photoStateText(states[id])
+		if err != nil {
+			text = v.ui.message(err)
+		}
+		v.photoState.SetText(text)
+		v.photoState.Importance = widget.LowImportance
+		if st := states[id]; st.Waiting > 0 || st.NotDownloaded > 0 {
+			v.photoState.Importance = widget.WarningImportance
+		}
+		v.photoState.Hidden = text == ""
+		v.photoState.Refresh()
 	})
 }
 

@@ -107,8 +107,11 @@ func runSync(c *ctx, args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	eng := syncer.New(s, client, syncer.Options{Now: c.Now, Progress: func(p syncer.Progress) {
-		if p.Phase == syncer.PhasePhotos {
+		switch p.Phase {
+		case syncer.PhasePhotos:
 			fmt.Fprintf(c.Stderr, "%s %d/%d (%.1f/%.1f MB)\n", c.pick("照片", "photos"), p.Done, p.Total, float64(p.Bytes)/1e6, float64(p.TotalBytes)/1e6)
+		case syncer.PhaseThumbnails:
+			fmt.Fprintf(c.Stderr, "%s %d/%d\n", c.pick("缩略图", "thumbnails"), p.Done, p.Total)
 		}
 	}})
 	r, err := eng.Sync(ctx)
@@ -121,6 +124,10 @@ func runSync(c *ctx, args []string) error {
 	}
 	c.say("同步完成：上传 %d 条修改、%d 张照片（%.1f MB），下载 %d 条记录。", "Synced: sent %d changes and %d photos (%.1f MB), received %d records.",
 		r.Pushed, r.PhotosSent, float64(r.PhotoBytes)/1e6, r.Pulled)
+	if r.ThumbnailsFetched > 0 || r.ThumbnailsLeft > 0 {
+		c.say("其他电脑拍摄的照片：已下载缩略图 %d 张，%d 张下次同步时再下载。", "Photos taken on other laptops: %d thumbnails downloaded, %d left for the next sync.",
+			r.ThumbnailsFetched, r.ThumbnailsLeft)
+	}
 	for _, rj := range r.Rejections {
 		c.say("平台未接受 %s %s：%s", "The portal refused %s %s: %s", rj.Entity, rj.ID, rj.Message(c.lang))
 	}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"log/slog"
 	"net/http/httptest"
@@ -13,9 +14,13 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"fieldbrief/photo"
 	"fieldbrief/portal"
 	"fieldbrief/portal/server"
 	"fieldbrief/sample"
+	"fieldbrief/storage"
+	sv "fieldbrief/supervision"
+	"fieldbrief/syncer"
 )
 
 func TestLoginSyncStatusAgainstAPortal(t *testing.T) {
@@ -60,5 +65,89 @@ func TestLoginSyncStatusAgainstAPortal(t *testing.T) {
 	err = runLogin(c, []string{"--data", data, "--portal", hs.URL, "--user", "li"})
 	if err == nil || !strings.Contains(err.Error(), "password is wrong") {
 		t.Fatalf("wrong password: %v", err)
+	}
+}
+
+// TestSyncDownloadsColleaguesThumbnails: `fieldbrief sync` brings the
+// thumbnails of photos another laptop took, and says so.
+func TestSyncDownloadsColleaguesThumbnails(t *testing.T) {
+	srv, err := server.New(server.Options{Dir: t.TempDir(), BcryptCost: bcrypt.MinCost, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	projects, templates, _ := sample.Register()
+	if err := srv.DB().PutRegister(projects, templates); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"li", "wang"} {
+		if err := srv.DB().PutUser(portal.NewUser{User: portal.User{Name: name, Role: portal.RoleInspector}, Password: "password-1"}, bcrypt.MinCost); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hs := httptest.NewServer(srv)
+	defer func() { hs.Close(); srv.Close() }()
+
+	// Wang records a finding with a camera photo on his laptop and syncs.
+	wang, err := storage.Open(t.TempDir(), storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wang.Close()
+	client, err := portal.NewClient(hs.URL, nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := syncer.Login(context.Background(), wang, client, "wang", "password-1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := syncer.New(wang, client, syncer.Options{}).Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	f := sv.Finding{ID: sv.NewID(time.Now()), ProjectID: projects[0].ID, Kind: sv.KindProblem, Category: sv.CategorySafety, Severity: sv.SeverityMinor,
+		Description: "临边防护缺失", ResponsibleUnit: "施工单位", Deadline: "2026-12-31"}
+	if err := wang.CreateFinding(f); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(filepath.Join("..", "photo", "testdata", "gps_DSCN0010.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := photo.Process("gps_DSCN0010.jpg", raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink, err := wang.NewPhotoSink(sv.PhotoLink{FindingID: f.ID, Role: sv.RoleBefore})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sink.PutPhoto(context.Background(), p); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := syncer.New(wang, client, syncer.Options{}).Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+
+	data := t.TempDir()
+	var out, errOut bytes.Buffer
+	c := &ctx{Env: Env{Stdin: strings.NewReader("password-1\n"), Stdout: &out, Stderr: &errOut, Now: time.Now}, lang: "en"}
+	if err := runLogin(c, []string{"--data", data, "--portal", hs.URL, "--user", "li"}); err != nil {
+		t.Fatalf("login: %v", err)
+	}
+	if err := runSync(c, []string{"--data", data}); err != nil {
+		t.Fatalf("sync: %v\n%s", err, errOut.String())
+	}
+	if !strings.Contains(out.String(), "1 thumbnails downloaded, 0 left for the next sync") {
+		t.Fatalf("sync output: %s", out.String())
+	}
+	li, err := storage.Open(data, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer li.Close()
+	if _, err := li.PhotoBlob(p.SHA256, storage.BlobThumbnail); err != nil {
+		t.Fatalf("no thumbnail after fieldbrief sync: %v", err)
+	}
+	if _, err := li.PhotoBlob(p.SHA256, storage.BlobOriginal); err == nil {
+		t.Fatal("the original came without being asked for")
 	}
 }

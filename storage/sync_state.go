@@ -362,6 +362,11 @@ func applyRecord(tx *bolt.Tx, r Pulled, now time.Time) (bool, error) {
 				return false, err
 			}
 			p.Uploaded = local.Uploaded
+		} else if tx.Bucket(bBlobs).Bucket([]byte(p.Hash)) == nil {
+			// Only the record came: the next sync downloads the thumbnail.
+			if err := queueFetch(tx, p.Hash); err != nil {
+				return false, err
+			}
 		}
 		return true, put(tx.Bucket(bPhotos), []byte(p.Hash), p)
 	}
@@ -483,6 +488,11 @@ func (s *Store) PutPulledPhotoBlob(hash string, kind BlobKind, data []byte) erro
 	return s.update(func(tx *bolt.Tx) error {
 		if tx.Bucket(bPhotos).Get([]byte(hash)) == nil {
 			return sv.Errorf(sv.ENotFound, "找不到照片 %s。", "Photo %s not found.", hash)
+		}
+		if kind == BlobThumbnail {
+			if err := unqueueFetch(tx, hash); err != nil {
+				return err
+			}
 		}
 		return blobPut(tx, hash, kind, data)
 	})

@@ -51,6 +51,9 @@ func (s *Store) UnlinkPhoto(hash string, link sv.PhotoLink) (deleted bool, err e
 					return err
 				}
 			}
+			if err := unqueueFetch(tx, hash); err != nil {
+				return err
+			}
 			return enqueue(tx, now, EntityPhoto, hash, OpDelete, nil)
 		}
 		if err := put(pb, []byte(hash), p); err != nil {

@@ -17,13 +17,12 @@ package syncer
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"sync"
 	"time"
 
+	"fieldbrief/photo"
 	"fieldbrief/portal"
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
@@ -51,6 +50,10 @@ type Options struct {
 	Progress func(Progress)
 	// Now is the clock; default time.Now.
 	Now func() time.Time
+	// Processor makes the display, print and thumbnail copies of an
+	// original downloaded from the portal; default photo's defaults, the
+	// same copies an import makes.
+	Processor *photo.Processor
 }
 
 // Progress reports one step of a sync.
@@ -70,7 +73,10 @@ const (
 	PhasePush   Phase = "push"
 	PhasePhotos Phase = "photos"
 	PhasePull   Phase = "pull"
-	PhaseDone   Phase = "done"
+	// PhaseThumbnails downloads the thumbnails of photos taken on other
+	// laptops that the pull brought the records of.
+	PhaseThumbnails Phase = "thumbnails"
+	PhaseDone       Phase = "done"
 )
 
 // Report says what one sync did.
@@ -86,6 +92,11 @@ type Report struct {
 	Rejections    []storage.Rejection
 	CompletedAt   time.Time
 	PhotosSkipped int // photos the portal already had
+	// ThumbnailsFetched thumbnails of other laptops' photos arrived;
+	// ThumbnailsLeft did not (the portal lacks the photo yet, or the link
+	// went) and are asked for again by the next sync.
+	ThumbnailsFetched int
+	ThumbnailsLeft    int
 }
 
 // Engine syncs one store with one portal.
@@ -120,6 +131,9 @@ func New(store *storage.Store, client *portal.Client, opts Options) *Engine {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.Processor == nil {
+		opts.Processor = photo.NewProcessor(photo.Options{})
+	}
 	return &Engine{store: store, client: client, opts: opts}
 }
 
@@ -133,7 +147,8 @@ func (e *Engine) progress(p Progress) {
 	}
 }
 
-// Sync runs push, photo upload and pull once. Every step is safe to
+// Sync runs push, photo upload and pull once, then downloads the
+// thumbnails of photos the pull brought the records of. Every step is safe to
 // interrupt (by ctx, a cut or a killed process) and to run again.
 func (e *Engine) Sync(ctx context.Context) (Report, error) {
 	// Records and photo bytes go up side by side: a visit may name photos
@@ -158,6 +173,11 @@ func (e *Engine) Sync(ctx context.Context) (Report, error) {
 		return r, err
 	}
 	if err := e.Pull(ctx, &r); err != nil {
+		return r, err
+	}
+	// The records are in; a thumbnail that does not come now is asked for
+	// again next time, so only cancelling stops the sync here.
+	if err := e.FetchThumbnails(ctx, &r); err != nil {
 		return r, err
 	}
 	r.CompletedAt = e.opts.Now()
@@ -487,29 +507,4 @@ func (e *Engine) upload(ctx context.Context, p sv.Photo, r *Report) error {
 	}
 	r.PhotoBytes += size
 	return nil
-}
-
-// FetchPhoto downloads a photo taken on another laptop, the thumbnail
-// first so the UI can show something quickly, then (when original is set)
-// the original bytes, checked against the hash. Each rendition is stored as
-// it arrives, without outbox entries.
-func (e *Engine) FetchPhoto(ctx context.Context, hash string, original bool) error {
-	thumb, err := e.client.Thumbnail(ctx, hash)
-	if err != nil {
-		return err
-	}
-	if err := e.store.PutPulledPhotoBlob(hash, storage.BlobThumbnail, thumb); err != nil {
-		return err
-	}
-	if !original {
-		return nil
-	}
-	data, err := e.client.Photo(ctx, hash)
-	if err != nil {
-		return err
-	}
-	if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != hash {
-		return sv.Errorf(sv.EUnavailable, "下载的照片不完整或已损坏，请稍后重试。", "The downloaded photo is incomplete or damaged; try again later.")
-	}
-	return e.store.PutPulledPhotoBlob(hash, storage.BlobOriginal, data)
 }

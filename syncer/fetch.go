@@ -1,0 +1,145 @@
+package syncer
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"sync"
+
+	"fieldbrief/photo"
+	"fieldbrief/portal"
+	"fieldbrief/storage"
+	sv "fieldbrief/supervision"
+)
+
+// Photos taken on another laptop come down in two steps. Each sync fetches
+// the thumbnails of the photos its pull brought the records of, so that
+// lists show pictures at once and cost little; the original comes only when
+// someone opens the photo in full or prints it, and this laptop then makes
+// the display and print copies itself, as an import does.
+
+// thumbBatch bounds how many downloaded thumbnails, and how many bytes of
+// them, wait in memory before they are written in one transaction.
+const (
+	thumbBatch      = 32
+	thumbBatchBytes = 4 << 20
+)
+
+// FetchThumbnails downloads the thumbnails of photos whose records came
+// from the portal without bytes, a few at a time. A thumbnail that does not
+// come (the portal lacks the photo yet, or the link dropped) is left for
+// the next sync and counted in r.ThumbnailsLeft; only a cancelled ctx or a
+// store that cannot write makes it fail.
+func (e *Engine) FetchThumbnails(ctx context.Context, r *Report) error {
+	hashes, err := e.store.PhotosToFetch()
+	if err != nil || len(hashes) == 0 {
+		return err
+	}
+	outer := ctx
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		mu         sync.Mutex
+		wg         sync.WaitGroup
+		batch      = map[string][]byte{}
+		batchBytes int
+		storeErr   error
+		done       int
+	)
+	// flush is called with mu held.
+	flush := func() {
+		if len(batch) == 0 || storeErr != nil {
+			return
+		}
+		if err := e.store.PutPulledThumbnails(batch); err != nil {
+			storeErr = err
+			cancel()
+			return
+		}
+		done += len(batch)
+		e.progress(Progress{Phase: PhaseThumbnails, Done: done, Total: len(hashes)})
+		batch, batchBytes = map[string][]byte{}, 0
+	}
+	work := make(chan string)
+	for range min(e.opts.Parallel, len(hashes)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for h := range work {
+				data, err := e.client.Thumbnail(ctx, h)
+				mu.Lock()
+				r.Requests++
+				switch code := sv.ErrorCode(err); {
+				case err == nil:
+					batch[h] = data
+					batchBytes += len(data)
+					if len(batch) >= thumbBatch || batchBytes >= thumbBatchBytes {
+						flush()
+					}
+				case code == sv.EUnavailable || code == portal.ErrUnauthorized:
+					// The link or the sign-in is gone: every other request
+					// would fail the same way, after a wait each.
+					cancel()
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+feed:
+	for _, h := range hashes {
+		select {
+		case work <- h:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(work)
+	wg.Wait()
+	mu.Lock()
+	defer mu.Unlock()
+	flush()
+	r.ThumbnailsFetched += done
+	r.ThumbnailsLeft += len(hashes) - done
+	if storeErr != nil {
+		return storeErr
+	}
+	return outer.Err()
+}
+
+// FetchPhoto downloads a photo taken on another laptop. Without original
+// it fetches the thumbnail only. With original it fetches the original
+// bytes, refuses them unless they hash to the photo's SHA-256, makes the
+// display, print and thumbnail copies here, and stores them in one
+// transaction; the original itself stays only when the user keeps
+// originals (see storage.Store.PutFetchedPhoto). No outbox entry is made:
+// these are copies of what the portal holds.
+func (e *Engine) FetchPhoto(ctx context.Context, hash string, original bool) error {
+	if !original {
+		thumb, err := e.client.Thumbnail(ctx, hash)
+		if err != nil {
+			return err
+		}
+		return e.store.PutPulledPhotoBlob(hash, storage.BlobThumbnail, thumb)
+	}
+	meta, err := e.store.Photo(hash)
+	if err != nil {
+		return err
+	}
+	data, err := e.client.Photo(ctx, hash)
+	if err != nil {
+		return err
+	}
+	if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != hash {
+		return sv.Errorf(sv.EUnavailable, "下载的照片不完整或已损坏，请稍后重试。", "The downloaded photo is incomplete or damaged; try again later.")
+	}
+	p, err := e.opts.Processor.Process(meta.FileName, data)
+	if err != nil {
+		var rej *photo.Rejection
+		if errors.As(err, &rej) {
+			return sv.Wrap(err, sv.EInvalid, "平台上的这张照片无法显示："+rej.Zh, "This photo on the portal cannot be shown: "+rej.En)
+		}
+		return err
+	}
+	return e.store.PutFetchedPhoto(hash, storage.PhotoBlobs{Original: data, Display: p.Display, Print: p.Print, Thumbnail: p.Thumb})
+}
