@@ -80,7 +80,12 @@ func newProjectPage(ui *mainUI, id string) *projectPage {
 			}
 			v := p.data.visits[i]
 			l := o.(*widget.Label)
-			text := t("project.visit_row", p.ui.date(v.StartedAt), v.Status.Label(p.ui.lang), joinNames(v.Inspectors))
+			parts := []string{p.ui.date(v.StartedAt), v.Status.Label(p.ui.lang)}
+			// A draft may have no inspectors filled in yet.
+			if names := joinNames(v.Inspectors); names != "" {
+				parts = append(parts, names)
+			}
+			text := strings.Join(parts, " · ")
 			if v.Replaces != "" {
 				text += " · " + t0("visit.amendment")
 			}
