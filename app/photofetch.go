@@ -1,16 +1,13 @@
 package app
 
 import (
-	"context"
 	"errors"
 	"net"
 	"strings"
-	"sync"
 
 	"fieldbrief/briefing"
 	"fieldbrief/portal"
 	"fieldbrief/storage"
-	sv "fieldbrief/supervision"
 	"fieldbrief/syncer"
 )
 
@@ -106,52 +103,14 @@ func photoStateText(st storage.PhotoState) string {
 	return strings.Join(parts, " · ")
 }
 
-// fetchingSource is the store as a brief reads it, downloading on the way
-// the originals of colleagues' photos that the brief prints: their print
-// and display copies are made here, so the brief shows the picture
-// instead of "not on this laptop". Each photo is asked for once; after the
-// link or the sign-in fails, no more are.
-type fetchingSource struct {
-	briefing.Source
-	fetch func(hash string) error
-
-	mu    sync.Mutex // the report may look photos up from several goroutines
-	tried map[string]bool
-	stop  bool
-}
-
-// briefSource returns what a brief reads: the store, downloading the
-// photos it lacks when the portal can be used now. Called on the UI
-// goroutine.
+// briefSource returns what a brief reads: the store, downloading on the
+// way the originals of colleagues' photos it prints when the portal can be
+// used now. Called on the UI goroutine.
 func (ui *mainUI) briefSource() briefing.Source {
 	eng := ui.sync.photoEngine()
 	if eng == nil {
 		return ui.cfg.Data
 	}
 	life := ui.sync.life
-	return &fetchingSource{Source: ui.cfg.Data, tried: map[string]bool{},
-		fetch: func(hash string) error { return eng.FetchPhoto(life, hash, true) }}
-}
-
-// PhotoBlob reads a rendition; a missing print or display copy is
-// downloaded first.
-func (s *fetchingSource) PhotoBlob(hash string, kind storage.BlobKind) ([]byte, error) {
-	b, err := s.Source.PhotoBlob(hash, kind)
-	if err == nil || sv.ErrorCode(err) != sv.ENotFound || (kind != storage.BlobPrint && kind != storage.BlobDisplay) {
-		return b, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.stop || s.tried[hash] {
-		return s.Source.PhotoBlob(hash, kind)
-	}
-	s.tried[hash] = true
-	if ferr := s.fetch(hash); ferr != nil {
-		var netErr net.Error
-		if errors.As(ferr, &netErr) || sv.ErrorCode(ferr) == portal.ErrUnauthorized || errors.Is(ferr, context.Canceled) {
-			s.stop = true
-		}
-		return b, err
-	}
-	return s.Source.PhotoBlob(hash, kind)
+	return briefing.NewDownloading(ui.cfg.Data, func(hash string) error { return eng.FetchPhoto(life, hash, true) }, syncer.Unreachable)
 }

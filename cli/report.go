@@ -14,9 +14,12 @@ import (
 	"time"
 
 	"fieldbrief/briefing"
+	"fieldbrief/portal"
 	"fieldbrief/printing"
 	"fieldbrief/report"
+	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
+	"fieldbrief/syncer"
 )
 
 func runReport(c *ctx, args []string) error {
@@ -43,8 +46,8 @@ func runReportKind(c *ctx, kind string, args []string) error {
 		"brief": {"--period YYYY-MM --out 文件.pdf", "--period YYYY-MM --out FILE.pdf"},
 		"tour":  {"--quarter YYYYQn --out 文件.pdf [--order 项目编号,…]", "--quarter YYYYQn --out FILE.pdf [--order ID,...]"},
 	}[kind]
-	fs, data := c.flags("report "+kind, usage[0]+" [--size A4|A3] [--date YYYY-MM-DD] [--print [--printer 打印机]]",
-		usage[1]+" [--size A4|A3] [--date YYYY-MM-DD] [--print [--printer NAME]]")
+	fs, data := c.flags("report "+kind, usage[0]+" [--size A4|A3] [--date YYYY-MM-DD] [--print [--printer 打印机]] [--offline]",
+		usage[1]+" [--size A4|A3] [--date YYYY-MM-DD] [--print [--printer NAME]] [--offline]")
 	out := fs.String("out", "", c.pick("PDF 文件的路径", "path of the PDF file"))
 	size := fs.String("size", "A4", c.pick("纸张：A4 或 A3", "paper: A4 or A3"))
 	date := fs.String("date", "", c.pick("固定的生成日期（输出可逐字节重复）", "fixed generation date (byte-identical output)"))
@@ -54,6 +57,7 @@ func runReportKind(c *ctx, kind string, args []string) error {
 	order := fs.String("order", "", c.pick("拉练顺序：逗号分隔的项目编号；默认按位置", "visiting order: comma-separated project ids; default by location"))
 	doPrint := fs.Bool("print", false, c.pick("生成后送到打印机打印", "print the PDF once written"))
 	printer := fs.String("printer", "", c.pick("打印机名称（默认为系统默认打印机；隐含 --print）", "printer name (default: the system's default printer; implies --print)"))
+	offline := fs.Bool("offline", false, c.pick("不从平台下载其他电脑拍摄的照片", "do not download photos taken on other laptops from the portal"))
 	if err := c.parse(fs, args); err != nil {
 		return err
 	}
@@ -100,17 +104,38 @@ func runReportKind(c *ctx, kind string, args []string) error {
 			}
 		}
 	}
-	s, err := c.open(*data, true)
+	dir, err := dataDir(*data)
+	if err != nil {
+		return err
+	}
+	// Signed in, the report downloads the colleagues' photos it prints,
+	// which needs the store open for writing; otherwise it only reads.
+	cred, credErr := syncer.LoadCredentials(dir)
+	download := !*offline && credErr == nil && c.Now().Before(cred.ExpiresAt)
+	s, err := storage.Open(dir, storage.Options{ReadOnly: !download, Now: c.Now})
 	if err != nil {
 		return err
 	}
 	defer s.Close()
+	var src briefing.Source = s
+	var dl *briefing.Downloading
+	if download {
+		client, err := portal.NewClient(cred.Portal, portalHTTP(), cred.Token)
+		if err != nil {
+			return err
+		}
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+		defer stop()
+		eng := syncer.New(s, client, syncer.Options{Now: c.Now})
+		dl = briefing.NewDownloading(s, func(hash string) error { return eng.FetchPhoto(ctx, hash, true) }, syncer.Unreachable)
+		src = dl
+	}
 	maker, err := briefing.NewMaker()
 	if err != nil {
 		return err
 	}
 	var buf bytes.Buffer
-	res, err := maker.Make(s, req, &buf)
+	res, err := maker.Make(src, req, &buf)
 	if err != nil {
 		return err
 	}
@@ -122,8 +147,14 @@ func runReportKind(c *ctx, kind string, args []string) error {
 		c.say("注意：%d 个字符无法用字体打印，已用 □ 代替：%s", "Note: %d characters cannot be printed with the font and show as □: %s",
 			len(res.Missing), quoteRunes(res.Missing))
 	}
+	if dl != nil && dl.Downloaded() > 0 {
+		c.say("已从平台下载 %d 张其他电脑拍摄的照片。", "Downloaded %d photo(s) taken on other laptops from the portal.", dl.Downloaded())
+	}
 	for _, w := range res.Warnings {
 		fmt.Fprintln(c.Stdout, c.pick("注意：", "Note: ")+w)
+	}
+	if dl != nil && dl.GaveUp() {
+		c.say("平台现在连不上，缺少的照片没有下载；联网后重新生成即可补上。", "The portal cannot be reached now, so the missing photos were not downloaded; make the report again once online to include them.")
 	}
 	if *doPrint || *printer != "" {
 		return c.printReport(*out, *printer)

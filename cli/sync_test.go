@@ -68,9 +68,11 @@ func TestLoginSyncStatusAgainstAPortal(t *testing.T) {
 	}
 }
 
-// TestSyncDownloadsColleaguesThumbnails: `fieldbrief sync` brings the
-// thumbnails of photos another laptop took, and says so.
-func TestSyncDownloadsColleaguesThumbnails(t *testing.T) {
+// colleaguesPortal starts a portal where Wang, on his laptop, has started
+// a visit of the first project with one camera photo and synced it. It
+// returns the portal's address, the visit and the photo's hash.
+func colleaguesPortal(t *testing.T) (url, visitID, photoHash string) {
+	t.Helper()
 	srv, err := server.New(server.Options{Dir: t.TempDir(), BcryptCost: bcrypt.MinCost, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
@@ -85,14 +87,14 @@ func TestSyncDownloadsColleaguesThumbnails(t *testing.T) {
 		}
 	}
 	hs := httptest.NewServer(srv)
-	defer func() { hs.Close(); srv.Close() }()
+	t.Cleanup(func() { hs.Close(); srv.Close() })
 
-	// Wang records a finding with a camera photo on his laptop and syncs.
+	// Wang starts a visit on his laptop, photographs the site and syncs.
 	wang, err := storage.Open(t.TempDir(), storage.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer wang.Close()
+	t.Cleanup(func() { wang.Close() })
 	client, err := portal.NewClient(hs.URL, nil, "")
 	if err != nil {
 		t.Fatal(err)
@@ -103,9 +105,8 @@ func TestSyncDownloadsColleaguesThumbnails(t *testing.T) {
 	if _, err := syncer.New(wang, client, syncer.Options{}).Sync(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	f := sv.Finding{ID: sv.NewID(time.Now()), ProjectID: projects[0].ID, Kind: sv.KindProblem, Category: sv.CategorySafety, Severity: sv.SeverityMinor,
-		Description: "临边防护缺失", ResponsibleUnit: "施工单位", Deadline: "2026-12-31"}
-	if err := wang.CreateFinding(f); err != nil {
+	in, err := wang.StartInspection(projects[0].ID, []string{"wang"})
+	if err != nil {
 		t.Fatal(err)
 	}
 	raw, err := os.ReadFile(filepath.Join("..", "photo", "testdata", "gps_DSCN0010.jpg"))
@@ -116,21 +117,31 @@ func TestSyncDownloadsColleaguesThumbnails(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sink, err := wang.NewPhotoSink(sv.PhotoLink{FindingID: f.ID, Role: sv.RoleBefore})
+	sink, err := wang.NewPhotoSink(sv.PhotoLink{InspectionID: in.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := sink.PutPhoto(context.Background(), p); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := syncer.New(wang, client, syncer.Options{}).Sync(context.Background()); err != nil {
+	r, err := syncer.New(wang, client, syncer.Options{}).Sync(context.Background())
+	if err != nil {
 		t.Fatal(err)
 	}
+	if len(r.Rejections) > 0 || r.Pushed == 0 {
+		t.Fatalf("Wang's sync pushed %d changes, refused: %+v", r.Pushed, r.Rejections)
+	}
+	return hs.URL, in.ID, p.SHA256
+}
 
+// TestSyncDownloadsColleaguesThumbnails: `fieldbrief sync` brings the
+// thumbnails of photos another laptop took, and says so.
+func TestSyncDownloadsColleaguesThumbnails(t *testing.T) {
+	url, _, hash := colleaguesPortal(t)
 	data := t.TempDir()
 	var out, errOut bytes.Buffer
 	c := &ctx{Env: Env{Stdin: strings.NewReader("password-1\n"), Stdout: &out, Stderr: &errOut, Now: time.Now}, lang: "en"}
-	if err := runLogin(c, []string{"--data", data, "--portal", hs.URL, "--user", "li"}); err != nil {
+	if err := runLogin(c, []string{"--data", data, "--portal", url, "--user", "li"}); err != nil {
 		t.Fatalf("login: %v", err)
 	}
 	if err := runSync(c, []string{"--data", data}); err != nil {
@@ -144,10 +155,61 @@ func TestSyncDownloadsColleaguesThumbnails(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer li.Close()
-	if _, err := li.PhotoBlob(p.SHA256, storage.BlobThumbnail); err != nil {
+	if _, err := li.PhotoBlob(hash, storage.BlobThumbnail); err != nil {
 		t.Fatalf("no thumbnail after fieldbrief sync: %v", err)
 	}
-	if _, err := li.PhotoBlob(p.SHA256, storage.BlobOriginal); err == nil {
+	if _, err := li.PhotoBlob(hash, storage.BlobOriginal); err == nil {
 		t.Fatal("the original came without being asked for")
+	}
+}
+
+// TestReportDownloadsColleaguesPhotos: signed in, `fieldbrief report`
+// prints a colleague's photo instead of "not on this laptop", downloading
+// it on the way; with --offline it leaves the portal alone and says which
+// photo is missing.
+func TestReportDownloadsColleaguesPhotos(t *testing.T) {
+	url, visit, hash := colleaguesPortal(t)
+	data := t.TempDir()
+	var out, errOut bytes.Buffer
+	c := &ctx{Env: Env{Stdin: strings.NewReader("password-1\n"), Stdout: &out, Stderr: &errOut, Now: time.Now}, lang: "en"}
+	if err := runLogin(c, []string{"--data", data, "--portal", url, "--user", "li"}); err != nil {
+		t.Fatalf("login: %v", err)
+	}
+	if err := runSync(c, []string{"--data", data}); err != nil {
+		t.Fatalf("sync: %v\n%s", err, errOut.String())
+	}
+
+	out.Reset()
+	offline := filepath.Join(t.TempDir(), "offline.pdf")
+	if err := runReport(c, []string{"visit", "--data", data, "--id", visit, "--out", offline, "--offline"}); err != nil {
+		t.Fatalf("report --offline: %v", err)
+	}
+	if !strings.Contains(out.String(), "not on this computer") || strings.Contains(out.String(), "Downloaded") {
+		t.Fatalf("report --offline said:\n%s\n%s", out.String(), errOut.String())
+	}
+
+	out.Reset()
+	pdf := filepath.Join(t.TempDir(), "visit.pdf")
+	if err := runReport(c, []string{"visit", "--data", data, "--id", visit, "--out", pdf}); err != nil {
+		t.Fatalf("report: %v", err)
+	}
+	if !strings.Contains(out.String(), "Downloaded 1 photo") || strings.Contains(out.String(), "not on this computer") {
+		t.Fatalf("report said:\n%s", out.String())
+	}
+	li, err := storage.Open(data, storage.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer li.Close()
+	printCopy, err := li.PhotoBlob(hash, storage.BlobPrint)
+	if err != nil {
+		t.Fatalf("no print copy after the report: %v", err)
+	}
+	b, err := os.ReadFile(pdf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(b, printCopy) {
+		t.Error("the visit report does not embed the downloaded photo's print copy")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"net"
 	"sync"
 
 	"fieldbrief/photo"
@@ -142,4 +143,12 @@ func (e *Engine) FetchPhoto(ctx context.Context, hash string, original bool) err
 		return err
 	}
 	return e.store.PutFetchedPhoto(hash, storage.PhotoBlobs{Original: data, Display: p.Display, Print: p.Print, Thumbnail: p.Thumb})
+}
+
+// Unreachable reports whether err means the portal cannot be used now —
+// no link, a lapsed sign-in, or the work was cancelled — so that asking it
+// for more photos would only fail again.
+func Unreachable(err error) bool {
+	var netErr net.Error
+	return errors.As(err, &netErr) || sv.ErrorCode(err) == portal.ErrUnauthorized || errors.Is(err, context.Canceled)
 }
