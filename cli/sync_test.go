@@ -184,7 +184,8 @@ func TestReportDownloadsColleaguesPhotos(t *testing.T) {
 	if err := runReport(c, []string{"visit", "--data", data, "--id", visit, "--out", offline, "--offline"}); err != nil {
 		t.Fatalf("report --offline: %v", err)
 	}
-	if !strings.Contains(out.String(), "not on this computer") || strings.Contains(out.String(), "Downloaded") {
+	// The photo has no caption: the warning names it by place and time.
+	if !strings.Contains(out.String(), "not on this computer") || !strings.Contains(out.String(), `"No. 1, taken 20`) || strings.Contains(out.String(), "Downloaded") {
 		t.Fatalf("report --offline said:\n%s\n%s", out.String(), errOut.String())
 	}
 

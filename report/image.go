@@ -472,9 +472,14 @@ func (d *Doc) PhotoGrid(photos []Photo, cols int) {
 			x := d.left + float64(j)*(colW+gap)
 			d.fillColor(colShade)
 			d.pdf.Rect(x, d.y, colW, boxH, "F")
+			// A warning names the photo so it can be found: by its
+			// caption, else by its place on the page and when it was taken.
 			what := p.Caption
 			if what == "" {
-				what = fmt.Sprintf("%d", i+j+1)
+				what = fmt.Sprintf(d.opt.Lang.t("第%d张"), i+j+1)
+				if !p.Taken.IsZero() {
+					what += fmt.Sprintf(d.opt.Lang.t("，%s拍摄"), clock(p.Taken))
+				}
 			}
 			d.placeJob(job, x, d.y, colW, boxH, what)
 			d.setFont(false, smallSize)

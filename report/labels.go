@@ -15,6 +15,10 @@ func english(zh string) string {
 		return "out of range"
 	case "（未指定责任单位）":
 		return "(no responsible unit given)"
+	case "第%d张":
+		return "No. %d"
+	case "，%s拍摄":
+		return ", taken %s"
 
 	// Running headers and titles.
 	case "西部（重庆）科学城重点项目督查":
