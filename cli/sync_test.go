@@ -134,19 +134,27 @@ func colleaguesPortal(t *testing.T) (url, visitID, photoHash string) {
 	return hs.URL, in.ID, p.SHA256
 }
 
-// TestSyncDownloadsColleaguesThumbnails: `fieldbrief sync` brings the
-// thumbnails of photos another laptop took, and says so.
-func TestSyncDownloadsColleaguesThumbnails(t *testing.T) {
-	url, _, hash := colleaguesPortal(t)
-	data := t.TempDir()
-	var out, errOut bytes.Buffer
-	c := &ctx{Env: Env{Stdin: strings.NewReader("password-1\n"), Stdout: &out, Stderr: &errOut, Now: time.Now}, lang: "en"}
+// liSynced signs Li in to the portal at url on a new data folder, in
+// English, and syncs it; out and errOut collect what the commands say.
+func liSynced(t *testing.T, url string) (c *ctx, data string, out, errOut *bytes.Buffer) {
+	t.Helper()
+	data = t.TempDir()
+	out, errOut = new(bytes.Buffer), new(bytes.Buffer)
+	c = &ctx{Env: Env{Stdin: strings.NewReader("password-1\n"), Stdout: out, Stderr: errOut, Now: time.Now}, lang: "en"}
 	if err := runLogin(c, []string{"--data", data, "--portal", url, "--user", "li"}); err != nil {
 		t.Fatalf("login: %v", err)
 	}
 	if err := runSync(c, []string{"--data", data}); err != nil {
 		t.Fatalf("sync: %v\n%s", err, errOut.String())
 	}
+	return c, data, out, errOut
+}
+
+// TestSyncDownloadsColleaguesThumbnails: `fieldbrief sync` brings the
+// thumbnails of photos another laptop took, and says so.
+func TestSyncDownloadsColleaguesThumbnails(t *testing.T) {
+	url, _, hash := colleaguesPortal(t)
+	_, data, out, _ := liSynced(t, url)
 	if !strings.Contains(out.String(), "1 thumbnails downloaded, 0 left for the next sync") {
 		t.Fatalf("sync output: %s", out.String())
 	}
@@ -169,15 +177,7 @@ func TestSyncDownloadsColleaguesThumbnails(t *testing.T) {
 // photo is missing.
 func TestReportDownloadsColleaguesPhotos(t *testing.T) {
 	url, visit, hash := colleaguesPortal(t)
-	data := t.TempDir()
-	var out, errOut bytes.Buffer
-	c := &ctx{Env: Env{Stdin: strings.NewReader("password-1\n"), Stdout: &out, Stderr: &errOut, Now: time.Now}, lang: "en"}
-	if err := runLogin(c, []string{"--data", data, "--portal", url, "--user", "li"}); err != nil {
-		t.Fatalf("login: %v", err)
-	}
-	if err := runSync(c, []string{"--data", data}); err != nil {
-		t.Fatalf("sync: %v\n%s", err, errOut.String())
-	}
+	c, data, out, errOut := liSynced(t, url)
 
 	out.Reset()
 	offline := filepath.Join(t.TempDir(), "offline.pdf")
