@@ -108,16 +108,44 @@ func hasLink(links []sv.PhotoLink, l sv.PhotoLink) bool {
 // attachPhoto records the photo on what the link names: the visit, the
 // answer to an item (which may not exist yet), or the finding.
 func attachPhoto(tx *bolt.Tx, hash string, l sv.PhotoLink, now time.Time) error {
+	if l.FindingID == "" && l.InspectionID == "" {
+		return nil // a photo kept for its own sake, linked to nothing yet
+	}
+	return changePhotoList(tx, l, now, func(list []string) []string { return appendOnce(list, hash) }, photoListRules{
+		submitted: sv.Errorf(sv.EConflict, "该督查记录已提交，不能再添加照片。如需补充，请新建更正记录。",
+			"This visit has been submitted; photos cannot be added. To add some, create an amendment."),
+	})
+}
+
+// photoListRules is what may refuse a change to a photo list: adding to
+// and taking from a list share everything else.
+type photoListRules struct {
+	// finding, when set, may refuse the change to a finding's photos.
+	finding func(f sv.Finding) error
+	// submitted is the refusal for a visit that can no longer change.
+	submitted error
+}
+
+// changePhotoList applies change to the list of photos l names — a
+// finding's photos before or after the fix, a visit's own, or an answer's
+// — and saves the record, with its outbox entry where the record has one
+// of its own. An answer not given yet is created only to hold a photo.
+func changePhotoList(tx *bolt.Tx, l sv.PhotoLink, now time.Time, change func([]string) []string, rules photoListRules) error {
 	switch {
 	case l.FindingID != "":
 		var f sv.Finding
 		if err := getFinding(tx, l.FindingID, &f); err != nil {
 			return err
 		}
+		if rules.finding != nil {
+			if err := rules.finding(f); err != nil {
+				return err
+			}
+		}
 		if l.Role == sv.RoleAfter {
-			f.PhotosAfter = appendOnce(f.PhotosAfter, hash)
+			f.PhotosAfter = change(f.PhotosAfter)
 		} else {
-			f.PhotosBefore = appendOnce(f.PhotosBefore, hash)
+			f.PhotosBefore = change(f.PhotosBefore)
 		}
 		f.UpdatedAt = now
 		return writeFinding(tx, f, now)
@@ -127,28 +155,31 @@ func attachPhoto(tx *bolt.Tx, hash string, l sv.PhotoLink, now time.Time) error 
 			return err
 		}
 		if !in.Editable() {
-			return sv.Errorf(sv.EConflict, "该督查记录已提交，不能再添加照片。如需补充，请新建更正记录。",
-				"This visit has been submitted; photos cannot be added. To add some, create an amendment.")
+			return rules.submitted
 		}
 		if l.ItemKey == "" {
-			in.Photos = appendOnce(in.Photos, hash)
+			in.Photos = change(in.Photos)
 			if err := writeInspection(tx, in, now); err != nil {
 				return err
 			}
 			return enqueue(tx, now, EntityInspection, in.ID, OpPut, in)
 		}
 		var a sv.Answer
-		if v := tx.Bucket(bAnswers).Get(answerKey(in.ID, l.ItemKey)); v != nil {
+		v := tx.Bucket(bAnswers).Get(answerKey(in.ID, l.ItemKey))
+		if v != nil {
 			if err := decode(v, &a, "answer"); err != nil {
 				return err
 			}
 		} else {
 			a = sv.Answer{ItemKey: l.ItemKey, AnsweredAt: now}
 		}
-		a.Photos = appendOnce(a.Photos, hash)
+		a.Photos = change(a.Photos)
+		if v == nil && len(a.Photos) == 0 {
+			return nil // nothing to record on an item not answered yet
+		}
 		return putAnswer(tx, in.ID, a, now)
 	}
-	return nil
+	return sv.Errorf(sv.EInvalid, "请指定照片属于哪次督查或哪个问题。", "Say which visit or finding the photos belong to.")
 }
 
 func appendOnce(list []string, s string) []string {

@@ -74,68 +74,34 @@ func errEvidenceStays() error {
 // detachPhoto removes hash from the list of what link names, after checking
 // the evidence rules.
 func detachPhoto(tx *bolt.Tx, hash string, l sv.PhotoLink, now time.Time) error {
-	switch {
-	case l.FindingID != "":
-		var f sv.Finding
-		if err := getFinding(tx, l.FindingID, &f); err != nil {
-			return err
-		}
-		if f.InspectionID != "" {
-			var in sv.Inspection
-			if err := getInspection(tx, f.InspectionID, &in, false); err == nil && !in.Editable() && l.Role != sv.RoleAfter {
-				return errEvidenceStays()
+	return changePhotoList(tx, l, now, func(list []string) []string { return without(list, hash) }, photoListRules{
+		submitted: errEvidenceStays(),
+		finding: func(f sv.Finding) error {
+			if f.InspectionID != "" {
+				var in sv.Inspection
+				if err := getInspection(tx, f.InspectionID, &in, false); err == nil && !in.Editable() && l.Role != sv.RoleAfter {
+					return errEvidenceStays()
+				}
 			}
-		}
-		if !f.Status.Active() {
-			return sv.Errorf(sv.EConflict, "该问题已销号或撤销，照片是证据，不能删除。",
-				"This finding is closed or withdrawn: its photos are evidence and cannot be deleted.")
-		}
-		for _, h := range f.History {
-			if slices.Contains(h.Evidence, hash) {
-				return sv.Errorf(sv.EConflict, "这张照片是一次状态变更的整改证据，已记入处理过程，不能删除。",
-					"This photo is the evidence of a recorded status change and cannot be deleted.")
+			if !f.Status.Active() {
+				return sv.Errorf(sv.EConflict, "该问题已销号或撤销，照片是证据，不能删除。",
+					"This finding is closed or withdrawn: its photos are evidence and cannot be deleted.")
 			}
-		}
-		for _, n := range f.Notes {
-			if slices.Contains(n.Photos, hash) {
-				return sv.Errorf(sv.EConflict, "这张照片附在一条备注中，备注不可修改，照片不能删除。",
-					"This photo belongs to a note; notes cannot change, so it cannot be deleted.")
+			for _, h := range f.History {
+				if slices.Contains(h.Evidence, hash) {
+					return sv.Errorf(sv.EConflict, "这张照片是一次状态变更的整改证据，已记入处理过程，不能删除。",
+						"This photo is the evidence of a recorded status change and cannot be deleted.")
+				}
 			}
-		}
-		if l.Role == sv.RoleAfter {
-			f.PhotosAfter = without(f.PhotosAfter, hash)
-		} else {
-			f.PhotosBefore = without(f.PhotosBefore, hash)
-		}
-		f.UpdatedAt = now
-		return writeFinding(tx, f, now)
-	case l.InspectionID != "":
-		var in sv.Inspection
-		if err := getInspection(tx, l.InspectionID, &in, false); err != nil {
-			return err
-		}
-		if !in.Editable() {
-			return errEvidenceStays()
-		}
-		if l.ItemKey == "" {
-			in.Photos = without(in.Photos, hash)
-			if err := writeInspection(tx, in, now); err != nil {
-				return err
+			for _, n := range f.Notes {
+				if slices.Contains(n.Photos, hash) {
+					return sv.Errorf(sv.EConflict, "这张照片附在一条备注中，备注不可修改，照片不能删除。",
+						"This photo belongs to a note; notes cannot change, so it cannot be deleted.")
+				}
 			}
-			return enqueue(tx, now, EntityInspection, in.ID, OpPut, in)
-		}
-		v := tx.Bucket(bAnswers).Get(answerKey(in.ID, l.ItemKey))
-		if v == nil {
 			return nil
-		}
-		var a sv.Answer
-		if err := decode(v, &a, "answer"); err != nil {
-			return err
-		}
-		a.Photos = without(a.Photos, hash)
-		return putAnswer(tx, in.ID, a, now)
-	}
-	return sv.Errorf(sv.EInvalid, "请指定照片属于哪次督查或哪个问题。", "Say which visit or finding the photos belong to.")
+		},
+	})
 }
 
 // photoListed reports whether any visit, answer or finding still lists the
