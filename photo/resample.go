@@ -99,47 +99,74 @@ func spans(src, n int) []int {
 }
 
 // orientPlane returns a copy of p transformed so that an image stored with
-// EXIF orientation o displays upright. For each destination row it walks the
-// source with a fixed start and step, so all eight cases share one loop.
+// EXIF orientation o displays upright.
 func orientPlane(p plane, o int) plane {
-	w, h, st := p.w, p.h, p.stride
-	ow, oh := w, h
+	pix, w, h := orientPixels(p.pix, p.w, p.h, p.stride, 1, o)
+	return plane{pix: pix, w: w, h: h, stride: w}
+}
+
+// UprightRGBA returns img turned so that a picture stored with EXIF
+// orientation o (1–8) shows upright; other values return img as it is.
+// Package report turns the pictures it decodes with it.
+func UprightRGBA(img *image.RGBA, o int) *image.RGBA {
+	if o <= 1 || o > 8 {
+		return img
+	}
+	start := img.PixOffset(img.Rect.Min.X, img.Rect.Min.Y)
+	pix, w, h := orientPixels(img.Pix[start:], img.Rect.Dx(), img.Rect.Dy(), img.Stride, 4, o)
+	return &image.RGBA{Pix: pix, Stride: 4 * w, Rect: image.Rect(0, 0, w, h)}
+}
+
+// orientPixels returns the pixels of a w×h image of bpp bytes per pixel,
+// rows stride bytes apart, transformed for EXIF orientation o, packed,
+// with their new width and height. For each destination row it walks the
+// source with a fixed start and step, so all eight cases share one loop.
+func orientPixels(src []byte, w, h, stride, bpp, o int) (out []byte, ow, oh int) {
+	ow, oh = w, h
 	if o >= 5 {
 		ow, oh = h, w
 	}
-	out := plane{pix: make([]byte, ow*oh), w: ow, h: oh, stride: ow}
+	out = make([]byte, ow*oh*bpp)
 	for dy := range oh {
-		var start, step int
+		var start, step int // in bytes
 		switch o {
 		case 2: // mirrored horizontally
-			start, step = dy*st+w-1, -1
+			start, step = dy*stride+(w-1)*bpp, -bpp
 		case 3: // rotated 180°
-			start, step = (h-1-dy)*st+w-1, -1
+			start, step = (h-1-dy)*stride+(w-1)*bpp, -bpp
 		case 4: // mirrored vertically
-			start, step = (h-1-dy)*st, 1
+			start, step = (h-1-dy)*stride, bpp
 		case 5: // transposed
-			start, step = dy, st
+			start, step = dy*bpp, stride
 		case 6: // needs 90° clockwise
-			start, step = (h-1)*st+dy, -st
+			start, step = (h-1)*stride+dy*bpp, -stride
 		case 7: // transverse
-			start, step = (h-1)*st+w-1-dy, -st
+			start, step = (h-1)*stride+(w-1-dy)*bpp, -stride
 		case 8: // needs 90° counter-clockwise
-			start, step = w-1-dy, st
+			start, step = (w-1-dy)*bpp, stride
 		default:
-			start, step = dy*st, 1
+			start, step = dy*stride, bpp
 		}
-		row := out.pix[dy*ow : dy*ow+ow]
-		if step == 1 {
-			copy(row, p.pix[start:start+ow])
-			continue
-		}
-		s := start
-		for dx := range row {
-			row[dx] = p.pix[s]
-			s += step
+		row := out[dy*ow*bpp : (dy+1)*ow*bpp]
+		switch {
+		case step == bpp:
+			copy(row, src[start:start+ow*bpp])
+		case bpp == 1:
+			// The planes of a camera photo: one byte at a time, no copy call.
+			s := start
+			for dx := range row {
+				row[dx] = src[s]
+				s += step
+			}
+		default:
+			s := start
+			for dx := 0; dx < len(row); dx += bpp {
+				copy(row[dx:dx+bpp], src[s:s+bpp])
+				s += step
+			}
 		}
 	}
-	return out
+	return out, ow, oh
 }
 
 // ycc is a 4:2:0 or 4:4:4 image held as three planes.

@@ -1,7 +1,9 @@
 package photo
 
 import (
+	"image"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -72,6 +74,47 @@ func TestFit(t *testing.T) {
 	for _, c := range [][4]int{{4032, 3024, 2560, 1920}, {3024, 4032, 1920, 2560}, {100, 68, 100, 68}, {2560, 10, 2560, 10}, {100000, 1, 2560, 1}} {
 		if w, h := fit(c[0], c[1], 2560); w != c[2] || h != c[3] {
 			t.Errorf("fit(%d,%d) = %d,%d, want %d,%d", c[0], c[1], w, h, c[2], c[3])
+		}
+	}
+}
+
+// TestUprightRGBA: the same eight turns as TestOrientPlane, on RGBA pixels
+// and on a sub-image whose pixels do not start at the buffer's start.
+func TestUprightRGBA(t *testing.T) {
+	// A 3×2 picture with distinct pixels inside a larger one.
+	whole := image.NewRGBA(image.Rect(0, 0, 5, 4))
+	src := whole.SubImage(image.Rect(1, 1, 4, 3)).(*image.RGBA)
+	for i := range 6 {
+		o := src.PixOffset(1+i%3, 1+i/3)
+		src.Pix[o], src.Pix[o+3] = uint8(i+1), uint8(10*(i+1))
+	}
+	want := map[int][]uint8{ // upright pixels, row by row, by their stored number
+		1: {1, 2, 3, 4, 5, 6},
+		2: {3, 2, 1, 6, 5, 4},
+		3: {6, 5, 4, 3, 2, 1},
+		4: {4, 5, 6, 1, 2, 3},
+		5: {1, 4, 2, 5, 3, 6},
+		6: {4, 1, 5, 2, 6, 3},
+		7: {6, 3, 5, 2, 4, 1},
+		8: {3, 6, 2, 5, 1, 4},
+	}
+	for o, w := range want {
+		got := UprightRGBA(src, o)
+		if wantW := map[bool]int{false: 3, true: 2}[o >= 5]; got.Rect.Dx() != wantW {
+			t.Errorf("orientation %d: %v wide, want %d", o, got.Rect.Dx(), wantW)
+		}
+		var px []uint8
+		for y := range got.Rect.Dy() {
+			for x := range got.Rect.Dx() {
+				i := got.PixOffset(got.Rect.Min.X+x, got.Rect.Min.Y+y)
+				if got.Pix[i+3] != 10*got.Pix[i] {
+					t.Errorf("orientation %d: pixel (%d,%d) lost its other channels", o, x, y)
+				}
+				px = append(px, got.Pix[i])
+			}
+		}
+		if !slices.Equal(px, w) {
+			t.Errorf("orientation %d: got %v, want %v", o, px, w)
 		}
 	}
 }

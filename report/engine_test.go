@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"fieldbrief/photo"
 )
 
 // stressCorpus is the text of testdata/stress_corpus.txt followed by, for
@@ -337,35 +339,6 @@ func TestPhotosAreDownsampledOrientedAndNeverFatal(t *testing.T) {
 	}
 }
 
-func TestOrientImage(t *testing.T) {
-	// A 3×2 image with distinct pixels; check where the top-left stored
-	// pixel ends up for every orientation.
-	src := image.NewRGBA(image.Rect(0, 0, 3, 2))
-	for i := range 6 {
-		src.Pix[i*4] = uint8(i + 1)
-	}
-	want := map[int][]uint8{ // upright pixels, row by row, by their stored number
-		1: {1, 2, 3, 4, 5, 6},
-		2: {3, 2, 1, 6, 5, 4},
-		3: {6, 5, 4, 3, 2, 1},
-		4: {4, 5, 6, 1, 2, 3},
-		5: {1, 4, 2, 5, 3, 6},
-		6: {4, 1, 5, 2, 6, 3},
-		7: {6, 3, 5, 2, 4, 1},
-		8: {3, 6, 2, 5, 1, 4},
-	}
-	for o, w := range want {
-		got := orientImage(src, o)
-		var px []uint8
-		for i := 0; i < len(got.Pix); i += 4 {
-			px = append(px, got.Pix[i])
-		}
-		if !slices.Equal(px, w) {
-			t.Errorf("orientation %d: got %v, want %v", o, px, w)
-		}
-	}
-}
-
 func TestBarChartAndSignatures(t *testing.T) {
 	d := NewDoc(testFonts(t), Options{Time: fixedTime, Lang: English})
 	var bars []Bar
@@ -499,7 +472,7 @@ func TestRotationOrientation(t *testing.T) {
 		}
 	}
 	// 90° clockwise turns a landscape picture into a portrait one.
-	img := orientImage(resample(mustDecode(t, smallJPEGs()[0]), 320, 240), RotationOrientation(90))
+	img := photo.UprightRGBA(resample(mustDecode(t, smallJPEGs()[0]), 320, 240), RotationOrientation(90))
 	if img.Rect.Dx() != 240 || img.Rect.Dy() != 320 {
 		t.Errorf("rotated size %v", img.Rect)
 	}

@@ -14,6 +14,8 @@ import (
 
 	"codeberg.org/go-pdf/fpdf"
 	"golang.org/x/image/draw"
+
+	"fieldbrief/photo"
 )
 
 // Photo is a picture to print, with what to say under it.
@@ -157,7 +159,7 @@ func (j *imageJob) prepare() {
 	if j.orient >= 5 {
 		rw, rh = j.th, j.tw
 	}
-	var out image.Image = orientImage(resample(img, rw, rh), j.orient)
+	var out image.Image = photo.UprightRGBA(resample(img, rw, rh), j.orient)
 	if j.crop > 0 {
 		out = out.(*image.RGBA).SubImage(image.Rect(0, 0, j.tw-j.crop, j.th))
 	}
@@ -353,44 +355,6 @@ func boxReduce(src *image.RGBA, f int) *image.RGBA {
 		out := dst.Pix[y*dst.Stride : y*dst.Stride+w*4]
 		for i, s := range sums {
 			out[i] = uint8((s + n/2) / n)
-		}
-	}
-	return dst
-}
-
-// orientImage turns stored pixels upright according to the EXIF
-// orientation (1–8).
-func orientImage(src *image.RGBA, orient int) *image.RGBA {
-	if orient <= 1 || orient > 8 {
-		return src
-	}
-	w, h := src.Rect.Dx(), src.Rect.Dy()
-	dw, dh := w, h
-	if orient >= 5 {
-		dw, dh = h, w
-	}
-	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
-	for y := range dh {
-		for x := range dw {
-			var sx, sy int
-			switch orient {
-			case 2:
-				sx, sy = w-1-x, y
-			case 3:
-				sx, sy = w-1-x, h-1-y
-			case 4:
-				sx, sy = x, h-1-y
-			case 5:
-				sx, sy = y, x
-			case 6:
-				sx, sy = y, h-1-x
-			case 7:
-				sx, sy = w-1-y, h-1-x
-			case 8:
-				sx, sy = w-1-y, x
-			}
-			si := src.PixOffset(src.Rect.Min.X+sx, src.Rect.Min.Y+sy)
-			copy(dst.Pix[dst.PixOffset(x, y):][:4], src.Pix[si:si+4])
 		}
 	}
 	return dst
