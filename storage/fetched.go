@@ -86,14 +86,8 @@ func (s *Store) PutPulledThumbnails(thumbs map[string][]byte) error {
 // on the laptop only when the user chose to keep originals.
 func (s *Store) PutFetchedPhoto(hash string, blobs PhotoBlobs) error {
 	return s.update(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bPhotos).Get([]byte(hash))
-		if v == nil {
-			return sv.Errorf(sv.ENotFound, "找不到照片 %s。", "Photo %s not found.", hash)
-		}
-		var p struct {
-			Uploaded bool `json:"uploaded"`
-		}
-		if err := decode(v, &p, "photo"); err != nil {
+		var p sv.Photo
+		if err := getPhoto(tx, hash, &p); err != nil {
 			return err
 		}
 		keepOriginal := !p.Uploaded || tx.Bucket(bMeta).Get(kKeepOriginals) != nil

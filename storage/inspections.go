@@ -265,20 +265,7 @@ func (s *Store) DeleteDraft(id string) error {
 		if in.Status != sv.Draft {
 			return sv.Errorf(sv.EConflict, "已提交的督查记录不能删除。", "A submitted visit cannot be deleted.")
 		}
-		prefix := append([]byte(id), 0)
-		c := tx.Bucket(bAnswers).Cursor()
-		for k, _ := c.Seek(prefix); k != nil && hasPrefix(k, prefix); k, _ = c.Seek(prefix) {
-			if err := c.Delete(); err != nil {
-				return err
-			}
-		}
-		if err := tx.Bucket(bInspections).Delete([]byte(id)); err != nil {
-			return err
-		}
-		if err := tx.Bucket(bVisitIndex).Delete(visitKey(in.ProjectID, in.StartedAt, in.ID)); err != nil {
-			return err
-		}
-		if err := refreshSummary(tx, in.ProjectID, now); err != nil {
+		if err := removeInspection(tx, id, now); err != nil {
 			return err
 		}
 		return enqueue(tx, now, EntityInspection, id, OpDelete, nil)

@@ -194,14 +194,16 @@ func appendOnce(list []string, s string) []string {
 // Photo returns a photo's metadata.
 func (s *Store) Photo(hash string) (sv.Photo, error) {
 	var p sv.Photo
-	err := s.view(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bPhotos).Get([]byte(hash))
-		if v == nil {
-			return sv.Errorf(sv.ENotFound, "找不到照片 %s。", "Photo %s not found.", hash)
-		}
-		return decode(v, &p, "photo")
-	})
+	err := s.view(func(tx *bolt.Tx) error { return getPhoto(tx, hash, &p) })
 	return p, err
+}
+
+func getPhoto(tx *bolt.Tx, hash string, p *sv.Photo) error {
+	v := tx.Bucket(bPhotos).Get([]byte(hash))
+	if v == nil {
+		return sv.Errorf(sv.ENotFound, "找不到照片 %s。", "Photo %s not found.", hash)
+	}
+	return decode(v, p, "photo")
 }
 
 // PhotoBlob returns a copy of one rendition of a photo.
@@ -250,12 +252,8 @@ func (s *Store) UpdatePhoto(hash, caption string, rotation int) error {
 	now := s.now()
 	return s.update(func(tx *bolt.Tx) error {
 		pb := tx.Bucket(bPhotos)
-		v := pb.Get([]byte(hash))
-		if v == nil {
-			return sv.Errorf(sv.ENotFound, "找不到照片 %s。", "Photo %s not found.", hash)
-		}
 		var p sv.Photo
-		if err := decode(v, &p, "photo"); err != nil {
+		if err := getPhoto(tx, hash, &p); err != nil {
 			return err
 		}
 		p.Caption = caption

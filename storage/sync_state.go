@@ -373,7 +373,9 @@ func applyRecord(tx *bolt.Tx, r Pulled, now time.Time) (bool, error) {
 	return false, nil
 }
 
-// removeInspection deletes a visit deleted on the portal, with its answers.
+// removeInspection deletes a visit with its answers, its index entry and
+// its place in the project's summary: a draft deleted here, or a visit
+// deleted on the portal. A visit not here is left alone.
 func removeInspection(tx *bolt.Tx, id string, now time.Time) error {
 	var in sv.Inspection
 	v := tx.Bucket(bInspections).Get([]byte(id))
@@ -433,12 +435,8 @@ func (s *Store) MarkUploaded(hashes ...string) error {
 	return s.update(func(tx *bolt.Tx) error {
 		pb := tx.Bucket(bPhotos)
 		for _, hash := range hashes {
-			v := pb.Get([]byte(hash))
-			if v == nil {
-				return sv.Errorf(sv.ENotFound, "找不到照片 %s。", "Photo %s not found.", hash)
-			}
 			var p sv.Photo
-			if err := decode(v, &p, "photo"); err != nil {
+			if err := getPhoto(tx, hash, &p); err != nil {
 				return err
 			}
 			p.Uploaded = true

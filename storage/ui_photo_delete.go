@@ -29,12 +29,8 @@ func (s *Store) UnlinkPhoto(hash string, link sv.PhotoLink) (deleted bool, err e
 	now := s.now()
 	err = s.update(func(tx *bolt.Tx) error {
 		pb := tx.Bucket(bPhotos)
-		v := pb.Get([]byte(hash))
-		if v == nil {
-			return sv.Errorf(sv.ENotFound, "找不到照片 %s。", "Photo %s not found.", hash)
-		}
 		var p sv.Photo
-		if err := decode(v, &p, "photo"); err != nil {
+		if err := getPhoto(tx, hash, &p); err != nil {
 			return err
 		}
 		if err := detachPhoto(tx, hash, link, now); err != nil {
