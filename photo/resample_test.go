@@ -48,11 +48,11 @@ func TestReciprocal(t *testing.T) {
 	}
 }
 
-func TestOrientPlane(t *testing.T) {
-	// 3×2 plane:  1 2 3
-	//             4 5 6
-	p := plane{pix: []byte{1, 2, 3, 4, 5, 6}, w: 3, h: 2, stride: 3}
-	want := map[int][]byte{
+// uprightOrder gives, for each EXIF orientation, the pixels of a 3×2
+// picture numbered 1 to 6 in stored order, as they read row by row once
+// turned upright.
+func uprightOrder() map[int][]byte {
+	return map[int][]byte{
 		1: {1, 2, 3, 4, 5, 6},
 		2: {3, 2, 1, 6, 5, 4},
 		3: {6, 5, 4, 3, 2, 1},
@@ -62,6 +62,13 @@ func TestOrientPlane(t *testing.T) {
 		7: {6, 3, 5, 2, 4, 1},
 		8: {3, 6, 2, 5, 1, 4},
 	}
+}
+
+func TestOrientPlane(t *testing.T) {
+	// 3×2 plane:  1 2 3
+	//             4 5 6
+	p := plane{pix: []byte{1, 2, 3, 4, 5, 6}, w: 3, h: 2, stride: 3}
+	want := uprightOrder()
 	for o, w := range want {
 		got := orientPlane(p, o)
 		if string(got.pix) != string(w) || (o >= 5) != (got.w == 2) {
@@ -88,16 +95,7 @@ func TestUprightRGBA(t *testing.T) {
 		o := src.PixOffset(1+i%3, 1+i/3)
 		src.Pix[o], src.Pix[o+3] = uint8(i+1), uint8(10*(i+1))
 	}
-	want := map[int][]uint8{ // upright pixels, row by row, by their stored number
-		1: {1, 2, 3, 4, 5, 6},
-		2: {3, 2, 1, 6, 5, 4},
-		3: {6, 5, 4, 3, 2, 1},
-		4: {4, 5, 6, 1, 2, 3},
-		5: {1, 4, 2, 5, 3, 6},
-		6: {4, 1, 5, 2, 6, 3},
-		7: {6, 3, 5, 2, 4, 1},
-		8: {3, 6, 2, 5, 1, 4},
-	}
+	want := uprightOrder()
 	for o, w := range want {
 		got := UprightRGBA(src, o)
 		if wantW := map[bool]int{false: 3, true: 2}[o >= 5]; got.Rect.Dx() != wantW {
