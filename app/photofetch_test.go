@@ -453,13 +453,7 @@ func TestFullPhotoKeyboard(t *testing.T) {
 // refusal as the button on a submitted visit, and R does not turn it.
 func TestDeleteKeyRefusedOnSubmittedVisit(t *testing.T) {
 	ui, s := newTestUI(t)
-	v := startVisit(t, ui, ui.dash.rows[3].Project.ID)
-	test.Type(v.inspector, "王五")
-	v.attachSitePhotos([]string{filepath.Join(photoSamples, "Canon_40D.jpg")})
-	completeVisit(t, v)
-	test.Tap(v.submit)
-	test.Tap(overlayButton(t, ui, "是"))
-	waitFor(t, "submitted", func() bool { return v.in.Status == sv.Submitted })
+	v := submittedVisitWithPhoto(t, ui)
 	pv := v.showSitePhotos()
 	pv.tiles[0][0].open()
 	c := ui.window.Canvas()

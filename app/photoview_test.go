@@ -227,8 +227,10 @@ func TestCaptionRotateZoomAndDelete(t *testing.T) {
 	checkWhole(t, s, v.in.Photos)
 }
 
-func TestDeleteRefusedOnSubmittedVisit(t *testing.T) {
-	ui, s := newTestUI(t)
+// submittedVisitWithPhoto starts a visit, attaches one site photo,
+// completes and submits it.
+func submittedVisitWithPhoto(t *testing.T, ui *mainUI) *visitScreen {
+	t.Helper()
 	v := startVisit(t, ui, ui.dash.rows[3].Project.ID)
 	test.Type(v.inspector, "王五")
 	v.attachSitePhotos([]string{filepath.Join(photoSamples, "Canon_40D.jpg")})
@@ -236,6 +238,12 @@ func TestDeleteRefusedOnSubmittedVisit(t *testing.T) {
 	test.Tap(v.submit)
 	test.Tap(overlayButton(t, ui, "是"))
 	waitFor(t, "submitted", func() bool { return v.in.Status == sv.Submitted })
+	return v
+}
+
+func TestDeleteRefusedOnSubmittedVisit(t *testing.T) {
+	ui, s := newTestUI(t)
+	v := submittedVisitWithPhoto(t, ui)
 
 	pv := v.showSitePhotos()
 	if !strings.Contains(pv.status.Text, "已提交") {
