@@ -42,7 +42,6 @@ func (e *Engine) FetchThumbnails(ctx context.Context, r *Report) error {
 	defer cancel()
 	var (
 		mu         sync.Mutex
-		wg         sync.WaitGroup
 		batch      = map[string][]byte{}
 		batchBytes int
 		storeErr   error
@@ -62,41 +61,24 @@ func (e *Engine) FetchThumbnails(ctx context.Context, r *Report) error {
 		e.progress(Progress{Phase: PhaseThumbnails, Done: done, Total: len(hashes)})
 		batch, batchBytes = map[string][]byte{}, 0
 	}
-	work := make(chan string)
-	for range min(e.opts.Parallel, len(hashes)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for h := range work {
-				data, err := e.client.Thumbnail(ctx, h)
-				mu.Lock()
-				r.Requests++
-				switch code := sv.ErrorCode(err); {
-				case err == nil:
-					batch[h] = data
-					batchBytes += len(data)
-					if len(batch) >= thumbBatch || batchBytes >= thumbBatchBytes {
-						flush()
-					}
-				case code == sv.EUnavailable || code == portal.ErrUnauthorized:
-					// The link or the sign-in is gone: every other request
-					// would fail the same way, after a wait each.
-					cancel()
-				}
-				mu.Unlock()
+	inParallel(ctx, e.opts.Parallel, hashes, func(h string) {
+		data, err := e.client.Thumbnail(ctx, h)
+		mu.Lock()
+		defer mu.Unlock()
+		r.Requests++
+		switch code := sv.ErrorCode(err); {
+		case err == nil:
+			batch[h] = data
+			batchBytes += len(data)
+			if len(batch) >= thumbBatch || batchBytes >= thumbBatchBytes {
+				flush()
 			}
-		}()
-	}
-feed:
-	for _, h := range hashes {
-		select {
-		case work <- h:
-		case <-ctx.Done():
-			break feed
+		case code == sv.EUnavailable || code == portal.ErrUnauthorized:
+			// The link or the sign-in is gone: every other request
+			// would fail the same way, after a wait each.
+			cancel()
 		}
-	}
-	close(work)
-	wg.Wait()
+	})
 	mu.Lock()
 	defer mu.Unlock()
 	flush()

@@ -360,7 +360,6 @@ func (e *Engine) UploadPhotos(ctx context.Context, r *Report) error {
 		firstErr error
 		sent     int64
 		done     int
-		wg       sync.WaitGroup
 		// uploaded collects finished photos, marked in batches: a crash
 		// before marking only means asking the portal about them again.
 		uploaded []string
@@ -373,50 +372,33 @@ func (e *Engine) UploadPhotos(ctx context.Context, r *Report) error {
 		uploaded = uploaded[:0]
 		return err
 	}
-	work := make(chan string)
-	for range min(e.opts.Parallel, len(missing)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for h := range work {
-				var one Report
-				err := e.upload(ctx, byHash[h], &one)
-				mu.Lock()
-				r.Requests += one.Requests
-				r.BytesSent += one.BytesSent
-				r.Resumes += one.Resumes
-				r.PhotoBytes += one.PhotoBytes
-				if err != nil && firstErr == nil {
+	inParallel(ctx, e.opts.Parallel, missing, func(h string) {
+		var one Report
+		err := e.upload(ctx, byHash[h], &one)
+		mu.Lock()
+		defer mu.Unlock()
+		r.Requests += one.Requests
+		r.BytesSent += one.BytesSent
+		r.Resumes += one.Resumes
+		r.PhotoBytes += one.PhotoBytes
+		if err != nil && firstErr == nil {
+			firstErr = err
+			cancel()
+		}
+		if err == nil {
+			r.PhotosSent++
+			done++
+			sent += byHash[h].Size
+			uploaded = append(uploaded, h)
+			if len(uploaded) >= 64 {
+				if err := flush(); err != nil && firstErr == nil {
 					firstErr = err
 					cancel()
 				}
-				if err == nil {
-					r.PhotosSent++
-					done++
-					sent += byHash[h].Size
-					uploaded = append(uploaded, h)
-					if len(uploaded) >= 64 {
-						if err := flush(); err != nil && firstErr == nil {
-							firstErr = err
-							cancel()
-						}
-					}
-					e.progress(Progress{Phase: PhasePhotos, Done: done, Total: len(missing), Bytes: sent, TotalBytes: totalBytes})
-				}
-				mu.Unlock()
 			}
-		}()
-	}
-feed:
-	for _, h := range missing {
-		select {
-		case work <- h:
-		case <-ctx.Done():
-			break feed
+			e.progress(Progress{Phase: PhasePhotos, Done: done, Total: len(missing), Bytes: sent, TotalBytes: totalBytes})
 		}
-	}
-	close(work)
-	wg.Wait()
+	})
 	if err := flush(); err != nil && firstErr == nil {
 		firstErr = err
 	}
@@ -424,6 +406,32 @@ feed:
 		firstErr = ctx.Err()
 	}
 	return firstErr
+}
+
+// inParallel calls do with each item on n goroutines at once, and returns
+// when all that were started are done. Once ctx ends, no more are started.
+func inParallel(ctx context.Context, n int, items []string, do func(item string)) {
+	work := make(chan string)
+	var wg sync.WaitGroup
+	for range min(n, len(items)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for it := range work {
+				do(it)
+			}
+		}()
+	}
+feed:
+	for _, it := range items {
+		select {
+		case work <- it:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(work)
+	wg.Wait()
 }
 
 // upload sends one photo by tus. The upload's address is kept in the store,
