@@ -19,6 +19,7 @@ import (
 
 	"fieldbrief/portal"
 	"fieldbrief/storage"
+	sv "fieldbrief/supervision"
 )
 
 // portalBin is the fieldbrief-portal binary built once by TestMain; every
@@ -352,3 +353,31 @@ func noKeepAlive() *http.Client {
 }
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+// checkPortalFindings fails unless the portal at base, read as the admin,
+// holds exactly want findings, each with exactly one note: what the tests
+// that add one note per finding through faults expect.
+func checkPortalFindings(t *testing.T, base string, want int) {
+	t.Helper()
+	admin, _ := portal.NewClient(base, nil, "")
+	if _, err := admin.Login(context.Background(), portal.LoginRequest{User: "admin", Password: demoPassword}); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := admin.Pull(context.Background(), "", 5000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	findings := 0
+	for _, r := range resp.Records {
+		if r.Entity == portal.EntityFinding {
+			findings++
+			var f sv.Finding
+			if err := jsonUnmarshal(r.Data, &f); err != nil || len(f.Notes) != 1 {
+				t.Errorf("finding %s has %d notes", r.ID, len(f.Notes))
+			}
+		}
+	}
+	if findings != want {
+		t.Fatalf("portal has %d findings, want %d", findings, want)
+	}
+}

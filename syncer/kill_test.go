@@ -136,27 +136,7 @@ func TestSIGKILLMidSyncLosesAndDoublesNothing(t *testing.T) {
 	if l, _ := s.OutboxLen(); l != 0 {
 		t.Fatalf("outbox: %d", l)
 	}
-	admin, _ := portal.NewClient(base, nil, "")
-	if _, err := admin.Login(context.Background(), portal.LoginRequest{User: "admin", Password: demoPassword}); err != nil {
-		t.Fatal(err)
-	}
-	resp, err := admin.Pull(context.Background(), "", 5000)
-	if err != nil {
-		t.Fatal(err)
-	}
-	findings := 0
-	for _, r := range resp.Records {
-		if r.Entity == portal.EntityFinding {
-			findings++
-			var f sv.Finding
-			if err := jsonUnmarshal(r.Data, &f); err != nil || len(f.Notes) != 1 {
-				t.Errorf("finding %s: %d notes", r.ID, len(f.Notes))
-			}
-		}
-	}
-	if findings != n {
-		t.Fatalf("portal has %d findings, want %d", findings, n)
-	}
+	checkPortalFindings(t, base, n)
 	if h, _ := StateHash(s); h != portalHash(t, base) {
 		t.Fatal("laptop and portal differ after the kills")
 	}

@@ -211,27 +211,7 @@ func TestLostResponsesAfterCommitDoNotDuplicate(t *testing.T) {
 	if n, _ := l.store.OutboxLen(); n != 0 {
 		t.Fatalf("outbox not empty: %d", n)
 	}
-	admin, _ := portal.NewClient(base, nil, "")
-	if _, err := admin.Login(context.Background(), portal.LoginRequest{User: "admin", Password: demoPassword}); err != nil {
-		t.Fatal(err)
-	}
-	resp, err := admin.Pull(context.Background(), "", 5000)
-	if err != nil {
-		t.Fatal(err)
-	}
-	findings := 0
-	for _, r := range resp.Records {
-		if r.Entity == portal.EntityFinding {
-			findings++
-			var f sv.Finding
-			if err := jsonUnmarshal(r.Data, &f); err != nil || len(f.Notes) != 1 {
-				t.Errorf("finding %s has %d notes", r.ID, len(f.Notes))
-			}
-		}
-	}
-	if findings != 30 {
-		t.Fatalf("portal has %d findings, want 30", findings)
-	}
+	checkPortalFindings(t, base, 30)
 	if l.hash(t) != portalHash(t, base) {
 		t.Fatal("laptop and portal differ")
 	}
