@@ -14,11 +14,13 @@ work=$(mktemp -d)
 trap 'kill "${xvfb_pid:-}" 2>/dev/null || true; rm -rf "$work" "$(dirname "$bin")"' EXIT
 "$bin" demo --data "$work/five" --months 60 >/dev/null
 
-display=:97
-Xvfb $display -screen 0 1400x900x24 -nolisten tcp >/dev/null 2>&1 &
+# Xvfb picks a free display number itself and writes it to fd 3 when ready;
+# it is stopped with SIGTERM (the trap) so it removes its socket and lock.
+Xvfb -displayfd 3 -screen 0 1400x900x24 -nolisten tcp 3>"$work/display" >/dev/null 2>&1 &
 xvfb_pid=$!
-sleep 1
-export DISPLAY=$display FYNE_SCALE=1
+for _ in $(seq 200); do [ -s "$work/display" ] && break; sleep 0.05; done
+[ -s "$work/display" ] || { echo "Xvfb did not start" >&2; exit 1; }
+export DISPLAY=:$(tr -d '[:space:]' <"$work/display") FYNE_SCALE=1
 
 # launch DATA: prints milliseconds until the window is visible and its
 # pixels are no longer uniform (the first frame with content).
