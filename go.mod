@@ -10,6 +10,8 @@ require (
 	golang.org/x/image v0.48.0
 )
 
+require github.com/mozillazg/go-pinyin v0.21.0 // indirect
+
 require (
 	fyne.io/systray v1.11.1-0.20250603113521-ca66a66d8b58 // indirect
 	github.com/BurntSushi/toml v1.5.0 // indirect

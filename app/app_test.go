@@ -76,6 +76,23 @@ func TestDashboardShowsTheProjectsInChinese(t *testing.T) {
 	if len(ui.dash.rows) != 1 || !strings.Contains(ui.dash.rows[0].Project.Name, "联合微电子") {
 		t.Fatalf("search left %d rows", len(ui.dash.rows))
 	}
+	// Pinyin initials find a project and a leader: lhwdz is 联合微电子,
+	// hxm the leader 何雪梅 of three projects.
+	ui.dash.search.SetText("")
+	test.Type(ui.dash.search, "lhwdz")
+	if len(ui.dash.rows) != 1 || !strings.Contains(ui.dash.rows[0].Project.Name, "联合微电子") {
+		t.Fatalf("lhwdz left %d rows", len(ui.dash.rows))
+	}
+	ui.dash.search.SetText("")
+	test.Type(ui.dash.search, "hxm")
+	if len(ui.dash.rows) != 3 {
+		t.Errorf("hxm left %d rows, want the 3 projects of 何雪梅", len(ui.dash.rows))
+	}
+	for _, r := range ui.dash.rows {
+		if !strings.Contains(r.Project.Leader, "何雪梅") {
+			t.Errorf("hxm kept %s, led by %s", r.Project.Name, r.Project.Leader)
+		}
+	}
 	ui.dash.search.SetText("")
 	test.Tap(ui.dash.overdue)
 	for _, r := range ui.dash.rows {

@@ -24,8 +24,9 @@ type dashboard struct {
 	now  func() time.Time
 	bg   func(func())
 
-	all  []sv.ProjectStatus // as loaded
-	rows []sv.ProjectStatus // after search and filters
+	all   []sv.ProjectStatus // as loaded
+	rows  []sv.ProjectStatus // after search and filters
+	index projectIndex       // what the search box looks in
 
 	table    *widget.Table
 	search   *widget.Entry
@@ -211,6 +212,9 @@ func (d *dashboard) load(done func(err error)) {
 			if err == nil {
 				sort.SliceStable(rows, func(i, j int) bool { return rows[i].Project.ID < rows[j].Project.ID })
 				d.all = rows
+				d.index = indexProjects(rows, func(p sv.Project) []string {
+					return []string{p.Name, p.ShortName, p.Leader, p.LeadDepartment}
+				})
 				d.fillLeaders()
 				d.apply()
 				d.schedule.show(rows, d.now())
@@ -241,9 +245,7 @@ func (d *dashboard) apply() {
 		if d.leader.SelectedIndex() > 0 && r.Project.Leader != d.leader.Selected {
 			continue
 		}
-		if q != "" && !strings.Contains(r.Project.Name, q) && !strings.Contains(r.Project.ShortName, q) &&
-			!strings.Contains(r.Project.Leader, q) && !strings.Contains(r.Project.LeadDepartment, q) &&
-			!strings.EqualFold(r.Project.ID, q) {
+		if q != "" && !d.index.matches(r.Project.ID, q) && !strings.EqualFold(r.Project.ID, q) {
 			continue
 		}
 		d.rows = append(d.rows, r)

@@ -23,6 +23,8 @@ type projectPicker struct {
 
 	all  []sv.ProjectStatus // in visiting order, as loaded
 	rows []sv.ProjectStatus // after the filter
+	// index is what the search box looks in.
+	index projectIndex
 	// current is the highlighted row, the one Enter starts; -1 for none.
 	current int
 	loaded  bool
@@ -91,6 +93,7 @@ func (p *projectPicker) load() {
 			return
 		}
 		p.all = visitOrder(rows)
+		p.index = indexProjects(rows, func(pr sv.Project) []string { return []string{pr.Name, pr.ShortName} })
 		p.loaded = true
 		p.filter()
 	})
@@ -123,18 +126,10 @@ func visitOrder(rows []sv.ProjectStatus) []sv.ProjectStatus {
 	return out
 }
 
-// matches reports whether a project's name, short name or code holds the
-// text typed (Latin letters in any case).
-func matches(pr sv.Project, q string) bool {
-	if q == "" {
-		return true
-	}
-	for _, s := range []string{pr.Name, pr.ShortName, pr.ID} {
-		if strings.Contains(strings.ToLower(s), q) {
-			return true
-		}
-	}
-	return false
+// matches reports whether a project's name or short name holds the text
+// typed, in Chinese or pinyin, or its code contains it (any case).
+func (p *projectPicker) matches(pr sv.Project, q string) bool {
+	return q == "" || p.index.matches(pr.ID, q) || strings.Contains(strings.ToLower(pr.ID), strings.ToLower(q))
 }
 
 // filter keeps the projects matching the search and highlights the first.
@@ -142,10 +137,10 @@ func (p *projectPicker) filter() {
 	if !p.loaded {
 		return
 	}
-	q := strings.ToLower(strings.Join(strings.Fields(p.search.Text), ""))
+	q := strings.Join(strings.Fields(p.search.Text), "")
 	p.rows = p.rows[:0]
 	for _, r := range p.all {
-		if matches(r.Project, q) {
+		if p.matches(r.Project, q) {
 			p.rows = append(p.rows, r)
 		}
 	}

@@ -115,6 +115,15 @@ func TestCtrlNOnTheDashboardPicksAProject(t *testing.T) {
 		t.Fatal("Enter with nothing listed closed the picker or started a visit")
 	}
 
+	// Pinyin, by initials or in full mixed with initials.
+	for _, q := range []string{"jfsys", "JinFengsys", "jin feng"} {
+		p.search.SetText("")
+		test.Type(p.search, q)
+		if len(p.rows) != 1 || p.rows[0].Project.ShortName != "金凤实验室" {
+			t.Errorf("%q leaves %d rows, want 金凤实验室", q, len(p.rows))
+		}
+	}
+
 	// Part of the full name, then the second match with the keyboard.
 	p.search.SetText("")
 	test.Type(p.search, "中心")
