@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -372,7 +373,22 @@ func TestFullPhotoKeyboard(t *testing.T) {
 	c := ui.window.Canvas()
 	below := len(c.Overlays().List()) // the grid, and the import's summary
 	pv.tiles[0][0].open()
-	key := func(k fyne.KeyName) { c.Focused().TypedKey(&fyne.KeyEvent{Name: k}) }
+	// As the driver delivers keys: to the focused widget, or, when the
+	// top layer has none, to the canvas.
+	key := func(k fyne.KeyName) {
+		if f := c.Focused(); f != nil {
+			f.TypedKey(&fyne.KeyEvent{Name: k})
+		} else if h := c.OnTypedKey(); h != nil {
+			h(&fyne.KeyEvent{Name: k})
+		}
+	}
+	char := func(r rune) {
+		if f := c.Focused(); f != nil {
+			f.TypedRune(r)
+		} else if h := c.OnTypedRune(); h != nil {
+			h(r)
+		}
+	}
 	if c.Focused() != pv.full.keys {
 		t.Fatalf("the picture does not have the keyboard: %T", c.Focused())
 	}
@@ -441,11 +457,58 @@ func TestFullPhotoKeyboard(t *testing.T) {
 		t.Errorf("the visit lists %d photos after answering No", len(in.Photos))
 	}
 
-	// Escape closes the full view, leaving the grid.
-	c.Focus(full.keys)
+	// While the question is up the keys answer it: → does not move to
+	// another photo under it, Escape says no and gives the keys back.
+	key(fyne.KeyDelete)
+	key(fyne.KeyRight)
+	char('r')
+	if pv.full != full || !full.open {
+		t.Fatal("→ under the delete question moved to another photo")
+	}
+	key(fyne.KeyEscape)
+	if strings.Contains(overlayText(ui), "删除这张照片") || !full.open || c.Focused() != full.keys {
+		t.Fatalf("Escape did not just close the question: view open %v, focus %T\n%s", full.open, c.Focused(), overlayText(ui))
+	}
+	if in := stored(t, s, v.id); len(in.Photos) != 3 {
+		t.Errorf("the visit lists %d photos after Escape", len(in.Photos))
+	}
+	if p, _ := s.Photo(full.p.Hash); p.Rotation != 90 {
+		t.Errorf("R under the question turned the photo: rotation %d", p.Rotation)
+	}
+
+	// A click on a label takes the focus from the picture; the keys still
+	// work, through the window's canvas, as the driver then delivers them.
+	c.Unfocus()
+	key(fyne.KeyRight)
+	if pv.full.p.Hash != hashAt(2) {
+		t.Fatalf("→ with nothing focused shows photo %s, want the third", pv.full.p.Hash)
+	}
+	full = pv.full
+	c.Unfocus()
+	char('+')
+	if full.zoom <= 0 {
+		t.Error("+ with nothing focused did not zoom")
+	}
+
+	// Escape closes the full view, leaving the grid, and the window's
+	// keys are its own again.
+	c.Unfocus()
 	key(fyne.KeyEscape)
 	if full.open || len(c.Overlays().List()) != below {
 		t.Errorf("after Escape: full view open %v, %d dialogs", full.open, len(c.Overlays().List()))
+	}
+	if c.OnTypedKey() != nil || c.OnTypedRune() != nil {
+		t.Error("the closed view still takes the window's keys")
+	}
+
+	// Delete and Enter delete the photo shown.
+	pv.tiles[0][1].open()
+	gone := pv.full.p.Hash
+	key(fyne.KeyDelete)
+	key(fyne.KeyReturn)
+	after := stored(t, s, v.id)
+	if len(after.Photos) != 2 || slices.Contains(after.Photos, gone) {
+		t.Errorf("after Delete, Enter the visit lists %v; %s should be gone", after.Photos, gone)
 	}
 }
 

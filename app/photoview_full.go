@@ -49,6 +49,11 @@ type photoFull struct {
 	rotate    *widget.Button
 	del       *widget.Button
 	dlg       dialog.Dialog
+
+	// asking is the question shown over the view (delete this photo?),
+	// if any. While it is up the keys answer it, and never act on the
+	// photo beneath: → then Enter must not delete a photo no longer shown.
+	asking dialog.Dialog
 }
 
 func showPhotoFull(pv *photoView, ti, i int) *photoFull {
@@ -91,7 +96,18 @@ func showPhotoFull(pv *photoView, ti, i int) *photoFull {
 	tools := container.NewHBox(fit, actual, out, in, f.zoomLabel, layout.NewSpacer(), f.rotate, f.del)
 	bottom := container.NewVBox(f.state, container.NewBorder(nil, nil, widget.NewLabel(t0("photo.caption")), nil, f.caption), facts, hint)
 	f.dlg = dialog.NewCustom(p.FileName, t0("common.close"), container.NewBorder(tools, bottom, nil, nil, f.keys), pv.ui.window)
-	f.dlg.SetOnClosed(func() { f.open = false })
+	// A click on a label or the title takes the keyboard away from the
+	// picture (Fyne unfocuses on a tap outside a focusable widget); the
+	// canvas then gets the keys, and passes them on while the view is open.
+	c := pv.ui.window.Canvas()
+	prevKey, prevRune := c.OnTypedKey(), c.OnTypedRune()
+	c.SetOnTypedKey(func(e *fyne.KeyEvent) { f.typedKey(e.Name) })
+	c.SetOnTypedRune(f.typedRune)
+	f.dlg.SetOnClosed(func() {
+		f.open = false
+		c.SetOnTypedKey(prevKey)
+		c.SetOnTypedRune(prevRune)
+	})
 	f.dlg.Resize(fyne.NewSize(1100, 720))
 	f.dlg.Show()
 	f.focusPicture()
@@ -193,6 +209,10 @@ func (f *photoFull) focusPicture() {
 
 // typedKey handles the named keys; printable ones come as runes.
 func (f *photoFull) typedKey(k fyne.KeyName) {
+	if f.asking != nil {
+		f.answerKey(k)
+		return
+	}
 	switch k {
 	case fyne.KeyLeft:
 		f.step(-1)
@@ -207,6 +227,9 @@ func (f *photoFull) typedKey(k fyne.KeyName) {
 
 // typedRune handles + = − 0 and R, on the main keys and the keypad.
 func (f *photoFull) typedRune(r rune) {
+	if f.asking != nil {
+		return
+	}
 	switch r {
 	case '+', '=':
 		f.zoomIn()
@@ -353,14 +376,43 @@ func (f *photoFull) tile() *photoTile {
 func (f *photoFull) confirmDelete() {
 	ui := f.pv.ui
 	if reason := f.pv.targets[f.ti].locked; reason != "" {
-		dialog.ShowInformation(t0("photo.delete"), reason, ui.window)
+		f.ask(dialog.NewInformation(t0("photo.delete"), reason, ui.window))
 		return
 	}
-	dialog.ShowConfirm(t0("photo.delete"), t0("photo.delete_confirm"), func(ok bool) {
+	confirm := dialog.NewConfirm(t0("photo.delete"), t0("photo.delete_confirm"), func(ok bool) {
 		if ok {
 			f.delete()
 		}
 	}, ui.window)
+	f.ask(confirm)
+}
+
+// ask shows a question over the view and routes the keys to it until it
+// is answered.
+func (f *photoFull) ask(d dialog.Dialog) {
+	f.asking = d
+	d.SetOnClosed(func() {
+		f.asking = nil
+		if f.open {
+			f.focusPicture()
+		}
+	})
+	d.Show()
+}
+
+// answerKey answers the question shown over the view: Escape says no,
+// Enter says yes to a confirmation or closes a message.
+func (f *photoFull) answerKey(k fyne.KeyName) {
+	switch k {
+	case fyne.KeyEscape:
+		f.asking.Hide()
+	case fyne.KeyReturn, fyne.KeyEnter:
+		if c, ok := f.asking.(*dialog.ConfirmDialog); ok {
+			c.Confirm()
+			return
+		}
+		f.asking.Hide()
+	}
 }
 
 func (f *photoFull) delete() {
