@@ -144,6 +144,12 @@ type Record struct {
 	// Clocks are a finding's field clocks, so a laptop's next change can be
 	// ordered after what it has seen.
 	Clocks map[string]string `json:"clocks,omitempty"`
+	// Stored says, of a photo, that the portal holds its bytes, so a
+	// laptop may download them. The photo's record often arrives before
+	// its bytes (a laptop pushes records before it uploads); the portal
+	// sends the record again, stored, once they are here, so laptops need
+	// not ask for missing bytes on every sync.
+	Stored bool `json:"stored,omitempty"`
 }
 
 // PullResponse is one page of changes after a cursor. Reset tells the

@@ -221,6 +221,10 @@ type Pulled struct {
 	ID      string
 	Deleted bool
 	Data    json.RawMessage
+	// Stored: of a photo, the portal holds its bytes. A photo pulled
+	// without them is not fetched until the portal sends its record
+	// again, stored.
+	Stored bool
 }
 
 // Entities that only come from the portal.
@@ -362,8 +366,11 @@ func applyRecord(tx *bolt.Tx, r Pulled, now time.Time) (bool, error) {
 				return false, err
 			}
 			p.Uploaded = local.Uploaded
-		} else if tx.Bucket(bBlobs).Bucket([]byte(p.Hash)) == nil {
-			// Only the record came: the next sync downloads the thumbnail.
+		}
+		if r.Stored && tx.Bucket(bBlobs).Bucket([]byte(p.Hash)) == nil {
+			// Only the record came, and the portal has the bytes: the
+			// sync downloads the thumbnail after the pull. A record
+			// without bytes comes again, stored, when they arrive.
 			if err := queueFetch(tx, p.Hash); err != nil {
 				return false, err
 			}

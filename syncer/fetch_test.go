@@ -116,7 +116,8 @@ func TestOtherLaptopsThumbnailsComeWithTheSync(t *testing.T) {
 
 // TestThumbnailNotOnThePortalYetIsFetchedByALaterSync: A's record reaches
 // the portal before its bytes. B's sync succeeds without the thumbnail and
-// a later sync, once A has uploaded, brings it.
+// does not ask for bytes the portal has said it lacks, so B's syncs stay
+// one request while A is away; the sync after A has uploaded brings it.
 func TestThumbnailNotOnThePortalYetIsFetchedByALaterSync(t *testing.T) {
 	base := startPortal(t)
 	a := newLaptop(t, base, "inspector1", nil)
@@ -129,13 +130,18 @@ func TestThumbnailNotOnThePortalYetIsFetchedByALaterSync(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := b.sync(t, Options{})
-	if r.ThumbnailsFetched != 0 || r.ThumbnailsLeft != 1 || has(b.store, p.SHA256, storage.BlobThumbnail) {
-		t.Fatalf("thumbnail of a photo the portal lacks: fetched %d, left %d", r.ThumbnailsFetched, r.ThumbnailsLeft)
+	if r.ThumbnailsFetched != 0 || r.ThumbnailsLeft != 0 || r.Requests != 1 || has(b.store, p.SHA256, storage.BlobThumbnail) {
+		t.Fatalf("thumbnail of a photo the portal lacks: fetched %d, left %d, in %d requests", r.ThumbnailsFetched, r.ThumbnailsLeft, r.Requests)
 	}
 	if _, err := b.store.Photo(p.SHA256); err != nil {
 		t.Fatalf("the record did not arrive: %v", err)
 	}
 	checkStore(t, b.store)
+	for range 3 {
+		if r := b.sync(t, Options{}); r.Requests != 1 {
+			t.Fatalf("a sync while A has not uploaded took %d requests; the missing photo was asked for again", r.Requests)
+		}
+	}
 	a.sync(t, Options{}) // uploads the bytes
 	if r := b.sync(t, Options{}); r.ThumbnailsFetched != 1 || r.ThumbnailsLeft != 0 || !has(b.store, p.SHA256, storage.BlobThumbnail) {
 		t.Fatalf("the next sync: fetched %d, left %d", r.ThumbnailsFetched, r.ThumbnailsLeft)

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -123,8 +124,62 @@ func (s *Server) finishUpload(ev tusd.HookEvent) (tusd.HTTPResponse, error) {
 		s.log.Error("promote photo", "hash", hash, "err", err)
 		return tusd.HTTPResponse{}, tusd.NewError("ERR_INTERNAL", "the photo cannot be stored / 照片无法保存", http.StatusInternalServerError)
 	}
+	if err := s.db.markPhotoStored(hash); err != nil {
+		s.log.Error("mark photo stored", "hash", hash, "err", err)
+		return tusd.HTTPResponse{}, tusd.NewError("ERR_INTERNAL", "the photo cannot be stored / 照片无法保存", http.StatusInternalServerError)
+	}
 	s.log.Info("photo stored", "hash", hash, "bytes", ev.Upload.Size, "upload", ev.Upload.ID)
 	return tusd.HTTPResponse{}, nil
+}
+
+// markStoredPhotos runs at start-up, after recoverUploads: a photo whose
+// bytes are here but whose record does not say so (the portal stopped
+// between storing the bytes and marking the record, or an upload was
+// recovered just now) is marked, so laptops download it.
+func (s *Server) markStoredPhotos() error {
+	var hashes []string
+	err := s.db.bolt.View(func(tx *bolt.Tx) error {
+		prefix := recordKey(portal.EntityPhoto, "")
+		c := tx.Bucket(bRecords).Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			var r storedRecord
+			if err := json.Unmarshal(v, &r); err != nil {
+				return err
+			}
+			if !r.Stored && validHash(r.ID) && s.hasPhoto(r.ID) {
+				hashes = append(hashes, r.ID)
+			}
+		}
+		return nil
+	})
+	for _, h := range hashes {
+		if err == nil {
+			err = s.db.markPhotoStored(h)
+		}
+	}
+	if len(hashes) > 0 && err == nil {
+		s.log.Info("photos marked stored at start-up", "count", len(hashes))
+	}
+	return err
+}
+
+// markPhotoStored notes on a photo's record that its bytes are here, and
+// moves the record to the end of the change log, so laptops that pulled it
+// without bytes pull it again and download its thumbnail then. A photo
+// with no record yet is marked when its record is pushed (applyPhoto);
+// both run in write transactions, so one of them sees the other.
+func (d *DB) markPhotoStored(hash string) error {
+	return d.bolt.Update(func(tx *bolt.Tx) error {
+		var r storedRecord
+		ok, err := getJSON(tx.Bucket(bRecords), recordKey(portal.EntityPhoto, hash), &r)
+		if err != nil || !ok || r.Stored {
+			return err
+		}
+		r.Stored = true
+		// The device that sent the record has the bytes; its pull still
+		// skips it.
+		return putRecordFrom(tx, r.Record, r.Origin)
+	})
 }
 
 // promote makes the verified upload visible under its hash: a hard link

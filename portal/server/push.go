@@ -380,7 +380,10 @@ func (s *Server) applyPhoto(tx *bolt.Tx, device string, c portal.Change) (*sv.Er
 	if err != nil {
 		return nil, err
 	}
-	return nil, putRecordFrom(tx, portal.Record{Entity: portal.EntityPhoto, ID: c.ID, Data: data, Clocks: clocks}, originIfSame(device, data, sent))
+	// The bytes may have arrived before this record: an upload finished
+	// while no record existed marks nothing (see markPhotoStored).
+	rec := portal.Record{Entity: portal.EntityPhoto, ID: c.ID, Data: data, Clocks: clocks, Stored: stored.Stored || s.hasPhoto(c.ID)}
+	return nil, putRecordFrom(tx, rec, originIfSame(device, data, sent))
 }
 
 // originIfSame returns device when the stored record is exactly what the

@@ -107,6 +107,10 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.recoverUploads()
+	if err := s.markStoredPhotos(); err != nil {
+		db.Close()
+		return nil, sv.Wrap(err, sv.EInternal, "无法检查平台已有的照片。", "Cannot check the photos the portal holds.")
+	}
 	s.routes(tus)
 	return s, nil
 }

@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
 	"golang.org/x/crypto/bcrypt"
 
 	"fieldbrief/portal"
@@ -431,5 +432,130 @@ func TestStartUpPromotesFinishedUploadsAndSweepsStaleOnes(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(uploads, "stale.info")); err == nil {
 		t.Fatal("a month-old partial upload was kept")
+	}
+}
+
+// photoIn returns the photo record among a pull's records, if any.
+func photoIn(resp portal.PullResponse, hash string) (portal.Record, bool) {
+	for _, r := range resp.Records {
+		if r.Entity == portal.EntityPhoto && r.ID == hash {
+			return r, true
+		}
+	}
+	return portal.Record{}, false
+}
+
+// TestPhotoRecordSaysWhenItsBytesAreHere: a photo's record pushed before
+// its bytes is pulled without Stored, and pulled again, stored, once the
+// upload is verified, so other laptops ask for bytes only when they are
+// here; a record pushed after its bytes is stored at once; the laptop that
+// sent the record is not sent it back.
+func TestPhotoRecordSaysWhenItsBytesAreHere(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	insp, _ := portal.NewClient(f.url, nil, f.tokens["insp"])
+	leader, _ := portal.NewClient(f.url, nil, f.tokens["leader"])
+	photoChange := func(seq uint64, data []byte) (portal.Change, string) {
+		sum := sha256.Sum256(data)
+		hash := hex.EncodeToString(sum[:])
+		raw, _ := json.Marshal(sv.Photo{Hash: hash, FileName: "site.jpg", Size: int64(len(data)), Links: []sv.PhotoLink{{FindingID: "f1", Role: sv.RoleBefore}}})
+		return portal.Change{Seq: seq, Entity: portal.EntityPhoto, ID: hash, Op: portal.OpPut, At: f.clock.now(), Data: raw}, hash
+	}
+	upload := func(data []byte, hash string) {
+		t.Helper()
+		u, _, err := insp.CreateUpload(ctx, int64(len(data)), hash, "site.jpg", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := insp.PatchUpload(ctx, u, 0, bytes.NewReader(data), int64(len(data))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	first := bytes.Repeat([]byte("first photo "), 300)
+	c1, h1 := photoChange(1, first)
+	if resp, err := insp.Push(ctx, portal.PushRequest{Device: "dev-insp", Changes: []portal.Change{c1}}); err != nil || len(resp.Rejections) != 0 {
+		t.Fatalf("push: %+v %v", resp, err)
+	}
+	pulled, err := leader.Pull(ctx, "", 5000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, ok := photoIn(pulled, h1); !ok || r.Stored {
+		t.Fatalf("before the upload the record is pulled %v, stored %v", ok, r.Stored)
+	}
+	cursor := pulled.Cursor
+	upload(first, h1)
+	pulled, err = leader.Pull(ctx, cursor, 5000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, ok := photoIn(pulled, h1); !ok || !r.Stored || len(pulled.Records) != 1 {
+		t.Fatalf("after the upload the record is pulled %v, stored %v, with %d records", ok, r.Stored, len(pulled.Records))
+	}
+	if mine, err := insp.Pull(ctx, "", 5000); err != nil {
+		t.Fatal(err)
+	} else if _, ok := photoIn(mine, h1); ok {
+		t.Error("the laptop that sent the record pulls it back once its upload is marked")
+	}
+
+	// Bytes first, then the record: stored from the start.
+	second := bytes.Repeat([]byte("second photo "), 300)
+	c2, h2 := photoChange(2, second)
+	upload(second, h2)
+	cursor = pulled.Cursor
+	if resp, err := insp.Push(ctx, portal.PushRequest{Device: "dev-insp", Changes: []portal.Change{c2}}); err != nil || len(resp.Rejections) != 0 {
+		t.Fatalf("push: %+v %v", resp, err)
+	}
+	pulled, err = leader.Pull(ctx, cursor, 5000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, ok := photoIn(pulled, h2); !ok || !r.Stored {
+		t.Fatalf("a record pushed after its bytes is pulled %v, stored %v", ok, r.Stored)
+	}
+}
+
+// TestStartUpMarksPhotosWhoseBytesAreHere: the portal stopped after a
+// photo's bytes were stored but before its record was marked; at the next
+// start the record is marked and pulled again.
+func TestStartUpMarksPhotosWhoseBytesAreHere(t *testing.T) {
+	dir := t.TempDir()
+	opts := Options{Dir: dir, BcryptCost: bcrypt.MinCost, Logger: slog.New(slog.DiscardHandler)}
+	srv, err := New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := []byte("bytes stored, record not yet marked")
+	sum := sha256.Sum256(data)
+	hash := hex.EncodeToString(sum[:])
+	raw, _ := json.Marshal(sv.Photo{Hash: hash, Size: int64(len(data))})
+	if err := srv.db.bolt.Update(func(tx *bolt.Tx) error {
+		return putRecordFrom(tx, portal.Record{Entity: portal.EntityPhoto, ID: hash, Data: raw}, "")
+	}); err != nil {
+		t.Fatal(err)
+	}
+	before, err := srv.db.Pull("", 5000, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(srv.photoPath(hash)), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(srv.photoPath(hash), data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	srv.Close()
+
+	srv, err = New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	after, err := srv.db.Pull(before.Cursor, 5000, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, ok := photoIn(after, hash); !ok || !r.Stored {
+		t.Fatalf("after the restart the record is pulled %v, stored %v", ok, r.Stored)
 	}
 }
