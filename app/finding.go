@@ -276,7 +276,7 @@ func (d *findingDetail) fill(ui *mainUI, f sv.Finding, inspectionID string, chan
 	statusLabel.Importance = findingImportance(f, ui)
 	facts := widget.NewForm(
 		widget.NewFormItem(t0("findings.col.project"), widget.NewLabel(d.project.Name)),
-		widget.NewFormItem(t0("finding.status"), statusLabel),
+		widget.NewFormItem(t0("finding.status"), muted(statusLabel)),
 		widget.NewFormItem(t0("finding.kind"), widget.NewLabel(f.Kind.Label(lang))),
 		widget.NewFormItem(t0("finding.category"), widget.NewLabel(f.Category.Label(lang))),
 		widget.NewFormItem(t0("finding.severity"), widget.NewLabel(f.Severity.Label(lang))),
@@ -365,12 +365,12 @@ func (r *recheckPane) refresh() {
 		}
 		infoLabel := widget.NewLabel(info)
 		infoLabel.Importance = findingImportance(f, v.ui)
-		card := []fyne.CanvasObject{title, infoLabel}
+		card := []fyne.CanvasObject{title, muted(infoLabel)}
 		if n := len(f.Notes); n > 0 {
 			last := widget.NewLabel(t("finding.last_note", f.Notes[n-1].Text))
 			last.Wrapping = fyne.TextWrapWord
 			last.Importance = widget.LowImportance
-			card = append(card, last)
+			card = append(card, muted(last))
 		}
 		id := f.ID
 		details := widget.NewButtonWithIcon(t0("finding.details"), theme.InfoIcon(), func() {

@@ -146,7 +146,7 @@ func newFindingsScreen(ui *mainUI, initial storage.FindingFilter) *findingsScree
 		container.NewBorder(nil, nil, ui.backButton(), nil, heading(t0("findings.title"))),
 		container.NewBorder(nil, nil, widget.NewIcon(theme.SearchIcon()), nil, s.search),
 		filters)
-	s.content = container.NewBorder(top, s.count, nil, nil, s.table)
+	s.content = container.NewBorder(top, s.count, nil, nil, muted(s.table))
 	return s
 }
 

@@ -268,7 +268,7 @@ func (pv *photoView) newTile(ti, i int) *photoTile {
 	// The button lies under the picture and takes the taps: a canvas
 	// image is not tappable.
 	tile.box = container.NewStack(widget.NewButton("", tile.open),
-		container.NewBorder(nil, tile.date, nil, nil, container.NewStack(tile.img, container.NewCenter(tile.state))))
+		container.NewBorder(nil, tile.date, nil, nil, container.NewStack(tile.img, container.NewCenter(muted(tile.state)))))
 	return tile
 }
 

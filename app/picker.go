@@ -62,7 +62,7 @@ func (ui *mainUI) pickProject() {
 	intro := widget.NewLabel(t0("picker.intro"))
 	intro.Wrapping = fyne.TextWrapWord
 	top := container.NewVBox(intro, container.NewBorder(nil, nil, widget.NewIcon(theme.SearchIcon()), nil, p.search))
-	content := container.NewBorder(top, p.status, nil, nil, p.list)
+	content := container.NewBorder(top, muted(p.status), nil, nil, muted(p.list))
 
 	p.start = widget.NewButtonWithIcon(t0("picker.start"), theme.ConfirmIcon(), func() { p.choose(p.current) })
 	p.start.Importance = widget.HighImportance

@@ -136,7 +136,7 @@ func newProjectPage(ui *mainUI, id string) *projectPage {
 		heading(t0("project.photos")), p.photos)
 	left := container.NewVScroll(p.left)
 	visits := container.NewBorder(heading(t0("project.visits")), nil, nil, nil, p.visits)
-	findings := container.NewBorder(container.NewHBox(heading(t0("project.findings")), layout.NewSpacer(), all), nil, nil, nil, p.findings)
+	findings := container.NewBorder(container.NewHBox(heading(t0("project.findings")), layout.NewSpacer(), all), nil, nil, nil, muted(p.findings))
 	right := container.NewVSplit(visits, findings)
 	split := container.NewHSplit(left, right)
 	split.SetOffset(0.42)

@@ -88,7 +88,7 @@ func newTourOrder(projects []sv.Project, byPlace []string, saved string) *tourOr
 	reset := widget.NewButtonWithIcon(t0("reports.order_by_place"), theme.ViewRefreshIcon(), o.resetToPlace)
 	o.summary = widget.NewLabel("")
 	o.updateButtons()
-	list := container.NewGridWrap(fyne.NewSize(460, 300), o.list)
+	list := container.NewGridWrap(fyne.NewSize(460, 300), muted(o.list))
 	o.content = container.NewBorder(nil, container.NewVBox(container.NewHBox(o.up, o.down, reset), o.summary), nil, nil, list)
 	return o
 }

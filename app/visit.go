@@ -129,12 +129,12 @@ func newVisitScreen(ui *mainUI, id string) *visitScreen {
 	v.photoState.Importance = widget.LowImportance
 	v.photoState.Hide()
 
-	status := container.NewHBox(v.state, v.progress, v.saved, v.discard, v.amend, v.submit)
+	status := container.NewHBox(v.state, v.progress, muted(v.saved), v.discard, v.amend, v.submit)
 	v.top = container.NewBorder(nil, nil, ui.backButton(), status, v.title)
 	top := v.top
 	bottom := container.NewBorder(nil, nil, v.prev, v.next)
 	right := container.NewBorder(nil, bottom, nil, nil, v.body)
-	split := container.NewHSplit(container.NewBorder(nil, container.NewVBox(v.photoState, v.bar), nil, nil, v.nav), right)
+	split := container.NewHSplit(muted(container.NewBorder(nil, container.NewVBox(v.photoState, v.bar), nil, nil, v.nav)), right)
 	split.SetOffset(0.24)
 	v.content = container.NewBorder(top, nil, nil, nil, split)
 	return v
@@ -444,7 +444,9 @@ func (v *visitScreen) showPane(i int) {
 		return
 	}
 	v.current = i
-	v.body.Objects = []fyne.CanvasObject{container.NewVScroll(container.NewPadded(v.panes[i].box))}
+	// Muted: the hints and counts of the items are read on site, and
+	// so are the values of a submitted visit, shown in disabled fields.
+	v.body.Objects = []fyne.CanvasObject{muted(container.NewVScroll(container.NewPadded(v.panes[i].box)))}
 	v.body.Refresh()
 	if i == 0 {
 		v.prev.Disable()
