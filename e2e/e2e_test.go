@@ -245,7 +245,9 @@ func TestRealWindow(t *testing.T) {
 		t.Fatal(errs)
 	}
 	cmd := exec.Command(binary, "--data", data)
-	cmd.Env = append(os.Environ(), "DISPLAY="+display, "FYNE_SCALE=1")
+	// Its own settings folder: the test must not read, or write, the
+	// preferences of whoever runs it.
+	cmd.Env = append(os.Environ(), "DISPLAY="+display, "FYNE_SCALE=1", "XDG_CONFIG_HOME="+t.TempDir())
 	var logs bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {

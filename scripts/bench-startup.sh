@@ -21,6 +21,8 @@ xvfb_pid=$!
 for _ in $(seq 200); do [ -s "$work/display" ] && break; sleep 0.05; done
 [ -s "$work/display" ] || { echo "Xvfb did not start" >&2; exit 1; }
 export DISPLAY=:$(tr -d '[:space:]' <"$work/display") FYNE_SCALE=1
+# The app's settings go to the scratch folder, not the user's.
+export XDG_CONFIG_HOME="$work/config"
 
 # launch DATA: prints milliseconds until the window is visible and its
 # pixels are no longer uniform (the first frame with content).
