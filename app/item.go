@@ -83,11 +83,11 @@ func newItemField(v *visitScreen, it sv.Item, a sv.Answer) *itemField {
 		f.entry.OnChanged = f.textChanged
 		input = f.entry
 	case sv.KindSingleChoice:
-		f.choice = widget.NewSelect(it.Options, f.choiceChanged)
+		f.choice = widget.NewSelect(it.OptionLabels(lang), f.choiceChanged)
 		f.choice.PlaceHolder = t0("item.choose")
 		input = f.choice
 	case sv.KindMultiChoice:
-		f.checks = widget.NewCheckGroup(it.Options, f.checksChanged)
+		f.checks = widget.NewCheckGroup(it.OptionLabels(lang), f.checksChanged)
 		f.checks.Horizontal = true
 		input = f.checks
 	case sv.KindDate:
@@ -120,8 +120,8 @@ func newItemField(v *visitScreen, it sv.Item, a sv.Answer) *itemField {
 	f.photos = widget.NewLabel("")
 	head := container.NewBorder(nil, nil, nil, f.marks, f.title)
 	parts := []fyne.CanvasObject{head}
-	if it.Hint != "" {
-		hint := widget.NewLabel(it.Hint)
+	if h := it.DisplayHint(lang); h != "" {
+		hint := widget.NewLabel(h)
 		hint.Wrapping = fyne.TextWrapWord
 		hint.Importance = widget.LowImportance
 		parts = append(parts, hint)
@@ -195,12 +195,16 @@ func (f *itemField) show(a sv.Answer) {
 		f.entry.SetText(a.Text)
 	case sv.KindSingleChoice:
 		if len(a.Choices) > 0 {
-			f.choice.SetSelected(a.Choices[0])
+			f.choice.SetSelected(f.item.OptionLabel(a.Choices[0], lang))
 		} else {
 			f.choice.ClearSelected()
 		}
 	case sv.KindMultiChoice:
-		f.checks.SetSelected(append([]string(nil), a.Choices...))
+		labels := make([]string, len(a.Choices))
+		for i, c := range a.Choices {
+			labels[i] = f.item.OptionLabel(c, lang)
+		}
+		f.checks.SetSelected(labels)
 	case sv.KindDate:
 		f.entry.SetText(string(a.Date))
 	}
@@ -343,13 +347,15 @@ func (f *itemField) textChanged(s string) {
 	f.changed()
 }
 
-func (f *itemField) choiceChanged(s string) {
+// choiceChanged stores the option chosen, in Chinese whatever the
+// language shown (see sv.Item.OptionsEn).
+func (f *itemField) choiceChanged(label string) {
 	if f.setting {
 		return
 	}
 	f.ans.Choices = nil
-	if s != "" {
-		f.ans.Choices = []string{s}
+	if o, ok := f.item.OptionFor(label, f.v.ui.lang); ok {
+		f.ans.Choices = []string{o}
 	}
 	f.changed()
 }
@@ -362,7 +368,7 @@ func (f *itemField) checksChanged(sel []string) {
 	var ordered []string
 	for _, o := range f.item.Options {
 		for _, s := range sel {
-			if s == o {
+			if s == f.item.OptionLabel(o, f.v.ui.lang) {
 				ordered = append(ordered, o)
 			}
 		}

@@ -754,6 +754,42 @@ func TestVisitInEnglish(t *testing.T) {
 	if !strings.Contains(num.msg.Text, "at most 100") {
 		t.Errorf("bounds message %q", num.msg.Text)
 	}
+
+	// Hints and options read in English; the answer is stored in Chinese,
+	// so the visit reads the same on a colleague's laptop in Chinese.
+	v.showPane(3) // 安全生产
+	hint := f.item.DisplayHint(sv.English)
+	if hint == f.item.Hint || !strings.Contains(labelsUnder(v.body), hint) {
+		t.Errorf("the hint of %s is not shown in English:\n%s", f.item.Key, labelsUnder(v.body))
+	}
+	works := field(t, v, "safety.major_works")
+	if got := strings.Join(works.checks.Options, "|"); got != strings.Join(works.item.OptionsEn, "|") || got == "" {
+		t.Fatalf("multiple choice shows %q", got)
+	}
+	works.checks.SetSelected([]string{"None", "Deep excavation"})
+	stage := field(t, v, "progress.stage")
+	stage.choice.SetSelected("Under construction")
+	in := stored(t, s, v.id)
+	if got := in.Answers["safety.major_works"].Choices; strings.Join(got, "|") != "深基坑|无" {
+		t.Errorf("stored hazardous works %v, want the Chinese options in the checklist's order", got)
+	}
+	if got := in.Answers["progress.stage"].Choices; strings.Join(got, "|") != "在建" {
+		t.Errorf("stored stage %v", got)
+	}
+
+	// The same visit opened in Chinese shows the Chinese options ticked.
+	zhUI, err := newMainUI(test.NewTempApp(t), Config{Data: s, Lang: sv.Chinese, Now: func() time.Time { return testNow }, Background: inPlace})
+	if err != nil {
+		t.Fatal(err)
+	}
+	zhUI.openVisit(v.id, true)
+	waitFor(t, "the visit in Chinese", func() bool { return zhUI.visit != nil && zhUI.visit.loaded })
+	if sel := field(t, zhUI.visit, "safety.major_works").checks.Selected; strings.Join(sel, "|") != "深基坑|无" {
+		t.Errorf("in Chinese the ticked options are %v", sel)
+	}
+	if sel := field(t, zhUI.visit, "progress.stage").choice.Selected; sel != "在建" {
+		t.Errorf("in Chinese the stage reads %q", sel)
+	}
 }
 
 // TestPhotoIsEvidenceOfAFix reports a finding fixed with a photo and no

@@ -40,7 +40,7 @@ func fixtureTemplate() supervision.Template {
 		}},
 		{Key: "quality", Title: "工程质量", TitleEn: "Quality", Items: []supervision.Item{
 			{Key: "quality.concrete", Title: "同条件试块强度（设计C30）", TitleEn: "Concrete cube strength (C30)", Kind: supervision.KindNumber, Unit: "MPa", Min: ptr(30)},
-			{Key: "quality.rating", Title: "质量总体评价", TitleEn: "Overall quality", Kind: supervision.KindSingleChoice, Options: []string{"好", "较好", "一般", "差"}},
+			{Key: "quality.rating", Title: "质量总体评价", TitleEn: "Overall quality", Kind: supervision.KindSingleChoice, Options: []string{"好", "较好", "一般", "差"}, OptionsEn: []string{"Good", "Fairly good", "Fair", "Poor"}},
 			{Key: "quality.defects", Title: "质量通病防治", TitleEn: "Common defects prevented", Kind: supervision.KindPassFail},
 		}},
 	}}

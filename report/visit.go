@@ -262,7 +262,11 @@ func answerText(l Lang, it supervision.Item, a supervision.Answer, ok bool) (str
 	case supervision.KindText:
 		return a.Text, ToneNone
 	case supervision.KindSingleChoice, supervision.KindMultiChoice:
-		return l.joinList(a.Choices), ToneNone
+		labels := make([]string, len(a.Choices))
+		for i, c := range a.Choices {
+			labels[i] = it.OptionLabel(c, l.sv())
+		}
+		return l.joinList(labels), ToneNone
 	case supervision.KindDate:
 		return l.day(a.Date), ToneNone
 	}

@@ -267,3 +267,44 @@ func TestTemplateValidation(t *testing.T) {
 		t.Fatalf("duplicate key: %v", err)
 	}
 }
+
+// TestOptionsInEnglish: an option reads in English where the template gives
+// a label, the label maps back to the Chinese option an answer stores, and
+// a template whose English labels do not match its options one to one is
+// refused, so no English choice can store the wrong option.
+func TestOptionsInEnglish(t *testing.T) {
+	it := Item{Key: "rating", Title: "总体评价", Kind: KindSingleChoice, Hint: "看现场", HintEn: "On site",
+		Options: []string{"好", "一般", "差"}, OptionsEn: []string{"Good", "Fair", "Poor"}}
+	if got := strings.Join(it.OptionLabels(English), "|"); got != "Good|Fair|Poor" {
+		t.Errorf("English labels %q", got)
+	}
+	if got := strings.Join(it.OptionLabels(Chinese), "|"); got != "好|一般|差" {
+		t.Errorf("Chinese labels %q", got)
+	}
+	if o, ok := it.OptionFor("Fair", English); !ok || o != "一般" {
+		t.Errorf("Fair stores %q %v", o, ok)
+	}
+	if _, ok := it.OptionFor("Excellent", English); ok {
+		t.Error("a label no option has maps to an option")
+	}
+	if it.OptionLabel("已删除的选项", English) != "已删除的选项" {
+		t.Error("an option the template no longer lists must read as stored")
+	}
+	if it.DisplayHint(English) != "On site" || it.DisplayHint(Chinese) != "看现场" {
+		t.Error("hint by language")
+	}
+	noEnglish := Item{Options: []string{"好", "差"}}
+	if strings.Join(noEnglish.OptionLabels(English), "|") != "好|差" {
+		t.Error("options without English labels must read in Chinese")
+	}
+
+	for _, labels := range [][]string{{"Good", "Fair"}, {"Good", "Good", "Poor"}, {"Good", "", "Poor"}} {
+		tpl := testTemplate()
+		bad := it
+		bad.OptionsEn = labels
+		tpl.Sections[0].Items = append(tpl.Sections[0].Items, bad)
+		if err := tpl.Validate(); err == nil || !strings.Contains(ErrorMessage(err, English), "English option") {
+			t.Errorf("English options %q accepted: %v", labels, err)
+		}
+	}
+}

@@ -62,14 +62,20 @@ type Item struct {
 	Key   string `json:"key"`
 	Title string `json:"title"`
 	// TitleEn is the English wording; empty means the Chinese is shown.
-	TitleEn string   `json:"title_en,omitempty"`
-	Hint    string   `json:"hint,omitempty"`
-	Kind    ItemKind `json:"kind"`
+	TitleEn string `json:"title_en,omitempty"`
+	Hint    string `json:"hint,omitempty"`
+	// HintEn is the hint's English wording; empty means the Chinese is shown.
+	HintEn string   `json:"hint_en,omitempty"`
+	Kind   ItemKind `json:"kind"`
 	// Unit, Min and Max apply to number items; nil bounds are open.
 	Unit    string   `json:"unit,omitempty"`
 	Min     *float64 `json:"min,omitempty"`
 	Max     *float64 `json:"max,omitempty"`
 	Options []string `json:"options,omitempty"`
+	// OptionsEn are the options' English labels, one for each option in
+	// order. An answer always stores the Chinese option, so a visit reads
+	// the same whichever language it was filled in.
+	OptionsEn []string `json:"options_en,omitempty"`
 	// Required items must be answered before a visit can be submitted.
 	Required bool `json:"required,omitempty"`
 	// PhotoRequired items need at least one photo before submission.
@@ -86,6 +92,47 @@ func (it Item) DisplayTitle(lang Lang) string {
 		return it.TitleEn
 	}
 	return it.Title
+}
+
+// DisplayHint returns the hint in the given language, falling back to Chinese.
+func (it Item) DisplayHint(lang Lang) string {
+	if lang == English && it.HintEn != "" {
+		return it.HintEn
+	}
+	return it.Hint
+}
+
+// OptionLabel returns how an option (as stored in an answer) reads in the
+// given language; an option the item does not list reads as stored.
+func (it Item) OptionLabel(option string, lang Lang) string {
+	if lang == English && len(it.OptionsEn) == len(it.Options) {
+		for i, o := range it.Options {
+			if o == option {
+				return it.OptionsEn[i]
+			}
+		}
+	}
+	return option
+}
+
+// OptionLabels returns the options as they read in the given language.
+func (it Item) OptionLabels(lang Lang) []string {
+	out := make([]string, len(it.Options))
+	for i, o := range it.Options {
+		out[i] = it.OptionLabel(o, lang)
+	}
+	return out
+}
+
+// OptionFor returns the option stored for a label shown in the given
+// language, and whether there is one.
+func (it Item) OptionFor(label string, lang Lang) (string, bool) {
+	for _, o := range it.Options {
+		if it.OptionLabel(o, lang) == label {
+			return o, true
+		}
+	}
+	return "", false
 }
 
 // Section groups the items of a checklist under a heading.
@@ -163,6 +210,9 @@ func (t Template) Validate() error {
 			}
 			if (it.Kind == KindSingleChoice || it.Kind == KindMultiChoice) && len(it.Options) < 2 {
 				problems = append(problems, fieldProblem{"检查项" + name, "item " + name, "至少需要两个选项", "needs at least two options"})
+			}
+			if len(it.OptionsEn) > 0 && (len(it.OptionsEn) != len(it.Options) || !distinctLabels(it.OptionsEn)) {
+				problems = append(problems, fieldProblem{"检查项" + name, "item " + name, "英文选项须与选项一一对应且互不相同", "needs one distinct English option for each option"})
 			}
 			if it.Min != nil && it.Max != nil && *it.Min > *it.Max {
 				problems = append(problems, fieldProblem{"检查项" + name, "item " + name, "下限大于上限", "has min above max"})
@@ -285,6 +335,19 @@ func ParseNumber(s, unit string) (float64, error) {
 }
 
 func formatNumber(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// distinctLabels reports whether every label is written and none repeats:
+// an answer given in English is stored by finding its label.
+func distinctLabels(list []string) bool {
+	seen := map[string]bool{}
+	for _, s := range list {
+		if s == "" || seen[s] {
+			return false
+		}
+		seen[s] = true
+	}
+	return true
+}
 
 func contains(list []string, s string) bool {
 	for _, x := range list {
