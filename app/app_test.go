@@ -194,6 +194,55 @@ func TestTranslationsComplete(t *testing.T) {
 			t.Errorf("zh-Hans.json lacks %q, which en.json has", k)
 		}
 	}
+	// A count of one, used by t in place of its base key, takes the same
+	// arguments. Chinese repeats the base: the language chosen last must
+	// override every key of the other.
+	for name, table := range tables {
+		for k, v := range table {
+			if base, ok := strings.CutSuffix(k, ".one"); ok {
+				other, _ := table[base].(string)
+				if other == "" || verbs(other) != verbs(v.(string)) {
+					t.Errorf("%s: %q has no base key with the same format verbs (%q)", name, k, other)
+				}
+			}
+		}
+	}
+}
+
+// verbs lists a format string's verbs in order.
+func verbs(s string) string {
+	return strings.Join(regexp.MustCompile(`%[-+ #0-9.]*[a-zA-Z]`).FindAllString(s, -1), " ")
+}
+
+// TestCountsOfOneReadInEnglish: one photo, one day, one change — not
+// "1 photos" — and other counts in the plural. (tb, not t: t translates.)
+func TestCountsOfOneReadInEnglish(tb *testing.T) {
+	if err := setupLanguage(sv.English); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { setupLanguage(sv.Chinese) })
+	if err := setupLanguage(sv.Chinese); err != nil {
+		tb.Fatal(err)
+	}
+	if got := t("item.photos", 1); got != "照片 1 张" {
+		tb.Errorf("back in Chinese, one photo reads %q", got)
+	}
+	if err := setupLanguage(sv.English); err != nil {
+		tb.Fatal(err)
+	}
+	for _, c := range []struct{ got, want string }{
+		{t("item.photos", 1), "1 photo"},
+		{t("item.photos", 0), "0 photos"},
+		{t("item.photos", 2), "2 photos"},
+		{t("schedule.overdue_row", "国际医院", 1), "国际医院 · 1 day overdue"},
+		{t("schedule.overdue_row", "国际医院", 26), "国际医院 · 26 days overdue"},
+		{t("photo.state_waiting", 1, 2.5), "1 photo waiting to upload (2.5 MB)"},
+		{t("sync.pending", 1, 1, 0.5), "To send: changes 1 · photos 1 (0.5 MB)"},
+	} {
+		if c.got != c.want {
+			tb.Errorf("got %q, want %q", c.got, c.want)
+		}
+	}
 }
 
 // TestDashboardMarksWhatIsLateInRed: the late visit date and the count of

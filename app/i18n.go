@@ -48,10 +48,36 @@ func setupLanguage(l sv.Lang) error {
 
 // t returns the translation of key, formatted with args like fmt.Sprintf.
 // Every key used through t must be in both translation files; a test checks.
+//
+// Where a language writes a count of one differently ("1 photo", not "1
+// photos"), its file has a second entry, key + ".one", used when the first
+// whole number among args is 1. Chinese has none and needs none. Fyne's
+// own plural forms are not used: they follow the system's locale, not the
+// language the user chose.
 func t(key string, args ...any) string {
 	s := lang.X(key, key)
+	if countOf(args) == 1 {
+		if one := lang.X(key+".one", ""); one != "" {
+			s = one
+		}
+	}
 	if len(args) == 0 {
 		return s
 	}
 	return fmt.Sprintf(s, args...)
+}
+
+// countOf returns the first whole number among args, or -1.
+func countOf(args []any) int64 {
+	for _, a := range args {
+		switch n := a.(type) {
+		case int:
+			return int64(n)
+		case int64:
+			return n
+		case uint64:
+			return int64(n)
+		}
+	}
+	return -1
 }
