@@ -178,10 +178,10 @@ func runCheck(c *ctx, args []string) error {
 	problems := s.Check()
 	if len(problems) == 0 {
 		n, _ := s.OutboxLen()
-		c.say("数据完好：%s（待同步的修改 %d 条）", "The data is sound: %s (%d changes waiting to sync)", s.Path(), n)
+		c.say("数据完好：%s（待同步的修改 %d 条）", "The data is sound: %s (changes waiting to sync: %d)", s.Path(), n)
 		return nil
 	}
-	c.say("发现 %d 个问题：", "Found %d problems:", len(problems))
+	c.say("发现 %d 个问题：", "Problems found: %d", len(problems))
 	for _, p := range problems {
 		fmt.Fprintln(c.Stdout, "  -", p)
 	}

@@ -108,7 +108,7 @@ func runPhotosImport(c *ctx, args []string) error {
 		}
 		fmt.Fprintf(c.Stdout, "%s: %s\n", r.Path, line)
 	}
-	c.say("共 %d 个文件：导入 %d，已存在 %d，拒绝 %d，失败 %d。", "%d files: %d imported, %d already there, %d rejected, %d failed.",
+	c.say("共 %d 个文件：导入 %d，已存在 %d，拒绝 %d，失败 %d。", "Files: %d · imported %d · already there %d · rejected %d · failed %d.",
 		len(results), imported, there, rejected, failed)
 	if rejected > 0 || failed > 0 {
 		return exitCode(1)

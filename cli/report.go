@@ -142,9 +142,9 @@ func runReportKind(c *ctx, kind string, args []string) error {
 	if err := writeFileAtomic(*out, buf.Bytes()); err != nil {
 		return err
 	}
-	c.say("已生成 %s：%d 页，%.1f MB。", "Wrote %s: %d pages, %.1f MB.", *out, res.Pages, float64(buf.Len())/1e6)
+	c.say("已生成 %s：%d 页，%.1f MB。", "Wrote %s (pages: %d, %.1f MB).", *out, res.Pages, float64(buf.Len())/1e6)
 	if len(res.Missing) > 0 {
-		c.say("注意：%d 个字符无法用字体打印，已用 □ 代替：%s", "Note: %d characters cannot be printed with the font and show as □: %s",
+		c.say("注意：%d 个字符无法用字体打印，已用 □ 代替：%s", "Note: characters the font cannot print, shown as □: %d (%s)",
 			len(res.Missing), quoteRunes(res.Missing))
 	}
 	if dl != nil && dl.Downloaded() > 0 {

@@ -50,7 +50,7 @@ func TestLoginSyncStatusAgainstAPortal(t *testing.T) {
 	if err := runSync(c, []string{"--data", data}); err != nil {
 		t.Fatalf("sync: %v\n%s", err, errOut.String())
 	}
-	if !strings.Contains(out.String(), "received 22 records") {
+	if !strings.Contains(out.String(), "Received: records 22") {
 		t.Fatalf("sync output: %s", out.String())
 	}
 	out.Reset()
@@ -155,7 +155,7 @@ func liSynced(t *testing.T, url string) (c *ctx, data string, out, errOut *bytes
 func TestSyncDownloadsColleaguesThumbnails(t *testing.T) {
 	url, _, hash := colleaguesPortal(t)
 	_, data, out, _ := liSynced(t, url)
-	if !strings.Contains(out.String(), "1 thumbnails downloaded, 0 left for the next sync") {
+	if !strings.Contains(out.String(), "thumbnails downloaded 1, left for the next sync 0") {
 		t.Fatalf("sync output: %s", out.String())
 	}
 	li, err := storage.Open(data, storage.Options{})

@@ -141,7 +141,7 @@ func (l Lang) statusText(f supervision.Finding, asOf time.Time) string {
 	s := f.Status.Label(l.sv())
 	if n := f.DaysLate(asOf); n > 0 {
 		// On a line of its own: the days late is what a leader looks for.
-		s += "\n" + fmt.Sprintf(l.t("逾期%d天"), n)
+		s += "\n" + l.count("逾期%d天", n)
 	}
 	return s
 }

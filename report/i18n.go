@@ -39,6 +39,20 @@ func (l Lang) pageOf(p, n int) string {
 // the printed document does; labels live in a switch rather than a map so
 // that the table cannot be changed at run time. A label with no English
 // entry prints in Chinese, and TestLabelsTranslated catches that.
+// count prints a label holding one count, %d: English writes a count of
+// one in the singular, from the entry zh + "|1" ("1 day overdue").
+func (l Lang) count(zh string, n int) string {
+	format := zh
+	if l == English {
+		if one := english(zh + "|1"); n == 1 && one != "" {
+			format = one
+		} else if en := english(zh); en != "" {
+			format = en
+		}
+	}
+	return fmt.Sprintf(format, n)
+}
+
 func (l Lang) t(zh string) string {
 	if l != English {
 		return zh

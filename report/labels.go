@@ -9,8 +9,12 @@ func english(zh string) string {
 		return ": "
 	case "逾期%d天":
 		return "%d days overdue"
+	case "逾期%d天|1":
+		return "%d day overdue"
 	case "（照片%d张）":
 		return "(%d photos)"
+	case "（照片%d张）|1":
+		return "(%d photo)"
 	case "超出范围":
 		return "out of range"
 	case "（未指定责任单位）":
@@ -45,6 +49,8 @@ func english(zh string) string {
 		return "data as of %s"
 	case "拉练路线与现场资料 · 共%d站":
 		return "Route and site notes · %d stops"
+	case "拉练路线与现场资料 · 共%d站|1":
+		return "Route and site notes · %d stop"
 
 	// Section headings.
 	case "一、项目基本情况":

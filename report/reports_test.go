@@ -268,11 +268,11 @@ func TestLabelsTranslated(t *testing.T) {
 		}
 		ast.Inspect(f, func(n ast.Node) bool {
 			call, ok := n.(*ast.CallExpr)
-			if !ok || len(call.Args) != 1 {
+			if !ok {
 				return true
 			}
 			sel, ok := call.Fun.(*ast.SelectorExpr)
-			if !ok || sel.Sel.Name != "t" {
+			if !ok || !(sel.Sel.Name == "t" && len(call.Args) == 1 || sel.Sel.Name == "count" && len(call.Args) == 2) {
 				return true
 			}
 			lit, ok := call.Args[0].(*ast.BasicLit)
@@ -289,6 +289,11 @@ func TestLabelsTranslated(t *testing.T) {
 			}
 			if a, b := len(verbs.FindAllString(zh, -1)), len(verbs.FindAllString(en, -1)); a != b {
 				t.Errorf("%q has %d format verbs but its English %q has %d", zh, a, en, b)
+			}
+			if sel.Sel.Name == "count" {
+				if one := english(zh + "|1"); one == "" || len(verbs.FindAllString(one, -1)) != 1 {
+					t.Errorf("%s: no English for one of %q (%q), with one verb", fset.Position(call.Pos()), zh, one)
+				}
 			}
 			return true
 		})
@@ -354,4 +359,17 @@ func TestEmptyInputsStillPrint(t *testing.T) {
 	d.Facts(nil, 2)
 	path, _ := writePDF(t, d, "empty-blocks.pdf")
 	qpdfCheck(t, path)
+}
+
+// TestCountOfOneInEnglish: a printed count of one is singular in English.
+func TestCountOfOneInEnglish(t *testing.T) {
+	for _, c := range []struct {
+		l    Lang
+		n    int
+		want string
+	}{{English, 1, "1 day overdue"}, {English, 3, "3 days overdue"}, {English, 0, "0 days overdue"}, {Chinese, 1, "逾期1天"}} {
+		if got := c.l.count("逾期%d天", c.n); got != c.want {
+			t.Errorf("%s, %d: %q, want %q", c.l, c.n, got, c.want)
+		}
+	}
 }

@@ -40,7 +40,7 @@ func Tour(w io.Writer, fonts *Fonts, in TourInput, opt Options) (Result, error) 
 		l := d.Lang()
 
 		d.Title(title)
-		d.Subtitle(fmt.Sprintf(l.t("拉练路线与现场资料 · 共%d站"), len(in.Stops)))
+		d.Subtitle(l.count("拉练路线与现场资料 · 共%d站", len(in.Stops)))
 
 		d.Heading(1, l.t("一、拉练路线"))
 		var rows []Row

@@ -115,7 +115,7 @@ func Visit(w io.Writer, fonts *Fonts, in VisitInput, opt Options) (Result, error
 					result = l.t("见说明")
 				}
 				if n := len(a.Photos); n > 0 {
-					note = strings.TrimSpace(note + " " + fmt.Sprintf(l.t("（照片%d张）"), n))
+					note = strings.TrimSpace(note + " " + l.count("（照片%d张）", n))
 				}
 				title := it.DisplayTitle(l.sv())
 				if it.Required {
