@@ -418,12 +418,21 @@ func inParallel(ctx context.Context, n int, items []string, do func(item string)
 		go func() {
 			defer wg.Done()
 			for it := range work {
-				do(it)
+				// Taken just as the work was cancelled: a request
+				// now would only fail, or wait on a dead link.
+				if ctx.Err() == nil {
+					do(it)
+				}
 			}
 		}()
 	}
 feed:
 	for _, it := range items {
+		// select picks at random among ready cases, so a cancellation
+		// must be checked first, or a waiting worker still gets items.
+		if ctx.Err() != nil {
+			break
+		}
 		select {
 		case work <- it:
 		case <-ctx.Done():
