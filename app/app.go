@@ -117,6 +117,9 @@ type mainUI struct {
 	// it holds the fonts parsed and cut for the last document, so the next
 	// one in the session starts at once. Used from background work only.
 	maker func() (*briefing.Maker, error)
+	// dialogs are the messages and questions open, newest last, that
+	// the keyboard answers (see inform and confirm).
+	dialogs []*keyedDialog
 }
 
 func newMainUI(a fyne.App, cfg Config) (*mainUI, error) {
@@ -158,6 +161,7 @@ func newMainUI(a fyne.App, cfg Config) (*mainUI, error) {
 	ui.window.SetContent(container.NewBorder(ui.header, ui.sync.bottom(), nil, nil, ui.body))
 	ui.window.Resize(fyne.NewSize(1240, 760))
 	ui.addShortcuts()
+	ui.window.Canvas().SetOnTypedKey(ui.typedKey)
 	ui.sync.addMenu()
 	ui.window.SetCloseIntercept(ui.quit)
 	ui.window.SetOnDropped(ui.dropped)
@@ -397,7 +401,7 @@ func (ui *mainUI) markSample(sample bool) {
 }
 
 func (ui *mainUI) offerSample() {
-	dialog.ShowConfirm(t0("firstrun.title"), t0("firstrun.body"), func(ok bool) {
+	ui.confirm(t0("firstrun.title"), t0("firstrun.body"), func(ok bool) {
 		if !ok {
 			return
 		}
@@ -414,13 +418,12 @@ func (ui *mainUI) offerSample() {
 				ui.refresh(false)
 			})
 		})
-	}, ui.window)
+	})
 }
 
 // showError shows an error in the user's language; never Go's text.
 func (ui *mainUI) showError(err error) {
-	d := dialog.NewInformation(t0("common.error"), sv.ErrorMessage(err, ui.lang), ui.window)
-	d.Show()
+	ui.inform(t0("common.error"), sv.ErrorMessage(err, ui.lang))
 }
 
 func (ui *mainUI) showSettings() {

@@ -497,18 +497,30 @@ func TestFullPhotoKeyboard(t *testing.T) {
 	if full.open || len(c.Overlays().List()) != below {
 		t.Errorf("after Escape: full view open %v, %d dialogs", full.open, len(c.Overlays().List()))
 	}
-	if c.OnTypedKey() != nil || c.OnTypedRune() != nil {
+	before := len(c.Overlays().List())
+	key(fyne.KeyRight)
+	char('+')
+	if full.open || pv.full != full || len(c.Overlays().List()) != before {
 		t.Error("the closed view still takes the window's keys")
 	}
 
-	// Delete and Enter delete the photo shown.
+	// Deleting takes a click on the red button: Enter, pressed in
+	// passing, deletes nothing.
 	pv.tiles[0][1].open()
 	gone := pv.full.p.Hash
 	key(fyne.KeyDelete)
 	key(fyne.KeyReturn)
+	if in := stored(t, s, v.id); len(in.Photos) != 3 || !strings.Contains(overlayText(ui), "删除这张照片") {
+		t.Fatalf("Delete, Enter: %d photos, question still up: %v", len(in.Photos), strings.Contains(overlayText(ui), "删除这张照片"))
+	}
+	yes := overlayButton(t, ui, "是")
+	if yes.Importance != widget.DangerImportance {
+		t.Error("the button that deletes a photo is not marked as dangerous")
+	}
+	test.Tap(yes)
 	after := stored(t, s, v.id)
 	if len(after.Photos) != 2 || slices.Contains(after.Photos, gone) {
-		t.Errorf("after Delete, Enter the visit lists %v; %s should be gone", after.Photos, gone)
+		t.Errorf("after Delete and Yes the visit lists %v; %s should be gone", after.Photos, gone)
 	}
 }
 

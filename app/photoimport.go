@@ -269,7 +269,7 @@ func (ui *mainUI) dropped(pos fyne.Position, uris []fyne.URI) {
 		}
 		ui.visit.attachSitePhotos(paths)
 	default:
-		dialog.ShowInformation(t0("photo.drop_title"), t0("photo.drop_where"), ui.window)
+		ui.inform(t0("photo.drop_title"), t0("photo.drop_where"))
 	}
 }
 

@@ -405,7 +405,7 @@ func (pv *photoView) retryMissing() {
 func (pv *photoView) importInto(ti int, paths []string) {
 	tg := pv.targets[ti]
 	if tg.locked != "" {
-		dialog.ShowInformation(t0("photo.drop_title"), tg.locked, pv.ui.window)
+		pv.ui.inform(t0("photo.drop_title"), tg.locked)
 		return
 	}
 	newPhotoBatch(pv.ui, tg.link, func(res photoImport) {

@@ -49,11 +49,10 @@ type photoFull struct {
 	rotate    *widget.Button
 	del       *widget.Button
 	dlg       dialog.Dialog
-
-	// asking is the question shown over the view (delete this photo?),
-	// if any. While it is up the keys answer it, and never act on the
-	// photo beneath: → then Enter must not delete a photo no longer shown.
-	asking dialog.Dialog
+	// overlay is the view's layer on the window. The keys act on the photo
+	// only while it is on top: under a question (delete this photo?) they
+	// answer the question, and → must not move to another photo beneath it.
+	overlay fyne.CanvasObject
 }
 
 func showPhotoFull(pv *photoView, ti, i int) *photoFull {
@@ -101,8 +100,22 @@ func showPhotoFull(pv *photoView, ti, i int) *photoFull {
 	// canvas then gets the keys, and passes them on while the view is open.
 	c := pv.ui.window.Canvas()
 	prevKey, prevRune := c.OnTypedKey(), c.OnTypedRune()
-	c.SetOnTypedKey(func(e *fyne.KeyEvent) { f.typedKey(e.Name) })
-	c.SetOnTypedRune(f.typedRune)
+	c.SetOnTypedKey(func(e *fyne.KeyEvent) {
+		switch {
+		case c.Overlays().Top() == f.overlay:
+			f.typedKey(e.Name)
+		case prevKey != nil:
+			prevKey(e) // the window's: it answers the question on top
+		}
+	})
+	c.SetOnTypedRune(func(r rune) {
+		switch {
+		case c.Overlays().Top() == f.overlay:
+			f.typedRune(r)
+		case prevRune != nil:
+			prevRune(r)
+		}
+	})
 	f.dlg.SetOnClosed(func() {
 		f.open = false
 		c.SetOnTypedKey(prevKey)
@@ -110,6 +123,7 @@ func showPhotoFull(pv *photoView, ti, i int) *photoFull {
 	})
 	f.dlg.Resize(fyne.NewSize(1100, 720))
 	f.dlg.Show()
+	f.overlay = c.Overlays().Top()
 	f.focusPicture()
 	f.load()
 	return f
@@ -209,10 +223,6 @@ func (f *photoFull) focusPicture() {
 
 // typedKey handles the named keys; printable ones come as runes.
 func (f *photoFull) typedKey(k fyne.KeyName) {
-	if f.asking != nil {
-		f.answerKey(k)
-		return
-	}
 	switch k {
 	case fyne.KeyLeft:
 		f.step(-1)
@@ -227,9 +237,6 @@ func (f *photoFull) typedKey(k fyne.KeyName) {
 
 // typedRune handles + = − 0 and R, on the main keys and the keypad.
 func (f *photoFull) typedRune(r rune) {
-	if f.asking != nil {
-		return
-	}
 	switch r {
 	case '+', '=':
 		f.zoomIn()
@@ -376,43 +383,14 @@ func (f *photoFull) tile() *photoTile {
 func (f *photoFull) confirmDelete() {
 	ui := f.pv.ui
 	if reason := f.pv.targets[f.ti].locked; reason != "" {
-		f.ask(dialog.NewInformation(t0("photo.delete"), reason, ui.window))
+		ui.inform(t0("photo.delete"), reason)
 		return
 	}
-	confirm := dialog.NewConfirm(t0("photo.delete"), t0("photo.delete_confirm"), func(ok bool) {
+	ui.confirmLoss(t0("photo.delete"), t0("photo.delete_confirm"), func(ok bool) {
 		if ok {
 			f.delete()
 		}
-	}, ui.window)
-	f.ask(confirm)
-}
-
-// ask shows a question over the view and routes the keys to it until it
-// is answered.
-func (f *photoFull) ask(d dialog.Dialog) {
-	f.asking = d
-	d.SetOnClosed(func() {
-		f.asking = nil
-		if f.open {
-			f.focusPicture()
-		}
 	})
-	d.Show()
-}
-
-// answerKey answers the question shown over the view: Escape says no,
-// Enter says yes to a confirmation or closes a message.
-func (f *photoFull) answerKey(k fyne.KeyName) {
-	switch k {
-	case fyne.KeyEscape:
-		f.asking.Hide()
-	case fyne.KeyReturn, fyne.KeyEnter:
-		if c, ok := f.asking.(*dialog.ConfirmDialog); ok {
-			c.Confirm()
-			return
-		}
-		f.asking.Hide()
-	}
 }
 
 func (f *photoFull) delete() {

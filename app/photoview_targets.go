@@ -105,7 +105,7 @@ func withoutHash(list []string, hash string) []string {
 func findingPhotosButton(ui *mainUI, dlg dialog.Dialog, f sv.Finding, changed func()) *widget.Button {
 	ui.findingDrop = func(paths []string) {
 		if !f.Status.Active() {
-			dialog.ShowInformation(t0("photo.drop_title"), t0("photo.finding_locked"), ui.window)
+			ui.inform(t0("photo.drop_title"), t0("photo.finding_locked"))
 			return
 		}
 		link := sv.PhotoLink{FindingID: f.ID, Role: sv.RoleAfter}

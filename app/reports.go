@@ -46,7 +46,7 @@ func (ui *mainUI) reportsMenu() *fyne.Menu {
 // askVisitReport makes the report of the visit on screen.
 func (ui *mainUI) askVisitReport() {
 	if ui.visit == nil {
-		dialog.ShowInformation(t0("reports.visit"), t0("reports.open_visit_first"), ui.window)
+		ui.inform(t0("reports.visit"), t0("reports.open_visit_first"))
 		return
 	}
 	id := ui.visit.id
@@ -155,7 +155,7 @@ func (ui *mainUI) showTourDialog(projects []sv.Project, byPlace []string) {
 		}
 		ids := order.order()
 		if len(ids) == 0 {
-			dialog.ShowInformation(strings.TrimSuffix(t0("reports.tour"), "…"), t0("reports.order_empty"), ui.window)
+			ui.inform(strings.TrimSuffix(t0("reports.tour"), "…"), t0("reports.order_empty"))
 			return
 		}
 		prefs.SetString(prefTourOrder, order.saved())

@@ -13,7 +13,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -507,7 +506,7 @@ func (s *syncUI) failed(err error, byUser bool) {
 	}
 	s.say(msg, true)
 	if byUser {
-		dialog.ShowInformation(t0("common.error"), msg, s.ui.window)
+		s.ui.inform(t0("common.error"), msg)
 	}
 }
 
@@ -601,11 +600,11 @@ func (s *syncUI) confirmSignOut() {
 			if err == nil && (st.PendingChanges > 0 || st.PendingPhotos > 0) {
 				msg += "\n" + t("sync.sign_out_pending", st.PendingChanges, st.PendingPhotos)
 			}
-			dialog.ShowConfirm(t0("sync.sign_out"), msg, func(ok bool) {
+			s.ui.confirm(t0("sync.sign_out"), msg, func(ok bool) {
 				if ok {
 					s.signOutNow()
 				}
-			}, s.ui.window)
+			})
 		})
 	})
 }

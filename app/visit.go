@@ -344,7 +344,7 @@ func (v *visitScreen) showSaveState() {
 	// One dialog when saving starts to fail, not one per keystroke.
 	if !v.alerted {
 		v.alerted = true
-		dialog.ShowInformation(t0("visit.save_failed_title"), strings.Join(msgs, "\n"), v.ui.window)
+		v.ui.inform(t0("visit.save_failed_title"), strings.Join(msgs, "\n"))
 	}
 }
 
@@ -565,11 +565,11 @@ func (v *visitScreen) trySubmit() {
 		v.showGaps(gaps)
 		return
 	}
-	dialog.ShowConfirm(t0("visit.submit_title"), t0("visit.submit_confirm"), func(ok bool) {
+	v.ui.confirm(t0("visit.submit_title"), t0("visit.submit_confirm"), func(ok bool) {
 		if ok {
 			v.submitNow()
 		}
-	}, v.ui.window)
+	})
 }
 
 // submitNow waits for pending writes, then submits in the background.
@@ -625,7 +625,7 @@ func (v *visitScreen) showGaps(gaps []sv.Gap) {
 
 // startAmendment makes a draft correction of the submitted visit and opens it.
 func (v *visitScreen) startAmendment() {
-	dialog.ShowConfirm(t0("visit.amend"), t0("visit.amend_confirm"), func(ok bool) {
+	v.ui.confirm(t0("visit.amend"), t0("visit.amend_confirm"), func(ok bool) {
 		if !ok {
 			return
 		}
@@ -639,12 +639,12 @@ func (v *visitScreen) startAmendment() {
 			}
 			v.ui.openVisit(am.ID, true)
 		})
-	}, v.ui.window)
+	})
 }
 
 // confirmDiscard deletes a draft started by mistake, after asking.
 func (v *visitScreen) confirmDiscard() {
-	dialog.ShowConfirm(t0("visit.discard"), t0("visit.discard_confirm"), func(ok bool) {
+	v.ui.confirmLoss(t0("visit.discard"), t0("visit.discard_confirm"), func(ok bool) {
 		if !ok {
 			return
 		}
@@ -660,7 +660,7 @@ func (v *visitScreen) confirmDiscard() {
 				v.ui.goBack()
 			})
 		})
-	}, v.ui.window)
+	})
 }
 
 // close is called when the screen is left. Writes already queued carry on

@@ -1,0 +1,72 @@
+package app
+
+import (
+	"slices"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+)
+
+// keyedDialog is a message or question the keyboard can answer.
+type keyedDialog struct {
+	d       dialog.Dialog
+	overlay fyne.CanvasObject // its layer on the window, to know it is on top
+	enter   func()
+}
+
+// Fyne's dialogs take no keys: an OK needs the mouse. The window's own key
+// handler (it gets the keys no widget takes) answers the message or
+// question on top instead: Enter says OK or yes, Escape closes or says no.
+// Only messages and yes/no questions are keyed this way — Escape on a form
+// would throw away what was typed.
+
+// inform shows a message that Enter or Escape closes.
+func (ui *mainUI) inform(title, message string) {
+	d := dialog.NewInformation(title, message, ui.window)
+	ui.showKeyed(d, d.Hide)
+}
+
+// confirm asks a yes/no question: Enter says yes, Escape no.
+func (ui *mainUI) confirm(title, question string, answer func(bool)) {
+	d := dialog.NewConfirm(title, question, answer, ui.window)
+	ui.showKeyed(d, d.Confirm)
+}
+
+// confirmLoss asks before something is thrown away (a draft, a photo):
+// its yes button is red and only a click gives it; Enter does nothing, so
+// no key pressed in passing deletes anything. Escape says no.
+func (ui *mainUI) confirmLoss(title, question string, answer func(bool)) {
+	d := dialog.NewConfirm(title, question, answer, ui.window)
+	d.SetConfirmImportance(widget.DangerImportance)
+	ui.showKeyed(d, func() {})
+}
+
+func (ui *mainUI) showKeyed(d dialog.Dialog, enter func()) {
+	k := &keyedDialog{d: d, enter: enter}
+	d.SetOnClosed(func() {
+		ui.dialogs = slices.DeleteFunc(ui.dialogs, func(o *keyedDialog) bool { return o == k })
+	})
+	d.Show()
+	k.overlay = ui.window.Canvas().Overlays().Top()
+	ui.dialogs = append(ui.dialogs, k)
+}
+
+// typedKey gets the keys no widget takes: it answers the keyed dialog on
+// top of the window, if that is what is on top.
+func (ui *mainUI) typedKey(e *fyne.KeyEvent) {
+	n := len(ui.dialogs)
+	if n == 0 {
+		return
+	}
+	top := ui.dialogs[n-1]
+	if top.overlay == nil || ui.window.Canvas().Overlays().Top() != top.overlay {
+		return
+	}
+	switch e.Name {
+	case fyne.KeyEscape:
+		top.d.Hide()
+	case fyne.KeyReturn, fyne.KeyEnter:
+		top.enter()
+	}
+}
