@@ -18,8 +18,9 @@ type keyedDialog struct {
 // Fyne's dialogs take no keys: an OK needs the mouse. The window's own key
 // handler (it gets the keys no widget takes) answers the message or
 // question on top instead: Enter says OK or yes, Escape closes or says no.
-// Only messages and yes/no questions are keyed this way — Escape on a form
-// would throw away what was typed.
+// Messages, yes/no questions and dialogs that only show something (a
+// finding's detail, the photos, a report made) are keyed this way, through
+// showKeyed; forms are not — Escape there would throw away what was typed.
 
 // inform shows a message that Enter or Escape closes.
 func (ui *mainUI) inform(title, message string) {

@@ -49,9 +49,20 @@ func TestMessagesAndQuestionsAnswerTheKeyboard(t *testing.T) {
 		t.Fatal("Escape left the message open")
 	}
 
+	// What only shows something closes on Escape: the list of what an
+	// empty visit still lacks.
+	v := startVisit(t, ui, ui.dash.rows[6].Project.ID)
+	v.trySubmit()
+	if c.Overlays().Top() == nil {
+		t.Fatal("submitting an empty visit showed nothing")
+	}
+	windowKey(t, ui, fyne.KeyEscape)
+	if c.Overlays().Top() != nil {
+		t.Fatalf("Escape left the list of gaps open:\n%s", overlayText(ui))
+	}
+
 	// Discarding the draft: Enter does nothing, Escape keeps it, and only
 	// the red button discards it.
-	v := startVisit(t, ui, ui.dash.rows[6].Project.ID)
 	v.confirmDiscard()
 	windowKey(t, ui, fyne.KeyReturn)
 	if c.Overlays().Top() == nil || ui.visit != v {

@@ -233,7 +233,7 @@ func showFindingDetail(ui *mainUI, id, inspectionID string, changed func()) *fin
 	d := &findingDetail{box: container.NewVBox(widget.NewLabel(t0("dashboard.loading")))}
 	d.dlg = dialog.NewCustom(t0("finding.detail_title"), t0("common.close"), container.NewVScroll(d.box), ui.window)
 	d.dlg.Resize(fyne.NewSize(720, 560))
-	d.dlg.Show()
+	ui.showKeyed(d.dlg, d.dlg.Hide)
 	data := ui.cfg.Data
 	var reload func()
 	show := func(f sv.Finding) {

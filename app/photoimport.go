@@ -155,7 +155,7 @@ func (b *photoBatch) summarise(results []photo.Result, lang sv.Lang) photoImport
 	}
 	d := dialog.NewCustom(t0("photo.summary_title"), t0("common.close"), container.NewVScroll(container.NewVBox(objs...)), b.ui.window)
 	d.Resize(fyne.NewSize(640, 420))
-	d.Show()
+	b.ui.showKeyed(d, d.Hide)
 	return out
 }
 

@@ -112,7 +112,7 @@ func showPhotos(ui *mainUI, title string, targets []photoTarget, cb photoViewCal
 		}
 	})
 	pv.dlg.Resize(fyne.NewSize(980, 680))
-	pv.dlg.Show()
+	ui.showKeyed(pv.dlg, pv.dlg.Hide)
 	pv.shown = true
 	ui.photoView = pv
 	pv.load()

@@ -256,7 +256,7 @@ func (ui *mainUI) showMadeReport(file string, res report.Result) {
 	content := container.NewVBox(info, container.NewHBox(open, print), status)
 	d = dialog.NewCustom(t0("reports.done"), t0("common.close"), content, ui.window)
 	d.Resize(fyne.NewSize(520, 240))
-	d.Show()
+	ui.showKeyed(d, d.Hide)
 }
 
 // saveUnique writes data to dir/name.pdf, or name-2.pdf … when that exists,

@@ -37,7 +37,7 @@ func (s *syncUI) showRejections() {
 	d.dlg.SetOnClosed(func() { s.rejectDlg = nil })
 	s.rejectDlg = d
 	d.show(s.rejections)
-	d.dlg.Show()
+	s.ui.showKeyed(d.dlg, d.dlg.Hide)
 	s.refreshStatus()
 }
 

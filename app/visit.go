@@ -618,7 +618,7 @@ func (v *visitScreen) showGaps(gaps []sv.Gap) {
 	content := container.NewBorder(intro, nil, nil, nil, list)
 	d = dialog.NewCustom(t0("visit.gaps_title"), t0("common.close"), content, v.ui.window)
 	d.Resize(fyne.NewSize(560, 420))
-	d.Show()
+	v.ui.showKeyed(d, d.Hide)
 	v.gapList = list
 	v.gaps = gaps
 }
