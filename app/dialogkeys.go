@@ -8,7 +8,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// keyedDialog is a message or question the keyboard can answer.
+// keyedDialog is a dialog the keyboard can answer.
 type keyedDialog struct {
 	d       dialog.Dialog
 	overlay fyne.CanvasObject // its layer on the window, to know it is on top

@@ -98,7 +98,9 @@ func (m mutedText) Icon(n fyne.ThemeIconName) fyne.Resource { return m.base().Ic
 func (m mutedText) Size(n fyne.ThemeSizeName) float32       { return m.base().Size(n) }
 
 // muted shows the LowImportance labels in obj in the readable grey of
-// mutedText. Wrap only what holds secondary text and no disabled widget.
+// mutedText. Disabled widgets inside take that grey too, which suits what
+// is read, not used — the values of a submitted visit — but not a disabled
+// button, which would no longer look disabled.
 func muted(obj fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewThemeOverride(obj, mutedText{})
 }
