@@ -97,6 +97,9 @@ func photoStateText(st storage.PhotoState) string {
 	if st.NotDownloaded > 0 {
 		parts = append(parts, t("photo.state_not_downloaded", st.NotDownloaded))
 	}
+	if st.NotUploaded > 0 {
+		parts = append(parts, t("photo.state_not_uploaded", st.NotUploaded))
+	}
 	if len(parts) == 0 {
 		return t("photo.state_on_portal", st.Photos)
 	}

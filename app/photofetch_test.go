@@ -207,10 +207,10 @@ func tileOf(t *testing.T, pv *photoView, hash string) (int, *photoTile) {
 }
 
 // TestColleaguesPhotosComeToTheViewer: B's sync brings a colleague's visit
-// with thumbnails; the project page and the visit say what is still on
-// the portal; opening a photo fetches its original and shows the display
-// copy made here; a photo the portal did not have yet says so, and arrives
-// in place with the next sync.
+// with thumbnails; the project page and the visit say which photo the
+// colleague has not uploaded yet; opening a photo fetches its original and
+// shows the display copy made here; a photo the portal did not have yet
+// says so, and arrives in place with the next sync.
 func TestColleaguesPhotosComeToTheViewer(t *testing.T) {
 	base, _ := startPortal(t)
 	a := newColleague(t, base)
@@ -232,13 +232,13 @@ func TestColleaguesPhotosComeToTheViewer(t *testing.T) {
 
 	ui.openProject("p03", true)
 	waitFor(t, "the project page", func() bool { return ui.project != nil && ui.project.data.project.ID == "p03" })
-	if text := screenText(ui); !strings.Contains(text, "1 张照片尚未下载") {
-		t.Errorf("the project's visit list does not say a photo is still on the portal:\n%s", text)
+	if text := screenText(ui); !strings.Contains(text, "1 张照片拍摄者尚未上传") {
+		t.Errorf("the project's visit list does not say a photo is not uploaded yet:\n%s", text)
 	}
 	ui.openVisit(visitID, true)
 	waitFor(t, "the visit", func() bool { return ui.visit != nil && ui.visit.loaded })
 	v := ui.visit
-	if got := v.photoState.Text; got != "1 张照片尚未下载" || !v.photoState.Visible() {
+	if got := v.photoState.Text; got != "1 张照片拍摄者尚未上传" || !v.photoState.Visible() || v.photoState.Importance != widget.WarningImportance {
 		t.Errorf("visit photo state %q", got)
 	}
 
@@ -247,7 +247,7 @@ func TestColleaguesPhotosComeToTheViewer(t *testing.T) {
 		t.Fatalf("%d tiles", len(pv.tiles[0]))
 	}
 	_, lateTile := tileOf(t, pv, late.SHA256)
-	if !lateTile.state.Visible() || lateTile.state.Text != "平台上还没有这张照片。" {
+	if !lateTile.state.Visible() || !strings.Contains(lateTile.state.Text, "拍摄它的电脑还没有上传") {
 		t.Errorf("the photo the portal lacks says %q (shown %v)", lateTile.state.Text, lateTile.state.Visible())
 	}
 	i, turnedTile := tileOf(t, pv, turned.SHA256)

@@ -185,7 +185,7 @@ func (v *visitScreen) loadPhotoState() {
 		}
 		v.photoState.SetText(text)
 		v.photoState.Importance = widget.LowImportance
-		if st := states[id]; st.Waiting > 0 || st.NotDownloaded > 0 {
+		if st := states[id]; st.Waiting > 0 || st.NotDownloaded > 0 || st.NotUploaded > 0 {
 			v.photoState.Importance = widget.WarningImportance
 		}
 		v.photoState.Hidden = text == ""

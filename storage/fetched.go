@@ -120,10 +120,13 @@ type PhotoState struct {
 	// WaitingBytes their size.
 	Waiting      int
 	WaitingBytes int64
-	// NotDownloaded is how many were taken on another laptop and have
-	// nothing on this one yet, not even a thumbnail (or whose record has
-	// not arrived).
+	// NotDownloaded is how many were taken on another laptop, are on the
+	// portal, and have nothing on this one yet, not even a thumbnail.
 	NotDownloaded int
+	// NotUploaded is how many were taken on another laptop that has not
+	// uploaded them yet (or whose record has not arrived): nothing here
+	// can fetch them until that laptop syncs.
+	NotUploaded int
 }
 
 // VisitPhotoStates returns the photo state of each visit named, in one
@@ -133,6 +136,7 @@ func (s *Store) VisitPhotoStates(ids ...string) (map[string]PhotoState, error) {
 	out := make(map[string]PhotoState, len(ids))
 	err := s.view(func(tx *bolt.Tx) error {
 		insp, answers, photos, blobs := tx.Bucket(bInspections), tx.Bucket(bAnswers), tx.Bucket(bPhotos), tx.Bucket(bBlobs)
+		queued := tx.Bucket(bSyncFetch)
 		var listed struct {
 			Photos []string `json:"photos"`
 		}
@@ -176,7 +180,13 @@ func (s *Store) VisitPhotoStates(ids ...string) (map[string]PhotoState, error) {
 				rec := photos.Get([]byte(h))
 				b := blobs.Bucket([]byte(h))
 				if rec == nil || b == nil || (b.Get([]byte{byte(BlobThumbnail)}) == nil && b.Get([]byte{byte(BlobDisplay)}) == nil) {
-					st.NotDownloaded++
+					// A pulled photo is queued once the portal holds its
+					// bytes (see applyRecord); until then it is not there.
+					if rec != nil && queued != nil && queued.Get([]byte(h)) != nil {
+						st.NotDownloaded++
+					} else {
+						st.NotUploaded++
+					}
 					continue
 				}
 				var p struct {

@@ -143,3 +143,45 @@ func TestUploadBookkeeping(t *testing.T) {
 		t.Fatal("upload address kept after upload")
 	}
 }
+
+// TestPhotoStatesTellNotUploadedFromNotDownloaded: of a colleague's visit,
+// a photo the portal holds and this laptop lacks is "not downloaded"; one
+// whose bytes have not reached the portal, or whose record has not come,
+// is "not uploaded" — the inspector then knows to ask the colleague to
+// sync, not to wait for a connection. The states follow the pulls.
+func TestPhotoStatesTellNotUploadedFromNotDownloaded(t *testing.T) {
+	s, _ := newTestStore(t)
+	in := sv.Inspection{ID: "v1", ProjectID: "p01", TemplateID: "monthly", TemplateVersion: 1, Inspectors: []string{"李督查"},
+		Status: sv.Submitted, Photos: []string{"aa01", "bb02", "cc03"}}
+	inData, _ := json.Marshal(in)
+	photo := func(hash string, stored bool) Pulled {
+		data, _ := json.Marshal(sv.Photo{Hash: hash, Size: 100, Links: []sv.PhotoLink{{InspectionID: "v1", Role: sv.RoleGeneral}}})
+		return Pulled{Entity: EntityPhoto, ID: hash, Data: data, Stored: stored}
+	}
+	if _, err := s.ApplyPulled([]Pulled{{Entity: EntityInspection, ID: "v1", Data: inData}, photo("aa01", true), photo("bb02", false)}, "e.1", ""); err != nil {
+		t.Fatal(err)
+	}
+	state := func() PhotoState {
+		t.Helper()
+		states, err := s.VisitPhotoStates("v1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return states["v1"]
+	}
+	if st := state(); st.Photos != 3 || st.NotDownloaded != 1 || st.NotUploaded != 2 {
+		t.Fatalf("after the first pull: %+v, want 1 not downloaded (aa01), 2 not uploaded (bb02 unstored, cc03 no record)", st)
+	}
+	if q, _ := s.PhotosToFetch(); len(q) != 1 || q[0] != "aa01" {
+		t.Fatalf("queued for download: %v, want only the stored photo", q)
+	}
+	if err := s.PutPulledThumbnails(map[string][]byte{"aa01": []byte("jpeg")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ApplyPulled([]Pulled{photo("bb02", true)}, "e.2", ""); err != nil {
+		t.Fatal(err)
+	}
+	if st := state(); st.NotDownloaded != 1 || st.NotUploaded != 1 {
+		t.Fatalf("after bb02 reached the portal: %+v, want bb02 not downloaded and cc03 not uploaded", st)
+	}
+}

@@ -277,7 +277,7 @@ func (s *Server) handlePhoto(w http.ResponseWriter, r *http.Request) {
 	}
 	f, err := os.Open(s.photoPath(hash))
 	if errors.Is(err, fs.ErrNotExist) {
-		writeError(w, http.StatusNotFound, sv.Errorf(sv.ENotFound, "平台上还没有这张照片。", "The portal does not have this photo yet."))
+		writeError(w, http.StatusNotFound, sv.Errorf(sv.ENotFound, "平台上还没有这张照片：拍摄它的电脑还没有上传。那台电脑同步后，下次同步时会自动下载。", "The portal does not have this photo yet: the laptop that took it has not uploaded it. Once that laptop syncs, the next sync here downloads it."))
 		return
 	} else if err != nil {
 		s.internal(w, err)
