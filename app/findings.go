@@ -1,11 +1,14 @@
 package app
 
 import (
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"fieldbrief/pinyinsearch"
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
 )
@@ -172,7 +175,20 @@ func (s *findingsScreen) cell(f sv.Finding, col int) string {
 
 // filter reads the filters.
 func (s *findingsScreen) filter() storage.FindingFilter {
-	f := storage.FindingFilter{Text: s.search.Text}
+	f := storage.FindingFilter{Text: strings.TrimSpace(s.search.Text)}
+	if q := f.Text; q != "" {
+		// Called for each finding, in one background read: each unit's
+		// readings are looked up once per search.
+		units := map[string]pinyinsearch.Text{}
+		f.UnitMatches = func(unit string) bool {
+			text, ok := units[unit]
+			if !ok {
+				text = pinyinsearch.Prepare(unit)
+				units[unit] = text
+			}
+			return text.Matches(q)
+		}
+	}
 	if i := s.status.SelectedIndex(); i >= 0 && i < len(s.statuses) {
 		f.Status, f.ActiveOnly = s.statuses[i].status, s.statuses[i].active
 	}

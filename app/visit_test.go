@@ -1,6 +1,7 @@
 package app
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -482,6 +483,7 @@ func TestFindingsListFilters(t *testing.T) {
 		}
 	}
 	all := len(fs.rows)
+	all0 := slices.Clone(fs.rows)
 	test.Tap(fs.overdue)
 	if len(fs.rows) == 0 || len(fs.rows) >= all {
 		t.Errorf("overdue filter: %d of %d", len(fs.rows), all)
@@ -500,6 +502,38 @@ func TestFindingsListFilters(t *testing.T) {
 		}
 	}
 	fs.unit.SetSelectedIndex(0)
+
+	// The search finds a unit by its pinyin initials, and Latin letters
+	// in any case.
+	test.Type(fs.search, "kxcjsj")
+	if len(fs.rows) == 0 {
+		t.Fatal("kxcjsj finds no finding of 科学城建设局")
+	}
+	for _, f := range fs.rows {
+		if f.ResponsibleUnit != "科学城建设局" {
+			t.Errorf("kxcjsj finds a finding of %s: %s", f.ResponsibleUnit, f.Description)
+		}
+	}
+	var latin string
+	for _, f := range all0 {
+		if i := strings.Index(f.Description, "DN"); i >= 0 {
+			latin = f.Description[i : i+5]
+			break
+		}
+	}
+	if latin == "" {
+		t.Fatal("the sample data has no finding with a Latin code such as DN300")
+	}
+	fs.search.SetText(strings.ToLower(latin))
+	if len(fs.rows) == 0 {
+		t.Errorf("%q finds nothing, though findings mention %q", strings.ToLower(latin), latin)
+	}
+	for _, f := range fs.rows {
+		if !strings.Contains(f.Description, latin) {
+			t.Errorf("%q finds %s", strings.ToLower(latin), f.Description)
+		}
+	}
+	fs.search.SetText("")
 	fs.project.SetSelectedIndex(1)
 	for _, f := range fs.rows {
 		if f.ProjectID != fs.projects[0].ID {

@@ -160,8 +160,12 @@ type FindingFilter struct {
 	ResponsibleUnit string
 	// OverdueAt, when set, keeps only findings overdue at that time.
 	OverdueAt time.Time
-	// Text keeps findings whose description or unit contains it.
+	// Text keeps findings whose description or unit contains it, Latin
+	// letters in any case ("dn300" finds DN300).
 	Text string
+	// UnitMatches, when set with Text, also keeps findings whose
+	// responsible unit it accepts: the window matches units by pinyin.
+	UnitMatches func(unit string) bool
 }
 
 func (ff FindingFilter) match(f sv.Finding) bool {
@@ -171,10 +175,16 @@ func (ff FindingFilter) match(f sv.Finding) bool {
 		ff.ActiveOnly && !f.Status.Active(),
 		ff.ResponsibleUnit != "" && f.ResponsibleUnit != ff.ResponsibleUnit,
 		!ff.OverdueAt.IsZero() && !f.Overdue(ff.OverdueAt),
-		ff.Text != "" && !strings.Contains(f.Description, ff.Text) && !strings.Contains(f.ResponsibleUnit, ff.Text):
+		ff.Text != "" && !ff.textMatches(f):
 		return false
 	}
 	return true
+}
+
+func (ff FindingFilter) textMatches(f sv.Finding) bool {
+	q := strings.ToLower(ff.Text)
+	return strings.Contains(strings.ToLower(f.Description), q) || strings.Contains(strings.ToLower(f.ResponsibleUnit), q) ||
+		ff.UnitMatches != nil && ff.UnitMatches(f.ResponsibleUnit)
 }
 
 // Findings returns the findings that match, active first, then by deadline.
