@@ -142,6 +142,10 @@ func BenchmarkScreens(b *testing.B) {
 			_, err := s.FindingRows(storage.FindingFilter{})
 			return err
 		}},
+		{"findings_search_by_pinyin", func() error {
+			_, err := s.FindingRows(storage.FindingFilter{Text: "kxcjsj", UnitMatches: unitMatcher("kxcjsj")})
+			return err
+		}},
 		{"findings_list_overdue", func() error {
 			_, err := s.FindingRows(storage.FindingFilter{ActiveOnly: true, OverdueAt: benchNow})
 			return err

@@ -173,21 +173,26 @@ func (s *findingsScreen) cell(f sv.Finding, col int) string {
 	return ""
 }
 
+// unitMatcher matches responsible units by pinyin for one search. The store
+// calls it for each finding, in one background read, so each unit's
+// readings are looked up once per search.
+func unitMatcher(query string) func(unit string) bool {
+	units := map[string]pinyinsearch.Text{}
+	return func(unit string) bool {
+		text, ok := units[unit]
+		if !ok {
+			text = pinyinsearch.Prepare(unit)
+			units[unit] = text
+		}
+		return text.Matches(query)
+	}
+}
+
 // filter reads the filters.
 func (s *findingsScreen) filter() storage.FindingFilter {
 	f := storage.FindingFilter{Text: strings.TrimSpace(s.search.Text)}
-	if q := f.Text; q != "" {
-		// Called for each finding, in one background read: each unit's
-		// readings are looked up once per search.
-		units := map[string]pinyinsearch.Text{}
-		f.UnitMatches = func(unit string) bool {
-			text, ok := units[unit]
-			if !ok {
-				text = pinyinsearch.Prepare(unit)
-				units[unit] = text
-			}
-			return text.Matches(q)
-		}
+	if f.Text != "" {
+		f.UnitMatches = unitMatcher(f.Text)
 	}
 	if i := s.status.SelectedIndex(); i >= 0 && i < len(s.statuses) {
 		f.Status, f.ActiveOnly = s.statuses[i].status, s.statuses[i].active
