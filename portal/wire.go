@@ -160,6 +160,10 @@ type PullResponse struct {
 	Cursor  string   `json:"cursor"`
 	More    bool     `json:"more"`
 	Reset   bool     `json:"reset,omitempty"`
+	// MarksStored says the portal sets Record.Stored. A portal older than
+	// that flag leaves every photo unmarked; a laptop then asks for any
+	// photo it lacks, as before, rather than for none.
+	MarksStored bool `json:"marks_stored,omitempty"`
 }
 
 // MissingRequest names photos by SHA-256.

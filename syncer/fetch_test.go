@@ -3,6 +3,7 @@ package syncer
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"image"
 	"image/jpeg"
 	"io"
@@ -13,11 +14,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"fieldbrief/photo"
+	"fieldbrief/portal"
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
 )
@@ -148,6 +151,60 @@ func TestThumbnailNotOnThePortalYetIsFetchedByALaterSync(t *testing.T) {
 	}
 	if r := b.sync(t, Options{}); r.Requests != 1 {
 		t.Fatalf("no-op sync after the retry took %d requests", r.Requests)
+	}
+}
+
+// TestThumbnailsFromAPortalThatDoesNotMarkStoredPhotos: a portal older
+// than the stored flag (played by a proxy that strips it from every pull)
+// still gets its photos' thumbnails downloaded: the laptop asks for every
+// photo it lacks, as before the flag.
+func TestThumbnailsFromAPortalThatDoesNotMarkStoredPhotos(t *testing.T) {
+	base := startPortal(t)
+	target, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rp := httputil.NewSingleHostReverseProxy(target)
+	direct := rp.Director
+	rp.Director = func(r *http.Request) {
+		direct(r)
+		// Uncompressed from the portal, so the pages can be rewritten.
+		r.Header.Del("Accept-Encoding")
+	}
+	rp.ModifyResponse = func(resp *http.Response) error {
+		if !strings.HasSuffix(resp.Request.URL.Path, "/pull") || resp.StatusCode != http.StatusOK {
+			return nil
+		}
+		var page portal.PullResponse
+		err := json.NewDecoder(resp.Body).Decode(&page)
+		resp.Body.Close()
+		if err != nil {
+			return err
+		}
+		page.MarksStored = false
+		for i := range page.Records {
+			page.Records[i].Stored = false
+		}
+		body, err := json.Marshal(page)
+		if err != nil {
+			return err
+		}
+		resp.Header.Del("Content-Encoding")
+		resp.Header.Set("Content-Length", strconv.Itoa(len(body)))
+		resp.ContentLength = int64(len(body))
+		resp.Body = io.NopCloser(bytes.NewReader(body))
+		return nil
+	}
+	old := httptest.NewServer(rp)
+	t.Cleanup(old.Close)
+	a := newLaptop(t, base, "inspector1", nil)
+	b := newLaptop(t, old.URL, "inspector2", nil)
+	a.sync(t, Options{})
+	b.sync(t, Options{})
+	p := findingWithPhotos(t, a, "gps_DSCN0010.jpg")[0]
+	a.sync(t, Options{})
+	if r := b.sync(t, Options{}); r.ThumbnailsFetched != 1 || !has(b.store, p.SHA256, storage.BlobThumbnail) {
+		t.Fatalf("from a portal without the flag: fetched %d thumbnails", r.ThumbnailsFetched)
 	}
 }
 

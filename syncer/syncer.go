@@ -292,7 +292,7 @@ func (e *Engine) Pull(ctx context.Context, r *Report) error {
 					clock = clock.Observe(c)
 				}
 			}
-			page = append(page, storage.Pulled{Entity: rec.Entity, ID: rec.ID, Deleted: rec.Deleted, Data: rec.Data, Stored: rec.Stored})
+			page = append(page, storage.Pulled{Entity: rec.Entity, ID: rec.ID, Deleted: rec.Deleted, Data: rec.Data, Stored: rec.Stored || !resp.MarksStored})
 		}
 		hlc := ""
 		if clock.Wall > 0 {

@@ -231,6 +231,7 @@ func (d *DB) Pull(c string, limit int, device string) (portal.PullResponse, erro
 			out.Records = append(out.Records, r.Record)
 		}
 		out.Cursor = cursor(epoch, last)
+		out.MarksStored = true
 		return nil
 	})
 	return out, err
