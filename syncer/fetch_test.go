@@ -63,6 +63,42 @@ func findingWithPhotos(t *testing.T, l *laptop, samples ...string) []*photo.Proc
 	return out
 }
 
+// rewritingPortal puts a proxy in front of the portal at base that passes
+// every successful answer's body through rewrite, and returns its address:
+// a portal that damages bytes, or one older than a field of the protocol.
+func rewritingPortal(t *testing.T, base string, rewrite func(req *http.Request, body []byte) []byte) string {
+	t.Helper()
+	target, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rp := &httputil.ReverseProxy{
+		Rewrite: func(r *httputil.ProxyRequest) {
+			r.SetURL(target)
+			// Uncompressed from the portal, so the bodies can be rewritten.
+			r.Out.Header.Del("Accept-Encoding")
+		},
+		ModifyResponse: func(resp *http.Response) error {
+			if resp.StatusCode != http.StatusOK {
+				return nil
+			}
+			body, err := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if err != nil {
+				return err
+			}
+			body = rewrite(resp.Request, body)
+			resp.Header.Set("Content-Length", strconv.Itoa(len(body)))
+			resp.ContentLength = int64(len(body))
+			resp.Body = io.NopCloser(bytes.NewReader(body))
+			return nil
+		},
+	}
+	srv := httptest.NewServer(rp)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
 // has reports whether one rendition of a photo is stored.
 func has(s *storage.Store, hash string, kind storage.BlobKind) bool {
 	_, err := s.PhotoBlob(hash, kind)
@@ -160,45 +196,24 @@ func TestThumbnailNotOnThePortalYetIsFetchedByALaterSync(t *testing.T) {
 // photo it lacks, as before the flag.
 func TestThumbnailsFromAPortalThatDoesNotMarkStoredPhotos(t *testing.T) {
 	base := startPortal(t)
-	target, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rp := httputil.NewSingleHostReverseProxy(target)
-	direct := rp.Director
-	rp.Director = func(r *http.Request) {
-		direct(r)
-		// Uncompressed from the portal, so the pages can be rewritten.
-		r.Header.Del("Accept-Encoding")
-	}
-	rp.ModifyResponse = func(resp *http.Response) error {
-		if !strings.HasSuffix(resp.Request.URL.Path, "/pull") || resp.StatusCode != http.StatusOK {
-			return nil
+	oldURL := rewritingPortal(t, base, func(req *http.Request, body []byte) []byte {
+		if !strings.HasSuffix(req.URL.Path, "/pull") {
+			return body
 		}
 		var page portal.PullResponse
-		err := json.NewDecoder(resp.Body).Decode(&page)
-		resp.Body.Close()
-		if err != nil {
-			return err
+		if err := json.Unmarshal(body, &page); err != nil {
+			t.Errorf("a pull page the proxy cannot read: %v", err)
+			return body
 		}
 		page.MarksStored = false
 		for i := range page.Records {
 			page.Records[i].Stored = false
 		}
-		body, err := json.Marshal(page)
-		if err != nil {
-			return err
-		}
-		resp.Header.Del("Content-Encoding")
-		resp.Header.Set("Content-Length", strconv.Itoa(len(body)))
-		resp.ContentLength = int64(len(body))
-		resp.Body = io.NopCloser(bytes.NewReader(body))
-		return nil
-	}
-	old := httptest.NewServer(rp)
-	t.Cleanup(old.Close)
+		out, _ := json.Marshal(page)
+		return out
+	})
 	a := newLaptop(t, base, "inspector1", nil)
-	b := newLaptop(t, old.URL, "inspector2", nil)
+	b := newLaptop(t, oldURL, "inspector2", nil)
 	a.sync(t, Options{})
 	b.sync(t, Options{})
 	p := findingWithPhotos(t, a, "gps_DSCN0010.jpg")[0]
@@ -312,37 +327,21 @@ func TestOriginalOnDemandMakesTheCopiesHere(t *testing.T) {
 // and the message says to try again.
 func TestOriginalThatDoesNotMatchItsHashIsRefused(t *testing.T) {
 	base := startPortal(t)
-	target, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rp := httputil.NewSingleHostReverseProxy(target)
-	rp.ModifyResponse = func(resp *http.Response) error {
-		if resp.Request.Method != http.MethodGet || !strings.Contains(resp.Request.URL.Path, "/photos/") || resp.Request.URL.Query().Get("size") != "" {
-			return nil
-		}
-		body, err := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if err != nil {
-			return err
-		}
-		if len(body) > 100 {
+	damagingURL := rewritingPortal(t, base, func(req *http.Request, body []byte) []byte {
+		if req.Method == http.MethodGet && strings.Contains(req.URL.Path, "/photos/") && req.URL.Query().Get("size") == "" && len(body) > 100 {
 			body[100] ^= 0xff
 		}
-		resp.Body = io.NopCloser(bytes.NewReader(body))
-		return nil
-	}
-	damaging := httptest.NewServer(rp)
-	t.Cleanup(damaging.Close)
+		return body
+	})
 	a := newLaptop(t, base, "inspector1", nil)
-	b := newLaptop(t, damaging.URL, "inspector2", nil)
+	b := newLaptop(t, damagingURL, "inspector2", nil)
 	a.sync(t, Options{})
 	b.sync(t, Options{})
 	p := findingWithPhotos(t, a, "gps_DSCN0012.jpg")[0]
 	a.sync(t, Options{})
 	b.sync(t, Options{})
 
-	err = New(b.store, b.client, Options{}).FetchPhoto(context.Background(), p.SHA256, true)
+	err := New(b.store, b.client, Options{}).FetchPhoto(context.Background(), p.SHA256, true)
 	if sv.ErrorCode(err) != sv.EUnavailable || !strings.Contains(sv.ErrorMessage(err, sv.Chinese), "已损坏") {
 		t.Fatalf("a damaged original gave %v", err)
 	}
