@@ -99,6 +99,18 @@ func rewritingPortal(t *testing.T, base string, rewrite func(req *http.Request, 
 	return srv.URL
 }
 
+// twoLaptops signs in inspector1 at the portal and inspector2 through bURL
+// (the portal, or a proxy in front of it, reached with hc), and syncs each
+// once, so both hold the register before a test's photos are taken.
+func twoLaptops(t *testing.T, base, bURL string, hc *http.Client) (a, b *laptop) {
+	t.Helper()
+	a = newLaptop(t, base, "inspector1", nil)
+	b = newLaptop(t, bURL, "inspector2", hc)
+	a.sync(t, Options{})
+	b.sync(t, Options{})
+	return a, b
+}
+
 // has reports whether one rendition of a photo is stored.
 func has(s *storage.Store, hash string, kind storage.BlobKind) bool {
 	_, err := s.PhotoBlob(hash, kind)
@@ -117,10 +129,7 @@ func checkStore(t *testing.T, s *storage.Store) {
 // nothing new is still one request.
 func TestOtherLaptopsThumbnailsComeWithTheSync(t *testing.T) {
 	base := startPortal(t)
-	a := newLaptop(t, base, "inspector1", nil)
-	b := newLaptop(t, base, "inspector2", nil)
-	a.sync(t, Options{})
-	b.sync(t, Options{})
+	a, b := twoLaptops(t, base, base, nil)
 	photos := findingWithPhotos(t, a, "gps_DSCN0010.jpg", "orientation_landscape_6.jpg")
 	a.sync(t, Options{})
 
@@ -159,10 +168,7 @@ func TestOtherLaptopsThumbnailsComeWithTheSync(t *testing.T) {
 // one request while A is away; the sync after A has uploaded brings it.
 func TestThumbnailNotOnThePortalYetIsFetchedByALaterSync(t *testing.T) {
 	base := startPortal(t)
-	a := newLaptop(t, base, "inspector1", nil)
-	b := newLaptop(t, base, "inspector2", nil)
-	a.sync(t, Options{})
-	b.sync(t, Options{})
+	a, b := twoLaptops(t, base, base, nil)
 	p := findingWithPhotos(t, a, "Canon_40D.jpg")[0]
 	var pushed Report
 	if err := New(a.store, a.client, Options{}).Push(context.Background(), &pushed); err != nil {
@@ -212,10 +218,7 @@ func TestThumbnailsFromAPortalThatDoesNotMarkStoredPhotos(t *testing.T) {
 		out, _ := json.Marshal(page)
 		return out
 	})
-	a := newLaptop(t, base, "inspector1", nil)
-	b := newLaptop(t, oldURL, "inspector2", nil)
-	a.sync(t, Options{})
-	b.sync(t, Options{})
+	a, b := twoLaptops(t, base, oldURL, nil)
 	p := findingWithPhotos(t, a, "gps_DSCN0010.jpg")[0]
 	a.sync(t, Options{})
 	if r := b.sync(t, Options{}); r.ThumbnailsFetched != 1 || !has(b.store, p.SHA256, storage.BlobThumbnail) {
@@ -230,10 +233,7 @@ func TestThumbnailsFromAPortalThatDoesNotMarkStoredPhotos(t *testing.T) {
 func TestThumbnailsCutOffDoNotFailTheSync(t *testing.T) {
 	base := startPortal(t)
 	px := newProxy(t, base)
-	a := newLaptop(t, base, "inspector1", nil)
-	b := newLaptop(t, px.URL(), "inspector2", noKeepAlive())
-	a.sync(t, Options{})
-	b.sync(t, Options{})
+	a, b := twoLaptops(t, base, px.URL(), noKeepAlive())
 	samples := []string{"gps_DSCN0010.jpg", "gps_DSCN0012.jpg", "Canon_40D.jpg", "xmp_no_exif.jpg",
 		"orientation_landscape_1.jpg", "orientation_landscape_3.jpg", "orientation_landscape_5.jpg", "orientation_landscape_8.jpg"}
 	findingWithPhotos(t, a, samples...)
@@ -271,10 +271,7 @@ func TestThumbnailsCutOffDoNotFailTheSync(t *testing.T) {
 // and sends nothing back.
 func TestOriginalOnDemandMakesTheCopiesHere(t *testing.T) {
 	base := startPortal(t)
-	a := newLaptop(t, base, "inspector1", nil)
-	b := newLaptop(t, base, "inspector2", nil)
-	a.sync(t, Options{})
-	b.sync(t, Options{})
+	a, b := twoLaptops(t, base, base, nil)
 	photos := findingWithPhotos(t, a, "orientation_landscape_6.jpg", "gps_DSCN0010.jpg")
 	a.sync(t, Options{})
 	b.sync(t, Options{})
@@ -333,10 +330,7 @@ func TestOriginalThatDoesNotMatchItsHashIsRefused(t *testing.T) {
 		}
 		return body
 	})
-	a := newLaptop(t, base, "inspector1", nil)
-	b := newLaptop(t, damagingURL, "inspector2", nil)
-	a.sync(t, Options{})
-	b.sync(t, Options{})
+	a, b := twoLaptops(t, base, damagingURL, nil)
 	p := findingWithPhotos(t, a, "gps_DSCN0012.jpg")[0]
 	a.sync(t, Options{})
 	b.sync(t, Options{})
