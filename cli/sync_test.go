@@ -23,7 +23,10 @@ import (
 	"fieldbrief/syncer"
 )
 
-func TestLoginSyncStatusAgainstAPortal(t *testing.T) {
+// registeredPortal is a portal server holding the sample register, with
+// no users yet.
+func registeredPortal(t *testing.T) *server.Server {
+	t.Helper()
 	srv, err := server.New(server.Options{Dir: t.TempDir(), BcryptCost: bcrypt.MinCost, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
@@ -32,6 +35,11 @@ func TestLoginSyncStatusAgainstAPortal(t *testing.T) {
 	if err := srv.DB().PutRegister(projects, templates); err != nil {
 		t.Fatal(err)
 	}
+	return srv
+}
+
+func TestLoginSyncStatusAgainstAPortal(t *testing.T) {
+	srv := registeredPortal(t)
 	if err := srv.DB().PutUser(portal.NewUser{User: portal.User{Name: "li", Role: portal.RoleInspector}, Password: "password-1"}, bcrypt.MinCost); err != nil {
 		t.Fatal(err)
 	}
@@ -73,14 +81,7 @@ func TestLoginSyncStatusAgainstAPortal(t *testing.T) {
 // returns the portal's address, the visit and the photo's hash.
 func colleaguesPortal(t *testing.T) (url, visitID, photoHash string) {
 	t.Helper()
-	srv, err := server.New(server.Options{Dir: t.TempDir(), BcryptCost: bcrypt.MinCost, Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	projects, templates, _ := sample.Register()
-	if err := srv.DB().PutRegister(projects, templates); err != nil {
-		t.Fatal(err)
-	}
+	srv := registeredPortal(t)
 	for _, name := range []string{"li", "wang"} {
 		if err := srv.DB().PutUser(portal.NewUser{User: portal.User{Name: name, Role: portal.RoleInspector}, Password: "password-1"}, bcrypt.MinCost); err != nil {
 			t.Fatal(err)
@@ -105,6 +106,7 @@ func colleaguesPortal(t *testing.T) (url, visitID, photoHash string) {
 	if _, err := syncer.New(wang, client, syncer.Options{}).Sync(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	projects, _, _ := sample.Register()
 	in, err := wang.StartInspection(projects[0].ID, []string{"wang"})
 	if err != nil {
 		t.Fatal(err)
