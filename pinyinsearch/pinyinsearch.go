@@ -64,8 +64,10 @@ func (t Text) Matches(query string) bool {
 	if strings.Contains(t.lower, strings.ToLower(strings.TrimSpace(query))) || strings.Contains(t.lower, q) {
 		return true
 	}
+	// A position that failed from one start fails from any: one memo.
+	seen := map[[2]int]bool{}
 	for start := range t.units {
-		if t.spells(start, q, map[[2]int]bool{}, len(q)) {
+		if t.spells(start, q, seen, len(q)) {
 			return true
 		}
 	}
