@@ -152,12 +152,20 @@ func (s *Server) markStoredPhotos() error {
 		}
 		return nil
 	})
-	for _, h := range hashes {
-		if err == nil {
-			err = s.db.markPhotoStored(h)
-		}
+	if err != nil || len(hashes) == 0 {
+		return err
 	}
-	if len(hashes) > 0 && err == nil {
+	// One transaction: the first start after an upgrade marks every photo
+	// the portal holds, and a commit (two fsyncs) each would take minutes.
+	err = s.db.bolt.Update(func(tx *bolt.Tx) error {
+		for _, h := range hashes {
+			if err := markStored(tx, h); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err == nil {
 		s.log.Info("photos marked stored at start-up", "count", len(hashes))
 	}
 	return err
@@ -169,17 +177,20 @@ func (s *Server) markStoredPhotos() error {
 // with no record yet is marked when its record is pushed (applyPhoto);
 // both run in write transactions, so one of them sees the other.
 func (d *DB) markPhotoStored(hash string) error {
-	return d.bolt.Update(func(tx *bolt.Tx) error {
-		var r storedRecord
-		ok, err := getJSON(tx.Bucket(bRecords), recordKey(portal.EntityPhoto, hash), &r)
-		if err != nil || !ok || r.Stored {
-			return err
-		}
-		r.Stored = true
-		// The device that sent the record has the bytes; its pull still
-		// skips it.
-		return putRecordFrom(tx, r.Record, r.Origin)
-	})
+	return d.bolt.Update(func(tx *bolt.Tx) error { return markStored(tx, hash) })
+}
+
+// markStored marks one photo's record, if it has one not yet marked.
+func markStored(tx *bolt.Tx, hash string) error {
+	var r storedRecord
+	ok, err := getJSON(tx.Bucket(bRecords), recordKey(portal.EntityPhoto, hash), &r)
+	if err != nil || !ok || r.Stored {
+		return err
+	}
+	r.Stored = true
+	// The device that sent the record has the bytes; its pull still
+	// skips it.
+	return putRecordFrom(tx, r.Record, r.Origin)
 }
 
 // promote makes the verified upload visible under its hash: a hard link
