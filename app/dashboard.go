@@ -208,13 +208,16 @@ func (d *dashboard) chosenProject() string {
 func (d *dashboard) load(done func(err error)) {
 	d.bg(func() {
 		rows, err := d.data.Dashboard(d.now())
+		// The readings of the names are looked up here, off the UI
+		// goroutine.
+		index := indexProjects(rows, func(p sv.Project) []string {
+			return []string{p.Name, p.ShortName, p.Leader, p.LeadDepartment, p.ID}
+		})
 		fyne.Do(func() {
 			if err == nil {
 				sort.SliceStable(rows, func(i, j int) bool { return rows[i].Project.ID < rows[j].Project.ID })
 				d.all = rows
-				d.index = indexProjects(rows, func(p sv.Project) []string {
-					return []string{p.Name, p.ShortName, p.Leader, p.LeadDepartment}
-				})
+				d.index = index
 				d.fillLeaders()
 				d.apply()
 				d.schedule.show(rows, d.now())
@@ -245,7 +248,7 @@ func (d *dashboard) apply() {
 		if d.leader.SelectedIndex() > 0 && r.Project.Leader != d.leader.Selected {
 			continue
 		}
-		if q != "" && !d.index.matches(r.Project.ID, q) && !strings.EqualFold(r.Project.ID, q) {
+		if q != "" && !d.index.matches(r.Project.ID, q) {
 			continue
 		}
 		d.rows = append(d.rows, r)

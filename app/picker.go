@@ -84,16 +84,20 @@ func (ui *mainUI) pickProject() {
 // load reads the projects and their schedule off the UI goroutine.
 func (p *projectPicker) load() {
 	data, now := p.ui.cfg.Data, p.ui.cfg.Now
-	fetch(p.ui.cfg.Background, func() ([]sv.ProjectStatus, error) {
-		return data.Dashboard(now())
-	}, func(rows []sv.ProjectStatus, err error) {
+	type loaded struct {
+		rows  []sv.ProjectStatus
+		index projectIndex
+	}
+	fetch(p.ui.cfg.Background, func() (loaded, error) {
+		rows, err := data.Dashboard(now())
+		return loaded{visitOrder(rows), indexProjects(rows, func(pr sv.Project) []string { return []string{pr.Name, pr.ShortName, pr.ID} })}, err
+	}, func(l loaded, err error) {
 		if err != nil {
 			p.dlg.Hide()
 			p.ui.showError(err)
 			return
 		}
-		p.all = visitOrder(rows)
-		p.index = indexProjects(rows, func(pr sv.Project) []string { return []string{pr.Name, pr.ShortName} })
+		p.all, p.index = l.rows, l.index
 		p.loaded = true
 		p.filter()
 	})
@@ -126,12 +130,6 @@ func visitOrder(rows []sv.ProjectStatus) []sv.ProjectStatus {
 	return out
 }
 
-// matches reports whether a project's name or short name holds the text
-// typed, in Chinese or pinyin, or its code contains it (any case).
-func (p *projectPicker) matches(pr sv.Project, q string) bool {
-	return q == "" || p.index.matches(pr.ID, q) || strings.Contains(strings.ToLower(pr.ID), strings.ToLower(q))
-}
-
 // filter keeps the projects matching the search and highlights the first.
 func (p *projectPicker) filter() {
 	if !p.loaded {
@@ -140,7 +138,7 @@ func (p *projectPicker) filter() {
 	q := strings.Join(strings.Fields(p.search.Text), "")
 	p.rows = p.rows[:0]
 	for _, r := range p.all {
-		if p.matches(r.Project, q) {
+		if q == "" || p.index.matches(r.Project.ID, q) {
 			p.rows = append(p.rows, r)
 		}
 	}

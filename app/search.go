@@ -20,8 +20,8 @@ func indexProjects(rows []sv.ProjectStatus, fields func(sv.Project) []string) pr
 	return ix
 }
 
-// matches reports whether the query finds any of the project's texts, in
-// Chinese or in pinyin (full, initials, or mixed).
+// matches reports whether the query finds any of the project's texts (its
+// names, its code), in Chinese or in pinyin (full, initials, or mixed).
 func (ix projectIndex) matches(id, query string) bool {
 	for _, text := range ix[id] {
 		if text.Matches(query) {
