@@ -58,7 +58,7 @@ func Run(cfg Config) error {
 		return err
 	}
 	ui.window.ShowAndRun()
-	ui.sync.stop()
+	ui.closed()
 	return nil
 }
 
@@ -73,6 +73,7 @@ func ShowError(err error, l sv.Lang) error {
 	_ = setupLanguage(l)
 	a.Settings().SetTheme(newTheme(ThemeLight))
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon()))
+	withoutStopEvent(a)
 	w := a.NewWindow(t0("app.title"))
 	msg := widget.NewLabel(sv.ErrorMessage(err, l))
 	msg.Wrapping = fyne.TextWrapWord
@@ -120,6 +121,14 @@ type mainUI struct {
 	// dialogs are the messages and questions open, newest last, that
 	// the keyboard answers (see inform and confirm).
 	dialogs []*keyedDialog
+
+	// What closing the window waits for, and what it stops (shutdown.go).
+	calls     uiCalls
+	work      inFlight
+	prefs     prefsClock
+	untracked func(func()) // Config.Background, not counted in work
+	imports   map[*photoBatch]bool
+	quitting  bool
 }
 
 func newMainUI(a fyne.App, cfg Config) (*mainUI, error) {
@@ -143,10 +152,14 @@ func newMainUI(a fyne.App, cfg Config) (*mainUI, error) {
 	a.Settings().SetTheme(newTheme(ThemeMode(prefs.StringWithFallback(prefTheme, string(ThemeLight)))))
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon()))
 
-	ui := &mainUI{app: a, cfg: cfg, lang: l, maker: sync.OnceValues(briefing.NewMaker)}
+	ui := &mainUI{app: a, cfg: cfg, lang: l, maker: sync.OnceValues(briefing.NewMaker), imports: map[*photoBatch]bool{}}
+	ui.untracked = cfg.Background
+	ui.cfg.Background = ui.work.tracked(cfg.Background)
+	withoutStopEvent(a)
+	prefs.AddChangeListener(ui.prefs.changed)
 	ui.window = a.NewWindow(t0("app.title"))
 	ui.window.SetMaster()
-	ui.dash = newDashboard(cfg.Data, l, cfg.Now, cfg.Background)
+	ui.dash = newDashboard(cfg.Data, l, cfg.Now, ui.cfg.Background, ui.do)
 	ui.dash.onOpen = func(r sv.ProjectStatus) { ui.openProject(r.Project.ID, true) }
 	ui.badge = widget.NewLabelWithStyle(t0("app.sample_badge"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	ui.badge.Importance = widget.WarningImportance
@@ -167,20 +180,6 @@ func newMainUI(a fyne.App, cfg Config) (*mainUI, error) {
 	ui.window.SetOnDropped(ui.dropped)
 	ui.refresh(true)
 	return ui, nil
-}
-
-// quit closes the app once the answers still queued are written, so
-// nothing typed just before quitting is lost. A write that hangs (a
-// failing disk) does not keep the app open for ever.
-func (ui *mainUI) quit() {
-	if ui.visit == nil {
-		ui.app.Quit()
-		return
-	}
-	var once sync.Once
-	stop := func() { once.Do(func() { fyne.Do(ui.app.Quit) }) }
-	ui.visit.saver.whenIdle(stop)
-	time.AfterFunc(5*time.Second, stop)
 }
 
 // addShortcuts wires the keyboard: Ctrl+Q quits, Ctrl+N starts (or
@@ -379,7 +378,7 @@ func (ui *mainUI) refresh(firstStart bool) {
 		ui.cfg.Background(func() {
 			sample, _ := ui.cfg.Data.IsSample()
 			empty, _ := ui.cfg.Data.IsEmpty()
-			fyne.Do(func() {
+			ui.do(func() {
 				ui.markSample(sample)
 				if empty && firstStart && ui.cfg.LoadSample != nil {
 					ui.offerSample()
@@ -409,7 +408,7 @@ func (ui *mainUI) offerSample() {
 		prog.Show()
 		ui.cfg.Background(func() {
 			err := ui.cfg.LoadSample()
-			fyne.Do(func() {
+			ui.do(func() {
 				prog.Hide()
 				if err != nil {
 					ui.showError(err)
@@ -459,7 +458,7 @@ func (ui *mainUI) showSettings() {
 	// folder); it is read and written off the UI goroutine.
 	keep := widget.NewCheck(t0("settings.keep_originals"), nil)
 	keep.Disable()
-	fetch(ui.cfg.Background, ui.cfg.Data.KeepOriginals, func(on bool, err error) {
+	fetch(ui, ui.cfg.Data.KeepOriginals, func(on bool, err error) {
 		if err != nil {
 			ui.showError(err)
 			return
@@ -468,7 +467,7 @@ func (ui *mainUI) showSettings() {
 		keep.OnChanged = func(on bool) {
 			ui.cfg.Background(func() {
 				if err := ui.cfg.Data.SetKeepOriginals(on); err != nil {
-					fyne.Do(func() { ui.showError(err) })
+					ui.do(func() { ui.showError(err) })
 				}
 			})
 		}
@@ -487,10 +486,10 @@ func (ui *mainUI) showSettings() {
 
 // fetch runs work with the Background runner and hands its result to show
 // on the UI goroutine: storage is never read on the UI goroutine.
-func fetch[T any](bg func(func()), work func() (T, error), show func(T, error)) {
-	bg(func() {
+func fetch[T any](ui *mainUI, work func() (T, error), show func(T, error)) {
+	ui.cfg.Background(func() {
 		v, err := work()
-		fyne.Do(func() { show(v, err) })
+		ui.do(func() { show(v, err) })
 	})
 }
 

@@ -1,7 +1,9 @@
 package app
 
 import (
+	"bytes"
 	"encoding/json"
+	"log"
 	"maps"
 	"os"
 	"path/filepath"
@@ -206,6 +208,24 @@ func TestTranslationsComplete(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestCountOfOneLogsNothing: a count of one with no singular entry
+// ("Answered 1 / 30") reads the base text and does not make Fyne log a
+// missing translation each time it is shown.
+func TestCountOfOneLogsNothing(tb *testing.T) {
+	if err := setupLanguage(sv.Chinese); err != nil {
+		tb.Fatal(err)
+	}
+	var logged bytes.Buffer
+	log.SetOutput(&logged)
+	tb.Cleanup(func() { log.SetOutput(os.Stderr) })
+	if got := t("visit.progress", 1, 30); got != "已答 1 / 30" {
+		tb.Errorf("one answered reads %q", got)
+	}
+	if logged.Len() > 0 {
+		tb.Errorf("Fyne logged:\n%s", logged.String())
 	}
 }
 

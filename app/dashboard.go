@@ -23,6 +23,7 @@ type dashboard struct {
 	lang sv.Lang
 	now  func() time.Time
 	bg   func(func())
+	toUI func(func()) // mainUI.do
 
 	all   []sv.ProjectStatus // as loaded
 	rows  []sv.ProjectStatus // after search and filters
@@ -86,8 +87,8 @@ func dashboardColumns() []column {
 // the tests sees both.
 func t0(key string) string { return t(key) }
 
-func newDashboard(data Data, lang sv.Lang, now func() time.Time, bg func(func())) *dashboard {
-	d := &dashboard{data: data, lang: lang, now: now, bg: bg}
+func newDashboard(data Data, lang sv.Lang, now func() time.Time, bg, toUI func(func())) *dashboard {
+	d := &dashboard{data: data, lang: lang, now: now, bg: bg, toUI: toUI}
 	cols := dashboardColumns()
 	d.table = widget.NewTable(
 		func() (int, int) { return len(d.rows), len(cols) },
@@ -213,7 +214,7 @@ func (d *dashboard) load(done func(err error)) {
 		index := indexProjects(rows, func(p sv.Project) []string {
 			return []string{p.Name, p.ShortName, p.Leader, p.LeadDepartment, p.ID}
 		})
-		fyne.Do(func() {
+		d.toUI(func() {
 			if err == nil {
 				sort.SliceStable(rows, func(i, j int) bool { return rows[i].Project.ID < rows[j].Project.ID })
 				d.all = rows

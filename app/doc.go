@@ -2,7 +2,7 @@
 // the screens an inspector works in. Each screen is a small struct that owns
 // its widgets. Reading and writing data goes through the Data interface,
 // never bbolt or HTTP directly; every call runs through Config.Background
-// (see fetch) and touches widgets only inside fyne.Do, so the UI goroutine
+// (see fetch) and touches widgets only through ui.do, so the UI goroutine
 // never waits for the disk.
 //
 // The screens and where they live:
@@ -30,6 +30,8 @@
 //   - photofetch.go: colleagues' photos from the portal — thumbnails the
 //     viewer lacks, originals opened in full or printed — and what a
 //     visit's photos wait for (upload, download);
+//   - shutdown.go: quitting — the work still running finishes, then Fyne
+//     stops with no UI call in flight (decision 0019);
 //   - sync.go, sync_watch.go, signin.go, sync_rejections.go: the status bar
 //     (online, what waits, last sync, user), sign-in and sign-out, the
 //     /healthz watcher with backoff that starts background syncs, Sync now

@@ -163,7 +163,7 @@ func (m *moveForm) submit() {
 // since it was shown; a refused move comes back as an error to show.
 func applyMove(ui *mainUI, id string, mv sv.Move, done func(sv.Finding, error)) {
 	data := ui.cfg.Data
-	fetch(ui.cfg.Background, func() (sv.Finding, error) { return data.MoveFinding(id, mv) }, done)
+	fetch(ui, func() (sv.Finding, error) { return data.MoveFinding(id, mv) }, done)
 }
 
 // noteForm adds a note ("still open: …") without moving the finding.
@@ -193,7 +193,7 @@ func showNoteForm(ui *mainUI, f sv.Finding, who string, changed func(sv.Finding)
 		}
 		n.add.Disable()
 		data := ui.cfg.Data
-		fetch(ui.cfg.Background, func() (sv.Finding, error) { return data.AddFindingNote(f.ID, note) },
+		fetch(ui, func() (sv.Finding, error) { return data.AddFindingNote(f.ID, note) },
 			func(f sv.Finding, err error) {
 				n.add.Enable()
 				if err != nil {
@@ -245,7 +245,7 @@ func showFindingDetail(ui *mainUI, id, inspectionID string, changed func()) *fin
 		})
 	}
 	reload = func() {
-		fetch(ui.cfg.Background, func() (sv.Finding, error) {
+		fetch(ui, func() (sv.Finding, error) {
 			f, err := data.Finding(id)
 			if err == nil {
 				d.project, err = data.Project(f.ProjectID)
@@ -377,7 +377,7 @@ func (r *recheckPane) refresh() {
 			// What is changed in the detail shows on the card too.
 			showFindingDetail(v.ui, id, v.id, func() {
 				data := v.ui.cfg.Data
-				fetch(v.ui.cfg.Background, func() (sv.Finding, error) { return data.Finding(id) }, func(f sv.Finding, err error) {
+				fetch(v.ui, func() (sv.Finding, error) { return data.Finding(id) }, func(f sv.Finding, err error) {
 					if err == nil {
 						r.changed(f)
 					}

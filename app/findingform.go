@@ -147,7 +147,7 @@ func (ff *findingForm) submit() {
 	ff.save.Disable()
 	data := ff.ui.cfg.Data
 	edit := ff.edit
-	fetch(ff.ui.cfg.Background, func() (sv.Finding, error) {
+	fetch(ff.ui, func() (sv.Finding, error) {
 		if edit {
 			return data.EditFinding(f.ID, storage.FindingEdit{Description: f.Description, ResponsibleUnit: f.ResponsibleUnit,
 				Deadline: f.Deadline, Severity: f.Severity, Category: f.Category})

@@ -221,7 +221,7 @@ func (s *findingsScreen) load() {
 	s.seq++
 	seq := s.seq
 	s.count.SetText(t0("dashboard.loading"))
-	fetch(s.ui.cfg.Background, func() (findingsData, error) {
+	fetch(s.ui, func() (findingsData, error) {
 		var d findingsData
 		var err error
 		if first {

@@ -1,9 +1,12 @@
 package app
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"runtime"
+	"strings"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
@@ -56,16 +59,37 @@ func setupLanguage(l sv.Lang) error {
 // language the user chose.
 func t(key string, args ...any) string {
 	s := lang.X(key, key)
-	if countOf(args) == 1 {
-		if one := lang.X(key+".one", ""); one != "" {
-			s = one
-		}
+	if countOf(args) == 1 && singularKeys()[key] {
+		s = lang.X(key+".one", s)
 	}
 	if len(args) == 0 {
 		return s
 	}
 	return fmt.Sprintf(s, args...)
 }
+
+// singularKeys are the keys with a ".one" entry; t asks Fyne for key.one
+// only for them, because Fyne logs an error for every key it lacks, and
+// most counts of one need no other words ("Answered 1 / 30"). They are
+// read once from the English file, immutable after; a test keeps both
+// files' keys the same.
+var singularKeys = sync.OnceValue(func() map[string]bool {
+	keys := map[string]bool{}
+	data, err := assets.ReadTranslation("en.json")
+	if err != nil {
+		return keys
+	}
+	var table map[string]any
+	if json.Unmarshal(data, &table) != nil {
+		return keys
+	}
+	for k := range table {
+		if base, ok := strings.CutSuffix(k, ".one"); ok {
+			keys[base] = true
+		}
+	}
+	return keys
+})
 
 // countOf returns the first whole number among args, or -1.
 func countOf(args []any) int64 {

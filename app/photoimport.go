@@ -31,8 +31,10 @@ type photoBatch struct {
 	bar     *widget.ProgressBar
 	count   *widget.Label
 	cancel  *widget.Button
-	dlg     dialog.Dialog
-	stop    context.CancelFunc
+	// quitNote shows once the inspector has asked to quit.
+	quitNote *widget.Label
+	dlg      dialog.Dialog
+	stop     context.CancelFunc
 
 	// onProgress runs after each progress update is shown; tests cancel
 	// a batch from it half-way.
@@ -48,7 +50,11 @@ func newPhotoBatch(ui *mainUI, link sv.PhotoLink, done func(photoImport)) *photo
 	b.bar = widget.NewProgressBar()
 	b.count = widget.NewLabel("")
 	b.cancel = widget.NewButtonWithIcon(t0("common.cancel"), theme.CancelIcon(), b.cancelled)
-	content := container.NewVBox(b.current, b.bar, container.NewHBox(b.count, layout.NewSpacer(), b.cancel))
+	b.quitNote = widget.NewLabel(t0("photo.quit_after"))
+	b.quitNote.Wrapping = fyne.TextWrapWord
+	b.quitNote.Importance = widget.WarningImportance
+	b.quitNote.Hide()
+	content := container.NewVBox(b.current, b.bar, container.NewHBox(b.count, layout.NewSpacer(), b.cancel), b.quitNote)
 	b.dlg = dialog.NewCustomWithoutButtons(t0("photo.importing"), content, ui.window)
 	b.dlg.Resize(fyne.NewSize(480, 160))
 	return b
@@ -68,11 +74,15 @@ func (b *photoBatch) cancelled() {
 func (b *photoBatch) run(paths []string) {
 	ctx, stop := context.WithCancel(context.Background())
 	b.stop = stop
+	b.ui.imports[b] = true
+	if b.ui.quitting {
+		b.quitWhenDone()
+	}
 	b.dlg.Show()
 	data := b.ui.cfg.Data
 	lang := b.ui.lang
 	progress := func(p photo.Progress) {
-		fyne.Do(func() {
+		b.ui.do(func() {
 			b.bar.Max = float64(max(p.Total, 1))
 			b.bar.SetValue(float64(p.Done))
 			b.count.SetText(t("photo.count", p.Done, p.Total))
@@ -95,7 +105,8 @@ func (b *photoBatch) run(paths []string) {
 			im := photo.NewImporter(photo.NewProcessor(photo.DefaultOptions()), sink, photo.ImportOptions{Workers: 2})
 			results, _ = im.Import(ctx, paths, progress)
 		}
-		fyne.Do(func() {
+		b.ui.do(func() {
+			delete(b.ui.imports, b)
 			b.dlg.Hide()
 			b.results = results
 			if err != nil {
@@ -112,6 +123,12 @@ func (b *photoBatch) run(paths []string) {
 			}
 		})
 	})
+}
+
+// quitWhenDone says, in the dialog, that the window closes when the
+// import ends (the inspector asked to quit meanwhile).
+func (b *photoBatch) quitWhenDone() {
+	b.quitNote.Show()
 }
 
 // summarise turns the results into what was stored and, when anything
@@ -136,7 +153,8 @@ func (b *photoBatch) summarise(results []photo.Result, lang sv.Lang) photoImport
 			out.problems = append(out.problems, baseName(r.Path)+"："+sv.ErrorMessage(r.Err, lang))
 		}
 	}
-	if len(out.problems) == 0 && cancelled == 0 && len(results) <= 1 {
+	// Quitting: the window is about to close, nobody would read it.
+	if len(out.problems) == 0 && cancelled == 0 && len(results) <= 1 || b.ui.quitting {
 		return out
 	}
 	head := t("photo.summary", added, there, len(out.problems))

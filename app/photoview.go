@@ -80,7 +80,7 @@ func showPhotos(ui *mainUI, title string, targets []photoTarget, cb photoViewCal
 	pv := &photoView{ui: ui, targets: targets, cb: cb, downloading: map[string]bool{}}
 	pv.saver = newSaver(ui.cfg.Background, func(_ string, err error) {
 		if err != nil {
-			fyne.Do(func() { ui.showError(err) })
+			ui.do(func() { ui.showError(err) })
 		}
 	})
 	pv.grid = container.NewVBox()
@@ -125,7 +125,7 @@ func (pv *photoView) visible() bool { return pv.shown }
 func (pv *photoView) load() {
 	data := pv.ui.cfg.Data
 	targets := pv.targets
-	fetch(pv.ui.cfg.Background, func() ([][]viewPhoto, error) {
+	fetch(pv.ui, func() ([][]viewPhoto, error) {
 		lists, err := targetHashes(data, targets)
 		if err != nil {
 			return nil, err
@@ -305,7 +305,7 @@ func (pv *photoView) fetchMissing() {
 		if err == nil {
 			img = decodeRotated(data, hash, storage.BlobThumbnail, rotation[hash])
 		}
-		fyne.Do(func() { pv.thumbnailArrived(hash, img, err) })
+		pv.ui.do(func() { pv.thumbnailArrived(hash, img, err) })
 	})
 	if !started {
 		for _, h := range hashes {
@@ -385,7 +385,7 @@ func (pv *photoView) retryMissing() {
 		return
 	}
 	data := pv.ui.cfg.Data
-	fetch(pv.ui.cfg.Background, func() (map[string]image.Image, error) {
+	fetch(pv.ui, func() (map[string]image.Image, error) {
 		found := map[string]image.Image{}
 		for _, h := range hashes {
 			if img := decodeRotated(data, h, storage.BlobThumbnail, rotation[h]); img != nil {

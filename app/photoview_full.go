@@ -138,7 +138,7 @@ func (f *photoFull) load() {
 		img      image.Image
 		complete bool
 	}
-	fetch(f.pv.ui.cfg.Background, func() (picture, error) {
+	fetch(f.pv.ui, func() (picture, error) {
 		if b, err := data.PhotoBlob(hash, storage.BlobDisplay); err == nil {
 			if img, _, err := image.Decode(bytes.NewReader(b)); err == nil {
 				return picture{img, true}, nil
@@ -178,7 +178,7 @@ func (f *photoFull) fetchOriginal() {
 			display = decodeRotated(data, hash, storage.BlobDisplay, 0)
 			thumb = decodeRotated(data, hash, storage.BlobThumbnail, rotation)
 		}
-		fyne.Do(func() { f.originalArrived(display, thumb, err) })
+		f.pv.ui.do(func() { f.originalArrived(display, thumb, err) })
 	})
 	if !started {
 		f.downloading = false
@@ -397,7 +397,7 @@ func (f *photoFull) delete() {
 	ui := f.pv.ui
 	data := ui.cfg.Data
 	hash, link := f.p.Hash, f.pv.targets[f.ti].link
-	fetch(ui.cfg.Background, func() (bool, error) {
+	fetch(ui, func() (bool, error) {
 		return data.UnlinkPhoto(hash, link)
 	}, func(_ bool, err error) {
 		if err != nil {

@@ -53,7 +53,7 @@ func (v *visitScreen) showSitePhotos() *photoView {
 // changed runs after any photo was added or deleted.
 func showFindingPhotos(ui *mainUI, f sv.Finding, changed func()) {
 	data := ui.cfg.Data
-	fetch(ui.cfg.Background, func() (bool, error) {
+	fetch(ui, func() (bool, error) {
 		if f.InspectionID == "" {
 			return false, nil
 		}

@@ -88,7 +88,7 @@ func (p *projectPicker) load() {
 		rows  []sv.ProjectStatus
 		index projectIndex
 	}
-	fetch(p.ui.cfg.Background, func() (loaded, error) {
+	fetch(p.ui, func() (loaded, error) {
 		rows, err := data.Dashboard(now())
 		return loaded{visitOrder(rows), indexProjects(rows, func(pr sv.Project) []string { return []string{pr.Name, pr.ShortName, pr.ID} })}, err
 	}, func(l loaded, err error) {

@@ -152,7 +152,7 @@ func heading(s string) *widget.Label {
 // load reads the project, its visits and findings off the UI goroutine.
 func (p *projectPage) load() {
 	data := p.ui.cfg.Data
-	fetch(p.ui.cfg.Background, func() (projectData, error) {
+	fetch(p.ui, func() (projectData, error) {
 		var d projectData
 		var err error
 		if d.project, err = data.Project(p.id); err != nil {
@@ -204,7 +204,7 @@ func (p *projectPage) loadPhotoStates() {
 	}
 	data := p.ui.cfg.Data
 	ids := visitIDs(p.data.visits)
-	fetch(p.ui.cfg.Background, func() (map[string]storage.PhotoState, error) {
+	fetch(p.ui, func() (map[string]storage.PhotoState, error) {
 		return data.VisitPhotoStates(ids...)
 	}, func(states map[string]storage.PhotoState, err error) {
 		if err != nil {
@@ -312,7 +312,7 @@ func (p *projectPage) startOrResume() {
 	p.start.Disable()
 	inspectors := splitNames(p.ui.app.Preferences().String(prefInspectors))
 	data := p.ui.cfg.Data
-	fetch(p.ui.cfg.Background, func() (sv.Inspection, error) {
+	fetch(p.ui, func() (sv.Inspection, error) {
 		return data.StartInspection(p.id, inspectors)
 	}, func(in sv.Inspection, err error) {
 		p.start.Enable()

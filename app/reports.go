@@ -112,7 +112,7 @@ func (ui *mainUI) askTour() {
 		projects []sv.Project
 		byPlace  []string
 	}
-	fetch(ui.cfg.Background, func() (register, error) {
+	fetch(ui, func() (register, error) {
 		ps, err := ui.cfg.Data.Projects()
 		return register{ps, briefing.LocationOrder(ps)}, err
 	}, func(r register, err error) {
@@ -187,7 +187,7 @@ func (ui *mainUI) makeReport(req briefing.Request, name string) {
 		file string
 		res  report.Result
 	}
-	fetch(ui.cfg.Background, func() (made, error) {
+	fetch(ui, func() (made, error) {
 		maker, err := ui.maker()
 		if err != nil {
 			return made{}, err
@@ -225,7 +225,7 @@ func (ui *mainUI) showMadeReport(file string, res report.Result) {
 	open := widget.NewButton(t0("reports.open"), func() {
 		ui.cfg.Background(func() {
 			err := printer.Open(context.Background(), file)
-			fyne.Do(func() {
+			ui.do(func() {
 				if err != nil {
 					status.SetText(ui.message(err))
 				}
@@ -238,7 +238,7 @@ func (ui *mainUI) showMadeReport(file string, res report.Result) {
 		status.SetText(t0("reports.printing"))
 		ui.cfg.Background(func() {
 			job, err := printer.Print(context.Background(), file, "")
-			fyne.Do(func() {
+			ui.do(func() {
 				print.Enable()
 				// printing's messages already say what to do, including
 				// where no printer is set up.

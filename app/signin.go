@@ -110,7 +110,7 @@ func (d *signInDialog) signIn() {
 			}
 			return cred, syncer.SaveCredentials(dir, cred)
 		}()
-		fyne.Do(func() {
+		s.ui.do(func() {
 			d.submit.Enable()
 			if err != nil {
 				d.msg.Importance = widget.DangerImportance

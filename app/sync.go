@@ -172,19 +172,27 @@ func (s *syncUI) addMenu() {
 	s.ui.window.SetMainMenu(mm)
 }
 
-// stop ends the watcher and any sync when the window closes, and waits a
-// little for the sync to stop between steps, so that the store is not
-// closed under it. What it did is saved either way.
-func (s *syncUI) stop() {
+// endAll ends the watcher, any sync and any download when the window
+// closes; wait then waits a little for them to stop between steps, so
+// that the store is not closed under them. What they did is saved either
+// way.
+func (s *syncUI) endAll() {
+	if s != nil {
+		s.end()
+	}
+}
+
+func (s *syncUI) wait() {
 	if s == nil {
 		return
 	}
-	s.end()
 	done := make(chan struct{})
 	go func() { s.wg.Wait(); close(done) }()
+	t := time.NewTimer(10 * time.Second)
+	defer t.Stop()
 	select {
 	case <-done:
-	case <-time.After(10 * time.Second):
+	case <-t.C:
 	}
 }
 
@@ -203,6 +211,9 @@ func portalHTTP() *http.Client {
 // background runs work through Config.Background, counted so that stop
 // can wait for it.
 func (s *syncUI) background(work func()) {
+	if s.life.Err() != nil {
+		return // closing: wait may be waiting already
+	}
 	s.wg.Add(1)
 	s.ui.cfg.Background(func() {
 		defer s.wg.Done()
@@ -213,7 +224,7 @@ func (s *syncUI) background(work func()) {
 func (s *syncUI) loadCredentials() {
 	s.background(func() {
 		cred, err := syncer.LoadCredentials(s.cfg.Dir)
-		fyne.Do(func() {
+		s.ui.do(func() {
 			if err != nil {
 				// Not signed in yet is the normal first start; a damaged
 				// file says so once, in the bar, and asks for a sign-in.
@@ -268,13 +279,13 @@ func (s *syncUI) startWatch() {
 	}
 	gen := s.gen
 	s.watch = newWatcher(client.Health, func(ok bool) {
-		fyne.Do(func() {
+		s.ui.do(func() {
 			if gen == s.gen {
 				s.reachable(ok)
 			}
 		})
 	})
-	if s.cfg.manual {
+	if s.cfg.manual || s.life.Err() != nil {
 		return
 	}
 	ctx, end := context.WithCancel(s.life)
@@ -384,13 +395,13 @@ func (s *syncUI) start(byUser bool) {
 	s.barText.SetText(t0("sync.starting"))
 	s.busy.Show()
 	eng := syncer.New(s.cfg.Store, client, syncer.Options{Progress: func(p syncer.Progress) {
-		fyne.Do(func() { s.progress(p) })
+		s.ui.do(func() { s.progress(p) })
 	}})
 	store := s.cfg.Store
 	s.background(func() {
 		r, err := eng.Sync(ctx)
 		st, serr := syncer.ReadStatus(store)
-		fyne.Do(func() {
+		s.ui.do(func() {
 			cancel()
 			s.finished(r, err, byUser)
 			s.showStatus(st, serr)
@@ -527,7 +538,7 @@ func (s *syncUI) refreshStatus() {
 	store := s.cfg.Store
 	s.background(func() {
 		st, err := syncer.ReadStatus(store)
-		fyne.Do(func() { s.showStatus(st, err) })
+		s.ui.do(func() { s.showStatus(st, err) })
 	})
 }
 
@@ -595,7 +606,7 @@ func (s *syncUI) confirmSignOut() {
 	store := s.cfg.Store
 	s.background(func() {
 		st, err := syncer.ReadStatus(store)
-		fyne.Do(func() {
+		s.ui.do(func() {
 			msg := t("sync.sign_out_confirm", userName(s.cred.User))
 			if err == nil && (st.PendingChanges > 0 || st.PendingPhotos > 0) {
 				msg += "\n" + t("sync.sign_out_pending", st.PendingChanges, st.PendingPhotos)
@@ -631,7 +642,7 @@ func (s *syncUI) signOutNow() {
 			}
 		}
 		err := removeCredentials(dir)
-		fyne.Do(func() {
+		s.ui.do(func() {
 			if err != nil {
 				s.ui.showError(err)
 			}

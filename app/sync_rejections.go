@@ -69,13 +69,13 @@ func (d *rejectionsDialog) describe(r storage.Rejection, into *widget.Label) {
 	data := d.s.ui.cfg.Data
 	switch r.Entity {
 	case portal.EntityFinding:
-		fetch(d.s.ui.cfg.Background, func() (sv.Finding, error) { return data.Finding(r.ID) }, func(f sv.Finding, err error) {
+		fetch(d.s.ui, func() (sv.Finding, error) { return data.Finding(r.ID) }, func(f sv.Finding, err error) {
 			if err == nil && f.Description != "" {
 				into.SetText(t("sync.subject", entityName(r.Entity), f.Description))
 			}
 		})
 	case portal.EntityInspection:
-		fetch(d.s.ui.cfg.Background, func() (string, error) {
+		fetch(d.s.ui, func() (string, error) {
 			in, err := data.Inspection(r.ID)
 			if err != nil {
 				return "", err
@@ -94,7 +94,7 @@ func (d *rejectionsDialog) dismiss(r storage.Rejection) {
 	store := d.s.cfg.Store
 	d.s.background(func() {
 		err := store.DismissRejection(r.Device, r.Seq)
-		fyne.Do(func() {
+		d.s.ui.do(func() {
 			if err != nil {
 				d.s.ui.showError(err)
 			}

@@ -124,7 +124,7 @@ func laptopUI(t *testing.T, l sv.Lang) (*mainUI, *storage.Store, *runner) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(ui.sync.stop)
+	t.Cleanup(ui.closed)
 	return ui, s, r
 }
 
@@ -387,7 +387,7 @@ func TestExpiredSignInAsksForANewOne(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ui.sync.stop()
+	defer ui.closed()
 	if !strings.Contains(ui.sync.message.Text, "重新登录") || !ui.sync.signIn.Visible() || !strings.Contains(ui.sync.user.Text, "inspector1") {
 		t.Errorf("expired sign-in: %q, sign-in shown %v, user %q", ui.sync.message.Text, ui.sync.signIn.Visible(), ui.sync.user.Text)
 	}

@@ -144,7 +144,7 @@ func newVisitScreen(ui *mainUI, id string) *visitScreen {
 // findings off the UI goroutine.
 func (v *visitScreen) load() {
 	data := v.ui.cfg.Data
-	fetch(v.ui.cfg.Background, func() (visitData, error) {
+	fetch(v.ui, func() (visitData, error) {
 		var d visitData
 		var err error
 		if d.in, err = data.Inspection(v.id); err != nil {
@@ -176,7 +176,7 @@ func (v *visitScreen) load() {
 func (v *visitScreen) loadPhotoState() {
 	data := v.ui.cfg.Data
 	id := v.id
-	fetch(v.ui.cfg.Background, func() (map[string]storage.PhotoState, error) {
+	fetch(v.ui, func() (map[string]storage.PhotoState, error) {
 		return data.VisitPhotoStates(id)
 	}, func(states map[string]storage.PhotoState, err error) {
 		text := photoStateText(states[id])
@@ -310,7 +310,7 @@ func (v *visitScreen) saving() {
 
 // written is the saver's report of one write, off the UI goroutine.
 func (v *visitScreen) written(key string, err error) {
-	fyne.Do(func() {
+	v.ui.do(func() {
 		if err != nil {
 			v.failed[key] = v.ui.message(err)
 		} else {
@@ -579,7 +579,7 @@ func (v *visitScreen) submitNow() {
 	id := v.id
 	v.saver.whenIdle(func() {
 		in, err := data.SubmitInspection(id)
-		fyne.Do(func() {
+		v.ui.do(func() {
 			v.submit.Enable()
 			if err != nil {
 				v.ui.showError(err)
@@ -630,7 +630,7 @@ func (v *visitScreen) startAmendment() {
 			return
 		}
 		data := v.ui.cfg.Data
-		fetch(v.ui.cfg.Background, func() (sv.Inspection, error) {
+		fetch(v.ui, func() (sv.Inspection, error) {
 			return data.AmendInspection(v.id)
 		}, func(am sv.Inspection, err error) {
 			if err != nil {
@@ -652,7 +652,7 @@ func (v *visitScreen) confirmDiscard() {
 		id := v.id
 		v.saver.whenIdle(func() {
 			err := data.DeleteDraft(id)
-			fyne.Do(func() {
+			v.ui.do(func() {
 				if err != nil {
 					v.ui.showError(err)
 					return

@@ -1,0 +1,221 @@
+package app
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/test"
+
+	sv "fieldbrief/supervision"
+)
+
+// quitSpy is the app, with Quit recorded instead of done.
+type quitSpy struct {
+	fyne.App
+	quit   chan struct{}
+	onQuit func()
+}
+
+func (q *quitSpy) Quit() {
+	if q.onQuit != nil {
+		q.onQuit()
+	}
+	close(q.quit)
+}
+
+// switchRunner runs background work in place until goAsync, then on
+// goroutines of its own: the screens are built the way every other test
+// builds them, and quitting then meets work that is really still running.
+type switchRunner struct{ async atomic.Bool }
+
+func (r *switchRunner) bg(work func()) {
+	if r.async.Load() {
+		go work()
+		return
+	}
+	work()
+}
+
+// slowDisk holds SaveAnswer until released, as a disk that stalls would.
+type slowDisk struct {
+	Data
+	armed   atomic.Bool
+	release chan struct{}
+}
+
+func (d *slowDisk) SaveAnswer(id string, a sv.Answer) error {
+	if d.armed.Load() {
+		<-d.release
+	}
+	return d.Data.SaveAnswer(id, a)
+}
+
+// TestFyneStopsWithoutAnEvent: the app Fyne really runs (not the test
+// driver's) queues an event as it stops, which can crash or hang the exit;
+// withoutStopEvent must reach and remove it. If a Fyne upgrade renames the
+// method, this fails rather than the exit racing again.
+func TestFyneStopsWithoutAnEvent(t *testing.T) {
+	// Not t.TempDir: Fyne's real app may still be creating its settings
+	// folder in there, from a goroutine, when the test ends.
+	config, err := os.MkdirTemp("", "fieldbrief-config-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(config) })
+	t.Setenv("XDG_CONFIG_HOME", config)
+	a := fyneapp.NewWithID("cn.gov.cqkxc.fieldbrief.test")
+	t.Cleanup(func() { test.NewTempApp(t) })
+	l, ok := a.Lifecycle().(interface{ OnStopped() func() })
+	if !ok {
+		t.Fatal("Fyne's lifecycle no longer says what it runs on stopping; check withoutStopEvent")
+	}
+	if l.OnStopped() == nil {
+		t.Fatal("Fyne queues nothing on stopping any more: withoutStopEvent may go (see decision 0019)")
+	}
+	withoutStopEvent(a)
+	if l.OnStopped() != nil {
+		t.Error("withoutStopEvent left Fyne's stop event in place")
+	}
+}
+
+// TestQuitWaitsForTheLastAnswer: an answer still being written when the
+// inspector quits (a stalled disk) is written before the app stops, and
+// nothing reaches the UI goroutine after that.
+func TestQuitWaitsForTheLastAnswer(t *testing.T) {
+	s := sampleStore(t)
+	disk := &slowDisk{Data: s, release: make(chan struct{})}
+	r := &switchRunner{}
+	spy := &quitSpy{App: test.NewTempApp(t), quit: make(chan struct{})}
+	ui, err := newMainUI(spy, Config{Data: disk, Lang: sv.Chinese, Now: func() time.Time { return testNow }, Background: r.bg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ui.window.Resize(fyne.NewSize(1240, 760))
+	waitFor(t, "dashboard rows", func() bool { return len(ui.dash.rows) == 20 })
+	v := startVisit(t, ui, ui.dash.rows[3].Project.ID)
+	id := v.id
+
+	var storedAtQuit atomic.Bool
+	spy.onQuit = func() {
+		in, err := s.Inspection(id)
+		storedAtQuit.Store(err == nil && in.Answers["safety.edges"].Verdict == sv.Pass)
+	}
+	r.async.Store(true)
+	disk.armed.Store(true)
+	field(t, v, "safety.edges").verdict.SetSelected("符合")
+	ui.quit()
+	ui.quit() // a second Ctrl+Q while waiting changes nothing
+
+	select {
+	case <-spy.quit:
+		t.Fatal("the app stopped while an answer was still being written")
+	case <-time.After(300 * time.Millisecond):
+	}
+	close(disk.release)
+	select {
+	case <-spy.quit:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the app did not stop once the answer was written")
+	}
+	if !storedAtQuit.Load() {
+		t.Error("the answer was not in the store when the app stopped")
+	}
+	ran := false
+	ui.do(func() { ran = true })
+	if ran {
+		t.Error("a UI call went through after the app began to stop")
+	}
+}
+
+// TestQuitLetsThePreferencesBeWritten: Fyne saves a change of the
+// preferences made just after another one 100 ms later; quitting waits
+// for it, since Fyne's own save on exit is gone (withoutStopEvent).
+func TestQuitLetsThePreferencesBeWritten(t *testing.T) {
+	spy := &quitSpy{App: test.NewTempApp(t), quit: make(chan struct{})}
+	ui, err := newMainUI(spy, Config{Data: sampleStore(t), Lang: sv.Chinese, Now: func() time.Time { return testNow }, Background: inPlace})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var quietFor time.Duration
+	var changed time.Time
+	spy.onQuit = func() { quietFor = time.Since(changed) }
+	changed = time.Now()
+	spy.Preferences().SetString(prefInspectors, "张伟")
+	ui.quit()
+	<-spy.quit
+	if quietFor < prefsSettle {
+		t.Errorf("quit %v after the preferences changed; Fyne may still be writing them until %v", quietFor, prefsSettle)
+	}
+}
+
+// TestQuitDuringAnImportFinishesIt: quitting while photos import keeps
+// the import going, says so in its dialog, and stops only after it; the
+// photos are all stored.
+func TestQuitDuringAnImportFinishesIt(t *testing.T) {
+	s := sampleStore(t)
+	r := &runner{}
+	spy := &quitSpy{App: test.NewTempApp(t), quit: make(chan struct{})}
+	ui, err := newMainUI(spy, Config{Data: s, Lang: sv.Chinese, Now: func() time.Time { return testNow }, Background: r.bg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ui.window.Resize(fyne.NewSize(1240, 760))
+	v := startVisit(t, ui, ui.dash.rows[2].Project.ID)
+	dir := t.TempDir()
+	copyPhotos(t, dir, map[string]string{
+		filepath.Join("card", "a.jpg"): "orientation_landscape_1.jpg",
+		filepath.Join("card", "b.jpg"): "orientation_landscape_6.jpg",
+	})
+	var photosAtQuit int
+	spy.onQuit = func() { photosAtQuit = len(stored(t, s, v.id).Photos) }
+
+	r.hold = true
+	b := newPhotoBatch(ui, sv.PhotoLink{InspectionID: v.id}, nil)
+	b.run([]string{dir})
+	ui.quit()
+	if !b.quitNote.Visible() || !strings.Contains(b.quitNote.Text, "导入完成后窗口将关闭") {
+		t.Errorf("the import dialog does not say the window closes after it: %q", b.quitNote.Text)
+	}
+	r.drain()
+	select {
+	case <-spy.quit:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the app did not stop after the import")
+	}
+	if photosAtQuit != 2 {
+		t.Errorf("%d of 2 photos stored when the app stopped", photosAtQuit)
+	}
+	if len(ui.imports) != 0 {
+		t.Errorf("%d imports still listed as running", len(ui.imports))
+	}
+}
+
+// TestBackgroundResultsGoThroughDo: results of background work reach the
+// screens through mainUI.do, which stops at closing; a direct fyne.Do
+// could land while Fyne shuts its queue and crash the exit.
+func TestBackgroundResultsGoThroughDo(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") || name == "shutdown.go" {
+			continue
+		}
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, call := range []string{"fyne.Do(", "fyne.DoAndWait(", "Lifecycle().SetOnStopped("} {
+			if strings.Contains(string(b), call) {
+				t.Errorf("%s calls %s; use ui.do (see shutdown.go)", name, call)
+			}
+		}
+	}
+}
