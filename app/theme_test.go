@@ -55,6 +55,22 @@ func TestStatusColoursReadInDaylight(t *testing.T) {
 	}
 }
 
+// TestControlsShowTheirEdges: the ring of a radio button, the box of a
+// check box and the frame of a text field reach 3:1 (WCAG's figure for
+// the parts of a control) against the background and against a field's
+// fill, in both variants.
+func TestControlsShowTheirEdges(t *testing.T) {
+	for _, mode := range []ThemeMode{ThemeLight, ThemeDark} {
+		th := newTheme(mode)
+		edge := th.Color(theme.ColorNameInputBorder, theme.VariantLight)
+		for _, n := range []fyne.ThemeColorName{theme.ColorNameBackground, theme.ColorNameInputBackground} {
+			if c := contrast(edge, th.Color(n, theme.VariantLight)); c < 3 {
+				t.Errorf("%s theme: a control's edge is %.2f:1 on %s", mode, c, n)
+			}
+		}
+	}
+}
+
 // TestSecondaryTextReadsInDaylight: an item's hint and the picker's status
 // line, drawn as LowImportance labels, are readable (4.5:1) yet a step
 // below the body text, in both variants; a disabled button elsewhere keeps

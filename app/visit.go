@@ -68,7 +68,7 @@ type visitScreen struct {
 	title     *widget.Label
 	state     *widget.Label // 草稿 / 已提交
 	progress  *widget.Label
-	bar       *widget.ProgressBar
+	bar       *progressLine
 	saved     *widget.Label
 	submit    *widget.Button
 	amend     *widget.Button
@@ -98,8 +98,7 @@ func newVisitScreen(ui *mainUI, id string) *visitScreen {
 	v.title.Truncation = fyne.TextTruncateEllipsis
 	v.state = widget.NewLabel("")
 	v.progress = widget.NewLabel("")
-	v.bar = widget.NewProgressBar()
-	v.bar.TextFormatter = func() string { return "" }
+	v.bar = newProgressLine()
 	v.saved = widget.NewLabel("")
 	v.saved.Importance = widget.LowImportance
 	v.submit = widget.NewButtonWithIcon(t0("visit.submit"), theme.ConfirmIcon(), v.trySubmit)
