@@ -128,7 +128,10 @@ type mainUI struct {
 	prefs     prefsClock
 	untracked func(func()) // Config.Background, not counted in work
 	imports   map[*photoBatch]bool
-	quitting  bool
+	forms     []*openForm
+	// askingToQuit is set while quit asks about a form's typing.
+	askingToQuit bool
+	quitting     bool
 }
 
 func newMainUI(a fyne.App, cfg Config) (*mainUI, error) {

@@ -34,11 +34,14 @@ func (ui *mainUI) confirm(title, question string, answer func(bool)) {
 	ui.showKeyed(d, d.Confirm)
 }
 
-// confirmLoss asks before something is thrown away (a draft, a photo):
-// its yes button is red and only a click gives it; Enter does nothing, so
-// no key pressed in passing deletes anything. Escape says no.
-func (ui *mainUI) confirmLoss(title, question string, answer func(bool)) {
+// confirmLoss asks before something is thrown away (a draft, a photo,
+// typing not saved): its yes button is red, says what it does (yes), and
+// only a click gives it; Enter does nothing, so no key pressed in passing
+// deletes anything. Escape, or Cancel, says no.
+func (ui *mainUI) confirmLoss(title, question, yes string, answer func(bool)) {
 	d := dialog.NewConfirm(title, question, answer, ui.window)
+	d.SetConfirmText(yes)
+	d.SetDismissText(t0("common.cancel"))
 	d.SetConfirmImportance(widget.DangerImportance)
 	ui.showKeyed(d, func() {})
 }

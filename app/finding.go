@@ -105,6 +105,9 @@ func showMoveForm(ui *mainUI, f sv.Finding, to sv.Status, inspectionID, who stri
 		widget.NewForm(items...))
 	m.dlg = dialog.NewCustomWithoutButtons(moveLabel(f.Status, to), content, ui.window)
 	m.dlg.Resize(fyne.NewSize(600, 380))
+	ui.trackForm(m.dlg, moveLabel(f.Status, to), func() bool {
+		return strings.TrimSpace(m.note.Text) != "" || len(m.evidence) > 0
+	})
 	m.dlg.Show()
 	ui.window.Canvas().Focus(m.note)
 	return m
@@ -212,6 +215,7 @@ func showNoteForm(ui *mainUI, f sv.Finding, who string, changed func(sv.Finding)
 	content := container.NewBorder(nil, container.NewVBox(n.problem, container.NewHBox(layout.NewSpacer(), cancel, n.add)), nil, nil, form)
 	n.dlg = dialog.NewCustomWithoutButtons(t0("finding.add_note"), content, ui.window)
 	n.dlg.Resize(fyne.NewSize(520, 280))
+	ui.trackForm(n.dlg, t0("finding.add_note"), func() bool { return strings.TrimSpace(n.text.Text) != "" })
 	n.dlg.Show()
 	ui.window.Canvas().Focus(n.text)
 	return n

@@ -107,9 +107,16 @@ func openFindingForm(ui *mainUI, draft sv.Finding, units []string, edit bool, on
 	}
 	ff.dlg = dialog.NewCustomWithoutButtons(title, content, ui.window)
 	ff.dlg.Resize(fyne.NewSize(640, 460))
+	opened := ff.typed()
+	ui.trackForm(ff.dlg, title, func() bool { return ff.typed() != opened })
 	ff.dlg.Show()
 	ui.window.Canvas().Focus(ff.desc)
 	return ff
+}
+
+// typed is what the form holds, to tell whether anything was changed.
+func (ff *findingForm) typed() [5]string {
+	return [5]string{ff.desc.Text, ff.category.Selected, ff.severity.Selected, ff.unit.Text, ff.deadline.Text}
 }
 
 // value reads the form into a finding.

@@ -452,7 +452,7 @@ func TestFullPhotoKeyboard(t *testing.T) {
 	if !strings.Contains(overlayText(ui), "删除这张照片") {
 		t.Fatalf("Delete did not ask:\n%s", overlayText(ui))
 	}
-	test.Tap(overlayButton(t, ui, "不"))
+	test.Tap(overlayButton(t, ui, "取消"))
 	if in := stored(t, s, v.id); len(in.Photos) != 3 {
 		t.Errorf("the visit lists %d photos after answering No", len(in.Photos))
 	}
@@ -513,7 +513,7 @@ func TestFullPhotoKeyboard(t *testing.T) {
 	if in := stored(t, s, v.id); len(in.Photos) != 3 || !strings.Contains(overlayText(ui), "删除这张照片") {
 		t.Fatalf("Delete, Enter: %d photos, question still up: %v", len(in.Photos), strings.Contains(overlayText(ui), "删除这张照片"))
 	}
-	yes := overlayButton(t, ui, "是")
+	yes := overlayButton(t, ui, "删除照片")
 	if yes.Importance != widget.DangerImportance {
 		t.Error("the button that deletes a photo is not marked as dangerous")
 	}

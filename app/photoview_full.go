@@ -386,7 +386,7 @@ func (f *photoFull) confirmDelete() {
 		ui.inform(t0("photo.delete"), reason)
 		return
 	}
-	ui.confirmLoss(t0("photo.delete"), t0("photo.delete_confirm"), func(ok bool) {
+	ui.confirmLoss(t0("photo.delete"), t0("photo.delete_confirm"), t0("photo.delete"), func(ok bool) {
 		if ok {
 			f.delete()
 		}

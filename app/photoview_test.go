@@ -214,7 +214,7 @@ func TestCaptionRotateZoomAndDelete(t *testing.T) {
 	if !strings.Contains(overlayText(ui), "删除") {
 		t.Fatalf("no confirmation:\n%s", overlayText(ui))
 	}
-	test.Tap(overlayButton(t, ui, "是"))
+	test.Tap(overlayButton(t, ui, "删除照片"))
 	if in := stored(t, s, v.id); len(in.Photos) != 1 || in.Photos[0] == hash {
 		t.Errorf("visit lists %v after deleting %s", in.Photos, hash)
 	}

@@ -219,3 +219,68 @@ func TestBackgroundResultsGoThroughDo(t *testing.T) {
 		}
 	}
 }
+
+// TestQuitAsksBeforeDroppingAFormsTyping: a finding typed into its form
+// and not saved yet is not lost to Ctrl+Q without a question; Escape keeps
+// the form and its text, and only the red button quits.
+func TestQuitAsksBeforeDroppingAFormsTyping(t *testing.T) {
+	spy := &quitSpy{App: test.NewTempApp(t), quit: make(chan struct{})}
+	ui, err := newMainUI(spy, Config{Data: sampleStore(t), Lang: sv.Chinese, Now: func() time.Time { return testNow }, Background: inPlace})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ui.window.Resize(fyne.NewSize(1240, 760))
+	v := startVisit(t, ui, ui.dash.rows[9].Project.ID)
+	v.showPane(len(v.panes) - 1)
+	test.Tap(findButton(v.recheck.box, "登记企业诉求…"))
+	test.Type(v.form.desc, "申请协调10kV临时用电接入")
+
+	quitted := func() bool {
+		select {
+		case <-spy.quit:
+			return true
+		default:
+			return false
+		}
+	}
+	ui.quit()
+	if quitted() || !strings.Contains(overlayText(ui), "现在退出会丢失") || !strings.Contains(overlayText(ui), "登记企业诉求") {
+		t.Fatalf("quit with a finding typed and not saved: quitted %v, asked:\n%s", quitted(), overlayText(ui))
+	}
+	windowKey(t, ui, fyne.KeyReturn) // Enter, pressed in passing, loses nothing
+	windowKey(t, ui, fyne.KeyEscape)
+	if quitted() || v.form.desc.Text != "申请协调10kV临时用电接入" || strings.Contains(overlayText(ui), "现在退出会丢失") {
+		t.Fatalf("Escape: quitted %v, form holds %q", quitted(), v.form.desc.Text)
+	}
+	ui.quit()
+	test.Tap(overlayButton(t, ui, "不保存，退出"))
+	if !quitted() {
+		t.Error("the red button did not quit")
+	}
+}
+
+// TestQuitAsksNothingOnceTheFormIsSaved: a saved form, or one opened and
+// left as it was prefilled, is no reason to ask.
+func TestQuitAsksNothingOnceTheFormIsSaved(t *testing.T) {
+	spy := &quitSpy{App: test.NewTempApp(t), quit: make(chan struct{})}
+	ui, err := newMainUI(spy, Config{Data: sampleStore(t), Lang: sv.Chinese, Now: func() time.Time { return testNow }, Background: inPlace})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ui.window.Resize(fyne.NewSize(1240, 760))
+	v := startVisit(t, ui, ui.dash.rows[9].Project.ID)
+	v.showPane(len(v.panes) - 1)
+	test.Tap(findButton(v.recheck.box, "登记企业诉求…"))
+	test.Type(v.form.desc, "申请协调10kV临时用电接入")
+	test.Tap(v.form.save)
+	test.Tap(findButton(v.recheck.box, "登记企业诉求…")) // opened, nothing typed
+	if len(ui.forms) != 1 {
+		t.Fatalf("%d forms listed as open, want 1", len(ui.forms))
+	}
+	ui.quit()
+	select {
+	case <-spy.quit:
+	case <-time.After(5 * time.Second):
+		t.Fatalf("quit asked or waited:\n%s", overlayText(ui))
+	}
+}

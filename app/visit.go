@@ -643,7 +643,7 @@ func (v *visitScreen) startAmendment() {
 
 // confirmDiscard deletes a draft started by mistake, after asking.
 func (v *visitScreen) confirmDiscard() {
-	v.ui.confirmLoss(t0("visit.discard"), t0("visit.discard_confirm"), func(ok bool) {
+	v.ui.confirmLoss(t0("visit.discard"), t0("visit.discard_confirm"), t0("visit.discard"), func(ok bool) {
 		if !ok {
 			return
 		}

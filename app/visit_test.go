@@ -889,7 +889,7 @@ func TestDiscardDraft(t *testing.T) {
 	v := startVisit(t, ui, pid)
 	test.Type(field(t, v, "progress.workers").entry, "12")
 	test.Tap(v.discard)
-	test.Tap(overlayButton(t, ui, "是"))
+	test.Tap(overlayButton(t, ui, "删除草稿"))
 	waitFor(t, "project page", func() bool { return ui.project != nil && ui.project.data.project.ID == pid })
 	if n := len(mustVisits(t, s, pid, sv.Draft)); n != 0 {
 		t.Errorf("%d drafts left", n)
