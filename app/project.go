@@ -109,7 +109,11 @@ func newProjectPage(ui *mainUI, id string) *projectPage {
 		}
 	}
 	p.findings = widget.NewList(func() int { return len(p.data.findings) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i >= len(p.data.findings) {
 				return
@@ -335,13 +339,15 @@ func (p *projectPage) startOrResumeWhenLoaded() {
 	p.startOnLoad = true
 }
 
-// findingLine is a finding in one line: status, description, unit, deadline.
+// findingLine is a finding in one line: status, deadline and how late,
+// description, unit. The deadline comes before the description so that a
+// line cut at the edge of a narrow list still says how late it is.
 func findingLine(f sv.Finding, ui *mainUI) string {
-	s := t("finding.line", f.Status.Label(ui.lang), shortText(f.Description, 40), f.ResponsibleUnit, string(f.Deadline))
+	due := string(f.Deadline)
 	if late := f.DaysLate(ui.cfg.Now()); late > 0 {
-		s += " · " + t("finding.days_late", late)
+		due = t("finding.due_late", due, t("finding.days_late", late))
 	}
-	return s
+	return t("finding.line", f.Status.Label(ui.lang), due, shortText(f.Description, 40), f.ResponsibleUnit)
 }
 
 // findingImportance colours overdue findings red and finished ones grey.

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -684,9 +685,13 @@ func TestProjectPageHighlightsOverdueFindings(t *testing.T) {
 		}
 	}
 	first := p.data.findings[0]
-	if !first.Overdue(testNow) || findingImportance(first, ui) != widget.DangerImportance ||
-		!strings.Contains(findingLine(first, ui), "逾期") {
+	if !first.Overdue(testNow) || findingImportance(first, ui) != widget.DangerImportance {
 		t.Errorf("the first finding should be overdue and red: %q", findingLine(first, ui))
+	}
+	// How late comes before the description, which a narrow list cuts.
+	late := fmt.Sprintf("［%s］期限 %s（逾期 %d 天） · ", first.Status.Label(sv.Chinese), first.Deadline, first.DaysLate(testNow))
+	if line := findingLine(first, ui); !strings.HasPrefix(line, late) {
+		t.Errorf("the overdue finding reads %q, want it to start %q", line, late)
 	}
 	_ = s
 }
