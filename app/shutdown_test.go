@@ -29,6 +29,33 @@ func (q *quitSpy) Quit() {
 	close(q.quit)
 }
 
+// quitted says whether the app was asked to stop, without waiting.
+func (q *quitSpy) quitted() bool {
+	select {
+	case <-q.quit:
+		return true
+	default:
+		return false
+	}
+}
+
+// spiedUI opens the window on data, in Chinese, with Quit recorded.
+func spiedUI(t *testing.T, data Data, bg func(func())) (*mainUI, *quitSpy) {
+	t.Helper()
+	spy := &quitSpy{App: test.NewTempApp(t), quit: make(chan struct{})}
+	return openTestUI(t, spy, data, bg), spy
+}
+
+// requestTyped opens the form of a new 企业诉求 in a visit and types into it.
+func requestTyped(t *testing.T, ui *mainUI) *visitScreen {
+	t.Helper()
+	v := startVisit(t, ui, ui.dash.rows[9].Project.ID)
+	v.showPane(len(v.panes) - 1)
+	test.Tap(findButton(v.recheck.box, "登记企业诉求…"))
+	test.Type(v.form.desc, "申请协调10kV临时用电接入")
+	return v
+}
+
 // switchRunner runs background work in place until goAsync, then on
 // goroutines of its own: the screens are built the way every other test
 // builds them, and quitting then meets work that is really still running.
@@ -91,13 +118,7 @@ func TestQuitWaitsForTheLastAnswer(t *testing.T) {
 	s := sampleStore(t)
 	disk := &slowDisk{Data: s, release: make(chan struct{})}
 	r := &switchRunner{}
-	spy := &quitSpy{App: test.NewTempApp(t), quit: make(chan struct{})}
-	ui, err := newMainUI(spy, Config{Data: disk, Lang: sv.Chinese, Now: func() time.Time { return testNow }, Background: r.bg})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ui.window.Resize(fyne.NewSize(1240, 760))
-	waitFor(t, "dashboard rows", func() bool { return len(ui.dash.rows) == 20 })
+	ui, spy := spiedUI(t, disk, r.bg)
 	v := startVisit(t, ui, ui.dash.rows[3].Project.ID)
 	id := v.id
 
@@ -137,11 +158,7 @@ func TestQuitWaitsForTheLastAnswer(t *testing.T) {
 // preferences made just after another one 100 ms later; quitting waits
 // for it, since Fyne's own save on exit is gone (withoutStopEvent).
 func TestQuitLetsThePreferencesBeWritten(t *testing.T) {
-	spy := &quitSpy{App: test.NewTempApp(t), quit: make(chan struct{})}
-	ui, err := newMainUI(spy, Config{Data: sampleStore(t), Lang: sv.Chinese, Now: func() time.Time { return testNow }, Background: inPlace})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ui, spy := spiedUI(t, sampleStore(t), inPlace)
 	var quietFor time.Duration
 	var changed time.Time
 	spy.onQuit = func() { quietFor = time.Since(changed) }
@@ -160,12 +177,7 @@ func TestQuitLetsThePreferencesBeWritten(t *testing.T) {
 func TestQuitDuringAnImportFinishesIt(t *testing.T) {
 	s := sampleStore(t)
 	r := &runner{}
-	spy := &quitSpy{App: test.NewTempApp(t), quit: make(chan struct{})}
-	ui, err := newMainUI(spy, Config{Data: s, Lang: sv.Chinese, Now: func() time.Time { return testNow }, Background: r.bg})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ui.window.Resize(fyne.NewSize(1240, 760))
+	ui, spy := spiedUI(t, s, r.bg)
 	v := startVisit(t, ui, ui.dash.rows[2].Project.ID)
 	dir := t.TempDir()
 	copyPhotos(t, dir, map[string]string{
@@ -200,23 +212,8 @@ func TestQuitDuringAnImportFinishesIt(t *testing.T) {
 // screens through mainUI.do, which stops at closing; a direct fyne.Do
 // could land while Fyne shuts its queue and crash the exit.
 func TestBackgroundResultsGoThroughDo(t *testing.T) {
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") || name == "shutdown.go" {
-			continue
-		}
-		b, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, call := range []string{"fyne.Do(", "fyne.DoAndWait(", "Lifecycle().SetOnStopped("} {
-			if strings.Contains(string(b), call) {
-				t.Errorf("%s calls %s; use ui.do (see shutdown.go)", name, call)
-			}
-		}
+	for _, found := range callsOutside(t, "shutdown.go", "fyne.Do(", "fyne.DoAndWait(", "Lifecycle().SetOnStopped(") {
+		t.Errorf("%s; use ui.do (see shutdown.go)", found)
 	}
 }
 
@@ -224,25 +221,9 @@ func TestBackgroundResultsGoThroughDo(t *testing.T) {
 // and not saved yet is not lost to Ctrl+Q without a question; Escape keeps
 // the form and its text, and only the red button quits.
 func TestQuitAsksBeforeDroppingAFormsTyping(t *testing.T) {
-	spy := &quitSpy{App: test.NewTempApp(t), quit: make(chan struct{})}
-	ui, err := newMainUI(spy, Config{Data: sampleStore(t), Lang: sv.Chinese, Now: func() time.Time { return testNow }, Background: inPlace})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ui.window.Resize(fyne.NewSize(1240, 760))
-	v := startVisit(t, ui, ui.dash.rows[9].Project.ID)
-	v.showPane(len(v.panes) - 1)
-	test.Tap(findButton(v.recheck.box, "登记企业诉求…"))
-	test.Type(v.form.desc, "申请协调10kV临时用电接入")
-
-	quitted := func() bool {
-		select {
-		case <-spy.quit:
-			return true
-		default:
-			return false
-		}
-	}
+	ui, spy := spiedUI(t, sampleStore(t), inPlace)
+	v := requestTyped(t, ui)
+	quitted := spy.quitted
 	ui.quit()
 	if quitted() || !strings.Contains(overlayText(ui), "现在退出会丢失") || !strings.Contains(overlayText(ui), "登记企业诉求") {
 		t.Fatalf("quit with a finding typed and not saved: quitted %v, asked:\n%s", quitted(), overlayText(ui))
@@ -262,16 +243,8 @@ func TestQuitAsksBeforeDroppingAFormsTyping(t *testing.T) {
 // TestQuitAsksNothingOnceTheFormIsSaved: a saved form, or one opened and
 // left as it was prefilled, is no reason to ask.
 func TestQuitAsksNothingOnceTheFormIsSaved(t *testing.T) {
-	spy := &quitSpy{App: test.NewTempApp(t), quit: make(chan struct{})}
-	ui, err := newMainUI(spy, Config{Data: sampleStore(t), Lang: sv.Chinese, Now: func() time.Time { return testNow }, Background: inPlace})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ui.window.Resize(fyne.NewSize(1240, 760))
-	v := startVisit(t, ui, ui.dash.rows[9].Project.ID)
-	v.showPane(len(v.panes) - 1)
-	test.Tap(findButton(v.recheck.box, "登记企业诉求…"))
-	test.Type(v.form.desc, "申请协调10kV临时用电接入")
+	ui, spy := spiedUI(t, sampleStore(t), inPlace)
+	v := requestTyped(t, ui)
 	test.Tap(v.form.save)
 	test.Tap(findButton(v.recheck.box, "登记企业诉求…")) // opened, nothing typed
 	if len(ui.forms) != 1 {

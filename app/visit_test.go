@@ -21,15 +21,21 @@ import (
 // background work run in place.
 func newTestUI(t *testing.T) (*mainUI, *storage.Store) {
 	t.Helper()
-	a := test.NewTempApp(t)
 	s := sampleStore(t)
-	ui, err := newMainUI(a, Config{Data: s, Lang: sv.Chinese, Now: func() time.Time { return testNow }, Background: inPlace})
+	return openTestUI(t, test.NewTempApp(t), s, inPlace), s
+}
+
+// openTestUI opens the window of app a on data, in Chinese, once the
+// dashboard shows.
+func openTestUI(t *testing.T, a fyne.App, data Data, bg func(func())) *mainUI {
+	t.Helper()
+	ui, err := newMainUI(a, Config{Data: data, Lang: sv.Chinese, Now: func() time.Time { return testNow }, Background: bg})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ui.window.Resize(fyne.NewSize(1240, 760))
 	waitFor(t, "dashboard rows", func() bool { return len(ui.dash.rows) == 20 })
-	return ui, s
+	return ui
 }
 
 // startVisit opens a project with Ctrl+N from its page and returns the
