@@ -128,10 +128,7 @@ type mainUI struct {
 	prefs     prefsClock
 	untracked func(func()) // Config.Background, not counted in work
 	imports   map[*photoBatch]bool
-	forms     []*openForm
-	// askingToQuit is set while quit asks about a form's typing.
-	askingToQuit bool
-	quitting     bool
+	quitting  bool
 }
 
 func newMainUI(a fyne.App, cfg Config) (*mainUI, error) {

@@ -63,6 +63,7 @@ type moveForm struct {
 	by      *widget.Entry
 	problem *widget.Label
 	confirm *widget.Button
+	keep    *formKeeper
 	dlg     dialog.Dialog
 	changed func(sv.Finding)
 	visitID string
@@ -100,14 +101,21 @@ func showMoveForm(ui *mainUI, f sv.Finding, to sv.Status, inspectionID, who stri
 	desc.Wrapping = fyne.TextWrapWord
 	m.confirm = widget.NewButton(moveLabel(f.Status, to), m.submit)
 	m.confirm.Importance = widget.HighImportance
-	cancel := widget.NewButton(t0("common.cancel"), func() { m.dlg.Hide() })
-	content := container.NewBorder(desc, container.NewVBox(m.problem, container.NewHBox(layout.NewSpacer(), cancel, m.confirm)), nil, nil,
+	cancel := widget.NewButton(t0("common.cancel"), func() {
+		m.keep.end()
+		m.dlg.Hide()
+	})
+	fields := map[string]formField{"note": entryField(m.note), "by": entryField(m.by)}
+	if m.photos != nil {
+		fields["evidence"] = listField(&m.evidence, func() { m.photos.SetText(t("item.photos", len(m.evidence))) })
+	}
+	m.keep = keepForm(ui, "finding:move:"+f.ID+":"+string(to), fields)
+	typed := func(string) { m.keep.changed() }
+	m.note.OnChanged, m.by.OnChanged = typed, typed
+	content := container.NewBorder(container.NewVBox(desc, m.keep.note), container.NewVBox(m.problem, container.NewHBox(layout.NewSpacer(), cancel, m.confirm)), nil, nil,
 		widget.NewForm(items...))
 	m.dlg = dialog.NewCustomWithoutButtons(moveLabel(f.Status, to), content, ui.window)
 	m.dlg.Resize(fyne.NewSize(600, 380))
-	ui.trackForm(m.dlg, moveLabel(f.Status, to), func() bool {
-		return strings.TrimSpace(m.note.Text) != "" || len(m.evidence) > 0
-	})
 	m.dlg.Show()
 	ui.window.Canvas().Focus(m.note)
 	return m
@@ -133,6 +141,7 @@ func (m *moveForm) attach(paths []string) {
 	attachPhotos(m.ui, link, paths, func(res photoImport) {
 		m.evidence = addHashes(m.evidence, res.hashes...)
 		m.photos.SetText(t("item.photos", len(m.evidence)))
+		m.keep.changed()
 	})
 }
 
@@ -154,6 +163,7 @@ func (m *moveForm) submit() {
 			m.problem.SetText(m.ui.message(err))
 			return
 		}
+		m.keep.end()
 		m.dlg.Hide()
 		if m.changed != nil {
 			m.changed(f)
@@ -175,6 +185,7 @@ type noteForm struct {
 	by      *widget.Entry
 	problem *widget.Label
 	add     *widget.Button
+	keep    *formKeeper
 	dlg     dialog.Dialog
 }
 
@@ -203,6 +214,7 @@ func showNoteForm(ui *mainUI, f sv.Finding, who string, changed func(sv.Finding)
 					n.problem.SetText(ui.message(err))
 					return
 				}
+				n.keep.end()
 				n.dlg.Hide()
 				if changed != nil {
 					changed(f)
@@ -210,12 +222,17 @@ func showNoteForm(ui *mainUI, f sv.Finding, who string, changed func(sv.Finding)
 			})
 	})
 	n.add.Importance = widget.HighImportance
-	cancel := widget.NewButton(t0("common.cancel"), func() { n.dlg.Hide() })
+	cancel := widget.NewButton(t0("common.cancel"), func() {
+		n.keep.end()
+		n.dlg.Hide()
+	})
+	n.keep = keepForm(ui, "finding:note:"+f.ID, map[string]formField{"note": entryField(n.text), "by": entryField(n.by)})
+	typed := func(string) { n.keep.changed() }
+	n.text.OnChanged, n.by.OnChanged = typed, typed
 	form := widget.NewForm(widget.NewFormItem(t0("finding.note"), n.text), widget.NewFormItem(t0("finding.by"), n.by))
-	content := container.NewBorder(nil, container.NewVBox(n.problem, container.NewHBox(layout.NewSpacer(), cancel, n.add)), nil, nil, form)
+	content := container.NewBorder(n.keep.note, container.NewVBox(n.problem, container.NewHBox(layout.NewSpacer(), cancel, n.add)), nil, nil, form)
 	n.dlg = dialog.NewCustomWithoutButtons(t0("finding.add_note"), content, ui.window)
 	n.dlg.Resize(fyne.NewSize(520, 280))
-	ui.trackForm(n.dlg, t0("finding.add_note"), func() bool { return strings.TrimSpace(n.text.Text) != "" })
 	n.dlg.Show()
 	ui.window.Canvas().Focus(n.text)
 	return n

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -30,6 +31,7 @@ type findingForm struct {
 	save     *widget.Button
 	cancel   *widget.Button
 	dlg      dialog.Dialog
+	keep     *formKeeper
 	onSaved  func(sv.Finding)
 	// edit is true when the form changes a stored finding rather than
 	// recording a new one.
@@ -86,7 +88,10 @@ func openFindingForm(ui *mainUI, draft sv.Finding, units []string, edit bool, on
 	)
 	ff.save = widget.NewButton(t0("finding.save"), ff.submit)
 	ff.save.Importance = widget.HighImportance
-	ff.cancel = widget.NewButton(t0("common.cancel"), func() { ff.dlg.Hide() })
+	ff.cancel = widget.NewButton(t0("common.cancel"), func() {
+		ff.keep.end()
+		ff.dlg.Hide()
+	})
 	intro := widget.NewLabel(t0("finding.form_intro"))
 	switch {
 	case edit:
@@ -95,8 +100,18 @@ func openFindingForm(ui *mainUI, draft sv.Finding, units []string, edit bool, on
 		intro.SetText(t0("finding.form_intro_free"))
 	}
 	intro.Wrapping = fyne.TextWrapWord
+	key := "finding:new:" + draft.InspectionID + ":" + cmp.Or(draft.ItemKey, string(draft.Kind))
+	if edit {
+		key = "finding:edit:" + draft.ID
+	}
+	ff.keep = keepForm(ui, key, map[string]formField{
+		"description": entryField(ff.desc), "category": selectField(ff.category), "severity": radioField(ff.severity),
+		"unit": entryField(&ff.unit.Entry), "deadline": entryField(ff.deadline),
+	})
+	changed := func(string) { ff.keep.changed() }
+	ff.desc.OnChanged, ff.category.OnChanged, ff.severity.OnChanged, ff.unit.OnChanged, ff.deadline.OnChanged = changed, changed, changed, changed, changed
 	buttons := container.NewHBox(layout.NewSpacer(), ff.cancel, ff.save)
-	content := container.NewBorder(intro, container.NewVBox(ff.problem, buttons), nil, nil, form)
+	content := container.NewBorder(container.NewVBox(intro, ff.keep.note), container.NewVBox(ff.problem, buttons), nil, nil, form)
 	title := t0("finding.form_title")
 	switch {
 	case edit:
@@ -107,16 +122,9 @@ func openFindingForm(ui *mainUI, draft sv.Finding, units []string, edit bool, on
 	}
 	ff.dlg = dialog.NewCustomWithoutButtons(title, content, ui.window)
 	ff.dlg.Resize(fyne.NewSize(640, 460))
-	opened := ff.typed()
-	ui.trackForm(ff.dlg, title, func() bool { return ff.typed() != opened })
 	ff.dlg.Show()
 	ui.window.Canvas().Focus(ff.desc)
 	return ff
-}
-
-// typed is what the form holds, to tell whether anything was changed.
-func (ff *findingForm) typed() [5]string {
-	return [5]string{ff.desc.Text, ff.category.Selected, ff.severity.Selected, ff.unit.Text, ff.deadline.Text}
 }
 
 // value reads the form into a finding.
@@ -166,6 +174,7 @@ func (ff *findingForm) submit() {
 			ff.problem.SetText(ff.ui.message(err))
 			return
 		}
+		ff.keep.end()
 		ff.dlg.Hide()
 		if ff.onSaved != nil {
 			ff.onSaved(f)

@@ -71,9 +71,7 @@ func (g *guarded) Inspection(id string) (sv.Inspection, error) {
 func (g *guarded) SaveAnswer(id string, a sv.Answer) error {
 	g.check("SaveAnswer")
 	if g.failSave {
-		return sv.Wrap(errors.New("no space left on device"), sv.EInternal,
-			"保存失败：磁盘可能已满或不可写。刚才的修改没有保存，请检查磁盘后重试。",
-			"Could not save: the disk may be full or not writable.")
+		return diskFull()
 	}
 	return g.Data.SaveAnswer(id, a)
 }
@@ -105,6 +103,21 @@ func (g *guarded) AddFindingNote(id string, n sv.Note) (sv.Finding, error) {
 	g.check("AddFindingNote")
 	return g.Data.AddFindingNote(id, n)
 }
+func (g *guarded) SaveFormDraft(d storage.FormDraft) error {
+	g.check("SaveFormDraft")
+	if g.failSave {
+		return diskFull()
+	}
+	return g.Data.SaveFormDraft(d)
+}
+func (g *guarded) FormDraft(key string) (storage.FormDraft, error) {
+	g.check("FormDraft")
+	return g.Data.FormDraft(key)
+}
+func (g *guarded) DeleteFormDraft(key string) error {
+	g.check("DeleteFormDraft")
+	return g.Data.DeleteFormDraft(key)
+}
 func (g *guarded) FindingRows(f storage.FindingFilter) ([]sv.Finding, error) {
 	g.check("FindingRows")
 	return g.Data.FindingRows(f)
@@ -134,6 +147,13 @@ func (g *guarded) PhotoBlob(h string, k storage.BlobKind) ([]byte, error) {
 func (g *guarded) VisitPhotoStates(ids ...string) (map[string]storage.PhotoState, error) {
 	g.check("VisitPhotoStates")
 	return g.Data.VisitPhotoStates(ids...)
+}
+
+// diskFull is the store's error for a write that failed on a full disk.
+func diskFull() error {
+	return sv.Wrap(errors.New("no space left on device"), sv.EInternal,
+		"保存失败：磁盘可能已满或不可写。刚才的修改没有保存，请检查磁盘后重试。",
+		"Could not save: the disk may be full or not writable.")
 }
 
 func newGuardedUI(t *testing.T) (*mainUI, *guarded) {
@@ -197,5 +217,18 @@ func TestSaveFailureIsShown(t *testing.T) {
 	f.entry.SetText("81")
 	if !strings.HasPrefix(v.saved.Text, "已保存") {
 		t.Errorf("after recovery: %q", v.saved.Text)
+	}
+}
+
+// TestFormDraftFailureIsShown: a finding's form that cannot keep its
+// draft (a full disk) says so in the form, in Chinese.
+func TestFormDraftFailureIsShown(t *testing.T) {
+	ui, g := newGuardedUI(t)
+	v := startVisit(t, ui, ui.dash.rows[6].Project.ID)
+	field(t, v, "safety.cranes").verdict.SetSelected("不符合")
+	g.failSave = true
+	test.Type(v.form.desc, "，二层东侧")
+	if note := v.form.keep.note; !note.Visible() || !strings.Contains(note.Text, "未能暂存") || !strings.Contains(note.Text, "磁盘可能已满") {
+		t.Errorf("form note %q (shown %v)", note.Text, note.Visible())
 	}
 }

@@ -1,13 +1,11 @@
 package app
 
 import (
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
 )
 
 // How long closing the window waits. Writes to the store take
@@ -149,49 +147,13 @@ func withoutStopEvent(a fyne.App) {
 	}
 }
 
-// openForm is a form in a dialog whose typing is stored only when its
-// button is pressed (a finding, a note, a status change with its note).
-type openForm struct {
-	title string
-	dirty func() bool // something typed and not stored
-}
-
-// trackForm lists the form shown in d until d closes, so that quitting
-// asks before throwing away what was typed in it.
-func (ui *mainUI) trackForm(d dialog.Dialog, title string, dirty func() bool) {
-	f := &openForm{title: title, dirty: dirty}
-	ui.forms = append(ui.forms, f)
-	d.SetOnClosed(func() {
-		ui.forms = slices.DeleteFunc(ui.forms, func(o *openForm) bool { return o == f })
-	})
-}
-
-// quit closes the app, first asking if a form holds typing not stored.
+// quit closes the app without losing anything stored or being stored:
+// it lets the window's work finish (answers still queued, a form's draft,
+// a photo import, a submit), stops the sync, lets the preferences be
+// written, and only then asks Fyne to stop. The window stays as it is
+// meanwhile, usually for a few milliseconds. A form left open is not asked
+// about: what was typed in it is kept as a draft (formKeeper).
 func (ui *mainUI) quit() {
-	if ui.quitting || ui.askingToQuit {
-		return
-	}
-	for _, f := range ui.forms {
-		if f.dirty() {
-			ui.askingToQuit = true
-			ui.confirmLoss(t0("quit.unsaved_title"), t("quit.unsaved_body", f.title), t0("quit.discard"), func(ok bool) {
-				ui.askingToQuit = false
-				if ok {
-					ui.quitNow()
-				}
-			})
-			return
-		}
-	}
-	ui.quitNow()
-}
-
-// quitNow closes the app without losing anything stored or being stored:
-// it lets the window's work finish (answers still queued, a photo import,
-// a submit), stops the sync, lets the preferences be written, and only
-// then asks Fyne to stop. The window stays as it is meanwhile, usually
-// for a few milliseconds.
-func (ui *mainUI) quitNow() {
 	if ui.quitting {
 		return
 	}

@@ -217,43 +217,60 @@ func TestBackgroundResultsGoThroughDo(t *testing.T) {
 	}
 }
 
-// TestQuitAsksBeforeDroppingAFormsTyping: a finding typed into its form
-// and not saved yet is not lost to Ctrl+Q without a question; Escape keeps
-// the form and its text, and only the red button quits.
-func TestQuitAsksBeforeDroppingAFormsTyping(t *testing.T) {
-	ui, spy := spiedUI(t, sampleStore(t), inPlace)
+// TestFormTypingSurvivesQuitting: a finding typed into its form and not
+// saved is kept as it is typed; quitting asks nothing and waits for it,
+// and the form opened again (after a restart) holds it and says so. Saving
+// the form forgets the draft, and so does Cancel.
+func TestFormTypingSurvivesQuitting(t *testing.T) {
+	s := sampleStore(t)
+	ui, spy := spiedUI(t, s, inPlace)
 	v := requestTyped(t, ui)
-	quitted := spy.quitted
+	key := "finding:new:" + v.id + ":" + string(sv.KindRequest)
 	ui.quit()
-	if quitted() || !strings.Contains(overlayText(ui), "现在退出会丢失") || !strings.Contains(overlayText(ui), "登记企业诉求") {
-		t.Fatalf("quit with a finding typed and not saved: quitted %v, asked:\n%s", quitted(), overlayText(ui))
+	if !spy.quitted() {
+		t.Fatalf("quit with a form open did not quit:\n%s", overlayText(ui))
 	}
-	windowKey(t, ui, fyne.KeyReturn) // Enter, pressed in passing, loses nothing
-	windowKey(t, ui, fyne.KeyEscape)
-	if quitted() || v.form.desc.Text != "申请协调10kV临时用电接入" || strings.Contains(overlayText(ui), "现在退出会丢失") {
-		t.Fatalf("Escape: quitted %v, form holds %q", quitted(), v.form.desc.Text)
+	if d, err := s.FormDraft(key); err != nil || d.Fields["description"] != "申请协调10kV临时用电接入" {
+		t.Fatalf("draft after quitting: %+v, %v", d, err)
 	}
-	ui.quit()
-	test.Tap(overlayButton(t, ui, "不保存，退出"))
-	if !quitted() {
-		t.Error("the red button did not quit")
+
+	// The next start: the same form, opened again, holds the typing.
+	ui = openTestUI(t, test.NewTempApp(t), s, inPlace)
+	v = startVisit(t, ui, ui.dash.rows[9].Project.ID)
+	v.showPane(len(v.panes) - 1)
+	test.Tap(findButton(v.recheck.box, "登记企业诉求…"))
+	if v.form.desc.Text != "申请协调10kV临时用电接入" || !v.form.keep.note.Visible() || !strings.Contains(v.form.keep.note.Text, "已恢复") {
+		t.Fatalf("form opened again holds %q; note %q", v.form.desc.Text, v.form.keep.note.Text)
+	}
+	test.Tap(v.form.save)
+	if _, err := s.FormDraft(key); sv.ErrorCode(err) != sv.ENotFound {
+		t.Errorf("the saved form's draft is still kept: %v", err)
+	}
+
+	// Cancelled on purpose: nothing is put back next time.
+	test.Tap(findButton(v.recheck.box, "登记企业诉求…"))
+	test.Type(v.form.desc, "写错了")
+	test.Tap(v.form.cancel)
+	test.Tap(findButton(v.recheck.box, "登记企业诉求…"))
+	if v.form.desc.Text != "" || v.form.keep.note.Visible() {
+		t.Errorf("after Cancel, the form opens with %q", v.form.desc.Text)
 	}
 }
 
-// TestQuitAsksNothingOnceTheFormIsSaved: a saved form, or one opened and
-// left as it was prefilled, is no reason to ask.
-func TestQuitAsksNothingOnceTheFormIsSaved(t *testing.T) {
-	ui, spy := spiedUI(t, sampleStore(t), inPlace)
-	v := requestTyped(t, ui)
-	test.Tap(v.form.save)
-	test.Tap(findButton(v.recheck.box, "登记企业诉求…")) // opened, nothing typed
-	if len(ui.forms) != 1 {
-		t.Fatalf("%d forms listed as open, want 1", len(ui.forms))
+// TestNoteTypingIsPutBack: a note typed on a finding and not added is
+// there when the note form opens again.
+func TestNoteTypingIsPutBack(t *testing.T) {
+	s := sampleStore(t)
+	ui := openTestUI(t, test.NewTempApp(t), s, inPlace)
+	fs, err := s.ActiveFindings(ui.dash.rows[9].Project.ID)
+	if err != nil || len(fs) == 0 {
+		t.Fatalf("no active finding: %v", err)
 	}
-	ui.quit()
-	select {
-	case <-spy.quit:
-	case <-time.After(5 * time.Second):
-		t.Fatalf("quit asked or waited:\n%s", overlayText(ui))
+	n := showNoteForm(ui, fs[0], "张伟", nil)
+	test.Type(n.text, "施工单位称周五前完成")
+	n.dlg.Hide() // the window closed under it
+	n = showNoteForm(ui, fs[0], "张伟", nil)
+	if n.text.Text != "施工单位称周五前完成" || n.by.Text != "张伟" {
+		t.Errorf("note form opened again: %q by %q", n.text.Text, n.by.Text)
 	}
 }

@@ -1,0 +1,134 @@
+package app
+
+import (
+	"maps"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+
+	"fieldbrief/storage"
+	sv "fieldbrief/supervision"
+)
+
+// formField is one field of a form as the draft keeps it: read and put
+// back as text.
+type formField struct {
+	get func() string
+	set func(string)
+}
+
+func entryField(e *widget.Entry) formField {
+	return formField{get: func() string { return e.Text }, set: e.SetText}
+}
+
+func selectField(s *widget.Select) formField {
+	return formField{get: func() string { return s.Selected }, set: s.SetSelected}
+}
+
+func radioField(r *widget.RadioGroup) formField {
+	return formField{get: func() string { return r.Selected }, set: r.SetSelected}
+}
+
+// listField keeps a list of words (photo hashes) as one field.
+func listField(list *[]string, show func()) formField {
+	return formField{
+		get: func() string { return strings.Join(*list, " ") },
+		set: func(s string) {
+			*list = strings.Fields(s)
+			show()
+		},
+	}
+}
+
+// formKeeper keeps what is typed into a form (a finding, a note, a status
+// change) in the store as it is typed, so that a crash, a flat battery or
+// quitting loses none of it, and puts it back when the same form is opened
+// again. Saving the form, or cancelling it, forgets the draft.
+type formKeeper struct {
+	ui     *mainUI
+	key    string
+	fields map[string]formField
+	saver  *saver
+	// note says a draft was put back, or that keeping it failed.
+	note *widget.Label
+	// opened is what the form held when it opened: a form left as it was
+	// prefilled needs no draft.
+	opened map[string]string
+	// ended is set once the form is saved or cancelled: a change after
+	// that (a field cleared as the dialog closes) must not bring the draft
+	// back.
+	ended bool
+}
+
+// keepForm starts keeping the form's fields under key, and fills them
+// from a draft of that key if there is one. Call it once the fields hold
+// their prefilled values.
+func keepForm(ui *mainUI, key string, fields map[string]formField) *formKeeper {
+	k := &formKeeper{ui: ui, key: key, fields: fields, note: widget.NewLabel("")}
+	k.note.Wrapping = fyne.TextWrapWord
+	k.note.Importance = widget.WarningImportance
+	k.note.Hide()
+	k.saver = newSaver(ui.cfg.Background, func(_ string, err error) {
+		if err != nil {
+			ui.do(func() {
+				k.note.SetText(t("form.draft_failed", ui.message(err)))
+				k.note.Importance = widget.DangerImportance
+				k.note.Show()
+			})
+		}
+	})
+	k.opened = k.values()
+	data := ui.cfg.Data
+	fetch(ui, func() (storage.FormDraft, error) { return data.FormDraft(key) }, func(d storage.FormDraft, err error) {
+		if err != nil {
+			if sv.ErrorCode(err) != sv.ENotFound {
+				k.note.SetText(ui.message(err))
+				k.note.Show()
+			}
+			return
+		}
+		// Typed into meanwhile: what is on screen wins.
+		if k.ended || !maps.Equal(k.values(), k.opened) {
+			return
+		}
+		for name, f := range k.fields {
+			if v, ok := d.Fields[name]; ok {
+				f.set(v)
+			}
+		}
+		k.note.SetText(t("form.draft_restored", d.At.In(ui.cfg.Now().Location()).Format("2006-01-02 15:04")))
+		k.note.Show()
+	})
+	return k
+}
+
+func (k *formKeeper) values() map[string]string {
+	out := make(map[string]string, len(k.fields))
+	for name, f := range k.fields {
+		out[name] = f.get()
+	}
+	return out
+}
+
+// changed keeps the form as it now is; the form calls it on every change.
+func (k *formKeeper) changed() {
+	if k.ended {
+		return
+	}
+	data := k.ui.cfg.Data
+	now := k.values()
+	if maps.Equal(now, k.opened) {
+		k.saver.put(k.key, func() error { return data.DeleteFormDraft(k.key) })
+		return
+	}
+	d := storage.FormDraft{Key: k.key, Fields: now}
+	k.saver.put(k.key, func() error { return data.SaveFormDraft(d) })
+}
+
+// end forgets the draft: the form was saved, or cancelled on purpose.
+func (k *formKeeper) end() {
+	k.ended = true
+	data := k.ui.cfg.Data
+	k.saver.put(k.key, func() error { return data.DeleteFormDraft(k.key) })
+}
