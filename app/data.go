@@ -57,11 +57,12 @@ type Data interface {
 	Photo(hash string) (sv.Photo, error)
 	UpdatePhoto(hash, caption string, rotation int) error
 	UnlinkPhoto(hash string, link sv.PhotoLink) (deleted bool, err error)
-	// SaveFormDraft, FormDraft and DeleteFormDraft keep what is typed into
-	// a form until it is saved (see formKeeper).
+	// SaveFormDraft, FormDraft, DeleteFormDraft and FormDrafts keep what
+	// is typed into a form until it is saved (see formKeeper).
 	SaveFormDraft(d storage.FormDraft) error
 	FormDraft(key string) (storage.FormDraft, error)
 	DeleteFormDraft(key string) error
+	FormDrafts(prefix string) ([]storage.FormDraft, error)
 	// VisitPhotoStates says, per visit, how many of its photos wait to be
 	// uploaded and how many are still only on the portal.
 	VisitPhotoStates(ids ...string) (map[string]storage.PhotoState, error)

@@ -114,6 +114,10 @@ func (g *guarded) FormDraft(key string) (storage.FormDraft, error) {
 	g.check("FormDraft")
 	return g.Data.FormDraft(key)
 }
+func (g *guarded) FormDrafts(prefix string) ([]storage.FormDraft, error) {
+	g.check("FormDrafts")
+	return g.Data.FormDrafts(prefix)
+}
 func (g *guarded) DeleteFormDraft(key string) error {
 	g.check("DeleteFormDraft")
 	return g.Data.DeleteFormDraft(key)

@@ -234,17 +234,26 @@ func TestFormTypingSurvivesQuitting(t *testing.T) {
 		t.Fatalf("draft after quitting: %+v, %v", d, err)
 	}
 
-	// The next start: the same form, opened again, holds the typing.
+	// The next start: the visit offers the finding not saved, and its
+	// form holds the typing.
 	ui = openTestUI(t, test.NewTempApp(t), s, inPlace)
 	v = startVisit(t, ui, ui.dash.rows[9].Project.ID)
-	v.showPane(len(v.panes) - 1)
-	test.Tap(findButton(v.recheck.box, "登记企业诉求…"))
+	if !v.drafts.Visible() || v.drafts.Text != "有 1 个问题未保存" {
+		t.Fatalf("the visit does not offer the finding not saved: %q (shown %v)", v.drafts.Text, v.drafts.Visible())
+	}
+	test.Tap(v.drafts)
+	if v.form == nil {
+		t.Fatal("the offer opened no form")
+	}
 	if v.form.desc.Text != "申请协调10kV临时用电接入" || !v.form.keep.note.Visible() || !strings.Contains(v.form.keep.note.Text, "已恢复") {
 		t.Fatalf("form opened again holds %q; note %q", v.form.desc.Text, v.form.keep.note.Text)
 	}
 	test.Tap(v.form.save)
 	if _, err := s.FormDraft(key); sv.ErrorCode(err) != sv.ENotFound {
 		t.Errorf("the saved form's draft is still kept: %v", err)
+	}
+	if v.drafts.Visible() {
+		t.Error("the offer stays after the finding was saved")
 	}
 
 	// Cancelled on purpose: nothing is put back next time.
@@ -272,5 +281,27 @@ func TestNoteTypingIsPutBack(t *testing.T) {
 	n = showNoteForm(ui, fs[0], "张伟", nil)
 	if n.text.Text != "施工单位称周五前完成" || n.by.Text != "张伟" {
 		t.Errorf("note form opened again: %q by %q", n.text.Text, n.by.Text)
+	}
+}
+
+// TestItemFindingNotSavedIsOffered: a finding raised from a failed item,
+// typed into and lost with the window, is offered when the visit opens
+// again; the offer goes to the item's section and puts the typing back.
+func TestItemFindingNotSavedIsOffered(t *testing.T) {
+	s := sampleStore(t)
+	ui := openTestUI(t, test.NewTempApp(t), s, inPlace)
+	v := startVisit(t, ui, ui.dash.rows[6].Project.ID)
+	field(t, v, "safety.cranes").verdict.SetSelected("不符合")
+	test.Type(v.form.desc, "，二号塔吊")
+	typed := v.form.desc.Text
+
+	ui = openTestUI(t, test.NewTempApp(t), s, inPlace)
+	v = startVisit(t, ui, ui.dash.rows[6].Project.ID)
+	test.Tap(v.drafts)
+	if v.form == nil || v.form.desc.Text != typed {
+		t.Fatalf("the offer did not put back %q", typed)
+	}
+	if p := v.panes[v.current]; p.kind != paneSection || v.paneOf("safety.cranes") != v.current {
+		t.Errorf("the offer shows pane %d, not the item's section", v.current)
 	}
 }

@@ -24,6 +24,8 @@ type visitData struct {
 	project sv.Project
 	active  []sv.Finding // the project's active findings
 	units   []string
+	// drafts are findings typed in this visit and not saved (formKeeper).
+	drafts []storage.FormDraft
 }
 
 // pane is one page of the checklist's left-hand navigation: the visit's
@@ -86,9 +88,12 @@ type visitScreen struct {
 	// photoState says where the visit's photos are: all on the portal,
 	// some waiting to upload, some not downloaded yet.
 	photoState *widget.Label
-	addPhoto   *widget.Button
-	top        *fyne.Container // title and status; re-laid out when its texts change
-	content    fyne.CanvasObject
+	// drafts offers the findings typed here and never saved, after a crash
+	// or a flat battery; hidden when there are none.
+	drafts   *widget.Button
+	addPhoto *widget.Button
+	top      *fyne.Container // title and status; re-laid out when its texts change
+	content  fyne.CanvasObject
 }
 
 func newVisitScreen(ui *mainUI, id string) *visitScreen {
@@ -128,7 +133,10 @@ func newVisitScreen(ui *mainUI, id string) *visitScreen {
 	v.photoState.Importance = widget.LowImportance
 	v.photoState.Hide()
 
-	status := container.NewHBox(v.state, v.progress, muted(v.saved), v.discard, v.amend, v.submit)
+	v.drafts = widget.NewButtonWithIcon("", theme.WarningIcon(), nil)
+	v.drafts.Importance = widget.WarningImportance
+	v.drafts.Hide()
+	status := container.NewHBox(v.drafts, v.state, v.progress, muted(v.saved), v.discard, v.amend, v.submit)
 	v.top = container.NewBorder(nil, nil, ui.backButton(), status, v.title)
 	top := v.top
 	bottom := container.NewBorder(nil, nil, v.prev, v.next)
@@ -158,7 +166,10 @@ func (v *visitScreen) load() {
 		if d.active, err = data.ActiveFindings(d.in.ProjectID); err != nil {
 			return d, err
 		}
-		d.units, err = data.UnitNames()
+		if d.units, err = data.UnitNames(); err != nil {
+			return d, err
+		}
+		d.drafts, err = data.FormDrafts(v.draftPrefix())
 		return d, err
 	}, func(d visitData, err error) {
 		if err != nil {
@@ -166,7 +177,52 @@ func (v *visitScreen) load() {
 			return
 		}
 		v.build(d)
+		v.showFormDrafts(d.drafts)
 		v.loadPhotoState()
+	})
+}
+
+// draftPrefix begins the keys of the finding forms of this visit.
+func (v *visitScreen) draftPrefix() string { return "finding:new:" + v.id + ":" }
+
+// showFormDrafts offers the first finding typed in this visit and not
+// saved: the button opens its form, which puts the typing back.
+func (v *visitScreen) showFormDrafts(drafts []storage.FormDraft) {
+	if len(drafts) == 0 || !v.editable() {
+		v.drafts.Hide()
+		return
+	}
+	v.drafts.SetText(t("visit.form_drafts", len(drafts)))
+	what := strings.TrimPrefix(drafts[0].Key, v.draftPrefix())
+	v.drafts.OnTapped = func() {
+		switch kind := sv.FindingKind(what); kind {
+		case sv.KindProblem, sv.KindRequest:
+			v.recheck.newFinding(kind)
+		default:
+			f := v.fields[what]
+			if f == nil {
+				return // the checklist no longer has that item
+			}
+			v.goTo(what)
+			f.raiseFinding()
+		}
+		v.drafts.Hide()
+		// Once that form is closed, saved or not, offer the next one.
+		form := v.form
+		form.dlg.SetOnClosed(func() {
+			form.keep.saver.whenIdle(func() { v.ui.do(v.reloadFormDrafts) })
+		})
+	}
+	v.drafts.Show()
+}
+
+func (v *visitScreen) reloadFormDrafts() {
+	data := v.ui.cfg.Data
+	prefix := v.draftPrefix()
+	fetch(v.ui, func() ([]storage.FormDraft, error) { return data.FormDrafts(prefix) }, func(ds []storage.FormDraft, err error) {
+		if err == nil {
+			v.showFormDrafts(ds)
+		}
 	})
 }
 
