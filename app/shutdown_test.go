@@ -238,8 +238,8 @@ func TestFormTypingSurvivesQuitting(t *testing.T) {
 	// form holds the typing.
 	ui = openTestUI(t, test.NewTempApp(t), s, inPlace)
 	v = startVisit(t, ui, ui.dash.rows[9].Project.ID)
-	if !v.drafts.Visible() || v.drafts.Text != "有 1 个问题未保存" {
-		t.Fatalf("the visit does not offer the finding not saved: %q (shown %v)", v.drafts.Text, v.drafts.Visible())
+	if !v.drafts.Visible() || v.drafts.Size().Width < v.drafts.MinSize().Width || v.drafts.Text != "有 1 个问题未保存" {
+		t.Fatalf("the visit does not offer the finding not saved: %q (shown %v, %v wide)", v.drafts.Text, v.drafts.Visible(), v.drafts.Size().Width)
 	}
 	test.Tap(v.drafts)
 	if v.form == nil {

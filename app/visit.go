@@ -188,6 +188,9 @@ func (v *visitScreen) draftPrefix() string { return "finding:new:" + v.id + ":" 
 // showFormDrafts offers the first finding typed in this visit and not
 // saved: the button opens its form, which puts the typing back.
 func (v *visitScreen) showFormDrafts(drafts []storage.FormDraft) {
+	// The header is laid out again: Fyne does not when a button in it
+	// appears or goes.
+	defer v.top.Refresh()
 	if len(drafts) == 0 || !v.editable() {
 		v.drafts.Hide()
 		return
@@ -207,6 +210,7 @@ func (v *visitScreen) showFormDrafts(drafts []storage.FormDraft) {
 			f.raiseFinding()
 		}
 		v.drafts.Hide()
+		v.top.Refresh()
 		// Once that form is closed, saved or not, offer the next one.
 		form := v.form
 		form.dlg.SetOnClosed(func() {
