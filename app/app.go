@@ -396,6 +396,8 @@ func (ui *mainUI) markSample(sample bool) {
 	} else {
 		ui.badge.Hide()
 	}
+	// Fyne does not lay the header out again when the badge comes or goes.
+	ui.header.Refresh()
 	ui.window.SetTitle(title)
 }
 

@@ -131,6 +131,12 @@ func TestFirstStartOffersSampleData(t *testing.T) {
 	test.Tap(confirm)
 	<-loaded
 	waitFor(t, "the loaded projects", func() bool { return len(ui.dash.rows) == 20 })
+	// The badge appears beside the title, not on it.
+	ui.window.Resize(fyne.NewSize(1240, 760))
+	title := ui.header.Objects[0]
+	if !ui.badge.Visible() || ui.badge.Size().Width == 0 || ui.badge.Position().X < title.Position().X+title.Size().Width {
+		t.Errorf("the sample badge is at %v, %v wide; the title ends at %v", ui.badge.Position(), ui.badge.Size().Width, title.Position().X+title.Size().Width)
+	}
 }
 
 func TestEnglishOnRequest(t *testing.T) {
