@@ -396,7 +396,9 @@ func (ui *mainUI) markSample(sample bool) {
 	} else {
 		ui.badge.Hide()
 	}
-	// Fyne does not lay the header out again when the badge comes or goes.
+	// Laid out now rather than at the window's next frame; the test
+	// driver's canvas, which has no frames, would leave the badge on the
+	// title.
 	ui.header.Refresh()
 	ui.window.SetTitle(title)
 }

@@ -188,8 +188,8 @@ func (v *visitScreen) draftPrefix() string { return "finding:new:" + v.id + ":" 
 // showFormDrafts offers the first finding typed in this visit and not
 // saved: the button opens its form, which puts the typing back.
 func (v *visitScreen) showFormDrafts(drafts []storage.FormDraft) {
-	// The header is laid out again: Fyne does not when a button in it
-	// appears or goes.
+	// The header is laid out now rather than at the next frame (see
+	// markSample).
 	defer v.top.Refresh()
 	if len(drafts) == 0 || !v.editable() {
 		v.drafts.Hide()
