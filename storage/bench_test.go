@@ -57,6 +57,43 @@ func BenchmarkSaveAnswer(b *testing.B) {
 	b.ReportMetric(float64(storeTime)/float64(bareTime), "ratio")
 }
 
+// BenchmarkSaveFormDraft: keeping what is typed into a finding's form (one
+// fsynced transaction per change, decision 0020) against a bare bbolt
+// Update writing the same bytes, interleaved.
+func BenchmarkSaveFormDraft(b *testing.B) {
+	c := &clock{t: time.Date(2026, 5, 20, 9, 0, 0, 0, cst)}
+	s := openTest(b, b.TempDir(), c)
+	d := FormDraft{Key: "finding:new:0190a1b2-c3d4:safety.edges", Fields: map[string]string{
+		"description": "临边、洞口防护：二层东侧楼板预留洞口未封闭覆盖，无警示标志",
+		"category":    "安全生产", "severity": "较大", "unit": "渝西建工集团有限公司", "deadline": "2026-06-05",
+	}}
+	payload, _ := json.Marshal(d)
+	bare, err := bolt.Open(b.TempDir()+"/bare.db", 0o600, &bolt.Options{FreelistType: bolt.FreelistMapType})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer bare.Close()
+	bare.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucketIfNotExists([]byte("b")); return err })
+
+	var storeTime, bareTime time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		if err := s.SaveFormDraft(d); err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		if err := bare.Update(func(tx *bolt.Tx) error { return tx.Bucket([]byte("b")).Put([]byte(d.Key), payload) }); err != nil {
+			b.Fatal(err)
+		}
+		storeTime += t1.Sub(t0)
+		bareTime += time.Since(t1)
+	}
+	b.ReportMetric(float64(storeTime.Microseconds())/float64(b.N), "save-µs/op")
+	b.ReportMetric(float64(bareTime.Microseconds())/float64(b.N), "bare-µs/op")
+	b.ReportMetric(float64(storeTime)/float64(bareTime), "ratio")
+}
+
 // historyStores builds stores holding one and five years of the sample
 // history (20 projects × 12 or 60 visits × ~38 answers; ~900 or ~3,000
 // findings), once per benchmark run.
