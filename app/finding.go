@@ -101,10 +101,7 @@ func showMoveForm(ui *mainUI, f sv.Finding, to sv.Status, inspectionID, who stri
 	desc.Wrapping = fyne.TextWrapWord
 	m.confirm = widget.NewButton(moveLabel(f.Status, to), m.submit)
 	m.confirm.Importance = widget.HighImportance
-	cancel := widget.NewButton(t0("common.cancel"), func() {
-		m.keep.end()
-		m.dlg.Hide()
-	})
+	cancel := widget.NewButton(t0("common.cancel"), func() { m.keep.cancel(m.dlg.Hide) })
 	fields := map[string]formField{"note": entryField(m.note), "by": entryField(m.by)}
 	if m.photos != nil {
 		fields["evidence"] = listField(&m.evidence, func() { m.photos.SetText(t("item.photos", len(m.evidence))) })
@@ -222,10 +219,7 @@ func showNoteForm(ui *mainUI, f sv.Finding, who string, changed func(sv.Finding)
 			})
 	})
 	n.add.Importance = widget.HighImportance
-	cancel := widget.NewButton(t0("common.cancel"), func() {
-		n.keep.end()
-		n.dlg.Hide()
-	})
+	cancel := widget.NewButton(t0("common.cancel"), func() { n.keep.cancel(n.dlg.Hide) })
 	n.keep = keepForm(ui, "finding:note:"+f.ID, map[string]formField{"note": entryField(n.text), "by": entryField(n.by)})
 	typed := func(string) { n.keep.changed() }
 	n.text.OnChanged, n.by.OnChanged = typed, typed

@@ -88,10 +88,7 @@ func openFindingForm(ui *mainUI, draft sv.Finding, units []string, edit bool, on
 	)
 	ff.save = widget.NewButton(t0("finding.save"), ff.submit)
 	ff.save.Importance = widget.HighImportance
-	ff.cancel = widget.NewButton(t0("common.cancel"), func() {
-		ff.keep.end()
-		ff.dlg.Hide()
-	})
+	ff.cancel = widget.NewButton(t0("common.cancel"), func() { ff.keep.cancel(ff.dlg.Hide) })
 	intro := widget.NewLabel(t0("finding.form_intro"))
 	switch {
 	case edit:

@@ -126,6 +126,22 @@ func (k *formKeeper) changed() {
 	k.saver.put(k.key, func() error { return data.SaveFormDraft(d) })
 }
 
+// cancel closes the form with hide, asking first if anything was typed:
+// Cancel is one click away from Save, and the typing would be gone.
+func (k *formKeeper) cancel(hide func()) {
+	if maps.Equal(k.values(), k.opened) {
+		k.end()
+		hide()
+		return
+	}
+	k.ui.confirmLoss(t0("form.discard_title"), t0("form.discard_question"), t0("form.discard"), func(ok bool) {
+		if ok {
+			k.end()
+			hide()
+		}
+	})
+}
+
 // end forgets the draft: the form was saved, or cancelled on purpose.
 func (k *formKeeper) end() {
 	k.ended = true

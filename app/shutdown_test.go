@@ -256,10 +256,20 @@ func TestFormTypingSurvivesQuitting(t *testing.T) {
 		t.Error("the offer stays after the finding was saved")
 	}
 
-	// Cancelled on purpose: nothing is put back next time.
+	// Cancel asks first; Escape keeps the form, and the red button throws
+	// the typing away, so that nothing is put back next time.
 	test.Tap(findButton(v.recheck.box, "登记企业诉求…"))
 	test.Type(v.form.desc, "写错了")
 	test.Tap(v.form.cancel)
+	if !strings.Contains(overlayText(ui), "放弃在此表单中填写的内容") {
+		t.Fatalf("Cancel with typing did not ask:\n%s", overlayText(ui))
+	}
+	windowKey(t, ui, fyne.KeyEscape)
+	if v.form.desc.Text != "写错了" || !strings.Contains(overlayText(ui), t0("finding.form_intro_free")) {
+		t.Fatalf("Escape on the question lost the form:\n%s", overlayText(ui))
+	}
+	test.Tap(v.form.cancel)
+	test.Tap(overlayButton(t, ui, "放弃"))
 	test.Tap(findButton(v.recheck.box, "登记企业诉求…"))
 	if v.form.desc.Text != "" || v.form.keep.note.Visible() {
 		t.Errorf("after Cancel, the form opens with %q", v.form.desc.Text)
