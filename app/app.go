@@ -126,8 +126,8 @@ type mainUI struct {
 	calls     uiCalls
 	work      inFlight
 	prefs     prefsClock
-	untracked func(func()) // Config.Background, not counted in work
-	imports   map[*photoBatch]bool
+	untracked func(func())                  // Config.Background, not counted in work
+	imports   map[*photoBatch]chan struct{} // closed when its work ends
 	quitting  bool
 }
 
@@ -152,7 +152,7 @@ func newMainUI(a fyne.App, cfg Config) (*mainUI, error) {
 	a.Settings().SetTheme(newTheme(ThemeMode(prefs.StringWithFallback(prefTheme, string(ThemeLight)))))
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon()))
 
-	ui := &mainUI{app: a, cfg: cfg, lang: l, maker: sync.OnceValues(briefing.NewMaker), imports: map[*photoBatch]bool{}}
+	ui := &mainUI{app: a, cfg: cfg, lang: l, maker: sync.OnceValues(briefing.NewMaker), imports: map[*photoBatch]chan struct{}{}}
 	ui.untracked = cfg.Background
 	ui.cfg.Background = ui.work.tracked(cfg.Background)
 	withoutStopEvent(a)

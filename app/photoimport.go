@@ -74,7 +74,8 @@ func (b *photoBatch) cancelled() {
 func (b *photoBatch) run(paths []string) {
 	ctx, stop := context.WithCancel(context.Background())
 	b.stop = stop
-	b.ui.imports[b] = true
+	finished := make(chan struct{})
+	b.ui.imports[b] = finished
 	if b.ui.quitting {
 		b.quitWhenDone()
 	}
@@ -96,6 +97,7 @@ func (b *photoBatch) run(paths []string) {
 		}
 	}
 	b.ui.cfg.Background(func() {
+		defer close(finished)
 		defer stop()
 		var results []photo.Result
 		ps, err := data.NewPhotoSink(b.link)

@@ -93,16 +93,13 @@ func (w *inFlight) whenIdle() <-chan struct{} {
 	return c
 }
 
-// waitIdle waits until no work is running or limit has passed, and says
-// whether the work finished.
-func (w *inFlight) waitIdle(limit time.Duration) bool {
+// waitIdle waits until no work is running or limit has passed.
+func (w *inFlight) waitIdle(limit time.Duration) {
 	t := time.NewTimer(limit)
 	defer t.Stop()
 	select {
 	case <-w.whenIdle():
-		return true
 	case <-t.C:
-		return false
 	}
 }
 
@@ -158,16 +155,16 @@ func (ui *mainUI) quit() {
 		return
 	}
 	ui.quitting = true
-	importing := false
-	for b := range ui.imports {
+	var imports []chan struct{}
+	for b, finished := range ui.imports {
 		b.quitWhenDone()
-		importing = true
+		imports = append(imports, finished)
 	}
 	ui.sync.endAll()
 	ui.untracked(func() {
-		if importing {
-			// No limit: the dialog shows the import and can cancel it.
-			<-ui.work.whenIdle()
+		// No limit for an import: its dialog shows it and can cancel it.
+		for _, finished := range imports {
+			<-finished
 		}
 		ui.work.waitIdle(writesLimit)
 		ui.sync.wait()
