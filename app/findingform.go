@@ -2,6 +2,7 @@ package app
 
 import (
 	"cmp"
+	"math"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -121,6 +122,11 @@ func openFindingForm(ui *mainUI, draft sv.Finding, units []string, edit bool, on
 	ff.dlg.Resize(fyne.NewSize(640, 460))
 	ff.dlg.Show()
 	ui.window.Canvas().Focus(ff.desc)
+	// The cursor goes to the end of the prefilled description, where the
+	// inspector adds what was seen; SetText clamps a cursor past the end
+	// to the end, in the rows as the shown dialog wraps them.
+	ff.desc.CursorRow, ff.desc.CursorColumn = math.MaxInt32, math.MaxInt32
+	ff.desc.SetText(ff.desc.Text)
 	return ff
 }
 

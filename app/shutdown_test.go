@@ -304,6 +304,9 @@ func TestItemFindingNotSavedIsOffered(t *testing.T) {
 	field(t, v, "safety.cranes").verdict.SetSelected("不符合")
 	test.Type(v.form.desc, "，二号塔吊")
 	typed := v.form.desc.Text
+	if !strings.HasSuffix(typed, "，二号塔吊") {
+		t.Errorf("typing went into the prefilled description, not after it: %q", typed)
+	}
 
 	ui = openTestUI(t, test.NewTempApp(t), s, inPlace)
 	v = startVisit(t, ui, ui.dash.rows[6].Project.ID)

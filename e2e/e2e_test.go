@@ -524,3 +524,46 @@ func TestNoDisplaySaysSoInsteadOfPanicking(t *testing.T) {
 		t.Fatalf("without a display the app said:\n%s", out)
 	}
 }
+
+// TestFindingTypingSurvivesAKill: a finding typed into its form and never
+// saved is on disk when the app is killed (a flat battery, a crash), and
+// the next start offers it. A click on 不符合 of the first section's third
+// item opens the finding form, with the description focused.
+func TestFindingTypingSurvivesAKill(t *testing.T) {
+	display := xvfb(t)
+	data := t.TempDir()
+	if _, errs, code := run(t, "demo", "--data", data); code != 0 {
+		t.Fatal(errs)
+	}
+	config := t.TempDir()
+	a := startApp(t, display, data, config)
+	a.keys("ctrl+f")
+	a.typeText("p05")
+	a.keys("Return")
+	time.Sleep(time.Second)
+	a.keys("ctrl+n")
+	time.Sleep(1500 * time.Millisecond)
+	a.keys("ctrl+Next")
+	xdotool(t, display, "mousemove", "445", "589", "click", "1")
+	time.Sleep(1500 * time.Millisecond)
+	a.typeText("e2e kill test")
+	time.Sleep(time.Second) // kept as typed; the moment to write it
+	shot := filepath.Join(artefactDir(t), "finding-form.png")
+	screenshot(t, display, shot)
+	a.cmd.Process.Kill()
+	<-a.exited
+	a.done = true
+
+	s, err := storage.Open(data, storage.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	drafts, err := s.FormDrafts("finding:new:")
+	s.Close()
+	if err != nil || len(drafts) != 1 || !strings.Contains(drafts[0].Fields["description"], "e2e kill test") {
+		t.Fatalf("after the kill, the finding's drafts are %+v (%v); the form looked like %s\n%s", drafts, err, shot, a.logs.String())
+	}
+	if _, errs, code := run(t, "check", "--data", data); code != 0 {
+		t.Fatalf("check after the kill: %s", errs)
+	}
+}
