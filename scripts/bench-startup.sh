@@ -3,7 +3,9 @@
 # visible and drawn under Xvfb, on an empty data folder and on a store with
 # five years of history (20 projects × 60 visits), alternating in one run.
 # Prints per-run times, the medians and their ratio (target: the five-year
-# store adds less than 20 %).
+# store adds less than 20 %). It then closes the window with Ctrl+Q and
+# times that too, until the process has exited (quitting waits for the
+# window's work and the preferences; decision 0019).
 #   usage: scripts/bench-startup.sh [rounds]   (default 7)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,7 +27,8 @@ export DISPLAY=:$(tr -d '[:space:]' <"$work/display") FYNE_SCALE=1
 export XDG_CONFIG_HOME="$work/config"
 
 # launch DATA: prints milliseconds until the window is visible and its
-# pixels are no longer uniform (the first frame with content).
+# pixels are no longer uniform (the first frame with content), then the
+# milliseconds from Ctrl+Q to the process's exit.
 launch() {
   local data=$1 start end id
   start=$(date +%s%N)
@@ -48,19 +51,31 @@ launch() {
     fi
   done
   end=$(date +%s%N)
-  kill "$pid"; wait "$pid" 2>/dev/null || true
-  echo $(( (end - start) / 1000000 ))
+  xdotool windowfocus --sync "$id"
+  local quit=$(date +%s%N)
+  xdotool key ctrl+q
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 0.005
+    if [ "$(date +%s)" -gt $(( deadline + 10 )) ]; then
+      echo "fieldbrief did not quit on Ctrl+Q" >&2; kill "$pid"; exit 1
+    fi
+  done
+  local gone=$(date +%s%N)
+  wait "$pid" 2>/dev/null || { echo "fieldbrief exited with an error on Ctrl+Q" >&2; exit 1; }
+  echo "$(( (end - start) / 1000000 )) $(( (gone - quit) / 1000000 ))"
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
-empty_times=(); five_times=()
+empty_times=(); five_times=(); quit_times=()
 for r in $(seq "$rounds"); do
   rm -rf "$work/empty"; mkdir -p "$work/empty"
-  e=$(launch "$work/empty"); f=$(launch "$work/five")
-  empty_times+=("$e"); five_times+=("$f")
-  echo "round $r: empty ${e} ms, five-year ${f} ms"
+  read -r e qe < <(launch "$work/empty"); read -r f qf < <(launch "$work/five")
+  [ -n "${qe:-}" ] && [ -n "${qf:-}" ] || { echo "a launch failed (see above)" >&2; exit 1; }
+  empty_times+=("$e"); five_times+=("$f"); quit_times+=("$qe" "$qf")
+  echo "round $r: empty ${e} ms, five-year ${f} ms; quit ${qe} ms, ${qf} ms"
 done
 me=$(printf '%s\n' "${empty_times[@]}" | median)
 mf=$(printf '%s\n' "${five_times[@]}" | median)
-echo "median: empty ${me} ms, five-year ${mf} ms, ratio $(awk -v a="$mf" -v b="$me" 'BEGIN{printf "%.2f", a/b}')"
+mq=$(printf '%s\n' "${quit_times[@]}" | median)
+echo "median: empty ${me} ms, five-year ${mf} ms, ratio $(awk -v a="$mf" -v b="$me" 'BEGIN{printf "%.2f", a/b}'); quit ${mq} ms"
