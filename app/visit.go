@@ -525,7 +525,14 @@ func (v *visitScreen) showPane(i int) {
 // focusFirst puts the cursor in the first field of the page shown, so the
 // keyboard can fill a section from top to bottom with Tab.
 func (v *visitScreen) focusFirst() {
-	if !v.editable() || v.ui.window.Canvas().Overlays().Top() != nil {
+	if v.ui.window.Canvas().Overlays().Top() != nil {
+		return
+	}
+	// No field of the page left behind keeps the keyboard: a choice there
+	// would open its list on Space, out of sight, and the repaint of the
+	// new page waited for the next mouse move.
+	v.ui.window.Canvas().Unfocus()
+	if !v.editable() {
 		return
 	}
 	p := v.panes[v.current]

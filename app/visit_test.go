@@ -727,6 +727,24 @@ func TestDarkTheme(t *testing.T) {
 	}
 }
 
+// TestLeavingAPageLeavesItsFields: Ctrl+PageDown from a page whose first
+// field is a choice (企业诉求) to the re-check page takes the keyboard
+// away from that choice: Space or an arrow must not open, out of sight,
+// the list of a page no longer shown.
+func TestLeavingAPageLeavesItsFields(t *testing.T) {
+	ui, _ := newTestUI(t)
+	v := startVisit(t, ui, ui.dash.rows[3].Project.ID)
+	c := ui.window.Canvas()
+	v.showPane(len(v.panes) - 2)
+	if _, ok := c.Focused().(*widget.Select); !ok {
+		t.Fatalf("the 企业诉求 page starts on %T, not its choice", c.Focused())
+	}
+	c.(fyne.Shortcutable).TypedShortcut(ctrl(fyne.KeyPageDown))
+	if v.current != len(v.panes)-1 || c.Focused() != nil {
+		t.Errorf("on page %d of %d, the keyboard is still with %T", v.current+1, len(v.panes), c.Focused())
+	}
+}
+
 // TestTabOrderFollowsTheChecklist tabs through a section and checks the
 // focus moves from item to item in checklist order, never back.
 func TestTabOrderFollowsTheChecklist(t *testing.T) {
