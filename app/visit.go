@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
@@ -35,6 +36,9 @@ type pane struct {
 	section int // index into the template's sections, or -1
 	kind    string
 	box     *fyne.Container
+	// view is box as shown, made on the first visit to the page and then
+	// kept, hidden while another page shows (see showPane).
+	view *fyne.Container
 }
 
 const (
@@ -503,10 +507,24 @@ func (v *visitScreen) showPane(i int) {
 		return
 	}
 	v.current = i
-	// Muted: the hints and counts of the items are read on site, and
-	// so are the values of a submitted visit, shown in disabled fields.
-	v.body.Objects = []fyne.CanvasObject{muted(container.NewVScroll(container.NewPadded(v.panes[i].box)))}
-	v.body.Refresh()
+	// Each page is made into its view once and then hidden and shown:
+	// refreshing a page's whole tree measured every text and recoloured
+	// every icon again, and the re-check page, with its findings, took a
+	// second to appear. A page also keeps where it was scrolled to.
+	for j := range v.panes {
+		if j != i && v.panes[j].view != nil {
+			v.panes[j].view.Hide()
+		}
+	}
+	if p := &v.panes[i]; p.view == nil {
+		// Muted: the hints and counts of the items are read on site, and
+		// so are the values of a submitted visit, shown in disabled fields.
+		p.view = container.NewStack(muted(container.NewVScroll(container.NewPadded(p.box))))
+		v.body.Add(p.view)
+	} else {
+		p.view.Show()
+	}
+	canvas.Refresh(v.body)
 	if i == 0 {
 		v.prev.Disable()
 	} else {

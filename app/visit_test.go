@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
@@ -742,6 +743,32 @@ func TestLeavingAPageLeavesItsFields(t *testing.T) {
 	c.(fyne.Shortcutable).TypedShortcut(ctrl(fyne.KeyPageDown))
 	if v.current != len(v.panes)-1 || c.Focused() != nil {
 		t.Errorf("on page %d of %d, the keyboard is still with %T", v.current+1, len(v.panes), c.Focused())
+	}
+}
+
+// TestPageKeepsItsScroll: a page left and come back to is the same view,
+// scrolled where it was, and only the page in view is shown.
+func TestPageKeepsItsScroll(t *testing.T) {
+	ui, _ := newTestUI(t)
+	v := startVisit(t, ui, ui.dash.rows[3].Project.ID)
+	v.showPane(3) // 安全生产, longer than the window
+	view := v.panes[3].view
+	var scroll *container.Scroll
+	walk(view, func(o fyne.CanvasObject) bool {
+		scroll, _ = o.(*container.Scroll)
+		return scroll != nil
+	})
+	if scroll == nil {
+		t.Fatal("the page has no scroll")
+	}
+	scroll.ScrollToOffset(fyne.NewPos(0, 200))
+	v.showPane(4)
+	if view.Visible() || !v.panes[4].view.Visible() {
+		t.Fatal("the page left is still shown, or the new one is not")
+	}
+	v.showPane(3)
+	if v.panes[3].view != view || !view.Visible() || scroll.Offset.Y != 200 {
+		t.Errorf("back on the page: same view %v, shown %v, scrolled to %v", v.panes[3].view == view, view.Visible(), scroll.Offset.Y)
 	}
 }
 

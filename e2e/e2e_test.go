@@ -454,7 +454,8 @@ func TestVisitSurvivesRestart(t *testing.T) {
 		xdotool(t, display, "key", "ctrl+Next")
 		time.Sleep(200 * time.Millisecond)
 	}
-	time.Sleep(500 * time.Millisecond)
+	// The first drawing of a page is slow under Xvfb's software GL.
+	time.Sleep(2 * time.Second)
 	screenshot(t, display, filepath.Join(artefactDir(t), "recheck.png"))
 	// Ctrl+L: the findings of all projects; a click on the first row opens
 	// its detail with the history (a picture for the README, not checked).
