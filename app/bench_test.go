@@ -7,6 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
 	"fieldbrief/sample"
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
@@ -206,4 +209,50 @@ func draftID(b *testing.B, s *storage.Store, projectID string) string {
 		b.Fatal(err)
 	}
 	return in.ID
+}
+
+// BenchmarkVisitPageSwitch times Ctrl+PageUp/PageDown between two pages of
+// a visit already seen once — a checklist section and the re-check page of
+// the busiest project, with its open findings — as the window does it
+// (showPane), in the test driver: the widget work on the UI goroutine,
+// not the GPU's drawing.
+func BenchmarkVisitPageSwitch(b *testing.B) {
+	var fy fiveYears
+	defer fy.close()
+	s := fy.get(b)
+	busiest, most := "", -1
+	projects, err := s.Projects()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, p := range projects {
+		fs, err := s.ActiveFindings(p.ID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(fs) > most {
+			busiest, most = p.ID, len(fs)
+		}
+	}
+	draft := draftID(b, s, busiest)
+	ui, err := newMainUI(test.NewTempApp(b), Config{Data: s, Lang: sv.Chinese, Now: func() time.Time { return benchNow }, Background: inPlace})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ui.window.Resize(fyne.NewSize(1240, 760))
+	ui.openVisit(draft, false)
+	v := ui.visit
+	if v == nil || !v.loaded {
+		b.Fatal("the visit did not open")
+	}
+	last := len(v.panes) - 1
+	v.showPane(last - 1)
+	v.showPane(last)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		v.showPane(last - 1)
+		v.showPane(last)
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(2*b.N), "ms/switch")
+	b.ReportMetric(float64(most), "open-findings")
 }
