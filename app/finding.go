@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
 )
 
@@ -235,8 +236,12 @@ func showNoteForm(ui *mainUI, f sv.Finding, who string, changed func(sv.Finding)
 // findingDetail is a finding with its whole history and notes, and the
 // moves it allows.
 type findingDetail struct {
-	project sv.Project   // the finding's project, read with it
-	form    *findingForm // the edit form last opened, for tests
+	project sv.Project // the finding's project, read with it
+	// drafts are the forms of this finding typed into and not saved
+	// (formKeeper), read with it.
+	drafts  []storage.FormDraft
+	pending *widget.Label // names those forms; hidden when there are none
+	form    *findingForm  // the edit form last opened, for tests
 	box     *fyne.Container
 	actions *fyne.Container
 	dlg     dialog.Dialog
@@ -265,6 +270,15 @@ func showFindingDetail(ui *mainUI, id, inspectionID string, changed func()) *fin
 			if err == nil {
 				d.project, err = data.Project(f.ProjectID)
 			}
+			d.drafts = nil
+			for _, prefix := range []string{"finding:edit:" + id, "finding:note:" + id, "finding:move:" + id + ":"} {
+				if err != nil {
+					break
+				}
+				var ds []storage.FormDraft
+				ds, err = data.FormDrafts(prefix)
+				d.drafts = append(d.drafts, ds...)
+			}
 			return f, err
 		}, func(f sv.Finding, err error) {
 			if err != nil {
@@ -277,6 +291,28 @@ func showFindingDetail(ui *mainUI, id, inspectionID string, changed func()) *fin
 	}
 	reload()
 	return d
+}
+
+// draftForms says which of the finding's forms hold typing not saved, so
+// the inspector opens that form again and finds it there; "" when none.
+func (d *findingDetail) draftForms(f sv.Finding) string {
+	var names []string
+	for _, dr := range d.drafts {
+		rest := strings.TrimPrefix(dr.Key, "finding:")
+		switch {
+		case strings.HasPrefix(rest, "edit:"):
+			names = append(names, strings.TrimSuffix(t0("finding.edit"), "…"))
+		case strings.HasPrefix(rest, "note:"):
+			names = append(names, t0("finding.add_note"))
+		case strings.HasPrefix(rest, "move:"):
+			to := sv.Status(rest[strings.LastIndex(rest, ":")+1:])
+			names = append(names, moveLabel(f.Status, to))
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	return t("finding.drafts", strings.Join(names, t0("common.name_sep")))
 }
 
 func (d *findingDetail) fill(ui *mainUI, f sv.Finding, inspectionID string, changed func(sv.Finding)) {
@@ -302,7 +338,14 @@ func (d *findingDetail) fill(ui *mainUI, f sv.Finding, inspectionID string, chan
 	if f.VerifiedBy != "" {
 		facts.Append(t0("finding.verified_by"), widget.NewLabel(t("finding.created_by", ui.date(f.ClosedAt), f.VerifiedBy)))
 	}
-	objs := []fyne.CanvasObject{desc, facts, heading(t0("finding.history"))}
+	objs := []fyne.CanvasObject{desc, facts}
+	d.pending = widget.NewLabel(d.draftForms(f))
+	d.pending.Wrapping = fyne.TextWrapWord
+	d.pending.Importance = widget.WarningImportance
+	if d.pending.Text != "" {
+		objs = append(objs, d.pending)
+	}
+	objs = append(objs, heading(t0("finding.history")))
 	if len(f.History) == 0 {
 		objs = append(objs, widget.NewLabel(t0("finding.no_history")))
 	}

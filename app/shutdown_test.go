@@ -277,7 +277,8 @@ func TestFormTypingSurvivesQuitting(t *testing.T) {
 }
 
 // TestNoteTypingIsPutBack: a note typed on a finding and not added is
-// there when the note form opens again.
+// named in the finding's detail and there when the note form opens again;
+// once added, the detail no longer names it.
 func TestNoteTypingIsPutBack(t *testing.T) {
 	s := sampleStore(t)
 	ui := openTestUI(t, test.NewTempApp(t), s, inPlace)
@@ -288,9 +289,20 @@ func TestNoteTypingIsPutBack(t *testing.T) {
 	n := showNoteForm(ui, fs[0], "张伟", nil)
 	test.Type(n.text, "施工单位称周五前完成")
 	n.dlg.Hide() // the window closed under it
+	// The finding's detail says which of its forms holds typing.
+	d := showFindingDetail(ui, fs[0].ID, "", nil)
+	if !strings.Contains(d.pending.Text, "有未保存的内容：添加备注") {
+		t.Errorf("the detail does not name the note not added: %q", d.pending.Text)
+	}
+	d.dlg.Hide()
 	n = showNoteForm(ui, fs[0], "张伟", nil)
 	if n.text.Text != "施工单位称周五前完成" || n.by.Text != "张伟" {
 		t.Errorf("note form opened again: %q by %q", n.text.Text, n.by.Text)
+	}
+	test.Tap(n.add)
+	d = showFindingDetail(ui, fs[0].ID, "", nil)
+	if d.pending.Text != "" {
+		t.Errorf("the note was added, yet the detail says %q", d.pending.Text)
 	}
 }
 
