@@ -107,7 +107,7 @@ func showMoveForm(ui *mainUI, f sv.Finding, to sv.Status, inspectionID, who stri
 	if m.photos != nil {
 		fields["evidence"] = listField(&m.evidence, func() { m.photos.SetText(t("item.photos", len(m.evidence))) })
 	}
-	m.keep = keepForm(ui, "finding:move:"+f.ID+":"+string(to), fields)
+	m.keep = keepForm(ui, moveDraftKey(f.ID, to), fields)
 	typed := func(string) { m.keep.changed() }
 	m.note.OnChanged, m.by.OnChanged = typed, typed
 	content := container.NewBorder(container.NewVBox(desc, m.keep.note), container.NewVBox(m.problem, container.NewHBox(layout.NewSpacer(), cancel, m.confirm)), nil, nil,
@@ -221,7 +221,7 @@ func showNoteForm(ui *mainUI, f sv.Finding, who string, changed func(sv.Finding)
 	})
 	n.add.Importance = widget.HighImportance
 	cancel := widget.NewButton(t0("common.cancel"), func() { n.keep.cancel(n.dlg.Hide) })
-	n.keep = keepForm(ui, "finding:note:"+f.ID, map[string]formField{"note": entryField(n.text), "by": entryField(n.by)})
+	n.keep = keepForm(ui, noteDraftKey(f.ID), map[string]formField{"note": entryField(n.text), "by": entryField(n.by)})
 	typed := func(string) { n.keep.changed() }
 	n.text.OnChanged, n.by.OnChanged = typed, typed
 	form := widget.NewForm(widget.NewFormItem(t0("finding.note"), n.text), widget.NewFormItem(t0("finding.by"), n.by))
@@ -236,11 +236,8 @@ func showNoteForm(ui *mainUI, f sv.Finding, who string, changed func(sv.Finding)
 // findingDetail is a finding with its whole history and notes, and the
 // moves it allows.
 type findingDetail struct {
-	project sv.Project // the finding's project, read with it
-	// drafts are the forms of this finding typed into and not saved
-	// (formKeeper), read with it.
-	drafts  []storage.FormDraft
-	pending *widget.Label // names those forms; hidden when there are none
+	project sv.Project    // the finding's project, read with it
+	pending *widget.Label // names its forms typed into and not saved
 	form    *findingForm  // the edit form last opened, for tests
 	box     *fyne.Container
 	actions *fyne.Container
@@ -265,48 +262,57 @@ func showFindingDetail(ui *mainUI, id, inspectionID string, changed func()) *fin
 		})
 	}
 	reload = func() {
-		fetch(ui, func() (sv.Finding, error) {
-			f, err := data.Finding(id)
-			if err == nil {
-				d.project, err = data.Project(f.ProjectID)
+		type read struct {
+			f       sv.Finding
+			project sv.Project
+			drafts  []storage.FormDraft
+		}
+		fetch(ui, func() (read, error) {
+			var r read
+			var err error
+			if r.f, err = data.Finding(id); err != nil {
+				return r, err
 			}
-			d.drafts = nil
-			for _, prefix := range []string{"finding:edit:" + id, "finding:note:" + id, "finding:move:" + id + ":"} {
+			if r.project, err = data.Project(r.f.ProjectID); err != nil {
+				return r, err
+			}
+			for _, prefix := range []string{editDraftKey(id), noteDraftKey(id), moveDraftKey(id, "")} {
+				ds, err := data.FormDrafts(prefix)
 				if err != nil {
-					break
+					return r, err
 				}
-				var ds []storage.FormDraft
-				ds, err = data.FormDrafts(prefix)
-				d.drafts = append(d.drafts, ds...)
+				r.drafts = append(r.drafts, ds...)
 			}
-			return f, err
-		}, func(f sv.Finding, err error) {
+			return r, nil
+		}, func(r read, err error) {
 			if err != nil {
 				d.box.Objects = []fyne.CanvasObject{widget.NewLabel(ui.message(err))}
 				d.box.Refresh()
 				return
 			}
-			show(f)
+			d.project = r.project
+			d.pending = widget.NewLabel(draftForms(r.f, r.drafts))
+			d.pending.Wrapping = fyne.TextWrapWord
+			d.pending.Importance = widget.WarningImportance
+			show(r.f)
 		})
 	}
 	reload()
 	return d
 }
 
-// draftForms says which of the finding's forms hold typing not saved, so
-// the inspector opens that form again and finds it there; "" when none.
-func (d *findingDetail) draftForms(f sv.Finding) string {
+// draftForms says which of f's forms hold typing not saved, so the
+// inspector opens that form again and finds it there; "" when none.
+func draftForms(f sv.Finding, drafts []storage.FormDraft) string {
 	var names []string
-	for _, dr := range d.drafts {
-		rest := strings.TrimPrefix(dr.Key, "finding:")
-		switch {
-		case strings.HasPrefix(rest, "edit:"):
+	for _, dr := range drafts {
+		switch to, move := strings.CutPrefix(dr.Key, moveDraftKey(f.ID, "")); {
+		case dr.Key == editDraftKey(f.ID):
 			names = append(names, strings.TrimSuffix(t0("finding.edit"), "…"))
-		case strings.HasPrefix(rest, "note:"):
+		case dr.Key == noteDraftKey(f.ID):
 			names = append(names, t0("finding.add_note"))
-		case strings.HasPrefix(rest, "move:"):
-			to := sv.Status(rest[strings.LastIndex(rest, ":")+1:])
-			names = append(names, moveLabel(f.Status, to))
+		case move:
+			names = append(names, moveLabel(f.Status, sv.Status(to)))
 		}
 	}
 	if len(names) == 0 {
@@ -339,9 +345,6 @@ func (d *findingDetail) fill(ui *mainUI, f sv.Finding, inspectionID string, chan
 		facts.Append(t0("finding.verified_by"), widget.NewLabel(t("finding.created_by", ui.date(f.ClosedAt), f.VerifiedBy)))
 	}
 	objs := []fyne.CanvasObject{desc, facts}
-	d.pending = widget.NewLabel(d.draftForms(f))
-	d.pending.Wrapping = fyne.TextWrapWord
-	d.pending.Importance = widget.WarningImportance
 	if d.pending.Text != "" {
 		objs = append(objs, d.pending)
 	}

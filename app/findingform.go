@@ -98,9 +98,9 @@ func openFindingForm(ui *mainUI, draft sv.Finding, units []string, edit bool, on
 		intro.SetText(t0("finding.form_intro_free"))
 	}
 	intro.Wrapping = fyne.TextWrapWord
-	key := "finding:new:" + draft.InspectionID + ":" + cmp.Or(draft.ItemKey, string(draft.Kind))
+	key := newFindingDraftKey(draft.InspectionID, cmp.Or(draft.ItemKey, string(draft.Kind)))
 	if edit {
-		key = "finding:edit:" + draft.ID
+		key = editDraftKey(draft.ID)
 	}
 	ff.keep = keepForm(ui, key, map[string]formField{
 		"description": entryField(ff.desc), "category": selectField(ff.category), "severity": radioField(ff.severity),

@@ -41,6 +41,21 @@ func listField(list *[]string, show func()) formField {
 	}
 }
 
+// Draft keys name a form and what it is for. Every key is made here, so
+// the visit that offers its findings' drafts and the finding detail that
+// names its own find them by the same prefixes.
+func newFindingDraftKey(inspectionID, what string) string {
+	return "finding:new:" + inspectionID + ":" + what
+}
+func editDraftKey(findingID string) string { return "finding:edit:" + findingID }
+func noteDraftKey(findingID string) string { return "finding:note:" + findingID }
+
+// moveDraftKey is the key of a move to status to; with to empty, the
+// prefix of all the finding's moves.
+func moveDraftKey(findingID string, to sv.Status) string {
+	return "finding:move:" + findingID + ":" + string(to)
+}
+
 // formKeeper keeps what is typed into a form (a finding, a note, a status
 // change) in the store as it is typed, so that a crash, a flat battery or
 // quitting loses none of it, and puts it back when the same form is opened

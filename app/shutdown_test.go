@@ -225,7 +225,7 @@ func TestFormTypingSurvivesQuitting(t *testing.T) {
 	s := sampleStore(t)
 	ui, spy := spiedUI(t, s, inPlace)
 	v := requestTyped(t, ui)
-	key := "finding:new:" + v.id + ":" + string(sv.KindRequest)
+	key := newFindingDraftKey(v.id, string(sv.KindRequest))
 	ui.quit()
 	if !spy.quitted() {
 		t.Fatalf("quit with a form open did not quit:\n%s", overlayText(ui))

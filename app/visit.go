@@ -187,7 +187,7 @@ func (v *visitScreen) load() {
 }
 
 // draftPrefix begins the keys of the finding forms of this visit.
-func (v *visitScreen) draftPrefix() string { return "finding:new:" + v.id + ":" }
+func (v *visitScreen) draftPrefix() string { return newFindingDraftKey(v.id, "") }
 
 // showFormDrafts offers the first finding typed in this visit and not
 // saved: the button opens its form, which puts the typing back.
@@ -547,8 +547,7 @@ func (v *visitScreen) focusFirst() {
 		return
 	}
 	// No field of the page left behind keeps the keyboard: a choice there
-	// would open its list on Space, out of sight, and the repaint of the
-	// new page waited for the next mouse move.
+	// would open its list on Space, out of sight.
 	v.ui.window.Canvas().Unfocus()
 	if !v.editable() {
 		return
