@@ -126,8 +126,9 @@ type mainUI struct {
 	calls     uiCalls
 	work      inFlight
 	prefs     prefsClock
-	untracked func(func())                  // Config.Background, not counted in work
-	imports   map[*photoBatch]chan struct{} // closed when its work ends
+	untracked func(func())         // Config.Background, not counted in work
+	imports   map[*photoBatch]bool // the photo imports whose dialogs are open
+	importing inFlight             // the photo imports running
 	quitting  bool
 }
 
@@ -152,7 +153,7 @@ func newMainUI(a fyne.App, cfg Config) (*mainUI, error) {
 	a.Settings().SetTheme(newTheme(ThemeMode(prefs.StringWithFallback(prefTheme, string(ThemeLight)))))
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon()))
 
-	ui := &mainUI{app: a, cfg: cfg, lang: l, maker: sync.OnceValues(briefing.NewMaker), imports: map[*photoBatch]chan struct{}{}}
+	ui := &mainUI{app: a, cfg: cfg, lang: l, maker: sync.OnceValues(briefing.NewMaker), imports: map[*photoBatch]bool{}}
 	ui.untracked = cfg.Background
 	ui.cfg.Background = ui.work.tracked(cfg.Background)
 	withoutStopEvent(a)

@@ -74,8 +74,8 @@ func (b *photoBatch) cancelled() {
 func (b *photoBatch) run(paths []string) {
 	ctx, stop := context.WithCancel(context.Background())
 	b.stop = stop
-	finished := make(chan struct{})
-	b.ui.imports[b] = finished
+	b.ui.imports[b] = true
+	b.ui.importing.start()
 	if b.ui.quitting {
 		b.quitWhenDone()
 	}
@@ -97,7 +97,7 @@ func (b *photoBatch) run(paths []string) {
 		}
 	}
 	b.ui.cfg.Background(func() {
-		defer close(finished)
+		defer b.ui.importing.done()
 		defer stop()
 		var results []photo.Result
 		ps, err := data.NewPhotoSink(b.link)

@@ -155,17 +155,14 @@ func (ui *mainUI) quit() {
 		return
 	}
 	ui.quitting = true
-	var imports []chan struct{}
-	for b, finished := range ui.imports {
+	for b := range ui.imports {
 		b.quitWhenDone()
-		imports = append(imports, finished)
 	}
 	ui.sync.endAll()
 	ui.untracked(func() {
-		// No limit for an import: its dialog shows it and can cancel it.
-		for _, finished := range imports {
-			<-finished
-		}
+		// No limit for a photo import, even one started meanwhile: its
+		// dialog says the window closes after it, and can cancel it.
+		<-ui.importing.whenIdle()
 		ui.work.waitIdle(writesLimit)
 		ui.sync.wait()
 		ui.calls.close()
