@@ -115,12 +115,23 @@ func serve(args []string, stderr io.Writer) error {
 			done <- hs.Serve(ln)
 		}
 	}()
+	sockCtx, stopSock := context.WithCancel(context.Background())
+	sockDone := make(chan struct{})
+	go func() {
+		defer close(sockDone)
+		if err := srv.ServeAdminSocket(sockCtx); err != nil {
+			log.Warn("admin socket", "err", sv.ErrorMessage(err, sv.English))
+		}
+	}()
+	// The socket closes before the data does: no admin request may find
+	// the store closed under it.
+	closeAll := func() error { stopSock(); <-sockDone; return srv.Close() }
 	// The address line tells scripts and tests where to connect (useful
 	// with port 0).
 	log.Info("listening", "addr", ln.Addr().String(), "tls", *cert != "")
 	select {
 	case err := <-done:
-		srv.Close()
+		closeAll()
 		return sv.Wrap(err, sv.EUnavailable, "平台服务意外停止。", "The portal stopped unexpectedly.")
 	case <-ctx.Done():
 	}
@@ -133,7 +144,7 @@ func serve(args []string, stderr io.Writer) error {
 		log.Warn("shutdown timed out; closing connections", "err", err)
 		hs.Close()
 	}
-	err = srv.Close()
+	err = closeAll()
 	log.Info("stopped")
 	return err
 }
@@ -171,12 +182,15 @@ func userAdd(args []string, stdin io.Reader, stdout io.Writer) error {
 	if *projects != "" {
 		u.Projects = strings.Split(*projects, ",")
 	}
-	db, err := server.OpenDB(*data)
+	if err := server.ValidateUser(u); err != nil {
+		return err
+	}
+	admin, err := openAdmin(*data, true)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	if err := db.PutUser(u, 0); err != nil {
+	defer admin.Close()
+	if err := admin.call(context.Background(), http.MethodPost, portal.PathUsers, u, nil); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "已保存用户 %s（%s）。/ User %s (%s) saved.\n", name, u.Role, name, u.Role)
