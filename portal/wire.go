@@ -32,6 +32,8 @@ const (
 	PathUploads       = APIPrefix + "/uploads/"
 	PathUsers         = APIPrefix + "/admin/users"
 	PathRegister      = APIPrefix + "/admin/register"
+	PathAudit         = APIPrefix + "/admin/audit" // ?since=RFC 3339 time&limit=N
+	PathCheck         = APIPrefix + "/admin/check"
 )
 
 // Role is what a portal user may do.
@@ -78,6 +80,8 @@ type User struct {
 	Role        Role   `json:"role"`
 	// Projects lists the projects an inspector may act on; empty means all.
 	Projects []string `json:"projects,omitempty"`
+	// Disabled accounts cannot sign in and their tokens are refused.
+	Disabled bool `json:"disabled,omitempty"`
 }
 
 // NewUser is what an admin sends to create or replace an account.

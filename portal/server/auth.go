@@ -10,8 +10,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
-	"time"
 	"unicode/utf8"
 
 	bolt "go.etcd.io/bbolt"
@@ -95,12 +93,20 @@ func (s *Server) lookupToken(tok string) (principal, *sv.Error) {
 		}
 		var u userRecord
 		ok, err = getJSON(tx.Bucket(bUsers), []byte(t.User), &u)
+		// A disabled account's tokens stop working at once, whether or
+		// not they were deleted with it.
 		if err != nil || !ok {
 			return expired
+		}
+		if u.Disabled {
+			return errDisabled
 		}
 		p = principal{User: u.User, Device: t.Device}
 		return nil
 	})
+	if err == errDisabled {
+		return p, errDisabled
+	}
 	if err != nil {
 		return p, expired
 	}
@@ -113,14 +119,17 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	host, _, _ := net.SplitHostPort(r.RemoteAddr)
-	key := strings.ToLower(req.User) + "\x00" + host
+	account := strings.ToLower(req.User)
 	now := s.opts.Now()
-	if wait := s.throttle.wait(key, now); wait > 0 {
+	// The guess is counted before the hash is compared (decision 0026).
+	g, wait := s.throttle.admit(account, host, now)
+	if wait > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds()+0.999)))
 		writeError(w, http.StatusTooManyRequests, sv.Errorf(portal.ErrTooMany,
 			"登录失败次数过多，请 %d 秒后再试。", "Too many failed sign-ins; try again in %d seconds.", int(wait.Seconds()+0.999)))
 		return
 	}
+	s.purgeTokensNow(now)
 	var u userRecord
 	var found bool
 	_ = s.db.bolt.View(func(tx *bolt.Tx) error {
@@ -134,13 +143,17 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		hash = u.Hash
 	}
 	if bcrypt.CompareHashAndPassword(hash, []byte(req.Password)) != nil || !found {
-		s.throttle.fail(key, now)
 		s.log.Warn("login failed", "user", req.User, "remote", host)
 		writeError(w, http.StatusUnauthorized, &sv.Error{Code: portal.ErrUnauthorized,
 			Zh: "用户名或密码不正确。", En: "The user name or password is wrong."})
 		return
 	}
-	s.throttle.reset(key)
+	if u.Disabled {
+		s.log.Warn("login of a disabled user", "user", req.User, "remote", host)
+		writeError(w, http.StatusForbidden, errDisabled)
+		return
+	}
+	g.succeeded(account, host, now)
 	var raw [32]byte
 	_, _ = rand.Read(raw[:])
 	tok := base64.RawURLEncoding.EncodeToString(raw[:])
@@ -201,7 +214,7 @@ func (d *DB) PutUser(u portal.NewUser, c int) error {
 		u.DisplayName = u.Name
 	}
 	return d.bolt.Update(func(tx *bolt.Tx) error {
-		return putJSON(tx.Bucket(bUsers), []byte(u.Name), userRecord{User: u.User, Hash: hash})
+		return replaceUser(tx, userRecord{User: u.User, Hash: hash})
 	})
 }
 
@@ -227,14 +240,12 @@ func (s *Server) handleAddUser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.db.PutUser(u, s.opts.BcryptCost); err != nil {
-		if e, ok := err.(*sv.Error); ok && e.Code == sv.EInvalid {
-			writeError(w, http.StatusBadRequest, e)
-			return
-		}
-		s.internal(w, err)
+		s.adminRefusal(w, err)
 		return
 	}
 	s.log.Info("user saved", "user", u.Name, "role", u.Role, "by", userFrom(r.Context()).Name)
+	s.throttle.forget(u.Name)
+	s.audit(r, "user.add", u.Name, map[string]any{"role": u.Role, "projects": u.Projects, "disabled": u.Disabled})
 	writeJSON(w, http.StatusOK, u.User)
 }
 
@@ -245,64 +256,6 @@ func (s *Server) handleListUsers(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, users)
-}
-
-// throttle slows down guessing: after a few failed sign-ins for one name
-// from one address, further tries are refused for a time that doubles with
-// each failure, up to a quarter of an hour.
-type throttle struct {
-	mu    sync.Mutex
-	fails map[string]*failures
-}
-
-type failures struct {
-	n     int
-	last  time.Time
-	until time.Time
-}
-
-const freeFailures = 5
-
-func newThrottle() *throttle { return &throttle{fails: map[string]*failures{}} }
-
-func (t *throttle) wait(key string, now time.Time) time.Duration {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	f := t.fails[key]
-	if f == nil || !now.Before(f.until) {
-		return 0
-	}
-	return f.until.Sub(now)
-}
-
-func (t *throttle) fail(key string, now time.Time) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	f := t.fails[key]
-	if f == nil || now.Sub(f.last) > time.Hour {
-		f = &failures{}
-		t.fails[key] = f
-	}
-	f.n++
-	f.last = now
-	if f.n >= freeFailures {
-		d := time.Second << min(f.n-freeFailures, 10)
-		f.until = now.Add(min(d, 15*time.Minute))
-	}
-	// Forget old entries so the map cannot grow without bound.
-	if len(t.fails) > 10000 {
-		for k, v := range t.fails {
-			if now.Sub(v.last) > time.Hour {
-				delete(t.fails, k)
-			}
-		}
-	}
-}
-
-func (t *throttle) reset(key string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	delete(t.fails, key)
 }
 
 func cost(c int) int {

@@ -60,6 +60,7 @@ type Server struct {
 	dummy    []byte // a bcrypt hash compared against for unknown users
 	// inflight counts requests being served, so Close waits for them.
 	inflight sync.WaitGroup
+	purge    tokenPurge
 }
 
 // New opens the portal's data in opts.Dir and returns a server ready to
@@ -112,6 +113,8 @@ func New(opts Options) (*Server, error) {
 		return nil, sv.Wrap(err, sv.EInternal, "无法检查平台已有的照片。", "Cannot check the photos the portal holds.")
 	}
 	s.routes(tus)
+	s.userRoutes()
+	s.purgeTokensNow(opts.Now())
 	return s, nil
 }
 
