@@ -12,7 +12,7 @@ require (
 
 require (
 	github.com/mozillazg/go-pinyin v0.21.0 // indirect
-	golang.org/x/term v0.48.0 // indirect
+	golang.org/x/term v0.48.0
 )
 
 require (

@@ -2,12 +2,14 @@
 // fieldbrief laptops sync with.
 //
 //	fieldbrief-portal serve --addr 127.0.0.1:8470 --data DIR [--tls-cert F --tls-key F]
-//	fieldbrief-portal user add --data DIR NAME --role inspector|leader|admin   (password on stdin)
+//	fieldbrief-portal user add --data DIR NAME --role inspector|leader|admin   (password prompted, or on stdin)
+//	fieldbrief-portal user passwd|disable|enable|revoke|delete|list --data DIR [NAME]
+//	fieldbrief-portal audit --data DIR [--since DATE]
+//	fieldbrief-portal check --data DIR
 //	fieldbrief-portal demo --data DIR   (sample register, templates and demo users)
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -18,7 +20,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
 
@@ -35,7 +36,11 @@ func main() {
 const usage = `用法 / usage:
   fieldbrief-portal serve --addr 127.0.0.1:8470 --data DIR [--tls-cert F --tls-key F] [--token-ttl 336h]
   fieldbrief-portal user add --data DIR NAME --role inspector|leader|admin [--display NAME] [--projects P1,P2]
-        (密码从标准输入读取 / password read from stdin)
+        (密码：终端上输入两次，不回显；否则读标准输入第一行 / password: typed twice unechoed at a terminal, else stdin's first line)
+  fieldbrief-portal user passwd|disable|enable|revoke|delete --data DIR NAME
+  fieldbrief-portal user list --data DIR
+  fieldbrief-portal audit --data DIR [--since 2026-05-01] [--limit N] [--json]
+  fieldbrief-portal check --data DIR   (退出码 0 完好，1 有问题 / exit 0 sound, 1 problems)
   fieldbrief-portal demo --data DIR
 `
 
@@ -49,7 +54,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case args[0] == "serve":
 		err = serve(args[1:], stderr)
 	case args[0] == "user" && len(args) > 1 && args[1] == "add":
-		err = userAdd(args[2:], stdin, stdout)
+		err = userAdd(args[2:], stdin, stdout, stderr)
+	case args[0] == "user" && len(args) > 1 && userVerbs[args[1]]:
+		err = userCommand(args[1], args[2:], stdin, stdout, stderr)
+	case args[0] == "audit":
+		err = audit(args[1:], stdout)
+	case args[0] == "check":
+		err = check(args[1:], stdout)
 	case args[0] == "demo":
 		err = demo(args[1:], stdout)
 	default:
@@ -147,54 +158,6 @@ func serve(args []string, stderr io.Writer) error {
 	err = closeAll()
 	log.Info("stopped")
 	return err
-}
-
-func userAdd(args []string, stdin io.Reader, stdout io.Writer) error {
-	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
-	data := fs.String("data", "", "data folder")
-	role := fs.String("role", "", "inspector|leader|admin")
-	display := fs.String("display", "", "display name, as written on visits")
-	projects := fs.String("projects", "", "comma-separated project ids an inspector may act on")
-	// NAME may stand before, between or after the flags
-	// (user add --data DIR NAME --role R): the flag package stops at the
-	// first plain argument, so parse again after it.
-	var name string
-	for {
-		if err := parse(fs, args); err != nil {
-			return err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		if name != "" {
-			return usageError{"只能给出一个用户名 / give one user name"}
-		}
-		name, args = fs.Arg(0), fs.Args()[1:]
-	}
-	if name == "" || *data == "" {
-		return usageError{"须给出 --data 与用户名 / give --data and a user name"}
-	}
-	pw, err := bufio.NewReader(stdin).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
-		return sv.Wrap(err, sv.EInvalid, "无法读取密码。", "Cannot read the password.")
-	}
-	u := portal.NewUser{User: portal.User{Name: name, DisplayName: *display, Role: portal.Role(*role)}, Password: strings.TrimRight(pw, "\r\n")}
-	if *projects != "" {
-		u.Projects = strings.Split(*projects, ",")
-	}
-	if err := server.ValidateUser(u); err != nil {
-		return err
-	}
-	admin, err := openAdmin(*data, true)
-	if err != nil {
-		return err
-	}
-	defer admin.Close()
-	if err := admin.call(context.Background(), http.MethodPost, portal.PathUsers, u, nil); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "已保存用户 %s（%s）。/ User %s (%s) saved.\n", name, u.Role, name, u.Role)
-	return nil
 }
 
 // DemoPassword is the password of the demo users; a demo portal is for
