@@ -30,7 +30,12 @@ type signInDialog struct {
 	submit *widget.Button
 	cancel *widget.Button
 	dlg    dialog.Dialog
+	// warnedFor is the plain-http address the user was warned about.
+	warnedFor string
 }
+
+// plainHTTPAgain tells how to go ahead after the plain-http warning.
+var plainHTTPAgain = sv.Errorf(sv.EInvalid, "如确认使用此地址，请再按一次“登录”。", "To use this address anyway, press Sign in again.")
 
 func (s *syncUI) showSignIn() {
 	if s == nil {
@@ -90,6 +95,14 @@ func (d *signInDialog) signIn() {
 		// People type the host they were told; the portal speaks HTTPS
 		// unless its address says otherwise.
 		addr = "https://" + addr
+	}
+	// Plain http to another computer is said once, before the password
+	// goes out; pressing sign-in again with the same address goes ahead.
+	if w := portal.PlainHTTPWarning(addr); w != nil && d.warnedFor != addr {
+		d.warnedFor = addr
+		d.msg.Importance = widget.WarningImportance
+		d.msg.SetText(sv.ErrorMessage(w, d.s.ui.lang) + "\n" + sv.ErrorMessage(plainHTTPAgain, d.s.ui.lang))
+		return
 	}
 	d.submit.Disable()
 	d.msg.Importance = widget.MediumImportance

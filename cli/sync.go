@@ -64,6 +64,9 @@ func runLogin(c *ctx, args []string) error {
 	if err != nil {
 		return err
 	}
+	if w := portal.PlainHTTPWarning(*addr); w != nil {
+		fmt.Fprintln(c.Stderr, sv.ErrorMessage(w, c.lang))
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cred, err := syncer.Login(ctx, s, client, *user, pw)
@@ -102,6 +105,9 @@ func runSync(c *ctx, args []string) error {
 	client, err := portal.NewClient(cred.Portal, portalHTTP(), cred.Token)
 	if err != nil {
 		return err
+	}
+	if w := portal.PlainHTTPWarning(cred.Portal); w != nil {
+		fmt.Fprintln(c.Stderr, sv.ErrorMessage(w, c.lang))
 	}
 	// Ctrl-C stops the sync between steps; what was done stays done.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)

@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -314,10 +317,50 @@ func unreachable(err error) error {
 	if errors.Is(err, context.Canceled) {
 		return err
 	}
+	if cert := certificateProblem(err); cert != nil {
+		return cert
+	}
 	return sv.Wrap(err, sv.EUnavailable,
 		"无法连接平台，请检查网络后重试。本机数据已保存，稍后会继续同步。",
 		"Cannot reach the portal. Check the network and try again; your data is saved and will sync later.")
 }
+
+// certificateProblem names what is wrong with the portal's certificate, or
+// returns nil when err is not about one. The link works in that case:
+// saying "cannot reach the portal" would send people to check cables.
+func certificateProblem(err error) *sv.Error {
+	var unknown x509.UnknownAuthorityError
+	var host x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	var plain tls.RecordHeaderError
+	switch {
+	case errors.As(err, &unknown):
+		return sv.Wrap(err, ErrCertificate,
+			"平台的证书不是本机信任的机构颁发的（可能是自签名证书，或连接被他人冒充）。请向管理员确认平台地址和证书；若平台使用单位自己的证书，请把该证书安装到本机的受信任根证书中。",
+			"The portal's certificate is not issued by an authority this computer trusts (a self-signed certificate, or someone posing as the portal). Check the address and the certificate with your administrator; if the portal uses your organisation's own certificate, install it among this computer's trusted root certificates.")
+	case errors.As(err, &host):
+		return sv.Wrap(err, ErrCertificate,
+			fmt.Sprintf("平台的证书不属于地址“%s”。请检查平台地址是否输入正确（应与证书上的名称一致），或请管理员更换证书。", host.Host),
+			fmt.Sprintf("The portal's certificate is not for the address “%s”. Check that the address is typed as on the certificate, or ask the administrator to replace the certificate.", host.Host))
+	case errors.As(err, &invalid) && invalid.Reason == x509.Expired:
+		return sv.Wrap(err, ErrCertificate,
+			"平台的证书已过期或尚未生效。请检查本机的日期和时间是否正确；若正确，请通知管理员更新证书。",
+			"The portal's certificate has expired or is not valid yet. Check this computer's date and time; if they are right, tell the administrator to renew the certificate.")
+	case errors.As(err, &invalid):
+		return sv.Wrap(err, ErrCertificate,
+			"平台的证书无效，连接已中止。请通知管理员检查证书。",
+			"The portal's certificate is not valid, so the connection was stopped. Tell the administrator to check the certificate.")
+	case errors.As(err, &plain):
+		return sv.Wrap(err, ErrCertificate,
+			"平台地址以 https:// 开头，但平台未使用 HTTPS。请向管理员确认地址（可能应为 http://，但那样连接不加密）。",
+			"The portal address starts with https://, but the portal does not speak HTTPS. Check the address with your administrator (it may be http://, which is not encrypted).")
+	}
+	return nil
+}
+
+// ErrCertificate is the code of a connection stopped because of the
+// portal's certificate: the network works, retrying will not help.
+const ErrCertificate sv.Code = "certificate"
 
 // ErrUnauthorized is the code of a refusal for a missing or expired token.
 const ErrUnauthorized sv.Code = "unauthorized"
@@ -354,9 +397,34 @@ func refusal(resp *http.Response) error {
 			// tus's checksum mismatch: retrying the same bytes cannot help.
 			b.Code, b.Zh, b.En = sv.EInvalid, "平台收到的照片与校验值不符，照片文件可能已损坏。", "The photo the portal received does not match its checksum; the photo file may be damaged."
 		}
+		if resp.StatusCode == http.StatusRequestEntityTooLarge {
+			b.Code, b.Zh, b.En = sv.EInvalid, "内容超过平台允许的大小，平台未接收。", "This is larger than the portal accepts; the portal did not take it."
+		}
 		if resp.StatusCode == http.StatusUnauthorized {
 			b.Code, b.Zh, b.En = ErrUnauthorized, "登录已失效，请重新登录平台。", "Your sign-in has expired; sign in to the portal again."
 		}
 	}
 	return &RefusalError{Err: &sv.Error{Code: b.Code, Zh: b.Zh, En: b.En}, Status: resp.StatusCode, Body: b}
+}
+
+// PlainHTTPWarning returns a warning when base is a plain http:// address
+// of another computer: passwords, tokens and records would cross the
+// network unencrypted. It returns nil for https and for this computer.
+func PlainHTTPWarning(base string) *sv.Error {
+	u, err := url.Parse(strings.TrimSpace(base))
+	if err != nil || u.Scheme != "http" || u.Hostname() == "" || loopback(u.Hostname()) {
+		return nil
+	}
+	return sv.Errorf(sv.EInvalid,
+		"注意：平台地址 %s 使用 http://，密码和记录将不加密地经过网络，可能被他人读取或篡改。请向管理员索取 https:// 地址。",
+		"Warning: the portal address %s uses http://, so passwords and records cross the network unencrypted and could be read or changed by others. Ask your administrator for an https:// address.",
+		u.Host)
+}
+
+func loopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

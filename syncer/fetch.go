@@ -73,7 +73,7 @@ func (e *Engine) FetchThumbnails(ctx context.Context, r *Report) error {
 			if len(batch) >= thumbBatch || batchBytes >= thumbBatchBytes {
 				flush()
 			}
-		case code == sv.EUnavailable || code == portal.ErrUnauthorized:
+		case code == sv.EUnavailable || code == portal.ErrUnauthorized || code == portal.ErrCertificate:
 			// The link or the sign-in is gone: every other request
 			// would fail the same way, after a wait each.
 			cancel()

@@ -19,6 +19,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -166,6 +168,8 @@ func (e *Engine) Sync(ctx context.Context) (Report, error) {
 	err := <-photoErr
 	r.PhotosSent, r.PhotoBytes, r.BytesSent, r.Resumes, r.PhotosSkipped = photos.PhotosSent, photos.PhotoBytes, photos.BytesSent, photos.Resumes, photos.PhotosSkipped
 	r.Requests += photos.Requests
+	r.Rejected += photos.Rejected
+	r.Rejections = append(r.Rejections, photos.Rejections...)
 	if pushErr != nil {
 		return r, pushErr
 	}
@@ -318,9 +322,19 @@ func (e *Engine) UploadPhotos(ctx context.Context, r *Report) error {
 	if err != nil || len(pending) == 0 {
 		return err
 	}
+	// A photo the portal refused waits until its user has seen why and
+	// dismissed the refusal: sending the same bytes again would only be
+	// refused again.
+	refused, err := e.refusedPhotos()
+	if err != nil {
+		return err
+	}
 	byHash := map[string]sv.Photo{}
 	hashes := make([]string, 0, len(pending))
 	for _, p := range pending {
+		if refused[p.Hash] {
+			continue
+		}
 		byHash[p.Hash] = p
 		hashes = append(hashes, p.Hash)
 	}
@@ -381,6 +395,17 @@ func (e *Engine) UploadPhotos(ctx context.Context, r *Report) error {
 		r.BytesSent += one.BytesSent
 		r.Resumes += one.Resumes
 		r.PhotoBytes += one.PhotoBytes
+		if rj, ok := photoRefusal(err, h, e.opts.Now()); ok {
+			// The portal will not take this photo; the others and the
+			// pull go on, and the user is told why.
+			r.Rejected++
+			r.Rejections = append(r.Rejections, rj)
+			if err := e.store.AckPushed(storage.Acked{Rejections: []storage.Rejection{rj}}); err != nil && firstErr == nil {
+				firstErr = err
+				cancel()
+			}
+			return
+		}
 		if err != nil && firstErr == nil {
 			firstErr = err
 			cancel()
@@ -406,6 +431,43 @@ func (e *Engine) UploadPhotos(ctx context.Context, r *Report) error {
 		firstErr = ctx.Err()
 	}
 	return firstErr
+}
+
+// photoRefusalDevice prefixes the Device of a refused photo's Rejection:
+// a photo has no change number, so its hash keys the refusal instead, one
+// per photo however often it is refused.
+const photoRefusalDevice = "photo:"
+
+// photoRefusal tells whether err is the portal refusing this photo itself
+// (too large, damaged, not allowed) rather than the link, the sign-in or a
+// fault of the portal, and makes the refusal to show the user.
+func photoRefusal(err error, hash string, now time.Time) (storage.Rejection, bool) {
+	var ref *portal.RefusalError
+	if !errors.As(err, &ref) || ref.Status < 400 || ref.Status >= 500 {
+		return storage.Rejection{}, false
+	}
+	switch ref.Status {
+	case http.StatusUnauthorized, http.StatusRequestTimeout, http.StatusTooManyRequests:
+		return storage.Rejection{}, false
+	}
+	return storage.Rejection{Device: photoRefusalDevice + hash, Entity: storage.EntityPhoto, ID: hash,
+		Code: ref.Err.Code, Zh: ref.Err.Zh, En: ref.Err.En, At: now.UTC()}, true
+}
+
+// refusedPhotos returns the hashes of photos whose refusal the user has
+// not dismissed yet.
+func (e *Engine) refusedPhotos() (map[string]bool, error) {
+	rs, err := e.store.Rejections()
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	for _, r := range rs {
+		if hash, ok := strings.CutPrefix(r.Device, photoRefusalDevice); ok {
+			out[hash] = true
+		}
+	}
+	return out, nil
 }
 
 // inParallel calls do with each item on n goroutines at once, and returns
