@@ -41,6 +41,7 @@ func (c *testClock) add(d time.Duration) {
 }
 
 type fixture struct {
+	srv    *Server
 	url    string
 	clock  *testClock
 	tokens map[string]string
@@ -74,7 +75,7 @@ func newFixture(t *testing.T) *fixture {
 	}
 	hs := httptest.NewServer(srv)
 	t.Cleanup(func() { hs.Close(); srv.Close() })
-	f := &fixture{url: hs.URL, clock: clock, tokens: map[string]string{}}
+	f := &fixture{srv: srv, url: hs.URL, clock: clock, tokens: map[string]string{}}
 	for _, name := range []string{"admin", "leader", "insp"} {
 		f.tokens[name] = f.login(t, name)
 	}
@@ -146,6 +147,18 @@ func TestEveryEndpointRefusesWhatItMust(t *testing.T) {
 		{"GET", portal.PathUsers, portal.RoleAdmin, false, nil},
 		{"POST", portal.PathUsers, portal.RoleAdmin, true, []byte(`{"name":"new","role":"inspector","password":"longenough"}`)},
 		{"PUT", portal.PathRegister, portal.RoleAdmin, true, []byte(`{"projects":[],"templates":[]}`)},
+		{"POST", portal.UserPath("u1", portal.UserPassword), portal.RoleAdmin, true, []byte(`{"password":"another long one"}`)},
+		{"POST", portal.UserPath("u1", portal.UserDisable), portal.RoleAdmin, false, nil},
+		{"POST", portal.UserPath("u1", portal.UserEnable), portal.RoleAdmin, false, nil},
+		{"POST", portal.UserPath("u1", portal.UserRevoke), portal.RoleAdmin, false, nil},
+		{"DELETE", portal.UserPath("u2", ""), portal.RoleAdmin, false, nil},
+		{"GET", portal.PathAudit + "?since=2026-01-01", portal.RoleAdmin, false, nil},
+		{"GET", portal.PathCheck, portal.RoleAdmin, false, nil},
+	}
+	for _, name := range []string{"u1", "u2"} {
+		if err := f.srv.DB().PutUser(portal.NewUser{User: portal.User{Name: name, Role: portal.RoleInspector}, Password: pw}, bcrypt.MinCost); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for _, e := range endpoints {
 		t.Run(e.method+" "+e.path, func(t *testing.T) {
@@ -172,6 +185,11 @@ func TestEveryEndpointRefusesWhatItMust(t *testing.T) {
 				}
 			}
 			if !e.json {
+				if e.role == portal.RoleAdmin {
+					if code, out := f.do(t, e.method, e.path, f.tokens["admin"], nil, nil); code != http.StatusOK {
+						t.Errorf("good request by admin: %d %s", code, out)
+					}
+				}
 				return
 			}
 			for name, body := range map[string][]byte{
@@ -193,6 +211,34 @@ func TestEveryEndpointRefusesWhatItMust(t *testing.T) {
 				t.Errorf("good request by admin: %d %s", code, out)
 			}
 		})
+	}
+	// The refused requests left no trace in the audit log; the admin's
+	// own did, in order.
+	_, raw := f.do(t, "GET", portal.PathAudit, f.tokens["admin"], nil, nil)
+	var entries []portal.AuditEntry
+	if err := json.Unmarshal(raw, &entries); err != nil {
+		t.Fatalf("audit: %v %s", err, raw)
+	}
+	var actions []string
+	for _, e := range entries {
+		if e.Who != "admin" || e.From != "127.0.0.1" {
+			t.Errorf("audit entry by %s from %s", e.Who, e.From)
+		}
+		actions = append(actions, e.Action+" "+e.Target)
+	}
+	want := []string{"user.add new", "user.password u1", "user.disable u1", "user.enable u1", "user.revoke u1", "user.delete u2", "check "}
+	for i, j := 0, 0; j < len(want); i++ {
+		if i == len(actions) {
+			t.Fatalf("audit log %q lacks %q", actions, want[j])
+		}
+		if actions[i] == want[j] {
+			j++
+		}
+	}
+	if code, body := f.do(t, "POST", portal.UserPath("ghost", portal.UserDisable), f.tokens["admin"], nil, nil); code != http.StatusNotFound {
+		t.Errorf("unknown user: %d", code)
+	} else {
+		reason(t, "unknown user", body)
 	}
 	if code, _ := f.do(t, "GET", "/healthz", "", nil, nil); code != http.StatusOK {
 		t.Errorf("healthz: %d", code)
