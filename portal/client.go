@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"crypto/tls"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
@@ -332,7 +331,6 @@ func certificateProblem(err error) *sv.Error {
 	var unknown x509.UnknownAuthorityError
 	var host x509.HostnameError
 	var invalid x509.CertificateInvalidError
-	var plain tls.RecordHeaderError
 	switch {
 	case errors.As(err, &unknown):
 		return sv.Wrap(err, ErrCertificate,
@@ -350,7 +348,7 @@ func certificateProblem(err error) *sv.Error {
 		return sv.Wrap(err, ErrCertificate,
 			"平台的证书无效，连接已中止。请通知管理员检查证书。",
 			"The portal's certificate is not valid, so the connection was stopped. Tell the administrator to check the certificate.")
-	case errors.As(err, &plain):
+	case errors.Is(err, http.ErrSchemeMismatch):
 		return sv.Wrap(err, ErrCertificate,
 			"平台地址以 https:// 开头，但平台未使用 HTTPS。请向管理员确认地址（可能应为 http://，但那样连接不加密）。",
 			"The portal address starts with https://, but the portal does not speak HTTPS. Check the address with your administrator (it may be http://, which is not encrypted).")
