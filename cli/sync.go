@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/term"
+
 	"fieldbrief/portal"
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
@@ -33,8 +35,8 @@ func portalHTTP() *http.Client {
 }
 
 func runLogin(c *ctx, args []string) error {
-	fs, data := c.flags("login", "[--data 文件夹] --portal 地址 --user 用户名（密码从标准输入读取）",
-		"[--data FOLDER] --portal URL --user NAME (password read from stdin)")
+	fs, data := c.flags("login", "[--data 文件夹] --portal 地址 --user 用户名（密码：终端上输入，不回显；否则读标准输入）",
+		"[--data FOLDER] --portal URL --user NAME (password: typed unechoed at a terminal, else read from stdin)")
 	addr := fs.String("portal", "", c.pick("平台地址，例如 https://平台:8470", "portal address, such as https://portal:8470"))
 	user := fs.String("user", "", c.pick("平台用户名", "portal user name"))
 	if err := c.parse(fs, args); err != nil {
@@ -43,11 +45,13 @@ func runLogin(c *ctx, args []string) error {
 	if *addr == "" || *user == "" {
 		return usageError{msg: c.pick("请用 --portal 和 --user 指定平台地址和用户名。", "Give the portal address with --portal and the user with --user.")}
 	}
-	pw, err := bufio.NewReader(c.Stdin).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
-		return sv.Wrap(err, sv.EInvalid, "无法读取密码。", "Cannot read the password.")
+	if w := portal.PlainHTTPWarning(*addr); w != nil {
+		fmt.Fprintln(c.Stderr, sv.ErrorMessage(w, c.lang))
 	}
-	pw = strings.TrimRight(pw, "\r\n")
+	pw, err := readPassword(c)
+	if err != nil {
+		return err
+	}
 	if pw == "" {
 		return usageError{msg: c.pick("请在标准输入中提供密码。", "Give the password on standard input.")}
 	}
@@ -64,9 +68,6 @@ func runLogin(c *ctx, args []string) error {
 	if err != nil {
 		return err
 	}
-	if w := portal.PlainHTTPWarning(*addr); w != nil {
-		fmt.Fprintln(c.Stderr, sv.ErrorMessage(w, c.lang))
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cred, err := syncer.Login(ctx, s, client, *user, pw)
@@ -79,6 +80,25 @@ func runLogin(c *ctx, args []string) error {
 	c.say("已登录 %s，用户 %s（%s），有效期至 %s。", "Signed in to %s as %s (%s) until %s.",
 		cred.Portal, cred.User.Name, cred.User.Role, cred.ExpiresAt.In(time.Local).Format("2006-01-02 15:04"))
 	return nil
+}
+
+// readPassword reads the password without echo when stdin is a terminal,
+// else the first line of stdin, so scripts can pipe it.
+func readPassword(c *ctx) (string, error) {
+	if f, ok := c.Stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(c.Stderr, c.pick("密码：", "Password: "))
+		pw, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(c.Stderr)
+		if err != nil {
+			return "", sv.Wrap(err, sv.EInvalid, "无法读取密码。", "Cannot read the password.")
+		}
+		return string(pw), nil
+	}
+	pw, err := bufio.NewReader(c.Stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", sv.Wrap(err, sv.EInvalid, "无法读取密码。", "Cannot read the password.")
+	}
+	return strings.TrimRight(pw, "\r\n"), nil
 }
 
 func runSync(c *ctx, args []string) error {
