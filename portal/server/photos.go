@@ -334,6 +334,7 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.log.Info("register saved", "projects", len(req.Projects), "templates", len(req.Templates), "by", userFrom(r.Context()).Name)
+	s.audit(r, "register", "", map[string]int{"projects": len(req.Projects), "templates": len(req.Templates)})
 	writeJSON(w, http.StatusOK, map[string]int{"projects": len(req.Projects), "templates": len(req.Templates)})
 }
 
