@@ -447,7 +447,10 @@ func photoRefusal(err error, hash string, now time.Time) (storage.Rejection, boo
 		return storage.Rejection{}, false
 	}
 	switch ref.Status {
-	case http.StatusUnauthorized, http.StatusRequestTimeout, http.StatusTooManyRequests:
+	case http.StatusUnauthorized, http.StatusRequestTimeout, http.StatusTooManyRequests,
+		// tus: the upload is gone or its offset moved; the next sync
+		// starts it again or resumes it, as before.
+		http.StatusNotFound, http.StatusConflict, http.StatusGone:
 		return storage.Rejection{}, false
 	}
 	return storage.Rejection{Device: photoRefusalDevice + hash, Entity: storage.EntityPhoto, ID: hash,
