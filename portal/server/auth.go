@@ -93,11 +93,11 @@ func (s *Server) lookupToken(tok string) (principal, *sv.Error) {
 		}
 		var u userRecord
 		ok, err = getJSON(tx.Bucket(bUsers), []byte(t.User), &u)
-		// A disabled account's tokens stop working at once, whether or
-		// not they were deleted with it.
 		if err != nil || !ok {
 			return expired
 		}
+		// A disabled account's tokens stop working at once, whether or
+		// not they were deleted with it.
 		if u.Disabled {
 			return errDisabled
 		}
@@ -150,7 +150,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	if u.Disabled {
 		s.log.Warn("login of a disabled user", "user", req.User, "remote", host)
-		writeError(w, http.StatusForbidden, errDisabled)
+		writeError(w, http.StatusForbidden, errLoginDisabled)
 		return
 	}
 	g.succeeded(account, host, now)

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"strings"
 	"sync"
 	"time"
 )
@@ -149,5 +150,5 @@ func (g *guess) succeeded(account, host string, now time.Time) {
 func (t *throttle) forget(account string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	delete(t.known, account)
+	delete(t.known, strings.ToLower(account))
 }

@@ -80,7 +80,7 @@ func TestDisabledUserIsRefusedAtOnceUntilEnabled(t *testing.T) {
 		t.Fatalf("the refusal does not ask to sign in again: %s", body)
 	}
 	code, body = f.do(t, "POST", portal.PathLogin, "", []byte(`{"user":"insp","password":"`+pw+`"}`), nil)
-	if code != http.StatusForbidden || !json.Valid(body) || json.Unmarshal(body, &e) != nil || e.En != errLoginDisabled.En {
+	if code != http.StatusForbidden || !json.Valid(body) || json.Unmarshal(body, &e) != nil || e.Code != portal.ErrForbidden || e.En != errLoginDisabled.En {
 		t.Fatalf("a disabled user signed in, or was not told why not: %d %s", code, body)
 	}
 	reason(t, "disabled sign-in", body)
@@ -269,5 +269,12 @@ func TestThrottleSlowsGuessesFromManyAddressesWithoutLockingOutTheUser(t *testin
 	// Another account is not touched.
 	if g, _ := th.admit("insp", "192.0.2.a", now); g == nil {
 		t.Fatal("another account was held up")
+	}
+	// After a password change no address is known any more: one that
+	// signed in with the old password (perhaps a thief's) meets the
+	// account's counter like any other.
+	th.forget("Leader")
+	if g, _ := th.admit("leader", "10.0.0.200", now.Add(accountMaxWait+time.Second)); g != nil {
+		t.Fatal("a known address kept its pass after the password changed")
 	}
 }
