@@ -160,6 +160,23 @@ func TestEveryEndpointRefusesWhatItMust(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Tokens of admins since disabled, revoked, or whose password changed.
+	ended := map[string]string{}
+	for _, name := range []string{"admin-disabled", "admin-revoked", "admin-repassworded"} {
+		if err := f.srv.DB().PutUser(portal.NewUser{User: portal.User{Name: name, Role: portal.RoleAdmin}, Password: pw}, bcrypt.MinCost); err != nil {
+			t.Fatal(err)
+		}
+		ended[name] = f.login(t, name)
+	}
+	if _, err := f.srv.DB().SetDisabled("admin-disabled", true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.srv.DB().RevokeTokens("admin-revoked"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.srv.DB().SetPassword("admin-repassworded", "another long password", bcrypt.MinCost); err != nil {
+		t.Fatal(err)
+	}
 	for _, e := range endpoints {
 		t.Run(e.method+" "+e.path, func(t *testing.T) {
 			if code, body := f.do(t, e.method, e.path, "", e.good, nil); code != http.StatusUnauthorized {
@@ -174,6 +191,13 @@ func TestEveryEndpointRefusesWhatItMust(t *testing.T) {
 			}
 			if code, _ := f.do(t, e.method, e.path, "not-a-token", e.good, nil); code != http.StatusUnauthorized {
 				t.Errorf("made-up token: %d", code)
+			}
+			for who, tok := range ended {
+				if code, body := f.do(t, e.method, e.path, tok, e.good, nil); code != http.StatusUnauthorized {
+					t.Errorf("token of %s: %d", who, code)
+				} else {
+					reason(t, who, body)
+				}
 			}
 			if e.role == portal.RoleAdmin {
 				for _, who := range []string{"insp", "leader"} {
