@@ -8,12 +8,10 @@ require (
 	github.com/google/uuid v1.6.0
 	go.etcd.io/bbolt v1.4.3
 	golang.org/x/image v0.48.0
-)
-
-require (
-	github.com/mozillazg/go-pinyin v0.21.0 // indirect
 	golang.org/x/term v0.48.0
 )
+
+require github.com/mozillazg/go-pinyin v0.21.0 // indirect
 
 require (
 	fyne.io/systray v1.11.1-0.20250603113521-ca66a66d8b58 // indirect

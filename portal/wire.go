@@ -32,7 +32,7 @@ const (
 	PathUploads       = APIPrefix + "/uploads/"
 	PathUsers         = APIPrefix + "/admin/users"
 	PathRegister      = APIPrefix + "/admin/register"
-	PathAudit         = APIPrefix + "/admin/audit" // ?since=RFC 3339 time&limit=N
+	PathAudit         = APIPrefix + "/admin/audit" // ?since=date or RFC 3339 time&limit=N
 	PathCheck         = APIPrefix + "/admin/check"
 )
 
