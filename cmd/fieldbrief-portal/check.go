@@ -71,6 +71,9 @@ func audit(args []string, stdout io.Writer) error {
 		return enc.Encode(entries)
 	}
 	for _, e := range entries {
+		if e.Target == "" {
+			e.Target = "-"
+		}
 		fmt.Fprintf(stdout, "%s  %-16s %-14s %-20s %s %s\n", e.At.In(time.Local).Format("2006-01-02 15:04:05"), e.Who, e.From, e.Action, e.Target, e.Detail)
 	}
 	return nil
