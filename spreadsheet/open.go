@@ -85,6 +85,16 @@ type Problems []Problem
 
 func (ps Problems) Error() string { return ps.err().Error() }
 
+// As lets errors.As (and so sv.ErrorMessage and sv.ErrorCode) see the
+// problems as one *sv.Error.
+func (ps Problems) As(target any) bool {
+	if t, ok := target.(**sv.Error); ok {
+		*t = ps.err()
+		return true
+	}
+	return false
+}
+
 // maxListed bounds the problems written into one message; the rest are
 // counted.
 const maxListed = 40

@@ -482,7 +482,9 @@ func (rf *RegisterFile) readMilestones(g *grid, h int) Problems {
 			}
 			return strings.TrimSpace(halfWidthKeepCJK(g.cell(r, c))), colName(c)
 		}
-		bad := func(col, zh, en string) { ps = append(ps, Problem{Sheet: g.name, Row: r + 1, Column: col, Zh: zh, En: en}) }
+		bad := func(col, zh, en string) {
+			ps = append(ps, Problem{Sheet: g.name, Row: r + 1, Column: col, Zh: zh, En: en})
+		}
 		project, pcol := get(mProject)
 		name, ncol := get(mName)
 		if skipRe.MatchString(strings.ToLower(project)) {

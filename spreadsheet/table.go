@@ -154,7 +154,6 @@ func toText(v any) string {
 	return ""
 }
 
-
 // finish freezes the header, adds the filter and sets the widths.
 func (t *table) finish() error {
 	if t.err != nil {
