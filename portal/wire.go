@@ -32,6 +32,13 @@ const (
 	PathUploads       = APIPrefix + "/uploads/"
 	PathUsers         = APIPrefix + "/admin/users"
 	PathRegister      = APIPrefix + "/admin/register"
+	// The committee office's workbooks and the portal's backup (issue 16).
+	PathRegisterImport = APIPrefix + "/admin/register/import"  // POST xlsx, ?dry_run=1
+	PathRegisterExport = APIPrefix + "/admin/register/export"  // GET xlsx
+	PathTemplateImport = APIPrefix + "/admin/templates/import" // POST xlsx, ?dry_run=1
+	PathTemplateExport = APIPrefix + "/admin/templates/export" // GET xlsx, ?id=&version=
+	PathFindingsExport = APIPrefix + "/admin/findings/export"  // GET xlsx, ?status=&project=&unit=
+	PathBackup         = APIPrefix + "/admin/backup"           // GET tar
 )
 
 // Role is what a portal user may do.

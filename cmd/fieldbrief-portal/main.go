@@ -37,6 +37,13 @@ const usage = `用法 / usage:
   fieldbrief-portal user add --data DIR NAME --role inspector|leader|admin [--display NAME] [--projects P1,P2]
         (密码从标准输入读取 / password read from stdin)
   fieldbrief-portal demo --data DIR
+  fieldbrief-portal register import --data DIR [--dry-run] FILE.xlsx
+  fieldbrief-portal register export --data DIR --out FILE.xlsx
+  fieldbrief-portal template import --data DIR [--dry-run] FILE.xlsx
+  fieldbrief-portal template export --data DIR [--id monthly] [--version N] --out FILE.xlsx
+  fieldbrief-portal findings export --data DIR --out FILE.xlsx [--status open|overdue|all] [--project ID] [--unit NAME]
+  fieldbrief-portal backup --data DIR --out FILE.tar
+  fieldbrief-portal restore --from FILE.tar --data NEWDIR
 `
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -52,6 +59,20 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = userAdd(args[2:], stdin, stdout)
 	case args[0] == "demo":
 		err = demo(args[1:], stdout)
+	case args[0] == "register" && len(args) > 1 && args[1] == "import":
+		err = registerImport(args[2:], stdout)
+	case args[0] == "register" && len(args) > 1 && args[1] == "export":
+		err = registerExport(args[2:], stdout)
+	case args[0] == "template" && len(args) > 1 && args[1] == "import":
+		err = templateImport(args[2:], stdout)
+	case args[0] == "template" && len(args) > 1 && args[1] == "export":
+		err = templateExport(args[2:], stdout)
+	case args[0] == "findings" && len(args) > 1 && args[1] == "export":
+		err = findingsExport(args[2:], stdout)
+	case args[0] == "backup":
+		err = backup(args[1:], stdout)
+	case args[0] == "restore":
+		err = restore(args[1:], stdout)
 	default:
 		fmt.Fprint(stderr, usage)
 		return 2

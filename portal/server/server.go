@@ -112,6 +112,7 @@ func New(opts Options) (*Server, error) {
 		return nil, sv.Wrap(err, sv.EInternal, "无法检查平台已有的照片。", "Cannot check the photos the portal holds.")
 	}
 	s.routes(tus)
+	s.officeRoutes()
 	return s, nil
 }
 
