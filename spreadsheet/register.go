@@ -207,7 +207,7 @@ func ReadRegister(data []byte) (*RegisterFile, error) {
 						n++
 					}
 				}
-				return n >= 3 && !rowHas(g, r, func(s string) bool { return msFieldOf(s) == mName })
+				return n >= 2 && !rowHas(g, r, func(s string) bool { return msFieldOf(s) == mName })
 			}); ok {
 				regSheet, header = g, h
 				continue
