@@ -118,7 +118,10 @@ func (t *table) put(values []any, style func(any) int) {
 				width = 10
 			}
 		case string:
-			cells[i] = excelize.Cell{StyleID: style(v), Value: x}
+			cells[i] = excelize.Cell{StyleID: style(v)}
+			if x != "" {
+				cells[i] = excelize.Cell{StyleID: style(v), Value: x}
+			}
 			width = displayWidth(x)
 		default:
 			cells[i] = excelize.Cell{StyleID: style(v), Value: v}
