@@ -81,4 +81,3 @@ func runFindingsExport(c *ctx, args []string) error {
 	c.say("已导出 %d 条问题到 %s。", "Exported %d findings to %s.", len(rows), *out)
 	return nil
 }
-

@@ -92,7 +92,7 @@ func generated(n int) []sv.Project {
 			Industry: sv.Industries()[i%6], Phase: sv.Phases()[i%5], Address: "重庆高新区 " + fmt.Sprint(i) + " 号",
 			PlannedStart: sv.Date(fmt.Sprintf("2025-%02d-%02d", i%12+1, i%28+1)), PlannedFinish: "2029-12-31",
 			Investment: sv.Investment{Total: 1234.5 * float64(i+1), AnnualPlan: float64(i) * 10.25, Completed: float64(i), AsOf: "2026-11-30"},
-			Lat: 29.5, Lon: 106.4, Light: sv.LightBehind, TemplateID: "monthly", Contacts: []sv.Contact{{Name: "某人", Role: "联络员"}}}
+			Lat:        29.5, Lon: 106.4, Light: sv.LightBehind, TemplateID: "monthly", Contacts: []sv.Contact{{Name: "某人", Role: "联络员"}}}
 		if i%3 == 0 {
 			p.ParticipatingUnits = nil
 			p.Investment.AsOf = ""
