@@ -20,6 +20,15 @@ func sampleProjects(t testing.TB) []sv.Project {
 	return ps
 }
 
+func mustRead(t testing.TB, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
 func counter() func() string {
 	n := 0
 	return func() string { n++; return "new" + string(rune('0'+n)) }

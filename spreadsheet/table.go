@@ -46,15 +46,16 @@ func newStyles(f *excelize.File) (styles, error) {
 }
 
 // table writes one sheet as a list: a frozen, filterable header row, one
-// row per record, columns as wide as their contents.
+// row per record, columns as wide as their contents. Rows are kept until
+// finish, which streams them out: excelize's stream writer needs the
+// widths first, and is what keeps a ledger of thousands of rows fast.
 type table struct {
 	f      *excelize.File
 	sheet  string
 	st     styles
-	rows   int
+	rows   [][]any
 	cols   int
 	widths []int
-	err    error
 }
 
 func newTable(f *excelize.File, sheet string, st styles) *table {
@@ -95,56 +96,32 @@ func (t *table) row(late bool, values ...any) {
 }
 
 func (t *table) put(values []any, style func(any) int) {
-	if t.err != nil {
-		return
-	}
-	t.rows++
 	cells := make([]any, len(values))
 	for i, v := range values {
 		var width int
+		c := excelize.Cell{StyleID: style(v)}
 		switch x := v.(type) {
 		case sv.Date:
 			if d, ok := excelDay(x); ok {
-				cells[i] = excelize.Cell{StyleID: style(v), Value: d}
-				width = 10
-			} else {
-				cells[i] = excelize.Cell{StyleID: style(v)}
+				c.Value, width = d, 10
 			}
 		case time.Time:
-			if x.IsZero() {
-				cells[i] = excelize.Cell{StyleID: style(v)}
-			} else {
-				cells[i] = excelize.Cell{StyleID: style(v), Value: time.Date(x.Year(), x.Month(), x.Day(), 0, 0, 0, 0, time.UTC)}
-				width = 10
+			if !x.IsZero() {
+				c.Value, width = time.Date(x.Year(), x.Month(), x.Day(), 0, 0, 0, 0, time.UTC), 10
 			}
 		case string:
-			cells[i] = excelize.Cell{StyleID: style(v)}
 			if x != "" {
-				cells[i] = excelize.Cell{StyleID: style(v), Value: x}
+				c.Value, width = x, displayWidth(x)
 			}
-			width = displayWidth(x)
 		default:
-			cells[i] = excelize.Cell{StyleID: style(v), Value: v}
-			width = displayWidth(toText(v))
+			c.Value, width = v, displayWidth(toText(v))
 		}
+		cells[i] = c
 		if i < len(t.widths) && width > t.widths[i] {
 			t.widths[i] = width
 		}
 	}
-	for i, c := range cells {
-		cc := c.(excelize.Cell)
-		name, _ := excelize.CoordinatesToCellName(i+1, t.rows)
-		if cc.Value != nil {
-			if err := t.f.SetCellValue(t.sheet, name, cc.Value); err != nil {
-				t.err = err
-				return
-			}
-		}
-		if err := t.f.SetCellStyle(t.sheet, name, name, cc.StyleID); err != nil {
-			t.err = err
-			return
-		}
-	}
+	t.rows = append(t.rows, cells)
 }
 
 func toText(v any) string {
@@ -157,24 +134,35 @@ func toText(v any) string {
 	return ""
 }
 
-// finish freezes the header, adds the filter and sets the widths.
+// finish writes the rows with the header frozen, the widths set and the
+// filter over the whole list.
 func (t *table) finish() error {
-	if t.err != nil {
-		return internal(t.err)
-	}
-	if err := t.f.SetPanes(t.sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return internal(err)
-	}
-	last, _ := excelize.CoordinatesToCellName(max(t.cols, 1), max(t.rows, 1))
+	// The filter is set on the empty sheet: the stream writer writes it
+	// out after the rows, and setting it later would read the sheet back.
+	last, _ := excelize.CoordinatesToCellName(max(t.cols, 1), max(len(t.rows), 1))
 	if err := t.f.AutoFilter(t.sheet, "A1:"+last, nil); err != nil {
 		return internal(err)
 	}
+	sw, err := t.f.NewStreamWriter(t.sheet)
+	if err != nil {
+		return internal(err)
+	}
 	for i, w := range t.widths {
-		col := colName(i)
-		width := float64(min(max(w, 6), 60)) + 2
-		if err := t.f.SetColWidth(t.sheet, col, col, width); err != nil {
+		if err := sw.SetColWidth(i+1, i+1, float64(min(max(w, 6), 60))+2); err != nil {
 			return internal(err)
 		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return internal(err)
+	}
+	for r, cells := range t.rows {
+		cell, _ := excelize.CoordinatesToCellName(1, r+1)
+		if err := sw.SetRow(cell, cells); err != nil {
+			return internal(err)
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return internal(err)
 	}
 	return nil
 }

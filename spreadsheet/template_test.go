@@ -94,10 +94,10 @@ func TestDocsChecklistExample(t *testing.T) {
 	}
 	have, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run go test -run TestDocsChecklistExample ./spreadsheet/ -update)", err)
+		t.Fatalf("%v (run go test -count=1 -run TestDocsChecklistExample ./spreadsheet/ -update)", err)
 	}
 	if !bytes.Equal(have, fresh) {
-		t.Fatal("docs/checklist-monthly.xlsx differs from a fresh export of the built-in checklist; run go test -run TestDocsChecklistExample ./spreadsheet/ -update")
+		t.Fatal("docs/checklist-monthly.xlsx differs from a fresh export of the built-in checklist; run go test -count=1 -run TestDocsChecklistExample ./spreadsheet/ -update")
 	}
 }
 
