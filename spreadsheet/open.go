@@ -110,9 +110,13 @@ func (ps Problems) err() *sv.Error {
 		zh = append(zh, p.Message(sv.Chinese))
 		en = append(en, p.Message(sv.English))
 	}
+	enHead := fmt.Sprintf("The workbook has %d problems; nothing was imported:", len(ps))
+	if len(ps) == 1 {
+		enHead = "The workbook has a problem; nothing was imported:"
+	}
 	return &sv.Error{Code: sv.EInvalid,
 		Zh: fmt.Sprintf("表格有 %d 个问题，未导入任何内容：\n%s", len(ps), strings.Join(zh, "\n")),
-		En: fmt.Sprintf("The workbook has %d problems; nothing was imported:\n%s", len(ps), strings.Join(en, "\n"))}
+		En: enHead + "\n" + strings.Join(en, "\n")}
 }
 
 // AsError returns nil without problems, else an *sv.Error listing them.
