@@ -4,6 +4,8 @@
 //	fieldbrief-portal serve --addr 127.0.0.1:8470 --data DIR [--tls-cert F --tls-key F]
 //	fieldbrief-portal user add --data DIR NAME --role inspector|leader|admin   (password on stdin)
 //	fieldbrief-portal demo --data DIR   (sample register, templates and demo users)
+//	fieldbrief-portal register|template import|export, findings export   (the office's Excel workbooks)
+//	fieldbrief-portal backup --data DIR --out FILE / restore --from FILE --data NEWDIR
 package main
 
 import (

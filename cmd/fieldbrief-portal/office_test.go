@@ -100,3 +100,43 @@ func TestOfficeCommandsOnARunningPortal(t *testing.T) {
 		t.Errorf("unknown status: exit %d %s", code, e.String())
 	}
 }
+
+// A stopped portal's folder is backed up in-process; the backup restores
+// into a new folder only, under a new epoch, with the same records.
+func TestBackupAndRestoreOfAStoppedPortal(t *testing.T) {
+	dir := t.TempDir()
+	var out, errOut bytes.Buffer
+	if code := run([]string{"demo", "--data", dir}, nil, &out, &errOut); code != 0 {
+		t.Fatal(errOut.String())
+	}
+	file := filepath.Join(t.TempDir(), "b.tar")
+	if code := run([]string{"backup", "--data", dir, "--out", file}, nil, &out, &errOut); code != 0 {
+		t.Fatalf("backup: %s", errOut.String())
+	}
+	restored := filepath.Join(t.TempDir(), "new")
+	if code := run([]string{"restore", "--from", file, "--data", restored}, nil, &out, &errOut); code != 0 {
+		t.Fatalf("restore: %s", errOut.String())
+	}
+	errOut.Reset()
+	if code := run([]string{"restore", "--from", file, "--data", dir}, nil, &out, &errOut); code != 1 || !strings.Contains(errOut.String(), "not empty") {
+		t.Fatalf("restore over the live folder: %d %s", code, errOut.String())
+	}
+	open := func(d string) (int, string) {
+		db, err := server.OpenDB(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		ps, err := db.Projects()
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, _ := db.Epoch()
+		return len(ps), e
+	}
+	n1, e1 := open(dir)
+	n2, e2 := open(restored)
+	if n1 != 20 || n2 != 20 || e1 == e2 {
+		t.Fatalf("original %d projects epoch %s, restored %d epoch %s", n1, e1, n2, e2)
+	}
+}
