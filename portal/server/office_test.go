@@ -221,4 +221,23 @@ func TestBackupHoldsTheDatabaseAndPhotos(t *testing.T) {
 	if left, _ := os.ReadDir(empty); len(left) != 0 {
 		t.Fatalf("a failed restore left %d files", len(left))
 	}
+	// A tar that reaches out of the folder is refused, nothing written.
+	var evil bytes.Buffer
+	tw := tar.NewWriter(&evil)
+	for _, name := range []string{DBFile, "photos/../../escaped"} {
+		tw.WriteHeader(&tar.Header{Name: name, Mode: 0o600, Size: 1, Typeflag: tar.TypeReg})
+		tw.Write([]byte("x"))
+	}
+	tw.Close()
+	base := t.TempDir()
+	target := base + "/restore"
+	if err := Restore(&evil, target); sv.ErrorCode(err) != sv.EInvalid {
+		t.Fatalf("a tar escaping its folder: %v", err)
+	}
+	if left, _ := os.ReadDir(base); len(left) != 1 {
+		t.Fatalf("the escaping entry was written: %v", left)
+	}
+	if left, _ := os.ReadDir(target); len(left) != 0 {
+		t.Fatalf("a refused restore left %d files", len(left))
+	}
 }
