@@ -175,7 +175,7 @@ func ReadTemplate(data []byte, history []sv.Template) (*TemplateFile, error) {
 				continue
 			}
 		}
-		if settings == nil && (norm(name) == settingsSheet || norm(name) == "设置") {
+		if settings == nil && (norm(name) == settingsSheet || norm(name) == "设置" || looksLikeSettings(g)) {
 			settings = g
 		}
 	}
@@ -364,6 +364,20 @@ func (tf *TemplateFile) readItems(g *grid, h int, history []sv.Template) Problem
 		ps = append(ps, Problem{Sheet: g.name, Zh: "没有任何检查项。", En: "there are no items."})
 	}
 	return ps
+}
+
+// looksLikeSettings finds a renamed settings sheet by its keys.
+func looksLikeSettings(g *grid) bool {
+	id, title := false, false
+	for r := range g.rows {
+		switch norm(g.cell(r, 0)) {
+		case "id", "编号":
+			id = true
+		case "title::zh", "title", "标题":
+			title = true
+		}
+	}
+	return id && title
 }
 
 func splitOptions(v, _ string) []string {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"fieldbrief/sample"
 	sv "fieldbrief/supervision"
 )
@@ -129,5 +131,38 @@ func TestTemplateImportRefusesWhatTheDomainRefuses(t *testing.T) {
 		if !strings.Contains(msg, want) {
 			t.Errorf("message lacks %q:\n%s", want, msg)
 		}
+	}
+}
+
+// Sheets renamed (as a translated Excel may do) are still found by what
+// they hold.
+func TestTemplateWithRenamedSheets(t *testing.T) {
+	tpl, all := builtInTemplate(t)
+	data, err := WriteTemplate(tpl, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SetSheetName("items", "检查项"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SetSheetName("settings", "清单信息"); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	tf, err := ReadTemplate(buf.Bytes(), all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := tf.Template
+	got.Version, got.Sample = tpl.Version, tpl.Sample
+	if !reflect.DeepEqual(got, tpl) {
+		t.Errorf("renamed sheets read differently: %v", diffLines(DiffTemplates(tpl, got)))
 	}
 }
