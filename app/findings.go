@@ -45,9 +45,12 @@ type findingsScreen struct {
 	overdue *widget.Check
 	search  *widget.Entry
 	count   *widget.Label
+	export  *widget.Button
 	table   *widget.Table
 	content fyne.CanvasObject
 	detail  *findingDetail // the detail last opened, for tests
+	// exported is the ledger file last exported, for tests.
+	exported string
 
 	// loading is true while the filters are filled from the data, so their
 	// callbacks do not reload.
@@ -145,8 +148,9 @@ func newFindingsScreen(ui *mainUI, initial storage.FindingFilter) *findingsScree
 		}
 	}
 	filters := container.NewGridWithColumns(4, s.status, s.unit, s.project, s.overdue)
+	s.export = widget.NewButtonWithIcon(t0("findings.export"), theme.DocumentSaveIcon(), s.exportLedger)
 	top := container.NewVBox(
-		container.NewBorder(nil, nil, ui.backButton(), nil, heading(t0("findings.title"))),
+		container.NewBorder(nil, nil, ui.backButton(), s.export, heading(t0("findings.title"))),
 		container.NewBorder(nil, nil, widget.NewIcon(theme.SearchIcon()), nil, s.search),
 		filters)
 	s.content = container.NewBorder(top, s.count, nil, nil, muted(s.table))

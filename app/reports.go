@@ -262,13 +262,18 @@ func (ui *mainUI) showMadeReport(file string, res report.Result) {
 // saveUnique writes data to dir/name.pdf, or name-2.pdf … when that exists,
 // so a second printing never overwrites a document someone may have sent.
 func saveUnique(dir, name string, data []byte) (string, error) {
+	return saveUniqueExt(dir, name, ".pdf", data)
+}
+
+// saveUniqueExt is saveUnique for a file of another kind (ext with its dot).
+func saveUniqueExt(dir, name, ext string, data []byte) (string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", sv.Wrap(err, sv.EUnavailable, "无法创建简报文件夹“"+dir+"”，请检查权限。", "Cannot create the reports folder “"+dir+"”. Check its permissions.")
 	}
 	for i := 1; ; i++ {
-		file := filepath.Join(dir, name+".pdf")
+		file := filepath.Join(dir, name+ext)
 		if i > 1 {
-			file = filepath.Join(dir, fmt.Sprintf("%s-%d.pdf", name, i))
+			file = filepath.Join(dir, fmt.Sprintf("%s-%d%s", name, i, ext))
 		}
 		f, err := os.OpenFile(file, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		if os.IsExist(err) {

@@ -71,6 +71,7 @@ func commands() []command {
 		{"sync", [2]string{"与平台同步", "sync with the portal"}, runSync},
 		{"status", [2]string{"显示同步状态", "show the sync status"}, runStatus},
 		{"photos", [2]string{"导入或导出照片（photos import / photos export）", "import or export photos (photos import / photos export)"}, runPhotos},
+		{"findings", [2]string{"导出问题台账 Excel（findings export）", "export the findings ledger to Excel (findings export)"}, runFindings},
 	}
 }
 

@@ -34,6 +34,13 @@ const (
 	PathRegister      = APIPrefix + "/admin/register"
 	PathAudit         = APIPrefix + "/admin/audit" // ?since=date or RFC 3339 time&limit=N
 	PathCheck         = APIPrefix + "/admin/check"
+	// The committee office's workbooks and the portal's backup.
+	PathRegisterImport = APIPrefix + "/admin/register/import"  // POST xlsx, ?dry_run=1
+	PathRegisterExport = APIPrefix + "/admin/register/export"  // GET xlsx
+	PathTemplateImport = APIPrefix + "/admin/templates/import" // POST xlsx, ?dry_run=1
+	PathTemplateExport = APIPrefix + "/admin/templates/export" // GET xlsx, ?id=&version=
+	PathFindingsExport = APIPrefix + "/admin/findings/export"  // GET xlsx, ?status=&project=&unit=
+	PathBackup         = APIPrefix + "/admin/backup"           // GET tar
 )
 
 // Role is what a portal user may do.

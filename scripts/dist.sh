@@ -5,6 +5,7 @@
 #   fieldbrief-<version>-linux-amd64.tar.xz Linux package made by the fyne tool:
 #                                           binary, .desktop file, icon, Makefile to install
 #   fieldbrief-portal-<version>-linux-amd64 the reference portal, a static binary
+#   fieldbrief-portal.service               its systemd unit (see README, "Running the portal")
 # The version comes from git (the latest tag, or 0.0.0 and the commit count).
 # It builds from a clean export of HEAD, so the work tree is never touched.
 set -euo pipefail
@@ -39,6 +40,7 @@ if [ -d "$work/cmd/fieldbrief-portal" ]; then
   echo "Building the portal (static)…"
   (cd "$work" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${describe}" \
     -o "$root/dist/fieldbrief-portal-${version}-linux-amd64" ./cmd/fieldbrief-portal)
+  cp "$work/scripts/systemd/fieldbrief-portal.service" "$root/dist/fieldbrief-portal.service"
 fi
 
 ls -l dist

@@ -4,13 +4,15 @@
 #   tests: Xvfb, xdotool and ImageMagick (real-window tests and screenshots),
 #          poppler-utils and qpdf (PDF checks), CUPS with the cups-pdf
 #          printer (printing), Node.js and npm (a standard tus client
-#          uploads to the portal).
+#          uploads to the portal), python3-openpyxl (reads the exported
+#          spreadsheets back with a second implementation).
 # Says what it installs; does nothing when everything is there.
 set -euo pipefail
 
 packages=(gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev
           xvfb xauth xdotool x11-utils imagemagick poppler-utils qpdf
-          cups cups-client printer-driver-cups-pdf)
+          cups cups-client printer-driver-cups-pdf
+          python3-openpyxl)
 
 # Node.js and npm run a standard tus client against the portal in the tests.
 # Many machines have them from elsewhere (nodesource, nvm), where Debian's

@@ -22,6 +22,8 @@ case "$kind" in
   *statically\ linked*) ;;
   *) echo "FAIL: the portal is not a static binary" >&2; exit 1 ;;
 esac
+grep -q '^ExecStart=.*fieldbrief-portal serve' dist/fieldbrief-portal.service ||
+  { echo "FAIL: dist/fieldbrief-portal.service is missing or does not start the portal" >&2; exit 1; }
 
 clean=$(mktemp -d)
 trap 'rm -rf "$clean"' EXIT

@@ -9,7 +9,7 @@ import (
 )
 
 // Dashboard returns a row per project: last visit, next due, open and
-// overdue findings. It reads each project's summary and its active findings
+// overdue findings, leaving out archived projects. It reads each project's summary and its active findings
 // only, so its cost does not grow with the years of history.
 func (s *Store) Dashboard(now time.Time) ([]sv.ProjectStatus, error) {
 	var out []sv.ProjectStatus
@@ -20,6 +20,9 @@ func (s *Store) Dashboard(now time.Time) ([]sv.ProjectStatus, error) {
 			var row sv.ProjectStatus
 			if err := decode(v, &row.Project, "project"); err != nil {
 				return err
+			}
+			if row.Project.Archived {
+				return nil
 			}
 			var sum projectSummary
 			if raw := sums.Get(k); raw != nil {

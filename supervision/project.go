@@ -132,6 +132,8 @@ type Investment struct {
 	Total      float64 `json:"total"`       // 总投资
 	AnnualPlan float64 `json:"annual_plan"` // 年度计划投资
 	Completed  float64 `json:"completed"`   // 年度累计完成投资
+	// AsOf is the day the completed figure was reported for (数据截至).
+	AsOf Date `json:"as_of,omitempty"`
 }
 
 // AnnualProgress returns completed ÷ annual plan, or 0 without a plan.
@@ -167,6 +169,10 @@ type Project struct {
 	TemplateID string `json:"template_id"`
 	// Sample marks records that come from the built-in sample data (示例数据).
 	Sample bool `json:"sample,omitempty"`
+	// Archived marks a project taken off the register (it left the office's
+	// list). It is kept, never deleted, because visits and findings name it;
+	// the dashboard no longer shows it.
+	Archived bool `json:"archived,omitempty"`
 }
 
 // Validate checks the fields a project cannot do without.

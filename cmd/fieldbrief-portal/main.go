@@ -7,6 +7,8 @@
 //	fieldbrief-portal audit --data DIR [--since DATE]
 //	fieldbrief-portal check --data DIR
 //	fieldbrief-portal demo --data DIR   (sample register, templates and demo users)
+//	fieldbrief-portal register|template import|export, findings export   (the office's Excel workbooks)
+//	fieldbrief-portal backup --data DIR --out FILE / restore --from FILE --data NEWDIR
 package main
 
 import (
@@ -42,6 +44,13 @@ const usage = `用法 / usage:
   fieldbrief-portal audit --data DIR [--since 2026-05-01] [--limit N] [--json]
   fieldbrief-portal check --data DIR   (退出码 0 完好，1 有问题 / exit 0 sound, 1 problems)
   fieldbrief-portal demo --data DIR
+  fieldbrief-portal register import --data DIR [--dry-run] FILE.xlsx
+  fieldbrief-portal register export --data DIR --out FILE.xlsx
+  fieldbrief-portal template import --data DIR [--dry-run] FILE.xlsx
+  fieldbrief-portal template export --data DIR [--id monthly] [--version N] --out FILE.xlsx
+  fieldbrief-portal findings export --data DIR --out FILE.xlsx [--status open|overdue|all] [--project ID] [--unit NAME]
+  fieldbrief-portal backup --data DIR --out FILE.tar
+  fieldbrief-portal restore --from FILE.tar --data NEWDIR
 `
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -63,6 +72,20 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = check(args[1:], stdout)
 	case args[0] == "demo":
 		err = demo(args[1:], stdout)
+	case args[0] == "register" && len(args) > 1 && args[1] == "import":
+		err = registerImport(args[2:], stdout)
+	case args[0] == "register" && len(args) > 1 && args[1] == "export":
+		err = registerExport(args[2:], stdout)
+	case args[0] == "template" && len(args) > 1 && args[1] == "import":
+		err = templateImport(args[2:], stdout)
+	case args[0] == "template" && len(args) > 1 && args[1] == "export":
+		err = templateExport(args[2:], stdout)
+	case args[0] == "findings" && len(args) > 1 && args[1] == "export":
+		err = findingsExport(args[2:], stdout)
+	case args[0] == "backup":
+		err = backup(args[1:], stdout)
+	case args[0] == "restore":
+		err = restore(args[1:], stdout)
 	default:
 		fmt.Fprint(stderr, usage)
 		return 2

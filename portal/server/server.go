@@ -115,6 +115,7 @@ func New(opts Options) (*Server, error) {
 	s.routes(tus)
 	s.userRoutes()
 	s.purgeTokensNow(opts.Now())
+	s.officeRoutes()
 	return s, nil
 }
 

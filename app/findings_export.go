@@ -1,0 +1,40 @@
+package app
+
+import (
+	"path/filepath"
+	"slices"
+
+	"fyne.io/fyne/v2/dialog"
+
+	"fieldbrief/spreadsheet"
+	sv "fieldbrief/supervision"
+)
+
+// exportLedger writes the findings the list shows — its filters applied —
+// as the findings ledger (问题台账) into the reports folder, and says where.
+func (s *findingsScreen) exportLedger() {
+	rows := slices.Clone(s.rows)
+	byID := map[string]sv.Project{}
+	for _, p := range s.projects {
+		byID[p.ID] = p
+	}
+	ui := s.ui
+	now := ui.cfg.Now()
+	s.export.Disable()
+	fetch(ui, func() (string, error) {
+		data, err := spreadsheet.WriteLedger(rows, byID, now)
+		if err != nil {
+			return "", err
+		}
+		return saveUniqueExt(ui.reportsDir(), "问题台账-"+now.Format("20060102"), ".xlsx", data)
+	}, func(file string, err error) {
+		s.export.Enable()
+		if err != nil {
+			ui.showError(err)
+			return
+		}
+		s.exported = file
+		d := dialog.NewInformation(t0("findings.exported_title"), t("findings.exported", len(rows), filepath.Base(file), filepath.Dir(file)), ui.window)
+		ui.showKeyed(d, d.Hide)
+	})
+}
