@@ -84,7 +84,7 @@ func TestMergeRefusesAStatusTheWorkflowForbidsButKeepsNotes(t *testing.T) {
 	b := base()
 	b.Status = sv.StatusFixed
 	closed := b
-	if err := closed.Apply(sv.Move{To: sv.StatusClosed, By: "王主任", Note: "复核合格", At: t0.Add(time.Hour)}); err != nil {
+	if err := closed.Apply(sv.Move{To: sv.StatusClosed, Role: sv.RoleLeader, By: "王主任", Note: "复核合格", At: t0.Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	stored := MergeFinding(nil, nil, closed, clocksFor(FindingFields(), HLC{}.Tick(t0.Add(time.Hour), "L")))
