@@ -97,8 +97,9 @@ func (st Stamp) bound(t, floor time.Time) time.Time {
 //     is made from the current status when the workflow allows it, and
 //     dropped with an EConflict refusal otherwise (the rest still merges);
 //   - descriptive fields merge by their clocks (already checked and
-//     clamped by the caller), and only while the finding is active; new
-//     notes get the signed-in user as author.
+//     clamped by the caller), and only while the finding is active; notes
+//     are a union, new ones with the signed-in user as author; photo lists
+//     are a union, added to only while the finding is active.
 //
 // A refusal that is not a conflict (a move the role may not make, a status
 // no move reached, an edit of a closed finding) refuses the whole change:
@@ -134,8 +135,6 @@ func AcceptFinding(stored *sv.Finding, storedClocks map[string]string, in sv.Fin
 			}
 		}
 	}
-	wasActive := f.Status.Active()
-
 	// Moves.
 	known := map[string]bool{}
 	for _, h := range f.History {
@@ -176,7 +175,7 @@ func AcceptFinding(stored *sv.Finding, storedClocks map[string]string, in sv.Fin
 		moved = true
 	}
 	_, setsStatus := inClocks[FieldStatus]
-	if in.Status != f.Status && conflict == nil && (setsStatus || stored == nil) {
+	if in.Status != f.Status && ((conflict == nil && setsStatus) || stored == nil) {
 		return MergeResult{}, &sv.Error{Code: sv.EInvalid,
 			Zh: "问题的状态“" + in.Status.Label(sv.Chinese) + "”不是由记录的处理步骤得来的，平台未接受。",
 			En: "The finding's status “" + in.Status.Label(sv.English) + "” was not reached by recorded moves; the portal did not accept it."}
@@ -214,9 +213,6 @@ func AcceptFinding(stored *sv.Finding, storedClocks map[string]string, in sv.Fin
 		n.By = st.name()
 		n.At = st.bound(n.At, f.CreatedAt)
 		notes = append(notes, n)
-	}
-	if len(notes) > 0 && !wasActive && stored != nil {
-		return MergeResult{}, sv.Errorf(sv.EConflict, "该问题已销号或撤销，不能再添加备注。", "This finding is closed or withdrawn; notes can no longer be added.")
 	}
 	f.Notes = unionNotes(f.Notes, notes)
 	before, after := unionStrings(f.PhotosBefore, in.PhotosBefore), unionStrings(f.PhotosAfter, in.PhotosAfter)
