@@ -344,6 +344,10 @@ func TestPhotoAndVisitRecordsHaveTheirOwnersRights(t *testing.T) {
 		t.Fatalf("caption %q", p.Caption)
 	}
 
+	// Deleting (unlinking) another's photo is refused; a laptop deletes a
+	// photo by op "delete" once nothing of its own links to it.
+	other.refused(t, base, "another's photo deleted", portal.Change{Entity: portal.EntityPhoto, ID: hash, Op: portal.OpDelete, At: now}, sv.EForbidden)
+
 	// Linking into someone else's visit, or any submitted one.
 	into := mine
 	into.Links = append(slices.Clone(into.Links), sv.PhotoLink{InspectionID: submitted.ID})
@@ -365,4 +369,11 @@ func TestPhotoAndVisitRecordsHaveTheirOwnersRights(t *testing.T) {
 	other.refused(t, base, "another's draft taken over", put(portal.EntityInspection, draft.ID, hijack, now), sv.EForbidden)
 	// Its owner may bring it back (a second laptop still editing the draft).
 	owner.accepted(t, "the owner's deleted draft edited again", put(portal.EntityInspection, deleted.ID, deleted, now))
+	// The owner's own deletion takes the photo off the draft.
+	owner.accepted(t, "the owner's photo deleted", portal.Change{Entity: portal.EntityPhoto, ID: hash, Op: portal.OpDelete, At: now})
+	p = sv.Photo{}
+	_ = json.Unmarshal(pulled(t, base, portal.EntityPhoto, hash).Data, &p)
+	if len(p.Links) != 0 || p.Caption != mine.Caption {
+		t.Fatalf("after the owner's deletion: %+v", p)
+	}
 }

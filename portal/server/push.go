@@ -325,6 +325,14 @@ func refusalOf(err error) *sv.Error {
 	return refuse(sv.EInternal, "平台检查这条修改时出错。", "The portal failed to check this change.")
 }
 
+// refusalOrNil is refusalOf for an error that may be nil.
+func refusalOrNil(err error) *sv.Error {
+	if err == nil {
+		return nil
+	}
+	return refusalOf(err)
+}
+
 // visitOf reads a visit the portal holds, ok false when it has none (or
 // only its tombstone).
 func visitOf(tx *bolt.Tx, id string) (sv.Inspection, bool, error) {
@@ -493,7 +501,77 @@ func mayDescribe(tx *bolt.Tx, actor sv.Actor, links []sv.PhotoLink) (*sv.Error, 
 		"Only the inspectors of the photo's visit, or a leader, may change its caption."), nil
 }
 
+// checkPhotoUnlink says whether the signed-in user may take a photo off
+// what l names: the rights of linking, and the rulebook's evidence rules.
+func checkPhotoUnlink(tx *bolt.Tx, actor sv.Actor, hash string, l sv.PhotoLink) (*sv.Error, error) {
+	switch {
+	case l.FindingID != "":
+		stored, ok, err := getRecord(tx, portal.EntityFinding, l.FindingID)
+		if err != nil || !ok {
+			return nil, err
+		}
+		var f sv.Finding
+		if err := json.Unmarshal(stored.Data, &f); err != nil {
+			return nil, err
+		}
+		if err := actor.CheckProject(f.ProjectID); err != nil {
+			return refusalOf(err), nil
+		}
+		var raisedIn *sv.Inspection
+		if in, ok, err := visitOf(tx, f.InspectionID); err != nil {
+			return nil, err
+		} else if ok {
+			raisedIn = &in
+		}
+		return refusalOrNil(f.CheckPhotoRemove(hash, l.Role, raisedIn)), nil
+	case l.InspectionID != "":
+		in, ok, err := visitOf(tx, l.InspectionID)
+		if err != nil || !ok {
+			return nil, err
+		}
+		if err := actor.CheckRecord(in); err != nil {
+			return refusalOf(err), nil
+		}
+		return refusalOrNil(in.CheckPhotoRemove()), nil
+	}
+	return nil, nil
+}
+
+// unlinkPhoto applies a laptop's deletion of a photo: it took the photo
+// off everything it knew, so the portal takes it off every link — if the
+// signed-in user may take it off each of them. The record and the bytes
+// stay (other laptops may still show them; evidence is not destroyed by a
+// push); the record, without links, is sent to everyone.
+func (s *Server) unlinkPhoto(tx *bolt.Tx, pc *pushCtx, c portal.Change) (*sv.Error, error) {
+	stored, exists, err := getRecord(tx, portal.EntityPhoto, c.ID)
+	if err != nil || !exists {
+		return nil, err
+	}
+	var p sv.Photo
+	if err := json.Unmarshal(stored.Data, &p); err != nil {
+		return nil, err
+	}
+	for _, l := range p.Links {
+		if rej, err := checkPhotoUnlink(tx, pc.stamp.Actor, p.Hash, l); err != nil || rej != nil {
+			return rej, err
+		}
+	}
+	if len(p.Links) == 0 {
+		return nil, nil
+	}
+	p.Links = nil
+	data, err := json.Marshal(p)
+	if err != nil {
+		return nil, err
+	}
+	stored.Data = data
+	return nil, putRecord(tx, stored)
+}
+
 func (s *Server) applyPhoto(tx *bolt.Tx, pc *pushCtx, c portal.Change) (*sv.Error, error) {
+	if c.Op == portal.OpDelete && validHash(c.ID) {
+		return s.unlinkPhoto(tx, pc, c)
+	}
 	var in sv.Photo
 	if c.Op != portal.OpPut || json.Unmarshal(c.Data, &in) != nil || in.Hash != c.ID || !validHash(in.Hash) {
 		return malformed("photo"), nil
