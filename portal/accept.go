@@ -203,7 +203,13 @@ func AcceptFinding(stored *sv.Finding, storedClocks map[string]string, in sv.Fin
 		seenNotes[noteKey(n)] = true
 	}
 	for _, n := range in.Notes {
+		// A note without an id (older laptops) is known by what it says,
+		// as stored before the portal gave notes ids, or by the id the
+		// portal derived from it.
 		if n.ID == "" {
+			if seenNotes[noteKey(n)] {
+				continue
+			}
 			n.ID = derivedID("n", n.At, n.By, n.Text)
 		}
 		if seenNotes[noteKey(n)] {

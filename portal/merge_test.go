@@ -250,3 +250,24 @@ func TestThePortalStampsWhoAndWhen(t *testing.T) {
 		t.Fatalf("editing a closed finding: %v", rej)
 	}
 }
+
+// Notes from laptops that make no note ids, and notes stored before the
+// portal gave them ids, are known again when sent again: nothing doubles.
+func TestNotesWithoutIDsDoNotDouble(t *testing.T) {
+	t0 := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
+	st := Stamp{Actor: inspector, Now: t0.Add(time.Hour)}
+	stored := base()
+	stored.CreatedAt = t0
+	legacy := sv.Note{At: t0, By: "张", Text: "旧备注"}
+	stored.Notes = []sv.Note{legacy}
+	in := stored
+	in.Notes = []sv.Note{legacy, {At: t0.Add(time.Minute), By: "李", Text: "新备注"}}
+	res, rej := AcceptFinding(&stored, nil, in, nil, st)
+	if rej != nil || len(res.Finding.Notes) != 2 || res.Finding.Notes[1].ID == "" || res.Finding.Notes[1].By != "李督查" {
+		t.Fatalf("first push: %v %+v", rej, res.Finding.Notes)
+	}
+	again, rej := AcceptFinding(&res.Finding, res.Clocks, in, nil, st)
+	if rej != nil || len(again.Finding.Notes) != 2 {
+		t.Fatalf("sent again: %v %+v", rej, again.Finding.Notes)
+	}
+}
