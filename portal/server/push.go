@@ -94,7 +94,7 @@ func (s *Server) handlePush(w http.ResponseWriter, r *http.Request) {
 func (s *Server) push(p principal, req portal.PushRequest) (portal.PushResponse, error) {
 	var out portal.PushResponse
 	now := s.opts.Now().UTC()
-	pc := &pushCtx{p: p, device: req.Device, stamp: portal.Stamp{Actor: actorOf(p), Now: now}}
+	pc := &pushCtx{device: req.Device, stamp: portal.Stamp{Actor: actorOf(p), Now: now}}
 	err := s.db.bolt.Update(func(tx *bolt.Tx) error {
 		pc.ahead = 0
 		devices := tx.Bucket(bDevices)
@@ -158,7 +158,6 @@ func refuse(code sv.Code, zh, en string, args ...any) *sv.Error {
 
 // pushCtx is what the portal knows of one push and its changes cannot say.
 type pushCtx struct {
-	p      principal
 	device string
 	stamp  portal.Stamp
 	// ahead is how far the laptop's clock ran ahead of the portal's,
@@ -184,7 +183,7 @@ func (pc *pushCtx) clocks(in map[string]string) (map[string]string, *sv.Error) {
 	out := make(map[string]string, len(in))
 	for field, c := range in {
 		if !slices.Contains(portal.FindingFields(), field) {
-			return nil, refuse(sv.EInvalid, "修改带有未知字段“%s”的时钟。", "The change carries a clock for an unknown field “%s”.", field)
+			return nil, refuse(sv.EInvalid, "修改带有未知字段的时钟，平台未接受。", "The change carries a clock for an unknown field; the portal did not accept it.")
 		}
 		h, err := portal.CheckClock(c, pc.device)
 		if err != nil {
