@@ -94,8 +94,9 @@ func (st Stamp) bound(t, floor time.Time) time.Time {
 //     arrival) and the time the portal received it; verified_by and
 //     closed_at follow from those moves;
 //   - a move made on a status that someone else's move has since changed
-//     is made from the current status when the workflow allows it, and
-//     dropped with an EConflict refusal otherwise (the rest still merges);
+//     is made from the current status when the workflow allows it and it
+//     carries the finding forward, and dropped with an EConflict refusal
+//     otherwise (the rest still merges);
 //   - descriptive fields merge by their clocks (already checked and
 //     clamped by the caller), and only while the finding is active; notes
 //     are a union, new ones with the signed-in user as author; photo lists
@@ -154,7 +155,11 @@ func AcceptFinding(stored *sv.Finding, storedClocks map[string]string, in sv.Fin
 			if h.To == f.Status {
 				continue // someone else made the same move first
 			}
-			if !sv.CanMove(f.Status, h.To) {
+			// Made on a stale status: taken from the current one only
+			// when it carries the finding forward; a stale step back (a
+			// start of work after someone reported the fix) would undo
+			// another's move.
+			if !sv.CanMove(f.Status, h.To) || !forward(f.Status, h.To) {
 				conflict = &sv.Error{Code: sv.EConflict,
 					Zh: "问题已是“" + f.Status.Label(sv.Chinese) + "”，不能改为“" + h.To.Label(sv.Chinese) + "”；这一状态修改未被平台接受。",
 					En: "The finding is already “" + f.Status.Label(sv.English) + "” and cannot become “" + h.To.Label(sv.English) + "”; the portal did not accept this status change."}
@@ -232,6 +237,12 @@ func AcceptFinding(stored *sv.Finding, storedClocks map[string]string, in sv.Fin
 		f.UpdatedAt = u
 	}
 	return MergeResult{Finding: f, Clocks: clocks, StatusRefused: conflict}, nil
+}
+
+// forward reports whether to comes after from in the workflow's order.
+func forward(from, to sv.Status) bool {
+	order := sv.Statuses()
+	return slices.Index(order, to) > slices.Index(order, from)
 }
 
 // editsOf refuses a change that sets a descriptive field of a finding no

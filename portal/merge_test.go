@@ -271,3 +271,36 @@ func TestNotesWithoutIDsDoNotDouble(t *testing.T) {
 		t.Fatalf("sent again: %v %+v", rej, again.Finding.Notes)
 	}
 }
+
+// A move made offline on a status that has since changed is taken only
+// when it carries the finding forward: a stale "work started" must not
+// send back a fix someone else reported meanwhile.
+func TestStaleMovesOnlyGoForward(t *testing.T) {
+	t0 := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
+	st := Stamp{Actor: inspector, Now: t0.Add(3 * time.Hour)}
+	open := base()
+	open.CreatedAt = t0
+	status := clocksFor([]string{FieldStatus}, HLC{}.Tick(t0.Add(2*time.Hour), "dev"))
+
+	fixed := open
+	if err := fixed.Apply(sv.Move{To: sv.StatusFixed, By: "张", Note: "已整改", At: t0.Add(time.Hour), ID: "m-fix"}); err != nil {
+		t.Fatal(err)
+	}
+	started := open
+	if err := started.Apply(sv.Move{To: sv.StatusInProgress, By: "李", Note: "已开工", At: t0.Add(2 * time.Hour), ID: "m-start"}); err != nil {
+		t.Fatal(err)
+	}
+	res, rej := AcceptFinding(&fixed, nil, started, status, st)
+	if rej != nil || res.StatusRefused == nil || res.Finding.Status != sv.StatusFixed || len(res.Finding.History) != 1 {
+		t.Fatalf("a stale step back: %v %+v %+v", rej, res.StatusRefused, res.Finding)
+	}
+
+	inProgress := open
+	if err := inProgress.Apply(sv.Move{To: sv.StatusInProgress, By: "张", At: t0.Add(time.Hour), ID: "m-other-start"}); err != nil {
+		t.Fatal(err)
+	}
+	res, rej = AcceptFinding(&inProgress, nil, fixed, status, st)
+	if rej != nil || res.StatusRefused != nil || res.Finding.Status != sv.StatusFixed || len(res.Finding.History) != 2 || res.Finding.History[1].From != sv.StatusInProgress {
+		t.Fatalf("a stale step forward: %v %+v %+v", rej, res.StatusRefused, res.Finding)
+	}
+}
