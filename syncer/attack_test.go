@@ -344,6 +344,11 @@ func TestPhotoAndVisitRecordsHaveTheirOwnersRights(t *testing.T) {
 		t.Fatalf("caption %q", p.Caption)
 	}
 
+	// A leader's laptop watches: the refusals below change nothing it pulls.
+	watcher := newLaptop(t, base, "leader", nil)
+	watcher.sync(t, Options{})
+	watched := watcher.hash(t)
+
 	// Deleting (unlinking) another's photo is refused; a laptop deletes a
 	// photo by op "delete" once nothing of its own links to it.
 	other.refused(t, base, "another's photo deleted", portal.Change{Entity: portal.EntityPhoto, ID: hash, Op: portal.OpDelete, At: now}, sv.EForbidden)
@@ -367,6 +372,9 @@ func TestPhotoAndVisitRecordsHaveTheirOwnersRights(t *testing.T) {
 	hijack := draft
 	hijack.Inspectors = []string{"张督查"}
 	other.refused(t, base, "another's draft taken over", put(portal.EntityInspection, draft.ID, hijack, now), sv.EForbidden)
+	if watcher.sync(t, Options{}); watcher.hash(t) != watched {
+		t.Error("refused changes reached another laptop")
+	}
 	// Its owner may bring it back (a second laptop still editing the draft).
 	owner.accepted(t, "the owner's deleted draft edited again", put(portal.EntityInspection, deleted.ID, deleted, now))
 	// The owner's own deletion takes the photo off the draft.
