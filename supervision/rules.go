@@ -245,3 +245,61 @@ func (f Finding) CheckPhotoRemove(hash string, role PhotoRole, raisedIn *Inspect
 	}
 	return nil
 }
+
+// CheckVisitPhotoAdd reports whether a may link a photo to the visit (or
+// one of its items): someone who may record the visit, while it is a draft.
+func (a Actor) CheckVisitPhotoAdd(in Inspection) error {
+	if err := a.CheckRecord(in); err != nil {
+		return err
+	}
+	return in.CheckPhotoAdd()
+}
+
+// CheckVisitPhotoRemove reports whether a may take a photo off the visit
+// (or one of its items).
+func (a Actor) CheckVisitPhotoRemove(in Inspection) error {
+	if err := a.CheckRecord(in); err != nil {
+		return err
+	}
+	return in.CheckPhotoRemove()
+}
+
+// CheckFindingPhotoAdd reports whether a may link a photo to the finding:
+// someone who may act on its project, while it is active.
+func (a Actor) CheckFindingPhotoAdd(f Finding) error {
+	if err := a.CheckProject(f.ProjectID); err != nil {
+		return err
+	}
+	return f.CheckPhotoAdd()
+}
+
+// CheckFindingPhotoRemove reports whether a may take the photo hash off
+// the finding's photos of role; raisedIn as for Finding.CheckPhotoRemove.
+func (a Actor) CheckFindingPhotoRemove(f Finding, hash string, role PhotoRole, raisedIn *Inspection) error {
+	if err := a.CheckProject(f.ProjectID); err != nil {
+		return err
+	}
+	return f.CheckPhotoRemove(hash, role, raisedIn)
+}
+
+// CheckPhotoDescribe reports whether a may change the caption or turn of a
+// photo linked to these visits and findings: a leader, someone who may
+// record one of the visits or act on the project of one of the findings.
+// A photo linked to nothing yet is its importer's to describe.
+func (a Actor) CheckPhotoDescribe(visits []Inspection, findings []Finding) error {
+	if a.Role.Oversees() || len(visits)+len(findings) == 0 {
+		return nil
+	}
+	for _, in := range visits {
+		if a.CheckRecord(in) == nil {
+			return nil
+		}
+	}
+	for _, f := range findings {
+		if a.CheckProject(f.ProjectID) == nil {
+			return nil
+		}
+	}
+	return Errorf(EForbidden, "只有这张照片所属督查的参加人员或领导可以修改它的说明。",
+		"Only the inspectors of the photo's visit, or a leader, may change its caption.")
+}

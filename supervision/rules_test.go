@@ -183,6 +183,31 @@ func TestVisitAndPhotoRules(t *testing.T) {
 		{"a note's photo", open.CheckPhotoRemove("h-note", RoleAfter, nil), EConflict},
 		{"photo off a closed finding", closed.CheckPhotoRemove("h", RoleAfter, nil), EConflict},
 	}...)
+	owner := Actor{Name: "insp1", DisplayName: "李督查", Role: RoleInspector}
+	other := Actor{Name: "insp2", DisplayName: "赵督查", Role: RoleInspector, Projects: []string{"p02"}}
+	lead := Actor{Name: "leader", Role: RoleLeader}
+	open.ProjectID = "p01"
+	cases = append(cases, []struct {
+		name string
+		err  error
+		want Code
+	}{
+		{"owner links into the draft", owner.CheckVisitPhotoAdd(draft), ""},
+		{"another links into the draft", other.CheckVisitPhotoAdd(draft), EForbidden},
+		{"owner links into the submitted visit", owner.CheckVisitPhotoAdd(sub), EConflict},
+		{"a leader links into the submitted visit", lead.CheckVisitPhotoAdd(sub), EConflict},
+		{"another unlinks from the draft", other.CheckVisitPhotoRemove(draft), EForbidden},
+		{"owner unlinks from the draft", owner.CheckVisitPhotoRemove(draft), ""},
+		{"a photo onto a finding of one's project", owner.CheckFindingPhotoAdd(open), ""},
+		{"a photo onto a finding of another's project", other.CheckFindingPhotoAdd(open), EForbidden},
+		{"a move's evidence unlinked", owner.CheckFindingPhotoRemove(open, "h-move", RoleAfter, nil), EConflict},
+		{"another's project's finding photo unlinked", other.CheckFindingPhotoRemove(open, "h", RoleAfter, nil), EForbidden},
+		{"owner captions", owner.CheckPhotoDescribe([]Inspection{draft}, nil), ""},
+		{"another captions", other.CheckPhotoDescribe([]Inspection{draft}, nil), EForbidden},
+		{"another captions a photo also on a finding of theirs", other.CheckPhotoDescribe([]Inspection{draft}, []Finding{{ProjectID: "p02"}}), ""},
+		{"a leader captions", lead.CheckPhotoDescribe([]Inspection{sub}, nil), ""},
+		{"a photo linked to nothing", other.CheckPhotoDescribe(nil, nil), ""},
+	}...)
 	for _, c := range cases {
 		if got := ErrorCode(c.err); got != c.want {
 			t.Errorf("%s: %v (code %q), want %q", c.name, c.err, got, c.want)

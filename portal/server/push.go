@@ -428,8 +428,8 @@ func captionClock(now time.Time, prev string) string {
 }
 
 // checkPhotoLink says whether the signed-in user may link a photo to what
-// l names: a visit (or its item) they take part in that is still a draft,
-// or an active finding of a project they may act on.
+// l names (the rulebook's CheckVisitPhotoAdd, CheckFindingPhotoAdd); a
+// target the portal does not hold cannot take a link.
 func checkPhotoLink(tx *bolt.Tx, actor sv.Actor, l sv.PhotoLink) (*sv.Error, error) {
 	if l.InspectionID != "" {
 		in, ok, err := visitOf(tx, l.InspectionID)
@@ -439,82 +439,78 @@ func checkPhotoLink(tx *bolt.Tx, actor sv.Actor, l sv.PhotoLink) (*sv.Error, err
 		if !ok {
 			return refuse(sv.ENotFound, "平台上没有督查记录 %s，照片不能关联到它。", "The portal has no visit %s to link the photo to.", l.InspectionID), nil
 		}
-		if err := actor.CheckRecord(in); err != nil {
-			return refusalOf(err), nil
-		}
-		if err := in.CheckPhotoAdd(); err != nil {
+		if err := actor.CheckVisitPhotoAdd(in); err != nil {
 			return refusalOf(err), nil
 		}
 	}
 	if l.FindingID != "" {
-		stored, ok, err := getRecord(tx, portal.EntityFinding, l.FindingID)
+		f, ok, err := findingOf(tx, l.FindingID)
 		if err != nil {
 			return nil, err
 		}
 		if !ok {
 			return refuse(sv.ENotFound, "平台上没有问题 %s，照片不能关联到它。", "The portal has no finding %s to link the photo to.", l.FindingID), nil
 		}
-		var f sv.Finding
-		if err := json.Unmarshal(stored.Data, &f); err != nil {
-			return nil, err
-		}
-		if err := actor.CheckProject(f.ProjectID); err != nil {
-			return refusalOf(err), nil
-		}
-		if err := f.CheckPhotoAdd(); err != nil {
+		if err := actor.CheckFindingPhotoAdd(f); err != nil {
 			return refusalOf(err), nil
 		}
 	}
 	return nil, nil
 }
 
-// mayDescribe says whether the signed-in user may change the caption or
-// turn of a photo with these links: a leader, or someone who takes part in
-// one of its visits or may act on the project of one of its findings.
-func mayDescribe(tx *bolt.Tx, actor sv.Actor, links []sv.PhotoLink) (*sv.Error, error) {
-	if actor.Role.Oversees() || len(links) == 0 {
-		return nil, nil
+// findingOf reads a finding the portal holds.
+func findingOf(tx *bolt.Tx, id string) (sv.Finding, bool, error) {
+	stored, ok, err := getRecord(tx, portal.EntityFinding, id)
+	if err != nil || !ok {
+		return sv.Finding{}, false, err
 	}
+	var f sv.Finding
+	if err := json.Unmarshal(stored.Data, &f); err != nil {
+		return sv.Finding{}, false, err
+	}
+	return f, true, nil
+}
+
+// mayDescribe says whether the signed-in user may change the caption or
+// turn of a photo with these links (the rulebook's CheckPhotoDescribe).
+func mayDescribe(tx *bolt.Tx, actor sv.Actor, links []sv.PhotoLink) (*sv.Error, error) {
+	var visits []sv.Inspection
+	var findings []sv.Finding
 	for _, l := range links {
-		switch {
-		case l.InspectionID != "":
-			in, ok, err := visitOf(tx, l.InspectionID)
+		if l.InspectionID != "" {
+			// A deleted visit's tombstone still names its inspectors.
+			stored, ok, err := getRecord(tx, portal.EntityInspection, l.InspectionID)
 			if err != nil {
 				return nil, err
 			}
-			if ok && actor.CheckRecord(in) == nil {
-				return nil, nil
+			var in sv.Inspection
+			if ok && json.Unmarshal(stored.Data, &in) == nil {
+				visits = append(visits, in)
 			}
-		case l.FindingID != "":
-			stored, ok, err := getRecord(tx, portal.EntityFinding, l.FindingID)
+		}
+		if l.FindingID != "" {
+			f, ok, err := findingOf(tx, l.FindingID)
 			if err != nil {
 				return nil, err
 			}
-			var f sv.Finding
-			if ok && json.Unmarshal(stored.Data, &f) == nil && actor.CheckProject(f.ProjectID) == nil {
-				return nil, nil
+			if ok {
+				findings = append(findings, f)
 			}
 		}
 	}
-	return refuse(sv.EForbidden, "只有这张照片所属督查的参加人员或领导可以修改它的说明。",
-		"Only the inspectors of the photo's visit, or a leader, may change its caption."), nil
+	return refusalOrNil(actor.CheckPhotoDescribe(visits, findings)), nil
 }
 
 // checkPhotoUnlink says whether the signed-in user may take a photo off
-// what l names: the rights of linking, and the rulebook's evidence rules.
+// what l names (the rulebook's CheckVisitPhotoRemove,
+// CheckFindingPhotoRemove); a target the portal no longer holds keeps
+// nothing.
 func checkPhotoUnlink(tx *bolt.Tx, actor sv.Actor, hash string, l sv.PhotoLink) (*sv.Error, error) {
 	switch {
 	case l.FindingID != "":
-		stored, ok, err := getRecord(tx, portal.EntityFinding, l.FindingID)
+		f, ok, err := findingOf(tx, l.FindingID)
 		if err != nil || !ok {
 			return nil, err
-		}
-		var f sv.Finding
-		if err := json.Unmarshal(stored.Data, &f); err != nil {
-			return nil, err
-		}
-		if err := actor.CheckProject(f.ProjectID); err != nil {
-			return refusalOf(err), nil
 		}
 		var raisedIn *sv.Inspection
 		if in, ok, err := visitOf(tx, f.InspectionID); err != nil {
@@ -522,16 +518,13 @@ func checkPhotoUnlink(tx *bolt.Tx, actor sv.Actor, hash string, l sv.PhotoLink) 
 		} else if ok {
 			raisedIn = &in
 		}
-		return refusalOrNil(f.CheckPhotoRemove(hash, l.Role, raisedIn)), nil
+		return refusalOrNil(actor.CheckFindingPhotoRemove(f, hash, l.Role, raisedIn)), nil
 	case l.InspectionID != "":
 		in, ok, err := visitOf(tx, l.InspectionID)
 		if err != nil || !ok {
 			return nil, err
 		}
-		if err := actor.CheckRecord(in); err != nil {
-			return refusalOf(err), nil
-		}
-		return refusalOrNil(in.CheckPhotoRemove()), nil
+		return refusalOrNil(actor.CheckVisitPhotoRemove(in)), nil
 	}
 	return nil, nil
 }
