@@ -52,6 +52,19 @@ func (ui *mainUI) role() sv.Role {
 	return sv.RoleInspector
 }
 
+// actingName is the name a move or note is prefilled with: the signed-in
+// user's, which the portal records as its author anyway, else fallback.
+func (ui *mainUI) actingName(fallback string) string {
+	if ui.sync != nil && ui.sync.cred != nil {
+		if u := ui.sync.cred.User; u.DisplayName != "" {
+			return u.DisplayName
+		} else if u.Name != "" {
+			return u.Name
+		}
+	}
+	return fallback
+}
+
 // verifies reports whether moving from → to records a verification.
 func verifies(from, to sv.Status) bool {
 	return to == sv.StatusVerified || (from == sv.StatusFixed && to == sv.StatusClosed)
@@ -403,7 +416,7 @@ func (d *findingDetail) fill(ui *mainUI, f sv.Finding, inspectionID string, chan
 		l.Wrapping = fyne.TextWrapWord
 		objs = append(objs, l)
 	}
-	who := firstOr(splitNames(ui.app.Preferences().String(prefInspectors)), "")
+	who := ui.actingName(firstOr(splitNames(ui.app.Preferences().String(prefInspectors)), ""))
 	d.actions = findingActions(ui, f, inspectionID, who, changed)
 	if f.CheckEdit() == nil {
 		units := append([]string{d.project.LeadDepartment}, d.project.ParticipatingUnits...)
@@ -459,7 +472,7 @@ func (r *recheckPane) refresh() {
 	if len(earlier) == 0 {
 		objs = append(objs, widget.NewLabel(t0("visit.recheck_none")))
 	}
-	who := firstOr(v.in.Inspectors, "")
+	who := v.ui.actingName(firstOr(v.in.Inspectors, ""))
 	for _, f := range earlier {
 		title := widget.NewLabelWithStyle(f.Description, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		title.Wrapping = fyne.TextWrapWord
@@ -538,7 +551,7 @@ func (r *recheckPane) changed(f sv.Finding) {
 func (r *recheckPane) newFinding(kind sv.FindingKind) {
 	v := r.v
 	now := v.ui.cfg.Now()
-	who := firstOr(v.in.Inspectors, "")
+	who := v.ui.actingName(firstOr(v.in.Inspectors, ""))
 	draft := sv.NewFinding(sv.NewID(now), v.in.ProjectID, v.id, kind, who, now)
 	draft.ResponsibleUnit = v.project.LeadDepartment
 	v.form = showFindingForm(v.ui, draft, v.unitChoices(), func(saved sv.Finding) {
