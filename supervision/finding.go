@@ -212,9 +212,13 @@ type Finding struct {
 	CreatedAt    time.Time      `json:"created_at"`
 	CreatedBy    string         `json:"created_by"`
 	UpdatedAt    time.Time      `json:"updated_at"`
-	VerifiedBy   string         `json:"verified_by,omitempty"`
-	ClosedAt     time.Time      `json:"closed_at,omitzero"`
-	Sample       bool           `json:"sample,omitempty"`
+	// VerifiedBy names who recorded the current verification (核验): the
+	// inspector whose check sent it to 待销号, or the leader who verified
+	// and closed at once. Sending it back clears it.
+	VerifiedBy string `json:"verified_by,omitempty"`
+	// ClosedAt is when a leader closed it (销号).
+	ClosedAt time.Time `json:"closed_at,omitzero"`
+	Sample   bool      `json:"sample,omitempty"`
 }
 
 // Validate checks what a finding needs before it can be saved.
