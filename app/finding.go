@@ -2,6 +2,7 @@ package app
 
 import (
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -15,16 +16,24 @@ import (
 )
 
 // moveLabel is the text of a move's button. Going back from "awaiting
-// verification" to "in progress" means the check failed, so it reads so.
+// verification" to "in progress" means the check failed, so it reads so;
+// a leader closing a fix no one verified yet verifies it too.
 func moveLabel(from, to sv.Status) string {
-	if from == sv.StatusFixed && to == sv.StatusInProgress {
+	switch {
+	case from == sv.StatusFixed && to == sv.StatusInProgress:
 		return t0("finding.move.reopen")
+	case from == sv.StatusVerified && to == sv.StatusInProgress:
+		return t0("finding.move.send_back")
+	case from == sv.StatusVerified && to == sv.StatusClosed:
+		return t0("finding.move.close")
 	}
 	switch to {
 	case sv.StatusInProgress:
 		return t0("finding.move.in_progress")
 	case sv.StatusFixed:
 		return t0("finding.move.fixed")
+	case sv.StatusVerified:
+		return t0("finding.move.verified")
 	case sv.StatusClosed:
 		return t0("finding.move.closed")
 	case sv.StatusWithdrawn:
@@ -33,17 +42,45 @@ func moveLabel(from, to sv.Status) string {
 	return to.Label(sv.Chinese)
 }
 
-// findingActions returns the buttons for the moves the workflow allows
-// from the finding's status (and only those), and one to add a note.
-// inspectionID ties the moves to the visit they are made in, if any; who
-// is the default name of the person acting.
+// role is what the person at this laptop may do in the workflow: the role
+// the portal gave at sign-in; a laptop never signed in acts as an
+// inspector, and the portal checks every move again.
+func (ui *mainUI) role() sv.Role {
+	if ui.sync != nil && ui.sync.cred != nil && sv.Role(ui.sync.cred.User.Role).Valid() {
+		return sv.Role(ui.sync.cred.User.Role)
+	}
+	return sv.RoleInspector
+}
+
+// actingName is the name a move or note is prefilled with: the signed-in
+// user's, which the portal records as its author anyway, else fallback.
+func (ui *mainUI) actingName(fallback string) string {
+	if ui.sync != nil && ui.sync.cred != nil {
+		if u := ui.sync.cred.User; u.DisplayName != "" {
+			return u.DisplayName
+		} else if u.Name != "" {
+			return u.Name
+		}
+	}
+	return fallback
+}
+
+// verifies reports whether moving from → to records a verification.
+func verifies(from, to sv.Status) bool {
+	return to == sv.StatusVerified || (from == sv.StatusFixed && to == sv.StatusClosed)
+}
+
+// findingActions returns the buttons for the moves the rulebook allows
+// this person from the finding's status (and only those), and one to add a
+// note. inspectionID ties the moves to the visit they are made in, if any;
+// who is the default name of the person acting.
 func findingActions(ui *mainUI, f sv.Finding, inspectionID, who string, changed func(sv.Finding)) *fyne.Container {
 	box := container.NewHBox()
-	for _, to := range sv.NextStatuses(f.Status) {
+	for _, to := range f.MovesFor(ui.role()) {
 		b := widget.NewButton(moveLabel(f.Status, to), func() {
 			showMoveForm(ui, f, to, inspectionID, who, changed)
 		})
-		if to == sv.StatusClosed {
+		if to == sv.StatusClosed || to == sv.StatusVerified {
 			b.Importance = widget.HighImportance
 		}
 		box.Add(b)
@@ -78,14 +115,14 @@ func showMoveForm(ui *mainUI, f sv.Finding, to sv.Status, inspectionID, who stri
 	m.note = widget.NewMultiLineEntry()
 	m.note.Wrapping = fyne.TextWrapWord
 	m.note.SetMinRowsVisible(3)
-	m.note.SetPlaceHolder(noteHint(to))
+	m.note.SetPlaceHolder(noteHint(f.Status, to))
 	m.by = widget.NewEntry()
 	m.by.SetText(who)
 	m.problem = widget.NewLabel("")
 	m.problem.Importance = widget.DangerImportance
 	m.problem.Wrapping = fyne.TextWrapWord
 	items := []*widget.FormItem{widget.NewFormItem(t0("finding.note"), m.note)}
-	if to == sv.StatusFixed || to == sv.StatusClosed {
+	if to == sv.StatusFixed || verifies(f.Status, to) {
 		// A photo of the rectified site is evidence as good as a note.
 		m.photos = widget.NewLabel(t("item.photos", 0))
 		add := widget.NewButtonWithIcon(t0("item.add_photo"), theme.FileImageIcon(), func() {
@@ -93,9 +130,12 @@ func showMoveForm(ui *mainUI, f sv.Finding, to sv.Status, inspectionID, who stri
 		})
 		items = append(items, widget.NewFormItem(t0("finding.evidence"), container.NewHBox(m.photos, add)))
 	}
-	if to == sv.StatusClosed {
+	switch {
+	case verifies(f.Status, to):
 		items = append(items, widget.NewFormItem(t0("finding.verified_by"), m.by))
-	} else {
+	case to == sv.StatusClosed:
+		items = append(items, widget.NewFormItem(t0("finding.closed_by"), m.by))
+	default:
 		items = append(items, widget.NewFormItem(t0("finding.by"), m.by))
 	}
 	desc := widget.NewLabel(t("finding.move_intro", shortText(f.Description, 60), f.Status.Label(ui.lang), to.Label(ui.lang)))
@@ -120,13 +160,19 @@ func showMoveForm(ui *mainUI, f sv.Finding, to sv.Status, inspectionID, who stri
 }
 
 // noteHint says what the note of a move should contain.
-func noteHint(to sv.Status) string {
-	switch to {
-	case sv.StatusFixed:
-		return t0("finding.hint.fixed")
-	case sv.StatusClosed:
+func noteHint(from, to sv.Status) string {
+	switch {
+	case to == sv.StatusVerified:
+		return t0("finding.hint.verified")
+	case verifies(from, to):
 		return t0("finding.hint.closed")
-	case sv.StatusWithdrawn:
+	case to == sv.StatusClosed:
+		return t0("finding.hint.close")
+	case to == sv.StatusInProgress && (from == sv.StatusFixed || from == sv.StatusVerified):
+		return t0("finding.hint.send_back")
+	case to == sv.StatusFixed:
+		return t0("finding.hint.fixed")
+	case to == sv.StatusWithdrawn:
 		return t0("finding.hint.withdrawn")
 	}
 	return t0("finding.hint.other")
@@ -146,7 +192,7 @@ func (m *moveForm) attach(paths []string) {
 // submit checks the move with the domain's rules on a copy, so the person
 // sees why a move is refused before anything is written, then applies it.
 func (m *moveForm) submit() {
-	mv := sv.Move{To: m.to, By: strings.TrimSpace(m.by.Text), Note: strings.TrimSpace(m.note.Text),
+	mv := sv.Move{To: m.to, By: strings.TrimSpace(m.by.Text), Role: m.ui.role(), Note: strings.TrimSpace(m.note.Text),
 		Evidence: m.evidence, InspectionID: m.visitID, At: m.ui.cfg.Now()}
 	trial := m.f
 	trial.History = append([]sv.StatusChange(nil), m.f.History...)
@@ -342,7 +388,7 @@ func (d *findingDetail) fill(ui *mainUI, f sv.Finding, inspectionID string, chan
 		widget.NewFormItem(t0("finding.created"), widget.NewLabel(t("finding.created_by", ui.date(f.CreatedAt), f.CreatedBy))),
 	)
 	if f.VerifiedBy != "" {
-		facts.Append(t0("finding.verified_by"), widget.NewLabel(t("finding.created_by", ui.date(f.ClosedAt), f.VerifiedBy)))
+		facts.Append(t0("finding.verified_by"), widget.NewLabel(t("finding.created_by", ui.date(verifiedAt(f)), f.VerifiedBy)))
 	}
 	objs := []fyne.CanvasObject{desc, facts}
 	if d.pending.Text != "" {
@@ -370,9 +416,9 @@ func (d *findingDetail) fill(ui *mainUI, f sv.Finding, inspectionID string, chan
 		l.Wrapping = fyne.TextWrapWord
 		objs = append(objs, l)
 	}
-	who := firstOr(splitNames(ui.app.Preferences().String(prefInspectors)), "")
+	who := ui.actingName(firstOr(splitNames(ui.app.Preferences().String(prefInspectors)), ""))
 	d.actions = findingActions(ui, f, inspectionID, who, changed)
-	if f.Status.Active() {
+	if f.CheckEdit() == nil {
 		units := append([]string{d.project.LeadDepartment}, d.project.ParticipatingUnits...)
 		d.actions.Add(widget.NewButtonWithIcon(t0("finding.edit"), theme.DocumentCreateIcon(), func() {
 			d.form = showFindingEdit(ui, f, units, changed)
@@ -382,6 +428,16 @@ func (d *findingDetail) fill(ui *mainUI, f sv.Finding, inspectionID string, chan
 	objs = append(objs, widget.NewSeparator(), d.actions)
 	d.box.Objects = objs
 	d.box.Refresh()
+}
+
+// verifiedAt is when the finding's current verification was recorded.
+func verifiedAt(f sv.Finding) time.Time {
+	for i := len(f.History) - 1; i >= 0; i-- {
+		if verifies(f.History[i].From, f.History[i].To) {
+			return f.History[i].At
+		}
+	}
+	return f.ClosedAt
 }
 
 // recheckPane is the page of a visit that re-checks the project's findings
@@ -416,7 +472,7 @@ func (r *recheckPane) refresh() {
 	if len(earlier) == 0 {
 		objs = append(objs, widget.NewLabel(t0("visit.recheck_none")))
 	}
-	who := firstOr(v.in.Inspectors, "")
+	who := v.ui.actingName(firstOr(v.in.Inspectors, ""))
 	for _, f := range earlier {
 		title := widget.NewLabelWithStyle(f.Description, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		title.Wrapping = fyne.TextWrapWord
@@ -495,14 +551,9 @@ func (r *recheckPane) changed(f sv.Finding) {
 func (r *recheckPane) newFinding(kind sv.FindingKind) {
 	v := r.v
 	now := v.ui.cfg.Now()
-	cat := sv.CategoryOther
-	if kind == sv.KindRequest {
-		cat = sv.CategoryFactors
-	}
-	who := firstOr(v.in.Inspectors, "")
-	draft := sv.Finding{ID: sv.NewID(now), ProjectID: v.in.ProjectID, InspectionID: v.id, Kind: kind,
-		Category: cat, Severity: sv.SeverityMinor, ResponsibleUnit: v.project.LeadDepartment,
-		Deadline: sv.DateOf(now.AddDate(0, 0, 15)), Status: sv.StatusOpen, CreatedAt: now, CreatedBy: who, UpdatedAt: now}
+	who := v.ui.actingName(firstOr(v.in.Inspectors, ""))
+	draft := sv.NewFinding(sv.NewID(now), v.in.ProjectID, v.id, kind, who, now)
+	draft.ResponsibleUnit = v.project.LeadDepartment
 	v.form = showFindingForm(v.ui, draft, v.unitChoices(), func(saved sv.Finding) {
 		v.active = append(v.active, saved)
 		r.refresh()

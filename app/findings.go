@@ -18,6 +18,9 @@ type findingsData struct {
 	findings []sv.Finding
 	projects []sv.Project
 	units    []string
+	// toClose counts the findings verified and awaiting a leader's
+	// closing, for a leader's queue.
+	toClose int
 }
 
 // statusChoice is one entry of the status filter.
@@ -43,6 +46,8 @@ type findingsScreen struct {
 	unit    *widget.Select
 	project *widget.Select
 	overdue *widget.Check
+	// queue, shown to leaders, lists the findings awaiting their closing (待销号).
+	queue   *widget.Button
 	search  *widget.Entry
 	count   *widget.Label
 	export  *widget.Button
@@ -147,8 +152,14 @@ func newFindingsScreen(ui *mainUI, initial storage.FindingFilter) *findingsScree
 			s.detail = showFindingDetail(ui, s.rows[id.Row].ID, "", s.load)
 		}
 	}
-	filters := container.NewGridWithColumns(4, s.status, s.unit, s.project, s.overdue)
 	s.export = widget.NewButtonWithIcon(t0("findings.export"), theme.DocumentSaveIcon(), s.exportLedger)
+	s.queue = widget.NewButtonWithIcon(t("findings.closing_queue", 0), theme.ConfirmIcon(), func() {
+		s.status.SetSelected(sv.StatusVerified.Label(ui.lang))
+	})
+	if !ui.role().Oversees() {
+		s.queue.Hide()
+	}
+	filters := container.NewBorder(nil, nil, nil, s.queue, container.NewGridWithColumns(4, s.status, s.unit, s.project, s.overdue))
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, ui.backButton(), s.export, heading(t0("findings.title"))),
 		container.NewBorder(nil, nil, widget.NewIcon(theme.SearchIcon()), nil, s.search),
@@ -222,6 +233,7 @@ func (s *findingsScreen) load() {
 	filter := s.filter()
 	first := s.projects == nil
 	data := s.ui.cfg.Data
+	leader := s.ui.role().Oversees()
 	s.seq++
 	seq := s.seq
 	s.count.SetText(t0("dashboard.loading"))
@@ -236,7 +248,11 @@ func (s *findingsScreen) load() {
 				return d, err
 			}
 		}
-		d.findings, err = data.FindingRows(filter)
+		if d.findings, err = data.FindingRows(filter); err != nil || !leader {
+			return d, err
+		}
+		queue, err := data.FindingRows(storage.FindingFilter{Status: sv.StatusVerified})
+		d.toClose = len(queue)
 		return d, err
 	}, func(d findingsData, err error) {
 		if seq != s.seq {
@@ -257,6 +273,12 @@ func (s *findingsScreen) load() {
 			}
 		}
 		s.count.SetText(t("findings.count", len(s.rows), overdue))
+		s.queue.SetText(t("findings.closing_queue", d.toClose))
+		if leader {
+			s.queue.Show()
+		} else {
+			s.queue.Hide()
+		}
 		s.table.Refresh()
 	})
 }

@@ -16,10 +16,8 @@ func viewPhotosButton(open func()) *widget.Button {
 // showPhotos opens the item's photos. The answer keeps its own list and is
 // saved whole, so it learns of every photo added or deleted.
 func (f *itemField) showPhotos() *photoView {
-	tg := photoTarget{link: sv.PhotoLink{InspectionID: f.v.id, ItemKey: f.item.Key}, title: f.item.DisplayTitle(f.v.ui.lang)}
-	if !f.v.editable() {
-		tg.locked = t0("photo.evidence_stays")
-	}
+	tg := photoTarget{link: sv.PhotoLink{InspectionID: f.v.id, ItemKey: f.item.Key}, title: f.item.DisplayTitle(f.v.ui.lang),
+		locked: f.v.ui.message(f.v.in.CheckPhotoRemove())}
 	return showPhotos(f.v.ui, tg.title, []photoTarget{tg}, photoViewCallbacks{
 		added: f.photosAdded,
 		removed: func(hash string) {
@@ -31,10 +29,7 @@ func (f *itemField) showPhotos() *photoView {
 
 // showSitePhotos opens the photos of the visit as a whole.
 func (v *visitScreen) showSitePhotos() *photoView {
-	tg := photoTarget{link: sv.PhotoLink{InspectionID: v.id}, title: t0("visit.site_photos")}
-	if !v.editable() {
-		tg.locked = t0("photo.evidence_stays")
-	}
+	tg := photoTarget{link: sv.PhotoLink{InspectionID: v.id}, title: t0("visit.site_photos"), locked: v.ui.message(v.in.CheckPhotoRemove())}
 	return showPhotos(v.ui, tg.title, []photoTarget{tg}, photoViewCallbacks{
 		added: func(res photoImport) {
 			v.in.Photos = addHashes(v.in.Photos, res.hashes...)
@@ -48,33 +43,30 @@ func (v *visitScreen) showSitePhotos() *photoView {
 }
 
 // showFindingPhotos opens a finding's photos before and after the fix,
-// side by side. Photos of the problem raised in a submitted visit are
-// that visit's evidence; a closed or withdrawn finding changes no more.
+// side by side, each locked with the rulebook's reason when it cannot
+// change: photos of the problem raised in a submitted visit are that
+// visit's evidence; a closed or withdrawn finding changes no more.
 // changed runs after any photo was added or deleted.
 func showFindingPhotos(ui *mainUI, f sv.Finding, changed func()) {
 	data := ui.cfg.Data
-	fetch(ui, func() (bool, error) {
+	fetch(ui, func() (*sv.Inspection, error) {
 		if f.InspectionID == "" {
-			return false, nil
+			return nil, nil
 		}
 		in, err := data.Inspection(f.InspectionID)
 		if sv.ErrorCode(err) == sv.ENotFound {
-			return false, nil
+			return nil, nil
 		}
-		return err == nil && !in.Editable(), err
-	}, func(submitted bool, err error) {
+		return &in, err
+	}, func(raisedIn *sv.Inspection, err error) {
 		if err != nil {
 			ui.showError(err)
 			return
 		}
-		before := photoTarget{link: sv.PhotoLink{FindingID: f.ID, Role: sv.RoleBefore}, title: t0("photo.before")}
-		after := photoTarget{link: sv.PhotoLink{FindingID: f.ID, Role: sv.RoleAfter}, title: t0("photo.after")}
-		if submitted {
-			before.locked = t0("photo.evidence_stays")
-		}
-		if !f.Status.Active() {
-			before.locked, after.locked = t0("photo.finding_locked"), t0("photo.finding_locked")
-		}
+		before := photoTarget{link: sv.PhotoLink{FindingID: f.ID, Role: sv.RoleBefore}, title: t0("photo.before"),
+			locked: ui.message(f.CheckPhotoRemove("", sv.RoleBefore, raisedIn))}
+		after := photoTarget{link: sv.PhotoLink{FindingID: f.ID, Role: sv.RoleAfter}, title: t0("photo.after"),
+			locked: ui.message(f.CheckPhotoRemove("", sv.RoleAfter, raisedIn))}
 		cb := func() {
 			if changed != nil {
 				changed()
@@ -104,8 +96,8 @@ func withoutHash(list []string, hash string) []string {
 // problem while the finding is open, of the fix once work has started.
 func findingPhotosButton(ui *mainUI, dlg dialog.Dialog, f sv.Finding, changed func()) *widget.Button {
 	ui.findingDrop = func(paths []string) {
-		if !f.Status.Active() {
-			ui.inform(t0("photo.drop_title"), t0("photo.finding_locked"))
+		if err := f.CheckPhotoAdd(); err != nil {
+			ui.inform(t0("photo.drop_title"), ui.message(err))
 			return
 		}
 		link := sv.PhotoLink{FindingID: f.ID, Role: sv.RoleAfter}

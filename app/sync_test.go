@@ -304,7 +304,9 @@ func TestRejectedChangeIsListedAndDismissed(t *testing.T) {
 	if _, err := s.MoveFinding(f.ID, sv.Move{To: sv.StatusFixed, By: "李督查", Note: "已整改"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.MoveFinding(f.ID, sv.Move{To: sv.StatusClosed, By: "李督查", Note: "我自己销号"}); err != nil {
+	// The window offers no closing to an inspector; a laptop that claims
+	// a leader's role for it anyway is refused by the portal.
+	if _, err := s.MoveFinding(f.ID, sv.Move{To: sv.StatusClosed, By: "李督查", Role: sv.RoleLeader, Note: "我自己销号"}); err != nil {
 		t.Fatal(err)
 	}
 	test.Tap(ui.sync.now)
@@ -316,7 +318,7 @@ func TestRejectedChangeIsListedAndDismissed(t *testing.T) {
 		t.Fatal("the refused change was not shown after Sync now")
 	}
 	text := overlayText(ui)
-	if !strings.Contains(text, "问题：钢筋保护层不足") || !strings.Contains(text, "只有领导可以核验和销号") {
+	if !strings.Contains(text, "问题：钢筋保护层不足") || !strings.Contains(text, "只有领导可以销号") {
 		t.Errorf("the list says %q", text)
 	}
 	dismiss := findButton(ui.window.Canvas().Overlays().Top(), "知道了")

@@ -427,28 +427,34 @@ func TestRecheckAndCloseFindingFromNextVisit(t *testing.T) {
 	if f.Status != sv.StatusFixed || len(f.Notes) != len(open.Notes)+1 {
 		t.Fatalf("after fix: status %s, %d notes", f.Status, len(f.Notes))
 	}
-	// Verified: close, with the verifier prefilled from the visit.
+	// Verified on site: the finding waits for a leader's closing (待销号),
+	// with the verifier prefilled from the visit. A laptop not signed in
+	// acts as an inspector: closing is not offered.
 	actions = v.recheck.cards[open.ID]
-	if findButton(actions, "核验通过，销号") == nil || findButton(actions, "核验未通过，退回整改") == nil {
+	if findButton(actions, "核验通过（待销号）") == nil || findButton(actions, "核验未通过，退回整改") == nil {
 		t.Fatal("verification moves not offered after the fix")
 	}
-	test.Tap(findButton(actions, "核验通过，销号"))
+	if findButton(actions, "核验通过，销号") != nil || findButton(actions, "销号") != nil {
+		t.Error("an inspector is offered to close")
+	}
+	test.Tap(findButton(actions, "核验通过（待销号）"))
 	entries := overlayEntries(ui)
 	if entries[1].Text != "赵六" {
 		t.Errorf("verifier prefilled %q", entries[1].Text)
 	}
 	test.Type(entries[0], "现场复核合格")
-	test.Tap(overlayButton(t, ui, "核验通过，销号"))
+	test.Tap(overlayButton(t, ui, "核验通过（待销号）"))
 	f, _ = s.Finding(open.ID)
-	if f.Status != sv.StatusClosed || f.VerifiedBy != "赵六" {
-		t.Fatalf("after close: %s by %q", f.Status, f.VerifiedBy)
+	if f.Status != sv.StatusVerified || f.VerifiedBy != "赵六" {
+		t.Fatalf("after verification: %s by %q", f.Status, f.VerifiedBy)
 	}
 	last := f.History[len(f.History)-1]
 	if last.InspectionID != v.id || last.From != sv.StatusFixed {
 		t.Errorf("history does not name the visit: %+v", last)
 	}
-	if v.recheck.cards[open.ID] != nil {
-		t.Error("a closed finding still offers moves")
+	actions = v.recheck.cards[open.ID]
+	if actions == nil || findButton(actions, "销号") != nil || findButton(actions, "退回整改") != nil {
+		t.Error("an inspector is offered a leader's move on a verified finding")
 	}
 }
 

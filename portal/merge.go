@@ -63,7 +63,8 @@ func (h HLC) Observe(s string) HLC {
 }
 
 // Field names of a finding that merge one by one, last writer (by HLC)
-// winning. Other fields are either fixed at creation (project, visit,
+// winning; the status's clock only orders, the status moves by checked
+// moves. Other fields are either fixed at creation (project, visit,
 // creator) or merge as sets (notes, history, photos).
 const (
 	FieldDescription = "description"
@@ -129,89 +130,20 @@ func setField(dst *sv.Finding, src sv.Finding, field string) {
 		dst.Category = src.Category
 	case FieldKind:
 		dst.Kind = src.Kind
-	case FieldStatus:
-		dst.Status = src.Status
-		dst.VerifiedBy = src.VerifiedBy
-		dst.ClosedAt = src.ClosedAt
 	}
+	// The status is never taken from a laptop: it moves only by checked
+	// moves (AcceptFinding).
 }
 
 // MergeResult is the outcome of merging one change into a finding.
 type MergeResult struct {
 	Finding sv.Finding
 	Clocks  map[string]string
-	// StatusRefused is set when the change's status would break the
-	// workflow from the status the portal holds; the rest of the change
-	// (other fields, notes) is still merged, and the refusal reported.
+	// StatusRefused is set when a move of the change was made on a status
+	// someone else has since changed and the workflow does not allow it
+	// from the status the portal holds; the rest of the change (other
+	// fields, notes) is still merged, and the refusal reported.
 	StatusRefused *sv.Error
-}
-
-// MergeFinding merges an incoming version of a finding, whose changed
-// fields carry clocks in inClocks, into the stored one. The rules:
-//   - each field in inClocks is taken when its clock is later than the
-//     stored field's clock;
-//   - notes are a union by id, the history a union of status changes, photo
-//     lists a union — nothing anyone wrote is lost;
-//   - a status that the workflow does not allow from the stored status is
-//     refused (closed and withdrawn are final), with its history entries.
-//
-// Merging is idempotent and its result does not depend on the order in
-// which changes arrive when their clocks differ, so every store converges.
-func MergeFinding(stored *sv.Finding, storedClocks map[string]string, in sv.Finding, inClocks map[string]string) MergeResult {
-	if stored == nil {
-		f := in
-		f.Notes = unionNotes(nil, in.Notes)
-		f.History = unionHistory(nil, in.History)
-		return MergeResult{Finding: f, Clocks: copyClocks(inClocks)}
-	}
-	out := *stored
-	clocks := copyClocks(storedClocks)
-	res := MergeResult{}
-	statusAccepted := true
-	for _, field := range FindingFields() {
-		c, ok := inClocks[field]
-		if !ok || c <= clocks[field] {
-			continue
-		}
-		if field == FieldStatus && in.Status != out.Status && !sv.CanMove(out.Status, in.Status) {
-			statusAccepted = false
-			res.StatusRefused = &sv.Error{Code: sv.EConflict,
-				Zh: fmt.Sprintf("问题已是“%s”，不能改为“%s”；这一状态修改未被平台接受。", out.Status.Label(sv.Chinese), in.Status.Label(sv.Chinese)),
-				En: fmt.Sprintf("The finding is already “%s” and cannot become “%s”; the portal did not accept this status change.", out.Status.Label(sv.English), in.Status.Label(sv.English))}
-			continue
-		}
-		setField(&out, in, field)
-		clocks[field] = c
-	}
-	out.Notes = unionNotes(out.Notes, in.Notes)
-	if statusAccepted {
-		out.History = unionHistory(out.History, in.History)
-	} else {
-		// Keep the refused side's history only where it leads to a status
-		// the finding really had; its own moves did not happen here.
-		var kept []sv.StatusChange
-		for _, h := range in.History {
-			if h.To != in.Status {
-				kept = append(kept, h)
-			}
-		}
-		out.History = unionHistory(out.History, kept)
-	}
-	out.PhotosBefore = unionStrings(out.PhotosBefore, in.PhotosBefore)
-	out.PhotosAfter = unionStrings(out.PhotosAfter, in.PhotosAfter)
-	if in.UpdatedAt.After(out.UpdatedAt) {
-		out.UpdatedAt = in.UpdatedAt
-	}
-	res.Finding, res.Clocks = out, clocks
-	return res
-}
-
-func copyClocks(m map[string]string) map[string]string {
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }
 
 // sortableTime has a fixed width, so string order is time order.
@@ -244,19 +176,6 @@ func unionNotes(a, b []sv.Note) []sv.Note {
 
 func historyKey(h sv.StatusChange) string {
 	return h.At.UTC().Format(sortableTime) + "\x00" + h.By + "\x00" + string(h.From) + "\x00" + string(h.To)
-}
-
-func unionHistory(a, b []sv.StatusChange) []sv.StatusChange {
-	seen := map[string]bool{}
-	var out []sv.StatusChange
-	for _, h := range append(append([]sv.StatusChange(nil), a...), b...) {
-		if k := historyKey(h); !seen[k] {
-			seen[k] = true
-			out = append(out, h)
-		}
-	}
-	slices.SortStableFunc(out, func(x, y sv.StatusChange) int { return strings.Compare(historyKey(x), historyKey(y)) })
-	return out
 }
 
 func unionStrings(a, b []string) []string {

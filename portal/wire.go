@@ -144,6 +144,10 @@ type Rejection struct {
 type PushResponse struct {
 	Acked      uint64      `json:"acked"`
 	Rejections []Rejection `json:"rejections,omitempty"`
+	// ClockSkewSeconds, when set, says the laptop's clock runs that many
+	// seconds ahead of the portal's: its clock readings and times were
+	// clamped to the portal's time (see MaxClockSkew).
+	ClockSkewSeconds int64 `json:"clock_skew_seconds,omitempty"`
 }
 
 // Record is a record as the portal holds it, sent down by pull.

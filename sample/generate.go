@@ -500,8 +500,13 @@ func (g *projectGen) review(in *supervision.Inspection, by string, clock *time.T
 			rv.verified++
 			m := supervision.Move{By: by, InspectionID: in.ID, At: *clock}
 			if g.rng.Float64() < 0.88 {
-				m.To, m.Note = supervision.StatusClosed, g.pick(closeNotes())
+				// The inspectors verify on site; the project's leader
+				// closes (销号) ten days later, so findings verified in
+				// the last ten days still wait as 待销号.
+				m.To, m.Note = supervision.StatusVerified, g.pick(closeNotes())
 				rv.closed++
+				fg.pending = append(fg.pending, scheduled{clock.AddDate(0, 0, 10), supervision.Move{
+					To: supervision.StatusClosed, By: g.leader, Role: supervision.RoleLeader, Note: "同意销号"}})
 			} else {
 				m.To, m.Note = supervision.StatusInProgress, g.pick(rejectNotes())
 				g.scheduleFix(fg, g.dayAfter(*clock, 5+g.rng.IntN(16)))
@@ -597,7 +602,8 @@ func (g *projectGen) visit(at time.Time) error {
 // crew put it right while the inspectors watched.
 func (g *projectGen) raise(in *supervision.Inspection, it supervision.Item, a *supervision.Answer, st *visitState, by string, at time.Time) {
 	for _, fg := range g.active {
-		if fg.f.ItemKey == it.Key {
+		// A verified finding is done on site, only its closing waits.
+		if fg.f.ItemKey == it.Key && fg.f.Status != supervision.StatusVerified {
 			a.Note += "（上期同类问题尚未销号，继续督办）"
 			st.repeated++
 			return
@@ -1142,7 +1148,7 @@ func (g *projectGen) summary(st *visitState, rv reviewCounts) string {
 		fmt.Fprintf(&b, "%d项问题与上期相同，继续督办。", st.repeated)
 	}
 	if rv.verified > 0 {
-		fmt.Fprintf(&b, "核验前期问题%d项，销号%d项。", rv.verified, rv.closed)
+		fmt.Fprintf(&b, "核验前期问题%d项，核验通过待销号%d项。", rv.verified, rv.closed)
 	}
 	if rv.overdue > 0 {
 		fmt.Fprintf(&b, "%d项问题逾期未整改，已再次督办。", rv.overdue)

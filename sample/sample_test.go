@@ -284,14 +284,19 @@ func check(t *testing.T, ds Dataset, now time.Time) {
 			t.Errorf("finding %s: deadline %s is %.0f days after %s", f.ID, f.Deadline, days, f.CreatedAt)
 		}
 		// Replay the history through the workflow: it must be a path the
-		// rules allow, ending where the finding stands.
+		// rules allow, ending where the finding stands. Closing is a
+		// leader's move, and only the project's leader closes.
 		replay := supervision.Finding{Status: supervision.StatusOpen}
 		at := f.CreatedAt
 		for _, h := range f.History {
 			if h.From != replay.Status {
 				t.Errorf("finding %s: history jumps from %s to a move from %s", f.ID, replay.Status, h.From)
 			}
-			if err := replay.Apply(supervision.Move{To: h.To, By: h.By, Note: h.Note, Evidence: h.Evidence, InspectionID: h.InspectionID, At: h.At}); err != nil {
+			role := supervision.RoleInspector
+			if h.To == supervision.StatusClosed {
+				role = supervision.RoleLeader
+			}
+			if err := replay.Apply(supervision.Move{To: h.To, By: h.By, Role: role, Note: h.Note, Evidence: h.Evidence, InspectionID: h.InspectionID, At: h.At}); err != nil {
 				t.Errorf("finding %s: %v", f.ID, err)
 			}
 			if h.At.Before(at) || h.At.After(now) {

@@ -64,6 +64,9 @@ func (s *Store) CreateFinding(f sv.Finding) error {
 	if f.Status == "" {
 		f.Status = sv.StatusOpen
 	}
+	if err := f.CheckCreate(); err != nil {
+		return err
+	}
 	if err := f.Validate(); err != nil {
 		return err
 	}
@@ -106,11 +109,17 @@ func (s *Store) modifyFinding(id string, change func(f *sv.Finding, now time.Tim
 	return f, err
 }
 
-// MoveFinding applies one workflow step; the domain decides whether it is allowed.
+// MoveFinding applies one workflow step; the domain decides whether it is
+// allowed for m.Role, the role of who signed in on this laptop (an
+// inspector when no one did). The move gets its id here, so the portal
+// knows it again when the history is sent again.
 func (s *Store) MoveFinding(id string, m sv.Move) (sv.Finding, error) {
 	return s.modifyFinding(id, func(f *sv.Finding, now time.Time) error {
 		if m.At.IsZero() {
 			m.At = now
+		}
+		if m.ID == "" {
+			m.ID = sv.NewID(now)
 		}
 		return f.Apply(m)
 	})
@@ -142,8 +151,8 @@ type FindingEdit struct {
 // or withdrawn finding is a record and stays as it was.
 func (s *Store) EditFinding(id string, e FindingEdit) (sv.Finding, error) {
 	return s.modifyFinding(id, func(f *sv.Finding, now time.Time) error {
-		if !f.Status.Active() {
-			return sv.Errorf(sv.EConflict, "已销号或已撤销的问题不能再修改。", "A closed or withdrawn finding cannot be edited.")
+		if err := f.CheckEdit(); err != nil {
+			return err
 		}
 		f.Description, f.ResponsibleUnit, f.Deadline = e.Description, e.ResponsibleUnit, e.Deadline
 		f.Severity, f.Category = e.Severity, e.Category

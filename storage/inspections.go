@@ -198,9 +198,8 @@ func (s *Store) UpdateInspection(in sv.Inspection) error {
 		if err := getInspection(tx, in.ID, &cur, false); err != nil {
 			return err
 		}
-		if !cur.Editable() {
-			return sv.Errorf(sv.EConflict, "该督查记录已提交，不能再修改。如需更正，请新建更正记录。",
-				"This visit has been submitted and cannot change. To correct it, create an amendment.")
+		if err := cur.CheckChange(); err != nil {
+			return err
 		}
 		// Only the header fields a person edits; identity and state stay.
 		cur.Inspectors = in.Inspectors
@@ -262,8 +261,8 @@ func (s *Store) DeleteDraft(id string) error {
 		if err := getInspection(tx, id, &in, false); err != nil {
 			return err
 		}
-		if in.Status != sv.Draft {
-			return sv.Errorf(sv.EConflict, "已提交的督查记录不能删除。", "A submitted visit cannot be deleted.")
+		if err := in.CheckDelete(); err != nil {
+			return err
 		}
 		if err := removeInspection(tx, id, now); err != nil {
 			return err

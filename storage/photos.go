@@ -112,18 +112,19 @@ func attachPhoto(tx *bolt.Tx, hash string, l sv.PhotoLink, now time.Time) error 
 		return nil // a photo kept for its own sake, linked to nothing yet
 	}
 	return changePhotoList(tx, l, now, func(list []string) []string { return appendOnce(list, hash) }, photoListRules{
-		submitted: sv.Errorf(sv.EConflict, "该督查记录已提交，不能再添加照片。如需补充，请新建更正记录。",
-			"This visit has been submitted; photos cannot be added. To add some, create an amendment."),
+		finding: func(f sv.Finding) error { return f.CheckPhotoAdd() },
+		visit:   sv.Inspection.CheckPhotoAdd,
 	})
 }
 
 // photoListRules is what may refuse a change to a photo list: adding to
-// and taking from a list share everything else.
+// and taking from a list share everything else. Both are the rulebook's
+// checks (supervision).
 type photoListRules struct {
-	// finding, when set, may refuse the change to a finding's photos.
+	// finding may refuse the change to a finding's photos.
 	finding func(f sv.Finding) error
-	// submitted is the refusal for a visit that can no longer change.
-	submitted error
+	// visit may refuse the change to a visit's or an item's photos.
+	visit func(in sv.Inspection) error
 }
 
 // changePhotoList applies change to the list of photos l names — a
@@ -137,10 +138,8 @@ func changePhotoList(tx *bolt.Tx, l sv.PhotoLink, now time.Time, change func([]s
 		if err := getFinding(tx, l.FindingID, &f); err != nil {
 			return err
 		}
-		if rules.finding != nil {
-			if err := rules.finding(f); err != nil {
-				return err
-			}
+		if err := rules.finding(f); err != nil {
+			return err
 		}
 		if l.Role == sv.RoleAfter {
 			f.PhotosAfter = change(f.PhotosAfter)
@@ -154,8 +153,8 @@ func changePhotoList(tx *bolt.Tx, l sv.PhotoLink, now time.Time, change func([]s
 		if err := getInspection(tx, l.InspectionID, &in, false); err != nil {
 			return err
 		}
-		if !in.Editable() {
-			return rules.submitted
+		if err := rules.visit(in); err != nil {
+			return err
 		}
 		if l.ItemKey == "" {
 			in.Photos = change(in.Photos)

@@ -21,7 +21,11 @@ type PhotoSink struct {
 // target exists and can take photos before the batch starts.
 func (s *Store) NewPhotoSink(link sv.PhotoLink) (*PhotoSink, error) {
 	if link.FindingID != "" {
-		if _, err := s.Finding(link.FindingID); err != nil {
+		f, err := s.Finding(link.FindingID)
+		if err != nil {
+			return nil, err
+		}
+		if err := f.CheckPhotoAdd(); err != nil {
 			return nil, err
 		}
 	}
@@ -30,9 +34,10 @@ func (s *Store) NewPhotoSink(link sv.PhotoLink) (*PhotoSink, error) {
 		if err != nil {
 			return nil, err
 		}
-		if link.FindingID == "" && !in.Editable() {
-			return nil, sv.Errorf(sv.EConflict, "该督查记录已提交，不能再添加照片。如需补充，请新建更正记录。",
-				"This visit has been submitted; photos cannot be added. To add some, create an amendment.")
+		if link.FindingID == "" {
+			if err := in.CheckPhotoAdd(); err != nil {
+				return nil, err
+			}
 		}
 		if link.ItemKey != "" {
 			t, err := s.Template(in.TemplateID, in.TemplateVersion)

@@ -148,15 +148,29 @@ func TestDashboardCountsFromIndexes(t *testing.T) {
 		return sv.Finding{ID: id, ProjectID: project, Kind: sv.KindProblem, Category: sv.CategorySafety, Severity: sv.SeverityMinor,
 			Description: "塔吊标准节螺栓松动", ResponsibleUnit: "中建三局", Deadline: sv.Date(deadline), Status: st}
 	}
-	for _, f := range []sv.Finding{mk("f1", "p01", "2026-05-01", sv.StatusOpen), mk("f2", "p01", "2026-06-01", sv.StatusInProgress), mk("f3", "p01", "2026-05-01", sv.StatusOpen)} {
+	// A finding is born open; f2 reaches in progress by a move.
+	if err := s.CreateFinding(mk("f-born-late", "p01", "2026-06-01", sv.StatusInProgress)); sv.ErrorCode(err) != sv.EInvalid {
+		t.Fatalf("a finding born in progress: %v", err)
+	}
+	for _, f := range []sv.Finding{mk("f1", "p01", "2026-05-01", sv.StatusOpen), mk("f2", "p01", "2026-06-01", sv.StatusOpen), mk("f3", "p01", "2026-05-01", sv.StatusOpen)} {
 		if err := s.CreateFinding(f); err != nil {
 			t.Fatal(err)
 		}
 	}
+	if _, err := s.MoveFinding("f2", sv.Move{To: sv.StatusInProgress, By: "张伟"}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := s.MoveFinding("f3", sv.Move{To: sv.StatusFixed, By: "张伟", Note: "已紧固"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.MoveFinding("f3", sv.Move{To: sv.StatusClosed, By: "李娜", Note: "复查合格"}); err != nil {
+	// An inspector's laptop verifies; only a leader's closes.
+	if _, err := s.MoveFinding("f3", sv.Move{To: sv.StatusClosed, By: "张伟", Note: "复查合格"}); sv.ErrorCode(err) != sv.EForbidden {
+		t.Fatalf("an inspector closing: %v", err)
+	}
+	if _, err := s.MoveFinding("f3", sv.Move{To: sv.StatusVerified, By: "张伟", Note: "复查合格"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.MoveFinding("f3", sv.Move{To: sv.StatusClosed, By: "李娜", Role: sv.RoleLeader}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.MoveFinding("f3", sv.Move{To: sv.StatusOpen, By: "李娜"}); sv.ErrorCode(err) != sv.EInvalid {
@@ -178,7 +192,7 @@ func TestDashboardCountsFromIndexes(t *testing.T) {
 		t.Fatalf("p02 row wrong: %+v", byID["p02"])
 	}
 	f3, _ := s.Finding("f3")
-	if len(f3.History) != 2 || f3.VerifiedBy != "李娜" {
+	if len(f3.History) != 3 || f3.VerifiedBy != "张伟" || f3.History[2].By != "李娜" || f3.History[2].ID == "" {
 		t.Fatalf("history not kept: %+v", f3.History)
 	}
 	act, _ := s.ActiveFindings("p01")

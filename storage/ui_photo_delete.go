@@ -60,42 +60,20 @@ func (s *Store) UnlinkPhoto(hash string, link sv.PhotoLink) (deleted bool, err e
 	return deleted, err
 }
 
-// errEvidenceStays is the refusal to take a photo off a submitted visit.
-func errEvidenceStays() error {
-	return sv.Errorf(sv.EConflict,
-		"该督查记录已提交，照片是证据，不能删除。如有错误，请新建更正记录，在更正记录中删除。",
-		"This visit has been submitted: its photos are evidence and cannot be deleted. To correct it, create an amendment and delete the photo there.")
-}
-
 // detachPhoto removes hash from the list of what link names, after checking
-// the evidence rules.
+// the rulebook's evidence rules.
 func detachPhoto(tx *bolt.Tx, hash string, l sv.PhotoLink, now time.Time) error {
 	return changePhotoList(tx, l, now, func(list []string) []string { return without(list, hash) }, photoListRules{
-		submitted: errEvidenceStays(),
+		visit: sv.Inspection.CheckPhotoRemove,
 		finding: func(f sv.Finding) error {
+			var raisedIn *sv.Inspection
 			if f.InspectionID != "" {
 				var in sv.Inspection
-				if err := getInspection(tx, f.InspectionID, &in, false); err == nil && !in.Editable() && l.Role != sv.RoleAfter {
-					return errEvidenceStays()
+				if err := getInspection(tx, f.InspectionID, &in, false); err == nil {
+					raisedIn = &in
 				}
 			}
-			if !f.Status.Active() {
-				return sv.Errorf(sv.EConflict, "该问题已销号或撤销，照片是证据，不能删除。",
-					"This finding is closed or withdrawn: its photos are evidence and cannot be deleted.")
-			}
-			for _, h := range f.History {
-				if slices.Contains(h.Evidence, hash) {
-					return sv.Errorf(sv.EConflict, "这张照片是一次状态变更的整改证据，已记入处理过程，不能删除。",
-						"This photo is the evidence of a recorded status change and cannot be deleted.")
-				}
-			}
-			for _, n := range f.Notes {
-				if slices.Contains(n.Photos, hash) {
-					return sv.Errorf(sv.EConflict, "这张照片附在一条备注中，备注不可修改，照片不能删除。",
-						"This photo belongs to a note; notes cannot change, so it cannot be deleted.")
-				}
-			}
-			return nil
+			return f.CheckPhotoRemove(hash, l.Role, raisedIn)
 		},
 	})
 }

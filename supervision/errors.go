@@ -14,6 +14,7 @@ const (
 	EInvalid     Code = "invalid"      // the input breaks a rule; the message says which
 	ENotFound    Code = "not_found"    // the record does not exist
 	EConflict    Code = "conflict"     // the record changed or is in a state that forbids this
+	EForbidden   Code = "forbidden"    // the person's role or assignment does not allow this
 	EAlreadyOpen Code = "already_open" // another copy of the app holds the data folder
 	EUnavailable Code = "unavailable"  // the data or a service cannot be reached right now
 	EInternal    Code = "internal"     // a fault in the program or the machine

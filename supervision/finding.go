@@ -90,16 +90,18 @@ func (s Severity) Valid() bool { _, ok := severityLabels[s]; return ok }
 // Status is where a finding stands in its rectification (整改).
 type Status string
 
-// Statuses. A finding is closed (销号) only after someone verified the fix.
+// Statuses. A finding is closed (销号) by a leader only after someone
+// verified the fix on site (核验); see CheckMove.
 const (
 	StatusOpen       Status = "open"        // 待整改
 	StatusInProgress Status = "in_progress" // 整改中
 	StatusFixed      Status = "fixed"       // 待核验: fixed, awaiting verification
+	StatusVerified   Status = "verified"    // 待销号: verified on site, awaiting a leader's closing
 	StatusClosed     Status = "closed"      // 已销号
 	StatusWithdrawn  Status = "withdrawn"   // 已撤销
 )
 
-var statusOrder = [...]Status{StatusOpen, StatusInProgress, StatusFixed, StatusClosed, StatusWithdrawn}
+var statusOrder = [...]Status{StatusOpen, StatusInProgress, StatusFixed, StatusVerified, StatusClosed, StatusWithdrawn}
 
 // Statuses returns the statuses in workflow order.
 func Statuses() []Status { return append([]Status(nil), statusOrder[:]...) }
@@ -108,6 +110,7 @@ var statusLabels = map[Status][2]string{
 	StatusOpen:       {"待整改", "Open"},
 	StatusInProgress: {"整改中", "In progress"},
 	StatusFixed:      {"待核验", "Awaiting verification"},
+	StatusVerified:   {"待销号", "Verified, awaiting closing"},
 	StatusClosed:     {"已销号", "Closed"},
 	StatusWithdrawn:  {"已撤销", "Withdrawn"},
 }
@@ -118,25 +121,32 @@ func (s Status) Label(lang Lang) string { return label(statusLabels, s, lang) }
 // Valid reports whether s is a known status.
 func (s Status) Valid() bool { _, ok := statusLabels[s]; return ok }
 
-// Active reports whether the finding still needs work or verification.
-func (s Status) Active() bool { return s == StatusOpen || s == StatusInProgress || s == StatusFixed }
+// Active reports whether the finding still needs work, verification or
+// closing.
+func (s Status) Active() bool {
+	return s == StatusOpen || s == StatusInProgress || s == StatusFixed || s == StatusVerified
+}
 
 // Rectifying reports whether the responsible unit still has to act; only
 // such findings can be overdue.
 func (s Status) Rectifying() bool { return s == StatusOpen || s == StatusInProgress }
 
-// transitions lists the moves the workflow allows. Verification may fail,
-// which sends a fixed finding back to rectification; closed and withdrawn are
-// final so that the record of a closure can be trusted.
+// transitions lists the moves the workflow allows, whoever makes them (see
+// leaderMoves for who). Verification may fail, which sends a fixed finding
+// back to rectification, and a leader may send a verified one back too;
+// closed and withdrawn are final so that the record of a closure can be
+// trusted.
 var transitions = map[Status][]Status{
 	StatusOpen:       {StatusInProgress, StatusFixed, StatusWithdrawn},
 	StatusInProgress: {StatusFixed, StatusWithdrawn},
-	StatusFixed:      {StatusClosed, StatusInProgress},
+	StatusFixed:      {StatusVerified, StatusClosed, StatusInProgress},
+	StatusVerified:   {StatusClosed, StatusInProgress},
 	StatusClosed:     nil,
 	StatusWithdrawn:  nil,
 }
 
-// NextStatuses returns the statuses a finding in s may move to.
+// NextStatuses returns the statuses a finding in s may move to, for anyone;
+// MovesFor narrows them to what one role may do.
 func NextStatuses(s Status) []Status { return append([]Status(nil), transitions[s]...) }
 
 // CanMove reports whether the workflow allows from → to.
@@ -162,12 +172,20 @@ type Note struct {
 // StatusChange records one move of the workflow. The history is never
 // rewritten; it is what a leader reads before signing off a closure.
 type StatusChange struct {
-	At       time.Time `json:"at"`
-	By       string    `json:"by"`
-	From     Status    `json:"from"`
-	To       Status    `json:"to"`
-	Note     string    `json:"note,omitempty"`
-	Evidence []string  `json:"evidence,omitempty"`
+	// ID is made where the move was made, so the portal recognises the
+	// move when a laptop sends its history again after the portal stamped it.
+	ID string `json:"id,omitempty"`
+	// At is when the move was made, as the laptop says (the portal keeps
+	// it between the finding's creation and the move's arrival); period
+	// figures count by it.
+	At time.Time `json:"at"`
+	// ReceivedAt is when the portal received the move; zero until then.
+	ReceivedAt time.Time `json:"received_at,omitzero"`
+	By         string    `json:"by"`
+	From       Status    `json:"from"`
+	To         Status    `json:"to"`
+	Note       string    `json:"note,omitempty"`
+	Evidence   []string  `json:"evidence,omitempty"`
 	// InspectionID names the visit during which the change was made, if any.
 	InspectionID string `json:"inspection_id,omitempty"`
 }
@@ -194,9 +212,13 @@ type Finding struct {
 	CreatedAt    time.Time      `json:"created_at"`
 	CreatedBy    string         `json:"created_by"`
 	UpdatedAt    time.Time      `json:"updated_at"`
-	VerifiedBy   string         `json:"verified_by,omitempty"`
-	ClosedAt     time.Time      `json:"closed_at,omitzero"`
-	Sample       bool           `json:"sample,omitempty"`
+	// VerifiedBy names who recorded the current verification (核验): the
+	// inspector whose check sent it to 待销号, or the leader who verified
+	// and closed at once. Sending it back clears it.
+	VerifiedBy string `json:"verified_by,omitempty"`
+	// ClosedAt is when a leader closed it (销号).
+	ClosedAt time.Time `json:"closed_at,omitzero"`
+	Sample   bool      `json:"sample,omitempty"`
 }
 
 // Validate checks what a finding needs before it can be saved.
@@ -231,53 +253,64 @@ func (f Finding) Validate() error {
 
 // Move is one requested workflow step.
 type Move struct {
-	To           Status
-	By           string
-	Note         string
-	Evidence     []string // photo hashes
+	To   Status
+	By   string
+	Role Role // of who moves; the zero value acts as an inspector
+	Note string
+	// Evidence are photo hashes.
+	Evidence     []string
 	InspectionID string
 	At           time.Time
+	// ID names the move in the history. The laptop's store makes one;
+	// generated data may leave it empty.
+	ID string
 }
 
-// Apply moves the finding through its workflow, or returns an EInvalid error
-// saying why the move is not allowed. The rules: only the moves in the
-// workflow; reporting a fix needs evidence (a note or a photo); closing needs
-// the verifier's name and evidence; withdrawing needs a reason.
+// Apply moves the finding through its workflow, or returns an error saying
+// why the move is not allowed: CheckMove's (the workflow and who may make
+// the move), or an EInvalid one for what the move lacks — reporting a fix
+// needs evidence (a note or a photo), a verification needs who verified and
+// evidence, closing needs who closes (and evidence when it is also the
+// verification), sending back and withdrawing need a reason.
 func (f *Finding) Apply(m Move) error {
-	if !CanMove(f.Status, m.To) {
-		return &Error{Code: EInvalid,
-			Zh: "问题当前为“" + f.Status.Label(Chinese) + "”，不能改为“" + m.To.Label(Chinese) + "”。",
-			En: "The finding is “" + f.Status.Label(English) + "” and cannot become “" + m.To.Label(English) + "”."}
+	if err := f.CheckMove(m.To, m.Role); err != nil {
+		return err
 	}
 	hasEvidence := strings.TrimSpace(m.Note) != "" || len(m.Evidence) > 0
-	switch m.To {
-	case StatusFixed:
-		if !hasEvidence {
-			return Errorf(EInvalid, "报告已整改时，请附上照片或说明。", "To report the finding fixed, add a photo or a note.")
-		}
-	case StatusClosed:
-		if strings.TrimSpace(m.By) == "" {
-			return Errorf(EInvalid, "销号需要填写核验人。", "Closing a finding needs the name of who verified it.")
-		}
-		if !hasEvidence {
-			return Errorf(EInvalid, "销号前请附上核验照片或核验意见。", "Before closing, add a verification photo or note.")
-		}
-	case StatusWithdrawn:
-		if strings.TrimSpace(m.Note) == "" {
-			return Errorf(EInvalid, "撤销问题需要说明理由。", "Withdrawing a finding needs a reason.")
-		}
+	verifies := m.To == StatusVerified || (m.To == StatusClosed && f.Status == StatusFixed)
+	switch {
+	case m.To == StatusFixed && !hasEvidence:
+		return Errorf(EInvalid, "报告已整改时，请附上照片或说明。", "To report the finding fixed, add a photo or a note.")
+	case verifies && strings.TrimSpace(m.By) == "":
+		return Errorf(EInvalid, "核验需要填写核验人。", "A verification needs the name of who verified it.")
+	case verifies && !hasEvidence:
+		return Errorf(EInvalid, "核验时请附上核验照片或核验意见。", "To record a verification, add a verification photo or note.")
+	case m.To == StatusClosed && strings.TrimSpace(m.By) == "":
+		return Errorf(EInvalid, "销号需要填写销号人。", "Closing a finding needs the name of who closes it.")
+	case m.To == StatusInProgress && (f.Status == StatusFixed || f.Status == StatusVerified) && strings.TrimSpace(m.Note) == "":
+		return Errorf(EInvalid, "退回整改需要说明理由。", "Sending a finding back to rectification needs a reason.")
+	case m.To == StatusWithdrawn && strings.TrimSpace(m.Note) == "":
+		return Errorf(EInvalid, "撤销问题需要说明理由。", "Withdrawing a finding needs a reason.")
 	}
 	f.History = append(f.History, StatusChange{
-		At: m.At, By: m.By, From: f.Status, To: m.To, Note: m.Note,
+		ID: m.ID, At: m.At, By: m.By, From: f.Status, To: m.To, Note: m.Note,
 		Evidence: append([]string(nil), m.Evidence...), InspectionID: m.InspectionID,
 	})
 	switch m.To {
 	case StatusFixed:
 		f.PhotosAfter = appendNew(f.PhotosAfter, m.Evidence...)
-	case StatusClosed:
+	case StatusVerified:
 		f.VerifiedBy = m.By
+		f.PhotosAfter = appendNew(f.PhotosAfter, m.Evidence...)
+	case StatusClosed:
+		if verifies {
+			f.VerifiedBy = m.By
+		}
 		f.ClosedAt = m.At
 		f.PhotosAfter = appendNew(f.PhotosAfter, m.Evidence...)
+	case StatusInProgress:
+		// A verification sent back no longer vouches for the finding.
+		f.VerifiedBy = ""
 	}
 	f.Status = m.To
 	f.UpdatedAt = m.At

@@ -156,23 +156,19 @@ func (in Inspection) Amend(newID string) (Inspection, error) {
 }
 
 // FindingFromFail prefills a finding for a failed item, for the inspector to
-// complete. The deadline defaults to 15 days, the committee's usual term.
+// complete, with NewFinding's usual deadline.
 func FindingFromFail(id string, in Inspection, it Item, a Answer, by string, at time.Time) Finding {
-	desc := it.Title
+	f := NewFinding(id, in.ProjectID, in.ID, KindProblem, by, at)
+	f.ItemKey = it.Key
+	f.Description = it.Title
 	if strings.TrimSpace(a.Note) != "" {
-		desc += "：" + a.Note
+		f.Description += "：" + a.Note
 	}
-	cat := it.FindingCategory
-	if !cat.Valid() {
-		cat = CategoryOther
+	if it.FindingCategory.Valid() {
+		f.Category = it.FindingCategory
 	}
-	return Finding{
-		ID: id, ProjectID: in.ProjectID, InspectionID: in.ID, ItemKey: it.Key,
-		Kind: KindProblem, Category: cat, Severity: SeverityMinor, Description: desc,
-		Deadline: DateOf(at.AddDate(0, 0, 15)), Status: StatusOpen,
-		PhotosBefore: append([]string(nil), a.Photos...),
-		CreatedAt:    at, CreatedBy: by, UpdatedAt: at,
-	}
+	f.PhotosBefore = append([]string(nil), a.Photos...)
+	return f
 }
 
 func errSubmitted() error {

@@ -144,7 +144,13 @@ func TestRefusedChangesComeBackToTheLaptop(t *testing.T) {
 	if _, err := a.store.MoveFinding(f.ID, sv.Move{To: sv.StatusFixed, By: "李督查", Note: "已整改"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.store.MoveFinding(f.ID, sv.Move{To: sv.StatusClosed, By: "李督查", Note: "我自己销号"}); err != nil {
+	// The laptop's own store refuses an inspector's closing; a laptop
+	// that claims a leader's role for it is refused by the portal, which
+	// knows who signed in.
+	if _, err := a.store.MoveFinding(f.ID, sv.Move{To: sv.StatusClosed, By: "李督查", Note: "我自己销号"}); sv.ErrorCode(err) != sv.EForbidden {
+		t.Fatalf("the laptop let an inspector close: %v", err)
+	}
+	if _, err := a.store.MoveFinding(f.ID, sv.Move{To: sv.StatusClosed, By: "李督查", Role: sv.RoleLeader, Note: "我自己销号"}); err != nil {
 		t.Fatal(err)
 	}
 	r := a.sync(t, Options{})

@@ -44,6 +44,13 @@ func TestCheckFindsDamagedAndMissingPhotosAndABrokenIndex(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	insp, _ := portal.NewClient(f.url, nil, f.tokens["insp"])
+	// A photo links only to a finding the portal holds.
+	at := f.clock.now()
+	fd := sv.Finding{ID: "f1", ProjectID: "p01", Kind: sv.KindProblem, Category: sv.CategorySafety, Severity: sv.SeverityMajor,
+		Description: "临边防护缺失", ResponsibleUnit: "中建三局", Deadline: "2026-06-30", Status: sv.StatusOpen, CreatedAt: at, UpdatedAt: at}
+	if resp, err := insp.Push(ctx, portal.PushRequest{Device: "dev-insp", Changes: []portal.Change{findingChange("dev-insp", 1, fd, portal.FindingFields()...)}}); err != nil || len(resp.Rejections) != 0 {
+		t.Fatalf("push finding: %+v %v", resp, err)
+	}
 	var hashes []string
 	for i, text := range []string{"first photo ", "second photo ", "third photo "} {
 		data := bytes.Repeat([]byte(text), 300)
@@ -58,7 +65,7 @@ func TestCheckFindsDamagedAndMissingPhotosAndABrokenIndex(t *testing.T) {
 			t.Fatal(err)
 		}
 		raw, _ := json.Marshal(sv.Photo{Hash: hash, FileName: "site.jpg", Size: int64(len(data)), Links: []sv.PhotoLink{{FindingID: "f1", Role: sv.RoleBefore}}})
-		c := portal.Change{Seq: uint64(i + 1), Entity: portal.EntityPhoto, ID: hash, Op: portal.OpPut, At: f.clock.now(), Data: raw}
+		c := portal.Change{Seq: uint64(i + 2), Entity: portal.EntityPhoto, ID: hash, Op: portal.OpPut, At: f.clock.now(), Data: raw}
 		if resp, err := insp.Push(ctx, portal.PushRequest{Device: "dev-insp", Changes: []portal.Change{c}}); err != nil || len(resp.Rejections) != 0 {
 			t.Fatalf("push: %+v %v", resp, err)
 		}

@@ -172,7 +172,7 @@ func TestFindingsLedgerFromThePortal(t *testing.T) {
 	onTime := late
 	onTime.ID, onTime.ProjectID, onTime.Deadline, onTime.ResponsibleUnit = "f2", "p02", "2026-09-01", "业主单位"
 	if _, err := c.Push(context.Background(), portal.PushRequest{Device: "dev-leader", Changes: []portal.Change{
-		findingChange(1, late, portal.FindingFields()...), findingChange(2, onTime, portal.FindingFields()...)}}); err != nil {
+		findingChange("dev-leader", 1, late, portal.FindingFields()...), findingChange("dev-leader", 2, onTime, portal.FindingFields()...)}}); err != nil {
 		t.Fatal(err)
 	}
 	code, data := f.do(t, "GET", portal.PathFindingsExport+"?status=overdue", f.tokens["admin"], nil, nil)

@@ -94,7 +94,9 @@ func (s *Server) handlePush(w http.ResponseWriter, r *http.Request) {
 func (s *Server) push(p principal, req portal.PushRequest) (portal.PushResponse, error) {
 	var out portal.PushResponse
 	now := s.opts.Now().UTC()
+	pc := &pushCtx{device: req.Device, stamp: portal.Stamp{Actor: actorOf(p), Now: now}}
 	err := s.db.bolt.Update(func(tx *bolt.Tx) error {
+		pc.ahead = 0
 		devices := tx.Bucket(bDevices)
 		last := readU64(devices.Get([]byte(req.Device)))
 		if len(req.Changes) > 0 && req.Changes[0].Seq > last+1 {
@@ -116,7 +118,8 @@ func (s *Server) push(p principal, req portal.PushRequest) (portal.PushResponse,
 			if err := applied.Put(key, changeDigest(c)); err != nil {
 				return err
 			}
-			if rej := s.apply(tx, p, req.Device, c); rej != nil {
+			pc.noteClock(c.At)
+			if rej := s.apply(tx, pc, c); rej != nil {
 				rj := portal.Rejection{Device: req.Device, Seq: c.Seq, Entity: c.Entity, ID: c.ID, Code: rej.Code, Zh: rej.Zh, En: rej.En, At: now}
 				if err := putJSON(tx.Bucket(bRejections), rejectionKey(req.Device, c.Seq), rj); err != nil {
 					return err
@@ -129,6 +132,7 @@ func (s *Server) push(p principal, req portal.PushRequest) (portal.PushResponse,
 			return err
 		}
 		out.Acked = last
+		out.ClockSkewSeconds = int64(pc.ahead / time.Second)
 		for _, c := range req.Changes {
 			var rj portal.Rejection
 			if ok, err := getJSON(tx.Bucket(bRejections), rejectionKey(req.Device, c.Seq), &rj); err != nil {
@@ -152,24 +156,52 @@ func refuse(code sv.Code, zh, en string, args ...any) *sv.Error {
 	return sv.Errorf(code, zh, en, args...)
 }
 
-func canActOn(p principal, projectID string) bool {
-	if p.Role != portal.RoleInspector || len(p.Projects) == 0 {
-		return true
-	}
-	return slices.Contains(p.Projects, projectID)
+// pushCtx is what the portal knows of one push and its changes cannot say.
+type pushCtx struct {
+	device string
+	stamp  portal.Stamp
+	// ahead is how far the laptop's clock ran ahead of the portal's,
+	// at most, in the changes applied so far.
+	ahead time.Duration
 }
 
-func isInspectorOf(p principal, inspectors []string) bool {
-	if p.Role != portal.RoleInspector {
-		return true
+// actorOf is the signed-in user as the rulebook sees them.
+func actorOf(p principal) sv.Actor {
+	return sv.Actor{Name: p.Name, DisplayName: p.DisplayName, Role: sv.Role(p.Role), Projects: p.Projects}
+}
+
+// noteClock records how far a time the laptop sent runs ahead of the portal.
+func (pc *pushCtx) noteClock(at time.Time) {
+	if d := at.Sub(pc.stamp.Now); d > portal.MaxClockSkew && d > pc.ahead {
+		pc.ahead = d
 	}
-	return slices.Contains(inspectors, p.Name) || (p.DisplayName != "" && slices.Contains(inspectors, p.DisplayName))
+}
+
+// clocks checks a change's clock readings (format, this device's own) and
+// clamps those ahead of the portal's time.
+func (pc *pushCtx) clocks(in map[string]string) (map[string]string, *sv.Error) {
+	out := make(map[string]string, len(in))
+	for field, c := range in {
+		if !slices.Contains(portal.FindingFields(), field) {
+			return nil, refuse(sv.EInvalid, "修改带有未知字段的时钟，平台未接受。", "The change carries a clock for an unknown field; the portal did not accept it.")
+		}
+		h, err := portal.CheckClock(c, pc.device)
+		if err != nil {
+			return nil, err
+		}
+		h, ahead := h.Clamp(pc.stamp.Now)
+		if ahead > pc.ahead {
+			pc.ahead = ahead
+		}
+		out[field] = h.String()
+	}
+	return out, nil
 }
 
 // apply applies one change, returning a refusal or nil. Refused changes
 // still count as applied (the device's numbering moves on); the record is
 // touched so that the device pulls the portal's version back.
-func (s *Server) apply(tx *bolt.Tx, p principal, device string, c portal.Change) *sv.Error {
+func (s *Server) apply(tx *bolt.Tx, pc *pushCtx, c portal.Change) *sv.Error {
 	if c.ID == "" || len(c.ID) > 200 {
 		return refuse(sv.EInvalid, "修改缺少记录编号。", "The change has no record id.")
 	}
@@ -180,13 +212,13 @@ func (s *Server) apply(tx *bolt.Tx, p principal, device string, c portal.Change)
 	var err error
 	switch c.Entity {
 	case portal.EntityInspection:
-		rej, err = s.applyInspection(tx, p, device, c)
+		rej, err = s.applyInspection(tx, pc, c)
 	case portal.EntityAnswer:
-		rej, err = s.applyAnswer(tx, p, device, c)
+		rej, err = s.applyAnswer(tx, pc, c)
 	case portal.EntityFinding:
-		rej, err = s.applyFinding(tx, p, device, c)
+		rej, err = s.applyFinding(tx, pc, c)
 	case portal.EntityPhoto:
-		rej, err = s.applyPhoto(tx, device, c)
+		rej, err = s.applyPhoto(tx, pc, c)
 	default:
 		return refuse(sv.EInvalid, "平台不接受“%s”类记录的修改。", "The portal does not accept changes to “%s” records.", c.Entity)
 	}
@@ -209,29 +241,55 @@ func malformed(entity string) *sv.Error {
 	return refuse(sv.EInvalid, "修改内容无法读取（%s）。", "The change's content cannot be read (%s).", entity)
 }
 
-func (s *Server) applyInspection(tx *bolt.Tx, p principal, device string, c portal.Change) (*sv.Error, error) {
+// tombstone is what the portal keeps of a deleted visit: whose it was, so
+// that no one else can take its id.
+func tombstone(in sv.Inspection) sv.Inspection {
+	return sv.Inspection{ID: in.ID, ProjectID: in.ProjectID, Inspectors: in.Inspectors, Status: in.Status}
+}
+
+func (s *Server) applyInspection(tx *bolt.Tx, pc *pushCtx, c portal.Change) (*sv.Error, error) {
+	actor := pc.stamp.Actor
 	stored, exists, err := getRecord(tx, portal.EntityInspection, c.ID)
 	if err != nil {
 		return nil, err
 	}
 	var old sv.Inspection
+	if exists && stored.Deleted {
+		// A deleted visit's id stays its inspectors': only they (or a
+		// leader) may bring it back, as a laptop still editing the draft
+		// does. A tombstone from before owners were kept names no one.
+		if len(stored.Data) == 0 || json.Unmarshal(stored.Data, &old) != nil {
+			if !actor.Role.Oversees() {
+				return refuse(sv.EConflict, "该督查记录已被删除，不能再使用它的编号。", "This visit was deleted; its id cannot be used again."), nil
+			}
+		} else if err := actor.CheckRecord(old); err != nil {
+			return refusalOf(err), nil
+		}
+	}
 	if exists && !stored.Deleted {
 		if err := json.Unmarshal(stored.Data, &old); err != nil {
 			return nil, err
 		}
-		if old.Status == sv.Submitted {
-			return refuse(sv.EConflict, "该督查记录已提交，不能再修改；如需更正，请新建更正记录。",
-				"This visit was submitted and cannot change; to correct it, create an amendment."), nil
+		check := old.CheckChange
+		if c.Op == portal.OpDelete {
+			check = old.CheckDelete
 		}
-		if !isInspectorOf(p, old.Inspectors) {
-			return refuse(portal.ErrForbidden, "只能修改自己参加的督查记录。", "You may only change visits you took part in."), nil
+		if err := check(); err != nil {
+			return refusalOf(err), nil
+		}
+		if err := actor.CheckRecord(old); err != nil {
+			return refusalOf(err), nil
 		}
 	}
 	if c.Op == portal.OpDelete {
 		if !exists || stored.Deleted {
 			return nil, nil
 		}
-		return nil, putRecord(tx, portal.Record{Entity: portal.EntityInspection, ID: c.ID, Deleted: true})
+		data, err := json.Marshal(tombstone(old))
+		if err != nil {
+			return nil, err
+		}
+		return nil, putRecord(tx, portal.Record{Entity: portal.EntityInspection, ID: c.ID, Deleted: true, Data: data})
 	}
 	var in sv.Inspection
 	if json.Unmarshal(c.Data, &in) != nil || in.ID != c.ID {
@@ -242,13 +300,10 @@ func (s *Server) applyInspection(tx *bolt.Tx, p principal, device string, c port
 	} else if !ok {
 		return refuse(sv.ENotFound, "平台上没有项目 %s。", "The portal has no project %s.", in.ProjectID), nil
 	}
-	if !canActOn(p, in.ProjectID) {
-		return refuse(portal.ErrForbidden, "您没有负责该项目，不能记录它的督查。", "You are not assigned to this project and cannot record its visits."), nil
+	if err := actor.CheckRecord(in); err != nil {
+		return refusalOf(err), nil
 	}
-	if !isInspectorOf(p, in.Inspectors) {
-		return refuse(portal.ErrForbidden, "只能记录自己参加的督查。", "You may only record visits you took part in."), nil
-	}
-	if exists && !stored.Deleted && old.ProjectID != in.ProjectID {
+	if exists && old.ProjectID != "" && old.ProjectID != in.ProjectID {
 		return refuse(sv.EConflict, "督查记录不能改属其他项目。", "A visit cannot move to another project."), nil
 	}
 	in.Answers = nil
@@ -257,52 +312,73 @@ func (s *Server) applyInspection(tx *bolt.Tx, p principal, device string, c port
 		return nil, err
 	}
 	// The laptop keeps the visit's header without answers too: exact.
-	return nil, putRecordFrom(tx, portal.Record{Entity: portal.EntityInspection, ID: c.ID, Data: data}, device)
+	return nil, putRecordFrom(tx, portal.Record{Entity: portal.EntityInspection, ID: c.ID, Data: data}, pc.device)
 }
 
-func (s *Server) applyAnswer(tx *bolt.Tx, p principal, device string, c portal.Change) (*sv.Error, error) {
+// refusalOf turns a rulebook error into a refusal.
+func refusalOf(err error) *sv.Error {
+	var e *sv.Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return refuse(sv.EInternal, "平台检查这条修改时出错。", "The portal failed to check this change.")
+}
+
+// refusalOrNil is refusalOf for an error that may be nil.
+func refusalOrNil(err error) *sv.Error {
+	if err == nil {
+		return nil
+	}
+	return refusalOf(err)
+}
+
+// visitOf reads a visit the portal holds, ok false when it has none (or
+// only its tombstone).
+func visitOf(tx *bolt.Tx, id string) (sv.Inspection, bool, error) {
+	stored, ok, err := getRecord(tx, portal.EntityInspection, id)
+	if err != nil || !ok || stored.Deleted {
+		return sv.Inspection{}, false, err
+	}
+	var in sv.Inspection
+	if err := json.Unmarshal(stored.Data, &in); err != nil {
+		return sv.Inspection{}, false, err
+	}
+	return in, true, nil
+}
+
+func (s *Server) applyAnswer(tx *bolt.Tx, pc *pushCtx, c portal.Change) (*sv.Error, error) {
 	var a portal.AnswerData
 	if c.Op != portal.OpPut || json.Unmarshal(c.Data, &a) != nil || portal.AnswerID(a.InspectionID, a.ItemKey) != c.ID {
 		return malformed("answer"), nil
 	}
-	stored, ok, err := getRecord(tx, portal.EntityInspection, a.InspectionID)
+	in, ok, err := visitOf(tx, a.InspectionID)
 	if err != nil {
 		return nil, err
 	}
-	if !ok || stored.Deleted {
+	if !ok {
 		return refuse(sv.ENotFound, "平台上没有督查记录 %s。", "The portal has no visit %s.", a.InspectionID), nil
 	}
-	var in sv.Inspection
-	if err := json.Unmarshal(stored.Data, &in); err != nil {
-		return nil, err
+	if err := in.CheckChange(); err != nil {
+		return refusalOf(err), nil
 	}
-	if in.Status == sv.Submitted {
-		return refuse(sv.EConflict, "该督查记录已提交，答案不能再修改。", "This visit was submitted; its answers cannot change."), nil
+	if err := pc.stamp.Actor.CheckRecord(in); err != nil {
+		return refusalOf(err), nil
 	}
-	if !isInspectorOf(p, in.Inspectors) {
-		return refuse(portal.ErrForbidden, "只能修改自己参加的督查记录。", "You may only change visits you took part in."), nil
-	}
-	return nil, putRecordFrom(tx, portal.Record{Entity: portal.EntityAnswer, ID: c.ID, Data: c.Data}, device)
+	return nil, putRecordFrom(tx, portal.Record{Entity: portal.EntityAnswer, ID: c.ID, Data: c.Data}, pc.device)
 }
 
-// needsLeader reports whether moving a finding from → to is a verification,
-// which only a leader may make.
-func needsLeader(from, to sv.Status) bool {
-	return to == sv.StatusClosed || (from == sv.StatusFixed && to == sv.StatusInProgress)
-}
-
-func (s *Server) applyFinding(tx *bolt.Tx, p principal, device string, c portal.Change) (*sv.Error, error) {
+func (s *Server) applyFinding(tx *bolt.Tx, pc *pushCtx, c portal.Change) (*sv.Error, error) {
 	var in sv.Finding
 	if c.Op != portal.OpPut || json.Unmarshal(c.Data, &in) != nil || in.ID != c.ID {
 		return malformed("finding"), nil
 	}
 	sent := in
 	if err := in.Validate(); err != nil {
-		var e *sv.Error
-		if errors.As(err, &e) {
-			return e, nil
-		}
-		return malformed("finding"), nil
+		return refusalOf(err), nil
+	}
+	clocks, rej := pc.clocks(c.Clocks)
+	if rej != nil {
+		return rej, nil
 	}
 	stored, exists, err := getRecord(tx, portal.EntityFinding, c.ID)
 	if err != nil {
@@ -320,33 +396,174 @@ func (s *Server) applyFinding(tx *bolt.Tx, p principal, device string, c portal.
 	} else if !ok {
 		return refuse(sv.ENotFound, "平台上没有项目 %s。", "The portal has no project %s.", in.ProjectID), nil
 	}
-	if !canActOn(p, in.ProjectID) {
-		return refuse(portal.ErrForbidden, "您没有负责该项目，不能修改它的问题。", "You are not assigned to this project and cannot change its findings."), nil
+	if err := pc.stamp.Actor.CheckProject(in.ProjectID); err != nil {
+		return refusalOf(err), nil
 	}
 	// Fields without a clock did not change in this change (a note, a
-	// photo): only the sets merge.
-	clocks := c.Clocks
-	if _, setsStatus := clocks[portal.FieldStatus]; setsStatus && p.Role == portal.RoleInspector {
-		from := sv.StatusOpen
-		if old != nil {
-			from = old.Status
-		}
-		if in.Status != from && needsLeader(from, in.Status) {
-			return refuse(portal.ErrForbidden, "只有领导可以核验和销号。", "Only a leader may verify and close findings."), nil
-		}
+	// photo): only the sets merge. What only the portal knows (who, when
+	// it arrived) it stamps; the moves are checked one by one.
+	res, refused := portal.AcceptFinding(old, stored.Clocks, in, clocks, pc.stamp)
+	if refused != nil {
+		return refused, nil
 	}
-	res := portal.MergeFinding(old, stored.Clocks, in, clocks)
 	data, err := json.Marshal(res.Finding)
 	if err != nil {
 		return nil, err
 	}
-	if err := putRecordFrom(tx, portal.Record{Entity: portal.EntityFinding, ID: c.ID, Data: data, Clocks: res.Clocks}, originIfSame(device, data, sent)); err != nil {
+	if err := putRecordFrom(tx, portal.Record{Entity: portal.EntityFinding, ID: c.ID, Data: data, Clocks: res.Clocks}, originIfSame(pc.device, data, sent)); err != nil {
 		return nil, err
 	}
 	return res.StatusRefused, nil
 }
 
-func (s *Server) applyPhoto(tx *bolt.Tx, device string, c portal.Change) (*sv.Error, error) {
+// captionClock is the portal's own clock for a photo's caption: the time
+// the caption arrived here, never a time a laptop says, so that a far-off
+// laptop clock cannot keep a caption for ever.
+func captionClock(now time.Time, prev string) string {
+	h := portal.HLC{Wall: now.UnixMilli(), Node: "portal"}
+	if p := portal.ParseHLC(prev); p.Wall >= h.Wall {
+		h = portal.HLC{Wall: p.Wall, Logical: p.Logical + 1, Node: "portal"}
+	}
+	return h.String()
+}
+
+// checkPhotoLink says whether the signed-in user may link a photo to what
+// l names (the rulebook's CheckVisitPhotoAdd, CheckFindingPhotoAdd); a
+// target the portal does not hold cannot take a link.
+func checkPhotoLink(tx *bolt.Tx, actor sv.Actor, l sv.PhotoLink) (*sv.Error, error) {
+	if l.InspectionID != "" {
+		in, ok, err := visitOf(tx, l.InspectionID)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return refuse(sv.ENotFound, "平台上没有督查记录 %s，照片不能关联到它。", "The portal has no visit %s to link the photo to.", l.InspectionID), nil
+		}
+		if err := actor.CheckVisitPhotoAdd(in); err != nil {
+			return refusalOf(err), nil
+		}
+	}
+	if l.FindingID != "" {
+		f, ok, err := findingOf(tx, l.FindingID)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return refuse(sv.ENotFound, "平台上没有问题 %s，照片不能关联到它。", "The portal has no finding %s to link the photo to.", l.FindingID), nil
+		}
+		if err := actor.CheckFindingPhotoAdd(f); err != nil {
+			return refusalOf(err), nil
+		}
+	}
+	return nil, nil
+}
+
+// findingOf reads a finding the portal holds.
+func findingOf(tx *bolt.Tx, id string) (sv.Finding, bool, error) {
+	stored, ok, err := getRecord(tx, portal.EntityFinding, id)
+	if err != nil || !ok {
+		return sv.Finding{}, false, err
+	}
+	var f sv.Finding
+	if err := json.Unmarshal(stored.Data, &f); err != nil {
+		return sv.Finding{}, false, err
+	}
+	return f, true, nil
+}
+
+// mayDescribe says whether the signed-in user may change the caption or
+// turn of a photo with these links (the rulebook's CheckPhotoDescribe).
+func mayDescribe(tx *bolt.Tx, actor sv.Actor, links []sv.PhotoLink) (*sv.Error, error) {
+	var visits []sv.Inspection
+	var findings []sv.Finding
+	for _, l := range links {
+		if l.InspectionID != "" {
+			// A deleted visit's tombstone still names its inspectors.
+			stored, ok, err := getRecord(tx, portal.EntityInspection, l.InspectionID)
+			if err != nil {
+				return nil, err
+			}
+			var in sv.Inspection
+			if ok && json.Unmarshal(stored.Data, &in) == nil {
+				visits = append(visits, in)
+			}
+		}
+		if l.FindingID != "" {
+			f, ok, err := findingOf(tx, l.FindingID)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				findings = append(findings, f)
+			}
+		}
+	}
+	return refusalOrNil(actor.CheckPhotoDescribe(visits, findings)), nil
+}
+
+// checkPhotoUnlink says whether the signed-in user may take a photo off
+// what l names (the rulebook's CheckVisitPhotoRemove,
+// CheckFindingPhotoRemove); a target the portal no longer holds keeps
+// nothing.
+func checkPhotoUnlink(tx *bolt.Tx, actor sv.Actor, hash string, l sv.PhotoLink) (*sv.Error, error) {
+	switch {
+	case l.FindingID != "":
+		f, ok, err := findingOf(tx, l.FindingID)
+		if err != nil || !ok {
+			return nil, err
+		}
+		var raisedIn *sv.Inspection
+		if in, ok, err := visitOf(tx, f.InspectionID); err != nil {
+			return nil, err
+		} else if ok {
+			raisedIn = &in
+		}
+		return refusalOrNil(actor.CheckFindingPhotoRemove(f, hash, l.Role, raisedIn)), nil
+	case l.InspectionID != "":
+		in, ok, err := visitOf(tx, l.InspectionID)
+		if err != nil || !ok {
+			return nil, err
+		}
+		return refusalOrNil(actor.CheckVisitPhotoRemove(in)), nil
+	}
+	return nil, nil
+}
+
+// unlinkPhoto applies a laptop's deletion of a photo: it took the photo
+// off everything it knew, so the portal takes it off every link — if the
+// signed-in user may take it off each of them. The record and the bytes
+// stay (other laptops may still show them; evidence is not destroyed by a
+// push); the record, without links, is sent to everyone.
+func (s *Server) unlinkPhoto(tx *bolt.Tx, pc *pushCtx, c portal.Change) (*sv.Error, error) {
+	stored, exists, err := getRecord(tx, portal.EntityPhoto, c.ID)
+	if err != nil || !exists {
+		return nil, err
+	}
+	var p sv.Photo
+	if err := json.Unmarshal(stored.Data, &p); err != nil {
+		return nil, err
+	}
+	for _, l := range p.Links {
+		if rej, err := checkPhotoUnlink(tx, pc.stamp.Actor, p.Hash, l); err != nil || rej != nil {
+			return rej, err
+		}
+	}
+	if len(p.Links) == 0 {
+		return nil, nil
+	}
+	p.Links = nil
+	data, err := json.Marshal(p)
+	if err != nil {
+		return nil, err
+	}
+	stored.Data = data
+	return nil, putRecord(tx, stored)
+}
+
+func (s *Server) applyPhoto(tx *bolt.Tx, pc *pushCtx, c portal.Change) (*sv.Error, error) {
+	if c.Op == portal.OpDelete && validHash(c.ID) {
+		return s.unlinkPhoto(tx, pc, c)
+	}
 	var in sv.Photo
 	if c.Op != portal.OpPut || json.Unmarshal(c.Data, &in) != nil || in.Hash != c.ID || !validHash(in.Hash) {
 		return malformed("photo"), nil
@@ -357,23 +574,37 @@ func (s *Server) applyPhoto(tx *bolt.Tx, device string, c portal.Change) (*sv.Er
 	if err != nil {
 		return nil, err
 	}
-	at := c.At.UTC().Format(time.RFC3339Nano)
-	clocks := map[string]string{"caption": at}
+	actor := pc.stamp.Actor
+	var old sv.Photo
 	if exists {
-		var old sv.Photo
 		if err := json.Unmarshal(stored.Data, &old); err != nil {
 			return nil, err
 		}
-		for _, l := range in.Links {
-			if !slices.Contains(old.Links, l) {
-				old.Links = append(old.Links, l)
-			}
+	}
+	// Links are a union (absence is no removal: a laptop may not know a
+	// link made elsewhere); each new one is checked like the record it
+	// attaches to.
+	links := slices.Clone(old.Links)
+	for _, l := range in.Links {
+		if slices.Contains(links, l) {
+			continue
 		}
-		if prev, _ := time.Parse(time.RFC3339Nano, stored.Clocks["caption"]); prev.Before(c.At) {
+		if rej, err := checkPhotoLink(tx, actor, l); err != nil || rej != nil {
+			return rej, err
+		}
+		links = append(links, l)
+	}
+	clocks := map[string]string{"caption": captionClock(pc.stamp.Now, stored.Clocks["caption"])}
+	if exists {
+		if in.Caption != old.Caption || in.Rotation != old.Rotation {
+			if rej, err := mayDescribe(tx, actor, old.Links); err != nil || rej != nil {
+				return rej, err
+			}
 			old.Caption, old.Rotation = in.Caption, in.Rotation
 		} else {
 			clocks["caption"] = stored.Clocks["caption"]
 		}
+		old.Links = links
 		in = old
 	}
 	data, err := json.Marshal(in)
@@ -383,7 +614,7 @@ func (s *Server) applyPhoto(tx *bolt.Tx, device string, c portal.Change) (*sv.Er
 	// The bytes may have arrived before this record: an upload finished
 	// while no record existed marks nothing (see markPhotoStored).
 	rec := portal.Record{Entity: portal.EntityPhoto, ID: c.ID, Data: data, Clocks: clocks, Stored: stored.Stored || s.hasPhoto(c.ID)}
-	return nil, putRecordFrom(tx, rec, originIfSame(device, data, sent))
+	return nil, putRecordFrom(tx, rec, originIfSame(pc.device, data, sent))
 }
 
 // originIfSame returns device when the stored record is exactly what the

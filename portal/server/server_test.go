@@ -311,11 +311,13 @@ func TestRepeatedFailedLoginsAreSlowedDown(t *testing.T) {
 	}
 }
 
-func findingChange(seq uint64, f sv.Finding, fields ...string) portal.Change {
+// findingChange is a finding's change as device's laptop sends it: each
+// field named carries a clock reading of that device.
+func findingChange(device string, seq uint64, f sv.Finding, fields ...string) portal.Change {
 	data, _ := json.Marshal(f)
 	c := portal.Change{Seq: seq, Entity: portal.EntityFinding, ID: f.ID, Op: portal.OpPut, At: f.UpdatedAt, Data: data, Clocks: map[string]string{}}
 	for _, fl := range fields {
-		c.Clocks[fl] = portal.HLC{}.Tick(f.UpdatedAt, "d").String()
+		c.Clocks[fl] = portal.HLC{}.Tick(f.UpdatedAt, device).String()
 	}
 	return c
 }
@@ -333,9 +335,9 @@ func TestPushAppliesEachChangeOnceRefusesGapsAndChecksRights(t *testing.T) {
 	closed.UpdatedAt = at.Add(time.Minute)
 	closed.Status = sv.StatusClosed
 	req := portal.PushRequest{Device: "laptop-1", Changes: []portal.Change{
-		findingChange(1, fd, portal.FindingFields()...),
-		findingChange(2, other, portal.FindingFields()...),
-		findingChange(3, closed, portal.FieldStatus),
+		findingChange("laptop-1", 1, fd, portal.FindingFields()...),
+		findingChange("laptop-1", 2, other, portal.FindingFields()...),
+		findingChange("laptop-1", 3, closed, portal.FieldStatus),
 		{Seq: 4, Entity: "spaceship", ID: "x", Op: "put"},
 	}}
 	first, err := c.Push(ctx, req)
@@ -376,11 +378,11 @@ func TestPushAppliesEachChangeOnceRefusesGapsAndChecksRights(t *testing.T) {
 	// data went back in time. Refused, not silently acknowledged.
 	rewound := fd
 	rewound.Description = "另一条修改"
-	_, err = c.Push(ctx, portal.PushRequest{Device: "laptop-1", Changes: []portal.Change{findingChange(1, rewound, portal.FieldDescription)}})
+	_, err = c.Push(ctx, portal.PushRequest{Device: "laptop-1", Changes: []portal.Change{findingChange("laptop-1", 1, rewound, portal.FieldDescription)}})
 	if ref, ok := err.(*portal.RefusalError); !ok || ref.Status != http.StatusConflict || ref.Err.Code != sv.EConflict || ref.Err.Zh == "" {
 		t.Fatalf("rewound device: %v", err)
 	}
-	_, err = c.Push(ctx, portal.PushRequest{Device: "laptop-1", Changes: []portal.Change{findingChange(7, fd)}})
+	_, err = c.Push(ctx, portal.PushRequest{Device: "laptop-1", Changes: []portal.Change{findingChange("laptop-1", 7, fd)}})
 	var ref *portal.RefusalError
 	if !asRefusal(err, &ref) || ref.Status != http.StatusConflict || ref.Body.Expected != 5 {
 		t.Fatalf("gap: %v", err)
@@ -392,14 +394,14 @@ func TestPushAppliesEachChangeOnceRefusesGapsAndChecksRights(t *testing.T) {
 	if err := fixed.Apply(sv.Move{To: sv.StatusFixed, By: "李督查", Note: "已整改", At: fixed.UpdatedAt}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Push(ctx, portal.PushRequest{Device: "laptop-1", Changes: []portal.Change{findingChange(5, fixed, portal.FieldStatus)}}); err != nil {
+	if _, err := c.Push(ctx, portal.PushRequest{Device: "laptop-1", Changes: []portal.Change{findingChange("laptop-1", 5, fixed, portal.FieldStatus)}}); err != nil {
 		t.Fatal(err)
 	}
 	shut := fixed
-	if err := shut.Apply(sv.Move{To: sv.StatusClosed, By: "王主任", Note: "复核合格", At: at.Add(3 * time.Minute)}); err != nil {
+	if err := shut.Apply(sv.Move{To: sv.StatusClosed, By: "王主任", Role: sv.RoleLeader, Note: "复核合格", At: at.Add(3 * time.Minute)}); err != nil {
 		t.Fatal(err)
 	}
-	resp, err := lc.Push(ctx, portal.PushRequest{Device: "leader-laptop", Changes: []portal.Change{findingChange(1, shut, portal.FieldStatus)}})
+	resp, err := lc.Push(ctx, portal.PushRequest{Device: "leader-laptop", Changes: []portal.Change{findingChange("leader-laptop", 1, shut, portal.FieldStatus)}})
 	if err != nil || len(resp.Rejections) != 0 {
 		t.Fatalf("leader closing: %+v %v", resp, err)
 	}
@@ -540,6 +542,13 @@ func TestPhotoRecordSaysWhenItsBytesAreHere(t *testing.T) {
 		if _, err := insp.PatchUpload(ctx, u, 0, bytes.NewReader(data), int64(len(data))); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// The finding the photos show; a photo links only to what the portal holds.
+	at := f.clock.now()
+	fd := sv.NewFinding("f1", "p01", "", sv.KindProblem, "李督查", at)
+	fd.Description, fd.ResponsibleUnit = "临边防护缺失", "中建三局"
+	if resp, err := insp.Push(ctx, portal.PushRequest{Device: "dev-setup", Changes: []portal.Change{findingChange("dev-setup", 1, fd, portal.FindingFields()...)}}); err != nil || len(resp.Rejections) != 0 {
+		t.Fatalf("push of the finding: %+v %v", resp, err)
 	}
 	first := bytes.Repeat([]byte("first photo "), 300)
 	c1, h1 := photoChange(1, first)

@@ -124,7 +124,7 @@ func TestDeletedUserKeepsTheirRecordsAndTheLastAdminStays(t *testing.T) {
 	at := f.clock.now()
 	fd := sv.Finding{ID: "f-by-insp", ProjectID: "p01", Kind: sv.KindProblem, Category: sv.CategorySafety, Severity: sv.SeverityMajor,
 		Description: "脚手架连墙件缺失", ResponsibleUnit: "中建三局", Deadline: "2026-06-30", Status: sv.StatusOpen, CreatedBy: "李督查", CreatedAt: at, UpdatedAt: at}
-	if resp, err := insp.Push(ctx, portal.PushRequest{Device: "dev-insp", Changes: []portal.Change{findingChange(1, fd, portal.FindingFields()...)}}); err != nil || len(resp.Rejections) != 0 {
+	if resp, err := insp.Push(ctx, portal.PushRequest{Device: "dev-insp", Changes: []portal.Change{findingChange("dev-insp", 1, fd, portal.FindingFields()...)}}); err != nil || len(resp.Rejections) != 0 {
 		t.Fatalf("push: %+v %v", resp, err)
 	}
 	record := func() portal.Record {

@@ -1,0 +1,305 @@
+package supervision
+
+import (
+	"slices"
+	"strings"
+	"time"
+)
+
+// This file is the rulebook: who may create, change, move and attach
+// photos to what. The laptop's store, its window and the portal all ask
+// these checks, so a refusal reads the same wherever it happens.
+
+// Role is what a person may do in the workflow. The portal's accounts carry
+// one; a laptop never signed in acts as an inspector.
+type Role string
+
+// Roles, from least to most rights.
+const (
+	RoleInspector Role = "inspector" // records visits and works the findings of their projects
+	RoleLeader    Role = "leader"    // may also close findings (销号) and send verified ones back, on every project
+	RoleAdmin     Role = "admin"     // manages the portal; has a leader's rights in the workflow
+)
+
+var roleLabels = map[Role][2]string{
+	RoleInspector: {"督查人员", "Inspector"},
+	RoleLeader:    {"领导", "Leader"},
+	RoleAdmin:     {"管理员", "Administrator"},
+}
+
+// Label returns the role's name for people.
+func (r Role) Label(lang Lang) string { return label(roleLabels, r, lang) }
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { _, ok := roleLabels[r]; return ok }
+
+// Oversees reports whether r has a leader's rights: closing findings and
+// acting on every project and visit.
+func (r Role) Oversees() bool { return r == RoleLeader || r == RoleAdmin }
+
+// leaderMoves are the moves only a leader (or an admin) may make: closing
+// (from a verification, or verifying and closing at once) and sending a
+// verified finding back. Everything else in the workflow an inspector may do.
+var leaderMoves = map[[2]Status]bool{
+	{StatusFixed, StatusClosed}:        true,
+	{StatusVerified, StatusClosed}:     true,
+	{StatusVerified, StatusInProgress}: true,
+}
+
+// CheckMove reports whether someone with role may move f to status to: an
+// EInvalid error when the workflow has no such move, an EForbidden one when
+// the move is not the role's. It does not look at what the move carries
+// (note, evidence); Apply does.
+func (f Finding) CheckMove(to Status, role Role) error {
+	if !CanMove(f.Status, to) {
+		return &Error{Code: EInvalid,
+			Zh: "问题当前为“" + f.Status.Label(Chinese) + "”，不能改为“" + to.Label(Chinese) + "”。",
+			En: "The finding is “" + f.Status.Label(English) + "” and cannot become “" + to.Label(English) + "”."}
+	}
+	if leaderMoves[[2]Status{f.Status, to}] && !role.Oversees() {
+		if to == StatusClosed {
+			return Errorf(EForbidden, "只有领导可以销号。督查人员现场核验后，请记录“核验通过”，问题转为“待销号”，由领导销号。",
+				"Only a leader may close a finding. After checking the fix on site, record the verification; the finding then awaits a leader's closing.")
+		}
+		return Errorf(EForbidden, "只有领导可以退回已核验的问题。", "Only a leader may send a verified finding back.")
+	}
+	return nil
+}
+
+// MovesFor returns the statuses f may move to by someone with role, in
+// workflow order: the buttons a window offers.
+func (f Finding) MovesFor(role Role) []Status {
+	var out []Status
+	for _, to := range transitions[f.Status] {
+		if f.CheckMove(to, role) == nil {
+			out = append(out, to)
+		}
+	}
+	return out
+}
+
+// CheckEdit reports whether the finding's description, unit, deadline,
+// severity and category may still change: only while it is active.
+func (f Finding) CheckEdit() error {
+	if !f.Status.Active() {
+		return Errorf(EConflict, "已销号或已撤销的问题不能再修改。", "A closed or withdrawn finding cannot be edited.")
+	}
+	return nil
+}
+
+// CheckCreate reports whether f may be recorded as new: a finding is born
+// open, with no history; every later status is reached by moves, each
+// checked with CheckMove.
+func (f Finding) CheckCreate() error {
+	if f.Status != StatusOpen || len(f.History) > 0 || f.VerifiedBy != "" || !f.ClosedAt.IsZero() {
+		return Errorf(EInvalid, "新问题只能以“待整改”状态登记，之后的状态变更需逐步记录。",
+			"A new finding starts as open; later statuses are reached one recorded move at a time.")
+	}
+	return nil
+}
+
+// DefaultDeadlineDays is the committee's usual term for a rectification.
+const DefaultDeadlineDays = 15
+
+// NewFinding starts an open finding of a project, raised by by at at, with
+// the usual deadline; inspectionID may be empty (a finding raised outside
+// a visit). The caller fills in description, unit and category.
+func NewFinding(id, projectID, inspectionID string, kind FindingKind, by string, at time.Time) Finding {
+	cat := CategoryOther
+	if kind == KindRequest {
+		cat = CategoryFactors
+	}
+	return Finding{
+		ID: id, ProjectID: projectID, InspectionID: inspectionID, Kind: kind, Category: cat,
+		Severity: SeverityMinor, Deadline: DateOf(at.AddDate(0, 0, DefaultDeadlineDays)), Status: StatusOpen,
+		CreatedAt: at, CreatedBy: by, UpdatedAt: at,
+	}
+}
+
+// Actor is a signed-in person as the rules need them: the names they go by
+// (a visit lists its inspectors by name), their role and, for an
+// inspector, the projects assigned to them (none means all).
+type Actor struct {
+	Name, DisplayName string
+	Role              Role
+	Projects          []string
+}
+
+// CheckProject reports whether a may act on the project's visits and findings.
+func (a Actor) CheckProject(projectID string) error {
+	if a.Role.Oversees() || len(a.Projects) == 0 || slices.Contains(a.Projects, projectID) {
+		return nil
+	}
+	return Errorf(EForbidden, "您没有负责该项目，不能记录或修改它的督查和问题。",
+		"You are not assigned to this project and cannot record or change its visits and findings.")
+}
+
+// isInspectorOf reports whether a is listed on the visit (by name or
+// display name), or oversees every visit.
+func (a Actor) isInspectorOf(in Inspection) bool {
+	if a.Role.Oversees() {
+		return true
+	}
+	for _, n := range in.Inspectors {
+		n = strings.TrimSpace(n)
+		if n != "" && (n == a.Name || (a.DisplayName != "" && n == a.DisplayName)) {
+			return true
+		}
+	}
+	return false
+}
+
+// CheckRecord reports whether a may record or change the visit: a leader,
+// or an inspector assigned to its project who is listed among its
+// inspectors.
+func (a Actor) CheckRecord(in Inspection) error {
+	if err := a.CheckProject(in.ProjectID); err != nil {
+		return err
+	}
+	if !a.isInspectorOf(in) {
+		return Errorf(EForbidden, "只能记录和修改自己参加的督查。", "You may only record and change visits you took part in.")
+	}
+	return nil
+}
+
+// CheckChange reports whether the visit may still change (its header,
+// answers, photos): only a draft. A submitted visit is evidence; a
+// correction is an amendment.
+func (in Inspection) CheckChange() error {
+	if !in.Editable() {
+		return errSubmitted()
+	}
+	return nil
+}
+
+// CheckDelete reports whether the visit may be deleted: only a draft
+// started by mistake.
+func (in Inspection) CheckDelete() error {
+	if !in.Editable() {
+		return Errorf(EConflict, "已提交的督查记录不能删除。", "A submitted visit cannot be deleted.")
+	}
+	return nil
+}
+
+// CheckPhotoAdd reports whether a photo may be linked to the visit or one
+// of its items.
+func (in Inspection) CheckPhotoAdd() error {
+	if !in.Editable() {
+		return Errorf(EConflict, "该督查记录已提交，不能再添加照片。如需补充，请新建更正记录。",
+			"This visit has been submitted; photos cannot be added. To add some, create an amendment.")
+	}
+	return nil
+}
+
+// CheckPhotoRemove reports whether a photo may be taken off the visit or
+// one of its items.
+func (in Inspection) CheckPhotoRemove() error {
+	if !in.Editable() {
+		return errEvidenceStays()
+	}
+	return nil
+}
+
+func errEvidenceStays() error {
+	return Errorf(EConflict,
+		"该督查记录已提交，照片是证据，不能删除。如有错误，请新建更正记录，在更正记录中删除。",
+		"This visit has been submitted: its photos are evidence and cannot be deleted. To correct it, create an amendment and delete the photo there.")
+}
+
+func errFindingPhotosLocked() error {
+	return Errorf(EConflict, "该问题已销号或撤销，照片是证据，不能再增删。",
+		"This finding is closed or withdrawn: its photos are evidence and can no longer be added or deleted.")
+}
+
+// CheckPhotoAdd reports whether a photo may be linked to the finding.
+func (f Finding) CheckPhotoAdd() error {
+	if !f.Status.Active() {
+		return errFindingPhotosLocked()
+	}
+	return nil
+}
+
+// CheckPhotoRemove reports whether the photo hash may be taken off the
+// finding's photos of role. raisedIn is the visit the finding was raised
+// in, when known: the photos of the problem taken on a submitted visit are
+// that visit's evidence. A photo recorded as the evidence of a move or in a
+// note stays too: the history and the notes never change.
+func (f Finding) CheckPhotoRemove(hash string, role PhotoRole, raisedIn *Inspection) error {
+	if raisedIn != nil && !raisedIn.Editable() && role != RoleAfter {
+		return errEvidenceStays()
+	}
+	if !f.Status.Active() {
+		return errFindingPhotosLocked()
+	}
+	for _, h := range f.History {
+		if slices.Contains(h.Evidence, hash) {
+			return Errorf(EConflict, "这张照片是一次状态变更的整改证据，已记入处理过程，不能删除。",
+				"This photo is the evidence of a recorded status change and cannot be deleted.")
+		}
+	}
+	for _, n := range f.Notes {
+		if slices.Contains(n.Photos, hash) {
+			return Errorf(EConflict, "这张照片附在一条备注中，备注不可修改，照片不能删除。",
+				"This photo belongs to a note; notes cannot change, so it cannot be deleted.")
+		}
+	}
+	return nil
+}
+
+// CheckVisitPhotoAdd reports whether a may link a photo to the visit (or
+// one of its items): someone who may record the visit, while it is a draft.
+func (a Actor) CheckVisitPhotoAdd(in Inspection) error {
+	if err := a.CheckRecord(in); err != nil {
+		return err
+	}
+	return in.CheckPhotoAdd()
+}
+
+// CheckVisitPhotoRemove reports whether a may take a photo off the visit
+// (or one of its items).
+func (a Actor) CheckVisitPhotoRemove(in Inspection) error {
+	if err := a.CheckRecord(in); err != nil {
+		return err
+	}
+	return in.CheckPhotoRemove()
+}
+
+// CheckFindingPhotoAdd reports whether a may link a photo to the finding:
+// someone who may act on its project, while it is active.
+func (a Actor) CheckFindingPhotoAdd(f Finding) error {
+	if err := a.CheckProject(f.ProjectID); err != nil {
+		return err
+	}
+	return f.CheckPhotoAdd()
+}
+
+// CheckFindingPhotoRemove reports whether a may take the photo hash off
+// the finding's photos of role; raisedIn as for Finding.CheckPhotoRemove.
+func (a Actor) CheckFindingPhotoRemove(f Finding, hash string, role PhotoRole, raisedIn *Inspection) error {
+	if err := a.CheckProject(f.ProjectID); err != nil {
+		return err
+	}
+	return f.CheckPhotoRemove(hash, role, raisedIn)
+}
+
+// CheckPhotoDescribe reports whether a may change the caption or turn of a
+// photo linked to these visits and findings: a leader, someone who may
+// record one of the visits or act on the project of one of the findings.
+// A photo linked to nothing yet is its importer's to describe.
+func (a Actor) CheckPhotoDescribe(visits []Inspection, findings []Finding) error {
+	if a.Role.Oversees() || len(visits)+len(findings) == 0 {
+		return nil
+	}
+	for _, in := range visits {
+		if a.CheckRecord(in) == nil {
+			return nil
+		}
+	}
+	for _, f := range findings {
+		if a.CheckProject(f.ProjectID) == nil {
+			return nil
+		}
+	}
+	return Errorf(EForbidden, "只有这张照片所属督查的参加人员或领导可以修改它的说明。",
+		"Only the inspectors of the photo's visit, or a leader, may change its caption.")
+}
