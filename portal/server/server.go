@@ -46,6 +46,9 @@ type Options struct {
 	MaxPhoto int64
 	// BcryptCost is the password hash's cost; default bcrypt's default.
 	BcryptCost int
+	// MinProtocol is the oldest protocol version a laptop may speak;
+	// default 1, every version. See decision 0025.
+	MinProtocol int
 }
 
 // Server serves the portal's API.
@@ -82,6 +85,9 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.MaxPhoto == 0 {
 		opts.MaxPhoto = 64 << 20
+	}
+	if opts.MinProtocol == 0 {
+		opts.MinProtocol = 1
 	}
 	db, err := OpenDB(opts.Dir)
 	if err != nil {
@@ -141,6 +147,7 @@ func (s *Server) routes(tus http.Handler) {
 	m.Handle("POST "+portal.PathUsers, s.auth(portal.RoleAdmin, s.handleAddUser))
 	m.Handle("PUT "+portal.PathRegister, s.auth(portal.RoleAdmin, s.handleRegister))
 	m.Handle(portal.PathUploads, s.authHandler(portal.RoleInspector, tus))
+	s.deviceRoutes(m)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, sv.Errorf(sv.ENotFound, "没有这个接口：%s %s。", "No such endpoint: %s %s.", r.Method, r.URL.Path))
 	})
@@ -163,6 +170,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
 			"bytes", rec.bytes, "ms", time.Since(start).Milliseconds(), "remote", r.RemoteAddr)
 	}()
+	if !s.protocolAccepted(rec, r) {
+		return
+	}
 	s.mux.ServeHTTP(rec, r)
 }
 
