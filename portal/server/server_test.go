@@ -138,7 +138,7 @@ func TestEveryEndpointRefusesWhatItMust(t *testing.T) {
 	endpoints := []endpoint{
 		{"POST", portal.PathLogout, portal.RoleInspector, false, nil},
 		{"GET", portal.PathMe, portal.RoleInspector, false, nil},
-		{"POST", portal.PathPush, portal.RoleInspector, true, []byte(`{"device":"d-table","changes":[]}`)},
+		{"POST", portal.PathPush, portal.RoleInspector, true, []byte(`{"device":"dev-admin","changes":[]}`)},
 		{"GET", portal.PathPull + "?limit=5", portal.RoleInspector, false, nil},
 		{"POST", portal.PathPhotosMissing, portal.RoleInspector, true, []byte(`{"hashes":[]}`)},
 		{"GET", portal.PathPhotos + strings.Repeat("a", 64), portal.RoleInspector, false, nil},
@@ -146,6 +146,10 @@ func TestEveryEndpointRefusesWhatItMust(t *testing.T) {
 		{"GET", portal.PathUsers, portal.RoleAdmin, false, nil},
 		{"POST", portal.PathUsers, portal.RoleAdmin, true, []byte(`{"name":"new","role":"inspector","password":"longenough"}`)},
 		{"PUT", portal.PathRegister, portal.RoleAdmin, true, []byte(`{"projects":[],"templates":[]}`)},
+		{"GET", portal.PathAdminDevices, portal.RoleAdmin, false, nil},
+		{"POST", portal.DeviceResetPath("dev-leader"), portal.RoleAdmin, false, nil},
+		// Last: it binds the admin's token to a new device.
+		{"POST", portal.PathDeviceRegister, portal.RoleInspector, true, []byte(`{"device":"d-table-new"}`)},
 	}
 	for _, e := range endpoints {
 		t.Run(e.method+" "+e.path, func(t *testing.T) {
