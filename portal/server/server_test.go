@@ -266,7 +266,7 @@ func TestPushAppliesEachChangeOnceRefusesGapsAndChecksRights(t *testing.T) {
 	closed := fd
 	closed.UpdatedAt = at.Add(time.Minute)
 	closed.Status = sv.StatusClosed
-	req := portal.PushRequest{Device: "laptop-1", Changes: []portal.Change{
+	req := portal.PushRequest{Device: "dev-insp", Changes: []portal.Change{
 		findingChange(1, fd, portal.FindingFields()...),
 		findingChange(2, other, portal.FindingFields()...),
 		findingChange(3, closed, portal.FieldStatus),
@@ -310,13 +310,13 @@ func TestPushAppliesEachChangeOnceRefusesGapsAndChecksRights(t *testing.T) {
 	// data went back in time. Refused, not silently acknowledged.
 	rewound := fd
 	rewound.Description = "另一条修改"
-	_, err = c.Push(ctx, portal.PushRequest{Device: "laptop-1", Changes: []portal.Change{findingChange(1, rewound, portal.FieldDescription)}})
-	if ref, ok := err.(*portal.RefusalError); !ok || ref.Status != http.StatusConflict || ref.Err.Code != sv.EConflict || ref.Err.Zh == "" {
+	_, err = c.Push(ctx, portal.PushRequest{Device: "dev-insp", Changes: []portal.Change{findingChange(1, rewound, portal.FieldDescription)}})
+	if ref, ok := err.(*portal.RefusalError); !ok || ref.Status != http.StatusConflict || ref.Err.Code != portal.ErrRewound || ref.Err.Zh == "" {
 		t.Fatalf("rewound device: %v", err)
 	}
-	_, err = c.Push(ctx, portal.PushRequest{Device: "laptop-1", Changes: []portal.Change{findingChange(7, fd)}})
+	_, err = c.Push(ctx, portal.PushRequest{Device: "dev-insp", Changes: []portal.Change{findingChange(7, fd)}})
 	var ref *portal.RefusalError
-	if !asRefusal(err, &ref) || ref.Status != http.StatusConflict || ref.Body.Expected != 5 {
+	if !asRefusal(err, &ref) || ref.Status != http.StatusConflict || ref.Body.Expected != 5 || ref.Body.Epoch == "" {
 		t.Fatalf("gap: %v", err)
 	}
 	// A leader may close what an inspector may not.
@@ -326,14 +326,14 @@ func TestPushAppliesEachChangeOnceRefusesGapsAndChecksRights(t *testing.T) {
 	if err := fixed.Apply(sv.Move{To: sv.StatusFixed, By: "李督查", Note: "已整改", At: fixed.UpdatedAt}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Push(ctx, portal.PushRequest{Device: "laptop-1", Changes: []portal.Change{findingChange(5, fixed, portal.FieldStatus)}}); err != nil {
+	if _, err := c.Push(ctx, portal.PushRequest{Device: "dev-insp", Changes: []portal.Change{findingChange(5, fixed, portal.FieldStatus)}}); err != nil {
 		t.Fatal(err)
 	}
 	shut := fixed
 	if err := shut.Apply(sv.Move{To: sv.StatusClosed, By: "王主任", Note: "复核合格", At: at.Add(3 * time.Minute)}); err != nil {
 		t.Fatal(err)
 	}
-	resp, err := lc.Push(ctx, portal.PushRequest{Device: "leader-laptop", Changes: []portal.Change{findingChange(1, shut, portal.FieldStatus)}})
+	resp, err := lc.Push(ctx, portal.PushRequest{Device: "dev-leader", Changes: []portal.Change{findingChange(1, shut, portal.FieldStatus)}})
 	if err != nil || len(resp.Rejections) != 0 {
 		t.Fatalf("leader closing: %+v %v", resp, err)
 	}
