@@ -79,7 +79,11 @@ func runLogin(c *ctx, args []string) error {
 }
 
 func runSync(c *ctx, args []string) error {
-	fs, data := c.flags("sync", "[--data 文件夹]", "[--data FOLDER]")
+	fs, data := c.flags("sync", "[--data 文件夹] [--reregister]", "[--data FOLDER] [--reregister]")
+	// After the portal says the laptop's data went back in time (restored
+	// from an old backup): a new device id, the unsent changes kept and
+	// sent under it. The user's choice, decision 0024.
+	reregister := fs.Bool("reregister", false, "register a new device id and send the unsent changes under it")
 	if err := c.parse(fs, args); err != nil {
 		return err
 	}
@@ -114,6 +118,12 @@ func runSync(c *ctx, args []string) error {
 			fmt.Fprintf(c.Stderr, "%s %d/%d\n", c.pick("缩略图", "thumbnails"), p.Done, p.Total)
 		}
 	}})
+	if *reregister {
+		if err := eng.Reregister(ctx); err != nil {
+			return err
+		}
+		c.say("本机已以新的设备编号 %s 登记；未发送的修改将在这次同步中发送。", "This laptop registered the new device id %s; its unsent changes go up with this sync.", s.DeviceID())
+	}
 	r, err := eng.Sync(ctx)
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
