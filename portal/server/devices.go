@@ -136,7 +136,7 @@ func (s *Server) handleRegisterDevice(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := s.opts.Now().UTC()
-	var taken bool
+	var taken, gone bool
 	err := s.db.bolt.Update(func(tx *bolt.Tx) error {
 		if tx.Bucket(bDeviceInfo).Get([]byte(req.Device)) != nil || tx.Bucket(bDevices).Get([]byte(req.Device)) != nil {
 			taken = true
@@ -144,8 +144,12 @@ func (s *Server) handleRegisterDevice(w http.ResponseWriter, r *http.Request) {
 		}
 		var t tokenRecord
 		found, err := getJSON(tx.Bucket(bTokens), tokenKey(tok), &t)
-		if err != nil || !found {
+		if err != nil {
 			return err
+		}
+		if !found {
+			gone = true // signed out since the request was admitted
+			return nil
 		}
 		t.Device = req.Device
 		if err := putJSON(tx.Bucket(bTokens), tokenKey(tok), t); err != nil {
@@ -155,6 +159,10 @@ func (s *Server) handleRegisterDevice(w http.ResponseWriter, r *http.Request) {
 	})
 	if err != nil {
 		s.internal(w, err)
+		return
+	}
+	if gone {
+		writeError(w, http.StatusUnauthorized, sv.Errorf(portal.ErrUnauthorized, "登录已失效，请重新登录平台。", "Your sign-in has expired; sign in to the portal again."))
 		return
 	}
 	if taken {
