@@ -298,6 +298,19 @@ func TestRestoredPortalGetsTheLaptopsRecordsBack(t *testing.T) {
 	if err := l.store.CreateFinding(f1); err != nil {
 		t.Fatal(err)
 	}
+	// A visit the backup holds as a draft with one answer, and which is
+	// answered in full and submitted after it.
+	v1, err := l.store.StartInspection("p01", []string{"李督查"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl, err := l.store.Template(v1.TemplateID, v1.TemplateVersion)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.store.SaveAnswer(v1.ID, sv.Answer{ItemKey: tpl.Items()[0].Key, Note: "备份之前", AnsweredBy: "李督查"}); err != nil {
+		t.Fatal(err)
+	}
 	l.sync(t, Options{})
 	if err := stop(); err != nil {
 		t.Fatal(err)
@@ -313,6 +326,19 @@ func TestRestoredPortalGetsTheLaptopsRecordsBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := l.store.AddFindingNote(f1.ID, sv.Note{Text: "备份之后的备注"}); err != nil {
+		t.Fatal(err)
+	}
+	answerAll(t, l.store, v1)
+	if _, err := l.store.SubmitInspection(v1.ID); err != nil {
+		t.Fatal(err)
+	}
+	// And a visit made and submitted after the backup.
+	v2, err := l.store.StartInspection("p02", []string{"李督查"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	answerAll(t, l.store, v2)
+	if _, err := l.store.SubmitInspection(v2.ID); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := New(l.store, c, Options{}).Sync(ctx); err != nil {
@@ -339,8 +365,12 @@ func TestRestoredPortalGetsTheLaptopsRecordsBack(t *testing.T) {
 		t.Fatal("the restored portal should lack the later finding")
 	}
 	c, _ = portal.NewClient(base, nil, l.token)
-	if _, err := New(l.store, c, Options{}).Sync(ctx); err != nil {
+	r, err := New(l.store, c, Options{}).Sync(ctx)
+	if err != nil {
 		t.Fatalf("sync with the restored portal: %v", err)
+	}
+	if r.Rejected != 0 {
+		t.Fatalf("records sent again were refused: %+v", r.Rejections)
 	}
 	if _, ok := portalFinding(t, admin, f2.ID); !ok {
 		t.Fatal("the laptop did not send its later finding again")
