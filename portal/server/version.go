@@ -14,7 +14,13 @@ import (
 // check is always answered, so an old laptop still sees the portal is up
 // and shows why it cannot sync rather than "offline". See decision 0025.
 func (s *Server) protocolAccepted(w http.ResponseWriter, r *http.Request) bool {
-	w.Header().Set(portal.ProtocolHeader, strconv.Itoa(portal.ProtocolVersion))
+	// The portal names its version where a laptop learns about it (the
+	// health check, sign-in, who-am-I, a refusal), not on every pull: a
+	// sync with nothing new stays as small as it was.
+	switch r.URL.Path {
+	case portal.PathHealth, portal.PathLogin, portal.PathMe:
+		w.Header().Set(portal.ProtocolHeader, strconv.Itoa(portal.ProtocolVersion))
+	}
 	if r.URL.Path == portal.PathHealth {
 		return true
 	}
@@ -22,7 +28,8 @@ func (s *Server) protocolAccepted(w http.ResponseWriter, r *http.Request) bool {
 	if h := r.Header.Get(portal.ProtocolHeader); h != "" {
 		n, err := strconv.Atoi(h)
 		if err != nil || n < 1 {
-			writeError(w, http.StatusBadRequest, sv.Errorf(sv.EInvalid, "协议版本“%s”无效。", "The protocol version “%s” is not valid.", short(h)))
+			w.Header().Set(portal.ProtocolHeader, strconv.Itoa(portal.ProtocolVersion))
+		writeError(w, http.StatusBadRequest, sv.Errorf(sv.EInvalid, "协议版本“%s”无效。", "The protocol version “%s” is not valid.", short(h)))
 			return false
 		}
 		v = n
@@ -30,6 +37,7 @@ func (s *Server) protocolAccepted(w http.ResponseWriter, r *http.Request) bool {
 	if v >= s.opts.MinProtocol {
 		return true
 	}
+	w.Header().Set(portal.ProtocolHeader, strconv.Itoa(portal.ProtocolVersion))
 	s.log.Warn("laptop too old", "protocol", v, "min", s.opts.MinProtocol, "remote", r.RemoteAddr)
 	writeError(w, http.StatusUpgradeRequired, sv.Errorf(portal.ErrUpdateRequired,
 		"请更新 fieldbrief：平台已不再接受这个版本（协议 %d，平台至少需要 %d）。本机数据都已保留，更新后同步即可。",
