@@ -79,37 +79,54 @@ func bindDevice(tx *bolt.Tx, device, user string, now time.Time) *sv.Error {
 	return nil
 }
 
+// lastPushEvery is how stale a device's recorded last push may get: the
+// check of every push reads only, and writes at most this often per device,
+// so a push costs no second fsync.
+const lastPushEvery = time.Minute
+
 // checkPushDevice admits a push for device by p: the token must be bound to
 // exactly that device, and the device must be p's and not reset. It
-// records the push's time. The status to answer goes with a refusal.
+// records the push's time (to the minute). The status to answer goes with
+// a refusal.
 func (s *Server) checkPushDevice(p principal, device string) (int, *sv.Error) {
 	if p.Device != device {
 		return http.StatusForbidden, sv.Errorf(portal.ErrDeviceMismatch,
 			"这次登录属于另一台设备，不能为设备 %s 推送修改。请在本机重新登录。",
 			"This sign-in belongs to another device and cannot push changes for device %s. Sign in again on this laptop.", device)
 	}
-	status, refusal := 0, (*sv.Error)(nil)
-	err := s.db.bolt.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bDeviceInfo)
+	now := s.opts.Now().UTC()
+	status, refusal, write := 0, (*sv.Error)(nil), false
+	check := func(tx *bolt.Tx) (deviceRecord, error) {
 		var d deviceRecord
-		ok, err := getJSON(b, []byte(device), &d)
+		ok, err := getJSON(tx.Bucket(bDeviceInfo), []byte(device), &d)
 		if err != nil {
-			return err
+			return d, err
 		}
 		switch {
 		case ok && d.State == portal.DeviceReset:
 			status, refusal = http.StatusConflict, deviceReset(device)
-			return nil
 		case ok && d.User != "" && d.User != p.Name:
 			status, refusal = http.StatusForbidden, deviceOwned(device)
-			return nil
 		case !ok:
-			d = deviceRecord{FirstSeen: s.opts.Now().UTC(), State: portal.DeviceActive}
+			d = deviceRecord{FirstSeen: now, State: portal.DeviceActive}
+			write = true
 		}
-		d.User = p.Name
-		d.LastPush = s.opts.Now().UTC()
-		return putJSON(b, []byte(device), d)
-	})
+		write = write || d.User == "" || now.Sub(d.LastPush) >= lastPushEvery
+		return d, nil
+	}
+	err := s.db.bolt.View(func(tx *bolt.Tx) error { _, err := check(tx); return err })
+	if err == nil && refusal == nil && write {
+		// Checked again in the writing transaction: an admin's reset may
+		// have come in between.
+		err = s.db.bolt.Update(func(tx *bolt.Tx) error {
+			d, err := check(tx)
+			if err != nil || refusal != nil {
+				return err
+			}
+			d.User, d.LastPush = p.Name, now
+			return putJSON(tx.Bucket(bDeviceInfo), []byte(device), d)
+		})
+	}
 	if err != nil {
 		return http.StatusInternalServerError, sv.Errorf(sv.EInternal, "平台内部出错，请稍后重试。", "The portal had an internal fault; try again later.")
 	}
