@@ -206,7 +206,7 @@ func TestResetDeviceResumesWithNothingLost(t *testing.T) {
 		t.Fatalf("device list:\n%s", lines)
 	}
 	d := devices(t, base)
-	if d[old].State != portal.DeviceReset || d[old].User != "" || d[l.store.DeviceID()].User != "inspector1" || d[l.store.DeviceID()].Acked != 1 {
+	if d[old].State != portal.DeviceReset || d[old].User != "" || d[l.store.DeviceID()].User != "inspector1" || d[l.store.DeviceID()].Acked != 1 || d[l.store.DeviceID()].LastPush.IsZero() {
 		t.Fatalf("devices: %+v", d)
 	}
 }

@@ -79,15 +79,11 @@ func bindDevice(tx *bolt.Tx, device, user string, now time.Time) *sv.Error {
 	return nil
 }
 
-// lastPushEvery is how stale a device's recorded last push may get: the
-// check of every push reads only, and writes at most this often per device,
-// so a push costs no second fsync.
-const lastPushEvery = time.Minute
-
 // checkPushDevice admits a push for device by p: the token must be bound to
-// exactly that device, and the device must be p's and not reset. It
-// records the push's time (to the minute). The status to answer goes with
-// a refusal.
+// exactly that device, and the device must be p's and not reset. The
+// check reads only — a push costs no second fsync — unless the device must
+// be recorded or claimed; the push's time is kept in memory (lastPush) and
+// written when the portal closes. The status to answer goes with a refusal.
 func (s *Server) checkPushDevice(p principal, device string) (int, *sv.Error) {
 	if p.Device != device {
 		return http.StatusForbidden, sv.Errorf(portal.ErrDeviceMismatch,
@@ -111,7 +107,7 @@ func (s *Server) checkPushDevice(p principal, device string) (int, *sv.Error) {
 			d = deviceRecord{FirstSeen: now, State: portal.DeviceActive}
 			write = true
 		}
-		write = write || d.User == "" || now.Sub(d.LastPush) >= lastPushEvery
+		write = write || d.User == ""
 		return d, nil
 	}
 	err := s.db.bolt.View(func(tx *bolt.Tx) error { _, err := check(tx); return err })
@@ -130,7 +126,47 @@ func (s *Server) checkPushDevice(p principal, device string) (int, *sv.Error) {
 	if err != nil {
 		return http.StatusInternalServerError, sv.Errorf(sv.EInternal, "平台内部出错，请稍后重试。", "The portal had an internal fault; try again later.")
 	}
+	if refusal == nil {
+		s.lastPush.Store(device, now)
+	}
 	return status, refusal
+}
+
+// pushTimes returns the pushes' times kept in memory since the start.
+func (s *Server) pushTimes() map[string]time.Time {
+	out := map[string]time.Time{}
+	s.lastPush.Range(func(k, v any) bool {
+		out[k.(string)] = v.(time.Time)
+		return true
+	})
+	return out
+}
+
+// savePushTimes writes the pushes' times kept in memory, in one
+// transaction; Close calls it. A portal that dies loses only these times.
+func (s *Server) savePushTimes() error {
+	times := s.pushTimes()
+	if len(times) == 0 {
+		return nil
+	}
+	return s.db.bolt.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bDeviceInfo)
+		for id, at := range times {
+			var d deviceRecord
+			ok, err := getJSON(b, []byte(id), &d)
+			if err != nil {
+				return err
+			}
+			if !ok || d.State == portal.DeviceReset || !at.After(d.LastPush) {
+				continue
+			}
+			d.LastPush = at
+			if err := putJSON(b, []byte(id), d); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // handleRegisterDevice binds the request's token to a new device id owned
@@ -266,6 +302,12 @@ func (s *Server) handleListDevices(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.internal(w, err)
 		return
+	}
+	times := s.pushTimes()
+	for i, d := range devices {
+		if at, ok := times[d.ID]; ok && at.After(d.LastPush) && d.State != portal.DeviceReset {
+			devices[i].LastPush = at
+		}
 	}
 	writeJSON(w, http.StatusOK, devices)
 }

@@ -63,6 +63,9 @@ type Server struct {
 	dummy    []byte // a bcrypt hash compared against for unknown users
 	// inflight counts requests being served, so Close waits for them.
 	inflight sync.WaitGroup
+	// lastPush holds each device's last push time (string → time.Time),
+	// written to the store on Close (devices.go).
+	lastPush sync.Map
 }
 
 // New opens the portal's data in opts.Dir and returns a server ready to
@@ -128,6 +131,9 @@ func (s *Server) DB() *DB { return s.db }
 // http.Server.Shutdown has stopped new requests.
 func (s *Server) Close() error {
 	s.inflight.Wait()
+	if err := s.savePushTimes(); err != nil {
+		s.log.Warn("device push times not saved", "err", err)
+	}
 	return s.db.Close()
 }
 
