@@ -91,35 +91,9 @@ func (s *Store) OwnRecords(user string) ([]OwnRecord, error) {
 				return nil
 			}
 			entity, id, _ := strings.Cut(string(k), "\x00")
-			r := OwnRecord{Entity: entity, ID: id}
-			var raw []byte
-			switch entity {
-			case EntityInspection:
-				raw = tx.Bucket(bInspections).Get([]byte(id))
-			case EntityFinding:
-				raw = tx.Bucket(bFindings).Get([]byte(id))
-			case EntityPhoto:
-				raw = tx.Bucket(bPhotos).Get([]byte(id))
-			case EntityAnswer:
-				visit, item, ok := strings.Cut(id, "/")
-				if !ok {
-					return nil
-				}
-				if a := tx.Bucket(bAnswers).Get(answerKey(visit, item)); a != nil {
-					var ans sv.Answer
-					if err := decode(a, &ans, "answer"); err != nil {
-						return err
-					}
-					var err error
-					if raw, err = json.Marshal(answerChange{InspectionID: visit, Answer: ans}); err != nil {
-						return err
-					}
-				}
-			default:
-				return nil
-			}
-			if raw != nil {
-				r.Data = append(json.RawMessage(nil), raw...)
+			r, ok, err := ownRecord(tx, entity, id)
+			if err != nil || !ok {
+				return err
 			}
 			out = append(out, r)
 			return nil
@@ -128,9 +102,46 @@ func (s *Store) OwnRecords(user string) ([]OwnRecord, error) {
 	return out, err
 }
 
+// ownRecord reads a record as it stands here; ok is false for an entity
+// that is not sent.
+func ownRecord(tx *bolt.Tx, entity, id string) (OwnRecord, bool, error) {
+	r := OwnRecord{Entity: entity, ID: id}
+	var raw []byte
+	switch entity {
+	case EntityInspection:
+		raw = tx.Bucket(bInspections).Get([]byte(id))
+	case EntityFinding:
+		raw = tx.Bucket(bFindings).Get([]byte(id))
+	case EntityPhoto:
+		raw = tx.Bucket(bPhotos).Get([]byte(id))
+	case EntityAnswer:
+		visit, item, ok := strings.Cut(id, "/")
+		if !ok {
+			return r, false, nil
+		}
+		if a := tx.Bucket(bAnswers).Get(answerKey(visit, item)); a != nil {
+			var ans sv.Answer
+			if err := decode(a, &ans, "answer"); err != nil {
+				return r, false, err
+			}
+			var err error
+			if raw, err = json.Marshal(answerChange{InspectionID: visit, Answer: ans}); err != nil {
+				return r, false, err
+			}
+		}
+	default:
+		return r, false, nil
+	}
+	if raw != nil {
+		r.Data = append(json.RawMessage(nil), raw...)
+	}
+	return r, true, nil
+}
+
 // Reregister makes device this laptop's new device id, in one transaction:
-// the outbox is numbered again from 1 under it, after the records of
-// resend, queued again as they stand here (a visit that is submitted here
+// the outbox is numbered again from 1 under it, after the records resend
+// names, queued again as they stand here when this runs (not as the caller
+// read them) (a visit that is submitted here
 // goes up as a draft first, then its answers, then submitted, so a portal
 // that lacks it accepts the answers). A pending change of a record that is
 // sent again is folded into it. bases replaces the sync base of the
@@ -145,6 +156,17 @@ func (s *Store) Reregister(device string, resend []OwnRecord, bases map[string]s
 	}
 	now := s.now().UTC()
 	err := s.update(func(tx *bolt.Tx) error {
+		// The records as they stand now: one may have changed since the
+		// caller read it, and its pending change is folded in below.
+		current := make([]OwnRecord, 0, len(resend))
+		for _, r := range resend {
+			if cur, ok, err := ownRecord(tx, r.Entity, r.ID); err != nil {
+				return err
+			} else if ok {
+				current = append(current, cur)
+			}
+		}
+		resend := current
 		again := map[string]bool{}
 		for _, r := range resend {
 			again[r.Entity+"\x00"+r.ID] = true
