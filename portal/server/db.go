@@ -78,7 +78,12 @@ func OpenDB(dir string) (*DB, error) {
 		}
 		return nil, sv.Wrap(err, sv.EInternal, "平台数据文件无法初始化或升级。", "The portal data file cannot be initialised or upgraded.")
 	}
-	return &DB{bolt: b}, nil
+	d := &DB{bolt: b}
+	if err := epochAfterRestore(d, dir); err != nil {
+		b.Close()
+		return nil, err
+	}
+	return d, nil
 }
 
 // Close closes the file.

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -177,4 +178,30 @@ func (d *DB) NewEpoch() (string, error) {
 		return "", sv.Wrap(err, sv.EUnavailable, "无法写入平台数据的新纪元。", "Cannot write the portal data's new epoch.")
 	}
 	return e, nil
+}
+
+// NewEpochMarker is a file that, present in the data folder when the
+// portal's data is opened, gives the data a new epoch and is then removed.
+// A backup puts it in the copy it makes, so that whatever restores the copy
+// — a command or a plain file copy — the restored portal announces a new
+// epoch on its first start (decision 0024).
+const NewEpochMarker = "NEW-EPOCH"
+
+// epochAfterRestore gives the data a new epoch when the marker is there.
+// The epoch changes before the marker goes: a crash between the two costs
+// laptops one more comparison, never a missed restore.
+func epochAfterRestore(d *DB, dir string) error {
+	marker := filepath.Join(dir, NewEpochMarker)
+	if _, err := os.Stat(marker); err != nil {
+		return nil
+	}
+	if _, err := d.NewEpoch(); err != nil {
+		return err
+	}
+	if err := os.Remove(marker); err != nil {
+		return sv.Wrap(err, sv.EUnavailable,
+			fmt.Sprintf("平台数据已启用新纪元，但无法删除标记文件 %s；请手动删除后再启动。", marker),
+			fmt.Sprintf("The portal data has a new epoch, but the marker %s cannot be removed; delete it by hand, then start again.", marker))
+	}
+	return nil
 }

@@ -123,3 +123,38 @@ func TestNewEpochMakesEveryCursorUnknown(t *testing.T) {
 		t.Fatalf("a cursor of the old epoch must read as unknown: %+v %v", page, err)
 	}
 }
+
+// A backup carries the NEW-EPOCH marker; however it is restored, the
+// first open gives the data a new epoch, once.
+func TestMarkerGivesARestoredFolderANewEpochOnce(t *testing.T) {
+	dir := t.TempDir()
+	db, err := OpenDB(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := db.Epoch()
+	db.Close()
+	if err := os.WriteFile(filepath.Join(dir, NewEpochMarker), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db, err = OpenDB(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	restored := db.Epoch()
+	db.Close()
+	if restored == old || restored == "" {
+		t.Fatalf("epoch %q → %q", old, restored)
+	}
+	if _, err := os.Stat(filepath.Join(dir, NewEpochMarker)); !os.IsNotExist(err) {
+		t.Fatalf("the marker stays: %v", err)
+	}
+	db, err = OpenDB(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if db.Epoch() != restored {
+		t.Fatal("the epoch changed again without a marker")
+	}
+}
