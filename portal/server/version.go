@@ -29,7 +29,7 @@ func (s *Server) protocolAccepted(w http.ResponseWriter, r *http.Request) bool {
 		n, err := strconv.Atoi(h)
 		if err != nil || n < 1 {
 			w.Header().Set(portal.ProtocolHeader, strconv.Itoa(portal.ProtocolVersion))
-		writeError(w, http.StatusBadRequest, sv.Errorf(sv.EInvalid, "协议版本“%s”无效。", "The protocol version “%s” is not valid.", short(h)))
+			writeError(w, http.StatusBadRequest, sv.Errorf(sv.EInvalid, "协议版本“%s”无效。", "The protocol version “%s” is not valid.", short(h)))
 			return false
 		}
 		v = n
