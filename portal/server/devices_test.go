@@ -135,6 +135,7 @@ func TestOldProtocolIsToldToUpdate(t *testing.T) {
 		{portal.PathLogin, "x", http.StatusBadRequest},
 		{portal.PathPull, "2", http.StatusUnauthorized},
 		{portal.PathHealth, "1", http.StatusOK},
+		{portal.PathUsers, "", http.StatusUnauthorized}, // admin API: scripts need no header
 	} {
 		req, _ := http.NewRequest(http.MethodGet, tc.path, nil)
 		if tc.path == portal.PathLogin {
@@ -145,7 +146,7 @@ func TestOldProtocolIsToldToUpdate(t *testing.T) {
 		}
 		rec := &recorder{h: http.Header{}}
 		srv.ServeHTTP(rec, req)
-		named := tc.want != http.StatusUnauthorized // a pull names no version
+		named := tc.want != http.StatusUnauthorized // a pull or the admin API names no version
 		if rec.status != tc.want || (rec.h.Get(portal.ProtocolHeader) == "2") != named {
 			t.Errorf("%s with %q: %d, portal version %q", tc.path, tc.header, rec.status, rec.h.Get(portal.ProtocolHeader))
 		}

@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"fieldbrief/portal"
 	sv "fieldbrief/supervision"
@@ -12,7 +13,8 @@ import (
 // with 426 and plain words, a laptop older than Options.MinProtocol. A
 // request without the header comes from a laptop of protocol 1. The health
 // check is always answered, so an old laptop still sees the portal is up
-// and shows why it cannot sync rather than "offline". See decision 0025.
+// and shows why it cannot sync rather than "offline"; so is the admin API,
+// which no laptop uses. See decision 0025.
 func (s *Server) protocolAccepted(w http.ResponseWriter, r *http.Request) bool {
 	// The portal names its version where a laptop learns about it (the
 	// health check, sign-in, who-am-I, a refusal), not on every pull: a
@@ -21,7 +23,9 @@ func (s *Server) protocolAccepted(w http.ResponseWriter, r *http.Request) bool {
 	case portal.PathHealth, portal.PathLogin, portal.PathMe:
 		w.Header().Set(portal.ProtocolHeader, strconv.Itoa(portal.ProtocolVersion))
 	}
-	if r.URL.Path == portal.PathHealth {
+	// The minimum is for laptops: the health check, the admin API (scripts,
+	// the admin socket) and the local admin channel are always answered.
+	if r.URL.Path == portal.PathHealth || strings.HasPrefix(r.URL.Path, portal.APIPrefix+"/admin/") {
 		return true
 	}
 	v := 1
