@@ -134,6 +134,9 @@ func runSync(c *ctx, args []string) error {
 	}
 	c.say("同步完成：上传 %d 条修改、%d 张照片（%.1f MB），下载 %d 条记录。", "Synced. Sent: changes %d, photos %d (%.1f MB). Received: records %d.",
 		r.Pushed, r.PhotosSent, float64(r.PhotoBytes)/1e6, r.Pulled)
+	if r.NewDevice != nil {
+		c.say("%s", "%s", sv.ErrorMessage(r.NewDevice, c.lang))
+	}
 	if r.ThumbnailsFetched > 0 || r.ThumbnailsLeft > 0 {
 		c.say("其他电脑拍摄的照片：已下载缩略图 %d 张，%d 张下次同步时再下载。", "Photos taken on other laptops: thumbnails downloaded %d, left for the next sync %d.",
 			r.ThumbnailsFetched, r.ThumbnailsLeft)

@@ -179,7 +179,13 @@ func (e *Engine) resendOwn(ctx context.Context, r *Report) error {
 			bases[o.ID] = f
 		}
 	}
-	return e.newDevice(ctx, resend, bases, true)
+	if err := e.newDevice(ctx, resend, bases, true); err != nil {
+		return err
+	}
+	r.NewDevice = sv.Errorf(sv.EConflict,
+		"平台数据已从备份恢复：本机已以新的设备编号 %s 重新登记，并重新发送了平台缺少的 %d 条本机记录。",
+		"The portal's data was restored from a backup: this laptop registered the new device id %s and sent again %d of its records the portal lacked.", e.store.DeviceID(), len(resend))
+	return nil
 }
 
 // afterGap reports whether a push refused for a gap met a portal of

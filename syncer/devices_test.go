@@ -187,7 +187,7 @@ func TestResetDeviceResumesWithNothingLost(t *testing.T) {
 		t.Fatalf("device reset: %v\n%s", err, out)
 	}
 	r := l.sync(t, Options{})
-	if r.Pushed != 1 || r.Rejected != 0 {
+	if r.Pushed != 1 || r.Rejected != 0 || sv.ErrorCode(r.NewDevice) != portal.ErrDeviceReset {
 		t.Fatalf("after the reset: %+v", r)
 	}
 	if n, _ := l.store.OutboxLen(); n != 0 || l.store.DeviceID() == old {
@@ -367,6 +367,9 @@ func TestRestoredPortalGetsTheLaptopsRecordsBack(t *testing.T) {
 	}
 	if r.Rejected != 0 {
 		t.Fatalf("records sent again were refused: %+v", r.Rejections)
+	}
+	if r.NewDevice == nil || !strings.Contains(sv.ErrorMessage(r.NewDevice, sv.English), "restored") {
+		t.Fatalf("the user is not told of the restored portal: %v", r.NewDevice)
 	}
 	if _, ok := portalFinding(t, admin, f2.ID); !ok {
 		t.Fatal("the laptop did not send its later finding again")

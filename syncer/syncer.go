@@ -97,6 +97,10 @@ type Report struct {
 	// went) and are asked for again by the next sync.
 	ThumbnailsFetched int
 	ThumbnailsLeft    int
+	// NewDevice is set when this sync registered a new device id (the
+	// portal reset the device, or was restored from a backup) and says why,
+	// so the user hears of it; nothing was lost (decision 0024).
+	NewDevice *sv.Error
 }
 
 // Engine syncs one store with one portal.
@@ -271,6 +275,9 @@ func (e *Engine) Push(ctx context.Context, r *Report) error {
 				if err := e.newDevice(ctx, nil, nil, false); err != nil {
 					return err
 				}
+				r.NewDevice = sv.Errorf(portal.ErrDeviceReset,
+					"管理员重置了本机的设备编号；本机已以新的编号 %s 重新登记，未发送的修改已照常发送。",
+					"An administrator reset this laptop's device id; it registered the new id %s and sent its unsent changes as usual.", e.store.DeviceID())
 				continue
 			}
 			if errors.As(err, &ref) && ref.Body.Code == portal.ErrGap && e.afterGap(ref.Body) {
