@@ -477,6 +477,11 @@ func (s *syncUI) finished(r syncer.Report, err error, byUser bool) {
 	case err == nil:
 		s.online, s.known = true, true
 		s.showState()
+		if r.NewDevice != nil {
+			// A new device id after a reset or a restored portal: said
+			// once, in the bar; nothing was lost.
+			s.say(sv.ErrorMessage(r.NewDevice, s.ui.lang), false)
+		}
 		if r.Pulled > 0 {
 			// New projects, findings or visits from elsewhere: the
 			// dashboard reloads; other screens read afresh when opened.
