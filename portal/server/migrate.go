@@ -32,7 +32,9 @@ var dbMigrations = []func(tx *bolt.Tx, now time.Time) error{
 	migrateDevicesOwned,
 }
 
-// allBuckets are the buckets of the current schema.
+// allBuckets are the buckets of the current schema. One missing from a file
+// of the current version is created at open (a bucket added without a
+// layout change needs no migration).
 var allBuckets = [][]byte{bMeta, bUsers, bTokens, bDevices, bRejections, bRecords, bLog, bLogIndex, bApplied, bDeviceInfo}
 
 func dbSchema(tx *bolt.Tx) (int, error) {
@@ -54,16 +56,20 @@ func dbSchema(tx *bolt.Tx) (int, error) {
 // older one copied aside and migrated, a newer one refused.
 func upgrade(b *bolt.DB, dir string, now time.Time) error {
 	var v int
+	missing := false
 	err := b.View(func(tx *bolt.Tx) error {
 		var err error
 		v, err = dbSchema(tx)
+		for _, name := range allBuckets {
+			missing = missing || tx.Bucket(name) == nil
+		}
 		return err
 	})
 	if err != nil {
 		return err
 	}
 	switch {
-	case v == currentSchema:
+	case v == currentSchema && !missing:
 		return nil
 	case v > currentSchema:
 		return sv.Errorf(sv.EConflict,
