@@ -75,7 +75,7 @@ func upgrade(b *bolt.DB, dir string, now time.Time) error {
 		return sv.Errorf(sv.EConflict,
 			"这份平台数据由更新版本的 fieldbrief-portal 写入（格式版本 %d，本程序认识到 %d）。请安装新版本的平台程序后再打开；数据未做任何改动。",
 			"This portal data was written by a newer fieldbrief-portal (format version %d; this program knows up to %d). Install the newer portal program to open it; the data was not changed.", v, currentSchema)
-	case v > 0:
+	case v > 0 && v < currentSchema:
 		// A copy first: a migration that a later version finds wrong can
 		// be undone by hand.
 		backup := filepath.Join(dir, fmt.Sprintf("%s.schema-%d-%s.bak", DBFile, v, now.UTC().Format("20060102T150405Z")))
