@@ -477,6 +477,11 @@ func (s *syncUI) finished(r syncer.Report, err error, byUser bool) {
 	case err == nil:
 		s.online, s.known = true, true
 		s.showState()
+		if r.NewDevice != nil {
+			// A new device id after a reset or a restored portal: said
+			// once, in the bar; nothing was lost.
+			s.say(sv.ErrorMessage(r.NewDevice, s.ui.lang), false)
+		}
 		if r.Pulled > 0 {
 			// New projects, findings or visits from elsewhere: the
 			// dashboard reloads; other screens read afresh when opened.
@@ -514,6 +519,12 @@ func (s *syncUI) failed(err error, byUser bool) {
 		s.expired = true
 		msg = t0("sync.expired")
 		s.signIn.Show()
+	case sv.ErrorCode(err) == portal.ErrRewound && byUser:
+		// Restored from an old backup: the user chooses to go on under
+		// a new device id (decision 0024).
+		s.say(msg, true)
+		s.offerReregister()
+		return
 	}
 	s.say(msg, true)
 	if byUser {
@@ -657,4 +668,36 @@ func removeCredentials(dir string) error {
 		return sv.Wrap(err, sv.EUnavailable, "无法删除登录信息，请检查数据文件夹的权限。", "Cannot delete the sign-in; check the data folder's permissions.")
 	}
 	return nil
+}
+
+// offerReregister asks whether to register a new device id and send the
+// unsent changes under it, after the portal said this laptop's data went
+// back in time; yes does so and syncs.
+func (s *syncUI) offerReregister() {
+	q := sv.Errorf(portal.ErrRewound,
+		"平台已收到本机编号相同但内容不同的修改：本机数据可能是从旧备份恢复的。\n要以新的设备编号重新登记，并发送本机未发送的修改吗？它们可能覆盖之后在别处所做的修改。",
+		"The portal holds other changes under this laptop's numbers: its data may have been restored from an old backup.\nRegister a new device id and send this laptop's unsent changes? They may overwrite changes made elsewhere since.")
+	s.ui.confirm(t0("common.error"), sv.ErrorMessage(q, s.ui.lang), func(ok bool) {
+		if !ok || s.cred == nil {
+			return
+		}
+		client, err := portal.NewClient(s.cred.Portal, s.http, s.cred.Token)
+		if err != nil {
+			s.failed(err, true)
+			return
+		}
+		store := s.cfg.Store
+		s.background(func() {
+			ctx, cancel := context.WithTimeout(s.life, 30*time.Second)
+			defer cancel()
+			err := syncer.New(store, client, syncer.Options{}).Reregister(ctx)
+			s.ui.do(func() {
+				if err != nil {
+					s.failed(err, true)
+					return
+				}
+				s.start(true)
+			})
+		})
+	})
 }

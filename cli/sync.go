@@ -102,7 +102,11 @@ func readPassword(c *ctx) (string, error) {
 }
 
 func runSync(c *ctx, args []string) error {
-	fs, data := c.flags("sync", "[--data 文件夹]", "[--data FOLDER]")
+	fs, data := c.flags("sync", "[--data 文件夹] [--reregister]", "[--data FOLDER] [--reregister]")
+	// After the portal says the laptop's data went back in time (restored
+	// from an old backup): a new device id, the unsent changes kept and
+	// sent under it. The user's choice, decision 0024.
+	reregister := fs.Bool("reregister", false, "register a new device id and send the unsent changes under it")
 	if err := c.parse(fs, args); err != nil {
 		return err
 	}
@@ -140,6 +144,12 @@ func runSync(c *ctx, args []string) error {
 			fmt.Fprintf(c.Stderr, "%s %d/%d\n", c.pick("缩略图", "thumbnails"), p.Done, p.Total)
 		}
 	}})
+	if *reregister {
+		if err := eng.Reregister(ctx); err != nil {
+			return err
+		}
+		c.say("本机已以新的设备编号 %s 登记；未发送的修改将在这次同步中发送。", "This laptop registered the new device id %s; its unsent changes go up with this sync.", s.DeviceID())
+	}
 	r, err := eng.Sync(ctx)
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
@@ -150,6 +160,9 @@ func runSync(c *ctx, args []string) error {
 	}
 	c.say("同步完成：上传 %d 条修改、%d 张照片（%.1f MB），下载 %d 条记录。", "Synced. Sent: changes %d, photos %d (%.1f MB). Received: records %d.",
 		r.Pushed, r.PhotosSent, float64(r.PhotoBytes)/1e6, r.Pulled)
+	if r.NewDevice != nil {
+		c.say("%s", "%s", sv.ErrorMessage(r.NewDevice, c.lang))
+	}
 	if r.ThumbnailsFetched > 0 || r.ThumbnailsLeft > 0 {
 		c.say("其他电脑拍摄的照片：已下载缩略图 %d 张，%d 张下次同步时再下载。", "Photos taken on other laptops: thumbnails downloaded %d, left for the next sync %d.",
 			r.ThumbnailsFetched, r.ThumbnailsLeft)

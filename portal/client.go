@@ -25,6 +25,27 @@ type Client struct {
 	base  string
 	http  *http.Client
 	token string
+	// version overrides ProtocolVersion; tests set it to play an old laptop.
+	version int
+}
+
+func (c *Client) protocol() int {
+	if c.version > 0 {
+		return c.version
+	}
+	return ProtocolVersion
+}
+
+// SetProtocol makes the client announce protocol version v instead of its
+// own; for tests that play an older laptop.
+func (c *Client) SetProtocol(v int) { c.version = v }
+
+// RegisterDevice binds the client's token to a new device id, owned by
+// its user (decision 0024).
+func (c *Client) RegisterDevice(ctx context.Context, device string) (Device, error) {
+	var out Device
+	err := c.do(ctx, http.MethodPost, PathDeviceRegister, DeviceRegisterRequest{Device: device}, &out)
+	return out, err
 }
 
 // NewClient returns a client of the portal at base (such as
@@ -292,6 +313,7 @@ func (c *Client) absRequest(ctx context.Context, method, u string, body io.Reade
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
 	}
+	req.Header.Set(ProtocolHeader, strconv.Itoa(c.protocol()))
 	return req, nil
 }
 
@@ -372,6 +394,23 @@ const ErrForbidden sv.Code = "forbidden"
 // ErrTooMany is the code of a refusal after too many failed logins.
 const ErrTooMany sv.Code = "too_many"
 
+// Codes of device refusals (decision 0024) and of an outdated laptop
+// (decision 0025).
+const (
+	// ErrDeviceReset: an administrator reset the device; register a new id.
+	ErrDeviceReset sv.Code = "device_reset"
+	// ErrDeviceOwned: the device id belongs to another user.
+	ErrDeviceOwned sv.Code = "device_owned"
+	// ErrDeviceMismatch: a push names another device than the token's.
+	ErrDeviceMismatch sv.Code = "device_mismatch"
+	// ErrRewound: a change number was reused for a different change; the
+	// laptop's data went back in time (restored from an old backup).
+	ErrRewound sv.Code = "rewound"
+	// ErrUpdateRequired: the laptop speaks a protocol the portal no longer
+	// accepts.
+	ErrUpdateRequired sv.Code = "update_required"
+)
+
 // RefusalError is a refusal from the portal, with its body.
 type RefusalError struct {
 	Err    *sv.Error
@@ -397,6 +436,9 @@ func refusal(resp *http.Response) error {
 		}
 		if resp.StatusCode == http.StatusRequestEntityTooLarge {
 			b.Code, b.Zh, b.En = sv.EInvalid, "内容超过平台允许的大小，平台未接收。", "This is larger than the portal accepts; the portal did not take it."
+		}
+		if resp.StatusCode == http.StatusUpgradeRequired {
+			b.Code, b.Zh, b.En = ErrUpdateRequired, "平台要求更新 fieldbrief：请安装新版本后再同步。本机数据已保留。", "The portal requires a newer fieldbrief: update fieldbrief, then sync again. Your data is kept."
 		}
 		if resp.StatusCode == http.StatusUnauthorized {
 			b.Code, b.Zh, b.En = ErrUnauthorized, "登录已失效，请重新登录平台。", "Your sign-in has expired; sign in to the portal again."

@@ -8,6 +8,7 @@ package portal
 
 import (
 	"encoding/json"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -41,6 +42,9 @@ const (
 	PathTemplateExport = APIPrefix + "/admin/templates/export" // GET xlsx, ?id=&version=
 	PathFindingsExport = APIPrefix + "/admin/findings/export"  // GET xlsx, ?status=&project=&unit=
 	PathBackup         = APIPrefix + "/admin/backup"           // GET tar
+	// Devices (decision 0024).
+	PathDeviceRegister = APIPrefix + "/devices/register"
+	PathAdminDevices   = APIPrefix + "/admin/devices" // GET; + "/{id}/reset" POST
 )
 
 // Role is what a portal user may do.
@@ -206,6 +210,10 @@ type ErrorBody struct {
 	// Expected is set on a gap in push: the next sequence number the
 	// portal will accept from this device.
 	Expected uint64 `json:"expected,omitempty"`
+	// Epoch is set on a gap in push: the portal database's epoch, so a
+	// laptop can tell a restored portal (another epoch than its cursor's)
+	// from a lost change of its own.
+	Epoch string `json:"epoch,omitempty"`
 }
 
 // MetaSHA256 is the tus Upload-Metadata key carrying the photo's SHA-256
@@ -223,3 +231,44 @@ func AnswerID(inspectionID, itemKey string) string { return inspectionID + "/" +
 
 // TemplateID is the record id of one version of a template.
 func TemplateID(id string, version int) string { return id + "@" + strconv.Itoa(version) }
+
+// Protocol versions (decision 0025). Every request of a laptop carries
+// ProtocolHeader with the version it speaks; the portal answers with its
+// own, and refuses a laptop older than its minimum with 426 and
+// ErrUpdateRequired. A request without the header is version 1 (laptops
+// before the header existed).
+const (
+	ProtocolHeader = "Fieldbrief-Protocol"
+	// ProtocolVersion 2 adds devices bound to tokens, device re-registration
+	// and the epoch on a gap.
+	ProtocolVersion = 2
+)
+
+// Device is a laptop's registration on the portal: the id it numbers its
+// changes under, the user it belongs to and how far it has pushed.
+type Device struct {
+	ID        string    `json:"id"`
+	User      string    `json:"user,omitempty"`
+	FirstSeen time.Time `json:"first_seen"`
+	LastPush  time.Time `json:"last_push,omitzero"`
+	State     string    `json:"state"`
+	// Acked is the last change number applied from this device.
+	Acked uint64 `json:"acked"`
+}
+
+// Device states.
+const (
+	DeviceActive = "active"
+	// DeviceReset: an administrator cleared the device's numbering and
+	// owner; the laptop that holds the id must register a new one.
+	DeviceReset = "reset"
+)
+
+// DeviceRegisterRequest asks to bind the request's token to a new device
+// id, owned by the token's user.
+type DeviceRegisterRequest struct {
+	Device string `json:"device"`
+}
+
+// DeviceResetPath is the admin path of one device's reset.
+func DeviceResetPath(id string) string { return PathAdminDevices + "/" + url.PathEscape(id) + "/reset" }

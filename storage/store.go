@@ -46,10 +46,13 @@ type Options struct {
 
 // Store is an open data folder. Its methods are safe for concurrent use.
 type Store struct {
-	db     *bolt.DB
-	path   string
-	now    func() time.Time
-	device string
+	db   *bolt.DB
+	path string
+	now  func() time.Time
+	// device is this laptop's id for the portal; it changes when the
+	// laptop registers a new one (see sync_device.go).
+	deviceMu sync.RWMutex
+	device   string
 	// templates caches decoded templates by id and version. A template
 	// version never changes once published, so answers — saved one by one,
 	// dozens per visit — need not decode the checklist each time.
@@ -132,7 +135,11 @@ func (s *Store) Close() error { return s.db.Close() }
 func (s *Store) Path() string { return s.path }
 
 // DeviceID returns this laptop's id, used to number its outbox for the portal.
-func (s *Store) DeviceID() string { return s.device }
+func (s *Store) DeviceID() string {
+	s.deviceMu.RLock()
+	defer s.deviceMu.RUnlock()
+	return s.device
+}
 
 func prepareDir(dir string, readOnly bool) error {
 	fi, err := os.Stat(dir)

@@ -124,7 +124,10 @@ func (s *Store) AckPushed(a Acked) error {
 			}
 		}
 		c := tx.Bucket(bOutbox).Cursor()
-		for k, _ := c.First(); k != nil && binary.BigEndian.Uint64(k) <= a.Seq; k, _ = c.First() {
+		for k, v := c.First(); k != nil && binary.BigEndian.Uint64(k) <= a.Seq; k, v = c.First() {
+			if err := markMine(tx, v); err != nil {
+				return err
+			}
 			if err := c.Delete(); err != nil {
 				return err
 			}

@@ -191,16 +191,6 @@ func LoadCredentials(dir string) (Credentials, error) {
 	return c, nil
 }
 
-// Login signs the laptop of store in to the portal of client and returns
-// the credentials to save.
-func Login(ctx context.Context, store *storage.Store, client *portal.Client, user, password string) (Credentials, error) {
-	resp, err := client.Login(ctx, portal.LoginRequest{User: user, Password: password, Device: store.DeviceID()})
-	if err != nil {
-		return Credentials{}, err
-	}
-	return Credentials{Portal: client.Base(), User: resp.User, Token: resp.Token, ExpiresAt: resp.ExpiresAt}, nil
-}
-
 // Status is what the laptop's status area and `fieldbrief status` show.
 type Status struct {
 	PendingChanges    int                 `json:"pending_changes"`

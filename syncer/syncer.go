@@ -99,6 +99,10 @@ type Report struct {
 	// went) and are asked for again by the next sync.
 	ThumbnailsFetched int
 	ThumbnailsLeft    int
+	// NewDevice is set when this sync registered a new device id (the
+	// portal reset the device, or was restored from a backup) and says why,
+	// so the user hears of it; nothing was lost (decision 0024).
+	NewDevice *sv.Error
 }
 
 // Engine syncs one store with one portal.
@@ -153,43 +157,61 @@ func (e *Engine) progress(p Progress) {
 // thumbnails of photos the pull brought the records of. Every step is safe to
 // interrupt (by ctx, a cut or a killed process) and to run again.
 func (e *Engine) Sync(ctx context.Context) (Report, error) {
+	var r Report
+	err := e.syncOnce(ctx, &r)
+	if errors.Is(err, errNewEpoch) {
+		// A restored portal: send again what it lacks of this laptop's
+		// own records, under a new device id, then sync from the start.
+		if err := e.resendOwn(ctx, &r); err != nil {
+			return r, err
+		}
+		err = e.syncOnce(ctx, &r)
+	}
+	return r, err
+}
+
+func (e *Engine) syncOnce(ctx context.Context, r *Report) error {
 	// Records and photo bytes go up side by side: a visit may name photos
 	// the portal has not received yet, and over a slow link the records'
 	// round trips then hide behind the photos' bytes.
-	var r, photos Report
+	var photos Report
 	pctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	photoErr := make(chan error, 1)
 	go func() { photoErr <- e.UploadPhotos(pctx, &photos) }()
-	pushErr := e.Push(ctx, &r)
+	pushErr := e.Push(ctx, r)
 	if pushErr != nil {
 		cancel()
 	}
 	err := <-photoErr
-	r.PhotosSent, r.PhotoBytes, r.BytesSent, r.Resumes, r.PhotosSkipped = photos.PhotosSent, photos.PhotoBytes, photos.BytesSent, photos.Resumes, photos.PhotosSkipped
+	r.PhotosSent += photos.PhotosSent
+	r.PhotoBytes += photos.PhotoBytes
+	r.BytesSent += photos.BytesSent
+	r.Resumes += photos.Resumes
+	r.PhotosSkipped += photos.PhotosSkipped
 	r.Requests += photos.Requests
 	r.Rejected += photos.Rejected
 	r.Rejections = append(r.Rejections, photos.Rejections...)
 	if pushErr != nil {
-		return r, pushErr
+		return pushErr
 	}
 	if err != nil {
-		return r, err
+		return err
 	}
-	if err := e.Pull(ctx, &r); err != nil {
-		return r, err
+	if err := e.Pull(ctx, r); err != nil {
+		return err
 	}
 	// The records are in; a thumbnail that does not come now is asked for
 	// again next time, so only cancelling stops the sync here.
-	if err := e.FetchThumbnails(ctx, &r); err != nil {
-		return r, err
+	if err := e.FetchThumbnails(ctx, r); err != nil {
+		return err
 	}
 	r.CompletedAt = e.opts.Now()
 	if err := e.store.SetLastSync(r.CompletedAt); err != nil {
-		return r, err
+		return err
 	}
 	e.progress(Progress{Phase: PhaseDone})
-	return r, nil
+	return nil
 }
 
 // Push sends the outbox in order until it is empty.
@@ -202,13 +224,14 @@ func (e *Engine) Push(ctx context.Context, r *Report) error {
 	if err != nil {
 		return err
 	}
-	device := e.store.DeviceID()
 	clock := portal.ParseHLC(st.HLC)
 	done := 0
+	reset := false
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		device := e.store.DeviceID()
 		batch, err := e.store.Outbox(0, e.opts.PushBatch)
 		if err != nil || len(batch) == 0 {
 			return err
@@ -249,6 +272,21 @@ func (e *Engine) Push(ctx context.Context, r *Report) error {
 		resp, err := e.client.Push(ctx, req)
 		if err != nil {
 			var ref *portal.RefusalError
+			if errors.As(err, &ref) && ref.Body.Code == portal.ErrDeviceReset && !reset {
+				// An administrator reset this device: a new id, the
+				// same changes (decision 0024).
+				reset = true
+				if err := e.newDevice(ctx, nil, nil, false); err != nil {
+					return err
+				}
+				r.NewDevice = sv.Errorf(portal.ErrDeviceReset,
+					"管理员重置了本机的设备编号；本机已以新的编号 %s 重新登记，未发送的修改已照常发送。",
+					"An administrator reset this laptop's device id; it registered the new id %s and sent its unsent changes as usual.", e.store.DeviceID())
+				continue
+			}
+			if errors.As(err, &ref) && ref.Body.Code == portal.ErrGap && e.afterGap(ref.Body) {
+				return errNewEpoch
+			}
 			if errors.As(err, &ref) && ref.Body.Code == portal.ErrGap {
 				return sv.Wrap(err, sv.EConflict,
 					"平台缺少本机较早的修改（平台数据可能从备份恢复过）。请联系管理员；本机数据已保留。",
@@ -288,6 +326,10 @@ func (e *Engine) Pull(ctx context.Context, r *Report) error {
 		resp, err := e.client.Pull(ctx, cursor, e.opts.PullLimit)
 		if err != nil {
 			return err
+		}
+		if resp.Reset && cursor != "" {
+			// Another epoch: the portal may lack what it had acknowledged.
+			return errNewEpoch
 		}
 		page := make([]storage.Pulled, 0, len(resp.Records))
 		for _, rec := range resp.Records {

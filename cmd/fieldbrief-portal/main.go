@@ -36,7 +36,7 @@ func main() {
 }
 
 const usage = `用法 / usage:
-  fieldbrief-portal serve --addr 127.0.0.1:8470 --data DIR [--tls-cert F --tls-key F] [--token-ttl 336h]
+  fieldbrief-portal serve --addr 127.0.0.1:8470 --data DIR [--tls-cert F --tls-key F] [--token-ttl 336h] [--min-protocol N]
   fieldbrief-portal user add --data DIR NAME --role inspector|leader|admin [--display NAME] [--projects P1,P2]
         (密码：终端上输入两次，不回显；否则读标准输入第一行 / password: typed twice unechoed at a terminal, else stdin's first line)
   fieldbrief-portal user passwd|disable|enable|revoke|delete --data DIR NAME
@@ -51,6 +51,8 @@ const usage = `用法 / usage:
   fieldbrief-portal findings export --data DIR --out FILE.xlsx [--status open|overdue|all] [--project ID] [--unit NAME]
   fieldbrief-portal backup --data DIR --out FILE.tar
   fieldbrief-portal restore --from FILE.tar --data NEWDIR
+  fieldbrief-portal device list --data DIR
+  fieldbrief-portal device reset --data DIR ID
 `
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -70,6 +72,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = audit(args[1:], stdout)
 	case args[0] == "check":
 		err = check(args[1:], stdout)
+	case args[0] == "device":
+		err = deviceCmd(args[1:], stdout)
 	case args[0] == "demo":
 		err = demo(args[1:], stdout)
 	case args[0] == "register" && len(args) > 1 && args[1] == "import":
@@ -122,6 +126,7 @@ func serve(args []string, stderr io.Writer) error {
 	cert := fs.String("tls-cert", "", "TLS certificate file")
 	key := fs.String("tls-key", "", "TLS key file")
 	ttl := fs.Duration("token-ttl", 14*24*time.Hour, "how long a sign-in lasts")
+	minProtocol := fs.Int("min-protocol", 1, "oldest laptop protocol version accepted (decision 0025)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -129,7 +134,7 @@ func serve(args []string, stderr io.Writer) error {
 		return usageError{"--tls-cert 与 --tls-key 须同时给出 / give both --tls-cert and --tls-key"}
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
-	srv, err := server.New(server.Options{Dir: *data, Logger: log, TokenTTL: *ttl})
+	srv, err := server.New(server.Options{Dir: *data, Logger: log, TokenTTL: *ttl, MinProtocol: *minProtocol})
 	if err != nil {
 		return err
 	}

@@ -131,7 +131,7 @@ func TestBackupAndRestoreOfAStoppedPortal(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		e, _ := db.Epoch()
+		e := db.Epoch()
 		return len(ps), e
 	}
 	n1, e1 := open(dir)

@@ -158,11 +158,26 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	_, _ = rand.Read(raw[:])
 	tok := base64.RawURLEncoding.EncodeToString(raw[:])
 	exp := now.Add(s.opts.TokenTTL).UTC()
+	// The token is bound to the device, and the device to its first user,
+	// in one transaction (decision 0024).
+	var refused *sv.Error
 	err := s.db.bolt.Update(func(tx *bolt.Tx) error {
+		if refused = bindDevice(tx, req.Device, u.Name, now); refused != nil {
+			return nil
+		}
 		return putJSON(tx.Bucket(bTokens), tokenKey(tok), tokenRecord{User: u.Name, Device: req.Device, ExpiresAt: exp})
 	})
 	if err != nil {
 		s.internal(w, err)
+		return
+	}
+	if refused != nil {
+		s.log.Warn("login refused for device", "user", u.Name, "device", req.Device, "reason", refused.En)
+		status := http.StatusConflict
+		if refused.Code == sv.EInvalid {
+			status = http.StatusBadRequest
+		}
+		writeError(w, status, refused)
 		return
 	}
 	s.log.Info("login", "user", u.Name, "device", req.Device)

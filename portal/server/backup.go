@@ -2,8 +2,6 @@ package server
 
 import (
 	"archive/tar"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -162,7 +160,8 @@ func Restore(r io.Reader, dir string) (err error) {
 		return broken(err)
 	}
 	defer db.Close()
-	return db.NewEpoch()
+	_, err = db.NewEpoch()
+	return err
 }
 
 // cleanDir removes what a failed restore wrote.
@@ -173,20 +172,3 @@ func cleanDir(dir string) {
 	}
 }
 
-// NewEpoch gives the database a new epoch, as a restored portal must:
-// every cursor of the old one is then unknown here.
-// (The devices work of issue 11 may provide its own; the lead reconciles.)
-func (d *DB) NewEpoch() error {
-	var r [8]byte
-	_, _ = rand.Read(r[:])
-	return d.bolt.Update(func(tx *bolt.Tx) error {
-		return tx.Bucket(bMeta).Put(kEpoch, []byte(hex.EncodeToString(r[:])))
-	})
-}
-
-// Epoch returns the database's epoch.
-func (d *DB) Epoch() (string, error) {
-	var e string
-	err := d.bolt.View(func(tx *bolt.Tx) error { e = string(tx.Bucket(bMeta).Get(kEpoch)); return nil })
-	return e, err
-}

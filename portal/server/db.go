@@ -1,9 +1,7 @@
 package server
 
 import (
-	"crypto/rand"
 	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -59,7 +57,8 @@ type DB struct {
 	bolt *bolt.DB
 }
 
-// OpenDB opens (creating) the portal's database in dir.
+// OpenDB opens (creating) the portal's database in dir, migrating an
+// older one to the current schema (see migrate.go).
 func OpenDB(dir string) (*DB, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, sv.Wrap(err, sv.EUnavailable,
@@ -72,27 +71,19 @@ func OpenDB(dir string) (*DB, error) {
 		}
 		return nil, sv.Wrap(err, sv.EUnavailable, "无法打开平台数据文件。", "Cannot open the portal data file.")
 	}
-	err = b.Update(func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{bMeta, bUsers, bTokens, bDevices, bRejections, bRecords, bLog, bLogIndex, bApplied} {
-			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
-				return err
-			}
-		}
-		meta := tx.Bucket(bMeta)
-		if meta.Get(kEpoch) == nil {
-			// The epoch names this database: a cursor from another
-			// (restored, rebuilt) portal is recognised as unknown.
-			var r [8]byte
-			_, _ = rand.Read(r[:])
-			return meta.Put(kEpoch, []byte(hex.EncodeToString(r[:])))
-		}
-		return nil
-	})
-	if err != nil {
+	if err := upgrade(b, dir, time.Now()); err != nil {
 		b.Close()
-		return nil, sv.Wrap(err, sv.EInternal, "平台数据文件无法初始化。", "The portal data file cannot be initialised.")
+		if _, ok := err.(*sv.Error); ok {
+			return nil, err
+		}
+		return nil, sv.Wrap(err, sv.EInternal, "平台数据文件无法初始化或升级。", "The portal data file cannot be initialised or upgraded.")
 	}
-	return &DB{bolt: b}, nil
+	d := &DB{bolt: b}
+	if err := epochAfterRestore(d, dir); err != nil {
+		b.Close()
+		return nil, err
+	}
+	return d, nil
 }
 
 // Close closes the file.

@@ -66,17 +66,22 @@ func (s *Server) handlePush(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p := userFrom(r.Context())
+	if status, refused := s.checkPushDevice(p, req.Device); refused != nil {
+		s.log.Warn("push refused for device", "user", p.Name, "device", req.Device, "token_device", p.Device, "reason", refused.En)
+		writeError(w, status, refused)
+		return
+	}
 	resp, err := s.push(p, req)
 	var gap errGap
 	var rewound errRewound
 	switch {
 	case errors.As(err, &rewound):
 		s.log.Warn("device rewound", "user", p.Name, "device", req.Device, "seq", rewound.seq)
-		writeError(w, http.StatusConflict, sv.Errorf(sv.EConflict,
-			"本机的修改编号 %d 与平台已收到的修改不一致，本机数据可能是从旧备份恢复的。为免丢失，平台未接受这次同步；请联系管理员。",
-			"This laptop's change %d differs from the one the portal already received; the laptop's data may have been restored from an old backup. To lose nothing, the portal refused this sync; contact the administrator.", rewound.seq))
+		writeError(w, http.StatusConflict, sv.Errorf(portal.ErrRewound,
+			"本机的修改编号 %d 与平台已收到的修改不一致，本机数据可能是从旧备份恢复的。为免丢失，平台未接受这次同步；本机可以新的设备编号重新登记并发送未发送的修改（fieldbrief sync --reregister）。",
+			"This laptop's change %d differs from the one the portal already received; the laptop's data may have been restored from an old backup. To lose nothing, the portal refused this sync; the laptop can register a new device id and send its unsent changes (fieldbrief sync --reregister).", rewound.seq))
 	case errors.As(err, &gap):
-		writeJSON(w, http.StatusConflict, portal.ErrorBody{Code: portal.ErrGap, Expected: gap.expected,
+		writeJSON(w, http.StatusConflict, portal.ErrorBody{Code: portal.ErrGap, Expected: gap.expected, Epoch: s.db.Epoch(),
 			Zh: "修改编号不连续：平台需要从第 " + strconv.FormatUint(gap.expected, 10) + " 条开始。",
 			En: "Change numbers have a gap: the portal needs change " + strconv.FormatUint(gap.expected, 10) + " next."})
 	case err != nil:

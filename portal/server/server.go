@@ -46,6 +46,9 @@ type Options struct {
 	MaxPhoto int64
 	// BcryptCost is the password hash's cost; default bcrypt's default.
 	BcryptCost int
+	// MinProtocol is the oldest protocol version a laptop may speak;
+	// default 1, every version. See decision 0025.
+	MinProtocol int
 }
 
 // Server serves the portal's API.
@@ -61,6 +64,9 @@ type Server struct {
 	// inflight counts requests being served, so Close waits for them.
 	inflight sync.WaitGroup
 	purge    tokenPurge
+	// lastPush holds each device's last push time (string → time.Time),
+	// written to the store on Close (devices.go).
+	lastPush sync.Map
 }
 
 // New opens the portal's data in opts.Dir and returns a server ready to
@@ -83,6 +89,9 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.MaxPhoto == 0 {
 		opts.MaxPhoto = 64 << 20
+	}
+	if opts.MinProtocol == 0 {
+		opts.MinProtocol = 1
 	}
 	db, err := OpenDB(opts.Dir)
 	if err != nil {
@@ -126,6 +135,9 @@ func (s *Server) DB() *DB { return s.db }
 // http.Server.Shutdown has stopped new requests.
 func (s *Server) Close() error {
 	s.inflight.Wait()
+	if err := s.savePushTimes(); err != nil {
+		s.log.Warn("device push times not saved", "err", err)
+	}
 	return s.db.Close()
 }
 
@@ -145,6 +157,7 @@ func (s *Server) routes(tus http.Handler) {
 	m.Handle("POST "+portal.PathUsers, s.auth(portal.RoleAdmin, s.handleAddUser))
 	m.Handle("PUT "+portal.PathRegister, s.auth(portal.RoleAdmin, s.handleRegister))
 	m.Handle(portal.PathUploads, s.authHandler(portal.RoleInspector, tus))
+	s.deviceRoutes(m)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, sv.Errorf(sv.ENotFound, "没有这个接口：%s %s。", "No such endpoint: %s %s.", r.Method, r.URL.Path))
 	})
@@ -167,6 +180,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
 			"bytes", rec.bytes, "ms", time.Since(start).Milliseconds(), "remote", r.RemoteAddr)
 	}()
+	if !s.protocolAccepted(rec, r) {
+		return
+	}
 	s.mux.ServeHTTP(rec, r)
 }
 

@@ -139,7 +139,7 @@ func TestEveryEndpointRefusesWhatItMust(t *testing.T) {
 	endpoints := []endpoint{
 		{"POST", portal.PathLogout, portal.RoleInspector, false, nil},
 		{"GET", portal.PathMe, portal.RoleInspector, false, nil},
-		{"POST", portal.PathPush, portal.RoleInspector, true, []byte(`{"device":"d-table","changes":[]}`)},
+		{"POST", portal.PathPush, portal.RoleInspector, true, []byte(`{"device":"dev-admin","changes":[]}`)},
 		{"GET", portal.PathPull + "?limit=5", portal.RoleInspector, false, nil},
 		{"POST", portal.PathPhotosMissing, portal.RoleInspector, true, []byte(`{"hashes":[]}`)},
 		{"GET", portal.PathPhotos + strings.Repeat("a", 64), portal.RoleInspector, false, nil},
@@ -154,6 +154,10 @@ func TestEveryEndpointRefusesWhatItMust(t *testing.T) {
 		{"DELETE", portal.UserPath("u2", ""), portal.RoleAdmin, false, nil},
 		{"GET", portal.PathAudit + "?since=2026-01-01", portal.RoleAdmin, false, nil},
 		{"GET", portal.PathCheck, portal.RoleAdmin, false, nil},
+		{"GET", portal.PathAdminDevices, portal.RoleAdmin, false, nil},
+		{"POST", portal.DeviceResetPath("dev-leader"), portal.RoleAdmin, false, nil},
+		// Last: it binds the admin's token to a new device.
+		{"POST", portal.PathDeviceRegister, portal.RoleInspector, true, []byte(`{"device":"d-table-new"}`)},
 	}
 	for _, name := range []string{"u1", "u2"} {
 		if err := f.srv.DB().PutUser(portal.NewUser{User: portal.User{Name: name, Role: portal.RoleInspector}, Password: pw}, bcrypt.MinCost); err != nil {
@@ -334,10 +338,10 @@ func TestPushAppliesEachChangeOnceRefusesGapsAndChecksRights(t *testing.T) {
 	closed := fd
 	closed.UpdatedAt = at.Add(time.Minute)
 	closed.Status = sv.StatusClosed
-	req := portal.PushRequest{Device: "laptop-1", Changes: []portal.Change{
-		findingChange("laptop-1", 1, fd, portal.FindingFields()...),
-		findingChange("laptop-1", 2, other, portal.FindingFields()...),
-		findingChange("laptop-1", 3, closed, portal.FieldStatus),
+	req := portal.PushRequest{Device: "dev-insp", Changes: []portal.Change{
+		findingChange("dev-insp", 1, fd, portal.FindingFields()...),
+		findingChange("dev-insp", 2, other, portal.FindingFields()...),
+		findingChange("dev-insp", 3, closed, portal.FieldStatus),
 		{Seq: 4, Entity: "spaceship", ID: "x", Op: "put"},
 	}}
 	first, err := c.Push(ctx, req)
@@ -378,13 +382,13 @@ func TestPushAppliesEachChangeOnceRefusesGapsAndChecksRights(t *testing.T) {
 	// data went back in time. Refused, not silently acknowledged.
 	rewound := fd
 	rewound.Description = "另一条修改"
-	_, err = c.Push(ctx, portal.PushRequest{Device: "laptop-1", Changes: []portal.Change{findingChange("laptop-1", 1, rewound, portal.FieldDescription)}})
-	if ref, ok := err.(*portal.RefusalError); !ok || ref.Status != http.StatusConflict || ref.Err.Code != sv.EConflict || ref.Err.Zh == "" {
+	_, err = c.Push(ctx, portal.PushRequest{Device: "dev-insp", Changes: []portal.Change{findingChange("dev-insp", 1, rewound, portal.FieldDescription)}})
+	if ref, ok := err.(*portal.RefusalError); !ok || ref.Status != http.StatusConflict || ref.Err.Code != portal.ErrRewound || ref.Err.Zh == "" {
 		t.Fatalf("rewound device: %v", err)
 	}
-	_, err = c.Push(ctx, portal.PushRequest{Device: "laptop-1", Changes: []portal.Change{findingChange("laptop-1", 7, fd)}})
+	_, err = c.Push(ctx, portal.PushRequest{Device: "dev-insp", Changes: []portal.Change{findingChange("dev-insp", 7, fd)}})
 	var ref *portal.RefusalError
-	if !asRefusal(err, &ref) || ref.Status != http.StatusConflict || ref.Body.Expected != 5 {
+	if !asRefusal(err, &ref) || ref.Status != http.StatusConflict || ref.Body.Expected != 5 || ref.Body.Epoch == "" {
 		t.Fatalf("gap: %v", err)
 	}
 	// A leader may close what an inspector may not.
@@ -394,14 +398,14 @@ func TestPushAppliesEachChangeOnceRefusesGapsAndChecksRights(t *testing.T) {
 	if err := fixed.Apply(sv.Move{To: sv.StatusFixed, By: "李督查", Note: "已整改", At: fixed.UpdatedAt}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Push(ctx, portal.PushRequest{Device: "laptop-1", Changes: []portal.Change{findingChange("laptop-1", 5, fixed, portal.FieldStatus)}}); err != nil {
+	if _, err := c.Push(ctx, portal.PushRequest{Device: "dev-insp", Changes: []portal.Change{findingChange("dev-insp", 5, fixed, portal.FieldStatus)}}); err != nil {
 		t.Fatal(err)
 	}
 	shut := fixed
 	if err := shut.Apply(sv.Move{To: sv.StatusClosed, By: "王主任", Role: sv.RoleLeader, Note: "复核合格", At: at.Add(3 * time.Minute)}); err != nil {
 		t.Fatal(err)
 	}
-	resp, err := lc.Push(ctx, portal.PushRequest{Device: "leader-laptop", Changes: []portal.Change{findingChange("leader-laptop", 1, shut, portal.FieldStatus)}})
+	resp, err := lc.Push(ctx, portal.PushRequest{Device: "dev-leader", Changes: []portal.Change{findingChange("dev-leader", 1, shut, portal.FieldStatus)}})
 	if err != nil || len(resp.Rejections) != 0 {
 		t.Fatalf("leader closing: %+v %v", resp, err)
 	}
@@ -547,11 +551,11 @@ func TestPhotoRecordSaysWhenItsBytesAreHere(t *testing.T) {
 	at := f.clock.now()
 	fd := sv.NewFinding("f1", "p01", "", sv.KindProblem, "李督查", at)
 	fd.Description, fd.ResponsibleUnit = "临边防护缺失", "中建三局"
-	if resp, err := insp.Push(ctx, portal.PushRequest{Device: "dev-setup", Changes: []portal.Change{findingChange("dev-setup", 1, fd, portal.FindingFields()...)}}); err != nil || len(resp.Rejections) != 0 {
+	if resp, err := insp.Push(ctx, portal.PushRequest{Device: "dev-insp", Changes: []portal.Change{findingChange("dev-insp", 1, fd, portal.FindingFields()...)}}); err != nil || len(resp.Rejections) != 0 {
 		t.Fatalf("push of the finding: %+v %v", resp, err)
 	}
 	first := bytes.Repeat([]byte("first photo "), 300)
-	c1, h1 := photoChange(1, first)
+	c1, h1 := photoChange(2, first)
 	if resp, err := insp.Push(ctx, portal.PushRequest{Device: "dev-insp", Changes: []portal.Change{c1}}); err != nil || len(resp.Rejections) != 0 {
 		t.Fatalf("push: %+v %v", resp, err)
 	}
@@ -579,7 +583,7 @@ func TestPhotoRecordSaysWhenItsBytesAreHere(t *testing.T) {
 
 	// Bytes first, then the record: stored from the start.
 	second := bytes.Repeat([]byte("second photo "), 300)
-	c2, h2 := photoChange(2, second)
+	c2, h2 := photoChange(3, second)
 	upload(second, h2)
 	cursor = pulled.Cursor
 	if resp, err := insp.Push(ctx, portal.PushRequest{Device: "dev-insp", Changes: []portal.Change{c2}}); err != nil || len(resp.Rejections) != 0 {

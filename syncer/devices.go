@@ -1,0 +1,196 @@
+package syncer
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"fieldbrief/portal"
+	"fieldbrief/storage"
+	sv "fieldbrief/supervision"
+)
+
+// How a laptop keeps its device (decision 0024). The device id belongs to
+// one portal user; the outbox holds only that user's changes. A sign-in
+// by another user takes a new device id, and only with an empty outbox.
+// When the portal resets the device, the laptop registers a new id and
+// sends its unsent changes under it, by itself. When the portal says the
+// laptop's data went back in time, re-registering is the user's choice
+// (Engine.Reregister): older versions could overwrite newer ones. When the
+// portal is a restored one (another epoch), the laptop sends again its
+// own records the portal lacks or holds otherwise.
+
+// Login signs the laptop of store in to the portal of client and returns
+// the credentials to save. A user other than the one the laptop's device
+// belongs to is signed in under a new device id, and refused while the
+// outbox holds the other user's changes: they would be sent as the new
+// user's.
+func Login(ctx context.Context, store *storage.Store, client *portal.Client, user, password string) (Credentials, error) {
+	owner, err := store.DeviceUser()
+	if err != nil {
+		return Credentials{}, err
+	}
+	if owner != "" && owner != user {
+		if err := newDeviceForUser(store, owner); err != nil {
+			return Credentials{}, err
+		}
+	}
+	var resp portal.LoginResponse
+	for attempt := 0; ; attempt++ {
+		resp, err = client.Login(ctx, portal.LoginRequest{User: user, Password: password, Device: store.DeviceID()})
+		code := sv.ErrorCode(err)
+		if attempt > 0 || (code != portal.ErrDeviceReset && code != portal.ErrDeviceOwned) {
+			break
+		}
+		// The id was reset by an administrator, or belongs to someone
+		// else (a laptop shared before devices had owners): a new id.
+		if code == portal.ErrDeviceOwned {
+			if n, err := store.OutboxLen(); err != nil {
+				return Credentials{}, err
+			} else if n > 0 {
+				return Credentials{}, sv.Errorf(portal.ErrDeviceOwned,
+					"本机的设备编号属于另一位用户，且本机还有 %d 条修改未发送。请先以该用户登录并同步，再换用户登录。",
+					"This laptop's device id belongs to another user and %d changes are not sent yet. Sign in as that user and sync first, then switch users.", n)
+			}
+		}
+		if err := store.Reregister(sv.NewID(time.Now()), nil, nil, false); err != nil {
+			return Credentials{}, err
+		}
+	}
+	if err != nil {
+		return Credentials{}, err
+	}
+	if err := store.SetDeviceUser(resp.User.Name); err != nil {
+		return Credentials{}, err
+	}
+	return Credentials{Portal: client.Base(), User: resp.User, Token: resp.Token, ExpiresAt: resp.ExpiresAt}, nil
+}
+
+// newDeviceForUser gives the laptop a new device id for a user switch,
+// refusing while the previous user's changes wait.
+func newDeviceForUser(store *storage.Store, owner string) error {
+	n, err := store.OutboxLen()
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return sv.Errorf(sv.EConflict,
+			"本机还有 %[1]s 的 %[2]d 条修改未发送，换用户登录会把它们记在别人名下。请先以 %[1]s 登录并同步，再换用户登录。",
+			"This laptop still holds %[2]d changes by %[1]s that are not sent; signing in as someone else would record them under another name. Sign in as %[1]s and sync first, then switch users.", owner, n)
+	}
+	return store.Reregister(sv.NewID(time.Now()), nil, nil, false)
+}
+
+// Reregister registers a new device id for this laptop with the portal and
+// numbers the outbox again under it, keeping every unsent change: how a
+// laptop restored from an old backup continues, by the user's choice
+// (`fieldbrief sync --reregister`). The next Sync sends the changes.
+func (e *Engine) Reregister(ctx context.Context) error {
+	return e.newDevice(ctx, nil, nil, false)
+}
+
+// newDevice registers a new id on the portal first, then here: a crash in
+// between leaves the token bound to an id the laptop does not use, which
+// the next push reports and a new sign-in mends; the outbox is safe.
+func (e *Engine) newDevice(ctx context.Context, resend []storage.OwnRecord, bases map[string]sv.Finding, resetCursor bool) error {
+	id := sv.NewID(e.opts.Now())
+	if _, err := e.client.RegisterDevice(ctx, id); err != nil {
+		return err
+	}
+	return e.store.Reregister(id, resend, bases, resetCursor)
+}
+
+// errNewEpoch tells Sync that the portal is a restored or rebuilt one;
+// Sync sends again what the portal lacks and carries on.
+var errNewEpoch = sv.Errorf(sv.EConflict,
+	"平台数据已从备份恢复或重建，请再同步一次：本机会重新发送平台缺少的本机记录。",
+	"The portal's data was restored from a backup or rebuilt; sync again: the laptop sends again its records the portal lacks.")
+
+// epochOf returns the epoch part of a pull cursor.
+func epochOf(cursor string) string {
+	e, _, _ := strings.Cut(cursor, ".")
+	return e
+}
+
+// resendOwn is what a laptop does on meeting a portal of another epoch: it
+// reads the whole portal, compares each record this laptop's user sent
+// from here with the portal's, and sends again under a new device id those
+// the portal lacks or holds differently, then pulls from the beginning.
+func (e *Engine) resendOwn(ctx context.Context, r *Report) error {
+	user, err := e.store.DeviceUser()
+	if err != nil {
+		return err
+	}
+	held := map[string][32]byte{}
+	findings := map[string]sv.Finding{}
+	cursor := ""
+	for {
+		r.Requests++
+		resp, err := e.client.Pull(ctx, cursor, e.opts.PullLimit)
+		if err != nil {
+			return err
+		}
+		for _, rec := range resp.Records {
+			if rec.Deleted {
+				continue
+			}
+			_, c, err := canonical(rec.Entity, rec.Data)
+			if err != nil || c == nil {
+				continue
+			}
+			held[rec.Entity+"\x00"+rec.ID] = sha256.Sum256(c)
+			if rec.Entity == portal.EntityFinding {
+				var f sv.Finding
+				if json.Unmarshal(rec.Data, &f) == nil {
+					findings[rec.ID] = f
+				}
+			}
+		}
+		cursor = resp.Cursor
+		if !resp.More {
+			break
+		}
+	}
+	own, err := e.store.OwnRecords(user)
+	if err != nil {
+		return err
+	}
+	var resend []storage.OwnRecord
+	bases := map[string]sv.Finding{}
+	for _, o := range own {
+		h, has := held[o.Entity+"\x00"+o.ID]
+		if o.Data == nil {
+			if has {
+				resend = append(resend, o) // deleted here after the backup
+			}
+			continue
+		}
+		_, c, err := canonical(o.Entity, o.Data)
+		if err != nil || c == nil {
+			continue
+		}
+		if has && h == sha256.Sum256(c) {
+			continue
+		}
+		resend = append(resend, o)
+		if f, ok := findings[o.ID]; ok && o.Entity == portal.EntityFinding {
+			bases[o.ID] = f
+		}
+	}
+	if err := e.newDevice(ctx, resend, bases, true); err != nil {
+		return err
+	}
+	r.NewDevice = sv.Errorf(sv.EConflict,
+		"平台数据已从备份恢复：本机已以新的设备编号 %s 重新登记，并重新发送了平台缺少的 %d 条本机记录。",
+		"The portal's data was restored from a backup: this laptop registered the new device id %s and sent again %d of its records the portal lacked.", e.store.DeviceID(), len(resend))
+	return nil
+}
+
+// afterGap reports whether a push refused for a gap met a portal of
+// another epoch than the one the laptop last pulled from.
+func (e *Engine) afterGap(body portal.ErrorBody) bool {
+	st, err := e.store.SyncState()
+	return err == nil && st.Cursor != "" && body.Epoch != "" && body.Epoch != epochOf(st.Cursor)
+}
