@@ -171,4 +171,3 @@ func cleanDir(dir string) {
 		_ = os.RemoveAll(filepath.Join(dir, e.Name()))
 	}
 }
-
