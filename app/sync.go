@@ -482,6 +482,11 @@ func (s *syncUI) finished(r syncer.Report, err error, byUser bool) {
 			// once, in the bar; nothing was lost.
 			s.say(sv.ErrorMessage(r.NewDevice, s.ui.lang), false)
 		}
+		if r.ClockSkew != nil {
+			// A clock running ahead loses the user's edits to later
+			// ones of colleagues: said in the bar until the next sync.
+			s.say(sv.ErrorMessage(r.ClockSkew, s.ui.lang), false)
+		}
 		if r.Pulled > 0 {
 			// New projects, findings or visits from elsewhere: the
 			// dashboard reloads; other screens read afresh when opened.

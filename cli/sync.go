@@ -163,6 +163,9 @@ func runSync(c *ctx, args []string) error {
 	if r.NewDevice != nil {
 		c.say("%s", "%s", sv.ErrorMessage(r.NewDevice, c.lang))
 	}
+	if r.ClockSkew != nil {
+		c.say("%s", "%s", sv.ErrorMessage(r.ClockSkew, c.lang))
+	}
 	if r.ThumbnailsFetched > 0 || r.ThumbnailsLeft > 0 {
 		c.say("其他电脑拍摄的照片：已下载缩略图 %d 张，%d 张下次同步时再下载。", "Photos taken on other laptops: thumbnails downloaded %d, left for the next sync %d.",
 			r.ThumbnailsFetched, r.ThumbnailsLeft)

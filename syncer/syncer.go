@@ -103,6 +103,19 @@ type Report struct {
 	// portal reset the device, or was restored from a backup) and says why,
 	// so the user hears of it; nothing was lost (decision 0024).
 	NewDevice *sv.Error
+	// ClockSkew is set when the portal found this laptop's clock ahead of
+	// its own and clamped the changes' times: the user should set the
+	// clock right, or their edits lose to colleagues' later ones.
+	ClockSkew *sv.Error
+}
+
+// clockSkewWarning words the portal's report that the laptop's clock runs
+// ahead, in minutes as people set clocks.
+func clockSkewWarning(seconds int64) *sv.Error {
+	minutes := (seconds + 59) / 60
+	return sv.Errorf(sv.EInvalid,
+		"本机时钟比平台快约 %d 分钟，平台已按平台时间记录这些修改。请校正本机的日期和时间。",
+		"This laptop's clock is about %d minutes ahead of the portal's; the portal recorded these changes at its own time. Set the laptop's date and time right.", minutes)
 }
 
 // Engine syncs one store with one portal.
@@ -293,6 +306,9 @@ func (e *Engine) Push(ctx context.Context, r *Report) error {
 					"The portal is missing earlier changes from this laptop (its data may have been restored from a backup). Contact the administrator; the laptop's data is kept.")
 			}
 			return err
+		}
+		if resp.ClockSkewSeconds > 0 {
+			r.ClockSkew = clockSkewWarning(resp.ClockSkewSeconds)
 		}
 		ack := storage.Acked{Seq: min(resp.Acked, batch[len(batch)-1].Seq), HLC: clock.String(), Bases: pushed}
 		for _, rj := range resp.Rejections {
