@@ -9,15 +9,16 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -34,6 +35,7 @@ func main() {
 
 const usage = `用法 / usage:
   fieldbrief-portal serve --addr 127.0.0.1:8470 --data DIR [--tls-cert F --tls-key F] [--token-ttl 336h]
+        [--max-conns 1000] [--min-rate 8192] [--body-grace 20s]
   fieldbrief-portal user add --data DIR NAME --role inspector|leader|admin [--display NAME] [--projects P1,P2]
         (密码从标准输入读取 / password read from stdin)
   fieldbrief-portal demo --data DIR
@@ -88,6 +90,7 @@ func serve(args []string, stderr io.Writer) error {
 	cert := fs.String("tls-cert", "", "TLS certificate file")
 	key := fs.String("tls-key", "", "TLS key file")
 	ttl := fs.Duration("token-ttl", 14*24*time.Hour, "how long a sign-in lasts")
+	limits := server.LimitFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -95,7 +98,18 @@ func serve(args []string, stderr io.Writer) error {
 		return usageError{"--tls-cert 与 --tls-key 须同时给出 / give both --tls-cert and --tls-key"}
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
-	srv, err := server.New(server.Options{Dir: *data, Logger: log, TokenTTL: *ttl})
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(server.MemoryLimit)
+	}
+	var tlsCfg *tls.Config
+	if *cert != "" {
+		pair, err := tls.LoadX509KeyPair(*cert, *key)
+		if err != nil {
+			return sv.Wrap(err, sv.EInvalid, "无法读取 TLS 证书或私钥文件。", "Cannot read the TLS certificate or key file.")
+		}
+		tlsCfg = &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12}
+	}
+	srv, err := server.New(server.Options{Dir: *data, Logger: log, TokenTTL: *ttl, Limits: *limits})
 	if err != nil {
 		return err
 	}
@@ -104,16 +118,12 @@ func serve(args []string, stderr io.Writer) error {
 		srv.Close()
 		return sv.Wrap(err, sv.EUnavailable, fmt.Sprintf("无法在 %s 上监听，端口可能已被占用。", *addr), fmt.Sprintf("Cannot listen on %s; the port may be in use.", *addr))
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	hs, capped := srv.HTTPServer(ln, tlsCfg)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	done := make(chan error, 1)
 	go func() {
-		if *cert != "" {
-			done <- hs.ServeTLS(ln, *cert, *key)
-		} else {
-			done <- hs.Serve(ln)
-		}
+		done <- hs.Serve(capped)
 	}()
 	// The address line tells scripts and tests where to connect (useful
 	// with port 0).

@@ -534,7 +534,7 @@ func TestStartUpMarksPhotosWhoseBytesAreHere(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	before, err := srv.db.Pull("", 5000, "")
+	before, err := srv.db.Pull("", 5000, 0, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -551,7 +551,7 @@ func TestStartUpMarksPhotosWhoseBytesAreHere(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	after, err := srv.db.Pull(before.Cursor, 5000, "")
+	after, err := srv.db.Pull(before.Cursor, 5000, 0, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,403 @@
+package server
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"fieldbrief/portal"
+	sv "fieldbrief/supervision"
+)
+
+// The portal's limits, so that no client — signed in or not — can take its
+// memory, its connections or its disk (docs/decisions/0023). Going past a
+// limit is a 4xx or 503 with a message, never memory.
+const (
+	// MemoryLimit is the soft limit the serve command gives Go's garbage
+	// collector (unless GOMEMLIMIT says otherwise): the thumbnail and body
+	// budgets below fit under it with room for the rest.
+	MemoryLimit = 384 << 20
+
+	// defaultMaxRecord bounds one change's data as the portal would store
+	// it. A finding with a thousand notes stays under it.
+	defaultMaxRecord = 256 << 10
+	// defaultMaxPage bounds the records' data in one pull page; a page
+	// always holds at least one record, so every record arrives.
+	defaultMaxPage = 4 << 20
+	// defaultBodyBudget bounds the unpacked JSON bodies of all requests in
+	// flight together.
+	defaultBodyBudget = 64 << 20
+
+	defaultMaxConns = 1000
+	defaultOverflow = 256
+	// overflowWait is how long a connection beyond the cap may take to
+	// send its request line before it is closed: a health check sends it
+	// at once.
+	overflowWait = time.Second
+	// retryAfter is what a busy portal asks a laptop to wait, in seconds.
+	retryAfter = 10
+)
+
+// Limits bound each request's pace and the connections served at once.
+// Zero values take the defaults noted.
+type Limits struct {
+	// MaxConns is how many connections are served at once; default 1000,
+	// fewer when the process may not open that many files. Beyond it a
+	// connection is answered 503 (and /healthz 200) and closed.
+	MaxConns int
+	// Overflow bounds the connections beyond MaxConns being answered at
+	// once; default 256. Beyond both, a connection is closed unanswered.
+	Overflow int
+	// BodyGrace is how long a request body may take before it must move
+	// at MinRate; default 20 s.
+	BodyGrace time.Duration
+	// MinRate is the slowest a body (each tus chunk is its own request)
+	// or a response may move on average, in bytes per second; default 8 KiB/s,
+	// a poor mobile link. A slower one is cut off.
+	MinRate int64
+}
+
+func (l *Limits) defaults() {
+	if l.MaxConns <= 0 {
+		l.MaxConns = defaultMaxConns
+	}
+	if l.Overflow <= 0 {
+		l.Overflow = defaultOverflow
+	}
+	if l.BodyGrace <= 0 {
+		l.BodyGrace = 20 * time.Second
+	}
+	if l.MinRate <= 0 {
+		l.MinRate = 8 << 10
+	}
+}
+
+// LimitFlags registers the serve command's flags for the limits and
+// returns where they land.
+func LimitFlags(fs *flag.FlagSet) *Limits {
+	l := &Limits{}
+	fs.IntVar(&l.MaxConns, "max-conns", defaultMaxConns, "connections served at once; beyond them the portal answers 503")
+	fs.DurationVar(&l.BodyGrace, "body-grace", 20*time.Second, "time a request body may take before it must move at --min-rate")
+	fs.Int64Var(&l.MinRate, "min-rate", 8<<10, "slowest average rate, bytes per second, of a request body or response")
+	return l
+}
+
+// HTTPServer returns the http.Server for this portal and the listener to
+// serve it on: ln wrapped in the connection cap, and in TLS when cfg is
+// not nil. It logs a warning when the portal serves plain HTTP beyond this
+// machine.
+func (s *Server) HTTPServer(ln net.Listener, cfg *tls.Config) (*http.Server, net.Listener) {
+	lim := s.opts.Limits
+	if n := fdLimit(); n > 0 && uint64(lim.MaxConns+lim.Overflow+64) > n {
+		// Past the file limit accept fails and no one, not even a health
+		// check, is answered: the cap must come first.
+		lim.MaxConns = int(max(16, (n-64)*3/4))
+		lim.Overflow = int(max(8, (n-64)/4))
+		s.log.Warn("connection cap lowered to the process's file limit", "max_conns", lim.MaxConns, "file_limit", n)
+	}
+	if cfg == nil {
+		if a, ok := ln.Addr().(*net.TCPAddr); ok && !a.IP.IsLoopback() {
+			s.log.Warn("serving plain HTTP on a non-loopback address: passwords, tokens and records cross the network unencrypted; give --tls-cert and --tls-key",
+				"addr", ln.Addr().String())
+		}
+	}
+	cl := newCapListener(ln, lim, cfg, s.log)
+	var out net.Listener = cl
+	if cfg != nil {
+		cfg = cfg.Clone()
+		if len(cfg.NextProtos) == 0 {
+			cfg.NextProtos = []string{"h2", "http/1.1"}
+		}
+		out = tls.NewListener(cl, cfg)
+	}
+	hs := &http.Server{
+		Handler:           s,
+		TLSConfig:         cfg,
+		ReadHeaderTimeout: 10 * time.Second,
+		// Bodies and responses are paced per request (pacedBody,
+		// statusWriter); this only closes keep-alive connections left idle.
+		IdleTimeout:    time.Minute,
+		MaxHeaderBytes: 64 << 10,
+		ErrorLog:       slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
+	}
+	return hs, out
+}
+
+// capListener serves at most max connections at once. The accept loop
+// never waits: a connection beyond the cap is handed to a small answerer
+// (503 with Retry-After, or 200 for /healthz) and closed, so a flood of
+// slow connections neither blocks new ones nor hides whether the portal is
+// alive.
+type capListener struct {
+	net.Listener
+	max      int64
+	active   atomic.Int64
+	overflow chan struct{}
+	tls      *tls.Config
+	log      *slog.Logger
+	busy     []byte
+	health   []byte
+	refused  atomic.Int64
+	lastLog  atomic.Int64
+}
+
+func newCapListener(ln net.Listener, lim Limits, cfg *tls.Config, log *slog.Logger) *capListener {
+	l := &capListener{Listener: ln, max: int64(lim.MaxConns), overflow: make(chan struct{}, lim.Overflow), log: log}
+	if cfg != nil {
+		// The answerer speaks HTTP/1.1 only.
+		l.tls = cfg.Clone()
+		l.tls.NextProtos = []string{"http/1.1"}
+	}
+	busy, _ := json.Marshal(portal.ErrorBody{Code: sv.EUnavailable,
+		Zh: "平台正忙，请稍后再同步。本机数据已保存。",
+		En: "The portal is busy; sync again in a little while. Your data is saved."})
+	l.busy = rawResponse("503 Service Unavailable", busy, "Retry-After: "+strconv.Itoa(retryAfter)+"\r\n")
+	l.health = rawResponse("200 OK", []byte(`{"status":"ok"}`+"\n"), "")
+	return l
+}
+
+func rawResponse(status string, body []byte, extra string) []byte {
+	return fmt.Appendf(nil, "HTTP/1.1 %s\r\nContent-Type: application/json; charset=utf-8\r\n%sConnection: close\r\nContent-Length: %d\r\n\r\n%s",
+		status, extra, len(body), body)
+}
+
+func (l *capListener) Accept() (net.Conn, error) {
+	for {
+		c, err := l.Listener.Accept()
+		if err != nil {
+			return nil, err
+		}
+		if l.active.Add(1) <= l.max {
+			return &capConn{Conn: c, l: l}, nil
+		}
+		l.active.Add(-1)
+		l.noteRefused()
+		select {
+		case l.overflow <- struct{}{}:
+			go l.answer(c)
+		default:
+			c.Close()
+		}
+	}
+}
+
+// noteRefused logs the connections beyond the cap, at most every 10 s.
+func (l *capListener) noteRefused() {
+	n := l.refused.Add(1)
+	now := time.Now().Unix()
+	if last := l.lastLog.Load(); now-last >= 10 && l.lastLog.CompareAndSwap(last, now) {
+		l.log.Warn("connections beyond the cap answered busy", "max_conns", l.max, "refused_total", n)
+	}
+}
+
+// answer reads the request line of a connection beyond the cap and
+// answers it without the HTTP server.
+func (l *capListener) answer(c net.Conn) {
+	defer func() { <-l.overflow }()
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(overflowWait))
+	conn := c
+	if l.tls != nil {
+		tc := tls.Server(c, l.tls)
+		if tc.Handshake() != nil {
+			return
+		}
+		conn = tc
+	}
+	br := bufio.NewReaderSize(conn, 1024)
+	line, err := br.ReadSlice('\n')
+	if err != nil {
+		return
+	}
+	resp := l.busy
+	if bytes.HasPrefix(line, []byte("GET "+portal.PathHealth+" ")) || bytes.HasPrefix(line, []byte("GET "+portal.PathHealth+"?")) {
+		resp = l.health
+	}
+	if _, err := conn.Write(resp); err != nil {
+		return
+	}
+	// Closing with the request's headers unread would reset the
+	// connection and lose the answer: half-close, then let the client
+	// finish reading.
+	if cw, ok := conn.(interface{ CloseWrite() error }); ok {
+		_ = cw.CloseWrite()
+	}
+	_ = conn.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
+	_, _ = io.Copy(io.Discard, io.LimitReader(br, 64<<10))
+}
+
+// capConn gives its slot back when closed.
+type capConn struct {
+	net.Conn
+	l    *capListener
+	once sync.Once
+}
+
+func (c *capConn) Close() error {
+	c.once.Do(func() { c.l.active.Add(-1) })
+	return c.Conn.Close()
+}
+
+// pace is the deadline rule for a body or a response: after the grace
+// period it must have moved at MinRate on average. Bytes that arrived early
+// are credit for later, so a fast link that pauses is not cut.
+type pace struct {
+	start time.Time
+	grace time.Duration
+	rate  int64
+}
+
+func (p pace) deadline(bytes int64) time.Time {
+	return p.start.Add(p.grace + time.Duration(float64(bytes)/float64(p.rate)*float64(time.Second)))
+}
+
+// pacedBody sets the connection's read deadline before each read of a
+// request body, so a body slower than the pace — a slow-loris — is cut off
+// and its connection closed.
+type pacedBody struct {
+	io.ReadCloser
+	rc     *http.ResponseController
+	pace   pace
+	length int64 // declared, or -1
+	got    int64
+}
+
+func (b *pacedBody) Read(p []byte) (int, error) {
+	want := int64(len(p))
+	if b.length >= 0 {
+		want = max(0, min(want, b.length-b.got))
+	} else {
+		want = min(want, 32<<10)
+	}
+	_ = b.rc.SetReadDeadline(b.pace.deadline(b.got + want))
+	n, err := b.ReadCloser.Read(p)
+	b.got += int64(n)
+	if err == io.EOF {
+		// The whole body is in: the server's own read, which watches for
+		// the client going away, must not time out and cancel the request.
+		_ = b.rc.SetReadDeadline(time.Time{})
+	}
+	return n, err
+}
+
+// paceRequest puts a request's body under the pace. A request without a
+// body gets no read deadline: the server's watch for a closed connection
+// would take it for the client going away.
+func (s *Server) paceRequest(w http.ResponseWriter, r *http.Request, start time.Time) {
+	if r.Body == nil || r.Body == http.NoBody || (r.ContentLength == 0 && len(r.TransferEncoding) == 0) {
+		return
+	}
+	rc := http.NewResponseController(w)
+	p := pace{start: start, grace: s.opts.Limits.BodyGrace, rate: s.opts.Limits.MinRate}
+	length := r.ContentLength
+	// Set now as well, so a body the handler never reads is still bounded
+	// when the server discards it afterwards.
+	_ = rc.SetReadDeadline(p.deadline(max(length, 0)))
+	r.Body = &pacedBody{ReadCloser: r.Body, rc: rc, pace: p, length: length}
+}
+
+// bodyBudget bounds the unpacked JSON bodies held by all requests at once.
+// Taking from it never waits: a request that finds it spent is answered
+// 503, so bodies cannot pile up in memory while they wait.
+type bodyBudget struct {
+	left atomic.Int64
+}
+
+func newBodyBudget(n int64) *bodyBudget {
+	b := &bodyBudget{}
+	b.left.Store(n)
+	return b
+}
+
+// bodyAccount is one request's share of the budget, given back when the
+// request ends (the decoded body lives until then).
+type bodyAccount struct {
+	b     *bodyBudget
+	taken atomic.Int64
+}
+
+type accountKey struct{}
+
+func (a *bodyAccount) take(n int64) bool {
+	if a.b.left.Add(-n) < 0 {
+		a.b.left.Add(n)
+		return false
+	}
+	a.taken.Add(n)
+	return true
+}
+
+func (a *bodyAccount) release() { a.b.left.Add(a.taken.Swap(0)) }
+
+func accountFrom(ctx context.Context) *bodyAccount {
+	a, _ := ctx.Value(accountKey{}).(*bodyAccount)
+	return a
+}
+
+// budgetedReader takes from the request's account what it reads.
+type budgetedReader struct {
+	r io.Reader
+	a *bodyAccount
+}
+
+var errBusy = fmt.Errorf("body budget spent")
+
+func (b *budgetedReader) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if n > 0 && b.a != nil && !b.a.take(int64(n)) {
+		return 0, errBusy
+	}
+	return n, err
+}
+
+func busyError() *sv.Error {
+	return sv.Errorf(sv.EUnavailable, "平台正忙，请稍后再同步。本机数据已保存。", "The portal is busy; sync again in a little while. Your data is saved.")
+}
+
+// writeBusy answers 503 with Retry-After.
+func writeBusy(w http.ResponseWriter) {
+	w.Header().Set("Retry-After", strconv.Itoa(retryAfter))
+	writeError(w, http.StatusServiceUnavailable, busyError())
+}
+
+// storedSize is how many bytes data takes once stored: encoding/json
+// writes <, > and & as \u003c and the like, six bytes for one.
+func storedSize(data []byte) int {
+	n := len(data)
+	for _, c := range data {
+		if c == '<' || c == '>' || c == '&' {
+			n += 5
+		}
+	}
+	return n
+}
+
+// recordsFit answers 413 and reports false when a change of the push is
+// larger than one record may be. The whole push is refused and nothing of
+// it stored, so the laptop's numbering and the portal's state stay as
+// they were.
+func (s *Server) recordsFit(w http.ResponseWriter, p principal, req portal.PushRequest) bool {
+	for _, c := range req.Changes {
+		if n := storedSize(c.Data); n > s.opts.MaxRecord {
+			s.log.Warn("push refused: record too large", "user", p.Name, "device", req.Device, "seq", c.Seq, "entity", short(c.Entity), "id", short(c.ID), "bytes", n)
+			writeError(w, http.StatusRequestEntityTooLarge, sv.Errorf(portal.ErrTooLarge,
+				"本机第 %d 条修改（%s %s）有 %d KB，超过平台每条记录 %d KB 的上限。平台没有接受这次同步，什么也没有保存；本机数据完好。请联系管理员处理这条过大的记录。",
+				"This laptop's change %d (%s %s) is %d KB, over the portal's limit of %d KB for one record. The portal accepted nothing of this sync; the laptop's data is intact. Ask the administrator about this oversized record.",
+				c.Seq, short(c.Entity), short(c.ID), (n+1023)>>10, s.opts.MaxRecord>>10))
+			return false
+		}
+	}
+	return true
+}
