@@ -35,7 +35,7 @@ func main() {
 
 const usage = `用法 / usage:
   fieldbrief-portal serve --addr 127.0.0.1:8470 --data DIR [--tls-cert F --tls-key F] [--token-ttl 336h]
-        [--max-conns 1000] [--min-rate 8192] [--body-grace 20s]
+        [--max-conns 1000] [--min-rate 8192] [--body-grace 20s] [--upload-quota 2147483648]
   fieldbrief-portal user add --data DIR NAME --role inspector|leader|admin [--display NAME] [--projects P1,P2]
         (密码从标准输入读取 / password read from stdin)
   fieldbrief-portal demo --data DIR

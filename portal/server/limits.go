@@ -67,6 +67,9 @@ type Limits struct {
 	// or a response may move on average, in bytes per second; default 8 KiB/s,
 	// a poor mobile link. A slower one is cut off.
 	MinRate int64
+	// UploadQuota bounds, per user, the bytes of uploads of photos no
+	// record names yet; default 2 GiB.
+	UploadQuota int64
 }
 
 func (l *Limits) defaults() {
@@ -82,6 +85,9 @@ func (l *Limits) defaults() {
 	if l.MinRate <= 0 {
 		l.MinRate = 8 << 10
 	}
+	if l.UploadQuota <= 0 {
+		l.UploadQuota = 2 << 30
+	}
 }
 
 // LimitFlags registers the serve command's flags for the limits and
@@ -91,6 +97,7 @@ func LimitFlags(fs *flag.FlagSet) *Limits {
 	fs.IntVar(&l.MaxConns, "max-conns", defaultMaxConns, "connections served at once; beyond them the portal answers 503")
 	fs.DurationVar(&l.BodyGrace, "body-grace", 20*time.Second, "time a request body may take before it must move at --min-rate")
 	fs.Int64Var(&l.MinRate, "min-rate", 8<<10, "slowest average rate, bytes per second, of a request body or response")
+	fs.Int64Var(&l.UploadQuota, "upload-quota", 2<<30, "bytes of photos a user may upload before any record names them")
 	return l
 }
 

@@ -15,11 +15,8 @@ import (
 // photo's bytes may come before the record that names it. Uploads of
 // photos no record names yet are allowed, but only so many per user: the
 // disk cannot be filled with photos nobody's record will ever show
-// (docs/decisions/0023).
-const (
-	unannouncedBytes = 2 << 30
-	unannouncedCount = 2000
-)
+// (docs/decisions/0023). Limits.UploadQuota bounds their bytes.
+const unannouncedCount = 2000
 
 // uploadQuota counts, per user, the uploads of photos no record named when
 // they started. An entry leaves once a record names its photo. It is kept
@@ -61,7 +58,7 @@ func (s *Server) admitUpload(user, hash string, size int64) *sv.Error {
 	if _, again := mine[hash]; again {
 		return nil // a restarted upload of the same photo
 	}
-	if len(mine) >= unannouncedCount || total+size > unannouncedBytes {
+	if len(mine) >= unannouncedCount || total+size > s.opts.Limits.UploadQuota {
 		return sv.Errorf(portal.ErrTooLarge,
 			"平台已收下您 %d 张尚无记录的照片（%d MB），在它们的记录同步到平台之前不再接收更多照片。请稍后再同步：记录到达后照片会继续上传。",
 			"The portal holds %d of your photos that no record names yet (%d MB) and takes no more until their records arrive. Sync again later: the photos go up once their records are in.",

@@ -37,7 +37,7 @@ const (
 	// thumbBudget bounds the memory of the decodes running at once,
 	// estimated from each header; a photo estimated above it alone gets no
 	// thumbnail.
-	thumbBudget = 256 << 20
+	thumbBudget = 192 << 20
 	// thumbWorkers is how many decodes run at once (the portal's cores are
 	// for everyone's requests too).
 	thumbWorkers = 2
