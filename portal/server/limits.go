@@ -48,6 +48,9 @@ const (
 	overflowWait = time.Second
 	// retryAfter is what a busy portal asks a laptop to wait, in seconds.
 	retryAfter = 10
+	// responseDeadline bounds a response that writes nothing through the
+	// handler; one that does is paced from its first byte.
+	responseDeadline = 5 * time.Minute
 )
 
 // Limits bound each request's pace and the connections served at once.

@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/tls"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
@@ -17,6 +18,7 @@ import (
 	"image"
 	"image/png"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -490,4 +492,33 @@ func TestUploadsOfUnnamedPhotosHaveAQuota(t *testing.T) {
 	}
 	pushPhotoRecords(t, c, 1, ha, hb)
 	uploadPhoto(t, c, third)
+}
+
+// fakeListener has an address and never accepts: enough to build a server.
+type fakeListener struct{ addr net.Addr }
+
+func (l fakeListener) Accept() (net.Conn, error) { return nil, errors.New("closed") }
+func (l fakeListener) Close() error              { return nil }
+func (l fakeListener) Addr() net.Addr            { return l.addr }
+
+// Serving plain HTTP beyond this machine is logged as a warning at start;
+// on loopback, or with TLS, it is not.
+func TestPlainHTTPOnANetworkAddressIsWarnedAbout(t *testing.T) {
+	var logs bytes.Buffer
+	srv, err := New(Options{Dir: t.TempDir(), Logger: slog.New(slog.NewTextHandler(&logs, nil)), BcryptCost: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	warned := func(ip string, cfg *tls.Config) bool {
+		logs.Reset()
+		srv.HTTPServer(fakeListener{&net.TCPAddr{IP: net.ParseIP(ip), Port: 8470}}, cfg)
+		return strings.Contains(logs.String(), "plain HTTP")
+	}
+	if !warned("192.0.2.10", nil) || !warned("0.0.0.0", nil) {
+		t.Fatal("no warning for plain HTTP on a network address")
+	}
+	if warned("127.0.0.1", nil) || warned("::1", nil) || warned("192.0.2.10", &tls.Config{}) {
+		t.Fatal("a warning for loopback or TLS")
+	}
 }

@@ -180,6 +180,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer acct.release()
 	r = r.WithContext(context.WithValue(r.Context(), accountKey{}, acct))
 	rec := &statusWriter{ResponseWriter: w, status: http.StatusOK, rc: http.NewResponseController(w), rate: s.opts.Limits.MinRate, grace: s.opts.Limits.BodyGrace}
+	// The server keeps a connection's write deadline from request to
+	// request; this one bounds what the server writes on its own (headers
+	// of a response without a body) until the first Write paces the rest.
+	_ = rec.rc.SetWriteDeadline(time.Now().Add(responseDeadline))
 	defer func() {
 		if p := recover(); p != nil {
 			s.log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
