@@ -36,6 +36,7 @@ func underAttack(b *testing.B, attack func(b *testing.B, p *proc)) {
 		var failed atomic.Int64
 		var probes atomic.Int64
 		var wg sync.WaitGroup
+		start := time.Now()
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -48,7 +49,9 @@ func underAttack(b *testing.B, attack func(b *testing.B, p *proc)) {
 				took, err := p.health(2 * time.Second)
 				probes.Add(1)
 				if err != nil {
-					failed.Add(1)
+					if failed.Add(1) <= 3 {
+						b.Logf("health probe at %v failed: %v", time.Since(start).Round(time.Millisecond), err)
+					}
 					took = 2 * time.Second
 				}
 				for {
@@ -59,7 +62,6 @@ func underAttack(b *testing.B, attack func(b *testing.B, p *proc)) {
 				}
 			}
 		}()
-		start := time.Now()
 		attack(b, p)
 		close(stop)
 		wg.Wait()

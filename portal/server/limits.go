@@ -41,11 +41,11 @@ const (
 	defaultBodyBudget = 64 << 20
 
 	defaultMaxConns = 1000
-	defaultOverflow = 256
+	defaultOverflow = 1024
 	// overflowWait is how long a connection beyond the cap may take to
 	// send its request line before it is closed: a health check sends it
 	// at once.
-	overflowWait = time.Second
+	overflowWait = 500 * time.Millisecond
 	// retryAfter is what a busy portal asks a laptop to wait, in seconds.
 	retryAfter = 10
 	// responseDeadline bounds a response that writes nothing through the
@@ -61,7 +61,7 @@ type Limits struct {
 	// connection is answered 503 (and /healthz 200) and closed.
 	MaxConns int
 	// Overflow bounds the connections beyond MaxConns being answered at
-	// once; default 256. Beyond both, a connection is closed unanswered.
+	// once; default 1024. Beyond both, a connection is closed unanswered.
 	Overflow int
 	// BodyGrace is how long a request body may take before it must move
 	// at MinRate; default 20 s.
@@ -235,17 +235,10 @@ func (l *capListener) answer(c net.Conn) {
 	if bytes.HasPrefix(line, []byte("GET "+portal.PathHealth+" ")) || bytes.HasPrefix(line, []byte("GET "+portal.PathHealth+"?")) {
 		resp = l.health
 	}
-	if _, err := conn.Write(resp); err != nil {
-		return
-	}
-	// Closing with the request's headers unread would reset the
-	// connection and lose the answer: half-close, then let the client
-	// finish reading.
-	if cw, ok := conn.(interface{ CloseWrite() error }); ok {
-		_ = cw.CloseWrite()
-	}
-	_ = conn.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
-	_, _ = io.Copy(io.Discard, io.LimitReader(br, 64<<10))
+	// The close follows at once: what the client sent with its request
+	// line is in br, so nothing unread resets the connection, and a slow
+	// client's slot is free for the next.
+	_, _ = conn.Write(resp)
 }
 
 // capConn gives its slot back when closed.
