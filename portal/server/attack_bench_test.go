@@ -177,10 +177,12 @@ func inflatingPushes(b *testing.B, p *proc) {
 		go func() {
 			defer wg.Done()
 			for time.Now().Before(stop) {
-				resp, _ := pushRaw(b, p, tok, bomb, true)
+				resp, body := pushRaw(b, p, tok, bomb, true)
 				sent.Add(1)
 				if resp.StatusCode == 413 || resp.StatusCode == 503 {
 					refused.Add(1)
+				} else {
+					b.Errorf("an inflating push was answered %d: %s", resp.StatusCode, body)
 				}
 			}
 		}()

@@ -290,6 +290,10 @@ func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 		// wire and again to what they unpack to, so a small bomb cannot
 		// blow up into memory.
 		zr, err := gzip.NewReader(body)
+		if errors.Is(err, errBusy) {
+			writeBusy(w)
+			return false
+		}
 		if err != nil {
 			writeError(w, http.StatusBadRequest, sv.Errorf(sv.EInvalid, "请求内容不是有效的 gzip 数据。", "The request body is not valid gzip data."))
 			return false
