@@ -140,7 +140,7 @@ func (s *Server) HTTPServer(ln net.Listener, cfg *tls.Config) (*http.Server, net
 		// statusWriter); this only closes keep-alive connections left idle.
 		IdleTimeout:    time.Minute,
 		MaxHeaderBytes: 64 << 10,
-		ErrorLog:       slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
+		ErrorLog:       slog.NewLogLogger(s.log.Handler(), slog.LevelInfo),
 	}
 	return hs, out
 }
@@ -254,16 +254,28 @@ func (c *capConn) Close() error {
 }
 
 // pace is the deadline rule for a body or a response: after the grace
-// period it must have moved at MinRate on average. Bytes that arrived early
-// are credit for later, so a fast link that pauses is not cut.
+// period it must have moved at MinRate on average, so the whole takes at
+// most grace + size ÷ MinRate; and no single read or write may stall
+// longer than the grace (plus its own bytes at MinRate), so a client that
+// stops reading is cut even when the kernel's buffers took bytes early.
 type pace struct {
 	start time.Time
 	grace time.Duration
 	rate  int64
 }
 
-func (p pace) deadline(bytes int64) time.Time {
-	return p.start.Add(p.grace + time.Duration(float64(bytes)/float64(p.rate)*float64(time.Second)))
+func (p pace) seconds(bytes int64) time.Duration {
+	return time.Duration(float64(bytes) / float64(p.rate) * float64(time.Second))
+}
+
+// deadline is for moving next more bytes after done.
+func (p pace) deadline(done, next int64) time.Time {
+	overall := p.start.Add(p.grace + p.seconds(done+next))
+	stall := time.Now().Add(p.grace + p.seconds(next))
+	if stall.Before(overall) {
+		return stall
+	}
+	return overall
 }
 
 // pacedBody sets the connection's read deadline before each read of a
@@ -284,7 +296,7 @@ func (b *pacedBody) Read(p []byte) (int, error) {
 	} else {
 		want = min(want, 32<<10)
 	}
-	_ = b.rc.SetReadDeadline(b.pace.deadline(b.got + want))
+	_ = b.rc.SetReadDeadline(b.pace.deadline(b.got, want))
 	n, err := b.ReadCloser.Read(p)
 	b.got += int64(n)
 	if err == io.EOF {
@@ -307,7 +319,7 @@ func (s *Server) paceRequest(w http.ResponseWriter, r *http.Request, start time.
 	length := r.ContentLength
 	// Set now as well, so a body the handler never reads is still bounded
 	// when the server discards it afterwards.
-	_ = rc.SetReadDeadline(p.deadline(max(length, 0)))
+	_ = rc.SetReadDeadline(p.deadline(0, max(length, 0)))
 	r.Body = &pacedBody{ReadCloser: r.Body, rc: rc, pace: p, length: length}
 }
 

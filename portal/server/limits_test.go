@@ -522,3 +522,37 @@ func TestPlainHTTPOnANetworkAddressIsWarnedAbout(t *testing.T) {
 		t.Fatal("a warning for loopback or TLS")
 	}
 }
+
+// A client that stops reading a response is cut off too: it holds its
+// connection no longer than the pace allows and gets less than the photo,
+// while one that reads gets all of it.
+func TestClientThatStopsReadingIsCutOff(t *testing.T) {
+	p := startProc(t, "--body-grace", "1s", "--min-rate", "65536")
+	c := p.client(t, "inspector1")
+	photo := make([]byte, 32<<20) // more than loopback's socket buffers hold
+	_, _ = rand.Read(photo)
+	h := uploadPhoto(t, c, photo)
+	tok := token(t, p, "inspector1")
+	get := fmt.Sprintf("GET %s%s HTTP/1.1\r\nHost: portal\r\nAuthorization: Bearer %s\r\n\r\n", portal.PathPhotos, h, tok)
+	read := func(stall time.Duration) int64 {
+		conn, err := net.Dial("tcp", p.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		if tc, ok := conn.(*net.TCPConn); ok {
+			_ = tc.SetReadBuffer(64 << 10)
+		}
+		_, _ = io.WriteString(conn, get)
+		time.Sleep(stall)
+		_ = conn.SetReadDeadline(time.Now().Add(30 * time.Second))
+		n, _ := io.Copy(io.Discard, conn)
+		return n
+	}
+	if n := read(0); n < int64(len(photo)) {
+		t.Fatalf("a reading client got %d of %d bytes", n, len(photo))
+	}
+	if n := read(4 * time.Second); n >= int64(len(photo)) {
+		t.Fatalf("a client that stopped reading for 4 s still got the whole photo (%d bytes)", n)
+	}
+}

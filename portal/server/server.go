@@ -221,7 +221,7 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.pace.start.IsZero() {
 		w.pace = pace{start: time.Now(), grace: w.grace, rate: w.rate}
 	}
-	_ = w.rc.SetWriteDeadline(w.pace.deadline(w.bytes + int64(len(b))))
+	_ = w.rc.SetWriteDeadline(w.pace.deadline(w.bytes, int64(len(b))))
 	w.wrote = true
 	n, err := w.ResponseWriter.Write(b)
 	w.bytes += int64(n)
