@@ -140,6 +140,10 @@ func (s *Server) HTTPServer(ln net.Listener, cfg *tls.Config) (*http.Server, net
 		// statusWriter); this only closes keep-alive connections left idle.
 		IdleTimeout:    time.Minute,
 		MaxHeaderBytes: 64 << 10,
+		// One HTTP/2 connection must not carry more requests than a
+		// laptop makes at once (six uploads, a push, thumbnails), or the
+		// connection cap would not bound the requests.
+		HTTP2: &http.HTTP2Config{MaxConcurrentStreams: 16},
 		ErrorLog:       slog.NewLogLogger(s.log.Handler(), slog.LevelInfo),
 	}
 	return hs, out
