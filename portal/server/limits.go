@@ -143,8 +143,8 @@ func (s *Server) HTTPServer(ln net.Listener, cfg *tls.Config) (*http.Server, net
 		// One HTTP/2 connection must not carry more requests than a
 		// laptop makes at once (six uploads, a push, thumbnails), or the
 		// connection cap would not bound the requests.
-		HTTP2: &http.HTTP2Config{MaxConcurrentStreams: 16},
-		ErrorLog:       slog.NewLogLogger(s.log.Handler(), slog.LevelInfo),
+		HTTP2:    &http.HTTP2Config{MaxConcurrentStreams: 16},
+		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelInfo),
 	}
 	return hs, out
 }
