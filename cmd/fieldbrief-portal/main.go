@@ -9,13 +9,13 @@ package main
 import (
 	"bufio"
 	"context"
-	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -101,14 +101,6 @@ func serve(args []string, stderr io.Writer) error {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(server.MemoryLimit)
 	}
-	var tlsCfg *tls.Config
-	if *cert != "" {
-		pair, err := tls.LoadX509KeyPair(*cert, *key)
-		if err != nil {
-			return sv.Wrap(err, sv.EInvalid, "无法读取 TLS 证书或私钥文件。", "Cannot read the TLS certificate or key file.")
-		}
-		tlsCfg = &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12}
-	}
 	srv, err := server.New(server.Options{Dir: *data, Logger: log, TokenTTL: *ttl, Limits: *limits})
 	if err != nil {
 		return err
@@ -118,12 +110,20 @@ func serve(args []string, stderr io.Writer) error {
 		srv.Close()
 		return sv.Wrap(err, sv.EUnavailable, fmt.Sprintf("无法在 %s 上监听，端口可能已被占用。", *addr), fmt.Sprintf("Cannot listen on %s; the port may be in use.", *addr))
 	}
-	hs, capped := srv.HTTPServer(ln, tlsCfg)
+	var hs *http.Server
+	if hs, ln, err = srv.HTTPServer(ln, *cert, *key); err != nil {
+		srv.Close()
+		return err
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	done := make(chan error, 1)
 	go func() {
-		done <- hs.Serve(capped)
+		if *cert != "" {
+			done <- hs.ServeTLS(ln, *cert, *key)
+		} else {
+			done <- hs.Serve(ln)
+		}
 	}()
 	// The address line tells scripts and tests where to connect (useful
 	// with port 0).

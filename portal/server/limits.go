@@ -105,10 +105,19 @@ func LimitFlags(fs *flag.FlagSet) *Limits {
 }
 
 // HTTPServer returns the http.Server for this portal and the listener to
-// serve it on: ln wrapped in the connection cap, and in TLS when cfg is
-// not nil. It logs a warning when the portal serves plain HTTP beyond this
-// machine.
-func (s *Server) HTTPServer(ln net.Listener, cfg *tls.Config) (*http.Server, net.Listener) {
+// serve it on: ln wrapped in the connection cap. With certFile and keyFile
+// the server's TLSConfig holds them, and the caller serves with ServeTLS
+// (connections past the cap are answered over TLS too). It logs a warning
+// when the portal serves plain HTTP beyond this machine.
+func (s *Server) HTTPServer(ln net.Listener, certFile, keyFile string) (*http.Server, net.Listener, error) {
+	var cfg *tls.Config
+	if certFile != "" || keyFile != "" {
+		pair, err := tls.LoadX509KeyPair(certFile, keyFile)
+		if err != nil {
+			return nil, nil, sv.Wrap(err, sv.EInvalid, "无法读取 TLS 证书或私钥文件。", "Cannot read the TLS certificate or key file.")
+		}
+		cfg = &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12, NextProtos: []string{"h2", "http/1.1"}}
+	}
 	lim := s.opts.Limits
 	if n := fdLimit(); n > 0 && uint64(lim.MaxConns+lim.Overflow+64) > n {
 		// Past the file limit accept fails and no one, not even a health
@@ -122,15 +131,6 @@ func (s *Server) HTTPServer(ln net.Listener, cfg *tls.Config) (*http.Server, net
 			s.log.Warn("serving plain HTTP on a non-loopback address: passwords, tokens and records cross the network unencrypted; give --tls-cert and --tls-key",
 				"addr", ln.Addr().String())
 		}
-	}
-	cl := newCapListener(ln, lim, cfg, s.log)
-	var out net.Listener = cl
-	if cfg != nil {
-		cfg = cfg.Clone()
-		if len(cfg.NextProtos) == 0 {
-			cfg.NextProtos = []string{"h2", "http/1.1"}
-		}
-		out = tls.NewListener(cl, cfg)
 	}
 	hs := &http.Server{
 		Handler:           s,
@@ -146,7 +146,7 @@ func (s *Server) HTTPServer(ln net.Listener, cfg *tls.Config) (*http.Server, net
 		HTTP2:    &http.HTTP2Config{MaxConcurrentStreams: 16},
 		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelInfo),
 	}
-	return hs, out
+	return hs, newCapListener(ln, lim, cfg, s.log), nil
 }
 
 // capListener serves at most max connections at once. The accept loop

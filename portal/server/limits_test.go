@@ -8,7 +8,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
-	"crypto/tls"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
@@ -514,15 +513,22 @@ func TestPlainHTTPOnANetworkAddressIsWarnedAbout(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	warned := func(ip string, cfg *tls.Config) bool {
+	cert, key, _ := selfSigned(t, t.TempDir())
+	warned := func(ip string, tls bool) bool {
 		logs.Reset()
-		srv.HTTPServer(fakeListener{&net.TCPAddr{IP: net.ParseIP(ip), Port: 8470}}, cfg)
+		certFile, keyFile := "", ""
+		if tls {
+			certFile, keyFile = cert, key
+		}
+		if _, _, err := srv.HTTPServer(fakeListener{&net.TCPAddr{IP: net.ParseIP(ip), Port: 8470}}, certFile, keyFile); err != nil {
+			t.Fatal(err)
+		}
 		return strings.Contains(logs.String(), "plain HTTP")
 	}
-	if !warned("192.0.2.10", nil) || !warned("0.0.0.0", nil) {
+	if !warned("192.0.2.10", false) || !warned("0.0.0.0", false) {
 		t.Fatal("no warning for plain HTTP on a network address")
 	}
-	if warned("127.0.0.1", nil) || warned("::1", nil) || warned("192.0.2.10", &tls.Config{}) {
+	if warned("127.0.0.1", false) || warned("::1", false) || warned("192.0.2.10", true) {
 		t.Fatal("a warning for loopback or TLS")
 	}
 }
