@@ -18,7 +18,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -35,7 +34,6 @@ func main() {
 
 const usage = `用法 / usage:
   fieldbrief-portal serve --addr 127.0.0.1:8470 --data DIR [--tls-cert F --tls-key F] [--token-ttl 336h]
-        [--max-conns 1000] [--min-rate 8192] [--body-grace 20s] [--upload-quota 2147483648]
   fieldbrief-portal user add --data DIR NAME --role inspector|leader|admin [--display NAME] [--projects P1,P2]
         (密码从标准输入读取 / password read from stdin)
   fieldbrief-portal demo --data DIR
@@ -87,10 +85,10 @@ func serve(args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:8470", "listen address")
 	data := fs.String("data", "", "data folder")
+	limits := server.LimitFlags(fs)
 	cert := fs.String("tls-cert", "", "TLS certificate file")
 	key := fs.String("tls-key", "", "TLS key file")
 	ttl := fs.Duration("token-ttl", 14*24*time.Hour, "how long a sign-in lasts")
-	limits := server.LimitFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -98,10 +96,7 @@ func serve(args []string, stderr io.Writer) error {
 		return usageError{"--tls-cert 与 --tls-key 须同时给出 / give both --tls-cert and --tls-key"}
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(server.MemoryLimit)
-	}
-	srv, err := server.New(server.Options{Dir: *data, Logger: log, TokenTTL: *ttl, Limits: *limits})
+	srv, err := server.New(server.Options{Dir: *data, Logger: log, TokenTTL: *ttl})
 	if err != nil {
 		return err
 	}
@@ -110,8 +105,10 @@ func serve(args []string, stderr io.Writer) error {
 		srv.Close()
 		return sv.Wrap(err, sv.EUnavailable, fmt.Sprintf("无法在 %s 上监听，端口可能已被占用。", *addr), fmt.Sprintf("Cannot listen on %s; the port may be in use.", *addr))
 	}
+	// Timeouts, the connection cap and the plain-HTTP warning: decision 23.
+	server.ApplyMemoryLimit()
 	var hs *http.Server
-	if hs, ln, err = srv.HTTPServer(ln, *cert, *key); err != nil {
+	if hs, ln, err = srv.HTTPServer(ln, *cert, *key, *limits); err != nil {
 		srv.Close()
 		return err
 	}

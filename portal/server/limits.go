@@ -12,6 +12,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"runtime/debug"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -93,6 +95,14 @@ func (l *Limits) defaults() {
 	}
 }
 
+// ApplyMemoryLimit gives Go's garbage collector the portal's soft memory
+// limit, unless the GOMEMLIMIT environment variable sets one.
+func ApplyMemoryLimit() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(MemoryLimit)
+	}
+}
+
 // LimitFlags registers the serve command's flags for the limits and
 // returns where they land.
 func LimitFlags(fs *flag.FlagSet) *Limits {
@@ -109,7 +119,10 @@ func LimitFlags(fs *flag.FlagSet) *Limits {
 // the server's TLSConfig holds them, and the caller serves with ServeTLS
 // (connections past the cap are answered over TLS too). It logs a warning
 // when the portal serves plain HTTP beyond this machine.
-func (s *Server) HTTPServer(ln net.Listener, certFile, keyFile string) (*http.Server, net.Listener, error) {
+//
+// lim replaces the Limits given to New: serve calls this before serving
+// anything, so no request sees the change.
+func (s *Server) HTTPServer(ln net.Listener, certFile, keyFile string, lim Limits) (*http.Server, net.Listener, error) {
 	var cfg *tls.Config
 	if certFile != "" || keyFile != "" {
 		pair, err := tls.LoadX509KeyPair(certFile, keyFile)
@@ -118,7 +131,8 @@ func (s *Server) HTTPServer(ln net.Listener, certFile, keyFile string) (*http.Se
 		}
 		cfg = &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12, NextProtos: []string{"h2", "http/1.1"}}
 	}
-	lim := s.opts.Limits
+	lim.defaults()
+	s.opts.Limits = lim
 	if n := fdLimit(); n > 0 && uint64(lim.MaxConns+lim.Overflow+64) > n {
 		// Past the file limit accept fails and no one, not even a health
 		// check, is answered: the cap must come first.

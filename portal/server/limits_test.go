@@ -520,7 +520,7 @@ func TestPlainHTTPOnANetworkAddressIsWarnedAbout(t *testing.T) {
 		if tls {
 			certFile, keyFile = cert, key
 		}
-		if _, _, err := srv.HTTPServer(fakeListener{&net.TCPAddr{IP: net.ParseIP(ip), Port: 8470}}, certFile, keyFile); err != nil {
+		if _, _, err := srv.HTTPServer(fakeListener{&net.TCPAddr{IP: net.ParseIP(ip), Port: 8470}}, certFile, keyFile, Limits{}); err != nil {
 			t.Fatal(err)
 		}
 		return strings.Contains(logs.String(), "plain HTTP")
