@@ -77,6 +77,20 @@ type Limits struct {
 	UploadQuota int64
 }
 
+// limitDefaults fills in the limits' zero values.
+func (opts *Options) limitDefaults() {
+	if opts.MaxRecord <= 0 {
+		opts.MaxRecord = defaultMaxRecord
+	}
+	if opts.MaxPage <= 0 {
+		opts.MaxPage = defaultMaxPage
+	}
+	if opts.BodyBudget <= 0 {
+		opts.BodyBudget = defaultBodyBudget
+	}
+	opts.Limits.defaults()
+}
+
 func (l *Limits) defaults() {
 	if l.MaxConns <= 0 {
 		l.MaxConns = defaultMaxConns

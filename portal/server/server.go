@@ -44,8 +44,6 @@ type Options struct {
 	MaxBody int64
 	// MaxPhoto bounds one photo upload; default 64 MiB.
 	MaxPhoto int64
-	// BcryptCost is the password hash's cost; default bcrypt's default.
-	BcryptCost int
 	// MaxRecord bounds one pushed change's data, as stored; default 256 KiB.
 	MaxRecord int
 	// MaxPage bounds the records' data in one pull page; default 4 MiB.
@@ -55,6 +53,8 @@ type Options struct {
 	BodyBudget int64
 	// Limits pace bodies and responses and cap connections.
 	Limits Limits
+	// BcryptCost is the password hash's cost; default bcrypt's default.
+	BcryptCost int
 }
 
 // Server serves the portal's API.
@@ -86,6 +86,7 @@ func New(opts Options) (*Server, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	opts.limitDefaults()
 	if opts.TokenTTL == 0 {
 		opts.TokenTTL = 14 * 24 * time.Hour
 	}
@@ -95,16 +96,6 @@ func New(opts Options) (*Server, error) {
 	if opts.MaxPhoto == 0 {
 		opts.MaxPhoto = 64 << 20
 	}
-	if opts.MaxRecord <= 0 {
-		opts.MaxRecord = defaultMaxRecord
-	}
-	if opts.MaxPage <= 0 {
-		opts.MaxPage = defaultMaxPage
-	}
-	if opts.BodyBudget <= 0 {
-		opts.BodyBudget = defaultBodyBudget
-	}
-	opts.Limits.defaults()
 	db, err := OpenDB(opts.Dir)
 	if err != nil {
 		return nil, err
