@@ -59,8 +59,9 @@ const (
 // Zero values take the defaults noted.
 type Limits struct {
 	// MaxConns is how many connections are served at once; default 1000,
-	// fewer when the process may not open that many files. Beyond it a
-	// connection is answered 503 (and /healthz 200) and closed.
+	// fewer when the process may not open that many files; one address
+	// gets at most half of them. Beyond that a connection is answered 503
+	// (and /healthz 200) and closed.
 	MaxConns int
 	// Overflow bounds the connections beyond MaxConns being answered at
 	// once; default 1024. Beyond both, a connection is closed unanswered.
@@ -184,8 +185,13 @@ func (s *Server) HTTPServer(ln net.Listener, certFile, keyFile string, lim Limit
 // alive.
 type capListener struct {
 	net.Listener
-	max      int64
-	active   atomic.Int64
+	max int
+	// One address (a host, or an office behind one NAT) gets at most
+	// half the slots, so a single attacker cannot take them all.
+	perAddr  int
+	mu       sync.Mutex
+	active   int
+	byAddr   map[string]int
 	overflow chan struct{}
 	tls      *tls.Config
 	log      *slog.Logger
@@ -196,7 +202,8 @@ type capListener struct {
 }
 
 func newCapListener(ln net.Listener, lim Limits, cfg *tls.Config, log *slog.Logger) *capListener {
-	l := &capListener{Listener: ln, max: int64(lim.MaxConns), overflow: make(chan struct{}, lim.Overflow), log: log}
+	l := &capListener{Listener: ln, max: lim.MaxConns, overflow: make(chan struct{}, lim.Overflow), log: log,
+		perAddr: max(1, lim.MaxConns/2), byAddr: map[string]int{}}
 	if cfg != nil {
 		// The answerer speaks HTTP/1.1 only.
 		l.tls = cfg.Clone()
@@ -221,10 +228,10 @@ func (l *capListener) Accept() (net.Conn, error) {
 		if err != nil {
 			return nil, err
 		}
-		if l.active.Add(1) <= l.max {
-			return &capConn{Conn: c, l: l}, nil
+		addr := hostOf(c.RemoteAddr())
+		if l.take(addr) {
+			return &capConn{Conn: c, l: l, addr: addr}, nil
 		}
-		l.active.Add(-1)
 		l.noteRefused()
 		select {
 		case l.overflow <- struct{}{}:
@@ -233,6 +240,34 @@ func (l *capListener) Accept() (net.Conn, error) {
 			c.Close()
 		}
 	}
+}
+
+// take counts a connection from addr in, if both caps allow it.
+func (l *capListener) take(addr string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.active >= l.max || l.byAddr[addr] >= l.perAddr {
+		return false
+	}
+	l.active++
+	l.byAddr[addr]++
+	return true
+}
+
+func (l *capListener) give(addr string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.active--
+	if l.byAddr[addr]--; l.byAddr[addr] <= 0 {
+		delete(l.byAddr, addr)
+	}
+}
+
+func hostOf(a net.Addr) string {
+	if t, ok := a.(*net.TCPAddr); ok {
+		return t.IP.String()
+	}
+	return a.String()
 }
 
 // noteRefused logs the connections beyond the cap, at most every 10 s.
@@ -277,11 +312,12 @@ func (l *capListener) answer(c net.Conn) {
 type capConn struct {
 	net.Conn
 	l    *capListener
+	addr string
 	once sync.Once
 }
 
 func (c *capConn) Close() error {
-	c.once.Do(func() { c.l.active.Add(-1) })
+	c.once.Do(func() { c.l.give(c.addr) })
 	return c.Conn.Close()
 }
 

@@ -117,8 +117,10 @@ func TestSlowBodyIsCutOffAndItsConnectionClosed(t *testing.T) {
 func TestBeyondTheConnectionCapBusyButHealthAnswers(t *testing.T) {
 	p := startProc(t, "--max-conns", "4")
 	var held []net.Conn
-	for range 4 {
-		c, err := net.Dial("tcp", p.addr)
+	for i := range 4 {
+		// From four addresses: one address may hold only half the slots.
+		d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, byte(2+i))}}
+		c, err := d.Dial("tcp", p.addr)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -162,6 +164,47 @@ func TestBeyondTheConnectionCapBusyButHealthAnswers(t *testing.T) {
 			t.Fatalf("slots not given back: %v", err)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// One address may hold at most half the connections: a single host that
+// opens many slow connections leaves the rest to everyone else.
+func TestOneAddressGetsAtMostHalfTheConnections(t *testing.T) {
+	p := startProc(t, "--max-conns", "8")
+	from := func(last byte) net.Dialer {
+		return net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, last)}}
+	}
+	for range 4 {
+		d := from(2)
+		c, err := d.Dial("tcp", p.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		fmt.Fprintf(c, "GET %s HTTP/1.1\r\nHost: portal\r\n", portal.PathMe)
+	}
+	time.Sleep(200 * time.Millisecond)
+	ask := func(last byte) int {
+		d := from(last)
+		c, err := d.Dial("tcp", p.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+		fmt.Fprintf(c, "GET %s HTTP/1.1\r\nHost: portal\r\nConnection: close\r\n\r\n", portal.PathMe)
+		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			t.Fatalf("no answer to 127.0.0.%d: %v", last, err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if got := ask(2); got != http.StatusServiceUnavailable {
+		t.Fatalf("a fifth connection from the same address: %d", got)
+	}
+	if got := ask(3); got != http.StatusUnauthorized {
+		t.Fatalf("another address, with slots free: %d, want the API's own 401", got)
 	}
 }
 

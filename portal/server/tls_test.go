@@ -61,8 +61,9 @@ func TestBeyondTheConnectionCapOverTLS(t *testing.T) {
 	base := "https://" + p.addr
 	hc := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{DisableKeepAlives: true, TLSClientConfig: &tls.Config{RootCAs: pool}}}
 	var held []net.Conn
-	for range 2 {
-		c, err := net.Dial("tcp", p.addr)
+	for i := range 2 {
+		d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, byte(2+i))}}
+		c, err := d.Dial("tcp", p.addr)
 		if err != nil {
 			t.Fatal(err)
 		}
