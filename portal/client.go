@@ -391,6 +391,10 @@ const ErrGap sv.Code = "gap"
 // ErrForbidden is the code of a refusal for lacking rights.
 const ErrForbidden sv.Code = "forbidden"
 
+// ErrTooLarge is the code of a refusal for a record, or photos waiting for
+// their records, over the portal's limits.
+const ErrTooLarge sv.Code = "too_large"
+
 // ErrTooMany is the code of a refusal after too many failed logins.
 const ErrTooMany sv.Code = "too_many"
 

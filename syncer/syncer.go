@@ -249,6 +249,7 @@ func (e *Engine) Push(ctx context.Context, r *Report) error {
 		if err != nil || len(batch) == 0 {
 			return err
 		}
+		batch = fitBatch(batch)
 		req := portal.PushRequest{Device: device, Changes: make([]portal.Change, 0, len(batch))}
 		bases := map[string]*sv.Finding{}
 		var pushed []sv.Finding
@@ -323,6 +324,23 @@ func (e *Engine) Push(ctx context.Context, r *Report) error {
 		done += len(batch)
 		e.progress(Progress{Phase: PhasePush, Done: done, Total: max(total, done)})
 	}
+}
+
+// pushBytes bounds the records' data in one push, well under the
+// portal's limit for a request body (8 MiB unpacked), so a run of large
+// records goes up in several pushes rather than being refused.
+const pushBytes = 4 << 20
+
+// fitBatch cuts batch at pushBytes of data, keeping at least one entry.
+func fitBatch(batch []storage.Change) []storage.Change {
+	size := 0
+	for i, c := range batch {
+		size += len(c.Data)
+		if i > 0 && size > pushBytes {
+			return batch[:i]
+		}
+	}
+	return batch
 }
 
 // Pull applies pages of records changed on the portal until it has no more.

@@ -123,6 +123,7 @@ func serve(args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:8470", "listen address")
 	data := fs.String("data", "", "data folder")
+	limits := server.LimitFlags(fs)
 	cert := fs.String("tls-cert", "", "TLS certificate file")
 	key := fs.String("tls-key", "", "TLS key file")
 	ttl := fs.Duration("token-ttl", 14*24*time.Hour, "how long a sign-in lasts")
@@ -143,7 +144,13 @@ func serve(args []string, stderr io.Writer) error {
 		srv.Close()
 		return sv.Wrap(err, sv.EUnavailable, fmt.Sprintf("无法在 %s 上监听，端口可能已被占用。", *addr), fmt.Sprintf("Cannot listen on %s; the port may be in use.", *addr))
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	// Timeouts, the connection cap and the plain-HTTP warning: decision 23.
+	server.ApplyMemoryLimit()
+	var hs *http.Server
+	if hs, ln, err = srv.HTTPServer(ln, *cert, *key, *limits); err != nil {
+		srv.Close()
+		return err
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	done := make(chan error, 1)

@@ -193,8 +193,10 @@ func parseCursor(tx *bolt.Tx, c string) (uint64, bool) {
 }
 
 // Pull returns up to limit records changed after cursor c, leaving out
-// those that device sent exactly as they are.
-func (d *DB) Pull(c string, limit int, device string) (portal.PullResponse, error) {
+// those that device sent exactly as they are. A page ends early once its
+// records' data reach maxBytes (0: no bound), but holds at least one
+// record, so every record arrives however large.
+func (d *DB) Pull(c string, limit, maxBytes int, device string) (portal.PullResponse, error) {
 	var out portal.PullResponse
 	err := d.bolt.View(func(tx *bolt.Tx) error {
 		epoch := tx.Bucket(bMeta).Get(kEpoch)
@@ -206,6 +208,7 @@ func (d *DB) Pull(c string, limit int, device string) (portal.PullResponse, erro
 		out.Records = []portal.Record{}
 		cur := tx.Bucket(bLog).Cursor()
 		last := after
+		size := 0
 		for k, v := cur.Seek(u64(after + 1)); k != nil; k, v = cur.Next() {
 			if len(out.Records) == limit {
 				out.More = true
@@ -215,10 +218,18 @@ func (d *DB) Pull(c string, limit int, device string) (portal.PullResponse, erro
 			if _, err := getJSON(tx.Bucket(bRecords), v, &r); err != nil {
 				return err
 			}
-			last = readU64(k)
 			if device != "" && r.Origin == device {
+				last = readU64(k)
 				continue
 			}
+			if maxBytes > 0 && len(out.Records) > 0 && size+len(r.Data) > maxBytes {
+				// The cursor stays before this record: the next page
+				// starts with it.
+				out.More = true
+				break
+			}
+			last = readU64(k)
+			size += len(r.Data)
 			out.Records = append(out.Records, r.Record)
 		}
 		out.Cursor = cursor(epoch, last)

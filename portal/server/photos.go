@@ -96,6 +96,14 @@ func (s *Server) beforeUpload(ev tusd.HookEvent) (tusd.HTTPResponse, tusd.FileIn
 		return tusd.HTTPResponse{}, tusd.FileInfoChanges{}, tusd.NewError("ERR_LENGTH_REQUIRED",
 			"Upload-Length is required / 须声明上传长度", http.StatusBadRequest)
 	}
+	if e := s.admitUpload(userFrom(ev.Context).Name, hash, ev.Upload.Size); e != nil {
+		status := http.StatusRequestEntityTooLarge
+		if e.Code == sv.EInternal {
+			status = http.StatusInternalServerError
+		}
+		s.log.Warn("upload refused", "user", userFrom(ev.Context).Name, "hash", hash, "reason", e.En)
+		return tusd.HTTPResponse{}, tusd.FileInfoChanges{}, tusRefusal(status, e)
+	}
 	return tusd.HTTPResponse{}, tusd.FileInfoChanges{}, nil
 }
 
@@ -273,18 +281,8 @@ func (s *Server) handlePhoto(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.URL.Query().Get("size") == "thumb" && s.hasPhoto(hash) {
-		data, ok, err := s.thumbnail(hash)
-		if err != nil {
-			s.internal(w, err)
-			return
-		}
-		if ok {
-			w.Header().Set("Content-Type", "image/jpeg")
-			w.Header().Set("Cache-Control", "private, max-age=31536000, immutable")
-			_, _ = w.Write(data)
-			return
-		}
-		// Not an image the portal can scale: the original serves as its own thumbnail.
+		s.serveThumbnail(w, r, hash)
+		return
 	}
 	f, err := os.Open(s.photoPath(hash))
 	if errors.Is(err, fs.ErrNotExist) {
@@ -301,6 +299,40 @@ func (s *Server) handlePhoto(w http.ResponseWriter, r *http.Request) {
 	http.ServeContent(w, r, hash, time.Time{}, f)
 }
 
+// serveThumbnail answers a stored photo's thumbnail. Only photos a record
+// names get one: laptops ask for the thumbnails of the records they pull,
+// and bytes no record names are nobody's to look at yet.
+func (s *Server) serveThumbnail(w http.ResponseWriter, r *http.Request, hash string) {
+	named, err := s.photosNamed([]string{hash})
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	if !named[hash] {
+		writeError(w, http.StatusNotFound, sv.Errorf(sv.ENotFound, "平台上还没有这张照片的记录。", "The portal has no record of this photo yet."))
+		return
+	}
+	data, err := s.thumbnail(r.Context(), hash)
+	var no errNoThumb
+	switch {
+	case err == nil:
+		w.Header().Set("Content-Type", "image/jpeg")
+		w.Header().Set("Cache-Control", "private, max-age=31536000, immutable")
+		_, _ = w.Write(data)
+	case errors.As(err, &no):
+		// The original is not sent in its place: a laptop would decode
+		// it for a list. It fetches the original when someone opens the
+		// photo, under its own import rules.
+		writeError(w, http.StatusUnprocessableEntity, sv.Errorf(sv.EInvalid,
+			"平台不为这张照片生成缩略图（%s）。打开照片可下载原图。", "The portal makes no thumbnail of this photo (%s). Open the photo to download the original.", no.reason))
+	case errors.Is(err, errThumbBusy):
+		writeBusy(w)
+	case r.Context().Err() != nil:
+	default:
+		s.internal(w, err)
+	}
+}
+
 func (s *Server) handlePull(w http.ResponseWriter, r *http.Request) {
 	limit := 500
 	if l := r.URL.Query().Get("limit"); l != "" {
@@ -311,7 +343,7 @@ func (s *Server) handlePull(w http.ResponseWriter, r *http.Request) {
 		}
 		limit = n
 	}
-	resp, err := s.db.Pull(r.URL.Query().Get("cursor"), limit, userFrom(r.Context()).Device)
+	resp, err := s.db.Pull(r.URL.Query().Get("cursor"), limit, s.opts.MaxPage, userFrom(r.Context()).Device)
 	if err != nil {
 		s.internal(w, err)
 		return

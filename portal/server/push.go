@@ -46,7 +46,7 @@ func (e errGap) Error() string { return "gap, expected " + strconv.FormatUint(e.
 
 func (s *Server) handlePush(w http.ResponseWriter, r *http.Request) {
 	var req portal.PushRequest
-	if !s.readJSON(w, r, &req) {
+	if !s.readJSON(w, r, &req) || !s.recordsFit(w, userFrom(r.Context()), req) {
 		return
 	}
 	if req.Device == "" || len(req.Device) > 64 {

@@ -44,6 +44,15 @@ type Options struct {
 	MaxBody int64
 	// MaxPhoto bounds one photo upload; default 64 MiB.
 	MaxPhoto int64
+	// MaxRecord bounds one pushed change's data, as stored; default 256 KiB.
+	MaxRecord int
+	// MaxPage bounds the records' data in one pull page; default 4 MiB.
+	MaxPage int
+	// BodyBudget bounds the unpacked JSON bodies of all requests in
+	// flight together; default 64 MiB.
+	BodyBudget int64
+	// Limits pace bodies and responses and cap connections.
+	Limits Limits
 	// BcryptCost is the password hash's cost; default bcrypt's default.
 	BcryptCost int
 	// MinProtocol is the oldest protocol version a laptop may speak;
@@ -61,6 +70,9 @@ type Server struct {
 	throttle *throttle
 	mux      *http.ServeMux
 	dummy    []byte // a bcrypt hash compared against for unknown users
+	thumbs   *thumbnailer
+	bodies   *bodyBudget
+	quota    *uploadQuota
 	// inflight counts requests being served, so Close waits for them.
 	inflight sync.WaitGroup
 	purge    tokenPurge
@@ -81,6 +93,7 @@ func New(opts Options) (*Server, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	opts.limitDefaults()
 	if opts.TokenTTL == 0 {
 		opts.TokenTTL = 14 * 24 * time.Hour
 	}
@@ -99,7 +112,8 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{opts: opts, db: db, log: opts.Logger,
 		photos: filepath.Join(opts.Dir, "photos"), uploads: filepath.Join(opts.Dir, "uploads"),
-		throttle: newThrottle(), mux: http.NewServeMux()}
+		throttle: newThrottle(), mux: http.NewServeMux(), bodies: newBodyBudget(opts.BodyBudget), quota: newUploadQuota()}
+	s.thumbs = newThumbnailer(s.photoPath, s.log)
 	for _, d := range []string{s.photos, s.uploads} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
 			db.Close()
@@ -169,7 +183,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.inflight.Add(1)
 	defer s.inflight.Done()
 	start := s.opts.Now()
-	rec := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+	s.paceRequest(w, r, time.Now())
+	acct := &bodyAccount{b: s.bodies}
+	defer acct.release()
+	r = r.WithContext(context.WithValue(r.Context(), accountKey{}, acct))
+	rec := &statusWriter{ResponseWriter: w, status: http.StatusOK, rc: http.NewResponseController(w), rate: s.opts.Limits.MinRate, grace: s.opts.Limits.BodyGrace}
+	// The server keeps a connection's write deadline from request to
+	// request; this one bounds what the server writes on its own (headers
+	// of a response without a body) until the first Write paces the rest.
+	_ = rec.rc.SetWriteDeadline(time.Now().Add(responseDeadline))
 	defer func() {
 		if p := recover(); p != nil {
 			s.log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
@@ -186,11 +208,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(rec, r)
 }
 
+// statusWriter records the status and size of a response for the log, and
+// paces it: a client that stops reading is cut off like a slow body.
 type statusWriter struct {
 	http.ResponseWriter
 	status int
 	bytes  int64
 	wrote  bool
+	rc     *http.ResponseController
+	rate   int64
+	grace  time.Duration
+	pace   pace
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -201,6 +229,10 @@ func (w *statusWriter) WriteHeader(code int) {
 }
 
 func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.pace.start.IsZero() {
+		w.pace = pace{start: time.Now(), grace: w.grace, rate: w.rate}
+	}
+	_ = w.rc.SetWriteDeadline(w.pace.deadline(w.bytes, int64(len(b))))
 	w.wrote = true
 	n, err := w.ResponseWriter.Write(b)
 	w.bytes += int64(n)
@@ -260,7 +292,8 @@ func writeError(w http.ResponseWriter, status int, e *sv.Error) {
 // readJSON decodes a bounded JSON body into v, answering the refusal
 // itself: 413 for too large, 400 for malformed. It reports whether v is usable.
 func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
-	var body io.Reader = http.MaxBytesReader(w, r.Body, s.opts.MaxBody)
+	acct := accountFrom(r.Context())
+	var body io.Reader = &budgetedReader{r: http.MaxBytesReader(w, r.Body, s.opts.MaxBody), a: acct}
 	switch r.Header.Get("Content-Encoding") {
 	case "":
 	case "gzip":
@@ -268,12 +301,16 @@ func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 		// wire and again to what they unpack to, so a small bomb cannot
 		// blow up into memory.
 		zr, err := gzip.NewReader(body)
+		if errors.Is(err, errBusy) {
+			writeBusy(w)
+			return false
+		}
 		if err != nil {
 			writeError(w, http.StatusBadRequest, sv.Errorf(sv.EInvalid, "请求内容不是有效的 gzip 数据。", "The request body is not valid gzip data."))
 			return false
 		}
 		defer zr.Close()
-		body = &limitedReader{r: zr, left: s.opts.MaxBody}
+		body = &budgetedReader{r: &limitedReader{r: zr, left: s.opts.MaxBody}, a: acct}
 	default:
 		writeError(w, http.StatusUnsupportedMediaType, sv.Errorf(sv.EInvalid, "不支持的内容编码“%s”，请使用 gzip 或不压缩。", "Unsupported content encoding “%s”; use gzip or none.", short(r.Header.Get("Content-Encoding"))))
 		return false
@@ -288,6 +325,8 @@ func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 	switch {
 	case err == nil:
 		return true
+	case errors.Is(err, errBusy):
+		writeBusy(w)
 	case errors.As(err, &tooBig), errors.Is(err, errUnpackedTooLarge):
 		writeError(w, http.StatusRequestEntityTooLarge, sv.Errorf(sv.EInvalid,
 			"请求内容过大（上限 %d MB），请分批同步。", "The request is too large (limit %d MB); sync in smaller batches.", s.opts.MaxBody>>20))

@@ -617,7 +617,7 @@ func TestStartUpMarksPhotosWhoseBytesAreHere(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	before, err := srv.db.Pull("", 5000, "")
+	before, err := srv.db.Pull("", 5000, 0, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -634,7 +634,7 @@ func TestStartUpMarksPhotosWhoseBytesAreHere(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	after, err := srv.db.Pull(before.Cursor, 5000, "")
+	after, err := srv.db.Pull(before.Cursor, 5000, 0, "")
 	if err != nil {
 		t.Fatal(err)
 	}
