@@ -175,7 +175,6 @@ func serve(args []string, stderr io.Writer) error {
 	// The address line tells scripts and tests where to connect (useful
 	// with port 0).
 	log.Info("listening", "addr", ln.Addr().String(), "tls", *cert != "")
-	warnPlainHTTP(log, *addr, *cert != "")
 	select {
 	case err := <-done:
 		closeAll()

@@ -159,19 +159,3 @@ func asRefusal(err error, target **portal.RefusalError) bool {
 	*target = r
 	return ok
 }
-
-func TestPlainHTTPOnANetworkAddressIsWarnedOf(t *testing.T) {
-	for addr, want := range map[string]bool{
-		"127.0.0.1:8470": false, "localhost:8470": false, "[::1]:8470": false,
-		"0.0.0.0:8470": true, ":8470": true, "192.168.1.20:8470": true, "portal.example:8470": true,
-	} {
-		var buf bytes.Buffer
-		got := warnPlainHTTP(slog.New(slog.NewTextHandler(&buf, nil)), addr, false)
-		if got != want || (buf.Len() > 0) != want {
-			t.Errorf("%s: warned %v (%q), want %v", addr, got, buf.String(), want)
-		}
-		if warnPlainHTTP(slog.New(slog.NewTextHandler(&buf, nil)), addr, true) {
-			t.Errorf("%s with TLS: warned", addr)
-		}
-	}
-}

@@ -42,7 +42,7 @@ func TestOpenDBMigratesAFolderOfCommit0db7d75(t *testing.T) {
 	if err != nil || len(devices) != 1 || devices[0].ID != "old-laptop-1" || devices[0].User != "inspector1" || devices[0].Acked != 3 || devices[0].State != portal.DeviceActive {
 		t.Fatalf("devices after migrating: %+v %v", devices, err)
 	}
-	page, err := db.Pull("", 1000, "")
+	page, err := db.Pull("", 1000, 0, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +110,7 @@ func TestNewEpochMakesEveryCursorUnknown(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	page, err := db.Pull("", 10, "")
+	page, err := db.Pull("", 10, 0, "")
 	if err != nil || page.Reset {
 		t.Fatal(page, err)
 	}
@@ -119,7 +119,7 @@ func TestNewEpochMakesEveryCursorUnknown(t *testing.T) {
 	if err != nil || e == old || db.Epoch() != e {
 		t.Fatalf("epoch %q → %q %v", old, e, err)
 	}
-	if page, err = db.Pull(page.Cursor, 10, ""); err != nil || !page.Reset {
+	if page, err = db.Pull(page.Cursor, 10, 0, ""); err != nil || !page.Reset {
 		t.Fatalf("a cursor of the old epoch must read as unknown: %+v %v", page, err)
 	}
 }
