@@ -12,7 +12,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 VERSION     := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS     := -X fieldbrief/cli.Version=$(VERSION)
 
-.PHONY: run test deps modules build lint bench bench-startup dist dist-test clean
+.PHONY: run test fuzz deps modules build lint bench bench-startup dist dist-test clean
 
 deps:
 	@scripts/install-deps.sh
@@ -33,8 +33,16 @@ lint: deps modules
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
 
+# FUZZTIME bounds each fuzz target's run in make test; a longer search is
+# `make fuzz FUZZTIME=10m` (README, "Fuzzing").
+FUZZTIME    ?= 10s
+
 test: lint
 	$(GO) test -race -timeout 25m ./...
+	$(MAKE) --no-print-directory fuzz
+
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzPushChange$$' -fuzztime $(FUZZTIME) ./portal/server/
 
 bench: build
 	$(GO) test -run '^$$' -bench . -benchtime 20x ./storage/
