@@ -61,6 +61,11 @@ func (s *Server) WriteBackup(w io.Writer) (int64, error) {
 		if err != nil || d.IsDir() {
 			return err
 		}
+		// Originals only: thumbnails and remembered refusals are made
+		// again on demand, and a file being written is not one yet.
+		if !validHash(d.Name()) {
+			return nil
+		}
 		rel, err := filepath.Rel(s.opts.Dir, p)
 		if err != nil {
 			return err

@@ -209,7 +209,7 @@ func (s *Server) checkPhotoFiles(stored map[string]bool, bad func(string, ...any
 			return nil
 		}
 		name := d.Name()
-		if strings.HasSuffix(name, ".thumb.jpg") || strings.Contains(name, ".tmp") {
+		if strings.HasSuffix(name, ".thumb.jpg") || strings.HasSuffix(name, ".thumb.none") || strings.Contains(name, ".tmp") {
 			return nil
 		}
 		if !validHash(name) || filepath.Base(filepath.Dir(path)) != name[:2] {

@@ -4,10 +4,13 @@ import (
 	"archive/tar"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -195,6 +198,20 @@ func TestFindingsLedgerFromThePortal(t *testing.T) {
 // A backup is a tar of portal.db and the photos.
 func TestBackupHoldsTheDatabaseAndPhotos(t *testing.T) {
 	f := newFixture(t)
+	// An original beside the thumbnail made of it and a remembered
+	// refusal: the backup holds the original only, and restores.
+	photo := []byte("the bytes of a site photo")
+	sum := sha256.Sum256(photo)
+	hash := hex.EncodeToString(sum[:])
+	orig := f.srv.photoPath(hash)
+	if err := os.MkdirAll(filepath.Dir(orig), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{orig: photo, orig + ".thumb.jpg": []byte("thumb"), orig + ".thumb.none": []byte("too large")} {
+		if err := os.WriteFile(name, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
 	code, data := f.do(t, "GET", portal.PathBackup, f.tokens["admin"], nil, nil)
 	if code != http.StatusOK {
 		t.Fatalf("backup: %d", code)
@@ -210,6 +227,13 @@ func TestBackupHoldsTheDatabaseAndPhotos(t *testing.T) {
 	dir := t.TempDir()
 	if err := Restore(bytes.NewReader(data), dir); err != nil {
 		t.Fatal(err)
+	}
+	rel, _ := filepath.Rel(f.srv.opts.Dir, orig)
+	if got, err := os.ReadFile(filepath.Join(dir, rel)); err != nil || !bytes.Equal(got, photo) {
+		t.Fatalf("the restored photo: %q %v", got, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, rel+".thumb.jpg")); !os.IsNotExist(err) {
+		t.Fatalf("a thumbnail went into the backup: %v", err)
 	}
 	if err := Restore(bytes.NewReader(data), dir); sv.ErrorCode(err) != sv.EConflict {
 		t.Fatalf("restore into a non-empty folder: %v", err)
