@@ -48,6 +48,8 @@ func TestDeviceListAndReset(t *testing.T) {
 		{[]string{"device", "list", "--data", dir}, 0, "laptop-a inspector1 active 0"},
 		{[]string{"device", "reset", "--data", dir, "laptop-a"}, 0, "Device laptop-a reset"},
 		{[]string{"device", "list", "--data", dir}, 0, "laptop-a - reset 0"},
+		// The reset is in the audit log, by the machine's admin.
+		{[]string{"audit", "--data", dir}, 0, "device.reset laptop-a"},
 	} {
 		out.Reset()
 		errOut.Reset()
