@@ -324,6 +324,7 @@ func (s *Server) handleResetDevice(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.log.Warn("device reset", "device", id, "by", userFrom(r.Context()).Name)
+	s.audit(r, "device.reset", id, nil)
 	writeJSON(w, http.StatusOK, map[string]string{"device": id, "state": portal.DeviceReset})
 }
 
