@@ -111,10 +111,12 @@ func upload(data, path string, body []byte, out any) error {
 	return decodeAnswer(resp.Body, out)
 }
 
-func registerImport(args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("register import", flag.ContinueOnError)
+// importWorkbook runs an import command: `NAME --data DIR [--dry-run]
+// FILE.xlsx`, the workbook sent to path and the portal's answer read into out.
+func importWorkbook(name, path, dryHelp string, args []string, out any) error {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	data := fs.String("data", "", "data folder")
-	dry := fs.Bool("dry-run", false, "show what would change, change nothing")
+	dry := fs.Bool("dry-run", false, dryHelp)
 	file, err := parseOne(fs, args, "文件 / file")
 	if err != nil {
 		return err
@@ -123,12 +125,15 @@ func registerImport(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	path := portal.PathRegisterImport
 	if *dry {
 		path += "?dry_run=1"
 	}
+	return upload(*data, path, body, out)
+}
+
+func registerImport(args []string, stdout io.Writer) error {
 	var res server.RegisterImportResult
-	if err := upload(*data, path, body, &res); err != nil {
+	if err := importWorkbook("register import", portal.PathRegisterImport, "show what would change, change nothing", args, &res); err != nil {
 		return err
 	}
 	printPlan(stdout, res)
@@ -178,23 +183,8 @@ func registerExport(args []string, stdout io.Writer) error {
 }
 
 func templateImport(args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("template import", flag.ContinueOnError)
-	data := fs.String("data", "", "data folder")
-	dry := fs.Bool("dry-run", false, "show the differences, change nothing")
-	file, err := parseOne(fs, args, "文件 / file")
-	if err != nil {
-		return err
-	}
-	body, err := readWorkbook(file)
-	if err != nil {
-		return err
-	}
-	path := portal.PathTemplateImport
-	if *dry {
-		path += "?dry_run=1"
-	}
 	var res server.TemplateImportResult
-	if err := upload(*data, path, body, &res); err != nil {
+	if err := importWorkbook("template import", portal.PathTemplateImport, "show the differences, change nothing", args, &res); err != nil {
 		return err
 	}
 	for _, d := range res.Differences {
