@@ -38,7 +38,7 @@ lint: deps modules
 FUZZTIME    ?= 10s
 
 test: lint
-	$(GO) test -race -timeout 25m ./...
+	$(GO) test -race -timeout 40m ./...
 	$(MAKE) --no-print-directory fuzz
 
 fuzz:
