@@ -43,11 +43,41 @@ func (s *Store) KeepOriginals() (bool, error) {
 // portal confirmed more than OriginalsRetention ago; originals already let
 // go are fetched again from the portal when asked for.
 func (s *Store) SetKeepOriginals(keep bool) error {
+	now := s.now()
 	return s.update(func(tx *bolt.Tx) error {
 		if keep {
 			return tx.Bucket(bMeta).Put(kKeepOriginals, []byte("1"))
 		}
-		return tx.Bucket(bMeta).Delete(kKeepOriginals)
+		if err := tx.Bucket(bMeta).Delete(kKeepOriginals); err != nil {
+			return err
+		}
+		// Originals kept by a version that did not date confirmations
+		// count as confirmed now, so they too go after the period.
+		var undated []string
+		confirmed := tx.Bucket(bSyncConfirmed)
+		if err := tx.Bucket(bPhotos).ForEach(func(k, v []byte) error {
+			if confirmed != nil && confirmed.Get(k) != nil {
+				return nil
+			}
+			var p struct {
+				Uploaded bool `json:"uploaded"`
+			}
+			if err := decode(v, &p, "photo"); err != nil {
+				return err
+			}
+			if p.Uploaded && blobGet(tx, string(k), BlobOriginal) != nil {
+				undated = append(undated, string(k))
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		for _, hash := range undated {
+			if err := confirmOriginal(tx, hash, now); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 
@@ -81,6 +111,20 @@ func unconfirmOriginal(tx *bolt.Tx, hash string) error {
 // uploaded again keeps its original whatever its confirmation says.
 func (s *Store) LetGoOriginals() (int, error) {
 	now := s.now()
+	// Most syncs have nothing to let go: a read finds that out without
+	// the disk write of an update.
+	var work bool
+	if err := s.view(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bSyncConfirmed)
+		if b == nil || tx.Bucket(bMeta).Get(kKeepOriginals) != nil {
+			return nil
+		}
+		due, unreadable := originalsDue(b, now)
+		work = len(due)+len(unreadable) > 0
+		return nil
+	}); err != nil || !work {
+		return 0, err
+	}
 	n := 0
 	err := s.update(func(tx *bolt.Tx) error {
 		n = 0
@@ -88,19 +132,7 @@ func (s *Store) LetGoOriginals() (int, error) {
 		if b == nil || tx.Bucket(bMeta).Get(kKeepOriginals) != nil {
 			return nil
 		}
-		var due, unreadable []string
-		if err := b.ForEach(func(k, v []byte) error {
-			at, err := time.Parse(time.RFC3339Nano, string(v))
-			switch {
-			case err != nil:
-				unreadable = append(unreadable, string(k))
-			case now.Sub(at) >= OriginalsRetention:
-				due = append(due, string(k))
-			}
-			return nil
-		}); err != nil {
-			return err
-		}
+		due, unreadable := originalsDue(b, now)
 		// A date that cannot be read loses no photo and stops no sync: the
 		// original counts as confirmed now and waits a full period.
 		for _, hash := range unreadable {
@@ -128,4 +160,20 @@ func (s *Store) LetGoOriginals() (int, error) {
 		return nil
 	})
 	return n, err
+}
+
+// originalsDue returns the photos in b confirmed at least OriginalsRetention
+// before now, and those whose date cannot be read.
+func originalsDue(b *bolt.Bucket, now time.Time) (due, unreadable []string) {
+	_ = b.ForEach(func(k, v []byte) error {
+		at, err := time.Parse(time.RFC3339Nano, string(v))
+		switch {
+		case err != nil:
+			unreadable = append(unreadable, string(k))
+		case now.Sub(at) >= OriginalsRetention:
+			due = append(due, string(k))
+		}
+		return nil
+	})
+	return due, unreadable
 }

@@ -666,6 +666,49 @@ func TestOriginalsStayForTheRetentionUnlessKept(t *testing.T) {
 	if has("c3") || !has("d4") {
 		t.Fatal("after the restored portal's confirmation and the retention, c3's original should go and d4's stay")
 	}
+	// A confirmation date that cannot be read keeps the original a full
+	// period more, without failing.
+	if err := s.MarkUploaded("d4"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.update(func(tx *bolt.Tx) error { return tx.Bucket(bSyncConfirmed).Put([]byte("d4"), []byte("garbled")) }); err != nil {
+		t.Fatal(err)
+	}
+	c.t = c.t.Add(2 * OriginalsRetention)
+	letGo(0)
+	if !has("d4") {
+		t.Fatal("an original with an unreadable confirmation went")
+	}
+	c.t = c.t.Add(OriginalsRetention)
+	letGo(1)
+
+	// An original kept, with "keep originals" ticked, by a version that
+	// did not date confirmations goes a full period after unticking.
+	if _, err := s.PutPhoto(sv.Photo{Hash: "e5", Links: []sv.PhotoLink{{InspectionID: in.ID}}}, blobs); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetKeepOriginals(true); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MarkUploaded("e5"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.update(func(tx *bolt.Tx) error { return tx.Bucket(bSyncConfirmed).Delete([]byte("e5")) }); err != nil {
+		t.Fatal(err)
+	}
+	c.t = c.t.Add(2 * OriginalsRetention)
+	if err := s.SetKeepOriginals(false); err != nil {
+		t.Fatal(err)
+	}
+	letGo(0)
+	if !has("e5") {
+		t.Fatal("an undated original went as soon as the user stopped keeping originals")
+	}
+	c.t = c.t.Add(OriginalsRetention)
+	letGo(1)
+	if has("e5") {
+		t.Fatal("an undated original stays a period after the user stopped keeping originals")
+	}
 	if probs := s.Check(); len(probs) != 0 {
 		t.Fatalf("check: %v", probs)
 	}
