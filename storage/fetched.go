@@ -81,9 +81,10 @@ func (s *Store) PutPulledThumbnails(thumbs map[string][]byte) error {
 
 // PutFetchedPhoto stores what this laptop made from an original downloaded
 // from the portal, in one transaction: the display and print copies, the
-// thumbnail unless one is stored, and the original itself on the rule
-// MarkUploaded applies — once the portal holds a photo, its original stays
-// on the laptop only when the user chose to keep originals.
+// thumbnail unless one is stored, and the original itself only when the
+// photo is not uploaded yet or the user keeps originals: bytes that came
+// from the portal need no retention period (see LetGoOriginals) to guard
+// them, the portal holds them.
 func (s *Store) PutFetchedPhoto(hash string, blobs PhotoBlobs) error {
 	return s.update(func(tx *bolt.Tx) error {
 		var p sv.Photo

@@ -33,7 +33,8 @@ var (
 	kSeq     = []byte("outbox_acked") // highest outbox number the portal acknowledged
 	kSample  = []byte("sample")
 	kCreated = []byte("created")
-	// kKeepOriginals, when present, keeps original photo bytes after upload.
+	// kKeepOriginals, when present, keeps original photo bytes after upload
+	// beyond OriginalsRetention.
 	kKeepOriginals = []byte("keep_originals")
 )
 

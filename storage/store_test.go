@@ -556,13 +556,32 @@ func TestPhotoLinkedTwiceIsOnBothItems(t *testing.T) {
 	}
 }
 
-func TestOriginalsGoAfterUploadUnlessKept(t *testing.T) {
-	s, _ := newTestStore(t)
+// An original stays for OriginalsRetention after the portal confirmed it
+// (a portal restored from an older backup may need it again), then goes
+// unless the user keeps originals; unticking the choice lets go of those
+// confirmed long enough ago. A photo to be uploaded again keeps its
+// original whatever the old portal confirmed.
+func TestOriginalsStayForTheRetentionUnlessKept(t *testing.T) {
+	s, c := newTestStore(t)
 	in, _ := s.StartInspection("p01", []string{"张伟"})
 	blobs := PhotoBlobs{Original: []byte("o"), Display: []byte("d"), Thumbnail: []byte("t")}
-	for _, h := range []string{"a1", "b2"} {
+	for _, h := range []string{"a1", "b2", "c3", "d4"} {
 		if _, err := s.PutPhoto(sv.Photo{Hash: h, Links: []sv.PhotoLink{{InspectionID: in.ID}}}, blobs); err != nil {
 			t.Fatal(err)
+		}
+	}
+	has := func(h string) bool {
+		t.Helper()
+		o, err := s.PhotoBlob(h, BlobOriginal)
+		if err != nil && sv.ErrorCode(err) != sv.ENotFound {
+			t.Fatal(err)
+		}
+		return err == nil && string(o) == "o"
+	}
+	letGo := func(want int) {
+		t.Helper()
+		if n, err := s.LetGoOriginals(); err != nil || n != want {
+			t.Fatalf("let go of %d originals (%v), want %d", n, err, want)
 		}
 	}
 	if keep, _ := s.KeepOriginals(); keep {
@@ -571,20 +590,124 @@ func TestOriginalsGoAfterUploadUnlessKept(t *testing.T) {
 	if err := s.MarkUploaded("a1"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.PhotoBlob("a1", BlobOriginal); sv.ErrorCode(err) != sv.ENotFound {
-		t.Fatalf("original still here after upload: %v", err)
+	letGo(0)
+	if !has("a1") {
+		t.Fatal("the original went as soon as the portal confirmed it")
+	}
+	c.t = c.t.Add(OriginalsRetention - time.Minute)
+	letGo(0)
+	if !has("a1") {
+		t.Fatal("the original went before the retention passed")
+	}
+	c.t = c.t.Add(time.Minute)
+	letGo(1)
+	if has("a1") {
+		t.Fatal("the original is still here after the retention")
 	}
 	if d, err := s.PhotoBlob("a1", BlobDisplay); err != nil || string(d) != "d" {
 		t.Fatalf("display copy lost with the original: %q %v", d, err)
 	}
+	if p, _ := s.Photo("a1"); !p.Uploaded {
+		t.Fatal("the photo lost its uploaded mark")
+	}
+
 	if err := s.SetKeepOriginals(true); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.MarkUploaded("b2"); err != nil {
 		t.Fatal(err)
 	}
-	if o, err := s.PhotoBlob("b2", BlobOriginal); err != nil || string(o) != "o" {
-		t.Fatalf("kept original lost: %q %v", o, err)
+	c.t = c.t.Add(2 * OriginalsRetention)
+	letGo(0)
+	if !has("b2") {
+		t.Fatal("kept original lost")
+	}
+	if err := s.SetKeepOriginals(false); err != nil {
+		t.Fatal(err)
+	}
+	letGo(1)
+	if has("b2") {
+		t.Fatal("the original confirmed long ago stays after the user stopped keeping originals")
+	}
+
+	// c3 is confirmed, then the laptop meets a restored portal that lacks
+	// it: it is to be uploaded again, and its original must stay.
+	if err := s.MarkUploaded("c3"); err != nil {
+		t.Fatal(err)
+	}
+	c.t = c.t.Add(time.Hour)
+	if err := s.Reregister("after-restore", []OwnRecord{{Entity: EntityPhoto, ID: "c3"}}, nil, true); err != nil {
+		t.Fatal(err)
+	}
+	c.t = c.t.Add(2 * OriginalsRetention)
+	letGo(0)
+	if !has("c3") || !has("d4") {
+		t.Fatal("an original not confirmed by the portal went")
+	}
+	pending, err := s.PendingPhotos()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hashes []string
+	for _, p := range pending {
+		hashes = append(hashes, p.Hash)
+	}
+	if strings.Join(hashes, ",") != "c3,d4" {
+		t.Fatalf("photos waiting for upload %v, want c3 and d4", hashes)
+	}
+	// The restored portal confirms it: the retention starts again.
+	if err := s.MarkUploaded("c3"); err != nil {
+		t.Fatal(err)
+	}
+	c.t = c.t.Add(OriginalsRetention / 2)
+	letGo(0)
+	c.t = c.t.Add(OriginalsRetention / 2)
+	letGo(1)
+	if has("c3") || !has("d4") {
+		t.Fatal("after the restored portal's confirmation and the retention, c3's original should go and d4's stay")
+	}
+	// A confirmation date that cannot be read keeps the original a full
+	// period more, without failing.
+	if err := s.MarkUploaded("d4"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.update(func(tx *bolt.Tx) error { return tx.Bucket(bSyncConfirmed).Put([]byte("d4"), []byte("garbled")) }); err != nil {
+		t.Fatal(err)
+	}
+	c.t = c.t.Add(2 * OriginalsRetention)
+	letGo(0)
+	if !has("d4") {
+		t.Fatal("an original with an unreadable confirmation went")
+	}
+	c.t = c.t.Add(OriginalsRetention)
+	letGo(1)
+
+	// An original kept, with "keep originals" ticked, by a version that
+	// did not date confirmations goes a full period after unticking.
+	if _, err := s.PutPhoto(sv.Photo{Hash: "e5", Links: []sv.PhotoLink{{InspectionID: in.ID}}}, blobs); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetKeepOriginals(true); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MarkUploaded("e5"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.update(func(tx *bolt.Tx) error { return tx.Bucket(bSyncConfirmed).Delete([]byte("e5")) }); err != nil {
+		t.Fatal(err)
+	}
+	c.t = c.t.Add(2 * OriginalsRetention)
+	if err := s.SetKeepOriginals(false); err != nil {
+		t.Fatal(err)
+	}
+	letGo(0)
+	if !has("e5") {
+		t.Fatal("an undated original went as soon as the user stopped keeping originals")
+	}
+	c.t = c.t.Add(OriginalsRetention)
+	letGo(1)
+	if has("e5") {
+		t.Fatal("an undated original stays a period after the user stopped keeping originals")
 	}
 	if probs := s.Check(); len(probs) != 0 {
 		t.Fatalf("check: %v", probs)

@@ -284,11 +284,16 @@ func (s *Store) Reregister(device string, resend []OwnRecord, bases map[string]s
 }
 
 // uploadAgain marks a photo not uploaded when its original is still here,
-// so the next sync asks the portal whether it has the bytes.
+// so the next sync asks the portal whether it has the bytes, and forgets
+// the old portal's confirmation, so the original is not let go before the
+// portal confirms it again.
 func uploadAgain(tx *bolt.Tx, hash string) error {
 	v := tx.Bucket(bPhotos).Get([]byte(hash))
 	if v == nil || blobGet(tx, hash, BlobOriginal) == nil {
 		return nil
+	}
+	if err := unconfirmOriginal(tx, hash); err != nil {
+		return err
 	}
 	var p sv.Photo
 	if err := decode(v, &p, "photo"); err != nil {

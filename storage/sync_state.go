@@ -439,9 +439,10 @@ func (s *Store) UploadURL(hash string) (string, error) {
 }
 
 // MarkUploaded records that the portal holds these photos' original bytes,
-// in one transaction. It is bookkeeping of this laptop, not a change for
-// the portal: no outbox entry.
+// and when it said so, in one transaction. It is bookkeeping of this
+// laptop, not a change for the portal: no outbox entry.
 func (s *Store) MarkUploaded(hashes ...string) error {
+	now := s.now()
 	return s.update(func(tx *bolt.Tx) error {
 		pb := tx.Bucket(bPhotos)
 		for _, hash := range hashes {
@@ -453,13 +454,11 @@ func (s *Store) MarkUploaded(hashes ...string) error {
 			if err := put(pb, []byte(hash), p); err != nil {
 				return err
 			}
-			// The portal has the evidence now; the laptop keeps the upright
-			// copies and, unless the user chose to keep originals, lets the
-			// original bytes go.
-			if tx.Bucket(bMeta).Get(kKeepOriginals) == nil {
-				if err := blobDelete(tx, hash, BlobOriginal); err != nil {
-					return err
-				}
+			// The portal has the evidence now, but a portal restored from
+			// an older backup would not: the original stays until
+			// LetGoOriginals finds the retention passed.
+			if err := confirmOriginal(tx, hash, now); err != nil {
+				return err
 			}
 			if b := tx.Bucket(bSyncUpload); b != nil {
 				if err := b.Delete([]byte(hash)); err != nil {

@@ -1,6 +1,7 @@
 package syncer
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -123,6 +124,33 @@ func TestBackupDuringSyncRestores(t *testing.T) {
 	}
 	checkPhotos(t, midBase, restored)
 
+	// The laptop meets the portal restored from the mid-sync backup: it
+	// sends again what that portal lacks, changes the old portal had
+	// acknowledged included, instead of failing on a gap. Nothing is lost.
+	mc, _ := portal.NewClient(midBase, nil, "")
+	if _, err := Login(context.Background(), l.store, mc, "inspector1", demoPassword); err != nil {
+		t.Fatalf("sign-in at the restored portal: %v", err)
+	}
+	if _, err := New(l.store, mc, Options{}).Sync(context.Background()); err != nil {
+		t.Fatalf("sync with the restored portal: %v", err)
+	}
+	healed, _ := pullEverything(t, midBase)
+	findings := 0
+	for k := range original {
+		if strings.HasPrefix(k, portal.EntityFinding+"/") {
+			findings++
+			if _, ok := healed[k]; !ok {
+				t.Errorf("the restored portal still lacks %s after the laptop's sync", k)
+			}
+		}
+	}
+	if findings != 150 {
+		t.Errorf("the original portal holds %d findings, want 150", findings)
+	}
+	if n := checkPhotos(t, midBase, healed); n != len(hashes) {
+		t.Errorf("%d photos stored on the restored portal after the laptop's sync, want %d", n, len(hashes))
+	}
+
 	finalDir := filepath.Join(t.TempDir(), "final")
 	portalCmd(t, "restore", "--from", final, "--data", finalDir)
 	if out, err := exec.Command(portalBin, "restore", "--from", final, "--data", finalDir).CombinedOutput(); err == nil || !strings.Contains(string(out), "not empty") {
@@ -167,4 +195,147 @@ func checkPhotos(t *testing.T, base string, records map[string]string) int {
 		n++
 	}
 	return n
+}
+
+// A portal restored from a backup taken after a photo's record arrived but
+// before its bytes did holds the record, not stored. A laptop that still
+// has the original uploads it again when it meets that portal, even when
+// the record it holds is the very one the laptop sent (here: under the
+// laptop's previous device id, so the portal's pull does not leave it out
+// and it compares equal).
+func TestRestoredPortalGetsPhotoBytesItLacks(t *testing.T) {
+	ctx := context.Background()
+	data := t.TempDir()
+	portalCmd(t, "demo", "--data", data)
+	base, _ := servePortal(t, data, "http")
+	l := newLaptop(t, base, "inspector1", nil)
+	l.sync(t, Options{})
+	p, blob := randomPhoto(t, rand.New(rand.NewPCG(3, 4)), 300<<10)
+	if _, err := l.store.PutPhoto(p, storage.PhotoBlobs{Original: blob}); err != nil {
+		t.Fatal(err)
+	}
+	eng := New(l.store, l.client, Options{})
+	var r Report
+	if err := eng.Push(ctx, &r); err != nil || r.Pushed != 1 {
+		t.Fatalf("push of the photo's record: %+v %v", r, err)
+	}
+	backup := filepath.Join(t.TempDir(), "b.tar")
+	portalCmd(t, "backup", "--data", data, "--out", backup)
+	if err := eng.UploadPhotos(ctx, &r); err != nil || r.PhotosSent != 1 {
+		t.Fatalf("upload: %+v %v", r, err)
+	}
+	if err := eng.Reregister(ctx); err != nil {
+		t.Fatal(err)
+	}
+	l.sync(t, Options{})
+	if got, err := l.store.PhotoBlob(p.Hash, storage.BlobOriginal); err != nil || !bytes.Equal(got, blob) {
+		t.Fatalf("the original went right after the portal confirmed it: %v", err)
+	}
+
+	restoredDir := filepath.Join(t.TempDir(), "restored")
+	portalCmd(t, "restore", "--from", backup, "--data", restoredDir)
+	rBase, _ := servePortal(t, restoredDir, "http")
+	before, _ := pullEverything(t, rBase)
+	if v := before[portal.EntityPhoto+"/"+p.Hash]; !strings.HasSuffix(v, "stored=false") {
+		t.Fatalf("the restored portal should hold the photo's record without its bytes: %q", v)
+	}
+	rc, _ := portal.NewClient(rBase, nil, "")
+	if _, err := Login(ctx, l.store, rc, "inspector1", demoPassword); err != nil {
+		t.Fatalf("sign-in at the restored portal: %v", err)
+	}
+	rep, err := New(l.store, rc, Options{}).Sync(ctx)
+	if err != nil {
+		t.Fatalf("sync with the restored portal: %v", err)
+	}
+	if rep.PhotosSent != 1 || rep.NewDevice == nil {
+		t.Errorf("sync with the restored portal sent %d photos (want 1), new device %v", rep.PhotosSent, rep.NewDevice)
+	}
+	after, _ := pullEverything(t, rBase)
+	if n := checkPhotos(t, rBase, after); n != 1 {
+		t.Fatalf("%d photos stored on the restored portal after the laptop's sync, want 1", n)
+	}
+	leader, _ := portal.NewClient(rBase, nil, "")
+	resp, err := leader.Login(ctx, portal.LoginRequest{User: "leader", Password: demoPassword, Device: "bytes-check"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	leader.SetToken(resp.Token)
+	if got, err := leader.Photo(ctx, p.Hash); err != nil || !bytes.Equal(got, blob) {
+		t.Errorf("the restored portal's copy of the photo differs from the original: %v", err)
+	}
+	// The restored portal's confirmation starts the retention again.
+	if _, err := l.store.PhotoBlob(p.Hash, storage.BlobOriginal); err != nil {
+		t.Errorf("the original went right after the restored portal confirmed it: %v", err)
+	}
+	if pending, err := l.store.PendingPhotos(); err != nil || len(pending) != 0 {
+		t.Errorf("photos still waiting after the sync: %v %v", pending, err)
+	}
+}
+
+// A laptop keeps its own originals for storage.OriginalsRetention after
+// the portal confirmed them, so that a portal restored from a backup older
+// than the upload can be sent them again; a successful sync after that
+// lets them go, a failed one does not.
+func TestOwnOriginalsStayForTheRetentionAfterUpload(t *testing.T) {
+	ctx := context.Background()
+	data := t.TempDir()
+	portalCmd(t, "demo", "--data", data)
+	base, stop := servePortal(t, data, "http")
+	now := time.Now()
+	s, err := storage.Open(t.TempDir(), storage.Options{Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	c, _ := portal.NewClient(base, nil, "")
+	cred, err := Login(ctx, s, c, "inspector1", demoPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, blob := randomPhoto(t, rand.New(rand.NewPCG(5, 6)), 100<<10)
+	if _, err := s.PutPhoto(p, storage.PhotoBlobs{Original: blob, Display: []byte("display")}); err != nil {
+		t.Fatal(err)
+	}
+	syncNow := func() error {
+		_, err := New(s, c, Options{}).Sync(ctx)
+		return err
+	}
+	has := func() bool {
+		_, err := s.PhotoBlob(p.Hash, storage.BlobOriginal)
+		return err == nil
+	}
+	if err := syncNow(); err != nil {
+		t.Fatal(err)
+	}
+	if pending, _ := s.PendingPhotos(); len(pending) != 0 || !has() {
+		t.Fatalf("after the upload: %d photos waiting, original here %v; want 0 and true", len(pending), has())
+	}
+	now = now.Add(storage.OriginalsRetention - time.Hour)
+	if err := syncNow(); err != nil {
+		t.Fatal(err)
+	}
+	if !has() {
+		t.Fatal("the original went before the retention passed")
+	}
+	now = now.Add(2 * time.Hour)
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if err := syncNow(); err == nil {
+		t.Fatal("a sync with the portal down succeeded")
+	}
+	if !has() {
+		t.Fatal("a failed sync let the original go")
+	}
+	base, _ = servePortal(t, data, "http")
+	c, _ = portal.NewClient(base, nil, cred.Token)
+	if err := syncNow(); err != nil {
+		t.Fatal(err)
+	}
+	if has() {
+		t.Fatal("the original is still here after the retention and a successful sync")
+	}
+	if d, err := s.PhotoBlob(p.Hash, storage.BlobDisplay); err != nil || string(d) != "display" {
+		t.Fatalf("the display copy went with the original: %v", err)
+	}
 }

@@ -118,12 +118,17 @@ func epochOf(cursor string) string {
 // reads the whole portal, compares each record this laptop's user sent
 // from here with the portal's, and sends again under a new device id those
 // the portal lacks or holds differently, then pulls from the beginning.
+// A photo whose record the portal holds without its bytes is sent again
+// too: Reregister then uploads its original, if it is still here.
 func (e *Engine) resendOwn(ctx context.Context, r *Report) error {
 	user, err := e.store.DeviceUser()
 	if err != nil {
 		return err
 	}
 	held := map[string][32]byte{}
+	// unstored names the photos whose record the portal holds but whose
+	// bytes it lacks: received after the backup it was restored from.
+	unstored := map[string]bool{}
 	findings := map[string]sv.Finding{}
 	cursor := ""
 	for {
@@ -141,6 +146,9 @@ func (e *Engine) resendOwn(ctx context.Context, r *Report) error {
 				continue
 			}
 			held[rec.Entity+"\x00"+rec.ID] = sha256.Sum256(c)
+			if rec.Entity == portal.EntityPhoto && resp.MarksStored && !rec.Stored {
+				unstored[rec.ID] = true
+			}
 			if rec.Entity == portal.EntityFinding {
 				var f sv.Finding
 				if json.Unmarshal(rec.Data, &f) == nil {
@@ -171,7 +179,7 @@ func (e *Engine) resendOwn(ctx context.Context, r *Report) error {
 		if err != nil || c == nil {
 			continue
 		}
-		if has && h == sha256.Sum256(c) {
+		if has && h == sha256.Sum256(c) && (o.Entity != portal.EntityPhoto || !unstored[o.ID]) {
 			continue
 		}
 		resend = append(resend, o)

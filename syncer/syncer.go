@@ -219,6 +219,12 @@ func (e *Engine) syncOnce(ctx context.Context, r *Report) error {
 	if err := e.FetchThumbnails(ctx, r); err != nil {
 		return err
 	}
+	// Only now, with the portal's epoch checked by the pull (a restored
+	// portal was sent what it lacks first), may originals it confirmed
+	// long enough ago go.
+	if _, err := e.store.LetGoOriginals(); err != nil {
+		return err
+	}
 	r.CompletedAt = e.opts.Now()
 	if err := e.store.SetLastSync(r.CompletedAt); err != nil {
 		return err
