@@ -205,11 +205,15 @@ func TestFindingFromFailIsPrefilled(t *testing.T) {
 }
 
 func TestParseNumberAcceptsWhatPeopleType(t *testing.T) {
-	for in, want := range map[string]float64{"12.5": 12.5, "１２．５": 12.5, " 30 %": 30, "28,5": 28.5, "－3": -3} {
+	for in, want := range map[string]float64{"12.5": 12.5, "１２．５": 12.5, " 30 %": 30, "28,500": 28500, "－3": -3} {
 		got, err := ParseNumber(in, "%")
 		if err != nil || got != want {
 			t.Errorf("ParseNumber(%q) = %v, %v", in, got, err)
 		}
+	}
+	// 28,5 was once read as 28.5; it may as well mean 285 (see decision 0033).
+	if _, err := ParseNumber("28,5", "%"); ErrorCode(err) != EInvalid {
+		t.Errorf("28,5 was not refused: %v", err)
 	}
 	if _, err := ParseNumber("abc", ""); ErrorCode(err) != EInvalid {
 		t.Errorf("abc: %v", err)

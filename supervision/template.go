@@ -307,33 +307,6 @@ func (it Item) Check(a Answer) error {
 	return nil
 }
 
-// ParseNumber reads a number as people type it: full-width digits, a comma
-// as decimal point, spaces and the item's unit around it are accepted.
-func ParseNumber(s, unit string) (float64, error) {
-	s = strings.TrimSpace(s)
-	s = strings.Map(func(r rune) rune {
-		switch {
-		case r >= '０' && r <= '９':
-			return '0' + (r - '０')
-		case r == '．' || r == '，' || r == ',':
-			return '.'
-		case r == '－':
-			return '-'
-		case r == ' ' || r == '\u3000':
-			return -1
-		}
-		return r
-	}, s)
-	if unit != "" {
-		s = strings.TrimSuffix(s, unit)
-	}
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, &Error{Code: EInvalid, Zh: "请输入一个数字，例如 12.5。", En: "Enter a number, for example 12.5."}
-	}
-	return v, nil
-}
-
 func formatNumber(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
 // distinctLabels reports whether every label is written and none repeats:
