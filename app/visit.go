@@ -385,6 +385,13 @@ func (v *visitScreen) written(key string, err error) {
 
 // showSaveState says "saved" quietly, or loudly what could not be saved.
 func (v *visitScreen) showSaveState() {
+	if n := v.invalidFields(); n > 0 && len(v.failed) == 0 {
+		v.saved.SetText(t("visit.invalid_values", n))
+		v.saved.Importance = widget.DangerImportance
+		v.saved.Refresh()
+		v.top.Refresh()
+		return
+	}
 	if len(v.failed) == 0 {
 		v.alerted = false
 		v.saved.SetText(t("visit.saved", v.ui.cfg.Now().Format("15:04:05")))
