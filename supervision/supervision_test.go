@@ -67,9 +67,9 @@ func TestNextVisitMonthlyRhythm(t *testing.T) {
 	}{
 		{"visited this month", day("2026-05-03 09:00"), time.Time{}, VisitDue{Due: "2026-06-30", VisitedThisMonth: true}},
 		{"visited last month", day("2026-04-28 09:00"), time.Time{}, VisitDue{Due: "2026-05-31"}},
-		{"missed April", day("2026-03-15 09:00"), time.Time{}, VisitDue{Due: "2026-05-31", Overdue: true, DaysLate: 20}},
+		{"missed April", day("2026-03-15 09:00"), time.Time{}, VisitDue{Due: "2026-05-31", Overdue: true, DaysLate: 20, Missed: "2026-04-30"}},
 		{"never visited, joined this month", time.Time{}, day("2026-05-02 00:00"), VisitDue{Due: "2026-05-31"}},
-		{"never visited, joined in March", time.Time{}, day("2026-03-02 00:00"), VisitDue{Due: "2026-05-31", Overdue: true, DaysLate: 50}},
+		{"never visited, joined in March", time.Time{}, day("2026-03-02 00:00"), VisitDue{Due: "2026-05-31", Overdue: true, DaysLate: 50, Missed: "2026-03-31"}},
 	}
 	for _, c := range cases {
 		if got := NextVisit(c.last, c.since, now); got != c.want {
