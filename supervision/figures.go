@@ -131,16 +131,21 @@ func (f Figures) AnnualPercent() (pct float64, ok bool) {
 }
 
 // RegisterObservations are the figures the project's register record
-// carries, as of the register's date (or, without one, as of since).
+// carries, as of the register's date (or, without one, as of since). A
+// record whose investment is all zero has no investment filled in: it
+// observes none, so a document says 未填写 rather than 0.
 func RegisterObservations(p Project, since Date) []Observation {
 	asOf := p.Investment.AsOf
 	if asOf == "" {
 		asOf = since
 	}
-	obs := []Observation{
-		{ProjectID: p.ID, Figure: FigureInvestmentTotal, Value: p.Investment.Total, AsOf: asOf, Source: SourceRegister},
-		{ProjectID: p.ID, Figure: FigureAnnualPlan, Value: p.Investment.AnnualPlan, AsOf: asOf, Source: SourceRegister},
-		{ProjectID: p.ID, Figure: FigureCompletedYTD, Value: p.Investment.Completed, AsOf: asOf, Source: SourceRegister},
+	var obs []Observation
+	inv := p.Investment
+	if inv.Total != 0 || inv.AnnualPlan != 0 || inv.Completed != 0 {
+		obs = append(obs,
+			Observation{ProjectID: p.ID, Figure: FigureInvestmentTotal, Value: inv.Total, AsOf: asOf, Source: SourceRegister},
+			Observation{ProjectID: p.ID, Figure: FigureAnnualPlan, Value: inv.AnnualPlan, AsOf: asOf, Source: SourceRegister},
+			Observation{ProjectID: p.ID, Figure: FigureCompletedYTD, Value: inv.Completed, AsOf: asOf, Source: SourceRegister})
 	}
 	if p.Phase != "" {
 		obs = append(obs, Observation{ProjectID: p.ID, Figure: FigurePhase, Text: string(p.Phase), AsOf: asOf, Source: SourceRegister})
