@@ -26,6 +26,8 @@ type Source interface {
 	Findings(storage.FindingFilter) ([]sv.Finding, error)
 	Photo(hash string) (sv.Photo, error)
 	PhotoBlob(hash string, kind storage.BlobKind) ([]byte, error)
+	// FiguresAsOf is the one source of a project's figures (decision 0033).
+	FiguresAsOf(projectID string, date sv.Date) (sv.Figures, error)
 }
 
 // Kind is one of the three documents.
@@ -92,6 +94,13 @@ func (m *Maker) Make(src Source, req Request, w io.Writer) (report.Result, error
 	}
 	projects, err := src.Projects()
 	if err != nil {
+		return report.Result{}, err
+	}
+	asOf, err := documentDate(src, req, now)
+	if err != nil {
+		return report.Result{}, err
+	}
+	if projects, err = projectsAsOf(src, projects, asOf); err != nil {
 		return report.Result{}, err
 	}
 	if req.Kind == Tour {

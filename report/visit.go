@@ -78,7 +78,7 @@ func Visit(w io.Writer, fonts *Fonts, in VisitInput, opt Options) (Result, error
 		d.Subtitle(sub)
 
 		d.Heading(1, l.t("一、项目基本情况"))
-		d.Facts(projectFacts(l, p), 2)
+		d.Facts(projectFacts(l, p, insp.StartedAt), 2)
 
 		d.Heading(1, l.t("二、督查概况"))
 		stats := checklistStats(in.Template, insp)
@@ -165,7 +165,7 @@ func toneIf(cond bool, t Tone) Tone {
 
 // projectFacts are the key facts of a project, for the visit report and
 // the per-project pages of the brief and the tour pack.
-func projectFacts(l Lang, p supervision.Project) []Fact {
+func projectFacts(l Lang, p supervision.Project, asOf time.Time) []Fact {
 	inv := p.Investment
 	facts := []Fact{
 		{Label: l.t("项目名称"), Value: p.Name},
@@ -178,13 +178,13 @@ func projectFacts(l Lang, p supervision.Project) []Fact {
 		{Label: l.t("状态"), Value: orDash(p.Light.Label(l.sv())), Tone: lightTone(p.Light)},
 		{Label: l.t("总投资"), Value: l.money(inv.Total)},
 		{Label: l.t("年度计划投资"), Value: l.money(inv.AnnualPlan)},
-		{Label: l.t("年度累计完成"), Value: l.money(inv.Completed) + l.paren(percent(inv.AnnualProgress()))},
+		{Label: l.t("年度累计完成"), Value: l.money(inv.Completed) + l.paren(percent(inv.AnnualProgress())) + l.asOfNote(inv)},
 		{Label: l.t("计划工期"), Value: l.day(p.PlannedStart) + " — " + l.day(p.PlannedFinish)},
 		{Label: l.t("项目地址"), Value: orDash(p.Address)},
 		{Label: l.t("参建单位"), Value: l.joinList(p.ParticipatingUnits)},
 	}
 	if next, ok := nextMilestone(p); ok {
-		facts = append(facts, Fact{Label: l.t("下一节点"), Value: next.Name + " · " + l.day(next.Planned)})
+		facts = append(facts, l.milestoneFact(next, asOf))
 	}
 	if len(facts)%2 == 1 {
 		facts = append(facts, Fact{})

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -274,4 +275,56 @@ func MilestoneStatus(m Milestone, date Date, lang Lang) string {
 		return "Not yet due"
 	}
 	return "未到期"
+}
+
+// Apply returns p with its investment and phase as these figures say, so a
+// document that prints a project prints the figures of its date. A figure
+// not observed keeps the register's value; a phase answered in a visit is
+// read by its name (在建) or its code.
+func (f Figures) Apply(p Project) Project {
+	if v := f.Get(FigureInvestmentTotal); v.Known {
+		p.Investment.Total = v.Value
+	}
+	if v := f.Get(FigureAnnualPlan); v.Known {
+		p.Investment.AnnualPlan = v.Value
+	}
+	if v := f.Get(FigureCompletedYTD); v.Known {
+		p.Investment.Completed = v.Value
+		p.Investment.AsOf = v.AsOf
+		p.Investment.Source = v.Source
+	}
+	if v := f.Get(FigurePhase); v.Known {
+		if ph, ok := phaseNamed(v.Text); ok {
+			p.Phase = ph
+		}
+	}
+	return p
+}
+
+// phaseNamed reads a phase from its code or from the start of its Chinese
+// or English name, as a checklist option words it (前期（选址/可研/设计）).
+func phaseNamed(s string) (Phase, bool) {
+	if Phase(s).Valid() {
+		return Phase(s), true
+	}
+	for _, ph := range phaseOrder {
+		l := phaseLabels[ph]
+		if strings.HasPrefix(s, l[0]) || strings.HasPrefix(s, l[1]) {
+			return ph, true
+		}
+	}
+	return "", false
+}
+
+// InvestmentProvenance says where a project's completed investment came
+// from, as documents print it beside the figure.
+func InvestmentProvenance(inv Investment, lang Lang) string {
+	if inv.AsOf == "" {
+		return ""
+	}
+	src := inv.Source
+	if src == "" {
+		src = SourceRegister
+	}
+	return FigureValue{Observation: Observation{AsOf: inv.AsOf, Source: src}, Known: true}.Provenance(lang)
 }

@@ -1,0 +1,42 @@
+package briefing
+
+import (
+	"time"
+
+	sv "fieldbrief/supervision"
+)
+
+// documentDate is the one date a document is as of, for its figures: a
+// visit report the day of its visit, a brief the end of its period (or
+// now, while the period runs), a tour pack the day it is made.
+func documentDate(src Source, req Request, now time.Time) (sv.Date, error) {
+	switch req.Kind {
+	case Visit:
+		in, err := src.Inspection(req.VisitID)
+		if err != nil {
+			return "", err
+		}
+		return sv.DateOf(in.StartedAt.In(now.Location())), nil
+	case Brief:
+		_, to := sv.DispatchPeriod(req.PeriodEnd)
+		if now.Before(to) {
+			to = now
+		}
+		return sv.DateOf(to.In(now.Location())), nil
+	}
+	return sv.DateOf(now), nil
+}
+
+// projectsAsOf gives each project the figures it had on date, from the one
+// function every screen and document reads them through.
+func projectsAsOf(src Source, projects []sv.Project, date sv.Date) ([]sv.Project, error) {
+	out := make([]sv.Project, len(projects))
+	for i, p := range projects {
+		f, err := src.FiguresAsOf(p.ID, date)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = f.Apply(p)
+	}
+	return out, nil
+}
