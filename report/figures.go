@@ -28,3 +28,32 @@ func (l Lang) milestoneFact(m supervision.Milestone, asOf time.Time) Fact {
 	}
 	return f
 }
+
+// latestProgress is the last thing that happened to a finding up to asOf,
+// as a 最新进展 line: a note as written, or a 再次督办 worded from the
+// deadlines it moved, so no stored sentence carries a count of days that
+// goes stale. Empty when nothing happened after the finding was raised.
+func (l Lang) latestProgress(f supervision.Finding, asOf time.Time) string {
+	var text string
+	var at time.Time
+	for _, n := range f.Notes {
+		if !n.At.After(asOf) && !n.At.Before(at) {
+			text, at = n.Text, n.At
+		}
+	}
+	for _, h := range f.History {
+		if !h.IsRedispatch() || h.At.After(asOf) || h.At.Before(at) {
+			continue
+		}
+		if l == English {
+			text = "Re-dispatched on " + h.At.In(asOf.Location()).Format("2 January") + ": deadline moved from " + l.day(h.PreviousDeadline) + " to " + l.day(h.Deadline) + "."
+		} else {
+			text = l.date(h.At) + "再次督办，整改期限由" + l.day(h.PreviousDeadline) + "延至" + l.day(h.Deadline) + "。"
+		}
+		if n := h.Note; n != "" {
+			text += n
+		}
+		at = h.At
+	}
+	return text
+}

@@ -282,6 +282,9 @@ func (d *Doc) findingsTable(fs []supervision.Finding, asOf time.Time, recheck bo
 		return
 	}
 	fs = slices.Clone(fs)
+	for i := range fs {
+		fs[i].Deadline = fs[i].DeadlineAt(asOf) // a later 再次督办 had not moved it yet
+	}
 	// Overdue first, most late first; then by deadline.
 	slices.SortStableFunc(fs, func(a, b supervision.Finding) int {
 		if c := b.DaysLate(asOf) - a.DaysLate(asOf); c != 0 {
@@ -292,9 +295,8 @@ func (d *Doc) findingsTable(fs []supervision.Finding, asOf time.Time, recheck bo
 	var rows []Row
 	for i, f := range fs {
 		desc := f.Description
-		if recheck && len(f.Notes) > 0 {
-			last := f.Notes[len(f.Notes)-1]
-			desc += "\n" + l.t("最新进展：") + last.Text
+		if p := l.latestProgress(f, asOf); recheck && p != "" {
+			desc += "\n" + l.t("最新进展：") + p
 		}
 		tone := findingTone(f, asOf)
 		rows = append(rows, Row{Cells: []Cell{

@@ -412,6 +412,17 @@ func (g *projectGen) project() supervision.Project {
 
 func (g *projectGen) pick(list []string) string { return list[g.rng.IntN(len(list))] }
 
+// movesBy reports whether the unit has a step scheduled by t that is not
+// yet in the history: a move recorded at t would then come before it.
+func (fg *findingGen) movesBy(t time.Time) bool {
+	for _, s := range fg.pending {
+		if !s.at.After(t) {
+			return true
+		}
+	}
+	return false
+}
+
 // at returns a working-hours time on the day days after t.
 func (g *projectGen) dayAfter(t time.Time, days int) time.Time {
 	d := t.AddDate(0, 0, days)
@@ -516,13 +527,15 @@ func (g *projectGen) review(in *supervision.Inspection, by string, clock *time.T
 			}
 		case f.Status.Rectifying() && f.DaysLate(*clock) > 0:
 			rv.overdue++
-			if g.rng.Float64() < 0.6 {
+			if g.rng.Float64() < 0.6 && !fg.movesBy(clock.Add(2*time.Minute)) {
 				*clock = clock.Add(2 * time.Minute)
+				// 再次督办 is a move that sets a new deadline; the words
+				// about days late are printed from the dates, never stored.
 				due := supervision.DateOf(clock.AddDate(0, 0, 7+g.rng.IntN(8)))
-				_ = f.AddNote(supervision.Note{ // never empty, so never refused
-					ID: newID(g.rng, *clock), At: *clock, By: by,
-					Text: fmt.Sprintf("已逾期%d天，本次督查再次督办，要求%s于%s前整改到位。", f.DaysLate(*clock), f.ResponsibleUnit, due),
-				})
+				if err := f.Apply(supervision.Move{Deadline: due, By: by, InspectionID: in.ID, At: *clock,
+					ID: newID(g.rng, *clock), Note: fmt.Sprintf("要求%s按期整改到位。", f.ResponsibleUnit)}); err != nil {
+					return rv, fmt.Errorf("sample: finding %s: %w", f.ID, err)
+				}
 			}
 		}
 	}
