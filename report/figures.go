@@ -57,3 +57,32 @@ func (l Lang) latestProgress(f supervision.Finding, asOf time.Time) string {
 	}
 	return text
 }
+
+// visitTime is when the visit took place: start and end, or 进行中 while a
+// draft has not ended, never a dash standing for a time.
+func (l Lang) visitTime(in supervision.Inspection) string {
+	start := clock(in.StartedAt)
+	if in.FinishedAt.IsZero() {
+		if l == English {
+			return start + " — in progress"
+		}
+		return start + " — 进行中"
+	}
+	return start + " — " + clock(in.FinishedAt)
+}
+
+// correctsText names the visit an amendment corrects by its day and who
+// made it, as a reader can look it up; a visit not in the store is named
+// only as an earlier record.
+func (l Lang) correctsText(replaced supervision.Inspection) string {
+	if replaced.ID == "" {
+		if l == English {
+			return "This record corrects an earlier record of the visit"
+		}
+		return "本记录更正此前提交的督查记录"
+	}
+	if l == English {
+		return "This record corrects the record of the visit of " + l.date(replaced.StartedAt) + " by " + l.joinList(replaced.Inspectors)
+	}
+	return "本记录更正" + l.date(replaced.StartedAt) + l.joinList(replaced.Inspectors) + "提交的督查记录"
+}

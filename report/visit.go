@@ -34,6 +34,9 @@ type VisitInput struct {
 	// Photos holds the bytes of the visit's photos: those of the visit as a
 	// whole and those attached to answers.
 	Photos PhotoSet
+	// Replaced is the visit this one corrects (Inspection.Replaces), when
+	// it is in the store: the report names it by its day, not its id.
+	Replaced supervision.Inspection
 }
 
 // RecordHash is the SHA-256 of the inspection's JSON encoding, printed on
@@ -83,7 +86,7 @@ func Visit(w io.Writer, fonts *Fonts, in VisitInput, opt Options) (Result, error
 		d.Heading(1, l.t("二、督查概况"))
 		stats := checklistStats(in.Template, insp)
 		facts := []Fact{
-			{Label: l.t("督查时间"), Value: clock(insp.StartedAt) + " — " + clock(insp.FinishedAt)},
+			{Label: l.t("督查时间"), Value: l.visitTime(insp)},
 			{Label: l.t("天气"), Value: orDash(insp.Weather)},
 			{Label: l.t("督查人员"), Value: l.joinList(insp.Inspectors)},
 			{Label: l.t("参加单位"), Value: l.joinList(insp.DepartmentsPresent)},
@@ -93,7 +96,7 @@ func Visit(w io.Writer, fonts *Fonts, in VisitInput, opt Options) (Result, error
 			{Label: l.t("发现问题"), Value: fmt.Sprintf(l.t("新发现%d项，复查%d项"), len(in.Raised), len(in.Rechecked))},
 		}
 		if insp.Replaces != "" {
-			facts = append(facts, Fact{Label: l.t("更正记录"), Value: fmt.Sprintf(l.t("本记录更正 %s"), insp.Replaces), Tone: ToneWarn})
+			facts = append(facts, Fact{Label: l.t("更正记录"), Value: l.correctsText(in.Replaced), Tone: ToneWarn})
 		}
 		d.Facts(facts, 2)
 		if strings.TrimSpace(insp.Summary) != "" {
