@@ -1,9 +1,6 @@
 package report
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -39,17 +36,11 @@ type VisitInput struct {
 	Replaced supervision.Inspection
 }
 
-// RecordHash is the SHA-256 of the inspection's JSON encoding, printed on
-// every page of its report so that a printed copy can be checked against
-// the data: the same submitted record always gives the same hash (JSON
-// object keys, including the answers map, are written in sorted order).
+// RecordHash is the hex digits of the visit's supervision.RecordDigest,
+// printed on every page of its report so that a printed copy can be
+// checked against the data (decision 0034).
 func RecordHash(in supervision.Inspection) (string, error) {
-	b, err := json.Marshal(in)
-	if err != nil {
-		return "", fmt.Errorf("report: encoding the inspection for its hash: %w", err)
-	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:]), nil
+	return strings.TrimPrefix(supervision.RecordDigest(in), supervision.RecordVersion+":"), nil
 }
 
 // Visit writes the report of one supervision visit: project facts, the
@@ -70,7 +61,9 @@ func Visit(w io.Writer, fonts *Fonts, in VisitInput, opt Options) (Result, error
 	opt.Header = l.t("西部（重庆）科学城重点项目督查")
 	opt.HeaderRight = p.DisplayName() + " · " + l.date(insp.StartedAt)
 	opt.FooterNote = fmt.Sprintf(l.t("记录校验码 %s · 生成于 %s"), hash[:16], clock(opt.Time))
-	return typeset(w, fonts, in, opt, func(d *Doc) {
+	opt.Keywords = VisitStamp(insp, opt).String()
+	sealed := &sealWriter{}
+	res, err := typeset(sealed, fonts, in, opt, func(d *Doc) {
 		l := d.Lang()
 
 		d.Title(title)
@@ -157,6 +150,10 @@ func Visit(w io.Writer, fonts *Fonts, in VisitInput, opt Options) (Result, error
 		d.Space(4)
 		d.Note(fmt.Sprintf(l.t("本报告由 fieldbrief 于 %s 根据督查记录 %s 生成。记录校验码（SHA-256）：%s。核对打印件时，以同一记录重新计算校验码，应与此一致。"), clock(opt.Time), insp.ID, hash))
 	})
+	if err != nil {
+		return res, err
+	}
+	return res, sealed.writeTo(w)
 }
 
 func toneIf(cond bool, t Tone) Tone {
