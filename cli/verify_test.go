@@ -111,3 +111,46 @@ func TestReportVerify(t *testing.T) {
 		t.Errorf("a record changed after printing: %v\n%s", err, out)
 	}
 }
+
+// TestReportVerifyNamesTheAmendment: a submitted visit printed, then
+// corrected by an amendment: verify says which amendment replaces it.
+func TestReportVerifyNamesTheAmendment(t *testing.T) {
+	now := time.Date(2026, 11, 20, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	data, _ := verifyStore(t, now)
+	s, err := storage.Open(data, storage.Options{Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	visits, _ := s.ProjectVisits("p03")
+	var orig string
+	for _, v := range visits {
+		if v.Status == sv.Submitted {
+			orig = v.ID
+			break
+		}
+	}
+	s.Close()
+	if orig == "" {
+		t.Fatal("p03 has no submitted visit")
+	}
+	pdf := filepath.Join(t.TempDir(), "visit.pdf")
+	if out, err := cliRun(now, "visit", "--data", data, "--id", orig, "--out", pdf, "--offline", "--date", "2026-11-20"); err != nil {
+		t.Fatalf("report visit: %v\n%s", err, out)
+	}
+	s, err = storage.Open(data, storage.Options{Now: func() time.Time { return now.Add(time.Hour) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	am, err := s.AmendInspection(orig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SubmitInspection(am.ID); err != nil {
+		t.Fatalf("submit the amendment: %v", err)
+	}
+	s.Close()
+	out, err := cliRun(now, "verify", "--data", data, pdf)
+	if sv.ErrorCode(err) != sv.EConflict || !strings.Contains(out, "未改变") || !strings.Contains(out, "已被更正") || !strings.Contains(out, am.ID) {
+		t.Errorf("a corrected record: %v\n%s", err, out)
+	}
+}
