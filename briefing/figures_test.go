@@ -2,6 +2,8 @@ package briefing
 
 import (
 	"bytes"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -159,4 +161,79 @@ func excerpt(text, key string) string {
 		return "(" + key + " not found)"
 	}
 	return text[i:min(len(text), i+600)]
+}
+
+// printedFigure is how the documents print a project's completed
+// investment with its share of the plan and its provenance.
+func printedFigure(f sv.Figures) string {
+	done, plan := f.Get(sv.FigureCompletedYTD), f.Get(sv.FigureAnnualPlan)
+	pct := 0.0
+	if plan.Value > 0 {
+		pct = sv.Percent(done.Value/plan.Value, 1)
+	}
+	return fmt.Sprintf("%.2f亿元（%.1f%%）%s", done.Value/10000, pct, strings.Join(strings.Fields(done.Provenance(sv.Chinese)), ""))
+}
+
+// TestFiguresAgreeAcrossDocuments generates stores from random seeds and
+// dates and checks, on the text of the PDFs, that the brief and the tour
+// pack print every project's completed investment as FiguresAsOf gives it
+// on their date, and a visit report as of its visit.
+func TestFiguresAgreeAcrossDocuments(t *testing.T) {
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 13))
+	m, err := NewMaker()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for round := range 2 {
+		seed := rng.Int64N(1 << 40)
+		now := time.Date(2026, time.Month(7+rng.IntN(6)), 1+rng.IntN(28), 16, 0, 0, 0, cst)
+		t.Logf("round %d: seed %d, now %s", round, seed, now)
+		ds, err := sample.Generate(sample.Options{Now: now, Months: 2 + rng.IntN(4), Seed: seed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := storage.Open(t.TempDir(), storage.Options{Now: func() time.Time { return now }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		if err := s.ImportRegister(ds.Projects, ds.Templates, true); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.ImportHistory(ds.Inspections, ds.Findings); err != nil {
+			t.Fatal(err)
+		}
+		brief := makeDoc(t, m, s, Request{Kind: Brief, PeriodEnd: now, Time: now})
+		q := (int(now.Month())-1)/3 + 1
+		tour := makeDoc(t, m, s, Request{Kind: Tour, Year: now.Year(), Quarter: q, Time: now})
+		visitSeen := 0
+		for _, p := range ds.Projects {
+			f, err := s.FiguresAsOf(p.ID, sv.DateOf(now))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := printedFigure(f)
+			if !strings.Contains(brief, want) {
+				t.Errorf("seed %d: the brief does not print %s for %s", seed, want, p.ID)
+			}
+			if !strings.Contains(tour, want) {
+				t.Errorf("seed %d: the tour pack does not print %s for %s", seed, want, p.ID)
+			}
+			// One visit report in four projects, as of its visit.
+			if visitSeen >= 5 || rng.IntN(4) != 0 {
+				continue
+			}
+			visits, _ := s.ProjectVisits(p.ID)
+			if len(visits) == 0 {
+				continue
+			}
+			v := visits[rng.IntN(len(visits))]
+			fv, _ := s.FiguresAsOf(p.ID, sv.DateOf(v.StartedAt.In(now.Location())))
+			text := makeDoc(t, m, s, Request{Kind: Visit, VisitID: v.ID, Time: now})
+			if w := printedFigure(fv); !strings.Contains(text, w) {
+				t.Errorf("seed %d: the report of visit %s (%s) does not print %s", seed, v.ID, v.StartedAt.Format(time.DateOnly), w)
+			}
+			visitSeen++
+		}
+	}
 }

@@ -143,9 +143,12 @@ func RegisterObservations(p Project, since Date) []Observation {
 	var obs []Observation
 	inv := p.Investment
 	if inv.Total != 0 || inv.AnnualPlan != 0 || inv.Completed != 0 {
+		// The total and the annual plan are plans, not progress: they carry
+		// no date (the register's date is the completed figure's), hold for
+		// any date, and the latest pull replaces them.
 		obs = append(obs,
-			Observation{ProjectID: p.ID, Figure: FigureInvestmentTotal, Value: inv.Total, AsOf: asOf, Source: SourceRegister},
-			Observation{ProjectID: p.ID, Figure: FigureAnnualPlan, Value: inv.AnnualPlan, AsOf: asOf, Source: SourceRegister},
+			Observation{ProjectID: p.ID, Figure: FigureInvestmentTotal, Value: inv.Total, Source: SourceRegister},
+			Observation{ProjectID: p.ID, Figure: FigureAnnualPlan, Value: inv.AnnualPlan, Source: SourceRegister},
 			Observation{ProjectID: p.ID, Figure: FigureCompletedYTD, Value: inv.Completed, AsOf: asOf, Source: SourceRegister})
 	}
 	if p.Phase != "" {
@@ -188,7 +191,8 @@ func VisitObservations(t Template, in Inspection, loc *time.Location) []Observat
 }
 
 // FiguresAsOf answers what a project's figures were on date: for each
-// figure the latest observation up to that date wins. On the same day an
+// figure the latest observation up to that date (and, for the completed
+// investment, of that date's year) wins. On the same day an
 // inspector's answer wins over the register (it was seen on site), and
 // between two visits the later-listed one. An observation after date is
 // ignored, so a document printed as of a date never shows a later figure,
@@ -198,9 +202,15 @@ func FiguresAsOf(projectID string, obs []Observation, date Date) Figures {
 	out := Figures{AsOf: date, Values: map[Figure]FigureValue{}}
 	ordered := make([]Observation, 0, len(obs))
 	for _, o := range obs {
-		if o.ProjectID == projectID && o.Figure.Valid() && (date == "" || o.AsOf <= date) {
-			ordered = append(ordered, o)
+		if o.ProjectID != projectID || !o.Figure.Valid() || date != "" && o.AsOf > date {
+			continue
 		}
+		// This year's completed investment starts again each January: a
+		// figure of an earlier year says nothing of this one.
+		if o.Figure == FigureCompletedYTD && date != "" && len(o.AsOf) >= 4 && string(o.AsOf[:4]) != string(date)[:min(4, len(date))] {
+			continue
+		}
+		ordered = append(ordered, o)
 	}
 	rank := func(s FigureSource) int {
 		if s == SourceVisit {

@@ -124,3 +124,16 @@ func TestCrossChecksAreTemplateData(t *testing.T) {
 		t.Errorf("a check naming nothing validated: %v", err)
 	}
 }
+
+func TestCompletedThisYearStartsAgainInJanuary(t *testing.T) {
+	obs := []Observation{
+		{ProjectID: "p1", Figure: FigureCompletedYTD, Value: 15000, AsOf: "2026-12-20", Source: SourceVisit},
+		{ProjectID: "p1", Figure: FigureAnnualPlan, Value: 16000, Source: SourceRegister},
+	}
+	if v := FiguresAsOf("p1", obs, "2027-01-10").Get(FigureCompletedYTD); v.Known {
+		t.Errorf("last year's completed figure carried into January: %+v", v)
+	}
+	if v := FiguresAsOf("p1", obs, "2026-01-10").Get(FigureAnnualPlan); !v.Known || v.Value != 16000 {
+		t.Errorf("an undated plan is not known on any date: %+v", v)
+	}
+}
