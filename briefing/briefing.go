@@ -55,6 +55,10 @@ type Request struct {
 	Lang          sv.Lang
 	// Time is the generation time printed on the document; zero means now.
 	Time time.Time
+	// AsOf, for a brief, is the date its figures and overdue days are
+	// counted to; zero means the end of its period (or now, while the
+	// period runs). Time stays the generation time.
+	AsOf time.Time
 	// Deterministic makes the same records and Time give the same bytes.
 	Deterministic bool
 }
@@ -138,7 +142,7 @@ func (m *Maker) Make(src Source, req Request, w io.Writer) (report.Result, error
 		res, err = report.Visit(w, m.fonts, in, opt)
 		return res, Failure(err)
 	case Brief:
-		in := report.NewBriefInput(req.PeriodEnd, now, projects, inspections, findings, lookup)
+		in := report.NewBriefInput(req.PeriodEnd, briefNow(req, now), projects, inspections, findings, lookup)
 		res, err = report.Brief(w, m.fonts, in, opt)
 		return res, Failure(err)
 	case Tour:

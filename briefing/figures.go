@@ -19,8 +19,8 @@ func documentDate(src Source, req Request, now time.Time) (sv.Date, error) {
 		return sv.DateOf(in.StartedAt.In(now.Location())), nil
 	case Brief:
 		_, to := sv.DispatchPeriod(req.PeriodEnd)
-		if now.Before(to) {
-			to = now
+		if n := briefNow(req, now); n.Before(to) {
+			to = n
 		}
 		return sv.DateOf(to.In(now.Location())), nil
 	}
@@ -39,4 +39,17 @@ func projectsAsOf(src Source, projects []sv.Project, date sv.Date) ([]sv.Project
 		out[i] = f.Apply(p)
 	}
 	return out, nil
+}
+
+// briefNow is the moment a brief counts to: the --as-of date's end when
+// given (never after the generation time), or the generation time.
+func briefNow(req Request, now time.Time) time.Time {
+	if req.AsOf.IsZero() {
+		return now
+	}
+	end := time.Date(req.AsOf.Year(), req.AsOf.Month(), req.AsOf.Day(), 23, 59, 59, 0, now.Location())
+	if end.After(now) {
+		return now
+	}
+	return end
 }

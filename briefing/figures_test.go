@@ -145,6 +145,13 @@ func TestVisitAnswerReachesEveryDocument(t *testing.T) {
 	if !strings.Contains(brief, printed) || strings.Contains(brief, "0.43亿元") {
 		t.Errorf("an older register figure overwrote the visit's:\n%s", excerpt(brief, p.Name))
 	}
+	// A brief as of a date before the visit (--as-of) prints the figure of
+	// that date.
+	f15, _ := s.FiguresAsOf(p.ID, "2026-11-15")
+	asOfBrief := makeDoc(t, m, s, Request{Kind: Brief, PeriodEnd: now, Time: now, AsOf: time.Date(2026, 11, 15, 0, 0, 0, 0, cst)})
+	if strings.Contains(asOfBrief, printed) || !strings.Contains(asOfBrief, printedFigure(f15)) {
+		t.Errorf("a brief as of 15 November does not print %s", printedFigure(f15))
+	}
 	// A visit report of the earlier visit is as of that visit: it prints
 	// the figures then, not the answer given after it.
 	earlier := makeDoc(t, m, s, Request{Kind: Visit, VisitID: last.ID, Time: now})
