@@ -26,8 +26,10 @@ type Source interface {
 	Findings(storage.FindingFilter) ([]sv.Finding, error)
 	Photo(hash string) (sv.Photo, error)
 	PhotoBlob(hash string, kind storage.BlobKind) ([]byte, error)
-	// FiguresAsOf is the one source of a project's figures (decision 0033).
-	FiguresAsOf(projectID string, date sv.Date) (sv.Figures, error)
+	// RegisterObservations is the register's history of a project's
+	// figures; with the visits' answers it is the one source of the figures
+	// (sv.FiguresAsOf, decision 0033).
+	RegisterObservations(projectID string) ([]sv.Observation, error)
 }
 
 // Kind is one of the three documents.
@@ -100,13 +102,6 @@ func (m *Maker) Make(src Source, req Request, w io.Writer) (report.Result, error
 	if err != nil {
 		return report.Result{}, err
 	}
-	asOf, err := documentDate(src, req, now)
-	if err != nil {
-		return report.Result{}, err
-	}
-	if projects, err = projectsAsOf(src, projects, asOf); err != nil {
-		return report.Result{}, err
-	}
 	if req.Kind == Tour {
 		known := map[string]bool{}
 		for _, p := range projects {
@@ -128,6 +123,13 @@ func (m *Maker) Make(src Source, req Request, w io.Writer) (report.Result, error
 	}
 	findings, err := src.Findings(storage.FindingFilter{})
 	if err != nil {
+		return report.Result{}, err
+	}
+	asOf, err := documentDate(src, req, now)
+	if err != nil {
+		return report.Result{}, err
+	}
+	if projects, err = projectsAsOf(src, projects, templates, inspections, asOf, now.Location()); err != nil {
 		return report.Result{}, err
 	}
 	lookup := photoLookup(src, req.Size)

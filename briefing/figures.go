@@ -27,16 +27,33 @@ func documentDate(src Source, req Request, now time.Time) (sv.Date, error) {
 	return sv.DateOf(now), nil
 }
 
-// projectsAsOf gives each project the figures it had on date, from the one
-// function every screen and document reads them through.
-func projectsAsOf(src Source, projects []sv.Project, date sv.Date) ([]sv.Project, error) {
+// projectsAsOf gives each project the figures it had on date: the
+// register's history and the bound answers of the submitted visits already
+// loaded for the document, through sv.FiguresAsOf, the one function every
+// screen and document reads them through (Store.FiguresAsOf is the same
+// union read from the store).
+func projectsAsOf(src Source, projects []sv.Project, templates []sv.Template, inspections []sv.Inspection, date sv.Date, loc *time.Location) ([]sv.Project, error) {
+	type tkey struct {
+		id string
+		v  int
+	}
+	tmpl := map[tkey]sv.Template{}
+	for _, t := range templates {
+		tmpl[tkey{t.ID, t.Version}] = t
+	}
+	visits := map[string][]sv.Observation{}
+	for _, in := range inspections {
+		if t, ok := tmpl[tkey{in.TemplateID, in.TemplateVersion}]; ok {
+			visits[in.ProjectID] = append(visits[in.ProjectID], sv.VisitObservations(t, in, loc)...)
+		}
+	}
 	out := make([]sv.Project, len(projects))
 	for i, p := range projects {
-		f, err := src.FiguresAsOf(p.ID, date)
+		obs, err := src.RegisterObservations(p.ID)
 		if err != nil {
 			return nil, err
 		}
-		out[i] = f.Apply(p)
+		out[i] = sv.FiguresAsOf(p.ID, append(obs, visits[p.ID]...), date).Apply(p)
 	}
 	return out, nil
 }

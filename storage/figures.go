@@ -65,6 +65,33 @@ func migrateV3toV4(tx *bolt.Tx, now time.Time) error {
 	return nil
 }
 
+// RegisterObservations returns the register's history of a project's
+// figures. A caller that has the visits loaded already (a brief) adds their
+// sv.VisitObservations itself; Observations does both.
+func (s *Store) RegisterObservations(projectID string) ([]sv.Observation, error) {
+	var out []sv.Observation
+	err := s.view(func(tx *bolt.Tx) error {
+		var err error
+		out, err = registerObservations(tx, projectID)
+		return err
+	})
+	return out, err
+}
+
+func registerObservations(tx *bolt.Tx, projectID string) ([]sv.Observation, error) {
+	var out []sv.Observation
+	prefix := append([]byte(projectID), 0)
+	c := tx.Bucket(bObservations).Cursor()
+	for k, v := c.Seek(prefix); k != nil && hasPrefix(k, prefix); k, v = c.Next() {
+		var o sv.Observation
+		if err := decode(v, &o, "observation"); err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
 // Observations returns everything known of a project's figures: the
 // register's history and the bound answers of its submitted visits.
 func (s *Store) Observations(projectID string) ([]sv.Observation, error) {
@@ -72,13 +99,9 @@ func (s *Store) Observations(projectID string) ([]sv.Observation, error) {
 	loc := s.now().Location()
 	err := s.view(func(tx *bolt.Tx) error {
 		prefix := append([]byte(projectID), 0)
-		c := tx.Bucket(bObservations).Cursor()
-		for k, v := c.Seek(prefix); k != nil && hasPrefix(k, prefix); k, v = c.Next() {
-			var o sv.Observation
-			if err := decode(v, &o, "observation"); err != nil {
-				return err
-			}
-			out = append(out, o)
+		var err error
+		if out, err = registerObservations(tx, projectID); err != nil {
+			return err
 		}
 		vc := tx.Bucket(bVisitIndex).Cursor()
 		for k, status := vc.Seek(prefix); k != nil && hasPrefix(k, prefix); k, status = vc.Next() {

@@ -194,7 +194,7 @@ func VisitObservations(t Template, in Inspection, loc *time.Location) []Observat
 // figure the latest observation up to that date (and, for the completed
 // investment, of that date's year) wins. On the same day an
 // inspector's answer wins over the register (it was seen on site), and
-// between two visits the later-listed one. An observation after date is
+// between two visits the later record. An observation after date is
 // ignored, so a document printed as of a date never shows a later figure,
 // and a register pull with an older date never overwrites a visit's
 // newer answer. This is the one function every screen and document calls.
@@ -222,7 +222,12 @@ func FiguresAsOf(projectID string, obs []Observation, date Date) Figures {
 		if ordered[i].AsOf != ordered[j].AsOf {
 			return ordered[i].AsOf < ordered[j].AsOf
 		}
-		return rank(ordered[i].Source) < rank(ordered[j].Source)
+		if ri, rj := rank(ordered[i].Source), rank(ordered[j].Source); ri != rj {
+			return ri < rj
+		}
+		// Two visits on one day: the later record (ids are time-ordered),
+		// such as an amendment, wins, whatever order they were listed in.
+		return ordered[i].Ref < ordered[j].Ref
 	})
 	for _, o := range ordered {
 		out.Values[o.Figure] = FigureValue{Observation: o, Known: true}
