@@ -361,6 +361,30 @@ func (f *itemField) parsedText() string {
 	return "= " + sv.FormatNumber(*f.ans.Number, f.item.Unit)
 }
 
+// submitWarnings lists, before the confirmation, the template's checks
+// that are warnings and that the answers break (年度累计完成 above 1.5
+// times the plan), against the project's figures as the visit shows them.
+func (v *visitScreen) submitWarnings() string {
+	inv := v.project.Investment
+	figures := map[sv.Figure]float64{}
+	if inv.AnnualPlan > 0 {
+		figures[sv.FigureAnnualPlan] = inv.AnnualPlan
+		figures[sv.FigureInvestmentTotal] = inv.Total
+	}
+	_, warnings := v.in.CheckFigures(v.tmpl, figures)
+	if len(warnings) == 0 {
+		return ""
+	}
+	lines := make([]string, len(warnings))
+	for i, w := range warnings {
+		lines[i] = "· " + w.Zh
+		if v.ui.lang == sv.English {
+			lines[i] = "· " + w.En
+		}
+	}
+	return t0("visit.submit_warnings") + "\n" + strings.Join(lines, "\n") + "\n\n"
+}
+
 // invalidFields counts the number fields of the visit that show a refused
 // value, which the saved state reports as not saved.
 func (v *visitScreen) invalidFields() int {

@@ -60,3 +60,23 @@ func TestNumberEntryShowsWhatIsSaved(t *testing.T) {
 		t.Errorf("６０．５ stored as %v", got)
 	}
 }
+
+// TestSubmitListsFigureWarnings: a year's investment far above the plan is
+// listed before the confirmation, from the template's checks.
+func TestSubmitListsFigureWarnings(t *testing.T) {
+	ui, _ := newTestUI(t)
+	v := startVisit(t, ui, ui.dash.rows[3].Project.ID)
+	plan := v.project.Investment.AnnualPlan
+	if plan <= 0 {
+		t.Fatalf("project %s has no annual plan", v.project.ID)
+	}
+	ytd := field(t, v, "investment.ytd")
+	ytd.entry.SetText(sv.FormatNumber(plan*2, ""))
+	if w := v.submitWarnings(); !strings.Contains(w, "1.5 倍") {
+		t.Errorf("twice the plan: warnings %q", w)
+	}
+	ytd.entry.SetText(sv.FormatNumber(plan/2, ""))
+	if w := v.submitWarnings(); w != "" {
+		t.Errorf("half the plan: warnings %q", w)
+	}
+}

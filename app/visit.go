@@ -655,7 +655,7 @@ func (v *visitScreen) trySubmit() {
 		v.showGaps(gaps)
 		return
 	}
-	v.ui.confirm(t0("visit.submit_title"), t0("visit.submit_confirm"), func(ok bool) {
+	v.ui.confirm(t0("visit.submit_title"), v.submitWarnings()+t0("visit.submit_confirm"), func(ok bool) {
 		if ok {
 			v.submitNow()
 		}
