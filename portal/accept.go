@@ -113,6 +113,9 @@ func AcceptFinding(stored *sv.Finding, storedClocks map[string]string, in sv.Fin
 		f.Status = sv.StatusOpen
 		f.History, f.Notes = nil, nil
 		f.VerifiedBy, f.ClosedAt = "", time.Time{}
+		// Born with the deadline it was raised with: the 再次督办 moves in
+		// its history set the later ones as they are replayed.
+		f.Deadline = in.DeadlineAt(time.Time{})
 		f.CreatedBy = st.name()
 		f.CreatedAt = st.bound(in.CreatedAt, time.Time{})
 		f.UpdatedAt = f.CreatedAt

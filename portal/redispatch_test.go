@@ -37,6 +37,14 @@ func TestRedispatchIsAcceptedAsAMove(t *testing.T) {
 		t.Fatalf("sent again: %v %+v", rej, again.Finding.History)
 	}
 
+	// A finding first sent with its re-dispatch already in its history is
+	// born with its first deadline and re-dispatched by the replay.
+	born, rej := AcceptFinding(nil, nil, in, clocksFor(FindingFields(), HLC{}.Tick(t0.Add(2*time.Hour), "dev")), st)
+	if rej != nil || born.StatusRefused != nil || born.Finding.Deadline != "2026-07-25" || len(born.Finding.History) != 1 ||
+		born.Finding.History[0].PreviousDeadline != "2026-06-30" {
+		t.Fatalf("a new finding with a re-dispatch: %v %+v %+v", rej, born.StatusRefused, born.Finding)
+	}
+
 	fixed := stored
 	if err := fixed.Apply(sv.Move{To: sv.StatusFixed, By: "张", Note: "已整改", At: t0.Add(30 * time.Minute), ID: "m-fix"}); err != nil {
 		t.Fatal(err)
