@@ -89,7 +89,7 @@ func (l Lang) paren(s string) string {
 // percent prints a ratio as a percentage with one decimal, rounded as
 // supervision.Percent rounds it for the window too.
 func percent(ratio float64) string {
-	return strconv.FormatFloat(supervision.Percent(ratio, 1), 'f', 1, 64) + "%"
+	return supervision.FormatPercent(ratio, 1)
 }
 
 // joinList joins names with the Chinese enumeration comma, or a comma in English.

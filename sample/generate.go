@@ -1127,7 +1127,9 @@ func (g *projectGen) summary(st *visitState, rv reviewCounts) string {
 	}
 	fmt.Fprintf(&b, "。本月完成投资%s，年度累计完成投资%s", wan(g.monthAmt), wan(g.ytd))
 	if plan := g.annualPlan(st.at.Year()); plan > 0 {
-		fmt.Fprintf(&b, "，占年度计划的%.0f%%", 100*g.ytd/plan)
+		// Rounded as the documents round it, so the paragraph and the
+		// table beside it print the same share.
+		fmt.Fprintf(&b, "，占年度计划的%s", supervision.FormatPercent(g.ytd/plan, 1))
 	}
 	b.WriteString("。")
 	var problems []*findingGen

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -254,9 +255,11 @@ func Percent(part, whole float64) float64 {
 	return p
 }
 
-// FormatPercent writes a percentage as Percent rounds it: 74.8%.
+// FormatPercent writes a percentage as Percent rounds it, always with its
+// one decimal (74.8%, 75.0%): the window, the documents and the generated
+// narratives all print it so.
 func FormatPercent(part, whole float64) string {
-	return FormatNumber(Percent(part, whole), "%")
+	return strconv.FormatFloat(Percent(part, whole), 'f', 1, 64) + "%"
 }
 
 // MilestoneDue says how a milestone stands on date: done (with an actual
