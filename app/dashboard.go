@@ -68,7 +68,7 @@ func dashboardColumns() []column {
 		{"dashboard.col.name", 270, func(d *dashboard, r sv.ProjectStatus) string { return r.Project.Name }},
 		{"dashboard.col.next_due", 205, func(d *dashboard, r sv.ProjectStatus) string {
 			if r.Next.Overdue {
-				return t("dashboard.due_overdue", string(r.Next.Due), r.Next.DaysLate)
+				return t("dashboard.due_overdue", missedMonth(r.Next.Missed, d.lang), r.Next.DaysLate)
 			}
 			if r.Next.VisitedThisMonth {
 				return t("dashboard.due_done", string(r.Next.Due))
@@ -349,4 +349,18 @@ func (p *schedulePanel) show(rows []sv.ProjectStatus, now time.Time) {
 	}
 	p.heading.SetText(t("schedule.due_count", due, overdue))
 	p.list.Refresh()
+}
+
+// missedMonth names the month a project went without a visit: 11月 or
+// November. The dashboard names it beside an overdue count, not the next
+// due date, which is still ahead (issue 13).
+func missedMonth(missed sv.Date, lang sv.Lang) string {
+	m, ok := missed.Time(time.UTC)
+	if !ok {
+		return ""
+	}
+	if lang == sv.English {
+		return m.Month().String()
+	}
+	return fmt.Sprintf("%d月", m.Month())
 }

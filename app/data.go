@@ -25,6 +25,8 @@ type Data interface {
 
 	Projects() ([]sv.Project, error)
 	Project(id string) (sv.Project, error)
+	// FiguresAsOf is a project's figures on a date (decision 0033).
+	FiguresAsOf(projectID string, date sv.Date) (sv.Figures, error)
 	ProjectVisits(projectID string) ([]sv.Inspection, error)
 	Template(id string, version int) (sv.Template, error)
 

@@ -25,6 +25,10 @@ type itemField struct {
 	// setting is true while the screen fills the widgets from a stored
 	// answer, so that their change callbacks do not save it back.
 	setting bool
+	// invalid is true while a number field shows text that was refused: the
+	// store then holds no number for the item, the item does not count as
+	// answered, and the visit's saved state says a value is not saved.
+	invalid bool
 
 	title   *widget.Label
 	marks   *widget.Label
@@ -186,11 +190,13 @@ func (f *itemField) show(a sv.Answer) {
 			f.verdict.SetSelected("")
 		}
 	case sv.KindNumber:
+		f.invalid = false
 		if a.Number != nil {
 			f.entry.SetText(formatFloat(*a.Number))
 		} else {
 			f.entry.SetText("")
 		}
+		f.setMessage(nil)
 	case sv.KindText:
 		f.entry.SetText(a.Text)
 	case sv.KindSingleChoice:
@@ -319,6 +325,7 @@ func (f *itemField) numberChanged(s string) {
 		return
 	}
 	if strings.TrimSpace(s) == "" {
+		f.invalid = false
 		f.ans.Number = nil
 		f.setMessage(nil)
 		f.changed()
@@ -329,14 +336,65 @@ func (f *itemField) numberChanged(s string) {
 		err = f.item.Check(sv.Answer{ItemKey: f.item.Key, Number: &n})
 	}
 	if err != nil {
-		// The bad value stays on screen to be corrected; the store keeps
-		// the last good one, and the message says so.
+		// The refused text stays on screen to be corrected. The store must
+		// not keep a number other than the one shown, so the item's number
+		// is cleared (its note and photos stay) and it no longer counts as
+		// answered until a valid value is typed (decision 0033).
+		f.invalid = true
+		f.ans.Number = nil
 		f.showProblem(f.v.ui.message(err) + t0("item.not_saved"))
+		f.changed()
 		return
 	}
+	f.invalid = false
 	f.ans.Number = &n
 	f.setMessage(nil)
 	f.changed()
+}
+
+// parsedText is the value a number item holds, written as the documents
+// print it (= 129,272 万元), so what is saved is what the inspector sees.
+func (f *itemField) parsedText() string {
+	if f.item.Kind != sv.KindNumber || f.ans.Number == nil || f.invalid {
+		return ""
+	}
+	return "= " + sv.FormatNumber(*f.ans.Number, f.item.Unit)
+}
+
+// submitWarnings lists, before the confirmation, the template's checks
+// that are warnings and that the answers break (年度累计完成 above 1.5
+// times the plan), against the project's figures as the visit shows them.
+func (v *visitScreen) submitWarnings() string {
+	inv := v.project.Investment
+	figures := map[sv.Figure]float64{}
+	if inv.AnnualPlan > 0 {
+		figures[sv.FigureAnnualPlan] = inv.AnnualPlan
+		figures[sv.FigureInvestmentTotal] = inv.Total
+	}
+	_, warnings := v.in.CheckFigures(v.tmpl, figures)
+	if len(warnings) == 0 {
+		return ""
+	}
+	lines := make([]string, len(warnings))
+	for i, w := range warnings {
+		lines[i] = "· " + w.Zh
+		if v.ui.lang == sv.English {
+			lines[i] = "· " + w.En
+		}
+	}
+	return t0("visit.submit_warnings") + "\n" + strings.Join(lines, "\n") + "\n\n"
+}
+
+// invalidFields counts the number fields of the visit that show a refused
+// value, which the saved state reports as not saved.
+func (v *visitScreen) invalidFields() int {
+	n := 0
+	for _, f := range v.fields {
+		if f.invalid {
+			n++
+		}
+	}
+	return n
 }
 
 func (f *itemField) textChanged(s string) {
@@ -434,6 +492,9 @@ func (f *itemField) setMessage(err error) {
 		return
 	}
 	f.msg.Text = f.hint()
+	if p := f.parsedText(); p != "" {
+		f.msg.Text = strings.TrimSpace(p + "    " + f.msg.Text)
+	}
 	f.msg.Importance = widget.LowImportance
 	if f.msg.Text == "" {
 		f.msg.Hide()

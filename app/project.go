@@ -162,6 +162,12 @@ func (p *projectPage) load() {
 		if d.project, err = data.Project(p.id); err != nil {
 			return d, err
 		}
+		// The same figures the documents print, as of today (decision 0033).
+		figures, err := data.FiguresAsOf(p.id, sv.DateOf(p.ui.cfg.Now()))
+		if err != nil {
+			return d, err
+		}
+		d.project = figures.Apply(d.project)
 		if d.visits, err = data.ProjectVisits(p.id); err != nil {
 			return d, err
 		}
@@ -236,7 +242,7 @@ func (p *projectPage) show(d projectData) {
 		{t0("project.period"), string(pr.PlannedStart) + " — " + string(pr.PlannedFinish)},
 		{t0("project.total"), t("project.wan", formatWan(inv.Total))},
 		{t0("project.annual_plan"), t("project.wan", formatWan(inv.AnnualPlan))},
-		{t0("project.completed"), t("project.completed_pct", formatWan(inv.Completed), inv.AnnualProgress()*100)},
+		{t0("project.completed"), t("project.completed_pct", formatWan(inv.Completed), sv.FormatPercent(inv.Completed, inv.AnnualPlan), sv.InvestmentProvenance(inv, lang))},
 	}
 	p.facts.Items = nil
 	for _, r := range rows {

@@ -385,6 +385,13 @@ func (v *visitScreen) written(key string, err error) {
 
 // showSaveState says "saved" quietly, or loudly what could not be saved.
 func (v *visitScreen) showSaveState() {
+	if n := v.invalidFields(); n > 0 && len(v.failed) == 0 {
+		v.saved.SetText(t("visit.invalid_values", n))
+		v.saved.Importance = widget.DangerImportance
+		v.saved.Refresh()
+		v.top.Refresh()
+		return
+	}
 	if len(v.failed) == 0 {
 		v.alerted = false
 		v.saved.SetText(t("visit.saved", v.ui.cfg.Now().Format("15:04:05")))
@@ -648,7 +655,7 @@ func (v *visitScreen) trySubmit() {
 		v.showGaps(gaps)
 		return
 	}
-	v.ui.confirm(t0("visit.submit_title"), t0("visit.submit_confirm"), func(ok bool) {
+	v.ui.confirm(t0("visit.submit_title"), v.submitWarnings()+t0("visit.submit_confirm"), func(ok bool) {
 		if ok {
 			v.submitNow()
 		}

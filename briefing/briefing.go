@@ -26,6 +26,10 @@ type Source interface {
 	Findings(storage.FindingFilter) ([]sv.Finding, error)
 	Photo(hash string) (sv.Photo, error)
 	PhotoBlob(hash string, kind storage.BlobKind) ([]byte, error)
+	// RegisterObservations is the register's history of a project's
+	// figures; with the visits' answers it is the one source of the figures
+	// (sv.FiguresAsOf, decision 0033).
+	RegisterObservations(projectID string) ([]sv.Observation, error)
 }
 
 // Kind is one of the three documents.
@@ -53,6 +57,10 @@ type Request struct {
 	Lang          sv.Lang
 	// Time is the generation time printed on the document; zero means now.
 	Time time.Time
+	// AsOf, for a brief, is the date its figures and overdue days are
+	// counted to; zero means the end of its period (or now, while the
+	// period runs). Time stays the generation time.
+	AsOf time.Time
 	// Deterministic makes the same records and Time give the same bytes.
 	Deterministic bool
 }
@@ -117,6 +125,13 @@ func (m *Maker) Make(src Source, req Request, w io.Writer) (report.Result, error
 	if err != nil {
 		return report.Result{}, err
 	}
+	asOf, err := documentDate(src, req, now)
+	if err != nil {
+		return report.Result{}, err
+	}
+	if projects, err = projectsAsOf(src, projects, templates, inspections, asOf, now.Location()); err != nil {
+		return report.Result{}, err
+	}
 	lookup := photoLookup(src, req.Size)
 
 	var res report.Result
@@ -129,7 +144,7 @@ func (m *Maker) Make(src Source, req Request, w io.Writer) (report.Result, error
 		res, err = report.Visit(w, m.fonts, in, opt)
 		return res, Failure(err)
 	case Brief:
-		in := report.NewBriefInput(req.PeriodEnd, now, projects, inspections, findings, lookup)
+		in := report.NewBriefInput(req.PeriodEnd, briefNow(req, now), projects, inspections, findings, lookup)
 		res, err = report.Brief(w, m.fonts, in, opt)
 		return res, Failure(err)
 	case Tour:

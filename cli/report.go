@@ -25,13 +25,15 @@ import (
 func runReport(c *ctx, args []string) error {
 	for i, a := range args {
 		switch a {
+		case "verify":
+			return runReportVerify(c, append(append([]string(nil), args[:i]...), args[i+1:]...))
 		case "visit", "brief", "tour":
 			return runReportKind(c, a, append(append([]string(nil), args[:i]...), args[i+1:]...))
 		}
 	}
 	fmt.Fprintln(c.Stdout, c.pick(
-		"用法：\n  fieldbrief report visit --data 文件夹 --id 督查编号 --out 文件.pdf\n  fieldbrief report brief --data 文件夹 --period YYYY-MM --out 文件.pdf   （截至该月的两个月）\n  fieldbrief report tour --data 文件夹 --quarter YYYYQn --out 文件.pdf [--order p03,p01,…]\n选项：--lang zh|en  --size A4|A3  --date YYYY-MM-DD（固定生成日期，输出可重复）  --print [--printer 打印机]（生成后打印）",
-		"Usage:\n  fieldbrief report visit --data FOLDER --id VISIT --out FILE.pdf\n  fieldbrief report brief --data FOLDER --period YYYY-MM --out FILE.pdf   (the two months ending then)\n  fieldbrief report tour --data FOLDER --quarter YYYYQn --out FILE.pdf [--order p03,p01,...]\nOptions: --lang zh|en  --size A4|A3  --date YYYY-MM-DD (fixed generation date, reproducible output)  --print [--printer NAME] (print once written)"))
+		"用法：\n  fieldbrief report visit --data 文件夹 --id 督查编号 --out 文件.pdf\n  fieldbrief report brief --data 文件夹 --period YYYY-MM [--as-of YYYY-MM-DD] --out 文件.pdf   （截至该月的两个月）\n  fieldbrief report verify --data 文件夹 文件.pdf   （核对打印的督查报告与记录是否一致）\n  fieldbrief report tour --data 文件夹 --quarter YYYYQn --out 文件.pdf [--order p03,p01,…]\n选项：--lang zh|en  --size A4|A3  --date YYYY-MM-DD（固定生成日期，输出可重复）  --print [--printer 打印机]（生成后打印）",
+		"Usage:\n  fieldbrief report visit --data FOLDER --id VISIT --out FILE.pdf\n  fieldbrief report brief --data FOLDER --period YYYY-MM [--as-of YYYY-MM-DD] --out FILE.pdf   (the two months ending then)\n  fieldbrief report verify --data FOLDER FILE.pdf   (check a printed visit report against the record)\n  fieldbrief report tour --data FOLDER --quarter YYYYQn --out FILE.pdf [--order p03,p01,...]\nOptions: --lang zh|en  --size A4|A3  --date YYYY-MM-DD (fixed generation date, reproducible output)  --print [--printer NAME] (print once written)"))
 	if len(args) == 1 && (args[0] == "--help" || args[0] == "-h") {
 		return flag.ErrHelp
 	}
@@ -51,6 +53,7 @@ func runReportKind(c *ctx, kind string, args []string) error {
 	out := fs.String("out", "", c.pick("PDF 文件的路径", "path of the PDF file"))
 	size := fs.String("size", "A4", c.pick("纸张：A4 或 A3", "paper: A4 or A3"))
 	date := fs.String("date", "", c.pick("固定的生成日期（输出可逐字节重复）", "fixed generation date (byte-identical output)"))
+	asOf := fs.String("as-of", "", c.pick("简报的数据截至日期（默认为期末；brief）", "the date a brief's figures are as of (default: the period's end; brief)"))
 	id := fs.String("id", "", c.pick("督查编号（visit）", "visit id (visit)"))
 	period := fs.String("period", "", c.pick("简报期末月份，如 2026-10（brief）", "last month of the period, e.g. 2026-10 (brief)"))
 	quarter := fs.String("quarter", "", c.pick("季度，如 2026Q4（tour）", "quarter, e.g. 2026Q4 (tour)"))
@@ -91,6 +94,13 @@ func runReportKind(c *ctx, kind string, args []string) error {
 			return usageError{msg: c.pick("请用 --period 指定期末月份，如 2026-10。", "Give the period's last month with --period, e.g. 2026-10.")}
 		}
 		req.PeriodEnd = end
+		if *asOf != "" {
+			d, err := time.ParseInLocation(time.DateOnly, *asOf, now.Location())
+			if err != nil {
+				return usageError{msg: c.pick("--as-of 格式应为 2026-11-30。", "Write --as-of as 2026-11-30.")}
+			}
+			req.AsOf = d
+		}
 	case briefing.Tour:
 		m := quarterRE.FindStringSubmatch(*quarter)
 		if m == nil {

@@ -113,6 +113,9 @@ func AcceptFinding(stored *sv.Finding, storedClocks map[string]string, in sv.Fin
 		f.Status = sv.StatusOpen
 		f.History, f.Notes = nil, nil
 		f.VerifiedBy, f.ClosedAt = "", time.Time{}
+		// Born with the deadline it was raised with: the 再次督办 moves in
+		// its history set the later ones as they are replayed.
+		f.Deadline = in.DeadlineAt(time.Time{})
 		f.CreatedBy = st.name()
 		f.CreatedAt = st.bound(in.CreatedAt, time.Time{})
 		f.UpdatedAt = f.CreatedAt
@@ -151,7 +154,15 @@ func AcceptFinding(stored *sv.Finding, storedClocks map[string]string, in sv.Fin
 		if conflict != nil {
 			continue // later moves depend on the dropped one
 		}
-		if h.From != f.Status {
+		if h.IsRedispatch() && (!f.Status.Rectifying() || h.Deadline <= f.Deadline) {
+			// A 再次督办 made while someone else moved the finding on, or
+			// set a later deadline first, no longer applies.
+			conflict = &sv.Error{Code: sv.EConflict,
+				Zh: "问题已是“" + f.Status.Label(sv.Chinese) + "”、期限 " + string(f.Deadline) + "，这次再次督办未被平台接受。",
+				En: "The finding is already “" + f.Status.Label(sv.English) + "” with deadline " + string(f.Deadline) + "; the portal did not accept this re-dispatch."}
+			continue
+		}
+		if h.From != f.Status && !h.IsRedispatch() {
 			if h.To == f.Status {
 				continue // someone else made the same move first
 			}
@@ -171,7 +182,10 @@ func AcceptFinding(stored *sv.Finding, storedClocks map[string]string, in sv.Fin
 			floor = f.History[n-1].At
 		}
 		m := sv.Move{To: h.To, By: st.name(), Role: st.Actor.Role, Note: h.Note, Evidence: h.Evidence,
-			InspectionID: h.InspectionID, At: st.bound(h.At, floor), ID: historyID(h)}
+			InspectionID: h.InspectionID, At: st.bound(h.At, floor), ID: historyID(h), Deadline: h.Deadline}
+		if h.IsRedispatch() {
+			m.To = "" // it keeps the status the finding has now
+		}
 		if err := f.Apply(m); err != nil {
 			return MergeResult{}, asError(err)
 		}

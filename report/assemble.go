@@ -38,6 +38,11 @@ func NewVisitInput(id string, projects []supervision.Project, templates []superv
 		return VisitInput{}, fmt.Errorf("report: there is no inspection with id %s", id)
 	}
 	insp := in.Inspection
+	for _, other := range inspections {
+		if insp.Replaces != "" && other.ID == insp.Replaces {
+			in.Replaced = other
+		}
+	}
 	found = false
 	for _, p := range projects {
 		if p.ID == insp.ProjectID {

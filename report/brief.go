@@ -342,7 +342,7 @@ func overdueCount(items []coordItem) int {
 func (d *Doc) projectPage(heading string, pd ProjectData, asOf time.Time, findingsHeading string) {
 	l := d.Lang()
 	d.Heading(1, heading)
-	d.Facts(projectFacts(l, pd.Project), 2)
+	d.Facts(projectFacts(l, pd.Project, asOf), 2)
 	visit := l.t("尚未开展现场督查。")
 	if !pd.LastVisit.IsZero() {
 		visit = fmt.Sprintf(l.t("最近一次督查：%s。"), l.date(pd.LastVisit))

@@ -57,6 +57,9 @@ type Options struct {
 	// FooterNote is printed small at the foot of every page, for example
 	// the content hash of the record the document was made from.
 	FooterNote string
+	// Keywords go into the PDF metadata; a visit report puts its Stamp
+	// there so that report verify can check it against the store.
+	Keywords string
 	// ImageCache, when set, keeps reduced photos between documents.
 	ImageCache ImageCache
 }
@@ -160,6 +163,9 @@ func newDoc(fonts *Fonts, faces *cutFaces, opt Options) *Doc {
 	d := &Doc{pdf: pdf, fonts: fonts, cover: cover, opt: opt, images: map[string]*imageJob{}, imageWidths: map[int]bool{}}
 	if opt.Title != "" {
 		pdf.SetTitle(fonts.clean(opt.Title, &d.miss), true)
+	}
+	if opt.Keywords != "" {
+		pdf.SetKeywords(opt.Keywords, false) // ASCII: report verify reads it back (see stamp.go)
 	}
 	d.pageW, d.pageH = pdf.GetPageSize()
 	d.left, d.right = marginLeft, d.pageW-marginRight

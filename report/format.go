@@ -86,8 +86,11 @@ func (l Lang) paren(s string) string {
 	return "（" + s + "）"
 }
 
-// percent prints a ratio as a percentage with one decimal.
-func percent(ratio float64) string { return strconv.FormatFloat(ratio*100, 'f', 1, 64) + "%" }
+// percent prints a ratio as a percentage with one decimal, rounded as
+// supervision.Percent rounds it for the window too.
+func percent(ratio float64) string {
+	return supervision.FormatPercent(ratio, 1)
+}
 
 // joinList joins names with the Chinese enumeration comma, or a comma in English.
 func (l Lang) joinList(items []string) string {

@@ -1,9 +1,6 @@
 package report
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -34,19 +31,16 @@ type VisitInput struct {
 	// Photos holds the bytes of the visit's photos: those of the visit as a
 	// whole and those attached to answers.
 	Photos PhotoSet
+	// Replaced is the visit this one corrects (Inspection.Replaces), when
+	// it is in the store: the report names it by its day, not its id.
+	Replaced supervision.Inspection
 }
 
-// RecordHash is the SHA-256 of the inspection's JSON encoding, printed on
-// every page of its report so that a printed copy can be checked against
-// the data: the same submitted record always gives the same hash (JSON
-// object keys, including the answers map, are written in sorted order).
+// RecordHash is the hex digits of the visit's supervision.RecordDigest,
+// printed on every page of its report so that a printed copy can be
+// checked against the data (decision 0034).
 func RecordHash(in supervision.Inspection) (string, error) {
-	b, err := json.Marshal(in)
-	if err != nil {
-		return "", fmt.Errorf("report: encoding the inspection for its hash: %w", err)
-	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:]), nil
+	return strings.TrimPrefix(supervision.RecordDigest(in), supervision.RecordVersion+":"), nil
 }
 
 // Visit writes the report of one supervision visit: project facts, the
@@ -67,7 +61,9 @@ func Visit(w io.Writer, fonts *Fonts, in VisitInput, opt Options) (Result, error
 	opt.Header = l.t("西部（重庆）科学城重点项目督查")
 	opt.HeaderRight = p.DisplayName() + " · " + l.date(insp.StartedAt)
 	opt.FooterNote = fmt.Sprintf(l.t("记录校验码 %s · 生成于 %s"), hash[:16], clock(opt.Time))
-	return typeset(w, fonts, in, opt, func(d *Doc) {
+	opt.Keywords = VisitStamp(insp, opt).String()
+	sealed := &sealWriter{}
+	res, err := typeset(sealed, fonts, in, opt, func(d *Doc) {
 		l := d.Lang()
 
 		d.Title(title)
@@ -78,12 +74,12 @@ func Visit(w io.Writer, fonts *Fonts, in VisitInput, opt Options) (Result, error
 		d.Subtitle(sub)
 
 		d.Heading(1, l.t("一、项目基本情况"))
-		d.Facts(projectFacts(l, p), 2)
+		d.Facts(projectFacts(l, p, insp.StartedAt), 2)
 
 		d.Heading(1, l.t("二、督查概况"))
 		stats := checklistStats(in.Template, insp)
 		facts := []Fact{
-			{Label: l.t("督查时间"), Value: clock(insp.StartedAt) + " — " + clock(insp.FinishedAt)},
+			{Label: l.t("督查时间"), Value: l.visitTime(insp)},
 			{Label: l.t("天气"), Value: orDash(insp.Weather)},
 			{Label: l.t("督查人员"), Value: l.joinList(insp.Inspectors)},
 			{Label: l.t("参加单位"), Value: l.joinList(insp.DepartmentsPresent)},
@@ -93,7 +89,7 @@ func Visit(w io.Writer, fonts *Fonts, in VisitInput, opt Options) (Result, error
 			{Label: l.t("发现问题"), Value: fmt.Sprintf(l.t("新发现%d项，复查%d项"), len(in.Raised), len(in.Rechecked))},
 		}
 		if insp.Replaces != "" {
-			facts = append(facts, Fact{Label: l.t("更正记录"), Value: fmt.Sprintf(l.t("本记录更正 %s"), insp.Replaces), Tone: ToneWarn})
+			facts = append(facts, Fact{Label: l.t("更正记录"), Value: l.correctsText(in.Replaced), Tone: ToneWarn})
 		}
 		d.Facts(facts, 2)
 		if strings.TrimSpace(insp.Summary) != "" {
@@ -154,6 +150,10 @@ func Visit(w io.Writer, fonts *Fonts, in VisitInput, opt Options) (Result, error
 		d.Space(4)
 		d.Note(fmt.Sprintf(l.t("本报告由 fieldbrief 于 %s 根据督查记录 %s 生成。记录校验码（SHA-256）：%s。核对打印件时，以同一记录重新计算校验码，应与此一致。"), clock(opt.Time), insp.ID, hash))
 	})
+	if err != nil {
+		return res, err
+	}
+	return res, sealed.writeTo(w)
 }
 
 func toneIf(cond bool, t Tone) Tone {
@@ -165,7 +165,7 @@ func toneIf(cond bool, t Tone) Tone {
 
 // projectFacts are the key facts of a project, for the visit report and
 // the per-project pages of the brief and the tour pack.
-func projectFacts(l Lang, p supervision.Project) []Fact {
+func projectFacts(l Lang, p supervision.Project, asOf time.Time) []Fact {
 	inv := p.Investment
 	facts := []Fact{
 		{Label: l.t("项目名称"), Value: p.Name},
@@ -178,13 +178,13 @@ func projectFacts(l Lang, p supervision.Project) []Fact {
 		{Label: l.t("状态"), Value: orDash(p.Light.Label(l.sv())), Tone: lightTone(p.Light)},
 		{Label: l.t("总投资"), Value: l.money(inv.Total)},
 		{Label: l.t("年度计划投资"), Value: l.money(inv.AnnualPlan)},
-		{Label: l.t("年度累计完成"), Value: l.money(inv.Completed) + l.paren(percent(inv.AnnualProgress()))},
+		{Label: l.t("年度累计完成"), Value: l.money(inv.Completed) + l.paren(percent(inv.AnnualProgress())) + l.asOfNote(inv)},
 		{Label: l.t("计划工期"), Value: l.day(p.PlannedStart) + " — " + l.day(p.PlannedFinish)},
 		{Label: l.t("项目地址"), Value: orDash(p.Address)},
 		{Label: l.t("参建单位"), Value: l.joinList(p.ParticipatingUnits)},
 	}
 	if next, ok := nextMilestone(p); ok {
-		facts = append(facts, Fact{Label: l.t("下一节点"), Value: next.Name + " · " + l.day(next.Planned)})
+		facts = append(facts, l.milestoneFact(next, asOf))
 	}
 	if len(facts)%2 == 1 {
 		facts = append(facts, Fact{})
@@ -282,6 +282,9 @@ func (d *Doc) findingsTable(fs []supervision.Finding, asOf time.Time, recheck bo
 		return
 	}
 	fs = slices.Clone(fs)
+	for i := range fs {
+		fs[i].Deadline = fs[i].DeadlineAt(asOf) // a later 再次督办 had not moved it yet
+	}
 	// Overdue first, most late first; then by deadline.
 	slices.SortStableFunc(fs, func(a, b supervision.Finding) int {
 		if c := b.DaysLate(asOf) - a.DaysLate(asOf); c != 0 {
@@ -292,9 +295,8 @@ func (d *Doc) findingsTable(fs []supervision.Finding, asOf time.Time, recheck bo
 	var rows []Row
 	for i, f := range fs {
 		desc := f.Description
-		if recheck && len(f.Notes) > 0 {
-			last := f.Notes[len(f.Notes)-1]
-			desc += "\n" + l.t("最新进展：") + last.Text
+		if p := l.latestProgress(f, asOf); recheck && p != "" {
+			desc += "\n" + l.t("最新进展：") + p
 		}
 		tone := findingTone(f, asOf)
 		rows = append(rows, Row{Cells: []Cell{

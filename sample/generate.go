@@ -412,6 +412,17 @@ func (g *projectGen) project() supervision.Project {
 
 func (g *projectGen) pick(list []string) string { return list[g.rng.IntN(len(list))] }
 
+// movesBy reports whether the unit has a step scheduled by t that is not
+// yet in the history: a move recorded at t would then come before it.
+func (fg *findingGen) movesBy(t time.Time) bool {
+	for _, s := range fg.pending {
+		if !s.at.After(t) {
+			return true
+		}
+	}
+	return false
+}
+
 // at returns a working-hours time on the day days after t.
 func (g *projectGen) dayAfter(t time.Time, days int) time.Time {
 	d := t.AddDate(0, 0, days)
@@ -516,13 +527,15 @@ func (g *projectGen) review(in *supervision.Inspection, by string, clock *time.T
 			}
 		case f.Status.Rectifying() && f.DaysLate(*clock) > 0:
 			rv.overdue++
-			if g.rng.Float64() < 0.6 {
+			if g.rng.Float64() < 0.6 && !fg.movesBy(clock.Add(2*time.Minute)) {
 				*clock = clock.Add(2 * time.Minute)
+				// 再次督办 is a move that sets a new deadline; the words
+				// about days late are printed from the dates, never stored.
 				due := supervision.DateOf(clock.AddDate(0, 0, 7+g.rng.IntN(8)))
-				_ = f.AddNote(supervision.Note{ // never empty, so never refused
-					ID: newID(g.rng, *clock), At: *clock, By: by,
-					Text: fmt.Sprintf("已逾期%d天，本次督查再次督办，要求%s于%s前整改到位。", f.DaysLate(*clock), f.ResponsibleUnit, due),
-				})
+				if err := f.Apply(supervision.Move{Deadline: due, By: by, InspectionID: in.ID, At: *clock,
+					ID: newID(g.rng, *clock), Note: fmt.Sprintf("要求%s按期整改到位。", f.ResponsibleUnit)}); err != nil {
+					return rv, fmt.Errorf("sample: finding %s: %w", f.ID, err)
+				}
 			}
 		}
 	}
@@ -1114,7 +1127,9 @@ func (g *projectGen) summary(st *visitState, rv reviewCounts) string {
 	}
 	fmt.Fprintf(&b, "。本月完成投资%s，年度累计完成投资%s", wan(g.monthAmt), wan(g.ytd))
 	if plan := g.annualPlan(st.at.Year()); plan > 0 {
-		fmt.Fprintf(&b, "，占年度计划的%.0f%%", 100*g.ytd/plan)
+		// Rounded as the documents round it, so the paragraph and the
+		// table beside it print the same share.
+		fmt.Fprintf(&b, "，占年度计划的%s", supervision.FormatPercent(g.ytd/plan, 1))
 	}
 	b.WriteString("。")
 	var problems []*findingGen

@@ -279,14 +279,16 @@ func check(t *testing.T, ds Dataset, now time.Time) {
 		if ans := raisedIn.Answers[f.ItemKey]; f.Kind == supervision.KindProblem && ans.Verdict != supervision.Fail {
 			t.Errorf("finding %s raised from item %s answered %q", f.ID, f.ItemKey, ans.Verdict)
 		}
-		deadline, _ := f.Deadline.Time(cst)
+		// The deadline set when it was raised; a 再次督办 moved it later.
+		first := f.DeadlineAt(f.CreatedAt)
+		deadline, _ := first.Time(cst)
 		if days := deadline.Sub(f.CreatedAt).Hours() / 24; days < 6 || days > 31 {
-			t.Errorf("finding %s: deadline %s is %.0f days after %s", f.ID, f.Deadline, days, f.CreatedAt)
+			t.Errorf("finding %s: deadline %s is %.0f days after %s", f.ID, first, days, f.CreatedAt)
 		}
 		// Replay the history through the workflow: it must be a path the
 		// rules allow, ending where the finding stands. Closing is a
 		// leader's move, and only the project's leader closes.
-		replay := supervision.Finding{Status: supervision.StatusOpen}
+		replay := supervision.Finding{Status: supervision.StatusOpen, Deadline: first}
 		at := f.CreatedAt
 		for _, h := range f.History {
 			if h.From != replay.Status {
@@ -296,7 +298,7 @@ func check(t *testing.T, ds Dataset, now time.Time) {
 			if h.To == supervision.StatusClosed {
 				role = supervision.RoleLeader
 			}
-			if err := replay.Apply(supervision.Move{To: h.To, By: h.By, Role: role, Note: h.Note, Evidence: h.Evidence, InspectionID: h.InspectionID, At: h.At}); err != nil {
+			if err := replay.Apply(supervision.Move{To: h.To, By: h.By, Role: role, Note: h.Note, Evidence: h.Evidence, InspectionID: h.InspectionID, At: h.At, Deadline: h.Deadline}); err != nil {
 				t.Errorf("finding %s: %v", f.ID, err)
 			}
 			if h.At.Before(at) || h.At.After(now) {
@@ -388,8 +390,11 @@ func TestAYearOfHistoryShowsEveryState(t *testing.T) {
 			if f.Kind == supervision.KindRequest {
 				requests++
 			}
-			if len(f.Notes) > 0 {
-				reminded++
+			for _, h := range f.History {
+				if h.IsRedispatch() {
+					reminded++
+					break
+				}
 			}
 		}
 		for _, s := range supervision.Statuses() {
@@ -452,6 +457,24 @@ func BenchmarkGenerateFiveYears(b *testing.B) {
 	for b.Loop() {
 		if _, err := Generate(Options{Now: registerDate, Months: 60, Seed: 1}); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestAddressesNameTheTownOnce: 含谷镇含谷镇 reads as a typing error on a
+// document a leader signs.
+func TestAddressesNameTheTownOnce(t *testing.T) {
+	ds := generate(t, Options{Now: registerDate, Months: 1, Seed: 1})
+	for _, p := range ds.Projects {
+		rest := strings.TrimPrefix(p.Address, "重庆高新区")
+		for _, suffix := range []string{"街道", "镇"} {
+			if i := strings.Index(rest, suffix); i > 0 {
+				town := rest[:i+len(suffix)]
+				if strings.HasPrefix(rest[len(town):], town) {
+					t.Errorf("%s: %s names %s twice", p.ID, p.Address, town)
+				}
+				break
+			}
 		}
 	}
 }

@@ -73,7 +73,7 @@ func (s *Store) Check() []error {
 		if len(problems) > 0 {
 			return nil
 		}
-		for _, name := range [][]byte{bMeta, bProjects, bTemplates, bInspections, bAnswers, bFindings, bPhotos, bBlobs, bOutbox, bVisitIndex, bActiveIndex, bSummary} {
+		for _, name := range [][]byte{bMeta, bProjects, bTemplates, bInspections, bAnswers, bFindings, bPhotos, bBlobs, bOutbox, bVisitIndex, bActiveIndex, bSummary, bObservations} {
 			if tx.Bucket(name) == nil {
 				problems = append(problems, fmt.Errorf("bucket %s is missing", name))
 			}

@@ -39,6 +39,9 @@ func (s *Store) ImportRegister(projects []sv.Project, templates []sv.Template, s
 			if err := put(tx.Bucket(bProjects), []byte(p.ID), p); err != nil {
 				return err
 			}
+			if err := recordRegister(tx, p, now); err != nil {
+				return err
+			}
 			if err := refreshSummary(tx, p.ID, now); err != nil {
 				return err
 			}

@@ -46,12 +46,15 @@ var (
 // summaries that are updated in the same transaction as the records.
 //
 // Version 3 keeps each photo's bytes in a bucket of its own (see blobs.go).
-const currentSchema = 3
+//
+// Version 4 keeps the history of the register's figures (see figures.go).
+const currentSchema = 4
 
 // migrations[i] upgrades a store from version i+1 to i+2.
 var migrations = []func(tx *bolt.Tx, now time.Time) error{
 	migrateV1toV2,
 	func(tx *bolt.Tx, _ time.Time) error { return migrateV2toV3(tx) },
+	migrateV3toV4,
 }
 
 func schemaVersion(tx *bolt.Tx) (int, error) {
@@ -93,7 +96,7 @@ func migrate(tx *bolt.Tx, now time.Time) error {
 }
 
 func initialise(tx *bolt.Tx, now time.Time) error {
-	for _, name := range [][]byte{bMeta, bProjects, bTemplates, bInspections, bAnswers, bFindings, bPhotos, bBlobs, bOutbox, bVisitIndex, bActiveIndex, bSummary} {
+	for _, name := range [][]byte{bMeta, bProjects, bTemplates, bInspections, bAnswers, bFindings, bPhotos, bBlobs, bOutbox, bVisitIndex, bActiveIndex, bSummary, bObservations} {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return err
 		}

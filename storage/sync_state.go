@@ -316,6 +316,9 @@ func applyRecord(tx *bolt.Tx, r Pulled, now time.Time) (bool, error) {
 		if err := put(tx.Bucket(bProjects), []byte(p.ID), p); err != nil {
 			return false, err
 		}
+		if err := recordRegister(tx, p, now); err != nil {
+			return false, err
+		}
 		return true, refreshSummary(tx, p.ID, now)
 	case EntityTemplate:
 		var t sv.Template

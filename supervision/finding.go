@@ -188,7 +188,16 @@ type StatusChange struct {
 	Evidence   []string  `json:"evidence,omitempty"`
 	// InspectionID names the visit during which the change was made, if any.
 	InspectionID string `json:"inspection_id,omitempty"`
+	// Deadline, on a 再次督办 (re-dispatch), is the new deadline it set, and
+	// PreviousDeadline the one it replaced; the status stays as it was
+	// (From == To). See Finding.Redispatch.
+	Deadline         Date `json:"deadline,omitempty"`
+	PreviousDeadline Date `json:"previous_deadline,omitempty"`
 }
+
+// IsRedispatch reports whether the change is a 再次督办 rather than a
+// move of the status.
+func (c StatusChange) IsRedispatch() bool { return c.Deadline != "" }
 
 // Finding is a problem found on a visit, or a company request, tracked
 // until it is verified and closed (销号) or withdrawn.
@@ -264,6 +273,10 @@ type Move struct {
 	// ID names the move in the history. The laptop's store makes one;
 	// generated data may leave it empty.
 	ID string
+	// Deadline, when set, makes the move a 再次督办: the finding keeps its
+	// status (To may be left empty) and gets this new deadline; the old one
+	// stays in the history.
+	Deadline Date
 }
 
 // Apply moves the finding through its workflow, or returns an error saying
@@ -273,6 +286,9 @@ type Move struct {
 // evidence, closing needs who closes (and evidence when it is also the
 // verification), sending back and withdrawing need a reason.
 func (f *Finding) Apply(m Move) error {
+	if m.Deadline != "" {
+		return f.redispatch(m)
+	}
 	if err := f.CheckMove(m.To, m.Role); err != nil {
 		return err
 	}
@@ -371,4 +387,46 @@ func shorten(s string, n int) string {
 		return string(r)
 	}
 	return string(r[:n]) + "…"
+}
+
+// redispatch records a 再次督办: the finding stays where it is and gets a
+// new, later deadline; the history keeps the old one.
+func (f *Finding) redispatch(m Move) error {
+	if err := f.CheckRedispatch(m.Role); err != nil {
+		return err
+	}
+	if m.To != "" && m.To != f.Status {
+		return Errorf(EInvalid, "再次督办不改变问题的状态。", "A re-dispatch does not change the finding's status.")
+	}
+	if _, ok := m.Deadline.Time(time.UTC); !ok {
+		return Errorf(EInvalid, "新的整改期限应为日期，例如 2026-03-15。", "The new deadline must be a date such as 2026-03-15.")
+	}
+	if m.Deadline <= f.Deadline {
+		return Errorf(EInvalid, "新的整改期限应晚于原期限 %s。", "The new deadline must be later than the current one, %s.", string(f.Deadline))
+	}
+	if strings.TrimSpace(m.By) == "" {
+		return Errorf(EInvalid, "再次督办需要填写督办人。", "A re-dispatch needs the name of who made it.")
+	}
+	f.History = append(f.History, StatusChange{
+		ID: m.ID, At: m.At, By: m.By, From: f.Status, To: f.Status, Note: m.Note,
+		Evidence: append([]string(nil), m.Evidence...), InspectionID: m.InspectionID,
+		Deadline: m.Deadline, PreviousDeadline: f.Deadline,
+	})
+	f.Deadline = m.Deadline
+	f.UpdatedAt = m.At
+	return nil
+}
+
+// DeadlineAt is the deadline the finding had at t: a re-dispatch made
+// after t had not yet moved it, so a document as of t prints the deadline
+// that was current then.
+func (f Finding) DeadlineAt(t time.Time) Date {
+	d := f.Deadline
+	for i := len(f.History) - 1; i >= 0; i-- {
+		c := f.History[i]
+		if c.IsRedispatch() && c.At.After(t) {
+			d = c.PreviousDeadline
+		}
+	}
+	return d
 }

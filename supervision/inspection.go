@@ -108,7 +108,8 @@ func (in Inspection) Gaps(t Template) []Gap {
 			gaps = append(gaps, Gap{ItemKey: it.Key, Zh: "需要照片：" + it.Title, En: "Photo required: " + it.DisplayTitle(English)})
 		}
 	}
-	return gaps
+	blocking, _ := in.CheckFigures(t, nil)
+	return append(gaps, blocking...)
 }
 
 // Submit makes the visit final after checking it is complete. A submitted

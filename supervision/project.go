@@ -134,6 +134,9 @@ type Investment struct {
 	Completed  float64 `json:"completed"`   // 年度累计完成投资
 	// AsOf is the day the completed figure was reported for (数据截至).
 	AsOf Date `json:"as_of,omitempty"`
+	// Source says where the completed figure came from when a document
+	// took it from FiguresAsOf; empty is the register (decision 0033).
+	Source FigureSource `json:"source,omitempty"`
 }
 
 // AnnualProgress returns completed ÷ annual plan, or 0 without a plan.

@@ -66,6 +66,21 @@ func (f Finding) CheckMove(to Status, role Role) error {
 	return nil
 }
 
+// CheckRedispatch reports whether someone with role may re-dispatch f
+// (再次督办: a new deadline, the status unchanged): an inspector or a
+// leader, while the responsible unit still has to act.
+func (f Finding) CheckRedispatch(role Role) error {
+	if role != "" && !role.Valid() {
+		return Errorf(EForbidden, "您的账号不能再次督办。", "Your account may not re-dispatch a finding.")
+	}
+	if !f.Status.Rectifying() {
+		return &Error{Code: EInvalid,
+			Zh: "只有待整改或整改中的问题可以再次督办；问题当前为“" + f.Status.Label(Chinese) + "”。",
+			En: "Only an open or in-progress finding can be re-dispatched; this one is “" + f.Status.Label(English) + "”."}
+	}
+	return nil
+}
+
 // MovesFor returns the statuses f may move to by someone with role, in
 // workflow order: the buttons a window offers.
 func (f Finding) MovesFor(role Role) []Status {

@@ -30,6 +30,10 @@ type VisitDue struct {
 	Overdue bool
 	// DaysLate counts from the end of the first missed month.
 	DaysLate int
+	// Missed is the last day of the first month without a visit: the date
+	// the dashboard names for an overdue project (11月未督查), since Due is
+	// still ahead.
+	Missed Date
 }
 
 // NextVisit computes the monthly visit due for a project whose latest
@@ -55,6 +59,7 @@ func NextVisit(last, since, now time.Time) VisitDue {
 	if !firstMissed.After(prevMonth) {
 		due.Overdue = true
 		due.DaysLate = daysBetween(monthEnd(firstMissed), midnight(now))
+		due.Missed = DateOf(monthEnd(firstMissed))
 	}
 	return due
 }

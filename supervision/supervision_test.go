@@ -67,9 +67,9 @@ func TestNextVisitMonthlyRhythm(t *testing.T) {
 	}{
 		{"visited this month", day("2026-05-03 09:00"), time.Time{}, VisitDue{Due: "2026-06-30", VisitedThisMonth: true}},
 		{"visited last month", day("2026-04-28 09:00"), time.Time{}, VisitDue{Due: "2026-05-31"}},
-		{"missed April", day("2026-03-15 09:00"), time.Time{}, VisitDue{Due: "2026-05-31", Overdue: true, DaysLate: 20}},
+		{"missed April", day("2026-03-15 09:00"), time.Time{}, VisitDue{Due: "2026-05-31", Overdue: true, DaysLate: 20, Missed: "2026-04-30"}},
 		{"never visited, joined this month", time.Time{}, day("2026-05-02 00:00"), VisitDue{Due: "2026-05-31"}},
-		{"never visited, joined in March", time.Time{}, day("2026-03-02 00:00"), VisitDue{Due: "2026-05-31", Overdue: true, DaysLate: 50}},
+		{"never visited, joined in March", time.Time{}, day("2026-03-02 00:00"), VisitDue{Due: "2026-05-31", Overdue: true, DaysLate: 50, Missed: "2026-03-31"}},
 	}
 	for _, c := range cases {
 		if got := NextVisit(c.last, c.since, now); got != c.want {
@@ -205,11 +205,15 @@ func TestFindingFromFailIsPrefilled(t *testing.T) {
 }
 
 func TestParseNumberAcceptsWhatPeopleType(t *testing.T) {
-	for in, want := range map[string]float64{"12.5": 12.5, "１２．５": 12.5, " 30 %": 30, "28,5": 28.5, "－3": -3} {
+	for in, want := range map[string]float64{"12.5": 12.5, "１２．５": 12.5, " 30 %": 30, "28,500": 28500, "－3": -3} {
 		got, err := ParseNumber(in, "%")
 		if err != nil || got != want {
 			t.Errorf("ParseNumber(%q) = %v, %v", in, got, err)
 		}
+	}
+	// 28,5 was once read as 28.5; it may as well mean 285 (see decision 0033).
+	if _, err := ParseNumber("28,5", "%"); ErrorCode(err) != EInvalid {
+		t.Errorf("28,5 was not refused: %v", err)
 	}
 	if _, err := ParseNumber("abc", ""); ErrorCode(err) != EInvalid {
 		t.Errorf("abc: %v", err)

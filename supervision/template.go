@@ -84,6 +84,9 @@ type Item struct {
 	FailRaisesFinding bool `json:"fail_raises_finding,omitempty"`
 	// FindingCategory prefills the category of a finding raised from this item.
 	FindingCategory Category `json:"finding_category,omitempty"`
+	// Figure binds a number or choice item to a project figure: a submitted
+	// visit's answer is an observation of it as of the visit (decision 0033).
+	Figure Figure `json:"figure,omitempty"`
 }
 
 // DisplayTitle returns the title in the given language, falling back to Chinese.
@@ -161,6 +164,8 @@ type Template struct {
 	TitleEn  string    `json:"title_en,omitempty"`
 	Sections []Section `json:"sections"`
 	Sample   bool      `json:"sample,omitempty"`
+	// Checks are rules between figures, checked at submission.
+	Checks []CrossCheck `json:"checks,omitempty"`
 }
 
 // Items returns every item in order.
@@ -222,6 +227,7 @@ func (t Template) Validate() error {
 	if len(seen) == 0 {
 		problems = append(problems, fieldProblem{"清单", "checklist", "没有检查项", "has no items"})
 	}
+	problems = append(problems, t.validateChecks()...)
 	return invalid("督查清单", "Checklist", t.Title, problems)
 }
 
@@ -305,33 +311,6 @@ func (it Item) Check(a Answer) error {
 		}
 	}
 	return nil
-}
-
-// ParseNumber reads a number as people type it: full-width digits, a comma
-// as decimal point, spaces and the item's unit around it are accepted.
-func ParseNumber(s, unit string) (float64, error) {
-	s = strings.TrimSpace(s)
-	s = strings.Map(func(r rune) rune {
-		switch {
-		case r >= '０' && r <= '９':
-			return '0' + (r - '０')
-		case r == '．' || r == '，' || r == ',':
-			return '.'
-		case r == '－':
-			return '-'
-		case r == ' ' || r == '\u3000':
-			return -1
-		}
-		return r
-	}, s)
-	if unit != "" {
-		s = strings.TrimSuffix(s, unit)
-	}
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, &Error{Code: EInvalid, Zh: "请输入一个数字，例如 12.5。", En: "Enter a number, for example 12.5."}
-	}
-	return v, nil
 }
 
 func formatNumber(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }

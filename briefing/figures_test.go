@@ -1,0 +1,246 @@
+package briefing
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fieldbrief/report"
+	"fieldbrief/sample"
+	"fieldbrief/storage"
+	sv "fieldbrief/supervision"
+)
+
+var cst = time.FixedZone("CST", 8*3600)
+
+// pdfText extracts a document's text with pdftotext, as a reader sees it,
+// without spaces and line breaks.
+// A missing tool fails the test: a skipped check would look like a pass.
+func pdfText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	bin, err := exec.LookPath("pdftotext")
+	if err != nil {
+		t.Fatal("pdftotext (poppler-utils) is needed to read the documents' text")
+	}
+	path := filepath.Join(t.TempDir(), "doc.pdf")
+	if err := os.WriteFile(path, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, "-enc", "UTF-8", path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	// Lines wrap anywhere in Chinese: compare the text without its breaks.
+	return strings.Join(strings.Fields(string(out)), "")
+}
+
+func makeDoc(t *testing.T, m *Maker, s *storage.Store, req Request) string {
+	t.Helper()
+	req.Deterministic = true
+	req.Size = report.A4
+	var buf bytes.Buffer
+	if _, err := m.Make(s, req, &buf); err != nil {
+		t.Fatalf("make %s: %v", req.Kind, err)
+	}
+	return pdfText(t, buf.Bytes())
+}
+
+// TestVisitAnswerReachesEveryDocument: the investment an inspector types
+// on site (129,272-style, with a thousands separator) is submitted, and the
+// project's figure, the visit report and the brief then print it with its
+// as-of; a register pull afterwards whose data are older does not
+// overwrite it.
+func TestVisitAnswerReachesEveryDocument(t *testing.T) {
+	now := time.Date(2026, 11, 20, 15, 0, 0, 0, cst)
+	s, err := storage.Open(t.TempDir(), storage.Options{Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := sample.InstallMonths(s, now.AddDate(0, 0, -10), 3); err != nil {
+		t.Fatal(err)
+	}
+	projects, _ := s.Projects()
+	p := projects[0]
+	visits, _ := s.ProjectVisits(p.ID)
+	var last sv.Inspection
+	for _, v := range visits {
+		if v.Status == sv.Submitted {
+			last, _ = s.Inspection(v.ID)
+			break
+		}
+	}
+	if last.ID == "" {
+		t.Fatalf("project %s has no submitted visit in the sample", p.ID)
+	}
+	in, err := s.StartInspection(p.ID, []string{"张三"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl, err := s.Template(in.TemplateID, in.TemplateVersion)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range tmpl.Items() {
+		a, ok := last.Answers[it.Key]
+		if it.PhotoRequired && it.Kind == sv.KindPassFail {
+			// The sample's photos are not in this store; 不适用 needs none.
+			a, ok = sv.Answer{ItemKey: it.Key, Verdict: sv.NotApplicable}, true
+		}
+		if ok {
+			if err := s.SaveAnswer(in.ID, a); err != nil {
+				t.Fatalf("answer %s: %v", it.Key, err)
+			}
+		}
+	}
+	typed := "123,456 万元"
+	ytd, err := sv.ParseNumber(typed, "万元")
+	if err != nil || ytd != 123456 {
+		t.Fatalf("%s read as %v, %v", typed, ytd, err)
+	}
+	month := 8000.0
+	if err := s.SaveAnswer(in.ID, sv.Answer{ItemKey: "investment.month", Number: &month}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveAnswer(in.ID, sv.Answer{ItemKey: "investment.ytd", Number: &ytd}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SubmitInspection(in.ID); err != nil {
+		t.Fatalf("submit: %v", err)
+	}
+
+	f, err := s.FiguresAsOf(p.ID, sv.DateOf(now))
+	got := f.Get(sv.FigureCompletedYTD)
+	if err != nil || got.Value != 123456 || got.Source != sv.SourceVisit || got.AsOf != "2026-11-20" {
+		t.Fatalf("project figure after submission: %+v %v", got, err)
+	}
+
+	m, err := NewMaker()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const printed = "12.35亿元"
+	const asOf = "截至11月督查"
+	visit := makeDoc(t, m, s, Request{Kind: Visit, VisitID: in.ID, Time: now})
+	if !strings.Contains(visit, printed) || !strings.Contains(visit, asOf) {
+		t.Errorf("the visit report does not print %s %s:\n%s", printed, asOf, excerpt(visit, "年度累计完成"))
+	}
+	brief := makeDoc(t, m, s, Request{Kind: Brief, PeriodEnd: now, Time: now})
+	if !strings.Contains(brief, printed) || !strings.Contains(brief, asOf) {
+		t.Errorf("the brief does not print %s %s:\n%s", printed, asOf, excerpt(brief, p.Name))
+	}
+
+	// The portal's register, pulled now, carries data as of 31 October.
+	p.Investment = sv.Investment{Total: p.Investment.Total, AnnualPlan: p.Investment.AnnualPlan, Completed: 4321, AsOf: "2026-10-31"}
+	if err := s.ImportRegister([]sv.Project{p}, nil, true); err != nil {
+		t.Fatal(err)
+	}
+	brief = makeDoc(t, m, s, Request{Kind: Brief, PeriodEnd: now, Time: now})
+	if !strings.Contains(brief, printed) || strings.Contains(brief, "0.43亿元") {
+		t.Errorf("an older register figure overwrote the visit's:\n%s", excerpt(brief, p.Name))
+	}
+	// A brief as of a date before the visit (--as-of) prints the figure of
+	// that date.
+	f15, _ := s.FiguresAsOf(p.ID, "2026-11-15")
+	asOfBrief := makeDoc(t, m, s, Request{Kind: Brief, PeriodEnd: now, Time: now, AsOf: time.Date(2026, 11, 15, 0, 0, 0, 0, cst)})
+	if strings.Contains(asOfBrief, printed) || !strings.Contains(asOfBrief, printedFigure(f15)) {
+		t.Errorf("a brief as of 15 November does not print %s", printedFigure(f15))
+	}
+	// A visit report of the earlier visit is as of that visit: it prints
+	// the figures then, not the answer given after it.
+	earlier := makeDoc(t, m, s, Request{Kind: Visit, VisitID: last.ID, Time: now})
+	if strings.Contains(earlier, printed) {
+		t.Errorf("the report of the %s visit prints a figure observed later", last.StartedAt.Format(time.DateOnly))
+	}
+}
+
+// excerpt is the text around the first occurrence of key, for a failure
+// message.
+func excerpt(text, key string) string {
+	i := strings.Index(text, key)
+	if i < 0 {
+		return "(" + key + " not found)"
+	}
+	return text[i:min(len(text), i+600)]
+}
+
+// printedFigure is how the documents print a project's completed
+// investment with its share of the plan and its provenance.
+func printedFigure(f sv.Figures) string {
+	done, plan := f.Get(sv.FigureCompletedYTD), f.Get(sv.FigureAnnualPlan)
+	pct := 0.0
+	if plan.Value > 0 {
+		pct = sv.Percent(done.Value/plan.Value, 1)
+	}
+	return fmt.Sprintf("%.2f亿元（%.1f%%）%s", done.Value/10000, pct, strings.Join(strings.Fields(done.Provenance(sv.Chinese)), ""))
+}
+
+// TestFiguresAgreeAcrossDocuments generates stores from random seeds and
+// dates and checks, on the text of the PDFs, that the brief and the tour
+// pack print every project's completed investment as FiguresAsOf gives it
+// on their date, and a visit report as of its visit.
+func TestFiguresAgreeAcrossDocuments(t *testing.T) {
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 13))
+	m, err := NewMaker()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for round := range 2 {
+		seed := rng.Int64N(1 << 40)
+		now := time.Date(2026, time.Month(7+rng.IntN(6)), 1+rng.IntN(28), 16, 0, 0, 0, cst)
+		t.Logf("round %d: seed %d, now %s", round, seed, now)
+		ds, err := sample.Generate(sample.Options{Now: now, Months: 2 + rng.IntN(4), Seed: seed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := storage.Open(t.TempDir(), storage.Options{Now: func() time.Time { return now }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		if err := s.ImportRegister(ds.Projects, ds.Templates, true); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.ImportHistory(ds.Inspections, ds.Findings); err != nil {
+			t.Fatal(err)
+		}
+		brief := makeDoc(t, m, s, Request{Kind: Brief, PeriodEnd: now, Time: now})
+		q := (int(now.Month())-1)/3 + 1
+		tour := makeDoc(t, m, s, Request{Kind: Tour, Year: now.Year(), Quarter: q, Time: now})
+		visitSeen := 0
+		for _, p := range ds.Projects {
+			f, err := s.FiguresAsOf(p.ID, sv.DateOf(now))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := printedFigure(f)
+			if !strings.Contains(brief, want) {
+				t.Errorf("seed %d: the brief does not print %s for %s", seed, want, p.ID)
+			}
+			if !strings.Contains(tour, want) {
+				t.Errorf("seed %d: the tour pack does not print %s for %s", seed, want, p.ID)
+			}
+			// One visit report in four projects, as of its visit.
+			if visitSeen >= 5 || rng.IntN(4) != 0 {
+				continue
+			}
+			visits, _ := s.ProjectVisits(p.ID)
+			if len(visits) == 0 {
+				continue
+			}
+			v := visits[rng.IntN(len(visits))]
+			fv, _ := s.FiguresAsOf(p.ID, sv.DateOf(v.StartedAt.In(now.Location())))
+			text := makeDoc(t, m, s, Request{Kind: Visit, VisitID: v.ID, Time: now})
+			if w := printedFigure(fv); !strings.Contains(text, w) {
+				t.Errorf("seed %d: the report of visit %s (%s) does not print %s", seed, v.ID, v.StartedAt.Format(time.DateOnly), w)
+			}
+			visitSeen++
+		}
+	}
+}

@@ -1,0 +1,156 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fieldbrief/report"
+	"fieldbrief/sample"
+	"fieldbrief/storage"
+	sv "fieldbrief/supervision"
+)
+
+// verifyStore is a sample store with a draft visit of p02 that has a
+// number answered.
+func verifyStore(t *testing.T, now time.Time) (data, visitID string) {
+	t.Helper()
+	data = t.TempDir()
+	s, err := storage.Open(data, storage.Options{Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := sample.InstallMonths(s, now, 2); err != nil {
+		t.Fatal(err)
+	}
+	in, err := s.StartInspection("p02", []string{"张三"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := 32.5
+	if err := s.SaveAnswer(in.ID, sv.Answer{ItemKey: "quality.concrete", Number: &v, Note: "三号楼二层柱取芯"}); err != nil {
+		t.Fatal(err)
+	}
+	return data, in.ID
+}
+
+// cliRun runs a fieldbrief report command at now and returns its output
+// and error.
+func cliRun(now time.Time, args ...string) (string, error) {
+	var out, errOut bytes.Buffer
+	c := &ctx{Env: Env{Stdout: &out, Stderr: &errOut, Now: func() time.Time { return now }}, lang: sv.Chinese}
+	err := runReport(c, args)
+	return out.String() + errOut.String(), err
+}
+
+// TestReportVerify prints a visit report and verifies it: unchanged at
+// first; changed once an answer is edited after printing (naming the
+// item); refused as altered once the file is edited by hand; and not found
+// in another data folder.
+func TestReportVerify(t *testing.T) {
+	now := time.Date(2026, 11, 20, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	data, id := verifyStore(t, now)
+	pdf := filepath.Join(t.TempDir(), "visit.pdf")
+	if out, err := cliRun(now, "visit", "--data", data, "--id", id, "--out", pdf, "--offline", "--date", "2026-11-20"); err != nil {
+		t.Fatalf("report visit: %v\n%s", err, out)
+	}
+	raw, err := os.ReadFile(pdf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stamp, ok := report.ReadStamp(raw)
+	if !ok || stamp.ID != id {
+		t.Fatalf("the report carries no stamp of %s: %+v", id, stamp)
+	}
+	if sealed, intact := report.CheckSeal(raw); !sealed || !intact {
+		t.Fatalf("a fresh report: sealed %v, intact %v", sealed, intact)
+	}
+
+	out, err := cliRun(now, "verify", "--data", data, pdf)
+	if err != nil || !strings.Contains(out, "未改变") {
+		t.Fatalf("round trip: %v\n%s", err, out)
+	}
+
+	// A PDF edited by hand: one byte of a page changed.
+	edited := filepath.Join(t.TempDir(), "edited.pdf")
+	bad := bytes.Clone(raw)
+	i := bytes.Index(bad, []byte("stream\n")) + len("stream\n") + 10
+	bad[i] ^= 0x20
+	if err := os.WriteFile(edited, bad, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err = cliRun(now, "verify", "--data", data, edited)
+	if sv.ErrorCode(err) != sv.EConflict || !strings.Contains(out, "被改动过") {
+		t.Errorf("a hand-edited PDF: %v\n%s", err, out)
+	}
+
+	// Another store: the record is not there.
+	other, _ := verifyStore(t, now)
+	out, err = cliRun(now, "verify", "--data", other, pdf)
+	if sv.ErrorCode(err) != sv.EConflict || !strings.Contains(out, "不在该数据文件夹中") {
+		t.Errorf("a PDF from another store: %v\n%s", err, out)
+	}
+
+	// The record changes after printing.
+	later := now.Add(time.Hour)
+	s, err := storage.Open(data, storage.Options{Now: func() time.Time { return later }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := 35.0
+	if err := s.SaveAnswer(id, sv.Answer{ItemKey: "quality.concrete", Number: &v, Note: "三号楼二层柱取芯", AnsweredAt: later}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	out, err = cliRun(later, "verify", "--data", data, pdf)
+	if sv.ErrorCode(err) != sv.EConflict || !strings.Contains(out, "已改变") || !strings.Contains(out, "quality.concrete") {
+		t.Errorf("a record changed after printing: %v\n%s", err, out)
+	}
+}
+
+// TestReportVerifyNamesTheAmendment: a submitted visit printed, then
+// corrected by an amendment: verify says which amendment replaces it.
+func TestReportVerifyNamesTheAmendment(t *testing.T) {
+	now := time.Date(2026, 11, 20, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	data, _ := verifyStore(t, now)
+	s, err := storage.Open(data, storage.Options{Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	visits, _ := s.ProjectVisits("p03")
+	var orig string
+	for _, v := range visits {
+		if v.Status == sv.Submitted {
+			orig = v.ID
+			break
+		}
+	}
+	s.Close()
+	if orig == "" {
+		t.Fatal("p03 has no submitted visit")
+	}
+	pdf := filepath.Join(t.TempDir(), "visit.pdf")
+	if out, err := cliRun(now, "visit", "--data", data, "--id", orig, "--out", pdf, "--offline", "--date", "2026-11-20"); err != nil {
+		t.Fatalf("report visit: %v\n%s", err, out)
+	}
+	s, err = storage.Open(data, storage.Options{Now: func() time.Time { return now.Add(time.Hour) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	am, err := s.AmendInspection(orig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SubmitInspection(am.ID); err != nil {
+		t.Fatalf("submit the amendment: %v", err)
+	}
+	s.Close()
+	out, err := cliRun(now, "verify", "--data", data, pdf)
+	if sv.ErrorCode(err) != sv.EConflict || !strings.Contains(out, "未改变") || !strings.Contains(out, "已被更正") || !strings.Contains(out, am.ID) {
+		t.Errorf("a corrected record: %v\n%s", err, out)
+	}
+}

@@ -1,0 +1,88 @@
+package report
+
+import (
+	"time"
+
+	"fieldbrief/supervision"
+)
+
+// asOfNote says, after a figure, where it came from and as of when
+// (截至11月督查 / 截至平台 11月30日数据), so two documents that print a
+// project's figures as of different dates can be told apart.
+func (l Lang) asOfNote(inv supervision.Investment) string {
+	p := supervision.InvestmentProvenance(inv, l.sv())
+	if p == "" {
+		return ""
+	}
+	return " " + p
+}
+
+// milestoneFact prints the next milestone not reached; one whose planned
+// day has passed by the document's date says by how many days (已超期 N
+// 天), in red, rather than reading as if it were still ahead.
+func (l Lang) milestoneFact(m supervision.Milestone, asOf time.Time) Fact {
+	f := Fact{Label: l.t("下一节点"), Value: m.Name + " · " + l.day(m.Planned)}
+	if _, late := supervision.MilestoneDue(m, supervision.DateOf(asOf)); late > 0 {
+		f.Value += l.paren(supervision.MilestoneStatus(m, supervision.DateOf(asOf), l.sv()))
+		f.Tone = ToneAlert
+	}
+	return f
+}
+
+// latestProgress is the last thing that happened to a finding up to asOf,
+// as a 最新进展 line: a note as written, or a 再次督办 worded from the
+// deadlines it moved, so no stored sentence carries a count of days that
+// goes stale. Empty when nothing happened after the finding was raised.
+func (l Lang) latestProgress(f supervision.Finding, asOf time.Time) string {
+	var text string
+	var at time.Time
+	for _, n := range f.Notes {
+		if !n.At.After(asOf) && !n.At.Before(at) {
+			text, at = n.Text, n.At
+		}
+	}
+	for _, h := range f.History {
+		if !h.IsRedispatch() || h.At.After(asOf) || h.At.Before(at) {
+			continue
+		}
+		if l == English {
+			text = "Re-dispatched on " + h.At.In(asOf.Location()).Format("2 January") + ": deadline moved from " + l.day(h.PreviousDeadline) + " to " + l.day(h.Deadline) + "."
+		} else {
+			text = l.date(h.At) + "再次督办，整改期限由" + l.day(h.PreviousDeadline) + "延至" + l.day(h.Deadline) + "。"
+		}
+		if n := h.Note; n != "" {
+			text += n
+		}
+		at = h.At
+	}
+	return text
+}
+
+// visitTime is when the visit took place: start and end, or 进行中 while a
+// draft has not ended, never a dash standing for a time.
+func (l Lang) visitTime(in supervision.Inspection) string {
+	start := clock(in.StartedAt)
+	if in.FinishedAt.IsZero() {
+		if l == English {
+			return start + " — in progress"
+		}
+		return start + " — 进行中"
+	}
+	return start + " — " + clock(in.FinishedAt)
+}
+
+// correctsText names the visit an amendment corrects by its day and who
+// made it, as a reader can look it up; a visit not in the store is named
+// only as an earlier record.
+func (l Lang) correctsText(replaced supervision.Inspection) string {
+	if replaced.ID == "" {
+		if l == English {
+			return "This record corrects an earlier record of the visit"
+		}
+		return "本记录更正此前提交的督查记录"
+	}
+	if l == English {
+		return "This record corrects the record of the visit of " + l.date(replaced.StartedAt) + " by " + l.joinList(replaced.Inspectors)
+	}
+	return "本记录更正" + l.date(replaced.StartedAt) + l.joinList(replaced.Inspectors) + "提交的督查记录"
+}
