@@ -7,49 +7,49 @@ type Class uint8
 
 // The Line_Break classes, in the order gen.go's classNames lists them.
 const (
-	XX Class = iota // unknown
-	AI              // ambiguous (alphabetic or ideographic)
-	AL              // alphabetic
-	B2              // break opportunity before and after (em dash)
-	BA              // break after
-	BB              // break before
-	BK              // mandatory break
-	CB              // contingent break
-	CJ              // conditional Japanese starter
-	CL              // close punctuation
-	CM              // combining mark
-	CP              // close parenthesis
-	CR              // carriage return
-	EB              // emoji base
-	EM              // emoji modifier
-	EX              // exclamation / interrogation
-	GL              // non-breaking ("glue")
-	H2              // Hangul LV syllable
-	H3              // Hangul LVT syllable
-	HL              // Hebrew letter
-	HY              // hyphen
-	ID              // ideographic
-	IN              // inseparable (leaders, ellipsis)
-	IS              // infix numeric separator
-	JL              // Hangul L jamo
-	JT              // Hangul T jamo
-	JV              // Hangul V jamo
-	LF              // line feed
-	NL              // next line
-	NS              // nonstarter
-	NU              // numeric
-	OP              // open punctuation
-	PO              // postfix numeric
-	PR              // prefix numeric
-	QU              // quotation
-	RI              // regional indicator
-	SA              // complex-context dependent (South East Asian)
-	SG              // surrogate
-	SP              // space
-	SY              // symbols allowing break after
-	WJ              // word joiner
-	ZW              // zero width space
-	ZWJ             // zero width joiner
+	XX  Class = iota // unknown
+	AI               // ambiguous (alphabetic or ideographic)
+	AL               // alphabetic
+	B2               // break opportunity before and after (em dash)
+	BA               // break after
+	BB               // break before
+	BK               // mandatory break
+	CB               // contingent break
+	CJ               // conditional Japanese starter
+	CL               // close punctuation
+	CM               // combining mark
+	CP               // close parenthesis
+	CR               // carriage return
+	EB               // emoji base
+	EM               // emoji modifier
+	EX               // exclamation / interrogation
+	GL               // non-breaking ("glue")
+	H2               // Hangul LV syllable
+	H3               // Hangul LVT syllable
+	HL               // Hebrew letter
+	HY               // hyphen
+	ID               // ideographic
+	IN               // inseparable (leaders, ellipsis)
+	IS               // infix numeric separator
+	JL               // Hangul L jamo
+	JT               // Hangul T jamo
+	JV               // Hangul V jamo
+	LF               // line feed
+	NL               // next line
+	NS               // nonstarter
+	NU               // numeric
+	OP               // open punctuation
+	PO               // postfix numeric
+	PR               // prefix numeric
+	QU               // quotation
+	RI               // regional indicator
+	SA               // complex-context dependent (South East Asian)
+	SG               // surrogate
+	SP               // space
+	SY               // symbols allowing break after
+	WJ               // word joiner
+	ZW               // zero width space
+	ZWJ              // zero width joiner
 )
 
 type classRange struct {

@@ -47,10 +47,10 @@ func pairs(s []rune, cls []Class) []Action {
 	if x == CM || x == ZWJ {
 		x = AL // LB10: a mark with nothing to attach to
 	}
-	beforeX := XX     // the cluster before x
-	lastNonSP := x    // the last cluster that is not a space
-	numeric := 0      // 1 inside NU (NU|SY|IS)*, 2 after its closing CL or CP
-	riRun := 0        // regional indicators in a row, x included
+	beforeX := XX  // the cluster before x
+	lastNonSP := x // the last cluster that is not a space
+	numeric := 0   // 1 inside NU (NU|SY|IS)*, 2 after its closing CL or CP
+	riRun := 0     // regional indicators in a row, x included
 	if x == NU {
 		numeric = 1
 	}
