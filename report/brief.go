@@ -61,6 +61,7 @@ func Brief(w io.Writer, fonts *Fonts, in BriefInput, opt Options) (Result, error
 	opt.Header = l.t("西部（重庆）科学城重点项目调度")
 	opt.HeaderRight = period
 	opt.FooterNote = fmt.Sprintf(l.t("生成于 %s"), clock(opt.Time))
+	opt.Names = append(personNames(stopProjects(in.Projects)), opt.Names...)
 	return typeset(w, fonts, in, opt, func(d *Doc) {
 		l := d.Lang()
 

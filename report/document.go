@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"codeberg.org/go-pdf/fpdf"
+
+	"fieldbrief/linebreak"
 )
 
 // PageSize is the paper a document is laid out for.
@@ -59,6 +61,9 @@ type Options struct {
 	FooterNote string
 	// ImageCache, when set, keeps reduced photos between documents.
 	ImageCache ImageCache
+	// Names are personal names kept whole on a line, besides those the
+	// reports find in their input (leaders, contacts, inspectors).
+	Names []string
 }
 
 // Result tells the caller what a finished document holds and what could not
@@ -86,6 +91,7 @@ type Doc struct {
 	cover     *runeSet
 	uncovered runeSet
 	opt       Options
+	breaker   linebreak.Breaker
 	miss      missing
 	warn      []string
 
@@ -157,7 +163,7 @@ func newDoc(fonts *Fonts, faces *cutFaces, opt Options) *Doc {
 	} else {
 		pdf.SetLang("zh-CN")
 	}
-	d := &Doc{pdf: pdf, fonts: fonts, cover: cover, opt: opt, images: map[string]*imageJob{}, imageWidths: map[int]bool{}}
+	d := &Doc{pdf: pdf, fonts: fonts, cover: cover, opt: opt, breaker: newBreaker(opt.Names), images: map[string]*imageJob{}, imageWidths: map[int]bool{}}
 	if opt.Title != "" {
 		pdf.SetTitle(fonts.clean(opt.Title, &d.miss), true)
 	}
@@ -262,8 +268,8 @@ func (d *Doc) wrap(s string, bold bool, size, w, indent float64) []wrapped {
 	width := func(r rune) float64 { return d.fonts.width(bold, size, r) }
 	var out []wrapped
 	for _, para := range strings.Split(d.clean(s), "\n") {
-		for i, l := range breakIndented([]rune(para), w-indent, w, width) {
-			out = append(out, wrapped{text: string(l), first: i == 0})
+		for i, l := range d.breaker.Lines([]rune(para), w-indent, w, width) {
+			out = append(out, wrapped{text: string(l.Text), first: i == 0})
 		}
 	}
 	return out
@@ -324,38 +330,40 @@ func (d *Doc) textBlock(s string, st style, x, w float64) {
 			lx = x + w - lw
 		}
 		last := i == len(lines)-1 || lines[i+1].first
-		spacing := 0.0
 		if st.justify && st.align == AlignLeft && !last {
-			spacing = justifySpacing(line.text, x+w-lx-lw, st.size)
-		}
-		if spacing > 0 {
-			// Character spacing (Tc, in points) is part of the page's
-			// graphics state: set it for this line only.
-			d.pdf.RawWriteStr(fmt.Sprintf("%.4f Tc", spacing*mmToPt))
-		}
-		d.text(lx, baseline(d.y, lh, st.size), line.text)
-		if spacing > 0 {
-			d.pdf.RawWriteStr("0 Tc")
+			d.justified(lx, baseline(d.y, lh, st.size), line.text, x+w-lx-lw, st)
+		} else {
+			d.text(lx, baseline(d.y, lh, st.size), line.text)
 		}
 		d.y += lh
 	}
 }
 
-// justifySpacing is the space in mm to add after each character so that a
-// line of Chinese text ends flush with the right margin (两端对齐), as body
-// text in official documents does. A line whose gaps would open wider
-// than a quarter of a character — one cut short by a long Latin word —
-// stays ragged rather than look letter-spaced.
-func justifySpacing(line string, extra, size float64) float64 {
-	n := utf8.RuneCountInString(line)
-	if n < 2 || extra <= 0.01 {
-		return 0
+// justified draws a line flush with both margins (两端对齐), as body text
+// in official documents is set, spreading extra mm over the gaps between
+// its pieces (see justifiable): between Chinese characters and around
+// Latin words, never between a word's letters. A line whose gaps would
+// open wider than a quarter of a character stays ragged rather than look
+// spaced out.
+func (d *Doc) justified(x, y float64, line string, extra float64, st style) {
+	pieces := justifiable(line)
+	if len(pieces) < 2 || extra <= 0.01 || extra/float64(len(pieces)-1) > 0.25*st.size*ptToMM {
+		d.text(x, y, line)
+		return
 	}
-	sp := extra / float64(n-1)
-	if sp > 0.25*size*ptToMM {
-		return 0
+	sp := extra / float64(len(pieces)-1)
+	if len(pieces) == utf8.RuneCountInString(line) {
+		// Every piece is one character: character spacing (Tc, in points,
+		// part of the page's graphics state) does it in one operator.
+		d.pdf.RawWriteStr(fmt.Sprintf("%.4f Tc", sp*mmToPt))
+		d.text(x, y, line)
+		d.pdf.RawWriteStr("0 Tc")
+		return
 	}
-	return sp
+	for _, p := range pieces {
+		d.text(x, y, p)
+		x += d.measure(p, st.bold, st.size) + sp
+	}
 }
 
 // mmToPt converts millimetres to points, PDF's unit.

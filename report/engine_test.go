@@ -14,6 +14,7 @@ import (
 	"sync"
 	"testing"
 
+	"fieldbrief/linebreak"
 	"fieldbrief/photo"
 )
 
@@ -92,10 +93,10 @@ func TestStressCorpusRoundTrip(t *testing.T) {
 				}
 				lines++
 				rs := []rune(l)
-				if noLineStart(rs[0]) {
+				if linebreak.NoLineStart(rs[0]) {
 					t.Errorf("a printed line starts with %q: %s", rs[0], l)
 				}
-				if noLineEnd(rs[len(rs)-1]) {
+				if linebreak.NoLineEnd(rs[len(rs)-1]) {
 					t.Errorf("a printed line ends with %q: %s", rs[len(rs)-1], l)
 				}
 			}

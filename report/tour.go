@@ -35,6 +35,7 @@ func Tour(w io.Writer, fonts *Fonts, in TourInput, opt Options) (Result, error) 
 	opt.Title = title
 	opt.Header = l.t("西部（重庆）科学城重点项目拉练")
 	opt.HeaderRight = quarter
+	opt.Names = append(personNames(stopProjects(in.Stops)), opt.Names...)
 	opt.FooterNote = fmt.Sprintf(l.t("生成于 %s"), clock(opt.Time))
 	return typeset(w, fonts, in, opt, func(d *Doc) {
 		l := d.Lang()

@@ -67,6 +67,7 @@ func Visit(w io.Writer, fonts *Fonts, in VisitInput, opt Options) (Result, error
 	opt.Header = l.t("西部（重庆）科学城重点项目督查")
 	opt.HeaderRight = p.DisplayName() + " · " + l.date(insp.StartedAt)
 	opt.FooterNote = fmt.Sprintf(l.t("记录校验码 %s · 生成于 %s"), hash[:16], clock(opt.Time))
+	opt.Names = append(personNames([]supervision.Project{p}, insp.Inspectors), opt.Names...)
 	return typeset(w, fonts, in, opt, func(d *Doc) {
 		l := d.Lang()
 
