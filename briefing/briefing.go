@@ -65,9 +65,14 @@ type Maker struct {
 	fonts *report.Fonts
 }
 
-// NewMaker parses the bundled fonts.
+// NewMaker unpacks and parses the bundled fonts: Noto Sans SC and Noto
+// Serif SC, regular and bold.
 func NewMaker() (*Maker, error) {
-	fonts, err := report.NewFonts(assets.FontRegular(), assets.FontBold())
+	serif, serifBold, err := assets.SerifFonts()
+	if err != nil {
+		return nil, Failure(err)
+	}
+	fonts, err := report.NewFonts(report.FontFaces{Sans: assets.FontRegular(), SansBold: assets.FontBold(), Serif: serif, SerifBold: serifBold})
 	if err != nil {
 		return nil, Failure(err)
 	}

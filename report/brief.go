@@ -60,7 +60,7 @@ func Brief(w io.Writer, fonts *Fonts, in BriefInput, opt Options) (Result, error
 	opt.Title = title + " · " + period
 	opt.Header = l.t("西部（重庆）科学城重点项目调度")
 	opt.HeaderRight = period
-	opt.FooterNote = fmt.Sprintf(l.t("生成于 %s"), clock(opt.Time))
+	opt.FooterNote = fmt.Sprintf(l.t("生成于 %s"), l.clock(opt.Time))
 	opt.Names = append(personNames(stopProjects(in.Projects)), opt.Names...)
 	return typeset(w, fonts, in, opt, func(d *Doc) {
 		l := d.Lang()
@@ -86,7 +86,7 @@ func Brief(w io.Writer, fonts *Fonts, in BriefInput, opt Options) (Result, error
 			if i == 0 {
 				d.Heading(1, l.t("四、项目详情"))
 			}
-			d.projectPage(fmt.Sprintf("%d. %s", i+1, pd.Project.Name), pd, asOf, l.t("在办问题"))
+			d.projectPage(fmt.Sprintf("%d. %s", i+1, pd.Project.Name), pd, asOf, l.t("在办问题"), photosPerProject, photoCols)
 		}
 	})
 }
@@ -145,7 +145,7 @@ func (d *Doc) overviewTable(ps []ProjectData, asOf time.Time) {
 		done += p.Investment.Completed
 		last := "—"
 		if !pd.LastVisit.IsZero() {
-			last = pd.LastVisit.Format("2006-01-02")
+			last = l.date(pd.LastVisit)
 		}
 		rows = append(rows, Row{Cells: []Cell{
 			{Text: strconv.Itoa(i + 1)},
@@ -165,17 +165,17 @@ func (d *Doc) overviewTable(ps []ProjectData, asOf time.Time) {
 		rate = done / plan
 	}
 	rows = append(rows, Row{Cells: []Cell{{}, {Text: l.t("合计"), Bold: true}, {}, {}, {Text: yi(plan), Bold: true}, {Text: yi(done), Bold: true}, {Text: percent(rate), Bold: true}, {}, {}, {}}})
-	d.Table(Table{Size: 8, Columns: []Column{
-		{Header: l.t("序号"), Weight: 0.45, Align: AlignCenter},
-		{Header: l.t("项目"), Weight: 2},
-		{Header: l.t("阶段"), Weight: 0.95, Align: AlignCenter},
-		{Header: l.t("状态"), Weight: 0.95, Align: AlignCenter},
-		{Header: l.t("年度计划（亿元）"), Weight: 0.95, Align: AlignRight},
-		{Header: l.t("累计完成（亿元）"), Weight: 0.95, Align: AlignRight},
-		{Header: l.t("完成率"), Weight: 0.8, Align: AlignRight},
-		{Header: l.t("最近督查"), Weight: 1.15, Align: AlignCenter},
-		{Header: l.t("在办问题"), Weight: 0.65, Align: AlignCenter},
-		{Header: l.t("逾期"), Weight: 0.6, Align: AlignCenter},
+	d.Table(Table{Size: smallSize, Columns: []Column{
+		{Header: l.t("序号"), Weight: 1, Align: AlignCenter, NoWrap: true},
+		{Header: l.t("项目"), Weight: 3},
+		{Header: l.t("阶段"), Weight: 1, Align: AlignCenter},
+		{Header: l.t("状态"), Weight: 1, Align: AlignCenter},
+		{Header: l.t("年度计划（亿元）"), Weight: 1, Align: AlignRight, NoWrap: true},
+		{Header: l.t("累计完成（亿元）"), Weight: 1, Align: AlignRight, NoWrap: true},
+		{Header: l.t("完成率"), Weight: 1, Align: AlignRight, NoWrap: true},
+		{Header: l.t("最近督查"), Weight: 1, Align: AlignCenter, NoWrap: true},
+		{Header: l.t("在办问题"), Weight: 1, Align: AlignCenter, NoWrap: true},
+		{Header: l.t("逾期"), Weight: 1, Align: AlignCenter, NoWrap: true},
 	}, Rows: rows})
 }
 
@@ -312,18 +312,20 @@ func (d *Doc) problemsByUnit(ps []ProjectData, asOf time.Time) {
 				{Text: strconv.Itoa(i + 1)},
 				{Text: it.project},
 				{Text: f.Description},
-				{Text: l.findingKindText(f)},
-				{Text: shortDay(f.Deadline)},
+				{Text: l.categoryText(f)},
+				{Text: l.severityText(f)},
+				{Text: l.day(f.Deadline)},
 				{Text: l.statusText(f, asOf), Tone: findingTone(f, asOf)},
 			}})
 		}
 		d.Table(Table{Columns: []Column{
-			{Header: l.t("序号"), Weight: 0.45, Align: AlignCenter},
-			{Header: l.t("项目"), Weight: 1.3},
-			{Header: l.t("问题描述"), Weight: 3.2},
-			{Header: l.t("类别"), Weight: 1.05},
-			{Header: l.t("整改期限"), Weight: 1.15, Align: AlignCenter},
-			{Header: l.t("状态"), Weight: 1.2, Align: AlignCenter},
+			{Header: l.t("序号"), Weight: 1, Align: AlignCenter, NoWrap: true},
+			{Header: l.t("项目"), Weight: 1},
+			{Header: l.t("问题描述"), Weight: 3},
+			{Header: l.t("类别"), Weight: 1},
+			{Header: l.t("严重程度"), Weight: 1, Align: AlignCenter},
+			{Header: l.t("整改期限"), Weight: 1, Align: AlignCenter, NoWrap: true},
+			{Header: l.t("状态"), Weight: 1, Align: AlignCenter},
 		}, Rows: rows})
 	}
 }
@@ -340,7 +342,7 @@ func overdueCount(items []coordItem) int {
 
 // projectPage prints one project: key facts, the latest visit, its active
 // findings and its latest photos.
-func (d *Doc) projectPage(heading string, pd ProjectData, asOf time.Time, findingsHeading string) {
+func (d *Doc) projectPage(heading string, pd ProjectData, asOf time.Time, findingsHeading string, photos, cols int) {
 	l := d.Lang()
 	d.Heading(1, heading)
 	d.Facts(projectFacts(l, pd.Project), 2)
@@ -361,8 +363,10 @@ func (d *Doc) projectPage(heading string, pd ProjectData, asOf time.Time, findin
 	}
 	d.Heading(2, findingsHeading)
 	d.findingsTable(active, asOf, true)
-	if len(pd.Photos) > 0 {
+	if len(pd.Photos) > 0 && photos > 0 {
+		// The heading goes with the first row of photos.
+		d.ensure(subheadSize*ptToMM*1.6 + 3 + d.photoRowHeight(pd.Photos, cols))
 		d.Heading(2, l.t("最新照片"))
-		d.PhotoGrid(pd.Photos[:min(len(pd.Photos), photosPerProject)], photoCols)
+		d.PhotoGrid(pd.Photos[:min(len(pd.Photos), photos)], cols)
 	}
 }

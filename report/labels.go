@@ -238,5 +238,5 @@ func english(zh string) string {
 	case "照片“%s”的原件不在本机，已留空":
 		return "Photo %q is not on this computer yet and was left blank"
 	}
-	return ""
+	return englishBrief(zh)
 }

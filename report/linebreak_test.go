@@ -77,7 +77,7 @@ func TestLineBreakCorpusRoundTrip(t *testing.T) {
 		for _, w := range widths {
 			d.PageBreak()
 			d.ensure(1)
-			pages = append(pages, page{p, w, d.wrap(p, false, bodySize, w, st.indent)})
+			pages = append(pages, page{p, w, d.wrap(p, serif, bodySize, w, st.indent)})
 			d.textBlock(p, st, d.left, w)
 		}
 	}

@@ -66,7 +66,7 @@ func Visit(w io.Writer, fonts *Fonts, in VisitInput, opt Options) (Result, error
 	opt.Title = title + " · " + p.DisplayName()
 	opt.Header = l.t("西部（重庆）科学城重点项目督查")
 	opt.HeaderRight = p.DisplayName() + " · " + l.date(insp.StartedAt)
-	opt.FooterNote = fmt.Sprintf(l.t("记录校验码 %s · 生成于 %s"), hash[:16], clock(opt.Time))
+	opt.FooterNote = fmt.Sprintf(l.t("记录校验码 %s · 生成于 %s"), hash[:16], l.clock(opt.Time))
 	opt.Names = append(personNames([]supervision.Project{p}, insp.Inspectors), opt.Names...)
 	return typeset(w, fonts, in, opt, func(d *Doc) {
 		l := d.Lang()
@@ -84,7 +84,7 @@ func Visit(w io.Writer, fonts *Fonts, in VisitInput, opt Options) (Result, error
 		d.Heading(1, l.t("二、督查概况"))
 		stats := checklistStats(in.Template, insp)
 		facts := []Fact{
-			{Label: l.t("督查时间"), Value: clock(insp.StartedAt) + " — " + clock(insp.FinishedAt)},
+			{Label: l.t("督查时间"), Value: l.clock(insp.StartedAt) + " — " + l.clock(insp.FinishedAt)},
 			{Label: l.t("天气"), Value: orDash(insp.Weather)},
 			{Label: l.t("督查人员"), Value: l.joinList(insp.Inspectors)},
 			{Label: l.t("参加单位"), Value: l.joinList(insp.DepartmentsPresent)},
@@ -130,10 +130,10 @@ func Visit(w io.Writer, fonts *Fonts, in VisitInput, opt Options) (Result, error
 				}, Tone: toneIf(tone == ToneAlert, ToneAlert)})
 			}
 			d.Table(Table{Columns: []Column{
-				{Header: l.t("序号"), Weight: 0.55, Align: AlignCenter},
-				{Header: l.t("检查项"), Weight: 2.6},
-				{Header: l.t("结果"), Weight: 1.3, Align: AlignCenter},
-				{Header: l.t("说明"), Weight: 3},
+				{Header: l.t("序号"), Weight: 1, Align: AlignCenter, NoWrap: true},
+				{Header: l.t("检查项"), Weight: 2},
+				{Header: l.t("结果"), Weight: 1},
+				{Header: l.t("说明"), Weight: 1},
 			}, Rows: rows})
 		}
 		d.Note(l.t("注：* 为必答项；红色为不符合或超出允许范围。"))
@@ -153,7 +153,7 @@ func Visit(w io.Writer, fonts *Fonts, in VisitInput, opt Options) (Result, error
 		d.Heading(1, l.t("签字确认"))
 		d.Signatures([]string{l.t("督查人员（签字）"), l.t("项目长（签字）")})
 		d.Space(4)
-		d.Note(fmt.Sprintf(l.t("本报告由 fieldbrief 于 %s 根据督查记录 %s 生成。记录校验码（SHA-256）：%s。核对打印件时，以同一记录重新计算校验码，应与此一致。"), clock(opt.Time), insp.ID, hash))
+		d.Note(fmt.Sprintf(l.t("本报告由 fieldbrief 于 %s 根据督查记录 %s 生成。记录校验码（SHA-256）：%s。核对打印件时，以同一记录重新计算校验码，应与此一致。"), l.clock(opt.Time), insp.ID, hash))
 	})
 }
 
@@ -301,19 +301,21 @@ func (d *Doc) findingsTable(fs []supervision.Finding, asOf time.Time, recheck bo
 		rows = append(rows, Row{Cells: []Cell{
 			{Text: strconv.Itoa(i + 1)},
 			{Text: desc},
-			{Text: l.findingKindText(f)},
+			{Text: l.categoryText(f)},
+			{Text: l.severityText(f)},
 			{Text: orDash(f.ResponsibleUnit)},
-			{Text: shortDay(f.Deadline)},
+			{Text: l.day(f.Deadline)},
 			{Text: l.statusText(f, asOf), Tone: tone},
 		}})
 	}
 	d.Table(Table{Columns: []Column{
-		{Header: l.t("序号"), Weight: 0.45, Align: AlignCenter},
-		{Header: l.t("问题描述"), Weight: 3.2},
-		{Header: l.t("类别"), Weight: 1.1},
-		{Header: l.t("责任单位"), Weight: 1.5},
-		{Header: l.t("整改期限"), Weight: 1.15, Align: AlignCenter},
-		{Header: l.t("状态"), Weight: 1.15, Align: AlignCenter},
+		{Header: l.t("序号"), Weight: 1, Align: AlignCenter, NoWrap: true},
+		{Header: l.t("问题描述"), Weight: 3},
+		{Header: l.t("类别"), Weight: 1},
+		{Header: l.t("严重程度"), Weight: 1, Align: AlignCenter},
+		{Header: l.t("责任单位"), Weight: 1},
+		{Header: l.t("整改期限"), Weight: 1, Align: AlignCenter, NoWrap: true},
+		{Header: l.t("状态"), Weight: 1, Align: AlignCenter},
 	}, Rows: rows})
 }
 
