@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
 )
 
 // sourceLiteralRunes collects the non-ASCII characters of every string
