@@ -37,14 +37,19 @@ type BriefInput struct {
 	// generation time (Options.Time).
 	AsOf     time.Time
 	Projects []ProjectData
+	// Form holds the 期号, 编发单位, 下步工作 and 版记 the person printing
+	// may set.
+	Form BriefForm
 }
 
 const photosPerProject = 4
 
-// Brief writes the brief for the bi-monthly dispatch meeting: an overview
-// table of all projects, charts of completion and of investment by
-// industry, the problems needing coordination grouped by responsible unit
-// with overdue ones first, then one page per project.
+// Brief writes the brief for the bi-monthly dispatch meeting in the 简报
+// form: a 报头 (title, 期号, 编发单位, date), then on the first page the
+// conclusions — 总体情况 in generated sentences with a table by
+// responsible unit, the matters needing the leaders' coordination, 下步工作
+// — then the projects' progress, investment, the findings by unit and each
+// project in turn, and a 版记 at the end.
 func Brief(w io.Writer, fonts *Fonts, in BriefInput, opt Options) (Result, error) {
 	if opt.Time.IsZero() {
 		opt.Time = time.Now()
@@ -62,64 +67,52 @@ func Brief(w io.Writer, fonts *Fonts, in BriefInput, opt Options) (Result, error
 	opt.HeaderRight = period
 	opt.FooterNote = fmt.Sprintf(l.t("生成于 %s"), l.clock(opt.Time))
 	opt.Names = append(personNames(stopProjects(in.Projects)), opt.Names...)
+	form := in.Form
+	if form.IssueNo <= 0 {
+		form.IssueNo = IssueNumber(in.PeriodEnd)
+	}
+	if strings.TrimSpace(form.Issuer) == "" {
+		form.Issuer = l.t("西部（重庆）科学城重点项目督查组")
+	}
+	figures := newBriefFigures(in, asOf)
 	return typeset(w, fonts, in, opt, func(d *Doc) {
 		l := d.Lang()
 
-		d.Title(title)
-		d.Subtitle(period + " · " + fmt.Sprintf(l.t("数据截至%s"), l.date(asOf)))
+		d.masthead(title, fmt.Sprintf(l.t("%d年第%d期"), to.Year(), form.IssueNo), form.Issuer, l.date(opt.Time),
+			fmt.Sprintf(l.t("（%s · 数据截至%s）"), period, l.date(asOf)))
 
-		d.Heading(1, l.t("一、总体情况"))
-		d.Paragraph(overviewText(l, in.Projects, asOf))
-		d.overviewTable(in.Projects, asOf)
+		d.Section(1, l.t("总体情况"))
+		d.Paragraph(strings.Join(l.overviewSentences(figures), ""))
+		d.unitTable(figures)
 
-		// The heading goes with the first chart, which is kept whole.
-		d.ensure(headingSize*ptToMM*1.6 + 4 + BarChart{Title: "-", Bars: make([]Bar, len(in.Projects))}.height())
-		d.Heading(1, l.t("二、投资完成情况"))
-		d.completionChart(in.Projects, to)
-		d.industryChart(in.Projects)
+		d.Section(1, l.t("需协调解决事项"))
+		d.coordinationTable(figures)
 
-		d.Heading(1, l.t("三、需协调解决的问题"))
-		d.problemsByUnit(in.Projects, asOf)
+		d.Section(1, l.t("下步工作"))
+		d.nextSteps(figures, form.NextSteps)
 
-		for i, pd := range in.Projects {
-			d.PageBreak()
-			if i == 0 {
-				d.Heading(1, l.t("四、项目详情"))
+		if len(in.Projects) > 0 {
+			d.Section(1, l.t("项目推进情况"))
+			d.overviewTable(in.Projects, asOf)
+
+			// The heading goes with the first chart, which is kept whole.
+			d.ensure(headingSize*ptToMM*1.6 + 4 + BarChart{Title: "-", Bars: make([]Bar, len(in.Projects))}.height())
+			d.Section(1, l.t("投资完成情况"))
+			d.completionChart(in.Projects, to)
+			d.industryChart(in.Projects)
+
+			d.Section(1, l.t("问题清单（按责任单位）"))
+			d.problemsByUnit(in.Projects, asOf)
+
+			// Projects follow one another; a heading is kept with the start
+			// of what it introduces (Heading), no page is forced.
+			d.Section(1, l.t("项目详情"))
+			for _, pd := range in.Projects {
+				d.projectPage(2, pd.Project.Name, pd, asOf, l.t("在办问题"), photosPerProject, photoCols)
 			}
-			d.projectPage(fmt.Sprintf("%d. %s", i+1, pd.Project.Name), pd, asOf, l.t("在办问题"), photosPerProject, photoCols)
 		}
+		d.colophon(form, l.date(opt.Time))
 	})
-}
-
-// overviewText is the opening paragraph: totals a leader reads first.
-func overviewText(l Lang, ps []ProjectData, asOf time.Time) string {
-	var total, plan, done float64
-	lights := map[supervision.StatusLight]int{}
-	visits, open, overdue := 0, 0, 0
-	for _, pd := range ps {
-		inv := pd.Project.Investment
-		total += inv.Total
-		plan += inv.AnnualPlan
-		done += inv.Completed
-		lights[pd.Project.Light]++
-		visits += pd.VisitsInPeriod
-		for _, f := range pd.Findings {
-			if f.Status.Active() {
-				open++
-			}
-			if f.Overdue(asOf) {
-				overdue++
-			}
-		}
-	}
-	rate := 0.0
-	if plan > 0 {
-		rate = done / plan
-	}
-	return fmt.Sprintf(l.t("纳入调度的重点项目%d个，总投资%s亿元，年度计划投资%s亿元，年度累计完成投资%s亿元，完成率%s。项目状态：正常%d个、滞后%d个、严重滞后%d个。本期开展现场督查%d次，在办问题%d项，其中逾期%d项。"),
-		len(ps), yi(total), yi(plan), yi(done), percent(rate),
-		lights[supervision.LightNormal], lights[supervision.LightBehind], lights[supervision.LightCritical],
-		visits, open, overdue)
 }
 
 func activeCounts(fs []supervision.Finding, asOf time.Time) (open, overdue int) {
@@ -304,7 +297,7 @@ func (d *Doc) problemsByUnit(ps []ProjectData, asOf time.Time) {
 	})
 	for _, u := range units {
 		items := groups[u]
-		d.Heading(2, fmt.Sprintf(l.t("%s（%d项，其中逾期%d项）"), u, len(items), overdueCount(items)))
+		d.Section(2, fmt.Sprintf(l.t("%s（%d项，其中逾期%d项）"), u, len(items), overdueCount(items)))
 		var rows []Row
 		for i, it := range items {
 			f := it.f
@@ -342,9 +335,13 @@ func overdueCount(items []coordItem) int {
 
 // projectPage prints one project: key facts, the latest visit, its active
 // findings and its latest photos.
-func (d *Doc) projectPage(heading string, pd ProjectData, asOf time.Time, findingsHeading string, photos, cols int) {
+func (d *Doc) projectPage(level int, heading string, pd ProjectData, asOf time.Time, findingsHeading string, photos, cols int) {
 	l := d.Lang()
-	d.Heading(1, heading)
+	if level > 0 {
+		d.Section(level, heading)
+	} else {
+		d.Heading(1, heading)
+	}
 	d.Facts(projectFacts(l, pd.Project), 2)
 	visit := l.t("尚未开展现场督查。")
 	if !pd.LastVisit.IsZero() {
@@ -353,7 +350,14 @@ func (d *Doc) projectPage(heading string, pd ProjectData, asOf time.Time, findin
 			visit += s
 		}
 	}
-	d.Heading(2, l.t("最近督查"))
+	sub := func(s string) {
+		if level > 0 {
+			d.Section(level+1, s)
+		} else {
+			d.Heading(2, s)
+		}
+	}
+	sub(l.t("最近督查"))
 	d.Paragraph(visit)
 	var active []supervision.Finding
 	for _, f := range pd.Findings {
@@ -361,12 +365,12 @@ func (d *Doc) projectPage(heading string, pd ProjectData, asOf time.Time, findin
 			active = append(active, f)
 		}
 	}
-	d.Heading(2, findingsHeading)
+	sub(findingsHeading)
 	d.findingsTable(active, asOf, true)
 	if len(pd.Photos) > 0 && photos > 0 {
 		// The heading goes with the first row of photos.
 		d.ensure(subheadSize*ptToMM*1.6 + 3 + d.photoRowHeight(pd.Photos, cols))
-		d.Heading(2, l.t("最新照片"))
+		sub(l.t("最新照片"))
 		d.PhotoGrid(pd.Photos[:min(len(pd.Photos), photos)], cols)
 	}
 }

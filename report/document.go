@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -104,6 +105,8 @@ type Doc struct {
 	images       map[string]*imageJob
 	imageWidths  map[int]bool
 	imageSeq     int
+	// sections counts the headings of each level Section has numbered.
+	sections [4]int
 }
 
 // Layout constants, in millimetres and points. The text block is GB/T
@@ -392,12 +395,18 @@ func (d *Doc) Subtitle(s string) {
 // subsection. A heading is never left alone at the foot of a page.
 func (d *Doc) Heading(level int, s string) {
 	size := headingSize
-	if level > 1 {
+	switch {
+	case level == 2:
 		size = subheadSize
+	case level > 2:
+		size = bodySize
 	}
 	fc := serifBold
-	if level <= 1 {
+	switch {
+	case level <= 1:
 		fc = sansBold
+	case level >= 4:
+		fc = serif
 	}
 	st := style{size: size, face: fc, color: colText, lead: 1.6}
 	lines := d.wrap(s, fc, size, d.Width(), 0)
@@ -412,6 +421,57 @@ func (d *Doc) Heading(level int, s string) {
 	d.ensure(float64(len(lines))*st.lineHeight() + keep)
 	d.textBlock(s, st, d.left, d.Width())
 	d.y += 1
+}
+
+// Section starts a numbered section of the hierarchy of Chinese official
+// documents: 一、 at level 1, （一） at 2, 1. at 3, （1） at 4 (in English
+// 1., (1), (a), (i)). A heading restarts the numbering of the levels below.
+func (d *Doc) Section(level int, s string) {
+	level = min(max(level, 1), 4)
+	d.sections[level-1]++
+	for i := level; i < len(d.sections); i++ {
+		d.sections[i] = 0
+	}
+	d.Heading(level, d.opt.Lang.sectionNumber(level, d.sections[level-1])+s)
+}
+
+// sectionNumber is the number of the nth section of a level, with what
+// follows it.
+func (l Lang) sectionNumber(level, n int) string {
+	if l == English {
+		switch level {
+		case 1:
+			return strconv.Itoa(n) + ". "
+		case 2:
+			return "(" + strconv.Itoa(n) + ") "
+		case 3:
+			return "(" + string(rune('a'+(n-1)%26)) + ") "
+		}
+		return "(" + strings.Repeat("i", n) + ") "
+	}
+	switch level {
+	case 1:
+		return chineseNumeral(n) + "、"
+	case 2:
+		return "（" + chineseNumeral(n) + "）"
+	case 3:
+		return strconv.Itoa(n) + "."
+	}
+	return "（" + strconv.Itoa(n) + "）"
+}
+
+// chineseNumeral writes 1–99 in Chinese numerals: 一 … 十、十一 … 九十九.
+func chineseNumeral(n int) string {
+	digits := []string{"", "一", "二", "三", "四", "五", "六", "七", "八", "九"}
+	switch {
+	case n <= 0 || n >= 100:
+		return strconv.Itoa(n)
+	case n < 10:
+		return digits[n]
+	case n < 20:
+		return "十" + digits[n%10]
+	}
+	return digits[n/10] + "十" + digits[n%10]
 }
 
 // Paragraph sets body text. Each line of s ('\n') is a paragraph; Chinese

@@ -147,31 +147,31 @@ func TestBriefReport(t *testing.T) {
 	for _, pd := range in.Projects {
 		wants = append(wants, pd.Project.ShortName, pd.Project.Name)
 	}
-	mustContain(t, "brief", text, append(wants, "重点项目双月调度会简报", "2025年1月 — 2025年2月", "数据截至2025年3月12日",
-		"年度投资完成率", "分产业年度累计完成投资（亿元）", "时间进度", "三、需协调解决的问题", "四、项目详情", "合计")...)
+	mustContain(t, "brief", text, append(wants, "重点项目双月调度会简报", "2025年第1期", "西部（重庆）科学城重点项目督查组", "2025年1月 — 2025年2月", "数据截至2025年3月12日",
+		"一、总体情况", "二、需协调解决事项", "三、下步工作", "四、项目推进情况", "五、投资完成情况", "六、问题清单（按责任单位）", "七、项目详情",
+		"年度投资完成率", "分产业年度累计完成投资（亿元）", "时间进度", "合计", "报：", "送：", "发：", "2025年3月12日印发")...)
 
-	// Every project has its own page, after the overview.
-	if res.Pages < 1+len(in.Projects) {
-		t.Errorf("%d pages for %d projects", res.Pages, len(in.Projects))
-	}
+	// The projects follow one another in order, numbered （一） to （二十）
+	// under 七、.
+	flat := string(ink(pdfText(t, path, "-raw")))
+	details := flat[strings.Index(flat, "七、项目详情"):]
+	at := 0
 	for i, pd := range in.Projects {
-		head := fmt.Sprintf("%d. %s", i+1, pd.Project.Name)
-		found := false
-		for p := 2; p <= res.Pages && !found; p++ {
-			body := string(ink(bodyText(t, path, A4, "-f", strconv.Itoa(p), "-l", strconv.Itoa(p))))
-			body = strings.TrimPrefix(body, "四、项目详情")
-			found = strings.HasPrefix(body, string(ink(head)))
+		head := "（" + chineseNumeral(i+1) + "）" + pd.Project.Name
+		k := strings.Index(details[at:], head)
+		if k < 0 {
+			t.Fatalf("project %d's heading %q is missing or out of order", i+1, head)
 		}
-		if !found {
-			t.Errorf("no page starts with %q", head)
-		}
+		at += k + len(head)
+	}
+	if strings.Index(details, "报：") < at {
+		t.Error("the 版记 is not at the end")
 	}
 
 	// Units with overdue work come first, and within a unit the most
 	// overdue finding first. -raw keeps the drawing order, in which each
 	// unit's heading precedes its table whatever the page layout.
-	flat := string(ink(pdfText(t, path, "-raw")))
-	sec := flat[strings.Index(flat, "三、需协调解决的问题"):strings.Index(flat, "四、项目详情")]
+	sec := flat[strings.Index(flat, "六、问题清单（按责任单位）"):strings.Index(flat, "七、项目详情")]
 	unitRe := regexp.MustCompile(`（(\d+)项，其中逾期(\d+)项）`)
 	lateRe := regexp.MustCompile(`逾期(\d+)天`)
 	heads := unitRe.FindAllStringSubmatchIndex(sec, -1)

@@ -79,7 +79,7 @@ func Tour(w io.Writer, fonts *Fonts, in TourInput, opt Options) (Result, error) 
 		for i, s := range in.Stops {
 			d.PageBreak()
 			head := fmt.Sprintf(l.t("第%d站 %s"), i+1, s.Project.Name)
-			d.projectPage(head, s, asOf, l.t("现场查看要点（在办问题）"), 0, 0)
+			d.projectPage(0, head, s, asOf, l.t("现场查看要点（在办问题）"), 0, 0)
 			// One row of photos and the notes box go together; when they do
 			// not fit below the station's facts, they continue on a page
 			// of their own under the station's name.
