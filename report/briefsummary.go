@@ -60,10 +60,10 @@ func (c periodCounts) closingRate() float64 {
 
 // unitFigures are one responsible unit's line of the table.
 type unitFigures struct {
-	unit                   string
-	open, overdue, closed  int // closed: in this period
-	total, closedAt        int
-	oldestLate             int
+	unit                  string
+	open, overdue, closed int // closed: in this period
+	total, closedAt       int
+	oldestLate            int
 }
 
 // coordMatter is an overdue finding the leaders are asked to settle.
@@ -74,15 +74,15 @@ type coordMatter struct {
 
 // briefFigures are the numbers of the brief's first page.
 type briefFigures struct {
-	from, to, asOf         time.Time
-	projects               int
-	behind, critical       []string
-	plan, done             float64
-	elapsed                float64 // 时序进度: share of the year gone at the period's end
-	now, last              periodCounts
-	units                  []unitFigures
-	matters                []coordMatter
-	unvisited              []string // no visit for more than a month
+	from, to, asOf   time.Time
+	projects         int
+	behind, critical []string
+	plan, done       float64
+	elapsed          float64 // 时序进度: share of the year gone at the period's end
+	now, last        periodCounts
+	units            []unitFigures
+	matters          []coordMatter
+	unvisited        []string // no visit for more than a month
 }
 
 func (f briefFigures) investRate() float64 {
