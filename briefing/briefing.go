@@ -51,6 +51,9 @@ type Request struct {
 	Order         []string
 	Size          report.PageSize
 	Lang          sv.Lang
+	// Form is what the person printing sets on a brief (Brief): 期号,
+	// 编发单位, items of 下步工作, the 版记's lines.
+	Form report.BriefForm
 	// Time is the generation time printed on the document; zero means now.
 	Time time.Time
 	// Deterministic makes the same records and Time give the same bytes.
@@ -135,6 +138,7 @@ func (m *Maker) Make(src Source, req Request, w io.Writer) (report.Result, error
 		return res, Failure(err)
 	case Brief:
 		in := report.NewBriefInput(req.PeriodEnd, now, projects, inspections, findings, lookup)
+		in.Form = req.Form
 		res, err = report.Brief(w, m.fonts, in, opt)
 		return res, Failure(err)
 	case Tour:

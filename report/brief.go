@@ -60,7 +60,7 @@ func Brief(w io.Writer, fonts *Fonts, in BriefInput, opt Options) (Result, error
 	}
 	l := opt.Lang
 	from, to := supervision.DispatchPeriod(in.PeriodEnd)
-	period := l.month(from) + " — " + l.month(to)
+	period := l.months(from, to)
 	title := l.t("重点项目双月调度会简报")
 	opt.Title = title + " · " + period
 	opt.Header = l.t("西部（重庆）科学城重点项目调度")
@@ -94,6 +94,7 @@ func Brief(w io.Writer, fonts *Fonts, in BriefInput, opt Options) (Result, error
 		if len(in.Projects) > 0 {
 			d.Section(1, l.t("项目推进情况"))
 			d.overviewTable(in.Projects, asOf)
+			d.lightLegend()
 
 			// The heading goes with the first chart, which is kept whole.
 			d.ensure(headingSize*ptToMM*1.6 + 4 + BarChart{Title: "-", Bars: make([]Bar, len(in.Projects))}.height())
@@ -102,6 +103,7 @@ func Brief(w io.Writer, fonts *Fonts, in BriefInput, opt Options) (Result, error
 			d.industryChart(in.Projects)
 
 			d.Section(1, l.t("问题清单（按责任单位）"))
+			d.findingLegend()
 			d.problemsByUnit(in.Projects, asOf)
 
 			// Projects follow one another; a heading is kept with the start
@@ -169,7 +171,7 @@ func (d *Doc) overviewTable(ps []ProjectData, asOf time.Time) {
 		{Header: l.t("最近督查"), Weight: 1, Align: AlignCenter, NoWrap: true},
 		{Header: l.t("在办问题"), Weight: 1, Align: AlignCenter, NoWrap: true},
 		{Header: l.t("逾期"), Weight: 1, Align: AlignCenter, NoWrap: true},
-	}, Rows: rows})
+	}, Rows: rows, Continued: l.t("项目推进情况")})
 }
 
 // completionChart shows each project's completion of its annual plan
@@ -319,7 +321,7 @@ func (d *Doc) problemsByUnit(ps []ProjectData, asOf time.Time) {
 			{Header: l.t("严重程度"), Weight: 1, Align: AlignCenter},
 			{Header: l.t("整改期限"), Weight: 1, Align: AlignCenter, NoWrap: true},
 			{Header: l.t("状态"), Weight: 1, Align: AlignCenter},
-		}, Rows: rows})
+		}, Rows: rows, Continued: l.unitName(u)})
 	}
 }
 
@@ -342,7 +344,7 @@ func (d *Doc) projectPage(level int, heading string, pd ProjectData, asOf time.T
 	} else {
 		d.Heading(1, heading)
 	}
-	d.Facts(projectFacts(l, pd.Project), 2)
+	d.FactsOf(pd.Project.Name, projectFacts(l, pd.Project), 2)
 	visit := l.t("尚未开展现场督查。")
 	if !pd.LastVisit.IsZero() {
 		visit = fmt.Sprintf(l.t("最近一次督查：%s。"), l.date(pd.LastVisit))
@@ -366,7 +368,7 @@ func (d *Doc) projectPage(level int, heading string, pd ProjectData, asOf time.T
 		}
 	}
 	sub(findingsHeading)
-	d.findingsTable(active, asOf, true)
+	d.findingsTable(pd.Project.Name, active, asOf, true)
 	if len(pd.Photos) > 0 && photos > 0 {
 		// The heading goes with the first row of photos.
 		d.ensure(subheadSize*ptToMM*1.6 + 3 + d.photoRowHeight(pd.Photos, cols))

@@ -59,6 +59,21 @@ func (l Lang) month(t time.Time) string {
 	return fmt.Sprintf("%d年%d月", t.Year(), int(t.Month()))
 }
 
+// months prints a span of months without spaced separators: 2025年1月—2月,
+// 2025年12月—2026年1月, or Jan–Feb 2025.
+func (l Lang) months(from, to time.Time) string {
+	if from.Year() != to.Year() {
+		if l == English {
+			return from.Format("Jan 2006") + "–" + to.Format("Jan 2006")
+		}
+		return l.month(from) + "—" + l.month(to)
+	}
+	if l == English {
+		return from.Format("Jan") + "–" + to.Format("Jan 2006")
+	}
+	return l.month(from) + "—" + fmt.Sprintf("%d月", int(to.Month()))
+}
+
 // yi converts 万元, the registers' unit, to 亿元, the briefs' unit, with two
 // decimals.
 func yi(wan float64) string { return strconv.FormatFloat(wan/10000, 'f', 2, 64) }

@@ -93,6 +93,16 @@ func englishBrief(zh string) string {
 		return "Lead and functional departments"
 	case "各重点项目业主单位":
 		return "Owners of the key projects"
+	case "正常":
+		return "on schedule"
+	case "滞后":
+		return "behind"
+	case "严重滞后":
+		return "seriously behind"
+	case "已销号":
+		return "closed"
+	case "7日内到期":
+		return "due within 7 days"
 	case "%s印发":
 		return "Issued %s"
 	}

@@ -147,7 +147,7 @@ func TestBriefReport(t *testing.T) {
 	for _, pd := range in.Projects {
 		wants = append(wants, pd.Project.ShortName, pd.Project.Name)
 	}
-	mustContain(t, "brief", text, append(wants, "重点项目双月调度会简报", "2025年第1期", "西部（重庆）科学城重点项目督查组", "2025年1月 — 2025年2月", "数据截至2025年3月12日",
+	mustContain(t, "brief", text, append(wants, "重点项目双月调度会简报", "2025年第1期", "西部（重庆）科学城重点项目督查组", "2025年1月—2月", "数据截至2025年3月12日",
 		"一、总体情况", "二、需协调解决事项", "三、下步工作", "四、项目推进情况", "五、投资完成情况", "六、问题清单（按责任单位）", "七、项目详情",
 		"年度投资完成率", "分产业年度累计完成投资（亿元）", "时间进度", "合计", "报：", "送：", "发：", "2025年3月12日印发")...)
 

@@ -58,6 +58,10 @@ type Table struct {
 	NoHeader bool
 	// Size is the font size in points; zero means 9 pt (小五).
 	Size float64
+	// Continued names the table on the pages it runs onto, as
+	// "name（续）" above the repeated header: the project or unit it is
+	// about.
+	Continued string
 }
 
 const (
@@ -119,7 +123,18 @@ func (d *Doc) Table(t Table) {
 	}
 	fullPage := d.bottom - d.top - headerH
 
+	contStyle := style{size: smallSize, face: sansBold, color: colMuted}
+	if t.Continued != "" {
+		fullPage -= contStyle.lineHeight() + 0.5
+	}
+	started := false
 	startPage := func() {
+		// On the pages the table runs onto, say whose it is.
+		if started && t.Continued != "" {
+			d.textBlock(t.Continued+d.opt.Lang.t("（续）"), contStyle, d.left, d.Width())
+			d.y += 0.5
+		}
+		started = true
 		if !t.NoHeader {
 			d.drawRow(header, 0, header.maxLines(), widths, t.Columns, size, lh)
 		}
@@ -360,7 +375,11 @@ type Fact struct {
 
 // Facts adds a block of labelled values, cols label–value pairs to a row,
 // labels shaded, values wrapping.
-func (d *Doc) Facts(facts []Fact, cols int) {
+func (d *Doc) Facts(facts []Fact, cols int) { d.FactsOf("", facts, cols) }
+
+// FactsOf is Facts for a block that names what it is about on a page it
+// runs onto (see Table.Continued).
+func (d *Doc) FactsOf(name string, facts []Fact, cols int) {
 	if len(facts) == 0 {
 		return
 	}
@@ -382,7 +401,7 @@ func (d *Doc) Facts(facts []Fact, cols int) {
 		}
 		rows = append(rows, r)
 	}
-	d.Table(Table{Columns: columns, Rows: rows, NoHeader: true, Size: factSize})
+	d.Table(Table{Columns: columns, Rows: rows, NoHeader: true, Size: factSize, Continued: name})
 }
 
 // Signatures adds signature lines, one per label (for example "督查人员（签字）"),

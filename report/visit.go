@@ -134,14 +134,14 @@ func Visit(w io.Writer, fonts *Fonts, in VisitInput, opt Options) (Result, error
 				{Header: l.t("检查项"), Weight: 2},
 				{Header: l.t("结果"), Weight: 1},
 				{Header: l.t("说明"), Weight: 1},
-			}, Rows: rows})
+			}, Rows: rows, Continued: p.DisplayName()})
 		}
 		d.Note(l.t("注：* 为必答项；红色为不符合或超出允许范围。"))
 
 		d.Heading(1, l.t("四、本次发现的问题"))
-		d.findingsTable(in.Raised, insp.StartedAt, false)
+		d.findingsTable(p.DisplayName(), in.Raised, insp.StartedAt, false)
 		d.Heading(1, l.t("五、复查的问题"))
-		d.findingsTable(in.Rechecked, insp.StartedAt, true)
+		d.findingsTable(p.DisplayName(), in.Rechecked, insp.StartedAt, true)
 
 		photos := visitPhotos(l, in)
 		if len(photos) > 0 {
@@ -276,7 +276,7 @@ func answerText(l Lang, it supervision.Item, a supervision.Answer, ok bool) (str
 
 // findingsTable lists findings with their unit, deadline and status; for
 // re-checked findings the status says how late they were on the visit day.
-func (d *Doc) findingsTable(fs []supervision.Finding, asOf time.Time, recheck bool) {
+func (d *Doc) findingsTable(name string, fs []supervision.Finding, asOf time.Time, recheck bool) {
 	l := d.Lang()
 	if len(fs) == 0 {
 		d.Paragraph(l.t("无。"))
@@ -316,7 +316,7 @@ func (d *Doc) findingsTable(fs []supervision.Finding, asOf time.Time, recheck bo
 		{Header: l.t("责任单位"), Weight: 1},
 		{Header: l.t("整改期限"), Weight: 1, Align: AlignCenter, NoWrap: true},
 		{Header: l.t("状态"), Weight: 1, Align: AlignCenter},
-	}, Rows: rows})
+	}, Rows: rows, Continued: name})
 }
 
 // visitPhotos lists the visit's photos once each: the visit's own first,
