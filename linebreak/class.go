@@ -52,6 +52,23 @@ const (
 	ZWJ              // zero width joiner
 )
 
+// asciiClasses are the classes of ASCII, looked up without a search.
+var asciiClasses = func() (t [0x80]Class) {
+	for r := range t {
+		t[r] = searchClass(rune(r))
+	}
+	return t
+}()
+
+// searchClass finds r's class in classRanges.
+func searchClass(r rune) Class {
+	i := sort.Search(len(classRanges), func(i int) bool { return classRanges[i].hi >= r })
+	if i < len(classRanges) && classRanges[i].lo <= r {
+		return classRanges[i].class
+	}
+	return XX
+}
+
 type classRange struct {
 	lo, hi rune
 	class  Class
@@ -60,11 +77,13 @@ type classRange struct {
 // ClassOf returns r's Line_Break property as the Unicode Character
 // Database gives it, before rule LB1 resolves AI, SA, SG, XX and CJ.
 func ClassOf(r rune) Class {
-	i := sort.Search(len(classRanges), func(i int) bool { return classRanges[i].hi >= r })
-	if i < len(classRanges) && classRanges[i].lo <= r {
-		return classRanges[i].class
+	switch {
+	case r >= 0 && r < 0x80:
+		return asciiClasses[r]
+	case r >= 0x4E00 && r <= 0x9FFF:
+		return ID // CJK Unified Ideographs, the bulk of Chinese text
 	}
-	return XX
+	return searchClass(r)
 }
 
 // resolve applies rule LB1: AI, SG and XX become AL, CJ becomes NS (the

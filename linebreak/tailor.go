@@ -172,14 +172,19 @@ func breaksAfter(r rune) bool {
 // tailorings hold on one line.
 func (b *Breaker) keepSpans(s []rune) [][2]int {
 	var spans [][2]int
-	if b.Tailor&Names != 0 {
+	if b.Tailor&Names != 0 && len(b.Names) > 0 {
+		names := make([][]rune, 0, len(b.Names))
 		for _, name := range b.Names {
-			n := []rune(strings.TrimSpace(name))
-			if len(n) < 2 {
-				continue
+			if n := []rune(strings.TrimSpace(name)); len(n) >= 2 {
+				names = append(names, n)
 			}
-			for i := 0; i+len(n) <= len(s); i++ {
-				if equalRunes(s[i:i+len(n)], n) {
+		}
+		for i, r := range s {
+			if r < 0x80 {
+				continue // names are Chinese; skip the cheap cases fast
+			}
+			for _, n := range names {
+				if n[0] == r && i+len(n) <= len(s) && equalRunes(s[i:i+len(n)], n) {
 					spans = append(spans, [2]int{i, i + len(n)})
 				}
 			}
@@ -323,7 +328,7 @@ func equalRunes(a, b []rune) bool {
 func urlSpans(s []rune) [][3]int {
 	var out [][3]int
 	for i := 0; i < len(s); i++ {
-		if i > 0 && isNarrow(s[i-1]) && unicode.IsLetter(s[i-1]) {
+		if c := s[i] | 0x20; c != 'h' && c != 'w' || i > 0 && isNarrow(s[i-1]) && unicode.IsLetter(s[i-1]) {
 			continue
 		}
 		rest := strings.ToLower(string(s[i:min(len(s), i+8)]))

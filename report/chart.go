@@ -38,7 +38,7 @@ func (d *Doc) BarChart(c BarChart) {
 	size := smallSize
 	labelW := 0.0
 	for _, b := range c.Bars {
-		labelW = max(labelW, d.measure(d.clean(b.Label), sans, size))
+		labelW = max(labelW, d.measure(d.clean(b.Label), serif, size))
 	}
 	labelW = min(labelW+2, d.Width()*0.32)
 	valueRoom := 18.0
@@ -75,7 +75,7 @@ func (d *Doc) BarChart(c BarChart) {
 	}
 	drawAxis := func(y0, y1 float64) {
 		d.pdf.SetLineWidth(0.15)
-		d.setFont(sans, tinySize)
+		d.setFont(serif, tinySize)
 		d.setColor(colMuted)
 		for v := 0.0; v <= top+step/1000; v += step {
 			x := plotX + plotW*v/top
@@ -85,7 +85,7 @@ func (d *Doc) BarChart(c BarChart) {
 			if v+step > top+step/1000 && c.Unit != "" {
 				t += c.Unit
 			}
-			d.text(x-d.measure(t, sans, tinySize)/2, y1+3.5, t)
+			d.text(x-d.measure(t, serif, tinySize)/2, y1+3.5, t)
 		}
 		d.drawColor(colRule)
 		d.pdf.Line(plotX, y0, plotX, y1)
@@ -99,7 +99,7 @@ func (d *Doc) BarChart(c BarChart) {
 			if c.ReferenceLabel != "" {
 				t := d.clean(c.ReferenceLabel)
 				d.setColor(colRed)
-				tw := d.measure(t, sans, tinySize)
+				tw := d.measure(t, serif, tinySize)
 				d.text(min(x-tw/2, d.right-tw), y0-1.8, t)
 			}
 		}
@@ -115,13 +115,13 @@ func (d *Doc) BarChart(c BarChart) {
 		}
 		cy := d.y
 		label := d.clean(b.Label)
-		d.setFont(sans, size)
+		d.setFont(serif, size)
 		d.setColor(colText)
-		for d.measure(label, sans, size) > labelW-2 && len([]rune(label)) > 1 {
+		for d.measure(label, serif, size) > labelW-2 && len([]rune(label)) > 1 {
 			r := []rune(label)
 			label = string(r[:len(r)-2]) + "…"
 		}
-		d.text(plotX-2-d.measure(label, sans, size), baseline(cy, barH, size), label)
+		d.text(plotX-2-d.measure(label, serif, size), baseline(cy, barH, size), label)
 		w := plotW * max(0, math.Min(b.Value, top)) / top
 		d.fillColor(b.Tone.bar())
 		if w > 0 {
@@ -132,7 +132,7 @@ func (d *Doc) BarChart(c BarChart) {
 			text = formatNumber(b.Value)
 		}
 		text = d.clean(text)
-		d.setFont(sans, tinySize)
+		d.setFont(serif, tinySize)
 		d.setColor(colText)
 		d.text(plotX+w+1.2, baseline(cy, barH, tinySize), text)
 		d.y += barH + barGap

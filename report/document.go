@@ -203,11 +203,11 @@ func (d *Doc) newPage() {
 		return
 	}
 	base := d.top - 8
-	d.setFont(sans, headerSize)
+	d.setFont(serif, headerSize)
 	d.setColor(colHeader)
 	if d.opt.HeaderRight != "" {
 		t := d.clean(d.opt.HeaderRight)
-		d.text(d.right-d.measure(t, sans, headerSize), base, t)
+		d.text(d.right-d.measure(t, serif, headerSize), base, t)
 	}
 	if d.opt.Header != "" {
 		d.text(d.left, base, d.clean(d.opt.Header))
@@ -548,7 +548,7 @@ func (d *Doc) footers() {
 		// Each page's content stream has its own graphics state, so state
 		// is set afresh on every page.
 		d.curSize = 0
-		d.setFont(sans, headerSize)
+		d.setFont(serif, headerSize)
 		d.fillColor(colHeader)
 		d.setColor(colHeader)
 		d.drawColor(colHeader)
@@ -556,11 +556,11 @@ func (d *Doc) footers() {
 		ruleY := d.bottom + 6
 		d.pdf.Line(d.left, ruleY, d.right, ruleY)
 		num := d.opt.Lang.pageOf(p, n)
-		numW := d.measure(num, sans, headerSize)
+		numW := d.measure(num, serif, headerSize)
 		base := ruleY + 5
 		d.text(d.right-numW, base, num)
 		if note != "" {
-			lines := d.wrap(note, sans, headerSize, d.Width()-numW-5, 0)
+			lines := d.wrap(note, serif, headerSize, d.Width()-numW-5, 0)
 			for i, l := range lines {
 				d.text(d.left, base+float64(i)*3.5, l.text)
 			}

@@ -14,27 +14,27 @@ import (
 // 9704 gives its faces.
 type face uint8
 
+//
+// Three faces, not four: the sans regular face has no role of its own in a
+// document (running headers and chart labels are set in the serif), and
+// each face a document embeds costs it parsing and subsetting.
 const (
-	serif     face = iota // body text and tables (the 仿宋 role)
+	serif     face = iota // body text, tables, running headers, charts (the 仿宋 role)
 	serifBold             // titles and bold text (the 小标宋 role)
-	sans                  // running headers, footers and chart labels
-	sansBold              // level-1 headings (the 黑体 role)
+	sansBold              // level-1 headings and table headers (the 黑体 role)
 	numFaces
 )
 
 // boldOf is the bold face of f's family, or f itself when bold is false.
 func boldOf(f face, bold bool) face {
-	if !bold {
+	if !bold || f == sansBold {
 		return f
-	}
-	if f == sans || f == sansBold {
-		return sansBold
 	}
 	return serifBold
 }
 
 func (f face) family() string {
-	if f >= sans {
+	if f == sansBold {
 		return "sans"
 	}
 	return "serif"
@@ -50,7 +50,7 @@ func (f face) style() string {
 // FontFaces are the TrueType faces to set documents in: for fieldbrief the
 // bundled Noto Sans SC and Noto Serif SC (see package assets). Only Sans is
 // required: a missing bold face falls back to the regular one, a missing
-// serif family to the sans one.
+// serif family to the sans one; Sans itself is otherwise not used.
 type FontFaces struct {
 	Sans, SansBold, Serif, SerifBold []byte
 }
@@ -87,14 +87,13 @@ func NewFonts(ff FontFaces) (*Fonts, error) {
 		return b
 	}
 	f := &Fonts{}
-	f.faces[sans] = ff.Sans
 	f.faces[sansBold] = or(ff.SansBold, ff.Sans)
-	f.faces[serif] = or(ff.Serif, f.faces[sans])
+	f.faces[serif] = or(ff.Serif, ff.Sans)
 	f.faces[serifBold] = or(ff.SerifBold, or(ff.Serif, f.faces[sansBold]))
 	for i := range f.drawable {
 		f.drawable[i] = ^uint64(0)
 	}
-	names := [numFaces]string{"serif", "serif bold", "regular", "bold"}
+	names := [numFaces]string{"serif", "serif bold", "bold"}
 	for i, fc := range f.faces {
 		if j := sameFace(f.faces[:i], fc); j >= 0 {
 			f.advance[i] = f.advance[j]
