@@ -14,7 +14,6 @@ import (
 // 9704 gives its faces.
 type face uint8
 
-//
 // Three faces, not four: the sans regular face has no role of its own in a
 // document (running headers and chart labels are set in the serif), and
 // each face a document embeds costs it parsing and subsetting.
