@@ -43,10 +43,28 @@ func (d *Doc) unitTable(f briefFigures) {
 	}
 	var rows []Row
 	open, overdue, closed := 0, 0, 0
-	for i, u := range f.units {
+	units := f.units
+	if len(units) > pageOneUnits {
+		// The units with the most overdue work by name, the rest in one
+		// line, so the conclusions stay on page 1; 问题清单 lists them all.
+		rest := unitFigures{unit: fmt.Sprintf(l.t("其他%d个单位"), len(units)-pageOneUnits+1)}
+		for _, u := range units[pageOneUnits-1:] {
+			rest.open += u.open
+			rest.overdue += u.overdue
+			rest.closed += u.closed
+			rest.total += u.total
+			rest.closedAt += u.closedAt
+		}
+		units = append(units[:pageOneUnits-1:pageOneUnits-1], rest)
+	}
+	for i, u := range units {
 		c := periodCounts{total: u.total, closedAt: u.closedAt}
+		num := strconv.Itoa(i + 1)
+		if i == pageOneUnits-1 && len(f.units) > pageOneUnits {
+			num = ""
+		}
 		rows = append(rows, Row{Cells: []Cell{
-			{Text: strconv.Itoa(i + 1)},
+			{Text: num},
 			{Text: l.unitName(u.unit)},
 			{Text: strconv.Itoa(u.open)},
 			{Text: strconv.Itoa(u.overdue), Tone: toneIf(u.overdue > 0, ToneAlert)},
@@ -74,6 +92,9 @@ func (d *Doc) unitTable(f briefFigures) {
 	}, Rows: rows})
 	d.Note(l.t("在办、逾期为期末数；本期销号为本期内销号的问题；销号率为累计销号问题占累计发现问题（不含已撤销）的比例。"))
 }
+
+// pageOneUnits is how many lines the table by unit has at most.
+const pageOneUnits = 6
 
 // coordinationMatters is how many overdue matters page 1 lists.
 const coordinationMatters = 5

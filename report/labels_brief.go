@@ -101,6 +101,8 @@ func englishBrief(zh string) string {
 		return "seriously behind"
 	case "已销号":
 		return "closed"
+	case "其他%d个单位":
+		return "%d other units"
 	case "7日内到期":
 		return "due within 7 days"
 	case "%s印发":
