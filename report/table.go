@@ -347,7 +347,14 @@ func (d *Doc) drawRow(r laidRow, off, n int, widths []float64, cols []Column, si
 		if r.head {
 			align = AlignCenter
 		}
-		for j := off; j < off+n && j < len(lines); j++ {
+		from := off
+		if off > 0 && len(lines) <= off && !r.head {
+			// A row continued from the page before: a cell already
+			// printed in full there — 序号, 项目 — is printed again, so
+			// the part on this page says whose it is.
+			from = 0
+		}
+		for j := from; j < from+n && j < len(lines); j++ {
 			text := lines[j].text
 			if text == "" {
 				continue
@@ -360,7 +367,7 @@ func (d *Doc) drawRow(r laidRow, off, n int, widths []float64, cols []Column, si
 			case AlignRight:
 				lx += inner - d.measure(text, fc, size)
 			}
-			d.text(lx, baseline(d.y+cellPadY+float64(j-off)*lh, lh, size), text)
+			d.text(lx, baseline(d.y+cellPadY+float64(j-from)*lh, lh, size), text)
 		}
 		x += widths[i]
 	}
