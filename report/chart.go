@@ -73,7 +73,9 @@ func (d *Doc) BarChart(c BarChart) {
 		d.textBlock(c.Title, style{size: bodySize, face: sansBold, color: colText, align: AlignCenter}, d.left, d.Width())
 		d.y += 1
 	}
-	drawAxis := func(y0, y1 float64) {
+	// Grid lines first, behind the bars; the bars; then every label on
+	// top, so no line cuts through a bar or a figure.
+	grid := func(y0, y1 float64) {
 		d.pdf.SetLineWidth(0.15)
 		d.setFont(serif, tinySize)
 		d.setColor(colMuted)
@@ -87,7 +89,10 @@ func (d *Doc) BarChart(c BarChart) {
 			}
 			d.text(x-d.measure(t, serif, tinySize)/2, y1+3.5, t)
 		}
+	}
+	overlay := func(y0, y1 float64) {
 		d.drawColor(colRule)
+		d.pdf.SetLineWidth(0.15)
 		d.pdf.Line(plotX, y0, plotX, y1)
 		if c.Reference > 0 && c.Reference <= top {
 			x := plotX + plotW*c.Reference/top
@@ -98,6 +103,7 @@ func (d *Doc) BarChart(c BarChart) {
 			d.pdf.SetDashPattern(nil, 0)
 			if c.ReferenceLabel != "" {
 				t := d.clean(c.ReferenceLabel)
+				d.setFont(serif, tinySize)
 				d.setColor(colRed)
 				tw := d.measure(t, serif, tinySize)
 				d.text(min(x-tw/2, d.right-tw), y0-1.8, t)
@@ -105,39 +111,53 @@ func (d *Doc) BarChart(c BarChart) {
 		}
 	}
 	segStart := d.y + 3
-	d.y = segStart
-	for _, b := range c.Bars {
-		if d.y+barH+barGap+axisGap > d.bottom {
-			drawAxis(segStart-1, d.y)
+	for idx := 0; idx < len(c.Bars); {
+		// The bars that fit on this page make one segment of the chart.
+		k, end := idx, segStart
+		for k < len(c.Bars) && end+barH+barGap+axisGap <= d.bottom {
+			end += barH + barGap
+			k++
+		}
+		if k == idx {
 			d.newPage()
 			segStart = d.y + 3
-			d.y = segStart
+			continue
 		}
-		cy := d.y
-		label := d.clean(b.Label)
-		d.setFont(serif, size)
-		d.setColor(colText)
-		for d.measure(label, serif, size) > labelW-2 && len([]rune(label)) > 1 {
-			r := []rune(label)
-			label = string(r[:len(r)-2]) + "…"
+		grid(segStart-1, end)
+		for i, b := range c.Bars[idx:k] {
+			w := plotW * max(0, math.Min(b.Value, top)) / top
+			if w > 0 {
+				d.fillColor(b.Tone.bar())
+				d.pdf.Rect(plotX, segStart+float64(i)*(barH+barGap), w, barH, "F")
+			}
 		}
-		d.text(plotX-2-d.measure(label, serif, size), baseline(cy, barH, size), label)
-		w := plotW * max(0, math.Min(b.Value, top)) / top
-		d.fillColor(b.Tone.bar())
-		if w > 0 {
-			d.pdf.Rect(plotX, cy, w, barH, "F")
+		for i, b := range c.Bars[idx:k] {
+			cy := segStart + float64(i)*(barH+barGap)
+			label := d.clean(b.Label)
+			d.setFont(serif, size)
+			d.setColor(colText)
+			for d.measure(label, serif, size) > labelW-2 && len([]rune(label)) > 1 {
+				r := []rune(label)
+				label = string(r[:len(r)-2]) + "…"
+			}
+			d.text(plotX-2-d.measure(label, serif, size), baseline(cy, barH, size), label)
+			w := plotW * max(0, math.Min(b.Value, top)) / top
+			text := b.Text
+			if text == "" {
+				text = formatNumber(b.Value)
+			}
+			text = d.clean(text)
+			d.setFont(serif, tinySize)
+			d.text(plotX+w+1.2, baseline(cy, barH, tinySize), text)
 		}
-		text := b.Text
-		if text == "" {
-			text = formatNumber(b.Value)
+		overlay(segStart-1, end)
+		d.y = end
+		idx = k
+		if idx < len(c.Bars) {
+			d.newPage()
+			segStart = d.y + 3
 		}
-		text = d.clean(text)
-		d.setFont(serif, tinySize)
-		d.setColor(colText)
-		d.text(plotX+w+1.2, baseline(cy, barH, tinySize), text)
-		d.y += barH + barGap
 	}
-	drawAxis(segStart-1, d.y)
 	d.y += axisGap
 }
 
