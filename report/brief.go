@@ -133,9 +133,12 @@ func (d *Doc) overviewTable(ps []ProjectData, asOf time.Time) {
 	l := d.Lang()
 	var rows []Row
 	var plan, done float64
+	allOpen, allOverdue := 0, 0
 	for i, pd := range ps {
 		p := pd.Project
 		open, overdue := activeCounts(pd.Findings, asOf)
+		allOpen += open
+		allOverdue += overdue
 		plan += p.Investment.AnnualPlan
 		done += p.Investment.Completed
 		last := "—"
@@ -159,7 +162,7 @@ func (d *Doc) overviewTable(ps []ProjectData, asOf time.Time) {
 	if plan > 0 {
 		rate = done / plan
 	}
-	rows = append(rows, Row{Cells: []Cell{{}, {Text: l.t("合计"), Bold: true}, {}, {}, {Text: yi(plan), Bold: true}, {Text: yi(done), Bold: true}, {Text: percent(rate), Bold: true}, {}, {}, {}}})
+	rows = append(rows, Row{Cells: []Cell{{}, {Text: l.t("合计"), Bold: true}, {}, {}, {Text: yi(plan), Bold: true}, {Text: yi(done), Bold: true}, {Text: percent(rate), Bold: true}, {}, {Text: strconv.Itoa(allOpen), Bold: true}, {Text: strconv.Itoa(allOverdue), Bold: true}}})
 	d.Table(Table{Size: smallSize, Columns: []Column{
 		{Header: l.t("序号"), Weight: 1, Align: AlignCenter, NoWrap: true},
 		{Header: l.t("项目"), Weight: 3},
