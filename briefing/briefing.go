@@ -55,6 +55,9 @@ type Request struct {
 	Order         []string
 	Size          report.PageSize
 	Lang          sv.Lang
+	// Form is what the person printing sets on a brief (Brief): 期号,
+	// 编发单位, items of 下步工作, the 版记's lines.
+	Form report.BriefForm
 	// Time is the generation time printed on the document; zero means now.
 	Time time.Time
 	// AsOf, for a brief, is the date its figures and overdue days are
@@ -73,9 +76,14 @@ type Maker struct {
 	fonts *report.Fonts
 }
 
-// NewMaker parses the bundled fonts.
+// NewMaker unpacks and parses the bundled fonts: Noto Sans SC and Noto
+// Serif SC, regular and bold.
 func NewMaker() (*Maker, error) {
-	fonts, err := report.NewFonts(assets.FontRegular(), assets.FontBold())
+	serif, serifBold, err := assets.SerifFonts()
+	if err != nil {
+		return nil, Failure(err)
+	}
+	fonts, err := report.NewFonts(report.FontFaces{Sans: assets.FontRegular(), SansBold: assets.FontBold(), Serif: serif, SerifBold: serifBold})
 	if err != nil {
 		return nil, Failure(err)
 	}
@@ -145,6 +153,7 @@ func (m *Maker) Make(src Source, req Request, w io.Writer) (report.Result, error
 		return res, Failure(err)
 	case Brief:
 		in := report.NewBriefInput(req.PeriodEnd, briefNow(req, now), projects, inspections, findings, lookup)
+		in.Form = req.Form
 		res, err = report.Brief(w, m.fonts, in, opt)
 		return res, Failure(err)
 	case Tour:

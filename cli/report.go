@@ -45,8 +45,9 @@ var quarterRE = regexp.MustCompile(`^(\d{4})[Qq]([1-4])$`)
 func runReportKind(c *ctx, kind string, args []string) error {
 	usage := map[string][2]string{
 		"visit": {"--id 督查编号 --out 文件.pdf", "--id VISIT --out FILE.pdf"},
-		"brief": {"--period YYYY-MM --out 文件.pdf", "--period YYYY-MM --out FILE.pdf"},
-		"tour":  {"--quarter YYYYQn --out 文件.pdf [--order 项目编号,…]", "--quarter YYYYQn --out FILE.pdf [--order ID,...]"},
+		"brief": {"--period YYYY-MM --out 文件.pdf [--issue 期号] [--issuer 编发单位] [--next-steps 下步工作] [--report-to 报] [--copy-to 送] [--send-to 发]",
+			"--period YYYY-MM --out FILE.pdf [--issue N] [--issuer NAME] [--next-steps TEXT] [--report-to TEXT] [--copy-to TEXT] [--send-to TEXT]"},
+		"tour": {"--quarter YYYYQn --out 文件.pdf [--order 项目编号,…]", "--quarter YYYYQn --out FILE.pdf [--order ID,...]"},
 	}[kind]
 	fs, data := c.flags("report "+kind, usage[0]+" [--size A4|A3] [--date YYYY-MM-DD] [--print [--printer 打印机]] [--offline]",
 		usage[1]+" [--size A4|A3] [--date YYYY-MM-DD] [--print [--printer NAME]] [--offline]")
@@ -58,6 +59,12 @@ func runReportKind(c *ctx, kind string, args []string) error {
 	period := fs.String("period", "", c.pick("简报期末月份，如 2026-10（brief）", "last month of the period, e.g. 2026-10 (brief)"))
 	quarter := fs.String("quarter", "", c.pick("季度，如 2026Q4（tour）", "quarter, e.g. 2026Q4 (tour)"))
 	order := fs.String("order", "", c.pick("拉练顺序：逗号分隔的项目编号；默认按位置", "visiting order: comma-separated project ids; default by location"))
+	issue := fs.Int("issue", 0, c.pick("期号（brief；默认按双月期次编号）", "issue number (brief; default: the two-month period's number in the year)"))
+	issuer := fs.String("issuer", "", c.pick("编发单位（brief；默认 "+report.DefaultIssuer+"）", "issuing body (brief; default: "+report.DefaultIssuer+")"))
+	nextSteps := fs.String("next-steps", "", c.pick("下步工作中另加的事项，每行一项，\\n 换行（brief）", "items added to the next steps, one a line; \\n starts a line (brief)"))
+	reportTo := fs.String("report-to", "", c.pick("版记“报”（brief）", "the colophon's To line (brief)"))
+	copyTo := fs.String("copy-to", "", c.pick("版记“送”（brief）", "the colophon's Copy line (brief)"))
+	sendTo := fs.String("send-to", "", c.pick("版记“发”（brief）", "the colophon's Distribution line (brief)"))
 	doPrint := fs.Bool("print", false, c.pick("生成后送到打印机打印", "print the PDF once written"))
 	printer := fs.String("printer", "", c.pick("打印机名称（默认为系统默认打印机；隐含 --print）", "printer name (default: the system's default printer; implies --print)"))
 	offline := fs.Bool("offline", false, c.pick("不从平台下载其他电脑拍摄的照片", "do not download photos taken on other laptops from the portal"))
@@ -101,6 +108,11 @@ func runReportKind(c *ctx, kind string, args []string) error {
 			}
 			req.AsOf = d
 		}
+		if *issue < 0 {
+			return usageError{msg: c.pick("--issue 应为正整数。", "--issue must be a positive number.")}
+		}
+		req.Form = report.BriefForm{IssueNo: *issue, Issuer: *issuer, NextSteps: strings.ReplaceAll(*nextSteps, `\n`, "\n"),
+			To: *reportTo, Copy: *copyTo, Send: *sendTo}
 	case briefing.Tour:
 		m := quarterRE.FindStringSubmatch(*quarter)
 		if m == nil {

@@ -69,7 +69,9 @@ func TestReportCommands(t *testing.T) {
 		minPages int
 	}{
 		{"visit", []string{"report", "visit", "--id", visit}, []string{"重点项目现场督查报告", "签"}, 2},
-		{"brief", []string{"report", "brief", "--period", "2026-10"}, []string{"调度会", "中国科学院重庆科学中心"}, 20},
+		{"brief", []string{"report", "brief", "--period", "2026-10"}, []string{"调度会", "中国科学院重庆科学中心", "2026年第5期", "西部（重庆）科学城重点项目督查组", "印发"}, 10},
+		{"brief-form", []string{"report", "brief", "--period", "2026-10", "--issue", "7", "--issuer", "高新区督查室", "--next-steps", `组织质量巡查。\n完善台账。`,
+			"--report-to", "区委", "--copy-to", "区人大", "--send-to", "各街道"}, []string{"2026年第7期", "高新区督查室", "组织质量巡查。", "完善台账。", "报：区委", "送：区人大", "发：各街道"}, 10},
 		{"tour", []string{"report", "tour", "--quarter", "2026Q4", "--lang", "en"}, []string{"Key Project Site Tour", "Q4 2026"}, 20},
 		{"brief-a3", []string{"report", "brief", "--period", "2026-10", "--size", "A3"}, []string{"调度会"}, 5},
 	}

@@ -37,14 +37,19 @@ type BriefInput struct {
 	// generation time (Options.Time).
 	AsOf     time.Time
 	Projects []ProjectData
+	// Form holds the 期号, 编发单位, 下步工作 and 版记 the person printing
+	// may set.
+	Form BriefForm
 }
 
 const photosPerProject = 4
 
-// Brief writes the brief for the bi-monthly dispatch meeting: an overview
-// table of all projects, charts of completion and of investment by
-// industry, the problems needing coordination grouped by responsible unit
-// with overdue ones first, then one page per project.
+// Brief writes the brief for the bi-monthly dispatch meeting in the 简报
+// form: a 报头 (title, 期号, 编发单位, date), then on the first page the
+// conclusions — 总体情况 in generated sentences with a table by
+// responsible unit, the matters needing the leaders' coordination, 下步工作
+// — then the projects' progress, investment, the findings by unit and each
+// project in turn, and a 版记 at the end.
 func Brief(w io.Writer, fonts *Fonts, in BriefInput, opt Options) (Result, error) {
 	if opt.Time.IsZero() {
 		opt.Time = time.Now()
@@ -55,70 +60,61 @@ func Brief(w io.Writer, fonts *Fonts, in BriefInput, opt Options) (Result, error
 	}
 	l := opt.Lang
 	from, to := supervision.DispatchPeriod(in.PeriodEnd)
-	period := l.month(from) + " — " + l.month(to)
+	period := l.months(from, to)
 	title := l.t("重点项目双月调度会简报")
 	opt.Title = title + " · " + period
 	opt.Header = l.t("西部（重庆）科学城重点项目调度")
 	opt.HeaderRight = period
-	opt.FooterNote = fmt.Sprintf(l.t("生成于 %s"), clock(opt.Time))
+	opt.FooterNote = fmt.Sprintf(l.t("生成于 %s"), l.clock(opt.Time))
+	opt.Names = append(personNames(stopProjects(in.Projects)), opt.Names...)
+	form := in.Form
+	if form.IssueNo <= 0 {
+		form.IssueNo = IssueNumber(in.PeriodEnd)
+	}
+	if strings.TrimSpace(form.Issuer) == "" {
+		form.Issuer = l.t("西部（重庆）科学城重点项目督查组")
+	}
+	figures := newBriefFigures(in, asOf)
 	return typeset(w, fonts, in, opt, func(d *Doc) {
 		l := d.Lang()
 
-		d.Title(title)
-		d.Subtitle(period + " · " + fmt.Sprintf(l.t("数据截至%s"), l.date(asOf)))
+		d.masthead(title, fmt.Sprintf(l.t("%d年第%d期"), to.Year(), form.IssueNo), form.Issuer, l.date(opt.Time),
+			fmt.Sprintf(l.t("（%s · 数据截至%s）"), period, l.date(asOf)))
 
-		d.Heading(1, l.t("一、总体情况"))
-		d.Paragraph(overviewText(l, in.Projects, asOf))
-		d.overviewTable(in.Projects, asOf)
+		d.Section(1, l.t("总体情况"))
+		d.Paragraph(strings.Join(l.overviewSentences(figures), ""))
+		d.unitTable(figures)
 
-		// The heading goes with the first chart, which is kept whole.
-		d.ensure(headingSize*ptToMM*1.6 + 4 + BarChart{Title: "-", Bars: make([]Bar, len(in.Projects))}.height())
-		d.Heading(1, l.t("二、投资完成情况"))
-		d.completionChart(in.Projects, to)
-		d.industryChart(in.Projects)
+		d.Section(1, l.t("需协调解决事项"))
+		d.coordinationTable(figures)
 
-		d.Heading(1, l.t("三、需协调解决的问题"))
-		d.problemsByUnit(in.Projects, asOf)
+		d.Section(1, l.t("下步工作"))
+		d.nextSteps(figures, form.NextSteps)
 
-		for i, pd := range in.Projects {
-			d.PageBreak()
-			if i == 0 {
-				d.Heading(1, l.t("四、项目详情"))
+		if len(in.Projects) > 0 {
+			d.Section(1, l.t("项目推进情况"))
+			d.overviewTable(in.Projects, asOf)
+			d.lightLegend()
+
+			// The heading goes with the first chart, which is kept whole.
+			d.ensure(headingSize*ptToMM*1.6 + 4 + BarChart{Title: "-", Bars: make([]Bar, len(in.Projects))}.height())
+			d.Section(1, l.t("投资完成情况"))
+			d.completionChart(in.Projects, to)
+			d.industryChart(in.Projects)
+
+			d.Section(1, l.t("问题清单（按责任单位）"))
+			d.findingLegend()
+			d.problemsByUnit(in.Projects, asOf)
+
+			// Projects follow one another; a heading is kept with the start
+			// of what it introduces (Heading), no page is forced.
+			d.Section(1, l.t("项目详情"))
+			for _, pd := range in.Projects {
+				d.projectPage(2, pd.Project.Name, pd, asOf, l.t("在办问题"), photosPerProject, photoCols)
 			}
-			d.projectPage(fmt.Sprintf("%d. %s", i+1, pd.Project.Name), pd, asOf, l.t("在办问题"))
 		}
+		d.colophon(form, l.date(opt.Time))
 	})
-}
-
-// overviewText is the opening paragraph: totals a leader reads first.
-func overviewText(l Lang, ps []ProjectData, asOf time.Time) string {
-	var total, plan, done float64
-	lights := map[supervision.StatusLight]int{}
-	visits, open, overdue := 0, 0, 0
-	for _, pd := range ps {
-		inv := pd.Project.Investment
-		total += inv.Total
-		plan += inv.AnnualPlan
-		done += inv.Completed
-		lights[pd.Project.Light]++
-		visits += pd.VisitsInPeriod
-		for _, f := range pd.Findings {
-			if f.Status.Active() {
-				open++
-			}
-			if f.Overdue(asOf) {
-				overdue++
-			}
-		}
-	}
-	rate := 0.0
-	if plan > 0 {
-		rate = done / plan
-	}
-	return fmt.Sprintf(l.t("纳入调度的重点项目%d个，总投资%s亿元，年度计划投资%s亿元，年度累计完成投资%s亿元，完成率%s。项目状态：正常%d个、滞后%d个、严重滞后%d个。本期开展现场督查%d次，在办问题%d项，其中逾期%d项。"),
-		len(ps), yi(total), yi(plan), yi(done), percent(rate),
-		lights[supervision.LightNormal], lights[supervision.LightBehind], lights[supervision.LightCritical],
-		visits, open, overdue)
 }
 
 func activeCounts(fs []supervision.Finding, asOf time.Time) (open, overdue int) {
@@ -137,14 +133,17 @@ func (d *Doc) overviewTable(ps []ProjectData, asOf time.Time) {
 	l := d.Lang()
 	var rows []Row
 	var plan, done float64
+	allOpen, allOverdue := 0, 0
 	for i, pd := range ps {
 		p := pd.Project
 		open, overdue := activeCounts(pd.Findings, asOf)
+		allOpen += open
+		allOverdue += overdue
 		plan += p.Investment.AnnualPlan
 		done += p.Investment.Completed
 		last := "—"
 		if !pd.LastVisit.IsZero() {
-			last = pd.LastVisit.Format("2006-01-02")
+			last = l.date(pd.LastVisit)
 		}
 		rows = append(rows, Row{Cells: []Cell{
 			{Text: strconv.Itoa(i + 1)},
@@ -163,19 +162,19 @@ func (d *Doc) overviewTable(ps []ProjectData, asOf time.Time) {
 	if plan > 0 {
 		rate = done / plan
 	}
-	rows = append(rows, Row{Cells: []Cell{{}, {Text: l.t("合计"), Bold: true}, {}, {}, {Text: yi(plan), Bold: true}, {Text: yi(done), Bold: true}, {Text: percent(rate), Bold: true}, {}, {}, {}}})
-	d.Table(Table{Size: 8, Columns: []Column{
-		{Header: l.t("序号"), Weight: 0.45, Align: AlignCenter},
-		{Header: l.t("项目"), Weight: 2},
-		{Header: l.t("阶段"), Weight: 0.95, Align: AlignCenter},
-		{Header: l.t("状态"), Weight: 0.95, Align: AlignCenter},
-		{Header: l.t("年度计划（亿元）"), Weight: 0.95, Align: AlignRight},
-		{Header: l.t("累计完成（亿元）"), Weight: 0.95, Align: AlignRight},
-		{Header: l.t("完成率"), Weight: 0.8, Align: AlignRight},
-		{Header: l.t("最近督查"), Weight: 1.15, Align: AlignCenter},
-		{Header: l.t("在办问题"), Weight: 0.65, Align: AlignCenter},
-		{Header: l.t("逾期"), Weight: 0.6, Align: AlignCenter},
-	}, Rows: rows})
+	rows = append(rows, Row{Cells: []Cell{{}, {Text: l.t("合计"), Bold: true}, {}, {}, {Text: yi(plan), Bold: true}, {Text: yi(done), Bold: true}, {Text: percent(rate), Bold: true}, {}, {Text: strconv.Itoa(allOpen), Bold: true}, {Text: strconv.Itoa(allOverdue), Bold: true}}})
+	d.Table(Table{Size: smallSize, Columns: []Column{
+		{Header: l.t("序号"), Weight: 1, Align: AlignCenter, NoWrap: true},
+		{Header: l.t("项目"), Weight: 3},
+		{Header: l.t("阶段"), Weight: 1, Align: AlignCenter},
+		{Header: l.t("状态"), Weight: 1, Align: AlignCenter},
+		{Header: l.t("年度计划（亿元）"), Weight: 1, Align: AlignRight, NoWrap: true},
+		{Header: l.t("累计完成（亿元）"), Weight: 1, Align: AlignRight, NoWrap: true},
+		{Header: l.t("完成率"), Weight: 1, Align: AlignRight, NoWrap: true},
+		{Header: l.t("最近督查"), Weight: 1, Align: AlignCenter, NoWrap: true},
+		{Header: l.t("在办问题"), Weight: 1, Align: AlignCenter, NoWrap: true},
+		{Header: l.t("逾期"), Weight: 1, Align: AlignCenter, NoWrap: true},
+	}, Rows: rows, Continued: l.t("项目推进情况")})
 }
 
 // completionChart shows each project's completion of its annual plan
@@ -303,7 +302,7 @@ func (d *Doc) problemsByUnit(ps []ProjectData, asOf time.Time) {
 	})
 	for _, u := range units {
 		items := groups[u]
-		d.Heading(2, fmt.Sprintf(l.t("%s（%d项，其中逾期%d项）"), u, len(items), overdueCount(items)))
+		d.Section(2, fmt.Sprintf(l.t("%s（%d项，其中逾期%d项）"), u, len(items), overdueCount(items)))
 		var rows []Row
 		for i, it := range items {
 			f := it.f
@@ -311,19 +310,21 @@ func (d *Doc) problemsByUnit(ps []ProjectData, asOf time.Time) {
 				{Text: strconv.Itoa(i + 1)},
 				{Text: it.project},
 				{Text: f.Description},
-				{Text: l.findingKindText(f)},
-				{Text: shortDay(f.Deadline)},
+				{Text: l.categoryText(f)},
+				{Text: l.severityText(f)},
+				{Text: l.day(f.Deadline)},
 				{Text: l.statusText(f, asOf), Tone: findingTone(f, asOf)},
 			}})
 		}
 		d.Table(Table{Columns: []Column{
-			{Header: l.t("序号"), Weight: 0.45, Align: AlignCenter},
-			{Header: l.t("项目"), Weight: 1.3},
-			{Header: l.t("问题描述"), Weight: 3.2},
-			{Header: l.t("类别"), Weight: 1.05},
-			{Header: l.t("整改期限"), Weight: 1.15, Align: AlignCenter},
-			{Header: l.t("状态"), Weight: 1.2, Align: AlignCenter},
-		}, Rows: rows})
+			{Header: l.t("序号"), Weight: 1, Align: AlignCenter, NoWrap: true},
+			{Header: l.t("项目"), Weight: 1},
+			{Header: l.t("问题描述"), Weight: 3},
+			{Header: l.t("类别"), Weight: 1},
+			{Header: l.t("严重程度"), Weight: 1, Align: AlignCenter},
+			{Header: l.t("整改期限"), Weight: 1, Align: AlignCenter, NoWrap: true},
+			{Header: l.t("状态"), Weight: 1, Align: AlignCenter},
+		}, Rows: rows, Continued: l.unitName(u)})
 	}
 }
 
@@ -339,10 +340,14 @@ func overdueCount(items []coordItem) int {
 
 // projectPage prints one project: key facts, the latest visit, its active
 // findings and its latest photos.
-func (d *Doc) projectPage(heading string, pd ProjectData, asOf time.Time, findingsHeading string) {
+func (d *Doc) projectPage(level int, heading string, pd ProjectData, asOf time.Time, findingsHeading string, photos, cols int) {
 	l := d.Lang()
-	d.Heading(1, heading)
-	d.Facts(projectFacts(l, pd.Project, asOf), 2)
+	if level > 0 {
+		d.Section(level, heading)
+	} else {
+		d.Heading(1, heading)
+	}
+	d.FactsOf(pd.Project.Name, projectFacts(l, pd.Project, asOf), 2)
 	visit := l.t("尚未开展现场督查。")
 	if !pd.LastVisit.IsZero() {
 		visit = fmt.Sprintf(l.t("最近一次督查：%s。"), l.date(pd.LastVisit))
@@ -350,7 +355,14 @@ func (d *Doc) projectPage(heading string, pd ProjectData, asOf time.Time, findin
 			visit += s
 		}
 	}
-	d.Heading(2, l.t("最近督查"))
+	sub := func(s string) {
+		if level > 0 {
+			d.Section(level+1, s)
+		} else {
+			d.Heading(2, s)
+		}
+	}
+	sub(l.t("最近督查"))
 	d.Paragraph(visit)
 	var active []supervision.Finding
 	for _, f := range pd.Findings {
@@ -358,10 +370,12 @@ func (d *Doc) projectPage(heading string, pd ProjectData, asOf time.Time, findin
 			active = append(active, f)
 		}
 	}
-	d.Heading(2, findingsHeading)
-	d.findingsTable(active, asOf, true)
-	if len(pd.Photos) > 0 {
-		d.Heading(2, l.t("最新照片"))
-		d.PhotoGrid(pd.Photos[:min(len(pd.Photos), photosPerProject)], photoCols)
+	sub(findingsHeading)
+	d.findingsTable(pd.Project.Name, active, asOf, true)
+	if len(pd.Photos) > 0 && photos > 0 {
+		// The heading goes with the first row of photos.
+		d.ensure(subheadSize*ptToMM*1.6 + 3 + d.photoRowHeight(pd.Photos, cols))
+		sub(l.t("最新照片"))
+		d.PhotoGrid(pd.Photos[:min(len(pd.Photos), photos)], cols)
 	}
 }

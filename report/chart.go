@@ -38,7 +38,7 @@ func (d *Doc) BarChart(c BarChart) {
 	size := smallSize
 	labelW := 0.0
 	for _, b := range c.Bars {
-		labelW = max(labelW, d.measure(d.clean(b.Label), false, size))
+		labelW = max(labelW, d.measure(d.clean(b.Label), serif, size))
 	}
 	labelW = min(labelW+2, d.Width()*0.32)
 	valueRoom := 18.0
@@ -70,12 +70,14 @@ func (d *Doc) BarChart(c BarChart) {
 		d.ensure(titleH + 3 + float64(min(len(c.Bars), 3))*(barH+barGap) + axisGap)
 	}
 	if c.Title != "" {
-		d.textBlock(c.Title, style{size: bodySize, bold: true, color: colText, align: AlignCenter}, d.left, d.Width())
+		d.textBlock(c.Title, style{size: bodySize, face: sansBold, color: colText, align: AlignCenter}, d.left, d.Width())
 		d.y += 1
 	}
-	drawAxis := func(y0, y1 float64) {
+	// Grid lines first, behind the bars; the bars; then every label on
+	// top, so no line cuts through a bar or a figure.
+	grid := func(y0, y1 float64) {
 		d.pdf.SetLineWidth(0.15)
-		d.setFont(false, tinySize)
+		d.setFont(serif, tinySize)
 		d.setColor(colMuted)
 		for v := 0.0; v <= top+step/1000; v += step {
 			x := plotX + plotW*v/top
@@ -85,9 +87,12 @@ func (d *Doc) BarChart(c BarChart) {
 			if v+step > top+step/1000 && c.Unit != "" {
 				t += c.Unit
 			}
-			d.text(x-d.measure(t, false, tinySize)/2, y1+3.5, t)
+			d.text(x-d.measure(t, serif, tinySize)/2, y1+3.5, t)
 		}
+	}
+	overlay := func(y0, y1 float64) {
 		d.drawColor(colRule)
+		d.pdf.SetLineWidth(0.15)
 		d.pdf.Line(plotX, y0, plotX, y1)
 		if c.Reference > 0 && c.Reference <= top {
 			x := plotX + plotW*c.Reference/top
@@ -98,46 +103,61 @@ func (d *Doc) BarChart(c BarChart) {
 			d.pdf.SetDashPattern(nil, 0)
 			if c.ReferenceLabel != "" {
 				t := d.clean(c.ReferenceLabel)
+				d.setFont(serif, tinySize)
 				d.setColor(colRed)
-				tw := d.measure(t, false, tinySize)
+				tw := d.measure(t, serif, tinySize)
 				d.text(min(x-tw/2, d.right-tw), y0-1.8, t)
 			}
 		}
 	}
 	segStart := d.y + 3
-	d.y = segStart
-	for _, b := range c.Bars {
-		if d.y+barH+barGap+axisGap > d.bottom {
-			drawAxis(segStart-1, d.y)
+	for idx := 0; idx < len(c.Bars); {
+		// The bars that fit on this page make one segment of the chart.
+		k, end := idx, segStart
+		for k < len(c.Bars) && end+barH+barGap+axisGap <= d.bottom {
+			end += barH + barGap
+			k++
+		}
+		if k == idx {
 			d.newPage()
 			segStart = d.y + 3
-			d.y = segStart
+			continue
 		}
-		cy := d.y
-		label := d.clean(b.Label)
-		d.setFont(false, size)
-		d.setColor(colText)
-		for d.measure(label, false, size) > labelW-2 && len([]rune(label)) > 1 {
-			r := []rune(label)
-			label = string(r[:len(r)-2]) + "…"
+		grid(segStart-1, end)
+		for i, b := range c.Bars[idx:k] {
+			w := plotW * max(0, math.Min(b.Value, top)) / top
+			if w > 0 {
+				d.fillColor(b.Tone.bar())
+				d.pdf.Rect(plotX, segStart+float64(i)*(barH+barGap), w, barH, "F")
+			}
 		}
-		d.text(plotX-2-d.measure(label, false, size), baseline(cy, barH, size), label)
-		w := plotW * max(0, math.Min(b.Value, top)) / top
-		d.fillColor(b.Tone.bar())
-		if w > 0 {
-			d.pdf.Rect(plotX, cy, w, barH, "F")
+		for i, b := range c.Bars[idx:k] {
+			cy := segStart + float64(i)*(barH+barGap)
+			label := d.clean(b.Label)
+			d.setFont(serif, size)
+			d.setColor(colText)
+			for d.measure(label, serif, size) > labelW-2 && len([]rune(label)) > 1 {
+				r := []rune(label)
+				label = string(r[:len(r)-2]) + "…"
+			}
+			d.text(plotX-2-d.measure(label, serif, size), baseline(cy, barH, size), label)
+			w := plotW * max(0, math.Min(b.Value, top)) / top
+			text := b.Text
+			if text == "" {
+				text = formatNumber(b.Value)
+			}
+			text = d.clean(text)
+			d.setFont(serif, tinySize)
+			d.text(plotX+w+1.2, baseline(cy, barH, tinySize), text)
 		}
-		text := b.Text
-		if text == "" {
-			text = formatNumber(b.Value)
+		overlay(segStart-1, end)
+		d.y = end
+		idx = k
+		if idx < len(c.Bars) {
+			d.newPage()
+			segStart = d.y + 3
 		}
-		text = d.clean(text)
-		d.setFont(false, tinySize)
-		d.setColor(colText)
-		d.text(plotX+w+1.2, baseline(cy, barH, tinySize), text)
-		d.y += barH + barGap
 	}
-	drawAxis(segStart-1, d.y)
 	d.y += axisGap
 }
 

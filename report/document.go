@@ -3,11 +3,14 @@ package report
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"codeberg.org/go-pdf/fpdf"
+
+	"fieldbrief/linebreak"
 )
 
 // PageSize is the paper a document is laid out for.
@@ -62,6 +65,9 @@ type Options struct {
 	Keywords string
 	// ImageCache, when set, keeps reduced photos between documents.
 	ImageCache ImageCache
+	// Names are personal names kept whole on a line, besides those the
+	// reports find in their input (leaders, contacts, inspectors).
+	Names []string
 }
 
 // Result tells the caller what a finished document holds and what could not
@@ -89,6 +95,7 @@ type Doc struct {
 	cover     *runeSet
 	uncovered runeSet
 	opt       Options
+	breaker   linebreak.Breaker
 	miss      missing
 	warn      []string
 
@@ -96,30 +103,34 @@ type Doc struct {
 	left, right  float64 // x of the text area's edges
 	top, bottom  float64 // y of the text area's edges
 	y            float64 // where the next block starts
-	curBold      bool
+	curFace      face
 	curSize      float64
 	images       map[string]*imageJob
 	imageWidths  map[int]bool
 	imageSeq     int
+	// sections counts the headings of each level Section has numbered.
+	sections [4]int
 }
 
-// Layout constants, in millimetres and points. The margins follow the
-// proportions of GB/T 9704 official documents, tightened a little for
-// tables: 25 mm binding side, 20 mm elsewhere, and room for the running
-// header and footer.
+// Layout constants, in millimetres and points. The text block is GB/T
+// 9704-2012's 156 × 225 mm on A4: 37 mm above (天头), 28 mm on the
+// binding side (订口), 26 mm on the other; the running header and footer
+// sit in the margins. Body text is 12 pt (小四): the standard's 16 pt
+// (三号) suits a letter of two pages, not a brief of thirty with tables.
 const (
-	marginLeft   = 25.0
-	marginRight  = 20.0
-	marginTop    = 25.0
-	marginBottom = 22.0
+	marginLeft   = 28.0
+	marginRight  = 26.0
+	marginTop    = 37.0
+	marginBottom = 35.0
 
-	bodySize    = 10.5 // 五号
-	smallSize   = 9.0  // 小五
-	tinySize    = 7.5
+	bodySize    = 12.0 // 小四
+	factSize    = 10.5 // 五号, fact blocks
+	smallSize   = 9.0  // 小五, tables and notes: never smaller
+	tinySize    = 7.5  // chart axes
 	headerSize  = 8.0  // running header and footer
-	headingSize = 14.0 // 四号
-	subheadSize = 12.0 // 小四
-	titleSize   = 22.0 // 二号
+	headingSize = 16.0 // 三号, level-1 headings (黑体 role)
+	subheadSize = 13.0 // level-2 and lower headings
+	titleSize   = 22.0 // 二号, the title (小标宋 role)
 	leading     = 1.5
 
 	// keepWithHeading is the room, in mm, that must follow a heading on
@@ -148,19 +159,20 @@ func newDoc(fonts *Fonts, faces *cutFaces, opt Options) *Doc {
 	pdf.SetModificationDate(opt.Time)
 	pdf.SetCreator("fieldbrief", false)
 	pdf.SetProducer("fieldbrief", false)
-	regular, bold := fonts.regular, fonts.bold
+	fcs := fonts.faces
 	var cover *runeSet
 	if faces != nil {
-		regular, bold, cover = faces.regular, faces.bold, &faces.set
+		fcs, cover = faces.faces, &faces.set
 	}
-	pdf.AddUTF8FontFromBytes(fontFamily, "", regular)
-	pdf.AddUTF8FontFromBytes(fontFamily, "B", bold)
+	for i, b := range fcs {
+		pdf.AddUTF8FontFromBytes(face(i).family(), face(i).style(), b)
+	}
 	if opt.Lang == English {
 		pdf.SetLang("en")
 	} else {
 		pdf.SetLang("zh-CN")
 	}
-	d := &Doc{pdf: pdf, fonts: fonts, cover: cover, opt: opt, images: map[string]*imageJob{}, imageWidths: map[int]bool{}}
+	d := &Doc{pdf: pdf, fonts: fonts, cover: cover, opt: opt, breaker: newBreaker(opt.Names), images: map[string]*imageJob{}, imageWidths: map[int]bool{}}
 	if opt.Title != "" {
 		pdf.SetTitle(fonts.clean(opt.Title, &d.miss), true)
 	}
@@ -173,24 +185,18 @@ func newDoc(fonts *Fonts, faces *cutFaces, opt Options) *Doc {
 	return d
 }
 
-const fontFamily = "notosanssc"
-
 // Lang returns the document's language.
 func (d *Doc) Lang() Lang { return d.opt.Lang }
 
 // Width is the width of the text area in millimetres.
 func (d *Doc) Width() float64 { return d.right - d.left }
 
-func (d *Doc) setFont(bold bool, size float64) {
-	if d.curSize == size && d.curBold == bold {
+func (d *Doc) setFont(f face, size float64) {
+	if d.curSize == size && d.curFace == f {
 		return
 	}
-	style := ""
-	if bold {
-		style = "B"
-	}
-	d.pdf.SetFont(fontFamily, style, size)
-	d.curBold, d.curSize = bold, size
+	d.pdf.SetFont(f.family(), f.style(), size)
+	d.curFace, d.curSize = f, size
 }
 
 // newPage starts a page with the running header.
@@ -203,11 +209,11 @@ func (d *Doc) newPage() {
 		return
 	}
 	base := d.top - 8
-	d.setFont(false, headerSize)
+	d.setFont(serif, headerSize)
 	d.setColor(colHeader)
 	if d.opt.HeaderRight != "" {
 		t := d.clean(d.opt.HeaderRight)
-		d.text(d.right-d.measure(t, false, headerSize), base, t)
+		d.text(d.right-d.measure(t, serif, headerSize), base, t)
 	}
 	if d.opt.Header != "" {
 		d.text(d.left, base, d.clean(d.opt.Header))
@@ -248,10 +254,10 @@ func (d *Doc) Space(mm float64) {
 // clean makes s printable and records what it had to replace.
 func (d *Doc) clean(s string) string { return d.fonts.clean(s, &d.miss) }
 
-func (d *Doc) measure(s string, bold bool, size float64) float64 {
+func (d *Doc) measure(s string, f face, size float64) float64 {
 	w := 0.0
 	for _, r := range s {
-		w += d.fonts.width(bold, size, r)
+		w += d.fonts.width(f, size, r)
 	}
 	return w
 }
@@ -264,12 +270,12 @@ type wrapped struct {
 
 // wrap cleans s and breaks it into lines no wider than w; each '\n' in s
 // starts a paragraph, whose first line is indent narrower.
-func (d *Doc) wrap(s string, bold bool, size, w, indent float64) []wrapped {
-	width := func(r rune) float64 { return d.fonts.width(bold, size, r) }
+func (d *Doc) wrap(s string, f face, size, w, indent float64) []wrapped {
+	width := func(r rune) float64 { return d.fonts.width(f, size, r) }
 	var out []wrapped
 	for _, para := range strings.Split(d.clean(s), "\n") {
-		for i, l := range breakIndented([]rune(para), w-indent, w, width) {
-			out = append(out, wrapped{text: string(l), first: i == 0})
+		for i, l := range d.breaker.Lines([]rune(para), w-indent, w, width) {
+			out = append(out, wrapped{text: string(l.Text), first: i == 0})
 		}
 	}
 	return out
@@ -278,7 +284,7 @@ func (d *Doc) wrap(s string, bold bool, size, w, indent float64) []wrapped {
 // style is how a run of text looks.
 type style struct {
 	size   float64
-	bold   bool
+	face   face
 	color  rgb
 	align  Align
 	indent float64 // first-line indent, mm
@@ -307,7 +313,7 @@ func baseline(top, lh, size float64) float64 {
 // textBlock sets s in the column [x, x+w), flowing onto new pages.
 func (d *Doc) textBlock(s string, st style, x, w float64) {
 	lh := st.lineHeight()
-	lines := d.wrap(s, st.bold, st.size, w, st.indent)
+	lines := d.wrap(s, st.face, st.size, w, st.indent)
 	for i, line := range lines {
 		// Keep a paragraph's last line from being alone at the top of a
 		// page (a widow) when the paragraph has more than two lines.
@@ -316,13 +322,13 @@ func (d *Doc) textBlock(s string, st style, x, w float64) {
 			need = 2 * lh
 		}
 		d.ensure(need)
-		d.setFont(st.bold, st.size)
+		d.setFont(st.face, st.size)
 		d.setColor(st.color)
 		lx := x
 		if line.first {
 			lx += st.indent
 		}
-		lw := d.measure(line.text, st.bold, st.size)
+		lw := d.measure(line.text, st.face, st.size)
 		switch st.align {
 		case AlignCenter:
 			lx = x + (w-lw)/2
@@ -330,38 +336,40 @@ func (d *Doc) textBlock(s string, st style, x, w float64) {
 			lx = x + w - lw
 		}
 		last := i == len(lines)-1 || lines[i+1].first
-		spacing := 0.0
 		if st.justify && st.align == AlignLeft && !last {
-			spacing = justifySpacing(line.text, x+w-lx-lw, st.size)
-		}
-		if spacing > 0 {
-			// Character spacing (Tc, in points) is part of the page's
-			// graphics state: set it for this line only.
-			d.pdf.RawWriteStr(fmt.Sprintf("%.4f Tc", spacing*mmToPt))
-		}
-		d.text(lx, baseline(d.y, lh, st.size), line.text)
-		if spacing > 0 {
-			d.pdf.RawWriteStr("0 Tc")
+			d.justified(lx, baseline(d.y, lh, st.size), line.text, x+w-lx-lw, st)
+		} else {
+			d.text(lx, baseline(d.y, lh, st.size), line.text)
 		}
 		d.y += lh
 	}
 }
 
-// justifySpacing is the space in mm to add after each character so that a
-// line of Chinese text ends flush with the right margin (两端对齐), as body
-// text in official documents does. A line whose gaps would open wider
-// than a quarter of a character — one cut short by a long Latin word —
-// stays ragged rather than look letter-spaced.
-func justifySpacing(line string, extra, size float64) float64 {
-	n := utf8.RuneCountInString(line)
-	if n < 2 || extra <= 0.01 {
-		return 0
+// justified draws a line flush with both margins (两端对齐), as body text
+// in official documents is set, spreading extra mm over the gaps between
+// its pieces (see justifiable): between Chinese characters and around
+// Latin words, never between a word's letters. A line whose gaps would
+// open wider than a quarter of a character stays ragged rather than look
+// spaced out.
+func (d *Doc) justified(x, y float64, line string, extra float64, st style) {
+	pieces := justifiable(line)
+	if len(pieces) < 2 || extra <= 0.01 || extra/float64(len(pieces)-1) > 0.25*st.size*ptToMM {
+		d.text(x, y, line)
+		return
 	}
-	sp := extra / float64(n-1)
-	if sp > 0.25*size*ptToMM {
-		return 0
+	sp := extra / float64(len(pieces)-1)
+	if len(pieces) == utf8.RuneCountInString(line) {
+		// Every piece is one character: character spacing (Tc, in points,
+		// part of the page's graphics state) does it in one operator.
+		d.pdf.RawWriteStr(fmt.Sprintf("%.4f Tc", sp*mmToPt))
+		d.text(x, y, line)
+		d.pdf.RawWriteStr("0 Tc")
+		return
 	}
-	return sp
+	for _, p := range pieces {
+		d.text(x, y, p)
+		x += d.measure(p, st.face, st.size) + sp
+	}
 }
 
 // mmToPt converts millimetres to points, PDF's unit.
@@ -371,7 +379,7 @@ const mmToPt = 72 / 25.4
 // with the red rule of a Chinese official brief (红头) beneath.
 func (d *Doc) Title(s string) {
 	d.ensure(30)
-	st := style{size: titleSize, bold: true, color: colRed, align: AlignCenter, lead: 1.4}
+	st := style{size: titleSize, face: serifBold, color: colRed, align: AlignCenter, lead: 1.4}
 	d.textBlock(s, st, d.left, d.Width())
 	d.y += 2
 	d.drawColor(colRed)
@@ -393,11 +401,21 @@ func (d *Doc) Subtitle(s string) {
 // subsection. A heading is never left alone at the foot of a page.
 func (d *Doc) Heading(level int, s string) {
 	size := headingSize
-	if level > 1 {
+	switch {
+	case level == 2:
 		size = subheadSize
+	case level > 2:
+		size = bodySize
 	}
-	st := style{size: size, bold: true, color: colText, lead: 1.6}
-	lines := d.wrap(s, true, size, d.Width(), 0)
+	fc := serifBold
+	switch {
+	case level <= 1:
+		fc = sansBold
+	case level >= 4:
+		fc = serif
+	}
+	st := style{size: size, face: fc, color: colText, lead: 1.6}
+	lines := d.wrap(s, fc, size, d.Width(), 0)
 	// Keep the heading with the start of what follows: room for a table's
 	// header and first row, or a few lines of text.
 	keep := keepWithHeading
@@ -409,6 +427,57 @@ func (d *Doc) Heading(level int, s string) {
 	d.ensure(float64(len(lines))*st.lineHeight() + keep)
 	d.textBlock(s, st, d.left, d.Width())
 	d.y += 1
+}
+
+// Section starts a numbered section of the hierarchy of Chinese official
+// documents: 一、 at level 1, （一） at 2, 1. at 3, （1） at 4 (in English
+// 1., (1), (a), (i)). A heading restarts the numbering of the levels below.
+func (d *Doc) Section(level int, s string) {
+	level = min(max(level, 1), 4)
+	d.sections[level-1]++
+	for i := level; i < len(d.sections); i++ {
+		d.sections[i] = 0
+	}
+	d.Heading(level, d.opt.Lang.sectionNumber(level, d.sections[level-1])+s)
+}
+
+// sectionNumber is the number of the nth section of a level, with what
+// follows it.
+func (l Lang) sectionNumber(level, n int) string {
+	if l == English {
+		switch level {
+		case 1:
+			return strconv.Itoa(n) + ". "
+		case 2:
+			return "(" + strconv.Itoa(n) + ") "
+		case 3:
+			return "(" + string(rune('a'+(n-1)%26)) + ") "
+		}
+		return "(" + strings.Repeat("i", n) + ") "
+	}
+	switch level {
+	case 1:
+		return chineseNumeral(n) + "、"
+	case 2:
+		return "（" + chineseNumeral(n) + "）"
+	case 3:
+		return strconv.Itoa(n) + "."
+	}
+	return "（" + strconv.Itoa(n) + "）"
+}
+
+// chineseNumeral writes 1–99 in Chinese numerals: 一 … 十、十一 … 九十九.
+func chineseNumeral(n int) string {
+	digits := []string{"", "一", "二", "三", "四", "五", "六", "七", "八", "九"}
+	switch {
+	case n <= 0 || n >= 100:
+		return strconv.Itoa(n)
+	case n < 10:
+		return digits[n]
+	case n < 20:
+		return "十" + digits[n%10]
+	}
+	return digits[n/10] + "十" + digits[n%10]
 }
 
 // Paragraph sets body text. Each line of s ('\n') is a paragraph; Chinese
@@ -485,7 +554,7 @@ func (d *Doc) footers() {
 		// Each page's content stream has its own graphics state, so state
 		// is set afresh on every page.
 		d.curSize = 0
-		d.setFont(false, headerSize)
+		d.setFont(serif, headerSize)
 		d.fillColor(colHeader)
 		d.setColor(colHeader)
 		d.drawColor(colHeader)
@@ -493,11 +562,11 @@ func (d *Doc) footers() {
 		ruleY := d.bottom + 6
 		d.pdf.Line(d.left, ruleY, d.right, ruleY)
 		num := d.opt.Lang.pageOf(p, n)
-		numW := d.measure(num, false, headerSize)
+		numW := d.measure(num, serif, headerSize)
 		base := ruleY + 5
 		d.text(d.right-numW, base, num)
 		if note != "" {
-			lines := d.wrap(note, false, headerSize, d.Width()-numW-5, 0)
+			lines := d.wrap(note, serif, headerSize, d.Width()-numW-5, 0)
 			for i, l := range lines {
 				d.text(d.left, base+float64(i)*3.5, l.text)
 			}

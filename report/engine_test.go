@@ -14,6 +14,7 @@ import (
 	"sync"
 	"testing"
 
+	"fieldbrief/linebreak"
 	"fieldbrief/photo"
 )
 
@@ -92,10 +93,10 @@ func TestStressCorpusRoundTrip(t *testing.T) {
 				}
 				lines++
 				rs := []rune(l)
-				if noLineStart(rs[0]) {
+				if linebreak.NoLineStart(rs[0]) {
 					t.Errorf("a printed line starts with %q: %s", rs[0], l)
 				}
-				if noLineEnd(rs[len(rs)-1]) {
+				if linebreak.NoLineEnd(rs[len(rs)-1]) {
 					t.Errorf("a printed line ends with %q: %s", rs[len(rs)-1], l)
 				}
 			}
@@ -361,15 +362,15 @@ func TestBarChartAndSignatures(t *testing.T) {
 }
 
 func TestNewFontsRefusesWhatFpdfCannotEmbed(t *testing.T) {
-	if _, err := NewFonts(nil, nil); err == nil {
+	if _, err := NewFonts(FontFaces{}); err == nil {
 		t.Error("no font accepted")
 	}
 	otto := append([]byte("OTTO"), make([]byte, 64)...)
-	if _, err := NewFonts(otto, nil); err == nil || !strings.Contains(err.Error(), "TrueType") {
+	if _, err := NewFonts(FontFaces{Sans: otto}); err == nil || !strings.Contains(err.Error(), "TrueType") {
 		t.Errorf("CFF font: err = %v, want one that says TrueType is needed", err)
 	}
 	ttc := append([]byte("ttcf"), make([]byte, 64)...)
-	if _, err := NewFonts(ttc, nil); err == nil || !strings.Contains(err.Error(), "collection") {
+	if _, err := NewFonts(FontFaces{Sans: ttc}); err == nil || !strings.Contains(err.Error(), "collection") {
 		t.Errorf("TTC: err = %v, want one that names the collection", err)
 	}
 }

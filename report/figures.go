@@ -61,14 +61,14 @@ func (l Lang) latestProgress(f supervision.Finding, asOf time.Time) string {
 // visitTime is when the visit took place: start and end, or 进行中 while a
 // draft has not ended, never a dash standing for a time.
 func (l Lang) visitTime(in supervision.Inspection) string {
-	start := clock(in.StartedAt)
+	start := l.clock(in.StartedAt)
 	if in.FinishedAt.IsZero() {
 		if l == English {
 			return start + " — in progress"
 		}
 		return start + " — 进行中"
 	}
-	return start + " — " + clock(in.FinishedAt)
+	return start + " — " + l.clock(in.FinishedAt)
 }
 
 // correctsText names the visit an amendment corrects by its day and who

@@ -12,7 +12,7 @@ import (
 
 // Why documents are set in cut fonts: fpdf parses a TrueType font in full
 // when it is added to a document and again when it subsets it on output.
-// For the two 10 MB Noto Sans SC faces that is about 90 ms per document,
+// For the two 10 MB Noto Sans SC faces that was about 90 ms per document,
 // ten times what embedding a brief's sixty photos costs. A copy of each face
 // cut down to the few thousand characters a document can print parses in a
 // few milliseconds, and the PDF still embeds only the glyphs used. Fonts
@@ -126,10 +126,10 @@ func (s *runeSet) addStringsOf(v reflect.Value) {
 	}
 }
 
-// cutFaces is a pair of faces cut down to the characters in set.
+// cutFaces is the faces cut down to the characters in set.
 type cutFaces struct {
-	set           runeSet
-	regular, bold []byte
+	set   runeSet
+	faces [numFaces][]byte
 }
 
 // cutCache holds the faces of the last cut. Its set only grows (the next
@@ -180,7 +180,7 @@ func (f *Fonts) facesFor(need *runeSet, exact bool) *cutFaces {
 			want = grown
 		}
 	}
-	c, err := cut(f.regular, f.bold, &want)
+	c, err := cut(f.faces, &want)
 	if err != nil {
 		return nil
 	}
@@ -188,29 +188,32 @@ func (f *Fonts) facesFor(need *runeSet, exact bool) *cutFaces {
 	return c
 }
 
-// cut makes the cut faces, both at once.
-func cut(regular, bold []byte, set *runeSet) (*cutFaces, error) {
+// cut makes the cut faces, all at once; a face that is a fallback for
+// another is cut once.
+func cut(faces [numFaces][]byte, set *runeSet) (*cutFaces, error) {
 	c := &cutFaces{set: *set}
 	chars := set.String()
 	var wg sync.WaitGroup
-	errs := make([]error, 2)
-	for i, face := range [][]byte{regular, bold} {
+	var errs [numFaces]error
+	for i, fc := range faces {
+		if sameFace(faces[:i], fc) >= 0 {
+			continue
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			out, err := cutFace(face, chars)
-			errs[i] = err
-			if i == 0 {
-				c.regular = out
-			} else {
-				c.bold = out
-			}
+			c.faces[i], errs[i] = cutFace(fc, chars)
 		}()
 	}
 	wg.Wait()
 	for _, err := range errs {
 		if err != nil {
 			return nil, err
+		}
+	}
+	for i, fc := range faces {
+		if j := sameFace(faces[:i], fc); j >= 0 {
+			c.faces[i] = c.faces[j]
 		}
 	}
 	return c, nil

@@ -11,8 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"fieldbrief/assets"
 )
 
 // sourceLiteralRunes collects the non-ASCII characters of every string
@@ -98,14 +96,14 @@ func TestCutFontsDoNotChangeTheFile(t *testing.T) {
 		}
 		return b.Bytes()
 	}
-	fresh, err := NewFonts(assets.FontRegular(), assets.FontBold())
+	fresh, err := NewFonts(bundledFaces(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	first := render(fresh)
 
 	// Another Fonts whose cache first grew on a long unrelated document.
-	warm, err := NewFonts(assets.FontRegular(), assets.FontBold())
+	warm, err := NewFonts(bundledFaces(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +153,7 @@ func TestCharacterOutsideTheCutIsStillPrinted(t *testing.T) {
 
 // TestReprintReusesTheCut: the cut is made once, not per document.
 func TestReprintReusesTheCut(t *testing.T) {
-	fonts, err := NewFonts(assets.FontRegular(), assets.FontBold())
+	fonts, err := NewFonts(bundledFaces(t))
 	if err != nil {
 		t.Fatal(err)
 	}

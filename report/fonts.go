@@ -10,12 +10,56 @@ import (
 	"golang.org/x/image/font/sfnt"
 )
 
-// Fonts is the pair of TrueType faces a document is set in, with the set of
-// characters both can draw. One value serves any number of documents, also
-// concurrently; it keeps the faces last cut for a document (see typeset) so
-// the next can reuse them.
+// face is one of the four faces a document is set in, after the roles GB/T
+// 9704 gives its faces.
+type face uint8
+
+// Three faces, not four: the sans regular face has no role of its own in a
+// document (running headers and chart labels are set in the serif), and
+// each face a document embeds costs it parsing and subsetting.
+const (
+	serif     face = iota // body text, tables, running headers, charts (the 仿宋 role)
+	serifBold             // titles and bold text (the 小标宋 role)
+	sansBold              // level-1 headings and table headers (the 黑体 role)
+	numFaces
+)
+
+// boldOf is the bold face of f's family, or f itself when bold is false.
+func boldOf(f face, bold bool) face {
+	if !bold || f == sansBold {
+		return f
+	}
+	return serifBold
+}
+
+func (f face) family() string {
+	if f == sansBold {
+		return "sans"
+	}
+	return "serif"
+}
+
+func (f face) style() string {
+	if f == serifBold || f == sansBold {
+		return "B"
+	}
+	return ""
+}
+
+// FontFaces are the TrueType faces to set documents in: for fieldbrief the
+// bundled Noto Sans SC and Noto Serif SC (see package assets). Only Sans is
+// required: a missing bold face falls back to the regular one, a missing
+// serif family to the sans one; Sans itself is otherwise not used.
+type FontFaces struct {
+	Sans, SansBold, Serif, SerifBold []byte
+}
+
+// Fonts is the set of TrueType faces a document is set in, with the set of
+// characters all of them can draw. One value serves any number of
+// documents, also concurrently; it keeps the faces last cut for a document
+// (see typeset) so the next can reuse them.
 type Fonts struct {
-	regular, bold []byte
+	faces [numFaces][]byte
 	// drawable has one bit per Basic Multilingual Plane code point. fpdf
 	// addresses glyphs through a 16-bit table, so nothing above U+FFFF can
 	// be drawn whatever the font holds.
@@ -24,40 +68,49 @@ type Fonts struct {
 	// base is what every cut holds (baseRunes).
 	base *runeSet
 	cuts cutCache
-	// advance holds fpdf's own advance widths (1/1000 em) for the regular
-	// and the bold face, so that lines are measured exactly as fpdf will
-	// set them, without switching the PDF's current font to measure.
-	advance [2][0x10000]uint16
+	// advance holds fpdf's own advance widths (1/1000 em) for each face,
+	// so that lines are measured exactly as fpdf will set them, without
+	// switching the PDF's current font to measure.
+	advance [numFaces][0x10000]uint16
 }
 
-// NewFonts checks the regular and bold TrueType faces (for fieldbrief, the
-// bundled Noto Sans SC; see package assets) and indexes which characters they
-// can draw. bold may be nil, in which case headings use the regular face.
-func NewFonts(regular, bold []byte) (*Fonts, error) {
-	if len(regular) == 0 {
+// NewFonts checks the faces and indexes which characters they can draw.
+func NewFonts(ff FontFaces) (*Fonts, error) {
+	if len(ff.Sans) == 0 {
 		return nil, errors.New("report: no regular font given")
 	}
-	faces := [][]byte{regular}
-	if len(bold) > 0 {
-		faces = append(faces, bold)
-	} else {
-		bold = regular
+	or := func(b, fallback []byte) []byte {
+		if len(b) == 0 {
+			return fallback
+		}
+		return b
 	}
-	f := &Fonts{regular: regular, bold: bold}
+	f := &Fonts{}
+	f.faces[sansBold] = or(ff.SansBold, ff.Sans)
+	f.faces[serif] = or(ff.Serif, ff.Sans)
+	f.faces[serifBold] = or(ff.SerifBold, or(ff.Serif, f.faces[sansBold]))
 	for i := range f.drawable {
 		f.drawable[i] = ^uint64(0)
 	}
-	for i, face := range faces {
-		name := [...]string{"regular", "bold"}[i]
-		if err := checkTrueType(face); err != nil {
+	names := [numFaces]string{"serif", "serif bold", "bold"}
+	for i, fc := range f.faces {
+		if j := sameFace(f.faces[:i], fc); j >= 0 {
+			f.advance[i] = f.advance[j]
+			continue
+		}
+		name := names[i]
+		if err := checkTrueType(fc); err != nil {
 			return nil, fmt.Errorf("report: %s font: %w", name, err)
 		}
-		sf, err := sfnt.Parse(face)
+		sf, err := sfnt.Parse(fc)
 		if err != nil {
 			return nil, fmt.Errorf("report: %s font cannot be read: %w", name, err)
 		}
 		var buf sfnt.Buffer
 		for r := rune(0); r < 0x10000; r++ {
+			if !f.drawable.has(r) {
+				continue
+			}
 			g, err := sf.GlyphIndex(&buf, r)
 			if err != nil || g == 0 {
 				f.drawable[r/64] &^= 1 << (r % 64)
@@ -67,7 +120,7 @@ func NewFonts(regular, bold []byte) (*Fonts, error) {
 		// font" on first use; load it once here so the caller hears about a
 		// bad font when it hands it over.
 		probe := fpdf.New("P", "mm", "A4", "")
-		probe.AddUTF8FontFromBytes("probe", "", face)
+		probe.AddUTF8FontFromBytes("probe", "", fc)
 		probe.SetFont("probe", "", 10)
 		if err := probe.Error(); err != nil {
 			return nil, fmt.Errorf("report: %s font is not usable for PDF output: %w", name, err)
@@ -75,9 +128,6 @@ func NewFonts(regular, bold []byte) (*Fonts, error) {
 		for r := rune(0); r < 0x10000; r++ {
 			w := probe.GetStringSymbolWidth(string(r))
 			f.advance[i][r] = uint16(min(max(w, 0), 0xFFFF))
-			if len(faces) == 1 {
-				f.advance[1][r] = f.advance[0][r]
-			}
 		}
 	}
 	// Control and formatting characters have no ink even where a font maps
@@ -119,19 +169,26 @@ func checkTrueType(b []byte) error {
 	}
 }
 
-// canDraw reports whether both faces have a glyph for r.
+// sameFace returns the index in faces of the very same font bytes as fc
+// (a fallback), or -1.
+func sameFace(faces [][]byte, fc []byte) int {
+	for j, o := range faces {
+		if len(o) == len(fc) && len(fc) > 0 && &o[0] == &fc[0] {
+			return j
+		}
+	}
+	return -1
+}
+
+// canDraw reports whether every face has a glyph for r.
 func (f *Fonts) canDraw(r rune) bool { return f.drawable.has(r) }
 
-// width returns the advance of r in millimetres at size points.
-func (f *Fonts) width(bold bool, size float64, r rune) float64 {
+// width returns the advance of r in face fc in millimetres at size points.
+func (f *Fonts) width(fc face, size float64, r rune) float64 {
 	if r < 0 || r > 0xFFFF {
 		r = f.placeholder
 	}
-	i := 0
-	if bold {
-		i = 1
-	}
-	return float64(f.advance[i][r]) * size / 1000 * ptToMM
+	return float64(f.advance[fc][r]) * size / 1000 * ptToMM
 }
 
 // ptToMM converts typographic points to millimetres.

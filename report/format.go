@@ -42,20 +42,13 @@ func (l Lang) day(d supervision.Date) string {
 	return l.date(t)
 }
 
-// shortDay is a compact date for table cells.
-func shortDay(d supervision.Date) string {
-	if d == "" {
-		return "—"
-	}
-	return string(d)
-}
-
-// clock prints a time of day with its date, for visit times and photo captions.
-func clock(t time.Time) string {
+// clock prints a time of day with its date, for visit times and photo
+// captions, in the one date style of the language: 2025年3月12日 16:30.
+func (l Lang) clock(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return t.Format("2006-01-02 15:04")
+	return l.date(t) + " " + t.Format("15:04")
 }
 
 // month prints a year and month: 2025年3月 or Mar 2025.
@@ -64,6 +57,21 @@ func (l Lang) month(t time.Time) string {
 		return t.Format("Jan 2006")
 	}
 	return fmt.Sprintf("%d年%d月", t.Year(), int(t.Month()))
+}
+
+// months prints a span of months without spaced separators: 2025年1月—2月,
+// 2025年12月—2026年1月, or Jan–Feb 2025.
+func (l Lang) months(from, to time.Time) string {
+	if from.Year() != to.Year() {
+		if l == English {
+			return from.Format("Jan 2006") + "–" + to.Format("Jan 2006")
+		}
+		return l.month(from) + "—" + l.month(to)
+	}
+	if l == English {
+		return from.Format("Jan") + "–" + to.Format("Jan 2006")
+	}
+	return l.month(from) + "—" + fmt.Sprintf("%d月", int(to.Month()))
 }
 
 // yi converts 万元, the registers' unit, to 亿元, the briefs' unit, with two
@@ -149,16 +157,18 @@ func (l Lang) statusText(f supervision.Finding, asOf time.Time) string {
 	return s
 }
 
-// findingKindText is "问题" or "企业诉求" with the category.
-func (l Lang) findingKindText(f supervision.Finding) string {
+// categoryText is a finding's category, after "企业诉求" for a request.
+func (l Lang) categoryText(f supervision.Finding) string {
 	parts := []string{f.Category.Label(l.sv())}
 	if f.Kind == supervision.KindRequest {
 		parts = append([]string{f.Kind.Label(l.sv())}, parts...)
 	}
-	if f.Severity != "" && f.Severity != supervision.SeverityMinor {
-		parts = append(parts, f.Severity.Label(l.sv()))
-	}
 	return l.joinList(parts)
+}
+
+// severityText is a finding's severity, or a dash when none is recorded.
+func (l Lang) severityText(f supervision.Finding) string {
+	return orDash(f.Severity.Label(l.sv()))
 }
 
 // orDash prints an empty value as a dash, so an empty cell reads as "none"

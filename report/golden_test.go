@@ -3,12 +3,16 @@ package report
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"image"
 	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"testing"
+
+	"fieldbrief/supervision"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden first pages in testdata/golden and literalRunes in printrunes.go")
@@ -22,31 +26,52 @@ const (
 	goldenResolution = "40"
 )
 
-// TestGoldenFirstPages renders the first page of each report and compares
-// it with testdata/golden. Regenerate after an intended layout change with
-// `go test ./report -run Golden -update`, and look at the new pictures.
+// TestGoldenFirstPages renders a page of each report — the first, and the
+// brief's first in both languages, a table continued on a second page, a
+// tour station — and compares it with testdata/golden. Regenerate after
+// an intended layout change with `go test ./report -run Golden -update`,
+// and look at the new pictures.
 func TestGoldenFirstPages(t *testing.T) {
 	fonts := testFonts(t)
 	opt := Options{Time: fixedTime}
 	cases := []struct {
 		name   string
+		page   int
 		render func(*bytes.Buffer) (Result, error)
 	}{
-		{"visit", func(b *bytes.Buffer) (Result, error) { return Visit(b, fonts, fixtureVisitInput(), opt) }},
-		{"visit-en", func(b *bytes.Buffer) (Result, error) {
+		{"visit", 1, func(b *bytes.Buffer) (Result, error) { return Visit(b, fonts, fixtureVisitInput(), opt) }},
+		{"visit-en", 1, func(b *bytes.Buffer) (Result, error) {
 			return Visit(b, fonts, fixtureVisitInput(), Options{Time: fixedTime, Lang: English})
 		}},
-		{"brief", func(b *bytes.Buffer) (Result, error) { return Brief(b, fonts, fixtureBrief(0), opt) }},
-		{"tour", func(b *bytes.Buffer) (Result, error) {
+		{"brief", 1, func(b *bytes.Buffer) (Result, error) { return Brief(b, fonts, fixtureBrief(0), opt) }},
+		{"brief-en", 1, func(b *bytes.Buffer) (Result, error) {
+			return Brief(b, fonts, fixtureBrief(0), Options{Time: fixedTime, Lang: English})
+		}},
+		{"tour", 1, func(b *bytes.Buffer) (Result, error) {
 			in := fixtureBrief(0)
 			return Tour(b, fonts, TourInput{Year: 2025, Quarter: 1, Stops: OrderByLocation(in.Projects)}, opt)
+		}},
+		// The first station, after the two pages of the route.
+		{"tour-station", 3, func(b *bytes.Buffer) (Result, error) {
+			in := fixtureBrief(1)
+			return Tour(b, fonts, TourInput{Year: 2025, Quarter: 1, Stops: OrderByLocation(in.Projects)}, opt)
+		}},
+		{"continued-table", 2, func(b *bytes.Buffer) (Result, error) {
+			d := NewDoc(fonts, opt)
+			d.Section(1, "问题清单")
+			var fs []supervision.Finding
+			for _, pd := range fixtureBrief(0).Projects {
+				fs = append(fs, pd.Findings...)
+			}
+			d.findingsTable("中国科学院重庆科学中心", fs, fixedTime, false)
+			return d.Write(b)
 		}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			path, _ := writeReport(t, c.name+".pdf", c.render)
-			got := renderPage(t, path, 1)
-			golden := filepath.Join("testdata", "golden", c.name+"-p1.png")
+			got := renderPage(t, path, c.page)
+			golden := filepath.Join("testdata", "golden", fmt.Sprintf("%s-p%d.png", c.name, c.page))
 			if *update {
 				var buf bytes.Buffer
 				if err := png.Encode(&buf, got); err != nil {
@@ -71,12 +96,12 @@ func TestGoldenFirstPages(t *testing.T) {
 			}
 			mean, bad := compareGray(t, want, got)
 			if mean > goldenMeanDiff || bad > goldenBadPixels {
-				out := filepath.Join(t.TempDir(), c.name+"-p1.png")
+				out := filepath.Join(t.TempDir(), filepath.Base(golden))
 				var buf bytes.Buffer
 				_ = png.Encode(&buf, got)
 				_ = os.WriteFile(out, buf.Bytes(), 0o644)
-				t.Errorf("page 1 differs from %s: mean difference %.2f (limit %.1f), %.2f%% pixels far off (limit %.1f%%); rendered page kept at %s",
-					golden, mean, goldenMeanDiff, bad*100, goldenBadPixels*100, out)
+				t.Errorf("page %d differs from %s: mean difference %.2f (limit %.1f), %.2f%% pixels far off (limit %.1f%%); rendered page kept at %s",
+					c.page, golden, mean, goldenMeanDiff, bad*100, goldenBadPixels*100, out)
 			}
 		})
 	}
@@ -86,10 +111,7 @@ func TestGoldenFirstPages(t *testing.T) {
 func renderPage(t *testing.T, path string, page int) image.Image {
 	t.Helper()
 	bin := needTool(t, "pdftoppm")
-	pg := []string{"-f", "1", "-l", "1"}
-	if page != 1 {
-		t.Fatal("only first pages are kept as golden")
-	}
+	pg := []string{"-f", strconv.Itoa(page), "-l", strconv.Itoa(page)}
 	prefix := filepath.Join(t.TempDir(), "page")
 	if out, err := exec.Command(bin, append(pg, "-r", goldenResolution, "-gray", "-png", "-singlefile", path, prefix)...).CombinedOutput(); err != nil {
 		t.Fatalf("pdftoppm: %v\n%s", err, out)

@@ -18,8 +18,28 @@ import (
 // loadFonts parses the bundled fonts once for the whole test binary; it
 // takes a few hundred milliseconds.
 var loadFonts = sync.OnceValues(func() (*Fonts, error) {
-	return NewFonts(assets.FontRegular(), assets.FontBold())
+	ff, err := loadFaces()
+	if err != nil {
+		return nil, err
+	}
+	return NewFonts(ff)
 })
+
+// loadFaces unpacks the bundled faces once for the whole test binary.
+var loadFaces = sync.OnceValues(func() (FontFaces, error) {
+	serif, serifBold, err := assets.SerifFonts()
+	return FontFaces{Sans: assets.FontRegular(), SansBold: assets.FontBold(), Serif: serif, SerifBold: serifBold}, err
+})
+
+// bundledFaces returns the faces fieldbrief ships.
+func bundledFaces(t testing.TB) FontFaces {
+	t.Helper()
+	ff, err := loadFaces()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ff
+}
 
 func testFonts(t testing.TB) *Fonts {
 	t.Helper()

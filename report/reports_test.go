@@ -60,7 +60,7 @@ func TestVisitReport(t *testing.T) {
 		pages int
 		wants []string
 	}{
-		{Chinese, 3, []string{"重点项目现场督查报告", "中国科学院重庆科学中心", "一、项目基本情况", "三、检查清单", "临边、洞口防护到位（栏杆高度不低于1.2m）", "不符合",
+		{Chinese, 4, []string{"重点项目现场督查报告", "中国科学院重庆科学中心", "一、项目基本情况", "三、检查清单", "临边、洞口防护到位（栏杆高度不低于1.2m）", "不符合",
 			"28.5MPa", "超出范围", "深基坑、起重吊装", "2025年6月30日", "5层东侧临边防护栏杆高度不足1.2m，未设置挡脚板", "车辆冲洗设施未正常使用", "整改中\n逾期20天",
 			"最新进展：已更换冲洗水泵，待复查", "已销号", "督查人员（签字）", "项目长（签字）", "记录校验码 " + hash[:16], hash, "照片原件不在本机", "3号楼东立面"}},
 		{English, 4, []string{"Key Project Site Inspection Report", "1. Project", "3. Checklist", "Edge and opening protection", "Fail", "28.5MPa", "out of range", "Fairly good",
@@ -147,31 +147,31 @@ func TestBriefReport(t *testing.T) {
 	for _, pd := range in.Projects {
 		wants = append(wants, pd.Project.ShortName, pd.Project.Name)
 	}
-	mustContain(t, "brief", text, append(wants, "重点项目双月调度会简报", "2025年1月 — 2025年2月", "数据截至2025年3月12日",
-		"年度投资完成率", "分产业年度累计完成投资（亿元）", "时间进度", "三、需协调解决的问题", "四、项目详情", "合计")...)
+	mustContain(t, "brief", text, append(wants, "重点项目双月调度会简报", "2025年第1期", "西部（重庆）科学城重点项目督查组", "2025年1月—2月", "数据截至2025年3月12日",
+		"一、总体情况", "二、需协调解决事项", "三、下步工作", "四、项目推进情况", "五、投资完成情况", "六、问题清单（按责任单位）", "七、项目详情",
+		"年度投资完成率", "分产业年度累计完成投资（亿元）", "时间进度", "合计", "报：", "送：", "发：", "2025年3月12日印发")...)
 
-	// Every project has its own page, after the overview.
-	if res.Pages < 1+len(in.Projects) {
-		t.Errorf("%d pages for %d projects", res.Pages, len(in.Projects))
-	}
+	// The projects follow one another in order, numbered （一） to （二十）
+	// under 七、.
+	flat := string(ink(pdfText(t, path, "-raw")))
+	details := flat[strings.Index(flat, "七、项目详情"):]
+	at := 0
 	for i, pd := range in.Projects {
-		head := fmt.Sprintf("%d. %s", i+1, pd.Project.Name)
-		found := false
-		for p := 2; p <= res.Pages && !found; p++ {
-			body := string(ink(bodyText(t, path, A4, "-f", strconv.Itoa(p), "-l", strconv.Itoa(p))))
-			body = strings.TrimPrefix(body, "四、项目详情")
-			found = strings.HasPrefix(body, string(ink(head)))
+		head := "（" + chineseNumeral(i+1) + "）" + pd.Project.Name
+		k := strings.Index(details[at:], head)
+		if k < 0 {
+			t.Fatalf("project %d's heading %q is missing or out of order", i+1, head)
 		}
-		if !found {
-			t.Errorf("no page starts with %q", head)
-		}
+		at += k + len(head)
+	}
+	if strings.Index(details, "报：") < at {
+		t.Error("the 版记 is not at the end")
 	}
 
 	// Units with overdue work come first, and within a unit the most
 	// overdue finding first. -raw keeps the drawing order, in which each
 	// unit's heading precedes its table whatever the page layout.
-	flat := string(ink(pdfText(t, path, "-raw")))
-	sec := flat[strings.Index(flat, "三、需协调解决的问题"):strings.Index(flat, "四、项目详情")]
+	sec := flat[strings.Index(flat, "六、问题清单（按责任单位）"):strings.Index(flat, "七、项目详情")]
 	unitRe := regexp.MustCompile(`（(\d+)项，其中逾期(\d+)项）`)
 	lateRe := regexp.MustCompile(`逾期(\d+)天`)
 	heads := unitRe.FindAllStringSubmatchIndex(sec, -1)
@@ -214,16 +214,33 @@ func TestTourReport(t *testing.T) {
 	path, res := writeReport(t, "tour.pdf", func(b *bytes.Buffer) (Result, error) {
 		return Tour(b, testFonts(t), in, Options{Time: fixedTime})
 	})
-	if res.Pages != 1+len(stops) {
-		t.Errorf("%d pages, want the route and one page per site: %d", res.Pages, 1+len(stops))
-	}
+	// After the route each site starts a page; its photos and notes box
+	// follow on that page or, under its name with （续）, on the next.
 	text := pdfText(t, path)
 	mustContain(t, "tour pack", text, "2025年第一季度重点项目拉练", "一、拉练路线", "共20站", "全程约", "现场记录", "现场查看要点（在办问题）")
+	page := 2
+	for page <= res.Pages && !strings.HasPrefix(string(ink(bodyText(t, path, A4, "-f", strconv.Itoa(page), "-l", strconv.Itoa(page)))), "第1站") {
+		page++
+	}
+	if page > 3 {
+		t.Errorf("the first station starts on page %d; the route should take one or two pages", page)
+	}
 	for i, s := range stops {
-		body := string(ink(bodyText(t, path, A4, "-f", strconv.Itoa(i+2), "-l", strconv.Itoa(i+2))))
+		body := string(ink(bodyText(t, path, A4, "-f", strconv.Itoa(page), "-l", strconv.Itoa(page))))
 		if head := string(ink(fmt.Sprintf("第%d站 %s", i+1, s.Project.Name))); !strings.HasPrefix(body, head) {
-			t.Errorf("page %d should start with %q, starts %.40q", i+2, head, body)
+			t.Fatalf("page %d should start with %q, starts %.40q", page, head, body)
 		}
+		if !strings.Contains(body, "现场记录") {
+			page++
+			next := string(ink(bodyText(t, path, A4, "-f", strconv.Itoa(page), "-l", strconv.Itoa(page))))
+			if !strings.HasPrefix(next, string(ink(fmt.Sprintf("第%d站 %s（续）", i+1, s.Project.Name)))) || !strings.Contains(next, "现场记录") {
+				t.Errorf("station %d (%s) has no notes box on its page or a continued one", i+1, s.Project.Name)
+			}
+		}
+		page++
+	}
+	if page != res.Pages+1 {
+		t.Errorf("%d pages, but the stations end on page %d", res.Pages, page-1)
 	}
 	if _, err := Tour(&bytes.Buffer{}, testFonts(t), TourInput{Year: 2025, Quarter: 5}, Options{}); err == nil {
 		t.Error("quarter 5 accepted")

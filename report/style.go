@@ -93,3 +93,45 @@ func (t Tone) bar() rgb {
 
 func (d *Doc) drawColor(c rgb) { d.pdf.SetDrawColor(c.r(), c.g(), c.b()) }
 func (d *Doc) fillColor(c rgb) { d.pdf.SetFillColor(c.r(), c.g(), c.b()) }
+
+// legendItem is one swatch of a Legend.
+type legendItem struct {
+	tone Tone
+	text string
+}
+
+// Legend explains the fills of toned cells in one line of small swatches,
+// for a reader of a black-and-white copy too (alert text is also bold).
+func (d *Doc) Legend(items []legendItem) {
+	const sw = 3.0
+	size := smallSize
+	lh := style{size: size}.lineHeight()
+	d.ensure(lh + 1)
+	x := d.left
+	d.setFont(serif, size)
+	for _, it := range items {
+		fill, _ := it.tone.fill()
+		d.fillColor(fill)
+		d.drawColor(colRule)
+		d.pdf.SetLineWidth(0.15)
+		d.pdf.Rect(x, d.y+(lh-sw)/2, sw, sw, "FD")
+		x += sw + 1
+		t := d.clean(it.text)
+		d.setColor(colMuted)
+		d.text(x, baseline(d.y, lh, size), t)
+		x += d.measure(t, serif, size) + 4
+	}
+	d.y += lh + 1
+}
+
+// findingLegend explains the fills of finding tables.
+func (d *Doc) findingLegend() {
+	l := d.Lang()
+	d.Legend([]legendItem{{ToneAlert, l.t("逾期")}, {ToneWarn, l.t("7日内到期")}, {ToneGood, l.t("已销号")}})
+}
+
+// lightLegend explains the fills of project status.
+func (d *Doc) lightLegend() {
+	l := d.Lang()
+	d.Legend([]legendItem{{ToneGood, l.t("正常")}, {ToneWarn, l.t("滞后")}, {ToneAlert, l.t("严重滞后")}})
+}

@@ -1,10 +1,22 @@
 package report
 
+import (
+	"strings"
+	"unicode/utf8"
+
+	"fieldbrief/linebreak"
+)
+
 // Column describes one column of a Table.
 type Column struct {
 	Header string
-	// Weight is the column's share of the table width.
+	// Weight is the column's share of the width left once every column
+	// has the room its content needs (see columnWidths); it also sizes a
+	// column whose cells are all empty.
 	Weight float64
+	// NoWrap keeps every cell of the column on one line: 序号, dates,
+	// amounts.
+	NoWrap bool
 	Align  Align
 	// Shade gives the column a grey background, as for the labels of a
 	// fact block.
@@ -46,6 +58,10 @@ type Table struct {
 	NoHeader bool
 	// Size is the font size in points; zero means 9 pt (小五).
 	Size float64
+	// Continued names the table on the pages it runs onto, as
+	// "name（续）" above the repeated header: the project or unit it is
+	// about.
+	Continued string
 }
 
 const (
@@ -78,7 +94,7 @@ func (d *Doc) Table(t Table) {
 		size = smallSize
 	}
 	lh := style{size: size, lead: 1.4}.lineHeight()
-	widths := d.columnWidths(t.Columns)
+	widths := d.columnWidths(t, size)
 
 	lay := func(r Row, head bool) laidRow {
 		lr := laidRow{lines: make([][]wrapped, len(t.Columns)), row: r, head: head}
@@ -89,7 +105,7 @@ func (d *Doc) Table(t Table) {
 				text = r.Cells[i].Text
 				bold = bold || r.Cells[i].Bold
 			}
-			lr.lines[i] = d.wrap(text, bold, size, widths[i]-2*cellPadX, 0)
+			lr.lines[i] = d.wrap(text, cellFace(head, bold), size, widths[i]-2*cellPadX, 0)
 		}
 		return lr
 	}
@@ -107,7 +123,18 @@ func (d *Doc) Table(t Table) {
 	}
 	fullPage := d.bottom - d.top - headerH
 
+	contStyle := style{size: smallSize, face: sansBold, color: colMuted}
+	if t.Continued != "" {
+		fullPage -= contStyle.lineHeight() + 0.5
+	}
+	started := false
 	startPage := func() {
+		// On the pages the table runs onto, say whose it is.
+		if started && t.Continued != "" {
+			d.textBlock(t.Continued+d.opt.Lang.t("（续）"), contStyle, d.left, d.Width())
+			d.y += 0.5
+		}
+		started = true
 		if !t.NoHeader {
 			d.drawRow(header, 0, header.maxLines(), widths, t.Columns, size, lh)
 		}
@@ -155,20 +182,127 @@ func (d *Doc) Table(t Table) {
 	d.y += 2
 }
 
-func (d *Doc) columnWidths(cols []Column) []float64 {
-	sum := 0.0
-	for _, c := range cols {
-		sum += max(c.Weight, 0)
+// columnWidths sizes the columns by their content. Each column gets at
+// least its narrowest width — its widest unbreakable run (a word, a date, a
+// number with its unit) and at least four characters, the whole text for
+// the cells of NoWrap columns and for headers of up to four characters —
+// so that no word is cut and 序号 never wraps.
+// The width left over goes to the columns that want more than their
+// minimum to set their longest cell on one line, in proportion to how much
+// more each wants (weighted by Weight), so a long 结果 gets room an empty
+// 说明 does not need. Only when even the minimums do not fit are they
+// scaled down, and words cut.
+func (d *Doc) columnWidths(t Table, size float64) []float64 {
+	cols := t.Columns
+	total := d.Width()
+	n := len(cols)
+	minW, want := make([]float64, n), make([]float64, n)
+	// A header may wrap to fit its column: it claims its minimum, not room
+	// to stand on one line.
+	cell := func(i int, text string, fc face, whole, head bool) {
+		text = d.clean(text)
+		for _, para := range strings.Split(text, "\n") {
+			full := d.measure(para, fc, size) + 2*cellPadX + 0.2
+			if !head {
+				want[i] = max(want[i], full)
+			}
+			if whole {
+				minW[i] = max(minW[i], full)
+			} else {
+				// Never narrower than four characters (or the whole text),
+				// so Chinese, which may break anywhere, does not stand in a
+				// column one character wide.
+				run := max(d.widestRun(para, fc, size), min(full-2*cellPadX, 4*size*ptToMM))
+				minW[i] = max(minW[i], run+2*cellPadX+0.2)
+			}
+		}
 	}
-	w := make([]float64, len(cols))
 	for i, c := range cols {
-		if sum == 0 {
-			w[i] = d.Width() / float64(len(cols))
-		} else {
-			w[i] = d.Width() * max(c.Weight, 0) / sum
+		if !t.NoHeader {
+			cell(i, c.Header, sansBold, utf8.RuneCountInString(c.Header) <= 4, true)
+		}
+		for _, r := range t.Rows {
+			if i < len(r.Cells) {
+				fc := boldOf(serif, c.Bold || r.Cells[i].Bold || r.Cells[i].Tone == ToneAlert || r.Tone == ToneAlert)
+				cell(i, r.Cells[i].Text, fc, c.NoWrap, false)
+			}
+		}
+	}
+	sumMin, sumWant := 0.0, 0.0
+	for i := range cols {
+		want[i] = max(want[i], minW[i])
+		if want[i] == 0 {
+			// An empty column: its weight's share of an average column.
+			want[i] = total / float64(n) * max(cols[i].Weight, 0.1)
+		}
+		sumMin += minW[i]
+		sumWant += want[i]
+	}
+	w := make([]float64, n)
+	switch {
+	case sumMin >= total:
+		for i := range w {
+			w[i] = total * minW[i] / sumMin
+		}
+	case sumWant <= total:
+		// Everything fits on one line: share the rest by what each wants.
+		for i := range w {
+			w[i] = want[i] + (total-sumWant)*want[i]/sumWant
+		}
+	default:
+		// Water-filling: each round shares what is left among the columns
+		// still short of what they want, none getting more than that.
+		copy(w, minW)
+		extra := total - sumMin
+		for extra > 1e-6 {
+			need := 0.0
+			for i, c := range cols {
+				if want[i]-w[i] > 1e-6 {
+					need += (want[i] - w[i]) * max(c.Weight, 0.1)
+				}
+			}
+			if need == 0 {
+				break
+			}
+			given := 0.0
+			for i, c := range cols {
+				if gap := want[i] - w[i]; gap > 1e-6 {
+					g := min(gap, extra*gap*max(c.Weight, 0.1)/need)
+					w[i] += g
+					given += g
+				}
+			}
+			extra -= given
 		}
 	}
 	return w
+}
+
+// widestRun is the width of the widest piece of s that the line breaker
+// would not break.
+func (d *Doc) widestRun(s string, fc face, size float64) float64 {
+	rs := []rune(s)
+	ops := d.breaker.Opportunities(rs)
+	widest, cur := 0.0, 0.0
+	for i, r := range rs {
+		if !linebreak.IsSpace(r) {
+			cur += d.fonts.width(fc, size, r)
+		}
+		widest = max(widest, cur)
+		if ops[i] != linebreak.NoBreak {
+			cur = 0
+		}
+	}
+	return widest
+}
+
+// cellFace is the face of a table cell: header cells in the sans bold of
+// headings, others in the serif of the body text.
+func cellFace(head, bold bool) face {
+	if head {
+		return sansBold
+	}
+	return boldOf(serif, bold)
 }
 
 // drawRow draws lines [off, off+n) of every cell of r at the cursor and
@@ -205,14 +339,22 @@ func (d *Doc) drawRow(r laidRow, off, n int, widths []float64, cols []Column, si
 		if r.head {
 			ink = colText
 		}
-		d.setFont(bold, size)
+		fc := cellFace(r.head, bold)
+		d.setFont(fc, size)
 		d.setColor(ink)
 		lines := r.lines[i]
 		align := c.Align
 		if r.head {
 			align = AlignCenter
 		}
-		for j := off; j < off+n && j < len(lines); j++ {
+		from := off
+		if off > 0 && len(lines) <= off && !r.head {
+			// A row continued from the page before: a cell already
+			// printed in full there — 序号, 项目 — is printed again, so
+			// the part on this page says whose it is.
+			from = 0
+		}
+		for j := from; j < from+n && j < len(lines); j++ {
 			text := lines[j].text
 			if text == "" {
 				continue
@@ -221,11 +363,11 @@ func (d *Doc) drawRow(r laidRow, off, n int, widths []float64, cols []Column, si
 			lx := x + cellPadX
 			switch align {
 			case AlignCenter:
-				lx += (inner - d.measure(text, bold, size)) / 2
+				lx += (inner - d.measure(text, fc, size)) / 2
 			case AlignRight:
-				lx += inner - d.measure(text, bold, size)
+				lx += inner - d.measure(text, fc, size)
 			}
-			d.text(lx, baseline(d.y+cellPadY+float64(j-off)*lh, lh, size), text)
+			d.text(lx, baseline(d.y+cellPadY+float64(j-from)*lh, lh, size), text)
 		}
 		x += widths[i]
 	}
@@ -240,14 +382,18 @@ type Fact struct {
 
 // Facts adds a block of labelled values, cols label–value pairs to a row,
 // labels shaded, values wrapping.
-func (d *Doc) Facts(facts []Fact, cols int) {
+func (d *Doc) Facts(facts []Fact, cols int) { d.FactsOf("", facts, cols) }
+
+// FactsOf is Facts for a block that names what it is about on a page it
+// runs onto (see Table.Continued).
+func (d *Doc) FactsOf(name string, facts []Fact, cols int) {
 	if len(facts) == 0 {
 		return
 	}
 	cols = max(cols, 1)
 	var columns []Column
 	for range cols {
-		columns = append(columns, Column{Weight: 1, Shade: true}, Column{Weight: 2.2})
+		columns = append(columns, Column{Weight: 1, Shade: true, NoWrap: true}, Column{Weight: 2.2})
 	}
 	var rows []Row
 	for i := 0; i < len(facts); i += cols {
@@ -262,7 +408,7 @@ func (d *Doc) Facts(facts []Fact, cols int) {
 		}
 		rows = append(rows, r)
 	}
-	d.Table(Table{Columns: columns, Rows: rows, NoHeader: true, Size: bodySize - 0.5})
+	d.Table(Table{Columns: columns, Rows: rows, NoHeader: true, Size: factSize, Continued: name})
 }
 
 // Signatures adds signature lines, one per label (for example "督查人员（签字）"),
@@ -273,14 +419,14 @@ func (d *Doc) Signatures(labels []string) {
 	d.ensure(float64(len(labels)) * rowH)
 	date := d.opt.Lang.t("日期")
 	for _, l := range labels {
-		d.setFont(false, bodySize)
+		d.setFont(serif, bodySize)
 		d.setColor(colText)
 		base := d.y + rowH - 4
 		label := d.clean(l) + d.opt.Lang.t("：")
-		lw := d.measure(label, false, bodySize)
+		lw := d.measure(label, serif, bodySize)
 		d.text(d.left, base, label)
 		dateLabel := d.clean(date) + d.opt.Lang.t("：")
-		dw := d.measure(dateLabel, false, bodySize)
+		dw := d.measure(dateLabel, serif, bodySize)
 		dateX := d.right - 45
 		d.text(dateX-dw, base, dateLabel)
 		d.drawColor(colText)

@@ -35,7 +35,8 @@ func Tour(w io.Writer, fonts *Fonts, in TourInput, opt Options) (Result, error) 
 	opt.Title = title
 	opt.Header = l.t("西部（重庆）科学城重点项目拉练")
 	opt.HeaderRight = quarter
-	opt.FooterNote = fmt.Sprintf(l.t("生成于 %s"), clock(opt.Time))
+	opt.Names = append(personNames(stopProjects(in.Stops)), opt.Names...)
+	opt.FooterNote = fmt.Sprintf(l.t("生成于 %s"), l.clock(opt.Time))
 	return typeset(w, fonts, in, opt, func(d *Doc) {
 		l := d.Lang()
 
@@ -64,26 +65,47 @@ func Tour(w io.Writer, fonts *Fonts, in TourInput, opt Options) (Result, error) 
 				{Text: orDash(p.Light.Label(l.sv())), Tone: lightTone(p.Light)},
 			}})
 		}
-		// Widths sized for the register's longest values at 8 pt, so that the
-		// twenty stops fit on the first page, one line each.
-		d.Table(Table{Size: 8, Columns: []Column{
-			{Header: l.t("站次"), Weight: 0.55, Align: AlignCenter},
-			{Header: l.t("项目"), Weight: 1.55},
-			{Header: l.t("地址"), Weight: 2.35},
-			{Header: l.t("项目长"), Weight: 2.0},
-			{Header: l.t("距上站（公里）"), Weight: 0.8, Align: AlignRight},
-			{Header: l.t("阶段"), Weight: 0.8, Align: AlignCenter},
-			{Header: l.t("状态"), Weight: 0.8, Align: AlignCenter},
+		d.Table(Table{Size: smallSize, Columns: []Column{
+			{Header: l.t("站次"), Weight: 1, Align: AlignCenter, NoWrap: true},
+			{Header: l.t("项目"), Weight: 1},
+			{Header: l.t("地址"), Weight: 1},
+			{Header: l.t("项目长"), Weight: 1},
+			{Header: l.t("距上站（公里）"), Weight: 1, Align: AlignRight, NoWrap: true},
+			{Header: l.t("阶段"), Weight: 1, Align: AlignCenter},
+			{Header: l.t("状态"), Weight: 1, Align: AlignCenter},
 		}, Rows: rows})
 		d.Note(fmt.Sprintf(l.t("全程约%s公里（按坐标直线距离计，实际车程更长）。"), strconv.FormatFloat(total, 'f', 1, 64)))
 
 		for i, s := range in.Stops {
 			d.PageBreak()
-			d.projectPage(fmt.Sprintf(l.t("第%d站 %s"), i+1, s.Project.Name), s, asOf, l.t("现场查看要点（在办问题）"))
+			head := fmt.Sprintf(l.t("第%d站 %s"), i+1, s.Project.Name)
+			d.projectPage(0, head, s, asOf, l.t("现场查看要点（在办问题）"), 0, 0)
+			// One row of photos and the notes box go together; when they do
+			// not fit below the station's facts, they continue on a page
+			// of their own under the station's name.
+			photos := s.Photos[:min(len(s.Photos), tourPhotos)]
+			need := 3 + 6 + 3*notesLineGap
+			if len(photos) > 0 {
+				need += subheadSize*ptToMM*1.6 + 3 + d.photoRowHeight(photos, tourPhotos)
+			}
+			if d.y+need > d.bottom {
+				d.newPage()
+				d.Heading(1, head+l.t("（续）"))
+			}
+			if len(photos) > 0 {
+				d.Heading(2, l.t("最新照片"))
+				d.PhotoGrid(photos, tourPhotos)
+			}
 			d.notesBox(l.t("现场记录"))
 		}
 	})
 }
+
+// tourPhotos is how many photos a tour station prints, in one row.
+const tourPhotos = 3
+
+// notesLineGap is the distance between the ruled lines of a notes box.
+const notesLineGap = 7.0
 
 func (l Lang) quarterName(q int) string {
 	if l == English {
@@ -92,14 +114,13 @@ func (l Lang) quarterName(q int) string {
 	return [...]string{"", "一", "二", "三", "四"}[q]
 }
 
-// notesBox rules the rest of the page (at most 70 mm) for handwritten notes.
+// notesBox rules the rest of the page (at most 70 mm) for handwritten
+// notes: at least three lines, on the next page if this one has no room.
 func (d *Doc) notesBox(label string) {
-	const lineGap = 8.0
+	const lineGap = notesLineGap
 	d.Space(3)
-	if d.bottom-d.y < 3*lineGap {
-		return
-	}
-	d.setFont(true, bodySize)
+	d.ensure(6 + 3*lineGap)
+	d.setFont(serifBold, bodySize)
 	d.setColor(colText)
 	d.text(d.left, d.y+4, d.clean(label))
 	d.y += 6

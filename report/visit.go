@@ -60,8 +60,9 @@ func Visit(w io.Writer, fonts *Fonts, in VisitInput, opt Options) (Result, error
 	opt.Title = title + " · " + p.DisplayName()
 	opt.Header = l.t("西部（重庆）科学城重点项目督查")
 	opt.HeaderRight = p.DisplayName() + " · " + l.date(insp.StartedAt)
-	opt.FooterNote = fmt.Sprintf(l.t("记录校验码 %s · 生成于 %s"), hash[:16], clock(opt.Time))
+	opt.FooterNote = fmt.Sprintf(l.t("记录校验码 %s · 生成于 %s"), hash[:16], l.clock(opt.Time))
 	opt.Keywords = VisitStamp(insp, opt).String()
+	opt.Names = append(personNames([]supervision.Project{p}, insp.Inspectors), opt.Names...)
 	sealed := &sealWriter{}
 	res, err := typeset(sealed, fonts, in, opt, func(d *Doc) {
 		l := d.Lang()
@@ -125,18 +126,18 @@ func Visit(w io.Writer, fonts *Fonts, in VisitInput, opt Options) (Result, error
 				}, Tone: toneIf(tone == ToneAlert, ToneAlert)})
 			}
 			d.Table(Table{Columns: []Column{
-				{Header: l.t("序号"), Weight: 0.55, Align: AlignCenter},
-				{Header: l.t("检查项"), Weight: 2.6},
-				{Header: l.t("结果"), Weight: 1.3, Align: AlignCenter},
-				{Header: l.t("说明"), Weight: 3},
-			}, Rows: rows})
+				{Header: l.t("序号"), Weight: 1, Align: AlignCenter, NoWrap: true},
+				{Header: l.t("检查项"), Weight: 2},
+				{Header: l.t("结果"), Weight: 1},
+				{Header: l.t("说明"), Weight: 1},
+			}, Rows: rows, Continued: p.DisplayName()})
 		}
 		d.Note(l.t("注：* 为必答项；红色为不符合或超出允许范围。"))
 
 		d.Heading(1, l.t("四、本次发现的问题"))
-		d.findingsTable(in.Raised, insp.StartedAt, false)
+		d.findingsTable(p.DisplayName(), in.Raised, insp.StartedAt, false)
 		d.Heading(1, l.t("五、复查的问题"))
-		d.findingsTable(in.Rechecked, insp.StartedAt, true)
+		d.findingsTable(p.DisplayName(), in.Rechecked, insp.StartedAt, true)
 
 		photos := visitPhotos(l, in)
 		if len(photos) > 0 {
@@ -148,7 +149,7 @@ func Visit(w io.Writer, fonts *Fonts, in VisitInput, opt Options) (Result, error
 		d.Heading(1, l.t("签字确认"))
 		d.Signatures([]string{l.t("督查人员（签字）"), l.t("项目长（签字）")})
 		d.Space(4)
-		d.Note(fmt.Sprintf(l.t("本报告由 fieldbrief 于 %s 根据督查记录 %s 生成。记录校验码（SHA-256）：%s。核对打印件时，以同一记录重新计算校验码，应与此一致。"), clock(opt.Time), insp.ID, hash))
+		d.Note(fmt.Sprintf(l.t("本报告由 fieldbrief 于 %s 根据督查记录 %s 生成。记录校验码（SHA-256）：%s。核对打印件时，以同一记录重新计算校验码，应与此一致。"), l.clock(opt.Time), insp.ID, hash))
 	})
 	if err != nil {
 		return res, err
@@ -275,7 +276,7 @@ func answerText(l Lang, it supervision.Item, a supervision.Answer, ok bool) (str
 
 // findingsTable lists findings with their unit, deadline and status; for
 // re-checked findings the status says how late they were on the visit day.
-func (d *Doc) findingsTable(fs []supervision.Finding, asOf time.Time, recheck bool) {
+func (d *Doc) findingsTable(name string, fs []supervision.Finding, asOf time.Time, recheck bool) {
 	l := d.Lang()
 	if len(fs) == 0 {
 		d.Paragraph(l.t("无。"))
@@ -302,20 +303,22 @@ func (d *Doc) findingsTable(fs []supervision.Finding, asOf time.Time, recheck bo
 		rows = append(rows, Row{Cells: []Cell{
 			{Text: strconv.Itoa(i + 1)},
 			{Text: desc},
-			{Text: l.findingKindText(f)},
+			{Text: l.categoryText(f)},
+			{Text: l.severityText(f)},
 			{Text: orDash(f.ResponsibleUnit)},
-			{Text: shortDay(f.Deadline)},
+			{Text: l.day(f.Deadline)},
 			{Text: l.statusText(f, asOf), Tone: tone},
 		}})
 	}
 	d.Table(Table{Columns: []Column{
-		{Header: l.t("序号"), Weight: 0.45, Align: AlignCenter},
-		{Header: l.t("问题描述"), Weight: 3.2},
-		{Header: l.t("类别"), Weight: 1.1},
-		{Header: l.t("责任单位"), Weight: 1.5},
-		{Header: l.t("整改期限"), Weight: 1.15, Align: AlignCenter},
-		{Header: l.t("状态"), Weight: 1.15, Align: AlignCenter},
-	}, Rows: rows})
+		{Header: l.t("序号"), Weight: 1, Align: AlignCenter, NoWrap: true},
+		{Header: l.t("问题描述"), Weight: 3},
+		{Header: l.t("类别"), Weight: 1},
+		{Header: l.t("严重程度"), Weight: 1, Align: AlignCenter},
+		{Header: l.t("责任单位"), Weight: 1},
+		{Header: l.t("整改期限"), Weight: 1, Align: AlignCenter, NoWrap: true},
+		{Header: l.t("状态"), Weight: 1, Align: AlignCenter},
+	}, Rows: rows, Continued: name})
 }
 
 // visitPhotos lists the visit's photos once each: the visit's own first,
