@@ -84,6 +84,14 @@ type Item struct {
 	FailRaisesFinding bool `json:"fail_raises_finding,omitempty"`
 	// FindingCategory prefills the category of a finding raised from this item.
 	FindingCategory Category `json:"finding_category,omitempty"`
+	// Carry prefills a new visit with the last visit's answer (the phase,
+	// the permits obtained, the progress): it rarely changes from month to
+	// month, so the inspector confirms or corrects it instead of typing it
+	// again. See CarriedAnswer.
+	Carry bool `json:"carry,omitempty"`
+	// YearToDate marks a figure summed since 1 January: it is carried only
+	// within the same year, since January starts again from zero.
+	YearToDate bool `json:"year_to_date,omitempty"`
 }
 
 // DisplayTitle returns the title in the given language, falling back to Chinese.
