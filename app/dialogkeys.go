@@ -34,6 +34,16 @@ func (ui *mainUI) confirm(title, question string, answer func(bool)) {
 	ui.showKeyed(d, d.Confirm)
 }
 
+// confirmAction asks before doing something that is not undone with a
+// click: its buttons say 取消 and what is done (action), not 不 / 是, so
+// the answer reads without the question. Enter chooses the action.
+func (ui *mainUI) confirmAction(title, question, action string, answer func(bool)) {
+	d := dialog.NewConfirm(title, question, answer, ui.window)
+	d.SetConfirmText(action)
+	d.SetDismissText(t0("common.cancel"))
+	ui.showKeyed(d, d.Confirm)
+}
+
 // confirmLoss asks before something is thrown away (a draft, a photo,
 // typing not saved): its yes button is red, says what it does (yes), and
 // only a click gives it; Enter does nothing, so no key pressed in passing

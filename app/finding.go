@@ -74,11 +74,19 @@ func verifies(from, to sv.Status) bool {
 // this person from the finding's status (and only those), and one to add a
 // note. inspectionID ties the moves to the visit they are made in, if any;
 // who is the default name of the person acting.
-func findingActions(ui *mainUI, f sv.Finding, inspectionID, who string, changed func(sv.Finding)) *fyne.Container {
+//
+// verifiers, when it names someone, is who a verification defaults to: on
+// site, the visit's inspectors verify together, whoever holds the laptop.
+// It is asked when the form opens, so names typed since count.
+func findingActions(ui *mainUI, f sv.Finding, inspectionID, who string, verifiers func() string, changed func(sv.Finding)) *fyne.Container {
 	box := container.NewHBox()
 	for _, to := range f.MovesFor(ui.role()) {
 		b := widget.NewButton(moveLabel(f.Status, to), func() {
-			showMoveForm(ui, f, to, inspectionID, who, changed)
+			by := who
+			if v := verifiers(); verifies(f.Status, to) && v != "" {
+				by = v
+			}
+			showMoveForm(ui, f, to, inspectionID, by, changed)
 		})
 		if to == sv.StatusClosed || to == sv.StatusVerified {
 			b.Importance = widget.HighImportance
@@ -416,8 +424,17 @@ func (d *findingDetail) fill(ui *mainUI, f sv.Finding, inspectionID string, chan
 		l.Wrapping = fyne.TextWrapWord
 		objs = append(objs, l)
 	}
-	who := ui.actingName(firstOr(splitNames(ui.app.Preferences().String(prefInspectors)), ""))
-	d.actions = findingActions(ui, f, inspectionID, who, changed)
+	last := splitNames(ui.app.Preferences().String(prefInspectors))
+	who := ui.actingName(firstOr(last, ""))
+	verifiers := func() string {
+		if inspectionID == "" {
+			return ""
+		}
+		// Opened from a visit: its inspectors, remembered as they were
+		// typed, verify.
+		return joinNames(last)
+	}
+	d.actions = findingActions(ui, f, inspectionID, who, verifiers, changed)
 	if f.CheckEdit() == nil {
 		units := append([]string{d.project.LeadDepartment}, d.project.ParticipatingUnits...)
 		d.actions.Add(widget.NewButtonWithIcon(t0("finding.edit"), theme.DocumentCreateIcon(), func() {
@@ -502,7 +519,7 @@ func (r *recheckPane) refresh() {
 			})
 		})
 		if v.editable() && f.Status.Active() {
-			actions := findingActions(v.ui, f, v.id, who, r.changed)
+			actions := findingActions(v.ui, f, v.id, who, func() string { return joinNames(v.in.Inspectors) }, r.changed)
 			actions.Add(details)
 			r.cards[f.ID] = actions
 			card = append(card, actions)
@@ -545,6 +562,10 @@ func (r *recheckPane) changed(f sv.Finding) {
 	}
 	r.refresh()
 	v.refreshNav()
+	// The item's line names its open finding: it may be closed now.
+	if it := v.fields[f.ItemKey]; it != nil {
+		it.showOpen()
+	}
 }
 
 // newFinding opens an empty finding form of the given kind for this visit.

@@ -40,6 +40,9 @@ type itemField struct {
 	photos  *widget.Label  // how many photos the item has
 	raised  *widget.Label  // findings raised from this item in this visit
 	box     *fyne.Container
+	// What the item said last visit, and its findings still open from
+	// earlier visits (carry.go).
+	past
 }
 
 func newItemField(v *visitScreen, it sv.Item, a sv.Answer) *itemField {
@@ -114,7 +117,7 @@ func newItemField(v *visitScreen, it sv.Item, a sv.Answer) *itemField {
 			f.changed()
 		}
 	}
-	f.raise = widget.NewButtonWithIcon(t0("item.raise"), theme.WarningIcon(), f.raiseFinding)
+	f.raise = widget.NewButtonWithIcon(t0("item.raise"), theme.WarningIcon(), f.offerRaise)
 	f.raise.Hide()
 	f.photo = widget.NewButtonWithIcon(t0("item.add_photo"), theme.FileImageIcon(), f.choosePhoto)
 	f.photos = widget.NewLabel("")
@@ -136,9 +139,11 @@ func newItemField(v *visitScreen, it sv.Item, a sv.Answer) *itemField {
 	} else {
 		parts = append(parts, container.NewBorder(nil, nil, nil, actions))
 	}
-	parts = append(parts, f.raised)
+	// Last visit's answer comes under the note, so Tab still goes from
+	// the value to its note; its confirm button is last of the item.
+	parts = append(parts, f.newPast(), f.raised, f.newOpen())
 	f.box = container.NewVBox(append(parts, widget.NewSeparator())...)
-	f.show(a)
+	f.show(f.startingAnswer(a))
 	return f
 }
 
@@ -310,7 +315,7 @@ func (f *itemField) verdictChanged(label string) {
 	f.showPhotoCount()
 	f.updateRaise()
 	if f.ans.Verdict == sv.Fail && f.item.FailRaisesFinding && len(f.v.raisedFor(f.item.Key)) == 0 {
-		f.raiseFinding()
+		f.offerRaise()
 	}
 }
 
@@ -478,6 +483,7 @@ func (f *itemField) updateRaise() {
 	} else {
 		f.raise.Hide()
 	}
+	f.showOpen()
 }
 
 // raiseFinding opens the finding form prefilled from the failed item.

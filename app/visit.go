@@ -27,6 +27,10 @@ type visitData struct {
 	units   []string
 	// drafts are findings typed in this visit and not saved (formKeeper).
 	drafts []storage.FormDraft
+	// prev is the visit this one follows, with its answers; hasPrev is
+	// false on a project's first visit (see sv.PreviousVisit).
+	prev    sv.Inspection
+	hasPrev bool
 }
 
 // pane is one page of the checklist's left-hand navigation: the visit's
@@ -59,6 +63,10 @@ type visitScreen struct {
 	active  []sv.Finding
 	units   []string
 	loaded  bool
+	// last is the visit before this one, whose answers each item shows
+	// and the carried items start from (carry.go).
+	last    sv.Inspection
+	hasLast bool
 
 	fields  map[string]*itemField
 	panes   []pane
@@ -67,6 +75,7 @@ type visitScreen struct {
 	failed  map[string]string // key → message of the last failed write
 	alerted bool              // a dialog already told of the failing saves
 	form    *findingForm      // the finding form last opened, for tests
+	offer   dialog.Dialog     // the last "re-check or new finding?" question, for tests
 	recheck *recheckPane
 	gaps    []sv.Gap     // what the last submit attempt found missing
 	gapList *widget.List // the list of gaps shown, for tests
@@ -173,6 +182,9 @@ func (v *visitScreen) load() {
 		if d.units, err = data.UnitNames(); err != nil {
 			return d, err
 		}
+		if d.prev, d.hasPrev, err = previousVisit(data, d.in); err != nil {
+			return d, err
+		}
 		d.drafts, err = data.FormDrafts(v.draftPrefix())
 		return d, err
 	}, func(d visitData, err error) {
@@ -260,6 +272,7 @@ func (v *visitScreen) loadPhotoState() {
 // swaps which box is shown, so what was typed stays.
 func (v *visitScreen) build(d visitData) {
 	v.in, v.tmpl, v.project, v.active, v.units = d.in, d.tmpl, d.project, d.active, d.units
+	v.last, v.hasLast = d.prev, d.hasPrev
 	if v.in.Answers == nil {
 		v.in.Answers = map[string]sv.Answer{}
 	}
@@ -353,7 +366,7 @@ func (v *visitScreen) answerChanged(f *itemField) {
 	if !v.editable() {
 		return
 	}
-	a := f.ans
+	a := f.observed()
 	a.ItemKey = f.item.Key
 	a.AnsweredAt = v.ui.cfg.Now()
 	a.AnsweredBy = firstOr(v.in.Inspectors, "")
@@ -363,6 +376,7 @@ func (v *visitScreen) answerChanged(f *itemField) {
 	id := v.id
 	v.saving()
 	v.saver.put(a.ItemKey, func() error { return data.SaveAnswer(id, a) })
+	f.showPast()
 }
 
 func (v *visitScreen) saving() {
