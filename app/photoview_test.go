@@ -236,7 +236,7 @@ func submittedVisitWithPhoto(t *testing.T, ui *mainUI) *visitScreen {
 	v.attachSitePhotos([]string{filepath.Join(photoSamples, "Canon_40D.jpg")})
 	completeVisit(t, v)
 	test.Tap(v.submit)
-	test.Tap(overlayButton(t, ui, "是"))
+	test.Tap(overlayButton(t, ui, "确认提交"))
 	waitFor(t, "submitted", func() bool { return v.in.Status == sv.Submitted })
 	return v
 }

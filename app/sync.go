@@ -611,7 +611,7 @@ func (s *syncUI) confirmSignOut() {
 			if err == nil && (st.PendingChanges > 0 || st.PendingPhotos > 0) {
 				msg += "\n" + t("sync.sign_out_pending", st.PendingChanges, st.PendingPhotos)
 			}
-			s.ui.confirm(t0("sync.sign_out"), msg, func(ok bool) {
+			s.ui.confirmAction(t0("sync.sign_out"), msg, t0("sync.sign_out"), func(ok bool) {
 				if ok {
 					s.signOutNow()
 				}

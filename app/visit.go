@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -662,7 +663,7 @@ func (v *visitScreen) trySubmit() {
 		v.showGaps(gaps)
 		return
 	}
-	v.ui.confirm(t0("visit.submit_title"), t0("visit.submit_confirm"), func(ok bool) {
+	v.ui.confirmAction(t0("visit.submit_title"), t0("visit.submit_confirm"), t0("visit.submit_do"), func(ok bool) {
 		if ok {
 			v.submitNow()
 		}
@@ -688,6 +689,8 @@ func (v *visitScreen) submitNow() {
 				v.in.Answers = answers
 			}
 			v.applyState()
+			v.ui.submitted = &submittedVisit{id: in.ID, project: v.project.DisplayName(), started: in.StartedAt}
+			v.showSubmitted()
 		})
 	})
 }
@@ -722,7 +725,7 @@ func (v *visitScreen) showGaps(gaps []sv.Gap) {
 
 // startAmendment makes a draft correction of the submitted visit and opens it.
 func (v *visitScreen) startAmendment() {
-	v.ui.confirm(t0("visit.amend"), t0("visit.amend_confirm"), func(ok bool) {
+	v.ui.confirmAction(strings.TrimSuffix(t0("visit.amend"), "…"), t0("visit.amend_confirm"), t0("visit.amend_do"), func(ok bool) {
 		if !ok {
 			return
 		}
@@ -763,3 +766,22 @@ func (v *visitScreen) confirmDiscard() {
 // close is called when the screen is left. Writes already queued carry on
 // in the background; nothing is dropped.
 func (v *visitScreen) close() {}
+
+// showSubmitted says the visit is submitted and offers its report, the
+// next thing an inspector does with it.
+func (v *visitScreen) showSubmitted() {
+	sub := *v.ui.submitted
+	msg := widget.NewLabel(t("visit.submitted_body", v.project.DisplayName(), v.ui.date(v.in.StartedAt)))
+	msg.Wrapping = fyne.TextWrapWord
+	var d dialog.Dialog
+	report := widget.NewButtonWithIcon(t0("visit.make_report"), theme.DocumentPrintIcon(), func() {
+		d.Hide()
+		v.ui.makeVisitReport(sub)
+	})
+	report.Importance = widget.HighImportance
+	closeB := widget.NewButton(t0("common.close"), func() { d.Hide() })
+	d = dialog.NewCustomWithoutButtons(t0("visit.submitted_title"),
+		container.NewBorder(nil, container.NewHBox(layout.NewSpacer(), closeB, report), nil, nil, msg), v.ui.window)
+	d.Resize(fyne.NewSize(480, 200))
+	v.ui.showKeyed(d, report.OnTapped)
+}

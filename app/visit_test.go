@@ -319,6 +319,10 @@ func completeVisit(t *testing.T, v *visitScreen) {
 		case it.Kind == sv.KindSingleChoice:
 			f.choice.SetSelectedIndex(0)
 		}
+		if f.carrying {
+			// Carried from last visit with the same value: confirmed.
+			test.Tap(f.confirm)
+		}
 	}
 }
 
@@ -343,7 +347,7 @@ func TestSubmitChecksGapsThenReadOnly(t *testing.T) {
 	}
 	completeVisit(t, v)
 	test.Tap(v.submit)
-	test.Tap(overlayButton(t, ui, "是"))
+	test.Tap(overlayButton(t, ui, "确认提交"))
 	waitFor(t, "submitted", func() bool { return v.in.Status == sv.Submitted })
 	if in := stored(t, s, v.id); in.Status != sv.Submitted || in.FinishedAt.IsZero() {
 		t.Fatalf("stored as %s", in.Status)
@@ -364,7 +368,7 @@ func TestSubmitChecksGapsThenReadOnly(t *testing.T) {
 	}
 	// An amendment is a new draft that names the original.
 	test.Tap(v.amend)
-	test.Tap(overlayButton(t, ui, "是"))
+	test.Tap(overlayButton(t, ui, "新建更正记录"))
 	waitFor(t, "amendment", func() bool { return ui.visit != nil && ui.visit != v && ui.visit.loaded })
 	if ui.visit.in.Replaces != v.id || !ui.visit.editable() {
 		t.Errorf("amendment replaces %q, editable %v", ui.visit.in.Replaces, ui.visit.editable())
@@ -372,7 +376,7 @@ func TestSubmitChecksGapsThenReadOnly(t *testing.T) {
 	// Submitted, the amendment marks the original as corrected.
 	am := ui.visit
 	test.Tap(am.submit)
-	test.Tap(overlayButton(t, ui, "是"))
+	test.Tap(overlayButton(t, ui, "确认提交"))
 	waitFor(t, "amendment submitted", func() bool { return am.in.Status == sv.Submitted })
 	ui.goBack()
 	ui.goBack()
