@@ -4,7 +4,6 @@ import (
 	"path/filepath"
 	"slices"
 
-
 	"fieldbrief/spreadsheet"
 	sv "fieldbrief/supervision"
 )
