@@ -237,3 +237,22 @@ func TestVerificationDefaultsToTheVisitsInspectors(t *testing.T) {
 
 // t2 is t for a test: the translated text.
 func t2(key string, args ...any) string { return t(key, args...) }
+
+func TestJumpToAnItemScrollsItIntoView(t *testing.T) {
+	ui, _ := newTestUI(t)
+	v := startVisit(t, ui, ui.dash.rows[4].Project.ID)
+	items := v.tmpl.Sections[2].Items // 安全生产: eight items, taller than the window
+	key := items[len(items)-1].Key
+	v.goTo(key)
+	p := v.panes[v.current]
+	f := field(t, v, key)
+	top := f.box.Position().Y - p.scroll.Offset.Y
+	if p.scroll.Offset.Y <= 0 || top < 0 || top+f.box.Size().Height > p.scroll.Size().Height+1 {
+		t.Fatalf("the item at %v (height %v) is out of view: scrolled %v of %v", f.box.Position().Y, f.box.Size().Height, p.scroll.Offset.Y, p.scroll.Size().Height)
+	}
+	// Back to the first item: the top.
+	v.goTo(items[0].Key)
+	if v.panes[v.current].scroll.Offset.Y > field(t, v, items[0].Key).box.Position().Y {
+		t.Error("a jump to the first item left the page scrolled down")
+	}
+}

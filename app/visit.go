@@ -44,6 +44,8 @@ type pane struct {
 	// view is box as shown, made on the first visit to the page and then
 	// kept, hidden while another page shows (see showPane).
 	view *fyne.Container
+	// scroll scrolls the page, so a jump to an item brings it into view.
+	scroll *container.Scroll
 }
 
 const (
@@ -534,7 +536,8 @@ func (v *visitScreen) showPane(i int) {
 	if p := &v.panes[i]; p.view == nil {
 		// Muted: the hints and counts of the items are read on site, and
 		// so are the values of a submitted visit, shown in disabled fields.
-		p.view = container.NewStack(muted(container.NewVScroll(container.NewPadded(p.box))))
+		p.scroll = container.NewVScroll(container.NewPadded(p.box))
+		p.view = container.NewStack(muted(p.scroll))
 		v.body.Add(p.view)
 	} else {
 		p.view.Show()
@@ -598,16 +601,40 @@ func (v *visitScreen) paneOf(itemKey string) int {
 	return 0
 }
 
-// goTo shows an item's section and puts the cursor on it.
+// goTo shows an item's section, scrolled to the item, and puts the
+// cursor on it.
 func (v *visitScreen) goTo(itemKey string) {
 	v.showPane(v.paneOf(itemKey))
 	if f := v.fields[itemKey]; f != nil {
+		v.scrollTo(f.box)
 		if w := f.focusTarget(); w != nil {
 			v.ui.window.Canvas().Focus(w)
 		}
 	} else if itemKey == "" {
 		v.ui.window.Canvas().Focus(v.inspector)
 	}
+}
+
+// scrollTo scrolls the page shown so that o, one of its items, is in
+// view with a little of the item before it above.
+func (v *visitScreen) scrollTo(o fyne.CanvasObject) {
+	p := v.panes[v.current]
+	if p.scroll == nil {
+		return
+	}
+	// The page was perhaps just made: lay it out at its size first, so
+	// the item's position is known.
+	p.scroll.Refresh()
+	p.box.Resize(fyne.NewSize(p.box.Size().Width, p.box.MinSize().Height))
+	y := o.Position().Y - theme.Padding()*4
+	max := p.box.MinSize().Height + 2*theme.Padding() - p.scroll.Size().Height
+	if y > max {
+		y = max
+	}
+	if y < 0 {
+		y = 0
+	}
+	p.scroll.ScrollToOffset(fyne.NewPos(0, y))
 }
 
 // raisedFor returns the findings raised from an item during this visit.
