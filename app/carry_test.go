@@ -6,6 +6,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
@@ -254,5 +256,29 @@ func TestJumpToAnItemScrollsItIntoView(t *testing.T) {
 	v.goTo(items[0].Key)
 	if v.panes[v.current].scroll.Offset.Y > field(t, v, items[0].Key).box.Position().Y {
 		t.Error("a jump to the first item left the page scrolled down")
+	}
+}
+
+func TestSubmittedVisitsButtonsLookDisabledAndSayWhy(t *testing.T) {
+	ui, s := newTestUI(t)
+	visits := mustVisits(t, s, ui.dash.rows[0].Project.ID, sv.Submitted)
+	ui.openVisit(visits[0].ID, true)
+	waitFor(t, "the visit", func() bool { return ui.visit != nil && ui.visit.loaded })
+	v := ui.visit
+	if !v.readOnly.Visible() || !strings.Contains(v.readOnly.Text, "更正") {
+		t.Errorf("a submitted visit does not say why it cannot change: %q", v.readOnly.Text)
+	}
+	v.showPane(1)
+	v.showPane(0)
+	f := field(t, v, v.tmpl.Sections[0].Items[0].Key)
+	for name, b := range map[string]*widget.Button{"the item's 添加照片": f.photo, "the visit's 添加照片": v.addPhoto} {
+		if !b.Disabled() {
+			t.Errorf("%s is enabled on a submitted visit", name)
+		}
+		variant := fyne.CurrentApp().Settings().ThemeVariant()
+		want := fyne.CurrentApp().Settings().Theme().Color(theme.ColorNameDisabled, variant)
+		if got := theme.CurrentForWidget(b).Color(theme.ColorNameDisabled, variant); got != want {
+			t.Errorf("%s is drawn disabled in %v, not the window's disabled colour %v: it looks enabled", name, got, want)
+		}
 	}
 }

@@ -133,7 +133,7 @@ func newItemField(v *visitScreen, it sv.Item, a sv.Answer) *itemField {
 	// The note and the photo buttons share one line under the value, the
 	// note first, so Tab goes value → note → photos → next item. Every
 	// kind offers photos: an inspector photographs whatever they measure.
-	actions := container.NewHBox(f.raise, f.photos, viewPhotosButton(func() { f.showPhotos() }), f.photo)
+	actions := container.NewHBox(unmuted(f.raise), f.photos, viewPhotosButton(func() { f.showPhotos() }), unmuted(f.photo))
 	if f.note != nil {
 		parts = append(parts, container.NewBorder(nil, nil, nil, actions, f.note))
 	} else {

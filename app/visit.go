@@ -108,6 +108,9 @@ type visitScreen struct {
 	// or a flat battery; hidden when there are none.
 	drafts   *widget.Button
 	addPhoto *widget.Button
+	// readOnly says why nothing on a submitted visit can be changed, and
+	// what to do instead.
+	readOnly *widget.Label
 	top      *fyne.Container // title and status; re-laid out when its texts change
 	content  fyne.CanvasObject
 }
@@ -156,7 +159,11 @@ func newVisitScreen(ui *mainUI, id string) *visitScreen {
 	v.top = container.NewBorder(nil, nil, ui.backButton(), status, v.title)
 	top := v.top
 	bottom := container.NewBorder(nil, nil, v.prev, v.next)
-	right := container.NewBorder(nil, bottom, nil, nil, v.body)
+	v.readOnly = widget.NewLabelWithStyle(t0("visit.read_only"), fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
+	v.readOnly.Wrapping = fyne.TextWrapWord
+	v.readOnly.Importance = widget.WarningImportance
+	v.readOnly.Hide()
+	right := container.NewBorder(v.readOnly, bottom, nil, nil, v.body)
 	split := container.NewHSplit(muted(container.NewBorder(nil, container.NewVBox(v.photoState, v.bar), nil, nil, v.nav)), right)
 	split.SetOffset(0.24)
 	v.content = container.NewBorder(top, nil, nil, nil, split)
@@ -335,7 +342,7 @@ func (v *visitScreen) buildHeader() *fyne.Container {
 	v.addPhoto = widget.NewButtonWithIcon(t0("item.add_photo"), theme.FileImageIcon(), func() {
 		choosePhoto(v.ui, func(path string) { v.attachSitePhotos([]string{path}) })
 	})
-	form.Append(t0("visit.site_photos"), container.NewHBox(v.sitePhotos, viewPhotosButton(func() { v.showSitePhotos() }), v.addPhoto))
+	form.Append(t0("visit.site_photos"), container.NewHBox(v.sitePhotos, viewPhotosButton(func() { v.showSitePhotos() }), unmuted(v.addPhoto)))
 	return container.NewVBox(heading(t0("visit.header")), info, form)
 }
 
@@ -453,6 +460,7 @@ func (v *visitScreen) applyState() {
 		v.submit.Hide()
 		v.discard.Hide()
 		v.amend.Show()
+		v.readOnly.Show()
 	} else {
 		v.addPhoto.Enable()
 		v.weather.Enable()
@@ -461,6 +469,7 @@ func (v *visitScreen) applyState() {
 		v.submit.Show()
 		v.discard.Show()
 		v.amend.Hide()
+		v.readOnly.Hide()
 	}
 	if v.in.Replaces != "" {
 		v.state.SetText(v.state.Text + " · " + t0("visit.amendment"))
