@@ -123,6 +123,11 @@ func (b *photoBatch) run(paths []string) {
 			if v := b.ui.visit; len(res.hashes) > 0 && v != nil && v.loaded && v.id == b.link.InspectionID {
 				v.loadPhotoState()
 			}
+			// And so does the status bar, read from the same store at
+			// once, so the two never disagree.
+			if len(res.hashes) > 0 {
+				b.ui.sync.refreshStatus()
+			}
 		})
 	})
 }

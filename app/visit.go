@@ -76,6 +76,9 @@ type visitScreen struct {
 	current int
 	saver   *saver
 	failed  map[string]string // key → message of the last failed write
+	// recount is true while the status bar's count of changes waiting is
+	// due to be read again, once the writes queued now are done.
+	recount bool
 	alerted bool              // a dialog already told of the failing saves
 	form    *findingForm      // the finding form last opened, for tests
 	offer   dialog.Dialog     // the last "re-check or new finding?" question, for tests
@@ -404,6 +407,23 @@ func (v *visitScreen) written(key string, err error) {
 			delete(v.failed, key)
 		}
 		v.showSaveState()
+		v.recountWhenIdle()
+	})
+}
+
+// recountWhenIdle has the status bar count what waits to be sent once the
+// writes queued are done: once per burst of typing, not per keystroke, and
+// never a count that lags behind what the screen shows as saved.
+func (v *visitScreen) recountWhenIdle() {
+	if v.recount || v.ui.sync == nil {
+		return
+	}
+	v.recount = true
+	v.saver.whenIdle(func() {
+		v.ui.do(func() {
+			v.recount = false
+			v.ui.sync.refreshStatus()
+		})
 	})
 }
 

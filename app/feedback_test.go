@@ -1,0 +1,42 @@
+package app
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"fieldbrief/sample"
+	"fieldbrief/storage"
+	sv "fieldbrief/supervision"
+)
+
+// TestWaitingCountsAgree: the visit's side panel and the status bar say
+// the same number of photos waiting, and the bar's count of changes
+// follows the typing without opening another screen.
+func TestWaitingCountsAgree(t *testing.T) {
+	ui, s, _ := laptopUI(t, sv.Chinese)
+	if _, err := sample.Install(s, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	ui.refresh(false)
+	waitFor(t, "the projects", func() bool { return len(ui.dash.rows) == 20 })
+	v := startVisit(t, ui, ui.dash.rows[0].Project.ID)
+	before := ui.sync.pending.Text
+	test.Type(v.inspector, "王五")
+	test.Type(field(t, v, "progress.workers").entry, "12")
+	waitFor(t, "the bar to count the typing", func() bool { return ui.sync.pending.Text != before })
+	v.attachSitePhotos([]string{filepath.Join(photoSamples, "Canon_40D.jpg")})
+	waitFor(t, "the side panel", func() bool { return strings.Contains(v.photoState.Text, "1 张照片等待上传") })
+	if !strings.Contains(ui.sync.pending.Text, "1 张照片") {
+		t.Errorf("the side panel says %q and the status bar %q", v.photoState.Text, ui.sync.pending.Text)
+	}
+	// Opening another screen changes nothing: the bar was up to date.
+	now := ui.sync.pending.Text
+	ui.openFindings(storage.FindingFilter{ActiveOnly: true}, true)
+	if ui.sync.pending.Text != now {
+		t.Errorf("opening the findings changed the bar from %q to %q", now, ui.sync.pending.Text)
+	}
+}
