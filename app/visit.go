@@ -79,9 +79,9 @@ type visitScreen struct {
 	// recount is true while the status bar's count of changes waiting is
 	// due to be read again, once the writes queued now are done.
 	recount bool
-	alerted bool              // a dialog already told of the failing saves
-	form    *findingForm      // the finding form last opened, for tests
-	offer   dialog.Dialog     // the last "re-check or new finding?" question, for tests
+	alerted bool          // a dialog already told of the failing saves
+	form    *findingForm  // the finding form last opened, for tests
+	offer   dialog.Dialog // the last "re-check or new finding?" question, for tests
 	recheck *recheckPane
 	gaps    []sv.Gap     // what the last submit attempt found missing
 	gapList *widget.List // the list of gaps shown, for tests
