@@ -1,6 +1,7 @@
 package app
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -280,5 +281,61 @@ func TestSubmittedVisitsButtonsLookDisabledAndSayWhy(t *testing.T) {
 		if got := theme.CurrentForWidget(b).Color(theme.ColorNameDisabled, variant); got != want {
 			t.Errorf("%s is drawn disabled in %v, not the window's disabled colour %v: it looks enabled", name, got, want)
 		}
+	}
+}
+
+func TestFindingFormOffersTheProjectsUnitsFirstAndSearches(t *testing.T) {
+	ui, _ := newTestUI(t)
+	p := ui.dash.rows[1].Project
+	v := startVisit(t, ui, p.ID)
+	// A permit problem is the owner's.
+	f := field(t, v, "permits.construction")
+	f.verdict.SetSelected("不符合")
+	if v.form == nil {
+		test.Tap(f.raise)
+	}
+	if v.offer != nil && ui.window.Canvas().Overlays().Top() != nil && findButton(ui.window.Canvas().Overlays().Top(), "另登记新问题") != nil {
+		test.Tap(overlayButton(t, ui, "另登记新问题"))
+	}
+	if v.form == nil {
+		t.Fatal("no finding form")
+	}
+	owner := p.UnitFor(sv.UnitOwner)
+	if v.form.unit.Text != owner {
+		t.Errorf("a permit finding names %q, want the owner %q", v.form.unit.Text, owner)
+	}
+	own := p.Units()
+	if len(v.form.units) <= len(own) {
+		t.Fatalf("only the project's units are offered: %v", v.form.units)
+	}
+	for i, u := range own {
+		if v.form.units[i] != u {
+			t.Fatalf("unit %d offered is %q, want the project's %q first: %v", i, v.form.units[i], u, v.form.units)
+		}
+	}
+	rest := v.form.units[len(own):]
+	if !slices.IsSorted(rest) {
+		t.Errorf("the other units are not sorted: %v", rest)
+	}
+	if len(v.form.offered) > maxUnitOptions {
+		t.Errorf("the drop-down lists %d units", len(v.form.offered))
+	}
+	// Typing filters the drop-down: characters, or pinyin.
+	frag := string([]rune(owner)[2:5])
+	v.form.unit.SetText(frag)
+	for _, o := range v.form.offered {
+		if !strings.Contains(o, frag) {
+			t.Errorf("typing %s offers %q", frag, o)
+		}
+	}
+	if !slices.Contains(v.form.offered, owner) {
+		t.Errorf("typing %s does not offer %s: %v", frag, owner, v.form.offered)
+	}
+	if !slices.Contains(v.form.units, "卫生健康局") {
+		t.Fatalf("the sample's units changed: %v", v.form.units)
+	}
+	v.form.unit.SetText("wsjkj")
+	if !slices.Contains(v.form.offered, "卫生健康局") || len(v.form.offered) > 3 {
+		t.Errorf("typing wsjkj offers %v", v.form.offered)
 	}
 }

@@ -436,7 +436,7 @@ func (d *findingDetail) fill(ui *mainUI, f sv.Finding, inspectionID string, chan
 	}
 	d.actions = findingActions(ui, f, inspectionID, who, verifiers, changed)
 	if f.CheckEdit() == nil {
-		units := append([]string{d.project.LeadDepartment}, d.project.ParticipatingUnits...)
+		units := d.project.Units()
 		d.actions.Add(widget.NewButtonWithIcon(t0("finding.edit"), theme.DocumentCreateIcon(), func() {
 			d.form = showFindingEdit(ui, f, units, changed)
 		}))
@@ -574,7 +574,12 @@ func (r *recheckPane) newFinding(kind sv.FindingKind) {
 	now := v.ui.cfg.Now()
 	who := v.ui.actingName(firstOr(v.in.Inspectors, ""))
 	draft := sv.NewFinding(sv.NewID(now), v.in.ProjectID, v.id, kind, who, now)
+	// A company's request goes to the lead department; a problem seen on
+	// site is usually the contractor's.
 	draft.ResponsibleUnit = v.project.LeadDepartment
+	if kind == sv.KindProblem {
+		draft.ResponsibleUnit = v.project.UnitFor(sv.UnitContractor)
+	}
 	v.form = showFindingForm(v.ui, draft, v.unitChoices(), func(saved sv.Finding) {
 		v.active = append(v.active, saved)
 		r.refresh()

@@ -3,6 +3,7 @@ package app
 import (
 	"cmp"
 	"math"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -11,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
+	"fieldbrief/pinyinsearch"
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
 )
@@ -22,6 +24,9 @@ type findingForm struct {
 	ui    *mainUI
 	draft sv.Finding
 	units []string // offered in the unit's drop-down; free text is allowed
+	// offered are the units the drop-down lists now, those matching what
+	// is typed.
+	offered []string
 
 	desc     *widget.Entry
 	category *widget.Select
@@ -71,7 +76,8 @@ func openFindingForm(ui *mainUI, draft sv.Finding, units []string, edit bool, on
 	ff.severity.Horizontal = true
 	ff.severity.Required = true
 	ff.severity.SetSelected(draft.Severity.Label(lang))
-	ff.unit = widget.NewSelectEntry(units)
+	ff.offered = unitOptions(units, "")
+	ff.unit = widget.NewSelectEntry(ff.offered)
 	ff.unit.SetText(draft.ResponsibleUnit)
 	ff.unit.SetPlaceHolder(t0("finding.unit_placeholder"))
 	ff.deadline = widget.NewEntry()
@@ -107,7 +113,14 @@ func openFindingForm(ui *mainUI, draft sv.Finding, units []string, edit bool, on
 		"unit": entryField(&ff.unit.Entry), "deadline": entryField(ff.deadline),
 	})
 	changed := func(string) { ff.keep.changed() }
-	ff.desc.OnChanged, ff.category.OnChanged, ff.severity.OnChanged, ff.unit.OnChanged, ff.deadline.OnChanged = changed, changed, changed, changed, changed
+	ff.desc.OnChanged, ff.category.OnChanged, ff.severity.OnChanged, ff.deadline.OnChanged = changed, changed, changed, changed
+	// The drop-down offers the units that match what is typed (characters
+	// or pinyin initials), so the list never covers the window.
+	ff.unit.OnChanged = func(s string) {
+		ff.offered = unitOptions(ff.units, s)
+		ff.unit.SetOptions(ff.offered)
+		changed(s)
+	}
 	buttons := container.NewHBox(layout.NewSpacer(), ff.cancel, ff.save)
 	content := container.NewBorder(container.NewVBox(intro, ff.keep.note), container.NewVBox(ff.problem, buttons), nil, nil, form)
 	title := t0("finding.form_title")
@@ -183,4 +196,43 @@ func (ff *findingForm) submit() {
 			ff.onSaved(f)
 		}
 	})
+}
+
+// isLatin reports whether s is typed in Latin letters (pinyin), not
+// Chinese: Chinese is matched as it is written.
+func isLatin(s string) bool {
+	for _, r := range s {
+		if r > 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// maxUnitOptions bounds the unit drop-down: a list taller than the form
+// covers the window.
+const maxUnitOptions = 12
+
+// unitOptions are the units offered for what is typed: all of them in
+// order when nothing is, else those it matches (pinyin initials work);
+// the project's own come first, as units lists them.
+func unitOptions(units []string, typed string) []string {
+	typed = strings.TrimSpace(typed)
+	if slices.Contains(units, typed) {
+		typed = "" // one was chosen: the others are offered to change it
+	}
+	var out []string
+	for _, u := range units {
+		if len(out) == maxUnitOptions {
+			break
+		}
+		if typed == "" || strings.Contains(u, typed) || (isLatin(typed) && pinyinsearch.Matches(u, typed)) {
+			out = append(out, u)
+		}
+	}
+	if len(out) == 0 && typed != "" {
+		// A new unit is typed in full: offer the list again to pick from.
+		return unitOptions(units, "")
+	}
+	return out
 }

@@ -491,7 +491,9 @@ func (f *itemField) raiseFinding() {
 	v := f.v
 	now := v.ui.cfg.Now()
 	fd := sv.FindingFromFail(sv.NewID(now), v.in, f.item, f.ans, firstOr(v.in.Inspectors, ""), now)
-	fd.ResponsibleUnit = v.project.LeadDepartment
+	// The unit that usually answers for the section: the contractor for
+	// safety, the owner for permits; the lead department otherwise.
+	fd.ResponsibleUnit = v.project.UnitFor(v.sectionOf(f.item.Key).Answers)
 	v.form = showFindingForm(v.ui, fd, v.unitChoices(), func(saved sv.Finding) {
 		v.active = append(v.active, saved)
 		f.updateRaise()

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -688,25 +689,41 @@ func (v *visitScreen) earlierFindings() []sv.Finding {
 	return out
 }
 
-// unitChoices offers the project's own departments first, then every unit
-// named on findings so far.
+// unitChoices offers the project's own units first (contractor, owner,
+// supervisor, lead department: see sv.Project.Units), then, sorted, every
+// other unit named on findings so far.
 func (v *visitScreen) unitChoices() []string {
+	return unitChoices(v.project, v.units)
+}
+
+// unitChoices is the project's units, then the others sorted.
+func unitChoices(p sv.Project, others []string) []string {
+	out := p.Units()
 	seen := map[string]bool{}
-	var out []string
-	add := func(s string) {
-		if s != "" && !seen[s] {
-			seen[s] = true
-			out = append(out, s)
+	for _, u := range out {
+		seen[u] = true
+	}
+	var rest []string
+	for _, u := range others {
+		if u != "" && !seen[u] {
+			seen[u] = true
+			rest = append(rest, u)
 		}
 	}
-	add(v.project.LeadDepartment)
-	for _, u := range v.project.ParticipatingUnits {
-		add(u)
+	slices.Sort(rest)
+	return append(out, rest...)
+}
+
+// sectionOf returns the section that holds an item.
+func (v *visitScreen) sectionOf(itemKey string) sv.Section {
+	for _, s := range v.tmpl.Sections {
+		for _, it := range s.Items {
+			if it.Key == itemKey {
+				return s
+			}
+		}
 	}
-	for _, u := range v.units {
-		add(u)
-	}
-	return out
+	return sv.Section{}
 }
 
 // trySubmit lists what is missing, or asks for confirmation and submits.

@@ -208,13 +208,18 @@ func TestFailRaisesAPrefilledFinding(t *testing.T) {
 	if !strings.Contains(v.form.desc.Text, "塔吊") || !strings.Contains(v.form.desc.Text, "限位器失灵") {
 		t.Errorf("description not prefilled: %q", v.form.desc.Text)
 	}
-	if v.form.unit.Text != p.LeadDepartment {
-		t.Errorf("unit prefilled %q, want the lead department %q", v.form.unit.Text, p.LeadDepartment)
+	// Safety is the contractor's to answer for.
+	contractor := p.UnitFor(sv.UnitContractor)
+	if contractor == p.LeadDepartment || p.RoleOf(contractor) != sv.UnitContractor {
+		t.Fatalf("the sample project %s has no contractor", p.ID)
+	}
+	if v.form.unit.Text != contractor {
+		t.Errorf("unit prefilled %q, want the contractor %q", v.form.unit.Text, contractor)
 	}
 	if v.form.deadline.Text != "2026-12-05" {
 		t.Errorf("deadline prefilled %q, want 15 days on", v.form.deadline.Text)
 	}
-	if len(v.form.units) < 3 || v.form.units[0] != p.LeadDepartment {
+	if len(v.form.units) < 3 || v.form.units[0] != contractor {
 		t.Errorf("unit choices %v", v.form.units)
 	}
 	// Without a unit it is refused, with the reason shown.

@@ -155,6 +155,10 @@ type Project struct {
 	Leader             string      `json:"leader"`
 	LeadDepartment     string      `json:"lead_department"`
 	ParticipatingUnits []string    `json:"participating_units,omitempty"`
+	// UnitRoles says what some of the units are to the project (业主,
+	// 施工, 监理), by name; a unit not listed has none. A map beside the
+	// list keeps records written before roles readable as they were.
+	UnitRoles map[string]UnitRole `json:"unit_roles,omitempty"`
 	Address            string      `json:"address"`
 	Lat                float64     `json:"lat"`
 	Lon                float64     `json:"lon"`

@@ -149,6 +149,10 @@ type Section struct {
 	Title   string `json:"title"`
 	TitleEn string `json:"title_en,omitempty"`
 	Items   []Item `json:"items"`
+	// Answers names the kind of unit that usually answers for a problem
+	// found in this section (safety: the contractor; permits: the owner),
+	// so a finding raised here names that unit of the project by default.
+	Answers UnitRole `json:"answers,omitempty"`
 }
 
 // DisplayTitle returns the title in the given language, falling back to Chinese.
@@ -204,6 +208,9 @@ func (t Template) Validate() error {
 	}
 	seen := map[string]bool{}
 	for _, s := range t.Sections {
+		if s.Answers != "" && !s.Answers.Valid() {
+			problems = append(problems, fieldProblem{"部分“" + s.Title + "”", "section “" + s.Title + "”", "责任单位类别未知", "names an unknown kind of unit"})
+		}
 		for _, it := range s.Items {
 			name := fmt.Sprintf("“%s”", it.Title)
 			switch {
