@@ -339,3 +339,55 @@ func TestFindingFormOffersTheProjectsUnitsFirstAndSearches(t *testing.T) {
 		t.Errorf("typing wsjkj offers %v", v.form.offered)
 	}
 }
+
+func TestFindingFormKeepsTheItemAndHasACalendar(t *testing.T) {
+	ui, s := newTestUI(t)
+	p := ui.dash.rows[2].Project
+	v := startVisit(t, ui, p.ID)
+	f := field(t, v, "dust.cover")
+	f.verdict.SetSelected("不符合")
+	if top := ui.window.Canvas().Overlays().Top(); v.form == nil && top != nil && findButton(top, "另登记新问题") != nil {
+		test.Tap(findButton(top, "另登记新问题"))
+	}
+	if v.form == nil {
+		t.Fatal("no finding form")
+	}
+	if !v.form.item.Visible() || !strings.Contains(v.form.item.Text, f.item.Title) {
+		t.Errorf("the form does not name the item: %q", v.form.item.Text)
+	}
+	v.form.desc.SetText("裸土未覆盖约 200 平方米")
+	// The calendar writes the day chosen; a typed day is still taken.
+	test.Tap(v.form.pick)
+	var cal *widget.Calendar
+	for _, o := range ui.window.Canvas().Overlays().List() {
+		walk(o, func(x fyne.CanvasObject) bool {
+			if c, ok := x.(*widget.Calendar); ok {
+				cal = c
+			}
+			return cal != nil
+		})
+	}
+	if cal == nil {
+		t.Fatal("the deadline's calendar did not open")
+	}
+	ui.window.Canvas().Overlays().Top().Hide()
+	v.form.deadline.SetText("2026/12/10")
+	v.form.severity.SetSelected("一般")
+	test.Tap(v.form.save)
+	active, err := s.ActiveFindings(p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var saved *sv.Finding
+	for i := range active {
+		if active[i].InspectionID == v.id {
+			saved = &active[i]
+		}
+	}
+	if saved == nil {
+		t.Fatalf("not saved: %q", v.form.problem.Text)
+	}
+	if saved.Description != f.item.Title+"：裸土未覆盖约 200 平方米" || saved.Deadline != "2026-12-10" {
+		t.Errorf("saved %q due %s; want the item named and the typed day", saved.Description, saved.Deadline)
+	}
+}

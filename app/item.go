@@ -499,6 +499,7 @@ func (f *itemField) raiseFinding() {
 		f.updateRaise()
 		v.refreshNav()
 	})
+	v.form.setItem(f.item.Title)
 }
 
 // formatFloat writes a number without trailing zeros.
