@@ -40,3 +40,17 @@ func TestWaitingCountsAgree(t *testing.T) {
 		t.Errorf("opening the findings changed the bar from %q to %q", now, ui.sync.pending.Text)
 	}
 }
+
+func TestAPhotoTakenLongBeforeTheVisitIsFlagged(t *testing.T) {
+	ui, s := newTestUI(t)
+	v := startVisit(t, ui, ui.dash.rows[0].Project.ID)
+	v.attachSitePhotos([]string{filepath.Join(photoSamples, "Canon_40D.jpg")})
+	text := overlayText(ui)
+	if !strings.Contains(text, "Canon_40D.jpg：拍摄于 2008-") || !strings.Contains(text, "30 天以前") {
+		t.Fatalf("a 2008 photo on a 2026 visit was not flagged: %q", text)
+	}
+	// Flagged, not refused.
+	if in := stored(t, s, v.id); len(in.Photos) != 1 {
+		t.Errorf("the old photo was not imported: %v", in.Photos)
+	}
+}

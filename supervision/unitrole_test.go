@@ -32,3 +32,15 @@ func TestUnitRolesChooseTheUnitThatAnswers(t *testing.T) {
 		t.Errorf("a project without roles offers %v, defaults to %q", old.Units(), old.UnitFor(UnitContractor))
 	}
 }
+
+func TestAPhotoTakenAMonthBeforeIsOld(t *testing.T) {
+	visit := day("2026-11-20 10:00")
+	for taken, old := range map[string]bool{"2026-10-22 09:00": false, "2026-10-20 09:00": true, "2008-05-30 15:56": true} {
+		if got := (Photo{CapturedAt: day(taken)}).TakenLongBefore(visit); got != old {
+			t.Errorf("taken %s: old = %v", taken, got)
+		}
+	}
+	if (Photo{ImportedAt: day("2008-05-30 15:56")}).TakenLongBefore(visit) {
+		t.Error("a photo without a capture time was judged by its import")
+	}
+}
