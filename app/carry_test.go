@@ -391,3 +391,20 @@ func TestFindingFormKeepsTheItemAndHasACalendar(t *testing.T) {
 		t.Errorf("saved %q due %s; want the item named and the typed day", saved.Description, saved.Deadline)
 	}
 }
+
+func TestAYesNoItemIsTwoButtons(t *testing.T) {
+	ui, s := newTestUI(t)
+	v := startVisit(t, ui, ui.dash.rows[6].Project.ID)
+	f := field(t, v, "requests.any")
+	if f.pair == nil || f.choice != nil || len(f.pair.Options) != 2 || !f.pair.Horizontal {
+		t.Fatal("企业是否提出诉求 is not two buttons side by side")
+	}
+	f.pair.SetSelected("否")
+	if a := stored(t, s, v.id).Answers["requests.any"]; len(a.Choices) != 1 || a.Choices[0] != "否" {
+		t.Errorf("choosing 否 stored %+v", a)
+	}
+	// Four options stay a drop-down.
+	if field(t, v, "factors.finance").choice == nil {
+		t.Error("a choice of four became buttons")
+	}
+}

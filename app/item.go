@@ -32,6 +32,7 @@ type itemField struct {
 	verdict *widget.RadioGroup
 	entry   *widget.Entry // number, text and date items
 	choice  *widget.Select
+	pair    *widget.RadioGroup // a single choice of two (是 / 否): two buttons, one click
 	checks  *widget.CheckGroup
 	pick    *widget.Button // the calendar of a date item
 	note    *widget.Entry
@@ -86,6 +87,12 @@ func newItemField(v *visitScreen, it sv.Item, a sv.Answer) *itemField {
 		f.entry.OnChanged = f.textChanged
 		input = f.entry
 	case sv.KindSingleChoice:
+		if len(it.Options) <= 2 {
+			f.pair = widget.NewRadioGroup(it.OptionLabels(lang), f.choiceChanged)
+			f.pair.Horizontal = true
+			input = f.pair
+			break
+		}
 		f.choice = widget.NewSelect(it.OptionLabels(lang), f.choiceChanged)
 		f.choice.PlaceHolder = t0("item.choose")
 		input = f.choice
@@ -199,9 +206,14 @@ func (f *itemField) show(a sv.Answer) {
 	case sv.KindText:
 		f.entry.SetText(a.Text)
 	case sv.KindSingleChoice:
-		if len(a.Choices) > 0 {
+		switch {
+		case f.pair != nil && len(a.Choices) > 0:
+			f.pair.SetSelected(f.item.OptionLabel(a.Choices[0], lang))
+		case f.pair != nil:
+			f.pair.SetSelected("")
+		case len(a.Choices) > 0:
 			f.choice.SetSelected(f.item.OptionLabel(a.Choices[0], lang))
-		} else {
+		default:
 			f.choice.ClearSelected()
 		}
 	case sv.KindMultiChoice:
@@ -256,7 +268,7 @@ func (f *itemField) photosAdded(res photoImport) {
 
 // setReadOnly disables or enables every input of the item.
 func (f *itemField) setReadOnly(ro bool) {
-	for _, w := range []fyne.Disableable{f.verdict, f.entry, f.choice, f.checks, f.pick, f.note, f.raise, f.photo} {
+	for _, w := range []fyne.Disableable{f.verdict, f.pair, f.entry, f.choice, f.checks, f.pick, f.note, f.raise, f.photo} {
 		if w == nil || isNilWidget(w) {
 			continue
 		}
@@ -294,7 +306,7 @@ func (f *itemField) focusTarget() fyne.Focusable {
 		return f.entry
 	case f.choice != nil:
 		return f.choice
-	case f.item.Kind == sv.KindPassFail:
+	case f.item.Kind == sv.KindPassFail, f.pair != nil:
 		return f.note
 	}
 	return nil

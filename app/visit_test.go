@@ -321,6 +321,8 @@ func completeVisit(t *testing.T, v *visitScreen) {
 			f.entry.SetText("10")
 		case it.Kind == sv.KindText:
 			f.entry.SetText("正常推进")
+		case it.Kind == sv.KindSingleChoice && f.pair != nil:
+			f.pair.SetSelected(f.pair.Options[0])
 		case it.Kind == sv.KindSingleChoice:
 			f.choice.SetSelectedIndex(0)
 		}
@@ -889,6 +891,9 @@ func TestVisitInEnglish(t *testing.T) {
 	works.checks.SetSelected([]string{"None", "Deep excavation"})
 	stage := field(t, v, "progress.stage")
 	stage.choice.SetSelected("Under construction")
+	if stage.carrying {
+		test.Tap(stage.confirm) // carried as 在建 from last month
+	}
 	in := stored(t, s, v.id)
 	if got := in.Answers["safety.major_works"].Choices; strings.Join(got, "|") != "深基坑|无" {
 		t.Errorf("stored hazardous works %v, want the Chinese options in the checklist's order", got)
