@@ -195,6 +195,12 @@ func TestItemShowsItsOpenFindingAndAFailOffersToRecheckIt(t *testing.T) {
 	if top == nil || findButton(top, "添加备注") == nil {
 		t.Fatal("re-checking did not open the finding with its actions")
 	}
+	if text := overlayText(ui); strings.Contains("\n"+text, "\n"+sv.KindProblem.Label(sv.Chinese)+"\n") {
+		t.Errorf("a problem's detail shows 类型 beside 类别: %q", text)
+	}
+	if findButton(top, "撤销") != nil {
+		t.Error("撤销 does not say what it undoes")
+	}
 	test.Tap(findButton(top, "添加备注"))
 	test.Type(overlayEntries(ui)[0], "复查仍未整改")
 	test.Tap(overlayButton(t, ui, "添加备注"))

@@ -388,13 +388,17 @@ func (d *findingDetail) fill(ui *mainUI, f sv.Finding, inspectionID string, chan
 	facts := widget.NewForm(
 		widget.NewFormItem(t0("findings.col.project"), widget.NewLabel(d.project.Name)),
 		widget.NewFormItem(t0("finding.status"), muted(statusLabel)),
-		widget.NewFormItem(t0("finding.kind"), widget.NewLabel(f.Kind.Label(lang))),
 		widget.NewFormItem(t0("finding.category"), widget.NewLabel(f.Category.Label(lang))),
 		widget.NewFormItem(t0("finding.severity"), widget.NewLabel(f.Severity.Label(lang))),
 		widget.NewFormItem(t0("finding.unit"), widget.NewLabel(f.ResponsibleUnit)),
 		widget.NewFormItem(t0("finding.deadline"), widget.NewLabel(string(f.Deadline))),
 		widget.NewFormItem(t0("finding.created"), widget.NewLabel(t("finding.created_by", ui.date(f.CreatedAt), f.CreatedBy))),
 	)
+	// 类型 beside 类别 read as the same thing twice: the kind is shown
+	// only when the record is not a problem (a company's request).
+	if f.Kind != sv.KindProblem {
+		facts.Append(t0("finding.kind"), widget.NewLabel(f.Kind.Label(lang)))
+	}
 	if f.VerifiedBy != "" {
 		facts.Append(t0("finding.verified_by"), widget.NewLabel(t("finding.created_by", ui.date(verifiedAt(f)), f.VerifiedBy)))
 	}

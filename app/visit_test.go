@@ -426,7 +426,7 @@ func TestRecheckAndCloseFindingFromNextVisit(t *testing.T) {
 	if findButton(actions, "核验通过，销号") != nil {
 		t.Error("closing an open finding is offered")
 	}
-	for _, want := range []string{"开始整改", "报告已整改", "撤销", "添加备注"} {
+	for _, want := range []string{"开始整改", "报告已整改", "撤销此问题（登记有误）", "添加备注"} {
 		if findButton(actions, want) == nil {
 			t.Errorf("move %q not offered", want)
 		}
