@@ -414,3 +414,16 @@ func TestAYesNoItemIsTwoButtons(t *testing.T) {
 		t.Error("a choice of four became buttons")
 	}
 }
+
+func TestSectionListKeepsItsWidthOnASmallScreen(t *testing.T) {
+	ui, _ := newTestUI(t)
+	v := startVisit(t, ui, ui.dash.rows[0].Project.ID)
+	ui.window.Resize(fyne.NewSize(1024, 600))
+	v.split.SetOffset(0) // dragged to the edge
+	if w := v.nav.Size().Width; w < sectionListWidth-1 {
+		t.Errorf("the section list is %v wide at 1024×600, under %d", w, sectionListWidth)
+	}
+	if min := ui.window.Content().MinSize(); min.Width > 1024 || min.Height > 600 {
+		t.Errorf("the visit needs %v, more than a 1024×600 screen", min)
+	}
+}

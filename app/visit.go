@@ -1,6 +1,7 @@
 package app
 
 import (
+	"image/color"
 	"slices"
 	"strings"
 
@@ -15,6 +16,10 @@ import (
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
 )
+
+// sectionListWidth is the narrowest the section list gets: wide enough for
+// the longest English section name with its count.
+const sectionListWidth = 230
 
 // headerKey is the saver's key for the visit's header (inspectors,
 // departments, weather, summary); answers use their item keys.
@@ -115,7 +120,8 @@ type visitScreen struct {
 	// readOnly says why nothing on a submitted visit can be changed, and
 	// what to do instead.
 	readOnly *widget.Label
-	top      *fyne.Container // title and status; re-laid out when its texts change
+	top      *fyne.Container  // title and status; re-laid out when its texts change
+	split    *container.Split // the section list | the page
 	content  fyne.CanvasObject
 }
 
@@ -168,7 +174,13 @@ func newVisitScreen(ui *mainUI, id string) *visitScreen {
 	v.readOnly.Importance = widget.WarningImportance
 	v.readOnly.Hide()
 	right := container.NewBorder(v.readOnly, bottom, nil, nil, v.body)
-	split := container.NewHSplit(muted(container.NewBorder(nil, container.NewVBox(v.photoState, v.bar), nil, nil, v.nav)), right)
+	// The section list keeps a width where its names read ("Dust and
+	// site order 3/5", not "Dust and site orc") however the window or
+	// the divider is sized.
+	navWidth := canvas.NewRectangle(color.Transparent)
+	navWidth.SetMinSize(fyne.NewSize(sectionListWidth, 0))
+	v.split = container.NewHSplit(muted(container.NewStack(navWidth, container.NewBorder(nil, container.NewVBox(v.photoState, v.bar), nil, nil, v.nav))), right)
+	split := v.split
 	split.SetOffset(0.24)
 	v.content = container.NewBorder(top, nil, nil, nil, split)
 	return v
