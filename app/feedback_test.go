@@ -6,7 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"fieldbrief/sample"
 	"fieldbrief/storage"
@@ -52,5 +55,23 @@ func TestAPhotoTakenLongBeforeTheVisitIsFlagged(t *testing.T) {
 	// Flagged, not refused.
 	if in := stored(t, s, v.id); len(in.Photos) != 1 {
 		t.Errorf("the old photo was not imported: %v", in.Photos)
+	}
+}
+
+func TestBriefPeriodShowsInFull(t *testing.T) {
+	ui, _ := newTestUI(t)
+	ui.askBrief()
+	var sel *widget.Select
+	walk(ui.window.Canvas().Overlays().Top(), func(o fyne.CanvasObject) bool {
+		sel, _ = o.(*widget.Select)
+		return sel != nil
+	})
+	if sel == nil {
+		t.Fatal("no period choice")
+	}
+	text := fyne.MeasureText(sel.Selected, theme.TextSize(), fyne.TextStyle{})
+	// The text, its padding and the drop-down arrow.
+	if need := text.Width + 4*theme.Padding() + theme.IconInlineSize(); sel.Size().Width < need {
+		t.Errorf("the period %q needs %v, the box is %v wide", sel.Selected, need, sel.Size().Width)
 	}
 }

@@ -112,7 +112,7 @@ func (ui *mainUI) askBrief() {
 		widget.NewFormItem(t0("reports.period_label"), period),
 		widget.NewFormItem(t0("reports.paper"), paper),
 	}
-	dialog.ShowForm(strings.TrimSuffix(t0("reports.brief"), "…"), t0("reports.make"), t0("common.cancel"), form, func(ok bool) {
+	d := dialog.NewForm(strings.TrimSuffix(t0("reports.brief"), "…"), t0("reports.make"), t0("common.cancel"), form, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -121,6 +121,9 @@ func (ui *mainUI) askBrief() {
 		name := fmt.Sprintf("%s-%04d-%02d~%02d", t0("reports.file_brief"), from.Year(), int(from.Month()), int(e.Month()))
 		ui.makeReport(briefing.Request{Kind: briefing.Brief, PeriodEnd: e, Size: paperOf(paper), Lang: ui.lang}, name)
 	}, ui.window)
+	// Wide enough for the whole period, "2026年11—12月", not "2026年11—…".
+	d.Resize(fyne.NewSize(max(d.MinSize().Width, 460), d.MinSize().Height))
+	d.Show()
 }
 
 // askTour lets the user pick the quarter of a tour pack and the visiting
