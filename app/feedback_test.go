@@ -75,3 +75,23 @@ func TestBriefPeriodShowsInFull(t *testing.T) {
 		t.Errorf("the period %q needs %v, the box is %v wide", sel.Selected, need, sel.Size().Width)
 	}
 }
+
+func TestFindingActionsStayInViewBelowALongHistory(t *testing.T) {
+	ui, s := newTestUI(t)
+	_, open := projectWithOpenFinding(t, ui, s)
+	for i := range 12 {
+		if _, err := s.AddFindingNote(open.ID, sv.Note{Text: strings.Repeat("仍未整改，已督促施工单位。", 3) + string(rune('0'+i)), By: "王五", At: testNow}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d := showFindingDetail(ui, open.ID, "", nil)
+	add := findButton(d.actions, "添加备注")
+	if add == nil {
+		t.Fatal("no actions")
+	}
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(add)
+	win := ui.window.Canvas().Size()
+	if pos.Y <= 0 || pos.Y+add.Size().Height > win.Height {
+		t.Errorf("添加备注 is at %v in a window %v high: out of view", pos.Y, win.Height)
+	}
+}

@@ -295,14 +295,18 @@ type findingDetail struct {
 	form    *findingForm  // the edit form last opened, for tests
 	box     *fyne.Container
 	actions *fyne.Container
-	dlg     dialog.Dialog
+	// bar holds the actions under the scrolled facts and history, so
+	// they are in view however long the history grows.
+	bar *fyne.Container
+	dlg dialog.Dialog
 }
 
 // showFindingDetail reads a finding and shows it in a dialog. changed runs
 // after every move or note, so the screen behind can reload.
 func showFindingDetail(ui *mainUI, id, inspectionID string, changed func()) *findingDetail {
-	d := &findingDetail{box: container.NewVBox(widget.NewLabel(t0("dashboard.loading")))}
-	d.dlg = dialog.NewCustom(t0("finding.detail_title"), t0("common.close"), container.NewVScroll(d.box), ui.window)
+	d := &findingDetail{box: container.NewVBox(widget.NewLabel(t0("dashboard.loading"))), bar: container.NewVBox()}
+	d.dlg = dialog.NewCustom(t0("finding.detail_title"), t0("common.close"),
+		container.NewBorder(nil, d.bar, nil, nil, container.NewVScroll(d.box)), ui.window)
 	d.dlg.Resize(fyne.NewSize(720, 560))
 	ui.showKeyed(d.dlg, d.dlg.Hide)
 	data := ui.cfg.Data
@@ -446,7 +450,8 @@ func (d *findingDetail) fill(ui *mainUI, f sv.Finding, inspectionID string, chan
 		}))
 	}
 	d.actions.Add(findingPhotosButton(ui, d.dlg, f, func() { changed(f) }))
-	objs = append(objs, widget.NewSeparator(), d.actions)
+	d.bar.Objects = []fyne.CanvasObject{widget.NewSeparator(), d.actions}
+	d.bar.Refresh()
 	d.box.Objects = objs
 	d.box.Refresh()
 }
