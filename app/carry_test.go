@@ -154,7 +154,18 @@ func openItemFinding(t *testing.T, ui *mainUI, s *storage.Store) (string, sv.Fin
 			t.Fatal(err)
 		}
 		for _, f := range fs {
-			if f.ItemKey != "" && f.Status == sv.StatusOpen && f.DaysLate(testNow) > 0 {
+			if f.ItemKey == "" || f.Status != sv.StatusOpen || f.DaysLate(testNow) <= 0 {
+				continue
+			}
+			in, err := s.Inspection(f.InspectionID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tmpl, err := s.Template(in.TemplateID, in.TemplateVersion)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if it, ok := tmpl.Item(f.ItemKey); ok && it.Kind == sv.KindPassFail && it.FailRaisesFinding {
 				return r.Project.ID, f
 			}
 		}
