@@ -14,18 +14,14 @@ const (
 	UnitLeadDepartment UnitRole = "lead"       // 牵头部门
 )
 
-var unitRoleLabels = map[UnitRole][2]string{
-	UnitOwner:          {"业主", "Owner"},
-	UnitContractor:     {"施工", "Contractor"},
-	UnitSupervisor:     {"监理", "Supervisor"},
-	UnitLeadDepartment: {"牵头部门", "Lead department"},
-}
-
-// Label returns the role's name for people.
-func (r UnitRole) Label(lang Lang) string { return label(unitRoleLabels, r, lang) }
-
 // Valid reports whether r is a known role.
-func (r UnitRole) Valid() bool { _, ok := unitRoleLabels[r]; return ok }
+func (r UnitRole) Valid() bool {
+	switch r {
+	case UnitOwner, UnitContractor, UnitSupervisor, UnitLeadDepartment:
+		return true
+	}
+	return false
+}
 
 // RoleOf says what a unit is to the project; "" when it has no role.
 func (p Project) RoleOf(unit string) UnitRole {
