@@ -110,6 +110,9 @@ type mainUI struct {
 	// photoView is the photo viewer open over the screen, if any: files
 	// dropped on the window go to it.
 	photoView *photoView
+	// submitted is the visit last submitted in this session: the Reports
+	// menu makes its report once the visit is left.
+	submitted *submittedVisit
 	// picker is the project picker while it is open (Ctrl+N on the dashboard).
 	picker *projectPicker
 	// findingDrop takes files dropped while a finding's detail is open.
@@ -119,7 +122,7 @@ type mainUI struct {
 	// one in the session starts at once. Used from background work only.
 	maker func() (*briefing.Maker, error)
 	// dialogs are the messages and questions open, newest last, that
-	// the keyboard answers (see inform and confirm).
+	// the keyboard answers (see inform and confirmAction).
 	dialogs []*keyedDialog
 
 	// What closing the window waits for, and what it stops (shutdown.go).
@@ -405,7 +408,7 @@ func (ui *mainUI) markSample(sample bool) {
 }
 
 func (ui *mainUI) offerSample() {
-	ui.confirm(t0("firstrun.title"), t0("firstrun.body"), func(ok bool) {
+	ui.confirmAction(t0("firstrun.title"), t0("firstrun.body"), t0("firstrun.load"), func(ok bool) {
 		if !ok {
 			return
 		}

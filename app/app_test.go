@@ -125,7 +125,7 @@ func TestFirstStartOffersSampleData(t *testing.T) {
 	}
 	var confirm *widget.Button
 	waitFor(t, "the sample-data offer", func() bool {
-		confirm = findButton(ui.window.Canvas().Overlays().Top(), "是")
+		confirm = findButton(ui.window.Canvas().Overlays().Top(), "载入示例数据")
 		return confirm != nil
 	})
 	test.Tap(confirm)

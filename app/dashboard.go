@@ -1,8 +1,10 @@
 package app
 
 import (
+	"cmp"
 	"fmt"
 	"image/color"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -41,6 +43,11 @@ type dashboard struct {
 	// chosen is the project whose page was opened last; the Ctrl+N
 	// picker highlights it first.
 	chosen string
+	// sortCol is the column the rows are sorted by, -1 for the default
+	// order (what needs attention first); sortDesc reverses it.
+	sortCol  int
+	sortDesc bool
+	cols     []column
 
 	// onOpen is called with a project when its row is chosen.
 	onOpen func(sv.ProjectStatus)
@@ -88,8 +95,9 @@ func dashboardColumns() []column {
 func t0(key string) string { return t(key) }
 
 func newDashboard(data Data, lang sv.Lang, now func() time.Time, bg, toUI func(func())) *dashboard {
-	d := &dashboard{data: data, lang: lang, now: now, bg: bg, toUI: toUI}
+	d := &dashboard{data: data, lang: lang, now: now, bg: bg, toUI: toUI, sortCol: -1}
 	cols := dashboardColumns()
+	d.cols = cols
 	d.table = widget.NewTable(
 		func() (int, int) { return len(d.rows), len(cols) },
 		func() fyne.CanvasObject {
@@ -133,13 +141,29 @@ func newDashboard(data Data, lang sv.Lang, now func() time.Time, bg, toUI func(f
 			}
 		})
 	d.table.ShowHeaderRow = true
+	// A header is a button: a click sorts by the column, a second click
+	// the other way round, a third goes back to the default order.
 	d.table.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		b := widget.NewButton("", nil)
+		b.Importance = widget.LowImportance
+		b.Alignment = widget.ButtonAlignLeading
+		return b
 	}
 	d.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Col >= 0 && id.Col < len(cols) {
-			o.(*widget.Label).SetText(t0(cols[id.Col].key))
+		if id.Col < 0 || id.Col >= len(cols) {
+			return
 		}
+		b := o.(*widget.Button)
+		text := t0(cols[id.Col].key)
+		switch {
+		case id.Col == d.sortCol && d.sortDesc:
+			text += " ▼"
+		case id.Col == d.sortCol:
+			text += " ▲"
+		}
+		col := id.Col
+		b.OnTapped = func() { d.sortBy(col) }
+		b.SetText(text)
 	}
 	for i, c := range cols {
 		d.table.SetColumnWidth(i, c.width)
@@ -156,7 +180,7 @@ func newDashboard(data Data, lang sv.Lang, now func() time.Time, bg, toUI func(f
 
 	d.search = widget.NewEntry()
 	d.search.SetPlaceHolder(t0("dashboard.search"))
-	d.search.OnChanged = func(string) { d.apply() }
+	d.search.OnChanged = func(string) { d.refilter() }
 	// Enter in the search box opens the project when one is left: the
 	// keyboard way from the dashboard to a project.
 	d.search.OnSubmitted = func(string) {
@@ -165,17 +189,17 @@ func newDashboard(data Data, lang sv.Lang, now func() time.Time, bg, toUI func(f
 			d.onOpen(d.rows[0])
 		}
 	}
-	d.overdue = widget.NewCheck(t0("dashboard.overdue_only"), func(bool) { d.apply() })
+	d.overdue = widget.NewCheck(t0("dashboard.overdue_only"), func(bool) { d.refilter() })
 	industries := []string{t0("dashboard.all_industries")}
 	for _, in := range sv.Industries() {
 		industries = append(industries, in.Label(lang))
 	}
 	d.industry = widget.NewSelect(industries, nil)
 	d.industry.SetSelectedIndex(0)
-	d.industry.OnChanged = func(string) { d.apply() }
+	d.industry.OnChanged = func(string) { d.refilter() }
 	d.leader = widget.NewSelect([]string{t0("dashboard.all_leaders")}, nil)
 	d.leader.SetSelectedIndex(0)
-	d.leader.OnChanged = func(string) { d.apply() }
+	d.leader.OnChanged = func(string) { d.refilter() }
 	d.status = widget.NewLabel(t0("dashboard.loading"))
 	d.schedule = newSchedulePanel(lang, func(id string) {
 		for _, r := range d.all {
@@ -254,12 +278,107 @@ func (d *dashboard) apply() {
 		}
 		d.rows = append(d.rows, r)
 	}
+	d.sortRows()
 	d.table.Refresh()
 	if len(d.all) == 0 {
 		d.status.SetText(t0("dashboard.empty"))
 		return
 	}
 	d.status.SetText(t("dashboard.summary", len(d.rows), len(d.all), overdueProjects, overdueFindings))
+}
+
+// refilter applies a changed search or filter and shows the first rows:
+// scrolled down, a shorter list would show nothing at all while the
+// footer counts rows.
+func (d *dashboard) refilter() {
+	d.apply()
+	d.table.ScrollToTop()
+}
+
+// sortBy sorts by column col: ascending, then descending, then back to
+// the default order.
+func (d *dashboard) sortBy(col int) {
+	switch {
+	case d.sortCol != col:
+		d.sortCol, d.sortDesc = col, false
+	case !d.sortDesc:
+		d.sortDesc = true
+	default:
+		d.sortCol, d.sortDesc = -1, false
+	}
+	d.sortRows()
+	d.table.Refresh()
+	d.table.ScrollToTop()
+}
+
+// sortRows orders the rows by the chosen column, or by default what needs
+// attention first: overdue visits, most late first, then the projects
+// with the most overdue findings, then the register's order.
+func (d *dashboard) sortRows() {
+	byDefault := func(a, b sv.ProjectStatus) int {
+		return cmp.Or(
+			boolFirst(a.Next.Overdue, b.Next.Overdue),
+			cmp.Compare(b.Next.DaysLate, a.Next.DaysLate),
+			cmp.Compare(b.OverdueFindings, a.OverdueFindings),
+			strings.Compare(a.Project.ID, b.Project.ID))
+	}
+	by := byDefault
+	if d.sortCol >= 0 && d.sortCol < len(d.cols) {
+		key := d.cols[d.sortCol].key
+		by = func(a, b sv.ProjectStatus) int {
+			c := compareColumn(key, d, a, b)
+			if d.sortDesc {
+				c = -c
+			}
+			return cmp.Or(c, byDefault(a, b))
+		}
+	}
+	slices.SortStableFunc(d.rows, by)
+}
+
+// boolFirst orders true before false.
+func boolFirst(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return -1
+	}
+	return 1
+}
+
+// compareColumn compares two rows by what a column shows: numbers and
+// days as such, names as text.
+func compareColumn(key string, d *dashboard, a, b sv.ProjectStatus) int {
+	switch key {
+	case "dashboard.col.light":
+		return cmp.Compare(lightRank(a.Project.Light), lightRank(b.Project.Light))
+	case "dashboard.col.next_due":
+		return cmp.Or(strings.Compare(string(a.Next.Due), string(b.Next.Due)), cmp.Compare(b.Next.DaysLate, a.Next.DaysLate))
+	case "dashboard.col.open":
+		return cmp.Compare(a.OpenFindings, b.OpenFindings)
+	case "dashboard.col.overdue":
+		return cmp.Compare(a.OverdueFindings, b.OverdueFindings)
+	case "dashboard.col.last_visit":
+		return a.LastVisit.Compare(b.LastVisit)
+	}
+	for _, c := range d.cols {
+		if c.key == key {
+			return strings.Compare(c.text(d, a), c.text(d, b))
+		}
+	}
+	return 0
+}
+
+// lightRank orders the status lights from worst to best.
+func lightRank(l sv.StatusLight) int {
+	switch l {
+	case sv.LightCritical:
+		return 0
+	case sv.LightBehind:
+		return 1
+	}
+	return 2
 }
 
 // fillLeaders offers the leaders of the loaded projects in the filter,

@@ -28,9 +28,13 @@ func (ui *mainUI) inform(title, message string) {
 	ui.showKeyed(d, d.Hide)
 }
 
-// confirm asks a yes/no question: Enter says yes, Escape no.
-func (ui *mainUI) confirm(title, question string, answer func(bool)) {
+// confirmAction asks before doing something that is not undone with a
+// click: its buttons say 取消 and what is done (action), not 不 / 是, so
+// the answer reads without the question. Enter chooses the action.
+func (ui *mainUI) confirmAction(title, question, action string, answer func(bool)) {
 	d := dialog.NewConfirm(title, question, answer, ui.window)
+	d.SetConfirmText(action)
+	d.SetDismissText(t0("common.cancel"))
 	ui.showKeyed(d, d.Confirm)
 }
 

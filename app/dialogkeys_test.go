@@ -106,7 +106,7 @@ func TestMessagesAndQuestionsAnswerTheKeyboard(t *testing.T) {
 // a new one made with Fyne's own would need the mouse again.
 func TestEveryMessageTakesTheKeyboard(t *testing.T) {
 	for _, found := range callsOutside(t, "dialogkeys.go", "dialog.ShowInformation(", "dialog.NewInformation(", "dialog.ShowConfirm(", "dialog.NewConfirm(", "dialog.ShowError(", "dialog.NewError(") {
-		t.Errorf("%s; use ui.inform, ui.confirm or ui.confirmLoss", found)
+		t.Errorf("%s; use ui.inform, ui.confirmAction or ui.confirmLoss", found)
 	}
 }
 

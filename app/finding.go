@@ -74,11 +74,19 @@ func verifies(from, to sv.Status) bool {
 // this person from the finding's status (and only those), and one to add a
 // note. inspectionID ties the moves to the visit they are made in, if any;
 // who is the default name of the person acting.
-func findingActions(ui *mainUI, f sv.Finding, inspectionID, who string, changed func(sv.Finding)) *fyne.Container {
+//
+// verifiers, when it names someone, is who a verification defaults to: on
+// site, the visit's inspectors verify together, whoever holds the laptop.
+// It is asked when the form opens, so names typed since count.
+func findingActions(ui *mainUI, f sv.Finding, inspectionID, who string, verifiers func() string, changed func(sv.Finding)) *fyne.Container {
 	box := container.NewHBox()
 	for _, to := range f.MovesFor(ui.role()) {
 		b := widget.NewButton(moveLabel(f.Status, to), func() {
-			showMoveForm(ui, f, to, inspectionID, who, changed)
+			by := who
+			if v := verifiers(); verifies(f.Status, to) && v != "" {
+				by = v
+			}
+			showMoveForm(ui, f, to, inspectionID, by, changed)
 		})
 		if to == sv.StatusClosed || to == sv.StatusVerified {
 			b.Importance = widget.HighImportance
@@ -287,14 +295,18 @@ type findingDetail struct {
 	form    *findingForm  // the edit form last opened, for tests
 	box     *fyne.Container
 	actions *fyne.Container
-	dlg     dialog.Dialog
+	// bar holds the actions under the scrolled facts and history, so
+	// they are in view however long the history grows.
+	bar *fyne.Container
+	dlg dialog.Dialog
 }
 
 // showFindingDetail reads a finding and shows it in a dialog. changed runs
 // after every move or note, so the screen behind can reload.
 func showFindingDetail(ui *mainUI, id, inspectionID string, changed func()) *findingDetail {
-	d := &findingDetail{box: container.NewVBox(widget.NewLabel(t0("dashboard.loading")))}
-	d.dlg = dialog.NewCustom(t0("finding.detail_title"), t0("common.close"), container.NewVScroll(d.box), ui.window)
+	d := &findingDetail{box: container.NewVBox(widget.NewLabel(t0("dashboard.loading"))), bar: container.NewVBox()}
+	d.dlg = dialog.NewCustom(t0("finding.detail_title"), t0("common.close"),
+		container.NewBorder(nil, d.bar, nil, nil, container.NewVScroll(d.box)), ui.window)
 	d.dlg.Resize(fyne.NewSize(720, 560))
 	ui.showKeyed(d.dlg, d.dlg.Hide)
 	data := ui.cfg.Data
@@ -380,13 +392,17 @@ func (d *findingDetail) fill(ui *mainUI, f sv.Finding, inspectionID string, chan
 	facts := widget.NewForm(
 		widget.NewFormItem(t0("findings.col.project"), widget.NewLabel(d.project.Name)),
 		widget.NewFormItem(t0("finding.status"), muted(statusLabel)),
-		widget.NewFormItem(t0("finding.kind"), widget.NewLabel(f.Kind.Label(lang))),
 		widget.NewFormItem(t0("finding.category"), widget.NewLabel(f.Category.Label(lang))),
 		widget.NewFormItem(t0("finding.severity"), widget.NewLabel(f.Severity.Label(lang))),
 		widget.NewFormItem(t0("finding.unit"), widget.NewLabel(f.ResponsibleUnit)),
 		widget.NewFormItem(t0("finding.deadline"), widget.NewLabel(string(f.Deadline))),
 		widget.NewFormItem(t0("finding.created"), widget.NewLabel(t("finding.created_by", ui.date(f.CreatedAt), f.CreatedBy))),
 	)
+	// 类型 beside 类别 read as the same thing twice: the kind is shown
+	// only when the record is not a problem (a company's request).
+	if f.Kind != sv.KindProblem {
+		facts.Append(t0("finding.kind"), widget.NewLabel(f.Kind.Label(lang)))
+	}
 	if f.VerifiedBy != "" {
 		facts.Append(t0("finding.verified_by"), widget.NewLabel(t("finding.created_by", ui.date(verifiedAt(f)), f.VerifiedBy)))
 	}
@@ -416,16 +432,26 @@ func (d *findingDetail) fill(ui *mainUI, f sv.Finding, inspectionID string, chan
 		l.Wrapping = fyne.TextWrapWord
 		objs = append(objs, l)
 	}
-	who := ui.actingName(firstOr(splitNames(ui.app.Preferences().String(prefInspectors)), ""))
-	d.actions = findingActions(ui, f, inspectionID, who, changed)
+	last := splitNames(ui.app.Preferences().String(prefInspectors))
+	who := ui.actingName(firstOr(last, ""))
+	verifiers := func() string {
+		if inspectionID == "" {
+			return ""
+		}
+		// Opened from a visit: its inspectors, remembered as they were
+		// typed, verify.
+		return joinNames(last)
+	}
+	d.actions = findingActions(ui, f, inspectionID, who, verifiers, changed)
 	if f.CheckEdit() == nil {
-		units := append([]string{d.project.LeadDepartment}, d.project.ParticipatingUnits...)
+		units := d.project.Units()
 		d.actions.Add(widget.NewButtonWithIcon(t0("finding.edit"), theme.DocumentCreateIcon(), func() {
 			d.form = showFindingEdit(ui, f, units, changed)
 		}))
 	}
 	d.actions.Add(findingPhotosButton(ui, d.dlg, f, func() { changed(f) }))
-	objs = append(objs, widget.NewSeparator(), d.actions)
+	d.bar.Objects = []fyne.CanvasObject{widget.NewSeparator(), d.actions}
+	d.bar.Refresh()
 	d.box.Objects = objs
 	d.box.Refresh()
 }
@@ -502,7 +528,7 @@ func (r *recheckPane) refresh() {
 			})
 		})
 		if v.editable() && f.Status.Active() {
-			actions := findingActions(v.ui, f, v.id, who, r.changed)
+			actions := findingActions(v.ui, f, v.id, who, func() string { return joinNames(v.in.Inspectors) }, r.changed)
 			actions.Add(details)
 			r.cards[f.ID] = actions
 			card = append(card, actions)
@@ -545,6 +571,10 @@ func (r *recheckPane) changed(f sv.Finding) {
 	}
 	r.refresh()
 	v.refreshNav()
+	// The item's line names its open finding: it may be closed now.
+	if it := v.fields[f.ItemKey]; it != nil {
+		it.showOpen()
+	}
 }
 
 // newFinding opens an empty finding form of the given kind for this visit.
@@ -553,7 +583,12 @@ func (r *recheckPane) newFinding(kind sv.FindingKind) {
 	now := v.ui.cfg.Now()
 	who := v.ui.actingName(firstOr(v.in.Inspectors, ""))
 	draft := sv.NewFinding(sv.NewID(now), v.in.ProjectID, v.id, kind, who, now)
+	// A company's request goes to the lead department; a problem seen on
+	// site is usually the contractor's.
 	draft.ResponsibleUnit = v.project.LeadDepartment
+	if kind == sv.KindProblem {
+		draft.ResponsibleUnit = v.project.UnitFor(sv.UnitContractor)
+	}
 	v.form = showFindingForm(v.ui, draft, v.unitChoices(), func(saved sv.Finding) {
 		v.active = append(v.active, saved)
 		r.refresh()

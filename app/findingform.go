@@ -3,14 +3,18 @@ package app
 import (
 	"cmp"
 	"math"
+	"slices"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"fieldbrief/pinyinsearch"
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
 )
@@ -22,6 +26,14 @@ type findingForm struct {
 	ui    *mainUI
 	draft sv.Finding
 	units []string // offered in the unit's drop-down; free text is allowed
+	// offered are the units the drop-down lists now, those matching what
+	// is typed.
+	offered []string
+	// itemTitle is the checklist item the finding was raised from; the
+	// saved description always names it (see value), and item shows it.
+	itemTitle string
+	item      *widget.Label
+	pick      *widget.Button // the deadline's calendar
 
 	desc     *widget.Entry
 	category *widget.Select
@@ -71,7 +83,8 @@ func openFindingForm(ui *mainUI, draft sv.Finding, units []string, edit bool, on
 	ff.severity.Horizontal = true
 	ff.severity.Required = true
 	ff.severity.SetSelected(draft.Severity.Label(lang))
-	ff.unit = widget.NewSelectEntry(units)
+	ff.offered = unitOptions(units, "")
+	ff.unit = widget.NewSelectEntry(ff.offered)
 	ff.unit.SetText(draft.ResponsibleUnit)
 	ff.unit.SetPlaceHolder(t0("finding.unit_placeholder"))
 	ff.deadline = widget.NewEntry()
@@ -80,12 +93,25 @@ func openFindingForm(ui *mainUI, draft sv.Finding, units []string, edit bool, on
 	ff.problem = widget.NewLabel("")
 	ff.problem.Importance = widget.DangerImportance
 	ff.problem.Wrapping = fyne.TextWrapWord
+	// Typed dates are still taken; the calendar saves typing one.
+	ff.pick = widget.NewButtonWithIcon("", theme.CalendarIcon(), func() {
+		start := ui.cfg.Now()
+		if d, ok := parseDate(ff.deadline.Text); ok {
+			if tm, ok := d.Time(start.Location()); ok {
+				start = tm
+			}
+		}
+		showCalendarUnder(ff.deadline, start)
+	})
+	ff.item = widget.NewLabel("")
+	ff.item.Importance = widget.LowImportance
+	ff.item.Hide()
 	form := widget.NewForm(
 		widget.NewFormItem(t0("finding.description"), ff.desc),
 		widget.NewFormItem(t0("finding.category"), ff.category),
 		widget.NewFormItem(t0("finding.severity"), ff.severity),
 		widget.NewFormItem(t0("finding.unit"), ff.unit),
-		widget.NewFormItem(t0("finding.deadline"), ff.deadline),
+		widget.NewFormItem(t0("finding.deadline"), container.NewBorder(nil, nil, nil, ff.pick, ff.deadline)),
 	)
 	ff.save = widget.NewButton(t0("finding.save"), ff.submit)
 	ff.save.Importance = widget.HighImportance
@@ -107,9 +133,16 @@ func openFindingForm(ui *mainUI, draft sv.Finding, units []string, edit bool, on
 		"unit": entryField(&ff.unit.Entry), "deadline": entryField(ff.deadline),
 	})
 	changed := func(string) { ff.keep.changed() }
-	ff.desc.OnChanged, ff.category.OnChanged, ff.severity.OnChanged, ff.unit.OnChanged, ff.deadline.OnChanged = changed, changed, changed, changed, changed
+	ff.desc.OnChanged, ff.category.OnChanged, ff.severity.OnChanged, ff.deadline.OnChanged = changed, changed, changed, changed
+	// The drop-down offers the units that match what is typed (characters
+	// or pinyin initials), so the list never covers the window.
+	ff.unit.OnChanged = func(s string) {
+		ff.offered = unitOptions(ff.units, s)
+		ff.unit.SetOptions(ff.offered)
+		changed(s)
+	}
 	buttons := container.NewHBox(layout.NewSpacer(), ff.cancel, ff.save)
-	content := container.NewBorder(container.NewVBox(intro, ff.keep.note), container.NewVBox(ff.problem, buttons), nil, nil, form)
+	content := container.NewBorder(container.NewVBox(intro, ff.item, ff.keep.note), container.NewVBox(ff.problem, buttons), nil, nil, form)
 	title := t0("finding.form_title")
 	switch {
 	case edit:
@@ -130,11 +163,40 @@ func openFindingForm(ui *mainUI, draft sv.Finding, units []string, edit bool, on
 	return ff
 }
 
+// setItem names the checklist item the finding is raised from.
+func (ff *findingForm) setItem(title string) {
+	ff.itemTitle = title
+	ff.item.SetText(t("finding.from_item", title))
+	ff.item.Show()
+}
+
+// showCalendarUnder opens a calendar under entry that writes the day
+// chosen into it.
+func showCalendarUnder(entry *widget.Entry, start time.Time) {
+	c := fyne.CurrentApp().Driver().CanvasForObject(entry)
+	if c == nil {
+		return
+	}
+	var pop *widget.PopUp
+	cal := widget.NewCalendar(start, func(day time.Time) {
+		entry.SetText(string(sv.DateOf(day)))
+		pop.Hide()
+	})
+	pop = widget.NewPopUp(cal, c)
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(entry)
+	pop.ShowAtPosition(pos.AddXY(0, entry.Size().Height))
+}
+
 // value reads the form into a finding.
 func (ff *findingForm) value() sv.Finding {
 	f := ff.draft
 	lang := ff.ui.lang
 	f.Description = strings.TrimSpace(ff.desc.Text)
+	if ff.itemTitle != "" && f.Description != "" && !strings.Contains(f.Description, ff.itemTitle) {
+		// Rewritten from scratch, the description would no longer say
+		// which item failed; the lists show only the description.
+		f.Description = ff.itemTitle + "：" + f.Description
+	}
 	for _, c := range sv.Categories() {
 		if c.Label(lang) == ff.category.Selected {
 			f.Category = c
@@ -183,4 +245,43 @@ func (ff *findingForm) submit() {
 			ff.onSaved(f)
 		}
 	})
+}
+
+// isLatin reports whether s is typed in Latin letters (pinyin), not
+// Chinese: Chinese is matched as it is written.
+func isLatin(s string) bool {
+	for _, r := range s {
+		if r > 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// maxUnitOptions bounds the unit drop-down: a list taller than the form
+// covers the window.
+const maxUnitOptions = 12
+
+// unitOptions are the units offered for what is typed: all of them in
+// order when nothing is, else those it matches (pinyin initials work);
+// the project's own come first, as units lists them.
+func unitOptions(units []string, typed string) []string {
+	typed = strings.TrimSpace(typed)
+	if slices.Contains(units, typed) {
+		typed = "" // one was chosen: the others are offered to change it
+	}
+	var out []string
+	for _, u := range units {
+		if len(out) == maxUnitOptions {
+			break
+		}
+		if typed == "" || strings.Contains(u, typed) || (isLatin(typed) && pinyinsearch.Matches(u, typed)) {
+			out = append(out, u)
+		}
+	}
+	if len(out) == 0 && typed != "" {
+		// A new unit is typed in full: offer the list again to pick from.
+		return unitOptions(units, "")
+	}
+	return out
 }

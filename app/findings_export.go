@@ -4,8 +4,6 @@ import (
 	"path/filepath"
 	"slices"
 
-	"fyne.io/fyne/v2/dialog"
-
 	"fieldbrief/spreadsheet"
 	sv "fieldbrief/supervision"
 )
@@ -34,7 +32,6 @@ func (s *findingsScreen) exportLedger() {
 			return
 		}
 		s.exported = file
-		d := dialog.NewInformation(t0("findings.exported_title"), t("findings.exported", len(rows), filepath.Base(file), filepath.Dir(file)), ui.window)
-		ui.showKeyed(d, d.Hide)
+		ui.inform(t0("findings.exported_title"), t("findings.exported", len(rows), filepath.Base(file), filepath.Dir(file)))
 	})
 }

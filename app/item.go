@@ -36,6 +36,7 @@ type itemField struct {
 	verdict *widget.RadioGroup
 	entry   *widget.Entry // number, text and date items
 	choice  *widget.Select
+	pair    *widget.RadioGroup // a single choice of two (是 / 否): two buttons, one click
 	checks  *widget.CheckGroup
 	pick    *widget.Button // the calendar of a date item
 	note    *widget.Entry
@@ -44,6 +45,9 @@ type itemField struct {
 	photos  *widget.Label  // how many photos the item has
 	raised  *widget.Label  // findings raised from this item in this visit
 	box     *fyne.Container
+	// What the item said last visit, and its findings still open from
+	// earlier visits (carry.go).
+	past
 }
 
 func newItemField(v *visitScreen, it sv.Item, a sv.Answer) *itemField {
@@ -87,6 +91,12 @@ func newItemField(v *visitScreen, it sv.Item, a sv.Answer) *itemField {
 		f.entry.OnChanged = f.textChanged
 		input = f.entry
 	case sv.KindSingleChoice:
+		if len(it.Options) <= 2 {
+			f.pair = widget.NewRadioGroup(it.OptionLabels(lang), f.choiceChanged)
+			f.pair.Horizontal = true
+			input = f.pair
+			break
+		}
 		f.choice = widget.NewSelect(it.OptionLabels(lang), f.choiceChanged)
 		f.choice.PlaceHolder = t0("item.choose")
 		input = f.choice
@@ -118,7 +128,7 @@ func newItemField(v *visitScreen, it sv.Item, a sv.Answer) *itemField {
 			f.changed()
 		}
 	}
-	f.raise = widget.NewButtonWithIcon(t0("item.raise"), theme.WarningIcon(), f.raiseFinding)
+	f.raise = widget.NewButtonWithIcon(t0("item.raise"), theme.WarningIcon(), f.offerRaise)
 	f.raise.Hide()
 	f.photo = widget.NewButtonWithIcon(t0("item.add_photo"), theme.FileImageIcon(), f.choosePhoto)
 	f.photos = widget.NewLabel("")
@@ -134,15 +144,17 @@ func newItemField(v *visitScreen, it sv.Item, a sv.Answer) *itemField {
 	// The note and the photo buttons share one line under the value, the
 	// note first, so Tab goes value → note → photos → next item. Every
 	// kind offers photos: an inspector photographs whatever they measure.
-	actions := container.NewHBox(f.raise, f.photos, viewPhotosButton(func() { f.showPhotos() }), f.photo)
+	actions := container.NewHBox(unmuted(f.raise), f.photos, viewPhotosButton(func() { f.showPhotos() }), unmuted(f.photo))
 	if f.note != nil {
 		parts = append(parts, container.NewBorder(nil, nil, nil, actions, f.note))
 	} else {
 		parts = append(parts, container.NewBorder(nil, nil, nil, actions))
 	}
-	parts = append(parts, f.raised)
+	// Last visit's answer comes under the note, so Tab still goes from
+	// the value to its note; its confirm button is last of the item.
+	parts = append(parts, f.newPast(), f.raised, f.newOpen())
 	f.box = container.NewVBox(append(parts, widget.NewSeparator())...)
-	f.show(a)
+	f.show(f.startingAnswer(a))
 	return f
 }
 
@@ -200,9 +212,14 @@ func (f *itemField) show(a sv.Answer) {
 	case sv.KindText:
 		f.entry.SetText(a.Text)
 	case sv.KindSingleChoice:
-		if len(a.Choices) > 0 {
+		switch {
+		case f.pair != nil && len(a.Choices) > 0:
+			f.pair.SetSelected(f.item.OptionLabel(a.Choices[0], lang))
+		case f.pair != nil:
+			f.pair.SetSelected("")
+		case len(a.Choices) > 0:
 			f.choice.SetSelected(f.item.OptionLabel(a.Choices[0], lang))
-		} else {
+		default:
 			f.choice.ClearSelected()
 		}
 	case sv.KindMultiChoice:
@@ -257,7 +274,7 @@ func (f *itemField) photosAdded(res photoImport) {
 
 // setReadOnly disables or enables every input of the item.
 func (f *itemField) setReadOnly(ro bool) {
-	for _, w := range []fyne.Disableable{f.verdict, f.entry, f.choice, f.checks, f.pick, f.note, f.raise, f.photo} {
+	for _, w := range []fyne.Disableable{f.verdict, f.pair, f.entry, f.choice, f.checks, f.pick, f.note, f.raise, f.photo} {
 		if w == nil || isNilWidget(w) {
 			continue
 		}
@@ -295,7 +312,7 @@ func (f *itemField) focusTarget() fyne.Focusable {
 		return f.entry
 	case f.choice != nil:
 		return f.choice
-	case f.item.Kind == sv.KindPassFail:
+	case f.item.Kind == sv.KindPassFail, f.pair != nil:
 		return f.note
 	}
 	return nil
@@ -316,7 +333,7 @@ func (f *itemField) verdictChanged(label string) {
 	f.showPhotoCount()
 	f.updateRaise()
 	if f.ans.Verdict == sv.Fail && f.item.FailRaisesFinding && len(f.v.raisedFor(f.item.Key)) == 0 {
-		f.raiseFinding()
+		f.offerRaise()
 	}
 }
 
@@ -539,6 +556,7 @@ func (f *itemField) updateRaise() {
 	} else {
 		f.raise.Hide()
 	}
+	f.showOpen()
 }
 
 // raiseFinding opens the finding form prefilled from the failed item.
@@ -546,12 +564,15 @@ func (f *itemField) raiseFinding() {
 	v := f.v
 	now := v.ui.cfg.Now()
 	fd := sv.FindingFromFail(sv.NewID(now), v.in, f.item, f.ans, firstOr(v.in.Inspectors, ""), now)
-	fd.ResponsibleUnit = v.project.LeadDepartment
+	// The unit that usually answers for the section: the contractor for
+	// safety, the owner for permits; the lead department otherwise.
+	fd.ResponsibleUnit = v.project.UnitFor(v.sectionOf(f.item.Key).Answers)
 	v.form = showFindingForm(v.ui, fd, v.unitChoices(), func(saved sv.Finding) {
 		v.active = append(v.active, saved)
 		f.updateRaise()
 		v.refreshNav()
 	})
+	v.form.setItem(f.item.Title)
 }
 
 // formatFloat writes a number without trailing zeros.

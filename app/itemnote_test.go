@@ -58,7 +58,7 @@ func TestNoteOnEveryKindSurvivesRestartAmendAndReport(t *testing.T) {
 	}
 	completeVisit(t, v)
 	test.Tap(v.submit)
-	test.Tap(overlayButton(t, ui, "是"))
+	test.Tap(overlayButton(t, ui, "确认提交"))
 	waitFor(t, "submitted", func() bool { return v.in.Status == sv.Submitted })
 	id := v.id
 
@@ -108,7 +108,7 @@ func TestNoteOnEveryKindSurvivesRestartAmendAndReport(t *testing.T) {
 	// leaves the submitted original as it was.
 	orig := ui2.visit
 	test.Tap(orig.amend)
-	test.Tap(overlayButton(t, ui2, "是"))
+	test.Tap(overlayButton(t, ui2, "新建更正记录"))
 	waitFor(t, "amendment", func() bool { return ui2.visit != nil && ui2.visit != orig && ui2.visit.loaded })
 	am := ui2.visit
 	for key, note := range notesOfEveryKind {

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -107,6 +108,7 @@ func (b *photoBatch) run(paths []string) {
 			im := photo.NewImporter(photo.NewProcessor(photo.DefaultOptions()), sink, photo.ImportOptions{Workers: 2})
 			results, _ = im.Import(ctx, paths, progress)
 		}
+		old := oldPhotos(data, b.link, results, b.ui.cfg.Now())
 		b.ui.do(func() {
 			delete(b.ui.imports, b)
 			b.dlg.Hide()
@@ -115,13 +117,18 @@ func (b *photoBatch) run(paths []string) {
 				b.ui.showError(err)
 				return
 			}
-			res := b.summarise(results, lang)
+			res := b.summarise(results, old, lang)
 			if len(res.hashes) > 0 && b.done != nil {
 				b.done(res)
 			}
 			// New photos wait to be uploaded: the visit's count says so.
 			if v := b.ui.visit; len(res.hashes) > 0 && v != nil && v.loaded && v.id == b.link.InspectionID {
 				v.loadPhotoState()
+			}
+			// And so does the status bar, read from the same store at
+			// once, so the two never disagree.
+			if len(res.hashes) > 0 {
+				b.ui.sync.refreshStatus()
 			}
 		})
 	})
@@ -133,10 +140,34 @@ func (b *photoBatch) quitWhenDone() {
 	b.quitNote.Show()
 }
 
+// oldPhotos lists the photos just imported that were taken long before
+// the visit they document (a finding's photos: before today), one line
+// each with the day the camera says. Off the UI goroutine.
+func oldPhotos(data Data, link sv.PhotoLink, results []photo.Result, now time.Time) []string {
+	day := now
+	if link.InspectionID != "" {
+		if in, err := data.Inspection(link.InspectionID); err == nil {
+			day = in.StartedAt
+		}
+	}
+	var out []string
+	for _, r := range results {
+		if r.Status != photo.StatusImported && r.Status != photo.StatusAlreadyThere {
+			continue
+		}
+		p, err := data.Photo(r.SHA256)
+		if err != nil || !p.TakenLongBefore(day) {
+			continue
+		}
+		out = append(out, t("photo.old", baseName(r.Path), string(sv.DateOf(p.CapturedAt.In(now.Location())))))
+	}
+	return out
+}
+
 // summarise turns the results into what was stored and, when anything
 // was not imported or the batch had several files, shows a summary.
-func (b *photoBatch) summarise(results []photo.Result, lang sv.Lang) photoImport {
-	var out photoImport
+func (b *photoBatch) summarise(results []photo.Result, old []string, lang sv.Lang) photoImport {
+	out := photoImport{old: old}
 	var added, there, cancelled int
 	for _, r := range results {
 		switch r.Status {
@@ -156,7 +187,7 @@ func (b *photoBatch) summarise(results []photo.Result, lang sv.Lang) photoImport
 		}
 	}
 	// Quitting: the window is about to close, nobody would read it.
-	if len(out.problems) == 0 && cancelled == 0 && len(results) <= 1 || b.ui.quitting {
+	if len(out.problems) == 0 && len(old) == 0 && cancelled == 0 && len(results) <= 1 || b.ui.quitting {
 		return out
 	}
 	head := t("photo.summary", added, there, len(out.problems))
@@ -170,6 +201,15 @@ func (b *photoBatch) summarise(results []photo.Result, lang sv.Lang) photoImport
 			l := widget.NewLabel(p)
 			l.Wrapping = fyne.TextWrapWord
 			l.Importance = widget.DangerImportance
+			objs = append(objs, l)
+		}
+	}
+	if len(old) > 0 {
+		objs = append(objs, widget.NewLabelWithStyle(t("photo.old_title", sv.StalePhotoDays), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		for _, o := range old {
+			l := widget.NewLabel(o)
+			l.Wrapping = fyne.TextWrapWord
+			l.Importance = widget.WarningImportance
 			objs = append(objs, l)
 		}
 	}

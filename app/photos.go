@@ -16,6 +16,9 @@ import (
 type photoImport struct {
 	hashes   []string // photos now linked to the target, new or already stored
 	problems []string // one line per file that could not be imported
+	// old says, one line per photo, which were taken long before the
+	// visit (sv.Photo.TakenLongBefore): kept, but the inspector is told.
+	old []string
 }
 
 // linkingSink is the store's photo sink with LinkExisting done by

@@ -236,7 +236,7 @@ func submittedVisitWithPhoto(t *testing.T, ui *mainUI) *visitScreen {
 	v.attachSitePhotos([]string{filepath.Join(photoSamples, "Canon_40D.jpg")})
 	completeVisit(t, v)
 	test.Tap(v.submit)
-	test.Tap(overlayButton(t, ui, "是"))
+	test.Tap(overlayButton(t, ui, "确认提交"))
 	waitFor(t, "submitted", func() bool { return v.in.Status == sv.Submitted })
 	return v
 }
@@ -299,6 +299,13 @@ func TestFindingBeforeAfterSideBySide(t *testing.T) {
 	}
 	if pv.photos[0][0].photo.Hash != got.PhotosBefore[0] || pv.photos[1][0].photo.Hash != got.PhotosAfter[0] {
 		t.Error("before and after are swapped")
+	}
+	// Both sample photos were taken in 2008: each import said so.
+	for range 2 {
+		if !strings.Contains(overlayText(ui), "以前，已导入") {
+			t.Fatalf("an import of a 2008 photo did not say so: %q", overlayText(ui))
+		}
+		ui.window.Canvas().Overlays().Top().Hide()
 	}
 	if text := overlayText(ui); !strings.Contains(text, "整改前") || !strings.Contains(text, "整改后") {
 		t.Errorf("columns not named:\n%s", text)

@@ -250,6 +250,11 @@ func TestCtrlNAfterAProjectAsksWithThatProjectFirst(t *testing.T) {
 		t.Fatalf("the picker highlights row %d, want the project opened last (p07)", p.current)
 	}
 	press(ui, fyne.KeyReturn)
+	// p07 was visited this month: asked first, and Enter answers.
+	if !strings.Contains(overlayText(ui), "本月已有督查记录") {
+		t.Fatalf("a second visit of p07 this month was not asked about: %q", overlayText(ui))
+	}
+	windowKey(t, ui, fyne.KeyReturn)
 	if ui.visit == nil || ui.visit.in.ProjectID != "p07" {
 		t.Fatalf("Enter did not start the visit of p07: %v", ui.visit)
 	}

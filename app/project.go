@@ -47,6 +47,9 @@ type projectPage struct {
 	// dashboard opens the page and asks for the visit at once).
 	startOnLoad bool
 	replaced    map[string]bool // visits corrected by a submitted amendment
+	// starting is true while a new visit is being written: a second
+	// Ctrl+N meanwhile must not start a second one.
+	starting bool
 
 	title    *widget.Label
 	facts    *widget.Form
@@ -80,12 +83,7 @@ func newProjectPage(ui *mainUI, id string) *projectPage {
 			}
 			v := p.data.visits[i]
 			l := o.(*widget.Label)
-			parts := []string{p.ui.date(v.StartedAt), v.Status.Label(p.ui.lang)}
-			// A draft may have no inspectors filled in yet.
-			if names := joinNames(v.Inspectors); names != "" {
-				parts = append(parts, names)
-			}
-			text := strings.Join(parts, " · ")
+			text := visitLine(p.ui, v)
 			if v.Replaces != "" {
 				text += " · " + t0("visit.amendment")
 			}
@@ -285,9 +283,15 @@ func (p *projectPage) show(d projectData) {
 			break
 		}
 	}
-	if p.draft != "" {
+	switch {
+	case p.draft != "":
 		p.start.SetText(t0("project.resume_visit"))
-	} else {
+	case len(sv.SameMonthVisits(d.visits, p.ui.cfg.Now())) > 0:
+		// The month's visit is done: a second one is possible, after a
+		// question, but the button does not invite it.
+		p.start.SetText(t0("project.visit_again"))
+		p.start.Importance = widget.MediumImportance
+	default:
 		p.start.SetText(t0("project.start_visit"))
 	}
 	p.start.Enable()
@@ -309,22 +313,49 @@ func (p *projectPage) show(d projectData) {
 	}
 }
 
-// startOrResume opens the project's draft visit, or starts a new one with
-// the newest checklist and the inspectors who worked last.
+// startOrResume opens the project's draft visit, or starts a new one. A
+// project visited this month already is asked about first, naming the
+// visits that exist: a second visit in a month is usually a slip of
+// Ctrl+N, and it would count twice in the month's figures.
 func (p *projectPage) startOrResume() {
 	if p.draft != "" {
 		p.ui.openVisit(p.draft, true)
 		return
 	}
-	if p.data.project.ID == "" {
-		return // still loading; the button is disabled until then
+	if p.data.project.ID == "" || p.starting {
+		return // still loading, or starting: the button is disabled until then
 	}
+	if same := sv.SameMonthVisits(p.data.visits, p.ui.cfg.Now()); len(same) > 0 {
+		lines := make([]string, len(same))
+		for i, v := range same {
+			lines[i] = visitLine(p.ui, v)
+		}
+		p.ui.confirmAction(t0("project.second_visit_title"),
+			t("project.second_visit_question", strings.Join(lines, "\n")),
+			t0("project.second_visit_start"), func(ok bool) {
+				if ok {
+					p.startNew()
+				}
+			})
+		return
+	}
+	p.startNew()
+}
+
+// startNew starts a new visit with the newest checklist and the
+// inspectors who worked last.
+func (p *projectPage) startNew() {
+	if p.starting {
+		return
+	}
+	p.starting = true
 	p.start.Disable()
 	inspectors := splitNames(p.ui.app.Preferences().String(prefInspectors))
 	data := p.ui.cfg.Data
 	fetch(p.ui, func() (sv.Inspection, error) {
 		return data.StartInspection(p.id, inspectors)
 	}, func(in sv.Inspection, err error) {
+		p.starting = false
 		p.start.Enable()
 		if err != nil {
 			p.ui.showError(err)
@@ -343,6 +374,16 @@ func (p *projectPage) startOrResumeWhenLoaded() {
 		return
 	}
 	p.startOnLoad = true
+}
+
+// visitLine is a visit in one line: day, status and inspectors.
+func visitLine(ui *mainUI, v sv.Inspection) string {
+	parts := []string{ui.date(v.StartedAt), v.Status.Label(ui.lang)}
+	// A draft may have no inspectors filled in yet.
+	if names := joinNames(v.Inspectors); names != "" {
+		parts = append(parts, names)
+	}
+	return strings.Join(parts, " · ")
 }
 
 // findingLine is a finding in one line: status, deadline and how late,

@@ -43,15 +43,34 @@ func (ui *mainUI) reportsMenu() *fyne.Menu {
 		fyne.NewMenuItem(t0("reports.tour"), ui.askTour))
 }
 
-// askVisitReport makes the report of the visit on screen.
+// submittedVisit is what the Reports menu needs of the visit last
+// submitted: its report is made from the store.
+type submittedVisit struct {
+	id      string
+	project string
+	started time.Time
+}
+
+// askVisitReport makes the report of the visit on screen or, with none
+// open, of the visit just submitted.
 func (ui *mainUI) askVisitReport() {
-	if ui.visit == nil {
+	var sub submittedVisit
+	switch {
+	case ui.visit != nil && ui.visit.loaded:
+		sub = submittedVisit{id: ui.visit.id, project: ui.visit.project.DisplayName(), started: ui.visit.in.StartedAt}
+	case ui.submitted != nil:
+		sub = *ui.submitted
+	default:
 		ui.inform(t0("reports.visit"), t0("reports.open_visit_first"))
 		return
 	}
-	id := ui.visit.id
-	name := fmt.Sprintf("%s-%s-%s", t0("reports.file_visit"), safeName(ui.visit.project.DisplayName()), sv.DateOf(ui.visit.in.StartedAt))
-	ui.makeReport(briefing.Request{Kind: briefing.Visit, VisitID: id, Size: report.A4, Lang: ui.lang}, name)
+	ui.makeVisitReport(sub)
+}
+
+// makeVisitReport makes a visit's report.
+func (ui *mainUI) makeVisitReport(sub submittedVisit) {
+	name := fmt.Sprintf("%s-%s-%s", t0("reports.file_visit"), safeName(sub.project), sv.DateOf(sub.started.In(ui.cfg.Now().Location())))
+	ui.makeReport(briefing.Request{Kind: briefing.Visit, VisitID: sub.id, Size: report.A4, Lang: ui.lang}, name)
 }
 
 // paperChoice is the A4/A3 selector shared by the dialogs.
@@ -93,7 +112,7 @@ func (ui *mainUI) askBrief() {
 		widget.NewFormItem(t0("reports.period_label"), period),
 		widget.NewFormItem(t0("reports.paper"), paper),
 	}
-	dialog.ShowForm(strings.TrimSuffix(t0("reports.brief"), "…"), t0("reports.make"), t0("common.cancel"), form, func(ok bool) {
+	d := dialog.NewForm(strings.TrimSuffix(t0("reports.brief"), "…"), t0("reports.make"), t0("common.cancel"), form, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -102,6 +121,9 @@ func (ui *mainUI) askBrief() {
 		name := fmt.Sprintf("%s-%04d-%02d~%02d", t0("reports.file_brief"), from.Year(), int(from.Month()), int(e.Month()))
 		ui.makeReport(briefing.Request{Kind: briefing.Brief, PeriodEnd: e, Size: paperOf(paper), Lang: ui.lang}, name)
 	}, ui.window)
+	// Wide enough for the whole period, "2026年11—12月", not "2026年11—…".
+	d.Resize(fyne.NewSize(max(d.MinSize().Width, 460), d.MinSize().Height))
+	d.Show()
 }
 
 // askTour lets the user pick the quarter of a tour pack and the visiting
@@ -205,12 +227,12 @@ func (ui *mainUI) makeReport(req briefing.Request, name string) {
 			ui.showError(err)
 			return
 		}
-		ui.showMadeReport(m.file, m.res)
+		ui.showMadeReport(req.Kind, m.file, m.res)
 	})
 }
 
 // showMadeReport says what was made and offers to open or print it.
-func (ui *mainUI) showMadeReport(file string, res report.Result) {
+func (ui *mainUI) showMadeReport(kind briefing.Kind, file string, res report.Result) {
 	lines := []string{t("reports.made", filepath.Base(file), res.Pages), t("reports.saved_in", filepath.Dir(file))}
 	if len(res.Missing) > 0 {
 		lines = append(lines, t("reports.placeholders", len(res.Missing)))
@@ -254,9 +276,20 @@ func (ui *mainUI) showMadeReport(file string, res report.Result) {
 		})
 	}
 	content := container.NewVBox(info, container.NewHBox(open, print), status)
-	d = dialog.NewCustom(t0("reports.done"), t0("common.close"), content, ui.window)
+	d = dialog.NewCustom(madeTitle(kind), t0("common.close"), content, ui.window)
 	d.Resize(fyne.NewSize(520, 240))
 	ui.showKeyed(d, d.Hide)
+}
+
+// madeTitle names the kind of document in the dialog that says it is made.
+func madeTitle(kind briefing.Kind) string {
+	switch kind {
+	case briefing.Visit:
+		return t0("reports.done_visit")
+	case briefing.Tour:
+		return t0("reports.done_tour")
+	}
+	return t0("reports.done")
 }
 
 // saveUnique writes data to dir/name.pdf, or name-2.pdf … when that exists,

@@ -226,3 +226,56 @@ func findList(o fyne.CanvasObject) *widget.List {
 	})
 	return found
 }
+
+func TestSubmitOffersTheVisitReportAndTheMenuKnowsTheVisit(t *testing.T) {
+	a := test.NewTempApp(t)
+	s := sampleStore(t)
+	ui := openTestUI(t, a, s, inPlace)
+	ui.cfg.Printer = &recordingPrinter{}
+	v := startVisit(t, ui, ui.dash.rows[5].Project.ID)
+	test.Type(v.inspector, "王五")
+	completeVisit(t, v)
+	test.Tap(v.submit)
+	if findButton(ui.window.Canvas().Overlays().Top(), "取消") == nil {
+		t.Error("the submit question has no 取消")
+	}
+	test.Tap(overlayButton(t, ui, "确认提交"))
+	waitFor(t, "submitted", func() bool { return v.in.Status == sv.Submitted })
+	if text := overlayText(ui); !strings.Contains(text, "已提交") || !strings.Contains(text, v.project.DisplayName()) {
+		t.Fatalf("no success message after submitting: %q", text)
+	}
+	test.Tap(overlayButton(t, ui, "生成督查报告"))
+	files, _ := filepath.Glob(filepath.Join(ui.reportsDir(), "督查报告-*.pdf"))
+	if len(files) != 1 {
+		t.Fatalf("the offered report made %v", files)
+	}
+	if title := dialogTitle(ui); title != "督查报告已生成" {
+		t.Errorf("the visit report's dialog is titled %q", title)
+	}
+	// Back on the dashboard, the Reports menu still knows the visit.
+	for ui.window.Canvas().Overlays().Top() != nil {
+		ui.window.Canvas().Overlays().Top().Hide()
+	}
+	ui.showDashboard()
+	ui.askVisitReport()
+	if strings.Contains(overlayText(ui), "请先打开一次督查") {
+		t.Fatal("right after a submit, the Reports menu asks to open a visit")
+	}
+	files, _ = filepath.Glob(filepath.Join(ui.reportsDir(), "督查报告-*.pdf"))
+	if len(files) != 2 {
+		t.Fatalf("the menu's report made %v", files)
+	}
+}
+
+// dialogTitle is the title of the top dialog: its first label in bold.
+func dialogTitle(ui *mainUI) string {
+	title := ""
+	walk(ui.window.Canvas().Overlays().Top(), func(o fyne.CanvasObject) bool {
+		if l, ok := o.(*widget.Label); ok && l.TextStyle.Bold {
+			title = l.Text
+			return true
+		}
+		return false
+	})
+	return title
+}

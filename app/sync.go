@@ -627,7 +627,7 @@ func (s *syncUI) confirmSignOut() {
 			if err == nil && (st.PendingChanges > 0 || st.PendingPhotos > 0) {
 				msg += "\n" + t("sync.sign_out_pending", st.PendingChanges, st.PendingPhotos)
 			}
-			s.ui.confirm(t0("sync.sign_out"), msg, func(ok bool) {
+			s.ui.confirmAction(t0("sync.sign_out"), msg, t0("sync.sign_out"), func(ok bool) {
 				if ok {
 					s.signOutNow()
 				}
@@ -682,7 +682,7 @@ func (s *syncUI) offerReregister() {
 	q := sv.Errorf(portal.ErrRewound,
 		"平台已收到本机编号相同但内容不同的修改：本机数据可能是从旧备份恢复的。\n要以新的设备编号重新登记，并发送本机未发送的修改吗？它们可能覆盖之后在别处所做的修改。",
 		"The portal holds other changes under this laptop's numbers: its data may have been restored from an old backup.\nRegister a new device id and send this laptop's unsent changes? They may overwrite changes made elsewhere since.")
-	s.ui.confirm(t0("common.error"), sv.ErrorMessage(q, s.ui.lang), func(ok bool) {
+	s.ui.confirmAction(t0("common.error"), sv.ErrorMessage(q, s.ui.lang), t0("sync.reregister_do"), func(ok bool) {
 		if !ok || s.cred == nil {
 			return
 		}

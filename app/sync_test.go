@@ -200,7 +200,7 @@ func TestSignInSyncsAndTheDashboardShowsTheProjects(t *testing.T) {
 	token := ui.sync.cred.Token
 	portalURL := ui.sync.cred.Portal
 	test.Tap(ui.sync.signOut)
-	yes := findButton(ui.window.Canvas().Overlays().Top(), "是")
+	yes := findButton(ui.window.Canvas().Overlays().Top(), "退出登录")
 	if yes == nil {
 		t.Fatalf("no sign-out confirmation: %q", overlayText(ui))
 	}

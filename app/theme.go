@@ -121,6 +121,24 @@ func muted(obj fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewThemeOverride(obj, mutedText{})
 }
 
+// appTheme is the window's theme as it stands, for unmuted.
+type appTheme struct{}
+
+func (appTheme) base() fyne.Theme { return fyne.CurrentApp().Settings().Theme() }
+func (a appTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	return a.base().Color(n, v)
+}
+func (a appTheme) Font(s fyne.TextStyle) fyne.Resource     { return a.base().Font(s) }
+func (a appTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return a.base().Icon(n) }
+func (a appTheme) Size(n fyne.ThemeSizeName) float32       { return a.base().Size(n) }
+
+// unmuted gives a button inside muted its ordinary look back, so that,
+// disabled on a submitted visit, it looks disabled and is not clicked in
+// vain.
+func unmuted(obj fyne.CanvasObject) fyne.CanvasObject {
+	return container.NewThemeOverride(obj, appTheme{})
+}
+
 func (th *fieldTheme) Font(s fyne.TextStyle) fyne.Resource {
 	if s.Monospace || s.Symbol {
 		return theme.DefaultTheme().Font(s)

@@ -1,18 +1,25 @@
 package app
 
 import (
+	"image/color"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
 )
+
+// sectionListWidth is the narrowest the section list gets: wide enough for
+// the longest English section name with its count.
+const sectionListWidth = 230
 
 // headerKey is the saver's key for the visit's header (inspectors,
 // departments, weather, summary); answers use their item keys.
@@ -27,6 +34,10 @@ type visitData struct {
 	units   []string
 	// drafts are findings typed in this visit and not saved (formKeeper).
 	drafts []storage.FormDraft
+	// prev is the visit this one follows, with its answers; hasPrev is
+	// false on a project's first visit (see sv.PreviousVisit).
+	prev    sv.Inspection
+	hasPrev bool
 }
 
 // pane is one page of the checklist's left-hand navigation: the visit's
@@ -39,6 +50,8 @@ type pane struct {
 	// view is box as shown, made on the first visit to the page and then
 	// kept, hidden while another page shows (see showPane).
 	view *fyne.Container
+	// scroll scrolls the page, so a jump to an item brings it into view.
+	scroll *container.Scroll
 }
 
 const (
@@ -59,14 +72,22 @@ type visitScreen struct {
 	active  []sv.Finding
 	units   []string
 	loaded  bool
+	// last is the visit before this one, whose answers each item shows
+	// and the carried items start from (carry.go).
+	last    sv.Inspection
+	hasLast bool
 
 	fields  map[string]*itemField
 	panes   []pane
 	current int
 	saver   *saver
 	failed  map[string]string // key → message of the last failed write
-	alerted bool              // a dialog already told of the failing saves
-	form    *findingForm      // the finding form last opened, for tests
+	// recount is true while the status bar's count of changes waiting is
+	// due to be read again, once the writes queued now are done.
+	recount bool
+	alerted bool          // a dialog already told of the failing saves
+	form    *findingForm  // the finding form last opened, for tests
+	offer   dialog.Dialog // the last "re-check or new finding?" question, for tests
 	recheck *recheckPane
 	gaps    []sv.Gap     // what the last submit attempt found missing
 	gapList *widget.List // the list of gaps shown, for tests
@@ -96,7 +117,11 @@ type visitScreen struct {
 	// or a flat battery; hidden when there are none.
 	drafts   *widget.Button
 	addPhoto *widget.Button
-	top      *fyne.Container // title and status; re-laid out when its texts change
+	// readOnly says why nothing on a submitted visit can be changed, and
+	// what to do instead.
+	readOnly *widget.Label
+	top      *fyne.Container  // title and status; re-laid out when its texts change
+	split    *container.Split // the section list | the page
 	content  fyne.CanvasObject
 }
 
@@ -144,8 +169,18 @@ func newVisitScreen(ui *mainUI, id string) *visitScreen {
 	v.top = container.NewBorder(nil, nil, ui.backButton(), status, v.title)
 	top := v.top
 	bottom := container.NewBorder(nil, nil, v.prev, v.next)
-	right := container.NewBorder(nil, bottom, nil, nil, v.body)
-	split := container.NewHSplit(muted(container.NewBorder(nil, container.NewVBox(v.photoState, v.bar), nil, nil, v.nav)), right)
+	v.readOnly = widget.NewLabelWithStyle(t0("visit.read_only"), fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
+	v.readOnly.Wrapping = fyne.TextWrapWord
+	v.readOnly.Importance = widget.WarningImportance
+	v.readOnly.Hide()
+	right := container.NewBorder(v.readOnly, bottom, nil, nil, v.body)
+	// The section list keeps a width where its names read ("Dust and
+	// site order 3/5", not "Dust and site orc") however the window or
+	// the divider is sized.
+	navWidth := canvas.NewRectangle(color.Transparent)
+	navWidth.SetMinSize(fyne.NewSize(sectionListWidth, 0))
+	v.split = container.NewHSplit(muted(container.NewStack(navWidth, container.NewBorder(nil, container.NewVBox(v.photoState, v.bar), nil, nil, v.nav))), right)
+	split := v.split
 	split.SetOffset(0.24)
 	v.content = container.NewBorder(top, nil, nil, nil, split)
 	return v
@@ -171,6 +206,9 @@ func (v *visitScreen) load() {
 			return d, err
 		}
 		if d.units, err = data.UnitNames(); err != nil {
+			return d, err
+		}
+		if d.prev, d.hasPrev, err = previousVisit(data, d.in); err != nil {
 			return d, err
 		}
 		d.drafts, err = data.FormDrafts(v.draftPrefix())
@@ -260,6 +298,7 @@ func (v *visitScreen) loadPhotoState() {
 // swaps which box is shown, so what was typed stays.
 func (v *visitScreen) build(d visitData) {
 	v.in, v.tmpl, v.project, v.active, v.units = d.in, d.tmpl, d.project, d.active, d.units
+	v.last, v.hasLast = d.prev, d.hasPrev
 	if v.in.Answers == nil {
 		v.in.Answers = map[string]sv.Answer{}
 	}
@@ -319,7 +358,7 @@ func (v *visitScreen) buildHeader() *fyne.Container {
 	v.addPhoto = widget.NewButtonWithIcon(t0("item.add_photo"), theme.FileImageIcon(), func() {
 		choosePhoto(v.ui, func(path string) { v.attachSitePhotos([]string{path}) })
 	})
-	form.Append(t0("visit.site_photos"), container.NewHBox(v.sitePhotos, viewPhotosButton(func() { v.showSitePhotos() }), v.addPhoto))
+	form.Append(t0("visit.site_photos"), container.NewHBox(v.sitePhotos, viewPhotosButton(func() { v.showSitePhotos() }), unmuted(v.addPhoto)))
 	return container.NewVBox(heading(t0("visit.header")), info, form)
 }
 
@@ -353,7 +392,7 @@ func (v *visitScreen) answerChanged(f *itemField) {
 	if !v.editable() {
 		return
 	}
-	a := f.ans
+	a := f.observed()
 	a.ItemKey = f.item.Key
 	a.AnsweredAt = v.ui.cfg.Now()
 	a.AnsweredBy = firstOr(v.in.Inspectors, "")
@@ -363,6 +402,7 @@ func (v *visitScreen) answerChanged(f *itemField) {
 	id := v.id
 	v.saving()
 	v.saver.put(a.ItemKey, func() error { return data.SaveAnswer(id, a) })
+	f.showPast()
 }
 
 func (v *visitScreen) saving() {
@@ -380,6 +420,23 @@ func (v *visitScreen) written(key string, err error) {
 			delete(v.failed, key)
 		}
 		v.showSaveState()
+		v.recountWhenIdle()
+	})
+}
+
+// recountWhenIdle has the status bar count what waits to be sent once the
+// writes queued are done: once per burst of typing, not per keystroke, and
+// never a count that lags behind what the screen shows as saved.
+func (v *visitScreen) recountWhenIdle() {
+	if v.recount || v.ui.sync == nil {
+		return
+	}
+	v.recount = true
+	v.saver.whenIdle(func() {
+		v.ui.do(func() {
+			v.recount = false
+			v.ui.sync.refreshStatus()
+		})
 	})
 }
 
@@ -443,6 +500,7 @@ func (v *visitScreen) applyState() {
 		v.submit.Hide()
 		v.discard.Hide()
 		v.amend.Show()
+		v.readOnly.Show()
 	} else {
 		v.addPhoto.Enable()
 		v.weather.Enable()
@@ -451,6 +509,7 @@ func (v *visitScreen) applyState() {
 		v.submit.Show()
 		v.discard.Show()
 		v.amend.Hide()
+		v.readOnly.Hide()
 	}
 	if v.in.Replaces != "" {
 		v.state.SetText(v.state.Text + " · " + t0("visit.amendment"))
@@ -526,7 +585,8 @@ func (v *visitScreen) showPane(i int) {
 	if p := &v.panes[i]; p.view == nil {
 		// Muted: the hints and counts of the items are read on site, and
 		// so are the values of a submitted visit, shown in disabled fields.
-		p.view = container.NewStack(muted(container.NewVScroll(container.NewPadded(p.box))))
+		p.scroll = container.NewVScroll(container.NewPadded(p.box))
+		p.view = container.NewStack(muted(p.scroll))
 		v.body.Add(p.view)
 	} else {
 		p.view.Show()
@@ -590,16 +650,40 @@ func (v *visitScreen) paneOf(itemKey string) int {
 	return 0
 }
 
-// goTo shows an item's section and puts the cursor on it.
+// goTo shows an item's section, scrolled to the item, and puts the
+// cursor on it.
 func (v *visitScreen) goTo(itemKey string) {
 	v.showPane(v.paneOf(itemKey))
 	if f := v.fields[itemKey]; f != nil {
+		v.scrollTo(f.box)
 		if w := f.focusTarget(); w != nil {
 			v.ui.window.Canvas().Focus(w)
 		}
 	} else if itemKey == "" {
 		v.ui.window.Canvas().Focus(v.inspector)
 	}
+}
+
+// scrollTo scrolls the page shown so that o, one of its items, is in
+// view with a little of the item before it above.
+func (v *visitScreen) scrollTo(o fyne.CanvasObject) {
+	p := v.panes[v.current]
+	if p.scroll == nil {
+		return
+	}
+	// The page was perhaps just made: lay it out at its size first, so
+	// the item's position is known.
+	p.scroll.Refresh()
+	p.box.Resize(fyne.NewSize(p.box.Size().Width, p.box.MinSize().Height))
+	y := o.Position().Y - theme.Padding()*4
+	max := p.box.MinSize().Height + 2*theme.Padding() - p.scroll.Size().Height
+	if y > max {
+		y = max
+	}
+	if y < 0 {
+		y = 0
+	}
+	p.scroll.ScrollToOffset(fyne.NewPos(0, y))
 }
 
 // raisedFor returns the findings raised from an item during this visit.
@@ -624,25 +708,41 @@ func (v *visitScreen) earlierFindings() []sv.Finding {
 	return out
 }
 
-// unitChoices offers the project's own departments first, then every unit
-// named on findings so far.
+// unitChoices offers the project's own units first (contractor, owner,
+// supervisor, lead department: see sv.Project.Units), then, sorted, every
+// other unit named on findings so far.
 func (v *visitScreen) unitChoices() []string {
+	return unitChoices(v.project, v.units)
+}
+
+// unitChoices is the project's units, then the others sorted.
+func unitChoices(p sv.Project, others []string) []string {
+	out := p.Units()
 	seen := map[string]bool{}
-	var out []string
-	add := func(s string) {
-		if s != "" && !seen[s] {
-			seen[s] = true
-			out = append(out, s)
+	for _, u := range out {
+		seen[u] = true
+	}
+	var rest []string
+	for _, u := range others {
+		if u != "" && !seen[u] {
+			seen[u] = true
+			rest = append(rest, u)
 		}
 	}
-	add(v.project.LeadDepartment)
-	for _, u := range v.project.ParticipatingUnits {
-		add(u)
+	slices.Sort(rest)
+	return append(out, rest...)
+}
+
+// sectionOf returns the section that holds an item.
+func (v *visitScreen) sectionOf(itemKey string) sv.Section {
+	for _, s := range v.tmpl.Sections {
+		for _, it := range s.Items {
+			if it.Key == itemKey {
+				return s
+			}
+		}
 	}
-	for _, u := range v.units {
-		add(u)
-	}
-	return out
+	return sv.Section{}
 }
 
 // trySubmit lists what is missing, or asks for confirmation and submits.
@@ -655,7 +755,7 @@ func (v *visitScreen) trySubmit() {
 		v.showGaps(gaps)
 		return
 	}
-	v.ui.confirm(t0("visit.submit_title"), v.submitWarnings()+t0("visit.submit_confirm"), func(ok bool) {
+	v.ui.confirmAction(t0("visit.submit_title"), v.submitWarnings()+t0("visit.submit_confirm"), t0("visit.submit_do"), func(ok bool) {
 		if ok {
 			v.submitNow()
 		}
@@ -681,6 +781,8 @@ func (v *visitScreen) submitNow() {
 				v.in.Answers = answers
 			}
 			v.applyState()
+			v.ui.submitted = &submittedVisit{id: in.ID, project: v.project.DisplayName(), started: in.StartedAt}
+			v.showSubmitted()
 		})
 	})
 }
@@ -715,7 +817,7 @@ func (v *visitScreen) showGaps(gaps []sv.Gap) {
 
 // startAmendment makes a draft correction of the submitted visit and opens it.
 func (v *visitScreen) startAmendment() {
-	v.ui.confirm(t0("visit.amend"), t0("visit.amend_confirm"), func(ok bool) {
+	v.ui.confirmAction(strings.TrimSuffix(t0("visit.amend"), "…"), t0("visit.amend_confirm"), t0("visit.amend_do"), func(ok bool) {
 		if !ok {
 			return
 		}
@@ -756,3 +858,22 @@ func (v *visitScreen) confirmDiscard() {
 // close is called when the screen is left. Writes already queued carry on
 // in the background; nothing is dropped.
 func (v *visitScreen) close() {}
+
+// showSubmitted says the visit is submitted and offers its report, the
+// next thing an inspector does with it.
+func (v *visitScreen) showSubmitted() {
+	sub := *v.ui.submitted
+	msg := widget.NewLabel(t("visit.submitted_body", v.project.DisplayName(), v.ui.date(v.in.StartedAt)))
+	msg.Wrapping = fyne.TextWrapWord
+	var d dialog.Dialog
+	report := widget.NewButtonWithIcon(t0("visit.make_report"), theme.DocumentPrintIcon(), func() {
+		d.Hide()
+		v.ui.makeVisitReport(sub)
+	})
+	report.Importance = widget.HighImportance
+	closeB := widget.NewButton(t0("common.close"), func() { d.Hide() })
+	d = dialog.NewCustomWithoutButtons(t0("visit.submitted_title"),
+		container.NewBorder(nil, container.NewHBox(layout.NewSpacer(), closeB, report), nil, nil, msg), v.ui.window)
+	d.Resize(fyne.NewSize(480, 200))
+	v.ui.showKeyed(d, report.OnTapped)
+}

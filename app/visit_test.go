@@ -46,6 +46,12 @@ func startVisit(t *testing.T, ui *mainUI, projectID string) *visitScreen {
 	ui.openProject(projectID, true)
 	waitFor(t, "project page", func() bool { return ui.project != nil && ui.project.data.project.ID == projectID })
 	ui.window.Canvas().(fyne.Shortcutable).TypedShortcut(shortcutN())
+	// A project visited this month already is asked about first.
+	if top := ui.window.Canvas().Overlays().Top(); ui.visit == nil && top != nil {
+		if b := findButton(top, "再开始一次督查"); b != nil {
+			test.Tap(b)
+		}
+	}
 	waitFor(t, "visit screen", func() bool { return ui.visit != nil && ui.visit.loaded })
 	return ui.visit
 }
@@ -138,7 +144,13 @@ func TestStartVisitAndAnswerEveryKind(t *testing.T) {
 	if num.msg.Importance == widget.DangerImportance {
 		t.Errorf("valid number flagged: %q", num.msg.Text)
 	}
-	field(t, v, "progress.stage").choice.SetSelected("在建")
+	stage := field(t, v, "progress.stage")
+	stage.choice.SetSelected("在建")
+	if stage.carrying {
+		// Carried from last month as 在建: choosing it again changes
+		// nothing; the inspector confirms it.
+		test.Tap(stage.confirm)
+	}
 	field(t, v, "safety.duty").verdict.SetSelected("符合")
 	test.Type(field(t, v, "progress.this_month").entry, "主体结构封顶")
 	field(t, v, "safety.major_works").checks.SetSelected([]string{"高支模", "深基坑"})
@@ -196,13 +208,18 @@ func TestFailRaisesAPrefilledFinding(t *testing.T) {
 	if !strings.Contains(v.form.desc.Text, "塔吊") || !strings.Contains(v.form.desc.Text, "限位器失灵") {
 		t.Errorf("description not prefilled: %q", v.form.desc.Text)
 	}
-	if v.form.unit.Text != p.LeadDepartment {
-		t.Errorf("unit prefilled %q, want the lead department %q", v.form.unit.Text, p.LeadDepartment)
+	// Safety is the contractor's to answer for.
+	contractor := p.UnitFor(sv.UnitContractor)
+	if contractor == p.LeadDepartment || p.RoleOf(contractor) != sv.UnitContractor {
+		t.Fatalf("the sample project %s has no contractor", p.ID)
+	}
+	if v.form.unit.Text != contractor {
+		t.Errorf("unit prefilled %q, want the contractor %q", v.form.unit.Text, contractor)
 	}
 	if v.form.deadline.Text != "2026-12-05" {
 		t.Errorf("deadline prefilled %q, want 15 days on", v.form.deadline.Text)
 	}
-	if len(v.form.units) < 3 || v.form.units[0] != p.LeadDepartment {
+	if len(v.form.units) < 3 || v.form.units[0] != contractor {
 		t.Errorf("unit choices %v", v.form.units)
 	}
 	// Without a unit it is refused, with the reason shown.
@@ -304,8 +321,14 @@ func completeVisit(t *testing.T, v *visitScreen) {
 			f.entry.SetText("10")
 		case it.Kind == sv.KindText:
 			f.entry.SetText("正常推进")
+		case it.Kind == sv.KindSingleChoice && f.pair != nil:
+			f.pair.SetSelected(f.pair.Options[0])
 		case it.Kind == sv.KindSingleChoice:
 			f.choice.SetSelectedIndex(0)
+		}
+		if f.carrying {
+			// Carried from last visit with the same value: confirmed.
+			test.Tap(f.confirm)
 		}
 	}
 }
@@ -331,7 +354,7 @@ func TestSubmitChecksGapsThenReadOnly(t *testing.T) {
 	}
 	completeVisit(t, v)
 	test.Tap(v.submit)
-	test.Tap(overlayButton(t, ui, "是"))
+	test.Tap(overlayButton(t, ui, "确认提交"))
 	waitFor(t, "submitted", func() bool { return v.in.Status == sv.Submitted })
 	if in := stored(t, s, v.id); in.Status != sv.Submitted || in.FinishedAt.IsZero() {
 		t.Fatalf("stored as %s", in.Status)
@@ -352,7 +375,7 @@ func TestSubmitChecksGapsThenReadOnly(t *testing.T) {
 	}
 	// An amendment is a new draft that names the original.
 	test.Tap(v.amend)
-	test.Tap(overlayButton(t, ui, "是"))
+	test.Tap(overlayButton(t, ui, "新建更正记录"))
 	waitFor(t, "amendment", func() bool { return ui.visit != nil && ui.visit != v && ui.visit.loaded })
 	if ui.visit.in.Replaces != v.id || !ui.visit.editable() {
 		t.Errorf("amendment replaces %q, editable %v", ui.visit.in.Replaces, ui.visit.editable())
@@ -360,7 +383,7 @@ func TestSubmitChecksGapsThenReadOnly(t *testing.T) {
 	// Submitted, the amendment marks the original as corrected.
 	am := ui.visit
 	test.Tap(am.submit)
-	test.Tap(overlayButton(t, ui, "是"))
+	test.Tap(overlayButton(t, ui, "确认提交"))
 	waitFor(t, "amendment submitted", func() bool { return am.in.Status == sv.Submitted })
 	ui.goBack()
 	ui.goBack()
@@ -403,7 +426,7 @@ func TestRecheckAndCloseFindingFromNextVisit(t *testing.T) {
 	if findButton(actions, "核验通过，销号") != nil {
 		t.Error("closing an open finding is offered")
 	}
-	for _, want := range []string{"开始整改", "报告已整改", "撤销", "添加备注"} {
+	for _, want := range []string{"开始整改", "报告已整改", "撤销此问题（登记有误）", "添加备注"} {
 		if findButton(actions, want) == nil {
 			t.Errorf("move %q not offered", want)
 		}
@@ -659,6 +682,9 @@ func TestDashboardFiltersScheduleAndCtrlN(t *testing.T) {
 	d.search.OnSubmitted(d.search.Text)
 	waitFor(t, "project page", func() bool { return ui.project != nil && ui.project.data.project.ID == "p07" })
 	ui.window.Canvas().(fyne.Shortcutable).TypedShortcut(ctrl(fyne.KeyN))
+	if b := findButton(ui.window.Canvas().Overlays().Top(), "再开始一次督查"); b != nil {
+		test.Tap(b) // p07 was visited this month: asked first
+	}
 	waitFor(t, "visit", func() bool { return ui.visit != nil && ui.visit.loaded })
 	if ui.visit.in.ProjectID != "p07" || len(mustVisits(t, s, "p07", sv.Draft)) != 1 {
 		t.Fatalf("Ctrl+N started a visit of %s", ui.visit.in.ProjectID)
@@ -743,8 +769,9 @@ func TestLeavingAPageLeavesItsFields(t *testing.T) {
 	v := startVisit(t, ui, ui.dash.rows[3].Project.ID)
 	c := ui.window.Canvas()
 	v.showPane(len(v.panes) - 2)
-	if _, ok := c.Focused().(*widget.Select); !ok {
-		t.Fatalf("the 企业诉求 page starts on %T, not its choice", c.Focused())
+	// 是 / 否 is two buttons, reached with Tab; the page starts on its note.
+	if first := field(t, v, "requests.any").focusTarget(); first == nil || c.Focused() != first {
+		t.Fatalf("the 企业诉求 page starts on %T, not its first item", c.Focused())
 	}
 	c.(fyne.Shortcutable).TypedShortcut(ctrl(fyne.KeyPageDown))
 	if v.current != len(v.panes)-1 || c.Focused() != nil {
@@ -865,6 +892,9 @@ func TestVisitInEnglish(t *testing.T) {
 	works.checks.SetSelected([]string{"None", "Deep excavation"})
 	stage := field(t, v, "progress.stage")
 	stage.choice.SetSelected("Under construction")
+	if stage.carrying {
+		test.Tap(stage.confirm) // carried as 在建 from last month
+	}
 	in := stored(t, s, v.id)
 	if got := in.Answers["safety.major_works"].Choices; strings.Join(got, "|") != "深基坑|无" {
 		t.Errorf("stored hazardous works %v, want the Chinese options in the checklist's order", got)

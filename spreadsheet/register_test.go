@@ -102,8 +102,11 @@ func generated(n int) []sv.Project {
 			PlannedStart: sv.Date(fmt.Sprintf("2025-%02d-%02d", i%12+1, i%28+1)), PlannedFinish: "2029-12-31",
 			Investment: sv.Investment{Total: 1234.5 * float64(i+1), AnnualPlan: float64(i) * 10.25, Completed: float64(i), AsOf: "2026-11-30"},
 			Lat:        29.5, Lon: 106.4, Light: sv.LightBehind, TemplateID: "monthly", Contacts: []sv.Contact{{Name: "某人", Role: "联络员"}}}
+		// The register's owner and contractor columns say what those units are.
+		p.UnitRoles = map[string]sv.UnitRole{p.ParticipatingUnits[0]: sv.UnitOwner, p.ParticipatingUnits[1]: sv.UnitContractor}
 		if i%3 == 0 {
 			p.ParticipatingUnits = nil
+			p.UnitRoles = nil
 			p.Investment.AsOf = ""
 		}
 		for j := range i % 4 {
@@ -138,7 +141,7 @@ func TestRegisterRoundTrip(t *testing.T) {
 		for _, p := range projects {
 			blank = append(blank, sv.Project{ID: p.ID, Name: p.Name, Industry: sv.IndustryIT, Phase: sv.PhaseInUse, Lat: p.Lat, Lon: p.Lon,
 				Light: p.Light, Contacts: p.Contacts, TemplateID: p.TemplateID, Chain: p.Chain, ChainLeader: p.ChainLeader, Sample: p.Sample,
-				ParticipatingUnits: p.ParticipatingUnits})
+				ParticipatingUnits: p.ParticipatingUnits, UnitRoles: p.UnitRoles})
 		}
 		plan, err = PlanRegister(rf, blank, counter())
 		if err != nil {

@@ -2,6 +2,7 @@ package spreadsheet
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -204,10 +205,26 @@ func (rf *RegisterFile) apply(p *sv.Project, row RegisterRow) {
 	// units (see package sample); the others are kept.
 	if rf.has[rOwner] {
 		setUnit(p, 0, row.Owner)
+		setRole(p, row.Owner, sv.UnitOwner)
 	}
 	if rf.has[rContractor] {
 		setUnit(p, 1, row.Contractor)
+		setRole(p, row.Contractor, sv.UnitContractor)
 	}
+}
+
+// setRole records what the register's owner or contractor column says a
+// unit is (see sv.Project.UnitRoles), unless the unit already has a role:
+// the register's columns are positions in the list of units, a role set
+// on the unit itself says more.
+func setRole(p *sv.Project, unit string, r sv.UnitRole) {
+	if unit == "" || p.UnitRoles[unit] != "" {
+		return
+	}
+	if p.UnitRoles == nil {
+		p.UnitRoles = map[string]sv.UnitRole{}
+	}
+	p.UnitRoles[unit] = r
 }
 
 func setUnit(p *sv.Project, i int, v string) {
@@ -235,6 +252,7 @@ func key(s string) string {
 
 func cloneProject(p sv.Project) sv.Project {
 	p.ParticipatingUnits = slices.Clone(p.ParticipatingUnits)
+	p.UnitRoles = maps.Clone(p.UnitRoles)
 	p.Milestones = slices.Clone(p.Milestones)
 	p.Contacts = slices.Clone(p.Contacts)
 	return p

@@ -45,6 +45,9 @@ const (
 	iPhoto
 	iRaises
 	iCategory
+	iCarry
+	iYearToDate
+	iSectionAnswers
 )
 
 var itemCols = []struct {
@@ -70,6 +73,9 @@ var itemCols = []struct {
 	{iPhoto, "photo_required", []string{"photo_required", "须拍照", "必须拍照"}},
 	{iRaises, "fail_raises_finding", []string{"fail_raises_finding", "不符合时生成问题"}},
 	{iCategory, "finding_category", []string{"finding_category", "问题类别"}},
+	{iCarry, "carry", []string{"carry", "沿用上次"}},
+	{iYearToDate, "year_to_date", []string{"year_to_date", "年度累计"}},
+	{iSectionAnswers, "section::answers", []string{"section::answers", "分组责任单位类别"}},
 }
 
 func itemColOf(h string) itemCol {
@@ -131,7 +137,8 @@ func WriteTemplate(t sv.Template, versionNote string) ([]byte, error) {
 			}
 			it.row(false, s.Key, s.Title, s.TitleEn, item.Key, string(item.Kind), item.Title, item.TitleEn, yes(item.Required),
 				bound(item.Min), bound(item.Max), item.Unit, strings.Join(item.Options, " | "), strings.Join(item.OptionsEn, " | "),
-				item.Hint, item.HintEn, yes(item.PhotoRequired), yes(item.FailRaisesFinding), string(item.FindingCategory))
+				item.Hint, item.HintEn, yes(item.PhotoRequired), yes(item.FailRaisesFinding), string(item.FindingCategory),
+				yes(item.Carry), yes(item.YearToDate), string(s.Answers))
 		}
 	}
 	if err := it.finish(); err != nil {
@@ -306,6 +313,7 @@ func (tf *TemplateFile) readItems(g *grid, h int, history []sv.Template) Problem
 			return b
 		}
 		it.Required, it.PhotoRequired, it.FailRaisesFinding = flag(iRequired), flag(iPhoto), flag(iRaises)
+		it.Carry, it.YearToDate = flag(iCarry), flag(iYearToDate)
 		bound := func(c itemCol) *float64 {
 			v, col := get(c)
 			if v == "" {
@@ -357,6 +365,16 @@ func (tf *TemplateFile) readItems(g *grid, h int, history []sv.Template) Problem
 		}
 		if s.TitleEn == "" {
 			s.TitleEn, _ = get(iSectionTitleEn)
+		}
+		if s.Answers == "" {
+			if v, col := get(iSectionAnswers); v != "" {
+				if r := sv.UnitRole(v); r.Valid() {
+					s.Answers = r
+				} else {
+					bad(col, fmt.Sprintf("“%s”不是已知的单位类别（owner、contractor、supervisor、lead）。", v),
+						fmt.Sprintf("“%s” is not a known kind of unit (owner, contractor, supervisor, lead).", v))
+				}
+			}
 		}
 		s.Items = append(s.Items, it)
 	}
@@ -483,6 +501,8 @@ func diffItem(a, b sv.Item) [][3]string {
 		{"photo_required", strconv.FormatBool(a.PhotoRequired), strconv.FormatBool(b.PhotoRequired)},
 		{"fail_raises_finding", strconv.FormatBool(a.FailRaisesFinding), strconv.FormatBool(b.FailRaisesFinding)},
 		{"finding_category", string(a.FindingCategory), string(b.FindingCategory)},
+		{"carry", strconv.FormatBool(a.Carry), strconv.FormatBool(b.Carry)},
+		{"year_to_date", strconv.FormatBool(a.YearToDate), strconv.FormatBool(b.YearToDate)},
 	}
 	var out [][3]string
 	for _, x := range fields {

@@ -42,6 +42,17 @@ type Photo struct {
 	Sample   bool `json:"sample,omitempty"`
 }
 
+// StalePhotoDays is how long before a visit a photo may have been taken
+// and still be evidence of it without a second look.
+const StalePhotoDays = 30
+
+// TakenLongBefore reports whether the camera says the photo was taken more
+// than StalePhotoDays before day: an old picture picked by mistake, or one
+// passed off as new. A photo without a capture time is not judged.
+func (p Photo) TakenLongBefore(day time.Time) bool {
+	return !p.CapturedAt.IsZero() && p.CapturedAt.Before(day.AddDate(0, 0, -StalePhotoDays))
+}
+
 // SortTime is the time photos are ordered by: capture time when the camera
 // recorded it, else import time.
 func (p Photo) SortTime() time.Time {

@@ -149,25 +149,29 @@ func (inv Investment) AnnualProgress() float64 {
 
 // Project is one of the 20 key projects (重点项目).
 type Project struct {
-	ID                 string      `json:"id"`
-	Name               string      `json:"name"`
-	ShortName          string      `json:"short_name"`
-	Industry           Industry    `json:"industry"`
-	Chain              string      `json:"chain,omitempty"`
-	ChainLeader        string      `json:"chain_leader,omitempty"`
-	Leader             string      `json:"leader"`
-	LeadDepartment     string      `json:"lead_department"`
-	ParticipatingUnits []string    `json:"participating_units,omitempty"`
-	Address            string      `json:"address"`
-	Lat                float64     `json:"lat"`
-	Lon                float64     `json:"lon"`
-	Phase              Phase       `json:"phase"`
-	PlannedStart       Date        `json:"planned_start"`
-	PlannedFinish      Date        `json:"planned_finish"`
-	Milestones         []Milestone `json:"milestones,omitempty"`
-	Investment         Investment  `json:"investment"`
-	Light              StatusLight `json:"light"`
-	Contacts           []Contact   `json:"contacts,omitempty"`
+	ID                 string   `json:"id"`
+	Name               string   `json:"name"`
+	ShortName          string   `json:"short_name"`
+	Industry           Industry `json:"industry"`
+	Chain              string   `json:"chain,omitempty"`
+	ChainLeader        string   `json:"chain_leader,omitempty"`
+	Leader             string   `json:"leader"`
+	LeadDepartment     string   `json:"lead_department"`
+	ParticipatingUnits []string `json:"participating_units,omitempty"`
+	// UnitRoles says what some of the units are to the project (业主,
+	// 施工, 监理), by name; a unit not listed has none. A map beside the
+	// list keeps records written before roles readable as they were.
+	UnitRoles     map[string]UnitRole `json:"unit_roles,omitempty"`
+	Address       string              `json:"address"`
+	Lat           float64             `json:"lat"`
+	Lon           float64             `json:"lon"`
+	Phase         Phase               `json:"phase"`
+	PlannedStart  Date                `json:"planned_start"`
+	PlannedFinish Date                `json:"planned_finish"`
+	Milestones    []Milestone         `json:"milestones,omitempty"`
+	Investment    Investment          `json:"investment"`
+	Light         StatusLight         `json:"light"`
+	Contacts      []Contact           `json:"contacts,omitempty"`
 	// TemplateID names the checklist used for this project's monthly visits.
 	TemplateID string `json:"template_id"`
 	// Sample marks records that come from the built-in sample data (示例数据).

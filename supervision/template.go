@@ -87,6 +87,14 @@ type Item struct {
 	// Figure binds a number or choice item to a project figure: a submitted
 	// visit's answer is an observation of it as of the visit (decision 0033).
 	Figure Figure `json:"figure,omitempty"`
+	// Carry prefills a new visit with the last visit's answer (the phase,
+	// the permits obtained, the progress): it rarely changes from month to
+	// month, so the inspector confirms or corrects it instead of typing it
+	// again. See CarriedAnswer.
+	Carry bool `json:"carry,omitempty"`
+	// YearToDate marks a figure summed since 1 January: it is carried only
+	// within the same year, since January starts again from zero.
+	YearToDate bool `json:"year_to_date,omitempty"`
 }
 
 // DisplayTitle returns the title in the given language, falling back to Chinese.
@@ -144,6 +152,10 @@ type Section struct {
 	Title   string `json:"title"`
 	TitleEn string `json:"title_en,omitempty"`
 	Items   []Item `json:"items"`
+	// Answers names the kind of unit that usually answers for a problem
+	// found in this section (safety: the contractor; permits: the owner),
+	// so a finding raised here names that unit of the project by default.
+	Answers UnitRole `json:"answers,omitempty"`
 }
 
 // DisplayTitle returns the title in the given language, falling back to Chinese.
@@ -201,6 +213,9 @@ func (t Template) Validate() error {
 	}
 	seen := map[string]bool{}
 	for _, s := range t.Sections {
+		if s.Answers != "" && !s.Answers.Valid() {
+			problems = append(problems, fieldProblem{"部分“" + s.Title + "”", "section “" + s.Title + "”", "责任单位类别未知", "names an unknown kind of unit"})
+		}
 		for _, it := range s.Items {
 			name := fmt.Sprintf("“%s”", it.Title)
 			switch {
