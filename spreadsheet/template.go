@@ -20,6 +20,7 @@ import (
 const (
 	itemsSheet    = "items"
 	settingsSheet = "settings"
+	checksSheet   = "checks"
 	optionSep     = "|"
 )
 
@@ -48,6 +49,7 @@ const (
 	iCarry
 	iYearToDate
 	iSectionAnswers
+	iFigure
 )
 
 var itemCols = []struct {
@@ -76,7 +78,12 @@ var itemCols = []struct {
 	{iCarry, "carry", []string{"carry", "沿用上次"}},
 	{iYearToDate, "year_to_date", []string{"year_to_date", "年度累计"}},
 	{iSectionAnswers, "section::answers", []string{"section::answers", "分组责任单位类别"}},
+	{iFigure, "figure", []string{"figure", "对应指标"}},
 }
+
+// checkCols are the columns of the checks sheet, one cross-item check a
+// row (supervision.CrossCheck).
+var checkCols = []string{"item", "op", "other", "factor", "warning", "message::zh", "message::en"}
 
 func itemColOf(h string) itemCol {
 	n := norm(h)
@@ -110,6 +117,11 @@ func WriteTemplate(t sv.Template, versionNote string) ([]byte, error) {
 	if _, err := f.NewSheet(settingsSheet); err != nil {
 		return nil, internal(err)
 	}
+	if len(t.Checks) > 0 {
+		if _, err := f.NewSheet(checksSheet); err != nil {
+			return nil, internal(err)
+		}
+	}
 	it := newTable(f, itemsSheet, st)
 	var head []string
 	for _, c := range itemCols {
@@ -138,11 +150,25 @@ func WriteTemplate(t sv.Template, versionNote string) ([]byte, error) {
 			it.row(false, s.Key, s.Title, s.TitleEn, item.Key, string(item.Kind), item.Title, item.TitleEn, yes(item.Required),
 				bound(item.Min), bound(item.Max), item.Unit, strings.Join(item.Options, " | "), strings.Join(item.OptionsEn, " | "),
 				item.Hint, item.HintEn, yes(item.PhotoRequired), yes(item.FailRaisesFinding), string(item.FindingCategory),
-				yes(item.Carry), yes(item.YearToDate), string(s.Answers))
+				yes(item.Carry), yes(item.YearToDate), string(s.Answers), string(item.Figure))
 		}
 	}
 	if err := it.finish(); err != nil {
 		return nil, err
+	}
+	if len(t.Checks) > 0 {
+		ct := newTable(f, checksSheet, st)
+		ct.header(checkCols)
+		for _, c := range t.Checks {
+			factor := any("")
+			if c.Factor != 0 {
+				factor = c.Factor
+			}
+			ct.row(false, c.Item, c.Op, c.Other, factor, yes(c.Warning), c.Zh, c.En)
+		}
+		if err := ct.finish(); err != nil {
+			return nil, err
+		}
 	}
 	stt := newTable(f, settingsSheet, st)
 	stt.header([]string{"setting", "value"})
@@ -167,12 +193,16 @@ func ReadTemplate(data []byte, history []sv.Template) (*TemplateFile, error) {
 		return nil, err
 	}
 	defer f.Close()
-	var items, settings *grid
+	var items, settings, checks *grid
 	var itemsHeader int
 	for _, name := range f.GetSheetList() {
 		g, err := readGrid(f, name)
 		if err != nil {
 			return nil, err
+		}
+		if checks == nil && (norm(name) == checksSheet || norm(name) == "校验规则") {
+			checks = g
+			continue
 		}
 		if items == nil {
 			if h, ok := findHeader(g, func(s string) bool { return itemColOf(s) == iKey }, func(r int) bool {
@@ -215,6 +245,9 @@ func ReadTemplate(data []byte, history []sv.Template) (*TemplateFile, error) {
 		}
 	}
 	ps = append(ps, tf.readItems(items, itemsHeader, history)...)
+	if checks != nil {
+		ps = append(ps, tf.readChecks(checks)...)
+	}
 	if len(ps) > 0 {
 		return nil, ps
 	}
@@ -314,6 +347,12 @@ func (tf *TemplateFile) readItems(g *grid, h int, history []sv.Template) Problem
 		}
 		it.Required, it.PhotoRequired, it.FailRaisesFinding = flag(iRequired), flag(iPhoto), flag(iRaises)
 		it.Carry, it.YearToDate = flag(iCarry), flag(iYearToDate)
+		if v, col := get(iFigure); v != "" {
+			it.Figure = sv.Figure(v)
+			if !it.Figure.Valid() {
+				bad(col, fmt.Sprintf("“%s”不是已知的项目指标。", v), fmt.Sprintf("“%s” is not a known project figure.", v))
+			}
+		}
 		bound := func(c itemCol) *float64 {
 			v, col := get(c)
 			if v == "" {
@@ -481,7 +520,58 @@ func DiffTemplates(old, next sv.Template) []Difference {
 	if len(out) == 0 && !slices.Equal(oldOrder, newOrder) {
 		add("检查项顺序改变", "the order of items changed")
 	}
+	if !slices.Equal(old.Checks, next.Checks) {
+		add("校验规则：%d 条 → %d 条", "checks: %d → %d", len(old.Checks), len(next.Checks))
+	}
 	return out
+}
+
+// readChecks reads the checks sheet: a header row naming checkCols, then
+// one check a row; empty rows are skipped.
+func (tf *TemplateFile) readChecks(g *grid) Problems {
+	var ps Problems
+	if len(g.rows) == 0 {
+		return nil
+	}
+	cols := map[string]int{}
+	for c, v := range g.rows[0] {
+		cols[norm(v)] = c
+	}
+	for _, want := range []string{"item", "op", "other"} {
+		if _, ok := cols[want]; !ok {
+			ps = append(ps, Problem{Sheet: g.name, Row: 1, Zh: fmt.Sprintf("校验规则表缺少“%s”列。", want), En: fmt.Sprintf("the checks sheet has no “%s” column.", want)})
+		}
+	}
+	if len(ps) > 0 {
+		return ps
+	}
+	get := func(r int, name string) string {
+		c, ok := cols[name]
+		if !ok {
+			return ""
+		}
+		return strings.TrimSpace(g.cell(r, c))
+	}
+	for r := 1; r < len(g.rows); r++ {
+		if g.filled(r) == 0 {
+			continue
+		}
+		c := sv.CrossCheck{Item: get(r, "item"), Op: get(r, "op"), Other: get(r, "other"), Zh: get(r, "message::zh"), En: get(r, "message::en")}
+		if v := get(r, "factor"); v != "" {
+			n, ok := number(v)
+			if !ok {
+				ps = append(ps, Problem{Sheet: g.name, Row: r + 1, Column: colName(cols["factor"]), Zh: fmt.Sprintf("“%s”不是数字。", v), En: fmt.Sprintf("“%s” is not a number.", v)})
+			}
+			c.Factor = n
+		}
+		w, ok := boolean(get(r, "warning"))
+		if !ok {
+			ps = append(ps, Problem{Sheet: g.name, Row: r + 1, Column: colName(cols["warning"]), Zh: "warning 应为 yes 或留空。", En: "warning should be yes or empty."})
+		}
+		c.Warning = w
+		tf.Template.Checks = append(tf.Template.Checks, c)
+	}
+	return ps
 }
 
 func diffItem(a, b sv.Item) [][3]string {
@@ -503,6 +593,7 @@ func diffItem(a, b sv.Item) [][3]string {
 		{"finding_category", string(a.FindingCategory), string(b.FindingCategory)},
 		{"carry", strconv.FormatBool(a.Carry), strconv.FormatBool(b.Carry)},
 		{"year_to_date", strconv.FormatBool(a.YearToDate), strconv.FormatBool(b.YearToDate)},
+		{"figure", string(a.Figure), string(b.Figure)},
 	}
 	var out [][3]string
 	for _, x := range fields {
