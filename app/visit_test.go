@@ -723,7 +723,15 @@ func TestProjectPageHighlightsOverdueFindings(t *testing.T) {
 			t.Fatalf("active finding %d listed after a closed one", i)
 		}
 	}
+	// The first overdue one in the list (a fix awaiting verification may
+	// come before it by deadline: it is not the unit's to be late with).
 	first := p.data.findings[0]
+	for _, f := range p.data.findings {
+		if f.Overdue(testNow) {
+			first = f
+			break
+		}
+	}
 	if !first.Overdue(testNow) || findingImportance(first, ui) != widget.DangerImportance {
 		t.Errorf("the first finding should be overdue and red: %q", findingLine(first, ui))
 	}
