@@ -205,19 +205,19 @@ func TestReportUsesPrintCopies(t *testing.T) {
 			if bytes.Contains(b, old) {
 				t.Error("A4: the old photo's 1600 px display copy went in without being reduced")
 			}
-			// The old photo reduced to 200 dpi in an 80 mm cell, and the
-			// print copy.
-			if !slices.Equal(widths, []int{630, 640}) {
-				t.Errorf("A4 image widths %v, want [630 640]", widths)
+			// The old photo reduced to 200 dpi in the 75.5 mm cell of
+			// the serif layout, and the print copy.
+			if !slices.Equal(widths, []int{595, 640}) {
+				t.Errorf("A4 image widths %v, want [595 640]", widths)
 			}
 		case "A3":
 			if bytes.Contains(b, prn) || bytes.Contains(b, display) {
-				t.Error("A3: a copy went in as it is; both are the wrong size for 123.5 mm cells")
+				t.Error("A3: a copy went in as it is; both are the wrong size for 119 mm cells")
 			}
-			// 200 dpi at 123.5 mm is 973 px; the report allows 5 % more
-			// when averaging whole pixel blocks lands there (2000 → 1000).
-			if len(widths) != 2 || widths[0] < 973 || widths[1] > 1021 {
-				t.Errorf("A3 image widths %v, want both reduced from the display copies to 973–1021 px", widths)
+			// 200 dpi at the 119 mm cell is 938 px; the report allows 10 %
+			// more when averaging whole pixel blocks lands there (2000 → 1000).
+			if len(widths) != 2 || widths[0] < 938 || widths[1] > 1032 {
+				t.Errorf("A3 image widths %v, want both reduced from the display copies to 938–1032 px", widths)
 			}
 		}
 	}
