@@ -122,7 +122,7 @@ func BenchmarkScreens(b *testing.B) {
 			if _, err := s.ProjectVisits(busiest); err != nil {
 				return err
 			}
-			if _, err := s.FindingRows(storage.FindingFilter{ProjectID: busiest}); err != nil {
+			if _, err := s.Findings(storage.FindingFilter{ProjectID: busiest}); err != nil {
 				return err
 			}
 			photos, err := s.ProjectPhotos(busiest, maxProjectPhotos)
@@ -135,22 +135,26 @@ func BenchmarkScreens(b *testing.B) {
 			if _, err := s.Projects(); err != nil {
 				return err
 			}
-			if _, err := s.UnitNames(); err != nil {
+			if _, err := s.ResponsibleUnits(); err != nil {
 				return err
 			}
-			_, err := s.FindingRows(storage.FindingFilter{ActiveOnly: true})
+			_, err := s.Findings(storage.FindingFilter{ActiveOnly: true})
 			return err
 		}},
 		{"findings_list_all", func() error {
-			_, err := s.FindingRows(storage.FindingFilter{})
+			_, err := s.Findings(storage.FindingFilter{})
 			return err
 		}},
 		{"findings_search_by_pinyin", func() error {
-			_, err := s.FindingRows(storage.FindingFilter{Text: "kxcjsj", UnitMatches: unitMatcher("kxcjsj")})
+			units, err := s.ResponsibleUnits()
+			if err != nil {
+				return err
+			}
+			_, err = s.Findings(storage.FindingFilter{Text: "kxcjsj", TextUnits: matchingUnits(units, "kxcjsj")})
 			return err
 		}},
 		{"findings_list_overdue", func() error {
-			_, err := s.FindingRows(storage.FindingFilter{ActiveOnly: true, OverdueAt: benchNow})
+			_, err := s.Findings(storage.FindingFilter{ActiveOnly: true, OverdueAt: benchNow})
 			return err
 		}},
 		{"open_visit", func() error {
@@ -167,7 +171,7 @@ func BenchmarkScreens(b *testing.B) {
 			if _, err := s.ActiveFindings(in.ProjectID); err != nil {
 				return err
 			}
-			if _, err := s.UnitNames(); err != nil {
+			if _, err := s.ResponsibleUnits(); err != nil {
 				return err
 			}
 			// The visit before it, whose answers each item shows.

@@ -43,11 +43,11 @@ type Data interface {
 	MoveFinding(id string, m sv.Move) (sv.Finding, error)
 	EditFinding(id string, e storage.FindingEdit) (sv.Finding, error)
 	AddFindingNote(id string, n sv.Note) (sv.Finding, error)
-	// FindingRows lists findings without notes and history, for lists;
+	// Findings lists findings without notes and history, from the index;
 	// Finding reads one whole.
-	FindingRows(filter storage.FindingFilter) ([]sv.Finding, error)
+	Findings(filter storage.FindingFilter) ([]sv.Finding, error)
 	ActiveFindings(projectID string) ([]sv.Finding, error)
-	UnitNames() ([]string, error)
+	ResponsibleUnits() ([]string, error)
 
 	// NewPhotoSink receives imported photos for one visit, item or finding.
 	NewPhotoSink(link sv.PhotoLink) (*storage.PhotoSink, error)

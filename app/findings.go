@@ -40,6 +40,8 @@ type findingsScreen struct {
 	rows     []sv.Finding
 	names    map[string]string // project id → short name
 	projects []sv.Project
+	// units are the responsible units named on findings, as last read.
+	units    []string
 	statuses []statusChoice
 
 	status  *widget.Select
@@ -188,27 +190,21 @@ func (s *findingsScreen) cell(f sv.Finding, col int) string {
 	return ""
 }
 
-// unitMatcher matches responsible units by pinyin for one search. The store
-// calls it for each finding, in one background read, so each unit's
-// readings are looked up once per search.
-func unitMatcher(query string) func(unit string) bool {
-	units := map[string]pinyinsearch.Text{}
-	return func(unit string) bool {
-		text, ok := units[unit]
-		if !ok {
-			text = pinyinsearch.Prepare(unit)
-			units[unit] = text
+// matchingUnits returns the units whose names match query by pinyin
+// ("kxcj" finds 凯旋城建), for the store to keep their findings too.
+func matchingUnits(units []string, query string) []string {
+	var out []string
+	for _, u := range units {
+		if pinyinsearch.Prepare(u).Matches(query) {
+			out = append(out, u)
 		}
-		return text.Matches(query)
 	}
+	return out
 }
 
 // filter reads the filters.
 func (s *findingsScreen) filter() storage.FindingFilter {
 	f := storage.FindingFilter{Text: strings.TrimSpace(s.search.Text)}
-	if f.Text != "" {
-		f.UnitMatches = unitMatcher(f.Text)
-	}
 	if i := s.status.SelectedIndex(); i >= 0 && i < len(s.statuses) {
 		f.Status, f.ActiveOnly = s.statuses[i].status, s.statuses[i].active
 	}
@@ -232,6 +228,7 @@ func (s *findingsScreen) filter() storage.FindingFilter {
 func (s *findingsScreen) load() {
 	filter := s.filter()
 	first := s.projects == nil
+	units := s.units
 	data := s.ui.cfg.Data
 	leader := s.ui.role().Oversees()
 	s.seq++
@@ -244,14 +241,19 @@ func (s *findingsScreen) load() {
 			if d.projects, err = data.Projects(); err != nil {
 				return d, err
 			}
-			if d.units, err = data.UnitNames(); err != nil {
+			if d.units, err = data.ResponsibleUnits(); err != nil {
 				return d, err
 			}
+			units = d.units
 		}
-		if d.findings, err = data.FindingRows(filter); err != nil || !leader {
+		if filter.Text != "" {
+			// Pinyin readings are looked up here, off the UI goroutine.
+			filter.TextUnits = matchingUnits(units, filter.Text)
+		}
+		if d.findings, err = data.Findings(filter); err != nil || !leader {
 			return d, err
 		}
-		queue, err := data.FindingRows(storage.FindingFilter{Status: sv.StatusVerified})
+		queue, err := data.Findings(storage.FindingFilter{Status: sv.StatusVerified})
 		d.toClose = len(queue)
 		return d, err
 	}, func(d findingsData, err error) {
@@ -303,6 +305,7 @@ func (s *findingsScreen) fillChoices(d findingsData) {
 		}
 	}
 	s.project.Refresh()
+	s.units = d.units
 	s.unit.Options = append([]string{t0("findings.all_units")}, d.units...)
 	if s.initial.ResponsibleUnit != "" {
 		s.unit.SetSelected(s.initial.ResponsibleUnit)

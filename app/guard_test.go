@@ -122,15 +122,18 @@ func (g *guarded) DeleteFormDraft(key string) error {
 	g.check("DeleteFormDraft")
 	return g.Data.DeleteFormDraft(key)
 }
-func (g *guarded) FindingRows(f storage.FindingFilter) ([]sv.Finding, error) {
-	g.check("FindingRows")
-	return g.Data.FindingRows(f)
+func (g *guarded) Findings(f storage.FindingFilter) ([]sv.Finding, error) {
+	g.check("Findings")
+	return g.Data.Findings(f)
 }
 func (g *guarded) ActiveFindings(id string) ([]sv.Finding, error) {
 	g.check("ActiveFindings")
 	return g.Data.ActiveFindings(id)
 }
-func (g *guarded) UnitNames() ([]string, error) { g.check("UnitNames"); return g.Data.UnitNames() }
+func (g *guarded) ResponsibleUnits() ([]string, error) {
+	g.check("ResponsibleUnits")
+	return g.Data.ResponsibleUnits()
+}
 func (g *guarded) NewPhotoSink(l sv.PhotoLink) (*storage.PhotoSink, error) {
 	g.check("NewPhotoSink")
 	return g.Data.NewPhotoSink(l)

@@ -169,7 +169,7 @@ func (p *projectPage) load() {
 		if d.visits, err = data.ProjectVisits(p.id); err != nil {
 			return d, err
 		}
-		if d.findings, err = data.FindingRows(storage.FindingFilter{ProjectID: p.id}); err != nil {
+		if d.findings, err = data.Findings(storage.FindingFilter{ProjectID: p.id}); err != nil {
 			return d, err
 		}
 		if d.photoStates, err = data.VisitPhotoStates(visitIDs(d.visits)...); err != nil {

@@ -205,7 +205,7 @@ func (v *visitScreen) load() {
 		if d.active, err = data.ActiveFindings(d.in.ProjectID); err != nil {
 			return d, err
 		}
-		if d.units, err = data.UnitNames(); err != nil {
+		if d.units, err = data.ResponsibleUnits(); err != nil {
 			return d, err
 		}
 		if d.prev, d.hasPrev, err = previousVisit(data, d.in); err != nil {

@@ -23,7 +23,9 @@ type Source interface {
 	Templates() ([]sv.Template, error)
 	Inspection(id string) (sv.Inspection, error)
 	InspectionsWithAnswers() ([]sv.Inspection, error)
-	Findings(storage.FindingFilter) ([]sv.Finding, error)
+	// FindingRecords are the findings whole: the reports replay their
+	// histories.
+	FindingRecords() ([]sv.Finding, error)
 	Photo(hash string) (sv.Photo, error)
 	PhotoBlob(hash string, kind storage.BlobKind) ([]byte, error)
 	// RegisterObservations is the register's history of a project's
@@ -129,7 +131,7 @@ func (m *Maker) Make(src Source, req Request, w io.Writer) (report.Result, error
 	if err != nil {
 		return report.Result{}, err
 	}
-	findings, err := src.Findings(storage.FindingFilter{})
+	findings, err := src.FindingRecords()
 	if err != nil {
 		return report.Result{}, err
 	}

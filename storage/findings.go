@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -10,35 +11,10 @@ import (
 	sv "fieldbrief/supervision"
 )
 
-// activeEntry is what the dashboard needs of an active finding.
-type activeEntry struct {
-	Status   sv.Status `json:"status"`
-	Deadline sv.Date   `json:"deadline"`
-}
-
-func activeKey(projectID, findingID string) []byte {
-	k := make([]byte, 0, len(projectID)+1+len(findingID))
-	k = append(k, projectID...)
-	k = append(k, 0)
-	return append(k, findingID...)
-}
-
-// indexFinding keeps the per-project index of active findings in step with
-// the finding, so the dashboard counts open and overdue findings by reading
-// only those, however long the history grows.
-func indexFinding(tx *bolt.Tx, f sv.Finding) error {
-	b := tx.Bucket(bActiveIndex)
-	if !f.Status.Active() {
-		return b.Delete(activeKey(f.ProjectID, f.ID))
-	}
-	return put(b, activeKey(f.ProjectID, f.ID), activeEntry{Status: f.Status, Deadline: f.Deadline})
-}
-
+// writeFinding stores a change the user made to a finding, with its
+// index entries and its outbox entry.
 func writeFinding(tx *bolt.Tx, f sv.Finding, now time.Time) error {
-	if err := put(tx.Bucket(bFindings), []byte(f.ID), f); err != nil {
-		return err
-	}
-	if err := indexFinding(tx, f); err != nil {
+	if err := storeFinding(tx, f); err != nil {
 		return err
 	}
 	return enqueue(tx, now, EntityFinding, f.ID, OpPut, f)
@@ -172,9 +148,10 @@ type FindingFilter struct {
 	// Text keeps findings whose description or unit contains it, Latin
 	// letters in any case ("dn300" finds DN300).
 	Text string
-	// UnitMatches, when set with Text, also keeps findings whose
-	// responsible unit it accepts: the window matches units by pinyin.
-	UnitMatches func(unit string) bool
+	// TextUnits, with Text, also keeps findings whose responsible unit is
+	// one of these: the window matches unit names by pinyin and passes the
+	// ones that match.
+	TextUnits []string
 }
 
 func (ff FindingFilter) match(f sv.Finding) bool {
@@ -193,26 +170,7 @@ func (ff FindingFilter) match(f sv.Finding) bool {
 func (ff FindingFilter) textMatches(f sv.Finding) bool {
 	q := strings.ToLower(ff.Text)
 	return strings.Contains(strings.ToLower(f.Description), q) || strings.Contains(strings.ToLower(f.ResponsibleUnit), q) ||
-		ff.UnitMatches != nil && ff.UnitMatches(f.ResponsibleUnit)
-}
-
-// Findings returns the findings that match, active first, then by deadline.
-func (s *Store) Findings(filter FindingFilter) ([]sv.Finding, error) {
-	var out []sv.Finding
-	err := s.view(func(tx *bolt.Tx) error {
-		return tx.Bucket(bFindings).ForEach(func(k, v []byte) error {
-			var f sv.Finding
-			if err := decode(v, &f, "finding"); err != nil {
-				return err
-			}
-			if filter.match(f) {
-				out = append(out, f)
-			}
-			return nil
-		})
-	})
-	sortFindings(out)
-	return out, err
+		slices.Contains(ff.TextUnits, f.ResponsibleUnit)
 }
 
 // ActiveFindings returns a project's active findings through the index,
@@ -232,31 +190,6 @@ func (s *Store) ActiveFindings(projectID string) ([]sv.Finding, error) {
 		return nil
 	})
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Deadline < out[j].Deadline })
-	return out, err
-}
-
-// ResponsibleUnits lists the units named on findings, for filters and forms.
-func (s *Store) ResponsibleUnits() ([]string, error) {
-	seen := map[string]bool{}
-	err := s.view(func(tx *bolt.Tx) error {
-		return tx.Bucket(bFindings).ForEach(func(k, v []byte) error {
-			var f struct {
-				Unit string `json:"responsible_unit"`
-			}
-			if err := decode(v, &f, "finding"); err != nil {
-				return err
-			}
-			seen[f.Unit] = true
-			return nil
-		})
-	})
-	out := make([]string, 0, len(seen))
-	for u := range seen {
-		if u != "" {
-			out = append(out, u)
-		}
-	}
-	sort.Strings(out)
 	return out, err
 }
 

@@ -23,7 +23,7 @@ func (s *Store) ImportHistory(inspections []sv.Inspection, findings []sv.Finding
 					return err
 				}
 				for _, a := range in.Answers {
-					if err := put(tx.Bucket(bAnswers), answerKey(in.ID, a.ItemKey), a); err != nil {
+					if err := storeAnswer(tx, in.ID, a); err != nil {
 						return err
 					}
 				}
@@ -37,10 +37,7 @@ func (s *Store) ImportHistory(inspections []sv.Inspection, findings []sv.Finding
 		batch := findings[start:min(start+historyBatch*10, len(findings))]
 		if err := s.update(func(tx *bolt.Tx) error {
 			for _, f := range batch {
-				if err := put(tx.Bucket(bFindings), []byte(f.ID), f); err != nil {
-					return err
-				}
-				if err := indexFinding(tx, f); err != nil {
+				if err := storeFinding(tx, f); err != nil {
 					return err
 				}
 			}

@@ -62,6 +62,9 @@ func writeInspection(tx *bolt.Tx, in sv.Inspection, now time.Time) error {
 	if err := tx.Bucket(bVisitIndex).Put(visitKey(in.ProjectID, in.StartedAt, in.ID), []byte(in.Status)); err != nil {
 		return err
 	}
+	if err := indexPhotoRefs(tx, visitRef(in.ID), in.Photos); err != nil {
+		return err
+	}
 	return refreshSummary(tx, in.ProjectID, now)
 }
 
@@ -123,10 +126,19 @@ func (s *Store) CreateInspection(in sv.Inspection) error {
 }
 
 func putAnswer(tx *bolt.Tx, inspectionID string, a sv.Answer, now time.Time) error {
-	if err := put(tx.Bucket(bAnswers), answerKey(inspectionID, a.ItemKey), a); err != nil {
+	if err := storeAnswer(tx, inspectionID, a); err != nil {
 		return err
 	}
 	return enqueue(tx, now, EntityAnswer, inspectionID+"/"+a.ItemKey, OpPut, answerChange{InspectionID: inspectionID, Answer: a})
+}
+
+// storeAnswer writes an answer and the photos it lists into the photo
+// index: every path that writes an answer comes through here.
+func storeAnswer(tx *bolt.Tx, inspectionID string, a sv.Answer) error {
+	if err := put(tx.Bucket(bAnswers), answerKey(inspectionID, a.ItemKey), a); err != nil {
+		return err
+	}
+	return indexPhotoRefs(tx, answerRef(inspectionID, a.ItemKey), a.Photos)
 }
 
 // answerChange is the outbox payload of an answer: the answer and its visit.

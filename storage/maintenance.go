@@ -73,7 +73,7 @@ func (s *Store) Check() []error {
 		if len(problems) > 0 {
 			return nil
 		}
-		for _, name := range [][]byte{bMeta, bProjects, bTemplates, bInspections, bAnswers, bFindings, bPhotos, bBlobs, bOutbox, bVisitIndex, bActiveIndex, bSummary, bObservations} {
+		for _, name := range storeBuckets {
 			if tx.Bucket(name) == nil {
 				problems = append(problems, fmt.Errorf("bucket %s is missing", name))
 			}
@@ -104,6 +104,8 @@ func (s *Store) Check() []error {
 			}
 			return nil
 		})
+		problems = append(problems, checkFindingIndex(tx)...)
+		problems = append(problems, checkPhotoRefs(tx)...)
 		// A photo is whole when its metadata and its three renditions are
 		// all there; an import commits them together. The print copy is
 		// not required: photos imported before it existed have none, and

@@ -96,6 +96,44 @@ func (s *Store) PutPhoto(p sv.Photo, blobs PhotoBlobs) (created bool, err error)
 	return created, err
 }
 
+// LinkPhoto links an already stored photo to one more visit, item or
+// finding, and records it there, in one transaction with the outbox entry.
+// found is false when no photo has that hash. It is what an import calls
+// for a file whose bytes are already stored.
+//
+// PutPhoto is not used for this: when the photo exists it decodes the
+// stored record into a copy of its argument, whose Links slice shares its
+// backing array with the argument's, so the new link is overwritten by the
+// stored one before it is compared and the link is never added (reported
+// to the storage owner; this method avoids it).
+func (s *Store) LinkPhoto(hash string, link sv.PhotoLink) (found bool, err error) {
+	now := s.now()
+	err = s.update(func(tx *bolt.Tx) error {
+		pb := tx.Bucket(bPhotos)
+		v := pb.Get([]byte(hash))
+		if v == nil {
+			return nil
+		}
+		found = true
+		var p sv.Photo
+		if err := decode(v, &p, "photo"); err != nil {
+			return err
+		}
+		if hasLink(p.Links, link) {
+			return nil
+		}
+		p.Links = append(p.Links, link)
+		if err := attachPhoto(tx, hash, link, now); err != nil {
+			return err
+		}
+		if err := put(pb, []byte(hash), p); err != nil {
+			return err
+		}
+		return enqueue(tx, now, EntityPhoto, hash, OpPut, p)
+	})
+	return found, err
+}
+
 func hasLink(links []sv.PhotoLink, l sv.PhotoLink) bool {
 	for _, x := range links {
 		if x == l {

@@ -48,13 +48,22 @@ var (
 // Version 3 keeps each photo's bytes in a bucket of its own (see blobs.go).
 //
 // Version 4 keeps the history of the register's figures (see figures.go).
-const currentSchema = 4
+//
+// Version 5 grows the finding index to hold the lists' rows, the units
+// and each project's findings (findingindex.go), and indexes which records
+// list each photo (photolinks.go), so no list reads a record's bytes.
+const currentSchema = 5
+
+// storeBuckets are the buckets every store at currentSchema has.
+var storeBuckets = [][]byte{bMeta, bProjects, bTemplates, bInspections, bAnswers, bFindings, bPhotos, bBlobs, bOutbox,
+	bVisitIndex, bActiveIndex, bSummary, bObservations, bFindingRows, bProjectFindings, bUnits, bPhotoRefs, bRefPhotos}
 
 // migrations[i] upgrades a store from version i+1 to i+2.
 var migrations = []func(tx *bolt.Tx, now time.Time) error{
 	migrateV1toV2,
 	func(tx *bolt.Tx, _ time.Time) error { return migrateV2toV3(tx) },
 	migrateV3toV4,
+	func(tx *bolt.Tx, _ time.Time) error { return migrateV4toV5(tx) },
 }
 
 func schemaVersion(tx *bolt.Tx) (int, error) {
@@ -84,6 +93,14 @@ func migrate(tx *bolt.Tx, now time.Time) error {
 	if v == 0 {
 		return initialise(tx, now)
 	}
+	// The earlier migrations write records through today's functions,
+	// which keep today's indexes: those must exist, and the last
+	// migration builds them again from the records.
+	for _, name := range [][]byte{bFindingRows, bProjectFindings, bUnits, bPhotoRefs, bRefPhotos} {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return err
+		}
+	}
 	for ; v < currentSchema; v++ {
 		if err := migrations[v-1](tx, now); err != nil {
 			return err
@@ -96,7 +113,7 @@ func migrate(tx *bolt.Tx, now time.Time) error {
 }
 
 func initialise(tx *bolt.Tx, now time.Time) error {
-	for _, name := range [][]byte{bMeta, bProjects, bTemplates, bInspections, bAnswers, bFindings, bPhotos, bBlobs, bOutbox, bVisitIndex, bActiveIndex, bSummary, bObservations} {
+	for _, name := range storeBuckets {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return err
 		}
@@ -148,7 +165,7 @@ func migrateV1toV2(tx *bolt.Tx, now time.Time) error {
 			return err
 		}
 		for _, a := range in.Answers {
-			if err := put(tx.Bucket(bAnswers), answerKey(in.ID, a.ItemKey), a); err != nil {
+			if err := storeAnswer(tx, in.ID, a); err != nil {
 				return err
 			}
 		}
@@ -182,6 +199,15 @@ func migrateV1toV2(tx *bolt.Tx, now time.Time) error {
 		}
 	}
 	return nil
+}
+
+// migrateV4toV5 builds the photo index and the finding index from the
+// records; the latter existed only as the index of active findings.
+func migrateV4toV5(tx *bolt.Tx) error {
+	if err := rebuildPhotoRefs(tx); err != nil {
+		return err
+	}
+	return rebuildFindingIndex(tx)
 }
 
 // Change is one outbox entry: a record as it stands after a local change,

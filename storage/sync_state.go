@@ -341,16 +341,13 @@ func applyRecord(tx *bolt.Tx, r Pulled, now time.Time) (bool, error) {
 		if err := decode(r.Data, &a, "pulled answer"); err != nil {
 			return false, err
 		}
-		return true, put(tx.Bucket(bAnswers), answerKey(a.InspectionID, a.ItemKey), a.Answer)
+		return true, storeAnswer(tx, a.InspectionID, a.Answer)
 	case EntityFinding:
 		var f sv.Finding
 		if err := decode(r.Data, &f, "pulled finding"); err != nil {
 			return false, err
 		}
-		if err := put(tx.Bucket(bFindings), []byte(f.ID), f); err != nil {
-			return false, err
-		}
-		if err := indexFinding(tx, f); err != nil {
+		if err := storeFinding(tx, f); err != nil {
 			return false, err
 		}
 		bases, err := tx.CreateBucketIfNotExists(bSyncBase)
@@ -401,9 +398,15 @@ func removeInspection(tx *bolt.Tx, id string, now time.Time) error {
 	prefix := append([]byte(id), 0)
 	c := tx.Bucket(bAnswers).Cursor()
 	for k, _ := c.Seek(prefix); k != nil && hasPrefix(k, prefix); k, _ = c.Seek(prefix) {
+		if err := indexPhotoRefs(tx, append([]byte{'a'}, k...), nil); err != nil {
+			return err
+		}
 		if err := c.Delete(); err != nil {
 			return err
 		}
+	}
+	if err := indexPhotoRefs(tx, visitRef(id), nil); err != nil {
+		return err
 	}
 	if err := tx.Bucket(bInspections).Delete([]byte(id)); err != nil {
 		return err

@@ -1,7 +1,6 @@
 package storage
 
 import (
-	"bytes"
 	"slices"
 	"time"
 
@@ -76,26 +75,6 @@ func detachPhoto(tx *bolt.Tx, hash string, l sv.PhotoLink, now time.Time) error 
 			return f.CheckPhotoRemove(hash, l.Role, raisedIn)
 		},
 	})
-}
-
-// photoListed reports whether any visit, answer or finding still lists the
-// photo. It searches the records' bytes for the quoted hash: deleting is
-// rare, and a false match only keeps a photo.
-func photoListed(tx *bolt.Tx, hash string) bool {
-	needle := []byte(`"` + hash + `"`)
-	for _, name := range [][]byte{bInspections, bAnswers, bFindings} {
-		found := false
-		_ = tx.Bucket(name).ForEach(func(_, v []byte) error {
-			if bytes.Contains(v, needle) {
-				found = true
-			}
-			return nil
-		})
-		if found {
-			return true
-		}
-	}
-	return false
 }
 
 // without returns list without s, in a new slice: the caller's record may
