@@ -72,7 +72,7 @@ type syncUI struct {
 	watchEnd   context.CancelFunc
 	running    context.CancelFunc // the sync under way, nil when idle
 	lastTry    time.Time
-	rejections []storage.Rejection
+	rejections []portal.Rejection
 
 	icon      *widget.Icon
 	state     *widget.Label
@@ -584,7 +584,7 @@ func (s *syncUI) showStatus(st syncer.Status, err error) {
 
 // sameRejections tells whether the list on screen is still right, so the
 // status refresh every half minute does not rebuild it under the reader.
-func sameRejections(a, b []storage.Rejection) bool {
+func sameRejections(a, b []portal.Rejection) bool {
 	if len(a) != len(b) {
 		return false
 	}

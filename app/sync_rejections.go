@@ -7,7 +7,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"fieldbrief/portal"
-	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
 )
 
@@ -19,7 +18,7 @@ type rejectionsDialog struct {
 	s     *syncUI
 	list  *fyne.Container
 	dlg   dialog.Dialog
-	shown []storage.Rejection
+	shown []portal.Rejection
 }
 
 func (s *syncUI) showRejections() {
@@ -43,7 +42,7 @@ func (s *syncUI) showRejections() {
 
 // show fills the list; the subjects (a finding's description) are read
 // off the UI goroutine and filled in when they arrive.
-func (d *rejectionsDialog) show(rs []storage.Rejection) {
+func (d *rejectionsDialog) show(rs []portal.Rejection) {
 	d.shown = rs
 	d.list.RemoveAll()
 	if len(rs) == 0 {
@@ -65,7 +64,7 @@ func (d *rejectionsDialog) show(rs []storage.Rejection) {
 }
 
 // describe names what was refused in the inspector's terms.
-func (d *rejectionsDialog) describe(r storage.Rejection, into *widget.Label) {
+func (d *rejectionsDialog) describe(r portal.Rejection, into *widget.Label) {
 	data := d.s.ui.cfg.Data
 	switch r.Entity {
 	case portal.EntityFinding:
@@ -90,7 +89,7 @@ func (d *rejectionsDialog) describe(r storage.Rejection, into *widget.Label) {
 	}
 }
 
-func (d *rejectionsDialog) dismiss(r storage.Rejection) {
+func (d *rejectionsDialog) dismiss(r portal.Rejection) {
 	store := d.s.cfg.Store
 	d.s.background(func() {
 		err := store.DismissRejection(r.Device, r.Seq)

@@ -182,14 +182,14 @@ func runSync(c *ctx, args []string) error {
 // statusJSON is the output of `status --json`; the field names are a
 // contract with scripts.
 type statusJSON struct {
-	Portal            string              `json:"portal"`
-	User              string              `json:"user"`
-	SignedIn          bool                `json:"signed_in"`
-	PendingChanges    int                 `json:"pending_changes"`
-	PendingPhotos     int                 `json:"pending_photos"`
-	PendingPhotoBytes int64               `json:"pending_photo_bytes"`
-	LastSync          *time.Time          `json:"last_sync"`
-	Rejections        []storage.Rejection `json:"rejections"`
+	Portal            string             `json:"portal"`
+	User              string             `json:"user"`
+	SignedIn          bool               `json:"signed_in"`
+	PendingChanges    int                `json:"pending_changes"`
+	PendingPhotos     int                `json:"pending_photos"`
+	PendingPhotoBytes int64              `json:"pending_photo_bytes"`
+	LastSync          *time.Time         `json:"last_sync"`
+	Rejections        []portal.Rejection `json:"rejections"`
 }
 
 func runStatus(c *ctx, args []string) error {

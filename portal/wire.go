@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"time"
 
+	"fieldbrief/portal/wire"
 	sv "fieldbrief/supervision"
 )
 
@@ -60,21 +61,18 @@ const (
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool { return r == RoleInspector || r == RoleLeader || r == RoleAdmin }
 
-// Entities carried by push and pull. The first four are the laptop's outbox
-// entities (storage.Entity*); projects and templates only travel down.
+// Entities carried by push and pull, and the operations of a change:
+// defined in package wire, which storage shares.
 const (
-	EntityInspection = "inspection"
-	EntityAnswer     = "answer"
-	EntityFinding    = "finding"
-	EntityPhoto      = "photo"
-	EntityProject    = "project"
-	EntityTemplate   = "template"
-)
+	EntityInspection = wire.EntityInspection
+	EntityAnswer     = wire.EntityAnswer
+	EntityFinding    = wire.EntityFinding
+	EntityPhoto      = wire.EntityPhoto
+	EntityProject    = wire.EntityProject
+	EntityTemplate   = wire.EntityTemplate
 
-// Operations of a change.
-const (
-	OpPut    = "put"
-	OpDelete = "delete"
+	OpPut    = wire.OpPut
+	OpDelete = wire.OpDelete
 )
 
 // LoginRequest asks for a bearer token.
@@ -109,19 +107,8 @@ type LoginResponse struct {
 	User      User      `json:"user"`
 }
 
-// Change is one outbox entry on the wire. Seq numbers the device's changes
-// without gaps; the portal applies each (device, seq) exactly once.
-type Change struct {
-	Seq    uint64          `json:"seq"`
-	Entity string          `json:"entity"`
-	ID     string          `json:"id"`
-	Op     string          `json:"op"`
-	At     time.Time       `json:"at"`
-	Data   json.RawMessage `json:"data,omitempty"`
-	// Clocks gives, for a finding, the hybrid logical clock of each field
-	// this change set; fields not named did not change. See MergeFinding.
-	Clocks map[string]string `json:"clocks,omitempty"`
-}
+// Change is one outbox entry on the wire (see wire.Change).
+type Change = wire.Change
 
 // PushRequest sends changes of one device, in order.
 type PushRequest struct {
@@ -129,19 +116,8 @@ type PushRequest struct {
 	Changes []Change `json:"changes"`
 }
 
-// Rejection is a change the portal refused (rights, workflow, validation).
-// It is kept by the portal so a repeated push reports it again, and shown
-// to the user by the laptop; it is never silently dropped.
-type Rejection struct {
-	Device string    `json:"device"`
-	Seq    uint64    `json:"seq"`
-	Entity string    `json:"entity"`
-	ID     string    `json:"id"`
-	Code   sv.Code   `json:"code"`
-	Zh     string    `json:"zh"`
-	En     string    `json:"en"`
-	At     time.Time `json:"at"`
-}
+// Rejection is a change the portal refused (see wire.Rejection).
+type Rejection = wire.Rejection
 
 // PushResponse acknowledges every change up to Acked; rejected ones among
 // them are listed.

@@ -7,6 +7,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"fieldbrief/portal/wire"
 	sv "fieldbrief/supervision"
 )
 
@@ -121,5 +122,5 @@ func pulledProject(t *testing.T, p sv.Project) Pulled {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Pulled{Entity: EntityProject, ID: p.ID, Data: raw}
+	return Pulled{Entity: wire.EntityProject, ID: p.ID, Data: raw}
 }

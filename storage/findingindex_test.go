@@ -14,6 +14,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"fieldbrief/sample"
+	"fieldbrief/portal/wire"
 	sv "fieldbrief/supervision"
 )
 
@@ -359,7 +360,7 @@ func TestIndexFollowsEveryWrite(t *testing.T) {
 	pulled.ID, pulled.ProjectID, pulled.ResponsibleUnit, pulled.PhotosBefore = "f2", "p02", "建设局", []string{"cc"}
 	step("pull", func() error {
 		data, _ := json.Marshal(pulled)
-		_, err := s.ApplyPulled([]Pulled{{Entity: EntityFinding, ID: "f2", Data: data}}, "e.1", "")
+		_, err := s.ApplyPulled([]Pulled{{Entity: wire.EntityFinding, ID: "f2", Data: data}}, "e.1", "")
 		return err
 	})
 	if !listed("cc") {
@@ -370,7 +371,7 @@ func TestIndexFollowsEveryWrite(t *testing.T) {
 	pulled.ProjectID, pulled.PhotosBefore = "p01", nil
 	step("pull to another project", func() error {
 		data, _ := json.Marshal(pulled)
-		_, err := s.ApplyPulled([]Pulled{{Entity: EntityFinding, ID: "f2", Data: data}}, "e.2", "")
+		_, err := s.ApplyPulled([]Pulled{{Entity: wire.EntityFinding, ID: "f2", Data: data}}, "e.2", "")
 		return err
 	})
 	if got, _ := s.Findings(FindingFilter{ProjectID: "p02"}); len(got) != 0 {
@@ -378,7 +379,7 @@ func TestIndexFollowsEveryWrite(t *testing.T) {
 	}
 	step("pull an answer", func() error {
 		data, _ := json.Marshal(answerChange{InspectionID: in.ID, Answer: sv.Answer{ItemKey: "remark", Text: "x", Photos: []string{"dd"}}})
-		_, err := s.ApplyPulled([]Pulled{{Entity: EntityAnswer, ID: in.ID + "/remark", Data: data}}, "e.3", "")
+		_, err := s.ApplyPulled([]Pulled{{Entity: wire.EntityAnswer, ID: in.ID + "/remark", Data: data}}, "e.3", "")
 		return err
 	})
 	if !listed("dd") {

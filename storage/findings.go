@@ -8,6 +8,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"fieldbrief/portal/wire"
 	sv "fieldbrief/supervision"
 )
 
@@ -17,7 +18,7 @@ func writeFinding(tx *bolt.Tx, f sv.Finding, now time.Time) error {
 	if err := storeFinding(tx, f); err != nil {
 		return err
 	}
-	return enqueue(tx, now, EntityFinding, f.ID, OpPut, f)
+	return enqueue(tx, now, wire.EntityFinding, f.ID, wire.OpPut, f)
 }
 
 func getFinding(tx *bolt.Tx, id string, f *sv.Finding) error {

@@ -7,6 +7,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"fieldbrief/portal/wire"
 	sv "fieldbrief/supervision"
 )
 
@@ -113,7 +114,7 @@ func (s *Store) CreateInspection(in sv.Inspection) error {
 		}
 		header := in
 		header.Answers = nil
-		if err := enqueue(tx, now, EntityInspection, in.ID, OpPut, header); err != nil {
+		if err := enqueue(tx, now, wire.EntityInspection, in.ID, wire.OpPut, header); err != nil {
 			return err
 		}
 		for _, a := range in.Answers {
@@ -129,7 +130,7 @@ func putAnswer(tx *bolt.Tx, inspectionID string, a sv.Answer, now time.Time) err
 	if err := storeAnswer(tx, inspectionID, a); err != nil {
 		return err
 	}
-	return enqueue(tx, now, EntityAnswer, inspectionID+"/"+a.ItemKey, OpPut, answerChange{InspectionID: inspectionID, Answer: a})
+	return enqueue(tx, now, wire.EntityAnswer, inspectionID+"/"+a.ItemKey, wire.OpPut, answerChange{InspectionID: inspectionID, Answer: a})
 }
 
 // storeAnswer writes an answer and the photos it lists into the photo
@@ -165,7 +166,7 @@ func (s *Store) StartInspection(projectID string, inspectors []string) (sv.Inspe
 		if err := writeInspection(tx, in, now); err != nil {
 			return err
 		}
-		return enqueue(tx, now, EntityInspection, in.ID, OpPut, in)
+		return enqueue(tx, now, wire.EntityInspection, in.ID, wire.OpPut, in)
 	})
 	return in, err
 }
@@ -221,7 +222,7 @@ func (s *Store) UpdateInspection(in sv.Inspection) error {
 		if err := writeInspection(tx, cur, now); err != nil {
 			return err
 		}
-		return enqueue(tx, now, EntityInspection, cur.ID, OpPut, cur)
+		return enqueue(tx, now, wire.EntityInspection, cur.ID, wire.OpPut, cur)
 	})
 }
 
@@ -245,7 +246,7 @@ func (s *Store) SubmitInspection(id string) (sv.Inspection, error) {
 		}
 		header := in
 		header.Answers = nil
-		return enqueue(tx, now, EntityInspection, in.ID, OpPut, header)
+		return enqueue(tx, now, wire.EntityInspection, in.ID, wire.OpPut, header)
 	})
 	return in, err
 }
@@ -279,7 +280,7 @@ func (s *Store) DeleteDraft(id string) error {
 		if err := removeInspection(tx, id, now); err != nil {
 			return err
 		}
-		return enqueue(tx, now, EntityInspection, id, OpDelete, nil)
+		return enqueue(tx, now, wire.EntityInspection, id, wire.OpDelete, nil)
 	})
 }
 

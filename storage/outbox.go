@@ -5,6 +5,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"fieldbrief/portal/wire"
 	sv "fieldbrief/supervision"
 )
 
@@ -20,14 +21,14 @@ func (s *Store) OutboxLen() (int, error) {
 
 // Outbox returns up to limit waiting changes with a sequence number above
 // after, in order.
-func (s *Store) Outbox(after uint64, limit int) ([]Change, error) {
-	var out []Change
+func (s *Store) Outbox(after uint64, limit int) ([]wire.Change, error) {
+	var out []wire.Change
 	err := s.view(func(tx *bolt.Tx) error {
 		var k [8]byte
 		binary.BigEndian.PutUint64(k[:], after+1)
 		c := tx.Bucket(bOutbox).Cursor()
 		for key, v := c.Seek(k[:]); key != nil && len(out) < limit; key, v = c.Next() {
-			var ch Change
+			var ch wire.Change
 			if err := decode(v, &ch, "outbox"); err != nil {
 				return err
 			}

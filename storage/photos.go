@@ -6,6 +6,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"fieldbrief/portal/wire"
 	sv "fieldbrief/supervision"
 )
 
@@ -91,7 +92,7 @@ func (s *Store) PutPhoto(p sv.Photo, blobs PhotoBlobs) (created bool, err error)
 		if err := put(pb, []byte(p.Hash), stored); err != nil {
 			return err
 		}
-		return enqueue(tx, now, EntityPhoto, p.Hash, OpPut, stored)
+		return enqueue(tx, now, wire.EntityPhoto, p.Hash, wire.OpPut, stored)
 	})
 	return created, err
 }
@@ -129,7 +130,7 @@ func (s *Store) LinkPhoto(hash string, link sv.PhotoLink) (found bool, err error
 		if err := put(pb, []byte(hash), p); err != nil {
 			return err
 		}
-		return enqueue(tx, now, EntityPhoto, hash, OpPut, p)
+		return enqueue(tx, now, wire.EntityPhoto, hash, wire.OpPut, p)
 	})
 	return found, err
 }
@@ -199,7 +200,7 @@ func changePhotoList(tx *bolt.Tx, l sv.PhotoLink, now time.Time, change func([]s
 			if err := writeInspection(tx, in, now); err != nil {
 				return err
 			}
-			return enqueue(tx, now, EntityInspection, in.ID, OpPut, in)
+			return enqueue(tx, now, wire.EntityInspection, in.ID, wire.OpPut, in)
 		}
 		var a sv.Answer
 		v := tx.Bucket(bAnswers).Get(answerKey(in.ID, l.ItemKey))
@@ -298,7 +299,7 @@ func (s *Store) UpdatePhoto(hash, caption string, rotation int) error {
 		if err := put(pb, []byte(hash), p); err != nil {
 			return err
 		}
-		return enqueue(tx, now, EntityPhoto, hash, OpPut, p)
+		return enqueue(tx, now, wire.EntityPhoto, hash, wire.OpPut, p)
 	})
 }
 

@@ -7,6 +7,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"fieldbrief/portal/wire"
 	sv "fieldbrief/supervision"
 )
 
@@ -21,7 +22,7 @@ var (
 	bFindings    = []byte("findings")    // finding id → Finding
 	bPhotos      = []byte("photos")      // sha256 → Photo
 	bBlobs       = []byte("blobs")       // sha256 → bucket: kind → bytes
-	bOutbox      = []byte("outbox")      // seq (8 bytes BE) → Change
+	bOutbox      = []byte("outbox")      // seq (8 bytes BE) → wire.Change
 	bVisitIndex  = []byte("idx_visits")  // project id, 0, started (RFC 3339 UTC), 0, inspection id → status
 	bActiveIndex = []byte("idx_active")  // project id, 0, finding id → activeEntry
 	bSummary     = []byte("summary")     // project id → projectSummary
@@ -210,32 +211,6 @@ func migrateV4toV5(tx *bolt.Tx) error {
 	return rebuildFindingIndex(tx)
 }
 
-// Change is one outbox entry: a record as it stands after a local change,
-// waiting to be pushed to the portal. Seq numbers a device's changes with no
-// gaps, which lets the portal apply each exactly once.
-type Change struct {
-	Seq    uint64          `json:"seq"`
-	Entity string          `json:"entity"`
-	ID     string          `json:"id"`
-	Op     string          `json:"op"`
-	At     time.Time       `json:"at"`
-	Data   json.RawMessage `json:"data,omitempty"`
-}
-
-// Entities named in outbox entries.
-const (
-	EntityInspection = "inspection"
-	EntityAnswer     = "answer"
-	EntityFinding    = "finding"
-	EntityPhoto      = "photo"
-)
-
-// Outbox operations.
-const (
-	OpPut    = "put"
-	OpDelete = "delete"
-)
-
 // enqueue appends a change to the outbox within tx, the transaction that
 // makes the change, so the two cannot be separated by a crash.
 //
@@ -246,7 +221,7 @@ func enqueue(tx *bolt.Tx, at time.Time, entity, id, op string, data any) error {
 	seq := lastSeq(tx) + 1
 	var key [8]byte
 	binary.BigEndian.PutUint64(key[:], seq)
-	c := Change{Seq: seq, Entity: entity, ID: id, Op: op, At: at.UTC()}
+	c := wire.Change{Seq: seq, Entity: entity, ID: id, Op: op, At: at.UTC()}
 	if data != nil {
 		raw, err := json.Marshal(data)
 		if err != nil {

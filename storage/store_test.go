@@ -14,6 +14,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"fieldbrief/portal/wire"
 	sv "fieldbrief/supervision"
 )
 
@@ -636,7 +637,7 @@ func TestOriginalsStayForTheRetentionUnlessKept(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.t = c.t.Add(time.Hour)
-	if err := s.Reregister("after-restore", []OwnRecord{{Entity: EntityPhoto, ID: "c3"}}, nil, true); err != nil {
+	if err := s.Reregister("after-restore", []OwnRecord{{Entity: wire.EntityPhoto, ID: "c3"}}, nil, true); err != nil {
 		t.Fatal(err)
 	}
 	c.t = c.t.Add(2 * OriginalsRetention)

@@ -7,6 +7,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"fieldbrief/portal/wire"
 	sv "fieldbrief/supervision"
 )
 
@@ -28,7 +29,7 @@ func markMine(tx *bolt.Tx, v []byte) error {
 	if user == "" {
 		return nil
 	}
-	var ch Change
+	var ch wire.Change
 	if err := decode(v, &ch, "outbox"); err != nil {
 		return err
 	}
@@ -108,13 +109,13 @@ func ownRecord(tx *bolt.Tx, entity, id string) (OwnRecord, bool, error) {
 	r := OwnRecord{Entity: entity, ID: id}
 	var raw []byte
 	switch entity {
-	case EntityInspection:
+	case wire.EntityInspection:
 		raw = tx.Bucket(bInspections).Get([]byte(id))
-	case EntityFinding:
+	case wire.EntityFinding:
 		raw = tx.Bucket(bFindings).Get([]byte(id))
-	case EntityPhoto:
+	case wire.EntityPhoto:
 		raw = tx.Bucket(bPhotos).Get([]byte(id))
-	case EntityAnswer:
+	case wire.EntityAnswer:
 		visit, item, ok := strings.Cut(id, "/")
 		if !ok {
 			return r, false, nil
@@ -171,9 +172,9 @@ func (s *Store) Reregister(device string, resend []OwnRecord, bases map[string]s
 		for _, r := range resend {
 			again[r.Entity+"\x00"+r.ID] = true
 		}
-		var pending []Change
+		var pending []wire.Change
 		if err := tx.Bucket(bOutbox).ForEach(func(k, v []byte) error {
-			var c Change
+			var c wire.Change
 			if err := decode(v, &c, "outbox"); err != nil {
 				return err
 			}
@@ -184,17 +185,17 @@ func (s *Store) Reregister(device string, resend []OwnRecord, bases map[string]s
 		}); err != nil {
 			return err
 		}
-		var queue []Change
+		var queue []wire.Change
 		add := func(entity, id, op string, data json.RawMessage) {
-			queue = append(queue, Change{Entity: entity, ID: id, Op: op, At: now, Data: data})
+			queue = append(queue, wire.Change{Entity: entity, ID: id, Op: op, At: now, Data: data})
 		}
 		var submitted []OwnRecord
 		for _, r := range resend {
-			if r.Entity != EntityInspection {
+			if r.Entity != wire.EntityInspection {
 				continue
 			}
 			if r.Data == nil {
-				add(r.Entity, r.ID, OpDelete, nil)
+				add(r.Entity, r.ID, wire.OpDelete, nil)
 				continue
 			}
 			var in sv.Inspection
@@ -208,20 +209,20 @@ func (s *Store) Reregister(device string, resend []OwnRecord, bases map[string]s
 				if err != nil {
 					return err
 				}
-				add(r.Entity, r.ID, OpPut, raw)
+				add(r.Entity, r.ID, wire.OpPut, raw)
 				continue
 			}
-			add(r.Entity, r.ID, OpPut, r.Data)
+			add(r.Entity, r.ID, wire.OpPut, r.Data)
 		}
-		for _, entity := range []string{EntityFinding, EntityPhoto, EntityAnswer} {
+		for _, entity := range []string{wire.EntityFinding, wire.EntityPhoto, wire.EntityAnswer} {
 			for _, r := range resend {
 				if r.Entity == entity && r.Data != nil {
-					add(r.Entity, r.ID, OpPut, r.Data)
+					add(r.Entity, r.ID, wire.OpPut, r.Data)
 				}
 			}
 		}
 		for _, r := range submitted {
-			add(r.Entity, r.ID, OpPut, r.Data)
+			add(r.Entity, r.ID, wire.OpPut, r.Data)
 		}
 		queue = append(queue, pending...)
 		ob := tx.Bucket(bOutbox)
@@ -252,13 +253,13 @@ func (s *Store) Reregister(device string, resend []OwnRecord, bases map[string]s
 		}
 		for _, r := range resend {
 			switch r.Entity {
-			case EntityFinding:
+			case wire.EntityFinding:
 				if f, ok := bases[r.ID]; ok {
 					err = put(baseB, []byte(r.ID), f)
 				} else {
 					err = baseB.Delete([]byte(r.ID))
 				}
-			case EntityPhoto:
+			case wire.EntityPhoto:
 				err = uploadAgain(tx, r.ID)
 			}
 			if err != nil {

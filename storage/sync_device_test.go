@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"fieldbrief/portal/wire"
 	sv "fieldbrief/supervision"
 )
 
@@ -65,12 +66,12 @@ func TestReregisterRenumbersTheOutboxAndOrdersAVisitsResend(t *testing.T) {
 			t.Fatalf("change %d numbered %d", i, c.Seq)
 		}
 		what := c.Entity
-		if c.Entity == EntityInspection {
+		if c.Entity == wire.EntityInspection {
 			var v sv.Inspection
 			_ = json.Unmarshal(c.Data, &v)
 			what += ":" + string(v.Status)
 		}
-		if c.Entity == EntityFinding {
+		if c.Entity == wire.EntityFinding {
 			var fd sv.Finding
 			_ = json.Unmarshal(c.Data, &fd)
 			what += ":" + fd.ID

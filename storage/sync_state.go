@@ -8,6 +8,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"fieldbrief/portal/wire"
 	sv "fieldbrief/supervision"
 )
 
@@ -17,7 +18,7 @@ import (
 var (
 	bSync       = []byte("sync")            // kCursor, kLastSync, kHLC → values
 	bSyncBase   = []byte("sync_base")       // finding id → Finding as last agreed with the portal
-	bSyncReject = []byte("sync_rejections") // device, 0, seq (8 bytes BE) → Rejection
+	bSyncReject = []byte("sync_rejections") // device, 0, seq (8 bytes BE) → wire.Rejection
 	bSyncUpload = []byte("sync_uploads")    // sha256 → tus upload address
 )
 
@@ -66,26 +67,6 @@ func (s *Store) SetLastSync(t time.Time) error {
 	})
 }
 
-// Rejection is a change the portal refused, kept until the user has seen it.
-type Rejection struct {
-	Device string    `json:"device"`
-	Seq    uint64    `json:"seq"`
-	Entity string    `json:"entity"`
-	ID     string    `json:"id"`
-	Code   sv.Code   `json:"code"`
-	Zh     string    `json:"zh"`
-	En     string    `json:"en"`
-	At     time.Time `json:"at"`
-}
-
-// Message returns the refusal's reason in lang.
-func (r Rejection) Message(lang sv.Lang) string {
-	if lang == sv.English {
-		return r.En
-	}
-	return r.Zh
-}
-
 func rejectionKey(device string, seq uint64) []byte {
 	k := make([]byte, 0, len(device)+9)
 	k = append(k, device...)
@@ -101,7 +82,7 @@ type Acked struct {
 	// laptop's version, the base against which later edits are compared.
 	Bases []sv.Finding
 	// Rejections are the changes among them that the portal refused.
-	Rejections []Rejection
+	Rejections []wire.Rejection
 	// HLC is the clock after stamping the pushed changes.
 	HLC string
 }
@@ -188,15 +169,15 @@ func (s *Store) FindingBase(id string) (f sv.Finding, ok bool, err error) {
 }
 
 // Rejections returns the refused changes the user has not dismissed, oldest first.
-func (s *Store) Rejections() ([]Rejection, error) {
-	var out []Rejection
+func (s *Store) Rejections() ([]wire.Rejection, error) {
+	var out []wire.Rejection
 	err := s.view(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bSyncReject)
 		if b == nil {
 			return nil
 		}
 		return b.ForEach(func(k, v []byte) error {
-			var r Rejection
+			var r wire.Rejection
 			if err := decode(v, &r, "rejection"); err != nil {
 				return err
 			}
@@ -229,12 +210,6 @@ type Pulled struct {
 	// again, stored.
 	Stored bool
 }
-
-// Entities that only come from the portal.
-const (
-	EntityProject  = "project"
-	EntityTemplate = "template"
-)
 
 // ApplyPulled stores a page of records from the portal and the cursor after
 // it in one transaction, without outbox entries: a crash leaves either the
@@ -275,7 +250,7 @@ func (s *Store) ApplyPulled(page []Pulled, cursor, hlc string) (int, error) {
 			if ok {
 				applied++
 			}
-			templates = templates || r.Entity == EntityTemplate
+			templates = templates || r.Entity == wire.EntityTemplate
 		}
 		b, err := tx.CreateBucketIfNotExists(bSync)
 		if err != nil {
@@ -308,7 +283,7 @@ func (s *Store) ResetCursor() error {
 // older laptop keeps syncing with a newer portal.
 func applyRecord(tx *bolt.Tx, r Pulled, now time.Time) (bool, error) {
 	switch r.Entity {
-	case EntityProject:
+	case wire.EntityProject:
 		var p sv.Project
 		if err := decode(r.Data, &p, "pulled project"); err != nil {
 			return false, err
@@ -320,13 +295,13 @@ func applyRecord(tx *bolt.Tx, r Pulled, now time.Time) (bool, error) {
 			return false, err
 		}
 		return true, refreshSummary(tx, p.ID, now)
-	case EntityTemplate:
+	case wire.EntityTemplate:
 		var t sv.Template
 		if err := decode(r.Data, &t, "pulled template"); err != nil {
 			return false, err
 		}
 		return true, put(tx.Bucket(bTemplates), templateKey(t.ID, t.Version), t)
-	case EntityInspection:
+	case wire.EntityInspection:
 		if r.Deleted {
 			return true, removeInspection(tx, r.ID, now)
 		}
@@ -336,13 +311,13 @@ func applyRecord(tx *bolt.Tx, r Pulled, now time.Time) (bool, error) {
 		}
 		in.Answers = nil
 		return true, writeInspection(tx, in, now)
-	case EntityAnswer:
+	case wire.EntityAnswer:
 		var a answerChange
 		if err := decode(r.Data, &a, "pulled answer"); err != nil {
 			return false, err
 		}
 		return true, storeAnswer(tx, a.InspectionID, a.Answer)
-	case EntityFinding:
+	case wire.EntityFinding:
 		var f sv.Finding
 		if err := decode(r.Data, &f, "pulled finding"); err != nil {
 			return false, err
@@ -355,7 +330,7 @@ func applyRecord(tx *bolt.Tx, r Pulled, now time.Time) (bool, error) {
 			return false, err
 		}
 		return true, put(bases, []byte(f.ID), f)
-	case EntityPhoto:
+	case wire.EntityPhoto:
 		var p sv.Photo
 		if err := decode(r.Data, &p, "pulled photo"); err != nil {
 			return false, err
@@ -519,14 +494,14 @@ func (s *Store) ForEachRecord(fn func(entity, id string, data []byte) error) err
 		for _, e := range []struct {
 			entity string
 			bucket []byte
-		}{{EntityProject, bProjects}, {EntityTemplate, bTemplates}, {EntityInspection, bInspections},
-			{EntityAnswer, bAnswers}, {EntityFinding, bFindings}, {EntityPhoto, bPhotos}} {
+		}{{wire.EntityProject, bProjects}, {wire.EntityTemplate, bTemplates}, {wire.EntityInspection, bInspections},
+			{wire.EntityAnswer, bAnswers}, {wire.EntityFinding, bFindings}, {wire.EntityPhoto, bPhotos}} {
 			if err := tx.Bucket(e.bucket).ForEach(func(k, v []byte) error {
 				id := string(k)
 				switch e.entity {
-				case EntityTemplate:
+				case wire.EntityTemplate:
 					id = strings.TrimRight(id[:max(0, len(id)-8)], "\x00")
-				case EntityAnswer:
+				case wire.EntityAnswer:
 					id = strings.Replace(id, "\x00", "/", 1)
 				}
 				return fn(e.entity, id, v)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"fieldbrief/portal/wire"
 	sv "fieldbrief/supervision"
 )
 
@@ -20,9 +21,9 @@ func TestApplyPulledStoresPageAndCursorWithoutOutbox(t *testing.T) {
 	inData, _ := json.Marshal(in)
 	ans, _ := json.Marshal(answerChange{InspectionID: "v1", Answer: sv.Answer{ItemKey: "remark", Text: "正常"}})
 	n, err := s.ApplyPulled([]Pulled{
-		{Entity: EntityFinding, ID: "f1", Data: data},
-		{Entity: EntityInspection, ID: "v1", Data: inData},
-		{Entity: EntityAnswer, ID: "v1/remark", Data: ans},
+		{Entity: wire.EntityFinding, ID: "f1", Data: data},
+		{Entity: wire.EntityInspection, ID: "v1", Data: inData},
+		{Entity: wire.EntityAnswer, ID: "v1/remark", Data: ans},
 		{Entity: "future-kind", ID: "x", Data: []byte(`{}`)},
 	}, "e.3", "")
 	if err != nil || n != 3 {
@@ -55,7 +56,7 @@ func TestApplyPulledSkipsRecordsWithPendingChanges(t *testing.T) {
 	remote := f
 	remote.Description = "portal version"
 	data, _ := json.Marshal(remote)
-	if _, err := s.ApplyPulled([]Pulled{{Entity: EntityFinding, ID: "f1", Data: data}}, "e.1", ""); err != nil {
+	if _, err := s.ApplyPulled([]Pulled{{Entity: wire.EntityFinding, ID: "f1", Data: data}}, "e.1", ""); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := s.Finding("f1")
@@ -66,7 +67,7 @@ func TestApplyPulledSkipsRecordsWithPendingChanges(t *testing.T) {
 	if err := s.AckPushed(Acked{Seq: out[len(out)-1].Seq, Bases: []sv.Finding{got}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.ApplyPulled([]Pulled{{Entity: EntityFinding, ID: "f1", Data: data}}, "e.2", ""); err != nil {
+	if _, err := s.ApplyPulled([]Pulled{{Entity: wire.EntityFinding, ID: "f1", Data: data}}, "e.2", ""); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := s.Finding("f1"); got.Description != "portal version" {
@@ -83,9 +84,9 @@ func TestAckPushedKeepsRejectionsOnceAndNumbersOn(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, _ := s.Outbox(0, 10)
-	rj := Rejection{Device: s.DeviceID(), Seq: out[1].Seq, Entity: EntityFinding, ID: "f1", Code: "forbidden", Zh: "无权", En: "no right"}
+	rj := wire.Rejection{Device: s.DeviceID(), Seq: out[1].Seq, Entity: wire.EntityFinding, ID: "f1", Code: "forbidden", Zh: "无权", En: "no right"}
 	for range 2 { // a repeated push reports the same rejection again
-		if err := s.AckPushed(Acked{Seq: out[1].Seq, Rejections: []Rejection{rj}, HLC: "0000000000000005.000000.x"}); err != nil {
+		if err := s.AckPushed(Acked{Seq: out[1].Seq, Rejections: []wire.Rejection{rj}, HLC: "0000000000000005.000000.x"}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -156,9 +157,9 @@ func TestPhotoStatesTellNotUploadedFromNotDownloaded(t *testing.T) {
 	inData, _ := json.Marshal(in)
 	photo := func(hash string, stored bool) Pulled {
 		data, _ := json.Marshal(sv.Photo{Hash: hash, Size: 100, Links: []sv.PhotoLink{{InspectionID: "v1", Role: sv.RoleGeneral}}})
-		return Pulled{Entity: EntityPhoto, ID: hash, Data: data, Stored: stored}
+		return Pulled{Entity: wire.EntityPhoto, ID: hash, Data: data, Stored: stored}
 	}
-	if _, err := s.ApplyPulled([]Pulled{{Entity: EntityInspection, ID: "v1", Data: inData}, photo("aa01", true), photo("bb02", false)}, "e.1", ""); err != nil {
+	if _, err := s.ApplyPulled([]Pulled{{Entity: wire.EntityInspection, ID: "v1", Data: inData}, photo("aa01", true), photo("bb02", false)}, "e.1", ""); err != nil {
 		t.Fatal(err)
 	}
 	state := func() PhotoState {

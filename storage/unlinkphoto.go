@@ -6,6 +6,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"fieldbrief/portal/wire"
 	sv "fieldbrief/supervision"
 )
 
@@ -49,12 +50,12 @@ func (s *Store) UnlinkPhoto(hash string, link sv.PhotoLink) (deleted bool, err e
 			if err := unqueueFetch(tx, hash); err != nil {
 				return err
 			}
-			return enqueue(tx, now, EntityPhoto, hash, OpDelete, nil)
+			return enqueue(tx, now, wire.EntityPhoto, hash, wire.OpDelete, nil)
 		}
 		if err := put(pb, []byte(hash), p); err != nil {
 			return err
 		}
-		return enqueue(tx, now, EntityPhoto, hash, OpPut, p)
+		return enqueue(tx, now, wire.EntityPhoto, hash, wire.OpPut, p)
 	})
 	return deleted, err
 }

@@ -173,9 +173,9 @@ func TestOneRefusedPhotoDoesNotStopTheSync(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := l.sync(t, Options{})
-	var refused []storage.Rejection
+	var refused []portal.Rejection
 	for _, rj := range r.Rejections {
-		if rj.Entity == storage.EntityPhoto && strings.HasPrefix(rj.Device, photoRefusalDevice) {
+		if rj.Entity == portal.EntityPhoto && strings.HasPrefix(rj.Device, photoRefusalDevice) {
 			refused = append(refused, rj)
 		}
 	}

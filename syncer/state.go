@@ -193,11 +193,11 @@ func LoadCredentials(dir string) (Credentials, error) {
 
 // Status is what the laptop's status area and `fieldbrief status` show.
 type Status struct {
-	PendingChanges    int                 `json:"pending_changes"`
-	PendingPhotos     int                 `json:"pending_photos"`
-	PendingPhotoBytes int64               `json:"pending_photo_bytes"`
-	LastSync          *time.Time          `json:"last_sync"`
-	Rejections        []storage.Rejection `json:"rejections"`
+	PendingChanges    int                `json:"pending_changes"`
+	PendingPhotos     int                `json:"pending_photos"`
+	PendingPhotoBytes int64              `json:"pending_photo_bytes"`
+	LastSync          *time.Time         `json:"last_sync"`
+	Rejections        []portal.Rejection `json:"rejections"`
 }
 
 // ReadStatus reads the sync status of a store.
@@ -226,7 +226,7 @@ func ReadStatus(s *storage.Store) (Status, error) {
 	}
 	st.Rejections, err = s.Rejections()
 	if st.Rejections == nil {
-		st.Rejections = []storage.Rejection{}
+		st.Rejections = []portal.Rejection{}
 	}
 	return st, err
 }

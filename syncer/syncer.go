@@ -91,7 +91,7 @@ type Report struct {
 	Resumes       int   // uploads resumed after a cut
 	Pulled        int
 	Requests      int
-	Rejections    []storage.Rejection
+	Rejections    []portal.Rejection
 	CompletedAt   time.Time
 	PhotosSkipped int // photos the portal already had
 	// ThumbnailsFetched thumbnails of other laptops' photos arrived;
@@ -260,8 +260,8 @@ func (e *Engine) Push(ctx context.Context, r *Report) error {
 		bases := map[string]*sv.Finding{}
 		var pushed []sv.Finding
 		for _, c := range batch {
-			w := portal.Change{Seq: c.Seq, Entity: c.Entity, ID: c.ID, Op: c.Op, At: c.At, Data: c.Data}
-			if c.Entity == storage.EntityFinding && c.Op == storage.OpPut {
+			w := c // the outbox keeps the wire's record; the clocks are set below
+			if c.Entity == portal.EntityFinding && c.Op == portal.OpPut {
 				var f sv.Finding
 				if err := json.Unmarshal(c.Data, &f); err != nil {
 					return sv.Wrap(err, sv.EInternal, "待同步的问题记录无法读取，请运行 fieldbrief check。", "A finding waiting to sync cannot be read; run fieldbrief check.")
@@ -318,9 +318,7 @@ func (e *Engine) Push(ctx context.Context, r *Report) error {
 			r.ClockSkew = clockSkewWarning(resp.ClockSkewSeconds)
 		}
 		ack := storage.Acked{Seq: min(resp.Acked, batch[len(batch)-1].Seq), HLC: clock.String(), Bases: pushed}
-		for _, rj := range resp.Rejections {
-			ack.Rejections = append(ack.Rejections, storage.Rejection{Device: rj.Device, Seq: rj.Seq, Entity: rj.Entity, ID: rj.ID, Code: rj.Code, Zh: rj.Zh, En: rj.En, At: rj.At})
-		}
+		ack.Rejections = resp.Rejections
 		if err := e.store.AckPushed(ack); err != nil {
 			return err
 		}
@@ -338,7 +336,7 @@ func (e *Engine) Push(ctx context.Context, r *Report) error {
 const pushBytes = 4 << 20
 
 // fitBatch cuts batch at pushBytes of data, keeping at least one entry.
-func fitBatch(batch []storage.Change) []storage.Change {
+func fitBatch(batch []portal.Change) []portal.Change {
 	size := 0
 	for i, c := range batch {
 		size += len(c.Data)
@@ -482,7 +480,7 @@ func (e *Engine) UploadPhotos(ctx context.Context, r *Report) error {
 			// pull go on, and the user is told why.
 			r.Rejected++
 			r.Rejections = append(r.Rejections, rj)
-			if err := e.store.AckPushed(storage.Acked{Rejections: []storage.Rejection{rj}}); err != nil && firstErr == nil {
+			if err := e.store.AckPushed(storage.Acked{Rejections: []portal.Rejection{rj}}); err != nil && firstErr == nil {
 				firstErr = err
 				cancel()
 			}
@@ -523,19 +521,19 @@ const photoRefusalDevice = "photo:"
 // photoRefusal tells whether err is the portal refusing this photo itself
 // (too large, damaged, not allowed) rather than the link, the sign-in or a
 // fault of the portal, and makes the refusal to show the user.
-func photoRefusal(err error, hash string, now time.Time) (storage.Rejection, bool) {
+func photoRefusal(err error, hash string, now time.Time) (portal.Rejection, bool) {
 	var ref *portal.RefusalError
 	if !errors.As(err, &ref) || ref.Status < 400 || ref.Status >= 500 {
-		return storage.Rejection{}, false
+		return portal.Rejection{}, false
 	}
 	switch ref.Status {
 	case http.StatusUnauthorized, http.StatusRequestTimeout, http.StatusTooManyRequests,
 		// tus: the upload is gone or its offset moved; the next sync
 		// starts it again or resumes it, as before.
 		http.StatusNotFound, http.StatusConflict, http.StatusGone:
-		return storage.Rejection{}, false
+		return portal.Rejection{}, false
 	}
-	return storage.Rejection{Device: photoRefusalDevice + hash, Entity: storage.EntityPhoto, ID: hash,
+	return portal.Rejection{Device: photoRefusalDevice + hash, Entity: portal.EntityPhoto, ID: hash,
 		Code: ref.Err.Code, Zh: ref.Err.Zh, En: ref.Err.En, At: now.UTC()}, true
 }
 
