@@ -1,7 +1,6 @@
 package storage
 
 import (
-	"bytes"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -136,47 +135,19 @@ type PhotoState struct {
 func (s *Store) VisitPhotoStates(ids ...string) (map[string]PhotoState, error) {
 	out := make(map[string]PhotoState, len(ids))
 	err := s.view(func(tx *bolt.Tx) error {
-		insp, answers, photos, blobs := tx.Bucket(bInspections), tx.Bucket(bAnswers), tx.Bucket(bPhotos), tx.Bucket(bBlobs)
+		insp, photos, blobs := tx.Bucket(bInspections), tx.Bucket(bPhotos), tx.Bucket(bBlobs)
 		queued := tx.Bucket(bSyncFetch)
-		var listed struct {
-			Photos []string `json:"photos"`
-		}
 		for _, id := range ids {
-			v := insp.Get([]byte(id))
-			if v == nil {
+			if insp.Get([]byte(id)) == nil {
 				continue
 			}
-			seen := map[string]bool{}
-			var hashes []string
-			add := func(v []byte) error {
-				listed.Photos = nil
-				if err := decode(v, &listed, "inspection"); err != nil {
-					return err
-				}
-				for _, h := range listed.Photos {
-					if !seen[h] {
-						seen[h] = true
-						hashes = append(hashes, h)
-					}
-				}
-				return nil
-			}
-			if err := add(v); err != nil {
-				return err
-			}
-			prefix := append([]byte(id), 0)
-			c := answers.Cursor()
-			for k, a := c.Seek(prefix); k != nil && hasPrefix(k, prefix); k, a = c.Next() {
-				// Most answers carry no photo; skip decoding them.
-				if !bytes.Contains(a, []byte(`"photos"`)) {
-					continue
-				}
-				if err := add(a); err != nil {
-					return err
-				}
-			}
+			// The visit's photos and its answers', each once, from the
+			// photo index.
+			listed := map[string]bool{}
+			listedBy(tx, append(visitRef(id), 0), listed)
+			listedBy(tx, answerRef(id, ""), listed)
 			var st PhotoState
-			for _, h := range hashes {
+			for h := range listed {
 				st.Photos++
 				rec := photos.Get([]byte(h))
 				b := blobs.Bucket([]byte(h))

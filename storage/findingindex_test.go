@@ -13,8 +13,8 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"fieldbrief/sample"
 	"fieldbrief/portal/wire"
+	"fieldbrief/sample"
 	sv "fieldbrief/supervision"
 )
 

@@ -155,34 +155,40 @@ func (s *Store) ProjectPhotos(projectID string, limit int) ([]sv.Photo, error) {
 	return out, err
 }
 
+// forEachListing calls fn with every visit's and every answer's photo
+// list, as the records hold them.
+func forEachListing(tx *bolt.Tx, fn func(ref []byte, hashes []string) error) error {
+	var listed struct {
+		Photos []string `json:"photos"`
+	}
+	for _, b := range []struct {
+		bucket []byte
+		kind   byte
+		what   string
+	}{{bInspections, 'v', "inspection"}, {bAnswers, 'a', "answer"}} {
+		if err := tx.Bucket(b.bucket).ForEach(func(k, v []byte) error {
+			listed.Photos = nil
+			if err := decode(v, &listed, b.what); err != nil {
+				return err
+			}
+			return fn(append([]byte{b.kind}, k...), listed.Photos)
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // rebuildPhotoRefs empties the photo index and fills it again from the
-// visits, answers and findings: the migration to schema 5. Findings are
-// indexed by rebuildFindingIndex, which runs after this.
+// visits and answers: the migration to schema 5. Findings are indexed by
+// rebuildFindingIndex, which runs after this.
 func rebuildPhotoRefs(tx *bolt.Tx) error {
 	for _, name := range [][]byte{bPhotoRefs, bRefPhotos} {
 		if err := recreateBucket(tx, name); err != nil {
 			return err
 		}
 	}
-	var listed struct {
-		Photos []string `json:"photos"`
-	}
-	if err := tx.Bucket(bInspections).ForEach(func(k, v []byte) error {
-		listed.Photos = nil
-		if err := decode(v, &listed, "inspection"); err != nil {
-			return err
-		}
-		return indexPhotoRefs(tx, visitRef(string(k)), listed.Photos)
-	}); err != nil {
-		return err
-	}
-	return tx.Bucket(bAnswers).ForEach(func(k, v []byte) error {
-		listed.Photos = nil
-		if err := decode(v, &listed, "answer"); err != nil {
-			return err
-		}
-		return indexPhotoRefs(tx, append([]byte{'a'}, k...), listed.Photos)
-	})
+	return forEachListing(tx, func(ref []byte, hashes []string) error { return indexPhotoRefs(tx, ref, hashes) })
 }
 
 // checkPhotoRefs reports where the photo index disagrees with the records,
@@ -190,34 +196,21 @@ func rebuildPhotoRefs(tx *bolt.Tx) error {
 func checkPhotoRefs(tx *bolt.Tx) []error {
 	var problems []error
 	want := map[string]bool{}
-	add := func(ref []byte, hashes []string) {
+	add := func(ref []byte, hashes []string) error {
 		for _, h := range hashes {
 			if h != "" {
 				want[string(refKey(ref, []byte(h)))] = true
 			}
 		}
-	}
-	var listed struct {
-		Photos []string `json:"photos"`
-	}
-	_ = tx.Bucket(bInspections).ForEach(func(k, v []byte) error {
-		listed.Photos = nil
-		if json.Unmarshal(v, &listed) == nil {
-			add(visitRef(string(k)), listed.Photos)
-		}
 		return nil
-	})
-	_ = tx.Bucket(bAnswers).ForEach(func(k, v []byte) error {
-		listed.Photos = nil
-		if json.Unmarshal(v, &listed) == nil {
-			add(append([]byte{'a'}, k...), listed.Photos)
-		}
-		return nil
-	})
+	}
+	if err := forEachListing(tx, add); err != nil {
+		problems = append(problems, err)
+	}
 	_ = tx.Bucket(bFindings).ForEach(func(k, v []byte) error {
 		var f sv.Finding
 		if json.Unmarshal(v, &f) == nil {
-			add(findingRef(f.ID), findingPhotos(f))
+			_ = add(findingRef(f.ID), findingPhotos(f))
 		}
 		return nil
 	})
