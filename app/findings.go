@@ -40,8 +40,6 @@ type findingsScreen struct {
 	rows     []sv.Finding
 	names    map[string]string // project id → short name
 	projects []sv.Project
-	// units are the responsible units named on findings, as last read.
-	units    []string
 	statuses []statusChoice
 
 	status  *widget.Select
@@ -228,7 +226,6 @@ func (s *findingsScreen) filter() storage.FindingFilter {
 func (s *findingsScreen) load() {
 	filter := s.filter()
 	first := s.projects == nil
-	units := s.units
 	data := s.ui.cfg.Data
 	leader := s.ui.role().Oversees()
 	s.seq++
@@ -244,10 +241,17 @@ func (s *findingsScreen) load() {
 			if d.units, err = data.ResponsibleUnits(); err != nil {
 				return d, err
 			}
-			units = d.units
 		}
 		if filter.Text != "" {
-			// Pinyin readings are looked up here, off the UI goroutine.
+			// The units as they are now (a finding may have named a new
+			// one since the screen opened); their pinyin is looked up
+			// here, off the UI goroutine.
+			units := d.units
+			if !first {
+				if units, err = data.ResponsibleUnits(); err != nil {
+					return d, err
+				}
+			}
 			filter.TextUnits = matchingUnits(units, filter.Text)
 		}
 		if d.findings, err = data.Findings(filter); err != nil || !leader {
@@ -305,7 +309,6 @@ func (s *findingsScreen) fillChoices(d findingsData) {
 		}
 	}
 	s.project.Refresh()
-	s.units = d.units
 	s.unit.Options = append([]string{t0("findings.all_units")}, d.units...)
 	if s.initial.ResponsibleUnit != "" {
 		s.unit.SetSelected(s.initial.ResponsibleUnit)
