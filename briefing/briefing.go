@@ -92,10 +92,7 @@ func NewMaker() (*Maker, error) {
 
 // Make writes the requested document to w.
 func (m *Maker) Make(src Source, req Request, w io.Writer) (report.Result, error) {
-	opt := report.Options{Size: req.Size, Lang: report.Chinese, Time: req.Time, Deterministic: req.Deterministic}
-	if req.Lang == sv.English {
-		opt.Lang = report.English
-	}
+	opt := report.Options{Size: req.Size, Lang: req.Lang, Time: req.Time, Deterministic: req.Deterministic}
 	now := req.Time
 	if now.IsZero() {
 		now = time.Now()

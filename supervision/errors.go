@@ -3,6 +3,7 @@ package supervision
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Code classifies an error so callers can react to it (show a dialog, retry,
@@ -94,4 +95,17 @@ func ErrorMessage(err error, lang Lang) string {
 		return "Something went wrong inside fieldbrief. Your data is safe; please try again, and report the problem if it repeats."
 	}
 	return "程序内部出错。已保存的数据不受影响；请重试，如反复出现请反馈给管理员。"
+}
+
+// ParseLang reads "zh" or "en" as given on the command line; locale-style
+// values such as "zh-CN" or "en_US" are accepted too.
+func ParseLang(s string) (Lang, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	switch {
+	case s == "" || strings.HasPrefix(s, "zh"):
+		return Chinese, nil
+	case strings.HasPrefix(s, "en"):
+		return English, nil
+	}
+	return Chinese, fmt.Errorf("unknown language %q: use zh or en", s)
 }

@@ -160,7 +160,9 @@ func countOf(args []any) int64 {
 
 // Placeholders lists the arguments a format reads, as "index:verb" in
 // argument order, so "%d年第%s季度" and "Q%[2]s %[1]d" both give "1:d 2:s".
-// Two languages' texts of one key must have the same placeholders.
+// Two languages' texts of one key must have the same placeholders. %q
+// counts as %s: one language quotes with its own marks (“%s”), another
+// with Go's.
 func Placeholders(format string) string {
 	var found []string
 	next := 1
@@ -187,7 +189,11 @@ func Placeholders(format string) string {
 			i += end + 1
 		}
 		if i < len(format) {
-			found = append(found, fmt.Sprintf("%d:%c", next, format[i]))
+			verb := format[i]
+			if verb == 'q' {
+				verb = 's'
+			}
+			found = append(found, fmt.Sprintf("%d:%c", next, verb))
 			next++
 		}
 	}
