@@ -126,6 +126,7 @@ func (c *Catalogue) Format(key string) string {
 // whole number among args is 1 and the language has a key + ".one" entry,
 // that entry is used: Chinese has none and needs none; English has them
 // only where a count of one reads differently ("Answered 1 / 30" needs none).
+// A []string argument prints as a list in the language (see List).
 func (c *Catalogue) T(key string, args ...any) string {
 	s := c.Format(key)
 	if countOf(args) == 1 {
@@ -136,7 +137,22 @@ func (c *Catalogue) T(key string, args ...any) string {
 	if len(args) == 0 {
 		return s
 	}
+	copied := false
+	for i, a := range args {
+		if list, ok := a.([]string); ok {
+			if !copied { // the caller's slice is not ours to change
+				args, copied = append([]any(nil), args...), true
+			}
+			args[i] = c.List(list)
+		}
+	}
 	return fmt.Sprintf(s, args...)
+}
+
+// List joins names as the language writes a list: 张伟、李娜 or Zhang Wei,
+// Li Na.
+func (c *Catalogue) List(names []string) string {
+	return strings.Join(names, c.Format("common.name_sep"))
 }
 
 // Count returns key's text formatted with n alone, in the singular when n is

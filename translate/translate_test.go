@@ -91,3 +91,15 @@ func TestLanguageEntry(t *testing.T) {
 		t.Error("an unknown language does not read as Chinese")
 	}
 }
+
+// TestListsReadAsTheLanguageWrites: names given as a list print with the
+// language's separator, not as Go's [a b].
+func TestListsReadAsTheLanguageWrites(t *testing.T) {
+	names := []string{"张伟", "李娜"}
+	if got := For(sv.Chinese).T("cli.verify.items_changed", names); got != "打印后修改过的检查项：张伟、李娜。" {
+		t.Errorf("Chinese: %q", got)
+	}
+	if got := For(sv.English).T("cli.verify.items_changed", names); got != "Items changed after printing: 张伟, 李娜." {
+		t.Errorf("English: %q", got)
+	}
+}
