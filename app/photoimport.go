@@ -17,6 +17,7 @@ import (
 
 	"fieldbrief/photo"
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // photoBatch is one import running for one target: a dialog with the file
@@ -183,7 +184,7 @@ func (b *photoBatch) summarise(results []photo.Result, old []string, lang sv.Lan
 			out.problems = append(out.problems, baseName(r.Path)+"："+r.Rejection.Message(string(lang)))
 		default:
 			// A failed write: the store's message, never Go's text.
-			out.problems = append(out.problems, baseName(r.Path)+"："+sv.ErrorMessage(r.Err, lang))
+			out.problems = append(out.problems, baseName(r.Path)+"："+translate.Message(r.Err, lang))
 		}
 	}
 	// Quitting: the window is about to close, nobody would read it.

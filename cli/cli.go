@@ -159,7 +159,7 @@ func (c *ctx) fail(err error) int {
 	if errors.As(err, &silent) {
 		return int(silent)
 	}
-	fmt.Fprintln(c.Stderr, sv.ErrorMessage(err, c.lang))
+	fmt.Fprintln(c.Stderr, translate.Message(err, c.lang))
 	return 1
 }
 
@@ -256,7 +256,7 @@ func dataDir(flagValue string) (string, error) {
 	}
 	home, err := os.UserHomeDir()
 	if err != nil {
-		return "", sv.Errorf(sv.EInvalid, "找不到用户主目录，请用 --data 指定数据文件夹。", "Cannot find your home folder; choose a data folder with --data.")
+		return "", translate.Errorf(sv.EInvalid, "cli.error.cannot_find_your_home_folder_choose")
 	}
 	if runtime.GOOS == "windows" {
 		return filepath.Join(home, "AppData", "Local", "fieldbrief"), nil

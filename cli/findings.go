@@ -7,6 +7,7 @@ import (
 	"fieldbrief/spreadsheet"
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 func runFindings(c *ctx, args []string) error {
@@ -40,7 +41,7 @@ func runFindingsExport(c *ctx, args []string) error {
 	}
 	filter := spreadsheet.LedgerFilter{Status: *status, ProjectID: *project, Unit: *unit}
 	if err := filter.Valid(); err != nil {
-		return usageError{msg: sv.ErrorMessage(err, c.lang)}
+		return usageError{msg: translate.Message(err, c.lang)}
 	}
 	if *out == "" {
 		return usageError{msg: c.t("cli.findings.name_the_file_to_write")}
@@ -64,7 +65,7 @@ func runFindingsExport(c *ctx, args []string) error {
 	}
 	if *project != "" {
 		if _, ok := byID[*project]; !ok {
-			return sv.Errorf(sv.ENotFound, "没有编号为“%s”的项目。", "There is no project with the id “%s”.", *project)
+			return translate.Errorf(sv.ENotFound, "cli.error.there_is_no_project_with_the", *project)
 		}
 	}
 	now := c.Now()

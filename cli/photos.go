@@ -13,6 +13,7 @@ import (
 	"fieldbrief/photo"
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 func runPhotos(c *ctx, args []string) error {
@@ -86,7 +87,7 @@ func runPhotosImport(c *ctx, args []string) error {
 	im := photo.NewImporter(photo.NewProcessor(photo.DefaultOptions()), sink, photo.ImportOptions{})
 	results, err := im.Import(ctx, paths, nil)
 	if err != nil {
-		return sv.Wrap(err, sv.EInvalid, "无法读取要导入的文件："+err.Error(), "Cannot read the files to import: "+err.Error())
+		return translate.Wrap(err, sv.EInvalid, "cli.error.cannot_read_import", err.Error())
 	}
 	var imported, there, rejected, failed int
 	for _, r := range results {
@@ -101,7 +102,7 @@ func runPhotosImport(c *ctx, args []string) error {
 		default:
 			failed++
 			if r.Err != nil {
-				line = c.t("cli.photos.failed") + sv.ErrorMessage(r.Err, c.lang)
+				line = c.t("cli.photos.failed") + translate.Message(r.Err, c.lang)
 			}
 		}
 		fmt.Fprintf(c.Stdout, "%s: %s\n", r.Path, line)
@@ -161,7 +162,7 @@ func writeFileAtomic(path string, data []byte) error {
 		}
 	}
 	if err != nil {
-		return sv.Wrap(err, sv.EUnavailable, "无法写入文件“"+path+"”，请检查路径和权限。", "Cannot write “"+path+"”. Check the path and permissions.")
+		return translate.Wrap(err, sv.EUnavailable, "cli.error.cannot_write_file", path)
 	}
 	return nil
 }

@@ -20,6 +20,7 @@ import (
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
 	"fieldbrief/syncer"
+	"fieldbrief/translate"
 )
 
 func runReport(c *ctx, args []string) error {
@@ -186,7 +187,7 @@ func (c *ctx) printReport(file, printer string) error {
 	if err != nil {
 		var e *sv.Error
 		if !errors.As(err, &e) {
-			e = sv.Wrap(err, sv.EInternal, "打印失败。", "Printing failed.")
+			e = translate.Wrap(err, sv.EInternal, "cli.error.printing_failed")
 		}
 		return &sv.Error{Code: e.Code, Err: e.Err,
 			Zh: e.Zh + "PDF 已保存：" + file,

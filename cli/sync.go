@@ -19,6 +19,7 @@ import (
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
 	"fieldbrief/syncer"
+	"fieldbrief/translate"
 )
 
 // portalHTTP is the HTTP client for the portal: bounded waits for a
@@ -45,7 +46,7 @@ func runLogin(c *ctx, args []string) error {
 		return usageError{msg: c.t("cli.sync.give_the_portal_address_with")}
 	}
 	if w := portal.PlainHTTPWarning(*addr); w != nil {
-		fmt.Fprintln(c.Stderr, sv.ErrorMessage(w, c.lang))
+		fmt.Fprintln(c.Stderr, translate.Message(w, c.lang))
 	}
 	pw, err := readPassword(c)
 	if err != nil {
@@ -89,13 +90,13 @@ func readPassword(c *ctx) (string, error) {
 		pw, err := term.ReadPassword(int(f.Fd()))
 		fmt.Fprintln(c.Stderr)
 		if err != nil {
-			return "", sv.Wrap(err, sv.EInvalid, "无法读取密码。", "Cannot read the password.")
+			return "", translate.Wrap(err, sv.EInvalid, "cli.error.cannot_read_the_password")
 		}
 		return string(pw), nil
 	}
 	pw, err := bufio.NewReader(c.Stdin).ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {
-		return "", sv.Wrap(err, sv.EInvalid, "无法读取密码。", "Cannot read the password.")
+		return "", translate.Wrap(err, sv.EInvalid, "cli.error.cannot_read_the_password")
 	}
 	return strings.TrimRight(pw, "\r\n"), nil
 }
@@ -118,7 +119,7 @@ func runSync(c *ctx, args []string) error {
 		return err
 	}
 	if !c.Now().Before(cred.ExpiresAt) {
-		return sv.Errorf(portal.ErrUnauthorized, "登录已过期，请重新运行 fieldbrief login。", "Your sign-in has expired; run fieldbrief login again.")
+		return translate.Errorf(portal.ErrUnauthorized, "cli.error.your_sign_in_has_expired_run")
 	}
 	s, err := storage.Open(dir, storage.Options{Now: c.Now})
 	if err != nil {
@@ -130,7 +131,7 @@ func runSync(c *ctx, args []string) error {
 		return err
 	}
 	if w := portal.PlainHTTPWarning(cred.Portal); w != nil {
-		fmt.Fprintln(c.Stderr, sv.ErrorMessage(w, c.lang))
+		fmt.Fprintln(c.Stderr, translate.Message(w, c.lang))
 	}
 	// Ctrl-C stops the sync between steps; what was done stays done.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -160,10 +161,10 @@ func runSync(c *ctx, args []string) error {
 	c.say("cli.sync.synced_sent_changes_photos_mb",
 		r.Pushed, r.PhotosSent, float64(r.PhotoBytes)/1e6, r.Pulled)
 	if r.NewDevice != nil {
-		fmt.Fprintln(c.Stdout, sv.ErrorMessage(r.NewDevice, c.lang))
+		fmt.Fprintln(c.Stdout, translate.Message(r.NewDevice, c.lang))
 	}
 	if r.ClockSkew != nil {
-		fmt.Fprintln(c.Stdout, sv.ErrorMessage(r.ClockSkew, c.lang))
+		fmt.Fprintln(c.Stdout, translate.Message(r.ClockSkew, c.lang))
 	}
 	if r.ThumbnailsFetched > 0 || r.ThumbnailsLeft > 0 {
 		c.say("cli.sync.photos_taken_on_other_laptops",

@@ -8,6 +8,7 @@ import (
 	"fieldbrief/report"
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // runReportVerify checks a printed visit report against the store: is the
@@ -39,12 +40,11 @@ func runReportVerify(c *ctx, args []string) error {
 	}
 	pdf, err := os.ReadFile(path)
 	if err != nil {
-		return sv.Wrap(err, sv.ENotFound, "无法读取文件 "+path+"。", "Cannot read "+path+".")
+		return translate.Wrap(err, sv.ENotFound, "cli.error.cannot_read_file", path)
 	}
 	stamp, ok := report.ReadStamp(pdf)
 	if !ok || stamp.Kind != "visit" {
-		return sv.Errorf(sv.EInvalid, "%s 不带 fieldbrief 督查报告的记录校验信息，无法核对（可能不是 fieldbrief 生成的督查报告，或由旧版本生成）。",
-			"%s carries no fieldbrief visit record stamp and cannot be verified (not a fieldbrief visit report, or made by an older version).", path)
+		return translate.Errorf(sv.EInvalid, "cli.error.carries_no_fieldbrief_visit_record_stamp", path)
 	}
 	dir, err := dataDir(*data)
 	if err != nil {
@@ -63,7 +63,7 @@ func runReportVerify(c *ctx, args []string) error {
 		c.say(line.key, line.args...)
 	}
 	if !v.ok {
-		return sv.Errorf(sv.EConflict, "核对未通过。", "Verification failed.")
+		return translate.Errorf(sv.EConflict, "cli.error.verification_failed")
 	}
 	return nil
 }
