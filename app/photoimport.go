@@ -248,7 +248,7 @@ type filePicker struct {
 func showFilePicker(ui *mainUI, dir string, picked func([]string)) *filePicker {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		ui.showError(sv.Wrap(err, sv.EUnavailable, "无法读取该文件夹。", "The folder cannot be read."))
+		ui.showError(translate.Wrap(err, sv.EUnavailable, "error.the_folder_cannot_be_read"))
 		return nil
 	}
 	var names []string

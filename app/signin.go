@@ -36,7 +36,7 @@ type signInDialog struct {
 }
 
 // plainHTTPAgain tells how to go ahead after the plain-http warning.
-var plainHTTPAgain = sv.Errorf(sv.EInvalid, "如确认使用此地址，请再按一次“登录”。", "To use this address anyway, press Sign in again.")
+var plainHTTPAgain = translate.Errorf(sv.EInvalid, "error.to_use_this_address_anyway_press")
 
 func (s *syncUI) showSignIn() {
 	if s == nil {

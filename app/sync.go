@@ -671,7 +671,7 @@ func (s *syncUI) signOutNow() {
 func removeCredentials(dir string) error {
 	err := os.Remove(filepath.Join(dir, syncer.CredentialsFile))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return sv.Wrap(err, sv.EUnavailable, "无法删除登录信息，请检查数据文件夹的权限。", "Cannot delete the sign-in; check the data folder's permissions.")
+		return translate.Wrap(err, sv.EUnavailable, "error.cannot_delete_the_sign_in_check")
 	}
 	return nil
 }
@@ -680,9 +680,8 @@ func removeCredentials(dir string) error {
 // unsent changes under it, after the portal said this laptop's data went
 // back in time; yes does so and syncs.
 func (s *syncUI) offerReregister() {
-	q := sv.Errorf(portal.ErrRewound,
-		"平台已收到本机编号相同但内容不同的修改：本机数据可能是从旧备份恢复的。\n要以新的设备编号重新登记，并发送本机未发送的修改吗？它们可能覆盖之后在别处所做的修改。",
-		"The portal holds other changes under this laptop's numbers: its data may have been restored from an old backup.\nRegister a new device id and send this laptop's unsent changes? They may overwrite changes made elsewhere since.")
+	q := translate.Errorf(portal.ErrRewound,
+		"error.the_portal_holds_other_changes_under")
 	s.ui.confirmAction(t0("common.error"), translate.Message(q, s.ui.lang), t0("sync.reregister_do"), func(ok bool) {
 		if !ok || s.cred == nil {
 			return

@@ -6,9 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"go/format"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	sv "fieldbrief/supervision"
@@ -39,28 +41,38 @@ func TestSupervisionMessagesCurrent(t *testing.T) {
 	}
 }
 
-// TestSupervisionKeysCatalogued: every key package supervision raises an
-// error with is in the catalogues.
-func TestSupervisionKeysCatalogued(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("..", "supervision", "*.go"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	re := regexp.MustCompile(`(?:\bCoded\(|\bWrapCoded\([^,]+, )E[A-Za-z]+,\s*"([^"]+)"`)
+// TestErrorKeysCatalogued: every key an error is raised with, by
+// supervision.Coded or translate.Errorf/Wrap anywhere in the module, is in
+// the catalogues.
+func TestErrorKeysCatalogued(t *testing.T) {
+	re := regexp.MustCompile(`(?:\bCoded\(|\bWrapCoded\([^,]+, |translate\.Errorf\(|translate\.Wrap\([^,]+, )[A-Za-z.]+,\s*"([^"]+)"`)
 	n := 0
-	for _, f := range files {
-		b, err := os.ReadFile(f)
+	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
-			t.Fatal(err)
+			return err
+		}
+		if d.IsDir() && (d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".") && path != "..") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
 		}
 		for _, m := range re.FindAllSubmatch(b, -1) {
 			n++
 			if !For(sv.Chinese).Has(string(m[1])) {
-				t.Errorf("%s: %q is not in the catalogues", filepath.Base(f), m[1])
+				t.Errorf("%s: %q is not in the catalogues", path, m[1])
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if n < 20 {
+	if n < 40 {
 		t.Errorf("found only %d keyed errors; the scan is broken", n)
 	}
 }
