@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"time"
 
 	"fieldbrief/supervision"
@@ -45,11 +46,11 @@ func (l printLang) latestProgress(f supervision.Finding, asOf time.Time) string 
 		if !h.IsRedispatch() || h.At.After(asOf) || h.At.Before(at) {
 			continue
 		}
-		if l.Lang() == supervision.English {
-			text = "Re-dispatched on " + h.At.In(asOf.Location()).Format("2 January") + ": deadline moved from " + l.day(h.PreviousDeadline) + " to " + l.day(h.Deadline) + "."
-		} else {
-			text = l.date(h.At) + "再次督办，整改期限由" + l.day(h.PreviousDeadline) + "延至" + l.day(h.Deadline) + "。"
+		on := l.date(h.At)
+		if l.Lang() == supervision.English { // the day and month suffice in English
+			on = h.At.In(asOf.Location()).Format("2 January")
 		}
+		text = fmt.Sprintf(l.t("report.text.redispatched"), on, l.day(h.PreviousDeadline), l.day(h.Deadline))
 		if n := h.Note; n != "" {
 			text += n
 		}
@@ -63,10 +64,7 @@ func (l printLang) latestProgress(f supervision.Finding, asOf time.Time) string 
 func (l printLang) visitTime(in supervision.Inspection) string {
 	start := l.clock(in.StartedAt)
 	if in.FinishedAt.IsZero() {
-		if l.Lang() == supervision.English {
-			return start + " — in progress"
-		}
-		return start + " — 进行中"
+		return fmt.Sprintf(l.t("report.text.visit_in_progress"), start)
 	}
 	return start + " — " + l.clock(in.FinishedAt)
 }
@@ -76,13 +74,7 @@ func (l printLang) visitTime(in supervision.Inspection) string {
 // only as an earlier record.
 func (l printLang) correctsText(replaced supervision.Inspection) string {
 	if replaced.ID == "" {
-		if l.Lang() == supervision.English {
-			return "This record corrects an earlier record of the visit"
-		}
-		return "本记录更正此前提交的督查记录"
+		return l.t("report.text.corrects_an_earlier_record")
 	}
-	if l.Lang() == supervision.English {
-		return "This record corrects the record of the visit of " + l.date(replaced.StartedAt) + " by " + l.joinList(replaced.Inspectors)
-	}
-	return "本记录更正" + l.date(replaced.StartedAt) + l.joinList(replaced.Inspectors) + "提交的督查记录"
+	return fmt.Sprintf(l.t("report.text.corrects_the_record_of"), l.date(replaced.StartedAt), l.joinList(replaced.Inspectors))
 }
