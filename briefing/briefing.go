@@ -93,7 +93,10 @@ func NewMaker() (*Maker, error) {
 
 // Make writes the requested document to w.
 func (m *Maker) Make(src Source, req Request, w io.Writer) (report.Result, error) {
-	opt := report.Options{Size: req.Size, Lang: req.Lang, Time: req.Time, Deterministic: req.Deterministic}
+	opt := report.Options{Size: req.Size, Lang: sv.Chinese, Time: req.Time, Deterministic: req.Deterministic}
+	if req.Lang == sv.English {
+		opt.Lang = sv.English
+	}
 	now := req.Time
 	if now.IsZero() {
 		now = time.Now()
