@@ -34,6 +34,7 @@ import (
 type Catalogue struct {
 	lang sv.Lang
 	text map[string]string
+	one  map[string]string // base key → its count-of-one text
 }
 
 // oneSuffix marks the entry used for a count of one.
@@ -85,10 +86,13 @@ func parse(l sv.Lang, b []byte) (*Catalogue, error) {
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return nil, fmt.Errorf("translations %s: %w", FileName(l), err)
 	}
-	c := &Catalogue{lang: l, text: make(map[string]string, len(raw))}
+	c := &Catalogue{lang: l, text: make(map[string]string, len(raw)), one: map[string]string{}}
 	for k, v := range raw {
 		if s, ok := v.(string); ok {
 			c.text[k] = s
+			if base, ok := strings.CutSuffix(k, oneSuffix); ok {
+				c.one[base] = s
+			}
 		}
 	}
 	return c, nil
@@ -130,7 +134,7 @@ func (c *Catalogue) Format(key string) string {
 func (c *Catalogue) T(key string, args ...any) string {
 	s := c.Format(key)
 	if countOf(args) == 1 {
-		if one, ok := c.text[key+oneSuffix]; ok {
+		if one, ok := c.one[key]; ok {
 			s = one
 		}
 	}
