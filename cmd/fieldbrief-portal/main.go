@@ -29,6 +29,7 @@ import (
 	"fieldbrief/portal/server"
 	"fieldbrief/sample"
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 func main() {
@@ -178,7 +179,7 @@ func serve(args []string, stderr io.Writer) error {
 	select {
 	case err := <-done:
 		closeAll()
-		return sv.Wrap(err, sv.EUnavailable, "平台服务意外停止。", "The portal stopped unexpectedly.")
+		return translate.Wrap(err, sv.EUnavailable, "portal_command.error.the_portal_stopped_unexpectedly")
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
