@@ -88,8 +88,7 @@ func choose(printers []Printer, want string) (Printer, error) {
 func checkFile(file string) error {
 	st, err := os.Stat(file)
 	if err != nil {
-		return sv.Wrap(err, sv.ENotFound, "找不到要打开或打印的文件："+file,
-			"The file to open or print is not there: "+file)
+		return translate.Wrap(err, sv.ENotFound, "printing.error.file_not_there", file)
 	}
 	if st.IsDir() {
 		return translate.Errorf(sv.EInvalid, "printing.error.is_a_folder_not_a_pdf", file)

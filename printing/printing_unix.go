@@ -35,14 +35,12 @@ func openFile(ctx context.Context, file string) error {
 		tool = "open"
 	}
 	if _, err := exec.LookPath(tool); err != nil {
-		return sv.Wrap(err, sv.EUnavailable, "无法打开 PDF：找不到系统的打开程序 "+tool+"。文件已保存在："+file,
-			"Cannot open the PDF: the system's "+tool+" is missing. The file is saved at: "+file)
+		return translate.Wrap(err, sv.EUnavailable, "printing.error.no_open_tool", tool, file)
 	}
 	out, err := command(ctx, tool, file).CombinedOutput()
 	if err != nil {
-		return sv.Wrap(errors.New(strings.TrimSpace(string(out))), sv.EUnavailable,
-			"无法用系统的 PDF 阅读器打开文件，请手动打开："+file,
-			"The system's PDF viewer could not open the file; open it by hand: "+file)
+		return translate.Wrap(errors.New(strings.TrimSpace(string(out))), sv.EUnavailable,
+			"printing.error.viewer_could_not_open", file)
 	}
 	return nil
 }

@@ -143,7 +143,7 @@ func serve(args []string, stderr io.Writer) error {
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		srv.Close()
-		return sv.Wrap(err, sv.EUnavailable, fmt.Sprintf("无法在 %s 上监听，端口可能已被占用。", *addr), fmt.Sprintf("Cannot listen on %s; the port may be in use.", *addr))
+		return translate.Wrap(err, sv.EUnavailable, "portal_command.error.cannot_listen", *addr)
 	}
 	// Timeouts, the connection cap and the plain-HTTP warning: decision 23.
 	server.ApplyMemoryLimit()

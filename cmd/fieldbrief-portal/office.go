@@ -48,14 +48,14 @@ func readWorkbook(name string) ([]byte, error) {
 	}
 	st, err := os.Stat(name)
 	if err != nil {
-		return nil, sv.Wrap(err, sv.ENotFound, fmt.Sprintf("找不到文件“%s”。", name), fmt.Sprintf("Cannot find the file “%s”.", name))
+		return nil, translate.Wrap(err, sv.ENotFound, "portal_command.error.cannot_find_the_file", name)
 	}
 	if st.Size() > spreadsheet.MaxFileSize {
 		return nil, translate.Errorf(sv.EInvalid, "portal_command.error.the_file_is_too_large_limit", name, spreadsheet.MaxFileSize>>20)
 	}
 	data, err := os.ReadFile(name)
 	if err != nil {
-		return nil, sv.Wrap(err, sv.EUnavailable, fmt.Sprintf("无法读取文件“%s”。", name), fmt.Sprintf("Cannot read the file “%s”.", name))
+		return nil, translate.Wrap(err, sv.EUnavailable, "portal_command.error.cannot_read_the_file", name)
 	}
 	return data, nil
 }
@@ -78,7 +78,7 @@ func download(data, path, out string) (int64, error) {
 	defer resp.Body.Close()
 	tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*")
 	if err != nil {
-		return 0, sv.Wrap(err, sv.EUnavailable, fmt.Sprintf("无法写入“%s”。", out), fmt.Sprintf("Cannot write “%s”.", out))
+		return 0, translate.Wrap(err, sv.EUnavailable, "portal_command.error.cannot_write", out)
 	}
 	n, err := io.Copy(tmp, resp.Body)
 	if err == nil {
