@@ -17,6 +17,7 @@ import (
 	"fieldbrief/briefing"
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // AppID identifies fieldbrief to the OS (preferences folder, notifications).
@@ -75,7 +76,7 @@ func ShowError(err error, l sv.Lang) error {
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon()))
 	withoutStopEvent(a)
 	w := a.NewWindow(t0("app.title"))
-	msg := widget.NewLabel(sv.ErrorMessage(err, l))
+	msg := widget.NewLabel(translate.Message(err, l))
 	msg.Wrapping = fyne.TextWrapWord
 	w.SetContent(container.NewBorder(nil,
 		container.NewHBox(layout.NewSpacer(), widget.NewButton(t0("common.close"), a.Quit)), nil, nil,
@@ -430,7 +431,7 @@ func (ui *mainUI) offerSample() {
 
 // showError shows an error in the user's language; never Go's text.
 func (ui *mainUI) showError(err error) {
-	ui.inform(t0("common.error"), sv.ErrorMessage(err, ui.lang))
+	ui.inform(t0("common.error"), translate.Message(err, ui.lang))
 }
 
 func (ui *mainUI) showSettings() {
@@ -502,7 +503,7 @@ func fetch[T any](ui *mainUI, work func() (T, error), show func(T, error)) {
 }
 
 // message returns err as a sentence in the user's language.
-func (ui *mainUI) message(err error) string { return sv.ErrorMessage(err, ui.lang) }
+func (ui *mainUI) message(err error) string { return translate.Message(err, ui.lang) }
 
 // date formats a time as a calendar day in the clock's zone.
 func (ui *mainUI) date(t time.Time) string {

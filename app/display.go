@@ -5,6 +5,7 @@ import (
 	"runtime"
 
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // CheckDisplay reports, before any window is created, whether there is a
@@ -18,7 +19,6 @@ func CheckDisplay() error {
 	if os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != "" {
 		return nil
 	}
-	return sv.Errorf(sv.EUnavailable,
-		"没有可用的图形界面（未设置 DISPLAY 或 WAYLAND_DISPLAY），无法打开窗口。请在桌面环境中启动，或使用命令行功能（fieldbrief --help）。",
-		"There is no graphical display (DISPLAY and WAYLAND_DISPLAY are not set), so the window cannot open. Start it from a desktop session, or use the command line (fieldbrief --help).")
+	return translate.Errorf(sv.EUnavailable,
+		"error.there_is_no_graphical_display_display")
 }

@@ -17,6 +17,7 @@ import (
 
 	"fieldbrief/photo"
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // photoBatch is one import running for one target: a dialog with the file
@@ -183,7 +184,7 @@ func (b *photoBatch) summarise(results []photo.Result, old []string, lang sv.Lan
 			out.problems = append(out.problems, baseName(r.Path)+"："+r.Rejection.Message(string(lang)))
 		default:
 			// A failed write: the store's message, never Go's text.
-			out.problems = append(out.problems, baseName(r.Path)+"："+sv.ErrorMessage(r.Err, lang))
+			out.problems = append(out.problems, baseName(r.Path)+"："+translate.Message(r.Err, lang))
 		}
 	}
 	// Quitting: the window is about to close, nobody would read it.
@@ -247,7 +248,7 @@ type filePicker struct {
 func showFilePicker(ui *mainUI, dir string, picked func([]string)) *filePicker {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		ui.showError(sv.Wrap(err, sv.EUnavailable, "无法读取该文件夹。", "The folder cannot be read."))
+		ui.showError(translate.Wrap(err, sv.EUnavailable, "error.the_folder_cannot_be_read"))
 		return nil
 	}
 	var names []string

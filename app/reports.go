@@ -18,6 +18,7 @@ import (
 	"fieldbrief/printing"
 	"fieldbrief/report"
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // Printer opens and prints finished PDFs; the app uses the operating
@@ -301,7 +302,7 @@ func saveUnique(dir, name string, data []byte) (string, error) {
 // saveUniqueExt is saveUnique for a file of another kind (ext with its dot).
 func saveUniqueExt(dir, name, ext string, data []byte) (string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", sv.Wrap(err, sv.EUnavailable, "无法创建简报文件夹“"+dir+"”，请检查权限。", "Cannot create the reports folder “"+dir+"”. Check its permissions.")
+		return "", translate.Wrap(err, sv.EUnavailable, "error.cannot_create_the_reports_folder", dir)
 	}
 	for i := 1; ; i++ {
 		file := filepath.Join(dir, name+ext)
@@ -320,7 +321,7 @@ func saveUniqueExt(dir, name, ext string, data []byte) (string, error) {
 		}
 		if err != nil {
 			os.Remove(file)
-			return "", sv.Wrap(err, sv.EUnavailable, "简报保存失败，请检查磁盘空间。", "Saving the report failed. Check the disk space.")
+			return "", translate.Wrap(err, sv.EUnavailable, "error.saving_the_report_failed_check_the")
 		}
 		return file, nil
 	}

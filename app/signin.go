@@ -16,6 +16,7 @@ import (
 	"fieldbrief/portal"
 	sv "fieldbrief/supervision"
 	"fieldbrief/syncer"
+	"fieldbrief/translate"
 )
 
 // signInDialog asks for the portal's address, the user and the password.
@@ -35,7 +36,7 @@ type signInDialog struct {
 }
 
 // plainHTTPAgain tells how to go ahead after the plain-http warning.
-var plainHTTPAgain = sv.Errorf(sv.EInvalid, "如确认使用此地址，请再按一次“登录”。", "To use this address anyway, press Sign in again.")
+var plainHTTPAgain = translate.Errorf(sv.EInvalid, "error.to_use_this_address_anyway_press")
 
 func (s *syncUI) showSignIn() {
 	if s == nil {
@@ -101,7 +102,7 @@ func (d *signInDialog) signIn() {
 	if w := portal.PlainHTTPWarning(addr); w != nil && d.warnedFor != addr {
 		d.warnedFor = addr
 		d.msg.Importance = widget.WarningImportance
-		d.msg.SetText(sv.ErrorMessage(w, d.s.ui.lang) + "\n" + sv.ErrorMessage(plainHTTPAgain, d.s.ui.lang))
+		d.msg.SetText(translate.Message(w, d.s.ui.lang) + "\n" + translate.Message(plainHTTPAgain, d.s.ui.lang))
 		return
 	}
 	d.submit.Disable()
@@ -153,13 +154,13 @@ func signInMessage(err error, addr string, l sv.Lang) string {
 	case portal.ErrUnauthorized:
 		return t0("signin.wrong_password")
 	case portal.ErrTooMany:
-		if m := lockedFor.FindStringSubmatch(sv.ErrorMessage(err, sv.English)); m != nil {
+		if m := lockedFor.FindStringSubmatch(translate.Message(err, sv.English)); m != nil {
 			secs, _ := strconv.Atoi(m[1])
 			return t("signin.locked", max(1, (secs+59)/60))
 		}
-		return sv.ErrorMessage(err, l)
+		return translate.Message(err, l)
 	case sv.EUnavailable:
 		return t("signin.unreachable", addr)
 	}
-	return sv.ErrorMessage(err, l)
+	return translate.Message(err, l)
 }

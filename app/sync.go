@@ -21,6 +21,7 @@ import (
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
 	"fieldbrief/syncer"
+	"fieldbrief/translate"
 )
 
 // SyncConfig connects the window to the central portal: sign-in, the
@@ -229,7 +230,7 @@ func (s *syncUI) loadCredentials() {
 				// Not signed in yet is the normal first start; a damaged
 				// file says so once, in the bar, and asks for a sign-in.
 				if sv.ErrorCode(err) != sv.ENotFound {
-					s.say(sv.ErrorMessage(err, s.ui.lang), true)
+					s.say(translate.Message(err, s.ui.lang), true)
 				}
 				s.refreshStatus()
 				return
@@ -274,7 +275,7 @@ func (s *syncUI) startWatch() {
 	s.stopWatch()
 	client, err := portal.NewClient(s.cred.Portal, s.http, "")
 	if err != nil {
-		s.say(sv.ErrorMessage(err, s.ui.lang), true)
+		s.say(translate.Message(err, s.ui.lang), true)
 		return
 	}
 	gen := s.gen
@@ -480,12 +481,12 @@ func (s *syncUI) finished(r syncer.Report, err error, byUser bool) {
 		if r.NewDevice != nil {
 			// A new device id after a reset or a restored portal: said
 			// once, in the bar; nothing was lost.
-			s.say(sv.ErrorMessage(r.NewDevice, s.ui.lang), false)
+			s.say(translate.Message(r.NewDevice, s.ui.lang), false)
 		}
 		if r.ClockSkew != nil {
 			// A clock running ahead loses the user's edits to later
 			// ones of colleagues: said in the bar until the next sync.
-			s.say(sv.ErrorMessage(r.ClockSkew, s.ui.lang), false)
+			s.say(translate.Message(r.ClockSkew, s.ui.lang), false)
 		}
 		if r.Pulled > 0 {
 			// New projects, findings or visits from elsewhere: the
@@ -509,7 +510,7 @@ func (s *syncUI) finished(r syncer.Report, err error, byUser bool) {
 
 // failed shows why a sync did not happen, in plain words.
 func (s *syncUI) failed(err error, byUser bool) {
-	msg := sv.ErrorMessage(err, s.ui.lang)
+	msg := translate.Message(err, s.ui.lang)
 	switch {
 	case sv.ErrorCode(err) == sv.EUnavailable:
 		// Offline again: the watcher's next answer starts a sync.
@@ -560,7 +561,7 @@ func (s *syncUI) refreshStatus() {
 
 func (s *syncUI) showStatus(st syncer.Status, err error) {
 	if err != nil {
-		s.say(sv.ErrorMessage(err, s.ui.lang), true)
+		s.say(translate.Message(err, s.ui.lang), true)
 		return
 	}
 	s.pending.SetText(t("sync.pending", st.PendingChanges, st.PendingPhotos, mb(st.PendingPhotoBytes)))
@@ -670,7 +671,7 @@ func (s *syncUI) signOutNow() {
 func removeCredentials(dir string) error {
 	err := os.Remove(filepath.Join(dir, syncer.CredentialsFile))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return sv.Wrap(err, sv.EUnavailable, "无法删除登录信息，请检查数据文件夹的权限。", "Cannot delete the sign-in; check the data folder's permissions.")
+		return translate.Wrap(err, sv.EUnavailable, "error.cannot_delete_the_sign_in_check")
 	}
 	return nil
 }
@@ -679,10 +680,9 @@ func removeCredentials(dir string) error {
 // unsent changes under it, after the portal said this laptop's data went
 // back in time; yes does so and syncs.
 func (s *syncUI) offerReregister() {
-	q := sv.Errorf(portal.ErrRewound,
-		"平台已收到本机编号相同但内容不同的修改：本机数据可能是从旧备份恢复的。\n要以新的设备编号重新登记，并发送本机未发送的修改吗？它们可能覆盖之后在别处所做的修改。",
-		"The portal holds other changes under this laptop's numbers: its data may have been restored from an old backup.\nRegister a new device id and send this laptop's unsent changes? They may overwrite changes made elsewhere since.")
-	s.ui.confirmAction(t0("common.error"), sv.ErrorMessage(q, s.ui.lang), t0("sync.reregister_do"), func(ok bool) {
+	q := translate.Errorf(portal.ErrRewound,
+		"error.the_portal_holds_other_changes_under")
+	s.ui.confirmAction(t0("common.error"), translate.Message(q, s.ui.lang), t0("sync.reregister_do"), func(ok bool) {
 		if !ok || s.cred == nil {
 			return
 		}

@@ -15,6 +15,7 @@ import (
 	"fieldbrief/report"
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // Source is where the records come from; *storage.Store implements it.
@@ -94,9 +95,9 @@ func NewMaker() (*Maker, error) {
 
 // Make writes the requested document to w.
 func (m *Maker) Make(src Source, req Request, w io.Writer) (report.Result, error) {
-	opt := report.Options{Size: req.Size, Lang: report.Chinese, Time: req.Time, Deterministic: req.Deterministic}
+	opt := report.Options{Size: req.Size, Lang: sv.Chinese, Time: req.Time, Deterministic: req.Deterministic}
 	if req.Lang == sv.English {
-		opt.Lang = report.English
+		opt.Lang = sv.English
 	}
 	now := req.Time
 	if now.IsZero() {
@@ -119,7 +120,7 @@ func (m *Maker) Make(src Source, req Request, w io.Writer) (report.Result, error
 		}
 		for _, id := range req.Order {
 			if !known[id] {
-				return report.Result{}, sv.Errorf(sv.ENotFound, "拉练顺序中的项目 %s 不存在。", "Project %s in the order does not exist.", id)
+				return report.Result{}, translate.Errorf(sv.ENotFound, "briefing.error.project_in_the_order_does_not", id)
 			}
 		}
 	}
@@ -160,7 +161,7 @@ func (m *Maker) Make(src Source, req Request, w io.Writer) (report.Result, error
 		return res, Failure(err)
 	case Tour:
 		if req.Quarter < 1 || req.Quarter > 4 {
-			return res, sv.Errorf(sv.EInvalid, "季度应为 1 到 4。", "The quarter must be 1 to 4.")
+			return res, translate.Errorf(sv.EInvalid, "briefing.error.the_quarter_must_be_1_to")
 		}
 		in, err := report.NewTourInput(req.Year, req.Quarter, now, req.Order, projects, inspections, findings, lookup)
 		if err != nil {
@@ -169,7 +170,7 @@ func (m *Maker) Make(src Source, req Request, w io.Writer) (report.Result, error
 		res, err = report.Tour(w, m.fonts, in, opt)
 		return res, Failure(err)
 	}
-	return res, sv.Errorf(sv.EInvalid, "未知的报告类型 %s。", "Unknown document %s.", req.Kind)
+	return res, translate.Errorf(sv.EInvalid, "briefing.error.unknown_document", req.Kind)
 }
 
 // photoLookup gives the reports each photo's upright print copy, which
@@ -220,8 +221,7 @@ func Failure(err error) error {
 	if errors.As(err, &e) {
 		return err
 	}
-	return sv.Wrap(err, sv.EInternal, "报告生成失败，数据未受影响。请重试；如反复出现，请运行 fieldbrief check 并反馈。",
-		"The report could not be made; the data is not affected. Try again; if it repeats, run fieldbrief check and report it.")
+	return translate.Wrap(err, sv.EInternal, "briefing.error.the_report_could_not_be_made")
 }
 
 // LocationOrder is the visiting order the tour pack uses when none is

@@ -20,6 +20,7 @@ import (
 
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // Version is the release, stamped from git by the build (-ldflags -X).
@@ -40,7 +41,7 @@ type Env struct {
 // command is one subcommand.
 type command struct {
 	name    string
-	summary [2]string // zh, en
+	summary string // catalogue key
 	run     func(c *ctx, args []string) error
 }
 
@@ -50,28 +51,25 @@ type ctx struct {
 	lang sv.Lang
 }
 
-func (c *ctx) say(zh, en string, args ...any) {
-	msg := zh
-	if c.lang == sv.English {
-		msg = en
-	}
-	fmt.Fprintf(c.Stdout, msg+"\n", args...)
+// say prints the text of a catalogue key, formatted with args, as a line.
+func (c *ctx) say(key string, args ...any) {
+	fmt.Fprintln(c.Stdout, c.t(key, args...))
 }
 
 func commands() []command {
 	return []command{
-		{"demo", [2]string{"把示例数据载入空的数据文件夹", "load the sample data into an empty data folder"}, runDemo},
-		{"projects", [2]string{"列出重点项目及督查状态", "list the key projects and their supervision status"}, runProjects},
-		{"visits", [2]string{"列出督查记录", "list visits"}, runVisits},
-		{"check", [2]string{"检查数据完整性", "check the data's integrity"}, runCheck},
-		{"backup", [2]string{"把数据备份到一个文件", "back the data up to a file"}, runBackup},
-		{"compact", [2]string{"压缩数据文件（需先关闭程序）", "compact the data file (close the app first)"}, runCompact},
-		{"report", [2]string{"生成 PDF 简报（report visit / brief / tour）", "make PDF briefs (report visit / brief / tour)"}, runReport},
-		{"login", [2]string{"登录平台（密码从标准输入读取）", "sign in to the portal (password on stdin)"}, runLogin},
-		{"sync", [2]string{"与平台同步", "sync with the portal"}, runSync},
-		{"status", [2]string{"显示同步状态", "show the sync status"}, runStatus},
-		{"photos", [2]string{"导入或导出照片（photos import / photos export）", "import or export photos (photos import / photos export)"}, runPhotos},
-		{"findings", [2]string{"导出问题台账 Excel（findings export）", "export the findings ledger to Excel (findings export)"}, runFindings},
+		{"demo", "cli.cmd.demo", runDemo},
+		{"projects", "cli.cmd.projects", runProjects},
+		{"visits", "cli.cmd.visits", runVisits},
+		{"check", "cli.cmd.check", runCheck},
+		{"backup", "cli.cmd.backup", runBackup},
+		{"compact", "cli.cmd.compact", runCompact},
+		{"report", "cli.cmd.report", runReport},
+		{"login", "cli.cmd.login", runLogin},
+		{"sync", "cli.cmd.sync", runSync},
+		{"status", "cli.cmd.status", runStatus},
+		{"photos", "cli.cmd.photos", runPhotos},
+		{"findings", "cli.cmd.findings", runFindings},
 	}
 }
 
@@ -142,15 +140,14 @@ func Run(args []string, env Env) int {
 		return c.fail(err)
 	}
 	c.usage()
-	fmt.Fprintf(c.Stderr, "\n%s: %s\n", c.pick("未知命令", "unknown command"), rest[0])
+	fmt.Fprintf(c.Stderr, "\n%s: %s\n", c.t("cli.unknown_command"), rest[0])
 	return 2
 }
 
-func (c *ctx) pick(zh, en string) string {
-	if c.lang == sv.English {
-		return en
-	}
-	return zh
+// t returns the text of a catalogue key in the command's language,
+// formatted with args (see translate.Catalogue.T).
+func (c *ctx) t(key string, args ...any) string {
+	return translate.For(c.lang).T(key, args...)
 }
 
 // fail prints err for a person and returns the exit code.
@@ -162,7 +159,7 @@ func (c *ctx) fail(err error) int {
 	if errors.As(err, &silent) {
 		return int(silent)
 	}
-	fmt.Fprintln(c.Stderr, sv.ErrorMessage(err, c.lang))
+	fmt.Fprintln(c.Stderr, translate.Message(err, c.lang))
 	return 1
 }
 
@@ -177,24 +174,24 @@ func (e usageError) Error() string { return e.msg }
 
 func (c *ctx) usage() {
 	w := c.Stdout
-	fmt.Fprintln(w, c.pick("用法：fieldbrief [--data 文件夹] [--lang zh|en] [命令] [选项]", "Usage: fieldbrief [--data FOLDER] [--lang zh|en] [COMMAND] [OPTIONS]"))
-	fmt.Fprintln(w, c.pick("不带命令时打开图形界面。命令：", "Without a command, opens the window. Commands:"))
+	fmt.Fprintln(w, c.t("cli.usage_fieldbrief_data_folder_lang"))
+	fmt.Fprintln(w, c.t("cli.without_a_command_opens_the"))
 	for _, cmd := range commands() {
-		fmt.Fprintf(w, "  %-10s %s\n", cmd.name, c.pick(cmd.summary[0], cmd.summary[1]))
+		fmt.Fprintf(w, "  %-10s %s\n", cmd.name, c.t(cmd.summary))
 	}
-	fmt.Fprintln(w, c.pick("每个命令都支持 --help。", "Every command takes --help."))
+	fmt.Fprintln(w, c.t("cli.every_command_takes_help"))
 	def, _ := dataDir("")
-	fmt.Fprintf(w, "%s %s\n", c.pick("默认数据文件夹：", "Default data folder:"), def)
+	fmt.Fprintf(w, "%s %s\n", c.t("cli.default_data_folder"), def)
 }
 
 // flags returns a flag set for a subcommand with the common options.
-func (c *ctx) flags(name, argsZh, argsEn string) (*flag.FlagSet, *string) {
+func (c *ctx) flags(name, argsKey string) (*flag.FlagSet, *string) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(c.Stdout)
-	data := fs.String("data", "", c.pick("数据文件夹（默认：系统的用户数据文件夹）", "data folder (default: the OS's per-user data folder)"))
-	fs.String("lang", "", c.pick("界面语言：zh 或 en", "language: zh or en"))
+	data := fs.String("data", "", c.t("cli.data_folder_default_the_oss"))
+	fs.String("lang", "", c.t("cli.language_zh_or_en"))
 	fs.Usage = func() {
-		fmt.Fprintf(c.Stdout, "%s fieldbrief %s %s\n", c.pick("用法：", "Usage:"), name, c.pick(argsZh, argsEn))
+		fmt.Fprintf(c.Stdout, "%s fieldbrief %s %s\n", c.t("cli.usage"), name, c.t(argsKey))
 		fs.PrintDefaults()
 	}
 	return fs, data
@@ -212,7 +209,7 @@ func (c *ctx) parse(fs *flag.FlagSet, args []string) error {
 		c.lang = parseLang(l.Value.String())
 	}
 	if fs.NArg() > 0 {
-		return usageError{msg: c.pick("多余的参数：", "unexpected arguments: ") + strings.Join(fs.Args(), " ")}
+		return usageError{msg: c.t("cli.unexpected_arguments") + strings.Join(fs.Args(), " ")}
 	}
 	return nil
 }
@@ -259,7 +256,7 @@ func dataDir(flagValue string) (string, error) {
 	}
 	home, err := os.UserHomeDir()
 	if err != nil {
-		return "", sv.Errorf(sv.EInvalid, "找不到用户主目录，请用 --data 指定数据文件夹。", "Cannot find your home folder; choose a data folder with --data.")
+		return "", translate.Errorf(sv.EInvalid, "cli.error.cannot_find_your_home_folder_choose")
 	}
 	if runtime.GOOS == "windows" {
 		return filepath.Join(home, "AppData", "Local", "fieldbrief"), nil

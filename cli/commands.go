@@ -32,8 +32,8 @@ type projectJSON struct {
 }
 
 func runProjects(c *ctx, args []string) error {
-	fs, data := c.flags("projects", "[--data 文件夹] [--json]", "[--data FOLDER] [--json]")
-	asJSON := fs.Bool("json", false, c.pick("输出 JSON", "print JSON"))
+	fs, data := c.flags("projects", "cli.args.projects")
+	asJSON := fs.Bool("json", false, c.t("cli.print_json"))
 	if err := c.parse(fs, args); err != nil {
 		return err
 	}
@@ -64,7 +64,7 @@ func runProjects(c *ctx, args []string) error {
 		return writeJSON(c, out)
 	}
 	tw := tabwriter.NewWriter(c.Stdout, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, c.pick("编号\t项目\t项目长\t阶段\t上次督查\t下次截止\t未销号\t逾期", "ID\tProject\tLeader\tPhase\tLast visit\tNext due\tOpen\tOverdue"))
+	fmt.Fprintln(tw, c.t("cli.id_project_leader_phase_last"))
 	for _, r := range rows {
 		last := "—"
 		if !r.LastVisit.IsZero() {
@@ -72,7 +72,7 @@ func runProjects(c *ctx, args []string) error {
 		}
 		due := string(r.Next.Due)
 		if r.Next.Overdue {
-			due += c.pick(" (逾期)", " (overdue)")
+			due += c.t("cli.overdue")
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\n", r.Project.ID, r.Project.DisplayName(), r.Project.Leader,
 			r.Project.Phase.Label(c.lang), last, due, r.OpenFindings, r.OverdueFindings)
@@ -97,15 +97,15 @@ type visitJSON struct {
 }
 
 func runVisits(c *ctx, args []string) error {
-	fs, data := c.flags("visits", "[--data 文件夹] [--project 编号] [--json [--answers]]", "[--data FOLDER] [--project ID] [--json [--answers]]")
-	project := fs.String("project", "", c.pick("只列出这个项目的督查", "only this project's visits"))
-	asJSON := fs.Bool("json", false, c.pick("输出 JSON", "print JSON"))
-	withAnswers := fs.Bool("answers", false, c.pick("JSON 中包含每项的答案、说明和照片", "include each item's answer, note and photos in the JSON"))
+	fs, data := c.flags("visits", "cli.args.visits")
+	project := fs.String("project", "", c.t("cli.only_this_projects_visits"))
+	asJSON := fs.Bool("json", false, c.t("cli.print_json"))
+	withAnswers := fs.Bool("answers", false, c.t("cli.include_each_items_answer_note"))
 	if err := c.parse(fs, args); err != nil {
 		return err
 	}
 	if *withAnswers && !*asJSON {
-		return usageError{msg: c.pick("--answers 需与 --json 一起使用。", "Use --answers together with --json.")}
+		return usageError{msg: c.t("cli.use_answers_together_with_json")}
 	}
 	s, err := c.open(*data, true)
 	if err != nil {
@@ -147,7 +147,7 @@ func runVisits(c *ctx, args []string) error {
 		return writeJSON(c, out)
 	}
 	tw := tabwriter.NewWriter(c.Stdout, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, c.pick("编号\t项目\t开始时间\t状态\t督查人员", "ID\tProject\tStarted\tStatus\tInspectors"))
+	fmt.Fprintln(tw, c.t("cli.id_project_started_status_inspectors"))
 	for _, v := range visits {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%v\n", v.ID, v.ProjectID, v.StartedAt.Local().Format("2006-01-02 15:04"), v.Status.Label(c.lang), v.Inspectors)
 	}
@@ -166,7 +166,7 @@ func answerList(m map[string]sv.Answer) []sv.Answer {
 }
 
 func runCheck(c *ctx, args []string) error {
-	fs, data := c.flags("check", "[--data 文件夹]", "[--data FOLDER]")
+	fs, data := c.flags("check", "cli.args.check")
 	if err := c.parse(fs, args); err != nil {
 		return err
 	}
@@ -178,25 +178,25 @@ func runCheck(c *ctx, args []string) error {
 	problems := s.Check()
 	if len(problems) == 0 {
 		n, _ := s.OutboxLen()
-		c.say("数据完好：%s（待同步的修改 %d 条）", "The data is sound: %s (changes waiting to sync: %d)", s.Path(), n)
+		c.say("cli.the_data_is_sound_changes", s.Path(), n)
 		return nil
 	}
-	c.say("发现 %d 个问题：", "Problems found: %d", len(problems))
+	c.say("cli.problems_found", len(problems))
 	for _, p := range problems {
 		fmt.Fprintln(c.Stdout, "  -", p)
 	}
-	c.say("请先用 fieldbrief backup 备份，再联系管理员。", "Make a backup with fieldbrief backup, then contact your administrator.")
+	c.say("cli.make_a_backup_with_fieldbrief")
 	return exitCode(1)
 }
 
 func runBackup(c *ctx, args []string) error {
-	fs, data := c.flags("backup", "[--data 文件夹] --out 文件", "[--data FOLDER] --out FILE")
-	out := fs.String("out", "", c.pick("备份文件的路径", "path of the backup file"))
+	fs, data := c.flags("backup", "cli.args.backup")
+	out := fs.String("out", "", c.t("cli.path_of_the_backup_file"))
 	if err := c.parse(fs, args); err != nil {
 		return err
 	}
 	if *out == "" {
-		return usageError{msg: c.pick("请用 --out 指定备份文件。", "Name the backup file with --out.")}
+		return usageError{msg: c.t("cli.name_the_backup_file_with")}
 	}
 	s, err := c.open(*data, true)
 	if err != nil {
@@ -207,13 +207,13 @@ func runBackup(c *ctx, args []string) error {
 	if err != nil {
 		return err
 	}
-	c.say("已备份到 %s（%.1f MB）。恢复时，把它复制为新数据文件夹中的 %s。", "Backed up to %s (%.1f MB). To restore, copy it as %s into a new data folder.",
+	c.say("cli.backed_up_to_mb_to",
 		*out, float64(n)/1e6, storage.FileName)
 	return nil
 }
 
 func runCompact(c *ctx, args []string) error {
-	fs, data := c.flags("compact", "[--data 文件夹]", "[--data FOLDER]")
+	fs, data := c.flags("compact", "cli.args.check")
 	if err := c.parse(fs, args); err != nil {
 		return err
 	}
@@ -225,7 +225,7 @@ func runCompact(c *ctx, args []string) error {
 	if err != nil {
 		return err
 	}
-	c.say("压缩完成：%.1f MB → %.1f MB", "Compacted: %.1f MB → %.1f MB", float64(before)/1e6, float64(after)/1e6)
+	c.say("cli.compacted_mb_mb", float64(before)/1e6, float64(after)/1e6)
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"fieldbrief/spreadsheet"
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 func runFindings(c *ctx, args []string) error {
@@ -19,33 +20,31 @@ func runFindings(c *ctx, args []string) error {
 	if len(args) == 1 && (args[0] == "--help" || args[0] == "-h") {
 		return flag.ErrHelp
 	}
-	return usageError{msg: c.pick("请指定 export。", "Say export.")}
+	return usageError{msg: c.t("cli.findings.say_export")}
 }
 
 func (c *ctx) findingsUsage() {
-	fmt.Fprintln(c.Stdout, c.pick(
-		"用法：\n  fieldbrief findings export --data 文件夹 --out 文件.xlsx [--status open|overdue|all] [--project 项目编号] [--unit 责任单位]",
-		"Usage:\n  fieldbrief findings export --data FOLDER --out FILE.xlsx [--status open|overdue|all] [--project ID] [--unit NAME]"))
+	fmt.Fprintln(c.Stdout, c.t(
+		"cli.findings.usage_fieldbrief_findings_export_data"))
 }
 
 // runFindingsExport writes the findings ledger (问题台账) the office hands
 // to leaders and responsible units.
 func runFindingsExport(c *ctx, args []string) error {
-	fs, data := c.flags("findings export", "--out 文件.xlsx [--status open|overdue|all] [--project 项目编号] [--unit 责任单位]",
-		"--out FILE.xlsx [--status open|overdue|all] [--project ID] [--unit NAME]")
-	out := fs.String("out", "", c.pick("导出的 Excel 文件", "the Excel file to write"))
-	status := fs.String("status", "open", c.pick("open（在办）、overdue（逾期）或 all（全部）", "open, overdue or all"))
-	project := fs.String("project", "", c.pick("只导出此项目（编号）", "only this project (its id)"))
-	unit := fs.String("unit", "", c.pick("只导出此责任单位", "only this responsible unit"))
+	fs, data := c.flags("findings export", "cli.args.findings_export")
+	out := fs.String("out", "", c.t("cli.findings.the_excel_file_to_write"))
+	status := fs.String("status", "open", c.t("cli.findings.open_overdue_or_all"))
+	project := fs.String("project", "", c.t("cli.findings.only_this_project_its_id"))
+	unit := fs.String("unit", "", c.t("cli.findings.only_this_responsible_unit"))
 	if err := c.parse(fs, args); err != nil {
 		return err
 	}
 	filter := spreadsheet.LedgerFilter{Status: *status, ProjectID: *project, Unit: *unit}
 	if err := filter.Valid(); err != nil {
-		return usageError{msg: sv.ErrorMessage(err, c.lang)}
+		return usageError{msg: translate.Message(err, c.lang)}
 	}
 	if *out == "" {
-		return usageError{msg: c.pick("请用 --out 指定导出的文件。", "Name the file to write with --out.")}
+		return usageError{msg: c.t("cli.findings.name_the_file_to_write")}
 	}
 	s, err := c.open(*data, true)
 	if err != nil {
@@ -66,7 +65,7 @@ func runFindingsExport(c *ctx, args []string) error {
 	}
 	if *project != "" {
 		if _, ok := byID[*project]; !ok {
-			return sv.Errorf(sv.ENotFound, "没有编号为“%s”的项目。", "There is no project with the id “%s”.", *project)
+			return translate.Errorf(sv.ENotFound, "cli.error.there_is_no_project_with_the", *project)
 		}
 	}
 	now := c.Now()
@@ -78,6 +77,6 @@ func runFindingsExport(c *ctx, args []string) error {
 	if err := writeFileAtomic(*out, b); err != nil {
 		return err
 	}
-	c.say("已导出 %d 条问题到 %s。", "Exported %d findings to %s.", len(rows), *out)
+	c.say("cli.findings.exported_findings_to", len(rows), *out)
 	return nil
 }

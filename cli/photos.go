@@ -13,6 +13,7 @@ import (
 	"fieldbrief/photo"
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 func runPhotos(c *ctx, args []string) error {
@@ -32,22 +33,20 @@ func runPhotos(c *ctx, args []string) error {
 		return flag.ErrHelp
 	}
 	c.photosUsage()
-	return usageError{msg: c.pick("请指定 import 或 export。", "Say import or export.")}
+	return usageError{msg: c.t("cli.photos.say_import_or_export")}
 }
 
 func (c *ctx) photosUsage() {
-	fmt.Fprintln(c.Stdout, c.pick(
-		"用法：\n  fieldbrief photos import --data 文件夹 --visit 督查编号 [--item 检查项 | --finding 问题编号 [--after]] 文件或文件夹…\n  fieldbrief photos export --data 文件夹 --id SHA256 --out 文件 [--original]",
-		"Usage:\n  fieldbrief photos import --data FOLDER --visit ID [--item KEY | --finding ID [--after]] FILE|FOLDER...\n  fieldbrief photos export --data FOLDER --id SHA256 --out FILE [--original]"))
+	fmt.Fprintln(c.Stdout, c.t(
+		"cli.photos.usage_fieldbrief_photos_import_data"))
 }
 
 func runPhotosImport(c *ctx, args []string) error {
-	fs, data := c.flags("photos import", "--visit 督查编号 [--item 检查项 | --finding 问题编号 [--after]] 文件或文件夹…",
-		"--visit ID [--item KEY | --finding ID [--after]] FILE|FOLDER...")
-	visit := fs.String("visit", "", c.pick("照片所属的督查", "the visit the photos belong to"))
-	item := fs.String("item", "", c.pick("照片所属的检查项编号", "the checklist item the photos belong to"))
-	finding := fs.String("finding", "", c.pick("照片所属的问题编号", "the finding the photos belong to"))
-	after := fs.Bool("after", false, c.pick("整改后照片（默认为问题照片）", "photos of the rectification (default: of the problem)"))
+	fs, data := c.flags("photos import", "cli.args.photos_import")
+	visit := fs.String("visit", "", c.t("cli.photos.the_visit_the_photos_belong"))
+	item := fs.String("item", "", c.t("cli.photos.the_checklist_item_the_photos"))
+	finding := fs.String("finding", "", c.t("cli.photos.the_finding_the_photos_belong"))
+	after := fs.Bool("after", false, c.t("cli.photos.photos_of_the_rectification_default"))
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -60,11 +59,11 @@ func runPhotosImport(c *ctx, args []string) error {
 	paths := fs.Args()
 	switch {
 	case *visit == "" && *finding == "":
-		return usageError{msg: c.pick("请用 --visit 指定督查（或用 --finding 指定问题）。", "Name the visit with --visit (or the finding with --finding).")}
+		return usageError{msg: c.t("cli.photos.name_the_visit_with_visit")}
 	case *item != "" && *finding != "":
-		return usageError{msg: c.pick("--item 和 --finding 只能选一个。", "Use either --item or --finding, not both.")}
+		return usageError{msg: c.t("cli.photos.use_either_item_or_finding")}
 	case len(paths) == 0:
-		return usageError{msg: c.pick("请给出要导入的照片文件或文件夹。", "Give the photo files or folders to import.")}
+		return usageError{msg: c.t("cli.photos.give_the_photo_files_or")}
 	}
 	s, err := c.open(*data, false)
 	if err != nil {
@@ -88,7 +87,7 @@ func runPhotosImport(c *ctx, args []string) error {
 	im := photo.NewImporter(photo.NewProcessor(photo.DefaultOptions()), sink, photo.ImportOptions{})
 	results, err := im.Import(ctx, paths, nil)
 	if err != nil {
-		return sv.Wrap(err, sv.EInvalid, "无法读取要导入的文件："+err.Error(), "Cannot read the files to import: "+err.Error())
+		return translate.Wrap(err, sv.EInvalid, "cli.error.cannot_read_import", err.Error())
 	}
 	var imported, there, rejected, failed int
 	for _, r := range results {
@@ -103,12 +102,12 @@ func runPhotosImport(c *ctx, args []string) error {
 		default:
 			failed++
 			if r.Err != nil {
-				line = c.pick("保存失败：", "failed: ") + sv.ErrorMessage(r.Err, c.lang)
+				line = c.t("cli.photos.failed") + translate.Message(r.Err, c.lang)
 			}
 		}
 		fmt.Fprintf(c.Stdout, "%s: %s\n", r.Path, line)
 	}
-	c.say("共 %d 个文件：导入 %d，已存在 %d，拒绝 %d，失败 %d。", "Files: %d · imported %d · already there %d · rejected %d · failed %d.",
+	c.say("cli.photos.files_imported_already_there_rejected",
 		len(results), imported, there, rejected, failed)
 	if rejected > 0 || failed > 0 {
 		return exitCode(1)
@@ -117,15 +116,15 @@ func runPhotosImport(c *ctx, args []string) error {
 }
 
 func runPhotosExport(c *ctx, args []string) error {
-	fs, data := c.flags("photos export", "--id SHA256 --out 文件 [--original]", "--id SHA256 --out FILE [--original]")
-	id := fs.String("id", "", c.pick("照片的 SHA-256", "the photo's SHA-256"))
-	out := fs.String("out", "", c.pick("导出的文件", "the file to write"))
-	original := fs.Bool("original", false, c.pick("导出原始文件（默认为已转正的显示版）", "export the original file (default: the upright display copy)"))
+	fs, data := c.flags("photos export", "cli.args.photos_export")
+	id := fs.String("id", "", c.t("cli.photos.the_photos_sha_256"))
+	out := fs.String("out", "", c.t("cli.photos.the_file_to_write"))
+	original := fs.Bool("original", false, c.t("cli.photos.export_the_original_file_default"))
 	if err := c.parse(fs, args); err != nil {
 		return err
 	}
 	if *id == "" || *out == "" {
-		return usageError{msg: c.pick("请用 --id 和 --out 指定照片和文件。", "Name the photo with --id and the file with --out.")}
+		return usageError{msg: c.t("cli.photos.name_the_photo_with_id")}
 	}
 	s, err := c.open(*data, true)
 	if err != nil {
@@ -143,7 +142,7 @@ func runPhotosExport(c *ctx, args []string) error {
 	if err := writeFileAtomic(*out, b); err != nil {
 		return err
 	}
-	c.say("已导出到 %s（%d 字节）。", "Exported to %s (%d bytes).", *out, len(b))
+	c.say("cli.photos.exported_to_bytes", *out, len(b))
 	return nil
 }
 
@@ -163,7 +162,7 @@ func writeFileAtomic(path string, data []byte) error {
 		}
 	}
 	if err != nil {
-		return sv.Wrap(err, sv.EUnavailable, "无法写入文件“"+path+"”，请检查路径和权限。", "Cannot write “"+path+"”. Check the path and permissions.")
+		return translate.Wrap(err, sv.EUnavailable, "cli.error.cannot_write_file", path)
 	}
 	return nil
 }

@@ -20,6 +20,7 @@ import (
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
 	"fieldbrief/syncer"
+	"fieldbrief/translate"
 )
 
 func runReport(c *ctx, args []string) error {
@@ -31,59 +32,51 @@ func runReport(c *ctx, args []string) error {
 			return runReportKind(c, a, append(append([]string(nil), args[:i]...), args[i+1:]...))
 		}
 	}
-	fmt.Fprintln(c.Stdout, c.pick(
-		"用法：\n  fieldbrief report visit --data 文件夹 --id 督查编号 --out 文件.pdf\n  fieldbrief report brief --data 文件夹 --period YYYY-MM [--as-of YYYY-MM-DD] --out 文件.pdf   （截至该月的两个月）\n  fieldbrief report verify --data 文件夹 文件.pdf   （核对打印的督查报告与记录是否一致）\n  fieldbrief report tour --data 文件夹 --quarter YYYYQn --out 文件.pdf [--order p03,p01,…]\n选项：--lang zh|en  --size A4|A3  --date YYYY-MM-DD（固定生成日期，输出可重复）  --print [--printer 打印机]（生成后打印）",
-		"Usage:\n  fieldbrief report visit --data FOLDER --id VISIT --out FILE.pdf\n  fieldbrief report brief --data FOLDER --period YYYY-MM [--as-of YYYY-MM-DD] --out FILE.pdf   (the two months ending then)\n  fieldbrief report verify --data FOLDER FILE.pdf   (check a printed visit report against the record)\n  fieldbrief report tour --data FOLDER --quarter YYYYQn --out FILE.pdf [--order p03,p01,...]\nOptions: --lang zh|en  --size A4|A3  --date YYYY-MM-DD (fixed generation date, reproducible output)  --print [--printer NAME] (print once written)"))
+	fmt.Fprintln(c.Stdout, c.t(
+		"cli.report.usage_fieldbrief_report_visit_data"))
 	if len(args) == 1 && (args[0] == "--help" || args[0] == "-h") {
 		return flag.ErrHelp
 	}
-	return usageError{msg: c.pick("请指定 visit、brief 或 tour。", "Say visit, brief or tour.")}
+	return usageError{msg: c.t("cli.report.say_visit_brief_or_tour")}
 }
 
 var quarterRE = regexp.MustCompile(`^(\d{4})[Qq]([1-4])$`)
 
 func runReportKind(c *ctx, kind string, args []string) error {
-	usage := map[string][2]string{
-		"visit": {"--id 督查编号 --out 文件.pdf", "--id VISIT --out FILE.pdf"},
-		"brief": {"--period YYYY-MM --out 文件.pdf [--issue 期号] [--issuer 编发单位] [--next-steps 下步工作] [--report-to 报] [--copy-to 送] [--send-to 发]",
-			"--period YYYY-MM --out FILE.pdf [--issue N] [--issuer NAME] [--next-steps TEXT] [--report-to TEXT] [--copy-to TEXT] [--send-to TEXT]"},
-		"tour": {"--quarter YYYYQn --out 文件.pdf [--order 项目编号,…]", "--quarter YYYYQn --out FILE.pdf [--order ID,...]"},
-	}[kind]
-	fs, data := c.flags("report "+kind, usage[0]+" [--size A4|A3] [--date YYYY-MM-DD] [--print [--printer 打印机]] [--offline]",
-		usage[1]+" [--size A4|A3] [--date YYYY-MM-DD] [--print [--printer NAME]] [--offline]")
-	out := fs.String("out", "", c.pick("PDF 文件的路径", "path of the PDF file"))
-	size := fs.String("size", "A4", c.pick("纸张：A4 或 A3", "paper: A4 or A3"))
-	date := fs.String("date", "", c.pick("固定的生成日期（输出可逐字节重复）", "fixed generation date (byte-identical output)"))
-	asOf := fs.String("as-of", "", c.pick("简报的数据截至日期（默认为期末；brief）", "the date a brief's figures are as of (default: the period's end; brief)"))
-	id := fs.String("id", "", c.pick("督查编号（visit）", "visit id (visit)"))
-	period := fs.String("period", "", c.pick("简报期末月份，如 2026-10（brief）", "last month of the period, e.g. 2026-10 (brief)"))
-	quarter := fs.String("quarter", "", c.pick("季度，如 2026Q4（tour）", "quarter, e.g. 2026Q4 (tour)"))
-	order := fs.String("order", "", c.pick("拉练顺序：逗号分隔的项目编号；默认按位置", "visiting order: comma-separated project ids; default by location"))
-	issue := fs.Int("issue", 0, c.pick("期号（brief；默认按双月期次编号）", "issue number (brief; default: the two-month period's number in the year)"))
-	issuer := fs.String("issuer", "", c.pick("编发单位（brief；默认 "+report.DefaultIssuer+"）", "issuing body (brief; default: "+report.DefaultIssuer+")"))
-	nextSteps := fs.String("next-steps", "", c.pick("下步工作中另加的事项，每行一项，\\n 换行（brief）", "items added to the next steps, one a line; \\n starts a line (brief)"))
-	reportTo := fs.String("report-to", "", c.pick("版记“报”（brief）", "the colophon's To line (brief)"))
-	copyTo := fs.String("copy-to", "", c.pick("版记“送”（brief）", "the colophon's Copy line (brief)"))
-	sendTo := fs.String("send-to", "", c.pick("版记“发”（brief）", "the colophon's Distribution line (brief)"))
-	doPrint := fs.Bool("print", false, c.pick("生成后送到打印机打印", "print the PDF once written"))
-	printer := fs.String("printer", "", c.pick("打印机名称（默认为系统默认打印机；隐含 --print）", "printer name (default: the system's default printer; implies --print)"))
-	offline := fs.Bool("offline", false, c.pick("不从平台下载其他电脑拍摄的照片", "do not download photos taken on other laptops from the portal"))
+	fs, data := c.flags("report "+kind, "cli.args.report_"+kind)
+	out := fs.String("out", "", c.t("cli.report.path_of_the_pdf_file"))
+	size := fs.String("size", "A4", c.t("cli.report.paper_a4_or_a3"))
+	date := fs.String("date", "", c.t("cli.report.fixed_generation_date_byte_identical"))
+	asOf := fs.String("as-of", "", c.t("cli.report.the_date_a_briefs_figures"))
+	id := fs.String("id", "", c.t("cli.report.visit_id_visit"))
+	period := fs.String("period", "", c.t("cli.report.last_month_of_the_period"))
+	quarter := fs.String("quarter", "", c.t("cli.report.quarter_e_g_2026q4_tour"))
+	order := fs.String("order", "", c.t("cli.report.visiting_order_comma_separated_project"))
+	issue := fs.Int("issue", 0, c.t("cli.report.issue_number_brief_default_the"))
+	issuer := fs.String("issuer", "", c.t("cli.report.issuer", report.DefaultIssuer))
+	nextSteps := fs.String("next-steps", "", c.t("cli.report.items_added_to_the_next"))
+	reportTo := fs.String("report-to", "", c.t("cli.report.the_colophons_to_line_brief"))
+	copyTo := fs.String("copy-to", "", c.t("cli.report.the_colophons_copy_line_brief"))
+	sendTo := fs.String("send-to", "", c.t("cli.report.the_colophons_distribution_line_brief"))
+	doPrint := fs.Bool("print", false, c.t("cli.report.print_the_pdf_once_written"))
+	printer := fs.String("printer", "", c.t("cli.report.printer_name_default_the_systems"))
+	offline := fs.Bool("offline", false, c.t("cli.report.do_not_download_photos_taken"))
 	if err := c.parse(fs, args); err != nil {
 		return err
 	}
 	if *out == "" {
-		return usageError{msg: c.pick("请用 --out 指定 PDF 文件。", "Name the PDF file with --out.")}
+		return usageError{msg: c.t("cli.report.name_the_pdf_file_with")}
 	}
 	pageSize, err := report.ParsePageSize(*size)
 	if err != nil {
-		return usageError{msg: c.pick("--size 应为 A4 或 A3。", "--size must be A4 or A3.")}
+		return usageError{msg: c.t("cli.report.size_must_be_a4_or")}
 	}
 	var fixed time.Time // the generation time when --date is given
 	now := c.Now()
 	if *date != "" {
 		d, err := time.ParseInLocation(time.DateOnly, *date, now.Location())
 		if err != nil {
-			return usageError{msg: c.pick("--date 格式应为 2026-11-26。", "Write --date as 2026-11-26.")}
+			return usageError{msg: c.t("cli.report.write_date_as_2026_11")}
 		}
 		fixed = d.Add(9 * time.Hour)
 		now = fixed
@@ -93,30 +86,30 @@ func runReportKind(c *ctx, kind string, args []string) error {
 	switch req.Kind {
 	case briefing.Visit:
 		if *id == "" {
-			return usageError{msg: c.pick("请用 --id 指定督查记录。", "Name the visit with --id.")}
+			return usageError{msg: c.t("cli.report.name_the_visit_with_id")}
 		}
 	case briefing.Brief:
 		end, err := time.ParseInLocation("2006-01", *period, now.Location())
 		if err != nil {
-			return usageError{msg: c.pick("请用 --period 指定期末月份，如 2026-10。", "Give the period's last month with --period, e.g. 2026-10.")}
+			return usageError{msg: c.t("cli.report.give_the_periods_last_month")}
 		}
 		req.PeriodEnd = end
 		if *asOf != "" {
 			d, err := time.ParseInLocation(time.DateOnly, *asOf, now.Location())
 			if err != nil {
-				return usageError{msg: c.pick("--as-of 格式应为 2026-11-30。", "Write --as-of as 2026-11-30.")}
+				return usageError{msg: c.t("cli.report.write_as_of_as_2026")}
 			}
 			req.AsOf = d
 		}
 		if *issue < 0 {
-			return usageError{msg: c.pick("--issue 应为正整数。", "--issue must be a positive number.")}
+			return usageError{msg: c.t("cli.report.issue_must_be_a_positive")}
 		}
 		req.Form = report.BriefForm{IssueNo: *issue, Issuer: *issuer, NextSteps: strings.ReplaceAll(*nextSteps, `\n`, "\n"),
 			To: *reportTo, Copy: *copyTo, Send: *sendTo}
 	case briefing.Tour:
 		m := quarterRE.FindStringSubmatch(*quarter)
 		if m == nil {
-			return usageError{msg: c.pick("请用 --quarter 指定季度，如 2026Q4。", "Give the quarter with --quarter, e.g. 2026Q4.")}
+			return usageError{msg: c.t("cli.report.give_the_quarter_with_quarter")}
 		}
 		req.Year, _ = strconv.Atoi(m[1])
 		req.Quarter, _ = strconv.Atoi(m[2])
@@ -164,19 +157,19 @@ func runReportKind(c *ctx, kind string, args []string) error {
 	if err := writeFileAtomic(*out, buf.Bytes()); err != nil {
 		return err
 	}
-	c.say("已生成 %s：%d 页，%.1f MB。", "Wrote %s (pages: %d, %.1f MB).", *out, res.Pages, float64(buf.Len())/1e6)
+	c.say("cli.report.wrote_pages_mb", *out, res.Pages, float64(buf.Len())/1e6)
 	if len(res.Missing) > 0 {
-		c.say("注意：%d 个字符无法用字体打印，已用 □ 代替：%s", "Note: characters the font cannot print, shown as □: %d (%s)",
+		c.say("cli.report.note_characters_the_font_cannot",
 			len(res.Missing), quoteRunes(res.Missing))
 	}
 	if dl != nil && dl.Downloaded() > 0 {
-		c.say("已从平台下载 %d 张其他电脑拍摄的照片。", "Downloaded %d photo(s) taken on other laptops from the portal.", dl.Downloaded())
+		c.say("cli.report.downloaded_photo_s_taken_on", dl.Downloaded())
 	}
 	for _, w := range res.Warnings {
-		fmt.Fprintln(c.Stdout, c.pick("注意：", "Note: ")+w)
+		fmt.Fprintln(c.Stdout, c.t("cli.report.note")+w)
 	}
 	if dl != nil && dl.GaveUp() {
-		c.say("平台现在连不上，缺少的照片没有下载；联网后重新生成即可补上。", "The portal cannot be reached now, so the missing photos were not downloaded; make the report again once online to include them.")
+		c.say("cli.report.the_portal_cannot_be_reached")
 	}
 	if *doPrint || *printer != "" {
 		return c.printReport(*out, *printer)
@@ -194,16 +187,16 @@ func (c *ctx) printReport(file, printer string) error {
 	if err != nil {
 		var e *sv.Error
 		if !errors.As(err, &e) {
-			e = sv.Wrap(err, sv.EInternal, "打印失败。", "Printing failed.")
+			e = translate.Wrap(err, sv.EInternal, "cli.error.printing_failed")
 		}
 		return &sv.Error{Code: e.Code, Err: e.Err,
 			Zh: e.Zh + "PDF 已保存：" + file,
 			En: e.En + " The PDF is saved: " + file}
 	}
 	if job.ID != "" {
-		c.say("已送到打印机 %s（任务 %s）。", "Sent to printer %s (job %s).", job.Printer, job.ID)
+		c.say("cli.report.sent_to_printer_job", job.Printer, job.ID)
 	} else {
-		c.say("已送到打印机 %s。", "Sent to printer %s.", job.Printer)
+		c.say("cli.report.sent_to_printer", job.Printer)
 	}
 	return nil
 }

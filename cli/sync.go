@@ -19,6 +19,7 @@ import (
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
 	"fieldbrief/syncer"
+	"fieldbrief/translate"
 )
 
 // portalHTTP is the HTTP client for the portal: bounded waits for a
@@ -35,25 +36,24 @@ func portalHTTP() *http.Client {
 }
 
 func runLogin(c *ctx, args []string) error {
-	fs, data := c.flags("login", "[--data 文件夹] --portal 地址 --user 用户名（密码：终端上输入，不回显；否则读标准输入）",
-		"[--data FOLDER] --portal URL --user NAME (password: typed unechoed at a terminal, else read from stdin)")
-	addr := fs.String("portal", "", c.pick("平台地址，例如 https://平台:8470", "portal address, such as https://portal:8470"))
-	user := fs.String("user", "", c.pick("平台用户名", "portal user name"))
+	fs, data := c.flags("login", "cli.args.login")
+	addr := fs.String("portal", "", c.t("cli.sync.portal_address_such_as_https"))
+	user := fs.String("user", "", c.t("cli.sync.portal_user_name"))
 	if err := c.parse(fs, args); err != nil {
 		return err
 	}
 	if *addr == "" || *user == "" {
-		return usageError{msg: c.pick("请用 --portal 和 --user 指定平台地址和用户名。", "Give the portal address with --portal and the user with --user.")}
+		return usageError{msg: c.t("cli.sync.give_the_portal_address_with")}
 	}
 	if w := portal.PlainHTTPWarning(*addr); w != nil {
-		fmt.Fprintln(c.Stderr, sv.ErrorMessage(w, c.lang))
+		fmt.Fprintln(c.Stderr, translate.Message(w, c.lang))
 	}
 	pw, err := readPassword(c)
 	if err != nil {
 		return err
 	}
 	if pw == "" {
-		return usageError{msg: c.pick("请在标准输入中提供密码。", "Give the password on standard input.")}
+		return usageError{msg: c.t("cli.sync.give_the_password_on_standard")}
 	}
 	dir, err := dataDir(*data)
 	if err != nil {
@@ -77,7 +77,7 @@ func runLogin(c *ctx, args []string) error {
 	if err := syncer.SaveCredentials(dir, cred); err != nil {
 		return err
 	}
-	c.say("已登录 %s，用户 %s（%s），有效期至 %s。", "Signed in to %s as %s (%s) until %s.",
+	c.say("cli.sync.signed_in_to_as_until",
 		cred.Portal, cred.User.Name, cred.User.Role, cred.ExpiresAt.In(time.Local).Format("2006-01-02 15:04"))
 	return nil
 }
@@ -86,23 +86,23 @@ func runLogin(c *ctx, args []string) error {
 // else the first line of stdin, so scripts can pipe it.
 func readPassword(c *ctx) (string, error) {
 	if f, ok := c.Stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		fmt.Fprint(c.Stderr, c.pick("密码：", "Password: "))
+		fmt.Fprint(c.Stderr, c.t("cli.sync.password"))
 		pw, err := term.ReadPassword(int(f.Fd()))
 		fmt.Fprintln(c.Stderr)
 		if err != nil {
-			return "", sv.Wrap(err, sv.EInvalid, "无法读取密码。", "Cannot read the password.")
+			return "", translate.Wrap(err, sv.EInvalid, "cli.error.cannot_read_the_password")
 		}
 		return string(pw), nil
 	}
 	pw, err := bufio.NewReader(c.Stdin).ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {
-		return "", sv.Wrap(err, sv.EInvalid, "无法读取密码。", "Cannot read the password.")
+		return "", translate.Wrap(err, sv.EInvalid, "cli.error.cannot_read_the_password")
 	}
 	return strings.TrimRight(pw, "\r\n"), nil
 }
 
 func runSync(c *ctx, args []string) error {
-	fs, data := c.flags("sync", "[--data 文件夹] [--reregister]", "[--data FOLDER] [--reregister]")
+	fs, data := c.flags("sync", "cli.args.sync")
 	// After the portal says the laptop's data went back in time (restored
 	// from an old backup): a new device id, the unsent changes kept and
 	// sent under it. The user's choice, decision 0024.
@@ -119,7 +119,7 @@ func runSync(c *ctx, args []string) error {
 		return err
 	}
 	if !c.Now().Before(cred.ExpiresAt) {
-		return sv.Errorf(portal.ErrUnauthorized, "登录已过期，请重新运行 fieldbrief login。", "Your sign-in has expired; run fieldbrief login again.")
+		return translate.Errorf(portal.ErrUnauthorized, "cli.error.your_sign_in_has_expired_run")
 	}
 	s, err := storage.Open(dir, storage.Options{Now: c.Now})
 	if err != nil {
@@ -131,7 +131,7 @@ func runSync(c *ctx, args []string) error {
 		return err
 	}
 	if w := portal.PlainHTTPWarning(cred.Portal); w != nil {
-		fmt.Fprintln(c.Stderr, sv.ErrorMessage(w, c.lang))
+		fmt.Fprintln(c.Stderr, translate.Message(w, c.lang))
 	}
 	// Ctrl-C stops the sync between steps; what was done stays done.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -139,39 +139,39 @@ func runSync(c *ctx, args []string) error {
 	eng := syncer.New(s, client, syncer.Options{Now: c.Now, Progress: func(p syncer.Progress) {
 		switch p.Phase {
 		case syncer.PhasePhotos:
-			fmt.Fprintf(c.Stderr, "%s %d/%d (%.1f/%.1f MB)\n", c.pick("照片", "photos"), p.Done, p.Total, float64(p.Bytes)/1e6, float64(p.TotalBytes)/1e6)
+			fmt.Fprintf(c.Stderr, "%s %d/%d (%.1f/%.1f MB)\n", c.t("cli.sync.photos"), p.Done, p.Total, float64(p.Bytes)/1e6, float64(p.TotalBytes)/1e6)
 		case syncer.PhaseThumbnails:
-			fmt.Fprintf(c.Stderr, "%s %d/%d\n", c.pick("缩略图", "thumbnails"), p.Done, p.Total)
+			fmt.Fprintf(c.Stderr, "%s %d/%d\n", c.t("cli.sync.thumbnails"), p.Done, p.Total)
 		}
 	}})
 	if *reregister {
 		if err := eng.Reregister(ctx); err != nil {
 			return err
 		}
-		c.say("本机已以新的设备编号 %s 登记；未发送的修改将在这次同步中发送。", "This laptop registered the new device id %s; its unsent changes go up with this sync.", s.DeviceID())
+		c.say("cli.sync.this_laptop_registered_the_new", s.DeviceID())
 	}
 	r, err := eng.Sync(ctx)
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
-			c.say("同步已取消；已完成的部分已保存。", "Sync cancelled; what was done is saved.")
+			c.say("cli.sync.sync_cancelled_what_was_done")
 			return exitCode(1)
 		}
 		return err
 	}
-	c.say("同步完成：上传 %d 条修改、%d 张照片（%.1f MB），下载 %d 条记录。", "Synced. Sent: changes %d, photos %d (%.1f MB). Received: records %d.",
+	c.say("cli.sync.synced_sent_changes_photos_mb",
 		r.Pushed, r.PhotosSent, float64(r.PhotoBytes)/1e6, r.Pulled)
 	if r.NewDevice != nil {
-		c.say("%s", "%s", sv.ErrorMessage(r.NewDevice, c.lang))
+		fmt.Fprintln(c.Stdout, translate.Message(r.NewDevice, c.lang))
 	}
 	if r.ClockSkew != nil {
-		c.say("%s", "%s", sv.ErrorMessage(r.ClockSkew, c.lang))
+		fmt.Fprintln(c.Stdout, translate.Message(r.ClockSkew, c.lang))
 	}
 	if r.ThumbnailsFetched > 0 || r.ThumbnailsLeft > 0 {
-		c.say("其他电脑拍摄的照片：已下载缩略图 %d 张，%d 张下次同步时再下载。", "Photos taken on other laptops: thumbnails downloaded %d, left for the next sync %d.",
+		c.say("cli.sync.photos_taken_on_other_laptops",
 			r.ThumbnailsFetched, r.ThumbnailsLeft)
 	}
 	for _, rj := range r.Rejections {
-		c.say("平台未接受 %s %s：%s", "The portal refused %s %s: %s", rj.Entity, rj.ID, rj.Message(c.lang))
+		c.say("cli.sync.the_portal_refused", rj.Entity, rj.ID, rj.Message(c.lang))
 	}
 	if len(r.Rejections) > 0 {
 		return exitCode(1)
@@ -193,8 +193,8 @@ type statusJSON struct {
 }
 
 func runStatus(c *ctx, args []string) error {
-	fs, data := c.flags("status", "[--data 文件夹] [--json]", "[--data FOLDER] [--json]")
-	asJSON := fs.Bool("json", false, c.pick("输出 JSON", "print JSON"))
+	fs, data := c.flags("status", "cli.args.projects")
+	asJSON := fs.Bool("json", false, c.t("cli.print_json"))
 	if err := c.parse(fs, args); err != nil {
 		return err
 	}
@@ -220,19 +220,19 @@ func runStatus(c *ctx, args []string) error {
 		return writeJSON(c, out)
 	}
 	if out.Portal == "" {
-		c.say("平台：未登录", "Portal: not signed in")
+		c.say("cli.sync.portal_not_signed_in")
 	} else {
-		c.say("平台：%s（用户 %s）", "Portal: %s (user %s)", out.Portal, out.User)
+		c.say("cli.sync.portal_user", out.Portal, out.User)
 	}
-	c.say("待上传修改：%d；待上传照片：%d 张（%.1f MB）", "Changes waiting: %d; photos waiting: %d (%.1f MB)",
+	c.say("cli.sync.changes_waiting_photos_waiting_mb",
 		out.PendingChanges, out.PendingPhotos, float64(out.PendingPhotoBytes)/1e6)
 	if out.LastSync == nil {
-		c.say("上次同步：从未", "Last sync: never")
+		c.say("cli.sync.last_sync_never")
 	} else {
-		c.say("上次同步：%s", "Last sync: %s", out.LastSync.In(time.Local).Format("2006-01-02 15:04"))
+		c.say("cli.sync.last_sync", out.LastSync.In(time.Local).Format("2006-01-02 15:04"))
 	}
 	for _, rj := range out.Rejections {
-		c.say("平台未接受 %s %s：%s", "The portal refused %s %s: %s", rj.Entity, rj.ID, rj.Message(c.lang))
+		c.say("cli.sync.the_portal_refused", rj.Entity, rj.ID, rj.Message(c.lang))
 	}
 	return nil
 }

@@ -18,6 +18,7 @@ import (
 	"strings"
 
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // Printer is a print queue the system knows.
@@ -41,16 +42,14 @@ type Job struct {
 // retry.
 func IsNoPrinter(err error) bool {
 	var e *sv.Error
-	return errors.As(err, &e) && e.Code == sv.EUnavailable && e.En == noPrinterEn
+	return errors.As(err, &e) && e.Code == sv.EUnavailable && e.Key == noPrinter
 }
 
-const (
-	noPrinterZh = "这台电脑没有设置打印机——请在系统设置中添加打印机后再打印。"
-	noPrinterEn = "No printer is set up on this computer — add one in the system settings, then print again."
-)
+// noPrinter is the catalogue key of the error IsNoPrinter recognises.
+const noPrinter = "printing.error.no_printer"
 
 func errNoPrinter(cause error) *sv.Error {
-	return sv.Wrap(cause, sv.EUnavailable, noPrinterZh, noPrinterEn)
+	return translate.Wrap(cause, sv.EUnavailable, noPrinter)
 }
 
 // choose picks the queue to print on: want when it is set up, else the
@@ -64,16 +63,14 @@ func choose(printers []Printer, want string) (Printer, error) {
 		names[i] = p.Name
 		if want != "" && p.Name == want {
 			if p.Disabled {
-				return Printer{}, sv.Errorf(sv.EUnavailable, "打印机“%s”已停用，请在系统设置中启用它或换一台打印机。",
-					"The printer %q is disabled; enable it in the system settings or choose another printer.", want)
+				return Printer{}, translate.Errorf(sv.EUnavailable, "printing.error.the_printer_is_disabled_enable_it", want)
 			}
 			return p, nil
 		}
 	}
 	list := strings.Join(names, "、")
 	if want != "" {
-		return Printer{}, sv.Errorf(sv.ENotFound, "找不到打印机“%s”。已设置的打印机：%s。",
-			"There is no printer %q. Printers set up: %s.", want, list)
+		return Printer{}, translate.Errorf(sv.ENotFound, "printing.error.there_is_no_printer_printers_set", want, list)
 	}
 	for _, p := range printers {
 		if p.Default {
@@ -83,8 +80,7 @@ func choose(printers []Printer, want string) (Printer, error) {
 	if len(printers) == 1 {
 		return printers[0], nil
 	}
-	return Printer{}, sv.Errorf(sv.EInvalid, "没有默认打印机，请指定一台：%s。",
-		"There is no default printer; choose one of: %s.", list)
+	return Printer{}, translate.Errorf(sv.EInvalid, "printing.error.there_is_no_default_printer_choose", list)
 }
 
 // checkFile makes sure there is a file to hand over, so that a wrong path
@@ -92,11 +88,10 @@ func choose(printers []Printer, want string) (Printer, error) {
 func checkFile(file string) error {
 	st, err := os.Stat(file)
 	if err != nil {
-		return sv.Wrap(err, sv.ENotFound, "找不到要打开或打印的文件："+file,
-			"The file to open or print is not there: "+file)
+		return translate.Wrap(err, sv.ENotFound, "printing.error.file_not_there", file)
 	}
 	if st.IsDir() {
-		return sv.Errorf(sv.EInvalid, "“%s”是文件夹，不是 PDF 文件。", "%q is a folder, not a PDF file.", file)
+		return translate.Errorf(sv.EInvalid, "printing.error.is_a_folder_not_a_pdf", file)
 	}
 	return nil
 }

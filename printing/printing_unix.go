@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // command runs a tool with its messages in English, whatever the user's
@@ -24,9 +25,8 @@ func command(ctx context.Context, name string, args ...string) *exec.Cmd {
 
 // noCUPS is the error for a system without the CUPS client tools.
 func noCUPS(cause error) *sv.Error {
-	return sv.Wrap(cause, sv.EUnavailable,
-		"这台电脑没有安装打印系统（CUPS）——请在系统设置中添加打印机，或安装 cups 后再打印。",
-		"This computer has no printing system (CUPS) — add a printer in the system settings, or install cups, then print again.")
+	return translate.Wrap(cause, sv.EUnavailable,
+		"printing.error.this_computer_has_no_printing_system")
 }
 
 func openFile(ctx context.Context, file string) error {
@@ -35,14 +35,12 @@ func openFile(ctx context.Context, file string) error {
 		tool = "open"
 	}
 	if _, err := exec.LookPath(tool); err != nil {
-		return sv.Wrap(err, sv.EUnavailable, "无法打开 PDF：找不到系统的打开程序 "+tool+"。文件已保存在："+file,
-			"Cannot open the PDF: the system's "+tool+" is missing. The file is saved at: "+file)
+		return translate.Wrap(err, sv.EUnavailable, "printing.error.no_open_tool", tool, file)
 	}
 	out, err := command(ctx, tool, file).CombinedOutput()
 	if err != nil {
-		return sv.Wrap(errors.New(strings.TrimSpace(string(out))), sv.EUnavailable,
-			"无法用系统的 PDF 阅读器打开文件，请手动打开："+file,
-			"The system's PDF viewer could not open the file; open it by hand: "+file)
+		return translate.Wrap(errors.New(strings.TrimSpace(string(out))), sv.EUnavailable,
+			"printing.error.viewer_could_not_open", file)
 	}
 	return nil
 }
@@ -56,9 +54,8 @@ func listPrinters(ctx context.Context) ([]Printer, error) {
 		if strings.Contains(string(out), "No destinations added") {
 			return nil, nil
 		}
-		return nil, sv.Wrap(errors.New(strings.TrimSpace(string(out))), sv.EUnavailable,
-			"打印服务（CUPS）没有响应——请确认它已启动，或在系统设置中检查打印机。",
-			"The printing service (CUPS) does not answer — make sure it is running, or check the printers in the system settings.")
+		return nil, translate.Wrap(errors.New(strings.TrimSpace(string(out))), sv.EUnavailable,
+			"printing.error.the_printing_service_cups_does_not")
 	}
 	list := parseLpstatP(string(out))
 	// No default is a normal state, which lpstat reports with status 0 or,
@@ -111,9 +108,8 @@ func printFile(ctx context.Context, file, printer string) (Job, error) {
 	}
 	out, err := command(ctx, "lp", "-d", p.Name, "--", file).CombinedOutput()
 	if err != nil {
-		return Job{}, sv.Wrap(errors.New(strings.TrimSpace(string(out))), sv.EUnavailable,
-			"打印机“"+p.Name+"”没有接受打印任务，请在系统设置中检查它的状态后重试。",
-			"The printer "+p.Name+" did not take the job; check its state in the system settings and try again.")
+		return Job{}, translate.Wrap(errors.New(strings.TrimSpace(string(out))), sv.EUnavailable,
+			"printing.error.the_printer_did_not_take_the_job", p.Name)
 	}
 	job := Job{Printer: p.Name}
 	// "request id is Office-12 (1 file(s))"

@@ -11,6 +11,7 @@ import (
 	"unsafe"
 
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // shellExecute runs the Windows shell's verb ("open", "print", "printto")
@@ -49,22 +50,19 @@ func shellError(code uintptr, what string) error {
 	)
 	cause := fmt.Errorf("ShellExecute %s: code %d", what, code)
 	if code == seErrNoAssoc || code == seErrAssocIncompl {
-		zh := "打开"
+		key := "printing.error.no_program_can_open_pdf"
 		if what != "open" {
-			zh = "打印"
+			key = "printing.error.no_program_can_print_pdf"
 		}
-		return sv.Wrap(cause, sv.EUnavailable,
-			"这台电脑上没有能"+zh+" PDF 的程序——请安装 PDF 阅读器（如 Adobe Acrobat Reader）后重试。",
-			"No program on this computer can "+what+" PDF files — install a PDF reader (such as Adobe Acrobat Reader) and try again.")
+		return translate.Wrap(cause, sv.EUnavailable, key)
 	}
-	return sv.Wrap(cause, sv.EUnavailable, "Windows 无法处理这个 PDF 文件，请手动打开它。",
-		"Windows could not handle the PDF file; open it by hand.")
+	return translate.Wrap(cause, sv.EUnavailable, "printing.error.windows_could_not_handle_the_pdf")
 }
 
 func openFile(_ context.Context, file string) error {
 	r, err := shellExecute("open", file, "")
 	if err != nil {
-		return sv.Wrap(err, sv.EInternal, "无法调用 Windows 外壳打开文件。", "Could not ask the Windows shell to open the file.")
+		return translate.Wrap(err, sv.EInternal, "printing.error.could_not_ask_the_windows_shell")
 	}
 	if r <= 32 {
 		return shellError(r, "open")
@@ -78,8 +76,7 @@ func listPrinters(ctx context.Context) ([]Printer, error) {
 	out, err := exec.CommandContext(ctx, "powershell", "-NoProfile", "-NonInteractive", "-Command",
 		"Get-CimInstance -ClassName Win32_Printer | ForEach-Object { \"$($_.Default)`t$($_.Name)\" }").Output()
 	if err != nil {
-		return nil, sv.Wrap(err, sv.EUnavailable, "无法读取这台电脑的打印机列表，请在系统设置中检查打印机。",
-			"Could not read this computer's printers; check them in the system settings.")
+		return nil, translate.Wrap(err, sv.EUnavailable, "printing.error.could_not_read_this_computers_printers")
 	}
 	var list []Printer
 	for l := range strings.SplitSeq(string(out), "\n") {
@@ -108,7 +105,7 @@ func printFile(ctx context.Context, file, printer string) (Job, error) {
 	}
 	r, err := shellExecute(verb, file, params)
 	if err != nil {
-		return Job{}, sv.Wrap(err, sv.EInternal, "无法调用 Windows 外壳打印文件。", "Could not ask the Windows shell to print the file.")
+		return Job{}, translate.Wrap(err, sv.EInternal, "printing.error.could_not_ask_the_windows_shell_2")
 	}
 	if r <= 32 {
 		return Job{}, shellError(r, "print")

@@ -55,16 +55,16 @@ func TestVisitReportIsAsOfItsVisit(t *testing.T) {
 	text := visitText(t, in)
 	for _, want := range []string{
 		"进行中",
-		"本记录更正" + Chinese.date(in.Replaced.StartedAt) + "张伟提交的督查记录",
-		"再次督办，整改期限由" + Chinese.day(before) + "延至" + Chinese.day(supervision.DateOf(visit.AddDate(0, 0, 5))),
-		Chinese.day(supervision.DateOf(visit.AddDate(0, 0, 5))),
+		"本记录更正" + printLangOf(supervision.Chinese).date(in.Replaced.StartedAt) + "张伟提交的督查记录",
+		"再次督办，整改期限由" + printLangOf(supervision.Chinese).day(before) + "延至" + printLangOf(supervision.Chinese).day(supervision.DateOf(visit.AddDate(0, 0, 5))),
+		printLangOf(supervision.Chinese).day(supervision.DateOf(visit.AddDate(0, 0, 5))),
 		"已超期20天",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the report does not say %q", want)
 		}
 	}
-	for _, not := range []string{"——", in.Inspection.Replaces, Chinese.day(supervision.DateOf(visit.AddDate(0, 0, 30)))} {
+	for _, not := range []string{"——", in.Inspection.Replaces, printLangOf(supervision.Chinese).day(supervision.DateOf(visit.AddDate(0, 0, 30)))} {
 		if strings.Contains(text, not) {
 			t.Errorf("the report says %q", not)
 		}

@@ -58,59 +58,59 @@ func Brief(w io.Writer, fonts *Fonts, in BriefInput, opt Options) (Result, error
 	if asOf.IsZero() {
 		asOf = opt.Time
 	}
-	l := opt.Lang
+	l := printLangOf(opt.Lang)
 	from, to := supervision.DispatchPeriod(in.PeriodEnd)
 	period := l.months(from, to)
-	title := l.t("重点项目双月调度会简报")
+	title := l.t("report.title.key_projects_dispatch_meeting_brief")
 	opt.Title = title + " · " + period
-	opt.Header = l.t("西部（重庆）科学城重点项目调度")
+	opt.Header = l.t("report.title.running_brief")
 	opt.HeaderRight = period
-	opt.FooterNote = fmt.Sprintf(l.t("生成于 %s"), l.clock(opt.Time))
+	opt.FooterNote = fmt.Sprintf(l.t("report.title.generated"), l.clock(opt.Time))
 	opt.Names = append(personNames(stopProjects(in.Projects)), opt.Names...)
 	form := in.Form
 	if form.IssueNo <= 0 {
 		form.IssueNo = IssueNumber(in.PeriodEnd)
 	}
 	if strings.TrimSpace(form.Issuer) == "" {
-		form.Issuer = l.t("西部（重庆）科学城重点项目督查组")
+		form.Issuer = l.t("report.brief.issuer")
 	}
 	figures := newBriefFigures(in, asOf)
 	return typeset(w, fonts, in, opt, func(d *Doc) {
-		l := d.Lang()
+		l := d.printLang()
 
-		d.masthead(title, fmt.Sprintf(l.t("%d年第%d期"), to.Year(), form.IssueNo), form.Issuer, l.date(opt.Time),
-			fmt.Sprintf(l.t("（%s · 数据截至%s）"), period, l.date(asOf)))
+		d.masthead(title, fmt.Sprintf(l.t("report.brief.issue_number"), to.Year(), form.IssueNo), form.Issuer, l.date(opt.Time),
+			fmt.Sprintf(l.t("report.brief.data_as_of"), period, l.date(asOf)))
 
-		d.Section(1, l.t("总体情况"))
+		d.Section(1, l.t("report.brief.overview"))
 		d.Paragraph(strings.Join(l.overviewSentences(figures), ""))
 		d.unitTable(figures)
 
-		d.Section(1, l.t("需协调解决事项"))
+		d.Section(1, l.t("report.brief.matters_for_the_leaders_to"))
 		d.coordinationTable(figures)
 
-		d.Section(1, l.t("下步工作"))
+		d.Section(1, l.t("report.brief.next_steps"))
 		d.nextSteps(figures, form.NextSteps)
 
 		if len(in.Projects) > 0 {
-			d.Section(1, l.t("项目推进情况"))
+			d.Section(1, l.t("report.brief.progress_of_the_projects"))
 			d.overviewTable(in.Projects, asOf)
 			d.lightLegend()
 
 			// The heading goes with the first chart, which is kept whole.
 			d.ensure(headingSize*ptToMM*1.6 + 4 + BarChart{Title: "-", Bars: make([]Bar, len(in.Projects))}.height())
-			d.Section(1, l.t("投资完成情况"))
+			d.Section(1, l.t("report.brief.investment"))
 			d.completionChart(in.Projects, to)
 			d.industryChart(in.Projects)
 
-			d.Section(1, l.t("问题清单（按责任单位）"))
+			d.Section(1, l.t("report.brief.findings_by_responsible_unit"))
 			d.findingLegend()
 			d.problemsByUnit(in.Projects, asOf)
 
 			// Projects follow one another; a heading is kept with the start
 			// of what it introduces (Heading), no page is forced.
-			d.Section(1, l.t("项目详情"))
+			d.Section(1, l.t("report.brief.the_projects"))
 			for _, pd := range in.Projects {
-				d.projectPage(2, pd.Project.Name, pd, asOf, l.t("在办问题"), photosPerProject, photoCols)
+				d.projectPage(2, pd.Project.Name, pd, asOf, l.t("report.heading.open_findings"), photosPerProject, photoCols)
 			}
 		}
 		d.colophon(form, l.date(opt.Time))
@@ -130,7 +130,7 @@ func activeCounts(fs []supervision.Finding, asOf time.Time) (open, overdue int) 
 }
 
 func (d *Doc) overviewTable(ps []ProjectData, asOf time.Time) {
-	l := d.Lang()
+	l := d.printLang()
 	var rows []Row
 	var plan, done float64
 	allOpen, allOverdue := 0, 0
@@ -148,8 +148,8 @@ func (d *Doc) overviewTable(ps []ProjectData, asOf time.Time) {
 		rows = append(rows, Row{Cells: []Cell{
 			{Text: strconv.Itoa(i + 1)},
 			{Text: p.DisplayName()},
-			{Text: orDash(p.Phase.Label(l.sv()))},
-			{Text: orDash(p.Light.Label(l.sv())), Tone: lightTone(p.Light)},
+			{Text: orDash(p.Phase.Label(l.Lang()))},
+			{Text: orDash(p.Light.Label(l.Lang())), Tone: lightTone(p.Light)},
 			{Text: yi(p.Investment.AnnualPlan)},
 			{Text: yi(p.Investment.Completed)},
 			{Text: percent(p.Investment.AnnualProgress())},
@@ -162,26 +162,26 @@ func (d *Doc) overviewTable(ps []ProjectData, asOf time.Time) {
 	if plan > 0 {
 		rate = done / plan
 	}
-	rows = append(rows, Row{Cells: []Cell{{}, {Text: l.t("合计"), Bold: true}, {}, {}, {Text: yi(plan), Bold: true}, {Text: yi(done), Bold: true}, {Text: percent(rate), Bold: true}, {}, {Text: strconv.Itoa(allOpen), Bold: true}, {Text: strconv.Itoa(allOverdue), Bold: true}}})
+	rows = append(rows, Row{Cells: []Cell{{}, {Text: l.t("report.col.total"), Bold: true}, {}, {}, {Text: yi(plan), Bold: true}, {Text: yi(done), Bold: true}, {Text: percent(rate), Bold: true}, {}, {Text: strconv.Itoa(allOpen), Bold: true}, {Text: strconv.Itoa(allOverdue), Bold: true}}})
 	d.Table(Table{Size: smallSize, Columns: []Column{
-		{Header: l.t("序号"), Weight: 1, Align: AlignCenter, NoWrap: true},
-		{Header: l.t("项目"), Weight: 3},
-		{Header: l.t("阶段"), Weight: 1, Align: AlignCenter},
-		{Header: l.t("状态"), Weight: 1, Align: AlignCenter},
-		{Header: l.t("年度计划（亿元）"), Weight: 1, Align: AlignRight, NoWrap: true},
-		{Header: l.t("累计完成（亿元）"), Weight: 1, Align: AlignRight, NoWrap: true},
-		{Header: l.t("完成率"), Weight: 1, Align: AlignRight, NoWrap: true},
-		{Header: l.t("最近督查"), Weight: 1, Align: AlignCenter, NoWrap: true},
-		{Header: l.t("在办问题"), Weight: 1, Align: AlignCenter, NoWrap: true},
-		{Header: l.t("逾期"), Weight: 1, Align: AlignCenter, NoWrap: true},
-	}, Rows: rows, Continued: l.t("项目推进情况")})
+		{Header: l.t("report.col.no"), Weight: 1, Align: AlignCenter, NoWrap: true},
+		{Header: l.t("report.col.project"), Weight: 3},
+		{Header: l.t("report.col.phase"), Weight: 1, Align: AlignCenter},
+		{Header: l.t("report.fact.status"), Weight: 1, Align: AlignCenter},
+		{Header: l.t("report.col.annual_plan_100_m_cny"), Weight: 1, Align: AlignRight, NoWrap: true},
+		{Header: l.t("report.col.completed_100_m_cny"), Weight: 1, Align: AlignRight, NoWrap: true},
+		{Header: l.t("report.col.rate"), Weight: 1, Align: AlignRight, NoWrap: true},
+		{Header: l.t("report.heading.latest_visit"), Weight: 1, Align: AlignCenter, NoWrap: true},
+		{Header: l.t("report.heading.open_findings"), Weight: 1, Align: AlignCenter, NoWrap: true},
+		{Header: l.t("report.col.overdue"), Weight: 1, Align: AlignCenter, NoWrap: true},
+	}, Rows: rows, Continued: l.t("report.brief.progress_of_the_projects")})
 }
 
 // completionChart shows each project's completion of its annual plan
 // against the share of the year elapsed at the period's end, the yardstick
 // the committee uses ("时间过半、任务过半").
 func (d *Doc) completionChart(ps []ProjectData, periodEnd time.Time) {
-	l := d.Lang()
+	l := d.printLang()
 	yearStart := time.Date(periodEnd.Year(), 1, 1, 0, 0, 0, 0, periodEnd.Location())
 	elapsed := periodEnd.Sub(yearStart).Hours() / yearStart.AddDate(1, 0, 0).Sub(yearStart).Hours()
 	var bars []Bar
@@ -191,8 +191,8 @@ func (d *Doc) completionChart(ps []ProjectData, periodEnd time.Time) {
 		bars = append(bars, Bar{Label: p.DisplayName(), Value: r * 100, Text: percent(r), Tone: lightTone(p.Light)})
 	}
 	d.BarChart(BarChart{
-		Title: l.t("年度投资完成率"), Unit: "%", Bars: bars, Max: max(100, maxValue(bars)),
-		Reference: elapsed * 100, ReferenceLabel: fmt.Sprintf(l.t("时间进度 %s"), percent(elapsed)),
+		Title: l.t("report.text.completion_of_the_annual_investment"), Unit: "%", Bars: bars, Max: max(100, maxValue(bars)),
+		Reference: elapsed * 100, ReferenceLabel: fmt.Sprintf(l.t("report.text.time_elapsed"), percent(elapsed)),
 	})
 }
 
@@ -206,7 +206,7 @@ func maxValue(bars []Bar) float64 {
 
 // industryChart sums completed investment by leading industry.
 func (d *Doc) industryChart(ps []ProjectData) {
-	l := d.Lang()
+	l := d.printLang()
 	type sum struct{ plan, done float64 }
 	sums := map[supervision.Industry]*sum{}
 	for _, pd := range ps {
@@ -231,9 +231,9 @@ func (d *Doc) industryChart(ps []ProjectData) {
 		if s == nil {
 			continue
 		}
-		label := ind.Label(l.sv())
+		label := ind.Label(l.Lang())
 		if label == "" {
-			label = l.t("未分类")
+			label = l.t("report.text.unclassified")
 		}
 		rate := 0.0
 		if s.plan > 0 {
@@ -242,7 +242,7 @@ func (d *Doc) industryChart(ps []ProjectData) {
 		bars = append(bars, Bar{Label: label, Value: s.done / 10000, Text: yi(s.done) + " / " + yi(s.plan) + l.paren(percent(rate))})
 	}
 	d.Space(3)
-	d.BarChart(BarChart{Title: l.t("分产业年度累计完成投资（亿元）"), Bars: bars})
+	d.BarChart(BarChart{Title: l.t("report.text.investment_completed_this_year_by"), Bars: bars})
 }
 
 // coordItem is an active finding with the project it belongs to.
@@ -256,7 +256,7 @@ type coordItem struct {
 // units with the most overdue work first, and within a unit the most
 // overdue first, with days late.
 func (d *Doc) problemsByUnit(ps []ProjectData, asOf time.Time) {
-	l := d.Lang()
+	l := d.printLang()
 	groups := map[string][]coordItem{}
 	for _, pd := range ps {
 		for _, f := range pd.Findings {
@@ -265,13 +265,13 @@ func (d *Doc) problemsByUnit(ps []ProjectData, asOf time.Time) {
 			}
 			unit := strings.TrimSpace(f.ResponsibleUnit)
 			if unit == "" {
-				unit = l.t("（未指定责任单位）")
+				unit = l.t("report.unit.no_responsible_unit_given")
 			}
 			groups[unit] = append(groups[unit], coordItem{project: pd.Project.DisplayName(), f: f, late: f.DaysLate(asOf)})
 		}
 	}
 	if len(groups) == 0 {
-		d.Paragraph(l.t("本期无需协调解决的问题。"))
+		d.Paragraph(l.t("report.text.no_problems_need_coordination_in"))
 		return
 	}
 	units := make([]string, 0, len(groups))
@@ -302,7 +302,7 @@ func (d *Doc) problemsByUnit(ps []ProjectData, asOf time.Time) {
 	})
 	for _, u := range units {
 		items := groups[u]
-		d.Section(2, fmt.Sprintf(l.t("%s（%d项，其中逾期%d项）"), u, len(items), overdueCount(items)))
+		d.Section(2, fmt.Sprintf(l.t("report.text.unit_findings_overdue"), u, len(items), overdueCount(items)))
 		var rows []Row
 		for i, it := range items {
 			f := it.f
@@ -317,13 +317,13 @@ func (d *Doc) problemsByUnit(ps []ProjectData, asOf time.Time) {
 			}})
 		}
 		d.Table(Table{Columns: []Column{
-			{Header: l.t("序号"), Weight: 1, Align: AlignCenter, NoWrap: true},
-			{Header: l.t("项目"), Weight: 1},
-			{Header: l.t("问题描述"), Weight: 3},
-			{Header: l.t("类别"), Weight: 1},
-			{Header: l.t("严重程度"), Weight: 1, Align: AlignCenter},
-			{Header: l.t("整改期限"), Weight: 1, Align: AlignCenter, NoWrap: true},
-			{Header: l.t("状态"), Weight: 1, Align: AlignCenter},
+			{Header: l.t("report.col.no"), Weight: 1, Align: AlignCenter, NoWrap: true},
+			{Header: l.t("report.col.project"), Weight: 1},
+			{Header: l.t("report.col.finding"), Weight: 3},
+			{Header: l.t("report.col.category"), Weight: 1},
+			{Header: l.t("report.brief.severity"), Weight: 1, Align: AlignCenter},
+			{Header: l.t("report.col.deadline"), Weight: 1, Align: AlignCenter, NoWrap: true},
+			{Header: l.t("report.fact.status"), Weight: 1, Align: AlignCenter},
 		}, Rows: rows, Continued: l.unitName(u)})
 	}
 }
@@ -341,16 +341,16 @@ func overdueCount(items []coordItem) int {
 // projectPage prints one project: key facts, the latest visit, its active
 // findings and its latest photos.
 func (d *Doc) projectPage(level int, heading string, pd ProjectData, asOf time.Time, findingsHeading string, photos, cols int) {
-	l := d.Lang()
+	l := d.printLang()
 	if level > 0 {
 		d.Section(level, heading)
 	} else {
 		d.Heading(1, heading)
 	}
 	d.FactsOf(pd.Project.Name, projectFacts(l, pd.Project, asOf), 2)
-	visit := l.t("尚未开展现场督查。")
+	visit := l.t("report.text.not_visited_yet")
 	if !pd.LastVisit.IsZero() {
-		visit = fmt.Sprintf(l.t("最近一次督查：%s。"), l.date(pd.LastVisit))
+		visit = fmt.Sprintf(l.t("report.text.latest_visit"), l.date(pd.LastVisit))
 		if s := strings.TrimSpace(pd.Summary); s != "" {
 			visit += s
 		}
@@ -362,7 +362,7 @@ func (d *Doc) projectPage(level int, heading string, pd ProjectData, asOf time.T
 			d.Heading(2, s)
 		}
 	}
-	sub(l.t("最近督查"))
+	sub(l.t("report.heading.latest_visit"))
 	d.Paragraph(visit)
 	var active []supervision.Finding
 	for _, f := range pd.Findings {
@@ -375,7 +375,7 @@ func (d *Doc) projectPage(level int, heading string, pd ProjectData, asOf time.T
 	if len(pd.Photos) > 0 && photos > 0 {
 		// The heading goes with the first row of photos.
 		d.ensure(subheadSize*ptToMM*1.6 + 3 + d.photoRowHeight(pd.Photos, cols))
-		sub(l.t("最新照片"))
+		sub(l.t("report.heading.latest_photos"))
 		d.PhotoGrid(pd.Photos[:min(len(pd.Photos), photos)], cols)
 	}
 }

@@ -37,7 +37,7 @@ func (d *Doc) masthead(title, issue, issuer, date, period string) {
 // unitTable is the table by responsible unit under 总体情况, with its
 // 合计 the same counts the sentences above it give.
 func (d *Doc) unitTable(f briefFigures) {
-	l := d.Lang()
+	l := d.printLang()
 	if len(f.units) == 0 {
 		return
 	}
@@ -47,7 +47,7 @@ func (d *Doc) unitTable(f briefFigures) {
 	if len(units) > pageOneUnits {
 		// The units with the most overdue work by name, the rest in one
 		// line, so the conclusions stay on page 1; 问题清单 lists them all.
-		rest := unitFigures{unit: fmt.Sprintf(l.t("其他%d个单位"), len(units)-pageOneUnits+1)}
+		rest := unitFigures{unit: fmt.Sprintf(l.t("report.brief.other_units"), len(units)-pageOneUnits+1)}
 		for _, u := range units[pageOneUnits-1:] {
 			rest.open += u.open
 			rest.overdue += u.overdue
@@ -76,21 +76,21 @@ func (d *Doc) unitTable(f briefFigures) {
 		closed += u.closed
 	}
 	rows = append(rows, Row{Cells: []Cell{
-		{}, {Text: l.t("合计"), Bold: true},
+		{}, {Text: l.t("report.col.total"), Bold: true},
 		{Text: strconv.Itoa(open), Bold: true},
 		{Text: strconv.Itoa(overdue), Bold: true},
 		{Text: strconv.Itoa(closed), Bold: true},
 		{Text: percent(f.now.closingRate()), Bold: true},
 	}})
 	d.Table(Table{Columns: []Column{
-		{Header: l.t("序号"), Weight: 1, Align: AlignCenter, NoWrap: true},
-		{Header: l.t("责任单位"), Weight: 3},
-		{Header: l.t("在办"), Weight: 1, Align: AlignCenter, NoWrap: true},
-		{Header: l.t("逾期"), Weight: 1, Align: AlignCenter, NoWrap: true},
-		{Header: l.t("本期销号"), Weight: 1, Align: AlignCenter, NoWrap: true},
-		{Header: l.t("销号率"), Weight: 1, Align: AlignRight, NoWrap: true},
+		{Header: l.t("report.col.no"), Weight: 1, Align: AlignCenter, NoWrap: true},
+		{Header: l.t("report.col.responsible_unit"), Weight: 3},
+		{Header: l.t("report.brief.open"), Weight: 1, Align: AlignCenter, NoWrap: true},
+		{Header: l.t("report.col.overdue"), Weight: 1, Align: AlignCenter, NoWrap: true},
+		{Header: l.t("report.brief.closed_this_period"), Weight: 1, Align: AlignCenter, NoWrap: true},
+		{Header: l.t("report.brief.closed_all"), Weight: 1, Align: AlignRight, NoWrap: true},
 	}, Rows: rows})
-	d.Note(l.t("在办、逾期为期末数；本期销号为本期内销号的问题；销号率为累计销号问题占累计发现问题（不含已撤销）的比例。"))
+	d.Note(l.t("report.brief.open_and_overdue_are_at"))
 }
 
 // pageOneUnits is how many lines the table by unit has at most.
@@ -102,9 +102,9 @@ const coordinationMatters = 5
 // coordinationTable lists the longest-overdue findings, for the leaders to
 // settle at the meeting.
 func (d *Doc) coordinationTable(f briefFigures) {
-	l := d.Lang()
+	l := d.printLang()
 	if len(f.matters) == 0 {
-		d.Paragraph(l.t("本期无逾期未整改的问题。"))
+		d.Paragraph(l.t("report.brief.no_finding_is_overdue"))
 		return
 	}
 	var rows []Row
@@ -114,38 +114,38 @@ func (d *Doc) coordinationTable(f briefFigures) {
 			{Text: m.project},
 			{Text: m.text},
 			{Text: l.unitName(m.unit)},
-			{Text: l.count("逾期%d天", m.late), Tone: ToneAlert},
+			{Text: l.count("report.unit.days_overdue", m.late), Tone: ToneAlert},
 		}})
 	}
 	d.Table(Table{Columns: []Column{
-		{Header: l.t("序号"), Weight: 1, Align: AlignCenter, NoWrap: true},
-		{Header: l.t("项目"), Weight: 1},
-		{Header: l.t("问题"), Weight: 3},
-		{Header: l.t("责任单位"), Weight: 1},
-		{Header: l.t("逾期"), Weight: 1, Align: AlignCenter, NoWrap: true},
+		{Header: l.t("report.col.no"), Weight: 1, Align: AlignCenter, NoWrap: true},
+		{Header: l.t("report.col.project"), Weight: 1},
+		{Header: l.t("report.brief.finding"), Weight: 3},
+		{Header: l.t("report.col.responsible_unit"), Weight: 1},
+		{Header: l.t("report.col.overdue"), Weight: 1, Align: AlignCenter, NoWrap: true},
 	}, Rows: rows})
 	if n := len(f.matters) - coordinationMatters; n > 0 {
-		d.Note(fmt.Sprintf(l.t("另有%d项逾期问题见问题清单。"), n))
+		d.Note(fmt.Sprintf(l.t("report.brief.more_overdue_findings_are_in"), n))
 	}
 }
 
 // nextSteps writes 下步工作: the next dispatch meeting, the next tour, the
 // projects overdue for their monthly visit, then the inspector's own items.
 func (d *Doc) nextSteps(f briefFigures, extra string) {
-	l := d.Lang()
+	l := d.printLang()
 	next := f.to.AddDate(0, 0, 1).AddDate(0, 2, 0)
 	quarter := (int(next.Month())-1)/3 + 1 // of the next meeting
 	items := []string{
-		fmt.Sprintf(l.t("下次调度会拟于%s上旬召开，请各责任单位会前报送问题整改进展。"), l.month(next)),
-		fmt.Sprintf(l.t("开展%d年第%s季度重点项目拉练。"), next.Year(), l.quarterName(quarter)),
+		fmt.Sprintf(l.t("report.brief.the_next_dispatch_meeting_is"), l.month(next)),
+		fmt.Sprintf(l.t("report.brief.tour_of_the_key_projects"), next.Year(), l.quarterName(quarter)),
 	}
 	if len(f.unvisited) > 0 {
-		items = append(items, fmt.Sprintf(l.t("%d个项目超过一个月未开展现场督查（%s），请本月内安排。"), len(f.unvisited), l.joinList(f.unvisited)))
+		items = append(items, fmt.Sprintf(l.t("report.brief.projects_have_had_no_site"), len(f.unvisited), l.joinList(f.unvisited)))
 	} else {
-		items = append(items, l.t("各项目均已按月开展现场督查，继续落实一月一督查。"))
+		items = append(items, l.t("report.brief.every_project_was_visited_in"))
 	}
 	if len(f.matters) > 0 {
-		items = append(items, fmt.Sprintf(l.t("督促%d项逾期问题限期整改销号。"), len(f.matters)))
+		items = append(items, fmt.Sprintf(l.t("report.brief.press_for_the_overdue_findings"), len(f.matters)))
 	}
 	for _, line := range strings.Split(extra, "\n") {
 		if line = strings.TrimSpace(line); line != "" {
@@ -158,9 +158,9 @@ func (d *Doc) nextSteps(f briefFigures, extra string) {
 }
 
 // unitName prints a responsible unit, translating the stand-in for none.
-func (l Lang) unitName(u string) string {
+func (l printLang) unitName(u string) string {
 	if u == noUnit {
-		return l.t("（未指定责任单位）")
+		return l.t("report.unit.no_responsible_unit_given")
 	}
 	return u
 }
@@ -171,7 +171,7 @@ const noUnit = "（未指定责任单位）"
 // colophon draws the 版记 at the foot of the last page: 报, 送 and 发
 // between rules, then the 编发单位 and the 印发日期.
 func (d *Doc) colophon(form BriefForm, date string) {
-	l := d.Lang()
+	l := d.printLang()
 	or := func(s, def string) string {
 		if s = strings.TrimSpace(s); s != "" {
 			return s
@@ -179,9 +179,9 @@ func (d *Doc) colophon(form BriefForm, date string) {
 		return def
 	}
 	lines := []string{
-		l.t("报：") + or(form.To, l.t("科学城管委会主要领导、分管领导")),
-		l.t("送：") + or(form.Copy, l.t("各牵头部门、职能部门")),
-		l.t("发：") + or(form.Send, l.t("各重点项目业主单位")),
+		l.t("report.brief.to") + or(form.To, l.t("report.brief.heads_of_the_science_city")),
+		l.t("report.brief.copy") + or(form.Copy, l.t("report.brief.lead_and_functional_departments")),
+		l.t("report.brief.distribution") + or(form.Send, l.t("report.brief.owners_of_the_key_projects")),
 	}
 	st := style{size: bodySize - 1, face: serif, color: colText}
 	lh := st.lineHeight()
@@ -206,7 +206,7 @@ func (d *Doc) colophon(form BriefForm, date string) {
 		rule(0.2)
 	}
 	d.y += 1
-	issued := fmt.Sprintf(l.t("%s印发"), date)
+	issued := fmt.Sprintf(l.t("report.brief.issued"), date)
 	d.textBlock(form.Issuer, st, d.left+2, d.Width()/2)
 	d.setFont(serif, st.size)
 	d.text(d.right-2-d.measure(d.clean(issued), serif, st.size), baseline(d.y-lh, lh, st.size), d.clean(issued))

@@ -205,49 +205,49 @@ func points(a, b float64) string {
 }
 
 // overviewSentences are the 3–5 sentences of 总体情况.
-func (l Lang) overviewSentences(f briefFigures) []string {
+func (l printLang) overviewSentences(f briefFigures) []string {
 	var out []string
 	onTrack := f.projects - len(f.behind) - len(f.critical)
 	switch {
 	case len(f.behind)+len(f.critical) == 0:
-		out = append(out, fmt.Sprintf(l.t("纳入调度的重点项目%d个，均按计划推进。"), f.projects))
+		out = append(out, fmt.Sprintf(l.t("report.brief.all_key_projects_under_dispatch"), f.projects))
 	default:
-		s := fmt.Sprintf(l.t("纳入调度的重点项目%d个，按计划推进%d个"), f.projects, onTrack)
+		s := fmt.Sprintf(l.t("report.brief.of_the_key_projects_under"), f.projects, onTrack)
 		if len(f.behind) > 0 {
-			s += fmt.Sprintf(l.t("；滞后%d个（%s）"), len(f.behind), l.joinList(f.behind))
+			s += fmt.Sprintf(l.t("report.brief.are_behind"), len(f.behind), l.joinList(f.behind))
 		}
 		if len(f.critical) > 0 {
-			s += fmt.Sprintf(l.t("；严重滞后%d个（%s）"), len(f.critical), l.joinList(f.critical))
+			s += fmt.Sprintf(l.t("report.brief.are_seriously_behind"), len(f.critical), l.joinList(f.critical))
 		}
-		out = append(out, s+l.t("。"))
+		out = append(out, s+l.t("report.brief.full_stop"))
 	}
-	gap := l.t("快于")
+	gap := l.t("report.brief.compare_ahead")
 	if f.investRate() < f.elapsed {
-		gap = l.t("慢于")
+		gap = l.t("report.brief.compare_behind")
 	}
-	out = append(out, fmt.Sprintf(l.t("年度计划投资%s，截至%s累计完成%s，完成率%s；时序进度%s，完成率%s时序进度%s个百分点。"),
+	out = append(out, fmt.Sprintf(l.t("report.brief.the_annual_investment_plan_is"),
 		l.amount(f.plan), l.date(f.to), l.amount(f.done), percent(f.investRate()), percent(f.elapsed), gap, points(f.investRate(), f.elapsed)))
-	out = append(out, fmt.Sprintf(l.t("本期新发现问题%d项、销号%d项（上期分别为%d项、%d项）；期末在办问题%d项，其中逾期%d项（上期末分别为%d项、%d项）。"),
+	out = append(out, fmt.Sprintf(l.t("report.brief.this_period_findings_were_raised"),
 		f.now.raised, f.now.closed, f.last.raised, f.last.closed, f.now.open, f.now.overdue, f.last.open, f.last.overdue))
-	trend := l.t("持平")
+	trend := l.t("report.brief.unchanged")
 	switch r, p := f.now.closingRate(), f.last.closingRate(); {
 	case r > p+0.0005:
-		trend = fmt.Sprintf(l.t("提高%s个百分点"), points(r, p))
+		trend = fmt.Sprintf(l.t("report.brief.up_points"), points(r, p))
 	case r < p-0.0005:
-		trend = fmt.Sprintf(l.t("下降%s个百分点"), points(r, p))
+		trend = fmt.Sprintf(l.t("report.brief.down_points"), points(r, p))
 	}
-	out = append(out, fmt.Sprintf(l.t("问题累计销号率%s，较上期%s。"), percent(f.now.closingRate()), trend))
+	out = append(out, fmt.Sprintf(l.t("report.brief.of_all_findings_are_closed"), percent(f.now.closingRate()), trend))
 	if len(f.matters) > 0 {
 		m := f.matters[0]
-		out = append(out, fmt.Sprintf(l.t("逾期未整改问题%d项需协调解决，逾期最久的已%d天（%s，%s）。"), len(f.matters), m.late, m.project, m.unit))
+		out = append(out, fmt.Sprintf(l.t("report.brief.overdue_findings_need_the_leaders"), len(f.matters), m.late, m.project, m.unit))
 	}
 	return out
 }
 
 // amount prints an amount given in 万元 in the unit of the language: 亿元,
 // or billions of yuan (CNY 5.80 bn), never "hundred million".
-func (l Lang) amount(wan float64) string {
-	if l == English {
+func (l printLang) amount(wan float64) string {
+	if l.Lang() == supervision.English {
 		return "CNY " + strconv.FormatFloat(wan/100000, 'f', 2, 64) + " bn"
 	}
 	return yi(wan) + "亿元"

@@ -60,7 +60,7 @@ func summaryInput() BriefInput {
 func TestBriefOverviewSentencesAndUnitTableAgree(t *testing.T) {
 	in := summaryInput()
 	f := newBriefFigures(in, in.AsOf)
-	text := strings.Join(Chinese.overviewSentences(f), "")
+	text := strings.Join(printLangOf(supervision.Chinese).overviewSentences(f), "")
 	for _, want := range []string{
 		"纳入调度的重点项目3个，按计划推进1个；滞后1个（B项目）；严重滞后1个（C项目）。",
 		"年度计划投资6.00亿元，截至2025年4月30日累计完成0.60亿元，完成率10.0%；时序进度32.9%，完成率慢于时序进度22.9个百分点。",

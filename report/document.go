@@ -11,6 +11,7 @@ import (
 	"codeberg.org/go-pdf/fpdf"
 
 	"fieldbrief/linebreak"
+	"fieldbrief/supervision"
 )
 
 // PageSize is the paper a document is laid out for.
@@ -45,7 +46,7 @@ func ParsePageSize(s string) (PageSize, error) {
 // Options set up a document.
 type Options struct {
 	Size PageSize
-	Lang Lang
+	Lang supervision.Lang
 	// Time is the generation time printed on the document and written as
 	// its creation date. Zero means now.
 	Time time.Time
@@ -148,8 +149,8 @@ func newDoc(fonts *Fonts, faces *cutFaces, opt Options) *Doc {
 	if opt.Time.IsZero() {
 		opt.Time = time.Now()
 	}
-	if opt.Lang == "" {
-		opt.Lang = Chinese
+	if opt.Lang != supervision.English { // "" and anything unknown print in Chinese
+		opt.Lang = supervision.Chinese
 	}
 	pdf := fpdf.New("P", "mm", opt.Size.String(), "")
 	pdf.SetAutoPageBreak(false, 0)
@@ -167,7 +168,7 @@ func newDoc(fonts *Fonts, faces *cutFaces, opt Options) *Doc {
 	for i, b := range fcs {
 		pdf.AddUTF8FontFromBytes(face(i).family(), face(i).style(), b)
 	}
-	if opt.Lang == English {
+	if opt.Lang == supervision.English {
 		pdf.SetLang("en")
 	} else {
 		pdf.SetLang("zh-CN")
@@ -186,7 +187,10 @@ func newDoc(fonts *Fonts, faces *cutFaces, opt Options) *Doc {
 }
 
 // Lang returns the document's language.
-func (d *Doc) Lang() Lang { return d.opt.Lang }
+func (d *Doc) Lang() supervision.Lang { return d.opt.Lang }
+
+// printLang returns the document's language with its words.
+func (d *Doc) printLang() printLang { return printLangOf(d.opt.Lang) }
 
 // Width is the width of the text area in millimetres.
 func (d *Doc) Width() float64 { return d.right - d.left }
@@ -438,13 +442,13 @@ func (d *Doc) Section(level int, s string) {
 	for i := level; i < len(d.sections); i++ {
 		d.sections[i] = 0
 	}
-	d.Heading(level, d.opt.Lang.sectionNumber(level, d.sections[level-1])+s)
+	d.Heading(level, d.printLang().sectionNumber(level, d.sections[level-1])+s)
 }
 
 // sectionNumber is the number of the nth section of a level, with what
 // follows it.
-func (l Lang) sectionNumber(level, n int) string {
-	if l == English {
+func (l printLang) sectionNumber(level, n int) string {
+	if l.Lang() == supervision.English {
 		switch level {
 		case 1:
 			return strconv.Itoa(n) + ". "
@@ -486,7 +490,7 @@ func (d *Doc) Paragraph(s string) {
 	// Chinese prose is justified with a two-character first-line indent;
 	// English is set ragged, since PDF can only widen the gaps between
 	// its letters, not its words, in a font like ours.
-	zh := d.opt.Lang != English
+	zh := d.opt.Lang != supervision.English
 	indent := 0.0
 	if zh {
 		indent = 2 * bodySize * ptToMM
@@ -561,7 +565,7 @@ func (d *Doc) footers() {
 		d.pdf.SetLineWidth(0.2)
 		ruleY := d.bottom + 6
 		d.pdf.Line(d.left, ruleY, d.right, ruleY)
-		num := d.opt.Lang.pageOf(p, n)
+		num := d.printLang().pageOf(p, n)
 		numW := d.measure(num, serif, headerSize)
 		base := ruleY + 5
 		d.text(d.right-numW, base, num)

@@ -16,6 +16,7 @@ import (
 
 	"fieldbrief/linebreak"
 	"fieldbrief/photo"
+	"fieldbrief/supervision"
 )
 
 // stressCorpus is the text of testdata/stress_corpus.txt followed by, for
@@ -109,10 +110,10 @@ func TestStressCorpusRoundTrip(t *testing.T) {
 
 func TestFooterNumbersEveryPage(t *testing.T) {
 	path, res, _ := renderCorpus(t, A4)
-	for _, lang := range []Lang{Chinese} {
+	for _, lang := range []supervision.Lang{supervision.Chinese} {
 		for p := 1; p <= res.Pages; p++ {
 			txt := pdfText(t, path, "-f", strconv.Itoa(p), "-l", strconv.Itoa(p))
-			want := lang.pageOf(p, res.Pages)
+			want := printLangOf(lang).pageOf(p, res.Pages)
 			if !strings.Contains(txt, want) {
 				t.Errorf("page %d lacks footer %q", p, want)
 			}
@@ -341,7 +342,7 @@ func TestPhotosAreDownsampledOrientedAndNeverFatal(t *testing.T) {
 }
 
 func TestBarChartAndSignatures(t *testing.T) {
-	d := NewDoc(testFonts(t), Options{Time: fixedTime, Lang: English})
+	d := NewDoc(testFonts(t), Options{Time: fixedTime, Lang: supervision.English})
 	var bars []Bar
 	for i := range 45 {
 		bars = append(bars, Bar{Label: fmt.Sprintf("项目%02d 超级计算中心二期", i+1), Value: float64(i * 3), Tone: Tone(i % 4)})

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"time"
 
 	"fieldbrief/supervision"
@@ -9,8 +10,8 @@ import (
 // asOfNote says, after a figure, where it came from and as of when
 // (截至11月督查 / 截至平台 11月30日数据), so two documents that print a
 // project's figures as of different dates can be told apart.
-func (l Lang) asOfNote(inv supervision.Investment) string {
-	p := supervision.InvestmentProvenance(inv, l.sv())
+func (l printLang) asOfNote(inv supervision.Investment) string {
+	p := supervision.InvestmentProvenance(inv, l.Lang())
 	if p == "" {
 		return ""
 	}
@@ -20,10 +21,10 @@ func (l Lang) asOfNote(inv supervision.Investment) string {
 // milestoneFact prints the next milestone not reached; one whose planned
 // day has passed by the document's date says by how many days (已超期 N
 // 天), in red, rather than reading as if it were still ahead.
-func (l Lang) milestoneFact(m supervision.Milestone, asOf time.Time) Fact {
-	f := Fact{Label: l.t("下一节点"), Value: m.Name + " · " + l.day(m.Planned)}
+func (l printLang) milestoneFact(m supervision.Milestone, asOf time.Time) Fact {
+	f := Fact{Label: l.t("report.fact.next_milestone"), Value: m.Name + " · " + l.day(m.Planned)}
 	if _, late := supervision.MilestoneDue(m, supervision.DateOf(asOf)); late > 0 {
-		f.Value += l.paren(supervision.MilestoneStatus(m, supervision.DateOf(asOf), l.sv()))
+		f.Value += l.paren(supervision.MilestoneStatus(m, supervision.DateOf(asOf), l.Lang()))
 		f.Tone = ToneAlert
 	}
 	return f
@@ -33,7 +34,7 @@ func (l Lang) milestoneFact(m supervision.Milestone, asOf time.Time) Fact {
 // as a 最新进展 line: a note as written, or a 再次督办 worded from the
 // deadlines it moved, so no stored sentence carries a count of days that
 // goes stale. Empty when nothing happened after the finding was raised.
-func (l Lang) latestProgress(f supervision.Finding, asOf time.Time) string {
+func (l printLang) latestProgress(f supervision.Finding, asOf time.Time) string {
 	var text string
 	var at time.Time
 	for _, n := range f.Notes {
@@ -45,11 +46,11 @@ func (l Lang) latestProgress(f supervision.Finding, asOf time.Time) string {
 		if !h.IsRedispatch() || h.At.After(asOf) || h.At.Before(at) {
 			continue
 		}
-		if l == English {
-			text = "Re-dispatched on " + h.At.In(asOf.Location()).Format("2 January") + ": deadline moved from " + l.day(h.PreviousDeadline) + " to " + l.day(h.Deadline) + "."
-		} else {
-			text = l.date(h.At) + "再次督办，整改期限由" + l.day(h.PreviousDeadline) + "延至" + l.day(h.Deadline) + "。"
+		on := l.date(h.At)
+		if l.Lang() == supervision.English { // the day and month suffice in English
+			on = h.At.In(asOf.Location()).Format("2 January")
 		}
+		text = fmt.Sprintf(l.t("report.text.redispatched"), on, l.day(h.PreviousDeadline), l.day(h.Deadline))
 		if n := h.Note; n != "" {
 			text += n
 		}
@@ -60,13 +61,10 @@ func (l Lang) latestProgress(f supervision.Finding, asOf time.Time) string {
 
 // visitTime is when the visit took place: start and end, or 进行中 while a
 // draft has not ended, never a dash standing for a time.
-func (l Lang) visitTime(in supervision.Inspection) string {
+func (l printLang) visitTime(in supervision.Inspection) string {
 	start := l.clock(in.StartedAt)
 	if in.FinishedAt.IsZero() {
-		if l == English {
-			return start + " — in progress"
-		}
-		return start + " — 进行中"
+		return fmt.Sprintf(l.t("report.text.visit_in_progress"), start)
 	}
 	return start + " — " + l.clock(in.FinishedAt)
 }
@@ -74,15 +72,9 @@ func (l Lang) visitTime(in supervision.Inspection) string {
 // correctsText names the visit an amendment corrects by its day and who
 // made it, as a reader can look it up; a visit not in the store is named
 // only as an earlier record.
-func (l Lang) correctsText(replaced supervision.Inspection) string {
+func (l printLang) correctsText(replaced supervision.Inspection) string {
 	if replaced.ID == "" {
-		if l == English {
-			return "This record corrects an earlier record of the visit"
-		}
-		return "本记录更正此前提交的督查记录"
+		return l.t("report.text.corrects_an_earlier_record")
 	}
-	if l == English {
-		return "This record corrects the record of the visit of " + l.date(replaced.StartedAt) + " by " + l.joinList(replaced.Inspectors)
-	}
-	return "本记录更正" + l.date(replaced.StartedAt) + l.joinList(replaced.Inspectors) + "提交的督查记录"
+	return fmt.Sprintf(l.t("report.text.corrects_the_record_of"), l.date(replaced.StartedAt), l.joinList(replaced.Inspectors))
 }

@@ -146,7 +146,8 @@ const maxCutRunes = 8000
 
 // baseRunes are the characters any document may print whatever its input:
 // printable ASCII, the placeholder, and every character in the literals of
-// this package and of package supervision (labels, units, status names),
+// this package and of package supervision (units, status names) and in its
+// labels in the catalogues (package translate),
 // listed in printrunes.go.
 func (f *Fonts) baseRunes() *runeSet {
 	var s runeSet

@@ -11,6 +11,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // sourceLiteralRunes collects the non-ASCII characters of every string
@@ -65,6 +68,19 @@ func sourceLiteralRunes(t *testing.T, dirs ...string) *runeSet {
 // that the first cut of a document already holds every label it prints.
 func TestLiteralRunesCurrent(t *testing.T) {
 	got := sourceLiteralRunes(t, ".", "../supervision")
+	// The package's labels live in the catalogues, under "report.".
+	for _, l := range []supervision.Lang{supervision.Chinese, supervision.English} {
+		c := translate.For(l)
+		for _, k := range c.Keys() {
+			if strings.HasPrefix(k, "report.") {
+				for _, r := range c.Format(k) {
+					if r > 0x7E {
+						got.add(r)
+					}
+				}
+			}
+		}
+	}
 	if got.String() == literalRunes {
 		return
 	}
@@ -164,7 +180,7 @@ func TestReprintReusesTheCut(t *testing.T) {
 	if first == nil {
 		t.Fatal("the brief was not set in cut fonts")
 	}
-	if _, err := Brief(io.Discard, fonts, fixtureBrief(0), Options{Time: fixedTime, Lang: English}); err != nil {
+	if _, err := Brief(io.Discard, fonts, fixtureBrief(0), Options{Time: fixedTime, Lang: supervision.English}); err != nil {
 		t.Fatal(err)
 	}
 	if fonts.cuts.last != first {

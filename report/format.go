@@ -9,21 +9,13 @@ import (
 	"fieldbrief/supervision"
 )
 
-// sv is the domain package's name for the same language, for its labels.
-func (l Lang) sv() supervision.Lang {
-	if l == English {
-		return supervision.English
-	}
-	return supervision.Chinese
-}
-
 // date prints a calendar day as an official document does: 2025年3月12日,
 // or 12 Mar 2025.
-func (l Lang) date(t time.Time) string {
+func (l printLang) date(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	if l == English {
+	if l.Lang() == supervision.English {
 		return t.Format("2 Jan 2006")
 	}
 	return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
@@ -31,7 +23,7 @@ func (l Lang) date(t time.Time) string {
 
 // day prints a supervision.Date the same way; an unset or malformed date
 // prints as a dash rather than failing.
-func (l Lang) day(d supervision.Date) string {
+func (l printLang) day(d supervision.Date) string {
 	t, ok := d.Time(time.UTC)
 	if !ok {
 		if d == "" {
@@ -44,7 +36,7 @@ func (l Lang) day(d supervision.Date) string {
 
 // clock prints a time of day with its date, for visit times and photo
 // captions, in the one date style of the language: 2025年3月12日 16:30.
-func (l Lang) clock(t time.Time) string {
+func (l printLang) clock(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
@@ -52,8 +44,8 @@ func (l Lang) clock(t time.Time) string {
 }
 
 // month prints a year and month: 2025年3月 or Mar 2025.
-func (l Lang) month(t time.Time) string {
-	if l == English {
+func (l printLang) month(t time.Time) string {
+	if l.Lang() == supervision.English {
 		return t.Format("Jan 2006")
 	}
 	return fmt.Sprintf("%d年%d月", t.Year(), int(t.Month()))
@@ -61,14 +53,14 @@ func (l Lang) month(t time.Time) string {
 
 // months prints a span of months without spaced separators: 2025年1月—2月,
 // 2025年12月—2026年1月, or Jan–Feb 2025.
-func (l Lang) months(from, to time.Time) string {
+func (l printLang) months(from, to time.Time) string {
 	if from.Year() != to.Year() {
-		if l == English {
+		if l.Lang() == supervision.English {
 			return from.Format("Jan 2006") + "–" + to.Format("Jan 2006")
 		}
 		return l.month(from) + "—" + l.month(to)
 	}
-	if l == English {
+	if l.Lang() == supervision.English {
 		return from.Format("Jan") + "–" + to.Format("Jan 2006")
 	}
 	return l.month(from) + "—" + fmt.Sprintf("%d月", int(to.Month()))
@@ -79,16 +71,16 @@ func (l Lang) months(from, to time.Time) string {
 func yi(wan float64) string { return strconv.FormatFloat(wan/10000, 'f', 2, 64) }
 
 // money prints an amount given in 万元: 12.50亿元, or CNY 1,250.0 M.
-func (l Lang) money(wan float64) string {
-	if l == English {
+func (l printLang) money(wan float64) string {
+	if l.Lang() == supervision.English {
 		return "CNY " + strconv.FormatFloat(wan/100, 'f', 1, 64) + " M"
 	}
 	return yi(wan) + "亿元"
 }
 
 // paren wraps s in the brackets of the language: full-width in Chinese.
-func (l Lang) paren(s string) string {
-	if l == English {
+func (l printLang) paren(s string) string {
+	if l.Lang() == supervision.English {
 		return " (" + s + ")"
 	}
 	return "（" + s + "）"
@@ -101,7 +93,7 @@ func percent(ratio float64) string {
 }
 
 // joinList joins names with the Chinese enumeration comma, or a comma in English.
-func (l Lang) joinList(items []string) string {
+func (l printLang) joinList(items []string) string {
 	var kept []string
 	for _, s := range items {
 		if s = strings.TrimSpace(s); s != "" {
@@ -111,7 +103,7 @@ func (l Lang) joinList(items []string) string {
 	if len(kept) == 0 {
 		return "—"
 	}
-	if l == English {
+	if l.Lang() == supervision.English {
 		return strings.Join(kept, ", ")
 	}
 	return strings.Join(kept, "、")
@@ -148,27 +140,27 @@ func findingTone(f supervision.Finding, asOf time.Time) Tone {
 }
 
 // statusText is a finding's status, with the days late when overdue.
-func (l Lang) statusText(f supervision.Finding, asOf time.Time) string {
-	s := f.Status.Label(l.sv())
+func (l printLang) statusText(f supervision.Finding, asOf time.Time) string {
+	s := f.Status.Label(l.Lang())
 	if n := f.DaysLate(asOf); n > 0 {
 		// On a line of its own: the days late is what a leader looks for.
-		s += "\n" + l.count("逾期%d天", n)
+		s += "\n" + l.count("report.unit.days_overdue", n)
 	}
 	return s
 }
 
 // categoryText is a finding's category, after "企业诉求" for a request.
-func (l Lang) categoryText(f supervision.Finding) string {
-	parts := []string{f.Category.Label(l.sv())}
+func (l printLang) categoryText(f supervision.Finding) string {
+	parts := []string{f.Category.Label(l.Lang())}
 	if f.Kind == supervision.KindRequest {
-		parts = append([]string{f.Kind.Label(l.sv())}, parts...)
+		parts = append([]string{f.Kind.Label(l.Lang())}, parts...)
 	}
 	return l.joinList(parts)
 }
 
 // severityText is a finding's severity, or a dash when none is recorded.
-func (l Lang) severityText(f supervision.Finding) string {
-	return orDash(f.Severity.Label(l.sv()))
+func (l printLang) severityText(f supervision.Finding) string {
+	return orDash(f.Severity.Label(l.Lang()))
 }
 
 // orDash prints an empty value as a dash, so an empty cell reads as "none"

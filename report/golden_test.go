@@ -41,11 +41,11 @@ func TestGoldenFirstPages(t *testing.T) {
 	}{
 		{"visit", 1, func(b *bytes.Buffer) (Result, error) { return Visit(b, fonts, fixtureVisitInput(), opt) }},
 		{"visit-en", 1, func(b *bytes.Buffer) (Result, error) {
-			return Visit(b, fonts, fixtureVisitInput(), Options{Time: fixedTime, Lang: English})
+			return Visit(b, fonts, fixtureVisitInput(), Options{Time: fixedTime, Lang: supervision.English})
 		}},
 		{"brief", 1, func(b *bytes.Buffer) (Result, error) { return Brief(b, fonts, fixtureBrief(0), opt) }},
 		{"brief-en", 1, func(b *bytes.Buffer) (Result, error) {
-			return Brief(b, fonts, fixtureBrief(0), Options{Time: fixedTime, Lang: English})
+			return Brief(b, fonts, fixtureBrief(0), Options{Time: fixedTime, Lang: supervision.English})
 		}},
 		{"tour", 1, func(b *bytes.Buffer) (Result, error) {
 			in := fixtureBrief(0)

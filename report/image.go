@@ -236,14 +236,14 @@ func (d *Doc) placeJob(j *imageJob, x, y, boxW, boxH float64, what string) {
 	}
 	if j == nil {
 		// A photo recorded on another laptop may not have arrived yet.
-		d.warn = append(d.warn, fmt.Sprintf(d.opt.Lang.t("照片“%s”的原件不在本机，已留空"), d.clean(what)))
-		blank(d.opt.Lang.t("照片原件不在本机"))
+		d.warn = append(d.warn, fmt.Sprintf(d.printLang().t("report.text.photo_is_not_on_this"), d.clean(what)))
+		blank(d.printLang().t("report.text.photo_not_on_this_computer"))
 		return
 	}
 	name, err := d.register(j)
 	if err != nil {
-		d.warn = append(d.warn, fmt.Sprintf(d.opt.Lang.t("照片“%s”无法读取，已留空：%v"), d.clean(what), err))
-		blank(d.opt.Lang.t("照片无法读取"))
+		d.warn = append(d.warn, fmt.Sprintf(d.printLang().t("report.text.photo_cannot_be_read_and"), d.clean(what), err))
+		blank(d.printLang().t("report.text.photo_cannot_be_read"))
 		return
 	}
 	ew, eh := float64(j.tw-j.crop), float64(j.th) // as embedded
@@ -419,7 +419,7 @@ func (d *Doc) caption(p Photo) string {
 		if text != "" {
 			text += "\n"
 		}
-		text += d.opt.Lang.t("拍摄于") + " " + d.opt.Lang.clock(p.Taken)
+		text += d.printLang().t("report.text.taken") + " " + d.printLang().clock(p.Taken)
 	}
 	return text
 }
@@ -458,9 +458,9 @@ func (d *Doc) PhotoGrid(photos []Photo, cols int) {
 			// caption, else by its place on the page and when it was taken.
 			what := p.Caption
 			if what == "" {
-				what = fmt.Sprintf(d.opt.Lang.t("第%d张"), i+j+1)
+				what = fmt.Sprintf(d.printLang().t("report.unit.photo_number"), i+j+1)
 				if !p.Taken.IsZero() {
-					what += fmt.Sprintf(d.opt.Lang.t("，%s拍摄"), d.opt.Lang.clock(p.Taken))
+					what += fmt.Sprintf(d.printLang().t("report.unit.taken"), d.printLang().clock(p.Taken))
 				}
 			}
 			d.placeJob(job, x, d.y, colW, boxH, what)

@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 func writeReport(t *testing.T, name string, render func(*bytes.Buffer) (Result, error)) (string, Result) {
@@ -56,14 +57,14 @@ func TestVisitReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {
-		lang  Lang
+		lang  supervision.Lang
 		pages int
 		wants []string
 	}{
-		{Chinese, 4, []string{"重点项目现场督查报告", "中国科学院重庆科学中心", "一、项目基本情况", "三、检查清单", "临边、洞口防护到位（栏杆高度不低于1.2m）", "不符合",
+		{supervision.Chinese, 4, []string{"重点项目现场督查报告", "中国科学院重庆科学中心", "一、项目基本情况", "三、检查清单", "临边、洞口防护到位（栏杆高度不低于1.2m）", "不符合",
 			"28.5MPa", "超出范围", "深基坑、起重吊装", "2025年6月30日", "5层东侧临边防护栏杆高度不足1.2m，未设置挡脚板", "车辆冲洗设施未正常使用", "整改中\n逾期20天",
 			"最新进展：已更换冲洗水泵，待复查", "已销号", "督查人员（签字）", "项目长（签字）", "记录校验码 " + hash[:16], hash, "照片原件不在本机", "3号楼东立面"}},
-		{English, 4, []string{"Key Project Site Inspection Report", "1. Project", "3. Checklist", "Edge and opening protection", "Fail", "28.5MPa", "out of range", "Fairly good",
+		{supervision.English, 4, []string{"Key Project Site Inspection Report", "1. Project", "3. Checklist", "Edge and opening protection", "Fail", "28.5MPa", "out of range", "Fairly good",
 			"In progress\n20 days overdue", "Inspector (signature)", "Record hash " + hash[:16], hash, "Photo not on this computer yet"}},
 	} {
 		t.Run(string(c.lang), func(t *testing.T) {
@@ -265,15 +266,17 @@ func TestOrderByLocationFollowsTheRoad(t *testing.T) {
 	}
 }
 
-// TestLabelsTranslated reads the package's source for every label passed to
-// Lang.t and checks it has an English entry with the same format verbs.
+// TestLabelsTranslated reads the package's source for every label key passed
+// to t or count and checks that both catalogues have it (package translate
+// checks that the two agree on placeholders), and that a count has a
+// singular entry in English.
 func TestLabelsTranslated(t *testing.T) {
 	fset := token.NewFileSet()
 	files, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)
 	}
-	verbs := regexp.MustCompile(`%(\[\d+\])?[a-z]`)
+	zh, en := translate.For(supervision.Chinese), translate.For(supervision.English)
 	count := 0
 	for _, name := range files {
 		if strings.HasSuffix(name, "_test.go") {
@@ -294,22 +297,19 @@ func TestLabelsTranslated(t *testing.T) {
 			}
 			lit, ok := call.Args[0].(*ast.BasicLit)
 			if !ok {
-				t.Errorf("%s: Lang.t called with a non-literal; the labels must be checkable", fset.Position(call.Pos()))
+				t.Errorf("%s: t called with a non-literal; the labels must be checkable", fset.Position(call.Pos()))
 				return true
 			}
-			zh, _ := strconv.Unquote(lit.Value)
+			key, _ := strconv.Unquote(lit.Value)
 			count++
-			en := english(zh)
-			if en == "" {
-				t.Errorf("%s: no English for %q", fset.Position(call.Pos()), zh)
-				return true
-			}
-			if a, b := len(verbs.FindAllString(zh, -1)), len(verbs.FindAllString(en, -1)); a != b {
-				t.Errorf("%q has %d format verbs but its English %q has %d", zh, a, en, b)
+			for _, c := range []*translate.Catalogue{zh, en} {
+				if !c.Has(key) {
+					t.Errorf("%s: %s has no %q", fset.Position(call.Pos()), translate.FileName(c.Lang()), key)
+				}
 			}
 			if sel.Sel.Name == "count" {
-				if one := english(zh + "|1"); one == "" || len(verbs.FindAllString(one, -1)) != 1 {
-					t.Errorf("%s: no English for one of %q (%q), with one verb", fset.Position(call.Pos()), zh, one)
+				if one := en.Format(key + ".one"); !en.Has(key+".one") || translate.Placeholders(one) != "1:d" {
+					t.Errorf("%s: no English for one of %q (%q), with one verb", fset.Position(call.Pos()), key, one)
 				}
 			}
 			return true
@@ -342,12 +342,12 @@ func TestA3Option(t *testing.T) {
 	if _, err := ParsePageSize("B5"); err == nil {
 		t.Error("B5 accepted")
 	}
-	for in, want := range map[string]Lang{"": Chinese, "zh": Chinese, "zh-CN": Chinese, "en": English, "en_US": English} {
-		if got, err := ParseLang(in); err != nil || got != want {
-			t.Errorf("ParseLang(%q) = %v, %v", in, got, err)
+	for in, want := range map[string]supervision.Lang{"": supervision.Chinese, "zh": supervision.Chinese, "zh-CN": supervision.Chinese, "en": supervision.English, "en_US": supervision.English} {
+		if got, err := supervision.ParseLang(in); err != nil || got != want {
+			t.Errorf("supervision.ParseLang(%q) = %v, %v", in, got, err)
 		}
 	}
-	if _, err := ParseLang("fr"); err == nil {
+	if _, err := supervision.ParseLang("fr"); err == nil {
 		t.Error("fr accepted")
 	}
 }
@@ -381,11 +381,11 @@ func TestEmptyInputsStillPrint(t *testing.T) {
 // TestCountOfOneInEnglish: a printed count of one is singular in English.
 func TestCountOfOneInEnglish(t *testing.T) {
 	for _, c := range []struct {
-		l    Lang
+		l    supervision.Lang
 		n    int
 		want string
-	}{{English, 1, "1 day overdue"}, {English, 3, "3 days overdue"}, {English, 0, "0 days overdue"}, {Chinese, 1, "逾期1天"}} {
-		if got := c.l.count("逾期%d天", c.n); got != c.want {
+	}{{supervision.English, 1, "1 day overdue"}, {supervision.English, 3, "3 days overdue"}, {supervision.English, 0, "0 days overdue"}, {supervision.Chinese, 1, "逾期1天"}} {
+		if got := printLangOf(c.l).count("report.unit.days_overdue", c.n); got != c.want {
 			t.Errorf("%s, %d: %q, want %q", c.l, c.n, got, c.want)
 		}
 	}

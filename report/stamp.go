@@ -21,7 +21,7 @@ type Stamp struct {
 	Record string // supervision.RecordDigest of the record printed
 	Time   time.Time
 	Size   PageSize
-	Lang   Lang
+	Lang   supervision.Lang
 }
 
 const stampPrefix = "fieldbrief-record"
@@ -57,9 +57,9 @@ func ReadStamp(pdf []byte) (s Stamp, ok bool) {
 	if err != nil || serr != nil || fields["kind"] == "" || fields["id"] == "" || !strings.HasPrefix(fields["record"], supervision.RecordVersion+":") {
 		return Stamp{}, false
 	}
-	s = Stamp{Kind: fields["kind"], ID: fields["id"], Record: fields["record"], Time: t, Size: size, Lang: Chinese}
-	if fields["lang"] == string(English) {
-		s.Lang = English
+	s = Stamp{Kind: fields["kind"], ID: fields["id"], Record: fields["record"], Time: t, Size: size, Lang: supervision.Chinese}
+	if fields["lang"] == string(supervision.English) {
+		s.Lang = supervision.English
 	}
 	return s, true
 }

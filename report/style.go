@@ -126,12 +126,12 @@ func (d *Doc) Legend(items []legendItem) {
 
 // findingLegend explains the fills of finding tables.
 func (d *Doc) findingLegend() {
-	l := d.Lang()
-	d.Legend([]legendItem{{ToneAlert, l.t("逾期")}, {ToneWarn, l.t("7日内到期")}, {ToneGood, l.t("已销号")}})
+	l := d.printLang()
+	d.Legend([]legendItem{{ToneAlert, l.t("report.col.overdue")}, {ToneWarn, l.t("report.brief.due_within_7_days")}, {ToneGood, l.t("report.brief.closed")}})
 }
 
 // lightLegend explains the fills of project status.
 func (d *Doc) lightLegend() {
-	l := d.Lang()
-	d.Legend([]legendItem{{ToneGood, l.t("正常")}, {ToneWarn, l.t("滞后")}, {ToneAlert, l.t("严重滞后")}})
+	l := d.printLang()
+	d.Legend([]legendItem{{ToneGood, l.t("report.brief.light_on_schedule")}, {ToneWarn, l.t("report.brief.light_behind")}, {ToneAlert, l.t("report.brief.light_seriously_behind")}})
 }

@@ -131,7 +131,7 @@ func (d *Doc) Table(t Table) {
 	startPage := func() {
 		// On the pages the table runs onto, say whose it is.
 		if started && t.Continued != "" {
-			d.textBlock(t.Continued+d.opt.Lang.t("（续）"), contStyle, d.left, d.Width())
+			d.textBlock(t.Continued+d.printLang().t("report.brief.continued"), contStyle, d.left, d.Width())
 			d.y += 0.5
 		}
 		started = true
@@ -417,15 +417,15 @@ func (d *Doc) Signatures(labels []string) {
 	const rowH = 16.0
 	d.Space(4)
 	d.ensure(float64(len(labels)) * rowH)
-	date := d.opt.Lang.t("日期")
+	date := d.printLang().t("report.text.date")
 	for _, l := range labels {
 		d.setFont(serif, bodySize)
 		d.setColor(colText)
 		base := d.y + rowH - 4
-		label := d.clean(l) + d.opt.Lang.t("：")
+		label := d.clean(l) + d.printLang().t("report.unit.colon")
 		lw := d.measure(label, serif, bodySize)
 		d.text(d.left, base, label)
-		dateLabel := d.clean(date) + d.opt.Lang.t("：")
+		dateLabel := d.clean(date) + d.printLang().t("report.unit.colon")
 		dw := d.measure(dateLabel, serif, bodySize)
 		dateX := d.right - 45
 		d.text(dateX-dw, base, dateLabel)

@@ -29,21 +29,21 @@ func Tour(w io.Writer, fonts *Fonts, in TourInput, opt Options) (Result, error) 
 		opt.Time = time.Now()
 	}
 	asOf := opt.Time
-	l := opt.Lang
-	quarter := fmt.Sprintf(l.t("%d年第%s季度"), in.Year, l.quarterName(in.Quarter))
-	title := quarter + l.t("重点项目拉练")
+	l := printLangOf(opt.Lang)
+	quarter := fmt.Sprintf(l.t("report.title.quarter"), in.Year, l.quarterName(in.Quarter))
+	title := quarter + l.t("report.title.key_project_site_tour")
 	opt.Title = title
-	opt.Header = l.t("西部（重庆）科学城重点项目拉练")
+	opt.Header = l.t("report.title.running_tour")
 	opt.HeaderRight = quarter
 	opt.Names = append(personNames(stopProjects(in.Stops)), opt.Names...)
-	opt.FooterNote = fmt.Sprintf(l.t("生成于 %s"), l.clock(opt.Time))
+	opt.FooterNote = fmt.Sprintf(l.t("report.title.generated"), l.clock(opt.Time))
 	return typeset(w, fonts, in, opt, func(d *Doc) {
-		l := d.Lang()
+		l := d.printLang()
 
 		d.Title(title)
-		d.Subtitle(l.count("拉练路线与现场资料 · 共%d站", len(in.Stops)))
+		d.Subtitle(l.count("report.title.route_and_site_notes_stops", len(in.Stops)))
 
-		d.Heading(1, l.t("一、拉练路线"))
+		d.Heading(1, l.t("report.heading.1_route"))
 		var rows []Row
 		total := 0.0
 		for i, s := range in.Stops {
@@ -61,25 +61,25 @@ func Tour(w io.Writer, fonts *Fonts, in TourInput, opt Options) (Result, error) 
 				{Text: orDash(p.Address)},
 				{Text: orDash(p.Leader)},
 				{Text: dist},
-				{Text: orDash(p.Phase.Label(l.sv()))},
-				{Text: orDash(p.Light.Label(l.sv())), Tone: lightTone(p.Light)},
+				{Text: orDash(p.Phase.Label(l.Lang()))},
+				{Text: orDash(p.Light.Label(l.Lang())), Tone: lightTone(p.Light)},
 			}})
 		}
 		d.Table(Table{Size: smallSize, Columns: []Column{
-			{Header: l.t("站次"), Weight: 1, Align: AlignCenter, NoWrap: true},
-			{Header: l.t("项目"), Weight: 1},
-			{Header: l.t("地址"), Weight: 1},
-			{Header: l.t("项目长"), Weight: 1},
-			{Header: l.t("距上站（公里）"), Weight: 1, Align: AlignRight, NoWrap: true},
-			{Header: l.t("阶段"), Weight: 1, Align: AlignCenter},
-			{Header: l.t("状态"), Weight: 1, Align: AlignCenter},
+			{Header: l.t("report.col.stop"), Weight: 1, Align: AlignCenter, NoWrap: true},
+			{Header: l.t("report.col.project"), Weight: 1},
+			{Header: l.t("report.col.address"), Weight: 1},
+			{Header: l.t("report.fact.project_leader"), Weight: 1},
+			{Header: l.t("report.col.from_previous_km"), Weight: 1, Align: AlignRight, NoWrap: true},
+			{Header: l.t("report.col.phase"), Weight: 1, Align: AlignCenter},
+			{Header: l.t("report.fact.status"), Weight: 1, Align: AlignCenter},
 		}, Rows: rows})
-		d.Note(fmt.Sprintf(l.t("全程约%s公里（按坐标直线距离计，实际车程更长）。"), strconv.FormatFloat(total, 'f', 1, 64)))
+		d.Note(fmt.Sprintf(l.t("report.text.about_km_in_all_as"), strconv.FormatFloat(total, 'f', 1, 64)))
 
 		for i, s := range in.Stops {
 			d.PageBreak()
-			head := fmt.Sprintf(l.t("第%d站 %s"), i+1, s.Project.Name)
-			d.projectPage(0, head, s, asOf, l.t("现场查看要点（在办问题）"), 0, 0)
+			head := fmt.Sprintf(l.t("report.heading.stop"), i+1, s.Project.Name)
+			d.projectPage(0, head, s, asOf, l.t("report.heading.what_to_look_at_open"), 0, 0)
 			// One row of photos and the notes box go together; when they do
 			// not fit below the station's facts, they continue on a page
 			// of their own under the station's name.
@@ -90,13 +90,13 @@ func Tour(w io.Writer, fonts *Fonts, in TourInput, opt Options) (Result, error) 
 			}
 			if d.y+need > d.bottom {
 				d.newPage()
-				d.Heading(1, head+l.t("（续）"))
+				d.Heading(1, head+l.t("report.brief.continued"))
 			}
 			if len(photos) > 0 {
-				d.Heading(2, l.t("最新照片"))
+				d.Heading(2, l.t("report.heading.latest_photos"))
 				d.PhotoGrid(photos, tourPhotos)
 			}
-			d.notesBox(l.t("现场记录"))
+			d.notesBox(l.t("report.heading.notes_on_site"))
 		}
 	})
 }
@@ -107,8 +107,8 @@ const tourPhotos = 3
 // notesLineGap is the distance between the ruled lines of a notes box.
 const notesLineGap = 7.0
 
-func (l Lang) quarterName(q int) string {
-	if l == English {
+func (l printLang) quarterName(q int) string {
+	if l.Lang() == supervision.English {
 		return strconv.Itoa(q)
 	}
 	return [...]string{"", "一", "二", "三", "四"}[q]

@@ -54,53 +54,53 @@ func Visit(w io.Writer, fonts *Fonts, in VisitInput, opt Options) (Result, error
 	if opt.Time.IsZero() {
 		opt.Time = time.Now()
 	}
-	l := opt.Lang
+	l := printLangOf(opt.Lang)
 	p, insp := in.Project, in.Inspection
-	title := l.t("重点项目现场督查报告")
+	title := l.t("report.title.key_project_site_inspection_report")
 	opt.Title = title + " · " + p.DisplayName()
-	opt.Header = l.t("西部（重庆）科学城重点项目督查")
+	opt.Header = l.t("report.title.running_visit")
 	opt.HeaderRight = p.DisplayName() + " · " + l.date(insp.StartedAt)
-	opt.FooterNote = fmt.Sprintf(l.t("记录校验码 %s · 生成于 %s"), hash[:16], l.clock(opt.Time))
+	opt.FooterNote = fmt.Sprintf(l.t("report.title.record_hash_generated"), hash[:16], l.clock(opt.Time))
 	opt.Keywords = VisitStamp(insp, opt).String()
 	opt.Names = append(personNames([]supervision.Project{p}, insp.Inspectors), opt.Names...)
 	sealed := &sealWriter{}
 	res, err := typeset(sealed, fonts, in, opt, func(d *Doc) {
-		l := d.Lang()
+		l := d.printLang()
 
 		d.Title(title)
 		sub := p.Name + " · " + l.date(insp.StartedAt)
 		if insp.Status != supervision.Submitted {
-			sub += " · " + l.t("草稿，未提交")
+			sub += " · " + l.t("report.title.draft_not_submitted")
 		}
 		d.Subtitle(sub)
 
-		d.Heading(1, l.t("一、项目基本情况"))
+		d.Heading(1, l.t("report.heading.1_project"))
 		d.Facts(projectFacts(l, p, insp.StartedAt), 2)
 
-		d.Heading(1, l.t("二、督查概况"))
+		d.Heading(1, l.t("report.heading.2_the_visit"))
 		stats := checklistStats(in.Template, insp)
 		facts := []Fact{
-			{Label: l.t("督查时间"), Value: l.visitTime(insp)},
-			{Label: l.t("天气"), Value: orDash(insp.Weather)},
-			{Label: l.t("督查人员"), Value: l.joinList(insp.Inspectors)},
-			{Label: l.t("参加单位"), Value: l.joinList(insp.DepartmentsPresent)},
-			{Label: l.t("督查清单"), Value: fmt.Sprintf(l.t("%s（第%d版）"), templateTitle(l, in.Template), insp.TemplateVersion)},
-			{Label: l.t("记录状态"), Value: insp.Status.Label(l.sv()), Tone: toneIf(insp.Status != supervision.Submitted, ToneWarn)},
-			{Label: l.t("检查结果"), Value: fmt.Sprintf(l.t("共%d项，已填%d项：符合%d项，不符合%d项，不适用%d项"), stats.total, stats.answered, stats.pass, stats.fail, stats.na), Tone: toneIf(stats.fail > 0, ToneAlert)},
-			{Label: l.t("发现问题"), Value: fmt.Sprintf(l.t("新发现%d项，复查%d项"), len(in.Raised), len(in.Rechecked))},
+			{Label: l.t("report.fact.time_of_visit"), Value: l.visitTime(insp)},
+			{Label: l.t("report.fact.weather"), Value: orDash(insp.Weather)},
+			{Label: l.t("report.fact.inspectors"), Value: l.joinList(insp.Inspectors)},
+			{Label: l.t("report.fact.departments_present"), Value: l.joinList(insp.DepartmentsPresent)},
+			{Label: l.t("report.fact.checklist"), Value: fmt.Sprintf(l.t("report.fact.version"), templateTitle(l, in.Template), insp.TemplateVersion)},
+			{Label: l.t("report.fact.record_status"), Value: insp.Status.Label(l.Lang()), Tone: toneIf(insp.Status != supervision.Submitted, ToneWarn)},
+			{Label: l.t("report.fact.results"), Value: fmt.Sprintf(l.t("report.fact.items_answered_pass_fail_not"), stats.total, stats.answered, stats.pass, stats.fail, stats.na), Tone: toneIf(stats.fail > 0, ToneAlert)},
+			{Label: l.t("report.fact.findings"), Value: fmt.Sprintf(l.t("report.fact.raised_re_checked"), len(in.Raised), len(in.Rechecked))},
 		}
 		if insp.Replaces != "" {
-			facts = append(facts, Fact{Label: l.t("更正记录"), Value: l.correctsText(in.Replaced), Tone: ToneWarn})
+			facts = append(facts, Fact{Label: l.t("report.fact.amendment"), Value: l.correctsText(in.Replaced), Tone: ToneWarn})
 		}
 		d.Facts(facts, 2)
 		if strings.TrimSpace(insp.Summary) != "" {
-			d.Heading(2, l.t("督查小结"))
+			d.Heading(2, l.t("report.heading.summary"))
 			d.Paragraph(insp.Summary)
 		}
 
-		d.Heading(1, l.t("三、检查清单"))
+		d.Heading(1, l.t("report.heading.3_checklist"))
 		for si, s := range in.Template.Sections {
-			d.Heading(2, fmt.Sprintf("%d. %s", si+1, s.DisplayTitle(l.sv())))
+			d.Heading(2, fmt.Sprintf("%d. %s", si+1, s.DisplayTitle(l.Lang())))
 			var rows []Row
 			for ii, it := range s.Items {
 				a, ok := insp.Answers[it.Key]
@@ -109,12 +109,12 @@ func Visit(w io.Writer, fonts *Fonts, in VisitInput, opt Options) (Result, error
 				if it.Kind == supervision.KindText && len([]rune(result)) > 10 {
 					// Long text reads badly in the narrow result column.
 					note = strings.TrimSpace(result + "\n" + note)
-					result = l.t("见说明")
+					result = l.t("report.text.see_remarks")
 				}
 				if n := len(a.Photos); n > 0 {
-					note = strings.TrimSpace(note + " " + l.count("（照片%d张）", n))
+					note = strings.TrimSpace(note + " " + l.count("report.unit.photos", n))
 				}
-				title := it.DisplayTitle(l.sv())
+				title := it.DisplayTitle(l.Lang())
 				if it.Required {
 					title += " *"
 				}
@@ -126,30 +126,30 @@ func Visit(w io.Writer, fonts *Fonts, in VisitInput, opt Options) (Result, error
 				}, Tone: toneIf(tone == ToneAlert, ToneAlert)})
 			}
 			d.Table(Table{Columns: []Column{
-				{Header: l.t("序号"), Weight: 1, Align: AlignCenter, NoWrap: true},
-				{Header: l.t("检查项"), Weight: 2},
-				{Header: l.t("结果"), Weight: 1},
-				{Header: l.t("说明"), Weight: 1},
+				{Header: l.t("report.col.no"), Weight: 1, Align: AlignCenter, NoWrap: true},
+				{Header: l.t("report.col.item"), Weight: 2},
+				{Header: l.t("report.col.result"), Weight: 1},
+				{Header: l.t("report.col.remarks"), Weight: 1},
 			}, Rows: rows, Continued: p.DisplayName()})
 		}
-		d.Note(l.t("注：* 为必答项；红色为不符合或超出允许范围。"))
+		d.Note(l.t("report.text.marks_required_items_red_marks"))
 
-		d.Heading(1, l.t("四、本次发现的问题"))
+		d.Heading(1, l.t("report.heading.4_findings_raised_on_this"))
 		d.findingsTable(p.DisplayName(), in.Raised, insp.StartedAt, false)
-		d.Heading(1, l.t("五、复查的问题"))
+		d.Heading(1, l.t("report.heading.5_findings_re_checked"))
 		d.findingsTable(p.DisplayName(), in.Rechecked, insp.StartedAt, true)
 
 		photos := visitPhotos(l, in)
 		if len(photos) > 0 {
 			d.PageBreak()
-			d.Heading(1, l.t("六、现场照片"))
+			d.Heading(1, l.t("report.heading.6_photos"))
 			d.PhotoGrid(photos, photoCols)
 		}
 
-		d.Heading(1, l.t("签字确认"))
-		d.Signatures([]string{l.t("督查人员（签字）"), l.t("项目长（签字）")})
+		d.Heading(1, l.t("report.heading.signatures"))
+		d.Signatures([]string{l.t("report.text.inspector_signature"), l.t("report.text.project_leader_signature")})
 		d.Space(4)
-		d.Note(fmt.Sprintf(l.t("本报告由 fieldbrief 于 %s 根据督查记录 %s 生成。记录校验码（SHA-256）：%s。核对打印件时，以同一记录重新计算校验码，应与此一致。"), l.clock(opt.Time), insp.ID, hash))
+		d.Note(fmt.Sprintf(l.t("report.text.generated_by_fieldbrief_on_from"), l.clock(opt.Time), insp.ID, hash))
 	})
 	if err != nil {
 		return res, err
@@ -166,23 +166,23 @@ func toneIf(cond bool, t Tone) Tone {
 
 // projectFacts are the key facts of a project, for the visit report and
 // the per-project pages of the brief and the tour pack.
-func projectFacts(l Lang, p supervision.Project, asOf time.Time) []Fact {
+func projectFacts(l printLang, p supervision.Project, asOf time.Time) []Fact {
 	inv := p.Investment
 	facts := []Fact{
-		{Label: l.t("项目名称"), Value: p.Name},
-		{Label: l.t("项目编号"), Value: p.ID},
-		{Label: l.t("主导产业"), Value: orDash(p.Industry.Label(l.sv()))},
-		{Label: l.t("产业链"), Value: orDash(p.Chain)},
-		{Label: l.t("项目长"), Value: orDash(p.Leader)},
-		{Label: l.t("牵头部门"), Value: orDash(p.LeadDepartment)},
-		{Label: l.t("项目阶段"), Value: orDash(p.Phase.Label(l.sv()))},
-		{Label: l.t("状态"), Value: orDash(p.Light.Label(l.sv())), Tone: lightTone(p.Light)},
-		{Label: l.t("总投资"), Value: l.money(inv.Total)},
-		{Label: l.t("年度计划投资"), Value: l.money(inv.AnnualPlan)},
-		{Label: l.t("年度累计完成"), Value: l.money(inv.Completed) + l.paren(percent(inv.AnnualProgress())) + l.asOfNote(inv)},
-		{Label: l.t("计划工期"), Value: l.day(p.PlannedStart) + " — " + l.day(p.PlannedFinish)},
-		{Label: l.t("项目地址"), Value: orDash(p.Address)},
-		{Label: l.t("参建单位"), Value: l.joinList(p.ParticipatingUnits)},
+		{Label: l.t("report.fact.project_name"), Value: p.Name},
+		{Label: l.t("report.fact.project_id"), Value: p.ID},
+		{Label: l.t("report.fact.industry"), Value: orDash(p.Industry.Label(l.Lang()))},
+		{Label: l.t("report.fact.industry_chain"), Value: orDash(p.Chain)},
+		{Label: l.t("report.fact.project_leader"), Value: orDash(p.Leader)},
+		{Label: l.t("report.fact.lead_department"), Value: orDash(p.LeadDepartment)},
+		{Label: l.t("report.fact.phase"), Value: orDash(p.Phase.Label(l.Lang()))},
+		{Label: l.t("report.fact.status"), Value: orDash(p.Light.Label(l.Lang())), Tone: lightTone(p.Light)},
+		{Label: l.t("report.fact.total_investment"), Value: l.money(inv.Total)},
+		{Label: l.t("report.fact.annual_plan"), Value: l.money(inv.AnnualPlan)},
+		{Label: l.t("report.fact.completed_this_year"), Value: l.money(inv.Completed) + l.paren(percent(inv.AnnualProgress())) + l.asOfNote(inv)},
+		{Label: l.t("report.fact.planned_schedule"), Value: l.day(p.PlannedStart) + " — " + l.day(p.PlannedFinish)},
+		{Label: l.t("report.fact.address"), Value: orDash(p.Address)},
+		{Label: l.t("report.fact.participating_units"), Value: l.joinList(p.ParticipatingUnits)},
 	}
 	if next, ok := nextMilestone(p); ok {
 		facts = append(facts, l.milestoneFact(next, asOf))
@@ -203,8 +203,8 @@ func nextMilestone(p supervision.Project) (supervision.Milestone, bool) {
 	return supervision.Milestone{}, false
 }
 
-func templateTitle(l Lang, t supervision.Template) string {
-	if l == English && t.TitleEn != "" {
+func templateTitle(l printLang, t supervision.Template) string {
+	if l.Lang() == supervision.English && t.TitleEn != "" {
 		return t.TitleEn
 	}
 	return orDash(t.Title)
@@ -241,23 +241,23 @@ func checklistStats(t supervision.Template, in supervision.Inspection) stats {
 }
 
 // answerText prints an answer for its item's kind, and whether it is a fail.
-func answerText(l Lang, it supervision.Item, a supervision.Answer, ok bool) (string, Tone) {
+func answerText(l printLang, it supervision.Item, a supervision.Answer, ok bool) (string, Tone) {
 	if !ok || !a.IsAnswered(it.Kind) {
-		return l.t("未填写"), ToneMuted
+		return l.t("report.text.not_answered"), ToneMuted
 	}
 	switch it.Kind {
 	case supervision.KindPassFail:
 		switch a.Verdict {
 		case supervision.Fail:
-			return a.Verdict.Label(l.sv()), ToneAlert
+			return a.Verdict.Label(l.Lang()), ToneAlert
 		case supervision.Pass:
-			return a.Verdict.Label(l.sv()), ToneGood
+			return a.Verdict.Label(l.Lang()), ToneGood
 		}
-		return a.Verdict.Label(l.sv()), ToneMuted
+		return a.Verdict.Label(l.Lang()), ToneMuted
 	case supervision.KindNumber:
 		s := strconv.FormatFloat(*a.Number, 'f', -1, 64) + it.Unit
 		if it.Check(a) != nil {
-			return s + "\n" + l.t("超出范围"), ToneAlert
+			return s + "\n" + l.t("report.unit.out_of_range"), ToneAlert
 		}
 		return s, ToneNone
 	case supervision.KindText:
@@ -265,7 +265,7 @@ func answerText(l Lang, it supervision.Item, a supervision.Answer, ok bool) (str
 	case supervision.KindSingleChoice, supervision.KindMultiChoice:
 		labels := make([]string, len(a.Choices))
 		for i, c := range a.Choices {
-			labels[i] = it.OptionLabel(c, l.sv())
+			labels[i] = it.OptionLabel(c, l.Lang())
 		}
 		return l.joinList(labels), ToneNone
 	case supervision.KindDate:
@@ -277,9 +277,9 @@ func answerText(l Lang, it supervision.Item, a supervision.Answer, ok bool) (str
 // findingsTable lists findings with their unit, deadline and status; for
 // re-checked findings the status says how late they were on the visit day.
 func (d *Doc) findingsTable(name string, fs []supervision.Finding, asOf time.Time, recheck bool) {
-	l := d.Lang()
+	l := d.printLang()
 	if len(fs) == 0 {
-		d.Paragraph(l.t("无。"))
+		d.Paragraph(l.t("report.text.none"))
 		return
 	}
 	fs = slices.Clone(fs)
@@ -297,7 +297,7 @@ func (d *Doc) findingsTable(name string, fs []supervision.Finding, asOf time.Tim
 	for i, f := range fs {
 		desc := f.Description
 		if p := l.latestProgress(f, asOf); recheck && p != "" {
-			desc += "\n" + l.t("最新进展：") + p
+			desc += "\n" + l.t("report.text.latest") + p
 		}
 		tone := findingTone(f, asOf)
 		rows = append(rows, Row{Cells: []Cell{
@@ -311,20 +311,20 @@ func (d *Doc) findingsTable(name string, fs []supervision.Finding, asOf time.Tim
 		}})
 	}
 	d.Table(Table{Columns: []Column{
-		{Header: l.t("序号"), Weight: 1, Align: AlignCenter, NoWrap: true},
-		{Header: l.t("问题描述"), Weight: 3},
-		{Header: l.t("类别"), Weight: 1},
-		{Header: l.t("严重程度"), Weight: 1, Align: AlignCenter},
-		{Header: l.t("责任单位"), Weight: 1},
-		{Header: l.t("整改期限"), Weight: 1, Align: AlignCenter, NoWrap: true},
-		{Header: l.t("状态"), Weight: 1, Align: AlignCenter},
+		{Header: l.t("report.col.no"), Weight: 1, Align: AlignCenter, NoWrap: true},
+		{Header: l.t("report.col.finding"), Weight: 3},
+		{Header: l.t("report.col.category"), Weight: 1},
+		{Header: l.t("report.brief.severity"), Weight: 1, Align: AlignCenter},
+		{Header: l.t("report.col.responsible_unit"), Weight: 1},
+		{Header: l.t("report.col.deadline"), Weight: 1, Align: AlignCenter, NoWrap: true},
+		{Header: l.t("report.fact.status"), Weight: 1, Align: AlignCenter},
 	}, Rows: rows, Continued: name})
 }
 
 // visitPhotos lists the visit's photos once each: the visit's own first,
 // then those attached to answers in checklist order, captioned with their
 // item when they have no caption of their own.
-func visitPhotos(l Lang, in VisitInput) []Photo {
+func visitPhotos(l printLang, in VisitInput) []Photo {
 	seen := map[string]bool{}
 	var out []Photo
 	add := func(hash, fallback string) {
@@ -347,7 +347,7 @@ func visitPhotos(l Lang, in VisitInput) []Photo {
 	for _, it := range in.Template.Items() {
 		if a, ok := in.Inspection.Answers[it.Key]; ok {
 			for _, h := range a.Photos {
-				add(h, it.DisplayTitle(l.sv()))
+				add(h, it.DisplayTitle(l.Lang()))
 			}
 		}
 	}

@@ -45,7 +45,7 @@ func TestVisitReportPrintsTheNoteOfEveryKind(t *testing.T) {
 		t.Fatalf("the notes cover %d kinds of item, want all 6", len(kinds))
 	}
 	path, _ := writeReport(t, "visit-notes.pdf", func(b *bytes.Buffer) (Result, error) {
-		return Visit(b, testFonts(t), in, Options{Lang: Chinese, Time: fixedTime})
+		return Visit(b, testFonts(t), in, Options{Lang: supervision.Chinese, Time: fixedTime})
 	})
 	text := string(ink(pdfText(t, path)))
 	_, rest, ok1 := strings.Cut(text, "三、检查清单")

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // Options chooses the history Generate invents.
@@ -71,8 +72,7 @@ func Generate(opts Options) (Dataset, error) {
 		opts.Months = 12
 	}
 	if opts.Months < 0 || opts.Months > 600 {
-		return Dataset{}, supervision.Errorf(supervision.EInvalid,
-			"示例数据的月数应在 1 到 600 之间，收到 %d。", "Sample history must span 1 to 600 months, not %d.", opts.Months)
+		return Dataset{}, translate.Errorf(supervision.EInvalid, "sample.error.months_out_of_range", opts.Months)
 	}
 	// Chongqing keeps China Standard Time all year; a fixed zone avoids
 	// depending on the tz database, which Windows laptops may lack.

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // Store is what Install writes to; *storage.Store implements it.
@@ -31,9 +32,8 @@ func InstallMonths(s Store, now time.Time, months int) (Counts, error) {
 		return Counts{}, err
 	}
 	if !empty {
-		return Counts{}, sv.Errorf(sv.EConflict,
-			"数据文件夹不是空的，示例数据只能载入空的数据文件夹。请用 --data 指定一个新文件夹。",
-			"The data folder is not empty; sample data goes only into an empty folder. Choose a new folder with --data.")
+		return Counts{}, translate.Errorf(sv.EConflict,
+			"sample.error.the_data_folder_is_not_empty")
 	}
 	ds, err := Generate(Options{Now: now, Months: months, Seed: 1})
 	if err != nil {

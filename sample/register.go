@@ -26,6 +26,7 @@ import (
 
 	"fieldbrief/assets"
 	"fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // Register reads the sample project register and every version of the
@@ -109,7 +110,5 @@ func decode(fsys fs.FS, name string, v any) error {
 // build, not of anything the user did, hence EInternal.
 func broken(name string, cause error) error {
 	name = path.Base(name)
-	return supervision.Wrap(cause, supervision.EInternal,
-		"内置示例数据 "+name+" 已损坏，无法载入。请重新安装程序。",
-		"The built-in sample data "+name+" is damaged and cannot be loaded. Please reinstall fieldbrief.")
+	return translate.Wrap(cause, supervision.EInternal, "sample.error.damaged", name)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // LedgerFilter chooses the findings of a ledger, as the findings list and
@@ -26,7 +27,7 @@ func (lf LedgerFilter) Valid() error {
 	case "", "open", "overdue", "all":
 		return nil
 	}
-	return sv.Errorf(sv.EInvalid, "状态应为 open、overdue 或 all，而不是“%s”。", "The status must be open, overdue or all, not “%s”.", lf.Status)
+	return translate.Errorf(sv.EInvalid, "spreadsheet.error.the_status_must_be_open_overdue", lf.Status)
 }
 
 // Select returns the findings the filter keeps, in ledger order: by

@@ -9,6 +9,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // MaxFileSize bounds the bytes of a workbook accepted for reading; the
@@ -140,21 +141,18 @@ var (
 func open(data []byte) (*excelize.File, error) {
 	switch {
 	case len(data) == 0:
-		return nil, sv.Errorf(sv.EInvalid, "文件是空的。", "The file is empty.")
+		return nil, translate.Errorf(sv.EInvalid, "spreadsheet.error.the_file_is_empty")
 	case len(data) > MaxFileSize:
-		return nil, sv.Errorf(sv.EInvalid, "文件过大（%d MB，上限 %d MB）。", "The file is too large (%d MB; the limit is %d MB).", len(data)>>20, MaxFileSize>>20)
+		return nil, translate.Errorf(sv.EInvalid, "spreadsheet.error.the_file_is_too_large_mb", len(data)>>20, MaxFileSize>>20)
 	case bytes.HasPrefix(data, oleMagic) && bytes.Contains(data, encryptionInfo):
-		return nil, sv.Errorf(sv.EInvalid,
-			"工作簿设置了打开密码，无法读取。请在 Excel 中取消密码（文件 → 信息 → 保护工作簿）后另存再导入。",
-			"The workbook is protected by a password and cannot be read. Remove the password in Excel (File → Info → Protect Workbook), save, and import again.")
+		return nil, translate.Errorf(sv.EInvalid,
+			"spreadsheet.error.the_workbook_is_protected_by_a")
 	case bytes.HasPrefix(data, oleMagic):
-		return nil, sv.Errorf(sv.EInvalid,
-			"这是旧版 Excel 97-2003 文件（.xls），无法读取。请在 Excel 或 WPS 中“另存为” Excel 工作簿（.xlsx）后再导入。",
-			"This is an old Excel 97-2003 file (.xls), which cannot be read. Save it as an Excel workbook (.xlsx) in Excel or WPS and import that.")
+		return nil, translate.Errorf(sv.EInvalid,
+			"spreadsheet.error.this_is_an_old_excel_97")
 	case !bytes.HasPrefix(data, zipMagic):
-		return nil, sv.Errorf(sv.EInvalid,
-			"文件不是 Excel 工作簿（.xlsx），可能是改了扩展名的 CSV 或文本文件。请在 Excel 中打开并另存为 .xlsx。",
-			"The file is not an Excel workbook (.xlsx); it may be a CSV or text file renamed. Open it in Excel and save it as .xlsx.")
+		return nil, translate.Errorf(sv.EInvalid,
+			"spreadsheet.error.the_file_is_not_an_excel")
 	}
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
@@ -164,9 +162,8 @@ func open(data []byte) (*excelize.File, error) {
 	for _, f := range zr.File {
 		unpacked += f.UncompressedSize64
 		if unpacked > maxUnpacked {
-			return nil, sv.Errorf(sv.EInvalid,
-				"文件解压后超过 %d MB（文件中的“%s”声称有 %d MB），不像是正常的工作簿，已拒绝读取。",
-				"The file would unpack to more than %d MB (its part “%s” claims %d MB); this is not a normal workbook and was refused.",
+			return nil, translate.Errorf(sv.EInvalid,
+				"spreadsheet.error.the_file_would_unpack_to_more",
 				maxUnpacked>>20, f.Name, f.UncompressedSize64>>20)
 		}
 	}
@@ -180,7 +177,6 @@ func open(data []byte) (*excelize.File, error) {
 }
 
 func damaged(err error) error {
-	return sv.Wrap(err, sv.EInvalid,
-		"工作簿已损坏或不完整，无法读取。请在 Excel 中打开确认后重新保存。",
-		"The workbook is damaged or incomplete and cannot be read. Open it in Excel to check, save it again, and retry.")
+	return translate.Wrap(err, sv.EInvalid,
+		"spreadsheet.error.the_workbook_is_damaged_or_incomplete")
 }

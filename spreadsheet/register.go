@@ -11,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // regField is a column of the register sheet.
@@ -652,5 +653,5 @@ func save(f *excelize.File) ([]byte, error) {
 }
 
 func internal(err error) error {
-	return sv.Wrap(err, sv.EInternal, "无法生成 Excel 文件。", "Cannot write the Excel file.")
+	return translate.Wrap(err, sv.EInternal, "spreadsheet.error.cannot_write_the_excel_file")
 }

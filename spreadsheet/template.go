@@ -9,6 +9,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // The checklist workbook follows ODK's XLSForm: an items sheet, one row
@@ -144,7 +145,7 @@ func WriteTemplate(t sv.Template, versionNote string) ([]byte, error) {
 		for _, item := range s.Items {
 			for _, o := range append(slices.Clone(item.Options), item.OptionsEn...) {
 				if strings.Contains(o, optionSep) {
-					return nil, sv.Errorf(sv.EInvalid, "检查项“%s”的选项“%s”含有分隔符“|”，无法写入表格。", "The option “%s” of item “%s” contains the separator “|” and cannot be written.", item.Title, o)
+					return nil, translate.Errorf(sv.EInvalid, "spreadsheet.error.the_option_of_item_contains_the", item.Title, o)
 				}
 			}
 			it.row(false, s.Key, s.Title, s.TitleEn, item.Key, string(item.Kind), item.Title, item.TitleEn, yes(item.Required),

@@ -3,6 +3,7 @@ package supervision
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Code classifies an error so callers can react to it (show a dialog, retry,
@@ -32,14 +33,41 @@ const (
 // Error is an error fit to show a person: a code for the program and the
 // same message in Chinese and English, saying what happened and what to do.
 // Err keeps the underlying cause for logs; it is never shown as the message.
+//
+// Key names the message in the catalogues (assets/translations), which
+// package translate renders, and Args are its arguments; Key is empty for a
+// message written out in Zh and En where it is raised, as errors were before
+// the catalogues (see docs/decisions/0042). A keyed error has its Zh and En
+// filled as well, so Error, Message and whatever carries the text on (the
+// portal's replies, stored rejections) read as before.
 type Error struct {
 	Code Code
+	Key  string
+	Args []any
 	Zh   string
 	En   string
 	Err  error
 }
 
-// Errorf returns an *Error with the given code and messages.
+// Coded returns an *Error whose message is the catalogue entry key,
+// formatted with args. Its Zh and En come from messages.go, this package's
+// copy of its catalogue entries: it depends on the standard library only, so
+// it cannot read the catalogues, and a test keeps the copy current.
+func Coded(code Code, key string, args ...any) *Error {
+	zh, en := catalogued(key)
+	return &Error{Code: code, Key: key, Args: args, Zh: fmt.Sprintf(zh, args...), En: fmt.Sprintf(en, args...)}
+}
+
+// WrapCoded is Coded for an error that carries cause for the logs.
+func WrapCoded(cause error, code Code, key string, args ...any) *Error {
+	e := Coded(code, key, args...)
+	e.Err = cause
+	return e
+}
+
+// Errorf returns an *Error with the given code and messages, written out.
+// New messages go in the catalogues instead (Coded, or translate.Errorf
+// outside this package).
 func Errorf(code Code, zh, en string, args ...any) *Error {
 	return &Error{Code: code, Zh: fmt.Sprintf(zh, args...), En: fmt.Sprintf(en, args...)}
 }
@@ -90,8 +118,22 @@ func ErrorMessage(err error, lang Lang) string {
 	if errors.As(err, &e) {
 		return e.Message(lang)
 	}
+	zh, en := catalogued("supervision.internal")
 	if lang == English {
-		return "Something went wrong inside fieldbrief. Your data is safe; please try again, and report the problem if it repeats."
+		return en
 	}
-	return "程序内部出错。已保存的数据不受影响；请重试，如反复出现请反馈给管理员。"
+	return zh
+}
+
+// ParseLang reads "zh" or "en" as given on the command line; locale-style
+// values such as "zh-CN" or "en_US" are accepted too.
+func ParseLang(s string) (Lang, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	switch {
+	case s == "" || strings.HasPrefix(s, "zh"):
+		return Chinese, nil
+	case strings.HasPrefix(s, "en"):
+		return English, nil
+	}
+	return Chinese, fmt.Errorf("unknown language %q: use zh or en", s)
 }

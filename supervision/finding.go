@@ -296,17 +296,17 @@ func (f *Finding) Apply(m Move) error {
 	verifies := m.To == StatusVerified || (m.To == StatusClosed && f.Status == StatusFixed)
 	switch {
 	case m.To == StatusFixed && !hasEvidence:
-		return Errorf(EInvalid, "报告已整改时，请附上照片或说明。", "To report the finding fixed, add a photo or a note.")
+		return Coded(EInvalid, "supervision.to_report_the_finding_fixed_add")
 	case verifies && strings.TrimSpace(m.By) == "":
-		return Errorf(EInvalid, "核验需要填写核验人。", "A verification needs the name of who verified it.")
+		return Coded(EInvalid, "supervision.a_verification_needs_the_name_of")
 	case verifies && !hasEvidence:
-		return Errorf(EInvalid, "核验时请附上核验照片或核验意见。", "To record a verification, add a verification photo or note.")
+		return Coded(EInvalid, "supervision.to_record_a_verification_add_a")
 	case m.To == StatusClosed && strings.TrimSpace(m.By) == "":
-		return Errorf(EInvalid, "销号需要填写销号人。", "Closing a finding needs the name of who closes it.")
+		return Coded(EInvalid, "supervision.closing_a_finding_needs_the_name")
 	case m.To == StatusInProgress && (f.Status == StatusFixed || f.Status == StatusVerified) && strings.TrimSpace(m.Note) == "":
-		return Errorf(EInvalid, "退回整改需要说明理由。", "Sending a finding back to rectification needs a reason.")
+		return Coded(EInvalid, "supervision.sending_a_finding_back_to_rectification")
 	case m.To == StatusWithdrawn && strings.TrimSpace(m.Note) == "":
-		return Errorf(EInvalid, "撤销问题需要说明理由。", "Withdrawing a finding needs a reason.")
+		return Coded(EInvalid, "supervision.withdrawing_a_finding_needs_a_reason")
 	}
 	f.History = append(f.History, StatusChange{
 		ID: m.ID, At: m.At, By: m.By, From: f.Status, To: m.To, Note: m.Note,
@@ -336,7 +336,7 @@ func (f *Finding) Apply(m Move) error {
 // AddNote appends a note; notes are never edited or removed.
 func (f *Finding) AddNote(n Note) error {
 	if strings.TrimSpace(n.Text) == "" && len(n.Photos) == 0 {
-		return Errorf(EInvalid, "备注不能为空。", "The note is empty.")
+		return Coded(EInvalid, "supervision.the_note_is_empty")
 	}
 	f.Notes = append(f.Notes, n)
 	if n.At.After(f.UpdatedAt) {
@@ -396,16 +396,16 @@ func (f *Finding) redispatch(m Move) error {
 		return err
 	}
 	if m.To != "" && m.To != f.Status {
-		return Errorf(EInvalid, "再次督办不改变问题的状态。", "A re-dispatch does not change the finding's status.")
+		return Coded(EInvalid, "supervision.a_re_dispatch_does_not_change")
 	}
 	if _, ok := m.Deadline.Time(time.UTC); !ok {
-		return Errorf(EInvalid, "新的整改期限应为日期，例如 2026-03-15。", "The new deadline must be a date such as 2026-03-15.")
+		return Coded(EInvalid, "supervision.the_new_deadline_must_be_a")
 	}
 	if m.Deadline <= f.Deadline {
-		return Errorf(EInvalid, "新的整改期限应晚于原期限 %s。", "The new deadline must be later than the current one, %s.", string(f.Deadline))
+		return Coded(EInvalid, "supervision.the_new_deadline_must_be_later", string(f.Deadline))
 	}
 	if strings.TrimSpace(m.By) == "" {
-		return Errorf(EInvalid, "再次督办需要填写督办人。", "A re-dispatch needs the name of who made it.")
+		return Coded(EInvalid, "supervision.a_re_dispatch_needs_the_name")
 	}
 	f.History = append(f.History, StatusChange{
 		ID: m.ID, At: m.At, By: m.By, From: f.Status, To: f.Status, Note: m.Note,

@@ -62,7 +62,7 @@ func (in *Inspection) SetAnswer(t Template, a Answer) error {
 	}
 	it, ok := t.Item(a.ItemKey)
 	if !ok {
-		return Errorf(ENotFound, "清单中没有编号为 %s 的检查项。", "The checklist has no item %s.", a.ItemKey)
+		return Coded(ENotFound, "supervision.the_checklist_has_no_item", a.ItemKey)
 	}
 	if err := it.Check(a); err != nil {
 		return err
@@ -138,7 +138,7 @@ func (in *Inspection) Submit(t Template, at time.Time) error {
 // original start time: the amendment corrects the record of that day.
 func (in Inspection) Amend(newID string) (Inspection, error) {
 	if in.Status != Submitted {
-		return Inspection{}, Errorf(EConflict, "草稿可以直接修改，无需更正。", "A draft can be edited directly; no amendment is needed.")
+		return Inspection{}, Coded(EConflict, "supervision.a_draft_can_be_edited_directly")
 	}
 	c := in
 	c.ID = newID
@@ -173,8 +173,7 @@ func FindingFromFail(id string, in Inspection, it Item, a Answer, by string, at 
 }
 
 func errSubmitted() error {
-	return Errorf(EConflict, "该督查记录已提交，不能再修改。如需更正，请新建更正记录。",
-		"This visit has been submitted and cannot change. To correct it, create an amendment.")
+	return Coded(EConflict, "supervision.this_visit_has_been_submitted_and")
 }
 
 func nonEmpty(list []string) []string {

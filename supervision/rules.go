@@ -58,10 +58,9 @@ func (f Finding) CheckMove(to Status, role Role) error {
 	}
 	if leaderMoves[[2]Status{f.Status, to}] && !role.Oversees() {
 		if to == StatusClosed {
-			return Errorf(EForbidden, "只有领导可以销号。督查人员现场核验后，请记录“核验通过”，问题转为“待销号”，由领导销号。",
-				"Only a leader may close a finding. After checking the fix on site, record the verification; the finding then awaits a leader's closing.")
+			return Coded(EForbidden, "supervision.only_a_leader_may_close_a")
 		}
-		return Errorf(EForbidden, "只有领导可以退回已核验的问题。", "Only a leader may send a verified finding back.")
+		return Coded(EForbidden, "supervision.only_a_leader_may_send_a")
 	}
 	return nil
 }
@@ -71,7 +70,7 @@ func (f Finding) CheckMove(to Status, role Role) error {
 // leader, while the responsible unit still has to act.
 func (f Finding) CheckRedispatch(role Role) error {
 	if role != "" && !role.Valid() {
-		return Errorf(EForbidden, "您的账号不能再次督办。", "Your account may not re-dispatch a finding.")
+		return Coded(EForbidden, "supervision.your_account_may_not_re_dispatch")
 	}
 	if !f.Status.Rectifying() {
 		return &Error{Code: EInvalid,
@@ -97,7 +96,7 @@ func (f Finding) MovesFor(role Role) []Status {
 // severity and category may still change: only while it is active.
 func (f Finding) CheckEdit() error {
 	if !f.Status.Active() {
-		return Errorf(EConflict, "已销号或已撤销的问题不能再修改。", "A closed or withdrawn finding cannot be edited.")
+		return Coded(EConflict, "supervision.a_closed_or_withdrawn_finding_cannot")
 	}
 	return nil
 }
@@ -107,8 +106,7 @@ func (f Finding) CheckEdit() error {
 // checked with CheckMove.
 func (f Finding) CheckCreate() error {
 	if f.Status != StatusOpen || len(f.History) > 0 || f.VerifiedBy != "" || !f.ClosedAt.IsZero() {
-		return Errorf(EInvalid, "新问题只能以“待整改”状态登记，之后的状态变更需逐步记录。",
-			"A new finding starts as open; later statuses are reached one recorded move at a time.")
+		return Coded(EInvalid, "supervision.a_new_finding_starts_as_open")
 	}
 	return nil
 }
@@ -145,8 +143,7 @@ func (a Actor) CheckProject(projectID string) error {
 	if a.Role.Oversees() || len(a.Projects) == 0 || slices.Contains(a.Projects, projectID) {
 		return nil
 	}
-	return Errorf(EForbidden, "您没有负责该项目，不能记录或修改它的督查和问题。",
-		"You are not assigned to this project and cannot record or change its visits and findings.")
+	return Coded(EForbidden, "supervision.you_are_not_assigned_to_this")
 }
 
 // isInspectorOf reports whether a is listed on the visit (by name or
@@ -172,7 +169,7 @@ func (a Actor) CheckRecord(in Inspection) error {
 		return err
 	}
 	if !a.isInspectorOf(in) {
-		return Errorf(EForbidden, "只能记录和修改自己参加的督查。", "You may only record and change visits you took part in.")
+		return Coded(EForbidden, "supervision.you_may_only_record_and_change")
 	}
 	return nil
 }
@@ -191,7 +188,7 @@ func (in Inspection) CheckChange() error {
 // started by mistake.
 func (in Inspection) CheckDelete() error {
 	if !in.Editable() {
-		return Errorf(EConflict, "已提交的督查记录不能删除。", "A submitted visit cannot be deleted.")
+		return Coded(EConflict, "supervision.a_submitted_visit_cannot_be_deleted")
 	}
 	return nil
 }
@@ -200,8 +197,7 @@ func (in Inspection) CheckDelete() error {
 // of its items.
 func (in Inspection) CheckPhotoAdd() error {
 	if !in.Editable() {
-		return Errorf(EConflict, "该督查记录已提交，不能再添加照片。如需补充，请新建更正记录。",
-			"This visit has been submitted; photos cannot be added. To add some, create an amendment.")
+		return Coded(EConflict, "supervision.this_visit_has_been_submitted_photos")
 	}
 	return nil
 }
@@ -216,14 +212,12 @@ func (in Inspection) CheckPhotoRemove() error {
 }
 
 func errEvidenceStays() error {
-	return Errorf(EConflict,
-		"该督查记录已提交，照片是证据，不能删除。如有错误，请新建更正记录，在更正记录中删除。",
-		"This visit has been submitted: its photos are evidence and cannot be deleted. To correct it, create an amendment and delete the photo there.")
+	return Coded(EConflict,
+		"supervision.this_visit_has_been_submitted_its")
 }
 
 func errFindingPhotosLocked() error {
-	return Errorf(EConflict, "该问题已销号或撤销，照片是证据，不能再增删。",
-		"This finding is closed or withdrawn: its photos are evidence and can no longer be added or deleted.")
+	return Coded(EConflict, "supervision.this_finding_is_closed_or_withdrawn")
 }
 
 // CheckPhotoAdd reports whether a photo may be linked to the finding.
@@ -248,14 +242,12 @@ func (f Finding) CheckPhotoRemove(hash string, role PhotoRole, raisedIn *Inspect
 	}
 	for _, h := range f.History {
 		if slices.Contains(h.Evidence, hash) {
-			return Errorf(EConflict, "这张照片是一次状态变更的整改证据，已记入处理过程，不能删除。",
-				"This photo is the evidence of a recorded status change and cannot be deleted.")
+			return Coded(EConflict, "supervision.this_photo_is_the_evidence_of")
 		}
 	}
 	for _, n := range f.Notes {
 		if slices.Contains(n.Photos, hash) {
-			return Errorf(EConflict, "这张照片附在一条备注中，备注不可修改，照片不能删除。",
-				"This photo belongs to a note; notes cannot change, so it cannot be deleted.")
+			return Coded(EConflict, "supervision.this_photo_belongs_to_a_note")
 		}
 	}
 	return nil
@@ -315,6 +307,5 @@ func (a Actor) CheckPhotoDescribe(visits []Inspection, findings []Finding) error
 			return nil
 		}
 	}
-	return Errorf(EForbidden, "只有这张照片所属督查的参加人员或领导可以修改它的说明。",
-		"Only the inspectors of the photo's visit, or a leader, may change its caption.")
+	return Coded(EForbidden, "supervision.only_the_inspectors_of_the_photos")
 }

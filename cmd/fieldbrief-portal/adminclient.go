@@ -16,6 +16,7 @@ import (
 	"fieldbrief/portal"
 	"fieldbrief/portal/server"
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // adminClient reaches the admin API of the portal that owns a data folder:
@@ -47,15 +48,14 @@ func openAdmin(data string, create bool) (*adminClient, error) {
 		return &adminClient{http: &http.Client{Transport: tr}, close: func() error { tr.CloseIdleConnections(); return nil }}, nil
 	}
 	if _, err := os.Stat(filepath.Join(data, server.DBFile)); err != nil && !create {
-		return nil, sv.Errorf(sv.ENotFound, "“%s”中没有平台数据。", "There is no portal data in “%s”.", data)
+		return nil, translate.Errorf(sv.ENotFound, "portal_command.error.there_is_no_portal_data_in", data)
 	}
 	srv, err := server.New(server.Options{Dir: data, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		var e *sv.Error
 		if errors.As(err, &e) && e.Code == sv.EAlreadyOpen {
-			return nil, sv.Errorf(sv.EAlreadyOpen,
-				"平台正在运行，但无法连接其本机管理通道（%s）；请以运行平台的系统用户执行此命令。",
-				"The portal is running but its admin socket (%s) cannot be reached; run this command as the system user the portal runs as.", sock)
+			return nil, translate.Errorf(sv.EAlreadyOpen,
+				"portal_command.error.the_portal_is_running_but_its", sock)
 		}
 		return nil, err
 	}
@@ -72,7 +72,7 @@ func (c *adminClient) call(ctx context.Context, method, path string, in, out any
 	if in != nil {
 		raw, err := json.Marshal(in)
 		if err != nil {
-			return sv.Wrap(err, sv.EInternal, "无法编码请求。", "Cannot encode the request.")
+			return translate.Wrap(err, sv.EInternal, "portal_command.error.cannot_encode_the_request")
 		}
 		body = bytes.NewReader(raw)
 	}
@@ -85,7 +85,7 @@ func (c *adminClient) call(ctx context.Context, method, path string, in, out any
 		return nil
 	}
 	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
-		return sv.Wrap(err, sv.EInternal, "平台的回答无法读取。", "The portal's answer cannot be read.")
+		return translate.Wrap(err, sv.EInternal, "portal_command.error.the_portals_answer_cannot_be_read")
 	}
 	return nil
 }
@@ -95,20 +95,20 @@ func (c *adminClient) call(ctx context.Context, method, path string, in, out any
 func (c *adminClient) stream(ctx context.Context, method, path, contentType string, body io.Reader) (*http.Response, error) {
 	req, err := http.NewRequestWithContext(ctx, method, "http://portal"+path, body)
 	if err != nil {
-		return nil, sv.Wrap(err, sv.EInternal, "无法构造请求。", "Cannot build the request.")
+		return nil, translate.Wrap(err, sv.EInternal, "portal_command.error.cannot_build_the_request")
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", contentType)
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, sv.Wrap(err, sv.EUnavailable, "无法连接平台的本机管理通道。", "Cannot reach the portal's admin socket.")
+		return nil, translate.Wrap(err, sv.EUnavailable, "portal_command.error.cannot_reach_the_portals_admin_socket")
 	}
 	if resp.StatusCode >= 300 {
 		defer resp.Body.Close()
 		var eb portal.ErrorBody
 		if json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&eb) != nil || eb.Zh == "" {
-			return nil, sv.Errorf(sv.EInternal, "平台回答 %s。", "The portal answered %s.", resp.Status)
+			return nil, translate.Errorf(sv.EInternal, "portal_command.error.the_portal_answered", resp.Status)
 		}
 		return nil, &sv.Error{Code: eb.Code, Zh: eb.Zh, En: eb.En}
 	}

@@ -9,6 +9,7 @@ import (
 
 	"fieldbrief/portal"
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // check asks the portal to examine its data and prints what it found; it
@@ -36,5 +37,5 @@ func check(args []string, stdout io.Writer) error {
 	for _, p := range rep.Problems {
 		fmt.Fprintln(stdout, "  -", p)
 	}
-	return sv.Errorf(sv.EConflict, "平台数据有 %d 个问题；请先备份数据文件夹，再处理。", "The portal's data has %d problems; back up the data folder before repairing it.", len(rep.Problems))
+	return translate.Errorf(sv.EConflict, "portal_command.error.the_portals_data_has_problems_back", len(rep.Problems))
 }

@@ -29,6 +29,7 @@ import (
 	"fieldbrief/portal/server"
 	"fieldbrief/sample"
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 func main() {
@@ -142,7 +143,7 @@ func serve(args []string, stderr io.Writer) error {
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		srv.Close()
-		return sv.Wrap(err, sv.EUnavailable, fmt.Sprintf("无法在 %s 上监听，端口可能已被占用。", *addr), fmt.Sprintf("Cannot listen on %s; the port may be in use.", *addr))
+		return translate.Wrap(err, sv.EUnavailable, "portal_command.error.cannot_listen", *addr)
 	}
 	// Timeouts, the connection cap and the plain-HTTP warning: decision 23.
 	server.ApplyMemoryLimit()
@@ -178,7 +179,7 @@ func serve(args []string, stderr io.Writer) error {
 	select {
 	case err := <-done:
 		closeAll()
-		return sv.Wrap(err, sv.EUnavailable, "平台服务意外停止。", "The portal stopped unexpectedly.")
+		return translate.Wrap(err, sv.EUnavailable, "portal_command.error.the_portal_stopped_unexpectedly")
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")

@@ -16,6 +16,7 @@ import (
 	"fieldbrief/portal/server"
 	"fieldbrief/spreadsheet"
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // The committee office's workbooks (issue 16): register and checklist
@@ -47,14 +48,14 @@ func readWorkbook(name string) ([]byte, error) {
 	}
 	st, err := os.Stat(name)
 	if err != nil {
-		return nil, sv.Wrap(err, sv.ENotFound, fmt.Sprintf("找不到文件“%s”。", name), fmt.Sprintf("Cannot find the file “%s”.", name))
+		return nil, translate.Wrap(err, sv.ENotFound, "portal_command.error.cannot_find_the_file", name)
 	}
 	if st.Size() > spreadsheet.MaxFileSize {
-		return nil, sv.Errorf(sv.EInvalid, "文件“%s”过大（上限 %d MB）。", "The file “%s” is too large (limit %d MB).", name, spreadsheet.MaxFileSize>>20)
+		return nil, translate.Errorf(sv.EInvalid, "portal_command.error.the_file_is_too_large_limit", name, spreadsheet.MaxFileSize>>20)
 	}
 	data, err := os.ReadFile(name)
 	if err != nil {
-		return nil, sv.Wrap(err, sv.EUnavailable, fmt.Sprintf("无法读取文件“%s”。", name), fmt.Sprintf("Cannot read the file “%s”.", name))
+		return nil, translate.Wrap(err, sv.EUnavailable, "portal_command.error.cannot_read_the_file", name)
 	}
 	return data, nil
 }
@@ -77,7 +78,7 @@ func download(data, path, out string) (int64, error) {
 	defer resp.Body.Close()
 	tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*")
 	if err != nil {
-		return 0, sv.Wrap(err, sv.EUnavailable, fmt.Sprintf("无法写入“%s”。", out), fmt.Sprintf("Cannot write “%s”.", out))
+		return 0, translate.Wrap(err, sv.EUnavailable, "portal_command.error.cannot_write", out)
 	}
 	n, err := io.Copy(tmp, resp.Body)
 	if err == nil {
@@ -91,7 +92,7 @@ func download(data, path, out string) (int64, error) {
 	}
 	if err != nil {
 		os.Remove(tmp.Name())
-		return 0, sv.Wrap(err, sv.EUnavailable, fmt.Sprintf("写入“%s”时出错，文件未保存。", out), fmt.Sprintf("Writing “%s” failed; the file was not saved.", out))
+		return 0, translate.Wrap(err, sv.EUnavailable, "portal_command.error.writing_failed_the_file_was_not_saved", out)
 	}
 	return n, nil
 }
@@ -271,7 +272,7 @@ func restore(args []string, stdout io.Writer) error {
 	}
 	f, err := os.Open(*from)
 	if err != nil {
-		return sv.Wrap(err, sv.ENotFound, fmt.Sprintf("找不到备份文件“%s”。", *from), fmt.Sprintf("Cannot find the backup file “%s”.", *from))
+		return translate.Wrap(err, sv.ENotFound, "portal_command.error.cannot_find_the_backup_file", *from)
 	}
 	defer f.Close()
 	if err := server.Restore(f, *data); err != nil {
@@ -283,7 +284,7 @@ func restore(args []string, stdout io.Writer) error {
 
 func decodeAnswer(r io.Reader, out any) error {
 	if err := json.NewDecoder(r).Decode(out); err != nil {
-		return sv.Wrap(err, sv.EInternal, "平台的回答无法读取。", "The portal's answer cannot be read.")
+		return translate.Wrap(err, sv.EInternal, "portal_command.error.the_portals_answer_cannot_be_read")
 	}
 	return nil
 }

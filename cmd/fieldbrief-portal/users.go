@@ -16,6 +16,7 @@ import (
 	"fieldbrief/portal"
 	"fieldbrief/portal/server"
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // parseNamed parses flags with one plain argument, a user name, which may
@@ -45,22 +46,22 @@ func readPassword(stdin io.Reader, prompt io.Writer, who string) (string, error)
 		first, err := term.ReadPassword(int(f.Fd()))
 		fmt.Fprintln(prompt)
 		if err != nil {
-			return "", sv.Wrap(err, sv.EInvalid, "无法读取密码。", "Cannot read the password.")
+			return "", translate.Wrap(err, sv.EInvalid, "portal_command.error.cannot_read_the_password")
 		}
 		fmt.Fprint(prompt, "再输入一次 / type it again: ")
 		second, err := term.ReadPassword(int(f.Fd()))
 		fmt.Fprintln(prompt)
 		if err != nil {
-			return "", sv.Wrap(err, sv.EInvalid, "无法读取密码。", "Cannot read the password.")
+			return "", translate.Wrap(err, sv.EInvalid, "portal_command.error.cannot_read_the_password")
 		}
 		if string(first) != string(second) {
-			return "", sv.Errorf(sv.EInvalid, "两次输入的密码不一致，未作修改。", "The two passwords differ; nothing was changed.")
+			return "", translate.Errorf(sv.EInvalid, "portal_command.error.the_two_passwords_differ_nothing_was")
 		}
 		return string(first), nil
 	}
 	pw, err := bufio.NewReader(stdin).ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {
-		return "", sv.Wrap(err, sv.EInvalid, "无法读取密码。", "Cannot read the password.")
+		return "", translate.Wrap(err, sv.EInvalid, "portal_command.error.cannot_read_the_password")
 	}
 	return strings.TrimRight(pw, "\r\n"), nil
 }
