@@ -32,8 +32,8 @@ func runReport(c *ctx, args []string) error {
 		}
 	}
 	fmt.Fprintln(c.Stdout, c.pick(
-		"用法：\n  fieldbrief report visit --data 文件夹 --id 督查编号 --out 文件.pdf\n  fieldbrief report brief --data 文件夹 --period YYYY-MM [--as-of YYYY-MM-DD] --out 文件.pdf   （截至该月的两个月）\n  fieldbrief report verify --data 文件夹 文件.pdf   （核对打印的督查报告与记录是否一致）\n  fieldbrief report tour --data 文件夹 --quarter YYYYQn --out 文件.pdf [--order p03,p01,…]\n选项：--lang zh|en  --size A4|A3  --date YYYY-MM-DD（固定生成日期，输出可重复）  --print [--printer 打印机]（生成后打印）",
-		"Usage:\n  fieldbrief report visit --data FOLDER --id VISIT --out FILE.pdf\n  fieldbrief report brief --data FOLDER --period YYYY-MM [--as-of YYYY-MM-DD] --out FILE.pdf   (the two months ending then)\n  fieldbrief report verify --data FOLDER FILE.pdf   (check a printed visit report against the record)\n  fieldbrief report tour --data FOLDER --quarter YYYYQn --out FILE.pdf [--order p03,p01,...]\nOptions: --lang zh|en  --size A4|A3  --date YYYY-MM-DD (fixed generation date, reproducible output)  --print [--printer NAME] (print once written)"))
+		"用法：\n  fieldbrief report visit --data 文件夹 --id 督查编号 --out 文件.pdf\n  fieldbrief report brief --data 文件夹 --period YYYY-MM [--as-of YYYY-MM-DD] --out 文件.pdf   （截至该月的两个月）\n  fieldbrief report verify --data 文件夹 文件.pdf   （核对打印的督查报告、简报或拉练资料与记录是否一致）\n  fieldbrief report tour --data 文件夹 --quarter YYYYQn --out 文件.pdf [--order p03,p01,…]\n选项：--lang zh|en  --size A4|A3  --date YYYY-MM-DD（固定生成日期，输出可重复）  --print [--printer 打印机]（生成后打印）",
+		"Usage:\n  fieldbrief report visit --data FOLDER --id VISIT --out FILE.pdf\n  fieldbrief report brief --data FOLDER --period YYYY-MM [--as-of YYYY-MM-DD] --out FILE.pdf   (the two months ending then)\n  fieldbrief report verify --data FOLDER FILE.pdf   (check a printed visit report, brief or tour pack against the records)\n  fieldbrief report tour --data FOLDER --quarter YYYYQn --out FILE.pdf [--order p03,p01,...]\nOptions: --lang zh|en  --size A4|A3  --date YYYY-MM-DD (fixed generation date, reproducible output)  --print [--printer NAME] (print once written)"))
 	if len(args) == 1 && (args[0] == "--help" || args[0] == "-h") {
 		return flag.ErrHelp
 	}

@@ -65,7 +65,10 @@ func Brief(w io.Writer, fonts *Fonts, in BriefInput, opt Options) (Result, error
 	opt.Title = title + " · " + period
 	opt.Header = l.t("西部（重庆）科学城重点项目调度")
 	opt.HeaderRight = period
-	opt.FooterNote = fmt.Sprintf(l.t("生成于 %s"), l.clock(opt.Time))
+	in.AsOf = asOf
+	stamp := BriefStamp(in, opt)
+	opt.Keywords = stamp.String()
+	opt.FooterNote = fmt.Sprintf(l.t("数据校验码 %s · 生成于 %s"), stamp.Record[len(SnapshotVersion)+1:][:16], l.clock(opt.Time))
 	opt.Names = append(personNames(stopProjects(in.Projects)), opt.Names...)
 	form := in.Form
 	if form.IssueNo <= 0 {
@@ -75,7 +78,8 @@ func Brief(w io.Writer, fonts *Fonts, in BriefInput, opt Options) (Result, error
 		form.Issuer = l.t("西部（重庆）科学城重点项目督查组")
 	}
 	figures := newBriefFigures(in, asOf)
-	return typeset(w, fonts, in, opt, func(d *Doc) {
+	sealed := &sealWriter{}
+	res, err := typeset(sealed, fonts, in, opt, func(d *Doc) {
 		l := d.Lang()
 
 		d.masthead(title, fmt.Sprintf(l.t("%d年第%d期"), to.Year(), form.IssueNo), form.Issuer, l.date(opt.Time),
@@ -115,6 +119,10 @@ func Brief(w io.Writer, fonts *Fonts, in BriefInput, opt Options) (Result, error
 		}
 		d.colophon(form, l.date(opt.Time))
 	})
+	if err != nil {
+		return res, err
+	}
+	return res, sealed.writeTo(w)
 }
 
 func activeCounts(fs []supervision.Finding, asOf time.Time) (open, overdue int) {

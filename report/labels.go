@@ -41,8 +41,8 @@ func english(zh string) string {
 		return "Q%[2]s %[1]d"
 	case "记录校验码 %s · 生成于 %s":
 		return "Record hash %s · generated %s"
-	case "生成于 %s":
-		return "Generated %s"
+	case "数据校验码 %s · 生成于 %s":
+		return "Data hash %s · generated %s"
 	case "草稿，未提交":
 		return "DRAFT, not submitted"
 	case "数据截至%s":

@@ -36,8 +36,11 @@ func Tour(w io.Writer, fonts *Fonts, in TourInput, opt Options) (Result, error) 
 	opt.Header = l.t("西部（重庆）科学城重点项目拉练")
 	opt.HeaderRight = quarter
 	opt.Names = append(personNames(stopProjects(in.Stops)), opt.Names...)
-	opt.FooterNote = fmt.Sprintf(l.t("生成于 %s"), l.clock(opt.Time))
-	return typeset(w, fonts, in, opt, func(d *Doc) {
+	stamp := TourStamp(in, opt)
+	opt.Keywords = stamp.String()
+	opt.FooterNote = fmt.Sprintf(l.t("数据校验码 %s · 生成于 %s"), stamp.Record[len(SnapshotVersion)+1:][:16], l.clock(opt.Time))
+	sealed := &sealWriter{}
+	res, err := typeset(sealed, fonts, in, opt, func(d *Doc) {
 		l := d.Lang()
 
 		d.Title(title)
@@ -99,6 +102,10 @@ func Tour(w io.Writer, fonts *Fonts, in TourInput, opt Options) (Result, error) 
 			d.notesBox(l.t("现场记录"))
 		}
 	})
+	if err != nil {
+		return res, err
+	}
+	return res, sealed.writeTo(w)
 }
 
 // tourPhotos is how many photos a tour station prints, in one row.
