@@ -43,8 +43,11 @@ type VerifySource interface {
 }
 
 // PortalCopy fetches the portal's copy of a visit; found is false when the
-// portal has none. Verify asks it only when the caller is signed in.
-type PortalCopy func(visitID string) (in sv.Inspection, found bool, err error)
+// portal has none, and unsent names the parts of it (an item key, or
+// "header") this laptop changed and has not sent, whose portal version it
+// cannot know (syncer.Engine.PortalInspection). Verify asks it only when
+// the caller is signed in.
+type PortalCopy func(visitID string) (in sv.Inspection, found bool, unsent []string, err error)
 
 // errNoStamp is the error of a PDF that carries no fieldbrief stamp.
 func errNoStamp() error {
@@ -95,7 +98,7 @@ func verifyVisit(s VerifySource, stamp report.Stamp, portalCopy PortalCopy) (Ver
 		v.say("此报告所载督查记录（"+stamp.ID+"）不在该数据文件夹中：它可能来自另一台电脑或另一个数据文件夹，请在那里核对，或先同步。",
 			"The visit this report records ("+stamp.ID+") is not in this data folder: it may come from another laptop or folder; verify it there, or sync first.")
 		if portalCopy != nil {
-			verifyPortalVisit(&v, stamp, portalCopy, false)
+			verifyPortalVisit(&v, stamp, portalCopy, false, itemNames{})
 		}
 		return v, nil
 	}
@@ -114,7 +117,8 @@ func verifyVisit(s VerifySource, stamp report.Stamp, portalCopy PortalCopy) (Ver
 				"It was a draft when printed and was submitted at "+in.FinishedAt.In(stamp.Time.Location()).Format("2006-01-02 15:04")+".")
 		}
 		if keys := answeredAfter(in, stamp.Time); len(keys) > 0 {
-			v.say("打印后修改过的检查项："+strings.Join(keys, "、")+"。", "Items changed after printing: "+strings.Join(keys, ", ")+".")
+			zh, en := visitItemNames(s, in).list(keys)
+			v.say("打印后修改过的检查项："+zh+"。", "Items changed after printing: "+en+".")
 		}
 	}
 	visits, err := s.ProjectVisits(in.ProjectID)
@@ -130,15 +134,15 @@ func verifyVisit(s VerifySource, stamp report.Stamp, portalCopy PortalCopy) (Ver
 		}
 	}
 	if portalCopy != nil {
-		verifyPortalVisit(&v, stamp, portalCopy, sv.RecordDigest(in) == stamp.Record)
+		verifyPortalVisit(&v, stamp, portalCopy, sv.RecordDigest(in) == stamp.Record, visitItemNames(s, in))
 	}
 	return v, nil
 }
 
 // verifyPortalVisit adds what the portal's copy of the visit says, and
 // which copy differs when the two disagree.
-func verifyPortalVisit(v *Verdict, stamp report.Stamp, portalCopy PortalCopy, localSame bool) {
-	in, found, err := portalCopy(stamp.ID)
+func verifyPortalVisit(v *Verdict, stamp report.Stamp, portalCopy PortalCopy, localSame bool, names itemNames) {
+	in, found, unsent, err := portalCopy(stamp.ID)
 	switch {
 	case err != nil:
 		// The local verdict stands; the portal could not be asked.
@@ -146,6 +150,10 @@ func verifyPortalVisit(v *Verdict, stamp report.Stamp, portalCopy PortalCopy, lo
 			"The portal's copy could not be checked (the portal cannot be reached, or the sign-in has expired); the above is this laptop's record only. Verify again once online and signed in.")
 	case !found:
 		v.say("平台上还没有这条督查记录（可能尚未同步）。", "The portal has no copy of this visit yet (it may not have been synced).")
+	case len(unsent) > 0:
+		zh, en := names.list(unsent)
+		v.say("本机对这条记录的改动（"+zh+"）尚未发送到平台，平台上的副本是改动之前的版本，本机无法逐项核对；同步后再核对。",
+			"This laptop has changes to this record not yet sent to the portal ("+en+"); the portal holds the version before them, which cannot be checked from here. Sync, then verify again.")
 	case sv.RecordDigest(in) == stamp.Record:
 		if localSame {
 			v.say("平台上的副本与打印件一致。", "The portal's copy matches the printed report too.")
@@ -162,9 +170,46 @@ func verifyPortalVisit(v *Verdict, stamp report.Stamp, portalCopy PortalCopy, lo
 			v.say("平台上的副本也与打印件不一致。", "The portal's copy does not match the printed report either.")
 		}
 		if keys := answeredAfter(in, stamp.Time); len(keys) > 0 {
-			v.say("平台副本中打印后修改过的检查项："+strings.Join(keys, "、")+"。", "Items changed after printing in the portal's copy: "+strings.Join(keys, ", ")+".")
+			zh, en := names.list(keys)
+			v.say("平台副本中打印后修改过的检查项："+zh+"。", "Items changed after printing in the portal's copy: "+en+".")
 		}
 	}
+}
+
+// itemNames names checklist items by their titles in both languages, as
+// the visit's checklist version calls them; a key it does not know stays
+// as it is.
+type itemNames map[string][2]string
+
+func visitItemNames(src Source, in sv.Inspection) itemNames {
+	names := itemNames{}
+	templates, err := src.Templates()
+	if err != nil {
+		return names
+	}
+	for _, t := range templates {
+		if t.ID == in.TemplateID && t.Version == in.TemplateVersion {
+			for _, it := range t.Items() {
+				names[it.Key] = [2]string{it.DisplayTitle(sv.Chinese), it.DisplayTitle(sv.English)}
+			}
+		}
+	}
+	return names
+}
+
+// list joins the items' names in both languages.
+func (n itemNames) list(keys []string) (zh, en string) {
+	z, e := make([]string, len(keys)), make([]string, len(keys))
+	for i, k := range keys {
+		z[i], e[i] = k, k
+		if name, ok := n[k]; ok {
+			z[i], e[i] = "“"+name[0]+"”", "“"+name[1]+"”"
+		}
+		if k == "header" {
+			z[i], e[i] = "督查概况", "the visit's details"
+		}
+	}
+	return strings.Join(z, "、"), strings.Join(e, ", ")
 }
 
 // answeredAfter lists the items answered after t.

@@ -108,7 +108,7 @@ func TestReportVerify(t *testing.T) {
 	}
 	s.Close()
 	out, err = cliRun(later, "verify", "--data", data, pdf)
-	if sv.ErrorCode(err) != sv.EConflict || !strings.Contains(out, "已改变") || !strings.Contains(out, "quality.concrete") {
+	if sv.ErrorCode(err) != sv.EConflict || !strings.Contains(out, "已改变") || !strings.Contains(out, "打印后修改过的检查项：“") {
 		t.Errorf("a record changed after printing: %v\n%s", err, out)
 	}
 }
