@@ -149,15 +149,15 @@ func (d *Doc) overviewTable(ps []ProjectData, asOf time.Time) {
 		allOverdue += overdue
 		plan += p.Investment.AnnualPlan
 		done += p.Investment.Completed
-		last := "—"
+		last := l.t("未督查")
 		if !pd.LastVisit.IsZero() {
 			last = l.date(pd.LastVisit)
 		}
 		rows = append(rows, Row{Cells: []Cell{
 			{Text: strconv.Itoa(i + 1)},
 			{Text: p.DisplayName()},
-			{Text: orDash(p.Phase.Label(l.sv()))},
-			{Text: orDash(p.Light.Label(l.sv())), Tone: lightTone(p.Light)},
+			{Text: l.orMissing(p.Phase.Label(l.sv()))},
+			{Text: l.orMissing(p.Light.Label(l.sv())), Tone: lightTone(p.Light)},
 			{Text: yi(p.Investment.AnnualPlan)},
 			{Text: yi(p.Investment.Completed)},
 			{Text: percent(p.Investment.AnnualProgress())},

@@ -184,7 +184,13 @@ func english(zh string) string {
 	case "见说明":
 		return "See remarks"
 	case "未填写":
-		return "Not answered"
+		return "Not recorded"
+	case "未督查":
+		return "No visit yet"
+	case "第一站":
+		return "First stop"
+	case "无坐标":
+		return "No location"
 	case "无。":
 		return "None."
 	case "最新进展：":

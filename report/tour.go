@@ -51,8 +51,9 @@ func Tour(w io.Writer, fonts *Fonts, in TourInput, opt Options) (Result, error) 
 		total := 0.0
 		for i, s := range in.Stops {
 			p := s.Project
-			dist := "—"
+			dist := l.t("第一站")
 			if i > 0 {
+				dist = l.t("无坐标")
 				if km, ok := distanceKM(in.Stops[i-1].Project, p); ok {
 					dist = strconv.FormatFloat(km, 'f', 1, 64)
 					total += km
@@ -61,11 +62,11 @@ func Tour(w io.Writer, fonts *Fonts, in TourInput, opt Options) (Result, error) 
 			rows = append(rows, Row{Cells: []Cell{
 				{Text: strconv.Itoa(i + 1)},
 				{Text: p.DisplayName()},
-				{Text: orDash(p.Address)},
-				{Text: orDash(p.Leader)},
+				{Text: l.orMissing(p.Address)},
+				{Text: l.orMissing(p.Leader)},
 				{Text: dist},
-				{Text: orDash(p.Phase.Label(l.sv()))},
-				{Text: orDash(p.Light.Label(l.sv())), Tone: lightTone(p.Light)},
+				{Text: l.orMissing(p.Phase.Label(l.sv()))},
+				{Text: l.orMissing(p.Light.Label(l.sv())), Tone: lightTone(p.Light)},
 			}})
 		}
 		d.Table(Table{Size: smallSize, Columns: []Column{

@@ -81,7 +81,7 @@ func Visit(w io.Writer, fonts *Fonts, in VisitInput, opt Options) (Result, error
 		stats := checklistStats(in.Template, insp)
 		facts := []Fact{
 			{Label: l.t("督查时间"), Value: l.visitTime(insp)},
-			{Label: l.t("天气"), Value: orDash(insp.Weather)},
+			{Label: l.t("天气"), Value: l.orMissing(insp.Weather)},
 			{Label: l.t("督查人员"), Value: l.joinList(insp.Inspectors)},
 			{Label: l.t("参加单位"), Value: l.joinList(insp.DepartmentsPresent)},
 			{Label: l.t("督查清单"), Value: fmt.Sprintf(l.t("%s（第%d版）"), templateTitle(l, in.Template), insp.TemplateVersion)},
@@ -122,7 +122,7 @@ func Visit(w io.Writer, fonts *Fonts, in VisitInput, opt Options) (Result, error
 					{Text: fmt.Sprintf("%d.%d", si+1, ii+1)},
 					{Text: title},
 					{Text: result, Tone: tone},
-					{Text: orDash(note)},
+					{Text: note},
 				}, Tone: toneIf(tone == ToneAlert, ToneAlert)})
 			}
 			d.Table(Table{Columns: []Column{
@@ -171,17 +171,17 @@ func projectFacts(l Lang, p supervision.Project, asOf time.Time) []Fact {
 	facts := []Fact{
 		{Label: l.t("项目名称"), Value: p.Name},
 		{Label: l.t("项目编号"), Value: p.ID},
-		{Label: l.t("主导产业"), Value: orDash(p.Industry.Label(l.sv()))},
-		{Label: l.t("产业链"), Value: orDash(p.Chain)},
-		{Label: l.t("项目长"), Value: orDash(p.Leader)},
-		{Label: l.t("牵头部门"), Value: orDash(p.LeadDepartment)},
-		{Label: l.t("项目阶段"), Value: orDash(p.Phase.Label(l.sv()))},
-		{Label: l.t("状态"), Value: orDash(p.Light.Label(l.sv())), Tone: lightTone(p.Light)},
+		{Label: l.t("主导产业"), Value: l.orMissing(p.Industry.Label(l.sv()))},
+		{Label: l.t("产业链"), Value: l.orMissing(p.Chain)},
+		{Label: l.t("项目长"), Value: l.orMissing(p.Leader)},
+		{Label: l.t("牵头部门"), Value: l.orMissing(p.LeadDepartment)},
+		{Label: l.t("项目阶段"), Value: l.orMissing(p.Phase.Label(l.sv()))},
+		{Label: l.t("状态"), Value: l.orMissing(p.Light.Label(l.sv())), Tone: lightTone(p.Light)},
 		{Label: l.t("总投资"), Value: l.money(inv.Total)},
 		{Label: l.t("年度计划投资"), Value: l.money(inv.AnnualPlan)},
 		{Label: l.t("年度累计完成"), Value: l.money(inv.Completed) + l.paren(percent(inv.AnnualProgress())) + l.asOfNote(inv)},
-		{Label: l.t("计划工期"), Value: l.day(p.PlannedStart) + " — " + l.day(p.PlannedFinish)},
-		{Label: l.t("项目地址"), Value: orDash(p.Address)},
+		{Label: l.t("计划工期"), Value: l.span(p.PlannedStart, p.PlannedFinish)},
+		{Label: l.t("项目地址"), Value: l.orMissing(p.Address)},
 		{Label: l.t("参建单位"), Value: l.joinList(p.ParticipatingUnits)},
 	}
 	if next, ok := nextMilestone(p); ok {
@@ -207,7 +207,7 @@ func templateTitle(l Lang, t supervision.Template) string {
 	if l == English && t.TitleEn != "" {
 		return t.TitleEn
 	}
-	return orDash(t.Title)
+	return l.orMissing(t.Title)
 }
 
 type stats struct{ total, answered, pass, fail, na int }
@@ -271,7 +271,7 @@ func answerText(l Lang, it supervision.Item, a supervision.Answer, ok bool) (str
 	case supervision.KindDate:
 		return l.day(a.Date), ToneNone
 	}
-	return orDash(a.Text), ToneNone
+	return l.orMissing(a.Text), ToneNone
 }
 
 // findingsTable lists findings with their unit, deadline and status; for
@@ -305,7 +305,7 @@ func (d *Doc) findingsTable(name string, fs []supervision.Finding, asOf time.Tim
 			{Text: desc},
 			{Text: l.categoryText(f)},
 			{Text: l.severityText(f)},
-			{Text: orDash(f.ResponsibleUnit)},
+			{Text: l.orMissing(f.ResponsibleUnit)},
 			{Text: l.day(f.Deadline)},
 			{Text: l.statusText(f, asOf), Tone: tone},
 		}})
