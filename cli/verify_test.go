@@ -70,6 +70,10 @@ func TestReportVerify(t *testing.T) {
 	if sealed, intact := report.CheckSeal(raw); !sealed || !intact {
 		t.Fatalf("a fresh report: sealed %v, intact %v", sealed, intact)
 	}
+	// The report tells its reader how to check it.
+	if text := strings.Join(strings.Fields(pdfText(t, pdf)), ""); !strings.Contains(text, "用fieldbriefreportverify") {
+		t.Error("the visit report does not say how to verify it")
+	}
 
 	out, err := cliRun(now, "verify", "--data", data, pdf)
 	if err != nil || !strings.Contains(out, "未改变") {

@@ -149,7 +149,7 @@ func Visit(w io.Writer, fonts *Fonts, in VisitInput, opt Options) (Result, error
 		d.Heading(1, l.t("签字确认"))
 		d.Signatures([]string{l.t("督查人员（签字）"), l.t("项目长（签字）")})
 		d.Space(4)
-		d.Note(fmt.Sprintf(l.t("本报告由 fieldbrief 于 %s 根据督查记录 %s 生成。记录校验码（SHA-256）：%s。核对打印件时，以同一记录重新计算校验码，应与此一致。"), l.clock(opt.Time), insp.ID, hash))
+		d.Note(fmt.Sprintf(l.t("本报告由 fieldbrief 于 %s 根据督查记录 %s 生成。记录校验码（SHA-256）：%s。核对打印件时，用 fieldbrief report verify 以现存记录重新计算校验码，应与此一致。"), l.clock(opt.Time), insp.ID, hash))
 	})
 	if err != nil {
 		return res, err
