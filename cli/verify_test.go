@@ -274,3 +274,31 @@ func pdfText(t *testing.T, path string) string {
 	}
 	return string(out)
 }
+
+// TestReportVerifyBriefNamesAProjectAdded: a project added to the register
+// after a brief was printed is named as added since printing.
+func TestReportVerifyBriefNamesAProjectAdded(t *testing.T) {
+	now := time.Date(2026, 11, 20, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	data, _ := verifyStore(t, now)
+	pdf := filepath.Join(t.TempDir(), "brief.pdf")
+	if out, err := cliRun(now, "brief", "--period", "2026-11", "--data", data, "--out", pdf, "--offline", "--date", "2026-11-20"); err != nil {
+		t.Fatalf("report brief: %v\n%s", err, out)
+	}
+	s, err := storage.Open(data, storage.Options{Now: func() time.Time { return now.Add(time.Hour) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.Project("p01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.ID, p.Name, p.ShortName = "p99", "西永综保区二期标准厂房", "综保区二期"
+	if err := s.ImportRegister([]sv.Project{p}, nil, true); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	out, err := cliRun(now, "verify", "--data", data, pdf)
+	if sv.ErrorCode(err) != sv.EConflict || !strings.Contains(out, "综保区二期") || !strings.Contains(out, "打印后加入的") {
+		t.Errorf("a project added after printing: %v\n%s", err, out)
+	}
+}
