@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	fynestorage "fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"fieldbrief/briefing"
@@ -36,12 +37,76 @@ func (osPrinter) Print(ctx context.Context, file, printer string) (printing.Job,
 	return printing.Print(ctx, file, printer)
 }
 
-// reportsMenu offers the three briefs.
+// reportsMenu offers the three briefs, and checking a printed one.
 func (ui *mainUI) reportsMenu() *fyne.Menu {
 	return fyne.NewMenu(t0("reports.menu"),
 		fyne.NewMenuItem(t0("reports.visit"), ui.askVisitReport),
 		fyne.NewMenuItem(t0("reports.brief"), ui.askBrief),
-		fyne.NewMenuItem(t0("reports.tour"), ui.askTour))
+		fyne.NewMenuItem(t0("reports.tour"), ui.askTour),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem(t0("reports.verify"), ui.askVerify))
+}
+
+// askVerify lets the user pick the PDF of a printed report, brief or tour
+// pack and says whether it still matches the records (decision 0034).
+func (ui *mainUI) askVerify() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			ui.showError(err)
+			return
+		}
+		if r == nil {
+			return // cancelled
+		}
+		path := r.URI().Path()
+		r.Close()
+		ui.verifyPrinted(path)
+	}, ui.window)
+	d.SetFilter(fynestorage.NewExtensionFileFilter([]string{".pdf", ".PDF"}))
+	if dir, err := fynestorage.ListerForURI(fynestorage.NewFileURI(ui.reportsDir())); err == nil {
+		d.SetLocation(dir)
+	}
+	d.Resize(fyne.NewSize(900, 600))
+	d.Show()
+}
+
+// verifyPrinted checks the PDF at path against the store, and, signed in
+// and online, a visit report against the portal's copy too, off the UI
+// goroutine, then shows the verdict in the user's language.
+func (ui *mainUI) verifyPrinted(path string) {
+	var portalCopy briefing.PortalCopy
+	if eng := ui.sync.photoEngine(); eng != nil {
+		life := ui.sync.life
+		portalCopy = func(id string) (sv.Inspection, bool, []string, error) {
+			pv, err := eng.PortalInspection(life, id)
+			return pv.Inspection, pv.Found, pv.Unsent, err
+		}
+	}
+	data := ui.cfg.Data
+	progress := dialog.NewCustomWithoutButtons(t0("reports.verifying"), widget.NewProgressBarInfinite(), ui.window)
+	progress.Show()
+	fetch(ui, func() (briefing.Verdict, error) {
+		pdf, err := os.ReadFile(path)
+		if err != nil {
+			return briefing.Verdict{}, sv.Wrap(err, sv.ENotFound, "无法读取文件“"+path+"”。", "Cannot read “"+path+"”.")
+		}
+		return briefing.Verify(data, pdf, portalCopy)
+	}, func(v briefing.Verdict, err error) {
+		progress.Hide()
+		if err != nil {
+			ui.showError(err)
+			return
+		}
+		title := t0("reports.verify_ok")
+		if !v.OK {
+			title = t0("reports.verify_failed")
+		}
+		text := widget.NewLabel(filepath.Base(path) + "\n\n" + v.Text(ui.lang))
+		text.Wrapping = fyne.TextWrapWord
+		d := dialog.NewCustom(title, t0("common.close"), text, ui.window)
+		d.Resize(fyne.NewSize(560, 300))
+		ui.showKeyed(d, d.Hide)
+	})
 }
 
 // submittedVisit is what the Reports menu needs of the visit last

@@ -9,6 +9,8 @@ import (
 	"errors"
 	"image/jpeg"
 	"io"
+	"regexp"
+	"strconv"
 	"time"
 
 	"fieldbrief/assets"
@@ -95,7 +97,7 @@ func NewMaker() (*Maker, error) {
 
 // Make writes the requested document to w.
 func (m *Maker) Make(src Source, req Request, w io.Writer) (report.Result, error) {
-	opt := report.Options{Size: req.Size, Lang: sv.Chinese, Time: req.Time, Deterministic: req.Deterministic}
+	opt := report.Options{Size: req.Size, Lang: sv.Chinese, Time: req.Time, Deterministic: req.Deterministic, Store: storeTag(src)}
 	if req.Lang == sv.English {
 		opt.Lang = sv.English
 	}
@@ -103,15 +105,55 @@ func (m *Maker) Make(src Source, req Request, w io.Writer) (report.Result, error
 	if now.IsZero() {
 		now = time.Now()
 	}
-	if req.Kind == Visit {
+	// The document's stamp says when it was made; the records are
+	// assembled as of that same moment, so verify can rebuild them.
+	opt.Time = now
+	in, err := assemble(src, req, now, briefNow(req, now), photoLookup(src, req.Size))
+	if err != nil {
+		return report.Result{}, err
+	}
+	var res report.Result
+	switch req.Kind {
+	case Visit:
+		res, err = report.Visit(w, m.fonts, in.visit, opt)
+	case Brief:
+		res, err = report.Brief(w, m.fonts, in.brief, opt)
+	case Tour:
+		res, err = report.Tour(w, m.fonts, in.tour, opt)
+	}
+	return res, Failure(err)
+}
+
+// inputs is what one document prints, assembled from the store.
+type inputs struct {
+	visit report.VisitInput
+	brief report.BriefInput
+	tour  report.TourInput
+}
+
+// assemble loads the records the requested document prints and puts
+// together its input. Make and Snapshot both come here, so that verify
+// rebuilds exactly what a document printed. briefAt is the moment a brief
+// counts to.
+func assemble(src Source, req Request, now, briefAt time.Time, lookup report.PhotoLookup) (inputs, error) {
+	var in inputs
+	switch req.Kind {
+	case Visit:
 		// A clear "not found" before loading everything.
 		if _, err := src.Inspection(req.VisitID); err != nil {
-			return report.Result{}, err
+			return in, err
 		}
+	case Brief:
+	case Tour:
+		if req.Quarter < 1 || req.Quarter > 4 {
+			return in, sv.Errorf(sv.EInvalid, "季度应为 1 到 4。", "The quarter must be 1 to 4.")
+		}
+	default:
+		return in, sv.Errorf(sv.EInvalid, "未知的报告类型 %s。", "Unknown document %s.", req.Kind)
 	}
 	projects, err := src.Projects()
 	if err != nil {
-		return report.Result{}, err
+		return in, err
 	}
 	if req.Kind == Tour {
 		known := map[string]bool{}
@@ -120,57 +162,110 @@ func (m *Maker) Make(src Source, req Request, w io.Writer) (report.Result, error
 		}
 		for _, id := range req.Order {
 			if !known[id] {
-				return report.Result{}, translate.Errorf(sv.ENotFound, "briefing.error.project_in_the_order_does_not", id)
+				return in, translate.Errorf(sv.ENotFound, "briefing.error.project_in_the_order_does_not", id)
 			}
 		}
 	}
 	templates, err := src.Templates()
 	if err != nil {
-		return report.Result{}, err
+		return in, err
 	}
 	inspections, err := src.InspectionsWithAnswers()
 	if err != nil {
-		return report.Result{}, err
+		return in, err
 	}
 	findings, err := src.FindingRecords()
 	if err != nil {
-		return report.Result{}, err
+		return in, err
 	}
-	asOf, err := documentDate(src, req, now)
+	asOf, err := documentDate(src, req, now, briefAt)
 	if err != nil {
-		return report.Result{}, err
+		return in, err
 	}
 	if projects, err = projectsAsOf(src, projects, templates, inspections, asOf, now.Location()); err != nil {
-		return report.Result{}, err
+		return in, err
 	}
-	lookup := photoLookup(src, req.Size)
-
-	var res report.Result
 	switch req.Kind {
 	case Visit:
-		in, err := report.NewVisitInput(req.VisitID, projects, templates, inspections, findings, lookup)
-		if err != nil {
-			return res, Failure(err)
-		}
-		res, err = report.Visit(w, m.fonts, in, opt)
-		return res, Failure(err)
+		in.visit, err = report.NewVisitInput(req.VisitID, projects, templates, inspections, findings, lookup)
 	case Brief:
-		in := report.NewBriefInput(req.PeriodEnd, briefNow(req, now), projects, inspections, findings, lookup)
-		in.Form = req.Form
-		res, err = report.Brief(w, m.fonts, in, opt)
-		return res, Failure(err)
+		in.brief = report.NewBriefInput(req.PeriodEnd, briefAt, projects, inspections, findings, lookup)
+		in.brief.Form = req.Form
 	case Tour:
-		if req.Quarter < 1 || req.Quarter > 4 {
-			return res, translate.Errorf(sv.EInvalid, "briefing.error.the_quarter_must_be_1_to")
-		}
-		in, err := report.NewTourInput(req.Year, req.Quarter, now, req.Order, projects, inspections, findings, lookup)
-		if err != nil {
-			return res, Failure(err)
-		}
-		res, err = report.Tour(w, m.fonts, in, opt)
-		return res, Failure(err)
+		in.tour, err = report.NewTourInput(req.Year, req.Quarter, now, req.Order, projects, inspections, findings, lookup)
 	}
-	return res, translate.Errorf(sv.EInvalid, "briefing.error.unknown_document", req.Kind)
+	return in, Failure(err)
+}
+
+// Snapshot rebuilds, from the records in src as they are now, the snapshot
+// a stamped brief or tour pack was printed from: the same period or
+// quarter, as of the same moment, the same stops in the same order. A stop
+// no longer in the register is left out (and so the snapshot differs).
+func Snapshot(src Source, st report.Stamp) (report.Snapshot, error) {
+	loc := st.Time.Location()
+	lookup := func(hash string) (report.Photo, bool) {
+		meta, err := src.Photo(hash)
+		if err != nil {
+			return report.Photo{}, false
+		}
+		return report.Photo{Caption: meta.Caption, Taken: meta.SortTime()}, true
+	}
+	switch st.Kind {
+	case "brief":
+		end, err := time.ParseInLocation("2006-01", st.ID, loc)
+		if err != nil {
+			return report.Snapshot{}, sv.Errorf(sv.EInvalid, "简报的期次 %s 无法识别。", "The brief's period %s cannot be read.", st.ID)
+		}
+		in, err := assemble(src, Request{Kind: Brief, PeriodEnd: end}, st.Time, st.AsOf.In(loc), lookup)
+		if err != nil {
+			return report.Snapshot{}, err
+		}
+		return report.BriefSnapshot(in.brief), nil
+	case "tour":
+		m := tourIDRE.FindStringSubmatch(st.ID)
+		if m == nil {
+			return report.Snapshot{}, sv.Errorf(sv.EInvalid, "拉练资料的季度 %s 无法识别。", "The tour pack's quarter %s cannot be read.", st.ID)
+		}
+		year, _ := strconv.Atoi(m[1])
+		q, _ := strconv.Atoi(m[2])
+		projects, err := src.Projects()
+		if err != nil {
+			return report.Snapshot{}, err
+		}
+		known := map[string]bool{}
+		for _, p := range projects {
+			known[p.ID] = true
+		}
+		var order []string
+		for _, p := range st.Projects {
+			if known[p.ID] {
+				order = append(order, p.ID)
+			}
+		}
+		if len(order) == 0 {
+			return report.Snapshot{Digest: report.SnapshotVersion + ":"}, nil
+		}
+		at := st.AsOf.In(loc)
+		in, err := assemble(src, Request{Kind: Tour, Year: year, Quarter: q, Order: order}, at, at, lookup)
+		if err != nil {
+			return report.Snapshot{}, err
+		}
+		return report.TourSnapshot(in.tour, at), nil
+	}
+	return report.Snapshot{}, sv.Errorf(sv.EInvalid, "未知的报告类型 %s。", "Unknown document %s.", st.Kind)
+}
+
+var tourIDRE = regexp.MustCompile(`^(\d{4})Q([1-4])$`)
+
+// storeTag is the report.StoreTag of the data folder src reads.
+func storeTag(src Source) string {
+	if d, ok := src.(*Downloading); ok {
+		src = d.Source
+	}
+	if s, ok := src.(interface{ DeviceID() string }); ok {
+		return report.StoreTag(s.DeviceID())
+	}
+	return ""
 }
 
 // photoLookup gives the reports each photo's upright print copy, which

@@ -9,7 +9,7 @@ import (
 // documentDate is the one date a document is as of, for its figures: a
 // visit report the day of its visit, a brief the end of its period (or
 // now, while the period runs), a tour pack the day it is made.
-func documentDate(src Source, req Request, now time.Time) (sv.Date, error) {
+func documentDate(src Source, req Request, now, briefAt time.Time) (sv.Date, error) {
 	switch req.Kind {
 	case Visit:
 		in, err := src.Inspection(req.VisitID)
@@ -19,7 +19,7 @@ func documentDate(src Source, req Request, now time.Time) (sv.Date, error) {
 		return sv.DateOf(in.StartedAt.In(now.Location())), nil
 	case Brief:
 		_, to := sv.DispatchPeriod(req.PeriodEnd)
-		if n := briefNow(req, now); n.Before(to) {
+		if n := briefAt; n.Before(to) {
 			to = n
 		}
 		return sv.DateOf(to.In(now.Location())), nil

@@ -1,20 +1,26 @@
 package cli
 
 import (
+	"context"
+	"fmt"
 	"os"
-	"sort"
+	"os/signal"
 	"strings"
+	"time"
 
-	"fieldbrief/report"
+	"fieldbrief/briefing"
+	"fieldbrief/portal"
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
+	"fieldbrief/syncer"
 	"fieldbrief/translate"
 )
 
-// runReportVerify checks a printed visit report against the store: is the
-// record still what was printed, was it corrected since, and is the file
-// itself the one fieldbrief wrote (decision 0034). It fails (a non-zero
-// exit) unless all three hold.
+// runReportVerify checks a printed visit report, brief or tour pack
+// against the store (and, for a visit signed in, the portal's copy): are
+// the records still what was printed, was a visit corrected since, and is
+// the file itself the one fieldbrief wrote (decision 0034). It fails (a
+// non-zero exit) unless all hold.
 func runReportVerify(c *ctx, args []string) error {
 	fs, data := c.flags("report verify", "cli.args.report_verify")
 	// The file is the one argument that is not an option or its value.
@@ -42,10 +48,6 @@ func runReportVerify(c *ctx, args []string) error {
 	if err != nil {
 		return translate.Wrap(err, sv.ENotFound, "cli.error.cannot_read_file", path)
 	}
-	stamp, ok := report.ReadStamp(pdf)
-	if !ok || stamp.Kind != "visit" {
-		return translate.Errorf(sv.EInvalid, "cli.error.carries_no_fieldbrief_visit_record_stamp", path)
-	}
 	dir, err := dataDir(*data)
 	if err != nil {
 		return err
@@ -55,84 +57,41 @@ func runReportVerify(c *ctx, args []string) error {
 		return err
 	}
 	defer s.Close()
-	v, err := verifyVisit(s, stamp, pdf)
+	v, err := briefing.Verify(s, pdf, c.portalCopy(dir, s))
+	if sv.ErrorCode(err) == sv.EInvalid {
+		return sv.Errorf(sv.EInvalid, "%s 不带 fieldbrief 报告的记录校验信息，无法核对（可能不是 fieldbrief 生成的报告，或由旧版本生成）。",
+			"%s carries no fieldbrief record stamp and cannot be verified (not a fieldbrief report, or made by an older version).", path)
+	}
 	if err != nil {
 		return err
 	}
-	for _, line := range v.lines {
-		c.say(line.key, line.args...)
-	}
-	if !v.ok {
+	fmt.Fprintln(c.Stdout, v.Text(c.lang))
+	if !v.OK {
 		return translate.Errorf(sv.EConflict, "cli.error.verification_failed")
 	}
 	return nil
 }
 
-// verdict is what verify found, line by line: catalogue keys with their
-// arguments, printed in the command's language.
-type verdict struct {
-	ok    bool
-	lines []verdictLine
-}
-
-type verdictLine struct {
-	key  string
-	args []any
-}
-
-func (v *verdict) say(key string, args ...any) { v.lines = append(v.lines, verdictLine{key, args}) }
-
-// verifyVisit compares a stamped visit report with the store.
-func verifyVisit(s *storage.Store, stamp report.Stamp, pdf []byte) (verdict, error) {
-	v := verdict{ok: true}
-	printed := stamp.Time.Format("2006-01-02 15:04")
-	in, err := s.Inspection(stamp.ID)
-	if sv.ErrorCode(err) == sv.ENotFound {
-		v.ok = false
-		v.say("cli.verify.visit_not_here", stamp.ID)
-		return v, nil
+// portalCopy is how verify reads the portal's copy of a visit when the
+// data folder is signed in, or nil when it is not (then only the local
+// record is checked).
+func (c *ctx) portalCopy(dir string, s *storage.Store) briefing.PortalCopy {
+	cred, err := syncer.LoadCredentials(dir)
+	if err != nil || !c.Now().Before(cred.ExpiresAt) {
+		return nil
 	}
-	if err != nil {
-		return v, err
-	}
-	if sealed, intact := report.CheckSeal(pdf); sealed && !intact {
-		v.ok = false
-		v.say("cli.verify.pdf_changed", printed)
-	}
-	if sv.RecordDigest(in) == stamp.Record {
-		v.say("cli.verify.record_unchanged", printed, stamp.Record[3:19])
-	} else {
-		v.ok = false
-		v.say("cli.verify.record_changed", printed)
-		if !in.FinishedAt.IsZero() && in.FinishedAt.After(stamp.Time) {
-			v.say("cli.verify.submitted_after", in.FinishedAt.In(stamp.Time.Location()).Format("2006-01-02 15:04"))
+	return func(id string) (sv.Inspection, bool, []string, error) {
+		client, err := portal.NewClient(cred.Portal, portalHTTP(), cred.Token)
+		if err != nil {
+			return sv.Inspection{}, false, nil, err
 		}
-		if keys := answeredAfter(in, stamp); len(keys) > 0 {
-			v.say("cli.verify.items_changed", keys)
-		}
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+		defer stop()
+		ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+		defer cancel()
+		// The engine only reads from the portal here; the store is not
+		// written (it is open read-only).
+		pv, err := syncer.New(s, client, syncer.Options{Now: c.Now}).PortalInspection(ctx, id)
+		return pv.Inspection, pv.Found, pv.Unsent, err
 	}
-	visits, err := s.ProjectVisits(in.ProjectID)
-	if err != nil {
-		return v, err
-	}
-	for _, other := range visits {
-		if other.Replaces == in.ID && other.Status == sv.Submitted {
-			v.ok = false
-			day := other.StartedAt.In(stamp.Time.Location()).Format("2006-01-02")
-			v.say("cli.verify.corrected", other.ID, day, other.Inspectors)
-		}
-	}
-	return v, nil
-}
-
-// answeredAfter lists the items of a draft answered after the stamp's time.
-func answeredAfter(in sv.Inspection, stamp report.Stamp) []string {
-	var keys []string
-	for k, a := range in.Answers {
-		if a.AnsweredAt.After(stamp.Time) {
-			keys = append(keys, k)
-		}
-	}
-	sort.Strings(keys)
-	return keys
 }

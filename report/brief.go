@@ -65,7 +65,10 @@ func Brief(w io.Writer, fonts *Fonts, in BriefInput, opt Options) (Result, error
 	opt.Title = title + " · " + period
 	opt.Header = l.t("report.title.running_brief")
 	opt.HeaderRight = period
-	opt.FooterNote = fmt.Sprintf(l.t("report.title.generated"), l.clock(opt.Time))
+	in.AsOf = asOf
+	stamp := BriefStamp(in, opt)
+	opt.Keywords = stamp.String()
+	opt.FooterNote = fmt.Sprintf(l.t("report.title.data_hash_generated"), stamp.Record[len(SnapshotVersion)+1:][:16], l.clock(opt.Time))
 	opt.Names = append(personNames(stopProjects(in.Projects)), opt.Names...)
 	form := in.Form
 	if form.IssueNo <= 0 {
@@ -75,7 +78,8 @@ func Brief(w io.Writer, fonts *Fonts, in BriefInput, opt Options) (Result, error
 		form.Issuer = l.t("report.brief.issuer")
 	}
 	figures := newBriefFigures(in, asOf)
-	return typeset(w, fonts, in, opt, func(d *Doc) {
+	sealed := &sealWriter{}
+	res, err := typeset(sealed, fonts, in, opt, func(d *Doc) {
 		l := d.printLang()
 
 		d.masthead(title, fmt.Sprintf(l.t("report.brief.issue_number"), to.Year(), form.IssueNo), form.Issuer, l.date(opt.Time),
@@ -115,6 +119,10 @@ func Brief(w io.Writer, fonts *Fonts, in BriefInput, opt Options) (Result, error
 		}
 		d.colophon(form, l.date(opt.Time))
 	})
+	if err != nil {
+		return res, err
+	}
+	return res, sealed.writeTo(w)
 }
 
 func activeCounts(fs []supervision.Finding, asOf time.Time) (open, overdue int) {
@@ -141,15 +149,15 @@ func (d *Doc) overviewTable(ps []ProjectData, asOf time.Time) {
 		allOverdue += overdue
 		plan += p.Investment.AnnualPlan
 		done += p.Investment.Completed
-		last := "—"
+		last := l.t("report.text.not_visited")
 		if !pd.LastVisit.IsZero() {
 			last = l.date(pd.LastVisit)
 		}
 		rows = append(rows, Row{Cells: []Cell{
 			{Text: strconv.Itoa(i + 1)},
 			{Text: p.DisplayName()},
-			{Text: orDash(p.Phase.Label(l.Lang()))},
-			{Text: orDash(p.Light.Label(l.Lang())), Tone: lightTone(p.Light)},
+			{Text: l.orMissing(p.Phase.Label(l.Lang()))},
+			{Text: l.orMissing(p.Light.Label(l.Lang())), Tone: lightTone(p.Light)},
 			{Text: yi(p.Investment.AnnualPlan)},
 			{Text: yi(p.Investment.Completed)},
 			{Text: percent(p.Investment.AnnualProgress())},

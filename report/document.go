@@ -64,6 +64,9 @@ type Options struct {
 	// Keywords go into the PDF metadata; a visit report puts its Stamp
 	// there so that report verify can check it against the store.
 	Keywords string
+	// Store is the StoreTag of the data folder a brief or tour pack is
+	// made from; its stamp carries it (decision 0034).
+	Store string
 	// ImageCache, when set, keeps reduced photos between documents.
 	ImageCache ImageCache
 	// Names are personal names kept whole on a line, besides those the

@@ -13,7 +13,7 @@ import (
 // or 12 Mar 2025.
 func (l printLang) date(t time.Time) string {
 	if t.IsZero() {
-		return "—"
+		return l.missing()
 	}
 	if l.Lang() == supervision.English {
 		return t.Format("2 Jan 2006")
@@ -21,24 +21,33 @@ func (l printLang) date(t time.Time) string {
 	return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
 }
 
-// day prints a supervision.Date the same way; an unset or malformed date
-// prints as a dash rather than failing.
+// day prints a supervision.Date the same way; an unset date prints as
+// not recorded, a malformed one as it is, rather than failing.
 func (l printLang) day(d supervision.Date) string {
 	t, ok := d.Time(time.UTC)
 	if !ok {
 		if d == "" {
-			return "—"
+			return l.missing()
 		}
 		return string(d)
 	}
 	return l.date(t)
 }
 
+// span prints a planned period from one day to another; with neither
+// recorded it is one 未填写, not a pair of them around a dash.
+func (l printLang) span(from, to supervision.Date) string {
+	if from == "" && to == "" {
+		return l.missing()
+	}
+	return l.day(from) + " — " + l.day(to)
+}
+
 // clock prints a time of day with its date, for visit times and photo
 // captions, in the one date style of the language: 2025年3月12日 16:30.
 func (l printLang) clock(t time.Time) string {
 	if t.IsZero() {
-		return "—"
+		return l.missing()
 	}
 	return l.date(t) + " " + t.Format("15:04")
 }
@@ -101,7 +110,7 @@ func (l printLang) joinList(items []string) string {
 		}
 	}
 	if len(kept) == 0 {
-		return "—"
+		return l.missing()
 	}
 	if l.Lang() == supervision.English {
 		return strings.Join(kept, ", ")
@@ -158,16 +167,20 @@ func (l printLang) categoryText(f supervision.Finding) string {
 	return l.joinList(parts)
 }
 
-// severityText is a finding's severity, or a dash when none is recorded.
+// severityText is a finding's severity, or 未填写 when none is recorded.
 func (l printLang) severityText(f supervision.Finding) string {
-	return orDash(f.Severity.Label(l.Lang()))
+	return l.orMissing(f.Severity.Label(l.Lang()))
 }
 
-// orDash prints an empty value as a dash, so an empty cell reads as "none"
-// rather than as a printing fault.
-func orDash(s string) string {
+// missing is what a document prints for a value nobody recorded: words,
+// never a dash, which a reader takes for a printing fault or a pair of
+// dashes for a range (issue 13).
+func (l printLang) missing() string { return l.t("report.text.not_answered") }
+
+// orMissing prints an empty value as not recorded.
+func (l printLang) orMissing(s string) string {
 	if strings.TrimSpace(s) == "" {
-		return "—"
+		return l.missing()
 	}
 	return s
 }

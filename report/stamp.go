@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
+	"net/url"
 	"regexp"
 	"strings"
 	"time"
@@ -16,12 +17,24 @@ import (
 // report verify can recompute it from the store: which record, the digest
 // of the record as printed, and how it was printed (decision 0034).
 type Stamp struct {
-	Kind   string // "visit"
-	ID     string // the visit's id
-	Record string // supervision.RecordDigest of the record printed
+	Kind string // "visit", "brief" or "tour"
+	// ID names what was printed: the visit's id, a brief's last month
+	// (2026-11), a tour pack's quarter (2026Q4).
+	ID string
+	// Record is supervision.RecordDigest of the visit printed, or the
+	// Snapshot digest of a brief's or tour pack's inputs.
+	Record string
 	Time   time.Time
 	Size   PageSize
 	Lang   supervision.Lang
+	// AsOf is the moment a brief's or tour pack's records are as of.
+	AsOf time.Time
+	// Projects are the digests of each project's part of a brief's or tour
+	// pack's snapshot, in the order printed.
+	Projects []ProjectDigest
+	// Store tells which data folder a brief or tour pack was made from
+	// (StoreTag), so that verify can tell one printed elsewhere.
+	Store string
 }
 
 const stampPrefix = "fieldbrief-record"
@@ -31,10 +44,49 @@ func VisitStamp(in supervision.Inspection, opt Options) Stamp {
 	return Stamp{Kind: "visit", ID: in.ID, Record: supervision.RecordDigest(in), Time: opt.Time, Size: opt.Size, Lang: opt.Lang}
 }
 
-// String writes the stamp as the PDF keywords: plain ASCII words.
+// BriefStamp is the stamp of a brief whose AsOf is set, printed with opt.
+func BriefStamp(in BriefInput, opt Options) Stamp {
+	snap := BriefSnapshot(in)
+	return Stamp{Kind: "brief", ID: in.PeriodEnd.Format("2006-01"), Record: snap.Digest, Time: opt.Time, Size: opt.Size,
+		Lang: opt.Lang, AsOf: in.AsOf, Projects: snap.Projects, Store: opt.Store}
+}
+
+// TourStamp is the stamp of a tour pack printed with opt, as of its time.
+func TourStamp(in TourInput, opt Options) Stamp {
+	snap := TourSnapshot(in, opt.Time)
+	return Stamp{Kind: "tour", ID: TourID(in.Year, in.Quarter), Record: snap.Digest, Time: opt.Time, Size: opt.Size,
+		Lang: opt.Lang, AsOf: opt.Time, Projects: snap.Projects, Store: opt.Store}
+}
+
+// StoreTag is what a document's stamp says about the data folder it was
+// made from: a hash of the folder's device id, not the id itself.
+func StoreTag(deviceID string) string {
+	if deviceID == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte("fieldbrief-store:" + deviceID))
+	return hex.EncodeToString(sum[:6])
+}
+
+// String writes the stamp as the PDF keywords: plain ASCII words. Project
+// ids are query-escaped, so no id can break a word or the PDF string.
 func (s Stamp) String() string {
-	return strings.Join([]string{stampPrefix, "kind=" + s.Kind, "id=" + s.ID, "record=" + s.Record,
-		"time=" + s.Time.Format(time.RFC3339Nano), "size=" + s.Size.String(), "lang=" + string(s.Lang)}, " ") + sealField + sealZero
+	words := []string{stampPrefix, "kind=" + s.Kind, "id=" + url.QueryEscape(s.ID), "record=" + s.Record,
+		"time=" + s.Time.Format(time.RFC3339Nano), "size=" + s.Size.String(), "lang=" + string(s.Lang)}
+	if !s.AsOf.IsZero() {
+		words = append(words, "asof="+s.AsOf.Format(time.RFC3339Nano))
+	}
+	if s.Store != "" {
+		words = append(words, "store="+s.Store)
+	}
+	if s.Kind != "visit" {
+		parts := make([]string, len(s.Projects))
+		for i, p := range s.Projects {
+			parts[i] = url.QueryEscape(p.ID) + ":" + p.Digest
+		}
+		words = append(words, "projects="+strings.Join(parts, ","))
+	}
+	return strings.Join(words, " ") + sealField + sealZero
 }
 
 var keywordsRE = regexp.MustCompile(`/Keywords \((` + stampPrefix + ` [ -~]*?)\)`)
@@ -54,12 +106,35 @@ func ReadStamp(pdf []byte) (s Stamp, ok bool) {
 	}
 	t, err := time.Parse(time.RFC3339Nano, fields["time"])
 	size, serr := ParsePageSize(fields["size"])
-	if err != nil || serr != nil || fields["kind"] == "" || fields["id"] == "" || !strings.HasPrefix(fields["record"], supervision.RecordVersion+":") {
+	id, ierr := url.QueryUnescape(fields["id"])
+	version := supervision.RecordVersion
+	if fields["kind"] != "visit" {
+		version = SnapshotVersion
+	}
+	if err != nil || serr != nil || ierr != nil || fields["kind"] == "" || id == "" || !strings.HasPrefix(fields["record"], version+":") {
 		return Stamp{}, false
 	}
-	s = Stamp{Kind: fields["kind"], ID: fields["id"], Record: fields["record"], Time: t, Size: size, Lang: supervision.Chinese}
+	s = Stamp{Kind: fields["kind"], ID: id, Record: fields["record"], Time: t, Size: size, Lang: supervision.Chinese, Store: fields["store"]}
 	if fields["lang"] == string(supervision.English) {
 		s.Lang = supervision.English
+	}
+	if a, ok := fields["asof"]; ok {
+		if s.AsOf, err = time.Parse(time.RFC3339Nano, a); err != nil {
+			return Stamp{}, false
+		}
+	}
+	if list := fields["projects"]; list != "" {
+		for _, part := range strings.Split(list, ",") {
+			pid, digest, found := strings.Cut(part, ":")
+			pid, perr := url.QueryUnescape(pid)
+			if !found || perr != nil {
+				return Stamp{}, false
+			}
+			s.Projects = append(s.Projects, ProjectDigest{ID: pid, Digest: digest})
+		}
+	}
+	if s.Kind != "visit" && s.AsOf.IsZero() {
+		return Stamp{}, false
 	}
 	return s, true
 }

@@ -36,8 +36,11 @@ func Tour(w io.Writer, fonts *Fonts, in TourInput, opt Options) (Result, error) 
 	opt.Header = l.t("report.title.running_tour")
 	opt.HeaderRight = quarter
 	opt.Names = append(personNames(stopProjects(in.Stops)), opt.Names...)
-	opt.FooterNote = fmt.Sprintf(l.t("report.title.generated"), l.clock(opt.Time))
-	return typeset(w, fonts, in, opt, func(d *Doc) {
+	stamp := TourStamp(in, opt)
+	opt.Keywords = stamp.String()
+	opt.FooterNote = fmt.Sprintf(l.t("report.title.data_hash_generated"), stamp.Record[len(SnapshotVersion)+1:][:16], l.clock(opt.Time))
+	sealed := &sealWriter{}
+	res, err := typeset(sealed, fonts, in, opt, func(d *Doc) {
 		l := d.printLang()
 
 		d.Title(title)
@@ -48,8 +51,9 @@ func Tour(w io.Writer, fonts *Fonts, in TourInput, opt Options) (Result, error) 
 		total := 0.0
 		for i, s := range in.Stops {
 			p := s.Project
-			dist := "—"
+			dist := l.t("report.text.first_stop")
 			if i > 0 {
+				dist = l.t("report.text.no_location")
 				if km, ok := distanceKM(in.Stops[i-1].Project, p); ok {
 					dist = strconv.FormatFloat(km, 'f', 1, 64)
 					total += km
@@ -58,11 +62,11 @@ func Tour(w io.Writer, fonts *Fonts, in TourInput, opt Options) (Result, error) 
 			rows = append(rows, Row{Cells: []Cell{
 				{Text: strconv.Itoa(i + 1)},
 				{Text: p.DisplayName()},
-				{Text: orDash(p.Address)},
-				{Text: orDash(p.Leader)},
+				{Text: l.orMissing(p.Address)},
+				{Text: l.orMissing(p.Leader)},
 				{Text: dist},
-				{Text: orDash(p.Phase.Label(l.Lang()))},
-				{Text: orDash(p.Light.Label(l.Lang())), Tone: lightTone(p.Light)},
+				{Text: l.orMissing(p.Phase.Label(l.Lang()))},
+				{Text: l.orMissing(p.Light.Label(l.Lang())), Tone: lightTone(p.Light)},
 			}})
 		}
 		d.Table(Table{Size: smallSize, Columns: []Column{
@@ -99,6 +103,10 @@ func Tour(w io.Writer, fonts *Fonts, in TourInput, opt Options) (Result, error) 
 			d.notesBox(l.t("report.heading.notes_on_site"))
 		}
 	})
+	if err != nil {
+		return res, err
+	}
+	return res, sealed.writeTo(w)
 }
 
 // tourPhotos is how many photos a tour station prints, in one row.

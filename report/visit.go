@@ -81,7 +81,7 @@ func Visit(w io.Writer, fonts *Fonts, in VisitInput, opt Options) (Result, error
 		stats := checklistStats(in.Template, insp)
 		facts := []Fact{
 			{Label: l.t("report.fact.time_of_visit"), Value: l.visitTime(insp)},
-			{Label: l.t("report.fact.weather"), Value: orDash(insp.Weather)},
+			{Label: l.t("report.fact.weather"), Value: l.orMissing(insp.Weather)},
 			{Label: l.t("report.fact.inspectors"), Value: l.joinList(insp.Inspectors)},
 			{Label: l.t("report.fact.departments_present"), Value: l.joinList(insp.DepartmentsPresent)},
 			{Label: l.t("report.fact.checklist"), Value: fmt.Sprintf(l.t("report.fact.version"), templateTitle(l, in.Template), insp.TemplateVersion)},
@@ -122,7 +122,7 @@ func Visit(w io.Writer, fonts *Fonts, in VisitInput, opt Options) (Result, error
 					{Text: fmt.Sprintf("%d.%d", si+1, ii+1)},
 					{Text: title},
 					{Text: result, Tone: tone},
-					{Text: orDash(note)},
+					{Text: note},
 				}, Tone: toneIf(tone == ToneAlert, ToneAlert)})
 			}
 			d.Table(Table{Columns: []Column{
@@ -171,17 +171,17 @@ func projectFacts(l printLang, p supervision.Project, asOf time.Time) []Fact {
 	facts := []Fact{
 		{Label: l.t("report.fact.project_name"), Value: p.Name},
 		{Label: l.t("report.fact.project_id"), Value: p.ID},
-		{Label: l.t("report.fact.industry"), Value: orDash(p.Industry.Label(l.Lang()))},
-		{Label: l.t("report.fact.industry_chain"), Value: orDash(p.Chain)},
-		{Label: l.t("report.fact.project_leader"), Value: orDash(p.Leader)},
-		{Label: l.t("report.fact.lead_department"), Value: orDash(p.LeadDepartment)},
-		{Label: l.t("report.fact.phase"), Value: orDash(p.Phase.Label(l.Lang()))},
-		{Label: l.t("report.fact.status"), Value: orDash(p.Light.Label(l.Lang())), Tone: lightTone(p.Light)},
+		{Label: l.t("report.fact.industry"), Value: l.orMissing(p.Industry.Label(l.Lang()))},
+		{Label: l.t("report.fact.industry_chain"), Value: l.orMissing(p.Chain)},
+		{Label: l.t("report.fact.project_leader"), Value: l.orMissing(p.Leader)},
+		{Label: l.t("report.fact.lead_department"), Value: l.orMissing(p.LeadDepartment)},
+		{Label: l.t("report.fact.phase"), Value: l.orMissing(p.Phase.Label(l.Lang()))},
+		{Label: l.t("report.fact.status"), Value: l.orMissing(p.Light.Label(l.Lang())), Tone: lightTone(p.Light)},
 		{Label: l.t("report.fact.total_investment"), Value: l.money(inv.Total)},
 		{Label: l.t("report.fact.annual_plan"), Value: l.money(inv.AnnualPlan)},
 		{Label: l.t("report.fact.completed_this_year"), Value: l.money(inv.Completed) + l.paren(percent(inv.AnnualProgress())) + l.asOfNote(inv)},
-		{Label: l.t("report.fact.planned_schedule"), Value: l.day(p.PlannedStart) + " — " + l.day(p.PlannedFinish)},
-		{Label: l.t("report.fact.address"), Value: orDash(p.Address)},
+		{Label: l.t("report.fact.planned_schedule"), Value: l.span(p.PlannedStart, p.PlannedFinish)},
+		{Label: l.t("report.fact.address"), Value: l.orMissing(p.Address)},
 		{Label: l.t("report.fact.participating_units"), Value: l.joinList(p.ParticipatingUnits)},
 	}
 	if next, ok := nextMilestone(p); ok {
@@ -207,7 +207,7 @@ func templateTitle(l printLang, t supervision.Template) string {
 	if l.Lang() == supervision.English && t.TitleEn != "" {
 		return t.TitleEn
 	}
-	return orDash(t.Title)
+	return l.orMissing(t.Title)
 }
 
 type stats struct{ total, answered, pass, fail, na int }
@@ -271,7 +271,7 @@ func answerText(l printLang, it supervision.Item, a supervision.Answer, ok bool)
 	case supervision.KindDate:
 		return l.day(a.Date), ToneNone
 	}
-	return orDash(a.Text), ToneNone
+	return l.orMissing(a.Text), ToneNone
 }
 
 // findingsTable lists findings with their unit, deadline and status; for
@@ -305,7 +305,7 @@ func (d *Doc) findingsTable(name string, fs []supervision.Finding, asOf time.Tim
 			{Text: desc},
 			{Text: l.categoryText(f)},
 			{Text: l.severityText(f)},
-			{Text: orDash(f.ResponsibleUnit)},
+			{Text: l.orMissing(f.ResponsibleUnit)},
 			{Text: l.day(f.Deadline)},
 			{Text: l.statusText(f, asOf), Tone: tone},
 		}})

@@ -1,0 +1,153 @@
+package syncer
+
+import (
+	"context"
+	"encoding/json"
+	"sort"
+	"strings"
+
+	"fieldbrief/portal"
+	sv "fieldbrief/supervision"
+)
+
+// PortalVisit is the portal's copy of a visit as this laptop can know it.
+type PortalVisit struct {
+	Inspection sv.Inspection
+	// Found is false when the portal holds no such visit.
+	Found bool
+	// Unsent lists the parts of the visit ("header" or an item key) this
+	// laptop changed and has not sent yet, and that no other laptop has
+	// changed on the portal since: the portal holds the version sent
+	// before, which this laptop no longer has, so the copy is not known.
+	Unsent []string
+}
+
+// PortalInspection reads the portal's current copy of a visit with its
+// answers, without storing anything (decision 0034). The portal answers
+// a pull with every record except those whose latest version this
+// laptop sent itself (it has them already), and has no request for one
+// record: so the copy is the versions other laptops sent, found by
+// paging through the portal's records from the start, and for the rest
+// this laptop's own, as sent — which is its stored version unless a
+// change to it still waits in the outbox (then the part is Unsent).
+func (e *Engine) PortalInspection(ctx context.Context, id string) (PortalVisit, error) {
+	var out PortalVisit
+	local, err := e.store.Inspection(id)
+	localFound := err == nil
+	if err != nil && sv.ErrorCode(err) != sv.ENotFound {
+		return out, err
+	}
+	pending, err := e.pendingParts(id)
+	if err != nil {
+		return out, err
+	}
+	// What the portal sent, by part: nil data is a deletion.
+	var header *sv.Inspection
+	headerDeleted := false
+	answers := map[string]*sv.Answer{}
+	cursor := ""
+	for {
+		if err := ctx.Err(); err != nil {
+			return out, err
+		}
+		resp, err := e.client.Pull(ctx, cursor, e.opts.PullLimit)
+		if err != nil {
+			return out, err
+		}
+		for _, rec := range resp.Records {
+			switch {
+			case rec.Entity == portal.EntityInspection && rec.ID == id:
+				header, headerDeleted = nil, rec.Deleted
+				if !rec.Deleted {
+					var got sv.Inspection
+					if err := json.Unmarshal(rec.Data, &got); err != nil {
+						return out, sv.Wrap(err, sv.EInternal, "平台发来的督查记录无法读取。", "The portal sent a visit record that cannot be read.")
+					}
+					header = &got
+				}
+			case rec.Entity == portal.EntityAnswer && strings.HasPrefix(rec.ID, id+"/"):
+				item := strings.TrimPrefix(rec.ID, id+"/")
+				answers[item] = nil
+				if !rec.Deleted {
+					var a sv.Answer
+					if err := json.Unmarshal(rec.Data, &a); err != nil {
+						return out, sv.Wrap(err, sv.EInternal, "平台发来的检查项答案无法读取。", "The portal sent an answer that cannot be read.")
+					}
+					answers[item] = &a
+				}
+			}
+		}
+		cursor = resp.Cursor
+		if !resp.More {
+			break
+		}
+	}
+	switch {
+	case headerDeleted:
+		return out, nil
+	case header != nil:
+		out.Inspection, out.Found = *header, true
+	case localFound && !pending["header"+"\x00"]:
+		out.Inspection, out.Found = local, true
+	case localFound:
+		// Sent before, or never: the outbox cannot tell which.
+		out.Unsent = append(out.Unsent, "header")
+		out.Inspection, out.Found = local, true
+	default:
+		return out, nil
+	}
+	merged := map[string]sv.Answer{}
+	for k, a := range local.Answers {
+		if pending[k] {
+			out.Unsent = append(out.Unsent, k)
+		}
+		merged[k] = a
+	}
+	for k, a := range answers {
+		out.Unsent = removeString(out.Unsent, k)
+		if a == nil {
+			delete(merged, k)
+		} else {
+			merged[k] = *a
+		}
+	}
+	out.Inspection.Answers = merged
+	sort.Strings(out.Unsent)
+	return out, nil
+}
+
+// pendingParts names the parts of a visit with a change waiting in the
+// outbox: its answers by item key, its header as "header\x00" (no item
+// key holds a NUL).
+func (e *Engine) pendingParts(id string) (map[string]bool, error) {
+	parts := map[string]bool{}
+	var after uint64
+	for {
+		batch, err := e.store.Outbox(after, 1000)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range batch {
+			after = c.Seq
+			switch {
+			case c.Entity == portal.EntityInspection && c.ID == id:
+				parts["header\x00"] = true
+			case c.Entity == portal.EntityAnswer && strings.HasPrefix(c.ID, id+"/"):
+				parts[strings.TrimPrefix(c.ID, id+"/")] = true
+			}
+		}
+		if len(batch) < 1000 {
+			return parts, nil
+		}
+	}
+}
+
+func removeString(list []string, s string) []string {
+	out := list[:0]
+	for _, x := range list {
+		if x != s {
+			out = append(out, x)
+		}
+	}
+	return out
+}
