@@ -110,6 +110,9 @@ type Doc struct {
 	imageSeq     int
 	// sections counts the headings of each level Section has numbered.
 	sections [4]int
+	// marked lists the pages on which a placeholder for a character
+	// the fonts lack was drawn, for their footnote (see footnotes).
+	marked map[int]bool
 }
 
 // Layout constants, in millimetres and points. The text block is GB/T
@@ -515,7 +518,41 @@ func (d *Doc) finish() {
 	if d.pdf.PageNo() == 0 {
 		d.newPage()
 	}
+	d.footnotes()
 	d.footers()
+}
+
+// footnotes explains, at the foot of each page that shows one, the
+// placeholder printed for a character the fonts lack, naming the
+// characters by code point: a reader of the paper must not take □ for
+// what was written, and can find the character in the record.
+func (d *Doc) footnotes() {
+	var codes []string
+	for _, r := range d.miss.order {
+		if !isIgnorable(r) {
+			codes = append(codes, fmt.Sprintf("U+%04X", r))
+		}
+	}
+	if len(codes) == 0 || len(d.marked) == 0 {
+		return
+	}
+	l := d.opt.Lang
+	note := fmt.Sprintf(l.t("注：%c 处的字符超出字库，无法印出（本文件中为 %s），以电子记录为准。"), d.fonts.placeholder, l.joinList(codes))
+	for p := 1; p <= d.pdf.PageCount(); p++ {
+		if !d.marked[p] {
+			continue
+		}
+		d.pdf.SetPage(p)
+		d.curSize = 0
+		d.setFont(serif, headerSize)
+		d.setColor(colRed)
+		lines := d.wrap(note, serif, headerSize, d.Width(), 0)
+		for i, ln := range lines {
+			// The last line sits just above the footer's rule.
+			d.text(d.left, d.bottom+4.5-float64(len(lines)-1-i)*3.2, ln.text)
+		}
+	}
+	d.pdf.SetPage(d.pdf.PageCount())
 }
 
 // text draws s, already cleaned, with its baseline at (x, y), noting any
@@ -527,6 +564,12 @@ func (d *Doc) text(x, y float64, s string) {
 				d.uncovered.add(r)
 			}
 		}
+	}
+	if strings.ContainsRune(s, d.fonts.placeholder) {
+		if d.marked == nil {
+			d.marked = map[int]bool{}
+		}
+		d.marked[d.pdf.PageNo()] = true
 	}
 	d.pdf.Text(x, y, s)
 }

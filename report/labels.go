@@ -217,6 +217,40 @@ func english(zh string) string {
 		return "Inspector (signature)"
 	case "项目长（签字）":
 		return "Project leader (signature)"
+	case "督查人员（签名）":
+		return "Inspectors (signature)"
+	case "责任单位签收人":
+		return "Received for the unit by"
+	case "督查人员：":
+		return "Inspectors: "
+	case "责任单位：":
+		return "Responsible unit: "
+	case "整改要求":
+		return "Rectification required"
+	case "（问题%d）":
+		return "(Finding %d) "
+	case "（复查%d）":
+		return "(Re-checked %d) "
+	case "问题%d":
+		return "Finding %d"
+	case "问题及整改要求":
+		return "Finding and what to put right"
+	case "回复时限":
+		return "Reply by"
+	case "本次督查未提出整改要求。":
+		return "This visit asks for no rectification."
+	case "请责任单位按下表期限完成整改，并在回复时限前将整改情况（附整改前后照片）书面回复督查组；逾期未回复的，列入调度会简报需协调解决事项。回复时限一般为整改期限；重大问题不迟于督查后5个工作日，已逾期的问题为督查后5个工作日。":
+		return "Each responsible unit puts right the findings below by their deadlines and replies to the inspectors in writing, with photos before and after, by the reply date; a reply not received is raised at the dispatch meeting. The reply is due at the deadline; for a serious finding within 5 working days of the visit at the latest, and for a finding already overdue 5 working days after the visit."
+	case "导入于 %s（无拍摄时间）":
+		return "Imported %s (no capture time)"
+	case "分辨率约%d ppi，低于%d ppi，打印可能不清晰":
+		return "About %d ppi, under %d ppi: may print blurred"
+	case "拍摄于督查前%d天，请核实是否为本次现场照片":
+		return "Taken %d days before the visit: check it is of this visit"
+	case "拍摄于督查前%d天，请核实是否为本次现场照片|1":
+		return "Taken %d day before the visit: check it is of this visit"
+	case "注：%c 处的字符超出字库，无法印出（本文件中为 %s），以电子记录为准。":
+		return "Note: %c marks a character the fonts cannot print (in this document %s); the electronic record is authoritative."
 	case "拍摄于":
 		return "Taken"
 	case "照片无法读取":

@@ -134,20 +134,28 @@ func Visit(w io.Writer, fonts *Fonts, in VisitInput, opt Options) (Result, error
 		}
 		d.Note(l.t("注：* 为必答项；红色为不符合或超出允许范围。"))
 
+		raised := orderFindings(in.Raised, insp.StartedAt)
+		rechecked := orderFindings(in.Rechecked, insp.StartedAt)
 		d.Heading(1, l.t("四、本次发现的问题"))
-		d.findingsTable(p.DisplayName(), in.Raised, insp.StartedAt, false)
+		d.findingsTable(p.DisplayName(), raised, insp.StartedAt, false)
 		d.Heading(1, l.t("五、复查的问题"))
-		d.findingsTable(p.DisplayName(), in.Rechecked, insp.StartedAt, true)
+		d.findingsTable(p.DisplayName(), rechecked, insp.StartedAt, true)
 
-		photos := visitPhotos(l, in)
+		next := 6
+		photos := visitPhotos(l, in, raised)
 		if len(photos) > 0 {
 			d.PageBreak()
 			d.Heading(1, l.t("六、现场照片"))
 			d.PhotoGrid(photos, photoCols)
+			next++
 		}
 
-		d.Heading(1, l.t("签字确认"))
-		d.Signatures([]string{l.t("督查人员（签字）"), l.t("项目长（签字）")})
+		// The requirements and the signatures start a page of their own:
+		// the page the responsible unit signs and keeps.
+		d.PageBreak()
+		d.Heading(1, l.sectionNumber(1, next)+l.t("整改要求"))
+		demands := d.rectification(p.DisplayName(), raised, rechecked, insp.StartedAt)
+		d.signatures(insp.Inspectors, demands)
 		d.Space(4)
 		d.Note(fmt.Sprintf(l.t("本报告由 fieldbrief 于 %s 根据督查记录 %s 生成。记录校验码（SHA-256）：%s。核对打印件时，以同一记录重新计算校验码，应与此一致。"), l.clock(opt.Time), insp.ID, hash))
 	})
@@ -274,6 +282,24 @@ func answerText(l Lang, it supervision.Item, a supervision.Answer, ok bool) (str
 	return orDash(a.Text), ToneNone
 }
 
+// orderFindings returns fs as the visit report lists them, with the
+// deadlines that stood on the visit day: overdue first, most late first,
+// then by deadline. Their places in this order are the numbers (问题1,
+// 问题2 …) the tables, the requirements and the photo captions share.
+func orderFindings(fs []supervision.Finding, asOf time.Time) []supervision.Finding {
+	fs = slices.Clone(fs)
+	for i := range fs {
+		fs[i].Deadline = fs[i].DeadlineAt(asOf) // a later 再次督办 had not moved it yet
+	}
+	slices.SortStableFunc(fs, func(a, b supervision.Finding) int {
+		if c := b.DaysLate(asOf) - a.DaysLate(asOf); c != 0 {
+			return c
+		}
+		return strings.Compare(string(a.Deadline), string(b.Deadline))
+	})
+	return fs
+}
+
 // findingsTable lists findings with their unit, deadline and status; for
 // re-checked findings the status says how late they were on the visit day.
 func (d *Doc) findingsTable(name string, fs []supervision.Finding, asOf time.Time, recheck bool) {
@@ -282,17 +308,7 @@ func (d *Doc) findingsTable(name string, fs []supervision.Finding, asOf time.Tim
 		d.Paragraph(l.t("无。"))
 		return
 	}
-	fs = slices.Clone(fs)
-	for i := range fs {
-		fs[i].Deadline = fs[i].DeadlineAt(asOf) // a later 再次督办 had not moved it yet
-	}
-	// Overdue first, most late first; then by deadline.
-	slices.SortStableFunc(fs, func(a, b supervision.Finding) int {
-		if c := b.DaysLate(asOf) - a.DaysLate(asOf); c != 0 {
-			return c
-		}
-		return strings.Compare(string(a.Deadline), string(b.Deadline))
-	})
+	fs = orderFindings(fs, asOf)
 	var rows []Row
 	for i, f := range fs {
 		desc := f.Description
@@ -321,10 +337,130 @@ func (d *Doc) findingsTable(name string, fs []supervision.Finding, asOf time.Tim
 	}, Rows: rows, Continued: name})
 }
 
+// replyWorkdays is how many working days a responsible unit has to reply
+// in writing when the deadline is no guide: the finding is 重大, or the
+// deadline had passed by the visit (decision 0039).
+const replyWorkdays = 5
+
+// ReplyDue is the 回复时限 of a finding raised or re-checked on a visit:
+// the day by which the responsible unit answers the inspectors in writing
+// with what it has done. It is the rectification deadline; for a 重大
+// finding no later than five working days after the visit, so that the
+// plan for a serious matter is known early; and five working days after
+// the visit for a finding already overdue that day, or one without a
+// deadline (decision 0039). Working days are Monday to Friday: the
+// store keeps no calendar of public holidays.
+func ReplyDue(f supervision.Finding, visit time.Time) supervision.Date {
+	soon := supervision.DateOf(addWorkdays(visit, replyWorkdays))
+	deadline := f.DeadlineAt(visit)
+	switch {
+	case deadline.IsZero() || f.DaysLate(visit) > 0:
+		return soon
+	case f.Severity == supervision.SeveritySerious && soon < deadline:
+		return soon
+	}
+	return deadline
+}
+
+// addWorkdays counts n days from t's day, Saturdays and Sundays not
+// counted.
+func addWorkdays(t time.Time, n int) time.Time {
+	for n > 0 {
+		t = t.AddDate(0, 0, 1)
+		if wd := t.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			n--
+		}
+	}
+	return t
+}
+
+// rectification sets the 整改要求: what the responsible units must put
+// right and by when they reply, one row per finding still to be dealt
+// with — those raised on the visit, then those re-checked and still open
+// — and returns the units that are to sign for it, in the order first
+// met.
+func (d *Doc) rectification(name string, raised, rechecked []supervision.Finding, visit time.Time) []string {
+	l := d.Lang()
+	var rows []Row
+	var units []string
+	add := func(f supervision.Finding, label string) {
+		unit := strings.TrimSpace(f.ResponsibleUnit)
+		if unit != "" && !slices.Contains(units, unit) {
+			units = append(units, unit)
+		}
+		rows = append(rows, Row{Cells: []Cell{
+			{Text: strconv.Itoa(len(rows) + 1)},
+			{Text: label + f.Description},
+			{Text: orDash(unit)},
+			{Text: l.day(f.Deadline)},
+			{Text: l.day(ReplyDue(f, visit)), Bold: true},
+		}, Tone: toneIf(f.DaysLate(visit) > 0, ToneAlert)})
+	}
+	for i, f := range raised {
+		if due(f) {
+			add(f, fmt.Sprintf(l.t("（问题%d）"), i+1))
+		}
+	}
+	for i, f := range rechecked {
+		if due(f) {
+			add(f, fmt.Sprintf(l.t("（复查%d）"), i+1))
+		}
+	}
+	if len(rows) == 0 {
+		d.Paragraph(l.t("本次督查未提出整改要求。"))
+		return nil
+	}
+	d.Paragraph(l.t("请责任单位按下表期限完成整改，并在回复时限前将整改情况（附整改前后照片）书面回复督查组；逾期未回复的，列入调度会简报需协调解决事项。回复时限一般为整改期限；重大问题不迟于督查后5个工作日，已逾期的问题为督查后5个工作日。"))
+	d.Table(Table{Columns: []Column{
+		{Header: l.t("序号"), Weight: 1, Align: AlignCenter, NoWrap: true},
+		{Header: l.t("问题及整改要求"), Weight: 4},
+		{Header: l.t("责任单位"), Weight: 1.5},
+		{Header: l.t("整改期限"), Weight: 1, Align: AlignCenter, NoWrap: true},
+		{Header: l.t("回复时限"), Weight: 1, Align: AlignCenter, NoWrap: true},
+	}, Rows: rows, Continued: name + " · " + l.t("整改要求")})
+	return units
+}
+
+// due reports whether a finding still asks something of its unit: it is
+// to be rectified, not already fixed and waiting for the inspectors.
+func due(f supervision.Finding) bool {
+	return f.Status == supervision.StatusOpen || f.Status == supervision.StatusInProgress
+}
+
+// signatures sets the lines the inspectors sign and those on which each
+// responsible unit signs for receipt of the requirements (签收), each with
+// its date, kept together on one page.
+func (d *Doc) signatures(inspectors []string, units []string) {
+	l := d.Lang()
+	var lines []signLine
+	if len(inspectors) > 0 {
+		lines = append(lines, signLine{label: l.t("督查人员（签名）"), note: l.t("督查人员：") + l.joinList(inspectors)})
+	} else {
+		lines = append(lines, signLine{label: l.t("督查人员（签名）")})
+	}
+	if len(units) == 0 {
+		lines = append(lines, signLine{label: l.t("责任单位签收人")})
+	}
+	for _, u := range units {
+		lines = append(lines, signLine{label: l.t("责任单位签收人"), note: l.t("责任单位：") + u})
+	}
+	d.signLines(lines)
+}
+
 // visitPhotos lists the visit's photos once each: the visit's own first,
-// then those attached to answers in checklist order, captioned with their
-// item when they have no caption of their own.
-func visitPhotos(l Lang, in VisitInput) []Photo {
+// then those attached to answers in checklist order, then those of the
+// findings raised. A photo of a finding is captioned with its number (问题N,
+// as numbered in raised) and the start of its caption or description; any
+// other photo without a caption of its own takes its item's title.
+func visitPhotos(l Lang, in VisitInput, raised []supervision.Finding) []Photo {
+	ofFinding := map[string]int{}
+	for i, f := range raised {
+		for _, h := range f.PhotosBefore {
+			if _, ok := ofFinding[h]; !ok {
+				ofFinding[h] = i
+			}
+		}
+	}
 	seen := map[string]bool{}
 	var out []Photo
 	add := func(hash, fallback string) {
@@ -336,8 +472,18 @@ func visitPhotos(l Lang, in VisitInput) []Photo {
 		if !ok {
 			p = Photo{}
 		}
+		if p.Visit.IsZero() {
+			p.Visit = in.Inspection.StartedAt
+		}
 		if strings.TrimSpace(p.Caption) == "" {
 			p.Caption = fallback
+		}
+		if i, ok := ofFinding[hash]; ok {
+			text := p.Caption
+			if strings.TrimSpace(text) == "" {
+				text = raised[i].Description
+			}
+			p.Caption = fmt.Sprintf(l.t("问题%d"), i+1) + " " + text
 		}
 		out = append(out, p)
 	}
@@ -351,10 +497,50 @@ func visitPhotos(l Lang, in VisitInput) []Photo {
 			}
 		}
 	}
-	for _, f := range in.Raised {
+	for _, f := range raised {
 		for _, h := range f.PhotosBefore {
 			add(h, f.Description)
 		}
 	}
 	return out
+}
+
+// signLine is one line to sign: what is signed for, and a small note
+// above it naming who signs (the inspectors, the unit).
+type signLine struct{ label, note string }
+
+// signLines draws lines to sign on, each with a line for the date, kept
+// together on one page.
+func (d *Doc) signLines(lines []signLine) {
+	const rowH, noteH = 15.0, 5.0
+	h := 0.0
+	for _, s := range lines {
+		h += rowH
+		if s.note != "" {
+			h += noteH
+		}
+	}
+	d.Space(4)
+	d.ensure(h)
+	date := d.clean(d.opt.Lang.t("日期")) + d.opt.Lang.t("：")
+	for _, s := range lines {
+		if s.note != "" {
+			d.textBlock(s.note, style{size: smallSize, color: colMuted}, d.left, d.Width())
+			d.y += noteH - style{size: smallSize}.lineHeight()
+		}
+		d.setFont(serif, bodySize)
+		d.setColor(colText)
+		base := d.y + rowH - 5
+		label := d.clean(s.label) + d.opt.Lang.t("：")
+		lw := d.measure(label, serif, bodySize)
+		d.text(d.left, base, label)
+		dw := d.measure(date, serif, bodySize)
+		dateX := d.right - 45
+		d.text(dateX-dw, base, date)
+		d.drawColor(colText)
+		d.pdf.SetLineWidth(0.3)
+		d.pdf.Line(d.left+lw+1, base+1, dateX-dw-8, base+1)
+		d.pdf.Line(dateX+1, base+1, d.right, base+1)
+		d.y += rowH
+	}
 }

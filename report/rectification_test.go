@@ -1,0 +1,143 @@
+package report
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+	"testing"
+
+	"fieldbrief/supervision"
+)
+
+// TestVisitRectificationPage checks the page the responsible units sign:
+// every finding still to be put right, with its unit, deadline and reply
+// date, then the inspectors' line and one receipt line per unit, all on
+// the report's last page.
+func TestVisitRectificationPage(t *testing.T) {
+	in := fixtureVisitInput()
+	for _, l := range []Lang{Chinese, English} {
+		t.Run(string(l), func(t *testing.T) {
+			path, res := writeReport(t, "visit-rect-"+string(l)+".pdf", func(b *bytes.Buffer) (Result, error) {
+				return Visit(b, testFonts(t), in, Options{Lang: l, Time: fixedTime})
+			})
+			last := bodyText(t, path, A4, "-f", strconv.Itoa(res.Pages), "-l", strconv.Itoa(res.Pages))
+			if l == English {
+				mustContain(t, "last page", last, "7. Rectification required", "Reply by", "(Finding 1) 5层东侧临边防护栏杆高度不足1.2m",
+					"Inspectors: 张伟, 李娜", "Inspectors (signature)", "Received for the unit by", "Date")
+				return
+			}
+			// f1 is due 2025-03-15, f2 03-27, f3 (a request) 04-15: the
+			// reply is due on the deadline; f0a was 20 days overdue on the
+			// visit (Wednesday 12 March), so its reply is due five working
+			// days later, Wednesday 19 March. f0c is closed and not asked
+			// for again.
+			mustContain(t, "last page", last, "七、整改要求", "回复时限",
+				"（问题1）5层东侧临边防护栏杆高度不足1.2m，未设置挡脚板", "2025年3月15日2025年3月15日",
+				"（问题2）同条件养护试块28天强度28.5MPa", "2025年3月27日2025年3月27日",
+				"（问题3）110kV专用变电站接入方案尚未批复", "2025年4月15日2025年4月15日",
+				"（复查1）车辆冲洗设施未正常使用", "2025年2月20日2025年3月19日",
+				"建设工程规划许可证（二期）尚未取得",
+				"督查人员：张伟、李娜", "督查人员（签名）：", "日期：",
+				"责任单位：中建八局第一建设有限公司", "责任单位：国网重庆高新供电公司", "责任单位：规划自然资源局")
+			if n := strings.Count(last, "责任单位签收人"); n != 3 {
+				t.Errorf("%d receipt lines on the last page, want one for each of the 3 units", n)
+			}
+			if strings.Contains(last, "配电箱未做重复接地") {
+				t.Error("a closed finding is asked for again")
+			}
+			// The signatures come after the list, not before it.
+			if strings.Index(last, "督查人员（签名）") < strings.Index(last, "建设工程规划许可证") {
+				t.Error("the signature lines come before the requirements")
+			}
+		})
+	}
+}
+
+// TestReplyDue checks the rule of decision 0039 case by case.
+func TestReplyDue(t *testing.T) {
+	visit := at("2025-03-14 10:00") // a Friday
+	for _, c := range []struct {
+		name     string
+		severity supervision.Severity
+		deadline supervision.Date
+		want     supervision.Date
+	}{
+		{"a minor finding replies at its deadline", supervision.SeverityMinor, "2025-04-30", "2025-04-30"},
+		{"a serious one within five working days, the weekend not counted", supervision.SeveritySerious, "2025-04-30", "2025-03-21"},
+		{"a serious one due sooner than that replies at its deadline", supervision.SeveritySerious, "2025-03-18", "2025-03-18"},
+		{"one overdue on the visit day: five working days", supervision.SeverityMajor, "2025-03-01", "2025-03-21"},
+		{"one without a deadline: five working days", supervision.SeverityMinor, "", "2025-03-21"},
+	} {
+		f := supervision.Finding{Severity: c.severity, Deadline: c.deadline, Status: supervision.StatusOpen}
+		if got := ReplyDue(f, visit); got != c.want {
+			t.Errorf("%s: reply due %s, want %s", c.name, got, c.want)
+		}
+	}
+}
+
+// TestPhotoCaptionsAndMarks prints photos as a brief or a visit has them
+// and reads back what is under each: a short caption cut with …, the
+// capture time only when the camera gave one, and the marks for a photo
+// printed under 150 ppi and for one taken long before the visit.
+func TestPhotoCaptionsAndMarks(t *testing.T) {
+	long := "5层东侧临边防护栏杆高度不足1.2m，未设置挡脚板，夜间无警示灯，距离基坑边缘不足两米，存在坠落风险"
+	visit := at("2026-03-12 09:30")
+	d := NewDoc(testFonts(t), Options{Time: fixedTime})
+	d.PhotoGrid([]Photo{
+		{JPEG: fixtureJPEGs()[0], Caption: long, Taken: at("2026-03-12 09:40"), Visit: visit},
+		{JPEG: testJPEG(t, 100, 68, 1), Caption: "塔吊基础", Imported: at("2026-03-13 18:00"), Visit: visit},
+		{JPEG: fixtureJPEGs()[1], Caption: "基坑监测点", Taken: at("2008-05-30 15:56"), Visit: visit},
+	}, 2)
+	path, _ := writePDF(t, d, "photos.pdf")
+	text := pdfText(t, path)
+	mustContain(t, "captions", text, "5层东侧临边防护栏杆高度不足1.2m，未设置挡脚板，夜间无警示…", "拍摄于 2026年3月12日 09:40",
+		"导入于 2026年3月13日 18:00（无拍摄时间）", "分辨率约34 ppi，低于150 ppi", "拍摄于督查前6494天")
+	if strings.Contains(string(ink(text)), "距离基坑") {
+		t.Error("the caption was not shortened")
+	}
+	if strings.Count(text, "分辨率约") != 1 {
+		t.Errorf("want one low-resolution mark, for the 100 × 68 px photo:\n%s", text)
+	}
+	if strings.Contains(text, "拍摄于 2026年3月13日") {
+		t.Error("the import time is printed as the capture time")
+	}
+}
+
+// TestShortCaptionBreaksWhereALineMay checks that a caption is cut at a
+// break opportunity: never inside a Latin word or a number with its unit.
+func TestShortCaptionBreaksWhereALineMay(t *testing.T) {
+	b := newBreaker(nil)
+	for _, c := range []struct{ in, want string }{
+		{"基坑监测点", "基坑监测点"},
+		// The date stays whole: the cut comes before it.
+		{"临边防护栏杆高度不足未设置挡脚板夜间无警示灯存在风险2025年3月15日前完成", "临边防护栏杆高度不足未设置挡脚板夜间无警示灯存在风险…"},
+		{"Edge protection on the fifth floor east side is lower than 1.2 m and has no toe board", "Edge protection on the fifth floor east side is lower than…"},
+		{"同条件养护试块28天强度28.5MPa，低于设计值C30，已委托第三方检测机构回弹复核", "同条件养护试块28天强度28.5MPa，低于设计值C30，已委托第三方…"},
+	} {
+		if got := shortCaption(b, c.in); got != c.want {
+			t.Errorf("shortCaption(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// TestMissingCharactersFootnote checks that a page printing □ for a
+// character the fonts lack explains it at its foot, by code point, and a
+// page without one does not.
+func TestMissingCharactersFootnote(t *testing.T) {
+	in := fixtureVisitInput()
+	path, res := writeReport(t, "visit-missing.pdf", func(b *bytes.Buffer) (Result, error) {
+		return Visit(b, testFonts(t), in, Options{Time: fixedTime})
+	})
+	note := "处的字符超出字库，无法印出（本文件中为 U+1F600、U+20BB7），以电子记录为准。"
+	for p := 1; p <= res.Pages; p++ {
+		page := pdfText(t, path, "-f", strconv.Itoa(p), "-l", strconv.Itoa(p))
+		has := strings.Contains(string(ink(page)), string(ink(note)))
+		// The summary with the emoji and 𠮷 is on page 1.
+		if want := strings.ContainsRune(page, '□'); has != want {
+			t.Errorf("page %d: footnote %v, placeholder on the page %v", p, has, want)
+		}
+		if p == 1 && !has {
+			t.Errorf("page 1 prints the summary's □ without the footnote:\n%s", page)
+		}
+	}
+}
