@@ -74,6 +74,8 @@ func Brief(w io.Writer, fonts *Fonts, in BriefInput, opt Options) (Result, error
 	if strings.TrimSpace(form.Issuer) == "" {
 		form.Issuer = l.t("西部（重庆）科学城重点项目督查组")
 	}
+	opt.Subject = fmt.Sprintf(l.t("%d年第%d期"), to.Year(), form.IssueNo) + " · " + period
+	opt.Author = form.Issuer
 	figures := newBriefFigures(in, asOf)
 	return typeset(w, fonts, in, opt, func(d *Doc) {
 		l := d.Lang()

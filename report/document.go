@@ -52,8 +52,8 @@ type Options struct {
 	// Deterministic makes the same input with the same Time give a
 	// byte-identical file, so tests and archives can compare files.
 	Deterministic bool
-	// Title goes into the PDF metadata.
-	Title string
+	// Title, Subject and Author go into the PDF metadata.
+	Title, Subject, Author string
 	// Header is the running header at the top left of every page, and
 	// HeaderRight its counterpart at the top right.
 	Header, HeaderRight string
@@ -110,6 +110,10 @@ type Doc struct {
 	imageSeq     int
 	// sections counts the headings of each level Section has numbered.
 	sections [4]int
+	// outlineDepth is the deepest heading level that gets a bookmark
+	// (an entry in the PDF's outline); lastMark is the deepest outline
+	// level the next entry may take, one below the last entry's.
+	outlineDepth, lastMark int
 	// marked lists the pages on which a placeholder for a character
 	// the fonts lack was drawn, for their footnote (see footnotes).
 	marked map[int]bool
@@ -175,9 +179,15 @@ func newDoc(fonts *Fonts, faces *cutFaces, opt Options) *Doc {
 	} else {
 		pdf.SetLang("zh-CN")
 	}
-	d := &Doc{pdf: pdf, fonts: fonts, cover: cover, opt: opt, breaker: newBreaker(opt.Names), images: map[string]*imageJob{}, imageWidths: map[int]bool{}}
+	d := &Doc{pdf: pdf, fonts: fonts, cover: cover, opt: opt, breaker: newBreaker(opt.Names), images: map[string]*imageJob{}, imageWidths: map[int]bool{}, outlineDepth: 2}
 	if opt.Title != "" {
 		pdf.SetTitle(fonts.clean(opt.Title, &d.miss), true)
+	}
+	if opt.Subject != "" {
+		pdf.SetSubject(fonts.clean(opt.Subject, &d.miss), true)
+	}
+	if opt.Author != "" {
+		pdf.SetAuthor(fonts.clean(opt.Author, &d.miss), true)
 	}
 	if opt.Keywords != "" {
 		pdf.SetKeywords(opt.Keywords, false) // ASCII: report verify reads it back (see stamp.go)
@@ -401,8 +411,26 @@ func (d *Doc) Subtitle(s string) {
 }
 
 // Heading starts a section. Level 1 is a main section, level 2 a
-// subsection. A heading is never left alone at the foot of a page.
-func (d *Doc) Heading(level int, s string) {
+// subsection. A heading is never left alone at the foot of a page. Headings
+// down to the document's outline depth (level 2 unless the document says
+// otherwise) are bookmarked, so a reader of a thirty-page brief can jump to
+// a section or a project.
+func (d *Doc) Heading(level int, s string) { d.heading(level, s, level <= d.outlineDepth) }
+
+// bookmark adds an outline entry for a heading of the given level set at
+// the cursor. An entry one level below one that is not there (a
+// subsection before any section) goes up a level: the outline may not
+// skip one.
+func (d *Doc) bookmark(level int, s string) {
+	lv := min(level-1, d.lastMark)
+	d.lastMark = lv + 1
+	// fpdf writes the title as UTF-16 only while a Unicode font is set.
+	d.setFont(serif, bodySize)
+	d.pdf.Bookmark(d.clean(s), lv, d.y)
+}
+
+// heading sets a heading, bookmarked when mark is set.
+func (d *Doc) heading(level int, s string, mark bool) {
 	size := headingSize
 	switch {
 	case level == 2:
@@ -428,6 +456,9 @@ func (d *Doc) Heading(level int, s string) {
 	}
 	d.Space(2)
 	d.ensure(float64(len(lines))*st.lineHeight() + keep)
+	if mark {
+		d.bookmark(level, s)
+	}
 	d.textBlock(s, st, d.left, d.Width())
 	d.y += 1
 }

@@ -251,6 +251,8 @@ func english(zh string) string {
 		return "Taken %d day before the visit: check it is of this visit"
 	case "注：%c 处的字符超出字库，无法印出（本文件中为 %s），以电子记录为准。":
 		return "Note: %c marks a character the fonts cannot print (in this document %s); the electronic record is authoritative."
+	case "督查记录 %s":
+		return "Inspection record %s"
 	case "拍摄于":
 		return "Taken"
 	case "照片无法读取":

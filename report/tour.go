@@ -37,8 +37,13 @@ func Tour(w io.Writer, fonts *Fonts, in TourInput, opt Options) (Result, error) 
 	opt.HeaderRight = quarter
 	opt.Names = append(personNames(stopProjects(in.Stops)), opt.Names...)
 	opt.FooterNote = fmt.Sprintf(l.t("生成于 %s"), l.clock(opt.Time))
+	opt.Subject = l.count("拉练路线与现场资料 · 共%d站", len(in.Stops))
+	opt.Author = l.t("西部（重庆）科学城重点项目督查组")
 	return typeset(w, fonts, in, opt, func(d *Doc) {
 		l := d.Lang()
+		// The outline lists the route and the stations, not what each
+		// station has under it.
+		d.outlineDepth = 1
 
 		d.Title(title)
 		d.Subtitle(l.count("拉练路线与现场资料 · 共%d站", len(in.Stops)))
@@ -90,7 +95,7 @@ func Tour(w io.Writer, fonts *Fonts, in TourInput, opt Options) (Result, error) 
 			}
 			if d.y+need > d.bottom {
 				d.newPage()
-				d.Heading(1, head+l.t("（续）"))
+				d.heading(1, head+l.t("（续）"), false)
 			}
 			if len(photos) > 0 {
 				d.Heading(2, l.t("最新照片"))

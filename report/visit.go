@@ -61,6 +61,8 @@ func Visit(w io.Writer, fonts *Fonts, in VisitInput, opt Options) (Result, error
 	opt.Header = l.t("西部（重庆）科学城重点项目督查")
 	opt.HeaderRight = p.DisplayName() + " · " + l.date(insp.StartedAt)
 	opt.FooterNote = fmt.Sprintf(l.t("记录校验码 %s · 生成于 %s"), hash[:16], l.clock(opt.Time))
+	opt.Subject = fmt.Sprintf(l.t("督查记录 %s"), insp.ID) + " · " + l.date(insp.StartedAt)
+	opt.Author = l.joinList(insp.Inspectors)
 	opt.Keywords = VisitStamp(insp, opt).String()
 	opt.Names = append(personNames([]supervision.Project{p}, insp.Inspectors), opt.Names...)
 	sealed := &sealWriter{}
