@@ -99,15 +99,21 @@ type Doc struct {
 	miss      missing
 	warn      []string
 
-	pageW, pageH float64
-	left, right  float64 // x of the text area's edges
-	top, bottom  float64 // y of the text area's edges
-	y            float64 // where the next block starts
-	curFace      face
-	curSize      float64
-	images       map[string]*imageJob
-	imageWidths  map[int]bool
-	imageSeq     int
+	pageW, pageH float64 // the page as laid out: A4 (see scale)
+	// scale is how much larger than A4 the paper is: 1 on A4, √2 on A3.
+	// A3 is an A4 page enlarged, type, tables and photos alike (decision
+	// 0039): each page's drawing is scaled as a whole, in a transform
+	// that scaled is set while it is open.
+	scale       float64
+	scaled      bool
+	left, right float64 // x of the text area's edges
+	top, bottom float64 // y of the text area's edges
+	y           float64 // where the next block starts
+	curFace     face
+	curSize     float64
+	images      map[string]*imageJob
+	imageWidths map[int]bool
+	imageSeq    int
 	// sections counts the headings of each level Section has numbered.
 	sections [4]int
 	// outlineDepth is the deepest heading level that gets a bookmark
@@ -192,7 +198,11 @@ func newDoc(fonts *Fonts, faces *cutFaces, opt Options) *Doc {
 	if opt.Keywords != "" {
 		pdf.SetKeywords(opt.Keywords, false) // ASCII: report verify reads it back (see stamp.go)
 	}
-	d.pageW, d.pageH = pdf.GetPageSize()
+	// Pages are laid out as A4 whatever the paper, and drawn scaled to it.
+	a4W, _ := pageMM(A4)
+	paperW, _ := pageMM(opt.Size)
+	d.scale = paperW / a4W
+	d.pageW, d.pageH = pageMM(A4)
 	d.left, d.right = marginLeft, d.pageW-marginRight
 	d.top, d.bottom = marginTop, d.pageH-marginBottom
 	return d
@@ -214,7 +224,9 @@ func (d *Doc) setFont(f face, size float64) {
 
 // newPage starts a page with the running header.
 func (d *Doc) newPage() {
+	d.endScale()
 	d.pdf.AddPage()
+	d.beginScale()
 	// AddPage re-emits fpdf's idea of the current font; ours must follow.
 	d.curSize = 0
 	d.y = d.top
@@ -234,6 +246,25 @@ func (d *Doc) newPage() {
 	d.drawColor(colHeader)
 	d.pdf.SetLineWidth(0.2)
 	d.pdf.Line(d.left, base+2, d.right, base+2)
+}
+
+// beginScale starts drawing the current page in A4 coordinates scaled to
+// the paper, about its top left corner.
+func (d *Doc) beginScale() {
+	if d.scale == 1 || d.scaled {
+		return
+	}
+	d.pdf.TransformBegin()
+	d.pdf.TransformScale(d.scale*100, d.scale*100, 0, 0)
+	d.scaled = true
+}
+
+// endScale closes the current page's transform, before the page is left.
+func (d *Doc) endScale() {
+	if d.scaled {
+		d.pdf.TransformEnd()
+		d.scaled = false
+	}
 }
 
 // ensure moves to a new page unless h millimetres fit below the cursor.
@@ -426,7 +457,7 @@ func (d *Doc) bookmark(level int, s string) {
 	d.lastMark = lv + 1
 	// fpdf writes the title as UTF-16 only while a Unicode font is set.
 	d.setFont(serif, bodySize)
-	d.pdf.Bookmark(d.clean(s), lv, d.y)
+	d.pdf.Bookmark(d.clean(s), lv, d.y*d.scale)
 }
 
 // heading sets a heading, bookmarked when mark is set.
@@ -549,6 +580,7 @@ func (d *Doc) finish() {
 	if d.pdf.PageNo() == 0 {
 		d.newPage()
 	}
+	d.endScale()
 	d.footnotes()
 	d.footers()
 }
@@ -574,6 +606,7 @@ func (d *Doc) footnotes() {
 			continue
 		}
 		d.pdf.SetPage(p)
+		d.beginScale()
 		d.curSize = 0
 		d.setFont(serif, headerSize)
 		d.setColor(colRed)
@@ -582,6 +615,7 @@ func (d *Doc) footnotes() {
 			// The last line sits just above the footer's rule.
 			d.text(d.left, d.bottom+4.5-float64(len(lines)-1-i)*3.2, ln.text)
 		}
+		d.endScale()
 	}
 	d.pdf.SetPage(d.pdf.PageCount())
 }
@@ -625,6 +659,7 @@ func (d *Doc) footers() {
 	}
 	for p := 1; p <= n; p++ {
 		d.pdf.SetPage(p)
+		d.beginScale()
 		// Each page's content stream has its own graphics state, so state
 		// is set afresh on every page.
 		d.curSize = 0
@@ -645,6 +680,7 @@ func (d *Doc) footers() {
 				d.text(d.left, base+float64(i)*3.5, l.text)
 			}
 		}
+		d.endScale()
 	}
 	d.pdf.SetPage(n)
 }

@@ -400,14 +400,16 @@ func photoCell(width float64, cols int) (w, h float64) {
 
 // PhotoBox returns the box, in upright pixels, that the reports' largest
 // photo placement needs at the resolution they embed photos at (200 dpi)
-// on paper of the given size: 595 × 446 px on A4, 938 × 703 px on A3. A
+// on paper of the given size: 595 × 446 px on A4, 841 × 631 px on A3. A
 // JPEG that is upright and fits it goes into the PDF as it is, without
 // being decoded, which is what makes a brief with dozens of photos quick;
 // package photo makes its print copy for A4 from this.
 func PhotoBox(size PageSize) (w, h int) {
+	// A3 prints the A4 layout enlarged (see Doc.scale).
+	a4W, _ := pageMM(A4)
 	pw, _ := pageMM(size)
-	cw, ch := photoCell(pw-marginLeft-marginRight, photoCols)
-	px := func(mm float64) int { return int(math.Ceil(mm / 25.4 * maxDPI)) }
+	cw, ch := photoCell(a4W-marginLeft-marginRight, photoCols)
+	px := func(mm float64) int { return int(math.Ceil(mm * pw / a4W / 25.4 * maxDPI)) }
 	return px(cw), px(ch)
 }
 
@@ -457,7 +459,7 @@ func (d *Doc) captionLines(p Photo, boxW, boxH float64) []captionLine {
 	case !p.Imported.IsZero():
 		add(fmt.Sprintf(l.t("导入于 %s（无拍摄时间）"), l.clock(p.Imported)), colMuted)
 	}
-	if ppi, ok := photoPPI(p, boxW, boxH); ok && ppi < minPPI {
+	if ppi, ok := photoPPI(p, boxW*d.scale, boxH*d.scale); ok && ppi < minPPI {
 		add(fmt.Sprintf(l.t("分辨率约%d ppi，低于%d ppi，打印可能不清晰"), ppi, minPPI), colRed)
 	}
 	if !p.Taken.IsZero() && !p.Visit.IsZero() && p.Taken.Before(p.Visit.AddDate(0, 0, -supervision.StalePhotoDays)) {
@@ -525,7 +527,8 @@ func (d *Doc) PhotoGrid(photos []Photo, cols int) {
 	jobs := make([]*imageJob, len(photos))
 	for i, p := range photos {
 		if len(p.JPEG) > 0 {
-			jobs[i] = d.planJPEG(p.JPEG, p.Orientation, colW, boxH)
+			// The picture's resolution is chosen for the cell as printed.
+			jobs[i] = d.planJPEG(p.JPEG, p.Orientation, colW*d.scale, boxH*d.scale)
 		}
 	}
 	prepareAll(jobs)
