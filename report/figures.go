@@ -46,7 +46,14 @@ func (l Lang) latestProgress(f supervision.Finding, asOf time.Time) string {
 			continue
 		}
 		if l == English {
-			text = "Re-dispatched on " + h.At.In(asOf.Location()).Format("2 January") + ": deadline moved from " + l.day(h.PreviousDeadline) + " to " + l.day(h.Deadline) + "."
+			// Short: it is set in a table's narrow column.
+			prev := l.day(h.PreviousDeadline)
+			if p, ok := h.PreviousDeadline.Time(asOf.Location()); ok {
+				if d, ok := h.Deadline.Time(asOf.Location()); ok && p.Year() == d.Year() {
+					prev = p.Format("2 Jan")
+				}
+			}
+			text = "Re-dispatched " + h.At.In(asOf.Location()).Format("2 Jan") + ", deadline " + prev + " to " + l.day(h.Deadline) + "."
 		} else {
 			text = l.date(h.At) + "再次督办，整改期限由" + l.day(h.PreviousDeadline) + "延至" + l.day(h.Deadline) + "。"
 		}
