@@ -96,3 +96,46 @@ func TestMissingCharactersFootnote(t *testing.T) {
 		}
 	}
 }
+
+// TestSignaturesMoveTogether gives a visit more and more findings until
+// the requirements fill their last page: the signature lines then go
+// together onto the next page, which says whose requirements they are.
+func TestSignaturesMoveTogether(t *testing.T) {
+	in := fixtureVisitInput()
+	base := in.Raised[0]
+	for n := 14; n <= 24; n++ {
+		in.Raised = in.Raised[:3]
+		for i := range n {
+			f := base
+			f.ID = "many" + strconv.Itoa(i)
+			f.Description = "第" + strconv.Itoa(i+1) + "处临边防护栏杆高度不足1.2m，未设置挡脚板，夜间无警示灯，需立即整改并回复"
+			f.PhotosBefore = nil
+			in.Raised = append(in.Raised, f)
+		}
+		path, res := writeReport(t, "visit-many.pdf", func(b *bytes.Buffer) (Result, error) {
+			return Visit(b, testFonts(t), in, Options{Time: fixedTime})
+		})
+		var pages []int
+		var page string
+		for p := 1; p <= res.Pages; p++ {
+			text := pdfText(t, path, "-f", strconv.Itoa(p), "-l", strconv.Itoa(p))
+			if strings.Contains(text, "签收人") || strings.Contains(text, "（签名）") {
+				pages, page = append(pages, p), text
+			}
+		}
+		if len(pages) != 1 {
+			t.Fatalf("%d findings: signature lines on pages %v, want one page", n, pages)
+		}
+		if strings.Count(page, "责任单位签收人") != 3 || !strings.Contains(page, "督查人员（签名）") {
+			t.Errorf("%d findings: page %d has only some of the signature lines:\n%s", n, pages[0], page)
+		}
+		if strings.Contains(page, "（问题") {
+			continue // the list's last rows are on the page with the signatures
+		}
+		if !strings.Contains(string(ink(page)), string(ink("中科院科学中心 · 整改要求（续）"))) {
+			t.Errorf("%d findings: page %d, with the signatures alone, does not say whose they are:\n%s", n, pages[0], page)
+		}
+		return
+	}
+	t.Fatal("with up to 24 more findings the signatures never had a page of their own; the test needs more")
+}

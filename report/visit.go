@@ -157,7 +157,7 @@ func Visit(w io.Writer, fonts *Fonts, in VisitInput, opt Options) (Result, error
 		d.PageBreak()
 		d.Heading(1, l.sectionNumber(1, next)+l.t("整改要求"))
 		demands := d.rectification(p.DisplayName(), raised, rechecked, insp.StartedAt)
-		d.signatures(insp.Inspectors, demands)
+		d.signatures(p.DisplayName()+" · "+l.t("整改要求"), insp.Inspectors, demands)
 		d.Space(4)
 		d.Note(fmt.Sprintf(l.t("本报告由 fieldbrief 于 %s 根据督查记录 %s 生成。记录校验码（SHA-256）：%s。核对打印件时，以同一记录重新计算校验码，应与此一致。"), l.clock(opt.Time), insp.ID, hash))
 	})
@@ -431,8 +431,9 @@ func due(f supervision.Finding) bool {
 
 // signatures sets the lines the inspectors sign and those on which each
 // responsible unit signs for receipt of the requirements (签收), each with
-// its date, kept together on one page.
-func (d *Doc) signatures(inspectors []string, units []string) {
+// its date, kept together on one page; on a page of their own, they say
+// what they belong to (name, as a continued table does).
+func (d *Doc) signatures(name string, inspectors []string, units []string) {
 	l := d.Lang()
 	var lines []signLine
 	if len(inspectors) > 0 {
@@ -446,7 +447,7 @@ func (d *Doc) signatures(inspectors []string, units []string) {
 	for _, u := range units {
 		lines = append(lines, signLine{label: l.t("责任单位签收人"), note: l.t("责任单位：") + u})
 	}
-	d.signLines(lines)
+	d.signLines(name, lines)
 }
 
 // visitPhotos lists the visit's photos once each: the visit's own first,
@@ -512,8 +513,8 @@ func visitPhotos(l Lang, in VisitInput, raised []supervision.Finding) []Photo {
 type signLine struct{ label, note string }
 
 // signLines draws lines to sign on, each with a line for the date, kept
-// together on one page.
-func (d *Doc) signLines(lines []signLine) {
+// together on one page, headed "name（续）" when they start one.
+func (d *Doc) signLines(name string, lines []signLine) {
 	const rowH, noteH = 15.0, 5.0
 	h := 0.0
 	for _, s := range lines {
@@ -523,7 +524,11 @@ func (d *Doc) signLines(lines []signLine) {
 		}
 	}
 	d.Space(4)
-	d.ensure(h)
+	cont := style{size: smallSize, face: sansBold, color: colMuted}
+	if d.ensure(h + cont.lineHeight() + 2) {
+		d.textBlock(name+d.opt.Lang.t("（续）"), cont, d.left, d.Width())
+		d.y += 2
+	}
 	date := d.clean(d.opt.Lang.t("日期")) + d.opt.Lang.t("：")
 	for _, s := range lines {
 		if s.note != "" {
