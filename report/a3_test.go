@@ -30,8 +30,9 @@ func wordHeights(t *testing.T, path string) []float64 {
 
 // TestA3IsA4Enlarged prints the visit report and the brief on A3 and on
 // A4: the A3 pages are A3 to pdfinfo, as many as on A4 (the same layout),
-// and every size of type — the smallest, the footer's, and the middle one,
-// the tables' — is √2 larger, so nothing is set smaller on a wall copy.
+// the bookmarks lead to the same places, and every size of type — the
+// smallest, the footer's, and the middle one, the tables' — is √2 larger,
+// so nothing is set smaller on a wall copy.
 func TestA3IsA4Enlarged(t *testing.T) {
 	fonts := testFonts(t)
 	for _, doc := range []struct {
@@ -55,6 +56,21 @@ func TestA3IsA4Enlarged(t *testing.T) {
 				t.Errorf("%d pages on A3, %d on A4: the layout should be the same", a3.Pages, a4.Pages)
 			}
 			qpdfCheck(t, pathA3)
+			// The bookmarks lead to the same pages.
+			o4, o3 := readOutline(t, pathA4), readOutline(t, pathA3)
+			if len(o4) == 0 || len(o3) != len(o4) {
+				t.Fatalf("%d bookmarks on A4, %d on A3", len(o4), len(o3))
+			}
+			for i := range o4 {
+				if o3[i].Title != o4[i].Title || o3[i].Page != o4[i].Page {
+					t.Errorf("bookmark %q → page %d on A3, %q → page %d on A4", o3[i].Title, o3[i].Page, o4[i].Title, o4[i].Page)
+				}
+				// Measured down from the top of the page, in points.
+				d4, d3 := 841.89-o4[i].destY(t), 1190.55-o3[i].destY(t)
+				if r := d3 / d4; d4 > 0 && (r < 1.40 || r > 1.43) {
+					t.Errorf("bookmark %q is %.0f pt down the A3 page, %.0f pt down the A4 one", o3[i].Title, d3, d4)
+				}
+			}
 			h4, h3 := wordHeights(t, pathA4), wordHeights(t, pathA3)
 			if len(h4) != len(h3) || len(h4) == 0 {
 				t.Fatalf("%d words on A4, %d on A3", len(h4), len(h3))

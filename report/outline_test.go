@@ -15,6 +15,27 @@ type outlineNode struct {
 	Title string        `json:"title"`
 	Page  int           `json:"destpageposfrom1"`
 	Kids  []outlineNode `json:"kids"`
+	// Dest is [page /XYZ left top zoom].
+	Dest []any `json:"dest"`
+}
+
+// destY is the height on its page, in points, a bookmark leads to.
+func (n outlineNode) destY(t *testing.T) float64 {
+	t.Helper()
+	if len(n.Dest) < 4 {
+		t.Fatalf("bookmark %q has destination %v", n.Title, n.Dest)
+	}
+	switch y := n.Dest[3].(type) {
+	case float64:
+		return y
+	case string:
+		f, err := strconv.ParseFloat(y, 64)
+		if err == nil {
+			return f
+		}
+	}
+	t.Fatalf("bookmark %q has destination %v", n.Title, n.Dest)
+	return 0
 }
 
 // readOutline reads the bookmarks of the PDF at path with qpdf.
