@@ -65,8 +65,6 @@ func english(zh string) string {
 		return "5. Findings re-checked"
 	case "六、现场照片":
 		return "6. Photos"
-	case "签字确认":
-		return "Signatures"
 	case "督查小结":
 		return "Summary"
 	case "一、拉练路线":
@@ -213,10 +211,6 @@ func english(zh string) string {
 		return "About %s km in all, as the crow flies; the drive is longer."
 	case "日期":
 		return "Date"
-	case "督查人员（签字）":
-		return "Inspector (signature)"
-	case "项目长（签字）":
-		return "Project leader (signature)"
 	case "督查人员（签名）":
 		return "Inspectors (signature)"
 	case "责任单位签收人":
