@@ -280,7 +280,7 @@ func photoLookup(s Source, size report.PageSize) report.PhotoLookup {
 			return report.Photo{}, false
 		}
 		orient := report.RotationOrientation(meta.Rotation)
-		p := report.Photo{Caption: meta.Caption, Taken: meta.SortTime(), Orientation: orient}
+		p := report.Photo{Caption: meta.Caption, Taken: meta.CapturedAt, Imported: meta.ImportedAt, Orientation: orient}
 		if b, err := s.PhotoBlob(hash, storage.BlobPrint); err == nil && coversBox(b, orient, bw, bh) {
 			p.JPEG = b
 		} else if b, err := s.PhotoBlob(hash, storage.BlobDisplay); err == nil {

@@ -182,6 +182,9 @@ func NewProjectData(projects []supervision.Project, inspections []supervision.In
 					}
 					seen[h] = true
 					if ph, ok := photos(h); ok {
+						if ph.Visit.IsZero() {
+							ph.Visit = v.StartedAt
+						}
 						pd.Photos = append(pd.Photos, ph)
 						if len(pd.Photos) == photosPerProject {
 							break collect

@@ -77,6 +77,8 @@ func Brief(w io.Writer, fonts *Fonts, in BriefInput, opt Options) (Result, error
 	if strings.TrimSpace(form.Issuer) == "" {
 		form.Issuer = l.t("report.brief.issuer")
 	}
+	opt.Subject = fmt.Sprintf(l.t("report.brief.issue_number"), to.Year(), form.IssueNo) + " · " + period
+	opt.Author = form.Issuer
 	figures := newBriefFigures(in, asOf)
 	sealed := &sealWriter{}
 	res, err := typeset(sealed, fonts, in, opt, func(d *Doc) {

@@ -53,8 +53,8 @@ type Options struct {
 	// Deterministic makes the same input with the same Time give a
 	// byte-identical file, so tests and archives can compare files.
 	Deterministic bool
-	// Title goes into the PDF metadata.
-	Title string
+	// Title, Subject and Author go into the PDF metadata.
+	Title, Subject, Author string
 	// Header is the running header at the top left of every page, and
 	// HeaderRight its counterpart at the top right.
 	Header, HeaderRight string
@@ -103,17 +103,30 @@ type Doc struct {
 	miss      missing
 	warn      []string
 
-	pageW, pageH float64
-	left, right  float64 // x of the text area's edges
-	top, bottom  float64 // y of the text area's edges
-	y            float64 // where the next block starts
-	curFace      face
-	curSize      float64
-	images       map[string]*imageJob
-	imageWidths  map[int]bool
-	imageSeq     int
+	pageW, pageH float64 // the page as laid out: A4 (see scale)
+	// scale is how much larger than A4 the paper is: 1 on A4, √2 on A3.
+	// A3 is an A4 page enlarged, type, tables and photos alike (decision
+	// 0039): each page's drawing is scaled as a whole, in a transform
+	// that scaled is set while it is open.
+	scale       float64
+	scaled      bool
+	left, right float64 // x of the text area's edges
+	top, bottom float64 // y of the text area's edges
+	y           float64 // where the next block starts
+	curFace     face
+	curSize     float64
+	images      map[string]*imageJob
+	imageWidths map[int]bool
+	imageSeq    int
 	// sections counts the headings of each level Section has numbered.
 	sections [4]int
+	// outlineDepth is the deepest heading level that gets a bookmark
+	// (an entry in the PDF's outline); lastMark is the deepest outline
+	// level the next entry may take, one below the last entry's.
+	outlineDepth, lastMark int
+	// marked lists the pages on which a placeholder for a character
+	// the fonts lack was drawn, for their footnote (see footnotes).
+	marked map[int]bool
 }
 
 // Layout constants, in millimetres and points. The text block is GB/T
@@ -176,14 +189,24 @@ func newDoc(fonts *Fonts, faces *cutFaces, opt Options) *Doc {
 	} else {
 		pdf.SetLang("zh-CN")
 	}
-	d := &Doc{pdf: pdf, fonts: fonts, cover: cover, opt: opt, breaker: newBreaker(opt.Names), images: map[string]*imageJob{}, imageWidths: map[int]bool{}}
+	d := &Doc{pdf: pdf, fonts: fonts, cover: cover, opt: opt, breaker: newBreaker(opt.Names), images: map[string]*imageJob{}, imageWidths: map[int]bool{}, outlineDepth: 2}
 	if opt.Title != "" {
 		pdf.SetTitle(fonts.clean(opt.Title, &d.miss), true)
+	}
+	if opt.Subject != "" {
+		pdf.SetSubject(fonts.clean(opt.Subject, &d.miss), true)
+	}
+	if opt.Author != "" {
+		pdf.SetAuthor(fonts.clean(opt.Author, &d.miss), true)
 	}
 	if opt.Keywords != "" {
 		pdf.SetKeywords(opt.Keywords, false) // ASCII: report verify reads it back (see stamp.go)
 	}
-	d.pageW, d.pageH = pdf.GetPageSize()
+	// Pages are laid out as A4 whatever the paper, and drawn scaled to it.
+	a4W, _ := pageMM(A4)
+	paperW, _ := pageMM(opt.Size)
+	d.scale = paperW / a4W
+	d.pageW, d.pageH = pageMM(A4)
 	d.left, d.right = marginLeft, d.pageW-marginRight
 	d.top, d.bottom = marginTop, d.pageH-marginBottom
 	return d
@@ -208,7 +231,9 @@ func (d *Doc) setFont(f face, size float64) {
 
 // newPage starts a page with the running header.
 func (d *Doc) newPage() {
+	d.endScale()
 	d.pdf.AddPage()
+	d.beginScale()
 	// AddPage re-emits fpdf's idea of the current font; ours must follow.
 	d.curSize = 0
 	d.y = d.top
@@ -228,6 +253,25 @@ func (d *Doc) newPage() {
 	d.drawColor(colHeader)
 	d.pdf.SetLineWidth(0.2)
 	d.pdf.Line(d.left, base+2, d.right, base+2)
+}
+
+// beginScale starts drawing the current page in A4 coordinates scaled to
+// the paper, about its top left corner.
+func (d *Doc) beginScale() {
+	if d.scale == 1 || d.scaled {
+		return
+	}
+	d.pdf.TransformBegin()
+	d.pdf.TransformScale(d.scale*100, d.scale*100, 0, 0)
+	d.scaled = true
+}
+
+// endScale closes the current page's transform, before the page is left.
+func (d *Doc) endScale() {
+	if d.scaled {
+		d.pdf.TransformEnd()
+		d.scaled = false
+	}
 }
 
 // ensure moves to a new page unless h millimetres fit below the cursor.
@@ -405,8 +449,26 @@ func (d *Doc) Subtitle(s string) {
 }
 
 // Heading starts a section. Level 1 is a main section, level 2 a
-// subsection. A heading is never left alone at the foot of a page.
-func (d *Doc) Heading(level int, s string) {
+// subsection. A heading is never left alone at the foot of a page. Headings
+// down to the document's outline depth (level 2 unless the document says
+// otherwise) are bookmarked, so a reader of a thirty-page brief can jump to
+// a section or a project.
+func (d *Doc) Heading(level int, s string) { d.heading(level, s, level <= d.outlineDepth) }
+
+// bookmark adds an outline entry for a heading of the given level set at
+// the cursor. An entry one level below one that is not there (a
+// subsection before any section) goes up a level: the outline may not
+// skip one.
+func (d *Doc) bookmark(level int, s string) {
+	lv := min(level-1, d.lastMark)
+	d.lastMark = lv + 1
+	// fpdf writes the title as UTF-16 only while a Unicode font is set.
+	d.setFont(serif, bodySize)
+	d.pdf.Bookmark(d.clean(s), lv, d.y*d.scale)
+}
+
+// heading sets a heading, bookmarked when mark is set.
+func (d *Doc) heading(level int, s string, mark bool) {
 	size := headingSize
 	switch {
 	case level == 2:
@@ -432,6 +494,9 @@ func (d *Doc) Heading(level int, s string) {
 	}
 	d.Space(2)
 	d.ensure(float64(len(lines))*st.lineHeight() + keep)
+	if mark {
+		d.bookmark(level, s)
+	}
 	d.textBlock(s, st, d.left, d.Width())
 	d.y += 1
 }
@@ -522,7 +587,44 @@ func (d *Doc) finish() {
 	if d.pdf.PageNo() == 0 {
 		d.newPage()
 	}
+	d.endScale()
+	d.footnotes()
 	d.footers()
+}
+
+// footnotes explains, at the foot of each page that shows one, the
+// placeholder printed for a character the fonts lack, naming the
+// characters by code point: a reader of the paper must not take □ for
+// what was written, and can find the character in the record.
+func (d *Doc) footnotes() {
+	var codes []string
+	for _, r := range d.miss.order {
+		if !isIgnorable(r) {
+			codes = append(codes, fmt.Sprintf("U+%04X", r))
+		}
+	}
+	if len(codes) == 0 || len(d.marked) == 0 {
+		return
+	}
+	l := d.printLang()
+	note := fmt.Sprintf(l.t("report.text.missing_glyph_note"), d.fonts.placeholder, l.joinList(codes))
+	for p := 1; p <= d.pdf.PageCount(); p++ {
+		if !d.marked[p] {
+			continue
+		}
+		d.pdf.SetPage(p)
+		d.beginScale()
+		d.curSize = 0
+		d.setFont(serif, headerSize)
+		d.setColor(colRed)
+		lines := d.wrap(note, serif, headerSize, d.Width(), 0)
+		for i, ln := range lines {
+			// The last line sits just above the footer's rule.
+			d.text(d.left, d.bottom+4.5-float64(len(lines)-1-i)*3.2, ln.text)
+		}
+		d.endScale()
+	}
+	d.pdf.SetPage(d.pdf.PageCount())
 }
 
 // text draws s, already cleaned, with its baseline at (x, y), noting any
@@ -534,6 +636,12 @@ func (d *Doc) text(x, y float64, s string) {
 				d.uncovered.add(r)
 			}
 		}
+	}
+	if strings.ContainsRune(s, d.fonts.placeholder) {
+		if d.marked == nil {
+			d.marked = map[int]bool{}
+		}
+		d.marked[d.pdf.PageNo()] = true
 	}
 	d.pdf.Text(x, y, s)
 }
@@ -558,6 +666,7 @@ func (d *Doc) footers() {
 	}
 	for p := 1; p <= n; p++ {
 		d.pdf.SetPage(p)
+		d.beginScale()
 		// Each page's content stream has its own graphics state, so state
 		// is set afresh on every page.
 		d.curSize = 0
@@ -578,6 +687,7 @@ func (d *Doc) footers() {
 				d.text(d.left, base+float64(i)*3.5, l.text)
 			}
 		}
+		d.endScale()
 	}
 	d.pdf.SetPage(n)
 }

@@ -47,10 +47,17 @@ func (l printLang) latestProgress(f supervision.Finding, asOf time.Time) string 
 			continue
 		}
 		on := l.date(h.At)
-		if l.Lang() == supervision.English { // the day and month suffice in English
-			on = h.At.In(asOf.Location()).Format("2 January")
+		prev := l.day(h.PreviousDeadline)
+		if l.Lang() == supervision.English {
+			// Short: it is set in a table's narrow column.
+			on = h.At.In(asOf.Location()).Format("2 Jan")
+			if p, ok := h.PreviousDeadline.Time(asOf.Location()); ok {
+				if d, ok := h.Deadline.Time(asOf.Location()); ok && p.Year() == d.Year() {
+					prev = p.Format("2 Jan")
+				}
+			}
 		}
-		text = fmt.Sprintf(l.t("report.text.redispatched"), on, l.day(h.PreviousDeadline), l.day(h.Deadline))
+		text = fmt.Sprintf(l.t("report.text.redispatched"), on, prev, l.day(h.Deadline))
 		if n := h.Note; n != "" {
 			text += n
 		}

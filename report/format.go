@@ -151,6 +151,17 @@ func findingTone(f supervision.Finding, asOf time.Time) Tone {
 // statusText is a finding's status, with the days late when overdue.
 func (l printLang) statusText(f supervision.Finding, asOf time.Time) string {
 	s := f.Status.Label(l.Lang())
+	if l.Lang() == supervision.English {
+		// The register's "Awaiting verification" and "Verified, awaiting
+		// closing" take three lines of a status column; the brief's
+		// English must stay within a fifth of the Chinese's length.
+		switch f.Status {
+		case supervision.StatusFixed:
+			s = "To verify"
+		case supervision.StatusVerified:
+			s = "To close"
+		}
+	}
 	if n := f.DaysLate(asOf); n > 0 {
 		// On a line of its own: the days late is what a leader looks for.
 		s += "\n" + l.count("report.unit.days_overdue", n)
@@ -161,8 +172,24 @@ func (l printLang) statusText(f supervision.Finding, asOf time.Time) string {
 // categoryText is a finding's category, after "企业诉求" for a request.
 func (l printLang) categoryText(f supervision.Finding) string {
 	parts := []string{f.Category.Label(l.Lang())}
+	if l.Lang() == supervision.English {
+		// The register's longer names take three or four lines of a
+		// category column (see statusText).
+		switch f.Category {
+		case supervision.CategoryFactors:
+			parts[0] = "Land, power, finance etc."
+		case supervision.CategoryDust:
+			parts[0] = "Dust, site order"
+		case supervision.CategoryPermits:
+			parts[0] = "Permits"
+		}
+	}
 	if f.Kind == supervision.KindRequest {
-		parts = append([]string{f.Kind.Label(l.Lang())}, parts...)
+		kind := f.Kind.Label(l.Lang())
+		if l.Lang() == supervision.English {
+			kind = "Request"
+		}
+		parts = append([]string{kind}, parts...)
 	}
 	return l.joinList(parts)
 }

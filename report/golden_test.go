@@ -43,6 +43,8 @@ func TestGoldenFirstPages(t *testing.T) {
 		{"visit-en", 1, func(b *bytes.Buffer) (Result, error) {
 			return Visit(b, fonts, fixtureVisitInput(), Options{Time: fixedTime, Lang: supervision.English})
 		}},
+		// The 整改要求 and the signatures, after the photos.
+		{"visit-rectification", 5, func(b *bytes.Buffer) (Result, error) { return Visit(b, fonts, fixtureVisitInput(), opt) }},
 		{"brief", 1, func(b *bytes.Buffer) (Result, error) { return Brief(b, fonts, fixtureBrief(0), opt) }},
 		{"brief-en", 1, func(b *bytes.Buffer) (Result, error) {
 			return Brief(b, fonts, fixtureBrief(0), Options{Time: fixedTime, Lang: supervision.English})

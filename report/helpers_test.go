@@ -98,11 +98,13 @@ func pdfText(t testing.TB, path string, args ...string) string {
 // leaving out the running header and the footer.
 func bodyText(t testing.TB, path string, size PageSize, pageArgs ...string) string {
 	t.Helper()
+	// A3 pages are A4 pages enlarged.
 	w, h := 210.0, 297.0
+	s := 1.0
 	if size == A3 {
-		w, h = 297, 420
+		s = 297.0 / 210
 	}
-	pt := func(mm float64) string { return strconv.Itoa(int(mm / 25.4 * 72)) }
+	pt := func(mm float64) string { return strconv.Itoa(int(mm * s / 25.4 * 72)) }
 	args := append([]string{"-x", "0", "-y", pt(marginTop - 1), "-W", pt(w), "-H", pt(h - marginTop - marginBottom + 2)}, pageArgs...)
 	return pdfText(t, path, args...)
 }

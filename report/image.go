@@ -9,13 +9,16 @@ import (
 	"image/jpeg"
 	"math"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
 	"codeberg.org/go-pdf/fpdf"
 	"golang.org/x/image/draw"
 
+	"fieldbrief/linebreak"
 	"fieldbrief/photo"
+	"fieldbrief/supervision"
 )
 
 // Photo is a picture to print, with what to say under it.
@@ -25,9 +28,25 @@ type Photo struct {
 	// Orientation is the EXIF orientation (1–8) of JPEG; 0 or 1 means the
 	// pixels are stored upright.
 	Orientation int
-	Caption     string
-	Taken       time.Time
+	// Caption is printed under the photo, shortened to about thirty
+	// characters (see shortCaption).
+	Caption string
+	// Taken is when the camera says the photo was taken (EXIF); zero when
+	// it does not say. Only this time is printed as 拍摄时间.
+	Taken time.Time
+	// Imported is when the photo was imported, printed, and named so, when
+	// the camera gave no time.
+	Imported time.Time
+	// Visit is when the visit the photo is evidence of took place; a photo
+	// the camera says was taken more than supervision.StalePhotoDays
+	// before it is marked. Zero leaves it unjudged.
+	Visit time.Time
 }
+
+// minPPI is the resolution below which a photo is marked as printing
+// blurred: below 150 pixels per inch a site photo's detail (a crack, a
+// sign) is no longer legible on paper.
+const minPPI = 150
 
 // maxDPI is the highest resolution a photo is embedded at. 200 dpi is
 // beyond what office printers resolve in a photo, and it keeps a brief with
@@ -381,14 +400,16 @@ func photoCell(width float64, cols int) (w, h float64) {
 
 // PhotoBox returns the box, in upright pixels, that the reports' largest
 // photo placement needs at the resolution they embed photos at (200 dpi)
-// on paper of the given size: 595 × 446 px on A4, 938 × 703 px on A3. A
+// on paper of the given size: 595 × 446 px on A4, 841 × 631 px on A3. A
 // JPEG that is upright and fits it goes into the PDF as it is, without
 // being decoded, which is what makes a brief with dozens of photos quick;
 // package photo makes its print copy for A4 from this.
 func PhotoBox(size PageSize) (w, h int) {
+	// A3 prints the A4 layout enlarged (see Doc.scale).
+	a4W, _ := pageMM(A4)
 	pw, _ := pageMM(size)
-	cw, ch := photoCell(pw-marginLeft-marginRight, photoCols)
-	px := func(mm float64) int { return int(math.Ceil(mm / 25.4 * maxDPI)) }
+	cw, ch := photoCell(a4W-marginLeft-marginRight, photoCols)
+	px := func(mm float64) int { return int(math.Ceil(mm * pw / a4W / 25.4 * maxDPI)) }
 	return px(cw), px(ch)
 }
 
@@ -406,22 +427,93 @@ func (d *Doc) photoRowHeight(photos []Photo, cols int) float64 {
 	colW, boxH := photoCell(d.Width(), cols)
 	lines := 0
 	for _, p := range photos[:min(len(photos), cols)] {
-		lines = max(lines, len(d.wrap(d.caption(p), serif, smallSize, colW, 0)))
+		lines = max(lines, len(d.captionLines(p, colW, boxH)))
 	}
 	return boxH + 1.5 + float64(lines)*style{size: smallSize, lead: 1.35}.lineHeight()
 }
 
-// caption is what is printed under a photo: its caption and when it was
-// taken.
-func (d *Doc) caption(p Photo) string {
-	text := p.Caption
-	if !p.Taken.IsZero() {
-		if text != "" {
-			text += "\n"
+// captionLine is one line under a photo and its colour.
+type captionLine struct {
+	text  string
+	color rgb
+}
+
+// captionLines are the lines printed under a photo fitted in a boxW × boxH
+// cell, colW wide: its caption, short; when it was taken — from the
+// camera only, else when it was imported, said as such; and, in red, a
+// note when it prints under minPPI or was taken long before the visit.
+func (d *Doc) captionLines(p Photo, boxW, boxH float64) []captionLine {
+	l := d.printLang()
+	var out []captionLine
+	add := func(s string, c rgb) {
+		for _, w := range d.wrap(s, serif, smallSize, boxW, 0) {
+			out = append(out, captionLine{w.text, c})
 		}
-		text += d.printLang().t("report.text.taken") + " " + d.printLang().clock(p.Taken)
 	}
-	return text
+	if c := shortCaption(d.breaker, p.Caption); c != "" {
+		add(c, colText)
+	}
+	switch {
+	case !p.Taken.IsZero():
+		add(l.t("report.text.taken")+" "+l.clock(p.Taken), colMuted)
+	case !p.Imported.IsZero():
+		add(fmt.Sprintf(l.t("report.text.imported_no_capture_time"), l.clock(p.Imported)), colMuted)
+	}
+	if ppi, ok := photoPPI(p, boxW*d.scale, boxH*d.scale); ok && ppi < minPPI {
+		add(fmt.Sprintf(l.t("report.text.low_resolution"), ppi, minPPI), colRed)
+	}
+	if !p.Taken.IsZero() && !p.Visit.IsZero() && p.Taken.Before(p.Visit.AddDate(0, 0, -supervision.StalePhotoDays)) {
+		days := int(p.Visit.Sub(p.Taken).Hours() / 24)
+		add(l.count("report.text.taken_days_before", days), colRed)
+	}
+	return out
+}
+
+// photoPPI is the resolution a photo prints at fitted in the box, in
+// pixels per inch, read from its JPEG header; ok is false without a
+// readable picture.
+func photoPPI(p Photo, boxW, boxH float64) (int, bool) {
+	if len(p.JPEG) == 0 {
+		return 0, false
+	}
+	cfg, err := jpeg.DecodeConfig(bytes.NewReader(p.JPEG))
+	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 {
+		return 0, false
+	}
+	w, h := cfg.Width, cfg.Height
+	if p.Orientation >= 5 && p.Orientation <= 8 {
+		w, h = h, w
+	}
+	mmPerPx := min(boxW/float64(w), boxH/float64(h))
+	return int(math.Round(25.4 / mmPerPx)), true
+}
+
+// captionRunes is about how long a photo's caption may be, in Chinese
+// characters; a Latin letter counts half.
+const captionRunes = 30
+
+// shortCaption cuts a caption to about captionRunes characters, at a
+// place a line may break, with … to show that it goes on: a caption
+// names the photo, the finding's text is in the tables.
+func shortCaption(b linebreak.Breaker, s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	width := func(r rune) float64 {
+		if narrow(r) || r == ' ' {
+			return 0.5
+		}
+		return 1
+	}
+	rs := []rune(s)
+	total := 0.0
+	for _, r := range rs {
+		total += width(r)
+	}
+	if total <= captionRunes {
+		return s
+	}
+	lines := b.Lines(rs, captionRunes-1, captionRunes-1, width)
+	first := strings.TrimRight(string(rs[:lines[0].End]), " ，、；：,;:")
+	return first + "…"
 }
 
 // PhotoGrid adds photos in a grid of cols columns, each with its caption
@@ -435,16 +527,17 @@ func (d *Doc) PhotoGrid(photos []Photo, cols int) {
 	jobs := make([]*imageJob, len(photos))
 	for i, p := range photos {
 		if len(p.JPEG) > 0 {
-			jobs[i] = d.planJPEG(p.JPEG, p.Orientation, colW, boxH)
+			// The picture's resolution is chosen for the cell as printed.
+			jobs[i] = d.planJPEG(p.JPEG, p.Orientation, colW*d.scale, boxH*d.scale)
 		}
 	}
 	prepareAll(jobs)
 	for i := 0; i < len(photos); i += cols {
 		row := photos[i:min(i+cols, len(photos))]
-		caps := make([][]wrapped, len(row))
+		caps := make([][]captionLine, len(row))
 		maxLines := 0
 		for j, p := range row {
-			caps[j] = d.wrap(d.caption(p), serif, smallSize, colW, 0)
+			caps[j] = d.captionLines(p, colW, boxH)
 			maxLines = max(maxLines, len(caps[j]))
 		}
 		rowH := boxH + 1.5 + float64(maxLines)*lh
@@ -466,10 +559,7 @@ func (d *Doc) PhotoGrid(photos []Photo, cols int) {
 			d.placeJob(job, x, d.y, colW, boxH, what)
 			d.setFont(serif, smallSize)
 			for k, l := range caps[j] {
-				d.setColor(colText)
-				if k == len(caps[j])-1 && !p.Taken.IsZero() {
-					d.setColor(colMuted)
-				}
+				d.setColor(l.color)
 				d.text(x, baseline(d.y+boxH+1.5+float64(k)*lh, lh, smallSize), l.text)
 			}
 		}

@@ -67,12 +67,12 @@ func TestBriefPagesAreFilled(t *testing.T) {
 		}
 		t.Logf("%s: %d pages, the least filled to %.0f%%", l, res.Pages, least*100)
 	}
-	// Issue 15's target is at most a fifth longer; with each project's
-	// figures printed with their as-of and past milestones flagged, the
-	// sample's English brief is 47 pages to 39 (1.21). Until its tables
-	// are made narrower, this guards against it growing further.
-	if float64(pages[supervision.English]) > 1.25*float64(pages[supervision.Chinese]) {
-		t.Errorf("the English brief has %d pages, the Chinese %d: more than a quarter longer", pages[supervision.English], pages[supervision.Chinese])
+	// Issue 15: the English brief is at most a fifth longer. English
+	// tables use short forms of the longest status and category names
+	// (statusText, categoryText) so their narrow columns do not run to
+	// three or four lines a row.
+	if float64(pages[supervision.English]) > 1.20*float64(pages[supervision.Chinese]) {
+		t.Errorf("the English brief has %d pages, the Chinese %d: more than a fifth longer", pages[supervision.English], pages[supervision.Chinese])
 	}
 	t.Logf("pages: zh %d, en %d", pages[supervision.Chinese], pages[supervision.English])
 }

@@ -5,13 +5,14 @@ import (
 	"testing"
 )
 
-// The boxes PhotoBox reports are those of the 75.5 mm (A4) and 119 mm (A3)
-// photo cells at 200 dpi; package photo's print copy is made for A4.
+// The boxes PhotoBox reports are those of the 75.5 mm photo cell of A4,
+// printed 106.8 mm wide on A3 (the A4 page enlarged), at 200 dpi; package
+// photo's print copy is made for A4.
 func TestPhotoBox(t *testing.T) {
 	for _, tt := range []struct {
 		size PageSize
 		w, h int
-	}{{A4, 595, 446}, {A3, 938, 703}} {
+	}{{A4, 595, 446}, {A3, 841, 631}} {
 		if w, h := PhotoBox(tt.size); w != tt.w || h != tt.h {
 			t.Errorf("PhotoBox(%v) = %d×%d, want %d×%d", tt.size, w, h, tt.w, tt.h)
 		}

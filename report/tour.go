@@ -39,9 +39,14 @@ func Tour(w io.Writer, fonts *Fonts, in TourInput, opt Options) (Result, error) 
 	stamp := TourStamp(in, opt)
 	opt.Keywords = stamp.String()
 	opt.FooterNote = fmt.Sprintf(l.t("report.title.data_hash_generated"), stamp.Record[len(SnapshotVersion)+1:][:16], l.clock(opt.Time))
+	opt.Subject = l.count("report.title.route_and_site_notes_stops", len(in.Stops))
+	opt.Author = l.t("report.brief.issuer")
 	sealed := &sealWriter{}
 	res, err := typeset(sealed, fonts, in, opt, func(d *Doc) {
 		l := d.printLang()
+		// The outline lists the route and the stations, not what each
+		// station has under it.
+		d.outlineDepth = 1
 
 		d.Title(title)
 		d.Subtitle(l.count("report.title.route_and_site_notes_stops", len(in.Stops)))
@@ -94,7 +99,7 @@ func Tour(w io.Writer, fonts *Fonts, in TourInput, opt Options) (Result, error) 
 			}
 			if d.y+need > d.bottom {
 				d.newPage()
-				d.Heading(1, head+l.t("report.brief.continued"))
+				d.heading(1, head+l.t("report.brief.continued"), false)
 			}
 			if len(photos) > 0 {
 				d.Heading(2, l.t("report.heading.latest_photos"))

@@ -61,6 +61,8 @@ func Visit(w io.Writer, fonts *Fonts, in VisitInput, opt Options) (Result, error
 	opt.Header = l.t("report.title.running_visit")
 	opt.HeaderRight = p.DisplayName() + " · " + l.date(insp.StartedAt)
 	opt.FooterNote = fmt.Sprintf(l.t("report.title.record_hash_generated"), hash[:16], l.clock(opt.Time))
+	opt.Subject = fmt.Sprintf(l.t("report.title.inspection_record"), insp.ID) + " · " + l.date(insp.StartedAt)
+	opt.Author = l.joinList(insp.Inspectors)
 	opt.Keywords = VisitStamp(insp, opt).String()
 	opt.Names = append(personNames([]supervision.Project{p}, insp.Inspectors), opt.Names...)
 	sealed := &sealWriter{}
@@ -134,20 +136,28 @@ func Visit(w io.Writer, fonts *Fonts, in VisitInput, opt Options) (Result, error
 		}
 		d.Note(l.t("report.text.marks_required_items_red_marks"))
 
+		raised := orderFindings(in.Raised, insp.StartedAt)
+		rechecked := orderFindings(in.Rechecked, insp.StartedAt)
 		d.Heading(1, l.t("report.heading.4_findings_raised_on_this"))
-		d.findingsTable(p.DisplayName(), in.Raised, insp.StartedAt, false)
+		d.findingsTable(p.DisplayName(), raised, insp.StartedAt, false)
 		d.Heading(1, l.t("report.heading.5_findings_re_checked"))
-		d.findingsTable(p.DisplayName(), in.Rechecked, insp.StartedAt, true)
+		d.findingsTable(p.DisplayName(), rechecked, insp.StartedAt, true)
 
-		photos := visitPhotos(l, in)
+		next := 6
+		photos := visitPhotos(l, in, raised)
 		if len(photos) > 0 {
 			d.PageBreak()
 			d.Heading(1, l.t("report.heading.6_photos"))
 			d.PhotoGrid(photos, photoCols)
+			next++
 		}
 
-		d.Heading(1, l.t("report.heading.signatures"))
-		d.Signatures([]string{l.t("report.text.inspector_signature"), l.t("report.text.project_leader_signature")})
+		// The requirements and the signatures start a page of their own:
+		// the page the responsible unit signs and keeps.
+		d.PageBreak()
+		d.Heading(1, l.sectionNumber(1, next)+l.t("report.heading.rectification"))
+		demands := d.rectification(p.DisplayName(), raised, rechecked, insp.StartedAt)
+		d.signatures(p.DisplayName()+" · "+l.t("report.heading.rectification"), insp.Inspectors, demands)
 		d.Space(4)
 		d.Note(fmt.Sprintf(l.t("report.text.generated_by_fieldbrief_on_from"), l.clock(opt.Time), insp.ID, hash))
 	})
@@ -274,6 +284,24 @@ func answerText(l printLang, it supervision.Item, a supervision.Answer, ok bool)
 	return l.orMissing(a.Text), ToneNone
 }
 
+// orderFindings returns fs as the visit report lists them, with the
+// deadlines that stood on the visit day: overdue first, most late first,
+// then by deadline. Their places in this order are the numbers (问题1,
+// 问题2 …) the tables, the requirements and the photo captions share.
+func orderFindings(fs []supervision.Finding, asOf time.Time) []supervision.Finding {
+	fs = slices.Clone(fs)
+	for i := range fs {
+		fs[i].Deadline = fs[i].DeadlineAt(asOf) // a later 再次督办 had not moved it yet
+	}
+	slices.SortStableFunc(fs, func(a, b supervision.Finding) int {
+		if c := b.DaysLate(asOf) - a.DaysLate(asOf); c != 0 {
+			return c
+		}
+		return strings.Compare(string(a.Deadline), string(b.Deadline))
+	})
+	return fs
+}
+
 // findingsTable lists findings with their unit, deadline and status; for
 // re-checked findings the status says how late they were on the visit day.
 func (d *Doc) findingsTable(name string, fs []supervision.Finding, asOf time.Time, recheck bool) {
@@ -282,17 +310,7 @@ func (d *Doc) findingsTable(name string, fs []supervision.Finding, asOf time.Tim
 		d.Paragraph(l.t("report.text.none"))
 		return
 	}
-	fs = slices.Clone(fs)
-	for i := range fs {
-		fs[i].Deadline = fs[i].DeadlineAt(asOf) // a later 再次督办 had not moved it yet
-	}
-	// Overdue first, most late first; then by deadline.
-	slices.SortStableFunc(fs, func(a, b supervision.Finding) int {
-		if c := b.DaysLate(asOf) - a.DaysLate(asOf); c != 0 {
-			return c
-		}
-		return strings.Compare(string(a.Deadline), string(b.Deadline))
-	})
+	fs = orderFindings(fs, asOf)
 	var rows []Row
 	for i, f := range fs {
 		desc := f.Description
@@ -321,10 +339,131 @@ func (d *Doc) findingsTable(name string, fs []supervision.Finding, asOf time.Tim
 	}, Rows: rows, Continued: name})
 }
 
+// replyWorkdays is how many working days a responsible unit has to reply
+// in writing when the deadline is no guide: the finding is 重大, or the
+// deadline had passed by the visit (decision 0039).
+const replyWorkdays = 5
+
+// ReplyDue is the 回复时限 of a finding raised or re-checked on a visit:
+// the day by which the responsible unit answers the inspectors in writing
+// with what it has done. It is the rectification deadline; for a 重大
+// finding no later than five working days after the visit, so that the
+// plan for a serious matter is known early; and five working days after
+// the visit for a finding already overdue that day, or one without a
+// deadline (decision 0039). Working days are Monday to Friday: the
+// store keeps no calendar of public holidays.
+func ReplyDue(f supervision.Finding, visit time.Time) supervision.Date {
+	soon := supervision.DateOf(addWorkdays(visit, replyWorkdays))
+	deadline := f.DeadlineAt(visit)
+	switch {
+	case deadline.IsZero() || f.DaysLate(visit) > 0:
+		return soon
+	case f.Severity == supervision.SeveritySerious && soon < deadline:
+		return soon
+	}
+	return deadline
+}
+
+// addWorkdays counts n days from t's day, Saturdays and Sundays not
+// counted.
+func addWorkdays(t time.Time, n int) time.Time {
+	for n > 0 {
+		t = t.AddDate(0, 0, 1)
+		if wd := t.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			n--
+		}
+	}
+	return t
+}
+
+// rectification sets the 整改要求: what the responsible units must put
+// right and by when they reply, one row per finding still to be dealt
+// with — those raised on the visit, then those re-checked and still open
+// — and returns the units that are to sign for it, in the order first
+// met.
+func (d *Doc) rectification(name string, raised, rechecked []supervision.Finding, visit time.Time) []string {
+	l := d.printLang()
+	var rows []Row
+	var units []string
+	add := func(f supervision.Finding, label string) {
+		unit := strings.TrimSpace(f.ResponsibleUnit)
+		if unit != "" && !slices.Contains(units, unit) {
+			units = append(units, unit)
+		}
+		rows = append(rows, Row{Cells: []Cell{
+			{Text: strconv.Itoa(len(rows) + 1)},
+			{Text: label + f.Description},
+			{Text: l.orMissing(unit)},
+			{Text: l.day(f.Deadline)},
+			{Text: l.day(ReplyDue(f, visit)), Bold: true},
+		}, Tone: toneIf(f.DaysLate(visit) > 0, ToneAlert)})
+	}
+	for i, f := range raised {
+		if due(f) {
+			add(f, fmt.Sprintf(l.t("report.text.finding_n_paren"), i+1))
+		}
+	}
+	for i, f := range rechecked {
+		if due(f) {
+			add(f, fmt.Sprintf(l.t("report.text.recheck_n_paren"), i+1))
+		}
+	}
+	if len(rows) == 0 {
+		d.Paragraph(l.t("report.text.no_rectification"))
+		return nil
+	}
+	d.Paragraph(l.t("report.text.rectification_intro"))
+	d.Table(Table{Columns: []Column{
+		{Header: l.t("report.col.no"), Weight: 1, Align: AlignCenter, NoWrap: true},
+		{Header: l.t("report.col.finding_and_requirement"), Weight: 4},
+		{Header: l.t("report.col.responsible_unit"), Weight: 1.5},
+		{Header: l.t("report.col.deadline"), Weight: 1, Align: AlignCenter, NoWrap: true},
+		{Header: l.t("report.col.reply_by"), Weight: 1, Align: AlignCenter, NoWrap: true},
+	}, Rows: rows, Continued: name + " · " + l.t("report.heading.rectification")})
+	return units
+}
+
+// due reports whether a finding still asks something of its unit: it is
+// to be rectified, not already fixed and waiting for the inspectors.
+func due(f supervision.Finding) bool {
+	return f.Status == supervision.StatusOpen || f.Status == supervision.StatusInProgress
+}
+
+// signatures sets the lines the inspectors sign and those on which each
+// responsible unit signs for receipt of the requirements (签收), each with
+// its date, kept together on one page; on a page of their own, they say
+// what they belong to (name, as a continued table does).
+func (d *Doc) signatures(name string, inspectors []string, units []string) {
+	l := d.printLang()
+	var lines []signLine
+	if len(inspectors) > 0 {
+		lines = append(lines, signLine{label: l.t("report.text.inspectors_signature"), note: l.t("report.text.inspectors_colon") + l.joinList(inspectors)})
+	} else {
+		lines = append(lines, signLine{label: l.t("report.text.inspectors_signature")})
+	}
+	if len(units) == 0 {
+		lines = append(lines, signLine{label: l.t("report.text.received_for_unit_by")})
+	}
+	for _, u := range units {
+		lines = append(lines, signLine{label: l.t("report.text.received_for_unit_by"), note: l.t("report.text.responsible_unit_colon") + u})
+	}
+	d.signLines(name, lines)
+}
+
 // visitPhotos lists the visit's photos once each: the visit's own first,
-// then those attached to answers in checklist order, captioned with their
-// item when they have no caption of their own.
-func visitPhotos(l printLang, in VisitInput) []Photo {
+// then those attached to answers in checklist order, then those of the
+// findings raised. A photo of a finding is captioned with its number (问题N,
+// as numbered in raised) and the start of its caption or description; any
+// other photo without a caption of its own takes its item's title.
+func visitPhotos(l printLang, in VisitInput, raised []supervision.Finding) []Photo {
+	ofFinding := map[string]int{}
+	for i, f := range raised {
+		for _, h := range f.PhotosBefore {
+			if _, ok := ofFinding[h]; !ok {
+				ofFinding[h] = i
+			}
+		}
+	}
 	seen := map[string]bool{}
 	var out []Photo
 	add := func(hash, fallback string) {
@@ -336,8 +475,18 @@ func visitPhotos(l printLang, in VisitInput) []Photo {
 		if !ok {
 			p = Photo{}
 		}
+		if p.Visit.IsZero() {
+			p.Visit = in.Inspection.StartedAt
+		}
 		if strings.TrimSpace(p.Caption) == "" {
 			p.Caption = fallback
+		}
+		if i, ok := ofFinding[hash]; ok {
+			text := p.Caption
+			if strings.TrimSpace(text) == "" {
+				text = raised[i].Description
+			}
+			p.Caption = fmt.Sprintf(l.t("report.text.finding_n"), i+1) + " " + text
 		}
 		out = append(out, p)
 	}
@@ -351,10 +500,54 @@ func visitPhotos(l printLang, in VisitInput) []Photo {
 			}
 		}
 	}
-	for _, f := range in.Raised {
+	for _, f := range raised {
 		for _, h := range f.PhotosBefore {
 			add(h, f.Description)
 		}
 	}
 	return out
+}
+
+// signLine is one line to sign: what is signed for, and a small note
+// above it naming who signs (the inspectors, the unit).
+type signLine struct{ label, note string }
+
+// signLines draws lines to sign on, each with a line for the date, kept
+// together on one page, headed "name（续）" when they start one.
+func (d *Doc) signLines(name string, lines []signLine) {
+	const rowH, noteH = 15.0, 5.0
+	h := 0.0
+	for _, s := range lines {
+		h += rowH
+		if s.note != "" {
+			h += noteH
+		}
+	}
+	d.Space(4)
+	cont := style{size: smallSize, face: sansBold, color: colMuted}
+	if d.ensure(h + cont.lineHeight() + 2) {
+		d.textBlock(name+d.printLang().t("report.brief.continued"), cont, d.left, d.Width())
+		d.y += 2
+	}
+	date := d.clean(d.printLang().t("report.text.date")) + d.printLang().t("report.unit.colon")
+	for _, s := range lines {
+		if s.note != "" {
+			d.textBlock(s.note, style{size: smallSize, color: colMuted}, d.left, d.Width())
+			d.y += noteH - style{size: smallSize}.lineHeight()
+		}
+		d.setFont(serif, bodySize)
+		d.setColor(colText)
+		base := d.y + rowH - 5
+		label := d.clean(s.label) + d.printLang().t("report.unit.colon")
+		lw := d.measure(label, serif, bodySize)
+		d.text(d.left, base, label)
+		dw := d.measure(date, serif, bodySize)
+		dateX := d.right - 45
+		d.text(dateX-dw, base, date)
+		d.drawColor(colText)
+		d.pdf.SetLineWidth(0.3)
+		d.pdf.Line(d.left+lw+1, base+1, dateX-dw-8, base+1)
+		d.pdf.Line(dateX+1, base+1, d.right, base+1)
+		d.y += rowH
+	}
 }
