@@ -32,9 +32,9 @@ type dashboard struct {
 	index projectIndex       // what the search box looks in
 
 	table    *widget.Table
-	widths   []float32  // of the columns, as fitted to the table's width
-	fitWidth float32    // the width they were fitted to
-	tips     *tipLayer  // where the full names show on hover
+	widths   []float32 // of the columns, as fitted to the table's width
+	fitWidth float32   // the width they were fitted to
+	tips     *tipLayer // where the full names show on hover
 	search   *widget.Entry
 	overdue  *widget.Check
 	industry *widget.Select // "" or an industry label
