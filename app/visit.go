@@ -585,8 +585,9 @@ func (v *visitScreen) showPane(i int) {
 	if p := &v.panes[i]; p.view == nil {
 		// Muted: the hints and counts of the items are read on site, and
 		// so are the values of a submitted visit, shown in disabled fields.
-		p.scroll = container.NewVScroll(container.NewPadded(p.box))
-		p.view = container.NewStack(muted(p.scroll))
+		wheel := newWheelScroll(container.NewPadded(p.box))
+		p.scroll = wheel.Scroll
+		p.view = container.NewStack(muted(wheel))
 		v.body.Add(p.view)
 	} else {
 		p.view.Show()
