@@ -66,3 +66,19 @@ func newTabLeavingEntry() (*widget.Entry, fyne.CanvasObject) {
 
 // AcceptsTab says no: Tab moves the focus on.
 func (e *tabLeavingEntry) AcceptsTab() bool { return false }
+
+// rowOfOptions is the widest a row of check boxes may be: what is left of
+// a 1024 px screen beside the section list. A row does not wrap, and one
+// wider than the screen made the window wider than a netbook's screen.
+const rowOfOptions = 560
+
+// fitsInARow says whether check boxes with these labels fit side by side;
+// if not they go one under the other.
+func fitsInARow(labels []string) bool {
+	var w float32
+	for _, l := range labels {
+		// The box, the gap after it and the padding around each.
+		w += fyne.MeasureText(l, theme.TextSize(), fyne.TextStyle{}).Width + theme.IconInlineSize() + 4*theme.Padding()
+	}
+	return w <= rowOfOptions
+}

@@ -103,7 +103,7 @@ func newItemField(v *visitScreen, it sv.Item, a sv.Answer) *itemField {
 		input = f.choice
 	case sv.KindMultiChoice:
 		f.checks = widget.NewCheckGroup(it.OptionLabels(lang), f.checksChanged)
-		f.checks.Horizontal = true
+		f.checks.Horizontal = fitsInARow(it.OptionLabels(lang))
 		input = f.checks
 	case sv.KindDate:
 		f.entry = widget.NewEntry()

@@ -1,0 +1,43 @@
+package app
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2"
+
+	"fieldbrief/storage"
+	sv "fieldbrief/supervision"
+)
+
+// On a 1024×600 netbook screen the window can be made as small as the
+// screen: no screen, in either language, needs more (the window manager
+// then fits the window to the screen instead of leaving part of it off).
+func TestEveryScreenFitsA1024x600Screen(t *testing.T) {
+	screen := fyne.NewSize(1024, 600)
+	for _, l := range []sv.Lang{sv.Chinese, sv.English} {
+		ui := langUI(t, l)
+		ui.window.Resize(screen)
+		fits := func(name string) {
+			t.Helper()
+			if min := ui.window.Content().MinSize(); min.Width > screen.Width || min.Height > screen.Height {
+				t.Errorf("%s %s needs %v, more than %v", l, name, min, screen)
+			}
+		}
+		fits("dashboard")
+		id := ui.dash.rows[0].Project.ID
+		ui.openProject(id, true)
+		waitFor(t, "project page", func() bool { return ui.project != nil && ui.project.data.project.ID == id })
+		fits("project page")
+		v := startVisit(t, ui, id)
+		for i := range v.panes {
+			v.showPane(i)
+			fits("visit page " + v.panes[i].title)
+		}
+		if w := v.nav.Size().Width; w < sectionListWidth-1 {
+			t.Errorf("%s: the section list is %v wide at 1024×600", l, w)
+		}
+		ui.openFindings(storage.FindingFilter{ActiveOnly: true}, true)
+		waitFor(t, "findings", func() bool { return ui.findings != nil })
+		fits("findings")
+	}
+}
