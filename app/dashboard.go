@@ -549,6 +549,19 @@ func cellWidth(s string, light bool) float32 {
 	return w
 }
 
+// statusColumnWidth is wide enough for every status of a finding in
+// either language: English ones ("Verified, awaiting closing") were cut
+// to "Awaiting ve…" in the list of findings (issue 14).
+func statusColumnWidth() float32 {
+	w := float32(110)
+	for _, st := range sv.Statuses() {
+		for _, l := range []sv.Lang{sv.Chinese, sv.English} {
+			w = max(w, cellWidth(st.Label(l), false))
+		}
+	}
+	return w
+}
+
 // fitColumns lays the table out over its whole space, having first
 // fitted the dashboard's columns to the width.
 type fitColumns struct{ d *dashboard }

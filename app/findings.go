@@ -73,7 +73,7 @@ type findingColumn struct {
 
 func findingColumns() []findingColumn {
 	return []findingColumn{
-		{t0("findings.col.status"), 110}, {t0("findings.col.project"), 150}, {t0("findings.col.description"), 380},
+		{t0("findings.col.status"), statusColumnWidth()}, {t0("findings.col.project"), 150}, {t0("findings.col.description"), 380},
 		{t0("findings.col.unit"), 200}, {t0("findings.col.deadline"), 110}, {t0("findings.col.late"), 90},
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
 
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
@@ -39,5 +40,18 @@ func TestEveryScreenFitsA1024x600Screen(t *testing.T) {
 		ui.openFindings(storage.FindingFilter{ActiveOnly: true}, true)
 		waitFor(t, "findings", func() bool { return ui.findings != nil })
 		fits("findings")
+	}
+}
+
+// The list of findings shows every status whole, in English too.
+func TestFindingStatusesAreNotCut(t *testing.T) {
+	ui := langUI(t, sv.English)
+	ui.openFindings(storage.FindingFilter{}, true)
+	waitFor(t, "findings", func() bool { return ui.findings != nil && len(ui.findings.rows) > 0 })
+	w := findingColumns()[0].width
+	for _, st := range sv.Statuses() {
+		if need := fyne.MeasureText(st.Label(sv.English), theme.TextSize(), fyne.TextStyle{}).Width + 2*theme.InnerPadding(); need > w {
+			t.Errorf("%q needs %v in a %v column", st.Label(sv.English), need, w)
+		}
 	}
 }
