@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
 )
 
@@ -130,5 +131,35 @@ func TestSchedulePanelShowsTheFullNameOnHover(t *testing.T) {
 	test.MoveMouse(ui.window.Canvas(), fyne.CurrentApp().Driver().AbsolutePositionForObject(row).Add(fyne.NewPos(8, 8)))
 	if got := d.tips.shown(); got != row.full {
 		t.Errorf("hovering %q shows %q, want %q", row.Text, got, row.full)
+	}
+}
+
+// The list of findings names projects short; the mouse on one shows the
+// full name, the one the dashboard shows.
+func TestFindingsListShowsTheFullProjectNameOnHover(t *testing.T) {
+	ui, _ := newTestUI(t)
+	ui.openFindings(storage.FindingFilter{ActiveOnly: true}, true)
+	waitFor(t, "findings", func() bool { return ui.findings != nil && len(ui.findings.rows) > 0 })
+	var cell *hoverLabel
+	walk(ui.findings.table, func(o fyne.CanvasObject) bool {
+		if h, ok := o.(*hoverLabel); ok && h.Visible() && h.full != "" && h.full != h.Text {
+			cell = h
+		}
+		return cell != nil
+	})
+	if cell == nil {
+		t.Fatal("no project named short in the list of findings")
+	}
+	c := ui.window.Canvas()
+	test.MoveMouse(c, fyne.CurrentApp().Driver().AbsolutePositionForObject(cell).Add(fyne.NewPos(6, 6)))
+	found := false
+	walk(ui.findings.content, func(o fyne.CanvasObject) bool {
+		if l, ok := o.(*tipLayer); ok {
+			found = l.shown() == cell.full
+		}
+		return found
+	})
+	if !found {
+		t.Errorf("hovering %q does not show %q", cell.Text, cell.full)
 	}
 }
