@@ -37,6 +37,11 @@ func TestEveryScreenFitsA1024x600Screen(t *testing.T) {
 		if w := v.nav.Size().Width; w < sectionListWidth-1 {
 			t.Errorf("%s: the section list is %v wide at 1024×600", l, w)
 		}
+		for i := range v.panes {
+			if need := fyne.MeasureText(v.paneLabel(i), theme.TextSize(), fyne.TextStyle{Bold: true}).Width + 2*theme.InnerPadding(); need > v.nav.Size().Width {
+				t.Errorf("%s: %q needs %v in a %v section list", l, v.paneLabel(i), need, v.nav.Size().Width)
+			}
+		}
 		ui.openFindings(storage.FindingFilter{ActiveOnly: true}, true)
 		waitFor(t, "findings", func() bool { return ui.findings != nil })
 		fits("findings")
