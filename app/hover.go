@@ -90,7 +90,8 @@ func (l *tipLayer) shown() string {
 }
 
 // hoverLabel is a label whose full text shows on hover when the label
-// shows less: a short form, or the text cut by an ellipsis.
+// shows less: a short form, or the text cut by an ellipsis. Its owner
+// sets Text and full (empty when Text is the whole text) and refreshes.
 type hoverLabel struct {
 	widget.Label
 	full string
@@ -104,13 +105,6 @@ func newHoverLabel(tips *tipLayer) *hoverLabel {
 	h.Truncation = fyne.TextTruncateEllipsis
 	h.ExtendBaseWidget(h)
 	return h
-}
-
-// set shows shown, with full on hover when the two differ or shown is cut.
-func (h *hoverLabel) set(shown, full string) {
-	h.full = full
-	h.Text = shown
-	h.Refresh()
 }
 
 // cut says whether the label shows less than its full text.
