@@ -32,6 +32,9 @@ type dashboard struct {
 	index projectIndex       // what the search box looks in
 
 	table    *widget.Table
+	widths   []float32 // of the columns, as fitted to the table's width
+	fitWidth float32   // the width they were fitted to
+	tips     *tipLayer // where the full names show on hover
 	search   *widget.Entry
 	overdue  *widget.Check
 	industry *widget.Select // "" or an industry label
@@ -55,8 +58,11 @@ type dashboard struct {
 
 type column struct {
 	key   string
-	width float32
+	width float32 // the least it gets, before its texts are measured
 	text  func(d *dashboard, r sv.ProjectStatus) string
+	// short, if set, is what the column shows where the full text does
+	// not fit; the full text is then shown on hover.
+	short func(d *dashboard, r sv.ProjectStatus) string
 }
 
 func dashboardColumns() []column {
@@ -66,14 +72,18 @@ func dashboardColumns() []column {
 		}
 		return string(sv.DateOf(t.In(d.now().Location())))
 	}
-	// What needs attention first — the light, when the visit is due, the
-	// findings open and overdue — comes first, so that it is in view in
-	// the default window beside the schedule panel; leader and phase,
-	// which the inspector knows by heart, come last.
+	// Status, name and leader come first: they are what the inspector
+	// reads a row by, and the table is sized so that they are always in
+	// view without scrolling sideways (issue 14). Then what needs
+	// attention — when the visit is due, the findings open and overdue —
+	// and last the dates and phase, the first to be narrowed.
 	return []column{
-		{"dashboard.col.light", 76, func(d *dashboard, r sv.ProjectStatus) string { return r.Project.Light.Label(d.lang) }},
-		{"dashboard.col.name", 270, func(d *dashboard, r sv.ProjectStatus) string { return r.Project.Name }},
-		{"dashboard.col.next_due", 205, func(d *dashboard, r sv.ProjectStatus) string {
+		{"dashboard.col.light", 60, func(d *dashboard, r sv.ProjectStatus) string { return r.Project.Light.Label(d.lang) }, nil},
+		{"dashboard.col.name", 120, func(d *dashboard, r sv.ProjectStatus) string { return r.Project.Name },
+			func(d *dashboard, r sv.ProjectStatus) string { return r.Project.DisplayName() }},
+		{"dashboard.col.leader", 80, func(d *dashboard, r sv.ProjectStatus) string { return r.Project.Leader },
+			func(d *dashboard, r sv.ProjectStatus) string { return personOf(r.Project.Leader) }},
+		{"dashboard.col.next_due", 120, func(d *dashboard, r sv.ProjectStatus) string {
 			if r.Next.Overdue {
 				return t("dashboard.due_overdue", missedMonth(r.Next.Missed, d.lang), r.Next.DaysLate)
 			}
@@ -81,13 +91,30 @@ func dashboardColumns() []column {
 				return t("dashboard.due_done", string(r.Next.Due))
 			}
 			return string(r.Next.Due)
+		}, func(d *dashboard, r sv.ProjectStatus) string {
+			if r.Next.Overdue {
+				return t("dashboard.due_overdue_short", r.Next.DaysLate)
+			}
+			if r.Next.VisitedThisMonth {
+				return t0("dashboard.due_done_short")
+			}
+			return string(r.Next.Due)
 		}},
-		{"dashboard.col.open", 76, func(d *dashboard, r sv.ProjectStatus) string { return fmt.Sprint(r.OpenFindings) }},
-		{"dashboard.col.overdue", 76, func(d *dashboard, r sv.ProjectStatus) string { return fmt.Sprint(r.OverdueFindings) }},
-		{"dashboard.col.last_visit", 104, func(d *dashboard, r sv.ProjectStatus) string { return date(d, r.LastVisit) }},
-		{"dashboard.col.phase", 84, func(d *dashboard, r sv.ProjectStatus) string { return r.Project.Phase.Label(d.lang) }},
-		{"dashboard.col.leader", 190, func(d *dashboard, r sv.ProjectStatus) string { return r.Project.Leader }},
+		{"dashboard.col.open", 50, func(d *dashboard, r sv.ProjectStatus) string { return fmt.Sprint(r.OpenFindings) }, nil},
+		{"dashboard.col.overdue", 50, func(d *dashboard, r sv.ProjectStatus) string { return fmt.Sprint(r.OverdueFindings) }, nil},
+		{"dashboard.col.last_visit", 70, func(d *dashboard, r sv.ProjectStatus) string { return date(d, r.LastVisit) }, nil},
+		{"dashboard.col.phase", 50, func(d *dashboard, r sv.ProjectStatus) string { return r.Project.Phase.Label(d.lang) }, nil},
 	}
+}
+
+// personOf is a leader's name without the title before it: 周立新 of
+// "管委会常务副主任 周立新".
+func personOf(leader string) string {
+	f := strings.Fields(leader)
+	if len(f) < 2 {
+		return leader
+	}
+	return f[len(f)-1]
 }
 
 // t0 is t for keys without arguments, named apart so the key scanner in
@@ -98,11 +125,16 @@ func newDashboard(data Data, lang sv.Lang, now func() time.Time, bg, toUI func(f
 	d := &dashboard{data: data, lang: lang, now: now, bg: bg, toUI: toUI, sortCol: -1}
 	cols := dashboardColumns()
 	d.cols = cols
+	d.tips = newTipLayer()
+	d.widths = make([]float32, len(cols))
+	for i, c := range cols {
+		d.widths[i] = c.width
+	}
 	d.table = widget.NewTable(
 		func() (int, int) { return len(d.rows), len(cols) },
 		func() fyne.CanvasObject {
 			dot := container.NewCenter(container.NewGridWrap(fyne.NewSize(12, 12), canvas.NewCircle(color.Transparent)))
-			return container.NewBorder(nil, nil, dot, nil, widget.NewLabel(""))
+			return container.NewBorder(nil, nil, dot, nil, newHoverLabel(d.tips))
 		},
 		func(id widget.TableCellID, o fyne.CanvasObject) {
 			if id.Row >= len(d.rows) {
@@ -111,11 +143,11 @@ func newDashboard(data Data, lang sv.Lang, now func() time.Time, bg, toUI func(f
 			r := d.rows[id.Row]
 			// Border puts the centre object first, then the left one.
 			box := o.(*fyne.Container)
-			label := box.Objects[0].(*widget.Label)
+			label := box.Objects[0].(*hoverLabel)
 			dotBox := box.Objects[1].(*fyne.Container)
 			dot := dotBox.Objects[0].(*fyne.Container).Objects[0].(*canvas.Circle)
 			col := cols[id.Col]
-			label.Text = col.text(d, r)
+			label.full, label.Text = d.cellText(id.Col, r)
 			label.Importance = widget.MediumImportance
 			label.Alignment = fyne.TextAlignLeading
 			switch col.key {
@@ -131,7 +163,6 @@ func newDashboard(data Data, lang sv.Lang, now func() time.Time, bg, toUI func(f
 			case "dashboard.col.open":
 				label.Alignment = fyne.TextAlignCenter
 			}
-			label.Refresh()
 			if id.Col == 0 {
 				dot.FillColor = lightColor(r.Project.Light)
 				dot.Refresh()
@@ -139,6 +170,9 @@ func newDashboard(data Data, lang sv.Lang, now func() time.Time, bg, toUI func(f
 			} else {
 				dotBox.Hide()
 			}
+			// A cell drawn for the status column before keeps its
+			// label beside the light until the box is laid out again.
+			box.Refresh()
 		})
 	d.table.ShowHeaderRow = true
 	// A header is a button: a click sorts by the column, a second click
@@ -165,8 +199,8 @@ func newDashboard(data Data, lang sv.Lang, now func() time.Time, bg, toUI func(f
 		b.OnTapped = func() { d.sortBy(col) }
 		b.SetText(text)
 	}
-	for i, c := range cols {
-		d.table.SetColumnWidth(i, c.width)
+	for i, w := range d.widths {
+		d.table.SetColumnWidth(i, w)
 	}
 	d.table.OnSelected = func(id widget.TableCellID) {
 		d.table.UnselectAll()
@@ -201,7 +235,7 @@ func newDashboard(data Data, lang sv.Lang, now func() time.Time, bg, toUI func(f
 	d.leader.SetSelectedIndex(0)
 	d.leader.OnChanged = func(string) { d.refilter() }
 	d.status = widget.NewLabel(t0("dashboard.loading"))
-	d.schedule = newSchedulePanel(lang, func(id string) {
+	d.schedule = newSchedulePanel(lang, d.tips, func(id string) {
 		for _, r := range d.all {
 			if r.Project.ID == id && d.onOpen != nil {
 				d.chosen = id
@@ -211,10 +245,12 @@ func newDashboard(data Data, lang sv.Lang, now func() time.Time, bg, toUI func(f
 	})
 	filters := container.NewHBox(d.industry, d.leader, d.overdue)
 	top := container.NewBorder(nil, nil, widget.NewIcon(theme.SearchIcon()), filters, d.search)
-	main := container.NewBorder(top, d.status, nil, nil, d.table)
+	// The table's columns are fitted to its width whenever it changes.
+	fitted := container.New(&fitColumns{d: d}, d.table)
+	main := container.NewBorder(top, d.status, nil, nil, fitted)
 	split := container.NewHSplit(main, d.schedule.content)
 	split.SetOffset(0.78)
-	d.content = split
+	d.content = container.NewStack(split, d.tips)
 	return d
 }
 
@@ -244,6 +280,8 @@ func (d *dashboard) load(done func(err error)) {
 				d.all = rows
 				d.index = index
 				d.fillLeaders()
+				d.fitWidth = 0 // the new texts may need other widths
+				d.fit(d.table.Size().Width)
 				d.apply()
 				d.schedule.show(rows, d.now())
 			}
@@ -413,24 +451,28 @@ type schedulePanel struct {
 	content  fyne.CanvasObject
 }
 
-func newSchedulePanel(lang sv.Lang, open func(projectID string)) *schedulePanel {
+// Its rows are narrow: they name a project by its short name, the full
+// one on hover.
+func newSchedulePanel(lang sv.Lang, tips *tipLayer, open func(projectID string)) *schedulePanel {
 	p := &schedulePanel{lang: lang}
 	p.dispatch = widget.NewLabel("")
 	p.tour = widget.NewLabel("")
 	p.heading = widget.NewLabelWithStyle(t0("schedule.due"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	p.list = widget.NewList(func() int { return len(p.due) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func() fyne.CanvasObject { return newHoverLabel(tips) },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			if id >= len(p.due) {
 				return
 			}
 			r := p.due[id]
-			l := o.(*widget.Label)
+			l := o.(*hoverLabel)
 			if r.Next.Overdue {
-				l.SetText(t("schedule.overdue_row", r.Project.DisplayName(), r.Next.DaysLate))
+				l.Text = t("schedule.overdue_row", r.Project.DisplayName(), r.Next.DaysLate)
+				l.full = t("schedule.overdue_row", r.Project.Name, r.Next.DaysLate)
 				l.Importance = widget.DangerImportance
 			} else {
-				l.SetText(t("schedule.due_row", r.Project.DisplayName(), string(r.Next.Due)))
+				l.Text = t("schedule.due_row", r.Project.DisplayName(), string(r.Next.Due))
+				l.full = t("schedule.due_row", r.Project.Name, string(r.Next.Due))
 				l.Importance = widget.MediumImportance
 			}
 			l.Refresh()
@@ -482,4 +524,126 @@ func missedMonth(missed sv.Date, lang sv.Lang) string {
 		return m.Month().String()
 	}
 	return fmt.Sprintf("%d月", m.Month())
+}
+
+// cellText returns what a cell shows and its full text: the full text
+// when it fits the column, else the column's short form (a short name, a
+// leader without the title), with the full one shown on hover.
+func (d *dashboard) cellText(col int, r sv.ProjectStatus) (full, shown string) {
+	c := d.cols[col]
+	full = c.text(d, r)
+	if c.short == nil || cellWidth(full, col == 0) <= d.widths[col] {
+		return full, full
+	}
+	return full, c.short(d, r)
+}
+
+// cellWidth is the width a cell needs to show s whole; the status column
+// has its light beside the text. A label cuts its text a few pixels
+// before the text's own width runs out, hence the margin.
+func cellWidth(s string, light bool) float32 {
+	w := fyne.MeasureText(s, theme.TextSize(), fyne.TextStyle{}).Width + 2*theme.InnerPadding() + 2*theme.Padding()
+	if light {
+		w += 12 + theme.Padding()
+	}
+	return w
+}
+
+// statusColumnWidth is wide enough for every status of a finding in
+// either language: English ones ("Verified, awaiting closing") were cut
+// to "Awaiting ve…" in the list of findings (issue 14).
+func statusColumnWidth() float32 {
+	w := float32(110)
+	for _, st := range sv.Statuses() {
+		for _, l := range []sv.Lang{sv.Chinese, sv.English} {
+			w = max(w, cellWidth(st.Label(l), false))
+		}
+	}
+	return w
+}
+
+// fitColumns lays the table out over its whole space, having first
+// fitted the dashboard's columns to the width.
+type fitColumns struct{ d *dashboard }
+
+func (f *fitColumns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	f.d.fit(size.Width)
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+// MinSize is the table's own: the table scrolls inside whatever it gets.
+func (f *fitColumns) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	return objs[0].MinSize()
+}
+
+// fit sizes the columns to width so that no scrolling sideways is needed:
+// each column as wide as its widest text; where that is too wide, first
+// the leaders, then the due dates, then the names show their short forms
+// (the full ones on hover); what is still too wide is taken from the last
+// columns, whose texts are then cut with an ellipsis. Space left over
+// goes to the names.
+func (d *dashboard) fit(width float32) {
+	if width <= 0 || (width == d.fitWidth && len(d.all) > 0) {
+		return
+	}
+	if len(d.all) > 0 {
+		d.fitWidth = width
+	}
+	sep := theme.Padding()
+	// The vertical scroll bar is drawn over the last column's right edge.
+	avail := width - float32(len(d.cols))*sep - theme.ScrollBarSize()
+	full := make([]float32, len(d.cols))
+	short := make([]float32, len(d.cols))
+	for i, c := range d.cols {
+		head := cellWidth(t0(c.key)+" ▼", false)
+		full[i], short[i] = max(c.width, head), max(c.width, head)
+		for _, r := range d.all {
+			full[i] = max(full[i], cellWidth(c.text(d, r), i == 0))
+			if c.short != nil {
+				short[i] = max(short[i], cellWidth(c.short(d, r), i == 0))
+			} else {
+				short[i] = full[i]
+			}
+		}
+	}
+	w := slices.Clone(full)
+	sum := func() (s float32) {
+		for _, x := range w {
+			s += x
+		}
+		return s
+	}
+	for _, key := range []string{"dashboard.col.leader", "dashboard.col.next_due", "dashboard.col.name"} {
+		if sum() <= avail {
+			break
+		}
+		i := d.colIndex(key)
+		w[i] = max(short[i], w[i]-(sum()-avail))
+	}
+	for i := len(w) - 1; i >= 3 && sum() > avail; i-- {
+		w[i] = max(d.cols[i].width, w[i]-(sum()-avail))
+	}
+	if extra := avail - sum(); extra > 0 {
+		w[d.colIndex("dashboard.col.name")] += extra
+	}
+	for i, x := range w {
+		if d.widths[i] != x {
+			d.widths[i] = x
+			d.table.SetColumnWidth(i, x)
+		}
+	}
+	d.table.Refresh()
+}
+
+// colIndex is the index of the column with key.
+func (d *dashboard) colIndex(key string) int {
+	for i, c := range d.cols {
+		if c.key == key {
+			return i
+		}
+	}
+	return -1
 }

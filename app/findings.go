@@ -73,7 +73,7 @@ type findingColumn struct {
 
 func findingColumns() []findingColumn {
 	return []findingColumn{
-		{t0("findings.col.status"), 110}, {t0("findings.col.project"), 150}, {t0("findings.col.description"), 380},
+		{t0("findings.col.status"), statusColumnWidth()}, {t0("findings.col.project"), 150}, {t0("findings.col.description"), 380},
 		{t0("findings.col.unit"), 200}, {t0("findings.col.deadline"), 110}, {t0("findings.col.late"), 90},
 	}
 }
@@ -118,19 +118,21 @@ func newFindingsScreen(ui *mainUI, initial storage.FindingFilter) *findingsScree
 	s.count = widget.NewLabel(t0("dashboard.loading"))
 
 	cols := findingColumns()
+	// A project is named short here, a long description is cut: the
+	// mouse on either shows it whole (see hoverLabel).
+	tips := newTipLayer()
 	s.table = widget.NewTable(func() (int, int) { return len(s.rows), len(cols) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
+		func() fyne.CanvasObject { return newHoverLabel(tips) },
 		func(id widget.TableCellID, o fyne.CanvasObject) {
 			if id.Row >= len(s.rows) {
 				return
 			}
 			f := s.rows[id.Row]
-			l := o.(*widget.Label)
-			l.SetText(s.cell(f, id.Col))
+			l := o.(*hoverLabel)
+			l.Text, l.full = s.cell(f, id.Col), ""
+			if id.Col == 1 {
+				l.full = s.fullName(f.ProjectID)
+			}
 			l.Importance = findingImportance(f, ui)
 			l.Refresh()
 		})
@@ -164,8 +166,18 @@ func newFindingsScreen(ui *mainUI, initial storage.FindingFilter) *findingsScree
 		container.NewBorder(nil, nil, ui.backButton(), s.export, heading(t0("findings.title"))),
 		container.NewBorder(nil, nil, widget.NewIcon(theme.SearchIcon()), nil, s.search),
 		filters)
-	s.content = container.NewBorder(top, s.count, nil, nil, muted(s.table))
+	s.content = container.NewStack(container.NewBorder(top, s.count, nil, nil, muted(s.table)), tips)
 	return s
+}
+
+// fullName is a project's full name, shown on hover over its short one.
+func (s *findingsScreen) fullName(projectID string) string {
+	for _, p := range s.projects {
+		if p.ID == projectID {
+			return p.Name
+		}
+	}
+	return ""
 }
 
 func (s *findingsScreen) cell(f sv.Finding, col int) string {

@@ -35,6 +35,8 @@ type itemField struct {
 	msg     *widget.Label // the bounds, or what is wrong with the value
 	verdict *widget.RadioGroup
 	entry   *widget.Entry // number, text and date items
+	// textBox is a text item's entry as laid out: the one Tab leaves.
+	textBox fyne.Focusable
 	choice  *widget.Select
 	pair    *widget.RadioGroup // a single choice of two (是 / 否): two buttons, one click
 	checks  *widget.CheckGroup
@@ -85,11 +87,10 @@ func newItemField(v *visitScreen, it sv.Item, a sv.Answer) *itemField {
 		unit := widget.NewLabel(it.Unit)
 		input = container.NewBorder(nil, nil, nil, unit, f.entry)
 	case sv.KindText:
-		f.entry = widget.NewMultiLineEntry()
-		f.entry.Wrapping = fyne.TextWrapWord
+		f.entry, input = newTabLeavingEntry()
+		f.textBox = input.(fyne.Focusable)
 		f.entry.SetMinRowsVisible(2)
 		f.entry.OnChanged = f.textChanged
-		input = f.entry
 	case sv.KindSingleChoice:
 		if len(it.Options) <= 2 {
 			f.pair = widget.NewRadioGroup(it.OptionLabels(lang), f.choiceChanged)
@@ -102,7 +103,7 @@ func newItemField(v *visitScreen, it sv.Item, a sv.Answer) *itemField {
 		input = f.choice
 	case sv.KindMultiChoice:
 		f.checks = widget.NewCheckGroup(it.OptionLabels(lang), f.checksChanged)
-		f.checks.Horizontal = true
+		f.checks.Horizontal = fitsInARow(it.OptionLabels(lang))
 		input = f.checks
 	case sv.KindDate:
 		f.entry = widget.NewEntry()
@@ -308,6 +309,8 @@ func isNilWidget(w fyne.Disableable) bool {
 // buttons and check boxes are focused one by one inside their group).
 func (f *itemField) focusTarget() fyne.Focusable {
 	switch {
+	case f.textBox != nil:
+		return f.textBox
 	case f.entry != nil:
 		return f.entry
 	case f.choice != nil:

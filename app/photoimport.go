@@ -220,22 +220,11 @@ func (b *photoBatch) summarise(results []photo.Result, old []string, lang sv.Lan
 	return out
 }
 
-// importFiles lets the inspector pick several photos of one folder (Fyne's
-// file dialog picks one file only): a folder dialog, then a list of the
-// folder's files to tick.
+// importFiles lets the inspector pick several photos of one folder (the
+// chooser picks one file): the folder first, then a list of the folder's
+// files to tick.
 func importFiles(ui *mainUI, picked func(paths []string)) {
-	d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
-		if err != nil {
-			ui.showError(err)
-			return
-		}
-		if u == nil {
-			return // cancelled
-		}
-		showFilePicker(ui, u.Path(), picked)
-	}, ui.window)
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+	chooseFile(ui, true, func(dir string) { showFilePicker(ui, dir, picked) })
 }
 
 // filePicker lists the files of one folder with a tick each.
@@ -284,17 +273,7 @@ func showFilePicker(ui *mainUI, dir string, picked func([]string)) *filePicker {
 // importFolder asks for a folder (a camera card or a phone dump) and hands
 // it over whole: the importer walks it recursively.
 func importFolder(ui *mainUI, picked func(paths []string)) {
-	d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
-		if err != nil {
-			ui.showError(err)
-			return
-		}
-		if u != nil {
-			picked([]string{u.Path()})
-		}
-	}, ui.window)
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+	chooseFile(ui, true, func(dir string) { picked([]string{dir}) })
 }
 
 // importButtons are the two ways of adding photos from disk: some files,

@@ -4,10 +4,6 @@ import (
 	"context"
 	"strings"
 
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
-	fynestorage "fyne.io/fyne/v2/storage"
-
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
 )
@@ -37,21 +33,7 @@ func (s linkingSink) LinkExisting(_ context.Context, sha string) (bool, error) {
 
 // choosePhoto asks for a photo file and hands its path to picked.
 func choosePhoto(ui *mainUI, picked func(path string)) {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			ui.showError(err)
-			return
-		}
-		if r == nil {
-			return // cancelled
-		}
-		path := r.URI().Path()
-		r.Close()
-		picked(path)
-	}, ui.window)
-	d.SetFilter(fynestorage.NewExtensionFileFilter([]string{".jpg", ".jpeg", ".png", ".JPG", ".JPEG", ".PNG"}))
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+	chooseFile(ui, false, picked)
 }
 
 // attachPhotos imports files for link with a progress bar and a cancel

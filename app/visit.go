@@ -123,6 +123,9 @@ type visitScreen struct {
 	top      *fyne.Container  // title and status; re-laid out when its texts change
 	split    *container.Split // the section list | the page
 	content  fyne.CanvasObject
+	// navWidth holds the section list open: at least sectionListWidth,
+	// and as wide as its longest name with its count once they are known.
+	navWidth *canvas.Rectangle
 }
 
 func newVisitScreen(ui *mainUI, id string) *visitScreen {
@@ -177,9 +180,9 @@ func newVisitScreen(ui *mainUI, id string) *visitScreen {
 	// The section list keeps a width where its names read ("Dust and
 	// site order 3/5", not "Dust and site orc") however the window or
 	// the divider is sized.
-	navWidth := canvas.NewRectangle(color.Transparent)
-	navWidth.SetMinSize(fyne.NewSize(sectionListWidth, 0))
-	v.split = container.NewHSplit(muted(container.NewStack(navWidth, container.NewBorder(nil, container.NewVBox(v.photoState, v.bar), nil, nil, v.nav))), right)
+	v.navWidth = canvas.NewRectangle(color.Transparent)
+	v.navWidth.SetMinSize(fyne.NewSize(sectionListWidth, 0))
+	v.split = container.NewHSplit(muted(container.NewStack(v.navWidth, container.NewBorder(nil, container.NewVBox(v.photoState, v.bar), nil, nil, v.nav))), right)
 	split := v.split
 	split.SetOffset(0.24)
 	v.content = container.NewBorder(top, nil, nil, nil, split)
@@ -527,8 +530,23 @@ func (v *visitScreen) updateProgress() {
 		v.bar.SetValue(float64(answered) / float64(total))
 	}
 	v.nav.Refresh()
+	v.fitNav()
 	// Fyne does not lay a container out again when a label's text grows.
 	v.top.Refresh()
+}
+
+// fitNav widens the section list to its longest name with its count
+// ("Land, power, water, finance, labour 0/5" in English), so that none
+// is cut however narrow the window.
+func (v *visitScreen) fitNav() {
+	w := float32(sectionListWidth)
+	for i := range v.panes {
+		w = max(w, fyne.MeasureText(v.paneLabel(i), theme.TextSize(), fyne.TextStyle{Bold: true}).Width+2*theme.InnerPadding()+2*theme.Padding())
+	}
+	if w != v.navWidth.MinSize().Width {
+		v.navWidth.SetMinSize(fyne.NewSize(w, 0))
+		v.split.Refresh()
+	}
 }
 
 func (v *visitScreen) refreshNav() { v.nav.Refresh() }
@@ -585,8 +603,9 @@ func (v *visitScreen) showPane(i int) {
 	if p := &v.panes[i]; p.view == nil {
 		// Muted: the hints and counts of the items are read on site, and
 		// so are the values of a submitted visit, shown in disabled fields.
-		p.scroll = container.NewVScroll(container.NewPadded(p.box))
-		p.view = container.NewStack(muted(p.scroll))
+		wheel := newWheelScroll(container.NewPadded(p.box))
+		p.scroll = wheel.Scroll
+		p.view = container.NewStack(muted(wheel))
 		v.body.Add(p.view)
 	} else {
 		p.view.Show()

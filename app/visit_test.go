@@ -796,7 +796,9 @@ func TestPageKeepsItsScroll(t *testing.T) {
 	view := v.panes[3].view
 	var scroll *container.Scroll
 	walk(view, func(o fyne.CanvasObject) bool {
-		scroll, _ = o.(*container.Scroll)
+		if w, ok := o.(*wheelScroll); ok {
+			scroll = w.Scroll
+		}
 		return scroll != nil
 	})
 	if scroll == nil {
