@@ -46,8 +46,8 @@ func moveLabel(from, to sv.Status) string {
 // the portal gave at sign-in; a laptop never signed in acts as an
 // inspector, and the portal checks every move again.
 func (ui *mainUI) role() sv.Role {
-	if ui.sync != nil && ui.sync.cred != nil && sv.Role(ui.sync.cred.User.Role).Valid() {
-		return sv.Role(ui.sync.cred.User.Role)
+	if ui.sync != nil && ui.sync.st.SignedIn && sv.Role(ui.sync.st.Role).Valid() {
+		return sv.Role(ui.sync.st.Role)
 	}
 	return sv.RoleInspector
 }
@@ -55,11 +55,11 @@ func (ui *mainUI) role() sv.Role {
 // actingName is the name a move or note is prefilled with: the signed-in
 // user's, which the portal records as its author anyway, else fallback.
 func (ui *mainUI) actingName(fallback string) string {
-	if ui.sync != nil && ui.sync.cred != nil {
-		if u := ui.sync.cred.User; u.DisplayName != "" {
-			return u.DisplayName
-		} else if u.Name != "" {
-			return u.Name
+	if ui.sync != nil && ui.sync.st.SignedIn {
+		if st := ui.sync.st; st.DisplayName != "" {
+			return st.DisplayName
+		} else if st.User != "" {
+			return st.User
 		}
 	}
 	return fallback

@@ -308,7 +308,7 @@ func TestPhotoWaitsForTheNetworkThenDownloads(t *testing.T) {
 	waitFor(t, "the projects", func() bool { return len(ui.dash.rows) == 20 })
 	link.setDown(true)
 	ui.sync.checkNow()
-	if ui.sync.online {
+	if ui.sync.st.Online {
 		t.Fatal("the portal still counts as reachable")
 	}
 

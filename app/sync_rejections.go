@@ -6,9 +6,9 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
-	"fieldbrief/portal"
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
+	"fieldbrief/syncer"
 )
 
 // rejectionsDialog lists the changes the portal refused, each with the
@@ -68,13 +68,13 @@ func (d *rejectionsDialog) show(rs []storage.Rejection) {
 func (d *rejectionsDialog) describe(r storage.Rejection, into *widget.Label) {
 	data := d.s.ui.cfg.Data
 	switch r.Entity {
-	case portal.EntityFinding:
+	case syncer.EntityFinding:
 		fetch(d.s.ui, func() (sv.Finding, error) { return data.Finding(r.ID) }, func(f sv.Finding, err error) {
 			if err == nil && f.Description != "" {
 				into.SetText(t("sync.subject", entityName(r.Entity), f.Description))
 			}
 		})
-	case portal.EntityInspection:
+	case syncer.EntityInspection:
 		fetch(d.s.ui, func() (string, error) {
 			in, err := data.Inspection(r.ID)
 			if err != nil {
@@ -105,13 +105,13 @@ func (d *rejectionsDialog) dismiss(r storage.Rejection) {
 
 func entityName(entity string) string {
 	switch entity {
-	case portal.EntityFinding:
+	case syncer.EntityFinding:
 		return t0("sync.entity_finding")
-	case portal.EntityInspection:
+	case syncer.EntityInspection:
 		return t0("sync.entity_inspection")
-	case portal.EntityAnswer:
+	case syncer.EntityAnswer:
 		return t0("sync.entity_answer")
-	case portal.EntityPhoto:
+	case syncer.EntityPhoto:
 		return t0("sync.entity_photo")
 	}
 	return t0("sync.entity_other")

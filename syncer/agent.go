@@ -84,6 +84,7 @@ type State struct {
 	SignedIn      bool
 	Portal, User  string
 	DisplayName   string
+	Role          string // what the portal lets the user do
 	Expired       bool
 	Known, Online bool // Known: a check answered since the sign-in
 	Syncing       bool
@@ -206,6 +207,9 @@ func (a *Agent) bg(work func()) {
 	})
 }
 
+// Stop ends the watching, any sync and any download, without waiting.
+func (a *Agent) Stop() { a.end() }
+
 // Close stops the watching, any sync and any download, and waits a little
 // for them to stop between steps, so that the store is not closed under
 // them. What they did is saved either way.
@@ -241,7 +245,7 @@ func (a *Agent) use(cred Credentials, syncNow bool) {
 	a.cred = &cred
 	a.gen++
 	a.st.SignedIn = true
-	a.st.Portal, a.st.User, a.st.DisplayName = cred.Portal, cred.User.Name, cred.User.DisplayName
+	a.st.Portal, a.st.User, a.st.DisplayName, a.st.Role = cred.Portal, cred.User.Name, cred.User.DisplayName, string(cred.User.Role)
 	a.st.Expired = !a.cfg.Now().Before(cred.ExpiresAt)
 	a.st.Known, a.st.Online = syncNow, syncNow
 	a.changedUnlock()
@@ -497,7 +501,7 @@ func (a *Agent) SignOut(done func(error)) {
 	cred := a.cred
 	a.cred = nil
 	a.gen++
-	a.st.SignedIn, a.st.Portal, a.st.User, a.st.DisplayName = false, "", "", ""
+	a.st.SignedIn, a.st.Portal, a.st.User, a.st.DisplayName, a.st.Role = false, "", "", "", ""
 	a.st.Expired, a.st.Known, a.st.Online = false, false, false
 	a.changedUnlock()
 	a.bg(func() {
