@@ -38,12 +38,12 @@ func TestSecondVisitInAMonthAsksFirstAndNamesTheVisit(t *testing.T) {
 	ui, s := newTestUI(t)
 	pid, done := projectVisited(t, ui, s, true)
 	ui.openProject(pid, true)
-	waitFor(t, "project page", func() bool { return ui.project != nil && ui.project.data.project.ID == pid })
-	if !strings.Contains(ui.project.start.Text, "本月已督查") {
-		t.Errorf("the start button of a project visited this month reads %q", ui.project.start.Text)
+	waitFor(t, "project page", func() bool { return ui.project() != nil && ui.project().data.project.ID == pid })
+	if !strings.Contains(ui.project().start.Text, "本月已督查") {
+		t.Errorf("the start button of a project visited this month reads %q", ui.project().start.Text)
 	}
 	ui.window.Canvas().(fyne.Shortcutable).TypedShortcut(shortcutN())
-	if ui.visit != nil {
+	if ui.visit() != nil {
 		t.Fatal("Ctrl+N started a second visit in the month without asking")
 	}
 	text := overlayText(ui)
@@ -54,13 +54,13 @@ func TestSecondVisitInAMonthAsksFirstAndNamesTheVisit(t *testing.T) {
 		t.Error("the question is answered 是 / 不 instead of naming the action")
 	}
 	test.Tap(overlayButton(t, ui, "取消"))
-	if n := len(mustVisits(t, s, pid, sv.Draft)); n != 0 || ui.visit != nil {
+	if n := len(mustVisits(t, s, pid, sv.Draft)); n != 0 || ui.visit() != nil {
 		t.Fatalf("cancelling left %d drafts", n)
 	}
 	// The button asks too.
-	test.Tap(ui.project.start)
+	test.Tap(ui.project().start)
 	test.Tap(overlayButton(t, ui, "再开始一次督查"))
-	waitFor(t, "visit screen", func() bool { return ui.visit != nil && ui.visit.loaded })
+	waitFor(t, "visit screen", func() bool { return ui.visit() != nil && ui.visit().loaded })
 	if n := len(mustVisits(t, s, pid, sv.Draft)); n != 1 {
 		t.Fatalf("%d drafts after confirming, want 1", n)
 	}
@@ -70,9 +70,9 @@ func TestFirstVisitOfTheMonthStartsWithoutAQuestion(t *testing.T) {
 	ui, s := newTestUI(t)
 	pid, _ := projectVisited(t, ui, s, false)
 	ui.openProject(pid, true)
-	waitFor(t, "project page", func() bool { return ui.project != nil && ui.project.data.project.ID == pid })
+	waitFor(t, "project page", func() bool { return ui.project() != nil && ui.project().data.project.ID == pid })
 	ui.window.Canvas().(fyne.Shortcutable).TypedShortcut(shortcutN())
-	waitFor(t, "visit screen", func() bool { return ui.visit != nil && ui.visit.loaded })
+	waitFor(t, "visit screen", func() bool { return ui.visit() != nil && ui.visit().loaded })
 }
 
 func TestNewVisitShowsLastMonthAndCarriesWhatTheTemplateMarks(t *testing.T) {
@@ -281,8 +281,8 @@ func TestSubmittedVisitsButtonsLookDisabledAndSayWhy(t *testing.T) {
 	ui, s := newTestUI(t)
 	visits := mustVisits(t, s, ui.dash.rows[0].Project.ID, sv.Submitted)
 	ui.openVisit(visits[0].ID, true)
-	waitFor(t, "the visit", func() bool { return ui.visit != nil && ui.visit.loaded })
-	v := ui.visit
+	waitFor(t, "the visit", func() bool { return ui.visit() != nil && ui.visit().loaded })
+	v := ui.visit()
 	if !v.readOnly.Visible() || !strings.Contains(v.readOnly.Text, "更正") {
 		t.Errorf("a submitted visit does not say why it cannot change: %q", v.readOnly.Text)
 	}

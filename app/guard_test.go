@@ -248,18 +248,18 @@ func TestStorageNeverOnTheUIGoroutine(t *testing.T) {
 	test.Tap(v.form.save)
 	test.Tap(v.submit) // refused: gaps, from memory
 	ui.goBack()
-	waitFor(t, "project page", func() bool { return ui.project != nil && ui.project.data.project.ID != "" })
+	waitFor(t, "project page", func() bool { return ui.project() != nil && ui.project().data.project.ID != "" })
 	ui.openFindings(storage.FindingFilter{ActiveOnly: true}, true)
-	waitFor(t, "findings", func() bool { return len(ui.findings.rows) > 0 })
-	test.Tap(ui.findings.overdue)
-	ui.findings.table.Select(widget.TableCellID{Row: 0, Col: 0})
+	waitFor(t, "findings", func() bool { return len(ui.findings().rows) > 0 })
+	test.Tap(ui.findings().overdue)
+	ui.findings().table.Select(widget.TableCellID{Row: 0, Col: 0})
 	ui.showDashboard()
 	// Ctrl+N with no project chosen: the picker reads the schedule, Enter
 	// starts the first project's visit.
 	ui.window.Canvas().(fyne.Shortcutable).TypedShortcut(shortcutN())
 	waitFor(t, "the project picker", func() bool { return ui.picker != nil && ui.picker.loaded })
 	ui.window.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	waitFor(t, "the picked visit", func() bool { return ui.visit != nil && ui.visit.loaded })
+	waitFor(t, "the picked visit", func() bool { return ui.visit() != nil && ui.visit().loaded })
 }
 
 // TestSaveFailureIsShown makes every save fail, as on a full disk: the

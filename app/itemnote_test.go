@@ -77,10 +77,10 @@ func TestNoteOnEveryKindSurvivesRestartAmendAndReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	ui2.openVisit(id, true)
-	waitFor(t, "the visit after restart", func() bool { return ui2.visit != nil && ui2.visit.loaded })
+	waitFor(t, "the visit after restart", func() bool { return ui2.visit() != nil && ui2.visit().loaded })
 	rec := stored(t, s2, id)
 	for key, note := range notesOfEveryKind {
-		if got := field(t, ui2.visit, key).note.Text; got != note {
+		if got := field(t, ui2.visit(), key).note.Text; got != note {
 			t.Errorf("%s shows note %q after restart, want %q", key, got, note)
 		}
 		if got := rec.Answers[key].Note; got != note {
@@ -106,11 +106,11 @@ func TestNoteOnEveryKindSurvivesRestartAmendAndReport(t *testing.T) {
 
 	// An amendment starts from the same notes, and changing one there
 	// leaves the submitted original as it was.
-	orig := ui2.visit
+	orig := ui2.visit()
 	test.Tap(orig.amend)
 	test.Tap(overlayButton(t, ui2, "新建更正记录"))
-	waitFor(t, "amendment", func() bool { return ui2.visit != nil && ui2.visit != orig && ui2.visit.loaded })
-	am := ui2.visit
+	waitFor(t, "amendment", func() bool { return ui2.visit() != nil && ui2.visit() != orig && ui2.visit().loaded })
+	am := ui2.visit()
 	for key, note := range notesOfEveryKind {
 		if got := field(t, am, key).note.Text; got != note {
 			t.Errorf("the amendment shows note %q on %s, want %q", got, key, note)

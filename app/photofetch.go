@@ -51,11 +51,14 @@ func (ui *mainUI) photosArrived() {
 	if pv := ui.photoView; pv != nil && pv.visible() {
 		pv.retryMissing()
 	}
-	if ui.visit != nil && ui.visit.loaded {
-		ui.visit.loadPhotoState()
-	}
-	if ui.project != nil {
-		ui.project.loadPhotoStates()
+	ui.photosChanged()
+}
+
+// photosChanged tells the current screen that photos were imported,
+// deleted, uploaded or downloaded: its photo counts catch up.
+func (ui *mainUI) photosChanged() {
+	if s, ok := ui.current.(photosWatcher); ok {
+		s.photosChanged()
 	}
 }
 

@@ -54,17 +54,17 @@ type submittedVisit struct {
 // askVisitReport makes the report of the visit on screen or, with none
 // open, of the visit just submitted.
 func (ui *mainUI) askVisitReport() {
-	var sub submittedVisit
-	switch {
-	case ui.visit != nil && ui.visit.loaded:
-		sub = submittedVisit{id: ui.visit.id, project: ui.visit.project.DisplayName(), started: ui.visit.in.StartedAt}
-	case ui.submitted != nil:
-		sub = *ui.submitted
-	default:
-		ui.inform(t0("reports.visit"), t0("reports.open_visit_first"))
+	if s, ok := ui.current.(visitShown); ok {
+		if sub, ok := s.shownVisit(); ok {
+			ui.makeVisitReport(sub)
+			return
+		}
+	}
+	if ui.submitted != nil {
+		ui.makeVisitReport(*ui.submitted)
 		return
 	}
-	ui.makeVisitReport(sub)
+	ui.inform(t0("reports.visit"), t0("reports.open_visit_first"))
 }
 
 // makeVisitReport makes a visit's report.

@@ -44,16 +44,16 @@ func openTestUI(t *testing.T, a fyne.App, data Data, bg func(func())) *mainUI {
 func startVisit(t *testing.T, ui *mainUI, projectID string) *visitScreen {
 	t.Helper()
 	ui.openProject(projectID, true)
-	waitFor(t, "project page", func() bool { return ui.project != nil && ui.project.data.project.ID == projectID })
+	waitFor(t, "project page", func() bool { return ui.project() != nil && ui.project().data.project.ID == projectID })
 	ui.window.Canvas().(fyne.Shortcutable).TypedShortcut(shortcutN())
 	// A project visited this month already is asked about first.
-	if top := ui.window.Canvas().Overlays().Top(); ui.visit == nil && top != nil {
+	if top := ui.window.Canvas().Overlays().Top(); ui.visit() == nil && top != nil {
 		if b := findButton(top, "再开始一次督查"); b != nil {
 			test.Tap(b)
 		}
 	}
-	waitFor(t, "visit screen", func() bool { return ui.visit != nil && ui.visit.loaded })
-	return ui.visit
+	waitFor(t, "visit screen", func() bool { return ui.visit() != nil && ui.visit().loaded })
+	return ui.visit()
 }
 
 // shortcutN is Ctrl+N as the canvas receives it.
@@ -273,16 +273,16 @@ func TestResumeDraft(t *testing.T) {
 	test.Type(field(t, v, "progress.workers").entry, "120")
 	ui.showDashboard()
 	ui.openProject(id, true)
-	waitFor(t, "project page", func() bool { return ui.project != nil && ui.project.draft != "" })
-	if ui.project.draft != visitID || !strings.Contains(ui.project.start.Text, "继续") {
-		t.Fatalf("project page offers %q for draft %s", ui.project.start.Text, ui.project.draft)
+	waitFor(t, "project page", func() bool { return ui.project() != nil && ui.project().draft != "" })
+	if ui.project().draft != visitID || !strings.Contains(ui.project().start.Text, "继续") {
+		t.Fatalf("project page offers %q for draft %s", ui.project().start.Text, ui.project().draft)
 	}
-	test.Tap(ui.project.start)
-	waitFor(t, "resumed visit", func() bool { return ui.visit != nil && ui.visit.loaded })
-	if ui.visit.id != visitID {
-		t.Fatalf("resumed %s, want %s", ui.visit.id, visitID)
+	test.Tap(ui.project().start)
+	waitFor(t, "resumed visit", func() bool { return ui.visit() != nil && ui.visit().loaded })
+	if ui.visit().id != visitID {
+		t.Fatalf("resumed %s, want %s", ui.visit().id, visitID)
 	}
-	if got := field(t, ui.visit, "progress.workers").entry.Text; got != "120" {
+	if got := field(t, ui.visit(), "progress.workers").entry.Text; got != "120" {
 		t.Errorf("resumed draft shows %q", got)
 	}
 	if n := len(mustVisits(t, s, id, sv.Draft)); n != 1 {
@@ -376,19 +376,19 @@ func TestSubmitChecksGapsThenReadOnly(t *testing.T) {
 	// An amendment is a new draft that names the original.
 	test.Tap(v.amend)
 	test.Tap(overlayButton(t, ui, "新建更正记录"))
-	waitFor(t, "amendment", func() bool { return ui.visit != nil && ui.visit != v && ui.visit.loaded })
-	if ui.visit.in.Replaces != v.id || !ui.visit.editable() {
-		t.Errorf("amendment replaces %q, editable %v", ui.visit.in.Replaces, ui.visit.editable())
+	waitFor(t, "amendment", func() bool { return ui.visit() != nil && ui.visit() != v && ui.visit().loaded })
+	if ui.visit().in.Replaces != v.id || !ui.visit().editable() {
+		t.Errorf("amendment replaces %q, editable %v", ui.visit().in.Replaces, ui.visit().editable())
 	}
 	// Submitted, the amendment marks the original as corrected.
-	am := ui.visit
+	am := ui.visit()
 	test.Tap(am.submit)
 	test.Tap(overlayButton(t, ui, "确认提交"))
 	waitFor(t, "amendment submitted", func() bool { return am.in.Status == sv.Submitted })
 	ui.goBack()
 	ui.goBack()
-	waitFor(t, "project page", func() bool { return ui.project != nil && ui.project.data.project.ID != "" })
-	if !ui.project.replaced[v.id] {
+	waitFor(t, "project page", func() bool { return ui.project() != nil && ui.project().data.project.ID != "" })
+	if !ui.project().replaced[v.id] {
 		t.Errorf("the original is not marked as corrected")
 	}
 }
@@ -512,7 +512,7 @@ func TestInvalidTransitionRefused(t *testing.T) {
 func TestFindingsListFilters(t *testing.T) {
 	ui, s := newTestUI(t)
 	ui.openFindings(storage.FindingFilter{ActiveOnly: true}, true)
-	fs := ui.findings
+	fs := ui.findings()
 	waitFor(t, "findings", func() bool { return len(fs.rows) > 0 })
 	for _, f := range fs.rows {
 		if !f.Status.Active() {
@@ -635,8 +635,8 @@ func TestPhotoForAnItem(t *testing.T) {
 	}
 	// The project page shows it.
 	ui.goBack()
-	waitFor(t, "project page", func() bool { return ui.project != nil && ui.project.data.project.ID != "" })
-	if n := len(ui.project.data.photos); n != 1 || len(ui.project.data.photos[0].thumb) == 0 {
+	waitFor(t, "project page", func() bool { return ui.project() != nil && ui.project().data.project.ID != "" })
+	if n := len(ui.project().data.photos); n != 1 || len(ui.project().data.photos[0].thumb) == 0 {
 		t.Errorf("project page has %d photos", n)
 	}
 }
@@ -680,22 +680,22 @@ func TestDashboardFiltersScheduleAndCtrlN(t *testing.T) {
 	}
 	test.Type(d.search, "p07")
 	d.search.OnSubmitted(d.search.Text)
-	waitFor(t, "project page", func() bool { return ui.project != nil && ui.project.data.project.ID == "p07" })
+	waitFor(t, "project page", func() bool { return ui.project() != nil && ui.project().data.project.ID == "p07" })
 	ui.window.Canvas().(fyne.Shortcutable).TypedShortcut(ctrl(fyne.KeyN))
 	if b := findButton(ui.window.Canvas().Overlays().Top(), "再开始一次督查"); b != nil {
 		test.Tap(b) // p07 was visited this month: asked first
 	}
-	waitFor(t, "visit", func() bool { return ui.visit != nil && ui.visit.loaded })
-	if ui.visit.in.ProjectID != "p07" || len(mustVisits(t, s, "p07", sv.Draft)) != 1 {
-		t.Fatalf("Ctrl+N started a visit of %s", ui.visit.in.ProjectID)
+	waitFor(t, "visit", func() bool { return ui.visit() != nil && ui.visit().loaded })
+	if ui.visit().in.ProjectID != "p07" || len(mustVisits(t, s, "p07", sv.Draft)) != 1 {
+		t.Fatalf("Ctrl+N started a visit of %s", ui.visit().in.ProjectID)
 	}
 	// Back twice: the project page, then the dashboard.
 	ui.goBack()
-	if ui.project == nil || ui.project.id != "p07" {
+	if ui.project() == nil || ui.project().id != "p07" {
 		t.Fatal("back did not return to the project page")
 	}
 	ui.goBack()
-	if ui.project != nil || ui.visit != nil {
+	if ui.project() != nil || ui.visit() != nil {
 		t.Fatal("back did not return to the dashboard")
 	}
 }
@@ -710,7 +710,7 @@ func TestProjectPageHighlightsOverdueFindings(t *testing.T) {
 		}
 	}
 	ui.openProject(pid, true)
-	p := ui.project
+	p := ui.project()
 	waitFor(t, "project page", func() bool { return p.data.project.ID == pid })
 	if len(p.data.visits) == 0 || len(p.facts.Items) < 8 {
 		t.Fatalf("%d visits, %d facts", len(p.data.visits), len(p.facts.Items))
@@ -917,11 +917,11 @@ func TestVisitInEnglish(t *testing.T) {
 		t.Fatal(err)
 	}
 	zhUI.openVisit(v.id, true)
-	waitFor(t, "the visit in Chinese", func() bool { return zhUI.visit != nil && zhUI.visit.loaded })
-	if sel := field(t, zhUI.visit, "safety.major_works").checks.Selected; strings.Join(sel, "|") != "深基坑|无" {
+	waitFor(t, "the visit in Chinese", func() bool { return zhUI.visit() != nil && zhUI.visit().loaded })
+	if sel := field(t, zhUI.visit(), "safety.major_works").checks.Selected; strings.Join(sel, "|") != "深基坑|无" {
 		t.Errorf("in Chinese the ticked options are %v", sel)
 	}
-	if sel := field(t, zhUI.visit, "progress.stage").choice.Selected; sel != "在建" {
+	if sel := field(t, zhUI.visit(), "progress.stage").choice.Selected; sel != "在建" {
 		t.Errorf("in Chinese the stage reads %q", sel)
 	}
 }
@@ -990,12 +990,12 @@ func TestDiscardDraft(t *testing.T) {
 	test.Type(field(t, v, "progress.workers").entry, "12")
 	test.Tap(v.discard)
 	test.Tap(overlayButton(t, ui, "删除草稿"))
-	waitFor(t, "project page", func() bool { return ui.project != nil && ui.project.data.project.ID == pid })
+	waitFor(t, "project page", func() bool { return ui.project() != nil && ui.project().data.project.ID == pid })
 	if n := len(mustVisits(t, s, pid, sv.Draft)); n != 0 {
 		t.Errorf("%d drafts left", n)
 	}
-	if strings.Contains(ui.project.start.Text, "继续") {
-		t.Errorf("the page still offers to resume: %q", ui.project.start.Text)
+	if strings.Contains(ui.project().start.Text, "继续") {
+		t.Errorf("the page still offers to resume: %q", ui.project().start.Text)
 	}
 }
 
