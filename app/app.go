@@ -94,6 +94,7 @@ type mainUI struct {
 	cfg    Config
 	lang   sv.Lang
 
+	env    *screenEnv // what screens may use of the window
 	dash   *dashboard
 	badge  *widget.Label
 	header *fyne.Container
@@ -161,6 +162,7 @@ func newMainUI(a fyne.App, cfg Config) (*mainUI, error) {
 	prefs.AddChangeListener(ui.prefs.changed)
 	ui.window = a.NewWindow(t0("app.title"))
 	ui.window.SetMaster()
+	ui.env = newScreenEnv(ui)
 	ui.dash = newDashboard(cfg.Data, l, cfg.Now, ui.cfg.Background, ui.do)
 	ui.dash.onOpen = func(r sv.ProjectStatus) { ui.openProject(r.Project.ID, true) }
 	ui.badge = widget.NewLabelWithStyle(t0("app.sample_badge"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -299,7 +301,7 @@ func (ui *mainUI) showDashboardAgain() { ui.show(homeScreen{ui}, false) }
 // openProject shows a project's page. remember keeps the way back.
 func (ui *mainUI) openProject(id string, remember bool) *projectPage {
 	ui.dash.chosen = id
-	p := newProjectPage(ui, id)
+	p := newProjectPage(ui.env, id)
 	ui.show(p, remember)
 	return p
 }
@@ -315,13 +317,11 @@ func (ui *mainUI) openFindings(f storage.FindingFilter, remember bool) {
 	if _, onList := ui.current.(filtered); onList {
 		remember = false
 	}
-	ui.show(newFindingsScreen(ui, f), remember)
+	ui.show(newFindingsScreen(ui.env, f), remember)
 }
 
 // backButton is the button each screen shows to return where it came from.
-func (ui *mainUI) backButton() *widget.Button {
-	return widget.NewButtonWithIcon(t0("nav.back"), theme.NavigateBackIcon(), ui.goBack)
-}
+func (ui *mainUI) backButton() *widget.Button { return ui.env.backButton() }
 
 // refresh reloads the dashboard; on first start it offers the sample data.
 func (ui *mainUI) refresh(firstStart bool) {
@@ -443,22 +443,14 @@ func (ui *mainUI) showSettings() {
 	dialog.ShowCustom(t0("settings.title"), t0("common.close"), form, ui.window)
 }
 
-// fetch runs work with the Background runner and hands its result to show
-// on the UI goroutine: storage is never read on the UI goroutine.
+// fetch is fetchIn for the window's own work and the screens not yet on
+// a screenEnv.
 func fetch[T any](ui *mainUI, work func() (T, error), show func(T, error)) {
-	ui.cfg.Background(func() {
-		v, err := work()
-		ui.do(func() { show(v, err) })
-	})
+	fetchIn(ui.env, work, show)
 }
 
 // message returns err as a sentence in the user's language.
-func (ui *mainUI) message(err error) string { return sv.ErrorMessage(err, ui.lang) }
+func (ui *mainUI) message(err error) string { return ui.env.message(err) }
 
 // date formats a time as a calendar day in the clock's zone.
-func (ui *mainUI) date(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return string(sv.DateOf(t.In(ui.cfg.Now().Location())))
-}
+func (ui *mainUI) date(t time.Time) string { return ui.env.date(t) }

@@ -388,7 +388,7 @@ func (d *findingDetail) fill(ui *mainUI, f sv.Finding, inspectionID string, chan
 		status += " · " + t("finding.days_late", late)
 	}
 	statusLabel := widget.NewLabel(status)
-	statusLabel.Importance = findingImportance(f, ui)
+	statusLabel.Importance = ui.env.findingImportance(f)
 	facts := widget.NewForm(
 		widget.NewFormItem(t0("findings.col.project"), widget.NewLabel(d.project.Name)),
 		widget.NewFormItem(t0("finding.status"), muted(statusLabel)),
@@ -507,7 +507,7 @@ func (r *recheckPane) refresh() {
 			info += " · " + t("finding.days_late", late)
 		}
 		infoLabel := widget.NewLabel(info)
-		infoLabel.Importance = findingImportance(f, v.ui)
+		infoLabel.Importance = v.ui.env.findingImportance(f)
 		card := []fyne.CanvasObject{title, muted(infoLabel)}
 		if n := len(f.Notes); n > 0 {
 			last := widget.NewLabel(t("finding.last_note", f.Notes[n-1].Text))
@@ -553,7 +553,7 @@ func (r *recheckPane) refresh() {
 			widget.NewButtonWithIcon(t0("visit.new_request"), theme.ContentAddIcon(), func() { r.newFinding(sv.KindRequest) })))
 	}
 	for _, f := range raised {
-		l := widget.NewLabel(findingLine(f, v.ui))
+		l := widget.NewLabel(v.ui.env.findingLine(f))
 		l.Wrapping = fyne.TextWrapWord
 		objs = append(objs, l)
 	}

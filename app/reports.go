@@ -194,9 +194,7 @@ func (ui *mainUI) showTourDialog(projects []sv.Project, byPlace []string) {
 
 // reportsDir is where the window saves briefs: beside the data file, so a
 // backup of the folder keeps them and the inspector always finds them.
-func (ui *mainUI) reportsDir() string {
-	return filepath.Join(filepath.Dir(ui.cfg.Data.Path()), "reports")
-}
+func (ui *mainUI) reportsDir() string { return ui.env.reportsDir() }
 
 // makeReport makes the document off the UI goroutine, with a progress
 // dialog, saves it in the reports folder and offers to open or print it.

@@ -97,8 +97,8 @@ func (h homeScreen) startVisit() {
 func (p *projectPage) view() fyne.CanvasObject { return p.content }
 
 func (p *projectPage) reopen() func() {
-	ui, id := p.ui, p.id
-	return func() { ui.openProject(id, false) }
+	nav, id := p.env.nav, p.id
+	return func() { nav.openProject(id, false) }
 }
 
 func (p *projectPage) startVisit() { p.startOrResume() }
@@ -144,8 +144,8 @@ func (v *visitScreen) dropped(pos fyne.Position, paths []string) bool {
 func (s *findingsScreen) view() fyne.CanvasObject { return s.content }
 
 func (s *findingsScreen) reopen() func() {
-	ui, f := s.ui, s.filter()
-	return func() { ui.openFindings(f, false) }
+	nav, f := s.env.nav, s.filter()
+	return func() { nav.openFindings(f, false) }
 }
 
 func (s *findingsScreen) searchBox() fyne.Focusable { return s.search }

@@ -732,12 +732,12 @@ func TestProjectPageHighlightsOverdueFindings(t *testing.T) {
 			break
 		}
 	}
-	if !first.Overdue(testNow) || findingImportance(first, ui) != widget.DangerImportance {
-		t.Errorf("the first finding should be overdue and red: %q", findingLine(first, ui))
+	if !first.Overdue(testNow) || ui.env.findingImportance(first) != widget.DangerImportance {
+		t.Errorf("the first finding should be overdue and red: %q", ui.env.findingLine(first))
 	}
 	// How late comes before the description, which a narrow list cuts.
 	late := fmt.Sprintf("［%s］期限 %s（逾期 %d 天） · ", first.Status.Label(sv.Chinese), first.Deadline, first.DaysLate(testNow))
-	if line := findingLine(first, ui); !strings.HasPrefix(line, late) {
+	if line := ui.env.findingLine(first); !strings.HasPrefix(line, late) {
 		t.Errorf("the overdue finding reads %q, want it to start %q", line, late)
 	}
 	_ = s
