@@ -238,8 +238,8 @@ func TestStorageNeverOnTheUIGoroutine(t *testing.T) {
 	ui, _ := newGuardedUI(t)
 	v := startVisit(t, ui, ui.dash.rows[5].Project.ID)
 	test.Type(v.inspector, "张三")
-	test.Type(field(t, v, "progress.workers").entry, "80")
-	field(t, v, "safety.cranes").verdict.SetSelected("不符合")
+	test.Type(field(t, v, "progress.workers").entry(), "80")
+	field(t, v, "safety.cranes").verdict().SetSelected("不符合")
 	if v.form == nil {
 		// The item has a finding open from an earlier visit: asked first.
 		test.Tap(overlayButton(t, ui, "另登记新问题"))
@@ -269,7 +269,7 @@ func TestSaveFailureIsShown(t *testing.T) {
 	v := startVisit(t, ui, ui.dash.rows[6].Project.ID)
 	g.failSave = true
 	f := field(t, v, "progress.workers")
-	test.Type(f.entry, "80")
+	test.Type(f.entry(), "80")
 	if v.saved.Importance != widget.DangerImportance || !strings.Contains(v.saved.Text, "未能保存") {
 		t.Errorf("save state %q", v.saved.Text)
 	}
@@ -282,7 +282,7 @@ func TestSaveFailureIsShown(t *testing.T) {
 	// Once the disk is fine again, the next change saves and the state clears.
 	g.failSave = false
 	ui.window.Canvas().Overlays().Top().Hide()
-	f.entry.SetText("81")
+	f.entry().SetText("81")
 	if !strings.HasPrefix(v.saved.Text, "已保存") {
 		t.Errorf("after recovery: %q", v.saved.Text)
 	}
@@ -293,7 +293,7 @@ func TestSaveFailureIsShown(t *testing.T) {
 func TestFormDraftFailureIsShown(t *testing.T) {
 	ui, g := newGuardedUI(t)
 	v := startVisit(t, ui, ui.dash.rows[6].Project.ID)
-	field(t, v, "safety.cranes").verdict.SetSelected("不符合")
+	field(t, v, "safety.cranes").verdict().SetSelected("不符合")
 	g.failSave = true
 	test.Type(v.form.desc, "，二层东侧")
 	if note := v.form.keep.note; !note.Visible() || !strings.Contains(note.Text, "未能暂存") || !strings.Contains(note.Text, "磁盘可能已满") {

@@ -135,28 +135,28 @@ func TestStartVisitAndAnswerEveryKind(t *testing.T) {
 
 	// number, with its bounds checked beside the field
 	num := field(t, v, "progress.image_pct")
-	test.Type(num.entry, "55")
-	num.entry.SetText("150")
+	test.Type(num.entry(), "55")
+	num.entry().SetText("150")
 	if num.msg.Importance != widget.DangerImportance || !strings.Contains(num.msg.Text, "不能大于 100") || !strings.Contains(num.msg.Text, "未保存") {
 		t.Errorf("out-of-bounds message %q (%v)", num.msg.Text, num.msg.Importance)
 	}
-	num.entry.SetText("５５.５") // full-width digits as typed with a Chinese IME
+	num.entry().SetText("５５.５") // full-width digits as typed with a Chinese IME
 	if num.msg.Importance == widget.DangerImportance {
 		t.Errorf("valid number flagged: %q", num.msg.Text)
 	}
 	stage := field(t, v, "progress.stage")
-	stage.choice.SetSelected("在建")
+	stage.choice().SetSelected("在建")
 	if stage.carrying {
 		// Carried from last month as 在建: choosing it again changes
 		// nothing; the inspector confirms it.
 		test.Tap(stage.confirm)
 	}
-	field(t, v, "safety.duty").verdict.SetSelected("符合")
-	test.Type(field(t, v, "progress.this_month").entry, "主体结构封顶")
-	field(t, v, "safety.major_works").checks.SetSelected([]string{"高支模", "深基坑"})
-	field(t, v, "progress.next_milestone").entry.SetText("2026/12/31")
+	field(t, v, "safety.duty").verdict().SetSelected("符合")
+	test.Type(field(t, v, "progress.this_month").entry(), "主体结构封顶")
+	field(t, v, "safety.major_works").checks().SetSelected([]string{"高支模", "深基坑"})
+	field(t, v, "progress.next_milestone").entry().SetText("2026/12/31")
 	bad := field(t, v, "permits.expected")
-	bad.entry.SetText("明年")
+	bad.entry().SetText("明年")
 	if bad.msg.Importance != widget.DangerImportance {
 		t.Errorf("a bad date is not flagged: %q", bad.msg.Text)
 	}
@@ -201,7 +201,7 @@ func TestFailRaisesAPrefilledFinding(t *testing.T) {
 	v := startVisit(t, ui, p.ID)
 	f := field(t, v, "safety.cranes")
 	test.Type(f.note, "塔吊限位器失灵")
-	f.verdict.SetSelected("不符合")
+	f.verdict().SetSelected("不符合")
 	if v.form == nil || ui.window.Canvas().Overlays().Top() == nil {
 		t.Fatal("a fail did not open the finding form")
 	}
@@ -258,8 +258,8 @@ func TestFailRaisesAPrefilledFinding(t *testing.T) {
 		t.Errorf("the item does not show its finding: %q", f.raised.Text)
 	}
 	// Failing it again does not open a second form.
-	f.verdict.SetSelected("符合")
-	f.verdict.SetSelected("不符合")
+	f.verdict().SetSelected("符合")
+	f.verdict().SetSelected("不符合")
 	if ui.window.Canvas().Overlays().Top() != nil {
 		t.Error("a second form opened for the same item")
 	}
@@ -270,7 +270,7 @@ func TestResumeDraft(t *testing.T) {
 	id := ui.dash.rows[2].Project.ID
 	v := startVisit(t, ui, id)
 	visitID := v.id
-	test.Type(field(t, v, "progress.workers").entry, "120")
+	test.Type(field(t, v, "progress.workers").entry(), "120")
 	ui.showDashboard()
 	ui.openProject(id, true)
 	waitFor(t, "project page", func() bool { return ui.project() != nil && ui.project().draft != "" })
@@ -282,7 +282,7 @@ func TestResumeDraft(t *testing.T) {
 	if ui.visit().id != visitID {
 		t.Fatalf("resumed %s, want %s", ui.visit().id, visitID)
 	}
-	if got := field(t, ui.visit(), "progress.workers").entry.Text; got != "120" {
+	if got := field(t, ui.visit(), "progress.workers").entry().Text; got != "120" {
 		t.Errorf("resumed draft shows %q", got)
 	}
 	if n := len(mustVisits(t, s, id, sv.Draft)); n != 1 {
@@ -313,18 +313,18 @@ func completeVisit(t *testing.T, v *visitScreen) {
 		f := field(t, v, it.Key)
 		switch {
 		case it.PhotoRequired:
-			f.verdict.SetSelected("不适用")
+			f.verdict().SetSelected("不适用")
 		case !it.Required:
 		case it.Kind == sv.KindPassFail:
-			f.verdict.SetSelected("符合")
+			f.verdict().SetSelected("符合")
 		case it.Kind == sv.KindNumber:
-			f.entry.SetText("10")
+			f.entry().SetText("10")
 		case it.Kind == sv.KindText:
-			f.entry.SetText("正常推进")
-		case it.Kind == sv.KindSingleChoice && f.pair != nil:
-			f.pair.SetSelected(f.pair.Options[0])
+			f.entry().SetText("正常推进")
+		case it.Kind == sv.KindSingleChoice && f.pair() != nil:
+			f.pair().SetSelected(f.pair().Options[0])
 		case it.Kind == sv.KindSingleChoice:
-			f.choice.SetSelectedIndex(0)
+			f.choice().SetSelectedIndex(0)
 		}
 		if f.carrying {
 			// Carried from last visit with the same value: confirmed.
@@ -360,7 +360,7 @@ func TestSubmitChecksGapsThenReadOnly(t *testing.T) {
 		t.Fatalf("stored as %s", in.Status)
 	}
 	f := field(t, v, "progress.image_pct")
-	if !f.entry.Disabled() || !field(t, v, "safety.duty").verdict.Disabled() || !v.inspector.Disabled() {
+	if !f.entry().Disabled() || !field(t, v, "safety.duty").verdict().Disabled() || !v.inspector.Disabled() {
 		t.Error("a submitted visit is still editable")
 	}
 	if v.submit.Visible() || !v.amend.Visible() {
@@ -369,7 +369,7 @@ func TestSubmitChecksGapsThenReadOnly(t *testing.T) {
 	// Even a forced change is not written.
 	before := stored(t, s, v.id).Answers["progress.image_pct"]
 	f.setting = false
-	f.numberChanged("99")
+	f.value.(*numberValue).changed("99")
 	if after := stored(t, s, v.id).Answers["progress.image_pct"]; *after.Number != *before.Number {
 		t.Error("a submitted answer changed")
 	}
@@ -606,7 +606,7 @@ func TestPhotoForAnItem(t *testing.T) {
 	if !strings.Contains(f.marks.Text, "需照片") || f.photos.Importance != widget.WarningImportance {
 		t.Errorf("photo-required item not marked: %q", f.marks.Text)
 	}
-	f.verdict.SetSelected("符合")
+	f.verdict().SetSelected("符合")
 	f.attach([]string{"testdata/Canon_40D.jpg", "testdata/README.md"})
 	if text := overlayText(ui); !strings.Contains(text, "README.md") {
 		t.Errorf("the file that is not a photo is not reported: %q", text)
@@ -820,7 +820,7 @@ func TestTabOrderFollowsTheChecklist(t *testing.T) {
 	v := startVisit(t, ui, ui.dash.rows[8].Project.ID)
 	v.showPane(1) // 工程进度: number, choice, pass/fail, text, text, date, number
 	c := ui.window.Canvas()
-	if c.Focused() != field(t, v, "progress.image_pct").entry {
+	if c.Focused() != field(t, v, "progress.image_pct").entry() {
 		t.Fatalf("the section does not start on its first item: %T", c.Focused())
 	}
 	// A value, then its note: where and why it was measured.
@@ -877,11 +877,11 @@ func TestVisitInEnglish(t *testing.T) {
 	if f.item.TitleEn != "" && f.title.Text != f.item.TitleEn {
 		t.Errorf("item title %q, want %q", f.title.Text, f.item.TitleEn)
 	}
-	if f.verdict.Options[1] != "Fail" {
-		t.Errorf("verdicts %v", f.verdict.Options)
+	if f.verdict().Options[1] != "Fail" {
+		t.Errorf("verdicts %v", f.verdict().Options)
 	}
 	num := field(t, v, "progress.image_pct")
-	num.entry.SetText("150")
+	num.entry().SetText("150")
 	if !strings.Contains(num.msg.Text, "at most 100") {
 		t.Errorf("bounds message %q", num.msg.Text)
 	}
@@ -894,12 +894,12 @@ func TestVisitInEnglish(t *testing.T) {
 		t.Errorf("the hint of %s is not shown in English:\n%s", f.item.Key, labelsUnder(v.body))
 	}
 	works := field(t, v, "safety.major_works")
-	if got := strings.Join(works.checks.Options, "|"); got != strings.Join(works.item.OptionsEn, "|") || got == "" {
+	if got := strings.Join(works.checks().Options, "|"); got != strings.Join(works.item.OptionsEn, "|") || got == "" {
 		t.Fatalf("multiple choice shows %q", got)
 	}
-	works.checks.SetSelected([]string{"None", "Deep excavation"})
+	works.checks().SetSelected([]string{"None", "Deep excavation"})
 	stage := field(t, v, "progress.stage")
-	stage.choice.SetSelected("Under construction")
+	stage.choice().SetSelected("Under construction")
 	if stage.carrying {
 		test.Tap(stage.confirm) // carried as 在建 from last month
 	}
@@ -918,10 +918,10 @@ func TestVisitInEnglish(t *testing.T) {
 	}
 	zhUI.openVisit(v.id, true)
 	waitFor(t, "the visit in Chinese", func() bool { return zhUI.visit() != nil && zhUI.visit().loaded })
-	if sel := field(t, zhUI.visit(), "safety.major_works").checks.Selected; strings.Join(sel, "|") != "深基坑|无" {
+	if sel := field(t, zhUI.visit(), "safety.major_works").checks().Selected; strings.Join(sel, "|") != "深基坑|无" {
 		t.Errorf("in Chinese the ticked options are %v", sel)
 	}
-	if sel := field(t, zhUI.visit(), "progress.stage").choice.Selected; sel != "在建" {
+	if sel := field(t, zhUI.visit(), "progress.stage").choice().Selected; sel != "在建" {
 		t.Errorf("in Chinese the stage reads %q", sel)
 	}
 }
@@ -987,7 +987,7 @@ func TestDiscardDraft(t *testing.T) {
 	ui, s := newTestUI(t)
 	pid := ui.dash.rows[10].Project.ID
 	v := startVisit(t, ui, pid)
-	test.Type(field(t, v, "progress.workers").entry, "12")
+	test.Type(field(t, v, "progress.workers").entry(), "12")
 	test.Tap(v.discard)
 	test.Tap(overlayButton(t, ui, "删除草稿"))
 	waitFor(t, "project page", func() bool { return ui.project() != nil && ui.project().data.project.ID == pid })
