@@ -95,6 +95,7 @@ type mainUI struct {
 	cfg    Config
 	lang   sv.Lang
 
+	env    *screenEnv // what screens may use of the window
 	dash   *dashboard
 	badge  *widget.Label
 	header *fyne.Container
@@ -104,10 +105,8 @@ type mainUI struct {
 	// back re-opens earlier screens, newest last; each reloads its data, so
 	// what was changed meanwhile shows.
 	back []func()
-	// Exactly one of these is the current screen; nil means the dashboard.
-	project  *projectPage
-	visit    *visitScreen
-	findings *findingsScreen
+	// current is the screen shown (screen.go); the dashboard when home.
+	current screen
 	// photoView is the photo viewer open over the screen, if any: files
 	// dropped on the window go to it.
 	photoView *photoView
@@ -164,6 +163,7 @@ func newMainUI(a fyne.App, cfg Config) (*mainUI, error) {
 	prefs.AddChangeListener(ui.prefs.changed)
 	ui.window = a.NewWindow(t0("app.title"))
 	ui.window.SetMaster()
+	ui.env = newScreenEnv(ui)
 	ui.dash = newDashboard(cfg.Data, l, cfg.Now, ui.cfg.Background, ui.do)
 	ui.dash.onOpen = func(r sv.ProjectStatus) { ui.openProject(r.Project.ID, true) }
 	ui.badge = widget.NewLabelWithStyle(t0("app.sample_badge"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -174,7 +174,8 @@ func newMainUI(a fyne.App, cfg Config) (*mainUI, error) {
 	findings := widget.NewButtonWithIcon(t0("nav.findings"), theme.ListIcon(), func() { ui.openFindings(storage.FindingFilter{ActiveOnly: true}, true) })
 	settings := widget.NewButtonWithIcon(t0("settings.title"), theme.SettingsIcon(), ui.showSettings)
 	ui.header = container.NewHBox(title, ui.badge, layout.NewSpacer(), home, findings, settings)
-	ui.body = container.NewStack(ui.dash.content)
+	ui.current = homeScreen{ui}
+	ui.body = container.NewStack(ui.current.view())
 	ui.sync = newSyncUI(ui)
 	ui.window.SetContent(container.NewBorder(ui.header, ui.sync.bottom(), nil, nil, ui.body))
 	ui.window.Resize(fyne.NewSize(1240, 760))
@@ -202,16 +203,14 @@ func (ui *mainUI) addShortcuts() {
 	key := func(k fyne.KeyName, m fyne.KeyModifier) fyne.Shortcut {
 		return &desktop.CustomShortcut{KeyName: k, Modifier: m}
 	}
-	nextPane := func() {
-		if ui.visit != nil {
-			ui.visit.showPane(ui.visit.current + 1)
+	step := func(delta int) func() {
+		return func() {
+			if s, ok := ui.current.(sectioned); ok {
+				s.stepSection(delta)
+			}
 		}
 	}
-	prevPane := func() {
-		if ui.visit != nil {
-			ui.visit.showPane(ui.visit.current - 1)
-		}
-	}
+	nextPane, prevPane := step(+1), step(-1)
 	item := func(label string, sc fyne.Shortcut, f func()) *fyne.MenuItem {
 		it := fyne.NewMenuItem(label, f)
 		it.Shortcut = sc
@@ -243,32 +242,20 @@ func (ui *mainUI) addShortcuts() {
 // project page, or the project chosen on the dashboard; with none chosen,
 // the inspector picks one.
 func (ui *mainUI) newVisit() {
-	switch {
-	case ui.project != nil:
-		ui.project.startOrResume()
-	case ui.visit == nil && ui.findings == nil:
-		id := ui.dash.chosenProject()
-		if id == "" {
-			ui.pickProject()
-			return
-		}
-		ui.openProject(id, true)
-		ui.project.startOrResumeWhenLoaded()
+	if s, ok := ui.current.(visitStarter); ok {
+		s.startVisit()
 	}
 }
 
 // focusSearch puts the cursor in the search box of the current list.
 func (ui *mainUI) focusSearch() {
-	switch {
-	case ui.findings != nil:
-		ui.window.Canvas().Focus(ui.findings.search)
-	case ui.project == nil && ui.visit == nil:
-		ui.window.Canvas().Focus(ui.dash.search)
+	if s, ok := ui.current.(searchable); ok {
+		ui.window.Canvas().Focus(s.searchBox())
 	}
 }
 
-// setScreen replaces the body. remember pushes reopen on the back stack
-// (the screen being left), so the back button returns to it.
+// setScreen replaces the body. leaving, if any, goes on the back stack
+// (it reopens the screen being left), so the back button returns to it.
 func (ui *mainUI) setScreen(content fyne.CanvasObject, leaving func()) {
 	if leaving != nil {
 		ui.back = append(ui.back, leaving)
@@ -279,20 +266,18 @@ func (ui *mainUI) setScreen(content fyne.CanvasObject, leaving func()) {
 	ui.sync.refreshStatus()
 }
 
-// reopenCurrent returns a function that shows the current screen again.
-func (ui *mainUI) reopenCurrent() func() {
-	switch {
-	case ui.visit != nil:
-		id := ui.visit.id
-		return func() { ui.openVisit(id, false) }
-	case ui.project != nil:
-		id := ui.project.id
-		return func() { ui.openProject(id, false) }
-	case ui.findings != nil:
-		f := ui.findings.filter()
-		return func() { ui.openFindings(f, false) }
+// show makes s the current screen and loads it. remember keeps the way
+// back to the screen being left. Answers typed on a visit are saved as
+// they are typed (writes already queued carry on in the background), so
+// leaving a screen has nothing to flush.
+func (ui *mainUI) show(s screen, remember bool) {
+	var leaving func()
+	if remember {
+		leaving = ui.current.reopen()
 	}
-	return func() { ui.showDashboardAgain() }
+	ui.current = s
+	ui.setScreen(s.view(), leaving)
+	s.load()
 }
 
 // goBack returns to the previous screen, or the dashboard.
@@ -312,66 +297,32 @@ func (ui *mainUI) showDashboard() {
 	ui.showDashboardAgain()
 }
 
-func (ui *mainUI) showDashboardAgain() {
-	ui.leaveCurrent()
-	ui.setScreen(ui.dash.content, nil)
-	ui.dash.load(func(err error) {
-		if err != nil {
-			ui.showError(err)
-		}
-	})
-}
-
-// leaveCurrent lets the current screen finish what it is doing (a visit
-// flushes unsaved typing) before another one replaces it.
-func (ui *mainUI) leaveCurrent() {
-	if ui.visit != nil {
-		ui.visit.close()
-	}
-	ui.project, ui.visit, ui.findings = nil, nil, nil
-}
+func (ui *mainUI) showDashboardAgain() { ui.show(homeScreen{ui}, false) }
 
 // openProject shows a project's page. remember keeps the way back.
-func (ui *mainUI) openProject(id string, remember bool) {
-	var leaving func()
-	if remember {
-		leaving = ui.reopenCurrent()
-	}
-	ui.leaveCurrent()
+func (ui *mainUI) openProject(id string, remember bool) *projectPage {
 	ui.dash.chosen = id
-	ui.project = newProjectPage(ui, id)
-	ui.setScreen(ui.project.content, leaving)
-	ui.project.load()
+	p := newProjectPage(ui.env, id)
+	ui.show(p, remember)
+	return p
 }
 
 // openVisit shows a visit's checklist, editable while it is a draft.
 func (ui *mainUI) openVisit(id string, remember bool) {
-	var leaving func()
-	if remember {
-		leaving = ui.reopenCurrent()
-	}
-	ui.leaveCurrent()
-	ui.visit = newVisitScreen(ui, id)
-	ui.setScreen(ui.visit.content, leaving)
-	ui.visit.load()
+	ui.show(newVisitScreen(ui, id), remember)
 }
 
-// openFindings shows the findings of all projects, filtered.
+// openFindings shows the findings of all projects, filtered. Opened from
+// the list itself, it replaces the list on the way back.
 func (ui *mainUI) openFindings(f storage.FindingFilter, remember bool) {
-	var leaving func()
-	if remember && ui.findings == nil {
-		leaving = ui.reopenCurrent()
+	if _, onList := ui.current.(filtered); onList {
+		remember = false
 	}
-	ui.leaveCurrent()
-	ui.findings = newFindingsScreen(ui, f)
-	ui.setScreen(ui.findings.content, leaving)
-	ui.findings.load()
+	ui.show(newFindingsScreen(ui.env, f), remember)
 }
 
 // backButton is the button each screen shows to return where it came from.
-func (ui *mainUI) backButton() *widget.Button {
-	return widget.NewButtonWithIcon(t0("nav.back"), theme.NavigateBackIcon(), ui.goBack)
-}
+func (ui *mainUI) backButton() *widget.Button { return ui.env.backButton() }
 
 // refresh reloads the dashboard; on first start it offers the sample data.
 func (ui *mainUI) refresh(firstStart bool) {
@@ -493,22 +444,14 @@ func (ui *mainUI) showSettings() {
 	dialog.ShowCustom(t0("settings.title"), t0("common.close"), form, ui.window)
 }
 
-// fetch runs work with the Background runner and hands its result to show
-// on the UI goroutine: storage is never read on the UI goroutine.
+// fetch is fetchIn for the window's own work and the screens not yet on
+// a screenEnv.
 func fetch[T any](ui *mainUI, work func() (T, error), show func(T, error)) {
-	ui.cfg.Background(func() {
-		v, err := work()
-		ui.do(func() { show(v, err) })
-	})
+	fetchIn(ui.env, work, show)
 }
 
 // message returns err as a sentence in the user's language.
-func (ui *mainUI) message(err error) string { return translate.Message(err, ui.lang) }
+func (ui *mainUI) message(err error) string { return ui.env.message(err) }
 
 // date formats a time as a calendar day in the clock's zone.
-func (ui *mainUI) date(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return string(sv.DateOf(t.In(ui.cfg.Now().Location())))
-}
+func (ui *mainUI) date(t time.Time) string { return ui.env.date(t) }

@@ -249,7 +249,7 @@ func BenchmarkVisitPageSwitch(b *testing.B) {
 	}
 	ui.window.Resize(fyne.NewSize(1240, 760))
 	ui.openVisit(draft, false)
-	v := ui.visit
+	v := ui.visit()
 	if v == nil || !v.loaded {
 		b.Fatal("the visit did not open")
 	}

@@ -184,7 +184,7 @@ func (f *itemField) showOpen() {
 		f.openIDs = append(f.openIDs, o.ID)
 	}
 	f.openLine.SetText(text)
-	f.openLine.Importance = findingImportance(fd, f.v.ui)
+	f.openLine.Importance = f.v.ui.env.findingImportance(fd)
 	f.openLine.Refresh()
 	f.openRow.Show()
 	f.openRow.Refresh()

@@ -38,12 +38,12 @@ func TestSecondVisitInAMonthAsksFirstAndNamesTheVisit(t *testing.T) {
 	ui, s := newTestUI(t)
 	pid, done := projectVisited(t, ui, s, true)
 	ui.openProject(pid, true)
-	waitFor(t, "project page", func() bool { return ui.project != nil && ui.project.data.project.ID == pid })
-	if !strings.Contains(ui.project.start.Text, "本月已督查") {
-		t.Errorf("the start button of a project visited this month reads %q", ui.project.start.Text)
+	waitFor(t, "project page", func() bool { return ui.project() != nil && ui.project().data.project.ID == pid })
+	if !strings.Contains(ui.project().start.Text, "本月已督查") {
+		t.Errorf("the start button of a project visited this month reads %q", ui.project().start.Text)
 	}
 	ui.window.Canvas().(fyne.Shortcutable).TypedShortcut(shortcutN())
-	if ui.visit != nil {
+	if ui.visit() != nil {
 		t.Fatal("Ctrl+N started a second visit in the month without asking")
 	}
 	text := overlayText(ui)
@@ -54,13 +54,13 @@ func TestSecondVisitInAMonthAsksFirstAndNamesTheVisit(t *testing.T) {
 		t.Error("the question is answered 是 / 不 instead of naming the action")
 	}
 	test.Tap(overlayButton(t, ui, "取消"))
-	if n := len(mustVisits(t, s, pid, sv.Draft)); n != 0 || ui.visit != nil {
+	if n := len(mustVisits(t, s, pid, sv.Draft)); n != 0 || ui.visit() != nil {
 		t.Fatalf("cancelling left %d drafts", n)
 	}
 	// The button asks too.
-	test.Tap(ui.project.start)
+	test.Tap(ui.project().start)
 	test.Tap(overlayButton(t, ui, "再开始一次督查"))
-	waitFor(t, "visit screen", func() bool { return ui.visit != nil && ui.visit.loaded })
+	waitFor(t, "visit screen", func() bool { return ui.visit() != nil && ui.visit().loaded })
 	if n := len(mustVisits(t, s, pid, sv.Draft)); n != 1 {
 		t.Fatalf("%d drafts after confirming, want 1", n)
 	}
@@ -70,9 +70,9 @@ func TestFirstVisitOfTheMonthStartsWithoutAQuestion(t *testing.T) {
 	ui, s := newTestUI(t)
 	pid, _ := projectVisited(t, ui, s, false)
 	ui.openProject(pid, true)
-	waitFor(t, "project page", func() bool { return ui.project != nil && ui.project.data.project.ID == pid })
+	waitFor(t, "project page", func() bool { return ui.project() != nil && ui.project().data.project.ID == pid })
 	ui.window.Canvas().(fyne.Shortcutable).TypedShortcut(shortcutN())
-	waitFor(t, "visit screen", func() bool { return ui.visit != nil && ui.visit.loaded })
+	waitFor(t, "visit screen", func() bool { return ui.visit() != nil && ui.visit().loaded })
 }
 
 func TestNewVisitShowsLastMonthAndCarriesWhatTheTemplateMarks(t *testing.T) {
@@ -93,7 +93,7 @@ func TestNewVisitShowsLastMonthAndCarriesWhatTheTemplateMarks(t *testing.T) {
 		t.Fatal("the last visit has no progress to carry")
 	}
 	pct := field(t, v, "progress.image_pct")
-	if got := pct.entry.Text + pctItem.Unit; got != want {
+	if got := pct.entry().Text + pctItem.Unit; got != want {
 		t.Errorf("progress prefilled %q, want last visit's %q", got, want)
 	}
 	if !pct.pastRow.Visible() || !pct.confirm.Visible() || !strings.Contains(pct.pastLine.Text, "确认前不计入") {
@@ -125,15 +125,15 @@ func TestNewVisitShowsLastMonthAndCarriesWhatTheTemplateMarks(t *testing.T) {
 	if !stage.confirm.Visible() {
 		t.Fatal("the stage is not carried")
 	}
-	stage.choice.SetSelectedIndex(len(stage.item.Options) - 1)
+	stage.choice().SetSelectedIndex(len(stage.item.Options) - 1)
 	if a := stored(t, s, v.id).Answers["progress.stage"]; len(a.Choices) != 1 || stage.confirm.Visible() {
 		t.Errorf("a changed carried stage stored %+v", a)
 	}
 	// An item not carried starts empty and tells last month's answer.
 	edges := field(t, v, "safety.edges")
 	lastEdges := last.Answers["safety.edges"].Verdict
-	if edges.verdict.Selected != "" {
-		t.Errorf("a safety verdict was prefilled: %q", edges.verdict.Selected)
+	if edges.verdict().Selected != "" {
+		t.Errorf("a safety verdict was prefilled: %q", edges.verdict().Selected)
 	}
 	if lastEdges != "" && !strings.Contains(edges.pastLine.Text, lastEdges.Label(sv.Chinese)) {
 		t.Errorf("the item does not tell last visit's %s: %q", lastEdges, edges.pastLine.Text)
@@ -194,7 +194,7 @@ func TestItemShowsItsOpenFindingAndAFailOffersToRecheckIt(t *testing.T) {
 		return len(fs)
 	}
 	n := findings()
-	f.verdict.SetSelected("不符合")
+	f.verdict().SetSelected("不符合")
 	if v.offer == nil || v.form != nil {
 		t.Fatal("a fail on an item with an open finding went straight to a new finding")
 	}
@@ -281,8 +281,8 @@ func TestSubmittedVisitsButtonsLookDisabledAndSayWhy(t *testing.T) {
 	ui, s := newTestUI(t)
 	visits := mustVisits(t, s, ui.dash.rows[0].Project.ID, sv.Submitted)
 	ui.openVisit(visits[0].ID, true)
-	waitFor(t, "the visit", func() bool { return ui.visit != nil && ui.visit.loaded })
-	v := ui.visit
+	waitFor(t, "the visit", func() bool { return ui.visit() != nil && ui.visit().loaded })
+	v := ui.visit()
 	if !v.readOnly.Visible() || !strings.Contains(v.readOnly.Text, "更正") {
 		t.Errorf("a submitted visit does not say why it cannot change: %q", v.readOnly.Text)
 	}
@@ -307,7 +307,7 @@ func TestFindingFormOffersTheProjectsUnitsFirstAndSearches(t *testing.T) {
 	v := startVisit(t, ui, p.ID)
 	// A permit problem is the owner's.
 	f := field(t, v, "permits.construction")
-	f.verdict.SetSelected("不符合")
+	f.verdict().SetSelected("不符合")
 	if v.form == nil {
 		test.Tap(f.raise)
 	}
@@ -362,7 +362,7 @@ func TestFindingFormKeepsTheItemAndHasACalendar(t *testing.T) {
 	p := ui.dash.rows[2].Project
 	v := startVisit(t, ui, p.ID)
 	f := field(t, v, "dust.cover")
-	f.verdict.SetSelected("不符合")
+	f.verdict().SetSelected("不符合")
 	if top := ui.window.Canvas().Overlays().Top(); v.form == nil && top != nil && findButton(top, "另登记新问题") != nil {
 		test.Tap(findButton(top, "另登记新问题"))
 	}
@@ -413,15 +413,15 @@ func TestAYesNoItemIsTwoButtons(t *testing.T) {
 	ui, s := newTestUI(t)
 	v := startVisit(t, ui, ui.dash.rows[6].Project.ID)
 	f := field(t, v, "requests.any")
-	if f.pair == nil || f.choice != nil || len(f.pair.Options) != 2 || !f.pair.Horizontal {
+	if f.pair() == nil || f.choice() != nil || len(f.pair().Options) != 2 || !f.pair().Horizontal {
 		t.Fatal("企业是否提出诉求 is not two buttons side by side")
 	}
-	f.pair.SetSelected("否")
+	f.pair().SetSelected("否")
 	if a := stored(t, s, v.id).Answers["requests.any"]; len(a.Choices) != 1 || a.Choices[0] != "否" {
 		t.Errorf("choosing 否 stored %+v", a)
 	}
 	// Four options stay a drop-down.
-	if field(t, v, "factors.finance").choice == nil {
+	if field(t, v, "factors.finance").choice() == nil {
 		t.Error("a choice of four became buttons")
 	}
 }

@@ -44,7 +44,7 @@ func TestProjectPagePrintsTheFiguresOfToday(t *testing.T) {
 	ui, s := newTestUI(t)
 	id := ui.dash.rows[2].Project.ID
 	ui.openProject(id, true)
-	waitFor(t, "the project page", func() bool { return ui.project != nil && ui.project.data.project.ID == id })
+	waitFor(t, "the project page", func() bool { return ui.project() != nil && ui.project().data.project.ID == id })
 	f, err := s.FiguresAsOf(id, sv.DateOf(testNow))
 	if err != nil {
 		t.Fatal(err)

@@ -139,9 +139,9 @@ func TestSchedulePanelShowsTheFullNameOnHover(t *testing.T) {
 func TestFindingsListShowsTheFullProjectNameOnHover(t *testing.T) {
 	ui, _ := newTestUI(t)
 	ui.openFindings(storage.FindingFilter{ActiveOnly: true}, true)
-	waitFor(t, "findings", func() bool { return ui.findings != nil && len(ui.findings.rows) > 0 })
+	waitFor(t, "findings", func() bool { return ui.findings() != nil && len(ui.findings().rows) > 0 })
 	var cell *hoverLabel
-	walk(ui.findings.table, func(o fyne.CanvasObject) bool {
+	walk(ui.findings().table, func(o fyne.CanvasObject) bool {
 		if h, ok := o.(*hoverLabel); ok && h.Visible() && h.full != "" && h.full != h.Text {
 			cell = h
 		}
@@ -153,7 +153,7 @@ func TestFindingsListShowsTheFullProjectNameOnHover(t *testing.T) {
 	c := ui.window.Canvas()
 	test.MoveMouse(c, fyne.CurrentApp().Driver().AbsolutePositionForObject(cell).Add(fyne.NewPos(6, 6)))
 	found := false
-	walk(ui.findings.content, func(o fyne.CanvasObject) bool {
+	walk(ui.findings().content, func(o fyne.CanvasObject) bool {
 		if l, ok := o.(*tipLayer); ok {
 			found = l.shown() == cell.full
 		}

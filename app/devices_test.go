@@ -30,7 +30,7 @@ func TestSignInAsAnotherUserWaitsForTheFirstUsersChanges(t *testing.T) {
 	first := s.DeviceID()
 	ui.sync.signOutNow()
 	d := signIn(t, ui, base, "inspector2", demoPassword)
-	if !strings.Contains(d.msg.Text, "inspector1") || ui.sync.cred != nil {
+	if !strings.Contains(d.msg.Text, "inspector1") || ui.sync.st.SignedIn {
 		t.Fatalf("sign-in of another user with inspector1's change waiting: %q", d.msg.Text)
 	}
 	if n, _ := s.OutboxLen(); n != 1 || s.DeviceID() != first {
@@ -41,7 +41,7 @@ func TestSignInAsAnotherUserWaitsForTheFirstUsersChanges(t *testing.T) {
 	waitFor(t, "inspector1's change sent", func() bool { n, _ := s.OutboxLen(); return n == 0 })
 	ui.sync.signOutNow()
 	signIn(t, ui, base, "inspector2", demoPassword)
-	waitFor(t, "inspector2 signed in", func() bool { return ui.sync.cred != nil && ui.sync.cred.User.Name == "inspector2" })
+	waitFor(t, "inspector2 signed in", func() bool { return ui.sync.st.SignedIn && ui.sync.st.User == "inspector2" })
 	if s.DeviceID() == first {
 		t.Fatal("inspector2 signed in under inspector1's device id")
 	}
@@ -65,7 +65,7 @@ func TestRewoundLaptopIsOfferedANewDeviceId(t *testing.T) {
 		t.Fatalf("outbox %d after Sync now", n)
 	}
 	// Another copy of this laptop's data sent change 2 first.
-	c, _ := portal.NewClient(base, nil, ui.sync.cred.Token)
+	c, _ := portal.NewClient(base, nil, savedToken(t, s))
 	other := f
 	other.Description = "另一份副本的修改"
 	data, _ := json.Marshal(other)

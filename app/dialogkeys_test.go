@@ -65,11 +65,11 @@ func TestMessagesAndQuestionsAnswerTheKeyboard(t *testing.T) {
 	// the red button discards it.
 	v.confirmDiscard()
 	windowKey(t, ui, fyne.KeyReturn)
-	if c.Overlays().Top() == nil || ui.visit != v {
+	if c.Overlays().Top() == nil || ui.visit() != v {
 		t.Fatal("Enter answered the question that discards a draft")
 	}
 	windowKey(t, ui, fyne.KeyEscape)
-	if c.Overlays().Top() != nil || ui.visit != v {
+	if c.Overlays().Top() != nil || ui.visit() != v {
 		t.Fatal("Escape did not keep the draft")
 	}
 	if _, err := s.Inspection(v.id); err != nil {
@@ -80,7 +80,7 @@ func TestMessagesAndQuestionsAnswerTheKeyboard(t *testing.T) {
 	sub := submittedVisitWithPhoto(t, ui)
 	sub.startAmendment()
 	windowKey(t, ui, fyne.KeyReturn)
-	waitFor(t, "the amendment", func() bool { return ui.visit != nil && ui.visit.loaded && ui.visit.in.Replaces == sub.id })
+	waitFor(t, "the amendment", func() bool { return ui.visit() != nil && ui.visit().loaded && ui.visit().in.Replaces == sub.id })
 
 	// A message under another dialog does not take the keys, and the
 	// other dialog (a form, whose typing Escape would lose) ignores them.

@@ -2,19 +2,24 @@
 // the screens an inspector works in. Each screen is a small struct that owns
 // its widgets. Reading and writing data goes through the Data interface,
 // never bbolt or HTTP directly; every call runs through Config.Background
-// (see fetch) and touches widgets only through ui.do, so the UI goroutine
+// (see fetchIn) and touches widgets only through ui.do, so the UI goroutine
 // never waits for the disk.
+//
+// The window keeps one current screen (screen.go: view, load, reopen, and
+// small optional interfaces it asks for by capability, never by type), and
+// gives screens a screenEnv (env.go: data, clock, language, background
+// runner, dialogs, navigation) rather than itself (decision 0043).
 //
 // The screens and where they live:
 //
-//   - app.go: the window, navigation (back stack), menu and keyboard
+//   - app.go, screen.go, env.go: the window, navigation (back stack), menu and keyboard
 //     (Ctrl+N visit, Ctrl+F search, Ctrl+L findings, Ctrl+PageUp/PageDown
 //     sections, Alt+Left back, Ctrl+Q quit), settings;
 //   - dashboard.go: the projects table with search and filters, and the
 //     schedule panel (visits due, next dispatch meeting and tour);
 //   - project.go: one project's facts, milestones, visits, findings, photos;
-//   - visit.go, item.go, saver.go: a visit's checklist section by section,
-//     one widget per item kind, every change saved at once through a
+//   - visit.go, item.go, itemkinds.go, saver.go: a visit's checklist section
+//     by section, one widget type per item kind, every change saved at once through a
 //     one-write-at-a-time queue; submit, amend, discard;
 //   - finding.go, findingform.go: recording a finding, the workflow moves
 //     the domain allows, notes, the detail with its history, and the
@@ -32,9 +37,10 @@
 //     visit's photos wait for (upload, download);
 //   - shutdown.go: quitting — the work still running finishes, then Fyne
 //     stops with no UI call in flight (decision 0019);
-//   - sync.go, sync_watch.go, signin.go, sync_rejections.go: the status bar
-//     (online, what waits, last sync, user), sign-in and sign-out, the
-//     /healthz watcher with backoff that starts background syncs, Sync now
+//   - sync.go, signin.go, sync_rejections.go: the status bar, which draws
+//     the state of the syncer.Agent (online, syncing, who is signed in; the
+//     Agent watches /healthz with backoff and decides when to sync), what
+//     waits and the last sync, sign-in and sign-out, Sync now
 //     (Ctrl+Shift+S) with progress and cancel, and the changes the portal
 //     refused.
 //

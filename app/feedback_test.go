@@ -29,7 +29,7 @@ func TestWaitingCountsAgree(t *testing.T) {
 	v := startVisit(t, ui, ui.dash.rows[0].Project.ID)
 	before := ui.sync.pending.Text
 	test.Type(v.inspector, "王五")
-	test.Type(field(t, v, "progress.workers").entry, "12")
+	test.Type(field(t, v, "progress.workers").entry(), "12")
 	waitFor(t, "the bar to count the typing", func() bool { return ui.sync.pending.Text != before })
 	v.attachSitePhotos([]string{filepath.Join(photoSamples, "Canon_40D.jpg")})
 	waitFor(t, "the side panel", func() bool { return strings.Contains(v.photoState.Text, "1 张照片等待上传") })

@@ -115,7 +115,7 @@ func TestProjectPageAgreesWithTheDocuments(t *testing.T) {
 			p := ds.Projects[i]
 			ui.openProject(p.ID, false)
 			var line string
-			for _, it := range ui.project.facts.Items {
+			for _, it := range ui.project().facts.Items {
 				if it.Text == t0("project.completed") {
 					line = it.Widget.(*widget.Label).Text
 				}

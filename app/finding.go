@@ -46,8 +46,8 @@ func moveLabel(from, to sv.Status) string {
 // the portal gave at sign-in; a laptop never signed in acts as an
 // inspector, and the portal checks every move again.
 func (ui *mainUI) role() sv.Role {
-	if ui.sync != nil && ui.sync.cred != nil && sv.Role(ui.sync.cred.User.Role).Valid() {
-		return sv.Role(ui.sync.cred.User.Role)
+	if ui.sync != nil && ui.sync.st.SignedIn && sv.Role(ui.sync.st.Role).Valid() {
+		return sv.Role(ui.sync.st.Role)
 	}
 	return sv.RoleInspector
 }
@@ -55,11 +55,11 @@ func (ui *mainUI) role() sv.Role {
 // actingName is the name a move or note is prefilled with: the signed-in
 // user's, which the portal records as its author anyway, else fallback.
 func (ui *mainUI) actingName(fallback string) string {
-	if ui.sync != nil && ui.sync.cred != nil {
-		if u := ui.sync.cred.User; u.DisplayName != "" {
-			return u.DisplayName
-		} else if u.Name != "" {
-			return u.Name
+	if ui.sync != nil && ui.sync.st.SignedIn {
+		if st := ui.sync.st; st.DisplayName != "" {
+			return st.DisplayName
+		} else if st.User != "" {
+			return st.User
 		}
 	}
 	return fallback
@@ -388,7 +388,7 @@ func (d *findingDetail) fill(ui *mainUI, f sv.Finding, inspectionID string, chan
 		status += " · " + t("finding.days_late", late)
 	}
 	statusLabel := widget.NewLabel(status)
-	statusLabel.Importance = findingImportance(f, ui)
+	statusLabel.Importance = ui.env.findingImportance(f)
 	facts := widget.NewForm(
 		widget.NewFormItem(t0("findings.col.project"), widget.NewLabel(d.project.Name)),
 		widget.NewFormItem(t0("finding.status"), muted(statusLabel)),
@@ -507,7 +507,7 @@ func (r *recheckPane) refresh() {
 			info += " · " + t("finding.days_late", late)
 		}
 		infoLabel := widget.NewLabel(info)
-		infoLabel.Importance = findingImportance(f, v.ui)
+		infoLabel.Importance = v.ui.env.findingImportance(f)
 		card := []fyne.CanvasObject{title, muted(infoLabel)}
 		if n := len(f.Notes); n > 0 {
 			last := widget.NewLabel(t("finding.last_note", f.Notes[n-1].Text))
@@ -553,7 +553,7 @@ func (r *recheckPane) refresh() {
 			widget.NewButtonWithIcon(t0("visit.new_request"), theme.ContentAddIcon(), func() { r.newFinding(sv.KindRequest) })))
 	}
 	for _, f := range raised {
-		l := widget.NewLabel(findingLine(f, v.ui))
+		l := widget.NewLabel(v.ui.env.findingLine(f))
 		l.Wrapping = fyne.TextWrapWord
 		objs = append(objs, l)
 	}

@@ -32,7 +32,7 @@ func TestLeaderClosesFindingsFromTheQueue(t *testing.T) {
 	t.Cleanup(ui.closed)
 	waitFor(t, "the sign-in read", func() bool { return ui.role() == sv.RoleLeader })
 	ui.openFindings(storage.FindingFilter{ActiveOnly: true}, true)
-	fs := ui.findings
+	fs := ui.findings()
 	waitFor(t, "findings", func() bool { return len(fs.rows) > 0 })
 	if !fs.queue.Visible() || !strings.HasPrefix(fs.queue.Text, "待销号（") || strings.Contains(fs.queue.Text, "（0）") {
 		t.Fatalf("leader's queue: %q, visible %v", fs.queue.Text, fs.queue.Visible())
@@ -67,7 +67,7 @@ func TestLeaderClosesFindingsFromTheQueue(t *testing.T) {
 func TestInspectorHasNoFindingClosingQueue(t *testing.T) {
 	ui, _ := newTestUI(t)
 	ui.openFindings(storage.FindingFilter{Status: sv.StatusVerified}, true)
-	fs := ui.findings
+	fs := ui.findings()
 	waitFor(t, "findings", func() bool { return len(fs.rows) > 0 })
 	if fs.queue.Visible() {
 		t.Error("an inspector is shown the closing queue")

@@ -34,7 +34,7 @@ type statusChoice struct {
 // responsible unit, project, overdue and text, with each finding's
 // history a click away.
 type findingsScreen struct {
-	ui *mainUI
+	env *screenEnv
 
 	initial  storage.FindingFilter
 	rows     []sv.Finding
@@ -78,11 +78,11 @@ func findingColumns() []findingColumn {
 	}
 }
 
-func newFindingsScreen(ui *mainUI, initial storage.FindingFilter) *findingsScreen {
-	s := &findingsScreen{ui: ui, initial: initial, names: map[string]string{}}
+func newFindingsScreen(e *screenEnv, initial storage.FindingFilter) *findingsScreen {
+	s := &findingsScreen{env: e, initial: initial, names: map[string]string{}}
 	s.statuses = []statusChoice{{label: t0("findings.all_statuses")}, {label: t0("findings.active"), active: true}}
 	for _, st := range sv.Statuses() {
-		s.statuses = append(s.statuses, statusChoice{label: st.Label(ui.lang), status: st})
+		s.statuses = append(s.statuses, statusChoice{label: st.Label(e.lang), status: st})
 	}
 	labels := make([]string, len(s.statuses))
 	for i, c := range s.statuses {
@@ -97,7 +97,7 @@ func newFindingsScreen(ui *mainUI, initial storage.FindingFilter) *findingsScree
 	s.status = widget.NewSelect(labels, func(string) { reload() })
 	switch {
 	case initial.Status != "":
-		s.status.SetSelected(initial.Status.Label(ui.lang))
+		s.status.SetSelected(initial.Status.Label(e.lang))
 	case initial.ActiveOnly:
 		s.status.SetSelectedIndex(1)
 	default:
@@ -133,7 +133,7 @@ func newFindingsScreen(ui *mainUI, initial storage.FindingFilter) *findingsScree
 			if id.Col == 1 {
 				l.full = s.fullName(f.ProjectID)
 			}
-			l.Importance = findingImportance(f, ui)
+			l.Importance = e.findingImportance(f)
 			l.Refresh()
 		})
 	s.table.ShowHeaderRow = true
@@ -151,19 +151,19 @@ func newFindingsScreen(ui *mainUI, initial storage.FindingFilter) *findingsScree
 	s.table.OnSelected = func(id widget.TableCellID) {
 		s.table.UnselectAll()
 		if id.Row >= 0 && id.Row < len(s.rows) {
-			s.detail = showFindingDetail(ui, s.rows[id.Row].ID, "", s.load)
+			s.detail = e.dialogs.showFinding(s.rows[id.Row].ID, "", s.load)
 		}
 	}
 	s.export = widget.NewButtonWithIcon(t0("findings.export"), theme.DocumentSaveIcon(), s.exportLedger)
 	s.queue = widget.NewButtonWithIcon(t("findings.closing_queue", 0), theme.ConfirmIcon(), func() {
-		s.status.SetSelected(sv.StatusVerified.Label(ui.lang))
+		s.status.SetSelected(sv.StatusVerified.Label(e.lang))
 	})
-	if !ui.role().Oversees() {
+	if !e.role().Oversees() {
 		s.queue.Hide()
 	}
 	filters := container.NewBorder(nil, nil, nil, s.queue, container.NewGridWithColumns(4, s.status, s.unit, s.project, s.overdue))
 	top := container.NewVBox(
-		container.NewBorder(nil, nil, ui.backButton(), s.export, heading(t0("findings.title"))),
+		container.NewBorder(nil, nil, e.backButton(), s.export, heading(t0("findings.title"))),
 		container.NewBorder(nil, nil, widget.NewIcon(theme.SearchIcon()), nil, s.search),
 		filters)
 	s.content = container.NewStack(container.NewBorder(top, s.count, nil, nil, muted(s.table)), tips)
@@ -183,7 +183,7 @@ func (s *findingsScreen) fullName(projectID string) string {
 func (s *findingsScreen) cell(f sv.Finding, col int) string {
 	switch col {
 	case 0:
-		return f.Status.Label(s.ui.lang)
+		return f.Status.Label(s.env.lang)
 	case 1:
 		return s.names[f.ProjectID]
 	case 2:
@@ -193,7 +193,7 @@ func (s *findingsScreen) cell(f sv.Finding, col int) string {
 	case 4:
 		return string(f.Deadline)
 	case 5:
-		if late := f.DaysLate(s.ui.cfg.Now()); late > 0 {
+		if late := f.DaysLate(s.env.now()); late > 0 {
 			return t("findings.late_days", late)
 		}
 	}
@@ -228,7 +228,7 @@ func (s *findingsScreen) filter() storage.FindingFilter {
 		f.ProjectID = s.initial.ProjectID
 	}
 	if s.overdue.Checked {
-		f.OverdueAt = s.ui.cfg.Now()
+		f.OverdueAt = s.env.now()
 	}
 	return f
 }
@@ -238,12 +238,12 @@ func (s *findingsScreen) filter() storage.FindingFilter {
 func (s *findingsScreen) load() {
 	filter := s.filter()
 	first := s.projects == nil
-	data := s.ui.cfg.Data
-	leader := s.ui.role().Oversees()
+	data := s.env.data
+	leader := s.env.role().Oversees()
 	s.seq++
 	seq := s.seq
 	s.count.SetText(t0("dashboard.loading"))
-	fetch(s.ui, func() (findingsData, error) {
+	fetchIn(s.env, func() (findingsData, error) {
 		var d findingsData
 		var err error
 		if first {
@@ -277,7 +277,7 @@ func (s *findingsScreen) load() {
 			return
 		}
 		if err != nil {
-			s.ui.showError(err)
+			s.env.dialogs.showError(err)
 			return
 		}
 		if first {
@@ -286,7 +286,7 @@ func (s *findingsScreen) load() {
 		s.rows = d.findings
 		overdue := 0
 		for _, f := range s.rows {
-			if f.Overdue(s.ui.cfg.Now()) {
+			if f.Overdue(s.env.now()) {
 				overdue++
 			}
 		}

@@ -16,22 +16,22 @@ func (s *findingsScreen) exportLedger() {
 	for _, p := range s.projects {
 		byID[p.ID] = p
 	}
-	ui := s.ui
-	now := ui.cfg.Now()
+	e := s.env
+	now := e.now()
 	s.export.Disable()
-	fetch(ui, func() (string, error) {
+	fetchIn(e, func() (string, error) {
 		data, err := spreadsheet.WriteLedger(rows, byID, now)
 		if err != nil {
 			return "", err
 		}
-		return saveUniqueExt(ui.reportsDir(), "问题台账-"+now.Format("20060102"), ".xlsx", data)
+		return saveUniqueExt(e.reportsDir(), "问题台账-"+now.Format("20060102"), ".xlsx", data)
 	}, func(file string, err error) {
 		s.export.Enable()
 		if err != nil {
-			ui.showError(err)
+			e.dialogs.showError(err)
 			return
 		}
 		s.exported = file
-		ui.inform(t0("findings.exported_title"), t("findings.exported", len(rows), filepath.Base(file), filepath.Dir(file)))
+		e.dialogs.inform(t0("findings.exported_title"), t("findings.exported", len(rows), filepath.Base(file), filepath.Dir(file)))
 	})
 }

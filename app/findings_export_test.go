@@ -15,7 +15,7 @@ import (
 func TestFindingsExportFollowsTheList(t *testing.T) {
 	ui, _ := newTestUI(t)
 	ui.openFindings(storage.FindingFilter{ActiveOnly: true}, true)
-	fs := ui.findings
+	fs := ui.findings()
 	waitFor(t, "findings", func() bool { return len(fs.rows) > 0 })
 	test.Tap(fs.overdue)
 	waitFor(t, "overdue findings", func() bool { return len(fs.rows) > 0 })

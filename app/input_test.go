@@ -35,8 +35,8 @@ func TestTabLeavesTextFields(t *testing.T) {
 	if c.Focused() == f.focusTarget() {
 		t.Fatal("Tab stayed in the text item")
 	}
-	if strings.Contains(f.entry.Text, "\t") {
-		t.Errorf("Tab typed into the text item: %q", f.entry.Text)
+	if strings.Contains(f.entry().Text, "\t") {
+		t.Errorf("Tab typed into the text item: %q", f.entry().Text)
 	}
 	if got := stored(t, s, v.id).Answers["progress.this_month"].Text; got != "主体结构" {
 		t.Errorf("stored %q", got)
@@ -45,14 +45,14 @@ func TestTabLeavesTextFields(t *testing.T) {
 	next := field(t, v, "progress.next_month")
 	c.Focus(next.focusTarget())
 	pressTab(c)
-	if c.Focused() == next.focusTarget() || strings.Contains(next.entry.Text, "\t") {
+	if c.Focused() == next.focusTarget() || strings.Contains(next.entry().Text, "\t") {
 		t.Error("Tab stayed in the second text item")
 	}
 	// A one-line note: Tab moves on.
 	num := field(t, v, "progress.next_milestone")
-	c.Focus(num.entry)
+	c.Focus(num.entry())
 	pressTab(c)
-	if c.Focused() == num.entry {
+	if c.Focused() == num.entry() {
 		t.Error("Tab stayed in a date field")
 	}
 }

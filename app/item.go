@@ -3,7 +3,6 @@ package app
 import (
 	"strconv"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -30,23 +29,18 @@ type itemField struct {
 	// answered, and the visit's saved state says a value is not saved.
 	invalid bool
 
-	title   *widget.Label
-	marks   *widget.Label
-	msg     *widget.Label // the bounds, or what is wrong with the value
-	verdict *widget.RadioGroup
-	entry   *widget.Entry // number, text and date items
-	// textBox is a text item's entry as laid out: the one Tab leaves.
-	textBox fyne.Focusable
-	choice  *widget.Select
-	pair    *widget.RadioGroup // a single choice of two (是 / 否): two buttons, one click
-	checks  *widget.CheckGroup
-	pick    *widget.Button // the calendar of a date item
-	note    *widget.Entry
-	raise   *widget.Button // raise a finding from a fail
-	photo   *widget.Button // attach a photo
-	photos  *widget.Label  // how many photos the item has
-	raised  *widget.Label  // findings raised from this item in this visit
-	box     *fyne.Container
+	title *widget.Label
+	marks *widget.Label
+	msg   *widget.Label // the bounds, or what is wrong with the value
+	// value is the widget of the item's kind (itemkinds.go); nil for a
+	// kind this version does not know.
+	value  itemValue
+	note   *widget.Entry
+	raise  *widget.Button // raise a finding from a fail
+	photo  *widget.Button // attach a photo
+	photos *widget.Label  // how many photos the item has
+	raised *widget.Label  // findings raised from this item in this visit
+	box    *fyne.Container
 	// What the item said last visit, and its findings still open from
 	// earlier visits (carry.go).
 	past
@@ -74,45 +68,9 @@ func newItemField(v *visitScreen, it sv.Item, a sv.Answer) *itemField {
 	f.raised.Importance = widget.WarningImportance
 	f.raised.Hide()
 
-	var input fyne.CanvasObject
-	switch it.Kind {
-	case sv.KindPassFail:
-		f.verdict = widget.NewRadioGroup([]string{sv.Pass.Label(lang), sv.Fail.Label(lang), sv.NotApplicable.Label(lang)}, f.verdictChanged)
-		f.verdict.Horizontal = true
-		input = f.verdict
-	case sv.KindNumber:
-		f.entry = widget.NewEntry()
-		f.entry.SetPlaceHolder(t0("item.number_placeholder"))
-		f.entry.OnChanged = f.numberChanged
-		unit := widget.NewLabel(it.Unit)
-		input = container.NewBorder(nil, nil, nil, unit, f.entry)
-	case sv.KindText:
-		f.entry, input = newTabLeavingEntry()
-		f.textBox = input.(fyne.Focusable)
-		f.entry.SetMinRowsVisible(2)
-		f.entry.OnChanged = f.textChanged
-	case sv.KindSingleChoice:
-		if len(it.Options) <= 2 {
-			f.pair = widget.NewRadioGroup(it.OptionLabels(lang), f.choiceChanged)
-			f.pair.Horizontal = true
-			input = f.pair
-			break
-		}
-		f.choice = widget.NewSelect(it.OptionLabels(lang), f.choiceChanged)
-		f.choice.PlaceHolder = t0("item.choose")
-		input = f.choice
-	case sv.KindMultiChoice:
-		f.checks = widget.NewCheckGroup(it.OptionLabels(lang), f.checksChanged)
-		f.checks.Horizontal = fitsInARow(it.OptionLabels(lang))
-		input = f.checks
-	case sv.KindDate:
-		f.entry = widget.NewEntry()
-		f.entry.SetPlaceHolder(t0("item.date_placeholder"))
-		f.entry.OnChanged = f.dateChanged
-		f.pick = widget.NewButtonWithIcon("", theme.CalendarIcon(), f.showCalendar)
-		input = container.NewBorder(nil, nil, nil, f.pick, f.entry)
-	default:
-		input = widget.NewLabel(t0("item.unknown_kind"))
+	var input fyne.CanvasObject = widget.NewLabel(t0("item.unknown_kind"))
+	if f.value = newItemValue(f); f.value != nil {
+		input = f.value.object()
 	}
 	// Every kind has a note except a text item: its value is already free
 	// text, and a second box beside it would leave the inspector unsure
@@ -194,43 +152,8 @@ func (f *itemField) show(a sv.Answer) {
 	f.setting = true
 	defer func() { f.setting = false }()
 	f.ans = a
-	lang := f.v.ui.lang
-	switch f.item.Kind {
-	case sv.KindPassFail:
-		if a.Verdict != "" {
-			f.verdict.SetSelected(a.Verdict.Label(lang))
-		} else {
-			f.verdict.SetSelected("")
-		}
-	case sv.KindNumber:
-		f.invalid = false
-		if a.Number != nil {
-			f.entry.SetText(formatFloat(*a.Number))
-		} else {
-			f.entry.SetText("")
-		}
-		f.setMessage(nil)
-	case sv.KindText:
-		f.entry.SetText(a.Text)
-	case sv.KindSingleChoice:
-		switch {
-		case f.pair != nil && len(a.Choices) > 0:
-			f.pair.SetSelected(f.item.OptionLabel(a.Choices[0], lang))
-		case f.pair != nil:
-			f.pair.SetSelected("")
-		case len(a.Choices) > 0:
-			f.choice.SetSelected(f.item.OptionLabel(a.Choices[0], lang))
-		default:
-			f.choice.ClearSelected()
-		}
-	case sv.KindMultiChoice:
-		labels := make([]string, len(a.Choices))
-		for i, c := range a.Choices {
-			labels[i] = f.item.OptionLabel(c, lang)
-		}
-		f.checks.SetSelected(labels)
-	case sv.KindDate:
-		f.entry.SetText(string(a.Date))
+	if f.value != nil {
+		f.value.show(a)
 	}
 	if f.note != nil {
 		f.note.SetText(a.Note)
@@ -275,10 +198,14 @@ func (f *itemField) photosAdded(res photoImport) {
 
 // setReadOnly disables or enables every input of the item.
 func (f *itemField) setReadOnly(ro bool) {
-	for _, w := range []fyne.Disableable{f.verdict, f.pair, f.entry, f.choice, f.checks, f.pick, f.note, f.raise, f.photo} {
-		if w == nil || isNilWidget(w) {
-			continue
-		}
+	var inputs []fyne.Disableable
+	if f.value != nil {
+		inputs = f.value.inputs()
+	}
+	if f.note != nil {
+		inputs = append(inputs, f.note)
+	}
+	for _, w := range append(inputs, f.raise, f.photo) {
 		if ro {
 			w.Disable()
 		} else {
@@ -287,89 +214,21 @@ func (f *itemField) setReadOnly(ro bool) {
 	}
 }
 
-// isNilWidget reports whether a Disableable interface holds a nil pointer.
-func isNilWidget(w fyne.Disableable) bool {
-	switch x := w.(type) {
-	case *widget.RadioGroup:
-		return x == nil
-	case *widget.Entry:
-		return x == nil
-	case *widget.Select:
-		return x == nil
-	case *widget.CheckGroup:
-		return x == nil
-	case *widget.Button:
-		return x == nil
-	}
-	return false
-}
-
 // focusTarget is the widget the keyboard lands on when the visit jumps to
-// this item, or nil when its widgets take focus only through Tab (radio
-// buttons and check boxes are focused one by one inside their group).
+// this item, or nil (see itemValue).
 func (f *itemField) focusTarget() fyne.Focusable {
-	switch {
-	case f.textBox != nil:
-		return f.textBox
-	case f.entry != nil:
-		return f.entry
-	case f.choice != nil:
-		return f.choice
-	case f.item.Kind == sv.KindPassFail, f.pair != nil:
-		return f.note
+	if f.value == nil {
+		return nil
 	}
-	return nil
+	return f.value.focusTarget()
 }
 
-func (f *itemField) verdictChanged(label string) {
-	if f.setting {
-		return
+// noteTarget is the note as a focus target, nil for a kind without one.
+func (f *itemField) noteTarget() fyne.Focusable {
+	if f.note == nil {
+		return nil
 	}
-	lang := f.v.ui.lang
-	f.ans.Verdict = ""
-	for _, v := range []sv.Verdict{sv.Pass, sv.Fail, sv.NotApplicable} {
-		if label != "" && v.Label(lang) == label {
-			f.ans.Verdict = v
-		}
-	}
-	f.changed()
-	f.showPhotoCount()
-	f.updateRaise()
-	if f.ans.Verdict == sv.Fail && f.item.FailRaisesFinding && len(f.v.raisedFor(f.item.Key)) == 0 {
-		f.offerRaise()
-	}
-}
-
-func (f *itemField) numberChanged(s string) {
-	if f.setting {
-		return
-	}
-	if strings.TrimSpace(s) == "" {
-		f.invalid = false
-		f.ans.Number = nil
-		f.setMessage(nil)
-		f.changed()
-		return
-	}
-	n, err := sv.ParseNumber(s, f.item.Unit)
-	if err == nil {
-		err = f.item.Check(sv.Answer{ItemKey: f.item.Key, Number: &n})
-	}
-	if err != nil {
-		// The refused text stays on screen to be corrected. The store must
-		// not keep a number other than the one shown, so the item's number
-		// is cleared (its note and photos stay) and it no longer counts as
-		// answered until a valid value is typed (decision 0033).
-		f.invalid = true
-		f.ans.Number = nil
-		f.showProblem(f.v.ui.message(err) + t0("item.not_saved"))
-		f.changed()
-		return
-	}
-	f.invalid = false
-	f.ans.Number = &n
-	f.setMessage(nil)
-	f.changed()
+	return f.note
 }
 
 // parsedText is the value a number item holds, written as the documents
@@ -415,93 +274,6 @@ func (v *visitScreen) invalidFields() int {
 		}
 	}
 	return n
-}
-
-func (f *itemField) textChanged(s string) {
-	if f.setting {
-		return
-	}
-	f.ans.Text = s
-	f.changed()
-}
-
-// choiceChanged stores the option chosen, in Chinese whatever the
-// language shown (see sv.Item.OptionsEn).
-func (f *itemField) choiceChanged(label string) {
-	if f.setting {
-		return
-	}
-	f.ans.Choices = nil
-	if o, ok := f.item.OptionFor(label, f.v.ui.lang); ok {
-		f.ans.Choices = []string{o}
-	}
-	f.changed()
-}
-
-func (f *itemField) checksChanged(sel []string) {
-	if f.setting {
-		return
-	}
-	// Keep the template's order, whatever order they were ticked in.
-	var ordered []string
-	for _, o := range f.item.Options {
-		for _, s := range sel {
-			if s == f.item.OptionLabel(o, f.v.ui.lang) {
-				ordered = append(ordered, o)
-			}
-		}
-	}
-	f.ans.Choices = ordered
-	f.changed()
-}
-
-func (f *itemField) dateChanged(s string) {
-	if f.setting {
-		return
-	}
-	if strings.TrimSpace(s) == "" {
-		f.ans.Date = ""
-		f.setMessage(nil)
-		f.changed()
-		return
-	}
-	d, ok := parseDate(s)
-	if !ok {
-		f.showProblem(t0("item.bad_date") + t0("item.not_saved"))
-		return
-	}
-	f.ans.Date = d
-	f.setMessage(nil)
-	f.changed()
-}
-
-// parseDate reads a day written as 2026-03-15, 2026/3/15 or 2026.3.15.
-func parseDate(s string) (sv.Date, bool) {
-	s = strings.TrimSpace(strings.NewReplacer("/", "-", ".", "-", "年", "-", "月", "-", "日", "").Replace(s))
-	t, err := time.Parse("2006-1-2", s)
-	if err != nil {
-		return "", false
-	}
-	return sv.DateOf(t), true
-}
-
-func (f *itemField) showCalendar() {
-	start := f.v.ui.cfg.Now()
-	if d, ok := f.ans.Date.Time(start.Location()); ok {
-		start = d
-	}
-	var pop *widget.PopUp
-	cal := widget.NewCalendar(start, func(t time.Time) {
-		f.entry.SetText(string(sv.DateOf(t)))
-		pop.Hide()
-	})
-	c := fyne.CurrentApp().Driver().CanvasForObject(f.entry)
-	if c == nil {
-		return
-	}
-	pop = widget.NewPopUp(cal, c)
-	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(f.entry)
-	pop.ShowAtPosition(pos.AddXY(0, f.entry.Size().Height))
 }
 
 // setMessage shows err beside the field, or the hint when err is nil; an

@@ -49,10 +49,10 @@ func TestNoteOnEveryKindSurvivesRestartAmendAndReport(t *testing.T) {
 		t.Errorf("a number's note asks for %q", p)
 	}
 
-	test.Type(field(t, v, "quality.concrete").entry, "32.5")
-	field(t, v, "quality.rating").choice.SetSelected("一般")
-	field(t, v, "safety.major_works").checks.SetSelected([]string{"高支模"})
-	field(t, v, "progress.next_milestone").entry.SetText("2026-12-31")
+	test.Type(field(t, v, "quality.concrete").entry(), "32.5")
+	field(t, v, "quality.rating").choice().SetSelected("一般")
+	field(t, v, "safety.major_works").checks().SetSelected([]string{"高支模"})
+	field(t, v, "progress.next_milestone").entry().SetText("2026-12-31")
 	for key, note := range notesOfEveryKind {
 		test.Type(field(t, v, key).note, note)
 	}
@@ -77,10 +77,10 @@ func TestNoteOnEveryKindSurvivesRestartAmendAndReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	ui2.openVisit(id, true)
-	waitFor(t, "the visit after restart", func() bool { return ui2.visit != nil && ui2.visit.loaded })
+	waitFor(t, "the visit after restart", func() bool { return ui2.visit() != nil && ui2.visit().loaded })
 	rec := stored(t, s2, id)
 	for key, note := range notesOfEveryKind {
-		if got := field(t, ui2.visit, key).note.Text; got != note {
+		if got := field(t, ui2.visit(), key).note.Text; got != note {
 			t.Errorf("%s shows note %q after restart, want %q", key, got, note)
 		}
 		if got := rec.Answers[key].Note; got != note {
@@ -106,11 +106,11 @@ func TestNoteOnEveryKindSurvivesRestartAmendAndReport(t *testing.T) {
 
 	// An amendment starts from the same notes, and changing one there
 	// leaves the submitted original as it was.
-	orig := ui2.visit
+	orig := ui2.visit()
 	test.Tap(orig.amend)
 	test.Tap(overlayButton(t, ui2, "新建更正记录"))
-	waitFor(t, "amendment", func() bool { return ui2.visit != nil && ui2.visit != orig && ui2.visit.loaded })
-	am := ui2.visit
+	waitFor(t, "amendment", func() bool { return ui2.visit() != nil && ui2.visit() != orig && ui2.visit().loaded })
+	am := ui2.visit()
 	for key, note := range notesOfEveryKind {
 		if got := field(t, am, key).note.Text; got != note {
 			t.Errorf("the amendment shows note %q on %s, want %q", got, key, note)
@@ -132,7 +132,7 @@ func TestNoteAloneOnANumberIsKept(t *testing.T) {
 	v := startVisit(t, ui, ui.dash.rows[12].Project.ID)
 	f := field(t, v, "progress.image_pct")
 	test.Type(f.note, "按实际完成工程量估算")
-	f.entry.SetText("150") // above 100: refused beside the field
+	f.entry().SetText("150") // above 100: refused beside the field
 	a := stored(t, s, v.id).Answers["progress.image_pct"]
 	if a.Note != "按实际完成工程量估算" || a.Number != nil {
 		t.Errorf("stored note %q, number %v", a.Note, a.Number)

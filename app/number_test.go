@@ -20,8 +20,8 @@ func TestNumberEntryShowsWhatIsSaved(t *testing.T) {
 	ytd := field(t, v, "investment.ytd")
 	// The year's figure is carried from last month's visit: the inspector
 	// clears it and types this month's.
-	ytd.entry.SetText("")
-	test.Type(ytd.entry, "129,272")
+	ytd.entry().SetText("")
+	test.Type(ytd.entry(), "129,272")
 	if !strings.Contains(ytd.msg.Text, "= 129,272 万元") || ytd.msg.Importance == widget.DangerImportance {
 		t.Errorf("parsed value beside the field: %q", ytd.msg.Text)
 	}
@@ -32,8 +32,8 @@ func TestNumberEntryShowsWhatIsSaved(t *testing.T) {
 	answered, _ := v.in.Progress(v.tmpl)
 
 	pct := field(t, v, "progress.image_pct")
-	pct.entry.SetText("60")
-	pct.entry.SetText("120%")
+	pct.entry().SetText("60")
+	pct.entry().SetText("120%")
 	if pct.msg.Importance != widget.DangerImportance || !strings.Contains(pct.msg.Text, "未保存") {
 		t.Errorf("120%% message %q", pct.msg.Text)
 	}
@@ -49,15 +49,15 @@ func TestNumberEntryShowsWhatIsSaved(t *testing.T) {
 		t.Errorf("answered %d before, %d with a refused value", answered, now)
 	}
 
-	ytd.entry.SetText("1.2亿元")
+	ytd.entry().SetText("1.2亿元")
 	if !strings.Contains(ytd.msg.Text, "万元") || ytd.msg.Importance != widget.DangerImportance {
 		t.Errorf("another unit: %q", ytd.msg.Text)
 	}
 	if got := stored(t, s, v.id).Answers["investment.ytd"].Number; got != nil {
 		t.Errorf("1.2亿元 stored as %v", *got)
 	}
-	ytd.entry.SetText("12,000")
-	pct.entry.SetText("６０．５")
+	ytd.entry().SetText("12,000")
+	pct.entry().SetText("６０．５")
 	waitFor(t, "saved again", func() bool { return strings.HasPrefix(v.saved.Text, "已保存") })
 	if got := stored(t, s, v.id).Answers["progress.image_pct"].Number; got == nil || *got != 60.5 {
 		t.Errorf("６０．５ stored as %v", got)
@@ -74,11 +74,11 @@ func TestSubmitListsFigureWarnings(t *testing.T) {
 		t.Fatalf("project %s has no annual plan", v.project.ID)
 	}
 	ytd := field(t, v, "investment.ytd")
-	ytd.entry.SetText(sv.FormatNumber(plan*2, ""))
+	ytd.entry().SetText(sv.FormatNumber(plan*2, ""))
 	if w := v.submitWarnings(); !strings.Contains(w, "1.5 倍") {
 		t.Errorf("twice the plan: warnings %q", w)
 	}
-	ytd.entry.SetText(sv.FormatNumber(plan/2, ""))
+	ytd.entry().SetText(sv.FormatNumber(plan/2, ""))
 	if w := v.submitWarnings(); w != "" {
 		t.Errorf("half the plan: warnings %q", w)
 	}

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"fieldbrief/briefing"
-	"fieldbrief/portal"
 	"fieldbrief/storage"
 	"fieldbrief/syncer"
 )
@@ -18,41 +17,17 @@ import (
 // another in the background, under the status bar's life, so closing the
 // window stops them.
 
-// photoEngine returns an engine to download photos with now, or nil when
-// the laptop is signed out, its sign-in has lapsed, or the portal did not
-// answer the last check. While the first check is still out it is tried:
-// a failure then says the same as offline.
-func (s *syncUI) photoEngine() *syncer.Engine {
-	if s == nil || s.cred == nil || s.expired || (s.known && !s.online) {
-		return nil
-	}
-	client, err := portal.NewClient(s.cred.Portal, s.http, s.cred.Token)
-	if err != nil {
-		return nil
-	}
-	return syncer.New(s.cfg.Store, client, syncer.Options{})
-}
-
 // downloadPhotos downloads the photos' thumbnails, or with original their
 // originals and the copies made from them, one at a time in the
 // background; after each, arrived runs there too, with the download's
 // error. It returns false, and does nothing, when the portal cannot be used
-// now. Called on the UI goroutine.
+// now (signed out, the sign-in lapsed, or the last check found it
+// offline). Called on the UI goroutine.
 func (ui *mainUI) downloadPhotos(hashes []string, original bool, arrived func(hash string, err error)) bool {
-	eng := ui.sync.photoEngine()
-	if eng == nil {
+	if ui.sync == nil {
 		return false
 	}
-	life := ui.sync.life
-	ui.sync.background(func() {
-		for _, h := range hashes {
-			if life.Err() != nil {
-				return
-			}
-			arrived(h, eng.FetchPhoto(life, h, original))
-		}
-	})
-	return true
+	return ui.sync.agent.Download(hashes, original, arrived)
 }
 
 // missingPhotoText says why a photo's picture is not shown yet: it is on
@@ -76,11 +51,14 @@ func (ui *mainUI) photosArrived() {
 	if pv := ui.photoView; pv != nil && pv.visible() {
 		pv.retryMissing()
 	}
-	if ui.visit != nil && ui.visit.loaded {
-		ui.visit.loadPhotoState()
-	}
-	if ui.project != nil {
-		ui.project.loadPhotoStates()
+	ui.photosChanged()
+}
+
+// photosChanged tells the current screen that photos were imported,
+// deleted, uploaded or downloaded: its photo counts catch up.
+func (ui *mainUI) photosChanged() {
+	if s, ok := ui.current.(photosWatcher); ok {
+		s.photosChanged()
 	}
 }
 
@@ -110,10 +88,12 @@ func photoStateText(st storage.PhotoState) string {
 // way the originals of colleagues' photos it prints when the portal can be
 // used now. Called on the UI goroutine.
 func (ui *mainUI) briefSource() briefing.Source {
-	eng := ui.sync.photoEngine()
-	if eng == nil {
+	if ui.sync == nil {
 		return ui.cfg.Data
 	}
-	life := ui.sync.life
-	return briefing.NewDownloading(ui.cfg.Data, func(hash string) error { return eng.FetchPhoto(life, hash, true) }, syncer.Unreachable)
+	fetch := ui.sync.agent.OriginalFetcher()
+	if fetch == nil {
+		return ui.cfg.Data
+	}
+	return briefing.NewDownloading(ui.cfg.Data, fetch, syncer.Unreachable)
 }

@@ -231,13 +231,13 @@ func TestColleaguesPhotosComeToTheViewer(t *testing.T) {
 	}
 
 	ui.openProject("p03", true)
-	waitFor(t, "the project page", func() bool { return ui.project != nil && ui.project.data.project.ID == "p03" })
+	waitFor(t, "the project page", func() bool { return ui.project() != nil && ui.project().data.project.ID == "p03" })
 	if text := screenText(ui); !strings.Contains(text, "1 张照片拍摄者尚未上传") {
 		t.Errorf("the project's visit list does not say a photo is not uploaded yet:\n%s", text)
 	}
 	ui.openVisit(visitID, true)
-	waitFor(t, "the visit", func() bool { return ui.visit != nil && ui.visit.loaded })
-	v := ui.visit
+	waitFor(t, "the visit", func() bool { return ui.visit() != nil && ui.visit().loaded })
+	v := ui.visit()
 	if got := v.photoState.Text; got != "1 张照片拍摄者尚未上传" || !v.photoState.Visible() || v.photoState.Importance != widget.WarningImportance {
 		t.Errorf("visit photo state %q", got)
 	}
@@ -308,13 +308,13 @@ func TestPhotoWaitsForTheNetworkThenDownloads(t *testing.T) {
 	waitFor(t, "the projects", func() bool { return len(ui.dash.rows) == 20 })
 	link.setDown(true)
 	ui.sync.checkNow()
-	if ui.sync.online {
+	if ui.sync.st.Online {
 		t.Fatal("the portal still counts as reachable")
 	}
 
 	ui.openVisit(visitID, true)
-	waitFor(t, "the visit", func() bool { return ui.visit != nil && ui.visit.loaded })
-	pv := ui.visit.showSitePhotos()
+	waitFor(t, "the visit", func() bool { return ui.visit() != nil && ui.visit().loaded })
+	pv := ui.visit().showSitePhotos()
 	_, waiting := tileOf(t, pv, noBytes.SHA256)
 	if got := waiting.state.Text; got != "The photo is on the portal; it downloads once online" {
 		t.Errorf("offline tile says %q", got)
@@ -348,7 +348,7 @@ func TestReportFetchesTheColleaguesPhotos(t *testing.T) {
 	signIn(t, ui, base, "inspector2", demoPassword)
 	waitFor(t, "the projects", func() bool { return len(ui.dash.rows) == 20 })
 	ui.openVisit(visitID, true)
-	waitFor(t, "the visit", func() bool { return ui.visit != nil && ui.visit.loaded })
+	waitFor(t, "the visit", func() bool { return ui.visit() != nil && ui.visit().loaded })
 	ui.askVisitReport()
 	text := labelsUnder(ui.window.Canvas().Overlays().Top())
 	if !strings.Contains(text, "已生成") || strings.Contains(text, "不在本机") {

@@ -122,13 +122,11 @@ func (b *photoBatch) run(paths []string) {
 			if len(res.hashes) > 0 && b.done != nil {
 				b.done(res)
 			}
-			// New photos wait to be uploaded: the visit's count says so.
-			if v := b.ui.visit; len(res.hashes) > 0 && v != nil && v.loaded && v.id == b.link.InspectionID {
-				v.loadPhotoState()
-			}
-			// And so does the status bar, read from the same store at
+			// New photos wait to be uploaded: the visit's count says so,
+			// and so does the status bar, read from the same store at
 			// once, so the two never disagree.
 			if len(res.hashes) > 0 {
+				b.ui.photosChanged()
 				b.ui.sync.refreshStatus()
 			}
 		})
@@ -286,7 +284,8 @@ func importButtons(ui *mainUI, add func([]string)) (files, folder *widget.Button
 
 // dropped imports files dropped on the window into what is open: the
 // photos being viewed, else the finding whose detail is open, else the
-// item under the pointer on a visit, else the visit's site photos.
+// current screen if it takes photos (on a visit: the item under the
+// pointer, else the visit's site photos).
 func (ui *mainUI) dropped(pos fyne.Position, uris []fyne.URI) {
 	var paths []string
 	for _, u := range uris {
@@ -302,13 +301,10 @@ func (ui *mainUI) dropped(pos fyne.Position, uris []fyne.URI) {
 		ui.photoView.dropped(pos, paths)
 	case ui.findingDrop != nil:
 		ui.findingDrop(paths)
-	case ui.visit != nil && ui.visit.loaded:
-		if f := ui.visit.fieldAt(pos); f != nil {
-			f.attach(paths)
+	default:
+		if d, ok := ui.current.(dropTarget); ok && d.dropped(pos, paths) {
 			return
 		}
-		ui.visit.attachSitePhotos(paths)
-	default:
 		ui.inform(t0("photo.drop_title"), t0("photo.drop_where"))
 	}
 }

@@ -107,9 +107,7 @@ func showPhotos(ui *mainUI, title string, targets []photoTarget, cb photoViewCal
 			ui.photoView = nil
 		}
 		// Photos may have been added, deleted or downloaded meanwhile.
-		if ui.visit != nil && ui.visit.loaded {
-			ui.visit.loadPhotoState()
-		}
+		ui.photosChanged()
 	})
 	pv.dlg.Resize(fyne.NewSize(980, 680))
 	ui.showKeyed(pv.dlg, pv.dlg.Hide)

@@ -222,8 +222,7 @@ func (p *projectPicker) choose(i int) {
 	}
 	id := p.rows[i].Project.ID
 	p.dlg.Hide()
-	p.ui.openProject(id, true)
-	p.ui.project.startOrResumeWhenLoaded()
+	p.ui.openProject(id, true).startOrResumeWhenLoaded()
 }
 
 func (p *projectPicker) cancel() { p.dlg.Hide() }

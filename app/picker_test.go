@@ -15,7 +15,7 @@ import (
 // its projects are listed.
 func openPicker(t *testing.T, ui *mainUI) *projectPicker {
 	t.Helper()
-	if ui.project != nil || ui.visit != nil || ui.findings != nil {
+	if ui.project() != nil || ui.visit() != nil || ui.findings() != nil {
 		t.Fatal("not on the dashboard")
 	}
 	ui.window.Canvas().(fyne.Shortcutable).TypedShortcut(shortcutN())
@@ -111,7 +111,7 @@ func TestCtrlNOnTheDashboardPicksAProject(t *testing.T) {
 		t.Errorf("no match: %d rows, %q, start enabled %v", len(p.rows), p.status.Text, !p.start.Disabled())
 	}
 	press(ui, fyne.KeyReturn)
-	if ui.picker == nil || ui.visit != nil {
+	if ui.picker == nil || ui.visit() != nil {
 		t.Fatal("Enter with nothing listed closed the picker or started a visit")
 	}
 
@@ -138,16 +138,16 @@ func TestCtrlNOnTheDashboardPicksAProject(t *testing.T) {
 	want := p.rows[1].Project
 	press(ui, fyne.KeyDown)
 	press(ui, fyne.KeyReturn)
-	waitFor(t, "the visit", func() bool { return ui.visit != nil && ui.visit.loaded })
-	if ui.visit.in.ProjectID != want.ID {
-		t.Fatalf("Enter started a visit of %s, want %s", ui.visit.in.ProjectID, want.ID)
+	waitFor(t, "the visit", func() bool { return ui.visit() != nil && ui.visit().loaded })
+	if ui.visit().in.ProjectID != want.ID {
+		t.Fatalf("Enter started a visit of %s, want %s", ui.visit().in.ProjectID, want.ID)
 	}
 	if ui.picker != nil || ui.window.Canvas().Overlays().Top() != nil {
 		t.Error("the picker stayed open")
 	}
-	first := ui.visit.id
+	first := ui.visit().id
 	ui.goBack()
-	if ui.project == nil || ui.project.id != want.ID {
+	if ui.project() == nil || ui.project().id != want.ID {
 		t.Fatal("Back from the visit does not return to its project's page")
 	}
 
@@ -156,9 +156,9 @@ func TestCtrlNOnTheDashboardPicksAProject(t *testing.T) {
 	p = openPicker(t, ui)
 	test.Type(p.search, want.ShortName)
 	press(ui, fyne.KeyReturn)
-	waitFor(t, "the resumed visit", func() bool { return ui.visit != nil && ui.visit.loaded })
-	if ui.visit.id != first {
-		t.Errorf("resumed visit %s, want the draft %s", ui.visit.id, first)
+	waitFor(t, "the resumed visit", func() bool { return ui.visit() != nil && ui.visit().loaded })
+	if ui.visit().id != first {
+		t.Errorf("resumed visit %s, want the draft %s", ui.visit().id, first)
 	}
 	if n := len(mustVisits(t, s, want.ID, sv.Draft)); n != 1 {
 		t.Errorf("%s has %d drafts, want 1", want.ID, n)
@@ -171,7 +171,7 @@ func TestProjectPickerMouseAndEscape(t *testing.T) {
 	ui, s := newTestUI(t)
 	openPicker(t, ui)
 	press(ui, fyne.KeyEscape)
-	if ui.picker != nil || ui.window.Canvas().Overlays().Top() != nil || ui.visit != nil {
+	if ui.picker != nil || ui.window.Canvas().Overlays().Top() != nil || ui.visit() != nil {
 		t.Fatal("Escape did not just close the picker")
 	}
 
@@ -182,9 +182,9 @@ func TestProjectPickerMouseAndEscape(t *testing.T) {
 	}
 	want := p.rows[3].Project.ID
 	test.DoubleTap(pickerRowAt(t, ui, 3))
-	waitFor(t, "the visit", func() bool { return ui.visit != nil && ui.visit.loaded })
-	if ui.visit.in.ProjectID != want || len(mustVisits(t, s, want, sv.Draft)) != 1 {
-		t.Errorf("a double click started a visit of %s, want %s", ui.visit.in.ProjectID, want)
+	waitFor(t, "the visit", func() bool { return ui.visit() != nil && ui.visit().loaded })
+	if ui.visit().in.ProjectID != want || len(mustVisits(t, s, want, sv.Draft)) != 1 {
+		t.Errorf("a double click started a visit of %s, want %s", ui.visit().in.ProjectID, want)
 	}
 }
 
@@ -215,12 +215,12 @@ func TestPickedVisitWaitsForItsProjectPage(t *testing.T) {
 	drain()
 	test.Type(ui.picker.search, "p05")
 	press(ui, fyne.KeyReturn)
-	if ui.project == nil || ui.visit != nil {
+	if ui.project() == nil || ui.visit() != nil {
 		t.Fatal("Enter did not open the project's page first")
 	}
 	drain()
-	if ui.visit == nil || ui.visit.id != draft.ID {
-		t.Fatalf("the picked project's draft %s was not resumed: visit %v", draft.ID, ui.visit)
+	if ui.visit() == nil || ui.visit().id != draft.ID {
+		t.Fatalf("the picked project's draft %s was not resumed: visit %v", draft.ID, ui.visit())
 	}
 	if n := len(mustVisits(t, s, "p05", sv.Draft)); n != 1 {
 		t.Errorf("p05 has %d drafts, want 1", n)
@@ -239,11 +239,11 @@ func TestCtrlNAfterAProjectAsksWithThatProjectFirst(t *testing.T) {
 	}
 	ui.openProject("p07", true)
 	ui.showDashboard()
-	if ui.project != nil {
+	if ui.project() != nil {
 		t.Fatal("the dashboard did not come back")
 	}
 	p := openPicker(t, ui)
-	if ui.visit != nil {
+	if ui.visit() != nil {
 		t.Fatal("Ctrl+N on the dashboard started a visit without asking")
 	}
 	if p.current < 0 || p.rows[p.current].Project.ID != "p07" {
@@ -255,7 +255,7 @@ func TestCtrlNAfterAProjectAsksWithThatProjectFirst(t *testing.T) {
 		t.Fatalf("a second visit of p07 this month was not asked about: %q", overlayText(ui))
 	}
 	windowKey(t, ui, fyne.KeyReturn)
-	if ui.visit == nil || ui.visit.in.ProjectID != "p07" {
-		t.Fatalf("Enter did not start the visit of p07: %v", ui.visit)
+	if ui.visit() == nil || ui.visit().in.ProjectID != "p07" {
+		t.Fatalf("Enter did not start the visit of p07: %v", ui.visit())
 	}
 }

@@ -24,7 +24,7 @@ func TestVisitProgressStartsEmpty(t *testing.T) {
 	if track.FillColor == done.FillColor {
 		t.Error("the track has the colour of the part done")
 	}
-	field(t, v, "safety.edges").verdict.SetSelected("符合")
+	field(t, v, "safety.edges").verdict().SetSelected("符合")
 	answered, total := v.in.Progress(v.tmpl)
 	want := 300 * float64(answered) / float64(total)
 	if answered != 1 || math.Abs(float64(done.Size().Width)-want) > 0.5 {

@@ -37,8 +37,8 @@ const maxProjectPhotos = 24
 // projectPage shows one project: key facts, milestones, visit history and
 // findings, and starts or resumes its monthly visit.
 type projectPage struct {
-	ui *mainUI
-	id string
+	env *screenEnv
+	id  string
 
 	data  projectData
 	draft string // id of a draft visit to resume, if any
@@ -63,8 +63,8 @@ type projectPage struct {
 	content  fyne.CanvasObject
 }
 
-func newProjectPage(ui *mainUI, id string) *projectPage {
-	p := &projectPage{ui: ui, id: id}
+func newProjectPage(e *screenEnv, id string) *projectPage {
+	p := &projectPage{env: e, id: id}
 	p.title = widget.NewLabelWithStyle(t0("dashboard.loading"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	p.title.Truncation = fyne.TextTruncateEllipsis
 	p.start = widget.NewButtonWithIcon(t0("project.start_visit"), theme.ContentAddIcon(), p.startOrResume)
@@ -83,7 +83,7 @@ func newProjectPage(ui *mainUI, id string) *projectPage {
 			}
 			v := p.data.visits[i]
 			l := o.(*widget.Label)
-			text := visitLine(p.ui, v)
+			text := p.env.visitLine(v)
 			if v.Replaces != "" {
 				text += " · " + t0("visit.amendment")
 			}
@@ -103,7 +103,7 @@ func newProjectPage(ui *mainUI, id string) *projectPage {
 	p.visits.OnSelected = func(i widget.ListItemID) {
 		p.visits.UnselectAll()
 		if i < len(p.data.visits) {
-			p.ui.openVisit(p.data.visits[i].ID, true)
+			p.env.nav.openVisit(p.data.visits[i].ID, true)
 		}
 	}
 	p.findings = widget.NewList(func() int { return len(p.data.findings) },
@@ -118,20 +118,20 @@ func newProjectPage(ui *mainUI, id string) *projectPage {
 			}
 			f := p.data.findings[i]
 			l := o.(*widget.Label)
-			l.SetText(findingLine(f, p.ui))
-			l.Importance = findingImportance(f, p.ui)
+			l.SetText(p.env.findingLine(f))
+			l.Importance = p.env.findingImportance(f)
 			l.Refresh()
 		})
 	p.findings.OnSelected = func(i widget.ListItemID) {
 		p.findings.UnselectAll()
 		if i < len(p.data.findings) {
-			showFindingDetail(p.ui, p.data.findings[i].ID, "", p.load)
+			p.env.dialogs.showFinding(p.data.findings[i].ID, "", p.load)
 		}
 	}
 	all := widget.NewButton(t0("project.all_findings"), func() {
-		p.ui.openFindings(storage.FindingFilter{ProjectID: p.id}, true)
+		p.env.nav.openFindings(storage.FindingFilter{ProjectID: p.id}, true)
 	})
-	top := container.NewBorder(nil, nil, p.ui.backButton(), p.start, p.title)
+	top := container.NewBorder(nil, nil, p.env.backButton(), p.start, p.title)
 	p.left = container.NewVBox(
 		heading(t0("project.facts")), p.status, p.facts,
 		heading(t0("project.milestones")), p.miles,
@@ -153,15 +153,15 @@ func heading(s string) *widget.Label {
 
 // load reads the project, its visits and findings off the UI goroutine.
 func (p *projectPage) load() {
-	data := p.ui.cfg.Data
-	fetch(p.ui, func() (projectData, error) {
+	data := p.env.data
+	fetchIn(p.env, func() (projectData, error) {
 		var d projectData
 		var err error
 		if d.project, err = data.Project(p.id); err != nil {
 			return d, err
 		}
 		// The same figures the documents print, as of today (decision 0033).
-		figures, err := data.FiguresAsOf(p.id, sv.DateOf(p.ui.cfg.Now()))
+		figures, err := data.FiguresAsOf(p.id, sv.DateOf(p.env.now()))
 		if err != nil {
 			return d, err
 		}
@@ -188,7 +188,7 @@ func (p *projectPage) load() {
 		return d, nil
 	}, func(d projectData, err error) {
 		if err != nil {
-			p.ui.showError(err)
+			p.env.dialogs.showError(err)
 			return
 		}
 		p.show(d)
@@ -210,13 +210,13 @@ func (p *projectPage) loadPhotoStates() {
 	if p.data.project.ID == "" {
 		return // still loading: the load reads them
 	}
-	data := p.ui.cfg.Data
+	data := p.env.data
 	ids := visitIDs(p.data.visits)
-	fetch(p.ui, func() (map[string]storage.PhotoState, error) {
+	fetchIn(p.env, func() (map[string]storage.PhotoState, error) {
 		return data.VisitPhotoStates(ids...)
 	}, func(states map[string]storage.PhotoState, err error) {
 		if err != nil {
-			p.ui.showError(err)
+			p.env.dialogs.showError(err)
 			return
 		}
 		p.data.photoStates = states
@@ -227,7 +227,7 @@ func (p *projectPage) loadPhotoStates() {
 func (p *projectPage) show(d projectData) {
 	p.data = d
 	pr := d.project
-	lang := p.ui.lang
+	lang := p.env.lang
 	p.title.SetText(pr.Name)
 	inv := pr.Investment
 	rows := [][2]string{
@@ -259,8 +259,8 @@ func (p *projectPage) show(d projectData) {
 			if m.Actual > m.Planned {
 				imp = widget.WarningImportance
 			}
-		case sv.DaysLate(m.Planned, p.ui.cfg.Now()) > 0:
-			text = t("project.milestone_late", m.Name, string(m.Planned), sv.DaysLate(m.Planned, p.ui.cfg.Now()))
+		case sv.DaysLate(m.Planned, p.env.now()) > 0:
+			text = t("project.milestone_late", m.Name, string(m.Planned), sv.DaysLate(m.Planned, p.env.now()))
 			imp = widget.DangerImportance
 		}
 		l := widget.NewLabel(text)
@@ -286,7 +286,7 @@ func (p *projectPage) show(d projectData) {
 	switch {
 	case p.draft != "":
 		p.start.SetText(t0("project.resume_visit"))
-	case len(sv.SameMonthVisits(d.visits, p.ui.cfg.Now())) > 0:
+	case len(sv.SameMonthVisits(d.visits, p.env.now())) > 0:
 		// The month's visit is done: a second one is possible, after a
 		// question, but the button does not invite it.
 		p.start.SetText(t0("project.visit_again"))
@@ -319,18 +319,18 @@ func (p *projectPage) show(d projectData) {
 // Ctrl+N, and it would count twice in the month's figures.
 func (p *projectPage) startOrResume() {
 	if p.draft != "" {
-		p.ui.openVisit(p.draft, true)
+		p.env.nav.openVisit(p.draft, true)
 		return
 	}
 	if p.data.project.ID == "" || p.starting {
 		return // still loading, or starting: the button is disabled until then
 	}
-	if same := sv.SameMonthVisits(p.data.visits, p.ui.cfg.Now()); len(same) > 0 {
+	if same := sv.SameMonthVisits(p.data.visits, p.env.now()); len(same) > 0 {
 		lines := make([]string, len(same))
 		for i, v := range same {
-			lines[i] = visitLine(p.ui, v)
+			lines[i] = p.env.visitLine(v)
 		}
-		p.ui.confirmAction(t0("project.second_visit_title"),
+		p.env.dialogs.confirmAction(t0("project.second_visit_title"),
 			t("project.second_visit_question", strings.Join(lines, "\n")),
 			t0("project.second_visit_start"), func(ok bool) {
 				if ok {
@@ -350,18 +350,18 @@ func (p *projectPage) startNew() {
 	}
 	p.starting = true
 	p.start.Disable()
-	inspectors := splitNames(p.ui.app.Preferences().String(prefInspectors))
-	data := p.ui.cfg.Data
-	fetch(p.ui, func() (sv.Inspection, error) {
+	inspectors := splitNames(p.env.prefs.String(prefInspectors))
+	data := p.env.data
+	fetchIn(p.env, func() (sv.Inspection, error) {
 		return data.StartInspection(p.id, inspectors)
 	}, func(in sv.Inspection, err error) {
 		p.starting = false
 		p.start.Enable()
 		if err != nil {
-			p.ui.showError(err)
+			p.env.dialogs.showError(err)
 			return
 		}
-		p.ui.openVisit(in.ID, true)
+		p.env.nav.openVisit(in.ID, true)
 	})
 }
 
@@ -377,8 +377,8 @@ func (p *projectPage) startOrResumeWhenLoaded() {
 }
 
 // visitLine is a visit in one line: day, status and inspectors.
-func visitLine(ui *mainUI, v sv.Inspection) string {
-	parts := []string{ui.date(v.StartedAt), v.Status.Label(ui.lang)}
+func (e *screenEnv) visitLine(v sv.Inspection) string {
+	parts := []string{e.date(v.StartedAt), v.Status.Label(e.lang)}
 	// A draft may have no inspectors filled in yet.
 	if names := joinNames(v.Inspectors); names != "" {
 		parts = append(parts, names)
@@ -389,18 +389,18 @@ func visitLine(ui *mainUI, v sv.Inspection) string {
 // findingLine is a finding in one line: status, deadline and how late,
 // description, unit. The deadline comes before the description so that a
 // line cut at the edge of a narrow list still says how late it is.
-func findingLine(f sv.Finding, ui *mainUI) string {
+func (e *screenEnv) findingLine(f sv.Finding) string {
 	due := string(f.Deadline)
-	if late := f.DaysLate(ui.cfg.Now()); late > 0 {
+	if late := f.DaysLate(e.now()); late > 0 {
 		due = t("finding.due_late", due, t("finding.days_late", late))
 	}
-	return t("finding.line", f.Status.Label(ui.lang), due, shortText(f.Description, 40), f.ResponsibleUnit)
+	return t("finding.line", f.Status.Label(e.lang), due, shortText(f.Description, 40), f.ResponsibleUnit)
 }
 
 // findingImportance colours overdue findings red and finished ones grey.
-func findingImportance(f sv.Finding, ui *mainUI) widget.Importance {
+func (e *screenEnv) findingImportance(f sv.Finding) widget.Importance {
 	switch {
-	case f.Overdue(ui.cfg.Now()):
+	case f.Overdue(e.now()):
 		return widget.DangerImportance
 	case !f.Status.Active():
 		return widget.LowImportance
@@ -459,7 +459,7 @@ func (p *projectPage) showPhotos(photos []projectPhoto) {
 			ci.FillMode = canvas.ImageFillContain
 			img = ci
 		}
-		caption := widget.NewLabel(p.ui.date(ph.photo.SortTime()))
+		caption := widget.NewLabel(p.env.date(ph.photo.SortTime()))
 		caption.Alignment = fyne.TextAlignCenter
 		p.photos.Add(container.NewBorder(nil, caption, nil, nil, img))
 	}

@@ -75,10 +75,9 @@ func (ui *mainUI) askVerify() {
 // goroutine, then shows the verdict in the user's language.
 func (ui *mainUI) verifyPrinted(path string) {
 	var portalCopy briefing.PortalCopy
-	if eng := ui.sync.photoEngine(); eng != nil {
-		life := ui.sync.life
+	if read := ui.sync.agent.PortalCopy(); read != nil {
 		portalCopy = func(id string) (sv.Inspection, bool, []string, error) {
-			pv, err := eng.PortalInspection(life, id)
+			pv, err := read(id)
 			return pv.Inspection, pv.Found, pv.Unsent, err
 		}
 	}
@@ -120,17 +119,17 @@ type submittedVisit struct {
 // askVisitReport makes the report of the visit on screen or, with none
 // open, of the visit just submitted.
 func (ui *mainUI) askVisitReport() {
-	var sub submittedVisit
-	switch {
-	case ui.visit != nil && ui.visit.loaded:
-		sub = submittedVisit{id: ui.visit.id, project: ui.visit.project.DisplayName(), started: ui.visit.in.StartedAt}
-	case ui.submitted != nil:
-		sub = *ui.submitted
-	default:
-		ui.inform(t0("reports.visit"), t0("reports.open_visit_first"))
+	if s, ok := ui.current.(visitShown); ok {
+		if sub, ok := s.shownVisit(); ok {
+			ui.makeVisitReport(sub)
+			return
+		}
+	}
+	if ui.submitted != nil {
+		ui.makeVisitReport(*ui.submitted)
 		return
 	}
-	ui.makeVisitReport(sub)
+	ui.inform(t0("reports.visit"), t0("reports.open_visit_first"))
 }
 
 // makeVisitReport makes a visit's report.
@@ -260,9 +259,7 @@ func (ui *mainUI) showTourDialog(projects []sv.Project, byPlace []string) {
 
 // reportsDir is where the window saves briefs: beside the data file, so a
 // backup of the folder keeps them and the inspector always finds them.
-func (ui *mainUI) reportsDir() string {
-	return filepath.Join(filepath.Dir(ui.cfg.Data.Path()), "reports")
-}
+func (ui *mainUI) reportsDir() string { return ui.env.reportsDir() }
 
 // makeReport makes the document off the UI goroutine, with a progress
 // dialog, saves it in the reports folder and offers to open or print it.

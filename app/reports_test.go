@@ -110,7 +110,7 @@ func TestVisitReportNeedsAnOpenVisit(t *testing.T) {
 	}
 	visits, _ := s.ProjectVisits("p01")
 	ui.openVisit(visits[0].ID, true)
-	waitFor(t, "the visit screen", func() bool { return ui.visit != nil && ui.visit.loaded })
+	waitFor(t, "the visit screen", func() bool { return ui.visit() != nil && ui.visit().loaded })
 	ui.askVisitReport()
 	files, _ := filepath.Glob(filepath.Join(ui.reportsDir(), "督查报告-*.pdf"))
 	if len(files) != 1 {

@@ -27,7 +27,7 @@ func TestEveryScreenFitsA1024x600Screen(t *testing.T) {
 		fits("dashboard")
 		id := ui.dash.rows[0].Project.ID
 		ui.openProject(id, true)
-		waitFor(t, "project page", func() bool { return ui.project != nil && ui.project.data.project.ID == id })
+		waitFor(t, "project page", func() bool { return ui.project() != nil && ui.project().data.project.ID == id })
 		fits("project page")
 		v := startVisit(t, ui, id)
 		for i := range v.panes {
@@ -43,7 +43,7 @@ func TestEveryScreenFitsA1024x600Screen(t *testing.T) {
 			}
 		}
 		ui.openFindings(storage.FindingFilter{ActiveOnly: true}, true)
-		waitFor(t, "findings", func() bool { return ui.findings != nil })
+		waitFor(t, "findings", func() bool { return ui.findings() != nil })
 		fits("findings")
 	}
 }
@@ -52,7 +52,7 @@ func TestEveryScreenFitsA1024x600Screen(t *testing.T) {
 func TestFindingStatusesAreNotCut(t *testing.T) {
 	ui := langUI(t, sv.English)
 	ui.openFindings(storage.FindingFilter{}, true)
-	waitFor(t, "findings", func() bool { return ui.findings != nil && len(ui.findings.rows) > 0 })
+	waitFor(t, "findings", func() bool { return ui.findings() != nil && len(ui.findings().rows) > 0 })
 	w := findingColumns()[0].width
 	for _, st := range sv.Statuses() {
 		if need := fyne.MeasureText(st.Label(sv.English), theme.TextSize(), fyne.TextStyle{}).Width + 2*theme.InnerPadding(); need > w {

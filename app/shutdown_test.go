@@ -129,7 +129,7 @@ func TestQuitWaitsForTheLastAnswer(t *testing.T) {
 	}
 	r.async.Store(true)
 	disk.armed.Store(true)
-	field(t, v, "safety.edges").verdict.SetSelected("符合")
+	field(t, v, "safety.edges").verdict().SetSelected("符合")
 	ui.quit()
 	ui.quit() // a second Ctrl+Q while waiting changes nothing
 
@@ -313,7 +313,7 @@ func TestItemFindingNotSavedIsOffered(t *testing.T) {
 	s := sampleStore(t)
 	ui := openTestUI(t, test.NewTempApp(t), s, inPlace)
 	v := startVisit(t, ui, ui.dash.rows[6].Project.ID)
-	field(t, v, "safety.cranes").verdict.SetSelected("不符合")
+	field(t, v, "safety.cranes").verdict().SetSelected("不符合")
 	test.Type(v.form.desc, "，二号塔吊")
 	typed := v.form.desc.Text
 	if !strings.HasSuffix(typed, "，二号塔吊") {

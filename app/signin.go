@@ -1,9 +1,6 @@
 package app
 
 import (
-	"context"
-	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -13,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
-	"fieldbrief/portal"
 	sv "fieldbrief/supervision"
 	"fieldbrief/syncer"
 	"fieldbrief/translate"
@@ -99,7 +95,7 @@ func (d *signInDialog) signIn() {
 	}
 	// Plain http to another computer is said once, before the password
 	// goes out; pressing sign-in again with the same address goes ahead.
-	if w := portal.PlainHTTPWarning(addr); w != nil && d.warnedFor != addr {
+	if w := syncer.PlainHTTPWarning(addr); w != nil && d.warnedFor != addr {
 		d.warnedFor = addr
 		d.msg.Importance = widget.WarningImportance
 		d.msg.SetText(translate.Message(w, d.s.ui.lang) + "\n" + translate.Message(plainHTTPAgain, d.s.ui.lang))
@@ -109,21 +105,7 @@ func (d *signInDialog) signIn() {
 	d.msg.Importance = widget.MediumImportance
 	d.msg.SetText(t0("signin.busy"))
 	s := d.s
-	store, dir, hc := s.cfg.Store, s.cfg.Dir, s.http
-	s.background(func() {
-		cred, err := func() (syncer.Credentials, error) {
-			client, err := portal.NewClient(addr, hc, "")
-			if err != nil {
-				return syncer.Credentials{}, err
-			}
-			ctx, cancel := context.WithTimeout(s.life, 30*time.Second)
-			defer cancel()
-			cred, err := syncer.Login(ctx, store, client, user, pw)
-			if err != nil {
-				return cred, err
-			}
-			return cred, syncer.SaveCredentials(dir, cred)
-		}()
+	s.agent.SignIn(addr, user, pw, func(cred syncer.Credentials, err error) {
 		s.ui.do(func() {
 			d.submit.Enable()
 			if err != nil {
@@ -138,25 +120,20 @@ func (d *signInDialog) signIn() {
 			prefs.SetString(prefSyncUser, user)
 			d.dlg.Hide()
 			s.say("", false)
-			s.useCredentials(cred, true)
 		})
 	})
 }
-
-// lockedFor finds the wait in the portal's lockout message ("… in 120
-// seconds"): the client does not pass on Retry-After.
-var lockedFor = regexp.MustCompile(`(\d+) seconds`)
 
 // signInMessage says why a sign-in failed, in words an inspector can act
 // on: retype the password, wait, or check the address and network.
 func signInMessage(err error, addr string, l sv.Lang) string {
 	switch sv.ErrorCode(err) {
-	case portal.ErrUnauthorized:
+	case syncer.ErrUnauthorized:
 		return t0("signin.wrong_password")
-	case portal.ErrTooMany:
-		if m := lockedFor.FindStringSubmatch(translate.Message(err, sv.English)); m != nil {
-			secs, _ := strconv.Atoi(m[1])
-			return t("signin.locked", max(1, (secs+59)/60))
+	case syncer.ErrTooMany:
+		// The wait is the portal's Retry-After, in whole minutes.
+		if wait := syncer.RetryAfter(err); wait > 0 {
+			return t("signin.locked", max(1, int((wait+time.Minute-1)/time.Minute)))
 		}
 		return translate.Message(err, l)
 	case sv.EUnavailable:

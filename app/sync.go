@@ -3,12 +3,7 @@ package app
 import (
 	"context"
 	"errors"
-	"io/fs"
-	"net"
 	"net/http"
-	"os"
-	"path/filepath"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -17,7 +12,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"fieldbrief/portal"
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
 	"fieldbrief/syncer"
@@ -39,8 +33,8 @@ type SyncConfig struct {
 	// zero means 5 minutes.
 	SyncEvery time.Duration
 
-	// manual leaves out the watcher goroutine: tests call checkNow, so
-	// every widget change happens on the test's goroutine.
+	// manual leaves out the Agent's watching goroutine: tests call
+	// checkNow, so every widget change happens on the test's goroutine.
 	manual bool
 }
 
@@ -50,30 +44,22 @@ const (
 	prefSyncUser   = "sync.user"
 )
 
-// syncUI owns the status bar and everything sync does in the window. All
-// its fields belong to the UI goroutine; the watcher and the engine reach
-// it only through fyne.Do.
+// syncUI is the status bar: it draws the state of the sync Agent, which
+// decides when to check and to sync (decision 0043), and turns the ends
+// of syncs into words and dialogs. All its fields belong to the UI
+// goroutine; the Agent reaches it only through ui.do.
 type syncUI struct {
-	ui   *mainUI
-	cfg  SyncConfig
-	http *http.Client
+	ui    *mainUI
+	cfg   SyncConfig
+	agent *syncer.Agent
 
-	// life ends when the window closes; every request and sync runs
-	// under it, so quitting stops them.
+	// life ends when the window closes: the bar's own store reads stop,
+	// and a sync cancelled by the closing is not announced.
 	life context.Context
 	end  context.CancelFunc
-	wg   sync.WaitGroup
 
-	cred       *syncer.Credentials // nil when signed out
-	expired    bool                // the portal refused the token: wait for a new sign-in
-	online     bool
-	known      bool // a check has answered since sign-in
-	gen        int  // bumped on sign-in/out, so late reports of an old watcher are ignored
-	watch      *watcher
-	watchEnd   context.CancelFunc
-	running    context.CancelFunc // the sync under way, nil when idle
-	lastTry    time.Time
-	rejections []portal.Rejection
+	st         syncer.State // the state drawn, latest Seq
+	rejections []syncer.Rejection
 
 	icon      *widget.Icon
 	state     *widget.Label
@@ -100,13 +86,7 @@ func newSyncUI(ui *mainUI) *syncUI {
 	if ui.cfg.Sync == nil {
 		return nil
 	}
-	s := &syncUI{ui: ui, cfg: *ui.cfg.Sync, http: ui.cfg.Sync.HTTP}
-	if s.http == nil {
-		s.http = portalHTTP()
-	}
-	if s.cfg.SyncEvery <= 0 {
-		s.cfg.SyncEvery = 5 * time.Minute
-	}
+	s := &syncUI{ui: ui, cfg: *ui.cfg.Sync}
 	s.life, s.end = context.WithCancel(context.Background())
 
 	s.icon = widget.NewIcon(theme.MediaRecordIcon())
@@ -128,7 +108,7 @@ func newSyncUI(ui *mainUI) *syncUI {
 	bars := container.NewGridWrap(fyne.NewSize(160, s.bar.MinSize().Height), container.NewStack(s.bar, s.barMore))
 	s.busy = container.NewHBox(s.barText, container.NewCenter(bars), s.cancel)
 	s.busy.Hide()
-	s.now = widget.NewButtonWithIcon(t0("sync.now"), theme.ViewRefreshIcon(), func() { s.start(true) })
+	s.now = widget.NewButtonWithIcon(t0("sync.now"), theme.ViewRefreshIcon(), s.syncNow)
 	s.now.Importance = widget.HighImportance
 	s.signIn = widget.NewButtonWithIcon(t0("sync.sign_in"), theme.LoginIcon(), s.showSignIn)
 	s.signOut = widget.NewButtonWithIcon(t0("sync.sign_out"), theme.LogoutIcon(), s.confirmSignOut)
@@ -136,8 +116,27 @@ func newSyncUI(ui *mainUI) *syncUI {
 	left := container.NewHBox(s.icon, s.state, widget.NewSeparator(), s.pending, widget.NewSeparator(), s.last, widget.NewSeparator(), s.user)
 	right := container.NewHBox(s.rejected, s.busy, s.now, s.signIn, s.signOut)
 	s.content = container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, left, right, s.message))
-	s.showSignedOut()
-	s.loadCredentials()
+	s.showState()
+
+	s.agent = syncer.NewAgent(syncer.AgentConfig{
+		Store: s.cfg.Store, Dir: s.cfg.Dir, HTTP: s.cfg.HTTP, SyncEvery: s.cfg.SyncEvery,
+		Now:        ui.cfg.Now,
+		Background: ui.cfg.Background,
+		OnChange:   func(st syncer.State) { ui.do(func() { s.draw(st) }) },
+	})
+	if !s.cfg.manual {
+		go s.agent.Run(s.life)
+	}
+	s.agent.Load(func(err error) {
+		ui.do(func() {
+			// Not signed in yet is the normal first start; a damaged
+			// file says so once, in the bar, and asks for a sign-in.
+			if err != nil && sv.ErrorCode(err) != sv.ENotFound {
+				s.say(translate.Message(err, s.ui.lang), true)
+			}
+			s.refreshStatus()
+		})
+	})
 	return s
 }
 
@@ -157,9 +156,9 @@ func (s *syncUI) addMenu() {
 		return
 	}
 	sc := &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
-	now := fyne.NewMenuItem(t0("sync.now"), func() { s.start(true) })
+	now := fyne.NewMenuItem(t0("sync.now"), s.syncNow)
 	now.Shortcut = sc
-	s.ui.window.Canvas().AddShortcut(sc, func(fyne.Shortcut) { s.start(true) })
+	s.ui.window.Canvas().AddShortcut(sc, func(fyne.Shortcut) { s.syncNow() })
 	m := fyne.NewMenu(t0("sync.menu"), now,
 		fyne.NewMenuItem(t0("sync.rejections_title"), s.showRejections),
 		fyne.NewMenuItemSeparator(),
@@ -173,181 +172,112 @@ func (s *syncUI) addMenu() {
 	s.ui.window.SetMainMenu(mm)
 }
 
-// endAll ends the watcher, any sync and any download when the window
+// endAll ends the watching, any sync and any download when the window
 // closes; wait then waits a little for them to stop between steps, so
 // that the store is not closed under them. What they did is saved either
 // way.
 func (s *syncUI) endAll() {
 	if s != nil {
 		s.end()
+		s.agent.Stop()
 	}
 }
 
 func (s *syncUI) wait() {
-	if s == nil {
-		return
-	}
-	done := make(chan struct{})
-	go func() { s.wg.Wait(); close(done) }()
-	t := time.NewTimer(10 * time.Second)
-	defer t.Stop()
-	select {
-	case <-done:
-	case <-t.C:
+	if s != nil {
+		s.agent.Close()
 	}
 }
 
-// portalHTTP bounds the wait for a connection and for each answer, but not
-// a whole request: a photo upload over a slow link may take minutes.
-func portalHTTP() *http.Client {
-	return &http.Client{Transport: &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           (&net.Dialer{Timeout: 15 * time.Second}).DialContext,
-		TLSHandshakeTimeout:   15 * time.Second,
-		ResponseHeaderTimeout: 60 * time.Second,
-		IdleConnTimeout:       60 * time.Second,
-	}}
-}
-
-// background runs work through Config.Background, counted so that stop
-// can wait for it.
+// background runs work through Config.Background, unless the window is
+// closing.
 func (s *syncUI) background(work func()) {
 	if s.life.Err() != nil {
-		return // closing: wait may be waiting already
+		return
 	}
-	s.wg.Add(1)
-	s.ui.cfg.Background(func() {
-		defer s.wg.Done()
-		work()
-	})
+	s.ui.cfg.Background(work)
 }
 
-func (s *syncUI) loadCredentials() {
-	s.background(func() {
-		cred, err := syncer.LoadCredentials(s.cfg.Dir)
-		s.ui.do(func() {
-			if err != nil {
-				// Not signed in yet is the normal first start; a damaged
-				// file says so once, in the bar, and asks for a sign-in.
-				if sv.ErrorCode(err) != sv.ENotFound {
-					s.say(translate.Message(err, s.ui.lang), true)
-				}
-				s.refreshStatus()
-				return
+// draw shows a state of the Agent. States may arrive out of order (they
+// are sent from several goroutines); an older one than drawn is dropped.
+func (s *syncUI) draw(st syncer.State) {
+	if st.Seq <= s.st.Seq {
+		return
+	}
+	prev := s.st
+	s.st = st
+	switch {
+	case st.SignedIn:
+		s.user.SetText(t("sync.user", userName(st)))
+		s.signOut.Show()
+		s.signIn.Hide()
+		if st.Expired {
+			s.signIn.Show()
+			if !prev.Expired || !prev.SignedIn {
+				s.say(t0("sync.expired"), true)
 			}
-			s.useCredentials(cred, false)
-		})
-	})
-}
-
-// useCredentials shows who is signed in and starts watching the portal;
-// syncNow starts a sync at once (just signed in, so surely online).
-func (s *syncUI) useCredentials(cred syncer.Credentials, syncNow bool) {
-	s.cred = &cred
-	s.gen++
-	s.expired = !s.ui.cfg.Now().Before(cred.ExpiresAt)
-	s.known, s.online = syncNow, syncNow
-	s.user.SetText(t("sync.user", userName(cred.User)))
-	s.signIn.Hide()
-	s.signOut.Show()
-	if s.expired {
-		s.say(t0("sync.expired"), true)
+		}
+	default:
+		s.user.SetText("")
+		s.signOut.Hide()
 		s.signIn.Show()
 	}
 	s.showState()
-	s.startWatch()
-	if syncNow {
-		s.start(true)
-	} else {
+	switch {
+	case st.Syncing:
+		if !prev.Syncing {
+			s.now.Disable()
+			s.say("", false)
+			s.bar.SetValue(0)
+			s.barText.SetText(t0("sync.starting"))
+			s.busy.Show()
+		}
+		if st.Progress.Phase != "" {
+			s.progress(st.Progress)
+		}
+		if st.Cancelling {
+			s.barText.SetText(t0("sync.cancelling"))
+			s.cancel.Disable()
+		}
+	case prev.Syncing:
+		s.busy.Hide()
+		s.showIndefinite(false)
+		s.cancel.Enable()
+		s.now.Enable()
+	}
+	switch {
+	case st.Syncs != prev.Syncs:
+		s.refreshStatus()
+		s.finished(st.Last)
+	case st.Checks != prev.Checks && !st.Syncing:
+		// A check every half minute also refreshes what is waiting.
 		s.refreshStatus()
 	}
 }
 
-func userName(u portal.User) string {
-	if u.DisplayName != "" && u.DisplayName != u.Name {
-		return u.DisplayName + " (" + u.Name + ")"
+func userName(st syncer.State) string {
+	if st.DisplayName != "" && st.DisplayName != st.User {
+		return st.DisplayName + " (" + st.User + ")"
 	}
-	return u.Name
-}
-
-// startWatch (re)starts the reachability watcher for the signed-in portal.
-func (s *syncUI) startWatch() {
-	s.stopWatch()
-	client, err := portal.NewClient(s.cred.Portal, s.http, "")
-	if err != nil {
-		s.say(translate.Message(err, s.ui.lang), true)
-		return
-	}
-	gen := s.gen
-	s.watch = newWatcher(client.Health, func(ok bool) {
-		s.ui.do(func() {
-			if gen == s.gen {
-				s.reachable(ok)
-			}
-		})
-	})
-	if s.cfg.manual || s.life.Err() != nil {
-		return
-	}
-	ctx, end := context.WithCancel(s.life)
-	s.watchEnd = end
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		s.watch.run(ctx)
-	}()
-}
-
-func (s *syncUI) stopWatch() {
-	if s.watchEnd != nil {
-		s.watchEnd()
-		s.watchEnd = nil
-	}
-	s.watch = nil
+	return st.User
 }
 
 // checkNow asks the portal once whether it answers, off the UI goroutine,
-// the way the watcher does; tests drive the window with it.
-func (s *syncUI) checkNow() {
-	if s.watch == nil {
-		return
-	}
-	w := s.watch
-	s.background(func() {
-		ctx, cancel := context.WithTimeout(s.life, 10*time.Second)
-		defer cancel()
-		w.report(w.health(ctx) == nil)
-	})
-}
-
-// reachable takes a check's answer: the bar follows, and a portal that
-// answers again (or has answered for SyncEvery) gets a sync. A portal that
-// does not answer is shown as offline, quietly: being away from the office
-// is normal, not an error to announce every few seconds.
-func (s *syncUI) reachable(ok bool) {
-	was := s.known && s.online
-	s.known, s.online = true, ok
-	s.showState()
-	if ok && (!was || s.ui.cfg.Now().Sub(s.lastTry) >= s.cfg.SyncEvery) {
-		s.start(false)
-		return
-	}
-	if s.running == nil {
-		s.refreshStatus()
-	}
-}
+// the way the Agent's watching does; tests drive the window with it.
+func (s *syncUI) checkNow() { s.agent.Check() }
 
 func (s *syncUI) showState() {
+	st := s.st
 	switch {
-	case s.cred == nil:
+	case !st.SignedIn:
 		s.icon.SetResource(theme.MediaRecordIcon())
 		s.state.SetText(t0("sync.not_signed_in"))
 		s.state.Importance = widget.MediumImportance
-	case !s.known:
+	case !st.Known:
 		s.icon.SetResource(theme.MediaRecordIcon())
 		s.state.SetText(t0("sync.checking"))
 		s.state.Importance = widget.MediumImportance
-	case s.online:
+	case st.Online:
 		s.icon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
 		s.state.SetText(t0("sync.online"))
 		s.state.Importance = widget.SuccessImportance
@@ -364,59 +294,20 @@ func (s *syncUI) showState() {
 // user name or time does not overlap its neighbour until the next resize.
 func (s *syncUI) relayout() { s.content.Refresh() }
 
-// start runs one sync in the background. byUser is a press of Sync now (or
-// a fresh sign-in): its failures open a dialog; a background sync's only
-// show in the bar.
-func (s *syncUI) start(byUser bool) {
-	if s.running != nil {
+// syncNow is Sync now (or a fresh sign-in): its failures open a dialog;
+// without a usable sign-in it asks for one instead.
+func (s *syncUI) syncNow() {
+	if st := s.agent.State(); !st.SignedIn || st.Expired {
+		s.showSignIn()
 		return
 	}
-	if s.cred == nil || s.expired {
-		if byUser {
-			s.showSignIn()
-		}
-		return
-	}
-	client, err := portal.NewClient(s.cred.Portal, s.http, s.cred.Token)
-	if err != nil {
-		s.failed(err, byUser)
-		return
-	}
-	if byUser && s.watch != nil {
-		// The watcher may be deep in its backoff: check again now, so
-		// the online/offline state follows what the user just saw.
-		s.watch.checkSoon()
-	}
-	ctx, cancel := context.WithCancel(s.life)
-	s.running = cancel
-	s.lastTry = s.ui.cfg.Now()
-	s.now.Disable()
-	s.say("", false)
-	s.bar.SetValue(0)
-	s.barText.SetText(t0("sync.starting"))
-	s.busy.Show()
-	eng := syncer.New(s.cfg.Store, client, syncer.Options{Progress: func(p syncer.Progress) {
-		s.ui.do(func() { s.progress(p) })
-	}})
-	store := s.cfg.Store
-	s.background(func() {
-		r, err := eng.Sync(ctx)
-		st, serr := syncer.ReadStatus(store)
-		s.ui.do(func() {
-			cancel()
-			s.finished(r, err, byUser)
-			s.showStatus(st, serr)
-		})
-	})
+	s.agent.Sync(true)
 }
 
 // progress shows one step. Pushes and uploads run side by side, so the bar
 // follows the photos when there are any (they take the time) and the
 // changes otherwise; the pull's length is unknown until it ends.
 func (s *syncUI) progress(p syncer.Progress) {
-	if s.running == nil {
-		return // a late report of a sync already over
-	}
 	more := false
 	switch p.Phase {
 	case syncer.PhasePush:
@@ -460,24 +351,13 @@ func (s *syncUI) showIndefinite(on bool) {
 
 func mb(n int64) float64 { return float64(n) / 1e6 }
 
-func (s *syncUI) cancelSync() {
-	if s.running != nil {
-		s.running()
-		s.barText.SetText(t0("sync.cancelling"))
-		s.cancel.Disable()
-	}
-}
+func (s *syncUI) cancelSync() { s.agent.Cancel() }
 
-func (s *syncUI) finished(r syncer.Report, err error, byUser bool) {
-	s.running = nil
-	s.busy.Hide()
-	s.showIndefinite(false)
-	s.cancel.Enable()
-	s.now.Enable()
+// finished says how a sync ended.
+func (s *syncUI) finished(out syncer.Outcome) {
+	r, err := out.Report, out.Err
 	switch {
 	case err == nil:
-		s.online, s.known = true, true
-		s.showState()
 		if r.NewDevice != nil {
 			// A new device id after a reset or a restored portal: said
 			// once, in the bar; nothing was lost.
@@ -496,7 +376,7 @@ func (s *syncUI) finished(r syncer.Report, err error, byUser bool) {
 		// Photos went up or came down: the viewer and the photo counts
 		// on screen catch up in place.
 		s.ui.photosArrived()
-		if byUser && len(r.Rejections) > 0 {
+		if out.ByUser && len(r.Rejections) > 0 {
 			s.showRejections()
 		}
 	case errors.Is(err, context.Canceled):
@@ -504,7 +384,7 @@ func (s *syncUI) finished(r syncer.Report, err error, byUser bool) {
 			s.say(t0("sync.cancelled"), false)
 		}
 	default:
-		s.failed(err, byUser)
+		s.failed(err, out.ByUser)
 	}
 }
 
@@ -513,19 +393,15 @@ func (s *syncUI) failed(err error, byUser bool) {
 	msg := translate.Message(err, s.ui.lang)
 	switch {
 	case sv.ErrorCode(err) == sv.EUnavailable:
-		// Offline again: the watcher's next answer starts a sync.
-		s.online = false
-		s.showState()
+		// Offline again: the Agent's next answer starts a sync.
 		if !byUser {
 			s.say(t0("sync.waiting"), false)
 			return
 		}
-	case sv.ErrorCode(err) == portal.ErrUnauthorized:
+	case sv.ErrorCode(err) == syncer.ErrUnauthorized:
 		// Expired or revoked: retrying cannot help until the user signs in.
-		s.expired = true
 		msg = t0("sync.expired")
-		s.signIn.Show()
-	case sv.ErrorCode(err) == portal.ErrRewound && byUser:
+	case sv.ErrorCode(err) == syncer.ErrRewound && byUser:
 		// Restored from an old backup: the user chooses to go on under
 		// a new device id (decision 0024).
 		s.say(msg, true)
@@ -585,7 +461,7 @@ func (s *syncUI) showStatus(st syncer.Status, err error) {
 
 // sameRejections tells whether the list on screen is still right, so the
 // status refresh every half minute does not rebuild it under the reader.
-func sameRejections(a, b []portal.Rejection) bool {
+func sameRejections(a, b []syncer.Rejection) bool {
 	if len(a) != len(b) {
 		return false
 	}
@@ -607,24 +483,17 @@ func (s *syncUI) when(at time.Time) string {
 	return at.Format("2006-01-02 15:04")
 }
 
-func (s *syncUI) showSignedOut() {
-	s.user.SetText("")
-	s.signOut.Hide()
-	s.signIn.Show()
-	s.showState()
-}
-
 // confirmSignOut asks first, saying what is still waiting: those changes
 // stay on the laptop and go up with the next sign-in.
 func (s *syncUI) confirmSignOut() {
-	if s.cred == nil {
+	if !s.agent.State().SignedIn {
 		return
 	}
 	store := s.cfg.Store
 	s.background(func() {
 		st, err := syncer.ReadStatus(store)
 		s.ui.do(func() {
-			msg := t("sync.sign_out_confirm", userName(s.cred.User))
+			msg := t("sync.sign_out_confirm", userName(s.agent.State()))
 			if err == nil && (st.PendingChanges > 0 || st.PendingPhotos > 0) {
 				msg += "\n" + t("sync.sign_out_pending", st.PendingChanges, st.PendingPhotos)
 			}
@@ -637,28 +506,11 @@ func (s *syncUI) confirmSignOut() {
 	})
 }
 
-// signOutNow forgets the token here and, when the portal answers, revokes
-// it there too; offline, the token lapses at its expiry.
+// signOutNow forgets the sign-in here and, when the portal answers,
+// revokes it there too; offline, the token lapses at its expiry.
 func (s *syncUI) signOutNow() {
-	if s.running != nil {
-		s.running()
-	}
-	s.stopWatch()
-	s.gen++
-	cred := s.cred
-	s.cred, s.expired, s.known, s.online = nil, false, false, false
-	s.showSignedOut()
 	s.say("", false)
-	dir := s.cfg.Dir
-	s.background(func() {
-		if cred != nil {
-			if c, err := portal.NewClient(cred.Portal, s.http, cred.Token); err == nil {
-				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-				_ = c.Logout(ctx) // best effort: signing out must work offline
-				cancel()
-			}
-		}
-		err := removeCredentials(dir)
+	s.agent.SignOut(func(err error) {
 		s.ui.do(func() {
 			if err != nil {
 				s.ui.showError(err)
@@ -667,41 +519,23 @@ func (s *syncUI) signOutNow() {
 	})
 }
 
-// removeCredentials deletes the sign-in file; already gone is fine.
-func removeCredentials(dir string) error {
-	err := os.Remove(filepath.Join(dir, syncer.CredentialsFile))
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return translate.Wrap(err, sv.EUnavailable, "error.cannot_delete_the_sign_in_check")
-	}
-	return nil
-}
-
 // offerReregister asks whether to register a new device id and send the
 // unsent changes under it, after the portal said this laptop's data went
 // back in time; yes does so and syncs.
 func (s *syncUI) offerReregister() {
-	q := translate.Errorf(portal.ErrRewound,
+	q := translate.Errorf(syncer.ErrRewound,
 		"error.the_portal_holds_other_changes_under")
 	s.ui.confirmAction(t0("common.error"), translate.Message(q, s.ui.lang), t0("sync.reregister_do"), func(ok bool) {
-		if !ok || s.cred == nil {
+		if !ok {
 			return
 		}
-		client, err := portal.NewClient(s.cred.Portal, s.http, s.cred.Token)
-		if err != nil {
-			s.failed(err, true)
-			return
-		}
-		store := s.cfg.Store
-		s.background(func() {
-			ctx, cancel := context.WithTimeout(s.life, 30*time.Second)
-			defer cancel()
-			err := syncer.New(store, client, syncer.Options{}).Reregister(ctx)
+		s.agent.Reregister(func(err error) {
 			s.ui.do(func() {
 				if err != nil {
 					s.failed(err, true)
 					return
 				}
-				s.start(true)
+				s.syncNow()
 			})
 		})
 	})

@@ -6,8 +6,8 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
-	"fieldbrief/portal"
 	sv "fieldbrief/supervision"
+	"fieldbrief/syncer"
 )
 
 // rejectionsDialog lists the changes the portal refused, each with the
@@ -18,7 +18,7 @@ type rejectionsDialog struct {
 	s     *syncUI
 	list  *fyne.Container
 	dlg   dialog.Dialog
-	shown []portal.Rejection
+	shown []syncer.Rejection
 }
 
 func (s *syncUI) showRejections() {
@@ -42,7 +42,7 @@ func (s *syncUI) showRejections() {
 
 // show fills the list; the subjects (a finding's description) are read
 // off the UI goroutine and filled in when they arrive.
-func (d *rejectionsDialog) show(rs []portal.Rejection) {
+func (d *rejectionsDialog) show(rs []syncer.Rejection) {
 	d.shown = rs
 	d.list.RemoveAll()
 	if len(rs) == 0 {
@@ -64,16 +64,16 @@ func (d *rejectionsDialog) show(rs []portal.Rejection) {
 }
 
 // describe names what was refused in the inspector's terms.
-func (d *rejectionsDialog) describe(r portal.Rejection, into *widget.Label) {
+func (d *rejectionsDialog) describe(r syncer.Rejection, into *widget.Label) {
 	data := d.s.ui.cfg.Data
 	switch r.Entity {
-	case portal.EntityFinding:
+	case syncer.EntityFinding:
 		fetch(d.s.ui, func() (sv.Finding, error) { return data.Finding(r.ID) }, func(f sv.Finding, err error) {
 			if err == nil && f.Description != "" {
 				into.SetText(t("sync.subject", entityName(r.Entity), f.Description))
 			}
 		})
-	case portal.EntityInspection:
+	case syncer.EntityInspection:
 		fetch(d.s.ui, func() (string, error) {
 			in, err := data.Inspection(r.ID)
 			if err != nil {
@@ -89,7 +89,7 @@ func (d *rejectionsDialog) describe(r portal.Rejection, into *widget.Label) {
 	}
 }
 
-func (d *rejectionsDialog) dismiss(r portal.Rejection) {
+func (d *rejectionsDialog) dismiss(r syncer.Rejection) {
 	store := d.s.cfg.Store
 	d.s.background(func() {
 		err := store.DismissRejection(r.Device, r.Seq)
@@ -104,13 +104,13 @@ func (d *rejectionsDialog) dismiss(r portal.Rejection) {
 
 func entityName(entity string) string {
 	switch entity {
-	case portal.EntityFinding:
+	case syncer.EntityFinding:
 		return t0("sync.entity_finding")
-	case portal.EntityInspection:
+	case syncer.EntityInspection:
 		return t0("sync.entity_inspection")
-	case portal.EntityAnswer:
+	case syncer.EntityAnswer:
 		return t0("sync.entity_answer")
-	case portal.EntityPhoto:
+	case syncer.EntityPhoto:
 		return t0("sync.entity_photo")
 	}
 	return t0("sync.entity_other")

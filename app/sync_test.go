@@ -128,6 +128,16 @@ func laptopUI(t *testing.T, l sv.Lang) (*mainUI, *storage.Store, *runner) {
 	return ui, s, r
 }
 
+// savedToken is the token of the sign-in file in the store's folder.
+func savedToken(t *testing.T, s *storage.Store) string {
+	t.Helper()
+	cred, err := syncer.LoadCredentials(filepath.Dir(s.Path()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cred.Token
+}
+
 // signIn fills in the sign-in dialog and presses its button.
 func signIn(t *testing.T, ui *mainUI, base, user, pw string) *signInDialog {
 	t.Helper()
@@ -197,8 +207,8 @@ func TestSignInSyncsAndTheDashboardShowsTheProjects(t *testing.T) {
 
 	// Signing out asks, forgets the token here and revokes it on the
 	// portal, and the bar says so.
-	token := ui.sync.cred.Token
-	portalURL := ui.sync.cred.Portal
+	token := savedToken(t, s)
+	portalURL := ui.sync.st.Portal
 	test.Tap(ui.sync.signOut)
 	yes := findButton(ui.window.Canvas().Overlays().Top(), "退出登录")
 	if yes == nil {
@@ -272,8 +282,7 @@ func TestPortalDownShowsOfflineWithoutErrorDialogs(t *testing.T) {
 		t.Errorf("state with the portal down: %q", got)
 	}
 	// A background sync while the portal is away: a quiet line, no dialog.
-	ui.sync.lastTry = time.Time{}
-	ui.sync.start(false)
+	ui.sync.agent.Sync(false)
 	if o := ui.window.Canvas().Overlays().Top(); o != nil {
 		t.Errorf("a dialog while offline: %q", overlayText(ui))
 	}
@@ -394,7 +403,7 @@ func TestExpiredSignInAsksForANewOne(t *testing.T) {
 		t.Errorf("expired sign-in: %q, sign-in shown %v, user %q", ui.sync.message.Text, ui.sync.signIn.Visible(), ui.sync.user.Text)
 	}
 	test.Tap(ui.sync.now)
-	if ui.sync.running != nil || ui.sync.signInDlg == nil {
+	if ui.sync.agent.State().Syncing || ui.sync.agent.State().Syncs != 0 || ui.sync.signInDlg == nil {
 		t.Error("Sync now with an expired sign-in should open the sign-in dialog, not sync")
 	}
 }

@@ -874,10 +874,6 @@ func (v *visitScreen) confirmDiscard() {
 	})
 }
 
-// close is called when the screen is left. Writes already queued carry on
-// in the background; nothing is dropped.
-func (v *visitScreen) close() {}
-
 // showSubmitted says the visit is submitted and offers its report, the
 // next thing an inspector does with it.
 func (v *visitScreen) showSubmitted() {

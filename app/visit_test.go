@@ -44,16 +44,16 @@ func openTestUI(t *testing.T, a fyne.App, data Data, bg func(func())) *mainUI {
 func startVisit(t *testing.T, ui *mainUI, projectID string) *visitScreen {
 	t.Helper()
 	ui.openProject(projectID, true)
-	waitFor(t, "project page", func() bool { return ui.project != nil && ui.project.data.project.ID == projectID })
+	waitFor(t, "project page", func() bool { return ui.project() != nil && ui.project().data.project.ID == projectID })
 	ui.window.Canvas().(fyne.Shortcutable).TypedShortcut(shortcutN())
 	// A project visited this month already is asked about first.
-	if top := ui.window.Canvas().Overlays().Top(); ui.visit == nil && top != nil {
+	if top := ui.window.Canvas().Overlays().Top(); ui.visit() == nil && top != nil {
 		if b := findButton(top, "再开始一次督查"); b != nil {
 			test.Tap(b)
 		}
 	}
-	waitFor(t, "visit screen", func() bool { return ui.visit != nil && ui.visit.loaded })
-	return ui.visit
+	waitFor(t, "visit screen", func() bool { return ui.visit() != nil && ui.visit().loaded })
+	return ui.visit()
 }
 
 // shortcutN is Ctrl+N as the canvas receives it.
@@ -135,28 +135,28 @@ func TestStartVisitAndAnswerEveryKind(t *testing.T) {
 
 	// number, with its bounds checked beside the field
 	num := field(t, v, "progress.image_pct")
-	test.Type(num.entry, "55")
-	num.entry.SetText("150")
+	test.Type(num.entry(), "55")
+	num.entry().SetText("150")
 	if num.msg.Importance != widget.DangerImportance || !strings.Contains(num.msg.Text, "不能大于 100") || !strings.Contains(num.msg.Text, "未保存") {
 		t.Errorf("out-of-bounds message %q (%v)", num.msg.Text, num.msg.Importance)
 	}
-	num.entry.SetText("５５.５") // full-width digits as typed with a Chinese IME
+	num.entry().SetText("５５.５") // full-width digits as typed with a Chinese IME
 	if num.msg.Importance == widget.DangerImportance {
 		t.Errorf("valid number flagged: %q", num.msg.Text)
 	}
 	stage := field(t, v, "progress.stage")
-	stage.choice.SetSelected("在建")
+	stage.choice().SetSelected("在建")
 	if stage.carrying {
 		// Carried from last month as 在建: choosing it again changes
 		// nothing; the inspector confirms it.
 		test.Tap(stage.confirm)
 	}
-	field(t, v, "safety.duty").verdict.SetSelected("符合")
-	test.Type(field(t, v, "progress.this_month").entry, "主体结构封顶")
-	field(t, v, "safety.major_works").checks.SetSelected([]string{"高支模", "深基坑"})
-	field(t, v, "progress.next_milestone").entry.SetText("2026/12/31")
+	field(t, v, "safety.duty").verdict().SetSelected("符合")
+	test.Type(field(t, v, "progress.this_month").entry(), "主体结构封顶")
+	field(t, v, "safety.major_works").checks().SetSelected([]string{"高支模", "深基坑"})
+	field(t, v, "progress.next_milestone").entry().SetText("2026/12/31")
 	bad := field(t, v, "permits.expected")
-	bad.entry.SetText("明年")
+	bad.entry().SetText("明年")
 	if bad.msg.Importance != widget.DangerImportance {
 		t.Errorf("a bad date is not flagged: %q", bad.msg.Text)
 	}
@@ -201,7 +201,7 @@ func TestFailRaisesAPrefilledFinding(t *testing.T) {
 	v := startVisit(t, ui, p.ID)
 	f := field(t, v, "safety.cranes")
 	test.Type(f.note, "塔吊限位器失灵")
-	f.verdict.SetSelected("不符合")
+	f.verdict().SetSelected("不符合")
 	if v.form == nil || ui.window.Canvas().Overlays().Top() == nil {
 		t.Fatal("a fail did not open the finding form")
 	}
@@ -258,8 +258,8 @@ func TestFailRaisesAPrefilledFinding(t *testing.T) {
 		t.Errorf("the item does not show its finding: %q", f.raised.Text)
 	}
 	// Failing it again does not open a second form.
-	f.verdict.SetSelected("符合")
-	f.verdict.SetSelected("不符合")
+	f.verdict().SetSelected("符合")
+	f.verdict().SetSelected("不符合")
 	if ui.window.Canvas().Overlays().Top() != nil {
 		t.Error("a second form opened for the same item")
 	}
@@ -270,19 +270,19 @@ func TestResumeDraft(t *testing.T) {
 	id := ui.dash.rows[2].Project.ID
 	v := startVisit(t, ui, id)
 	visitID := v.id
-	test.Type(field(t, v, "progress.workers").entry, "120")
+	test.Type(field(t, v, "progress.workers").entry(), "120")
 	ui.showDashboard()
 	ui.openProject(id, true)
-	waitFor(t, "project page", func() bool { return ui.project != nil && ui.project.draft != "" })
-	if ui.project.draft != visitID || !strings.Contains(ui.project.start.Text, "继续") {
-		t.Fatalf("project page offers %q for draft %s", ui.project.start.Text, ui.project.draft)
+	waitFor(t, "project page", func() bool { return ui.project() != nil && ui.project().draft != "" })
+	if ui.project().draft != visitID || !strings.Contains(ui.project().start.Text, "继续") {
+		t.Fatalf("project page offers %q for draft %s", ui.project().start.Text, ui.project().draft)
 	}
-	test.Tap(ui.project.start)
-	waitFor(t, "resumed visit", func() bool { return ui.visit != nil && ui.visit.loaded })
-	if ui.visit.id != visitID {
-		t.Fatalf("resumed %s, want %s", ui.visit.id, visitID)
+	test.Tap(ui.project().start)
+	waitFor(t, "resumed visit", func() bool { return ui.visit() != nil && ui.visit().loaded })
+	if ui.visit().id != visitID {
+		t.Fatalf("resumed %s, want %s", ui.visit().id, visitID)
 	}
-	if got := field(t, ui.visit, "progress.workers").entry.Text; got != "120" {
+	if got := field(t, ui.visit(), "progress.workers").entry().Text; got != "120" {
 		t.Errorf("resumed draft shows %q", got)
 	}
 	if n := len(mustVisits(t, s, id, sv.Draft)); n != 1 {
@@ -313,18 +313,18 @@ func completeVisit(t *testing.T, v *visitScreen) {
 		f := field(t, v, it.Key)
 		switch {
 		case it.PhotoRequired:
-			f.verdict.SetSelected("不适用")
+			f.verdict().SetSelected("不适用")
 		case !it.Required:
 		case it.Kind == sv.KindPassFail:
-			f.verdict.SetSelected("符合")
+			f.verdict().SetSelected("符合")
 		case it.Kind == sv.KindNumber:
-			f.entry.SetText("10")
+			f.entry().SetText("10")
 		case it.Kind == sv.KindText:
-			f.entry.SetText("正常推进")
-		case it.Kind == sv.KindSingleChoice && f.pair != nil:
-			f.pair.SetSelected(f.pair.Options[0])
+			f.entry().SetText("正常推进")
+		case it.Kind == sv.KindSingleChoice && f.pair() != nil:
+			f.pair().SetSelected(f.pair().Options[0])
 		case it.Kind == sv.KindSingleChoice:
-			f.choice.SetSelectedIndex(0)
+			f.choice().SetSelectedIndex(0)
 		}
 		if f.carrying {
 			// Carried from last visit with the same value: confirmed.
@@ -360,7 +360,7 @@ func TestSubmitChecksGapsThenReadOnly(t *testing.T) {
 		t.Fatalf("stored as %s", in.Status)
 	}
 	f := field(t, v, "progress.image_pct")
-	if !f.entry.Disabled() || !field(t, v, "safety.duty").verdict.Disabled() || !v.inspector.Disabled() {
+	if !f.entry().Disabled() || !field(t, v, "safety.duty").verdict().Disabled() || !v.inspector.Disabled() {
 		t.Error("a submitted visit is still editable")
 	}
 	if v.submit.Visible() || !v.amend.Visible() {
@@ -369,26 +369,26 @@ func TestSubmitChecksGapsThenReadOnly(t *testing.T) {
 	// Even a forced change is not written.
 	before := stored(t, s, v.id).Answers["progress.image_pct"]
 	f.setting = false
-	f.numberChanged("99")
+	f.value.(*numberValue).changed("99")
 	if after := stored(t, s, v.id).Answers["progress.image_pct"]; *after.Number != *before.Number {
 		t.Error("a submitted answer changed")
 	}
 	// An amendment is a new draft that names the original.
 	test.Tap(v.amend)
 	test.Tap(overlayButton(t, ui, "新建更正记录"))
-	waitFor(t, "amendment", func() bool { return ui.visit != nil && ui.visit != v && ui.visit.loaded })
-	if ui.visit.in.Replaces != v.id || !ui.visit.editable() {
-		t.Errorf("amendment replaces %q, editable %v", ui.visit.in.Replaces, ui.visit.editable())
+	waitFor(t, "amendment", func() bool { return ui.visit() != nil && ui.visit() != v && ui.visit().loaded })
+	if ui.visit().in.Replaces != v.id || !ui.visit().editable() {
+		t.Errorf("amendment replaces %q, editable %v", ui.visit().in.Replaces, ui.visit().editable())
 	}
 	// Submitted, the amendment marks the original as corrected.
-	am := ui.visit
+	am := ui.visit()
 	test.Tap(am.submit)
 	test.Tap(overlayButton(t, ui, "确认提交"))
 	waitFor(t, "amendment submitted", func() bool { return am.in.Status == sv.Submitted })
 	ui.goBack()
 	ui.goBack()
-	waitFor(t, "project page", func() bool { return ui.project != nil && ui.project.data.project.ID != "" })
-	if !ui.project.replaced[v.id] {
+	waitFor(t, "project page", func() bool { return ui.project() != nil && ui.project().data.project.ID != "" })
+	if !ui.project().replaced[v.id] {
 		t.Errorf("the original is not marked as corrected")
 	}
 }
@@ -512,7 +512,7 @@ func TestInvalidTransitionRefused(t *testing.T) {
 func TestFindingsListFilters(t *testing.T) {
 	ui, s := newTestUI(t)
 	ui.openFindings(storage.FindingFilter{ActiveOnly: true}, true)
-	fs := ui.findings
+	fs := ui.findings()
 	waitFor(t, "findings", func() bool { return len(fs.rows) > 0 })
 	for _, f := range fs.rows {
 		if !f.Status.Active() {
@@ -606,7 +606,7 @@ func TestPhotoForAnItem(t *testing.T) {
 	if !strings.Contains(f.marks.Text, "需照片") || f.photos.Importance != widget.WarningImportance {
 		t.Errorf("photo-required item not marked: %q", f.marks.Text)
 	}
-	f.verdict.SetSelected("符合")
+	f.verdict().SetSelected("符合")
 	f.attach([]string{"testdata/Canon_40D.jpg", "testdata/README.md"})
 	if text := overlayText(ui); !strings.Contains(text, "README.md") {
 		t.Errorf("the file that is not a photo is not reported: %q", text)
@@ -635,8 +635,8 @@ func TestPhotoForAnItem(t *testing.T) {
 	}
 	// The project page shows it.
 	ui.goBack()
-	waitFor(t, "project page", func() bool { return ui.project != nil && ui.project.data.project.ID != "" })
-	if n := len(ui.project.data.photos); n != 1 || len(ui.project.data.photos[0].thumb) == 0 {
+	waitFor(t, "project page", func() bool { return ui.project() != nil && ui.project().data.project.ID != "" })
+	if n := len(ui.project().data.photos); n != 1 || len(ui.project().data.photos[0].thumb) == 0 {
 		t.Errorf("project page has %d photos", n)
 	}
 }
@@ -680,22 +680,22 @@ func TestDashboardFiltersScheduleAndCtrlN(t *testing.T) {
 	}
 	test.Type(d.search, "p07")
 	d.search.OnSubmitted(d.search.Text)
-	waitFor(t, "project page", func() bool { return ui.project != nil && ui.project.data.project.ID == "p07" })
+	waitFor(t, "project page", func() bool { return ui.project() != nil && ui.project().data.project.ID == "p07" })
 	ui.window.Canvas().(fyne.Shortcutable).TypedShortcut(ctrl(fyne.KeyN))
 	if b := findButton(ui.window.Canvas().Overlays().Top(), "再开始一次督查"); b != nil {
 		test.Tap(b) // p07 was visited this month: asked first
 	}
-	waitFor(t, "visit", func() bool { return ui.visit != nil && ui.visit.loaded })
-	if ui.visit.in.ProjectID != "p07" || len(mustVisits(t, s, "p07", sv.Draft)) != 1 {
-		t.Fatalf("Ctrl+N started a visit of %s", ui.visit.in.ProjectID)
+	waitFor(t, "visit", func() bool { return ui.visit() != nil && ui.visit().loaded })
+	if ui.visit().in.ProjectID != "p07" || len(mustVisits(t, s, "p07", sv.Draft)) != 1 {
+		t.Fatalf("Ctrl+N started a visit of %s", ui.visit().in.ProjectID)
 	}
 	// Back twice: the project page, then the dashboard.
 	ui.goBack()
-	if ui.project == nil || ui.project.id != "p07" {
+	if ui.project() == nil || ui.project().id != "p07" {
 		t.Fatal("back did not return to the project page")
 	}
 	ui.goBack()
-	if ui.project != nil || ui.visit != nil {
+	if ui.project() != nil || ui.visit() != nil {
 		t.Fatal("back did not return to the dashboard")
 	}
 }
@@ -710,7 +710,7 @@ func TestProjectPageHighlightsOverdueFindings(t *testing.T) {
 		}
 	}
 	ui.openProject(pid, true)
-	p := ui.project
+	p := ui.project()
 	waitFor(t, "project page", func() bool { return p.data.project.ID == pid })
 	if len(p.data.visits) == 0 || len(p.facts.Items) < 8 {
 		t.Fatalf("%d visits, %d facts", len(p.data.visits), len(p.facts.Items))
@@ -732,12 +732,12 @@ func TestProjectPageHighlightsOverdueFindings(t *testing.T) {
 			break
 		}
 	}
-	if !first.Overdue(testNow) || findingImportance(first, ui) != widget.DangerImportance {
-		t.Errorf("the first finding should be overdue and red: %q", findingLine(first, ui))
+	if !first.Overdue(testNow) || ui.env.findingImportance(first) != widget.DangerImportance {
+		t.Errorf("the first finding should be overdue and red: %q", ui.env.findingLine(first))
 	}
 	// How late comes before the description, which a narrow list cuts.
 	late := fmt.Sprintf("［%s］期限 %s（逾期 %d 天） · ", first.Status.Label(sv.Chinese), first.Deadline, first.DaysLate(testNow))
-	if line := findingLine(first, ui); !strings.HasPrefix(line, late) {
+	if line := ui.env.findingLine(first); !strings.HasPrefix(line, late) {
 		t.Errorf("the overdue finding reads %q, want it to start %q", line, late)
 	}
 	_ = s
@@ -822,7 +822,7 @@ func TestTabOrderFollowsTheChecklist(t *testing.T) {
 	v := startVisit(t, ui, ui.dash.rows[8].Project.ID)
 	v.showPane(1) // 工程进度: number, choice, pass/fail, text, text, date, number
 	c := ui.window.Canvas()
-	if c.Focused() != field(t, v, "progress.image_pct").entry {
+	if c.Focused() != field(t, v, "progress.image_pct").entry() {
 		t.Fatalf("the section does not start on its first item: %T", c.Focused())
 	}
 	// A value, then its note: where and why it was measured.
@@ -879,11 +879,11 @@ func TestVisitInEnglish(t *testing.T) {
 	if f.item.TitleEn != "" && f.title.Text != f.item.TitleEn {
 		t.Errorf("item title %q, want %q", f.title.Text, f.item.TitleEn)
 	}
-	if f.verdict.Options[1] != "Fail" {
-		t.Errorf("verdicts %v", f.verdict.Options)
+	if f.verdict().Options[1] != "Fail" {
+		t.Errorf("verdicts %v", f.verdict().Options)
 	}
 	num := field(t, v, "progress.image_pct")
-	num.entry.SetText("150")
+	num.entry().SetText("150")
 	if !strings.Contains(num.msg.Text, "at most 100") {
 		t.Errorf("bounds message %q", num.msg.Text)
 	}
@@ -896,12 +896,12 @@ func TestVisitInEnglish(t *testing.T) {
 		t.Errorf("the hint of %s is not shown in English:\n%s", f.item.Key, labelsUnder(v.body))
 	}
 	works := field(t, v, "safety.major_works")
-	if got := strings.Join(works.checks.Options, "|"); got != strings.Join(works.item.OptionsEn, "|") || got == "" {
+	if got := strings.Join(works.checks().Options, "|"); got != strings.Join(works.item.OptionsEn, "|") || got == "" {
 		t.Fatalf("multiple choice shows %q", got)
 	}
-	works.checks.SetSelected([]string{"None", "Deep excavation"})
+	works.checks().SetSelected([]string{"None", "Deep excavation"})
 	stage := field(t, v, "progress.stage")
-	stage.choice.SetSelected("Under construction")
+	stage.choice().SetSelected("Under construction")
 	if stage.carrying {
 		test.Tap(stage.confirm) // carried as 在建 from last month
 	}
@@ -919,11 +919,11 @@ func TestVisitInEnglish(t *testing.T) {
 		t.Fatal(err)
 	}
 	zhUI.openVisit(v.id, true)
-	waitFor(t, "the visit in Chinese", func() bool { return zhUI.visit != nil && zhUI.visit.loaded })
-	if sel := field(t, zhUI.visit, "safety.major_works").checks.Selected; strings.Join(sel, "|") != "深基坑|无" {
+	waitFor(t, "the visit in Chinese", func() bool { return zhUI.visit() != nil && zhUI.visit().loaded })
+	if sel := field(t, zhUI.visit(), "safety.major_works").checks().Selected; strings.Join(sel, "|") != "深基坑|无" {
 		t.Errorf("in Chinese the ticked options are %v", sel)
 	}
-	if sel := field(t, zhUI.visit, "progress.stage").choice.Selected; sel != "在建" {
+	if sel := field(t, zhUI.visit(), "progress.stage").choice().Selected; sel != "在建" {
 		t.Errorf("in Chinese the stage reads %q", sel)
 	}
 }
@@ -989,15 +989,15 @@ func TestDiscardDraft(t *testing.T) {
 	ui, s := newTestUI(t)
 	pid := ui.dash.rows[10].Project.ID
 	v := startVisit(t, ui, pid)
-	test.Type(field(t, v, "progress.workers").entry, "12")
+	test.Type(field(t, v, "progress.workers").entry(), "12")
 	test.Tap(v.discard)
 	test.Tap(overlayButton(t, ui, "删除草稿"))
-	waitFor(t, "project page", func() bool { return ui.project != nil && ui.project.data.project.ID == pid })
+	waitFor(t, "project page", func() bool { return ui.project() != nil && ui.project().data.project.ID == pid })
 	if n := len(mustVisits(t, s, pid, sv.Draft)); n != 0 {
 		t.Errorf("%d drafts left", n)
 	}
-	if strings.Contains(ui.project.start.Text, "继续") {
-		t.Errorf("the page still offers to resume: %q", ui.project.start.Text)
+	if strings.Contains(ui.project().start.Text, "继续") {
+		t.Errorf("the page still offers to resume: %q", ui.project().start.Text)
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	sv "fieldbrief/supervision"
 )
@@ -420,6 +421,10 @@ type RefusalError struct {
 	Err    *sv.Error
 	Status int
 	Body   ErrorBody
+	// RetryAfter is the portal's Retry-After (a sign-in lockout, a busy
+	// portal), zero when it sent none: the wait to tell the user, read
+	// from the header rather than from the message's words.
+	RetryAfter time.Duration
 }
 
 func (e *RefusalError) Error() string { return e.Err.Error() }
@@ -448,7 +453,11 @@ func refusal(resp *http.Response) error {
 			b.Code, b.Zh, b.En = ErrUnauthorized, "登录已失效，请重新登录平台。", "Your sign-in has expired; sign in to the portal again."
 		}
 	}
-	return &RefusalError{Err: &sv.Error{Code: b.Code, Zh: b.Zh, En: b.En}, Status: resp.StatusCode, Body: b}
+	var wait time.Duration
+	if secs, err := strconv.Atoi(strings.TrimSpace(resp.Header.Get("Retry-After"))); err == nil && secs > 0 {
+		wait = time.Duration(secs) * time.Second
+	}
+	return &RefusalError{Err: &sv.Error{Code: b.Code, Zh: b.Zh, En: b.En}, Status: resp.StatusCode, Body: b, RetryAfter: wait}
 }
 
 // PlainHTTPWarning returns a warning when base is a plain http:// address
