@@ -75,7 +75,7 @@ func (ui *mainUI) askVerify() {
 // goroutine, then shows the verdict in the user's language.
 func (ui *mainUI) verifyPrinted(path string) {
 	var portalCopy briefing.PortalCopy
-	if read := ui.sync.agent.PortalCopy(); read != nil {
+	if read := ui.sync.portalCopy(); read != nil {
 		portalCopy = func(id string) (sv.Inspection, bool, []string, error) {
 			pv, err := read(id)
 			return pv.Inspection, pv.Found, pv.Unsent, err

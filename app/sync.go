@@ -141,6 +141,15 @@ func newSyncUI(ui *mainUI) *syncUI {
 }
 
 // bottom is the status bar, or nothing without sync.
+// portalCopy reads the portal's copy of a visit, or is nil when there is
+// no portal to ask (no portal configured, signed out or offline).
+func (s *syncUI) portalCopy() func(id string) (syncer.PortalVisit, error) {
+	if s == nil || s.agent == nil {
+		return nil
+	}
+	return s.agent.PortalCopy()
+}
+
 func (s *syncUI) bottom() fyne.CanvasObject {
 	if s == nil {
 		return nil

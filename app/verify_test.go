@@ -21,7 +21,12 @@ import (
 func TestVerifyAPrintedBrief(t *testing.T) {
 	a := test.NewTempApp(t)
 	s := sampleStore(t)
-	ui, err := newMainUI(a, Config{Data: s, Lang: sv.Chinese, Now: func() time.Time { return testNow }, Background: inPlace, Printer: &recordingPrinter{}})
+	// The check goes through the Background runner (a goroutine in the
+	// window; in place here, where Fyne's test driver runs fyne.Do on the
+	// caller's goroutine): counted, to see that it does.
+	background := 0
+	counting := func(work func()) { background++; work() }
+	ui, err := newMainUI(a, Config{Data: s, Lang: sv.Chinese, Now: func() time.Time { return testNow }, Background: counting, Printer: &recordingPrinter{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,11 +47,6 @@ func TestVerifyAPrintedBrief(t *testing.T) {
 	}
 	ui.window.Canvas().Overlays().Top().Hide()
 
-	// The check goes through the Background runner (a goroutine in the
-	// window; in place here, where Fyne's test driver runs fyne.Do on the
-	// caller's goroutine).
-	background := 0
-	ui.cfg.Background = func(work func()) { background++; work() }
 	verdict := func(path, want string) string {
 		t.Helper()
 		before := background
