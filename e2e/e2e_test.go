@@ -126,6 +126,50 @@ func TestCommandsExplainThemselves(t *testing.T) {
 	}
 }
 
+// TestStartupIsQuiet runs commands under the locales of servers, containers
+// and CI, where Fyne's lang package used to log "Error parsing user locale C"
+// while it was initialised: nothing may reach stderr but what the command
+// itself has to say (decision 0041).
+func TestStartupIsQuiet(t *testing.T) {
+	data := t.TempDir()
+	if out, errs, code := run(t, "demo", "--data", data); code != 0 {
+		t.Fatalf("demo: %d %s %s", code, out, errs)
+	}
+	for _, locale := range []string{"C.UTF-8", "C.utf8", "POSIX", "C", "en_US.UTF-8", "zh_CN.UTF-8"} {
+		for _, args := range [][]string{{"projects", "--data", data}, {"--help"}} {
+			cmd := exec.Command(binary, args...)
+			cmd.Env = append(withoutLocale(os.Environ()), "LANG="+locale)
+			var out, errb bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &errb
+			if err := cmd.Run(); err != nil {
+				t.Errorf("LANG=%s fieldbrief %s: %v\n%s", locale, strings.Join(args, " "), err, errb.String())
+				continue
+			}
+			if errb.Len() != 0 {
+				t.Errorf("LANG=%s fieldbrief %s wrote to stderr:\n%s", locale, strings.Join(args, " "), errb.String())
+			}
+			if out.Len() == 0 {
+				t.Errorf("LANG=%s fieldbrief %s printed nothing", locale, strings.Join(args, " "))
+			}
+		}
+	}
+}
+
+// withoutLocale drops the variables that choose a locale, so that LANG alone
+// decides whatever the machine running the tests has set.
+func withoutLocale(env []string) []string {
+	var kept []string
+	for _, kv := range env {
+		name, _, _ := strings.Cut(kv, "=")
+		switch name {
+		case "LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "FIELDBRIEF_LANG":
+			continue
+		}
+		kept = append(kept, kv)
+	}
+	return kept
+}
+
 func TestBadDataFolderGivesAClearMessage(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "not-a-folder")
 	os.WriteFile(file, []byte("x"), 0o600)
