@@ -22,18 +22,14 @@ import (
 
 const demoPassword = "fieldbrief-demo"
 
-// startPortal builds the reference portal, fills it with the demo register
+// startPortal takes the reference portal (built once), fills it with the demo register
 // and users, and serves it on a free loopback port, the way the syncer's
 // tests do. It returns the address and a function that stops the portal
 // (also called when the test ends).
 func startPortal(t *testing.T) (string, func()) {
 	t.Helper()
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "fieldbrief-portal")
-	if out, err := exec.Command("go", "build", "-o", bin, "fieldbrief/cmd/fieldbrief-portal").CombinedOutput(); err != nil {
-		t.Fatalf("building the portal: %v\n%s", err, out)
-	}
-	data := filepath.Join(dir, "data")
+	bin := portalBinary(t)
+	data := filepath.Join(t.TempDir(), "data")
 	if out, err := exec.Command(bin, "demo", "--data", data).CombinedOutput(); err != nil {
 		t.Fatalf("demo: %v\n%s", err, out)
 	}
