@@ -172,7 +172,7 @@ func TestSignInSyncsAndTheDashboardShowsTheProjects(t *testing.T) {
 	if err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("sign-in file: %v %v", fi, err)
 	}
-	if ts, _ := s.Templates(); len(ts) != 2 {
+	if ts := must(s.Templates())(t); len(ts) != 2 {
 		t.Errorf("templates after sync: %d", len(ts))
 	}
 
@@ -328,7 +328,7 @@ func TestRejectedChangeIsListedAndDismissed(t *testing.T) {
 	if !strings.Contains(overlayText(ui), "没有被平台拒绝的修改") {
 		t.Errorf("after dismissing: %q", overlayText(ui))
 	}
-	if rs, _ := s.Rejections(); len(rs) != 0 {
+	if rs := must(s.Rejections())(t); len(rs) != 0 {
 		t.Errorf("store still has %d rejections", len(rs))
 	}
 }
