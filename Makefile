@@ -2,6 +2,7 @@
 #   make run    opens the app (on a sample data folder it creates on first use)
 #   make test   runs every check: gofmt, go vet, staticcheck, go test -race,
 #               and a real window under Xvfb
+# and one for the inner loop: make check (gofmt, vet, staticcheck, unit tests).
 # Both install what is missing first: Debian packages (via apt-get, with sudo
 # when not root) and Go modules (via the Go module proxy).
 
@@ -12,7 +13,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 VERSION     := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS     := -X fieldbrief/cli.Version=$(VERSION)
 
-.PHONY: run test fuzz deps modules build lint bench bench-startup dist dist-test clean
+.PHONY: run test check fuzz deps modules build lint bench bench-startup dist dist-test clean
 
 deps:
 	@scripts/install-deps.sh
@@ -48,6 +49,16 @@ FUZZTIME    ?= 10s
 NORACE      := -gcflags='github.com/go-text/typesetting/...=-race=false' -gcflags='image/...=-race=false'
 RACE_PKGS    = $(shell $(GO) list ./... | grep -v '^fieldbrief/e2e$$')
 PLAIN_PKGS  := ./photo/ ./e2e/
+
+# make check is the quick inner loop: gofmt, vet, staticcheck and the unit
+# tests without the race detector. It leaves out what drives whole processes
+# or windows: app (the window, under Fyne's test driver), syncer (real
+# portal processes) and e2e (the built binary under Xvfb); make test runs
+# them. Unchanged packages' results come from Go's test cache.
+CHECK_PKGS   = $(shell $(GO) list ./... | grep -v -e '^fieldbrief/e2e$$' -e '^fieldbrief/app$$' -e '^fieldbrief/syncer$$')
+
+check: lint
+	$(GO) test -timeout 10m $(CHECK_PKGS)
 
 test: lint
 	$(GO) test -race $(NORACE) -timeout 30m $(RACE_PKGS)
