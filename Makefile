@@ -13,7 +13,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 VERSION     := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS     := -X fieldbrief/cli.Version=$(VERSION)
 
-.PHONY: run test check fuzz deps modules build lint bench bench-startup dist dist-test clean
+.PHONY: run test check race-rest race-app-1 race-app-2 fuzz deps modules build lint bench bench-startup dist dist-test clean
 
 deps:
 	@scripts/install-deps.sh
@@ -46,8 +46,14 @@ FUZZTIME    ?= 10s
 # - without it, e2e (it drives the real binary, which is built without -race
 #   anyway) and photo, whose pixel-exact tests run on one goroutine and skip
 #   themselves under -race.
+# The window tests (app) are the longest package and cannot run in parallel
+# inside one process (Fyne's test app is global), so they run as two
+# processes beside the other packages: tests named Test[A-N]… and the rest
+# (-run and -skip of the same pattern, so no test falls between them).
 NORACE      := -gcflags='github.com/go-text/typesetting/...=-race=false' -gcflags='image/...=-race=false'
-RACE_PKGS    = $(shell $(GO) list ./... | grep -v '^fieldbrief/e2e$$')
+RACE_TEST   := $(GO) test -race $(NORACE) -timeout 30m
+RACE_PKGS    = $(shell $(GO) list ./... | grep -v -e '^fieldbrief/e2e$$' -e '^fieldbrief/app$$')
+APP_SPLIT   := ^Test[A-N]
 PLAIN_PKGS  := ./photo/ ./e2e/
 
 # make check is the quick inner loop: gofmt, vet, staticcheck and the unit
@@ -61,9 +67,16 @@ check: lint
 	$(GO) test -timeout 10m $(CHECK_PKGS)
 
 test: lint
-	$(GO) test -race $(NORACE) -timeout 30m $(RACE_PKGS)
+	$(MAKE) --no-print-directory -j3 race-rest race-app-1 race-app-2
 	$(GO) test -timeout 20m $(PLAIN_PKGS)
 	$(MAKE) --no-print-directory fuzz
+
+race-rest:
+	$(RACE_TEST) $(RACE_PKGS)
+race-app-1:
+	$(RACE_TEST) -run '$(APP_SPLIT)' ./app/
+race-app-2:
+	$(RACE_TEST) -skip '$(APP_SPLIT)' ./app/
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzPushChange$$' -fuzztime $(FUZZTIME) ./portal/server/
