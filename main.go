@@ -6,13 +6,11 @@
 package main
 
 import (
-	"log"
 	"os"
 	"time"
 
 	"fieldbrief/app"
 	"fieldbrief/cli"
-	_ "fieldbrief/quietinit" // must initialise before Fyne; see its doc
 	"fieldbrief/sample"
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
@@ -22,7 +20,6 @@ func main() {
 	if len(os.Args) > 1 {
 		attachConsole()
 	}
-	log.SetOutput(os.Stderr)
 	os.Exit(cli.Run(os.Args[1:], cli.Env{
 		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
 		Now: time.Now,

@@ -24,19 +24,6 @@ import (
 
 var testNow = time.Date(2026, 11, 20, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
 
-func sampleStore(t *testing.T) *storage.Store {
-	t.Helper()
-	s, err := storage.Open(t.TempDir(), storage.Options{Now: func() time.Time { return testNow }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if _, err := sample.Install(s, testNow); err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 // inPlace runs background work at once, on the test's goroutine.
 func inPlace(work func()) { work() }
 

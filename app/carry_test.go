@@ -215,7 +215,7 @@ func TestItemShowsItsOpenFindingAndAFailOffersToRecheckIt(t *testing.T) {
 	test.Tap(findButton(top, "添加备注"))
 	test.Type(overlayEntries(ui)[0], "复查仍未整改")
 	test.Tap(overlayButton(t, ui, "添加备注"))
-	if got, _ := s.Finding(open.ID); len(got.Notes) != len(open.Notes)+1 {
+	if got := must(s.Finding(open.ID))(t); len(got.Notes) != len(open.Notes)+1 {
 		t.Errorf("the re-check note was not added to the finding")
 	}
 	if findings() != n {

@@ -33,7 +33,7 @@ func TestSignInAsAnotherUserWaitsForTheFirstUsersChanges(t *testing.T) {
 	if !strings.Contains(d.msg.Text, "inspector1") || ui.sync.st.SignedIn {
 		t.Fatalf("sign-in of another user with inspector1's change waiting: %q", d.msg.Text)
 	}
-	if n, _ := s.OutboxLen(); n != 1 || s.DeviceID() != first {
+	if n := must(s.OutboxLen())(t); n != 1 || s.DeviceID() != first {
 		t.Fatalf("the refused sign-in changed the laptop: outbox %d", n)
 	}
 	d.dlg.Hide()
@@ -61,7 +61,7 @@ func TestRewoundLaptopIsOfferedANewDeviceId(t *testing.T) {
 		t.Fatal(err)
 	}
 	test.Tap(ui.sync.now)
-	if n, _ := s.OutboxLen(); n != 0 {
+	if n := must(s.OutboxLen())(t); n != 0 {
 		t.Fatalf("outbox %d after Sync now", n)
 	}
 	// Another copy of this laptop's data sent change 2 first.
@@ -81,7 +81,7 @@ func TestRewoundLaptopIsOfferedANewDeviceId(t *testing.T) {
 	if !strings.Contains(overlayText(ui), "Register a new device id") {
 		t.Fatalf("no offer to re-register:\n%s", overlayText(ui))
 	}
-	if n, _ := s.OutboxLen(); n != 1 {
+	if n := must(s.OutboxLen())(t); n != 1 {
 		t.Fatalf("outbox %d before the answer", n)
 	}
 	windowKey(t, ui, fyne.KeyReturn)

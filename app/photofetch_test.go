@@ -435,7 +435,7 @@ func TestFullPhotoKeyboard(t *testing.T) {
 
 	// R turns the photo a quarter and saves it.
 	test.Type(c.Focused(), "r")
-	if p, _ := s.Photo(full.p.Hash); p.Rotation != 90 {
+	if p := must(s.Photo(full.p.Hash))(t); p.Rotation != 90 {
 		t.Errorf("rotation after R: %d", p.Rotation)
 	}
 
@@ -472,7 +472,7 @@ func TestFullPhotoKeyboard(t *testing.T) {
 	if in := stored(t, s, v.id); len(in.Photos) != 3 {
 		t.Errorf("the visit lists %d photos after Escape", len(in.Photos))
 	}
-	if p, _ := s.Photo(full.p.Hash); p.Rotation != 90 {
+	if p := must(s.Photo(full.p.Hash))(t); p.Rotation != 90 {
 		t.Errorf("R under the question turned the photo: rotation %d", p.Rotation)
 	}
 
@@ -538,7 +538,7 @@ func TestDeleteKeyRefusedOnSubmittedVisit(t *testing.T) {
 		t.Errorf("Delete on a submitted visit says:\n%s", text)
 	}
 	in := stored(t, s, v.id)
-	if p, _ := s.Photo(in.Photos[0]); len(in.Photos) != 1 || p.Rotation != 0 {
+	if p := must(s.Photo(in.Photos[0]))(t); len(in.Photos) != 1 || p.Rotation != 0 {
 		t.Errorf("submitted visit: photos %v, rotation %d", in.Photos, p.Rotation)
 	}
 }

@@ -173,14 +173,14 @@ func TestCaptionRotateZoomAndDelete(t *testing.T) {
 
 	// The caption is saved as typed.
 	test.Type(full.caption, "东侧临边")
-	if p, _ := s.Photo(hash); p.Caption != "东侧临边" {
+	if p := must(s.Photo(hash))(t); p.Caption != "东侧临边" {
 		t.Errorf("caption stored %q", p.Caption)
 	}
 	// A quarter turn is saved and shown, in full and in the grid.
 	w, h := full.src.Bounds().Dx(), full.src.Bounds().Dy()
 	thumb := pv.photos[0][0].thumb.Bounds()
 	test.Tap(full.rotate)
-	if p, _ := s.Photo(hash); p.Rotation != 90 {
+	if p := must(s.Photo(hash))(t); p.Rotation != 90 {
 		t.Errorf("rotation stored %d", p.Rotation)
 	}
 	if b := full.img.Image.Bounds(); b.Dx() != h || b.Dy() != w {

@@ -138,7 +138,7 @@ func TestKeepOriginalsSetting(t *testing.T) {
 		t.Fatalf("keep-originals box: %+v", keep)
 	}
 	test.Tap(keep)
-	if on, _ := s.KeepOriginals(); !on {
+	if on := must(s.KeepOriginals())(t); !on {
 		t.Fatal("ticking the box did not keep originals in the store")
 	}
 }

@@ -22,18 +22,14 @@ import (
 
 const demoPassword = "fieldbrief-demo"
 
-// startPortal builds the reference portal, fills it with the demo register
+// startPortal takes the reference portal (built once), fills it with the demo register
 // and users, and serves it on a free loopback port, the way the syncer's
 // tests do. It returns the address and a function that stops the portal
 // (also called when the test ends).
 func startPortal(t *testing.T) (string, func()) {
 	t.Helper()
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "fieldbrief-portal")
-	if out, err := exec.Command("go", "build", "-o", bin, "fieldbrief/cmd/fieldbrief-portal").CombinedOutput(); err != nil {
-		t.Fatalf("building the portal: %v\n%s", err, out)
-	}
-	data := filepath.Join(dir, "data")
+	bin := portalBinary(t)
+	data := filepath.Join(t.TempDir(), "data")
 	if out, err := exec.Command(bin, "demo", "--data", data).CombinedOutput(); err != nil {
 		t.Fatalf("demo: %v\n%s", err, out)
 	}
@@ -186,7 +182,7 @@ func TestSignInSyncsAndTheDashboardShowsTheProjects(t *testing.T) {
 	if err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("sign-in file: %v %v", fi, err)
 	}
-	if ts, _ := s.Templates(); len(ts) != 2 {
+	if ts := must(s.Templates())(t); len(ts) != 2 {
 		t.Errorf("templates after sync: %d", len(ts))
 	}
 
@@ -341,7 +337,7 @@ func TestRejectedChangeIsListedAndDismissed(t *testing.T) {
 	if !strings.Contains(overlayText(ui), "没有被平台拒绝的修改") {
 		t.Errorf("after dismissing: %q", overlayText(ui))
 	}
-	if rs, _ := s.Rejections(); len(rs) != 0 {
+	if rs := must(s.Rejections())(t); len(rs) != 0 {
 		t.Errorf("store still has %d rejections", len(rs))
 	}
 }

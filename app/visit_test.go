@@ -441,7 +441,7 @@ func TestRecheckAndCloseFindingFromNextVisit(t *testing.T) {
 	if text := overlayText(ui); !strings.Contains(text, "请附上照片或说明") {
 		t.Errorf("fix without evidence not refused: %q", text)
 	}
-	if f, _ := s.Finding(open.ID); f.Status != sv.StatusOpen {
+	if f := must(s.Finding(open.ID))(t); f.Status != sv.StatusOpen {
 		t.Fatalf("refused move was stored: %s", f.Status)
 	}
 	test.Type(overlayEntries(ui)[0], "限位器已更换")
@@ -496,7 +496,7 @@ func TestInvalidTransitionRefused(t *testing.T) {
 	if !strings.Contains(text, "不能改为") || strings.Contains(text, "invalid") {
 		t.Errorf("the store's refusal is not shown in Chinese: %q", text)
 	}
-	if f, _ := s.Finding(open.ID); f.Status != sv.StatusWithdrawn {
+	if f := must(s.Finding(open.ID))(t); f.Status != sv.StatusWithdrawn {
 		t.Errorf("status became %s", f.Status)
 	}
 	// The domain never offers a move out of a final status.

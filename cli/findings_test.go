@@ -65,7 +65,7 @@ func TestFindingsExportFollowsItsFilters(t *testing.T) {
 		t.Fatalf("%d overdue rows for p01, want %d", len(rows), overdue)
 	}
 	for _, r := range rows {
-		if d, _ := strconv.Atoi(r[9]); d <= 0 || r[1] != "中科院科学中心" {
+		if d := must(strconv.Atoi(r[9]))(t); d <= 0 || r[1] != "中科院科学中心" {
 			t.Errorf("row %v is not an overdue finding of p01", r)
 		}
 	}

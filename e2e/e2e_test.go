@@ -126,6 +126,50 @@ func TestCommandsExplainThemselves(t *testing.T) {
 	}
 }
 
+// TestStartupIsQuiet runs commands under the locales of servers, containers
+// and CI, where Fyne's lang package used to log "Error parsing user locale C"
+// while it was initialised: nothing may reach stderr but what the command
+// itself has to say (decision 0041).
+func TestStartupIsQuiet(t *testing.T) {
+	data := t.TempDir()
+	if out, errs, code := run(t, "demo", "--data", data); code != 0 {
+		t.Fatalf("demo: %d %s %s", code, out, errs)
+	}
+	for _, locale := range []string{"C.UTF-8", "C.utf8", "POSIX", "C", "en_US.UTF-8", "zh_CN.UTF-8"} {
+		for _, args := range [][]string{{"projects", "--data", data}, {"--help"}} {
+			cmd := exec.Command(binary, args...)
+			cmd.Env = append(withoutLocale(os.Environ()), "LANG="+locale)
+			var out, errb bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &errb
+			if err := cmd.Run(); err != nil {
+				t.Errorf("LANG=%s fieldbrief %s: %v\n%s", locale, strings.Join(args, " "), err, errb.String())
+				continue
+			}
+			if errb.Len() != 0 {
+				t.Errorf("LANG=%s fieldbrief %s wrote to stderr:\n%s", locale, strings.Join(args, " "), errb.String())
+			}
+			if out.Len() == 0 {
+				t.Errorf("LANG=%s fieldbrief %s printed nothing", locale, strings.Join(args, " "))
+			}
+		}
+	}
+}
+
+// withoutLocale drops the variables that choose a locale, so that LANG alone
+// decides whatever the machine running the tests has set.
+func withoutLocale(env []string) []string {
+	var kept []string
+	for _, kv := range env {
+		name, _, _ := strings.Cut(kv, "=")
+		switch name {
+		case "LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "FIELDBRIEF_LANG":
+			continue
+		}
+		kept = append(kept, kv)
+	}
+	return kept
+}
+
 func TestBadDataFolderGivesAClearMessage(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "not-a-folder")
 	os.WriteFile(file, []byte("x"), 0o600)
@@ -374,18 +418,90 @@ func startApp(t *testing.T, display, data, config string) *app {
 	return a
 }
 
-// keys sends key presses (xdotool names) and lets the window react.
+// keys sends key presses (xdotool names) and waits for the window to react.
 func (a *app) keys(keys ...string) {
 	a.t.Helper()
-	xdotool(a.t, a.display, append([]string{"key", "--delay", "120"}, keys...)...)
-	time.Sleep(700 * time.Millisecond)
+	a.do(append([]string{"key", "--delay", "120"}, keys...)...)
 }
 
-// typeText types ASCII text into the focused field.
+// typeText types ASCII text into the focused field and waits for it to show.
 func (a *app) typeText(s string) {
 	a.t.Helper()
-	xdotool(a.t, a.display, "type", "--delay", "80", s)
-	time.Sleep(700 * time.Millisecond)
+	a.do("type", "--delay", "80", s)
+}
+
+// do runs xdotool with args (keys, typing, the mouse) and waits until the
+// screen has changed and then stopped changing: the window has done what
+// it was told, however long that takes on this machine. An action that
+// changes nothing on screen is given a second and a half.
+func (a *app) do(args ...string) {
+	a.t.Helper()
+	before := frame(a.t, a.display)
+	xdotool(a.t, a.display, args...)
+	settle(a.t, a.display, before)
+}
+
+// frame returns the screen's raw pixels: cheaper than a PNG, and all that
+// comparing two moments needs.
+func frame(t *testing.T, display string) []byte {
+	t.Helper()
+	cmd := exec.Command("import", "-window", "root", "-depth", "8", "rgb:-")
+	cmd.Env = append(os.Environ(), "DISPLAY="+display)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("screenshot (ImageMagick import; `make test` installs it): %v", err)
+	}
+	return out
+}
+
+// settle waits until the screen differs from before and then holds still
+// for two frames in a row; or, if it never differs, for a second and a half.
+// After 20 s it gives up waiting and lets the test's checks say what is
+// wrong.
+func settle(t *testing.T, display string, before []byte) {
+	t.Helper()
+	start := time.Now()
+	prev, still, changed := before, 0, false
+	for time.Since(start) < 20*time.Second {
+		time.Sleep(100 * time.Millisecond)
+		f := frame(t, display)
+		if !changed && !bytes.Equal(f, before) {
+			changed = true
+		}
+		if bytes.Equal(f, prev) {
+			still++
+		} else {
+			still = 0
+		}
+		prev = f
+		if changed && still >= 2 || !changed && time.Since(start) > 1500*time.Millisecond {
+			return
+		}
+	}
+}
+
+// written waits until the data file has been written since the moment
+// given and then not again for half a second: what was typed is on disk.
+func written(t *testing.T, data string, since time.Time) {
+	t.Helper()
+	path := filepath.Join(data, storage.FileName)
+	deadline := time.Now().Add(20 * time.Second)
+	var last time.Time
+	stable := time.Now()
+	for time.Now().Before(deadline) {
+		fi, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !fi.ModTime().Equal(last) {
+			last, stable = fi.ModTime(), time.Now()
+		}
+		if last.After(since) && time.Since(stable) > 500*time.Millisecond {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("%s was not written after %v", path, since)
 }
 
 // quit presses Ctrl+Q and waits for a clean exit.
@@ -471,35 +587,28 @@ func TestVisitSurvivesRestart(t *testing.T) {
 	a.keys("ctrl+f")
 	a.typeText(project)
 	a.keys("Return")
-	time.Sleep(time.Second)
 	a.keys("ctrl+n")
-	time.Sleep(1500 * time.Millisecond)
 	a.typeText("tester")
 	a.keys("ctrl+Next")
 	// The first item carries last month's figure: select it and type
 	// this month's over it.
 	a.keys("ctrl+a")
 	a.typeText("55")
-	time.Sleep(time.Second) // the answer is written at once; give the screen a moment to say so
 	shot := filepath.Join(artefactDir(t), "checklist.png")
 	if !drawn(screenshot(t, display, shot)) {
 		t.Fatalf("checklist screenshot looks blank: %s", shot)
 	}
 	// The last page re-checks the project's open findings.
-	for range 8 {
-		xdotool(t, display, "key", "ctrl+Next")
-		time.Sleep(200 * time.Millisecond)
-	}
-	// The first drawing of a page is slow under Xvfb's software GL.
-	time.Sleep(2 * time.Second)
+	// (The first drawing of a page is slow under Xvfb's software GL; do
+	// waits for it.)
+	a.do("key", "--delay", "200", "ctrl+Next", "ctrl+Next", "ctrl+Next", "ctrl+Next",
+		"ctrl+Next", "ctrl+Next", "ctrl+Next", "ctrl+Next")
 	screenshot(t, display, filepath.Join(artefactDir(t), "recheck.png"))
 	// Ctrl+L: the findings of all projects; a click on the first row opens
 	// its detail with the history (a picture for the README, not checked).
 	a.keys("ctrl+l")
-	time.Sleep(time.Second)
 	screenshot(t, display, filepath.Join(artefactDir(t), "findings.png"))
-	xdotool(t, display, "mousemove", "500", "235", "click", "1")
-	time.Sleep(time.Second)
+	a.do("mousemove", "500", "235", "click", "1")
 	screenshot(t, display, filepath.Join(artefactDir(t), "finding.png"))
 	a.keys("Escape")
 	a.quit()
@@ -533,9 +642,7 @@ func TestVisitSurvivesRestart(t *testing.T) {
 	b.keys("ctrl+f")
 	b.typeText(project)
 	b.keys("Return")
-	time.Sleep(time.Second)
 	b.keys("ctrl+n")
-	time.Sleep(1500 * time.Millisecond)
 	screenshot(t, display, filepath.Join(artefactDir(t), "checklist-resumed.png"))
 	b.quit()
 	again := draftsOf(t, data, project)
@@ -578,19 +685,16 @@ func TestFindingTypingSurvivesAKill(t *testing.T) {
 	a.keys("ctrl+f")
 	a.typeText(project)
 	a.keys("Return")
-	time.Sleep(time.Second)
 	a.keys("ctrl+n")
-	time.Sleep(1500 * time.Millisecond)
 	a.keys("ctrl+Next")
 	// The first two items carry last month's answers, which push the
 	// third down: a wheel notch (three lines, 90 px) brings its 不符合
 	// back up.
-	xdotool(t, display, "mousemove", "700", "400", "click", "5")
-	time.Sleep(500 * time.Millisecond)
-	xdotool(t, display, "mousemove", "445", "578", "click", "1")
-	time.Sleep(1500 * time.Millisecond)
+	a.do("mousemove", "700", "400", "click", "5")
+	a.do("mousemove", "445", "578", "click", "1")
+	typed := time.Now()
 	a.typeText("e2e kill test")
-	time.Sleep(time.Second) // kept as typed; the moment to write it
+	written(t, data, typed) // kept as typed: the draft is on disk before the kill
 	shot := filepath.Join(artefactDir(t), "finding-form.png")
 	screenshot(t, display, shot)
 	a.cmd.Process.Kill()

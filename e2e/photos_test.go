@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"fmt"
 	"image"
-	"image/color"
 	"image/jpeg"
 	"math/rand/v2"
 	"os"
@@ -95,48 +94,111 @@ func TestPhotoImportCommand(t *testing.T) {
 	}
 }
 
-// TestKilledPhotoImport kills an import batch at random moments; after each
+// TestKilledPhotoImport kills an import batch while it runs; after each
 // kill the store must pass check (which verifies every photo has all its
-// renditions and no stray bytes), and a re-run imports the rest.
+// renditions and no stray bytes), and a re-run imports the rest. A kill
+// counts as landing mid-batch when the store holds more photos than before
+// it and fewer than the batch: the test fails unless enough did, so it
+// cannot pass by killing before the import starts or after it ends.
 func TestKilledPhotoImport(t *testing.T) {
 	data, visit := draftVisit(t)
 	dir := t.TempDir()
+	const files = 32
 	rng := rand.New(rand.NewPCG(7, 7))
-	for i := 0; i < 24; i++ {
-		img := image.NewRGBA(image.Rect(0, 0, 1600, 1200))
-		for y := 0; y < 1200; y += 4 {
-			for x := 0; x < 1600; x += 4 {
-				c := color.RGBA{uint8(rng.IntN(256)), uint8(x / 7), uint8(y / 5), 255}
-				for dy := 0; dy < 4; dy++ {
-					for dx := 0; dx < 4; dx++ {
-						img.Set(x+dx, y+dy, c)
-					}
-				}
-			}
-		}
-		f, _ := os.Create(filepath.Join(dir, fmt.Sprintf("IMG_%04d.jpg", i)))
-		jpeg.Encode(f, img, &jpeg.Options{Quality: 90})
-		f.Close()
-	}
-	for round := 0; round < 4; round++ {
+	writeTestPhotos(t, rng, dir, files)
+	before := photoCount(t, data)
+	stored := before
+	// delay is how long a run is given before the kill: doubled while the
+	// kills land before a photo is stored, kept once they land mid-batch.
+	delay := 150 * time.Millisecond
+	midBatch := 0
+	for round := 0; round < 12 && midBatch < 3; round++ {
 		cmd := exec.Command(binary, "photos", "import", "--data", data, "--visit", visit, dir)
-		stdout, _ := cmd.StdoutPipe()
+		stdout, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
 		go bufio.NewReader(stdout).WriteTo(new(bytes.Buffer))
-		time.Sleep(time.Duration(300+rng.IntN(1500)) * time.Millisecond)
-		cmd.Process.Signal(syscall.SIGKILL)
-		cmd.Wait()
+		waited := delay + time.Duration(rng.Int64N(int64(delay/2)))
+		time.Sleep(waited)
+		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Wait(); err == nil {
+			t.Fatalf("round %d: the import ended by itself before the kill (%v after start)", round, waited)
+		}
 		if out, errs, code := run(t, "check", "--data", data); code != 0 {
 			t.Fatalf("round %d: check after kill: %s %s", round, out, errs)
 		}
+		now := photoCount(t, data)
+		t.Logf("round %d: killed after %v, %d of %d photos stored", round, waited.Round(time.Millisecond), now-before, files)
+		switch {
+		case now == before+files:
+			t.Fatalf("round %d: the whole batch was stored before the kill; %d kills had landed mid-batch", round, midBatch)
+		case now > stored:
+			midBatch++
+		default:
+			delay *= 2
+		}
+		stored = now
+	}
+	if midBatch < 3 {
+		t.Fatalf("only %d kills landed mid-batch", midBatch)
 	}
 	out, errs, code := run(t, "photos", "import", "--data", data, "--visit", visit, dir)
 	if code != 0 {
 		t.Fatalf("final import: %d %s %s", code, out, errs)
 	}
-	if n := strings.Count(out, ": 已导入") + strings.Count(out, ": 已存在"); n != 24 {
-		t.Fatalf("final import accounted for %d of 24 files:\n%s", n, out)
+	if n := strings.Count(out, ": 已导入") + strings.Count(out, ": 已存在"); n != files {
+		t.Fatalf("final import accounted for %d of %d files:\n%s", n, files, out)
 	}
+	if n := photoCount(t, data); n != before+files {
+		t.Fatalf("the store holds %d new photos, want %d", n-before, files)
+	}
+}
+
+// writeTestPhotos writes n distinct 1600×1200 JPEGs of random 4×4 blocks
+// (so they do not compress to nothing), writing the pixels directly.
+func writeTestPhotos(t *testing.T, rng *rand.Rand, dir string, n int) {
+	t.Helper()
+	const w, h = 1600, 1200
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for i := range n {
+		for y := 0; y < h; y += 4 {
+			for x := 0; x < w; x += 4 {
+				r, g, b := uint8(rng.IntN(256)), uint8(x/7), uint8(y/5)
+				for dy := range 4 {
+					row := img.Pix[(y+dy)*img.Stride+x*4:]
+					for dx := range 4 {
+						copy(row[dx*4:dx*4+4], []byte{r, g, b, 255})
+					}
+				}
+			}
+		}
+		var buf bytes.Buffer
+		if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 90}); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("IMG_%04d.jpg", i)), buf.Bytes(), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// photoCount counts the photos in the store while no process holds it.
+func photoCount(t *testing.T, data string) int {
+	t.Helper()
+	s, err := storage.Open(data, storage.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	n, _, err := s.PhotoCount()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

@@ -217,3 +217,15 @@ func shrinkGray(m image.Image, w, h int) plane {
 	}
 	return boxScale(plane{pix: g.Pix, w: b.Dx(), h: b.Dy(), stride: g.Stride}, w, h)
 }
+
+// pixelExact marks a test that processes pixels on a single goroutine. The
+// race detector can find nothing there and makes such a test ten times
+// slower, so under -race it is skipped: `make test` runs this package a
+// second time without -race (the plain pass), where it runs. The import
+// tests, which run workers concurrently, keep -race.
+func pixelExact(t *testing.T) {
+	t.Helper()
+	if raceDetector {
+		t.Skip("pixel-exact, single goroutine: runs in make test's pass without -race")
+	}
+}

@@ -28,6 +28,7 @@ func decodeJPEG(t testing.TB, b []byte) image.Image {
 // orientations (plus the invalid 0); after processing, all must look like
 // sample 0 as it is stored.
 func TestOrientationSamplesUpright(t *testing.T) {
+	pixelExact(t)
 	ref := decodeJPEG(t, readTestdata(t, "orientation_landscape_0.jpg"))
 	// Mean abs difference (0–255) at 90×60. A wrong orientation gives 65–80;
 	// the display copy of a right one about 1, the thumbnail about 4 since
@@ -66,6 +67,7 @@ func TestOrientationSamplesUpright(t *testing.T) {
 }
 
 func TestProcessCameraMetadata(t *testing.T) {
+	pixelExact(t)
 	cst := time.FixedZone("CST", 8*3600)
 	tests := []struct {
 		file     string
@@ -98,6 +100,7 @@ func TestProcessCameraMetadata(t *testing.T) {
 }
 
 func TestProcessZoneOption(t *testing.T) {
+	pixelExact(t)
 	utc := NewProcessor(Options{Zone: time.UTC})
 	p, err := utc.Process("x.jpg", readTestdata(t, "Canon_40D.jpg"))
 	if err != nil {
@@ -116,6 +119,7 @@ func TestProcessZoneOption(t *testing.T) {
 }
 
 func TestProcessOffsetTime(t *testing.T) {
+	pixelExact(t)
 	bo := binary.LittleEndian
 	tiff := buildTIFF(bo, nil, []tiffEntry{
 		asciiEntry(tagDateTimeOriginal, "2025:06:01 10:00:00"),
@@ -131,6 +135,7 @@ func TestProcessOffsetTime(t *testing.T) {
 }
 
 func TestProcessLargeIsResized(t *testing.T) {
+	pixelExact(t)
 	// A real 4032×3024 camera file.
 	p, err := Process("big.jpg", readTestdata(t, "tests_42_IndexError.jpg"))
 	if err != nil {
@@ -154,6 +159,7 @@ func TestProcessLargeIsResized(t *testing.T) {
 // Portrait picture stored sideways, in a size that needs resizing, with
 // odd dimensions so that chroma rounding is exercised.
 func TestProcessResizeAndRotate(t *testing.T) {
+	pixelExact(t)
 	src := scene(2601, 1599, 7)
 	tiff := buildTIFF(binary.BigEndian, []tiffEntry{{tagOrientation, typeShort, 1, shortVal(binary.BigEndian, 8)}}, nil, nil)
 	data := withAPP1(encodeTest(t, src, 90), tiff)
@@ -179,6 +185,7 @@ func TestProcessResizeAndRotate(t *testing.T) {
 }
 
 func TestProcessGrayAndPNG(t *testing.T) {
+	pixelExact(t)
 	g := image.NewGray(image.Rect(0, 0, 300, 200))
 	for i := range g.Pix {
 		g.Pix[i] = uint8(i % 251)
@@ -227,6 +234,7 @@ func wantRejection(t *testing.T, name string, err error, code Code) *Rejection {
 }
 
 func TestProcessRejections(t *testing.T) {
+	pixelExact(t)
 	gps := readTestdata(t, "gps_DSCN0010.jpg")
 	// A header claiming 12000×10000 in front of a tiny picture: must be
 	// refused from the header, so it is never decoded.
@@ -270,6 +278,7 @@ func TestProcessRejections(t *testing.T) {
 }
 
 func TestProcessLimits(t *testing.T) {
+	pixelExact(t)
 	data := readTestdata(t, "gps_DSCN0010.jpg") // 640×480, 161713 bytes
 	_, err := NewProcessor(Options{MaxPixels: 640*480 - 1}).Process("x.jpg", data)
 	r := wantRejection(t, "pixels", err, CodeTooManyPixels)
@@ -290,6 +299,7 @@ func TestProcessLimits(t *testing.T) {
 // libraries; their pictures are fine, so they are imported, and their
 // metadata is read as far as it is sound.
 func TestProcessDifficultButValid(t *testing.T) {
+	pixelExact(t)
 	for _, name := range []string{"invalid_image00971.jpg", "invalid_image01551.jpg", "tests_36-memory_error.jpg", "tests_42_IndexError.jpg", "xmp_no_exif.jpg"} {
 		p, err := Process(name, readTestdata(t, name))
 		if err != nil {
@@ -303,6 +313,7 @@ func TestProcessDifficultButValid(t *testing.T) {
 }
 
 func TestProcessBrokenExifStillImports(t *testing.T) {
+	pixelExact(t)
 	bo := binary.BigEndian
 	tiff := buildTIFF(bo, []tiffEntry{{tagOrientation, typeShort, 1, shortVal(bo, 6)}},
 		[]tiffEntry{asciiEntry(tagDateTimeOriginal, "2024:01:02 03:04:05")}, nil)
@@ -329,6 +340,7 @@ func TestProcessBrokenExifStillImports(t *testing.T) {
 // The print copy fits the reports' photo cell upright, whatever the
 // orientation the camera stored, and is never enlarged.
 func TestProcessPrintCopy(t *testing.T) {
+	pixelExact(t)
 	big, err := Process("big.jpg", readTestdata(t, "tests_42_IndexError.jpg"))
 	if err != nil {
 		t.Fatal(err)
@@ -369,6 +381,7 @@ func TestProcessPrintCopy(t *testing.T) {
 }
 
 func TestFitBox(t *testing.T) {
+	pixelExact(t)
 	for _, tt := range []struct{ w, h, bw, bh, ww, wh int }{
 		{4032, 3024, 640, 480, 640, 480},
 		{3024, 4032, 640, 480, 360, 480},

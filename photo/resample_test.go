@@ -9,6 +9,7 @@ import (
 
 // boxScale must return exactly the rounded mean of each footprint.
 func TestBoxScaleExact(t *testing.T) {
+	pixelExact(t)
 	r := rand.New(rand.NewPCG(1, 2))
 	for _, c := range [][4]int{{4032, 7, 2560, 5}, {2560, 40, 320, 5}, {10, 10, 10, 10}, {7, 5, 3, 2}, {3, 3, 7, 5}, {1000, 3, 1, 1}} {
 		sw, sh, dw, dh := c[0], c[1], c[2], c[3]
@@ -38,6 +39,7 @@ func TestBoxScaleExact(t *testing.T) {
 }
 
 func TestReciprocal(t *testing.T) {
+	pixelExact(t)
 	for n := uint64(1); n < 4096; n++ {
 		r := reciprocal(n)
 		for a := uint64(0); a < 256*n; a += 1 + n/16 {
@@ -65,6 +67,7 @@ func uprightOrder() map[int][]byte {
 }
 
 func TestOrientPlane(t *testing.T) {
+	pixelExact(t)
 	// 3×2 plane:  1 2 3
 	//             4 5 6
 	p := plane{pix: []byte{1, 2, 3, 4, 5, 6}, w: 3, h: 2, stride: 3}
@@ -78,6 +81,7 @@ func TestOrientPlane(t *testing.T) {
 }
 
 func TestFit(t *testing.T) {
+	pixelExact(t)
 	for _, c := range [][4]int{{4032, 3024, 2560, 1920}, {3024, 4032, 1920, 2560}, {100, 68, 100, 68}, {2560, 10, 2560, 10}, {100000, 1, 2560, 1}} {
 		if w, h := fit(c[0], c[1], 2560); w != c[2] || h != c[3] {
 			t.Errorf("fit(%d,%d) = %d,%d, want %d,%d", c[0], c[1], w, h, c[2], c[3])
@@ -88,6 +92,7 @@ func TestFit(t *testing.T) {
 // TestUprightRGBA: the same eight turns as TestOrientPlane, on RGBA pixels
 // and on a sub-image whose pixels do not start at the buffer's start.
 func TestUprightRGBA(t *testing.T) {
+	pixelExact(t)
 	// A 3×2 picture with distinct pixels inside a larger one.
 	whole := image.NewRGBA(image.Rect(0, 0, 5, 4))
 	src := whole.SubImage(image.Rect(1, 1, 4, 3)).(*image.RGBA)

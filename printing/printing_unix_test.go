@@ -78,7 +78,7 @@ func TestPrintWithCUPSTools(t *testing.T) {
 	if err != nil || job.Printer != "Office" || job.ID != "Office-42" {
 		t.Fatalf("Print to the default = %+v, %v", job, err)
 	}
-	if b, _ := os.ReadFile(args); strings.TrimSpace(string(b)) != "-d Office -- "+pdf {
+	if b := must(os.ReadFile(args))(t); strings.TrimSpace(string(b)) != "-d Office -- "+pdf {
 		t.Errorf("lp was called with %q", b)
 	}
 	if job, err = Print(ctx, pdf, "Lab"); err != nil || job.Printer != "Lab" {
@@ -136,7 +136,7 @@ func TestOpenHandsTheFileToTheViewer(t *testing.T) {
 	if err := Open(context.Background(), pdf); err != nil {
 		t.Fatal(err)
 	}
-	if b, _ := os.ReadFile(got); strings.TrimSpace(string(b)) != pdf {
+	if b := must(os.ReadFile(got))(t); strings.TrimSpace(string(b)) != pdf {
 		t.Errorf("%s was given %q, want %q", tool, b, pdf)
 	}
 	if err := Open(context.Background(), dir); sv.ErrorCode(err) != sv.EInvalid {

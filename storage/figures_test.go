@@ -45,7 +45,7 @@ func TestVisitAnswerBecomesTheProjectFigure(t *testing.T) {
 	v := 62.5
 	_ = s.SaveAnswer(in.ID, sv.Answer{ItemKey: "progress", Number: &v})
 	_ = s.SaveAnswer(in.ID, sv.Answer{ItemKey: "scaffold", Verdict: sv.Pass})
-	if f, _ := s.FiguresAsOf("p01", "2026-05-31"); f.Get(sv.FigureImageProgress).Value != 30 {
+	if f := must(s.FiguresAsOf("p01", "2026-05-31"))(t); f.Get(sv.FigureImageProgress).Value != 30 {
 		t.Fatalf("a draft's answer counted: %+v", f.Get(sv.FigureImageProgress))
 	}
 	if _, err := s.SubmitInspection(in.ID); err != nil {

@@ -41,10 +41,10 @@ func TestProjectPhotos(t *testing.T) {
 	if len(got) != 2 || got[0].Hash != "bb" || got[1].Hash != "aa" {
 		t.Fatalf("photos of p01: %+v, want bb then aa (newest first)", got)
 	}
-	if got, _ := s.ProjectPhotos("p01", 1); len(got) != 1 {
+	if got := must(s.ProjectPhotos("p01", 1))(t); len(got) != 1 {
 		t.Errorf("limit 1 gave %d", len(got))
 	}
-	if got, _ := s.ProjectPhotos("p02", 0); len(got) != 1 || got[0].Hash != "cc" {
+	if got := must(s.ProjectPhotos("p02", 0))(t); len(got) != 1 || got[0].Hash != "cc" {
 		t.Errorf("photos of p02: %+v", got)
 	}
 }
@@ -77,14 +77,14 @@ func TestLinkPhotoToASecondTarget(t *testing.T) {
 	if len(ph.Links) != 2 || len(got.Photos) != 1 || len(got.Answers[item].Photos) != 1 {
 		t.Fatalf("links %+v, visit photos %v, item photos %v", ph.Links, got.Photos, got.Answers[item].Photos)
 	}
-	if after, _ := s.OutboxLen(); after <= before {
+	if after := must(s.OutboxLen())(t); after <= before {
 		t.Errorf("no outbox entry for the new link")
 	}
 	// Linking again changes nothing; an unknown hash is reported.
 	if _, err := s.LinkPhoto("aa", sv.PhotoLink{InspectionID: in.ID}); err != nil {
 		t.Fatal(err)
 	}
-	if ph, _ := s.Photo("aa"); len(ph.Links) != 2 {
+	if ph := must(s.Photo("aa"))(t); len(ph.Links) != 2 {
 		t.Errorf("a repeated link was added: %+v", ph.Links)
 	}
 	if found, err := s.LinkPhoto("zz", sv.PhotoLink{InspectionID: in.ID}); found || err != nil {

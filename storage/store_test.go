@@ -86,7 +86,7 @@ func TestVisitLifecycleWritesOutboxWithEveryChange(t *testing.T) {
 	if err := s.SaveAnswer(in.ID, sv.Answer{ItemKey: "progress", Number: &bad}); sv.ErrorCode(err) != sv.EInvalid {
 		t.Fatalf("out-of-bounds answer: %v", err)
 	}
-	if n, _ := s.OutboxLen(); n != after {
+	if n := must(s.OutboxLen())(t); n != after {
 		t.Fatal("a refused answer left an outbox entry")
 	}
 	got, err := s.Inspection(in.ID)
@@ -395,7 +395,7 @@ func TestBackupCheckCompact(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s2.Close()
-	if v, _ := s2.Inspections(""); len(v) != 25 {
+	if v := must(s2.Inspections(""))(t); len(v) != 25 {
 		t.Fatalf("after compaction %d visits", len(v))
 	}
 	if probs := s2.Check(); len(probs) != 0 {
@@ -482,7 +482,7 @@ func TestOutboxNumberingContinuesAfterAck(t *testing.T) {
 	if err := s.AckOutbox(last); err != nil {
 		t.Fatal(err)
 	}
-	if n, _ := s.OutboxLen(); n != 0 {
+	if n := must(s.OutboxLen())(t); n != 0 {
 		t.Fatalf("%d entries after acking all", n)
 	}
 	_ = s.SaveAnswer(in.ID, sv.Answer{ItemKey: "remark", Text: "again"})
@@ -585,7 +585,7 @@ func TestOriginalsStayForTheRetentionUnlessKept(t *testing.T) {
 			t.Fatalf("let go of %d originals (%v), want %d", n, err, want)
 		}
 	}
-	if keep, _ := s.KeepOriginals(); keep {
+	if keep := must(s.KeepOriginals())(t); keep {
 		t.Fatal("originals are kept by default")
 	}
 	if err := s.MarkUploaded("a1"); err != nil {
@@ -608,7 +608,7 @@ func TestOriginalsStayForTheRetentionUnlessKept(t *testing.T) {
 	if d, err := s.PhotoBlob("a1", BlobDisplay); err != nil || string(d) != "d" {
 		t.Fatalf("display copy lost with the original: %q %v", d, err)
 	}
-	if p, _ := s.Photo("a1"); !p.Uploaded {
+	if p := must(s.Photo("a1"))(t); !p.Uploaded {
 		t.Fatal("the photo lost its uploaded mark")
 	}
 

@@ -42,7 +42,7 @@ func TestReregisterRenumbersTheOutboxAndOrdersAVisitsResend(t *testing.T) {
 	if err != nil || len(own) != 4 {
 		t.Fatalf("own records: %d %v", len(own), err)
 	}
-	if other, _ := s.OwnRecords("inspector2"); len(other) != 0 {
+	if other := must(s.OwnRecords("inspector2"))(t); len(other) != 0 {
 		t.Fatalf("another user's records: %d", len(other))
 	}
 	// Unsent: a note on the finding (sent again anyway) and a new finding.
@@ -90,7 +90,7 @@ func TestReregisterRenumbersTheOutboxAndOrdersAVisitsResend(t *testing.T) {
 			t.Fatalf("outbox %v, want %v", got, want)
 		}
 	}
-	if st, _ := s.SyncState(); st.Cursor != "" {
+	if st := must(s.SyncState())(t); st.Cursor != "" {
 		t.Fatalf("cursor kept: %q", st.Cursor)
 	}
 	if _, ok, _ := s.FindingBase("f1"); ok {
@@ -100,7 +100,7 @@ func TestReregisterRenumbersTheOutboxAndOrdersAVisitsResend(t *testing.T) {
 	if err := s.CreateFinding(testFinding("f3")); err != nil {
 		t.Fatal(err)
 	}
-	if out, _ := s.Outbox(0, 100); out[len(out)-1].Seq != 7 {
+	if out := must(s.Outbox(0, 100))(t); out[len(out)-1].Seq != 7 {
 		t.Fatalf("next number %d", out[len(out)-1].Seq)
 	}
 	dir := dirOf(s)

@@ -29,10 +29,10 @@ func TestApplyPulledStoresPageAndCursorWithoutOutbox(t *testing.T) {
 	if err != nil || n != 3 {
 		t.Fatalf("apply: n=%d err=%v", n, err)
 	}
-	if l, _ := s.OutboxLen(); l != 0 {
+	if l := must(s.OutboxLen())(t); l != 0 {
 		t.Fatalf("pulled records made %d outbox entries", l)
 	}
-	if st, _ := s.SyncState(); st.Cursor != "e.3" {
+	if st := must(s.SyncState())(t); st.Cursor != "e.3" {
 		t.Fatalf("cursor %q", st.Cursor)
 	}
 	got, err := s.Inspection("v1")
@@ -42,7 +42,7 @@ func TestApplyPulledStoresPageAndCursorWithoutOutbox(t *testing.T) {
 	if b, ok, _ := s.FindingBase("f1"); !ok || b.Description != f.Description {
 		t.Fatalf("base not stored: %v %+v", ok, b)
 	}
-	if act, _ := s.ActiveFindings("p01"); len(act) != 1 {
+	if act := must(s.ActiveFindings("p01"))(t); len(act) != 1 {
 		t.Fatalf("active index not kept: %d", len(act))
 	}
 }
@@ -70,7 +70,7 @@ func TestApplyPulledSkipsRecordsWithPendingChanges(t *testing.T) {
 	if _, err := s.ApplyPulled([]Pulled{{Entity: wire.EntityFinding, ID: "f1", Data: data}}, "e.2", ""); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := s.Finding("f1"); got.Description != "portal version" {
+	if got := must(s.Finding("f1"))(t); got.Description != "portal version" {
 		t.Fatalf("after the push the portal's version should apply: %q", got.Description)
 	}
 }
@@ -107,10 +107,10 @@ func TestAckPushedKeepsRejectionsOnceAndNumbersOn(t *testing.T) {
 	if err := s.DismissRejection(rj.Device, rj.Seq); err != nil {
 		t.Fatal(err)
 	}
-	if rs, _ := s.Rejections(); len(rs) != 0 {
+	if rs := must(s.Rejections())(t); len(rs) != 0 {
 		t.Fatalf("dismissed rejection still there: %+v", rs)
 	}
-	if st, _ := s.SyncState(); st.HLC != "0000000000000005.000000.x" {
+	if st := must(s.SyncState())(t); st.HLC != "0000000000000005.000000.x" {
 		t.Fatalf("clock %q", st.HLC)
 	}
 }
@@ -124,23 +124,23 @@ func TestUploadBookkeeping(t *testing.T) {
 	if err := s.SetUploadURL("ab12", "http://127.0.0.1/u/1"); err != nil {
 		t.Fatal(err)
 	}
-	if u, _ := s.UploadURL("ab12"); u != "http://127.0.0.1/u/1" {
+	if u := must(s.UploadURL("ab12"))(t); u != "http://127.0.0.1/u/1" {
 		t.Fatalf("url %q", u)
 	}
-	if ps, _ := s.PendingPhotos(); len(ps) != 1 {
+	if ps := must(s.PendingPhotos())(t); len(ps) != 1 {
 		t.Fatalf("pending %d", len(ps))
 	}
 	before, _ := s.OutboxLen()
 	if err := s.MarkUploaded("ab12"); err != nil {
 		t.Fatal(err)
 	}
-	if after, _ := s.OutboxLen(); after != before {
+	if after := must(s.OutboxLen())(t); after != before {
 		t.Fatal("marking uploaded made an outbox entry")
 	}
-	if ps, _ := s.PendingPhotos(); len(ps) != 0 {
+	if ps := must(s.PendingPhotos())(t); len(ps) != 0 {
 		t.Fatalf("pending after upload %d", len(ps))
 	}
-	if u, _ := s.UploadURL("ab12"); u != "" {
+	if u := must(s.UploadURL("ab12"))(t); u != "" {
 		t.Fatal("upload address kept after upload")
 	}
 }
@@ -173,7 +173,7 @@ func TestPhotoStatesTellNotUploadedFromNotDownloaded(t *testing.T) {
 	if st := state(); st.Photos != 3 || st.NotDownloaded != 1 || st.NotUploaded != 2 {
 		t.Fatalf("after the first pull: %+v, want 1 not downloaded (aa01), 2 not uploaded (bb02 unstored, cc03 no record)", st)
 	}
-	if q, _ := s.PhotosToFetch(); len(q) != 1 || q[0] != "aa01" {
+	if q := must(s.PhotosToFetch())(t); len(q) != 1 || q[0] != "aa01" {
 		t.Fatalf("queued for download: %v, want only the stored photo", q)
 	}
 	if err := s.PutPulledThumbnails(map[string][]byte{"aa01": []byte("jpeg")}); err != nil {

@@ -59,7 +59,7 @@ func TestUnlinkPhoto(t *testing.T) {
 	if ph, err := s.Photo("bb"); err != nil || len(ph.Links) != 0 {
 		t.Errorf("bb: %+v %v", ph, err)
 	}
-	if after, _ := s.OutboxLen(); after < before+4 {
+	if after := must(s.OutboxLen())(t); after < before+4 {
 		t.Errorf("outbox grew from %d to %d", before, after)
 	}
 	if problems := s.Check(); len(problems) > 0 {
@@ -84,7 +84,7 @@ func TestUnlinkPhoto(t *testing.T) {
 	if sv.ErrorCode(err) != sv.EConflict || sv.ErrorMessage(err, sv.English) == "" {
 		t.Fatalf("delete on a submitted visit: %v", err)
 	}
-	if got, _ := s.Inspection(in.ID); len(got.Photos) != 1 {
+	if got := must(s.Inspection(in.ID))(t); len(got.Photos) != 1 {
 		t.Errorf("submitted visit lost its photo: %v", got.Photos)
 	}
 	// The finding raised in the submitted visit keeps its "before" photo.
@@ -119,7 +119,7 @@ func TestUnlinkFindingPhoto(t *testing.T) {
 	if deleted, err := s.UnlinkPhoto("aa", after); err != nil || !deleted {
 		t.Fatalf("unlink aa: %v %v", deleted, err)
 	}
-	if got, _ := s.Finding(f.ID); len(got.PhotosAfter) != 1 || got.PhotosAfter[0] != "bb" {
+	if got := must(s.Finding(f.ID))(t); len(got.PhotosAfter) != 1 || got.PhotosAfter[0] != "bb" {
 		t.Errorf("after photos %v", got.PhotosAfter)
 	}
 	// bb becomes the evidence of the fix: it stays.
@@ -130,7 +130,7 @@ func TestUnlinkFindingPhoto(t *testing.T) {
 	if _, err := s.UnlinkPhoto("bb", after); sv.ErrorCode(err) != sv.EConflict {
 		t.Errorf("evidence of a move: %v", err)
 	}
-	if got, _ := s.Finding(f.ID); len(got.PhotosAfter) != 1 {
+	if got := must(s.Finding(f.ID))(t); len(got.PhotosAfter) != 1 {
 		t.Errorf("after photos %v", got.PhotosAfter)
 	}
 	if problems := s.Check(); len(problems) > 0 {

@@ -188,7 +188,7 @@ func TestOneRefusedPhotoDoesNotStopTheSync(t *testing.T) {
 	if missing, err := l.client.Missing(context.Background(), good); err != nil || len(missing) != 0 {
 		t.Fatalf("the portal lacks good photos: %v %v", missing, err)
 	}
-	if ps, _ := l.store.Projects(); len(ps) != 20 {
+	if ps := must(l.store.Projects())(t); len(ps) != 20 {
 		t.Fatalf("the pull did not run: %d projects", len(ps))
 	}
 	// The refusal is kept for the user, and the photo is not sent again

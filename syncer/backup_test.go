@@ -307,7 +307,7 @@ func TestOwnOriginalsStayForTheRetentionAfterUpload(t *testing.T) {
 	if err := syncNow(); err != nil {
 		t.Fatal(err)
 	}
-	if pending, _ := s.PendingPhotos(); len(pending) != 0 || !has() {
+	if pending := must(s.PendingPhotos())(t); len(pending) != 0 || !has() {
 		t.Fatalf("after the upload: %d photos waiting, original here %v; want 0 and true", len(pending), has())
 	}
 	now = now.Add(storage.OriginalsRetention - time.Hour)

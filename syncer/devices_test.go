@@ -190,7 +190,7 @@ func TestResetDeviceResumesWithNothingLost(t *testing.T) {
 	if r.Pushed != 1 || r.Rejected != 0 || sv.ErrorCode(r.NewDevice) != portal.ErrDeviceReset {
 		t.Fatalf("after the reset: %+v", r)
 	}
-	if n, _ := l.store.OutboxLen(); n != 0 || l.store.DeviceID() == old {
+	if n := must(l.store.OutboxLen())(t); n != 0 || l.store.DeviceID() == old {
 		t.Fatalf("outbox %d, device %s (was %s)", n, l.store.DeviceID(), old)
 	}
 	admin := adminOf(t, base, 0)
@@ -265,7 +265,7 @@ func TestLaptopRestoredFromAnOldBackupReregisters(t *testing.T) {
 	if sv.ErrorCode(err) != portal.ErrRewound || !strings.Contains(sv.ErrorMessage(err, sv.English), "--reregister") {
 		t.Fatalf("a rewound laptop must be told what to do: %v", err)
 	}
-	if n, _ := s.OutboxLen(); n != 1 {
+	if n := must(s.OutboxLen())(t); n != 1 {
 		t.Fatalf("outbox after the refusal: %d", n)
 	}
 	e := New(s, c, Options{})
@@ -377,7 +377,7 @@ func TestRestoredPortalGetsTheLaptopsRecordsBack(t *testing.T) {
 	if got, _ := portalFinding(t, admin, f1.ID); notes(got) != "备份之后的备注" {
 		t.Fatalf("the note acknowledged by the old portal: %q", notes(got))
 	}
-	if n, _ := l.store.OutboxLen(); n != 0 {
+	if n := must(l.store.OutboxLen())(t); n != 0 {
 		t.Fatalf("outbox %d", n)
 	}
 	if lh, ph := l.hash(t), portalHash(t, base); lh != ph {
@@ -415,7 +415,7 @@ func TestLaptopTooOldIsToldToUpdateAndKeepsItsData(t *testing.T) {
 		!strings.Contains(sv.ErrorMessage(err, sv.English), "Update fieldbrief") || !strings.Contains(sv.ErrorMessage(err, sv.Chinese), "请更新 fieldbrief") {
 		t.Fatalf("an old laptop must be told to update: %v", err)
 	}
-	if n, _ := l.store.OutboxLen(); n != 1 || l.hash(t) != before {
+	if n := must(l.store.OutboxLen())(t); n != 1 || l.hash(t) != before {
 		t.Fatalf("the laptop's data changed: outbox %d", n)
 	}
 	if _, ok := portalFinding(t, adminOf(t, base, 3), f.ID); ok {
@@ -445,7 +445,7 @@ func TestUserSwitchNeverSendsAChangeAsAnotherUser(t *testing.T) {
 	if sv.ErrorCode(err) != sv.EConflict || !strings.Contains(sv.ErrorMessage(err, sv.English), "inspector1") {
 		t.Fatalf("switching user with the other's change waiting: %v", err)
 	}
-	if n, _ := l.store.OutboxLen(); n != 1 || l.store.DeviceID() != first {
+	if n := must(l.store.OutboxLen())(t); n != 1 || l.store.DeviceID() != first {
 		t.Fatalf("the refused switch changed the laptop: outbox %d", n)
 	}
 	l.sync(t, Options{})

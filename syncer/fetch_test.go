@@ -150,7 +150,7 @@ func TestOtherLaptopsThumbnailsComeWithTheSync(t *testing.T) {
 			t.Errorf("%s: the original or display copy came without being asked for", p.Name)
 		}
 	}
-	if st, _ := ReadStatus(b.store); st.PendingPhotos != 0 || st.PendingChanges != 0 {
+	if st := must(ReadStatus(b.store))(t); st.PendingPhotos != 0 || st.PendingChanges != 0 {
 		t.Fatalf("downloading made work for B to send back: %+v", st)
 	}
 	if b.hash(t) != a.hash(t) {
@@ -310,7 +310,7 @@ func TestOriginalOnDemandMakesTheCopiesHere(t *testing.T) {
 	if !has(b.store, kept.SHA256, storage.BlobDisplay) || !has(b.store, kept.SHA256, storage.BlobPrint) {
 		t.Error("display or print copy missing")
 	}
-	if st, _ := ReadStatus(b.store); st.PendingPhotos != 0 || st.PendingChanges != 0 {
+	if st := must(ReadStatus(b.store))(t); st.PendingPhotos != 0 || st.PendingChanges != 0 {
 		t.Fatalf("fetching originals made work for B to send back: %+v", st)
 	}
 	if b.hash(t) != a.hash(t) {

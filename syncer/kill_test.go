@@ -133,11 +133,11 @@ func TestSIGKILLMidSyncLosesAndDoublesNothing(t *testing.T) {
 	if _, err := New(s, c, Options{}).Sync(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if l, _ := s.OutboxLen(); l != 0 {
+	if l := must(s.OutboxLen())(t); l != 0 {
 		t.Fatalf("outbox: %d", l)
 	}
 	checkPortalFindings(t, base, n)
-	if h, _ := StateHash(s); h != portalHash(t, base) {
+	if h := must(StateHash(s))(t); h != portalHash(t, base) {
 		t.Fatal("laptop and portal differ after the kills")
 	}
 	for i, p := range photos {

@@ -65,7 +65,7 @@ func TestRecordOverThePortalsCapIsShownOnTheLaptop(t *testing.T) {
 	if !strings.Contains(zh, "256 KB") || !strings.Contains(en, "256 KB") || !strings.Contains(en, "finding") {
 		t.Fatalf("message does not say what is too large: %q / %q", zh, en)
 	}
-	if n, _ := a.store.OutboxLen(); n != 1 {
+	if n := must(a.store.OutboxLen())(t); n != 1 {
 		t.Fatalf("outbox holds %d entries, want the one refused", n)
 	}
 	if portalHash(t, base) != before {

@@ -46,7 +46,7 @@ func TestUnknownCursorSendsOwnRecordsAgainNeverDropsTheOutbox(t *testing.T) {
 	if r.Pulled != 23 || after.Cursor == before.Cursor || l.store.DeviceID() == device {
 		t.Fatalf("full resync pulled %d, cursor %q → %q, device %s", r.Pulled, before.Cursor, after.Cursor, l.store.DeviceID())
 	}
-	if n, _ := l.store.OutboxLen(); n != 0 {
+	if n := must(l.store.OutboxLen())(t); n != 0 {
 		t.Fatalf("outbox %d after the sync", n)
 	}
 	got, ok := portalFinding(t, adminOf(t, second, 0), f.ID)

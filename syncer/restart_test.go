@@ -41,7 +41,7 @@ func TestPortalRestartMidUploadResumes(t *testing.T) {
 		t.Fatalf("graceful shutdown mid-upload: %v", err)
 	}
 	r1 := <-first
-	if st, _ := ReadStatus(l.store); st.PendingPhotos != 1 {
+	if st := must(ReadStatus(l.store))(t); st.PendingPhotos != 1 {
 		t.Fatalf("the photo should still be waiting: %+v", st)
 	}
 

@@ -126,7 +126,7 @@ func TestTwoLaptopsEditTheSameFindingOfflineAndConverge(t *testing.T) {
 		t.Errorf("history should keep both status changes: %+v", got.History)
 	}
 	for _, l := range []*laptop{a, b} {
-		if rs, _ := l.store.Rejections(); len(rs) != 0 {
+		if rs := must(l.store.Rejections())(t); len(rs) != 0 {
 			t.Errorf("%s: unexpected rejections %+v", l.user, rs)
 		}
 	}
@@ -214,7 +214,7 @@ func TestLostResponsesAfterCommitDoNotDuplicate(t *testing.T) {
 	}
 	px.set(func(p *proxy) { p.dropResponse = nil })
 	l.sync(t, Options{})
-	if n, _ := l.store.OutboxLen(); n != 0 {
+	if n := must(l.store.OutboxLen())(t); n != 0 {
 		t.Fatalf("outbox not empty: %d", n)
 	}
 	checkPortalFindings(t, base, 30)
@@ -272,7 +272,7 @@ func TestUploadSurvivesManyCutsAndResendsAtMostAChunkPerCut(t *testing.T) {
 	if err != nil || !bytes.Equal(got, data) {
 		t.Fatalf("the portal's photo differs: %d bytes, %v", len(got), err)
 	}
-	if st, _ := ReadStatus(l.store); st.PendingPhotos != 0 {
+	if st := must(ReadStatus(l.store))(t); st.PendingPhotos != 0 {
 		t.Fatalf("photo still pending: %+v", st)
 	}
 }

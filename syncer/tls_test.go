@@ -53,7 +53,7 @@ func TestSyncOverTLS(t *testing.T) {
 	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}}
 	l := newLaptop(t, base, "inspector1", hc)
 	l.sync(t, Options{})
-	if ps, _ := l.store.Projects(); len(ps) != 20 {
+	if ps := must(l.store.Projects())(t); len(ps) != 20 {
 		t.Fatalf("projects over TLS: %d", len(ps))
 	}
 	// A client that does not trust the certificate is refused.

@@ -76,7 +76,7 @@ func TestOffTheShelfTusClientUploads(t *testing.T) {
 	if out, err := node.CombinedOutput(); err == nil {
 		t.Fatalf("a mismatching upload succeeded: %s", out)
 	}
-	if m, _ := c.Missing(context.Background(), []string{wrong}); len(m) != 1 {
+	if m := must(c.Missing(context.Background(), []string{wrong}))(t); len(m) != 1 {
 		t.Fatal("a mismatching upload became visible")
 	}
 }

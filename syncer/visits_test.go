@@ -116,7 +116,7 @@ func TestVisitsSyncWithAnswersAndPhotosAndOnlyByTheirInspectors(t *testing.T) {
 	if _, err := a.store.Inspection(forged.ID); err == nil {
 		t.Fatal("a refused visit reached another laptop")
 	}
-	if st, _ := ReadStatus(a.store); st.PendingPhotos != 0 || st.PendingChanges != 0 {
+	if st := must(ReadStatus(a.store))(t); st.PendingPhotos != 0 || st.PendingChanges != 0 {
 		t.Fatalf("A still has work waiting: %+v", st)
 	}
 	if ha, hp := a.hash(t), portalHash(t, base); ha != hp {

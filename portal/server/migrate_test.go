@@ -61,7 +61,7 @@ func TestOpenDBMigratesAFolderOfCommit0db7d75(t *testing.T) {
 		t.Fatalf("backups: %v", backups)
 	}
 	old, _ := os.ReadFile(filepath.Join("testdata", "schema1", DBFile))
-	if copyRaw, _ := os.ReadFile(backups[0]); len(copyRaw) == 0 {
+	if copyRaw := must(os.ReadFile(backups[0]))(t); len(copyRaw) == 0 {
 		t.Fatal("empty backup")
 	} else if db2, err := bolt.Open(backups[0], 0o600, nil); err != nil {
 		t.Fatal(err)
@@ -78,7 +78,7 @@ func TestOpenDBMigratesAFolderOfCommit0db7d75(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	if again, _ := filepath.Glob(filepath.Join(dir, DBFile+".schema-*.bak")); len(again) != 1 {
+	if again := must(filepath.Glob(filepath.Join(dir, DBFile+".schema-*.bak")))(t); len(again) != 1 {
 		t.Fatalf("a second open made backups: %v", again)
 	}
 }

@@ -242,7 +242,7 @@ func TestBackupHoldsTheDatabaseAndPhotos(t *testing.T) {
 	if err := Restore(bytes.NewReader(data[:len(data)/2]), empty); sv.ErrorCode(err) != sv.EInvalid {
 		t.Fatalf("cut-off backup: %v", err)
 	}
-	if left, _ := os.ReadDir(empty); len(left) != 0 {
+	if left := must(os.ReadDir(empty))(t); len(left) != 0 {
 		t.Fatalf("a failed restore left %d files", len(left))
 	}
 	// A tar that reaches out of the folder is refused, nothing written.
@@ -258,10 +258,10 @@ func TestBackupHoldsTheDatabaseAndPhotos(t *testing.T) {
 	if err := Restore(&evil, target); sv.ErrorCode(err) != sv.EInvalid {
 		t.Fatalf("a tar escaping its folder: %v", err)
 	}
-	if left, _ := os.ReadDir(base); len(left) != 1 {
+	if left := must(os.ReadDir(base))(t); len(left) != 1 {
 		t.Fatalf("the escaping entry was written: %v", left)
 	}
-	if left, _ := os.ReadDir(target); len(left) != 0 {
+	if left := must(os.ReadDir(target))(t); len(left) != 0 {
 		t.Fatalf("a refused restore left %d files", len(left))
 	}
 }

@@ -452,7 +452,7 @@ func TestUploadBecomesVisibleOnlyWhenWholeAndVerified(t *testing.T) {
 	if _, err := c.PatchUpload(ctx, u, 0, bytes.NewReader(data[:half]), half); err != nil {
 		t.Fatal(err)
 	}
-	if m, _ := c.Missing(ctx, []string{hash}); len(m) != 1 {
+	if m := must(c.Missing(ctx, []string{hash}))(t); len(m) != 1 {
 		t.Fatal("a partial upload is visible")
 	}
 	off, err := c.UploadOffset(ctx, u)
@@ -462,7 +462,7 @@ func TestUploadBecomesVisibleOnlyWhenWholeAndVerified(t *testing.T) {
 	if _, err := c.PatchUpload(ctx, u, off, bytes.NewReader(data[off:]), int64(len(data))-off); err != nil {
 		t.Fatal(err)
 	}
-	if m, _ := c.Missing(ctx, []string{hash}); len(m) != 0 {
+	if m := must(c.Missing(ctx, []string{hash}))(t); len(m) != 0 {
 		t.Fatal("the photo is still missing after upload")
 	}
 	got, err := c.Photo(ctx, hash)
