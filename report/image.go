@@ -212,8 +212,13 @@ func prepareAll(jobs []*imageJob) {
 	}
 	seen := map[*imageJob]bool{}
 	for _, j := range jobs {
-		if j != nil && !j.done && !seen[j] {
-			seen[j] = true
+		// seen first: a job listed twice may already be in a worker's
+		// hands, writing its done.
+		if j == nil || seen[j] {
+			continue
+		}
+		seen[j] = true
+		if !j.done {
 			work <- j
 		}
 	}
