@@ -15,6 +15,13 @@ case "$kind" in
   PE32+\ executable*x86-64*) ;;
   *) echo "FAIL: the Windows build is not a PE32+ x86-64 executable" >&2; exit 1 ;;
 esac
+# Four embedded font faces grow the binary; the .exe is copied to inspectors'
+# laptops from USB sticks and mail, so it stays under 90 MB (issue 15).
+size=$(stat -c %s "$exe")
+echo "$exe: $((size / 1024 / 1024)) MiB"
+if [ "$size" -ge $((90 * 1000 * 1000)) ]; then
+  echo "FAIL: the Windows executable is $size bytes, over 90 MB" >&2; exit 1
+fi
 
 kind=$(file -b "$portal")
 echo "$portal: $kind"
