@@ -324,9 +324,6 @@ func (ui *mainUI) openFindings(f storage.FindingFilter, remember bool) {
 	ui.show(newFindingsScreen(ui.env, f), remember)
 }
 
-// backButton is the button each screen shows to return where it came from.
-func (ui *mainUI) backButton() *widget.Button { return ui.env.backButton() }
-
 // refresh reloads the dashboard; on first start it offers the sample data.
 func (ui *mainUI) refresh(firstStart bool) {
 	ui.dash.load(func(err error) {

@@ -74,7 +74,8 @@ type photoDesk interface {
 	startImport(b *photoBatch) (done func(), quitting bool)
 	// endImport is called once b's dialog is gone.
 	endImport(b *photoBatch)
-	// quitting says whether the window closes once the work ends.
+	// isQuitting says whether the inspector has asked to quit: the
+	// window closes once the work running ends.
 	isQuitting() bool
 	// downloadPhotos fetches thumbnails or originals in the background;
 	// false when the portal cannot be used now.
