@@ -177,6 +177,9 @@ func newMainUI(a fyne.App, cfg Config) (*mainUI, error) {
 	ui.current = homeScreen{ui}
 	ui.body = container.NewStack(ui.current.view())
 	ui.sync = newSyncUI(ui)
+	if ui.sync != nil {
+		ui.env.refreshWaiting = ui.sync.refreshStatus
+	}
 	ui.window.SetContent(container.NewBorder(ui.header, ui.sync.bottom(), nil, nil, ui.body))
 	ui.window.Resize(fyne.NewSize(1240, 760))
 	ui.addShortcuts()
@@ -309,7 +312,7 @@ func (ui *mainUI) openProject(id string, remember bool) *projectPage {
 
 // openVisit shows a visit's checklist, editable while it is a draft.
 func (ui *mainUI) openVisit(id string, remember bool) {
-	ui.show(newVisitScreen(ui, id), remember)
+	ui.show(newVisitScreen(ui.env, id), remember)
 }
 
 // openFindings shows the findings of all projects, filtered. Opened from
@@ -320,9 +323,6 @@ func (ui *mainUI) openFindings(f storage.FindingFilter, remember bool) {
 	}
 	ui.show(newFindingsScreen(ui.env, f), remember)
 }
-
-// backButton is the button each screen shows to return where it came from.
-func (ui *mainUI) backButton() *widget.Button { return ui.env.backButton() }
 
 // refresh reloads the dashboard; on first start it offers the sample data.
 func (ui *mainUI) refresh(firstStart bool) {
@@ -444,8 +444,8 @@ func (ui *mainUI) showSettings() {
 	dialog.ShowCustom(t0("settings.title"), t0("common.close"), form, ui.window)
 }
 
-// fetch is fetchIn for the window's own work and the screens not yet on
-// a screenEnv.
+// fetch is fetchIn for the window's own work (settings, reports, the sync
+// bar and the project picker); the screens use their screenEnv.
 func fetch[T any](ui *mainUI, work func() (T, error), show func(T, error)) {
 	fetchIn(ui.env, work, show)
 }

@@ -282,7 +282,7 @@ func TestDashboardMarksWhatIsLateInRed(t *testing.T) {
 	for c := range cols {
 		cell := ui.dash.table.CreateCell()
 		ui.dash.table.UpdateCell(widget.TableCellID{Row: row, Col: c}, cell)
-		label := cell.(*fyne.Container).Objects[0].(*hoverLabel)
+		label := cell.(*tipCell).content.(*fyne.Container).Objects[0].(*hoverLabel)
 		if label.Importance == widget.DangerImportance {
 			red[cols[c].key] = true
 		}

@@ -111,15 +111,15 @@ func (f *itemField) showPast() {
 	v := f.v
 	prev := ""
 	if v.hasLast {
-		prev = f.item.AnswerText(v.last.Answers[f.item.Key], v.ui.lang)
+		prev = f.item.AnswerText(v.last.Answers[f.item.Key], v.env.lang)
 	}
 	switch {
 	case f.carrying && v.editable():
-		f.pastLine.SetText(t("item.carried", v.ui.date(v.last.StartedAt)))
+		f.pastLine.SetText(t("item.carried", v.env.date(v.last.StartedAt)))
 		f.pastLine.Importance = widget.WarningImportance
 		f.confirm.Show()
 	case prev != "":
-		f.pastLine.SetText(t("item.last_visit", v.ui.date(v.last.StartedAt), shortText(prev, 80)))
+		f.pastLine.SetText(t("item.last_visit", v.env.date(v.last.StartedAt), shortText(prev, 80)))
 		f.pastLine.Importance = widget.LowImportance
 		f.confirm.Hide()
 	default:
@@ -171,9 +171,9 @@ func (f *itemField) showOpen() {
 		f.openRow.Hide()
 		return
 	}
-	now := f.v.ui.cfg.Now()
+	now := f.v.env.now()
 	fd := open[0]
-	text := t("item.open_finding", shortText(fd.Description, 40), fd.Status.Label(f.v.ui.lang), string(fd.Deadline))
+	text := t("item.open_finding", shortText(fd.Description, 40), fd.Status.Label(f.v.env.lang), string(fd.Deadline))
 	if late := fd.DaysLate(now); late > 0 {
 		text += t0("common.sep") + t("finding.days_late", late)
 	}
@@ -184,7 +184,7 @@ func (f *itemField) showOpen() {
 		f.openIDs = append(f.openIDs, o.ID)
 	}
 	f.openLine.SetText(text)
-	f.openLine.Importance = f.v.ui.env.findingImportance(fd)
+	f.openLine.Importance = f.v.env.findingImportance(fd)
 	f.openLine.Refresh()
 	f.openRow.Show()
 	f.openRow.Refresh()
@@ -194,9 +194,9 @@ func (f *itemField) showOpen() {
 // notes, tied to this visit: what the inspector finds is recorded there.
 func (f *itemField) recheckFinding(id string) {
 	v := f.v
-	showFindingDetail(v.ui, id, v.id, func() {
-		data := v.ui.cfg.Data
-		fetch(v.ui, func() (sv.Finding, error) { return data.Finding(id) }, func(fd sv.Finding, err error) {
+	showFindingDetail(v.env, id, v.id, func() {
+		data := v.env.data
+		fetchIn(v.env, func() (sv.Finding, error) { return data.Finding(id) }, func(fd sv.Finding, err error) {
 			if err == nil {
 				v.recheck.changed(fd)
 			}
@@ -215,11 +215,11 @@ func (f *itemField) offerRaise() {
 		return
 	}
 	fd := open[0]
-	text := t("item.open_finding", fd.Description, fd.Status.Label(v.ui.lang), string(fd.Deadline))
-	if late := fd.DaysLate(v.ui.cfg.Now()); late > 0 {
+	text := t("item.open_finding", fd.Description, fd.Status.Label(v.env.lang), string(fd.Deadline))
+	if late := fd.DaysLate(v.env.now()); late > 0 {
 		text += t0("common.sep") + t("finding.days_late", late)
 	}
-	q := widget.NewLabel(t("item.fail_again", f.item.DisplayTitle(v.ui.lang), text))
+	q := widget.NewLabel(t("item.fail_again", f.item.DisplayTitle(v.env.lang), text))
 	q.Wrapping = fyne.TextWrapWord
 	var d dialog.Dialog
 	recheck := widget.NewButtonWithIcon(t0("item.recheck_it"), theme.SearchIcon(), func() {
@@ -233,9 +233,9 @@ func (f *itemField) offerRaise() {
 	})
 	cancel := widget.NewButton(t0("common.cancel"), func() { d.Hide() })
 	buttons := container.NewHBox(layout.NewSpacer(), cancel, raise, recheck)
-	d = dialog.NewCustomWithoutButtons(t0("item.fail_again_title"), container.NewBorder(nil, buttons, nil, nil, q), v.ui.window)
+	d = dialog.NewCustomWithoutButtons(t0("item.fail_again_title"), container.NewBorder(nil, buttons, nil, nil, q), v.env.win)
 	d.Resize(fyne.NewSize(560, 260))
 	v.offer = d
 	// Enter re-checks: the choice that makes no duplicate.
-	v.ui.showKeyed(d, recheck.OnTapped)
+	v.env.dialogs.showKeyed(d, recheck.OnTapped)
 }

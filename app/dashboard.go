@@ -134,7 +134,7 @@ func newDashboard(data Data, lang sv.Lang, now func() time.Time, bg, toUI func(f
 		func() (int, int) { return len(d.rows), len(cols) },
 		func() fyne.CanvasObject {
 			dot := container.NewCenter(container.NewGridWrap(fyne.NewSize(12, 12), canvas.NewCircle(color.Transparent)))
-			return container.NewBorder(nil, nil, dot, nil, newHoverLabel(d.tips))
+			return newTipCell(container.NewBorder(nil, nil, dot, nil, newHoverLabel(d.tips)), d.tips)
 		},
 		func(id widget.TableCellID, o fyne.CanvasObject) {
 			if id.Row >= len(d.rows) {
@@ -142,7 +142,7 @@ func newDashboard(data Data, lang sv.Lang, now func() time.Time, bg, toUI func(f
 			}
 			r := d.rows[id.Row]
 			// Border puts the centre object first, then the left one.
-			box := o.(*fyne.Container)
+			box := o.(*tipCell).content.(*fyne.Container)
 			label := box.Objects[0].(*hoverLabel)
 			dotBox := box.Objects[1].(*fyne.Container)
 			dot := dotBox.Objects[0].(*fyne.Container).Objects[0].(*canvas.Circle)
@@ -329,6 +329,7 @@ func (d *dashboard) apply() {
 // scrolled down, a shorter list would show nothing at all while the
 // footer counts rows.
 func (d *dashboard) refilter() {
+	d.tips.clear()
 	d.apply()
 	d.table.ScrollToTop()
 }
@@ -344,6 +345,7 @@ func (d *dashboard) sortBy(col int) {
 	default:
 		d.sortCol, d.sortDesc = -1, false
 	}
+	d.tips.clear()
 	d.sortRows()
 	d.table.Refresh()
 	d.table.ScrollToTop()

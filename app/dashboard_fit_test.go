@@ -114,6 +114,62 @@ func TestDashboardShowsTheFullNameOnHover(t *testing.T) {
 	}
 }
 
+// A full name shown on hover goes when the table scrolls or the search
+// changes the rows: it would name a row no longer under the mouse.
+func TestDashboardHidesTheFullNameWhenRowsMove(t *testing.T) {
+	ui, _ := newTestUI(t)
+	ui.window.Resize(fyne.NewSize(1024, 600))
+	d := ui.dash
+	c := ui.window.Canvas()
+	hoverShort := func() (*hoverLabel, fyne.Position) {
+		t.Helper()
+		// A label wholly in view, below the header row.
+		drv := fyne.CurrentApp().Driver()
+		top := drv.AbsolutePositionForObject(d.table).Y
+		var cell *hoverLabel
+		walk(d.table, func(o fyne.CanvasObject) bool {
+			if h, ok := o.(*hoverLabel); ok && h.Visible() && h.full != "" && h.full != h.Text {
+				y := drv.AbsolutePositionForObject(h).Y
+				if y > top+2*h.Size().Height && y+h.Size().Height < top+d.table.Size().Height {
+					cell = h
+				}
+			}
+			return cell != nil
+		})
+		if cell == nil {
+			t.Fatal("no project shown by its short name at 1024 px")
+		}
+		at := drv.AbsolutePositionForObject(cell).Add(fyne.NewPos(8, 8))
+		test.MoveMouse(c, at)
+		if got := d.tips.shown(); got != cell.full {
+			t.Fatalf("hovering %q shows %q, want %q", cell.Text, got, cell.full)
+		}
+		return cell, at
+	}
+
+	cell, at := hoverShort()
+	before := fyne.CurrentApp().Driver().AbsolutePositionForObject(cell)
+	test.Scroll(c, at, 0, -60)
+	if after := fyne.CurrentApp().Driver().AbsolutePositionForObject(cell); after == before {
+		t.Fatalf("the table did not scroll (%q stays at %v)", cell.Text, after)
+	}
+	if got := d.tips.shown(); got != "" {
+		t.Errorf("after scrolling, %q still shows over another row", got)
+	}
+
+	hoverShort()
+	test.Type(d.search, "z")
+	if got := d.tips.shown(); got != "" {
+		t.Errorf("after the search changed the rows, %q still shows", got)
+	}
+
+	hoverShort()
+	d.overdue.SetChecked(!d.overdue.Checked)
+	if got := d.tips.shown(); got != "" {
+		t.Errorf("after a filter changed the rows, %q still shows", got)
+	}
+}
+
 // The schedule panel names projects short; hovering shows the full name.
 func TestSchedulePanelShowsTheFullNameOnHover(t *testing.T) {
 	ui, _ := newTestUI(t)

@@ -7,8 +7,10 @@
 //
 // The window keeps one current screen (screen.go: view, load, reopen, and
 // small optional interfaces it asks for by capability, never by type), and
-// gives screens a screenEnv (env.go: data, clock, language, background
-// runner, dialogs, navigation) rather than itself (decision 0043).
+// gives screens, and the forms and photo dialogs they open, a screenEnv
+// (env.go: data, clock, language, background runner, dialogs, navigation,
+// photos, the sync count, the Reports menu) rather than itself (decision
+// 0043).
 //
 // The screens and where they live:
 //

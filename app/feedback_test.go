@@ -84,7 +84,7 @@ func TestFindingActionsStayInViewBelowALongHistory(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	d := showFindingDetail(ui, open.ID, "", nil)
+	d := showFindingDetail(ui.env, open.ID, "", nil)
 	add := findButton(d.actions, "添加备注")
 	if add == nil {
 		t.Fatal("no actions")

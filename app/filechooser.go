@@ -154,11 +154,11 @@ func listPlaces(r placeRoots) []place {
 // chooseFile shows the chooser for a photo (folders false) or a folder of
 // photos (folders true), starting in Pictures, and hands the path chosen
 // to picked.
-func chooseFile(ui *mainUI, folders bool, picked func(path string)) *fileChooser {
-	return newFileChooser(ui, folders, listPlaces(systemPlaceRoots()), picked)
+func chooseFile(env *screenEnv, folders bool, picked func(path string)) *fileChooser {
+	return newFileChooser(env, folders, listPlaces(systemPlaceRoots()), picked)
 }
 
-func newFileChooser(ui *mainUI, folders bool, places []place, picked func(path string)) *fileChooser {
+func newFileChooser(env *screenEnv, folders bool, places []place, picked func(path string)) *fileChooser {
 	c := &fileChooser{folders: folders, places: places, picked: picked, chosen: -1}
 	c.path = widget.NewEntry()
 	c.path.SetPlaceHolder(t0("files.path_placeholder"))
@@ -220,20 +220,20 @@ func newFileChooser(ui *mainUI, folders bool, places []place, picked func(path s
 	if folders {
 		title = t0("files.title_folder")
 	}
-	c.dlg = dialog.NewCustomWithoutButtons(title, container.NewBorder(top, buttons, nil, nil, split), ui.window)
-	c.dlg.Resize(fitDialog(ui, fyne.NewSize(860, 560)))
+	c.dlg = dialog.NewCustomWithoutButtons(title, container.NewBorder(top, buttons, nil, nil, split), env.win)
+	c.dlg.Resize(fitDialog(env, fyne.NewSize(860, 560)))
 	start := ""
 	if len(places) > 0 {
 		start = places[0].path
 	}
 	c.show(start)
-	ui.showKeyed(c.dlg, c.open)
+	env.dialogs.showKeyed(c.dlg, c.open)
 	return c
 }
 
 // fitDialog is want, made smaller where the window is.
-func fitDialog(ui *mainUI, want fyne.Size) fyne.Size {
-	win := ui.window.Canvas().Size()
+func fitDialog(env *screenEnv, want fyne.Size) fyne.Size {
+	win := env.win.Canvas().Size()
 	if win.Width > 0 {
 		want.Width = min(want.Width, win.Width-2*theme.Padding())
 	}

@@ -59,7 +59,7 @@ func TestFileChooserStartsInPicturesAndOffersTheCameraCard(t *testing.T) {
 	ui, _ := newTestUI(t)
 	r, pictures, card := chooserRoots(t)
 	var got []string
-	c := newFileChooser(ui, false, listPlaces(r), func(p string) { got = append(got, p) })
+	c := newFileChooser(ui.env, false, listPlaces(r), func(p string) { got = append(got, p) })
 	if c.dir != pictures {
 		t.Errorf("starts in %s, not in Pictures (%s)", c.dir, pictures)
 	}
@@ -119,7 +119,7 @@ func TestFileChooserTakesATypedPath(t *testing.T) {
 	ui, _ := newTestUI(t)
 	r, pictures, card := chooserRoots(t)
 	var got []string
-	c := newFileChooser(ui, false, listPlaces(r), func(p string) { got = append(got, p) })
+	c := newFileChooser(ui.env, false, listPlaces(r), func(p string) { got = append(got, p) })
 	enter := func(p string) {
 		c.path.SetText(p)
 		c.path.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
@@ -146,7 +146,7 @@ func TestFolderChooserChoosesTheFolderShown(t *testing.T) {
 	ui, _ := newTestUI(t)
 	r, _, card := chooserRoots(t)
 	var got []string
-	c := newFileChooser(ui, true, listPlaces(r), func(p string) { got = append(got, p) })
+	c := newFileChooser(ui.env, true, listPlaces(r), func(p string) { got = append(got, p) })
 	c.placeL.Select(2)
 	for _, e := range c.entries {
 		if !e.dir {

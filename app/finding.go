@@ -78,15 +78,15 @@ func verifies(from, to sv.Status) bool {
 // verifiers, when it names someone, is who a verification defaults to: on
 // site, the visit's inspectors verify together, whoever holds the laptop.
 // It is asked when the form opens, so names typed since count.
-func findingActions(ui *mainUI, f sv.Finding, inspectionID, who string, verifiers func() string, changed func(sv.Finding)) *fyne.Container {
+func findingActions(env *screenEnv, f sv.Finding, inspectionID, who string, verifiers func() string, changed func(sv.Finding)) *fyne.Container {
 	box := container.NewHBox()
-	for _, to := range f.MovesFor(ui.role()) {
+	for _, to := range f.MovesFor(env.role()) {
 		b := widget.NewButton(moveLabel(f.Status, to), func() {
 			by := who
 			if v := verifiers(); verifies(f.Status, to) && v != "" {
 				by = v
 			}
-			showMoveForm(ui, f, to, inspectionID, by, changed)
+			showMoveForm(env, f, to, inspectionID, by, changed)
 		})
 		if to == sv.StatusClosed || to == sv.StatusVerified {
 			b.Importance = widget.HighImportance
@@ -94,7 +94,7 @@ func findingActions(ui *mainUI, f sv.Finding, inspectionID, who string, verifier
 		box.Add(b)
 	}
 	box.Add(widget.NewButtonWithIcon(t0("finding.add_note"), theme.DocumentCreateIcon(), func() {
-		showNoteForm(ui, f, who, changed)
+		showNoteForm(env, f, who, changed)
 	}))
 	return box
 }
@@ -102,7 +102,7 @@ func findingActions(ui *mainUI, f sv.Finding, inspectionID, who string, verifier
 // moveForm asks what a workflow move needs: a note (the evidence of a fix,
 // the verification, the reason to withdraw) and, to close, who verified.
 type moveForm struct {
-	ui      *mainUI
+	env     *screenEnv
 	f       sv.Finding
 	to      sv.Status
 	note    *widget.Entry
@@ -118,8 +118,8 @@ type moveForm struct {
 	photos   *widget.Label // how many
 }
 
-func showMoveForm(ui *mainUI, f sv.Finding, to sv.Status, inspectionID, who string, changed func(sv.Finding)) *moveForm {
-	m := &moveForm{ui: ui, f: f, to: to, changed: changed, visitID: inspectionID}
+func showMoveForm(env *screenEnv, f sv.Finding, to sv.Status, inspectionID, who string, changed func(sv.Finding)) *moveForm {
+	m := &moveForm{env: env, f: f, to: to, changed: changed, visitID: inspectionID}
 	m.note = widget.NewMultiLineEntry()
 	m.note.Wrapping = fyne.TextWrapWord
 	m.note.SetMinRowsVisible(3)
@@ -134,7 +134,7 @@ func showMoveForm(ui *mainUI, f sv.Finding, to sv.Status, inspectionID, who stri
 		// A photo of the rectified site is evidence as good as a note.
 		m.photos = widget.NewLabel(t("item.photos", 0))
 		add := widget.NewButtonWithIcon(t0("item.add_photo"), theme.FileImageIcon(), func() {
-			choosePhoto(ui, func(path string) { m.attach([]string{path}) })
+			choosePhoto(env, func(path string) { m.attach([]string{path}) })
 		})
 		items = append(items, widget.NewFormItem(t0("finding.evidence"), container.NewHBox(m.photos, add)))
 	}
@@ -146,7 +146,7 @@ func showMoveForm(ui *mainUI, f sv.Finding, to sv.Status, inspectionID, who stri
 	default:
 		items = append(items, widget.NewFormItem(t0("finding.by"), m.by))
 	}
-	desc := widget.NewLabel(t("finding.move_intro", shortText(f.Description, 60), f.Status.Label(ui.lang), to.Label(ui.lang)))
+	desc := widget.NewLabel(t("finding.move_intro", shortText(f.Description, 60), f.Status.Label(env.lang), to.Label(env.lang)))
 	desc.Wrapping = fyne.TextWrapWord
 	m.confirm = widget.NewButton(moveLabel(f.Status, to), m.submit)
 	m.confirm.Importance = widget.HighImportance
@@ -155,15 +155,15 @@ func showMoveForm(ui *mainUI, f sv.Finding, to sv.Status, inspectionID, who stri
 	if m.photos != nil {
 		fields["evidence"] = listField(&m.evidence, func() { m.photos.SetText(t("item.photos", len(m.evidence))) })
 	}
-	m.keep = keepForm(ui, moveDraftKey(f.ID, to), fields)
+	m.keep = keepForm(env, moveDraftKey(f.ID, to), fields)
 	typed := func(string) { m.keep.changed() }
 	m.note.OnChanged, m.by.OnChanged = typed, typed
 	content := container.NewBorder(container.NewVBox(desc, m.keep.note), container.NewVBox(m.problem, container.NewHBox(layout.NewSpacer(), cancel, m.confirm)), nil, nil,
 		widget.NewForm(items...))
-	m.dlg = dialog.NewCustomWithoutButtons(moveLabel(f.Status, to), content, ui.window)
+	m.dlg = dialog.NewCustomWithoutButtons(moveLabel(f.Status, to), content, env.win)
 	m.dlg.Resize(fyne.NewSize(600, 380))
 	m.dlg.Show()
-	ui.window.Canvas().Focus(m.note)
+	env.win.Canvas().Focus(m.note)
 	return m
 }
 
@@ -190,7 +190,7 @@ func noteHint(from, to sv.Status) string {
 // passed with the move.
 func (m *moveForm) attach(paths []string) {
 	link := sv.PhotoLink{FindingID: m.f.ID, Role: sv.RoleAfter}
-	attachPhotos(m.ui, link, paths, func(res photoImport) {
+	attachPhotos(m.env, link, paths, func(res photoImport) {
 		m.evidence = addHashes(m.evidence, res.hashes...)
 		m.photos.SetText(t("item.photos", len(m.evidence)))
 		m.keep.changed()
@@ -200,19 +200,19 @@ func (m *moveForm) attach(paths []string) {
 // submit checks the move with the domain's rules on a copy, so the person
 // sees why a move is refused before anything is written, then applies it.
 func (m *moveForm) submit() {
-	mv := sv.Move{To: m.to, By: strings.TrimSpace(m.by.Text), Role: m.ui.role(), Note: strings.TrimSpace(m.note.Text),
-		Evidence: m.evidence, InspectionID: m.visitID, At: m.ui.cfg.Now()}
+	mv := sv.Move{To: m.to, By: strings.TrimSpace(m.by.Text), Role: m.env.role(), Note: strings.TrimSpace(m.note.Text),
+		Evidence: m.evidence, InspectionID: m.visitID, At: m.env.now()}
 	trial := m.f
 	trial.History = append([]sv.StatusChange(nil), m.f.History...)
 	if err := trial.Apply(mv); err != nil {
-		m.problem.SetText(m.ui.message(err))
+		m.problem.SetText(m.env.message(err))
 		return
 	}
 	m.confirm.Disable()
-	applyMove(m.ui, m.f.ID, mv, func(f sv.Finding, err error) {
+	applyMove(m.env, m.f.ID, mv, func(f sv.Finding, err error) {
 		m.confirm.Enable()
 		if err != nil {
-			m.problem.SetText(m.ui.message(err))
+			m.problem.SetText(m.env.message(err))
 			return
 		}
 		m.keep.end()
@@ -226,9 +226,9 @@ func (m *moveForm) submit() {
 // applyMove writes a move in the background. The store applies the
 // domain's rules again on the stored finding, which may have changed
 // since it was shown; a refused move comes back as an error to show.
-func applyMove(ui *mainUI, id string, mv sv.Move, done func(sv.Finding, error)) {
-	data := ui.cfg.Data
-	fetch(ui, func() (sv.Finding, error) { return data.MoveFinding(id, mv) }, done)
+func applyMove(env *screenEnv, id string, mv sv.Move, done func(sv.Finding, error)) {
+	data := env.data
+	fetchIn(env, func() (sv.Finding, error) { return data.MoveFinding(id, mv) }, done)
 }
 
 // noteForm adds a note ("still open: …") without moving the finding.
@@ -241,7 +241,7 @@ type noteForm struct {
 	dlg     dialog.Dialog
 }
 
-func showNoteForm(ui *mainUI, f sv.Finding, who string, changed func(sv.Finding)) *noteForm {
+func showNoteForm(env *screenEnv, f sv.Finding, who string, changed func(sv.Finding)) *noteForm {
 	n := &noteForm{}
 	n.text = widget.NewMultiLineEntry()
 	n.text.Wrapping = fyne.TextWrapWord
@@ -252,18 +252,18 @@ func showNoteForm(ui *mainUI, f sv.Finding, who string, changed func(sv.Finding)
 	n.problem = widget.NewLabel("")
 	n.problem.Importance = widget.DangerImportance
 	n.add = widget.NewButton(t0("finding.add_note"), func() {
-		note := sv.Note{By: strings.TrimSpace(n.by.Text), Text: strings.TrimSpace(n.text.Text), At: ui.cfg.Now()}
+		note := sv.Note{By: strings.TrimSpace(n.by.Text), Text: strings.TrimSpace(n.text.Text), At: env.now()}
 		if note.Text == "" {
 			n.problem.SetText(t0("finding.note_empty"))
 			return
 		}
 		n.add.Disable()
-		data := ui.cfg.Data
-		fetch(ui, func() (sv.Finding, error) { return data.AddFindingNote(f.ID, note) },
+		data := env.data
+		fetchIn(env, func() (sv.Finding, error) { return data.AddFindingNote(f.ID, note) },
 			func(f sv.Finding, err error) {
 				n.add.Enable()
 				if err != nil {
-					n.problem.SetText(ui.message(err))
+					n.problem.SetText(env.message(err))
 					return
 				}
 				n.keep.end()
@@ -275,15 +275,15 @@ func showNoteForm(ui *mainUI, f sv.Finding, who string, changed func(sv.Finding)
 	})
 	n.add.Importance = widget.HighImportance
 	cancel := widget.NewButton(t0("common.cancel"), func() { n.keep.cancel(n.dlg.Hide) })
-	n.keep = keepForm(ui, noteDraftKey(f.ID), map[string]formField{"note": entryField(n.text), "by": entryField(n.by)})
+	n.keep = keepForm(env, noteDraftKey(f.ID), map[string]formField{"note": entryField(n.text), "by": entryField(n.by)})
 	typed := func(string) { n.keep.changed() }
 	n.text.OnChanged, n.by.OnChanged = typed, typed
 	form := widget.NewForm(widget.NewFormItem(t0("finding.note"), n.text), widget.NewFormItem(t0("finding.by"), n.by))
 	content := container.NewBorder(n.keep.note, container.NewVBox(n.problem, container.NewHBox(layout.NewSpacer(), cancel, n.add)), nil, nil, form)
-	n.dlg = dialog.NewCustomWithoutButtons(t0("finding.add_note"), content, ui.window)
+	n.dlg = dialog.NewCustomWithoutButtons(t0("finding.add_note"), content, env.win)
 	n.dlg.Resize(fyne.NewSize(520, 280))
 	n.dlg.Show()
-	ui.window.Canvas().Focus(n.text)
+	env.win.Canvas().Focus(n.text)
 	return n
 }
 
@@ -303,16 +303,16 @@ type findingDetail struct {
 
 // showFindingDetail reads a finding and shows it in a dialog. changed runs
 // after every move or note, so the screen behind can reload.
-func showFindingDetail(ui *mainUI, id, inspectionID string, changed func()) *findingDetail {
+func showFindingDetail(env *screenEnv, id, inspectionID string, changed func()) *findingDetail {
 	d := &findingDetail{box: container.NewVBox(widget.NewLabel(t0("dashboard.loading"))), bar: container.NewVBox()}
 	d.dlg = dialog.NewCustom(t0("finding.detail_title"), t0("common.close"),
-		container.NewBorder(nil, d.bar, nil, nil, container.NewVScroll(d.box)), ui.window)
+		container.NewBorder(nil, d.bar, nil, nil, container.NewVScroll(d.box)), env.win)
 	d.dlg.Resize(fyne.NewSize(720, 560))
-	ui.showKeyed(d.dlg, d.dlg.Hide)
-	data := ui.cfg.Data
+	env.dialogs.showKeyed(d.dlg, d.dlg.Hide)
+	data := env.data
 	var reload func()
 	show := func(f sv.Finding) {
-		d.fill(ui, f, inspectionID, func(nf sv.Finding) {
+		d.fill(env, f, inspectionID, func(nf sv.Finding) {
 			reload()
 			if changed != nil {
 				changed()
@@ -325,7 +325,7 @@ func showFindingDetail(ui *mainUI, id, inspectionID string, changed func()) *fin
 			project sv.Project
 			drafts  []storage.FormDraft
 		}
-		fetch(ui, func() (read, error) {
+		fetchIn(env, func() (read, error) {
 			var r read
 			var err error
 			if r.f, err = data.Finding(id); err != nil {
@@ -344,7 +344,7 @@ func showFindingDetail(ui *mainUI, id, inspectionID string, changed func()) *fin
 			return r, nil
 		}, func(r read, err error) {
 			if err != nil {
-				d.box.Objects = []fyne.CanvasObject{widget.NewLabel(ui.message(err))}
+				d.box.Objects = []fyne.CanvasObject{widget.NewLabel(env.message(err))}
 				d.box.Refresh()
 				return
 			}
@@ -379,16 +379,16 @@ func draftForms(f sv.Finding, drafts []storage.FormDraft) string {
 	return t("finding.drafts", strings.Join(names, t0("common.name_sep")))
 }
 
-func (d *findingDetail) fill(ui *mainUI, f sv.Finding, inspectionID string, changed func(sv.Finding)) {
-	lang := ui.lang
+func (d *findingDetail) fill(env *screenEnv, f sv.Finding, inspectionID string, changed func(sv.Finding)) {
+	lang := env.lang
 	desc := widget.NewLabelWithStyle(f.Description, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	desc.Wrapping = fyne.TextWrapWord
 	status := f.Status.Label(lang)
-	if late := f.DaysLate(ui.cfg.Now()); late > 0 {
+	if late := f.DaysLate(env.now()); late > 0 {
 		status += " · " + t("finding.days_late", late)
 	}
 	statusLabel := widget.NewLabel(status)
-	statusLabel.Importance = ui.env.findingImportance(f)
+	statusLabel.Importance = env.findingImportance(f)
 	facts := widget.NewForm(
 		widget.NewFormItem(t0("findings.col.project"), widget.NewLabel(d.project.Name)),
 		widget.NewFormItem(t0("finding.status"), muted(statusLabel)),
@@ -396,7 +396,7 @@ func (d *findingDetail) fill(ui *mainUI, f sv.Finding, inspectionID string, chan
 		widget.NewFormItem(t0("finding.severity"), widget.NewLabel(f.Severity.Label(lang))),
 		widget.NewFormItem(t0("finding.unit"), widget.NewLabel(f.ResponsibleUnit)),
 		widget.NewFormItem(t0("finding.deadline"), widget.NewLabel(string(f.Deadline))),
-		widget.NewFormItem(t0("finding.created"), widget.NewLabel(t("finding.created_by", ui.date(f.CreatedAt), f.CreatedBy))),
+		widget.NewFormItem(t0("finding.created"), widget.NewLabel(t("finding.created_by", env.date(f.CreatedAt), f.CreatedBy))),
 	)
 	// 类型 beside 类别 read as the same thing twice: the kind is shown
 	// only when the record is not a problem (a company's request).
@@ -404,7 +404,7 @@ func (d *findingDetail) fill(ui *mainUI, f sv.Finding, inspectionID string, chan
 		facts.Append(t0("finding.kind"), widget.NewLabel(f.Kind.Label(lang)))
 	}
 	if f.VerifiedBy != "" {
-		facts.Append(t0("finding.verified_by"), widget.NewLabel(t("finding.created_by", ui.date(verifiedAt(f)), f.VerifiedBy)))
+		facts.Append(t0("finding.verified_by"), widget.NewLabel(t("finding.created_by", env.date(verifiedAt(f)), f.VerifiedBy)))
 	}
 	objs := []fyne.CanvasObject{desc, facts}
 	if d.pending.Text != "" {
@@ -415,7 +415,7 @@ func (d *findingDetail) fill(ui *mainUI, f sv.Finding, inspectionID string, chan
 		objs = append(objs, widget.NewLabel(t0("finding.no_history")))
 	}
 	for _, h := range f.History {
-		line := t("finding.history_row", ui.date(h.At), h.By, h.From.Label(lang), h.To.Label(lang))
+		line := t("finding.history_row", env.date(h.At), h.By, h.From.Label(lang), h.To.Label(lang))
 		if h.Note != "" {
 			line += "：" + h.Note
 		}
@@ -428,12 +428,12 @@ func (d *findingDetail) fill(ui *mainUI, f sv.Finding, inspectionID string, chan
 		objs = append(objs, widget.NewLabel(t0("finding.no_notes")))
 	}
 	for _, n := range f.Notes {
-		l := widget.NewLabel(t("finding.note_row", ui.date(n.At), n.By, n.Text))
+		l := widget.NewLabel(t("finding.note_row", env.date(n.At), n.By, n.Text))
 		l.Wrapping = fyne.TextWrapWord
 		objs = append(objs, l)
 	}
-	last := splitNames(ui.app.Preferences().String(prefInspectors))
-	who := ui.actingName(firstOr(last, ""))
+	last := splitNames(env.prefs.String(prefInspectors))
+	who := env.actingName(firstOr(last, ""))
 	verifiers := func() string {
 		if inspectionID == "" {
 			return ""
@@ -442,14 +442,14 @@ func (d *findingDetail) fill(ui *mainUI, f sv.Finding, inspectionID string, chan
 		// typed, verify.
 		return joinNames(last)
 	}
-	d.actions = findingActions(ui, f, inspectionID, who, verifiers, changed)
+	d.actions = findingActions(env, f, inspectionID, who, verifiers, changed)
 	if f.CheckEdit() == nil {
 		units := d.project.Units()
 		d.actions.Add(widget.NewButtonWithIcon(t0("finding.edit"), theme.DocumentCreateIcon(), func() {
-			d.form = showFindingEdit(ui, f, units, changed)
+			d.form = showFindingEdit(env, f, units, changed)
 		}))
 	}
-	d.actions.Add(findingPhotosButton(ui, d.dlg, f, func() { changed(f) }))
+	d.actions.Add(findingPhotosButton(env, d.dlg, f, func() { changed(f) }))
 	d.bar.Objects = []fyne.CanvasObject{widget.NewSeparator(), d.actions}
 	d.bar.Refresh()
 	d.box.Objects = objs
@@ -483,7 +483,7 @@ func newRecheckPane(v *visitScreen) *recheckPane {
 // refresh rebuilds the cards; there are at most a few dozen.
 func (r *recheckPane) refresh() {
 	v := r.v
-	lang := v.ui.lang
+	lang := v.env.lang
 	r.cards = map[string]*fyne.Container{}
 	objs := []fyne.CanvasObject{heading(t0("visit.recheck"))}
 	intro := widget.NewLabel(t0("visit.recheck_intro"))
@@ -498,16 +498,16 @@ func (r *recheckPane) refresh() {
 	if len(earlier) == 0 {
 		objs = append(objs, widget.NewLabel(t0("visit.recheck_none")))
 	}
-	who := v.ui.actingName(firstOr(v.in.Inspectors, ""))
+	who := v.env.actingName(firstOr(v.in.Inspectors, ""))
 	for _, f := range earlier {
 		title := widget.NewLabelWithStyle(f.Description, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		title.Wrapping = fyne.TextWrapWord
 		info := t("finding.card_info", f.Status.Label(lang), f.ResponsibleUnit, string(f.Deadline), f.Severity.Label(lang))
-		if late := f.DaysLate(v.ui.cfg.Now()); late > 0 {
+		if late := f.DaysLate(v.env.now()); late > 0 {
 			info += " · " + t("finding.days_late", late)
 		}
 		infoLabel := widget.NewLabel(info)
-		infoLabel.Importance = v.ui.env.findingImportance(f)
+		infoLabel.Importance = v.env.findingImportance(f)
 		card := []fyne.CanvasObject{title, muted(infoLabel)}
 		if n := len(f.Notes); n > 0 {
 			last := widget.NewLabel(t("finding.last_note", f.Notes[n-1].Text))
@@ -518,9 +518,9 @@ func (r *recheckPane) refresh() {
 		id := f.ID
 		details := widget.NewButtonWithIcon(t0("finding.details"), theme.InfoIcon(), func() {
 			// What is changed in the detail shows on the card too.
-			showFindingDetail(v.ui, id, v.id, func() {
-				data := v.ui.cfg.Data
-				fetch(v.ui, func() (sv.Finding, error) { return data.Finding(id) }, func(f sv.Finding, err error) {
+			showFindingDetail(v.env, id, v.id, func() {
+				data := v.env.data
+				fetchIn(v.env, func() (sv.Finding, error) { return data.Finding(id) }, func(f sv.Finding, err error) {
 					if err == nil {
 						r.changed(f)
 					}
@@ -528,7 +528,7 @@ func (r *recheckPane) refresh() {
 			})
 		})
 		if v.editable() && f.Status.Active() {
-			actions := findingActions(v.ui, f, v.id, who, func() string { return joinNames(v.in.Inspectors) }, r.changed)
+			actions := findingActions(v.env, f, v.id, who, func() string { return joinNames(v.in.Inspectors) }, r.changed)
 			actions.Add(details)
 			r.cards[f.ID] = actions
 			card = append(card, actions)
@@ -553,7 +553,7 @@ func (r *recheckPane) refresh() {
 			widget.NewButtonWithIcon(t0("visit.new_request"), theme.ContentAddIcon(), func() { r.newFinding(sv.KindRequest) })))
 	}
 	for _, f := range raised {
-		l := widget.NewLabel(v.ui.env.findingLine(f))
+		l := widget.NewLabel(v.env.findingLine(f))
 		l.Wrapping = fyne.TextWrapWord
 		objs = append(objs, l)
 	}
@@ -580,8 +580,8 @@ func (r *recheckPane) changed(f sv.Finding) {
 // newFinding opens an empty finding form of the given kind for this visit.
 func (r *recheckPane) newFinding(kind sv.FindingKind) {
 	v := r.v
-	now := v.ui.cfg.Now()
-	who := v.ui.actingName(firstOr(v.in.Inspectors, ""))
+	now := v.env.now()
+	who := v.env.actingName(firstOr(v.in.Inspectors, ""))
 	draft := sv.NewFinding(sv.NewID(now), v.in.ProjectID, v.id, kind, who, now)
 	// A company's request goes to the lead department; a problem seen on
 	// site is usually the contractor's.
@@ -589,7 +589,7 @@ func (r *recheckPane) newFinding(kind sv.FindingKind) {
 	if kind == sv.KindProblem {
 		draft.ResponsibleUnit = v.project.UnitFor(sv.UnitContractor)
 	}
-	v.form = showFindingForm(v.ui, draft, v.unitChoices(), func(saved sv.Finding) {
+	v.form = showFindingForm(v.env, draft, v.unitChoices(), func(saved sv.Finding) {
 		v.active = append(v.active, saved)
 		r.refresh()
 		v.refreshNav()

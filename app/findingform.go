@@ -23,7 +23,7 @@ import (
 // failed item: the inspector checks the description, picks or types the
 // responsible unit, and sets the deadline and severity.
 type findingForm struct {
-	ui    *mainUI
+	env   *screenEnv
 	draft sv.Finding
 	units []string // offered in the unit's drop-down; free text is allowed
 	// offered are the units the drop-down lists now, those matching what
@@ -52,19 +52,19 @@ type findingForm struct {
 }
 
 // showFindingForm opens the form for draft; onSaved runs once it is stored.
-func showFindingForm(ui *mainUI, draft sv.Finding, units []string, onSaved func(sv.Finding)) *findingForm {
-	return openFindingForm(ui, draft, units, false, onSaved)
+func showFindingForm(env *screenEnv, draft sv.Finding, units []string, onSaved func(sv.Finding)) *findingForm {
+	return openFindingForm(env, draft, units, false, onSaved)
 }
 
 // showFindingEdit opens the form on a stored, active finding to change its
 // description, unit, deadline, category or severity.
-func showFindingEdit(ui *mainUI, f sv.Finding, units []string, onSaved func(sv.Finding)) *findingForm {
-	return openFindingForm(ui, f, units, true, onSaved)
+func showFindingEdit(env *screenEnv, f sv.Finding, units []string, onSaved func(sv.Finding)) *findingForm {
+	return openFindingForm(env, f, units, true, onSaved)
 }
 
-func openFindingForm(ui *mainUI, draft sv.Finding, units []string, edit bool, onSaved func(sv.Finding)) *findingForm {
-	lang := ui.lang
-	ff := &findingForm{ui: ui, draft: draft, units: units, onSaved: onSaved, edit: edit}
+func openFindingForm(env *screenEnv, draft sv.Finding, units []string, edit bool, onSaved func(sv.Finding)) *findingForm {
+	lang := env.lang
+	ff := &findingForm{env: env, draft: draft, units: units, onSaved: onSaved, edit: edit}
 	ff.desc = widget.NewMultiLineEntry()
 	ff.desc.Wrapping = fyne.TextWrapWord
 	ff.desc.SetMinRowsVisible(3)
@@ -95,7 +95,7 @@ func openFindingForm(ui *mainUI, draft sv.Finding, units []string, edit bool, on
 	ff.problem.Wrapping = fyne.TextWrapWord
 	// Typed dates are still taken; the calendar saves typing one.
 	ff.pick = widget.NewButtonWithIcon("", theme.CalendarIcon(), func() {
-		start := ui.cfg.Now()
+		start := env.now()
 		if d, ok := parseDate(ff.deadline.Text); ok {
 			if tm, ok := d.Time(start.Location()); ok {
 				start = tm
@@ -128,7 +128,7 @@ func openFindingForm(ui *mainUI, draft sv.Finding, units []string, edit bool, on
 	if edit {
 		key = editDraftKey(draft.ID)
 	}
-	ff.keep = keepForm(ui, key, map[string]formField{
+	ff.keep = keepForm(env, key, map[string]formField{
 		"description": entryField(ff.desc), "category": selectField(ff.category), "severity": radioField(ff.severity),
 		"unit": entryField(&ff.unit.Entry), "deadline": entryField(ff.deadline),
 	})
@@ -151,10 +151,10 @@ func openFindingForm(ui *mainUI, draft sv.Finding, units []string, edit bool, on
 	case draft.Kind == sv.KindRequest:
 		title = t0("visit.new_request")
 	}
-	ff.dlg = dialog.NewCustomWithoutButtons(title, content, ui.window)
+	ff.dlg = dialog.NewCustomWithoutButtons(title, content, env.win)
 	ff.dlg.Resize(fyne.NewSize(640, 460))
 	ff.dlg.Show()
-	ui.window.Canvas().Focus(ff.desc)
+	env.win.Canvas().Focus(ff.desc)
 	// The cursor goes to the end of the prefilled description, where the
 	// inspector adds what was seen; SetText clamps a cursor past the end
 	// to the end, in the rows as the shown dialog wraps them.
@@ -190,7 +190,7 @@ func showCalendarUnder(entry *widget.Entry, start time.Time) {
 // value reads the form into a finding.
 func (ff *findingForm) value() sv.Finding {
 	f := ff.draft
-	lang := ff.ui.lang
+	lang := ff.env.lang
 	f.Description = strings.TrimSpace(ff.desc.Text)
 	if ff.itemTitle != "" && f.Description != "" && !strings.Contains(f.Description, ff.itemTitle) {
 		// Rewritten from scratch, the description would no longer say
@@ -221,13 +221,13 @@ func (ff *findingForm) value() sv.Finding {
 func (ff *findingForm) submit() {
 	f := ff.value()
 	if err := f.Validate(); err != nil {
-		ff.problem.SetText(ff.ui.message(err))
+		ff.problem.SetText(ff.env.message(err))
 		return
 	}
 	ff.save.Disable()
-	data := ff.ui.cfg.Data
+	data := ff.env.data
 	edit := ff.edit
-	fetch(ff.ui, func() (sv.Finding, error) {
+	fetchIn(ff.env, func() (sv.Finding, error) {
 		if edit {
 			return data.EditFinding(f.ID, storage.FindingEdit{Description: f.Description, ResponsibleUnit: f.ResponsibleUnit,
 				Deadline: f.Deadline, Severity: f.Severity, Category: f.Category})
@@ -236,7 +236,7 @@ func (ff *findingForm) submit() {
 	}, func(f sv.Finding, err error) {
 		ff.save.Enable()
 		if err != nil {
-			ff.problem.SetText(ff.ui.message(err))
+			ff.problem.SetText(ff.env.message(err))
 			return
 		}
 		ff.keep.end()

@@ -88,7 +88,11 @@ func newFindingsScreen(e *screenEnv, initial storage.FindingFilter) *findingsScr
 	for i, c := range s.statuses {
 		labels[i] = c.label
 	}
+	// A project is named short here, a long description is cut: the
+	// mouse on either shows it whole (see hoverLabel).
+	tips := newTipLayer()
 	reload := func() {
+		tips.clear() // the rows change under it
 		if !s.loading {
 			s.load()
 		}
@@ -118,17 +122,14 @@ func newFindingsScreen(e *screenEnv, initial storage.FindingFilter) *findingsScr
 	s.count = widget.NewLabel(t0("dashboard.loading"))
 
 	cols := findingColumns()
-	// A project is named short here, a long description is cut: the
-	// mouse on either shows it whole (see hoverLabel).
-	tips := newTipLayer()
 	s.table = widget.NewTable(func() (int, int) { return len(s.rows), len(cols) },
-		func() fyne.CanvasObject { return newHoverLabel(tips) },
+		func() fyne.CanvasObject { return newTipCell(newHoverLabel(tips), tips) },
 		func(id widget.TableCellID, o fyne.CanvasObject) {
 			if id.Row >= len(s.rows) {
 				return
 			}
 			f := s.rows[id.Row]
-			l := o.(*hoverLabel)
+			l := o.(*tipCell).content.(*hoverLabel)
 			l.Text, l.full = s.cell(f, id.Col), ""
 			if id.Col == 1 {
 				l.full = s.fullName(f.ProjectID)

@@ -61,7 +61,7 @@ func moveDraftKey(findingID string, to sv.Status) string {
 // quitting loses none of it, and puts it back when the same form is opened
 // again. Saving the form, or cancelling it, forgets the draft.
 type formKeeper struct {
-	ui     *mainUI
+	env    *screenEnv
 	key    string
 	fields map[string]formField
 	saver  *saver
@@ -79,26 +79,26 @@ type formKeeper struct {
 // keepForm starts keeping the form's fields under key, and fills them
 // from a draft of that key if there is one. Call it once the fields hold
 // their prefilled values.
-func keepForm(ui *mainUI, key string, fields map[string]formField) *formKeeper {
-	k := &formKeeper{ui: ui, key: key, fields: fields, note: widget.NewLabel("")}
+func keepForm(env *screenEnv, key string, fields map[string]formField) *formKeeper {
+	k := &formKeeper{env: env, key: key, fields: fields, note: widget.NewLabel("")}
 	k.note.Wrapping = fyne.TextWrapWord
 	k.note.Importance = widget.WarningImportance
 	k.note.Hide()
-	k.saver = newSaver(ui.cfg.Background, func(_ string, err error) {
+	k.saver = newSaver(env.bg, func(_ string, err error) {
 		if err != nil {
-			ui.do(func() {
-				k.note.SetText(t("form.draft_failed", ui.message(err)))
+			env.do(func() {
+				k.note.SetText(t("form.draft_failed", env.message(err)))
 				k.note.Importance = widget.DangerImportance
 				k.note.Show()
 			})
 		}
 	})
 	k.opened = k.values()
-	data := ui.cfg.Data
-	fetch(ui, func() (storage.FormDraft, error) { return data.FormDraft(key) }, func(d storage.FormDraft, err error) {
+	data := env.data
+	fetchIn(env, func() (storage.FormDraft, error) { return data.FormDraft(key) }, func(d storage.FormDraft, err error) {
 		if err != nil {
 			if sv.ErrorCode(err) != sv.ENotFound {
-				k.note.SetText(ui.message(err))
+				k.note.SetText(env.message(err))
 				k.note.Show()
 			}
 			return
@@ -112,7 +112,7 @@ func keepForm(ui *mainUI, key string, fields map[string]formField) *formKeeper {
 				f.set(v)
 			}
 		}
-		k.note.SetText(t("form.draft_restored", d.At.In(ui.cfg.Now().Location()).Format("2006-01-02 15:04")))
+		k.note.SetText(t("form.draft_restored", d.At.In(env.now().Location()).Format("2006-01-02 15:04")))
 		k.note.Show()
 	})
 	return k
@@ -131,7 +131,7 @@ func (k *formKeeper) changed() {
 	if k.ended {
 		return
 	}
-	data := k.ui.cfg.Data
+	data := k.env.data
 	now := k.values()
 	if maps.Equal(now, k.opened) {
 		k.saver.put(k.key, func() error { return data.DeleteFormDraft(k.key) })
@@ -149,7 +149,7 @@ func (k *formKeeper) cancel(hide func()) {
 		hide()
 		return
 	}
-	k.ui.confirmLoss(t0("form.discard_title"), t0("form.discard_question"), t0("form.discard"), func(ok bool) {
+	k.env.dialogs.confirmLoss(t0("form.discard_title"), t0("form.discard_question"), t0("form.discard"), func(ok bool) {
 		if ok {
 			k.end()
 			hide()
@@ -160,6 +160,6 @@ func (k *formKeeper) cancel(hide func()) {
 // end forgets the draft: the form was saved, or cancelled on purpose.
 func (k *formKeeper) end() {
 	k.ended = true
-	data := k.ui.cfg.Data
+	data := k.env.data
 	k.saver.put(k.key, func() error { return data.DeleteFormDraft(k.key) })
 }

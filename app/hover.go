@@ -81,6 +81,17 @@ func (l *tipLayer) hide(owner fyne.CanvasObject) {
 	l.Refresh()
 }
 
+// clear takes away whatever panel is shown: the rows moved under it (a
+// scroll) or changed (a search or filter), so it would name the wrong one.
+func (l *tipLayer) clear() {
+	if l.owner == nil {
+		return
+	}
+	l.owner = nil
+	l.panel.Hide()
+	l.Refresh()
+}
+
 // shown returns the text of the panel, "" when none is shown.
 func (l *tipLayer) shown() string {
 	if !l.panel.Visible() {
@@ -128,12 +139,42 @@ func (h *hoverLabel) MouseIn(*desktop.MouseEvent) {
 	h.tips.show(full, h)
 }
 
-// MouseMoved keeps the panel where it is.
-func (h *hoverLabel) MouseMoved(*desktop.MouseEvent) {}
+// MouseMoved keeps the panel where it is, or shows it again when a
+// scroll took it away and the mouse is back on the label.
+func (h *hoverLabel) MouseMoved(e *desktop.MouseEvent) {
+	if h.tips != nil && h.tips.owner != h {
+		h.MouseIn(e)
+	}
+}
 
 // MouseOut hides the panel.
 func (h *hoverLabel) MouseOut() {
 	if h.tips != nil {
 		h.tips.hide(h)
 	}
+}
+
+// tipCell is a table cell holding hover labels. A Fyne table has no scroll
+// callback, but each time it scrolls or is refreshed it moves every cell
+// it shows; a panel left up then would name what was under the mouse
+// before. So a cell moved takes the panel away. The mouse coming back on
+// a label shows it again.
+type tipCell struct {
+	widget.BaseWidget
+	content fyne.CanvasObject
+	tips    *tipLayer
+}
+
+func newTipCell(content fyne.CanvasObject, tips *tipLayer) *tipCell {
+	c := &tipCell{content: content, tips: tips}
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+func (c *tipCell) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(c.content) }
+
+// Move is how the table tells its cells it scrolled.
+func (c *tipCell) Move(pos fyne.Position) {
+	c.tips.clear()
+	c.BaseWidget.Move(pos)
 }

@@ -48,7 +48,7 @@ type itemField struct {
 
 func newItemField(v *visitScreen, it sv.Item, a sv.Answer) *itemField {
 	f := &itemField{v: v, item: it, ans: a}
-	lang := v.ui.lang
+	lang := v.env.lang
 	f.title = widget.NewLabelWithStyle(it.DisplayTitle(lang), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	f.title.Wrapping = fyne.TextWrapWord
 	var marks []string
@@ -178,12 +178,12 @@ func (f *itemField) showPhotoCount() {
 // then saved through the same queue as every other change, so a change
 // typed meanwhile cannot drop it.
 func (f *itemField) choosePhoto() {
-	choosePhoto(f.v.ui, func(path string) { f.attach([]string{path}) })
+	choosePhoto(f.v.env, func(path string) { f.attach([]string{path}) })
 }
 
 // attach imports files as photos of this item.
 func (f *itemField) attach(paths []string) {
-	attachPhotos(f.v.ui, sv.PhotoLink{InspectionID: f.v.id, ItemKey: f.item.Key}, paths, f.photosAdded)
+	attachPhotos(f.v.env, sv.PhotoLink{InspectionID: f.v.id, ItemKey: f.item.Key}, paths, f.photosAdded)
 }
 
 // photosAdded records photos stored for this item.
@@ -257,7 +257,7 @@ func (v *visitScreen) submitWarnings() string {
 	lines := make([]string, len(warnings))
 	for i, w := range warnings {
 		lines[i] = "· " + w.Zh
-		if v.ui.lang == sv.English {
+		if v.env.lang == sv.English {
 			lines[i] = "· " + w.En
 		}
 	}
@@ -280,7 +280,7 @@ func (v *visitScreen) invalidFields() int {
 // item without a hint shows no empty line.
 func (f *itemField) setMessage(err error) {
 	if err != nil {
-		f.showProblem(f.v.ui.message(err))
+		f.showProblem(f.v.env.message(err))
 		return
 	}
 	f.msg.Text = f.hint()
@@ -337,12 +337,12 @@ func (f *itemField) updateRaise() {
 // raiseFinding opens the finding form prefilled from the failed item.
 func (f *itemField) raiseFinding() {
 	v := f.v
-	now := v.ui.cfg.Now()
+	now := v.env.now()
 	fd := sv.FindingFromFail(sv.NewID(now), v.in, f.item, f.ans, firstOr(v.in.Inspectors, ""), now)
 	// The unit that usually answers for the section: the contractor for
 	// safety, the owner for permits; the lead department otherwise.
 	fd.ResponsibleUnit = v.project.UnitFor(v.sectionOf(f.item.Key).Answers)
-	v.form = showFindingForm(v.ui, fd, v.unitChoices(), func(saved sv.Finding) {
+	v.form = showFindingForm(v.env, fd, v.unitChoices(), func(saved sv.Finding) {
 		v.active = append(v.active, saved)
 		f.updateRaise()
 		v.refreshNav()

@@ -62,7 +62,7 @@ type verdictValue struct {
 
 func newVerdictValue(f *itemField) *verdictValue {
 	v := &verdictValue{f: f}
-	lang := f.v.ui.lang
+	lang := f.v.env.lang
 	v.radio = widget.NewRadioGroup([]string{sv.Pass.Label(lang), sv.Fail.Label(lang), sv.NotApplicable.Label(lang)}, v.changed)
 	v.radio.Horizontal = true
 	return v
@@ -74,7 +74,7 @@ func (v *verdictValue) focusTarget() fyne.Focusable { return v.f.noteTarget() }
 
 func (v *verdictValue) show(a sv.Answer) {
 	if a.Verdict != "" {
-		v.radio.SetSelected(a.Verdict.Label(v.f.v.ui.lang))
+		v.radio.SetSelected(a.Verdict.Label(v.f.v.env.lang))
 	} else {
 		v.radio.SetSelected("")
 	}
@@ -85,7 +85,7 @@ func (v *verdictValue) changed(label string) {
 	if f.setting {
 		return
 	}
-	lang := f.v.ui.lang
+	lang := f.v.env.lang
 	f.ans.Verdict = ""
 	for _, verdict := range []sv.Verdict{sv.Pass, sv.Fail, sv.NotApplicable} {
 		if label != "" && verdict.Label(lang) == label {
@@ -153,7 +153,7 @@ func (n *numberValue) changed(s string) {
 		// answered until a valid value is typed (decision 0033).
 		f.invalid = true
 		f.ans.Number = nil
-		f.showProblem(f.v.ui.message(err) + t0("item.not_saved"))
+		f.showProblem(f.v.env.message(err) + t0("item.not_saved"))
 		f.changed()
 		return
 	}
@@ -200,7 +200,7 @@ type choiceValue struct {
 
 func newChoiceValue(f *itemField) *choiceValue {
 	c := &choiceValue{f: f}
-	c.choice = widget.NewSelect(f.item.OptionLabels(f.v.ui.lang), f.choiceChanged)
+	c.choice = widget.NewSelect(f.item.OptionLabels(f.v.env.lang), f.choiceChanged)
 	c.choice.PlaceHolder = t0("item.choose")
 	return c
 }
@@ -211,7 +211,7 @@ func (c *choiceValue) focusTarget() fyne.Focusable { return c.choice }
 
 func (c *choiceValue) show(a sv.Answer) {
 	if len(a.Choices) > 0 {
-		c.choice.SetSelected(c.f.item.OptionLabel(a.Choices[0], c.f.v.ui.lang))
+		c.choice.SetSelected(c.f.item.OptionLabel(a.Choices[0], c.f.v.env.lang))
 	} else {
 		c.choice.ClearSelected()
 	}
@@ -225,7 +225,7 @@ type pairValue struct {
 
 func newPairValue(f *itemField) *pairValue {
 	p := &pairValue{f: f}
-	p.pair = widget.NewRadioGroup(f.item.OptionLabels(f.v.ui.lang), f.choiceChanged)
+	p.pair = widget.NewRadioGroup(f.item.OptionLabels(f.v.env.lang), f.choiceChanged)
 	p.pair.Horizontal = true
 	return p
 }
@@ -236,7 +236,7 @@ func (p *pairValue) focusTarget() fyne.Focusable { return p.f.noteTarget() }
 
 func (p *pairValue) show(a sv.Answer) {
 	if len(a.Choices) > 0 {
-		p.pair.SetSelected(p.f.item.OptionLabel(a.Choices[0], p.f.v.ui.lang))
+		p.pair.SetSelected(p.f.item.OptionLabel(a.Choices[0], p.f.v.env.lang))
 	} else {
 		p.pair.SetSelected("")
 	}
@@ -249,7 +249,7 @@ func (f *itemField) choiceChanged(label string) {
 		return
 	}
 	f.ans.Choices = nil
-	if o, ok := f.item.OptionFor(label, f.v.ui.lang); ok {
+	if o, ok := f.item.OptionFor(label, f.v.env.lang); ok {
 		f.ans.Choices = []string{o}
 	}
 	f.changed()
@@ -263,8 +263,8 @@ type ticksValue struct {
 
 func newTicksValue(f *itemField) *ticksValue {
 	t := &ticksValue{f: f}
-	t.checks = widget.NewCheckGroup(f.item.OptionLabels(f.v.ui.lang), t.changed)
-	t.checks.Horizontal = fitsInARow(f.item.OptionLabels(f.v.ui.lang))
+	t.checks = widget.NewCheckGroup(f.item.OptionLabels(f.v.env.lang), t.changed)
+	t.checks.Horizontal = fitsInARow(f.item.OptionLabels(f.v.env.lang))
 	return t
 }
 
@@ -275,7 +275,7 @@ func (t *ticksValue) focusTarget() fyne.Focusable { return nil }
 func (t *ticksValue) show(a sv.Answer) {
 	labels := make([]string, len(a.Choices))
 	for i, c := range a.Choices {
-		labels[i] = t.f.item.OptionLabel(c, t.f.v.ui.lang)
+		labels[i] = t.f.item.OptionLabel(c, t.f.v.env.lang)
 	}
 	t.checks.SetSelected(labels)
 }
@@ -289,7 +289,7 @@ func (t *ticksValue) changed(sel []string) {
 	var ordered []string
 	for _, o := range f.item.Options {
 		for _, s := range sel {
-			if s == f.item.OptionLabel(o, f.v.ui.lang) {
+			if s == f.item.OptionLabel(o, f.v.env.lang) {
 				ordered = append(ordered, o)
 			}
 		}
@@ -352,7 +352,7 @@ func parseDate(s string) (sv.Date, bool) {
 }
 
 func (d *dateValue) showCalendar() {
-	start := d.f.v.ui.cfg.Now()
+	start := d.f.v.env.now()
 	if day, ok := d.f.ans.Date.Time(start.Location()); ok {
 		start = day
 	}

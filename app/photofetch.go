@@ -1,8 +1,6 @@
 package app
 
 import (
-	"errors"
-	"net"
 	"strings"
 
 	"fieldbrief/briefing"
@@ -28,20 +26,6 @@ func (ui *mainUI) downloadPhotos(hashes []string, original bool, arrived func(ha
 		return false
 	}
 	return ui.sync.agent.Download(hashes, original, arrived)
-}
-
-// missingPhotoText says why a photo's picture is not shown yet: it is on
-// its way (err nil), it waits for the network or a sign-in, or what the
-// portal or the check of the bytes said, in the user's language.
-func (ui *mainUI) missingPhotoText(err error) string {
-	var netErr net.Error
-	switch {
-	case err == nil:
-		return t0("photo.downloading")
-	case errors.As(err, &netErr):
-		return t0("photo.on_portal")
-	}
-	return ui.message(err)
 }
 
 // photosArrived tells the screens that a sync may have brought photo

@@ -25,7 +25,7 @@ import (
 // summary that names every file not imported and why. The importer runs
 // with the Background runner, so the window keeps responding.
 type photoBatch struct {
-	ui   *mainUI
+	env  *screenEnv
 	link sv.PhotoLink
 	done func(photoImport) // gets what was stored, on the UI goroutine
 
@@ -45,8 +45,8 @@ type photoBatch struct {
 	results []photo.Result
 }
 
-func newPhotoBatch(ui *mainUI, link sv.PhotoLink, done func(photoImport)) *photoBatch {
-	b := &photoBatch{ui: ui, link: link, done: done}
+func newPhotoBatch(env *screenEnv, link sv.PhotoLink, done func(photoImport)) *photoBatch {
+	b := &photoBatch{env: env, link: link, done: done}
 	b.current = widget.NewLabel(t0("photo.reading"))
 	b.current.Truncation = fyne.TextTruncateEllipsis
 	b.bar = widget.NewProgressBar()
@@ -57,7 +57,7 @@ func newPhotoBatch(ui *mainUI, link sv.PhotoLink, done func(photoImport)) *photo
 	b.quitNote.Importance = widget.WarningImportance
 	b.quitNote.Hide()
 	content := container.NewVBox(b.current, b.bar, container.NewHBox(b.count, layout.NewSpacer(), b.cancel), b.quitNote)
-	b.dlg = dialog.NewCustomWithoutButtons(t0("photo.importing"), content, ui.window)
+	b.dlg = dialog.NewCustomWithoutButtons(t0("photo.importing"), content, env.win)
 	b.dlg.Resize(fyne.NewSize(480, 160))
 	return b
 }
@@ -76,16 +76,15 @@ func (b *photoBatch) cancelled() {
 func (b *photoBatch) run(paths []string) {
 	ctx, stop := context.WithCancel(context.Background())
 	b.stop = stop
-	b.ui.imports[b] = true
-	b.ui.importing.start()
-	if b.ui.quitting {
+	importDone, quitting := b.env.photos.startImport(b)
+	if quitting {
 		b.quitWhenDone()
 	}
 	b.dlg.Show()
-	data := b.ui.cfg.Data
-	lang := b.ui.lang
+	data := b.env.data
+	lang := b.env.lang
 	progress := func(p photo.Progress) {
-		b.ui.do(func() {
+		b.env.do(func() {
 			b.bar.Max = float64(max(p.Total, 1))
 			b.bar.SetValue(float64(p.Done))
 			b.count.SetText(t("photo.count", p.Done, p.Total))
@@ -98,8 +97,8 @@ func (b *photoBatch) run(paths []string) {
 			b.onProgress(p)
 		}
 	}
-	b.ui.cfg.Background(func() {
-		defer b.ui.importing.done()
+	b.env.bg(func() {
+		defer importDone()
 		defer stop()
 		var results []photo.Result
 		ps, err := data.NewPhotoSink(b.link)
@@ -109,13 +108,13 @@ func (b *photoBatch) run(paths []string) {
 			im := photo.NewImporter(photo.NewProcessor(photo.DefaultOptions()), sink, photo.ImportOptions{Workers: 2})
 			results, _ = im.Import(ctx, paths, progress)
 		}
-		old := oldPhotos(data, b.link, results, b.ui.cfg.Now())
-		b.ui.do(func() {
-			delete(b.ui.imports, b)
+		old := oldPhotos(data, b.link, results, b.env.now())
+		b.env.do(func() {
+			b.env.photos.endImport(b)
 			b.dlg.Hide()
 			b.results = results
 			if err != nil {
-				b.ui.showError(err)
+				b.env.dialogs.showError(err)
 				return
 			}
 			res := b.summarise(results, old, lang)
@@ -126,8 +125,8 @@ func (b *photoBatch) run(paths []string) {
 			// and so does the status bar, read from the same store at
 			// once, so the two never disagree.
 			if len(res.hashes) > 0 {
-				b.ui.photosChanged()
-				b.ui.sync.refreshStatus()
+				b.env.photos.photosChanged()
+				b.env.syncWaiting()
 			}
 		})
 	})
@@ -186,7 +185,7 @@ func (b *photoBatch) summarise(results []photo.Result, old []string, lang sv.Lan
 		}
 	}
 	// Quitting: the window is about to close, nobody would read it.
-	if len(out.problems) == 0 && len(old) == 0 && cancelled == 0 && len(results) <= 1 || b.ui.quitting {
+	if len(out.problems) == 0 && len(old) == 0 && cancelled == 0 && len(results) <= 1 || b.env.photos.isQuitting() {
 		return out
 	}
 	head := t("photo.summary", added, there, len(out.problems))
@@ -212,17 +211,17 @@ func (b *photoBatch) summarise(results []photo.Result, old []string, lang sv.Lan
 			objs = append(objs, l)
 		}
 	}
-	d := dialog.NewCustom(t0("photo.summary_title"), t0("common.close"), container.NewVScroll(container.NewVBox(objs...)), b.ui.window)
+	d := dialog.NewCustom(t0("photo.summary_title"), t0("common.close"), container.NewVScroll(container.NewVBox(objs...)), b.env.win)
 	d.Resize(fyne.NewSize(640, 420))
-	b.ui.showKeyed(d, d.Hide)
+	b.env.dialogs.showKeyed(d, d.Hide)
 	return out
 }
 
 // importFiles lets the inspector pick several photos of one folder (the
 // chooser picks one file): the folder first, then a list of the folder's
 // files to tick.
-func importFiles(ui *mainUI, picked func(paths []string)) {
-	chooseFile(ui, true, func(dir string) { showFilePicker(ui, dir, picked) })
+func importFiles(env *screenEnv, picked func(paths []string)) {
+	chooseFile(env, true, func(dir string) { showFilePicker(env, dir, picked) })
 }
 
 // filePicker lists the files of one folder with a tick each.
@@ -232,10 +231,10 @@ type filePicker struct {
 	dlg    dialog.Dialog
 }
 
-func showFilePicker(ui *mainUI, dir string, picked func([]string)) *filePicker {
+func showFilePicker(env *screenEnv, dir string, picked func([]string)) *filePicker {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		ui.showError(translate.Wrap(err, sv.EUnavailable, "error.the_folder_cannot_be_read"))
+		env.dialogs.showError(translate.Wrap(err, sv.EUnavailable, "error.the_folder_cannot_be_read"))
 		return nil
 	}
 	var names []string
@@ -262,7 +261,7 @@ func showFilePicker(ui *mainUI, dir string, picked func([]string)) *filePicker {
 	head := widget.NewLabel(dir)
 	head.Truncation = fyne.TextTruncateEllipsis
 	p.dlg = dialog.NewCustomWithoutButtons(t0("photo.choose_files"),
-		container.NewBorder(head, container.NewHBox(all, layout.NewSpacer(), cancel, p.ok), nil, nil, container.NewVScroll(p.checks)), ui.window)
+		container.NewBorder(head, container.NewHBox(all, layout.NewSpacer(), cancel, p.ok), nil, nil, container.NewVScroll(p.checks)), env.win)
 	p.dlg.Resize(fyne.NewSize(640, 520))
 	p.dlg.Show()
 	return p
@@ -270,15 +269,15 @@ func showFilePicker(ui *mainUI, dir string, picked func([]string)) *filePicker {
 
 // importFolder asks for a folder (a camera card or a phone dump) and hands
 // it over whole: the importer walks it recursively.
-func importFolder(ui *mainUI, picked func(paths []string)) {
-	chooseFile(ui, true, func(dir string) { picked([]string{dir}) })
+func importFolder(env *screenEnv, picked func(paths []string)) {
+	chooseFile(env, true, func(dir string) { picked([]string{dir}) })
 }
 
 // importButtons are the two ways of adding photos from disk: some files,
 // or a whole folder. add receives the paths.
-func importButtons(ui *mainUI, add func([]string)) (files, folder *widget.Button) {
-	files = widget.NewButtonWithIcon(t0("photo.add_files"), theme.FileImageIcon(), func() { importFiles(ui, add) })
-	folder = widget.NewButtonWithIcon(t0("photo.add_folder"), theme.FolderOpenIcon(), func() { importFolder(ui, add) })
+func importButtons(env *screenEnv, add func([]string)) (files, folder *widget.Button) {
+	files = widget.NewButtonWithIcon(t0("photo.add_files"), theme.FileImageIcon(), func() { importFiles(env, add) })
+	folder = widget.NewButtonWithIcon(t0("photo.add_folder"), theme.FolderOpenIcon(), func() { importFolder(env, add) })
 	return files, folder
 }
 

@@ -32,15 +32,15 @@ func (s linkingSink) LinkExisting(_ context.Context, sha string) (bool, error) {
 }
 
 // choosePhoto asks for a photo file and hands its path to picked.
-func choosePhoto(ui *mainUI, picked func(path string)) {
-	chooseFile(ui, false, picked)
+func choosePhoto(env *screenEnv, picked func(path string)) {
+	chooseFile(env, false, picked)
 }
 
 // attachPhotos imports files for link with a progress bar and a cancel
 // button, then reports what could not be imported; done gets the outcome
 // when something was stored.
-func attachPhotos(ui *mainUI, link sv.PhotoLink, paths []string, done func(photoImport)) {
-	newPhotoBatch(ui, link, done).run(paths)
+func attachPhotos(env *screenEnv, link sv.PhotoLink, paths []string, done func(photoImport)) {
+	newPhotoBatch(env, link, done).run(paths)
 }
 
 // baseName is the last element of a slash- or backslash-separated path.

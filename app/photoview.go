@@ -45,7 +45,7 @@ type photoViewCallbacks struct {
 // and after the fix side by side, in pairs. It imports more (files, a
 // folder, or files dropped on the window) and opens one photo in full.
 type photoView struct {
-	ui      *mainUI
+	env     *screenEnv
 	targets []photoTarget
 	photos  [][]viewPhoto // per target, by capture time
 	tiles   [][]*photoTile
@@ -76,11 +76,11 @@ type photoTile struct {
 
 // showPhotos opens the photos of the first target (or, for a finding, of
 // its two targets).
-func showPhotos(ui *mainUI, title string, targets []photoTarget, cb photoViewCallbacks) *photoView {
-	pv := &photoView{ui: ui, targets: targets, cb: cb, downloading: map[string]bool{}}
-	pv.saver = newSaver(ui.cfg.Background, func(_ string, err error) {
+func showPhotos(env *screenEnv, title string, targets []photoTarget, cb photoViewCallbacks) *photoView {
+	pv := &photoView{env: env, targets: targets, cb: cb, downloading: map[string]bool{}}
+	pv.saver = newSaver(env.bg, func(_ string, err error) {
 		if err != nil {
-			ui.do(func() { ui.showError(err) })
+			env.do(func() { env.dialogs.showError(err) })
 		}
 	})
 	pv.grid = container.NewVBox()
@@ -92,7 +92,7 @@ func showPhotos(ui *mainUI, title string, targets []photoTarget, cb photoViewCal
 			continue
 		}
 		add := func(paths []string) { pv.importInto(i, paths) }
-		files, folder := importButtons(ui, add)
+		files, folder := importButtons(env, add)
 		if len(targets) > 1 {
 			files.SetText(tg.title + " · " + files.Text)
 			folder.SetText(tg.title + " · " + folder.Text)
@@ -100,19 +100,19 @@ func showPhotos(ui *mainUI, title string, targets []photoTarget, cb photoViewCal
 		tools = append(tools, files, folder)
 	}
 	top := container.NewVBox(pv.status, container.NewHBox(tools...))
-	pv.dlg = dialog.NewCustom(title, t0("common.close"), container.NewBorder(top, nil, nil, nil, container.NewVScroll(pv.grid)), ui.window)
+	pv.dlg = dialog.NewCustom(title, t0("common.close"), container.NewBorder(top, nil, nil, nil, container.NewVScroll(pv.grid)), env.win)
 	pv.dlg.SetOnClosed(func() {
 		pv.shown = false
-		if ui.photoView == pv {
-			ui.photoView = nil
+		if env.photos.viewer() == pv {
+			env.photos.viewerShown(nil)
 		}
 		// Photos may have been added, deleted or downloaded meanwhile.
-		ui.photosChanged()
+		env.photos.photosChanged()
 	})
 	pv.dlg.Resize(fyne.NewSize(980, 680))
-	ui.showKeyed(pv.dlg, pv.dlg.Hide)
+	env.dialogs.showKeyed(pv.dlg, pv.dlg.Hide)
 	pv.shown = true
-	ui.photoView = pv
+	env.photos.viewerShown(pv)
 	pv.load()
 	return pv
 }
@@ -121,9 +121,9 @@ func (pv *photoView) visible() bool { return pv.shown }
 
 // load reads the photos and their thumbnails off the UI goroutine.
 func (pv *photoView) load() {
-	data := pv.ui.cfg.Data
+	data := pv.env.data
 	targets := pv.targets
-	fetch(pv.ui, func() ([][]viewPhoto, error) {
+	fetchIn(pv.env, func() ([][]viewPhoto, error) {
 		lists, err := targetHashes(data, targets)
 		if err != nil {
 			return nil, err
@@ -145,7 +145,7 @@ func (pv *photoView) load() {
 		return out, nil
 	}, func(photos [][]viewPhoto, err error) {
 		if err != nil {
-			pv.status.SetText(pv.ui.message(err))
+			pv.status.SetText(pv.env.message(err))
 			return
 		}
 		pv.photos = photos
@@ -253,11 +253,11 @@ func (pv *photoView) newTile(ti, i int) *photoTile {
 		tile.state.Hide()
 	} else {
 		tile.img = canvas.NewImageFromResource(theme.FileImageIcon())
-		tile.state.SetText(pv.ui.missingPhotoText(nil))
+		tile.state.SetText(pv.env.missingPhotoText(nil))
 	}
 	tile.img.FillMode = canvas.ImageFillContain
 	tile.img.SetMinSize(fyne.NewSize(150, 120))
-	text := pv.ui.date(p.photo.SortTime())
+	text := pv.env.date(p.photo.SortTime())
 	if p.photo.Caption != "" {
 		text += " " + p.photo.Caption
 	}
@@ -295,15 +295,15 @@ func (pv *photoView) fetchMissing() {
 	// so) before downloadPhotos returns.
 	for _, h := range hashes {
 		pv.downloading[h] = true
-		pv.showMissing(h, pv.ui.missingPhotoText(nil))
+		pv.showMissing(h, pv.env.missingPhotoText(nil))
 	}
-	data := pv.ui.cfg.Data
-	started := pv.ui.downloadPhotos(hashes, false, func(hash string, err error) {
+	data := pv.env.data
+	started := pv.env.photos.downloadPhotos(hashes, false, func(hash string, err error) {
 		var img image.Image
 		if err == nil {
 			img = decodeRotated(data, hash, storage.BlobThumbnail, rotation[hash])
 		}
-		pv.ui.do(func() { pv.thumbnailArrived(hash, img, err) })
+		pv.env.do(func() { pv.thumbnailArrived(hash, img, err) })
 	})
 	if !started {
 		for _, h := range hashes {
@@ -333,7 +333,7 @@ func (pv *photoView) thumbnailArrived(hash string, img image.Image, err error) {
 		}
 	}
 	if img == nil {
-		text := pv.ui.missingPhotoText(err)
+		text := pv.env.missingPhotoText(err)
 		if err == nil {
 			text = t0("photo.cannot_show")
 		}
@@ -382,8 +382,8 @@ func (pv *photoView) retryMissing() {
 	if len(hashes) == 0 {
 		return
 	}
-	data := pv.ui.cfg.Data
-	fetch(pv.ui, func() (map[string]image.Image, error) {
+	data := pv.env.data
+	fetchIn(pv.env, func() (map[string]image.Image, error) {
 		found := map[string]image.Image{}
 		for _, h := range hashes {
 			if img := decodeRotated(data, h, storage.BlobThumbnail, rotation[h]); img != nil {
@@ -403,10 +403,10 @@ func (pv *photoView) retryMissing() {
 func (pv *photoView) importInto(ti int, paths []string) {
 	tg := pv.targets[ti]
 	if tg.locked != "" {
-		pv.ui.inform(t0("photo.drop_title"), tg.locked)
+		pv.env.dialogs.inform(t0("photo.drop_title"), tg.locked)
 		return
 	}
-	newPhotoBatch(pv.ui, tg.link, func(res photoImport) {
+	newPhotoBatch(pv.env, tg.link, func(res photoImport) {
 		if pv.cb.added != nil {
 			pv.cb.added(res)
 		}
@@ -418,7 +418,7 @@ func (pv *photoView) importInto(ti int, paths []string) {
 // (before and after) the half of the window they land on chooses.
 func (pv *photoView) dropped(pos fyne.Position, paths []string) {
 	ti := 0
-	if len(pv.targets) > 1 && pos.X > pv.ui.window.Canvas().Size().Width/2 {
+	if len(pv.targets) > 1 && pos.X > pv.env.win.Canvas().Size().Width/2 {
 		ti = 1
 	}
 	pv.importInto(ti, paths)

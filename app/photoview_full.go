@@ -94,11 +94,11 @@ func showPhotoFull(pv *photoView, ti, i int) *photoFull {
 	hint.Wrapping = fyne.TextWrapWord
 	tools := container.NewHBox(fit, actual, out, in, f.zoomLabel, layout.NewSpacer(), f.rotate, f.del)
 	bottom := container.NewVBox(f.state, container.NewBorder(nil, nil, widget.NewLabel(t0("photo.caption")), nil, f.caption), facts, muted(hint))
-	f.dlg = dialog.NewCustom(p.FileName, t0("common.close"), container.NewBorder(tools, bottom, nil, nil, f.keys), pv.ui.window)
+	f.dlg = dialog.NewCustom(p.FileName, t0("common.close"), container.NewBorder(tools, bottom, nil, nil, f.keys), pv.env.win)
 	// A click on a label or the title takes the keyboard away from the
 	// picture (Fyne unfocuses on a tap outside a focusable widget); the
 	// canvas then gets the keys, and passes them on while the view is open.
-	c := pv.ui.window.Canvas()
+	c := pv.env.win.Canvas()
 	prevKey, prevRune := c.OnTypedKey(), c.OnTypedRune()
 	c.SetOnTypedKey(func(e *fyne.KeyEvent) {
 		switch {
@@ -132,13 +132,13 @@ func showPhotoFull(pv *photoView, ti, i int) *photoFull {
 // load reads the display copy off the UI goroutine; when only the
 // thumbnail is here it stands in while the original is fetched.
 func (f *photoFull) load() {
-	data := f.pv.ui.cfg.Data
+	data := f.pv.env.data
 	hash := f.p.Hash
 	type picture struct {
 		img      image.Image
 		complete bool
 	}
-	fetch(f.pv.ui, func() (picture, error) {
+	fetchIn(f.pv.env, func() (picture, error) {
 		if b, err := data.PhotoBlob(hash, storage.BlobDisplay); err == nil {
 			if img, _, err := image.Decode(bytes.NewReader(b)); err == nil {
 				return picture{img, true}, nil
@@ -168,17 +168,17 @@ func (f *photoFull) fetchOriginal() {
 	}
 	// Said first: the download may finish before downloadPhotos returns.
 	f.downloading = true
-	f.state.SetText(f.pv.ui.missingPhotoText(nil))
+	f.state.SetText(f.pv.env.missingPhotoText(nil))
 	f.state.Show()
-	data := f.pv.ui.cfg.Data
+	data := f.pv.env.data
 	rotation := f.p.Rotation
-	started := f.pv.ui.downloadPhotos([]string{f.p.Hash}, true, func(hash string, err error) {
+	started := f.pv.env.photos.downloadPhotos([]string{f.p.Hash}, true, func(hash string, err error) {
 		var display, thumb image.Image
 		if err == nil {
 			display = decodeRotated(data, hash, storage.BlobDisplay, 0)
 			thumb = decodeRotated(data, hash, storage.BlobThumbnail, rotation)
 		}
-		f.pv.ui.do(func() { f.originalArrived(display, thumb, err) })
+		f.pv.env.do(func() { f.originalArrived(display, thumb, err) })
 	})
 	if !started {
 		f.downloading = false
@@ -191,7 +191,7 @@ func (f *photoFull) fetchOriginal() {
 func (f *photoFull) originalArrived(display, thumb image.Image, err error) {
 	f.downloading = false
 	if display == nil {
-		text := f.pv.ui.missingPhotoText(err)
+		text := f.pv.env.missingPhotoText(err)
 		if err == nil {
 			text = t0("photo.cannot_show")
 		}
@@ -218,7 +218,7 @@ func (f *photoFull) retry() {
 // focusPicture gives the keyboard to the picture, so the keys of the hint
 // line work (and not in the caption field).
 func (f *photoFull) focusPicture() {
-	f.pv.ui.window.Canvas().Focus(f.keys)
+	f.pv.env.win.Canvas().Focus(f.keys)
 }
 
 // typedKey handles the named keys; printable ones come as runes.
@@ -267,7 +267,7 @@ func (f *photoFull) zoomOut() { f.setZoom(f.currentZoom() / zoomStep) }
 
 // facts lists what the camera recorded.
 func (f *photoFull) facts() string {
-	s := t("photo.facts", f.pv.ui.date(f.p.SortTime()), f.p.Width, f.p.Height)
+	s := t("photo.facts", f.pv.env.date(f.p.SortTime()), f.p.Width, f.p.Height)
 	if f.p.Lat != nil && f.p.Lon != nil {
 		s += fmt.Sprintf(" · GPS %.5f, %.5f", *f.p.Lat, *f.p.Lon)
 	}
@@ -298,7 +298,7 @@ func (f *photoFull) render() {
 	} else {
 		// Fyne sizes are in device-independent units: divide by the scale
 		// so that 100% is one image pixel per screen pixel.
-		scale := f.pv.ui.window.Canvas().Scale()
+		scale := f.pv.env.win.Canvas().Scale()
 		b := img.Bounds()
 		f.img.FillMode = canvas.ImageFillStretch
 		f.img.SetMinSize(fyne.NewSize(float32(b.Dx())*f.zoom/scale, float32(b.Dy())*f.zoom/scale))
@@ -324,7 +324,7 @@ func (f *photoFull) currentZoom() float32 {
 	if b.Dx() == 0 || b.Dy() == 0 || size.Width == 0 || size.Height == 0 {
 		return 1
 	}
-	scale := f.pv.ui.window.Canvas().Scale()
+	scale := f.pv.env.win.Canvas().Scale()
 	return min(size.Width*scale/float32(b.Dx()), size.Height*scale/float32(b.Dy()))
 }
 
@@ -353,7 +353,7 @@ func (f *photoFull) turn() {
 
 // save writes the caption and rotation, and updates the grid's copy.
 func (f *photoFull) save() {
-	data := f.pv.ui.cfg.Data
+	data := f.pv.env.data
 	hash, caption, rotation := f.p.Hash, f.p.Caption, f.p.Rotation
 	f.pv.saver.put(hash, func() error { return data.UpdatePhoto(hash, caption, rotation) })
 	if f.i < len(f.pv.photos[f.ti]) && f.pv.photos[f.ti][f.i].photo.Hash == hash {
@@ -366,7 +366,7 @@ func (f *photoFull) save() {
 		if tile := f.tile(); tile != nil {
 			tile.img.Image = vp.thumb
 			tile.img.Refresh()
-			tile.date.SetText(f.pv.ui.date(vp.photo.SortTime()) + " " + caption)
+			tile.date.SetText(f.pv.env.date(vp.photo.SortTime()) + " " + caption)
 		}
 	}
 }
@@ -381,12 +381,12 @@ func (f *photoFull) tile() *photoTile {
 // confirmDelete asks before taking the photo off; on a submitted visit it
 // says why the photo must stay instead.
 func (f *photoFull) confirmDelete() {
-	ui := f.pv.ui
+	env := f.pv.env
 	if reason := f.pv.targets[f.ti].locked; reason != "" {
-		ui.inform(t0("photo.delete"), reason)
+		env.dialogs.inform(t0("photo.delete"), reason)
 		return
 	}
-	ui.confirmLoss(t0("photo.delete"), t0("photo.delete_confirm"), t0("photo.delete"), func(ok bool) {
+	env.dialogs.confirmLoss(t0("photo.delete"), t0("photo.delete_confirm"), t0("photo.delete"), func(ok bool) {
 		if ok {
 			f.delete()
 		}
@@ -394,14 +394,14 @@ func (f *photoFull) confirmDelete() {
 }
 
 func (f *photoFull) delete() {
-	ui := f.pv.ui
-	data := ui.cfg.Data
+	env := f.pv.env
+	data := env.data
 	hash, link := f.p.Hash, f.pv.targets[f.ti].link
-	fetch(ui, func() (bool, error) {
+	fetchIn(env, func() (bool, error) {
 		return data.UnlinkPhoto(hash, link)
 	}, func(_ bool, err error) {
 		if err != nil {
-			ui.showError(err)
+			env.dialogs.showError(err)
 			return
 		}
 		f.dlg.Hide()

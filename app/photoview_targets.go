@@ -16,9 +16,9 @@ func viewPhotosButton(open func()) *widget.Button {
 // showPhotos opens the item's photos. The answer keeps its own list and is
 // saved whole, so it learns of every photo added or deleted.
 func (f *itemField) showPhotos() *photoView {
-	tg := photoTarget{link: sv.PhotoLink{InspectionID: f.v.id, ItemKey: f.item.Key}, title: f.item.DisplayTitle(f.v.ui.lang),
-		locked: f.v.ui.message(f.v.in.CheckPhotoRemove())}
-	return showPhotos(f.v.ui, tg.title, []photoTarget{tg}, photoViewCallbacks{
+	tg := photoTarget{link: sv.PhotoLink{InspectionID: f.v.id, ItemKey: f.item.Key}, title: f.item.DisplayTitle(f.v.env.lang),
+		locked: f.v.env.message(f.v.in.CheckPhotoRemove())}
+	return showPhotos(f.v.env, tg.title, []photoTarget{tg}, photoViewCallbacks{
 		added: f.photosAdded,
 		removed: func(hash string) {
 			f.ans.Photos = withoutHash(f.ans.Photos, hash)
@@ -29,8 +29,8 @@ func (f *itemField) showPhotos() *photoView {
 
 // showSitePhotos opens the photos of the visit as a whole.
 func (v *visitScreen) showSitePhotos() *photoView {
-	tg := photoTarget{link: sv.PhotoLink{InspectionID: v.id}, title: t0("visit.site_photos"), locked: v.ui.message(v.in.CheckPhotoRemove())}
-	return showPhotos(v.ui, tg.title, []photoTarget{tg}, photoViewCallbacks{
+	tg := photoTarget{link: sv.PhotoLink{InspectionID: v.id}, title: t0("visit.site_photos"), locked: v.env.message(v.in.CheckPhotoRemove())}
+	return showPhotos(v.env, tg.title, []photoTarget{tg}, photoViewCallbacks{
 		added: func(res photoImport) {
 			v.in.Photos = addHashes(v.in.Photos, res.hashes...)
 			v.sitePhotos.SetText(t("item.photos", len(v.in.Photos)))
@@ -47,9 +47,9 @@ func (v *visitScreen) showSitePhotos() *photoView {
 // change: photos of the problem raised in a submitted visit are that
 // visit's evidence; a closed or withdrawn finding changes no more.
 // changed runs after any photo was added or deleted.
-func showFindingPhotos(ui *mainUI, f sv.Finding, changed func()) {
-	data := ui.cfg.Data
-	fetch(ui, func() (*sv.Inspection, error) {
+func showFindingPhotos(env *screenEnv, f sv.Finding, changed func()) {
+	data := env.data
+	fetchIn(env, func() (*sv.Inspection, error) {
 		if f.InspectionID == "" {
 			return nil, nil
 		}
@@ -60,19 +60,19 @@ func showFindingPhotos(ui *mainUI, f sv.Finding, changed func()) {
 		return &in, err
 	}, func(raisedIn *sv.Inspection, err error) {
 		if err != nil {
-			ui.showError(err)
+			env.dialogs.showError(err)
 			return
 		}
 		before := photoTarget{link: sv.PhotoLink{FindingID: f.ID, Role: sv.RoleBefore}, title: t0("photo.before"),
-			locked: ui.message(f.CheckPhotoRemove("", sv.RoleBefore, raisedIn))}
+			locked: env.message(f.CheckPhotoRemove("", sv.RoleBefore, raisedIn))}
 		after := photoTarget{link: sv.PhotoLink{FindingID: f.ID, Role: sv.RoleAfter}, title: t0("photo.after"),
-			locked: ui.message(f.CheckPhotoRemove("", sv.RoleAfter, raisedIn))}
+			locked: env.message(f.CheckPhotoRemove("", sv.RoleAfter, raisedIn))}
 		cb := func() {
 			if changed != nil {
 				changed()
 			}
 		}
-		showPhotos(ui, shortText(f.Description, 40), []photoTarget{before, after}, photoViewCallbacks{
+		showPhotos(env, shortText(f.Description, 40), []photoTarget{before, after}, photoViewCallbacks{
 			added:   func(photoImport) { cb() },
 			removed: func(string) { cb() },
 		})
@@ -94,18 +94,18 @@ func withoutHash(list []string, hash string) []string {
 // findingPhotosButton opens a finding's photos from its detail, and while
 // the detail is open takes the files dropped on the window: photos of the
 // problem while the finding is open, of the fix once work has started.
-func findingPhotosButton(ui *mainUI, dlg dialog.Dialog, f sv.Finding, changed func()) *widget.Button {
-	ui.findingDrop = func(paths []string) {
+func findingPhotosButton(env *screenEnv, dlg dialog.Dialog, f sv.Finding, changed func()) *widget.Button {
+	env.photos.findingDropping(func(paths []string) {
 		if err := f.CheckPhotoAdd(); err != nil {
-			ui.inform(t0("photo.drop_title"), ui.message(err))
+			env.dialogs.inform(t0("photo.drop_title"), env.message(err))
 			return
 		}
 		link := sv.PhotoLink{FindingID: f.ID, Role: sv.RoleAfter}
 		if f.Status == sv.StatusOpen {
 			link.Role = sv.RoleBefore
 		}
-		newPhotoBatch(ui, link, func(photoImport) { changed() }).run(paths)
-	}
-	dlg.SetOnClosed(func() { ui.findingDrop = nil })
-	return viewPhotosButton(func() { showFindingPhotos(ui, f, changed) })
+		newPhotoBatch(env, link, func(photoImport) { changed() }).run(paths)
+	})
+	dlg.SetOnClosed(func() { env.photos.findingDropping(nil) })
+	return viewPhotosButton(func() { showFindingPhotos(env, f, changed) })
 }

@@ -128,7 +128,7 @@ func TestCancelImportMidBatch(t *testing.T) {
 	}
 	copyPhotos(t, dir, files)
 	var added photoImport
-	b := newPhotoBatch(ui, sv.PhotoLink{InspectionID: v.id}, func(res photoImport) { added = res })
+	b := newPhotoBatch(ui.env, sv.PhotoLink{InspectionID: v.id}, func(res photoImport) { added = res })
 	b.onProgress = func(p photo.Progress) {
 		if p.Done >= 1 && !b.cancel.Disabled() {
 			test.Tap(b.cancel)
@@ -277,7 +277,7 @@ func TestFindingBeforeAfterSideBySide(t *testing.T) {
 		t.Fatal(err)
 	}
 	changes := 0
-	showFindingPhotos(ui, f, func() { changes++ })
+	showFindingPhotos(ui.env, f, func() { changes++ })
 	pv := ui.photoView
 	if pv == nil || len(pv.targets) != 2 {
 		t.Fatal("no before/after view")
@@ -380,7 +380,7 @@ func TestDropOnAnItemAndAFinding(t *testing.T) {
 
 	// A finding's detail open: an open finding takes photos of the problem.
 	_, open := projectWithOpenFinding(t, ui, s)
-	showFindingDetail(ui, open.ID, "", nil)
+	showFindingDetail(ui.env, open.ID, "", nil)
 	if ui.findingDrop == nil {
 		t.Fatal("the finding detail does not take drops")
 	}
@@ -400,7 +400,7 @@ func TestPickSeveralFiles(t *testing.T) {
 	dir := t.TempDir()
 	copyPhotos(t, dir, map[string]string{"a.jpg": "Canon_40D.jpg", "b.jpg": "gps_DSCN0010.jpg", ".hidden.jpg": "Canon_40D.jpg"})
 	var got []string
-	p := showFilePicker(ui, dir, func(paths []string) { got = paths })
+	p := showFilePicker(ui.env, dir, func(paths []string) { got = paths })
 	if len(p.checks.Options) != 2 {
 		t.Fatalf("options %v", p.checks.Options)
 	}

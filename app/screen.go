@@ -108,8 +108,8 @@ func (p *projectPage) photosChanged() { p.loadPhotoStates() }
 func (v *visitScreen) view() fyne.CanvasObject { return v.content }
 
 func (v *visitScreen) reopen() func() {
-	ui, id := v.ui, v.id
-	return func() { ui.openVisit(id, false) }
+	nav, id := v.env.nav, v.id
+	return func() { nav.openVisit(id, false) }
 }
 
 func (v *visitScreen) stepSection(delta int) { v.showPane(v.current + delta) }

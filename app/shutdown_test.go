@@ -188,7 +188,7 @@ func TestQuitDuringAnImportFinishesIt(t *testing.T) {
 	spy.onQuit = func() { photosAtQuit = len(stored(t, s, v.id).Photos) }
 
 	r.hold = true
-	b := newPhotoBatch(ui, sv.PhotoLink{InspectionID: v.id}, nil)
+	b := newPhotoBatch(ui.env, sv.PhotoLink{InspectionID: v.id}, nil)
 	b.run([]string{dir})
 	ui.quit()
 	if !b.quitNote.Visible() || !strings.Contains(b.quitNote.Text, "导入完成后窗口将关闭") {
@@ -286,21 +286,21 @@ func TestNoteTypingIsPutBack(t *testing.T) {
 	if err != nil || len(fs) == 0 {
 		t.Fatalf("no active finding: %v", err)
 	}
-	n := showNoteForm(ui, fs[0], "张伟", nil)
+	n := showNoteForm(ui.env, fs[0], "张伟", nil)
 	test.Type(n.text, "施工单位称周五前完成")
 	n.dlg.Hide() // the window closed under it
 	// The finding's detail says which of its forms holds typing.
-	d := showFindingDetail(ui, fs[0].ID, "", nil)
+	d := showFindingDetail(ui.env, fs[0].ID, "", nil)
 	if !strings.Contains(d.pending.Text, "有未保存的内容：添加备注") {
 		t.Errorf("the detail does not name the note not added: %q", d.pending.Text)
 	}
 	d.dlg.Hide()
-	n = showNoteForm(ui, fs[0], "张伟", nil)
+	n = showNoteForm(ui.env, fs[0], "张伟", nil)
 	if n.text.Text != "施工单位称周五前完成" || n.by.Text != "张伟" {
 		t.Errorf("note form opened again: %q by %q", n.text.Text, n.by.Text)
 	}
 	test.Tap(n.add)
-	d = showFindingDetail(ui, fs[0].ID, "", nil)
+	d = showFindingDetail(ui.env, fs[0].ID, "", nil)
 	if d.pending.Text != "" {
 		t.Errorf("the note was added, yet the detail says %q", d.pending.Text)
 	}

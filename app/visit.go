@@ -63,8 +63,8 @@ const (
 // visitScreen is one visit: the checklist section by section, saved as it
 // is typed, then submitted and read-only.
 type visitScreen struct {
-	ui *mainUI
-	id string
+	env *screenEnv
+	id  string
 
 	in      sv.Inspection // as the inspector sees it, answers included
 	tmpl    sv.Template
@@ -128,9 +128,9 @@ type visitScreen struct {
 	navWidth *canvas.Rectangle
 }
 
-func newVisitScreen(ui *mainUI, id string) *visitScreen {
-	v := &visitScreen{ui: ui, id: id, fields: map[string]*itemField{}, failed: map[string]string{}}
-	v.saver = newSaver(ui.cfg.Background, v.written)
+func newVisitScreen(env *screenEnv, id string) *visitScreen {
+	v := &visitScreen{env: env, id: id, fields: map[string]*itemField{}, failed: map[string]string{}}
+	v.saver = newSaver(env.bg, v.written)
 	v.title = widget.NewLabelWithStyle(t0("dashboard.loading"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.title.Truncation = fyne.TextTruncateEllipsis
 	v.state = widget.NewLabel("")
@@ -169,7 +169,7 @@ func newVisitScreen(ui *mainUI, id string) *visitScreen {
 	v.drafts.Importance = widget.WarningImportance
 	v.drafts.Hide()
 	status := container.NewHBox(v.drafts, v.state, v.progress, muted(v.saved), v.discard, v.amend, v.submit)
-	v.top = container.NewBorder(nil, nil, ui.backButton(), status, v.title)
+	v.top = container.NewBorder(nil, nil, env.backButton(), status, v.title)
 	top := v.top
 	bottom := container.NewBorder(nil, nil, v.prev, v.next)
 	v.readOnly = widget.NewLabelWithStyle(t0("visit.read_only"), fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
@@ -192,8 +192,8 @@ func newVisitScreen(ui *mainUI, id string) *visitScreen {
 // load reads the visit, its template, its project and the project's open
 // findings off the UI goroutine.
 func (v *visitScreen) load() {
-	data := v.ui.cfg.Data
-	fetch(v.ui, func() (visitData, error) {
+	data := v.env.data
+	fetchIn(v.env, func() (visitData, error) {
 		var d visitData
 		var err error
 		if d.in, err = data.Inspection(v.id); err != nil {
@@ -218,7 +218,7 @@ func (v *visitScreen) load() {
 		return d, err
 	}, func(d visitData, err error) {
 		if err != nil {
-			v.ui.showError(err)
+			v.env.dialogs.showError(err)
 			return
 		}
 		v.build(d)
@@ -259,16 +259,16 @@ func (v *visitScreen) showFormDrafts(drafts []storage.FormDraft) {
 		// Once that form is closed, saved or not, offer the next one.
 		form := v.form
 		form.dlg.SetOnClosed(func() {
-			form.keep.saver.whenIdle(func() { v.ui.do(v.reloadFormDrafts) })
+			form.keep.saver.whenIdle(func() { v.env.do(v.reloadFormDrafts) })
 		})
 	}
 	v.drafts.Show()
 }
 
 func (v *visitScreen) reloadFormDrafts() {
-	data := v.ui.cfg.Data
+	data := v.env.data
 	prefix := v.draftPrefix()
-	fetch(v.ui, func() ([]storage.FormDraft, error) { return data.FormDrafts(prefix) }, func(ds []storage.FormDraft, err error) {
+	fetchIn(v.env, func() ([]storage.FormDraft, error) { return data.FormDrafts(prefix) }, func(ds []storage.FormDraft, err error) {
 		if err == nil {
 			v.showFormDrafts(ds)
 		}
@@ -278,14 +278,14 @@ func (v *visitScreen) reloadFormDrafts() {
 // loadPhotoState recounts where the visit's photos are, off the UI
 // goroutine.
 func (v *visitScreen) loadPhotoState() {
-	data := v.ui.cfg.Data
+	data := v.env.data
 	id := v.id
-	fetch(v.ui, func() (map[string]storage.PhotoState, error) {
+	fetchIn(v.env, func() (map[string]storage.PhotoState, error) {
 		return data.VisitPhotoStates(id)
 	}, func(states map[string]storage.PhotoState, err error) {
 		text := photoStateText(states[id])
 		if err != nil {
-			text = v.ui.message(err)
+			text = v.env.message(err)
 		}
 		v.photoState.SetText(text)
 		v.photoState.Importance = widget.LowImportance
@@ -306,8 +306,8 @@ func (v *visitScreen) build(d visitData) {
 		v.in.Answers = map[string]sv.Answer{}
 	}
 	v.loaded = true
-	lang := v.ui.lang
-	v.title.SetText(t("visit.title", v.project.Name, v.ui.date(v.in.StartedAt)))
+	lang := v.env.lang
+	v.title.SetText(t("visit.title", v.project.Name, v.env.date(v.in.StartedAt)))
 	v.panes = []pane{{title: t0("visit.header"), section: -1, kind: paneHeader, box: v.buildHeader()}}
 	for si, s := range v.tmpl.Sections {
 		box := container.NewVBox(heading(s.DisplayTitle(lang)))
@@ -359,7 +359,7 @@ func (v *visitScreen) buildHeader() *fyne.Container {
 	// Photos of the site as a whole, not of one item.
 	v.sitePhotos = widget.NewLabel(t("item.photos", len(v.in.Photos)))
 	v.addPhoto = widget.NewButtonWithIcon(t0("item.add_photo"), theme.FileImageIcon(), func() {
-		choosePhoto(v.ui, func(path string) { v.attachSitePhotos([]string{path}) })
+		choosePhoto(v.env, func(path string) { v.attachSitePhotos([]string{path}) })
 	})
 	form.Append(t0("visit.site_photos"), container.NewHBox(v.sitePhotos, viewPhotosButton(func() { v.showSitePhotos() }), unmuted(v.addPhoto)))
 	return container.NewVBox(heading(t0("visit.header")), info, form)
@@ -367,7 +367,7 @@ func (v *visitScreen) buildHeader() *fyne.Container {
 
 // attachSitePhotos imports photos of the visit as a whole.
 func (v *visitScreen) attachSitePhotos(paths []string) {
-	attachPhotos(v.ui, sv.PhotoLink{InspectionID: v.id}, paths, func(res photoImport) {
+	attachPhotos(v.env, sv.PhotoLink{InspectionID: v.id}, paths, func(res photoImport) {
 		v.in.Photos = addHashes(v.in.Photos, res.hashes...)
 		v.sitePhotos.SetText(t("item.photos", len(v.in.Photos)))
 	})
@@ -383,9 +383,9 @@ func (v *visitScreen) headerChanged() {
 	v.in.Weather = strings.TrimSpace(v.weather.Text)
 	v.in.Summary = v.summary.Text
 	// The next visit starts with the same people.
-	v.ui.app.Preferences().SetString(prefInspectors, joinNames(v.in.Inspectors))
+	v.env.prefs.SetString(prefInspectors, joinNames(v.in.Inspectors))
 	in := v.in
-	data := v.ui.cfg.Data
+	data := v.env.data
 	v.saving()
 	v.saver.put(headerKey, func() error { return data.UpdateInspection(in) })
 }
@@ -397,11 +397,11 @@ func (v *visitScreen) answerChanged(f *itemField) {
 	}
 	a := f.observed()
 	a.ItemKey = f.item.Key
-	a.AnsweredAt = v.ui.cfg.Now()
+	a.AnsweredAt = v.env.now()
 	a.AnsweredBy = firstOr(v.in.Inspectors, "")
 	v.in.Answers[a.ItemKey] = a
 	v.updateProgress()
-	data := v.ui.cfg.Data
+	data := v.env.data
 	id := v.id
 	v.saving()
 	v.saver.put(a.ItemKey, func() error { return data.SaveAnswer(id, a) })
@@ -416,9 +416,9 @@ func (v *visitScreen) saving() {
 
 // written is the saver's report of one write, off the UI goroutine.
 func (v *visitScreen) written(key string, err error) {
-	v.ui.do(func() {
+	v.env.do(func() {
 		if err != nil {
-			v.failed[key] = v.ui.message(err)
+			v.failed[key] = v.env.message(err)
 		} else {
 			delete(v.failed, key)
 		}
@@ -431,14 +431,14 @@ func (v *visitScreen) written(key string, err error) {
 // writes queued are done: once per burst of typing, not per keystroke, and
 // never a count that lags behind what the screen shows as saved.
 func (v *visitScreen) recountWhenIdle() {
-	if v.recount || v.ui.sync == nil {
+	if v.recount || v.env.refreshWaiting == nil {
 		return
 	}
 	v.recount = true
 	v.saver.whenIdle(func() {
-		v.ui.do(func() {
+		v.env.do(func() {
 			v.recount = false
-			v.ui.sync.refreshStatus()
+			v.env.syncWaiting()
 		})
 	})
 }
@@ -454,7 +454,7 @@ func (v *visitScreen) showSaveState() {
 	}
 	if len(v.failed) == 0 {
 		v.alerted = false
-		v.saved.SetText(t("visit.saved", v.ui.cfg.Now().Format("15:04:05")))
+		v.saved.SetText(t("visit.saved", v.env.now().Format("15:04:05")))
 		v.saved.Importance = widget.SuccessImportance
 		v.saved.Refresh()
 		v.top.Refresh()
@@ -474,7 +474,7 @@ func (v *visitScreen) showSaveState() {
 	// One dialog when saving starts to fail, not one per keystroke.
 	if !v.alerted {
 		v.alerted = true
-		v.ui.inform(t0("visit.save_failed_title"), strings.Join(msgs, "\n"))
+		v.env.dialogs.inform(t0("visit.save_failed_title"), strings.Join(msgs, "\n"))
 	}
 }
 
@@ -498,7 +498,7 @@ func (v *visitScreen) applyState() {
 	if ro {
 		v.addPhoto.Disable()
 		v.weather.Disable()
-		v.state.SetText(t("visit.submitted_at", v.in.Status.Label(v.ui.lang), v.ui.date(v.in.FinishedAt)))
+		v.state.SetText(t("visit.submitted_at", v.in.Status.Label(v.env.lang), v.env.date(v.in.FinishedAt)))
 		v.state.Importance = widget.SuccessImportance
 		v.submit.Hide()
 		v.discard.Hide()
@@ -507,7 +507,7 @@ func (v *visitScreen) applyState() {
 	} else {
 		v.addPhoto.Enable()
 		v.weather.Enable()
-		v.state.SetText(v.in.Status.Label(v.ui.lang))
+		v.state.SetText(v.in.Status.Label(v.env.lang))
 		v.state.Importance = widget.WarningImportance
 		v.submit.Show()
 		v.discard.Show()
@@ -629,26 +629,26 @@ func (v *visitScreen) showPane(i int) {
 // focusFirst puts the cursor in the first field of the page shown, so the
 // keyboard can fill a section from top to bottom with Tab.
 func (v *visitScreen) focusFirst() {
-	if v.ui.window.Canvas().Overlays().Top() != nil {
+	if v.env.win.Canvas().Overlays().Top() != nil {
 		return
 	}
 	// No field of the page left behind keeps the keyboard: a choice there
 	// would open its list on Space, out of sight.
-	v.ui.window.Canvas().Unfocus()
+	v.env.win.Canvas().Unfocus()
 	if !v.editable() {
 		return
 	}
 	p := v.panes[v.current]
 	switch p.kind {
 	case paneHeader:
-		v.ui.window.Canvas().Focus(v.inspector)
+		v.env.win.Canvas().Focus(v.inspector)
 		// The names are prefilled from the last visit: typing replaces
 		// them, an arrow key keeps them.
 		v.inspector.TypedShortcut(&fyne.ShortcutSelectAll{})
 	case paneSection:
 		if items := v.tmpl.Sections[p.section].Items; len(items) > 0 {
 			if f := v.fields[items[0].Key]; f != nil && f.focusTarget() != nil {
-				v.ui.window.Canvas().Focus(f.focusTarget())
+				v.env.win.Canvas().Focus(f.focusTarget())
 			}
 		}
 	}
@@ -676,10 +676,10 @@ func (v *visitScreen) goTo(itemKey string) {
 	if f := v.fields[itemKey]; f != nil {
 		v.scrollTo(f.box)
 		if w := f.focusTarget(); w != nil {
-			v.ui.window.Canvas().Focus(w)
+			v.env.win.Canvas().Focus(w)
 		}
 	} else if itemKey == "" {
-		v.ui.window.Canvas().Focus(v.inspector)
+		v.env.win.Canvas().Focus(v.inspector)
 	}
 }
 
@@ -774,7 +774,7 @@ func (v *visitScreen) trySubmit() {
 		v.showGaps(gaps)
 		return
 	}
-	v.ui.confirmAction(t0("visit.submit_title"), v.submitWarnings()+t0("visit.submit_confirm"), t0("visit.submit_do"), func(ok bool) {
+	v.env.dialogs.confirmAction(t0("visit.submit_title"), v.submitWarnings()+t0("visit.submit_confirm"), t0("visit.submit_do"), func(ok bool) {
 		if ok {
 			v.submitNow()
 		}
@@ -784,14 +784,14 @@ func (v *visitScreen) trySubmit() {
 // submitNow waits for pending writes, then submits in the background.
 func (v *visitScreen) submitNow() {
 	v.submit.Disable()
-	data := v.ui.cfg.Data
+	data := v.env.data
 	id := v.id
 	v.saver.whenIdle(func() {
 		in, err := data.SubmitInspection(id)
-		v.ui.do(func() {
+		v.env.do(func() {
 			v.submit.Enable()
 			if err != nil {
-				v.ui.showError(err)
+				v.env.dialogs.showError(err)
 				return
 			}
 			answers := v.in.Answers
@@ -800,8 +800,9 @@ func (v *visitScreen) submitNow() {
 				v.in.Answers = answers
 			}
 			v.applyState()
-			v.ui.submitted = &submittedVisit{id: in.ID, project: v.project.DisplayName(), started: in.StartedAt}
-			v.showSubmitted()
+			sub := submittedVisit{id: in.ID, project: v.project.DisplayName(), started: in.StartedAt}
+			v.env.reports.visitSubmitted(sub)
+			v.showSubmitted(sub)
 		})
 	})
 }
@@ -814,7 +815,7 @@ func (v *visitScreen) showGaps(gaps []sv.Gap) {
 		func() fyne.CanvasObject { return widget.NewLabel("") },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			g := gaps[i]
-			if v.ui.lang == sv.English {
+			if v.env.lang == sv.English {
 				o.(*widget.Label).SetText(g.En)
 			} else {
 				o.(*widget.Label).SetText(g.Zh)
@@ -827,48 +828,48 @@ func (v *visitScreen) showGaps(gaps []sv.Gap) {
 	intro := widget.NewLabel(t("visit.gaps_intro", len(gaps)))
 	intro.Wrapping = fyne.TextWrapWord
 	content := container.NewBorder(intro, nil, nil, nil, list)
-	d = dialog.NewCustom(t0("visit.gaps_title"), t0("common.close"), content, v.ui.window)
+	d = dialog.NewCustom(t0("visit.gaps_title"), t0("common.close"), content, v.env.win)
 	d.Resize(fyne.NewSize(560, 420))
-	v.ui.showKeyed(d, d.Hide)
+	v.env.dialogs.showKeyed(d, d.Hide)
 	v.gapList = list
 	v.gaps = gaps
 }
 
 // startAmendment makes a draft correction of the submitted visit and opens it.
 func (v *visitScreen) startAmendment() {
-	v.ui.confirmAction(strings.TrimSuffix(t0("visit.amend"), "…"), t0("visit.amend_confirm"), t0("visit.amend_do"), func(ok bool) {
+	v.env.dialogs.confirmAction(strings.TrimSuffix(t0("visit.amend"), "…"), t0("visit.amend_confirm"), t0("visit.amend_do"), func(ok bool) {
 		if !ok {
 			return
 		}
-		data := v.ui.cfg.Data
-		fetch(v.ui, func() (sv.Inspection, error) {
+		data := v.env.data
+		fetchIn(v.env, func() (sv.Inspection, error) {
 			return data.AmendInspection(v.id)
 		}, func(am sv.Inspection, err error) {
 			if err != nil {
-				v.ui.showError(err)
+				v.env.dialogs.showError(err)
 				return
 			}
-			v.ui.openVisit(am.ID, true)
+			v.env.nav.openVisit(am.ID, true)
 		})
 	})
 }
 
 // confirmDiscard deletes a draft started by mistake, after asking.
 func (v *visitScreen) confirmDiscard() {
-	v.ui.confirmLoss(t0("visit.discard"), t0("visit.discard_confirm"), t0("visit.discard"), func(ok bool) {
+	v.env.dialogs.confirmLoss(t0("visit.discard"), t0("visit.discard_confirm"), t0("visit.discard"), func(ok bool) {
 		if !ok {
 			return
 		}
-		data := v.ui.cfg.Data
+		data := v.env.data
 		id := v.id
 		v.saver.whenIdle(func() {
 			err := data.DeleteDraft(id)
-			v.ui.do(func() {
+			v.env.do(func() {
 				if err != nil {
-					v.ui.showError(err)
+					v.env.dialogs.showError(err)
 					return
 				}
-				v.ui.goBack()
+				v.env.nav.goBack()
 			})
 		})
 	})
@@ -876,19 +877,18 @@ func (v *visitScreen) confirmDiscard() {
 
 // showSubmitted says the visit is submitted and offers its report, the
 // next thing an inspector does with it.
-func (v *visitScreen) showSubmitted() {
-	sub := *v.ui.submitted
-	msg := widget.NewLabel(t("visit.submitted_body", v.project.DisplayName(), v.ui.date(v.in.StartedAt)))
+func (v *visitScreen) showSubmitted(sub submittedVisit) {
+	msg := widget.NewLabel(t("visit.submitted_body", v.project.DisplayName(), v.env.date(v.in.StartedAt)))
 	msg.Wrapping = fyne.TextWrapWord
 	var d dialog.Dialog
 	report := widget.NewButtonWithIcon(t0("visit.make_report"), theme.DocumentPrintIcon(), func() {
 		d.Hide()
-		v.ui.makeVisitReport(sub)
+		v.env.reports.makeVisitReport(sub)
 	})
 	report.Importance = widget.HighImportance
 	closeB := widget.NewButton(t0("common.close"), func() { d.Hide() })
 	d = dialog.NewCustomWithoutButtons(t0("visit.submitted_title"),
-		container.NewBorder(nil, container.NewHBox(layout.NewSpacer(), closeB, report), nil, nil, msg), v.ui.window)
+		container.NewBorder(nil, container.NewHBox(layout.NewSpacer(), closeB, report), nil, nil, msg), v.env.win)
 	d.Resize(fyne.NewSize(480, 200))
-	v.ui.showKeyed(d, report.OnTapped)
+	v.env.dialogs.showKeyed(d, report.OnTapped)
 }

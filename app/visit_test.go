@@ -503,7 +503,7 @@ func TestInvalidTransitionRefused(t *testing.T) {
 	if len(sv.NextStatuses(sv.StatusClosed)) != 0 {
 		t.Error("closed is not final")
 	}
-	fd := showFindingDetail(ui, open.ID, "", nil)
+	fd := showFindingDetail(ui.env, open.ID, "", nil)
 	if b := findButton(fd.actions, "开始整改"); b != nil {
 		t.Error("a withdrawn finding offers moves")
 	}
@@ -934,7 +934,7 @@ func TestPhotoIsEvidenceOfAFix(t *testing.T) {
 	ui, s := newTestUI(t)
 	_, open := projectWithOpenFinding(t, ui, s)
 	var got sv.Finding
-	m := showMoveForm(ui, open, sv.StatusFixed, "", "张三", func(f sv.Finding) { got = f })
+	m := showMoveForm(ui.env, open, sv.StatusFixed, "", "张三", func(f sv.Finding) { got = f })
 	m.attach([]string{"testdata/Canon_40D.jpg"})
 	if len(m.evidence) != 1 || m.photos.Text != "照片 1 张" {
 		t.Fatalf("evidence %v, label %q", m.evidence, m.photos.Text)
@@ -1004,7 +1004,7 @@ func TestDiscardDraft(t *testing.T) {
 func TestEditFindingFromDetail(t *testing.T) {
 	ui, s := newTestUI(t)
 	_, open := projectWithOpenFinding(t, ui, s)
-	d := showFindingDetail(ui, open.ID, "", nil)
+	d := showFindingDetail(ui.env, open.ID, "", nil)
 	b := findButton(d.actions, "修改…")
 	if b == nil {
 		t.Fatal("an active finding cannot be edited")
