@@ -47,7 +47,7 @@ func (f *fiveYears) get(b *testing.B) *storage.Store {
 			err = s.ImportRegister(ds.Projects, ds.Templates, true)
 		}
 		if err == nil {
-			err = s.ImportHistory(ds.Inspections, ds.Findings)
+			err = s.ImportHistory(ds.Visits, ds.Findings)
 		}
 		if err != nil {
 			s.Close()
@@ -56,7 +56,7 @@ func (f *fiveYears) get(b *testing.B) *storage.Store {
 		}
 		f.store = s
 		b.Logf("five-year store: %d visits, %d findings, built in %v in %s",
-			len(ds.Inspections), len(ds.Findings), time.Since(start).Round(time.Millisecond), filepath.Base(f.dir))
+			len(ds.Visits), len(ds.Findings), time.Since(start).Round(time.Millisecond), filepath.Base(f.dir))
 	})
 	if f.err != nil {
 		b.Fatal(f.err)
@@ -158,7 +158,7 @@ func BenchmarkScreens(b *testing.B) {
 			return err
 		}},
 		{"open_visit", func() error {
-			in, err := s.Inspection(lastVisit)
+			in, err := s.Visit(lastVisit)
 			if err != nil {
 				return err
 			}
@@ -212,7 +212,7 @@ func draftID(b *testing.B, s *storage.Store, projectID string) string {
 			return v.ID
 		}
 	}
-	in, err := s.StartInspection(projectID, []string{"张伟"})
+	in, err := s.StartVisit(projectID, []string{"张伟"})
 	if err != nil {
 		b.Fatal(err)
 	}

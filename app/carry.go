@@ -13,16 +13,16 @@ import (
 
 // previousVisit reads the visit in follows, with its answers: what each
 // item of in says it answered last time, and where carried items start.
-func previousVisit(data Data, in sv.Inspection) (sv.Inspection, bool, error) {
+func previousVisit(data Data, in sv.Visit) (sv.Visit, bool, error) {
 	visits, err := data.ProjectVisits(in.ProjectID)
 	if err != nil {
-		return sv.Inspection{}, false, err
+		return sv.Visit{}, false, err
 	}
 	prev, ok := sv.PreviousVisit(visits, in)
 	if !ok {
-		return sv.Inspection{}, false, nil
+		return sv.Visit{}, false, nil
 	}
-	prev, err = data.Inspection(prev.ID)
+	prev, err = data.Visit(prev.ID)
 	return prev, err == nil, err
 }
 

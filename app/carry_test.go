@@ -16,7 +16,7 @@ import (
 
 // projectVisited picks a project whose newest visit is submitted and was
 // (thisMonth) or was not made this month.
-func projectVisited(t *testing.T, ui *mainUI, s *storage.Store, thisMonth bool) (string, sv.Inspection) {
+func projectVisited(t *testing.T, ui *mainUI, s *storage.Store, thisMonth bool) (string, sv.Visit) {
 	t.Helper()
 	for _, r := range ui.dash.rows {
 		visits, err := s.ProjectVisits(r.Project.ID)
@@ -31,7 +31,7 @@ func projectVisited(t *testing.T, ui *mainUI, s *storage.Store, thisMonth bool) 
 		}
 	}
 	t.Fatalf("the sample has no project visited this month = %v", thisMonth)
-	return "", sv.Inspection{}
+	return "", sv.Visit{}
 }
 
 func TestSecondVisitInAMonthAsksFirstAndNamesTheVisit(t *testing.T) {
@@ -157,7 +157,7 @@ func openItemFinding(t *testing.T, ui *mainUI, s *storage.Store) (string, sv.Fin
 			if f.ItemKey == "" || f.Status != sv.StatusOpen || f.DaysLate(testNow) <= 0 {
 				continue
 			}
-			in, err := s.Inspection(f.InspectionID)
+			in, err := s.Visit(f.VisitID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -397,7 +397,7 @@ func TestFindingFormKeepsTheItemAndHasACalendar(t *testing.T) {
 	}
 	var saved *sv.Finding
 	for i := range active {
-		if active[i].InspectionID == v.id {
+		if active[i].VisitID == v.id {
 			saved = &active[i]
 		}
 	}

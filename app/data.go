@@ -27,15 +27,15 @@ type Data interface {
 	Project(id string) (sv.Project, error)
 	// FiguresAsOf is a project's figures on a date (decision 0033).
 	FiguresAsOf(projectID string, date sv.Date) (sv.Figures, error)
-	ProjectVisits(projectID string) ([]sv.Inspection, error)
+	ProjectVisits(projectID string) ([]sv.Visit, error)
 	Template(id string, version int) (sv.Template, error)
 
-	StartInspection(projectID string, inspectors []string) (sv.Inspection, error)
-	Inspection(id string) (sv.Inspection, error)
-	SaveAnswer(inspectionID string, a sv.Answer) error
-	UpdateInspection(in sv.Inspection) error
-	SubmitInspection(id string) (sv.Inspection, error)
-	AmendInspection(id string) (sv.Inspection, error)
+	StartVisit(projectID string, inspectors []string) (sv.Visit, error)
+	Visit(id string) (sv.Visit, error)
+	SaveAnswer(visitID string, a sv.Answer) error
+	UpdateVisit(in sv.Visit) error
+	SubmitVisit(id string) (sv.Visit, error)
+	AmendVisit(id string) (sv.Visit, error)
 	DeleteDraft(id string) error
 
 	CreateFinding(f sv.Finding) error

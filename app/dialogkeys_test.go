@@ -72,7 +72,7 @@ func TestMessagesAndQuestionsAnswerTheKeyboard(t *testing.T) {
 	if c.Overlays().Top() != nil || ui.visit() != v {
 		t.Fatal("Escape did not keep the draft")
 	}
-	if _, err := s.Inspection(v.id); err != nil {
+	if _, err := s.Visit(v.id); err != nil {
 		t.Fatalf("the draft is gone after Escape: %v", err)
 	}
 

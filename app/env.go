@@ -61,7 +61,7 @@ type dialogs interface {
 	showKeyed(d dialog.Dialog, enter func())
 	// showFinding opens a finding's detail; changed runs after each
 	// change made in it.
-	showFinding(id, inspectionID string, changed func()) *findingDetail
+	showFinding(id, visitID string, changed func()) *findingDetail
 }
 
 // photoDesk is what photo imports, the photo viewer and the finding detail
@@ -154,8 +154,8 @@ func (e *screenEnv) missingPhotoText(err error) string {
 	return e.message(err)
 }
 
-func (ui *mainUI) showFinding(id, inspectionID string, changed func()) *findingDetail {
-	return showFindingDetail(ui.env, id, inspectionID, changed)
+func (ui *mainUI) showFinding(id, visitID string, changed func()) *findingDetail {
+	return showFindingDetail(ui.env, id, visitID, changed)
 }
 
 // fetchIn runs work with the background runner and hands its result to

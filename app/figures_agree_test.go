@@ -93,7 +93,7 @@ func TestProjectPageAgreesWithTheDocuments(t *testing.T) {
 		if err := s.ImportRegister(ds.Projects, ds.Templates, true); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.ImportHistory(ds.Inspections, ds.Findings); err != nil {
+		if err := s.ImportHistory(ds.Visits, ds.Findings); err != nil {
 			t.Fatal(err)
 		}
 		doc := func(req briefing.Request) string {

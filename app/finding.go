@@ -72,13 +72,13 @@ func verifies(from, to sv.Status) bool {
 
 // findingActions returns the buttons for the moves the rulebook allows
 // this person from the finding's status (and only those), and one to add a
-// note. inspectionID ties the moves to the visit they are made in, if any;
+// note. visitID ties the moves to the visit they are made in, if any;
 // who is the default name of the person acting.
 //
 // verifiers, when it names someone, is who a verification defaults to: on
 // site, the visit's inspectors verify together, whoever holds the laptop.
 // It is asked when the form opens, so names typed since count.
-func findingActions(env *screenEnv, f sv.Finding, inspectionID, who string, verifiers func() string, changed func(sv.Finding)) *fyne.Container {
+func findingActions(env *screenEnv, f sv.Finding, visitID, who string, verifiers func() string, changed func(sv.Finding)) *fyne.Container {
 	box := container.NewHBox()
 	for _, to := range f.MovesFor(env.role()) {
 		b := widget.NewButton(moveLabel(f.Status, to), func() {
@@ -86,7 +86,7 @@ func findingActions(env *screenEnv, f sv.Finding, inspectionID, who string, veri
 			if v := verifiers(); verifies(f.Status, to) && v != "" {
 				by = v
 			}
-			showMoveForm(env, f, to, inspectionID, by, changed)
+			showMoveForm(env, f, to, visitID, by, changed)
 		})
 		if to == sv.StatusClosed || to == sv.StatusVerified {
 			b.Importance = widget.HighImportance
@@ -118,8 +118,8 @@ type moveForm struct {
 	photos   *widget.Label // how many
 }
 
-func showMoveForm(env *screenEnv, f sv.Finding, to sv.Status, inspectionID, who string, changed func(sv.Finding)) *moveForm {
-	m := &moveForm{env: env, f: f, to: to, changed: changed, visitID: inspectionID}
+func showMoveForm(env *screenEnv, f sv.Finding, to sv.Status, visitID, who string, changed func(sv.Finding)) *moveForm {
+	m := &moveForm{env: env, f: f, to: to, changed: changed, visitID: visitID}
 	m.note = widget.NewMultiLineEntry()
 	m.note.Wrapping = fyne.TextWrapWord
 	m.note.SetMinRowsVisible(3)
@@ -201,7 +201,7 @@ func (m *moveForm) attach(paths []string) {
 // sees why a move is refused before anything is written, then applies it.
 func (m *moveForm) submit() {
 	mv := sv.Move{To: m.to, By: strings.TrimSpace(m.by.Text), Role: m.env.role(), Note: strings.TrimSpace(m.note.Text),
-		Evidence: m.evidence, InspectionID: m.visitID, At: m.env.now()}
+		Evidence: m.evidence, VisitID: m.visitID, At: m.env.now()}
 	trial := m.f
 	trial.History = append([]sv.StatusChange(nil), m.f.History...)
 	if err := trial.Apply(mv); err != nil {
@@ -303,7 +303,7 @@ type findingDetail struct {
 
 // showFindingDetail reads a finding and shows it in a dialog. changed runs
 // after every move or note, so the screen behind can reload.
-func showFindingDetail(env *screenEnv, id, inspectionID string, changed func()) *findingDetail {
+func showFindingDetail(env *screenEnv, id, visitID string, changed func()) *findingDetail {
 	d := &findingDetail{box: container.NewVBox(widget.NewLabel(t0("dashboard.loading"))), bar: container.NewVBox()}
 	d.dlg = dialog.NewCustom(t0("finding.detail_title"), t0("common.close"),
 		container.NewBorder(nil, d.bar, nil, nil, container.NewVScroll(d.box)), env.win)
@@ -312,7 +312,7 @@ func showFindingDetail(env *screenEnv, id, inspectionID string, changed func()) 
 	data := env.data
 	var reload func()
 	show := func(f sv.Finding) {
-		d.fill(env, f, inspectionID, func(nf sv.Finding) {
+		d.fill(env, f, visitID, func(nf sv.Finding) {
 			reload()
 			if changed != nil {
 				changed()
@@ -379,7 +379,7 @@ func draftForms(f sv.Finding, drafts []storage.FormDraft) string {
 	return t("finding.drafts", strings.Join(names, t0("common.name_sep")))
 }
 
-func (d *findingDetail) fill(env *screenEnv, f sv.Finding, inspectionID string, changed func(sv.Finding)) {
+func (d *findingDetail) fill(env *screenEnv, f sv.Finding, visitID string, changed func(sv.Finding)) {
 	lang := env.lang
 	desc := widget.NewLabelWithStyle(f.Description, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	desc.Wrapping = fyne.TextWrapWord
@@ -435,14 +435,14 @@ func (d *findingDetail) fill(env *screenEnv, f sv.Finding, inspectionID string, 
 	last := splitNames(env.prefs.String(prefInspectors))
 	who := env.actingName(firstOr(last, ""))
 	verifiers := func() string {
-		if inspectionID == "" {
+		if visitID == "" {
 			return ""
 		}
 		// Opened from a visit: its inspectors, remembered as they were
 		// typed, verify.
 		return joinNames(last)
 	}
-	d.actions = findingActions(env, f, inspectionID, who, verifiers, changed)
+	d.actions = findingActions(env, f, visitID, who, verifiers, changed)
 	if f.CheckEdit() == nil {
 		units := d.project.Units()
 		d.actions.Add(widget.NewButtonWithIcon(t0("finding.edit"), theme.DocumentCreateIcon(), func() {
@@ -540,7 +540,7 @@ func (r *recheckPane) refresh() {
 	}
 	var raised []sv.Finding
 	for _, f := range v.active {
-		if f.InspectionID == v.id {
+		if f.VisitID == v.id {
 			raised = append(raised, f)
 		}
 	}

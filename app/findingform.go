@@ -124,7 +124,7 @@ func openFindingForm(env *screenEnv, draft sv.Finding, units []string, edit bool
 		intro.SetText(t0("finding.form_intro_free"))
 	}
 	intro.Wrapping = fyne.TextWrapWord
-	key := newFindingDraftKey(draft.InspectionID, cmp.Or(draft.ItemKey, string(draft.Kind)))
+	key := newFindingDraftKey(draft.VisitID, cmp.Or(draft.ItemKey, string(draft.Kind)))
 	if edit {
 		key = editDraftKey(draft.ID)
 	}

@@ -44,8 +44,8 @@ func listField(list *[]string, show func()) formField {
 // Draft keys name a form and what it is for. Every key is made here, so
 // the visit that offers its findings' drafts and the finding detail that
 // names its own find them by the same prefixes.
-func newFindingDraftKey(inspectionID, what string) string {
-	return "finding:new:" + inspectionID + ":" + what
+func newFindingDraftKey(visitID, what string) string {
+	return "finding:new:" + visitID + ":" + what
 }
 func editDraftKey(findingID string) string { return "finding:edit:" + findingID }
 func noteDraftKey(findingID string) string { return "finding:note:" + findingID }

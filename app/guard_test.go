@@ -56,9 +56,9 @@ func (g *guarded) Templates() ([]sv.Template, error) {
 	g.check("Templates")
 	return g.inner.Templates()
 }
-func (g *guarded) InspectionsWithAnswers() ([]sv.Inspection, error) {
-	g.check("InspectionsWithAnswers")
-	return g.inner.InspectionsWithAnswers()
+func (g *guarded) VisitsWithAnswers() ([]sv.Visit, error) {
+	g.check("VisitsWithAnswers")
+	return g.inner.VisitsWithAnswers()
 }
 func (g *guarded) Findings(f storage.FindingFilter) ([]sv.Finding, error) {
 	g.check("Findings")
@@ -93,7 +93,7 @@ func (g *guarded) FiguresAsOf(id string, date sv.Date) (sv.Figures, error) {
 	g.check("FiguresAsOf")
 	return g.inner.FiguresAsOf(id, date)
 }
-func (g *guarded) ProjectVisits(id string) ([]sv.Inspection, error) {
+func (g *guarded) ProjectVisits(id string) ([]sv.Visit, error) {
 	g.check("ProjectVisits")
 	return g.inner.ProjectVisits(id)
 }
@@ -101,13 +101,13 @@ func (g *guarded) Template(id string, v int) (sv.Template, error) {
 	g.check("Template")
 	return g.inner.Template(id, v)
 }
-func (g *guarded) StartInspection(p string, who []string) (sv.Inspection, error) {
-	g.check("StartInspection")
-	return g.inner.StartInspection(p, who)
+func (g *guarded) StartVisit(p string, who []string) (sv.Visit, error) {
+	g.check("StartVisit")
+	return g.inner.StartVisit(p, who)
 }
-func (g *guarded) Inspection(id string) (sv.Inspection, error) {
-	g.check("Inspection")
-	return g.inner.Inspection(id)
+func (g *guarded) Visit(id string) (sv.Visit, error) {
+	g.check("Visit")
+	return g.inner.Visit(id)
 }
 func (g *guarded) SaveAnswer(id string, a sv.Answer) error {
 	g.check("SaveAnswer")
@@ -116,17 +116,17 @@ func (g *guarded) SaveAnswer(id string, a sv.Answer) error {
 	}
 	return g.inner.SaveAnswer(id, a)
 }
-func (g *guarded) UpdateInspection(in sv.Inspection) error {
-	g.check("UpdateInspection")
-	return g.inner.UpdateInspection(in)
+func (g *guarded) UpdateVisit(in sv.Visit) error {
+	g.check("UpdateVisit")
+	return g.inner.UpdateVisit(in)
 }
-func (g *guarded) SubmitInspection(id string) (sv.Inspection, error) {
-	g.check("SubmitInspection")
-	return g.inner.SubmitInspection(id)
+func (g *guarded) SubmitVisit(id string) (sv.Visit, error) {
+	g.check("SubmitVisit")
+	return g.inner.SubmitVisit(id)
 }
-func (g *guarded) AmendInspection(id string) (sv.Inspection, error) {
-	g.check("AmendInspection")
-	return g.inner.AmendInspection(id)
+func (g *guarded) AmendVisit(id string) (sv.Visit, error) {
+	g.check("AmendVisit")
+	return g.inner.AmendVisit(id)
 }
 func (g *guarded) DeleteDraft(id string) error {
 	g.check("DeleteDraft")

@@ -183,7 +183,7 @@ func (f *itemField) choosePhoto() {
 
 // attach imports files as photos of this item.
 func (f *itemField) attach(paths []string) {
-	attachPhotos(f.v.env, sv.PhotoLink{InspectionID: f.v.id, ItemKey: f.item.Key}, paths, f.photosAdded)
+	attachPhotos(f.v.env, sv.PhotoLink{VisitID: f.v.id, ItemKey: f.item.Key}, paths, f.photosAdded)
 }
 
 // photosAdded records photos stored for this item.

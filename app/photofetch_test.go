@@ -69,7 +69,7 @@ func (c *colleague) pushRecords(t *testing.T) {
 // startVisit starts a draft visit of a project in the colleague's name.
 func (c *colleague) startVisit(t *testing.T, projectID string) string {
 	t.Helper()
-	in, err := c.store.StartInspection(projectID, []string{"李督查"})
+	in, err := c.store.StartVisit(projectID, []string{"李督查"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +88,7 @@ func (c *colleague) addPhoto(t *testing.T, visitID, sample string) *photo.Proces
 	if err != nil {
 		t.Fatal(err)
 	}
-	sink, err := c.store.NewPhotoSink(sv.PhotoLink{InspectionID: visitID})
+	sink, err := c.store.NewPhotoSink(sv.PhotoLink{VisitID: visitID})
 	if err != nil {
 		t.Fatal(err)
 	}

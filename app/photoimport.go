@@ -143,8 +143,8 @@ func (b *photoBatch) quitWhenDone() {
 // each with the day the camera says. Off the UI goroutine.
 func oldPhotos(data Data, link sv.PhotoLink, results []photo.Result, now time.Time) []string {
 	day := now
-	if link.InspectionID != "" {
-		if in, err := data.Inspection(link.InspectionID); err == nil {
+	if link.VisitID != "" {
+		if in, err := data.Visit(link.VisitID); err == nil {
 			day = in.StartedAt
 		}
 	}

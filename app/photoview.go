@@ -170,7 +170,7 @@ func targetHashes(data Data, targets []photoTarget) ([][]string, error) {
 				out[i] = f.PhotosAfter
 			}
 		default:
-			in, err := data.Inspection(l.InspectionID)
+			in, err := data.Visit(l.VisitID)
 			if err != nil {
 				return nil, err
 			}

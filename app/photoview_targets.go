@@ -16,7 +16,7 @@ func viewPhotosButton(open func()) *widget.Button {
 // showPhotos opens the item's photos. The answer keeps its own list and is
 // saved whole, so it learns of every photo added or deleted.
 func (f *itemField) showPhotos() *photoView {
-	tg := photoTarget{link: sv.PhotoLink{InspectionID: f.v.id, ItemKey: f.item.Key}, title: f.item.DisplayTitle(f.v.env.lang),
+	tg := photoTarget{link: sv.PhotoLink{VisitID: f.v.id, ItemKey: f.item.Key}, title: f.item.DisplayTitle(f.v.env.lang),
 		locked: f.v.env.message(f.v.in.CheckPhotoRemove())}
 	return showPhotos(f.v.env, tg.title, []photoTarget{tg}, photoViewCallbacks{
 		added: f.photosAdded,
@@ -29,7 +29,7 @@ func (f *itemField) showPhotos() *photoView {
 
 // showSitePhotos opens the photos of the visit as a whole.
 func (v *visitScreen) showSitePhotos() *photoView {
-	tg := photoTarget{link: sv.PhotoLink{InspectionID: v.id}, title: t0("visit.site_photos"), locked: v.env.message(v.in.CheckPhotoRemove())}
+	tg := photoTarget{link: sv.PhotoLink{VisitID: v.id}, title: t0("visit.site_photos"), locked: v.env.message(v.in.CheckPhotoRemove())}
 	return showPhotos(v.env, tg.title, []photoTarget{tg}, photoViewCallbacks{
 		added: func(res photoImport) {
 			v.in.Photos = addHashes(v.in.Photos, res.hashes...)
@@ -49,16 +49,16 @@ func (v *visitScreen) showSitePhotos() *photoView {
 // changed runs after any photo was added or deleted.
 func showFindingPhotos(env *screenEnv, f sv.Finding, changed func()) {
 	data := env.data
-	fetchIn(env, func() (*sv.Inspection, error) {
-		if f.InspectionID == "" {
+	fetchIn(env, func() (*sv.Visit, error) {
+		if f.VisitID == "" {
 			return nil, nil
 		}
-		in, err := data.Inspection(f.InspectionID)
+		in, err := data.Visit(f.VisitID)
 		if sv.ErrorCode(err) == sv.ENotFound {
 			return nil, nil
 		}
 		return &in, err
-	}, func(raisedIn *sv.Inspection, err error) {
+	}, func(raisedIn *sv.Visit, err error) {
 		if err != nil {
 			env.dialogs.showError(err)
 			return

@@ -128,7 +128,7 @@ func TestCancelImportMidBatch(t *testing.T) {
 	}
 	copyPhotos(t, dir, files)
 	var added photoImport
-	b := newPhotoBatch(ui.env, sv.PhotoLink{InspectionID: v.id}, func(res photoImport) { added = res })
+	b := newPhotoBatch(ui.env, sv.PhotoLink{VisitID: v.id}, func(res photoImport) { added = res })
 	b.onProgress = func(p photo.Progress) {
 		if p.Done >= 1 && !b.cancel.Disabled() {
 			test.Tap(b.cancel)

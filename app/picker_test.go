@@ -202,7 +202,7 @@ func TestPickedVisitWaitsForItsProjectPage(t *testing.T) {
 			work()
 		}
 	}
-	draft, err := s.StartInspection("p05", []string{"张三"})
+	draft, err := s.StartVisit("p05", []string{"张三"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,9 +18,9 @@ import (
 // projectData is what the project page shows, read in one background call.
 type projectData struct {
 	project  sv.Project
-	visits   []sv.Inspection // newest first, without answers
-	findings []sv.Finding    // active first, then by deadline
-	photos   []projectPhoto  // newest first
+	visits   []sv.Visit     // newest first, without answers
+	findings []sv.Finding   // active first, then by deadline
+	photos   []projectPhoto // newest first
 	// photoStates says per visit where its photos are.
 	photoStates map[string]storage.PhotoState
 }
@@ -196,7 +196,7 @@ func (p *projectPage) load() {
 }
 
 // visitIDs lists the visits' ids.
-func visitIDs(visits []sv.Inspection) []string {
+func visitIDs(visits []sv.Visit) []string {
 	ids := make([]string, len(visits))
 	for i, v := range visits {
 		ids[i] = v.ID
@@ -352,9 +352,9 @@ func (p *projectPage) startNew() {
 	p.start.Disable()
 	inspectors := splitNames(p.env.prefs.String(prefInspectors))
 	data := p.env.data
-	fetchIn(p.env, func() (sv.Inspection, error) {
-		return data.StartInspection(p.id, inspectors)
-	}, func(in sv.Inspection, err error) {
+	fetchIn(p.env, func() (sv.Visit, error) {
+		return data.StartVisit(p.id, inspectors)
+	}, func(in sv.Visit, err error) {
 		p.starting = false
 		p.start.Enable()
 		if err != nil {
@@ -377,7 +377,7 @@ func (p *projectPage) startOrResumeWhenLoaded() {
 }
 
 // visitLine is a visit in one line: day, status and inspectors.
-func (e *screenEnv) visitLine(v sv.Inspection) string {
+func (e *screenEnv) visitLine(v sv.Visit) string {
 	parts := []string{e.date(v.StartedAt), v.Status.Label(e.lang)}
 	// A draft may have no inspectors filled in yet.
 	if names := joinNames(v.Inspectors); names != "" {

@@ -76,9 +76,9 @@ func (ui *mainUI) askVerify() {
 func (ui *mainUI) verifyPrinted(path string) {
 	var portalCopy briefing.PortalCopy
 	if read := ui.sync.portalCopy(); read != nil {
-		portalCopy = func(id string) (sv.Inspection, bool, []string, error) {
+		portalCopy = func(id string) (sv.Visit, bool, []string, error) {
 			pv, err := read(id)
-			return pv.Inspection, pv.Found, pv.Unsent, err
+			return pv.Visit, pv.Found, pv.Unsent, err
 		}
 	}
 	data := ui.cfg.Data

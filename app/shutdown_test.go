@@ -124,7 +124,7 @@ func TestQuitWaitsForTheLastAnswer(t *testing.T) {
 
 	var storedAtQuit atomic.Bool
 	spy.onQuit = func() {
-		in, err := s.Inspection(id)
+		in, err := s.Visit(id)
 		storedAtQuit.Store(err == nil && in.Answers["safety.edges"].Verdict == sv.Pass)
 	}
 	r.async.Store(true)
@@ -188,7 +188,7 @@ func TestQuitDuringAnImportFinishesIt(t *testing.T) {
 	spy.onQuit = func() { photosAtQuit = len(stored(t, s, v.id).Photos) }
 
 	r.hold = true
-	b := newPhotoBatch(ui.env, sv.PhotoLink{InspectionID: v.id}, nil)
+	b := newPhotoBatch(ui.env, sv.PhotoLink{VisitID: v.id}, nil)
 	b.run([]string{dir})
 	ui.quit()
 	if !b.quitNote.Visible() || !strings.Contains(b.quitNote.Text, "导入完成后窗口将关闭") {

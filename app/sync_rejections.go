@@ -73,9 +73,9 @@ func (d *rejectionsDialog) describe(r syncer.Rejection, into *widget.Label) {
 				into.SetText(t("sync.subject", entityName(r.Entity), f.Description))
 			}
 		})
-	case syncer.EntityInspection:
+	case syncer.EntityVisit:
 		fetch(d.s.ui, func() (string, error) {
-			in, err := data.Inspection(r.ID)
+			in, err := data.Visit(r.ID)
 			if err != nil {
 				return "", err
 			}
@@ -106,7 +106,7 @@ func entityName(entity string) string {
 	switch entity {
 	case syncer.EntityFinding:
 		return t0("sync.entity_finding")
-	case syncer.EntityInspection:
+	case syncer.EntityVisit:
 		return t0("sync.entity_inspection")
 	case syncer.EntityAnswer:
 		return t0("sync.entity_answer")

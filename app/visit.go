@@ -27,7 +27,7 @@ const headerKey = "\x00header"
 
 // visitData is what opening a visit reads, in one background call.
 type visitData struct {
-	in      sv.Inspection
+	in      sv.Visit
 	tmpl    sv.Template
 	project sv.Project
 	active  []sv.Finding // the project's active findings
@@ -36,7 +36,7 @@ type visitData struct {
 	drafts []storage.FormDraft
 	// prev is the visit this one follows, with its answers; hasPrev is
 	// false on a project's first visit (see sv.PreviousVisit).
-	prev    sv.Inspection
+	prev    sv.Visit
 	hasPrev bool
 }
 
@@ -66,7 +66,7 @@ type visitScreen struct {
 	env *screenEnv
 	id  string
 
-	in      sv.Inspection // as the inspector sees it, answers included
+	in      sv.Visit // as the inspector sees it, answers included
 	tmpl    sv.Template
 	project sv.Project
 	active  []sv.Finding
@@ -74,7 +74,7 @@ type visitScreen struct {
 	loaded  bool
 	// last is the visit before this one, whose answers each item shows
 	// and the carried items start from (carry.go).
-	last    sv.Inspection
+	last    sv.Visit
 	hasLast bool
 
 	fields  map[string]*itemField
@@ -196,7 +196,7 @@ func (v *visitScreen) load() {
 	fetchIn(v.env, func() (visitData, error) {
 		var d visitData
 		var err error
-		if d.in, err = data.Inspection(v.id); err != nil {
+		if d.in, err = data.Visit(v.id); err != nil {
 			return d, err
 		}
 		if d.tmpl, err = data.Template(d.in.TemplateID, d.in.TemplateVersion); err != nil {
@@ -367,7 +367,7 @@ func (v *visitScreen) buildHeader() *fyne.Container {
 
 // attachSitePhotos imports photos of the visit as a whole.
 func (v *visitScreen) attachSitePhotos(paths []string) {
-	attachPhotos(v.env, sv.PhotoLink{InspectionID: v.id}, paths, func(res photoImport) {
+	attachPhotos(v.env, sv.PhotoLink{VisitID: v.id}, paths, func(res photoImport) {
 		v.in.Photos = addHashes(v.in.Photos, res.hashes...)
 		v.sitePhotos.SetText(t("item.photos", len(v.in.Photos)))
 	})
@@ -387,7 +387,7 @@ func (v *visitScreen) headerChanged() {
 	in := v.in
 	data := v.env.data
 	v.saving()
-	v.saver.put(headerKey, func() error { return data.UpdateInspection(in) })
+	v.saver.put(headerKey, func() error { return data.UpdateVisit(in) })
 }
 
 // answerChanged records an item's new answer and saves it at once.
@@ -709,7 +709,7 @@ func (v *visitScreen) scrollTo(o fyne.CanvasObject) {
 func (v *visitScreen) raisedFor(itemKey string) []sv.Finding {
 	var out []sv.Finding
 	for _, f := range v.active {
-		if f.InspectionID == v.id && f.ItemKey == itemKey {
+		if f.VisitID == v.id && f.ItemKey == itemKey {
 			out = append(out, f)
 		}
 	}
@@ -720,7 +720,7 @@ func (v *visitScreen) raisedFor(itemKey string) []sv.Finding {
 func (v *visitScreen) earlierFindings() []sv.Finding {
 	var out []sv.Finding
 	for _, f := range v.active {
-		if f.InspectionID != v.id {
+		if f.VisitID != v.id {
 			out = append(out, f)
 		}
 	}
@@ -787,7 +787,7 @@ func (v *visitScreen) submitNow() {
 	data := v.env.data
 	id := v.id
 	v.saver.whenIdle(func() {
-		in, err := data.SubmitInspection(id)
+		in, err := data.SubmitVisit(id)
 		v.env.do(func() {
 			v.submit.Enable()
 			if err != nil {
@@ -842,9 +842,9 @@ func (v *visitScreen) startAmendment() {
 			return
 		}
 		data := v.env.data
-		fetchIn(v.env, func() (sv.Inspection, error) {
-			return data.AmendInspection(v.id)
-		}, func(am sv.Inspection, err error) {
+		fetchIn(v.env, func() (sv.Visit, error) {
+			return data.AmendVisit(v.id)
+		}, func(am sv.Visit, err error) {
 			if err != nil {
 				v.env.dialogs.showError(err)
 				return

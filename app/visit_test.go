@@ -74,9 +74,9 @@ func field(t *testing.T, v *visitScreen, key string) *itemField {
 }
 
 // stored reads the visit back from the store.
-func stored(t *testing.T, s *storage.Store, id string) sv.Inspection {
+func stored(t *testing.T, s *storage.Store, id string) sv.Visit {
 	t.Helper()
-	in, err := s.Inspection(id)
+	in, err := s.Visit(id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,7 +240,7 @@ func TestFailRaisesAPrefilledFinding(t *testing.T) {
 	}
 	var raised *sv.Finding
 	for i := range active {
-		if active[i].InspectionID == v.id {
+		if active[i].VisitID == v.id {
 			raised = &active[i]
 		}
 	}
@@ -290,13 +290,13 @@ func TestResumeDraft(t *testing.T) {
 	}
 }
 
-func mustVisits(t *testing.T, s *storage.Store, projectID string, status sv.InspectionStatus) []sv.Inspection {
+func mustVisits(t *testing.T, s *storage.Store, projectID string, status sv.VisitStatus) []sv.Visit {
 	t.Helper()
 	all, err := s.ProjectVisits(projectID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []sv.Inspection
+	var out []sv.Visit
 	for _, in := range all {
 		if in.Status == status {
 			out = append(out, in)
@@ -472,7 +472,7 @@ func TestRecheckAndCloseFindingFromNextVisit(t *testing.T) {
 		t.Fatalf("after verification: %s by %q", f.Status, f.VerifiedBy)
 	}
 	last := f.History[len(f.History)-1]
-	if last.InspectionID != v.id || last.From != sv.StatusFixed {
+	if last.VisitID != v.id || last.From != sv.StatusFixed {
 		t.Errorf("history does not name the visit: %+v", last)
 	}
 	actions = v.recheck.cards[open.ID]
@@ -973,7 +973,7 @@ func TestCompanyRequestFromTheVisit(t *testing.T) {
 	}
 	found := false
 	for _, f := range fs {
-		if f.InspectionID == v.id && f.Kind == sv.KindRequest && f.Description == "申请协调10kV临时用电接入" {
+		if f.VisitID == v.id && f.Kind == sv.KindRequest && f.Description == "申请协调10kV临时用电接入" {
 			found = true
 		}
 	}

@@ -30,12 +30,12 @@ func BenchmarkProjectsAsOf(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		a := time.Now()
-		inspections, err := s.InspectionsWithAnswers()
+		visits, err := s.VisitsWithAnswers()
 		if err != nil {
 			b.Fatal(err)
 		}
 		m := time.Now()
-		if _, err := projectsAsOf(s, projects, templates, inspections, sv.DateOf(now), now.Location()); err != nil {
+		if _, err := projectsAsOf(s, projects, templates, visits, sv.DateOf(now), now.Location()); err != nil {
 			b.Fatal(err)
 		}
 		tl += m.Sub(a)

@@ -24,8 +24,8 @@ import (
 type Source interface {
 	Projects() ([]sv.Project, error)
 	Templates() ([]sv.Template, error)
-	Inspection(id string) (sv.Inspection, error)
-	InspectionsWithAnswers() ([]sv.Inspection, error)
+	Visit(id string) (sv.Visit, error)
+	VisitsWithAnswers() ([]sv.Visit, error)
 	// FindingRecords are the findings whole: the reports replay their
 	// histories.
 	FindingRecords() ([]sv.Finding, error)
@@ -140,7 +140,7 @@ func assemble(src Source, req Request, now, briefAt time.Time, lookup report.Pho
 	switch req.Kind {
 	case Visit:
 		// A clear "not found" before loading everything.
-		if _, err := src.Inspection(req.VisitID); err != nil {
+		if _, err := src.Visit(req.VisitID); err != nil {
 			return in, err
 		}
 	case Brief:
@@ -170,7 +170,7 @@ func assemble(src Source, req Request, now, briefAt time.Time, lookup report.Pho
 	if err != nil {
 		return in, err
 	}
-	inspections, err := src.InspectionsWithAnswers()
+	visits, err := src.VisitsWithAnswers()
 	if err != nil {
 		return in, err
 	}
@@ -182,17 +182,17 @@ func assemble(src Source, req Request, now, briefAt time.Time, lookup report.Pho
 	if err != nil {
 		return in, err
 	}
-	if projects, err = projectsAsOf(src, projects, templates, inspections, asOf, now.Location()); err != nil {
+	if projects, err = projectsAsOf(src, projects, templates, visits, asOf, now.Location()); err != nil {
 		return in, err
 	}
 	switch req.Kind {
 	case Visit:
-		in.visit, err = report.NewVisitInput(req.VisitID, projects, templates, inspections, findings, lookup)
+		in.visit, err = report.NewVisitInput(req.VisitID, projects, templates, visits, findings, lookup)
 	case Brief:
-		in.brief = report.NewBriefInput(req.PeriodEnd, briefAt, projects, inspections, findings, lookup)
+		in.brief = report.NewBriefInput(req.PeriodEnd, briefAt, projects, visits, findings, lookup)
 		in.brief.Form = req.Form
 	case Tour:
-		in.tour, err = report.NewTourInput(req.Year, req.Quarter, now, req.Order, projects, inspections, findings, lookup)
+		in.tour, err = report.NewTourInput(req.Year, req.Quarter, now, req.Order, projects, visits, findings, lookup)
 	}
 	return in, Failure(err)
 }

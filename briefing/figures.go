@@ -12,7 +12,7 @@ import (
 func documentDate(src Source, req Request, now, briefAt time.Time) (sv.Date, error) {
 	switch req.Kind {
 	case Visit:
-		in, err := src.Inspection(req.VisitID)
+		in, err := src.Visit(req.VisitID)
 		if err != nil {
 			return "", err
 		}
@@ -32,7 +32,7 @@ func documentDate(src Source, req Request, now, briefAt time.Time) (sv.Date, err
 // loaded for the document, through sv.FiguresAsOf, the one function every
 // screen and document reads them through (Store.FiguresAsOf is the same
 // union read from the store).
-func projectsAsOf(src Source, projects []sv.Project, templates []sv.Template, inspections []sv.Inspection, date sv.Date, loc *time.Location) ([]sv.Project, error) {
+func projectsAsOf(src Source, projects []sv.Project, templates []sv.Template, visits []sv.Visit, date sv.Date, loc *time.Location) ([]sv.Project, error) {
 	type tkey struct {
 		id string
 		v  int
@@ -41,10 +41,10 @@ func projectsAsOf(src Source, projects []sv.Project, templates []sv.Template, in
 	for _, t := range templates {
 		tmpl[tkey{t.ID, t.Version}] = t
 	}
-	visits := map[string][]sv.Observation{}
-	for _, in := range inspections {
+	observed := map[string][]sv.Observation{}
+	for _, in := range visits {
 		if t, ok := tmpl[tkey{in.TemplateID, in.TemplateVersion}]; ok {
-			visits[in.ProjectID] = append(visits[in.ProjectID], sv.VisitObservations(t, in, loc)...)
+			observed[in.ProjectID] = append(observed[in.ProjectID], sv.VisitObservations(t, in, loc)...)
 		}
 	}
 	out := make([]sv.Project, len(projects))
@@ -53,7 +53,7 @@ func projectsAsOf(src Source, projects []sv.Project, templates []sv.Template, in
 		if err != nil {
 			return nil, err
 		}
-		out[i] = sv.FiguresAsOf(p.ID, append(obs, visits[p.ID]...), date).Apply(p)
+		out[i] = sv.FiguresAsOf(p.ID, append(obs, observed[p.ID]...), date).Apply(p)
 	}
 	return out, nil
 }

@@ -69,17 +69,17 @@ func TestVisitAnswerReachesEveryDocument(t *testing.T) {
 	projects, _ := s.Projects()
 	p := projects[0]
 	visits, _ := s.ProjectVisits(p.ID)
-	var last sv.Inspection
+	var last sv.Visit
 	for _, v := range visits {
 		if v.Status == sv.Submitted {
-			last, _ = s.Inspection(v.ID)
+			last, _ = s.Visit(v.ID)
 			break
 		}
 	}
 	if last.ID == "" {
 		t.Fatalf("project %s has no submitted visit in the sample", p.ID)
 	}
-	in, err := s.StartInspection(p.ID, []string{"张三"})
+	in, err := s.StartVisit(p.ID, []string{"张三"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +111,7 @@ func TestVisitAnswerReachesEveryDocument(t *testing.T) {
 	if err := s.SaveAnswer(in.ID, sv.Answer{ItemKey: "investment.ytd", Number: &ytd}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.SubmitInspection(in.ID); err != nil {
+	if _, err := s.SubmitVisit(in.ID); err != nil {
 		t.Fatalf("submit: %v", err)
 	}
 
@@ -234,7 +234,7 @@ func TestFiguresAgreeAcrossDocuments(t *testing.T) {
 		if err := s.ImportRegister(ds.Projects, ds.Templates, true); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.ImportHistory(ds.Inspections, ds.Findings); err != nil {
+		if err := s.ImportHistory(ds.Visits, ds.Findings); err != nil {
 			t.Fatal(err)
 		}
 		brief := makeDoc(t, m, s, Request{Kind: Brief, PeriodEnd: now, Time: now})

@@ -38,15 +38,15 @@ func (v Verdict) Text(lang sv.Lang) string {
 // visits to find amendments.
 type VerifySource interface {
 	Source
-	ProjectVisits(projectID string) ([]sv.Inspection, error)
+	ProjectVisits(projectID string) ([]sv.Visit, error)
 }
 
 // PortalCopy fetches the portal's copy of a visit; found is false when the
 // portal has none, and unsent names the parts of it (an item key, or
 // "header") this laptop changed and has not sent, whose portal version it
-// cannot know (syncer.Engine.PortalInspection). Verify asks it only when
+// cannot know (syncer.Engine.FetchPortalVisit). Verify asks it only when
 // the caller is signed in.
-type PortalCopy func(visitID string) (in sv.Inspection, found bool, unsent []string, err error)
+type PortalCopy func(visitID string) (in sv.Visit, found bool, unsent []string, err error)
 
 // errNoStamp is the error of a PDF that carries no fieldbrief stamp.
 func errNoStamp() error {
@@ -91,7 +91,7 @@ func Verify(src VerifySource, pdf []byte, portalCopy PortalCopy) (Verdict, error
 func verifyVisit(s VerifySource, stamp report.Stamp, portalCopy PortalCopy) (Verdict, error) {
 	v := Verdict{OK: true}
 	printed := stamp.Time.Format("2006-01-02 15:04")
-	in, err := s.Inspection(stamp.ID)
+	in, err := s.Visit(stamp.ID)
 	if sv.ErrorCode(err) == sv.ENotFound {
 		v.OK = false
 		v.say("此报告所载督查记录（"+stamp.ID+"）不在该数据文件夹中：它可能来自另一台电脑或另一个数据文件夹，请在那里核对，或先同步。",
@@ -180,7 +180,7 @@ func verifyPortalVisit(v *Verdict, stamp report.Stamp, portalCopy PortalCopy, lo
 // as it is.
 type itemNames map[string][2]string
 
-func visitItemNames(src Source, in sv.Inspection) itemNames {
+func visitItemNames(src Source, in sv.Visit) itemNames {
 	names := itemNames{}
 	templates, err := src.Templates()
 	if err != nil {
@@ -212,7 +212,7 @@ func (n itemNames) list(keys []string) (zh, en string) {
 }
 
 // answeredAfter lists the items answered after t.
-func answeredAfter(in sv.Inspection, t time.Time) []string {
+func answeredAfter(in sv.Visit, t time.Time) []string {
 	var keys []string
 	for k, a := range in.Answers {
 		if a.AnsweredAt.After(t) {

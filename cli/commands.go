@@ -117,17 +117,17 @@ func runVisits(c *ctx, args []string) error {
 			return err
 		}
 	}
-	visits, err := s.Inspections(*project)
+	visits, err := s.Visits(*project)
 	if err != nil {
 		return err
 	}
 	if *asJSON {
 		// One read of the answers for all visits, not one transaction per visit.
-		all, err := s.InspectionsWithAnswers()
+		all, err := s.VisitsWithAnswers()
 		if err != nil {
 			return err
 		}
-		answers := make(map[string]sv.Inspection, len(all))
+		answers := make(map[string]sv.Visit, len(all))
 		for _, in := range all {
 			answers[in.ID] = in
 		}

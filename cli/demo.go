@@ -23,6 +23,6 @@ func runDemo(c *ctx, args []string) error {
 		return err
 	}
 	c.say("cli.demo.loaded_the_sample_data_key",
-		n.Projects, n.Inspections, n.Findings, s.Path())
+		n.Projects, n.Visits, n.Findings, s.Path())
 	return nil
 }

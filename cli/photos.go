@@ -70,7 +70,7 @@ func runPhotosImport(c *ctx, args []string) error {
 		return err
 	}
 	defer s.Close()
-	link := sv.PhotoLink{InspectionID: *visit, ItemKey: *item, FindingID: *finding}
+	link := sv.PhotoLink{VisitID: *visit, ItemKey: *item, FindingID: *finding}
 	if *finding != "" {
 		link.Role = sv.RoleBefore
 		if *after {

@@ -107,7 +107,7 @@ func colleaguesPortal(t *testing.T) (url, visitID, photoHash string) {
 		t.Fatal(err)
 	}
 	projects, _, _ := sample.Register()
-	in, err := wang.StartInspection(projects[0].ID, []string{"wang"})
+	in, err := wang.StartVisit(projects[0].ID, []string{"wang"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func colleaguesPortal(t *testing.T) (url, visitID, photoHash string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sink, err := wang.NewPhotoSink(sv.PhotoLink{InspectionID: in.ID})
+	sink, err := wang.NewPhotoSink(sv.PhotoLink{VisitID: in.ID})
 	if err != nil {
 		t.Fatal(err)
 	}

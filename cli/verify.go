@@ -80,10 +80,10 @@ func (c *ctx) portalCopy(dir string, s *storage.Store) briefing.PortalCopy {
 	if err != nil || !c.Now().Before(cred.ExpiresAt) {
 		return nil
 	}
-	return func(id string) (sv.Inspection, bool, []string, error) {
+	return func(id string) (sv.Visit, bool, []string, error) {
 		client, err := portal.NewClient(cred.Portal, portalHTTP(), cred.Token)
 		if err != nil {
-			return sv.Inspection{}, false, nil, err
+			return sv.Visit{}, false, nil, err
 		}
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 		defer stop()
@@ -91,7 +91,7 @@ func (c *ctx) portalCopy(dir string, s *storage.Store) briefing.PortalCopy {
 		defer cancel()
 		// The engine only reads from the portal here; the store is not
 		// written (it is open read-only).
-		pv, err := syncer.New(s, client, syncer.Options{Now: c.Now}).PortalInspection(ctx, id)
-		return pv.Inspection, pv.Found, pv.Unsent, err
+		pv, err := syncer.New(s, client, syncer.Options{Now: c.Now}).FetchPortalVisit(ctx, id)
+		return pv.Visit, pv.Found, pv.Unsent, err
 	}
 }

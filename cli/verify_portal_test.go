@@ -88,7 +88,7 @@ func setNumber(t *testing.T, data, visitID string, value float64) string {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	in, err := s.Inspection(visitID)
+	in, err := s.Visit(visitID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +125,7 @@ func TestReportVerifyAgainstThePortal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in, err := s.StartInspection("p03", []string{"李督查"})
+	in, err := s.StartVisit("p03", []string{"李督查"})
 	s.Close()
 	if err != nil {
 		t.Fatal(err)

@@ -28,7 +28,7 @@ func verifyStore(t *testing.T, now time.Time) (data, visitID string) {
 	if _, err := sample.InstallMonths(s, now, 2); err != nil {
 		t.Fatal(err)
 	}
-	in, err := s.StartInspection("p02", []string{"张三"})
+	in, err := s.StartVisit("p02", []string{"张三"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,11 +146,11 @@ func TestReportVerifyNamesTheAmendment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	am, err := s.AmendInspection(orig)
+	am, err := s.AmendVisit(orig)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.SubmitInspection(am.ID); err != nil {
+	if _, err := s.SubmitVisit(am.ID); err != nil {
 		t.Fatalf("submit the amendment: %v", err)
 	}
 	s.Close()

@@ -25,7 +25,7 @@ func TestVisitsJSONWithAnswersCarriesNotes(t *testing.T) {
 	if _, err := sample.Install(s, now); err != nil {
 		t.Fatal(err)
 	}
-	in, err := s.StartInspection("p02", []string{"张三"})
+	in, err := s.StartVisit("p02", []string{"张三"})
 	if err != nil {
 		t.Fatal(err)
 	}

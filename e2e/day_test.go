@@ -39,7 +39,7 @@ func planDay(t *testing.T, data string) dayPlan {
 		t.Fatal(err)
 	}
 	for _, p := range projects {
-		visits, err := s.Inspections(p.ID)
+		visits, err := s.Visits(p.ID)
 		if err != nil || len(visits) == 0 {
 			continue
 		}
@@ -273,20 +273,20 @@ func inspectorsDay(t *testing.T, size image.Point) {
 // the project's last submitted visit.
 func fillFromLastVisit(t *testing.T, s *storage.Store, projectID, draftID string) {
 	t.Helper()
-	visits, err := s.Inspections(projectID)
+	visits, err := s.Visits(projectID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var last sv.Inspection
+	var last sv.Visit
 	for _, v := range visits {
 		if v.Status == sv.Submitted {
-			if last, err = s.Inspection(v.ID); err != nil {
+			if last, err = s.Visit(v.ID); err != nil {
 				t.Fatal(err)
 			}
 			break
 		}
 	}
-	draft, err := s.Inspection(draftID)
+	draft, err := s.Visit(draftID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -306,7 +306,7 @@ func fillFromLastVisit(t *testing.T, s *storage.Store, projectID, draftID string
 	}
 	// The sample's visits have no photos: an item that needs one is
 	// marked 不适用, which needs none.
-	draft, _ = s.Inspection(draftID)
+	draft, _ = s.Visit(draftID)
 	for _, g := range draft.Gaps(tmpl) {
 		if g.ItemKey != "" {
 			a := draft.Answers[g.ItemKey]
@@ -316,7 +316,7 @@ func fillFromLastVisit(t *testing.T, s *storage.Store, projectID, draftID string
 			}
 		}
 	}
-	draft, _ = s.Inspection(draftID)
+	draft, _ = s.Visit(draftID)
 	if gaps := draft.Gaps(tmpl); len(gaps) > 0 {
 		t.Fatalf("still missing after filling: %+v", gaps)
 	}

@@ -628,7 +628,7 @@ func TestVisitSurvivesRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in, err := s.Inspection(d["id"].(string))
+	in, err := s.Visit(d["id"].(string))
 	s.Close()
 	if err != nil {
 		t.Fatal(err)

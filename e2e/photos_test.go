@@ -30,7 +30,7 @@ func draftVisit(t *testing.T) (data, visit string) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	in, err := s.StartInspection("p01", []string{"张伟"})
+	in, err := s.StartVisit("p01", []string{"张伟"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func TestPhotoImportCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in, _ := s.Inspection(visit)
+	in, _ := s.Visit(visit)
 	s.Close()
 	a := in.Answers["safety.cranes"]
 	if len(a.Photos) != imported {

@@ -157,7 +157,7 @@ func TestReportUsesPrintCopies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in, err := s.Inspection(visit)
+	in, err := s.Visit(visit)
 	if err != nil || len(in.Photos) != 1 {
 		t.Fatalf("visit photos %v, %v", in.Photos, err)
 	}
@@ -174,7 +174,7 @@ func TestReportUsesPrintCopies(t *testing.T) {
 	sitePhoto(t, filepath.Join(dir, "old.jpg"), 1600, 1200, 2)
 	old, _ := os.ReadFile(filepath.Join(dir, "old.jpg"))
 	if _, err := s.PutPhoto(sv.Photo{Hash: "0ld0", Size: int64(len(old)), Width: 1600, Height: 1200,
-		Links: []sv.PhotoLink{{InspectionID: visit}}}, storage.PhotoBlobs{Original: old, Display: old, Thumbnail: old}); err != nil {
+		Links: []sv.PhotoLink{{VisitID: visit}}}, storage.PhotoBlobs{Original: old, Display: old, Thumbnail: old}); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()

@@ -182,7 +182,7 @@ func AcceptFinding(stored *sv.Finding, storedClocks map[string]string, in sv.Fin
 			floor = f.History[n-1].At
 		}
 		m := sv.Move{To: h.To, By: st.name(), Role: st.Actor.Role, Note: h.Note, Evidence: h.Evidence,
-			InspectionID: h.InspectionID, At: st.bound(h.At, floor), ID: historyID(h), Deadline: h.Deadline}
+			VisitID: h.VisitID, At: st.bound(h.At, floor), ID: historyID(h), Deadline: h.Deadline}
 		if h.IsRedispatch() {
 			m.To = "" // it keeps the status the finding has now
 		}

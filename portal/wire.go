@@ -64,12 +64,12 @@ func (r Role) Valid() bool { return r == RoleInspector || r == RoleLeader || r =
 // Entities carried by push and pull, and the operations of a change:
 // defined in package wire, which storage shares.
 const (
-	EntityInspection = wire.EntityInspection
-	EntityAnswer     = wire.EntityAnswer
-	EntityFinding    = wire.EntityFinding
-	EntityPhoto      = wire.EntityPhoto
-	EntityProject    = wire.EntityProject
-	EntityTemplate   = wire.EntityTemplate
+	EntityVisit    = wire.EntityVisit
+	EntityAnswer   = wire.EntityAnswer
+	EntityFinding  = wire.EntityFinding
+	EntityPhoto    = wire.EntityPhoto
+	EntityProject  = wire.EntityProject
+	EntityTemplate = wire.EntityTemplate
 
 	OpPut    = wire.OpPut
 	OpDelete = wire.OpDelete
@@ -198,12 +198,12 @@ const MetaSHA256 = "sha256"
 
 // AnswerData is the data of an answer change: the answer and its visit.
 type AnswerData struct {
-	InspectionID string `json:"inspection_id"`
+	VisitID string `json:"inspection_id"`
 	sv.Answer
 }
 
 // AnswerID is the record id of an answer: its visit and item.
-func AnswerID(inspectionID, itemKey string) string { return inspectionID + "/" + itemKey }
+func AnswerID(visitID, itemKey string) string { return visitID + "/" + itemKey }
 
 // TemplateID is the record id of one version of a template.
 func TemplateID(id string, version int) string { return id + "@" + strconv.Itoa(version) }

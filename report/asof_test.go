@@ -32,11 +32,11 @@ func visitText(t *testing.T, in VisitInput) string {
 // dates, and a past milestone is flagged.
 func TestVisitReportIsAsOfItsVisit(t *testing.T) {
 	in := fixtureVisitInput()
-	visit := in.Inspection.StartedAt
-	in.Inspection.Status = supervision.Draft
-	in.Inspection.FinishedAt = time.Time{}
-	in.Inspection.Replaces = "0195a2b3-0000-7000-8000-000000000001"
-	in.Replaced = supervision.Inspection{ID: in.Inspection.Replaces, StartedAt: visit.AddDate(0, 0, -3), Inspectors: []string{"张伟"}}
+	visit := in.Visit.StartedAt
+	in.Visit.Status = supervision.Draft
+	in.Visit.FinishedAt = time.Time{}
+	in.Visit.Replaces = "0195a2b3-0000-7000-8000-000000000001"
+	in.Replaced = supervision.Visit{ID: in.Visit.Replaces, StartedAt: visit.AddDate(0, 0, -3), Inspectors: []string{"张伟"}}
 	in.Project.Milestones = []supervision.Milestone{{Name: "主体封顶", Planned: supervision.DateOf(visit.AddDate(0, 0, -20))}}
 	if len(in.Rechecked) == 0 {
 		t.Fatal("the fixture has no re-checked finding")
@@ -64,7 +64,7 @@ func TestVisitReportIsAsOfItsVisit(t *testing.T) {
 			t.Errorf("the report does not say %q", want)
 		}
 	}
-	for _, not := range []string{"——", in.Inspection.Replaces, printLangOf(supervision.Chinese).day(supervision.DateOf(visit.AddDate(0, 0, 30)))} {
+	for _, not := range []string{"——", in.Visit.Replaces, printLangOf(supervision.Chinese).day(supervision.DateOf(visit.AddDate(0, 0, 30)))} {
 		if strings.Contains(text, not) {
 			t.Errorf("the report says %q", not)
 		}

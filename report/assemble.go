@@ -20,25 +20,25 @@ import (
 // whose bytes have not arrived yet may be returned with no JPEG.
 type PhotoLookup func(hash string) (p Photo, ok bool)
 
-// NewVisitInput assembles the visit report's input for the inspection with
+// NewVisitInput assembles the visit report's input for the visit with
 // the given id. Findings raised are those recorded as raised on this visit;
 // findings re-checked are the project's earlier findings that were still
 // active when the visit began or that the visit moved on.
 func NewVisitInput(id string, projects []supervision.Project, templates []supervision.Template,
-	inspections []supervision.Inspection, findings []supervision.Finding, photos PhotoLookup) (VisitInput, error) {
+	visits []supervision.Visit, findings []supervision.Finding, photos PhotoLookup) (VisitInput, error) {
 	var in VisitInput
 	found := false
-	for _, insp := range inspections {
+	for _, insp := range visits {
 		if insp.ID == id {
-			in.Inspection, found = insp, true
+			in.Visit, found = insp, true
 			break
 		}
 	}
 	if !found {
 		return VisitInput{}, fmt.Errorf("report: there is no inspection with id %s", id)
 	}
-	insp := in.Inspection
-	for _, other := range inspections {
+	insp := in.Visit
+	for _, other := range visits {
 		if insp.Replaces != "" && other.ID == insp.Replaces {
 			in.Replaced = other
 		}
@@ -66,7 +66,7 @@ func NewVisitInput(id string, projects []supervision.Project, templates []superv
 			continue
 		}
 		switch {
-		case f.InspectionID == insp.ID:
+		case f.VisitID == insp.ID:
 			in.Raised = append(in.Raised, f)
 		case f.CreatedAt.Before(insp.StartedAt) && (activeAt(f, insp.StartedAt) || movedDuring(f, insp.ID)):
 			in.Rechecked = append(in.Rechecked, f)
@@ -74,7 +74,7 @@ func NewVisitInput(id string, projects []supervision.Project, templates []superv
 	}
 	in.Photos = PhotoSet{}
 	if photos != nil {
-		for _, h := range inspectionPhotos(insp) {
+		for _, h := range visitPhotoHashes(insp) {
 			if p, ok := photos(h); ok {
 				in.Photos[h] = p
 			}
@@ -109,19 +109,19 @@ func statusAt(f supervision.Finding, t time.Time) supervision.Status {
 	return status
 }
 
-func movedDuring(f supervision.Finding, inspectionID string) bool {
+func movedDuring(f supervision.Finding, visitID string) bool {
 	for _, c := range f.History {
-		if c.InspectionID == inspectionID {
+		if c.VisitID == visitID {
 			return true
 		}
 	}
 	return false
 }
 
-// inspectionPhotos lists a visit's photo hashes: the visit's own, then
+// visitPhotoHashes lists a visit's photo hashes: the visit's own, then
 // those of its answers in item-key order (the template is not needed to be
 // deterministic).
-func inspectionPhotos(in supervision.Inspection) []string {
+func visitPhotoHashes(in supervision.Visit) []string {
 	out := slices.Clone(in.Photos)
 	keys := make([]string, 0, len(in.Answers))
 	for k := range in.Answers {
@@ -138,10 +138,10 @@ func inspectionPhotos(in supervision.Inspection) []string {
 // tour pack as it stood at asOf: its latest submitted visit up to asOf, the
 // number of visits between from and asOf, its findings, and up to four
 // latest photos. The order of projects is kept.
-func NewProjectData(projects []supervision.Project, inspections []supervision.Inspection,
+func NewProjectData(projects []supervision.Project, visits []supervision.Visit,
 	findings []supervision.Finding, photos PhotoLookup, from, asOf time.Time) []ProjectData {
-	byProject := map[string][]supervision.Inspection{}
-	for _, in := range inspections {
+	byProject := map[string][]supervision.Visit{}
+	for _, in := range visits {
 		if in.Status == supervision.Submitted && !in.StartedAt.After(asOf) {
 			byProject[in.ProjectID] = append(byProject[in.ProjectID], in)
 		}
@@ -159,7 +159,7 @@ func NewProjectData(projects []supervision.Project, inspections []supervision.In
 	for _, p := range projects {
 		visits := byProject[p.ID]
 		// Newest first.
-		slices.SortStableFunc(visits, func(a, b supervision.Inspection) int {
+		slices.SortStableFunc(visits, func(a, b supervision.Visit) int {
 			return cmp.Or(b.StartedAt.Compare(a.StartedAt), cmp.Compare(b.ID, a.ID))
 		})
 		pd := ProjectData{Project: p, Findings: fsByProject[p.ID]}
@@ -176,7 +176,7 @@ func NewProjectData(projects []supervision.Project, inspections []supervision.In
 			seen := map[string]bool{}
 		collect:
 			for _, v := range visits {
-				for _, h := range inspectionPhotos(v) {
+				for _, h := range visitPhotoHashes(v) {
 					if seen[h] {
 						continue
 					}
@@ -201,14 +201,14 @@ func NewProjectData(projects []supervision.Project, inspections []supervision.In
 // NewBriefInput assembles the dispatch brief for the two months ending with
 // the month of periodEnd, as the records stood at the end of that period
 // (or at now, if earlier: a brief printed during its period).
-func NewBriefInput(periodEnd, now time.Time, projects []supervision.Project, inspections []supervision.Inspection,
+func NewBriefInput(periodEnd, now time.Time, projects []supervision.Project, visits []supervision.Visit,
 	findings []supervision.Finding, photos PhotoLookup) BriefInput {
 	from, to := supervision.DispatchPeriod(periodEnd)
 	asOf := to
 	if now.Before(asOf) {
 		asOf = now
 	}
-	return BriefInput{PeriodEnd: periodEnd, AsOf: asOf, Projects: NewProjectData(projects, inspections, findings, photos, from, asOf)}
+	return BriefInput{PeriodEnd: periodEnd, AsOf: asOf, Projects: NewProjectData(projects, visits, findings, photos, from, asOf)}
 }
 
 // NewTourInput assembles the tour pack for quarter q of year. order lists
@@ -217,12 +217,12 @@ func NewBriefInput(periodEnd, now time.Time, projects []supervision.Project, ins
 // first project of the register). Projects left out of a non-empty order
 // are not visited.
 func NewTourInput(year, q int, now time.Time, order []string, projects []supervision.Project,
-	inspections []supervision.Inspection, findings []supervision.Finding, photos PhotoLookup) (TourInput, error) {
+	visits []supervision.Visit, findings []supervision.Finding, photos PhotoLookup) (TourInput, error) {
 	if q < 1 || q > 4 {
 		return TourInput{}, fmt.Errorf("report: quarter %d does not exist: use 1 to 4", q)
 	}
 	from, _ := supervision.Quarter(year, q, now.Location())
-	data := NewProjectData(projects, inspections, findings, photos, from, now)
+	data := NewProjectData(projects, visits, findings, photos, from, now)
 	if len(order) == 0 {
 		return TourInput{Year: year, Quarter: q, Stops: OrderByLocation(data)}, nil
 	}

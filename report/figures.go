@@ -68,7 +68,7 @@ func (l printLang) latestProgress(f supervision.Finding, asOf time.Time) string 
 
 // visitTime is when the visit took place: start and end, or 进行中 while a
 // draft has not ended, never a dash standing for a time.
-func (l printLang) visitTime(in supervision.Inspection) string {
+func (l printLang) visitTime(in supervision.Visit) string {
 	start := l.clock(in.StartedAt)
 	if in.FinishedAt.IsZero() {
 		return fmt.Sprintf(l.t("report.text.visit_in_progress"), start)
@@ -79,7 +79,7 @@ func (l printLang) visitTime(in supervision.Inspection) string {
 // correctsText names the visit an amendment corrects by its day and who
 // made it, as a reader can look it up; a visit not in the store is named
 // only as an earlier record.
-func (l printLang) correctsText(replaced supervision.Inspection) string {
+func (l printLang) correctsText(replaced supervision.Visit) string {
 	if replaced.ID == "" {
 		return l.t("report.text.corrects_an_earlier_record")
 	}

@@ -82,8 +82,8 @@ func fixtureProjects() []supervision.Project {
 
 // fixtureVisit is a submitted visit to p01 with fails, an out-of-range
 // number, and a note with characters the font cannot draw.
-func fixtureVisit() (supervision.Inspection, []supervision.Finding, []supervision.Finding, PhotoSet) {
-	in := supervision.Inspection{
+func fixtureVisit() (supervision.Visit, []supervision.Finding, []supervision.Finding, PhotoSet) {
+	in := supervision.Visit{
 		ID: "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", ProjectID: "p01", TemplateID: "monthly", TemplateVersion: 2,
 		Inspectors: []string{"张伟", "李娜"}, DepartmentsPresent: []string{"建设管理局", "应急管理局"}, Weather: "晴，18℃",
 		StartedAt: at("2025-03-12 09:30"), FinishedAt: at("2025-03-12 11:45"), Status: supervision.Submitted,
@@ -103,11 +103,11 @@ func fixtureVisit() (supervision.Inspection, []supervision.Finding, []supervisio
 		},
 	}
 	raised := []supervision.Finding{
-		{ID: "f1", ProjectID: "p01", InspectionID: in.ID, Kind: supervision.KindProblem, Category: supervision.CategorySafety, Severity: supervision.SeverityMajor,
+		{ID: "f1", ProjectID: "p01", VisitID: in.ID, Kind: supervision.KindProblem, Category: supervision.CategorySafety, Severity: supervision.SeverityMajor,
 			Description: "5层东侧临边防护栏杆高度不足1.2m，未设置挡脚板", ResponsibleUnit: "中建八局第一建设有限公司", Deadline: "2025-03-15", Status: supervision.StatusOpen, CreatedAt: in.StartedAt, PhotosBefore: []string{"h-edge"}},
-		{ID: "f2", ProjectID: "p01", InspectionID: in.ID, Kind: supervision.KindProblem, Category: supervision.CategoryQuality, Severity: supervision.SeverityMinor,
+		{ID: "f2", ProjectID: "p01", VisitID: in.ID, Kind: supervision.KindProblem, Category: supervision.CategoryQuality, Severity: supervision.SeverityMinor,
 			Description: "同条件养护试块28天强度28.5MPa，低于设计值C30", ResponsibleUnit: "中建八局第一建设有限公司", Deadline: "2025-03-27", Status: supervision.StatusOpen, CreatedAt: in.StartedAt},
-		{ID: "f3", ProjectID: "p01", InspectionID: in.ID, Kind: supervision.KindRequest, Category: supervision.CategoryFactors,
+		{ID: "f3", ProjectID: "p01", VisitID: in.ID, Kind: supervision.KindRequest, Category: supervision.CategoryFactors,
 			Description: "110kV专用变电站接入方案尚未批复，请供电公司加快审查", ResponsibleUnit: "国网重庆高新供电公司", Deadline: "2025-04-15", Status: supervision.StatusOpen, CreatedAt: in.StartedAt},
 	}
 	rechecked := []supervision.Finding{
@@ -146,7 +146,7 @@ var smallJPEGs = sync.OnceValue(func() [][]byte {
 
 func fixtureVisitInput() VisitInput {
 	in, raised, rechecked, photos := fixtureVisit()
-	return VisitInput{Project: fixtureProjects()[0], Inspection: in, Template: fixtureTemplate(), Raised: raised, Rechecked: rechecked, Photos: photos}
+	return VisitInput{Project: fixtureProjects()[0], Visit: in, Template: fixtureTemplate(), Raised: raised, Rechecked: rechecked, Photos: photos}
 }
 
 // fixtureBrief has the 20 projects with findings spread over four units,

@@ -124,7 +124,7 @@ func TestCutFontsDoNotChangeTheFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	in := fixtureVisitInput()
-	in.Inspection.Summary = strings.Join(stressCorpus(t), "\n")
+	in.Visit.Summary = strings.Join(stressCorpus(t), "\n")
 	if _, err := Visit(io.Discard, warm, in, opt); err != nil {
 		t.Fatal(err)
 	}

@@ -55,9 +55,9 @@ func TestMissingValuesPrintAsWords(t *testing.T) {
 	p := &in.Project
 	p.Address, p.Leader, p.LeadDepartment, p.Chain, p.Phase, p.Light, p.Industry = "", "", "", "", "", "", ""
 	p.PlannedStart, p.PlannedFinish = "", ""
-	in.Inspection.Weather, in.Inspection.DepartmentsPresent = "", nil
-	in.Inspection.FinishedAt = time.Time{}
-	in.Inspection.Status = "draft"
+	in.Visit.Weather, in.Visit.DepartmentsPresent = "", nil
+	in.Visit.FinishedAt = time.Time{}
+	in.Visit.Status = "draft"
 	text := layoutText(t, func(b *bytes.Buffer) error {
 		_, err := Visit(b, fonts, in, Options{Time: fixedTime, Deterministic: true})
 		return err

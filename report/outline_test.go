@@ -112,7 +112,7 @@ func TestBookmarksAndMetadata(t *testing.T) {
 			t.Fatal(err)
 		}
 		st, ok := ReadStamp(data)
-		if !ok || st.ID != fixtureVisitInput().Inspection.ID || !strings.HasPrefix(info["Keywords"], "fieldbrief-record kind=visit") {
+		if !ok || st.ID != fixtureVisitInput().Visit.ID || !strings.HasPrefix(info["Keywords"], "fieldbrief-record kind=visit") {
 			t.Errorf("the keywords lost the record stamp: %q", info["Keywords"])
 		}
 		if sealed, intact := CheckSeal(data); !sealed || !intact {

@@ -45,7 +45,7 @@ func pageFill(t *testing.T, path string) []float64 {
 func TestBriefPagesAreFilled(t *testing.T) {
 	ds := sampleData(t)
 	fonts := testFonts(t)
-	in := NewBriefInput(sampleNow.AddDate(0, -1, 0), sampleNow, ds.Projects, ds.Inspections, ds.Findings, samplePhotos)
+	in := NewBriefInput(sampleNow.AddDate(0, -1, 0), sampleNow, ds.Projects, ds.Visits, ds.Findings, samplePhotos)
 	pages := map[supervision.Lang]int{}
 	for _, l := range []supervision.Lang{supervision.Chinese, supervision.English} {
 		path, res := writeReport(t, "sample-brief-"+string(l)+".pdf", func(b *bytes.Buffer) (Result, error) {

@@ -56,11 +56,11 @@ func TestShortCaptionBreaksWhereALineMay(t *testing.T) {
 // a photo's age against the visit it was recorded on: the assembly gives
 // each photo its visit's time.
 func TestBriefPhotosKnowTheirVisit(t *testing.T) {
-	visit := supervision.Inspection{ID: "v1", ProjectID: "p01", Status: supervision.Submitted, StartedAt: at("2026-03-12 09:30"), Photos: []string{"old"}}
+	visit := supervision.Visit{ID: "v1", ProjectID: "p01", Status: supervision.Submitted, StartedAt: at("2026-03-12 09:30"), Photos: []string{"old"}}
 	lookup := func(hash string) (Photo, bool) {
 		return Photo{JPEG: fixtureJPEGs()[1], Caption: "基坑", Taken: at("2008-05-30 15:56")}, true
 	}
-	pds := NewProjectData(fixtureProjects()[:1], []supervision.Inspection{visit}, nil, lookup, at("2026-02-01 00:00"), at("2026-03-31 00:00"))
+	pds := NewProjectData(fixtureProjects()[:1], []supervision.Visit{visit}, nil, lookup, at("2026-02-01 00:00"), at("2026-03-31 00:00"))
 	if len(pds) != 1 || len(pds[0].Photos) != 1 {
 		t.Fatalf("project data %+v", pds)
 	}

@@ -52,7 +52,7 @@ func mustContain(t *testing.T, what, text string, wants ...string) {
 
 func TestVisitReport(t *testing.T) {
 	in := fixtureVisitInput()
-	hash, err := RecordHash(in.Inspection)
+	hash, err := RecordHash(in.Visit)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,9 +92,9 @@ func TestVisitReport(t *testing.T) {
 }
 
 func TestRecordHashFollowsTheRecord(t *testing.T) {
-	in := fixtureVisitInput().Inspection
+	in := fixtureVisitInput().Visit
 	a, _ := RecordHash(in)
-	b, _ := RecordHash(fixtureVisitInput().Inspection)
+	b, _ := RecordHash(fixtureVisitInput().Visit)
 	if a != b || len(a) != 64 {
 		t.Fatalf("the same record gave %s and %s", a, b)
 	}
@@ -361,7 +361,7 @@ func TestEmptyInputsStillPrint(t *testing.T) {
 	fonts := testFonts(t)
 	opt := Options{Time: fixedTime}
 	writeReport(t, "empty-visit.pdf", func(b *bytes.Buffer) (Result, error) {
-		return Visit(b, fonts, VisitInput{Inspection: supervision.Inspection{ID: "x"}}, opt)
+		return Visit(b, fonts, VisitInput{Visit: supervision.Visit{ID: "x"}}, opt)
 	})
 	_, res := writeReport(t, "empty-brief.pdf", func(b *bytes.Buffer) (Result, error) {
 		return Brief(b, fonts, BriefInput{PeriodEnd: fixedTime}, opt)

@@ -43,7 +43,7 @@ func TestReportsFromSampleHistory(t *testing.T) {
 
 	// The latest submitted visit with a fail.
 	var visitID string
-	for _, in := range slices.Backward(ds.Inspections) {
+	for _, in := range slices.Backward(ds.Visits) {
 		if in.Status != supervision.Submitted {
 			continue
 		}
@@ -59,7 +59,7 @@ func TestReportsFromSampleHistory(t *testing.T) {
 	if visitID == "" {
 		t.Fatal("the sample history has no failed item")
 	}
-	vin, err := NewVisitInput(visitID, ds.Projects, ds.Templates, ds.Inspections, ds.Findings, samplePhotos)
+	vin, err := NewVisitInput(visitID, ds.Projects, ds.Templates, ds.Visits, ds.Findings, samplePhotos)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,12 +67,12 @@ func TestReportsFromSampleHistory(t *testing.T) {
 		t.Error("a visit with a fail should have raised findings")
 	}
 	for _, f := range vin.Raised {
-		if f.InspectionID != visitID {
-			t.Errorf("finding %s counted as raised on %s but raised on %s", f.ID, visitID, f.InspectionID)
+		if f.VisitID != visitID {
+			t.Errorf("finding %s counted as raised on %s but raised on %s", f.ID, visitID, f.VisitID)
 		}
 	}
 	for _, f := range vin.Rechecked {
-		if !f.CreatedAt.Before(vin.Inspection.StartedAt) || f.ProjectID != vin.Project.ID {
+		if !f.CreatedAt.Before(vin.Visit.StartedAt) || f.ProjectID != vin.Project.ID {
 			t.Errorf("finding %s is not an earlier finding of the project", f.ID)
 		}
 	}
@@ -86,7 +86,7 @@ func TestReportsFromSampleHistory(t *testing.T) {
 	}
 
 	// The brief for the period ending last month, as printed now.
-	bin := NewBriefInput(sampleNow.AddDate(0, -1, 0), sampleNow, ds.Projects, ds.Inspections, ds.Findings, samplePhotos)
+	bin := NewBriefInput(sampleNow.AddDate(0, -1, 0), sampleNow, ds.Projects, ds.Visits, ds.Findings, samplePhotos)
 	if len(bin.Projects) != 20 {
 		t.Fatalf("brief has %d projects", len(bin.Projects))
 	}
@@ -108,7 +108,7 @@ func TestReportsFromSampleHistory(t *testing.T) {
 		mustContain(t, "sample brief", text, p.Name)
 	}
 
-	tin, err := NewTourInput(2026, 2, sampleNow, nil, ds.Projects, ds.Inspections, ds.Findings, samplePhotos)
+	tin, err := NewTourInput(2026, 2, sampleNow, nil, ds.Projects, ds.Visits, ds.Findings, samplePhotos)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,14 +132,14 @@ func TestReportsFromSampleHistory(t *testing.T) {
 	}
 
 	chosen := []string{ds.Projects[3].ID, ds.Projects[1].ID}
-	tin, err = NewTourInput(2026, 2, sampleNow, chosen, ds.Projects, ds.Inspections, ds.Findings, nil)
+	tin, err = NewTourInput(2026, 2, sampleNow, chosen, ds.Projects, ds.Visits, ds.Findings, nil)
 	if err != nil || len(tin.Stops) != 2 || tin.Stops[0].Project.ID != chosen[0] {
 		t.Errorf("a chosen order must be kept: %v, %+v", err, tin.Stops)
 	}
 	if _, err := NewTourInput(2026, 2, sampleNow, []string{"nope"}, ds.Projects, nil, nil, nil); err == nil || !strings.Contains(err.Error(), "nope") {
 		t.Errorf("unknown project in the order: %v", err)
 	}
-	if _, err := NewVisitInput("nope", ds.Projects, ds.Templates, ds.Inspections, ds.Findings, nil); err == nil {
+	if _, err := NewVisitInput("nope", ds.Projects, ds.Templates, ds.Visits, ds.Findings, nil); err == nil {
 		t.Error("unknown inspection accepted")
 	}
 }

@@ -40,7 +40,7 @@ type Stamp struct {
 const stampPrefix = "fieldbrief-record"
 
 // VisitStamp is the stamp of a visit report printed with opt.
-func VisitStamp(in supervision.Inspection, opt Options) Stamp {
+func VisitStamp(in supervision.Visit, opt Options) Stamp {
 	return Stamp{Kind: "visit", ID: in.ID, Record: supervision.RecordDigest(in), Time: opt.Time, Size: opt.Size, Lang: opt.Lang}
 }
 

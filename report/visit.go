@@ -19,8 +19,8 @@ type PhotoSet map[string]Photo
 
 // VisitInput is everything a visit report (督查报告) prints.
 type VisitInput struct {
-	Project    supervision.Project
-	Inspection supervision.Inspection
+	Project supervision.Project
+	Visit   supervision.Visit
 	// Template is the checklist version the visit was made with.
 	Template supervision.Template
 	// Raised are the findings raised during this visit.
@@ -31,15 +31,15 @@ type VisitInput struct {
 	// Photos holds the bytes of the visit's photos: those of the visit as a
 	// whole and those attached to answers.
 	Photos PhotoSet
-	// Replaced is the visit this one corrects (Inspection.Replaces), when
+	// Replaced is the visit this one corrects (Visit.Replaces), when
 	// it is in the store: the report names it by its day, not its id.
-	Replaced supervision.Inspection
+	Replaced supervision.Visit
 }
 
 // RecordHash is the hex digits of the visit's supervision.RecordDigest,
 // printed on every page of its report so that a printed copy can be
 // checked against the data (decision 0034).
-func RecordHash(in supervision.Inspection) (string, error) {
+func RecordHash(in supervision.Visit) (string, error) {
 	return strings.TrimPrefix(supervision.RecordDigest(in), supervision.RecordVersion+":"), nil
 }
 
@@ -47,7 +47,7 @@ func RecordHash(in supervision.Inspection) (string, error) {
 // checklist by section with fails highlighted, findings raised and
 // re-checked, photo pages, signature lines, and the record's hash.
 func Visit(w io.Writer, fonts *Fonts, in VisitInput, opt Options) (Result, error) {
-	hash, err := RecordHash(in.Inspection)
+	hash, err := RecordHash(in.Visit)
 	if err != nil {
 		return Result{}, err
 	}
@@ -55,7 +55,7 @@ func Visit(w io.Writer, fonts *Fonts, in VisitInput, opt Options) (Result, error
 		opt.Time = time.Now()
 	}
 	l := printLangOf(opt.Lang)
-	p, insp := in.Project, in.Inspection
+	p, insp := in.Project, in.Visit
 	title := l.t("report.title.key_project_site_inspection_report")
 	opt.Title = title + " · " + p.DisplayName()
 	opt.Header = l.t("report.title.running_visit")
@@ -222,7 +222,7 @@ func templateTitle(l printLang, t supervision.Template) string {
 
 type stats struct{ total, answered, pass, fail, na int }
 
-func checklistStats(t supervision.Template, in supervision.Inspection) stats {
+func checklistStats(t supervision.Template, in supervision.Visit) stats {
 	var s stats
 	for _, it := range t.Items() {
 		s.total++
@@ -476,7 +476,7 @@ func visitPhotos(l printLang, in VisitInput, raised []supervision.Finding) []Pho
 			p = Photo{}
 		}
 		if p.Visit.IsZero() {
-			p.Visit = in.Inspection.StartedAt
+			p.Visit = in.Visit.StartedAt
 		}
 		if strings.TrimSpace(p.Caption) == "" {
 			p.Caption = fallback
@@ -490,11 +490,11 @@ func visitPhotos(l printLang, in VisitInput, raised []supervision.Finding) []Pho
 		}
 		out = append(out, p)
 	}
-	for _, h := range in.Inspection.Photos {
+	for _, h := range in.Visit.Photos {
 		add(h, "")
 	}
 	for _, it := range in.Template.Items() {
-		if a, ok := in.Inspection.Answers[it.Key]; ok {
+		if a, ok := in.Visit.Answers[it.Key]; ok {
 			for _, h := range a.Photos {
 				add(h, it.DisplayTitle(l.Lang()))
 			}

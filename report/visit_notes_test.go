@@ -13,7 +13,7 @@ import (
 // also on an item that has a note but no value yet.
 func TestVisitReportPrintsTheNoteOfEveryKind(t *testing.T) {
 	in := fixtureVisitInput()
-	in.Inspection.Answers = maps(in.Inspection.Answers)
+	in.Visit.Answers = maps(in.Visit.Answers)
 	notes := map[string]string{
 		"progress.pct":         "按已完成工程量估算",
 		"progress.on_schedule": "较计划提前三天",
@@ -26,7 +26,7 @@ func TestVisitReportPrintsTheNoteOfEveryKind(t *testing.T) {
 		"quality.defects":      "尚未进入装修阶段",
 		"quality.concrete":     "第一组低于设计值",
 	}
-	if _, answered := in.Inspection.Answers["safety.hazards"]; answered {
+	if _, answered := in.Visit.Answers["safety.hazards"]; answered {
 		t.Fatal("safety.hazards should be unanswered in the fixture: it gets a note and no value")
 	}
 	kinds := map[supervision.ItemKind]bool{}
@@ -36,10 +36,10 @@ func TestVisitReportPrintsTheNoteOfEveryKind(t *testing.T) {
 			continue
 		}
 		kinds[it.Kind] = true
-		a := in.Inspection.Answers[it.Key]
+		a := in.Visit.Answers[it.Key]
 		a.ItemKey = it.Key
 		a.Note = note
-		in.Inspection.Answers[it.Key] = a
+		in.Visit.Answers[it.Key] = a
 	}
 	if len(kinds) != 6 {
 		t.Fatalf("the notes cover %d kinds of item, want all 6", len(kinds))

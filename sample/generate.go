@@ -29,10 +29,10 @@ type Options struct {
 // Dataset is a sample store's content: the register, the templates and the
 // invented history.
 type Dataset struct {
-	Projects    []supervision.Project
-	Templates   []supervision.Template
-	Inspections []supervision.Inspection
-	Findings    []supervision.Finding
+	Projects  []supervision.Project
+	Templates []supervision.Template
+	Visits    []supervision.Visit
+	Findings  []supervision.Finding
 }
 
 // Generate returns the sample register with Months months of supervision
@@ -101,12 +101,12 @@ func Generate(opts Options) (Dataset, error) {
 			return Dataset{}, err
 		}
 		ds.Projects = append(ds.Projects, g.project())
-		ds.Inspections = append(ds.Inspections, g.inspections...)
+		ds.Visits = append(ds.Visits, g.visits...)
 		for _, f := range g.findings {
 			ds.Findings = append(ds.Findings, f.f)
 		}
 	}
-	slices.SortStableFunc(ds.Inspections, func(a, b supervision.Inspection) int {
+	slices.SortStableFunc(ds.Visits, func(a, b supervision.Visit) int {
 		return cmp.Or(a.StartedAt.Compare(b.StartedAt), cmp.Compare(a.ID, b.ID))
 	})
 	slices.SortStableFunc(ds.Findings, func(a, b supervision.Finding) int {
@@ -223,9 +223,9 @@ type projectGen struct {
 	planToDate float64
 	plans      map[int]float64
 
-	inspections []supervision.Inspection
-	findings    []*findingGen
-	active      []*findingGen
+	visits   []supervision.Visit
+	findings []*findingGen
+	active   []*findingGen
 }
 
 func newProjectGen(p supervision.Project, index int, versions []supervision.Template, rng *rand.Rand, now time.Time) (*projectGen, error) {
@@ -502,14 +502,14 @@ func (g *projectGen) scheduleFix(fg *findingGen, at time.Time) {
 // review is the first part of a visit: fixes reported since the last visit
 // are verified on site (most closed, some sent back), and findings past
 // their deadline are chased again.
-func (g *projectGen) review(in *supervision.Inspection, by string, clock *time.Time) (rv reviewCounts, err error) {
+func (g *projectGen) review(in *supervision.Visit, by string, clock *time.Time) (rv reviewCounts, err error) {
 	for _, fg := range g.active {
 		f := &fg.f
 		switch {
 		case f.Status == supervision.StatusFixed:
 			*clock = clock.Add(time.Duration(3+g.rng.IntN(8)) * time.Minute)
 			rv.verified++
-			m := supervision.Move{By: by, InspectionID: in.ID, At: *clock}
+			m := supervision.Move{By: by, VisitID: in.ID, At: *clock}
 			if g.rng.Float64() < 0.88 {
 				// The inspectors verify on site; the project's leader
 				// closes (销号) ten days later, so findings verified in
@@ -532,7 +532,7 @@ func (g *projectGen) review(in *supervision.Inspection, by string, clock *time.T
 				// 再次督办 is a move that sets a new deadline; the words
 				// about days late are printed from the dates, never stored.
 				due := supervision.DateOf(clock.AddDate(0, 0, 7+g.rng.IntN(8)))
-				if err := f.Apply(supervision.Move{Deadline: due, By: by, InspectionID: in.ID, At: *clock,
+				if err := f.Apply(supervision.Move{Deadline: due, By: by, VisitID: in.ID, At: *clock,
 					ID: newID(g.rng, *clock), Note: fmt.Sprintf("要求%s按期整改到位。", f.ResponsibleUnit)}); err != nil {
 					return rv, fmt.Errorf("sample: finding %s: %w", f.ID, err)
 				}
@@ -564,7 +564,7 @@ type requestPick struct {
 
 // visit invents one submitted visit and what it found.
 //
-// The visit is stored as Submitted without calling Inspection.Submit:
+// The visit is stored as Submitted without calling Visit.Submit:
 // Submit insists on photos for photo-required items, and sample history
 // carries no photos. It describes visits that were complete when made.
 func (g *projectGen) visit(at time.Time) error {
@@ -572,7 +572,7 @@ func (g *projectGen) visit(at time.Time) error {
 		return err
 	}
 	tpl := g.template(at)
-	in := supervision.Inspection{
+	in := supervision.Visit{
 		ID: newID(g.rng, at), ProjectID: g.p.ID, TemplateID: tpl.ID, TemplateVersion: tpl.Version,
 		Inspectors: g.inspectors(at), Weather: g.weather(at), StartedAt: at,
 		Status: supervision.Submitted, Answers: map[string]supervision.Answer{}, Sample: true,
@@ -606,14 +606,14 @@ func (g *projectGen) visit(at time.Time) error {
 	}
 	in.FinishedAt = clock.Add(time.Duration(20+g.rng.IntN(40)) * time.Minute)
 	in.Summary = g.summary(st, rv)
-	g.inspections = append(g.inspections, in)
+	g.visits = append(g.visits, in)
 	return nil
 }
 
 // raise turns a failed item into a finding, unless the same item already
 // has one being worked on (the inspector chases that one instead) or the
 // crew put it right while the inspectors watched.
-func (g *projectGen) raise(in *supervision.Inspection, it supervision.Item, a *supervision.Answer, st *visitState, by string, at time.Time) {
+func (g *projectGen) raise(in *supervision.Visit, it supervision.Item, a *supervision.Answer, st *visitState, by string, at time.Time) {
 	for _, fg := range g.active {
 		// A verified finding is done on site, only its closing waits.
 		if fg.f.ItemKey == it.Key && fg.f.Status != supervision.StatusVerified {
@@ -647,14 +647,14 @@ func (g *projectGen) raise(in *supervision.Inspection, it supervision.Item, a *s
 	g.add(f, st.fixes[it.Key], days, st)
 }
 
-func (g *projectGen) raiseRequest(in *supervision.Inspection, it supervision.Item, rp requestPick, st *visitState, by string, at time.Time) {
+func (g *projectGen) raiseRequest(in *supervision.Visit, it supervision.Item, rp requestPick, st *visitState, by string, at time.Time) {
 	days := 15 + g.rng.IntN(16)
 	sev := supervision.SeverityMinor
 	if g.rng.Float64() < 0.3 {
 		sev = supervision.SeverityMajor
 	}
 	f := supervision.Finding{
-		ID: newID(g.rng, at), ProjectID: g.p.ID, InspectionID: in.ID, ItemKey: it.Key,
+		ID: newID(g.rng, at), ProjectID: g.p.ID, VisitID: in.ID, ItemKey: it.Key,
 		Kind: supervision.KindRequest, Category: rp.kind.category, Severity: sev,
 		Description: rp.ask.found, ResponsibleUnit: rp.kind.department,
 		Deadline: supervision.DateOf(at.AddDate(0, 0, days)), Status: supervision.StatusOpen,

@@ -11,12 +11,12 @@ import (
 type Store interface {
 	IsEmpty() (bool, error)
 	ImportRegister(projects []sv.Project, templates []sv.Template, sample bool) error
-	ImportHistory(inspections []sv.Inspection, findings []sv.Finding) error
+	ImportHistory(visits []sv.Visit, findings []sv.Finding) error
 }
 
 // Counts says what Install loaded.
 type Counts struct {
-	Projects, Inspections, Findings int
+	Projects, Visits, Findings int
 }
 
 // Install fills an empty store with the sample register and a year of
@@ -42,8 +42,8 @@ func InstallMonths(s Store, now time.Time, months int) (Counts, error) {
 	if err := s.ImportRegister(ds.Projects, ds.Templates, true); err != nil {
 		return Counts{}, err
 	}
-	if err := s.ImportHistory(ds.Inspections, ds.Findings); err != nil {
+	if err := s.ImportHistory(ds.Visits, ds.Findings); err != nil {
 		return Counts{}, err
 	}
-	return Counts{Projects: len(ds.Projects), Inspections: len(ds.Inspections), Findings: len(ds.Findings)}, nil
+	return Counts{Projects: len(ds.Projects), Visits: len(ds.Visits), Findings: len(ds.Findings)}, nil
 }

@@ -228,9 +228,9 @@ func check(t *testing.T, ds Dataset, now time.Time) {
 	for _, tpl := range ds.Templates {
 		templates[tpl.Version] = tpl
 	}
-	visits := map[string]supervision.Inspection{}
+	visits := map[string]supervision.Visit{}
 	lastProgress := map[string]float64{}
-	for _, in := range ds.Inspections {
+	for _, in := range ds.Visits {
 		newID("inspection", in.ID)
 		visits[in.ID] = in
 		tpl, ok := templates[in.TemplateVersion]
@@ -272,7 +272,7 @@ func check(t *testing.T, ds Dataset, now time.Time) {
 		if err := f.Validate(); err != nil {
 			t.Errorf("finding %s: %v", f.ID, err)
 		}
-		raisedIn, ok := visits[f.InspectionID]
+		raisedIn, ok := visits[f.VisitID]
 		if !ok || raisedIn.ProjectID != f.ProjectID || !f.Sample {
 			t.Errorf("finding %s is not tied to a visit of its project", f.ID)
 		}
@@ -298,16 +298,16 @@ func check(t *testing.T, ds Dataset, now time.Time) {
 			if h.To == supervision.StatusClosed {
 				role = supervision.RoleLeader
 			}
-			if err := replay.Apply(supervision.Move{To: h.To, By: h.By, Role: role, Note: h.Note, Evidence: h.Evidence, InspectionID: h.InspectionID, At: h.At, Deadline: h.Deadline}); err != nil {
+			if err := replay.Apply(supervision.Move{To: h.To, By: h.By, Role: role, Note: h.Note, Evidence: h.Evidence, VisitID: h.VisitID, At: h.At, Deadline: h.Deadline}); err != nil {
 				t.Errorf("finding %s: %v", f.ID, err)
 			}
 			if h.At.Before(at) || h.At.After(now) {
 				t.Errorf("finding %s: move to %s at %s, out of order or after now", f.ID, h.To, h.At)
 			}
 			at = h.At
-			if h.InspectionID != "" {
-				if v, ok := visits[h.InspectionID]; !ok || v.ProjectID != f.ProjectID || h.At.Before(v.StartedAt) || h.At.After(v.FinishedAt) {
-					t.Errorf("finding %s: move to %s names visit %s, which is not of this project at that time", f.ID, h.To, h.InspectionID)
+			if h.VisitID != "" {
+				if v, ok := visits[h.VisitID]; !ok || v.ProjectID != f.ProjectID || h.At.Before(v.StartedAt) || h.At.After(v.FinishedAt) {
+					t.Errorf("finding %s: move to %s names visit %s, which is not of this project at that time", f.ID, h.To, h.VisitID)
 				}
 			}
 		}
@@ -341,7 +341,7 @@ func TestGeneratedHistoryHoldsTogether(t *testing.T) {
 func TestTemplateVersionFollowsTheDate(t *testing.T) {
 	ds := generate(t, Options{Now: registerDate, Months: 12, Seed: 1})
 	cutover := time.Date(2026, 5, 1, 0, 0, 0, 0, cst)
-	for _, in := range ds.Inspections {
+	for _, in := range ds.Visits {
 		want := 2
 		if in.StartedAt.Before(cutover) {
 			want = 1
@@ -355,11 +355,11 @@ func TestTemplateVersionFollowsTheDate(t *testing.T) {
 func TestAYearOfHistoryShowsEveryState(t *testing.T) {
 	for seed := int64(1); seed <= 4; seed++ {
 		ds := generate(t, Options{Now: registerDate, Months: 12, Seed: seed})
-		if len(ds.Inspections) != 240 {
-			t.Errorf("seed %d: %d visits, want 240", seed, len(ds.Inspections))
+		if len(ds.Visits) != 240 {
+			t.Errorf("seed %d: %d visits, want 240", seed, len(ds.Visits))
 		}
 		last := map[string]time.Time{}
-		for _, in := range ds.Inspections {
+		for _, in := range ds.Visits {
 			if in.StartedAt.After(last[in.ProjectID]) {
 				last[in.ProjectID] = in.StartedAt
 			}
@@ -431,20 +431,20 @@ func TestFiveYearStore(t *testing.T) {
 	start := time.Now()
 	ds := generate(t, Options{Now: registerDate, Months: 60, Seed: 1})
 	elapsed := time.Since(start)
-	if len(ds.Inspections) != 1200 {
-		t.Errorf("%d visits, want 1,200", len(ds.Inspections))
+	if len(ds.Visits) != 1200 {
+		t.Errorf("%d visits, want 1,200", len(ds.Visits))
 	}
 	if n := len(ds.Findings); n < 2700 || n > 3300 {
 		t.Errorf("%d findings, want about 3,000", n)
 	}
 	answers := 0
-	for _, in := range ds.Inspections {
+	for _, in := range ds.Visits {
 		answers += len(in.Answers)
 	}
-	if per := float64(answers) / float64(len(ds.Inspections)); per < 37 {
+	if per := float64(answers) / float64(len(ds.Visits)); per < 37 {
 		t.Errorf("%.1f answers per visit, want about 40", per)
 	}
-	t.Logf("five years: %d visits, %d answers, %d findings in %s", len(ds.Inspections), answers, len(ds.Findings), elapsed)
+	t.Logf("five years: %d visits, %d answers, %d findings in %s", len(ds.Visits), answers, len(ds.Findings), elapsed)
 }
 
 func TestGenerateRefusesAnAbsurdSpan(t *testing.T) {

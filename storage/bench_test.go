@@ -24,7 +24,7 @@ func BenchmarkSaveAnswer(b *testing.B) {
 	if err := s.ImportRegister(p, tpls, false); err != nil {
 		b.Fatal(err)
 	}
-	in, err := s.StartInspection("p01", []string{"张伟"})
+	in, err := s.StartVisit("p01", []string{"张伟"})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -100,7 +100,7 @@ func (h *historyStores) get(b *testing.B) (*Store, *Store) {
 				err = s.ImportRegister(ds.Projects, ds.Templates, true)
 			}
 			if err == nil {
-				err = s.ImportHistory(ds.Inspections, ds.Findings)
+				err = s.ImportHistory(ds.Visits, ds.Findings)
 			}
 			if err != nil {
 				h.err = err

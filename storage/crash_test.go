@@ -29,7 +29,7 @@ func TestCrashChild(t *testing.T) {
 	}
 	for n := 0; ; n++ {
 		if n%5 == 0 {
-			in, err := s.StartInspection("p01", []string{"张伟"})
+			in, err := s.StartVisit("p01", []string{"张伟"})
 			if err != nil {
 				fmt.Println("error:", err)
 				os.Exit(2)
@@ -114,11 +114,11 @@ func TestKilledWriterLosesNothing(t *testing.T) {
 					t.Errorf("run %d: committed finding %s lost: %v", run, f[1], err)
 				}
 			case len(f) == 2 && f[0] == "visit":
-				if _, err := s.Inspection(f[1]); err != nil {
+				if _, err := s.Visit(f[1]); err != nil {
 					t.Errorf("run %d: committed visit %s lost: %v", run, f[1], err)
 				}
 			case len(f) == 3 && f[0] == "answer":
-				in, err := s.Inspection(f[1])
+				in, err := s.Visit(f[1])
 				if a, ok := in.Answers["progress"]; err != nil || !ok || fmt.Sprint(*a.Number) != f[2] {
 					t.Errorf("run %d: committed answer on %s lost", run, f[1])
 				}

@@ -134,7 +134,7 @@ type PhotoState struct {
 func (s *Store) VisitPhotoStates(ids ...string) (map[string]PhotoState, error) {
 	out := make(map[string]PhotoState, len(ids))
 	err := s.view(func(tx *bolt.Tx) error {
-		insp, photos, blobs := tx.Bucket(bInspections), tx.Bucket(bPhotos), tx.Bucket(bBlobs)
+		insp, photos, blobs := tx.Bucket(bVisits), tx.Bucket(bPhotos), tx.Bucket(bBlobs)
 		queued := tx.Bucket(bSyncFetch)
 		for _, id := range ids {
 			if insp.Get([]byte(id)) == nil {

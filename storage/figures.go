@@ -105,15 +105,15 @@ func (s *Store) Observations(projectID string) ([]sv.Observation, error) {
 		}
 		vc := tx.Bucket(bVisitIndex).Cursor()
 		for k, status := vc.Seek(prefix); k != nil && hasPrefix(k, prefix); k, status = vc.Next() {
-			if sv.InspectionStatus(status) != sv.Submitted {
+			if sv.VisitStatus(status) != sv.Submitted {
 				continue
 			}
 			_, id, ok := parseVisitKey(k[len(prefix):])
 			if !ok {
 				continue
 			}
-			var in sv.Inspection
-			if err := getInspection(tx, id, &in, true); err != nil {
+			var in sv.Visit
+			if err := getVisit(tx, id, &in, true); err != nil {
 				return err
 			}
 			var t sv.Template

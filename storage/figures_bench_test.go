@@ -29,7 +29,7 @@ func BenchmarkFiguresAsOf(b *testing.B) {
 			}
 		}
 		m := time.Now()
-		if _, err := five.InspectionsWithAnswers(); err != nil {
+		if _, err := five.VisitsWithAnswers(); err != nil {
 			b.Fatal(err)
 		}
 		tf += m.Sub(a)

@@ -38,7 +38,7 @@ func TestVisitAnswerBecomesTheProjectFigure(t *testing.T) {
 	if err := s.db.Update(func(tx *bolt.Tx) error { return put(tx.Bucket(bObservations), observationKey(reg), reg) }); err != nil {
 		t.Fatal(err)
 	}
-	in, err := s.StartInspection("p01", []string{"张伟"})
+	in, err := s.StartVisit("p01", []string{"张伟"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func TestVisitAnswerBecomesTheProjectFigure(t *testing.T) {
 	if f := must(s.FiguresAsOf("p01", "2026-05-31"))(t); f.Get(sv.FigureImageProgress).Value != 30 {
 		t.Fatalf("a draft's answer counted: %+v", f.Get(sv.FigureImageProgress))
 	}
-	if _, err := s.SubmitInspection(in.ID); err != nil {
+	if _, err := s.SubmitVisit(in.ID); err != nil {
 		t.Fatal(err)
 	}
 	f, err := s.FiguresAsOf("p01", "2026-05-31")

@@ -229,7 +229,7 @@ const rowVersion = 1
 func encodeRow(f sv.Finding) []byte {
 	b := make([]byte, 0, 256+len(f.Description))
 	b = append(b, rowVersion)
-	for _, s := range []string{f.ID, f.ProjectID, f.InspectionID, f.ItemKey, string(f.Kind), string(f.Category),
+	for _, s := range []string{f.ID, f.ProjectID, f.VisitID, f.ItemKey, string(f.Kind), string(f.Category),
 		string(f.Severity), f.Description, f.ResponsibleUnit, string(f.Deadline), string(f.Status), f.CreatedBy, f.VerifiedBy} {
 		b = appendString(b, s)
 	}
@@ -312,7 +312,7 @@ func decodeRow(v []byte) (sv.Finding, error) {
 		return f, badRow()
 	}
 	r := rowReader{b: v[1:]}
-	f.ID, f.ProjectID, f.InspectionID, f.ItemKey = r.string(), r.string(), r.string(), r.string()
+	f.ID, f.ProjectID, f.VisitID, f.ItemKey = r.string(), r.string(), r.string(), r.string()
 	f.Kind, f.Category, f.Severity = sv.FindingKind(r.string()), sv.Category(r.string()), sv.Severity(r.string())
 	f.Description, f.ResponsibleUnit = r.string(), r.string()
 	f.Deadline, f.Status = sv.Date(r.string()), sv.Status(r.string())

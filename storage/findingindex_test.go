@@ -257,7 +257,7 @@ func TestRowKeepsEveryListedField(t *testing.T) {
 func TestIndexFollowsEveryWrite(t *testing.T) {
 	s, c := newTestStore(t)
 	now := func() time.Time { return c.t }
-	in, err := s.StartInspection("p01", []string{"张伟"})
+	in, err := s.StartVisit("p01", []string{"张伟"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -300,11 +300,11 @@ func TestIndexFollowsEveryWrite(t *testing.T) {
 		return err
 	})
 	step("photo on an item", func() error {
-		_, err := s.PutPhoto(sv.Photo{Hash: "bb", Size: 1, Links: []sv.PhotoLink{{InspectionID: in.ID, ItemKey: "scaffold"}}}, blobs)
+		_, err := s.PutPhoto(sv.Photo{Hash: "bb", Size: 1, Links: []sv.PhotoLink{{VisitID: in.ID, ItemKey: "scaffold"}}}, blobs)
 		return err
 	})
 	step("photo link", func() error {
-		_, err := s.LinkPhoto("bb", sv.PhotoLink{InspectionID: in.ID})
+		_, err := s.LinkPhoto("bb", sv.PhotoLink{VisitID: in.ID})
 		return err
 	})
 	if !listed("aa") || !listed("bb") {
@@ -314,14 +314,14 @@ func TestIndexFollowsEveryWrite(t *testing.T) {
 		t.Errorf("p01's photos: %+v", got)
 	}
 	step("photo unlink from the visit", func() error {
-		_, err := s.UnlinkPhoto("bb", sv.PhotoLink{InspectionID: in.ID})
+		_, err := s.UnlinkPhoto("bb", sv.PhotoLink{VisitID: in.ID})
 		return err
 	})
 	if !listed("bb") {
 		t.Errorf("bb is still listed by the item, the index lost it")
 	}
 	step("photo unlink from the item", func() error {
-		deleted, err := s.UnlinkPhoto("bb", sv.PhotoLink{InspectionID: in.ID, ItemKey: "scaffold"})
+		deleted, err := s.UnlinkPhoto("bb", sv.PhotoLink{VisitID: in.ID, ItemKey: "scaffold"})
 		if err == nil && !deleted {
 			t.Errorf("bb, listed by nothing, was kept")
 		}
@@ -330,7 +330,7 @@ func TestIndexFollowsEveryWrite(t *testing.T) {
 	if listed("bb") {
 		t.Errorf("bb listed after it was taken off everything")
 	}
-	item := sv.PhotoLink{InspectionID: in.ID, ItemKey: "scaffold"}
+	item := sv.PhotoLink{VisitID: in.ID, ItemKey: "scaffold"}
 	step("photo on an item again", func() error {
 		_, err := s.PutPhoto(sv.Photo{Hash: "ee", Size: 1, Links: []sv.PhotoLink{item}}, blobs)
 		return err
@@ -378,7 +378,7 @@ func TestIndexFollowsEveryWrite(t *testing.T) {
 		t.Errorf("p02 still lists %+v", got)
 	}
 	step("pull an answer", func() error {
-		data, _ := json.Marshal(answerChange{InspectionID: in.ID, Answer: sv.Answer{ItemKey: "remark", Text: "x", Photos: []string{"dd"}}})
+		data, _ := json.Marshal(answerChange{VisitID: in.ID, Answer: sv.Answer{ItemKey: "remark", Text: "x", Photos: []string{"dd"}}})
 		_, err := s.ApplyPulled([]Pulled{{Entity: wire.EntityAnswer, ID: in.ID + "/remark", Data: data}}, "e.3", "")
 		return err
 	})

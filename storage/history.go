@@ -13,13 +13,13 @@ const historyBatch = 100
 // ImportHistory stores visits (with answers) and findings that already exist
 // elsewhere — the sample data, or a portal pull — so they make no outbox
 // entries. It commits in batches; a rerun with the same records is harmless.
-func (s *Store) ImportHistory(inspections []sv.Inspection, findings []sv.Finding) error {
+func (s *Store) ImportHistory(visits []sv.Visit, findings []sv.Finding) error {
 	now := s.now()
-	for start := 0; start < len(inspections); start += historyBatch {
-		batch := inspections[start:min(start+historyBatch, len(inspections))]
+	for start := 0; start < len(visits); start += historyBatch {
+		batch := visits[start:min(start+historyBatch, len(visits))]
 		if err := s.update(func(tx *bolt.Tx) error {
 			for _, in := range batch {
-				if err := writeInspection(tx, in, now); err != nil {
+				if err := writeVisit(tx, in, now); err != nil {
 					return err
 				}
 				for _, a := range in.Answers {

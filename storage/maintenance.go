@@ -81,7 +81,7 @@ func (s *Store) Check() []error {
 		if len(problems) > 0 {
 			return nil
 		}
-		insp := tx.Bucket(bInspections)
+		insp := tx.Bucket(bVisits)
 		_ = tx.Bucket(bAnswers).ForEach(func(k, v []byte) error {
 			id, _, _ := cutZero(k)
 			if insp.Get(id) == nil {

@@ -69,8 +69,8 @@ func BenchmarkPhotoStoreGrowth(b *testing.B) {
 		s := openTest(b, b.TempDir(), c)
 		p, tpls := testRegister()
 		s.ImportRegister(p, tpls, false)
-		in, _ := s.StartInspection("p01", []string{"张伟"})
-		sink, err := s.NewPhotoSink(sv.PhotoLink{InspectionID: in.ID})
+		in, _ := s.StartVisit("p01", []string{"张伟"})
+		sink, err := s.NewPhotoSink(sv.PhotoLink{VisitID: in.ID})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -17,7 +17,7 @@ import (
 // the check accepts both it and photos stored before print copies existed.
 func TestPhotoSinkStoresPrintCopy(t *testing.T) {
 	s, _ := newTestStore(t)
-	in, err := s.StartInspection("p01", []string{"张伟"})
+	in, err := s.StartVisit("p01", []string{"张伟"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +35,7 @@ func TestPhotoSinkStoresPrintCopy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sink, err := s.NewPhotoSink(sv.PhotoLink{InspectionID: in.ID})
+	sink, err := s.NewPhotoSink(sv.PhotoLink{VisitID: in.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +52,7 @@ func TestPhotoSinkStoresPrintCopy(t *testing.T) {
 	}
 
 	// As stored before print copies existed: no print rendition.
-	old := sv.Photo{Hash: "0ld", Size: 3, Links: []sv.PhotoLink{{InspectionID: in.ID}}}
+	old := sv.Photo{Hash: "0ld", Size: 3, Links: []sv.PhotoLink{{VisitID: in.ID}}}
 	if _, err := s.PutPhoto(old, PhotoBlobs{Original: []byte("raw"), Display: []byte("d"), Thumbnail: []byte("t")}); err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +65,7 @@ func TestPhotoSinkStoresPrintCopy(t *testing.T) {
 
 	// A print copy that is not a JPEG would fail in a report: the check
 	// names it.
-	bad := sv.Photo{Hash: "bad", Size: 3, Links: []sv.PhotoLink{{InspectionID: in.ID}}}
+	bad := sv.Photo{Hash: "bad", Size: 3, Links: []sv.PhotoLink{{VisitID: in.ID}}}
 	if _, err := s.PutPhoto(bad, PhotoBlobs{Original: []byte("raw"), Display: []byte("d"), Thumbnail: []byte("t"), Print: []byte("junk")}); err != nil {
 		t.Fatal(err)
 	}

@@ -134,7 +134,7 @@ func (s *Store) ProjectPhotos(projectID string, limit int) ([]sv.Photo, error) {
 				return err
 			}
 			for _, l := range p.Links {
-				if visits[l.InspectionID] || findings[l.FindingID] {
+				if visits[l.VisitID] || findings[l.FindingID] {
 					out = append(out, p)
 					break
 				}
@@ -165,7 +165,7 @@ func forEachListing(tx *bolt.Tx, fn func(ref []byte, hashes []string) error) err
 		bucket []byte
 		kind   byte
 		what   string
-	}{{bInspections, 'v', "inspection"}, {bAnswers, 'a', "answer"}} {
+	}{{bVisits, 'v', "inspection"}, {bAnswers, 'a', "answer"}} {
 		if err := tx.Bucket(b.bucket).ForEach(func(k, v []byte) error {
 			listed.Photos = nil
 			if err := decode(v, &listed, b.what); err != nil {

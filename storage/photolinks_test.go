@@ -12,7 +12,7 @@ func TestProjectPhotos(t *testing.T) {
 	if err := s.ImportRegister(p, tpls, false); err != nil {
 		t.Fatal(err)
 	}
-	in, err := s.StartInspection("p01", []string{"张伟"})
+	in, err := s.StartVisit("p01", []string{"张伟"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -21,7 +21,7 @@ func TestProjectPhotos(t *testing.T) {
 	if err := s.CreateFinding(f); err != nil {
 		t.Fatal(err)
 	}
-	other, err := s.StartInspection("p02", []string{"李娜"})
+	other, err := s.StartVisit("p02", []string{"李娜"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,9 +31,9 @@ func TestProjectPhotos(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	put("aa", sv.PhotoLink{InspectionID: in.ID})
+	put("aa", sv.PhotoLink{VisitID: in.ID})
 	put("bb", sv.PhotoLink{FindingID: f.ID, Role: sv.RoleBefore})
-	put("cc", sv.PhotoLink{InspectionID: other.ID})
+	put("cc", sv.PhotoLink{VisitID: other.ID})
 	got, err := s.ProjectPhotos("p01", 0)
 	if err != nil {
 		t.Fatal(err)
@@ -57,23 +57,23 @@ func TestLinkPhotoToASecondTarget(t *testing.T) {
 	if err := s.ImportRegister(p, tpls, false); err != nil {
 		t.Fatal(err)
 	}
-	in, err := s.StartInspection("p01", []string{"张伟"})
+	in, err := s.StartVisit("p01", []string{"张伟"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	item := tpls[len(tpls)-1].Items()[0].Key
-	first := sv.PhotoLink{InspectionID: in.ID, ItemKey: item}
+	first := sv.PhotoLink{VisitID: in.ID, ItemKey: item}
 	if _, err := s.PutPhoto(sv.Photo{Hash: "aa", Size: 1, Links: []sv.PhotoLink{first}}, PhotoBlobs{Original: []byte("o")}); err != nil {
 		t.Fatal(err)
 	}
 	before, _ := s.OutboxLen()
 	c.t = c.t.Add(1e9)
-	found, err := s.LinkPhoto("aa", sv.PhotoLink{InspectionID: in.ID})
+	found, err := s.LinkPhoto("aa", sv.PhotoLink{VisitID: in.ID})
 	if err != nil || !found {
 		t.Fatalf("LinkPhoto: %v %v", found, err)
 	}
 	ph, _ := s.Photo("aa")
-	got, _ := s.Inspection(in.ID)
+	got, _ := s.Visit(in.ID)
 	if len(ph.Links) != 2 || len(got.Photos) != 1 || len(got.Answers[item].Photos) != 1 {
 		t.Fatalf("links %+v, visit photos %v, item photos %v", ph.Links, got.Photos, got.Answers[item].Photos)
 	}
@@ -81,13 +81,13 @@ func TestLinkPhotoToASecondTarget(t *testing.T) {
 		t.Errorf("no outbox entry for the new link")
 	}
 	// Linking again changes nothing; an unknown hash is reported.
-	if _, err := s.LinkPhoto("aa", sv.PhotoLink{InspectionID: in.ID}); err != nil {
+	if _, err := s.LinkPhoto("aa", sv.PhotoLink{VisitID: in.ID}); err != nil {
 		t.Fatal(err)
 	}
 	if ph := must(s.Photo("aa"))(t); len(ph.Links) != 2 {
 		t.Errorf("a repeated link was added: %+v", ph.Links)
 	}
-	if found, err := s.LinkPhoto("zz", sv.PhotoLink{InspectionID: in.ID}); found || err != nil {
+	if found, err := s.LinkPhoto("zz", sv.PhotoLink{VisitID: in.ID}); found || err != nil {
 		t.Errorf("unknown photo: %v %v", found, err)
 	}
 }

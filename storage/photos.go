@@ -147,12 +147,12 @@ func hasLink(links []sv.PhotoLink, l sv.PhotoLink) bool {
 // attachPhoto records the photo on what the link names: the visit, the
 // answer to an item (which may not exist yet), or the finding.
 func attachPhoto(tx *bolt.Tx, hash string, l sv.PhotoLink, now time.Time) error {
-	if l.FindingID == "" && l.InspectionID == "" {
+	if l.FindingID == "" && l.VisitID == "" {
 		return nil // a photo kept for its own sake, linked to nothing yet
 	}
 	return changePhotoList(tx, l, now, func(list []string) []string { return appendOnce(list, hash) }, photoListRules{
 		finding: func(f sv.Finding) error { return f.CheckPhotoAdd() },
-		visit:   sv.Inspection.CheckPhotoAdd,
+		visit:   sv.Visit.CheckPhotoAdd,
 	})
 }
 
@@ -163,7 +163,7 @@ type photoListRules struct {
 	// finding may refuse the change to a finding's photos.
 	finding func(f sv.Finding) error
 	// visit may refuse the change to a visit's or an item's photos.
-	visit func(in sv.Inspection) error
+	visit func(in sv.Visit) error
 }
 
 // changePhotoList applies change to the list of photos l names — a
@@ -187,9 +187,9 @@ func changePhotoList(tx *bolt.Tx, l sv.PhotoLink, now time.Time, change func([]s
 		}
 		f.UpdatedAt = now
 		return writeFinding(tx, f, now)
-	case l.InspectionID != "":
-		var in sv.Inspection
-		if err := getInspection(tx, l.InspectionID, &in, false); err != nil {
+	case l.VisitID != "":
+		var in sv.Visit
+		if err := getVisit(tx, l.VisitID, &in, false); err != nil {
 			return err
 		}
 		if err := rules.visit(in); err != nil {
@@ -197,10 +197,10 @@ func changePhotoList(tx *bolt.Tx, l sv.PhotoLink, now time.Time, change func([]s
 		}
 		if l.ItemKey == "" {
 			in.Photos = change(in.Photos)
-			if err := writeInspection(tx, in, now); err != nil {
+			if err := writeVisit(tx, in, now); err != nil {
 				return err
 			}
-			return enqueue(tx, now, wire.EntityInspection, in.ID, wire.OpPut, in)
+			return enqueue(tx, now, wire.EntityVisit, in.ID, wire.OpPut, in)
 		}
 		var a sv.Answer
 		v := tx.Bucket(bAnswers).Get(answerKey(in.ID, l.ItemKey))
@@ -270,7 +270,7 @@ func (s *Store) PhotosFor(want sv.PhotoLink) ([]sv.Photo, error) {
 				return err
 			}
 			for _, l := range p.Links {
-				if (want.InspectionID == "" || l.InspectionID == want.InspectionID) &&
+				if (want.VisitID == "" || l.VisitID == want.VisitID) &&
 					(want.ItemKey == "" || l.ItemKey == want.ItemKey) &&
 					(want.FindingID == "" || l.FindingID == want.FindingID) &&
 					(want.Role == "" || l.Role == want.Role) {

@@ -29,8 +29,8 @@ func (s *Store) NewPhotoSink(link sv.PhotoLink) (*PhotoSink, error) {
 			return nil, err
 		}
 	}
-	if link.InspectionID != "" {
-		in, err := s.Inspection(link.InspectionID)
+	if link.VisitID != "" {
+		in, err := s.Visit(link.VisitID)
 		if err != nil {
 			return nil, err
 		}
@@ -49,7 +49,7 @@ func (s *Store) NewPhotoSink(link sv.PhotoLink) (*PhotoSink, error) {
 			}
 		}
 	}
-	if link.InspectionID == "" && link.FindingID == "" {
+	if link.VisitID == "" && link.FindingID == "" {
 		return nil, sv.Errorf(sv.EInvalid, "请指定照片属于哪次督查或哪个问题。", "Say which visit or finding the photos belong to.")
 	}
 	return &PhotoSink{store: s, link: link}, nil

@@ -17,13 +17,13 @@ var (
 	bMeta        = []byte("meta")
 	bProjects    = []byte("projects")    // project id → Project
 	bTemplates   = []byte("templates")   // template id, 0, version (8 bytes BE) → Template
-	bInspections = []byte("inspections") // inspection id → Inspection without answers
-	bAnswers     = []byte("answers")     // inspection id, 0, item key → Answer
+	bVisits      = []byte("inspections") // visit id → Visit without answers
+	bAnswers     = []byte("answers")     // visit id, 0, item key → Answer
 	bFindings    = []byte("findings")    // finding id → Finding
 	bPhotos      = []byte("photos")      // sha256 → Photo
 	bBlobs       = []byte("blobs")       // sha256 → bucket: kind → bytes
 	bOutbox      = []byte("outbox")      // seq (8 bytes BE) → wire.Change
-	bVisitIndex  = []byte("idx_visits")  // project id, 0, started (RFC 3339 UTC), 0, inspection id → status
+	bVisitIndex  = []byte("idx_visits")  // project id, 0, started (RFC 3339 UTC), 0, visit id → status
 	bActiveIndex = []byte("idx_active")  // project id, 0, finding id → activeEntry
 	bSummary     = []byte("summary")     // project id → projectSummary
 )
@@ -56,7 +56,7 @@ var (
 const currentSchema = 5
 
 // storeBuckets are the buckets every store at currentSchema has.
-var storeBuckets = [][]byte{bMeta, bProjects, bTemplates, bInspections, bAnswers, bFindings, bPhotos, bBlobs, bOutbox,
+var storeBuckets = [][]byte{bMeta, bProjects, bTemplates, bVisits, bAnswers, bFindings, bPhotos, bBlobs, bOutbox,
 	bVisitIndex, bActiveIndex, bSummary, bObservations, bFindingRows, bProjectFindings, bUnits, bPhotoRefs, bRefPhotos}
 
 // migrations[i] upgrades a store from version i+1 to i+2.
@@ -144,15 +144,15 @@ func migrateV1toV2(tx *bolt.Tx, now time.Time) error {
 			return err
 		}
 	}
-	insp := tx.Bucket(bInspections)
+	insp := tx.Bucket(bVisits)
 	if insp == nil {
 		return initialise(tx, now)
 	}
 	// A v1 visit record holds its answers; decoding it as today's type
 	// picks them up, and writing it back stores them one per key.
-	var all []sv.Inspection
+	var all []sv.Visit
 	if err := insp.ForEach(func(k, v []byte) error {
-		var in sv.Inspection
+		var in sv.Visit
 		if err := decode(v, &in, "v1 inspection"); err != nil {
 			return err
 		}
@@ -162,7 +162,7 @@ func migrateV1toV2(tx *bolt.Tx, now time.Time) error {
 		return err
 	}
 	for _, in := range all {
-		if err := writeInspection(tx, in, now); err != nil {
+		if err := writeVisit(tx, in, now); err != nil {
 			return err
 		}
 		for _, a := range in.Answers {

@@ -66,7 +66,7 @@ func newTestStore(t testing.TB) (*Store, *clock) {
 
 func TestVisitLifecycleWritesOutboxWithEveryChange(t *testing.T) {
 	s, c := newTestStore(t)
-	in, err := s.StartInspection("p01", []string{"张伟"})
+	in, err := s.StartVisit("p01", []string{"张伟"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,31 +89,31 @@ func TestVisitLifecycleWritesOutboxWithEveryChange(t *testing.T) {
 	if n := must(s.OutboxLen())(t); n != after {
 		t.Fatal("a refused answer left an outbox entry")
 	}
-	got, err := s.Inspection(in.ID)
+	got, err := s.Visit(in.ID)
 	if err != nil || got.Answers["progress"].Number == nil || *got.Answers["progress"].Number != 62.5 {
 		t.Fatalf("answer not read back: %+v %v", got.Answers, err)
 	}
-	if _, err := s.SubmitInspection(in.ID); err == nil || !strings.Contains(sv.ErrorMessage(err, sv.Chinese), "脚手架") {
+	if _, err := s.SubmitVisit(in.ID); err == nil || !strings.Contains(sv.ErrorMessage(err, sv.Chinese), "脚手架") {
 		t.Fatalf("incomplete visit submitted: %v", err)
 	}
 	if err := s.SaveAnswer(in.ID, sv.Answer{ItemKey: "scaffold", Verdict: sv.Pass}); err != nil {
 		t.Fatal(err)
 	}
 	c.t = c.t.Add(2 * time.Hour)
-	if _, err := s.SubmitInspection(in.ID); err != nil {
+	if _, err := s.SubmitVisit(in.ID); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.SaveAnswer(in.ID, sv.Answer{ItemKey: "remark", Text: "迟到的修改"}); sv.ErrorCode(err) != sv.EConflict {
 		t.Fatalf("submitted visit accepted an answer: %v", err)
 	}
-	am, err := s.AmendInspection(in.ID)
+	am, err := s.AmendVisit(in.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := s.SaveAnswer(am.ID, sv.Answer{ItemKey: "remark", Text: "补充说明"}); err != nil {
 		t.Fatal(err)
 	}
-	orig, _ := s.Inspection(in.ID)
+	orig, _ := s.Visit(in.ID)
 	if _, ok := orig.Answers["remark"]; ok || orig.Status != sv.Submitted {
 		t.Fatalf("amendment changed the original: %+v", orig)
 	}
@@ -140,8 +140,8 @@ func TestDashboardCountsFromIndexes(t *testing.T) {
 	s, c := newTestStore(t)
 	// A visit last month and one this month for p01; none ever for p02.
 	c.t = time.Date(2026, 4, 10, 9, 0, 0, 0, cst)
-	old := sv.Inspection{ID: "v-april", ProjectID: "p01", TemplateID: "monthly", TemplateVersion: 1, Inspectors: []string{"张伟"}, StartedAt: c.t, Status: sv.Submitted}
-	if err := s.ImportHistory([]sv.Inspection{old}, nil); err != nil {
+	old := sv.Visit{ID: "v-april", ProjectID: "p01", TemplateID: "monthly", TemplateVersion: 1, Inspectors: []string{"张伟"}, StartedAt: c.t, Status: sv.Submitted}
+	if err := s.ImportHistory([]sv.Visit{old}, nil); err != nil {
 		t.Fatal(err)
 	}
 	c.t = time.Date(2026, 5, 20, 9, 0, 0, 0, cst)
@@ -208,8 +208,8 @@ func TestDashboardCountsFromIndexes(t *testing.T) {
 
 func TestPhotoStoredOnceWithLinks(t *testing.T) {
 	s, _ := newTestStore(t)
-	in, _ := s.StartInspection("p01", []string{"张伟"})
-	p := sv.Photo{Hash: "abc123", Size: 3, Links: []sv.PhotoLink{{InspectionID: in.ID, ItemKey: "scaffold"}}}
+	in, _ := s.StartVisit("p01", []string{"张伟"})
+	p := sv.Photo{Hash: "abc123", Size: 3, Links: []sv.PhotoLink{{VisitID: in.ID, ItemKey: "scaffold"}}}
 	created, err := s.PutPhoto(p, PhotoBlobs{Original: []byte("raw"), Display: []byte("d"), Thumbnail: []byte("t")})
 	if err != nil || !created {
 		t.Fatalf("first put: %v %v", created, err)
@@ -218,7 +218,7 @@ func TestPhotoStoredOnceWithLinks(t *testing.T) {
 	if err != nil || created {
 		t.Fatalf("second put of the same photo: created=%v err=%v", created, err)
 	}
-	got, _ := s.Inspection(in.ID)
+	got, _ := s.Visit(in.ID)
 	if a := got.Answers["scaffold"]; len(a.Photos) != 1 || a.Photos[0] != "abc123" {
 		t.Fatalf("photo not linked to the answer: %+v", a)
 	}
@@ -226,7 +226,7 @@ func TestPhotoStoredOnceWithLinks(t *testing.T) {
 	if string(raw) != "raw" {
 		t.Fatalf("original bytes %q", raw)
 	}
-	list, _ := s.PhotosFor(sv.PhotoLink{InspectionID: in.ID})
+	list, _ := s.PhotosFor(sv.PhotoLink{VisitID: in.ID})
 	if len(list) != 1 {
 		t.Fatalf("PhotosFor found %d", len(list))
 	}
@@ -288,7 +288,7 @@ func TestBadDataFolders(t *testing.T) {
 func truncatedStore(t *testing.T) []byte {
 	s, _ := newTestStore(t)
 	for i := 0; i < 200; i++ {
-		in, _ := s.StartInspection("p01", []string{"张伟"})
+		in, _ := s.StartVisit("p01", []string{"张伟"})
 		_ = s.SaveAnswer(in.ID, sv.Answer{ItemKey: "remark", Text: strings.Repeat("现场文明施工情况良好。", 30)})
 	}
 	path := s.Path()
@@ -351,7 +351,7 @@ func TestReadOnlyFolder(t *testing.T) {
 func TestBackupCheckCompact(t *testing.T) {
 	s, _ := newTestStore(t)
 	for i := 0; i < 50; i++ {
-		in, _ := s.StartInspection("p02", []string{"张伟"})
+		in, _ := s.StartVisit("p02", []string{"张伟"})
 		_ = s.SaveAnswer(in.ID, sv.Answer{ItemKey: "remark", Text: strings.Repeat("材料堆放整齐。", 40)})
 		if i%2 == 0 {
 			_ = s.DeleteDraft(in.ID)
@@ -375,9 +375,9 @@ func TestBackupCheckCompact(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bv, _ := bs.Inspections("")
+	bv, _ := bs.Visits("")
 	bs.Close()
-	sv1, _ := s.Inspections("")
+	sv1, _ := s.Visits("")
 	if len(bv) != len(sv1) || len(bv) != 25 {
 		t.Fatalf("backup has %d visits, store %d", len(bv), len(sv1))
 	}
@@ -395,7 +395,7 @@ func TestBackupCheckCompact(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s2.Close()
-	if v := must(s2.Inspections(""))(t); len(v) != 25 {
+	if v := must(s2.Visits(""))(t); len(v) != 25 {
 		t.Fatalf("after compaction %d visits", len(v))
 	}
 	if probs := s2.Check(); len(probs) != 0 {
@@ -411,7 +411,7 @@ func TestUpgradeFromV1(t *testing.T) {
 	writeV1Store(t, filepath.Join(dir, FileName))
 	c := &clock{t: time.Date(2026, 5, 20, 9, 0, 0, 0, cst)}
 	s := openTest(t, dir, c)
-	in, err := s.Inspection("v1-visit")
+	in, err := s.Visit("v1-visit")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -432,7 +432,7 @@ func TestUpgradeFromV1(t *testing.T) {
 	}
 	var raw []byte
 	s.db.View(func(tx *bolt.Tx) error {
-		raw = append(raw, tx.Bucket(bInspections).Get([]byte("v1-visit"))...)
+		raw = append(raw, tx.Bucket(bVisits).Get([]byte("v1-visit"))...)
 		return nil
 	})
 	if strings.Contains(string(raw), "answers") {
@@ -458,7 +458,7 @@ func writeV1Store(t *testing.T, path string) {
 			put(b("projects"), []byte(p.ID), p)
 		}
 		put(b("templates"), templateKey("monthly", 1), tpls[0])
-		in := sv.Inspection{ID: "v1-visit", ProjectID: "p01", TemplateID: "monthly", TemplateVersion: 1, Inspectors: []string{"老张"},
+		in := sv.Visit{ID: "v1-visit", ProjectID: "p01", TemplateID: "monthly", TemplateVersion: 1, Inspectors: []string{"老张"},
 			StartedAt: time.Date(2026, 4, 3, 10, 0, 0, 0, cst), Status: sv.Submitted,
 			Answers: map[string]sv.Answer{"scaffold": {ItemKey: "scaffold", Verdict: sv.Fail}, "remark": {ItemKey: "remark", Text: "旧版本写入"}}}
 		put(b("inspections"), []byte(in.ID), in)
@@ -473,7 +473,7 @@ func writeV1Store(t *testing.T, path string) {
 
 func TestOutboxNumberingContinuesAfterAck(t *testing.T) {
 	s, _ := newTestStore(t)
-	in, _ := s.StartInspection("p01", []string{"张伟"})
+	in, _ := s.StartVisit("p01", []string{"张伟"})
 	for i := 0; i < 3; i++ {
 		_ = s.SaveAnswer(in.ID, sv.Answer{ItemKey: "remark", Text: fmt.Sprint(i)})
 	}
@@ -500,8 +500,8 @@ func TestOutboxNumberingContinuesAfterAck(t *testing.T) {
 // opening, readable and passing the check.
 func TestUpgradeFromV2MovesPhotoBytes(t *testing.T) {
 	s, _ := newTestStore(t)
-	in, _ := s.StartInspection("p01", []string{"张伟"})
-	if _, err := s.PutPhoto(sv.Photo{Hash: "feed", Size: 4, Links: []sv.PhotoLink{{InspectionID: in.ID}}},
+	in, _ := s.StartVisit("p01", []string{"张伟"})
+	if _, err := s.PutPhoto(sv.Photo{Hash: "feed", Size: 4, Links: []sv.PhotoLink{{VisitID: in.ID}}},
 		PhotoBlobs{Original: []byte("orig"), Display: []byte("disp"), Thumbnail: []byte("th")}); err != nil {
 		t.Fatal(err)
 	}
@@ -539,15 +539,15 @@ func TestUpgradeFromV2MovesPhotoBytes(t *testing.T) {
 
 func TestPhotoLinkedTwiceIsOnBothItems(t *testing.T) {
 	s, _ := newTestStore(t)
-	in, _ := s.StartInspection("p01", []string{"张伟"})
+	in, _ := s.StartVisit("p01", []string{"张伟"})
 	blobs := PhotoBlobs{Original: []byte("o"), Display: []byte("d"), Thumbnail: []byte("t")}
-	if _, err := s.PutPhoto(sv.Photo{Hash: "h2", Links: []sv.PhotoLink{{InspectionID: in.ID, ItemKey: "scaffold"}}}, blobs); err != nil {
+	if _, err := s.PutPhoto(sv.Photo{Hash: "h2", Links: []sv.PhotoLink{{VisitID: in.ID, ItemKey: "scaffold"}}}, blobs); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.PutPhoto(sv.Photo{Hash: "h2", Links: []sv.PhotoLink{{InspectionID: in.ID, ItemKey: "remark"}}}, blobs); err != nil {
+	if _, err := s.PutPhoto(sv.Photo{Hash: "h2", Links: []sv.PhotoLink{{VisitID: in.ID, ItemKey: "remark"}}}, blobs); err != nil {
 		t.Fatal(err)
 	}
-	got, _ := s.Inspection(in.ID)
+	got, _ := s.Visit(in.ID)
 	if len(got.Answers["scaffold"].Photos) != 1 || len(got.Answers["remark"].Photos) != 1 {
 		t.Fatalf("one photo for two items: %+v", got.Answers)
 	}
@@ -564,10 +564,10 @@ func TestPhotoLinkedTwiceIsOnBothItems(t *testing.T) {
 // original whatever the old portal confirmed.
 func TestOriginalsStayForTheRetentionUnlessKept(t *testing.T) {
 	s, c := newTestStore(t)
-	in, _ := s.StartInspection("p01", []string{"张伟"})
+	in, _ := s.StartVisit("p01", []string{"张伟"})
 	blobs := PhotoBlobs{Original: []byte("o"), Display: []byte("d"), Thumbnail: []byte("t")}
 	for _, h := range []string{"a1", "b2", "c3", "d4"} {
-		if _, err := s.PutPhoto(sv.Photo{Hash: h, Links: []sv.PhotoLink{{InspectionID: in.ID}}}, blobs); err != nil {
+		if _, err := s.PutPhoto(sv.Photo{Hash: h, Links: []sv.PhotoLink{{VisitID: in.ID}}}, blobs); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -685,7 +685,7 @@ func TestOriginalsStayForTheRetentionUnlessKept(t *testing.T) {
 
 	// An original kept, with "keep originals" ticked, by a version that
 	// did not date confirmations goes a full period after unticking.
-	if _, err := s.PutPhoto(sv.Photo{Hash: "e5", Links: []sv.PhotoLink{{InspectionID: in.ID}}}, blobs); err != nil {
+	if _, err := s.PutPhoto(sv.Photo{Hash: "e5", Links: []sv.PhotoLink{{VisitID: in.ID}}}, blobs); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.SetKeepOriginals(true); err != nil {

@@ -109,8 +109,8 @@ func ownRecord(tx *bolt.Tx, entity, id string) (OwnRecord, bool, error) {
 	r := OwnRecord{Entity: entity, ID: id}
 	var raw []byte
 	switch entity {
-	case wire.EntityInspection:
-		raw = tx.Bucket(bInspections).Get([]byte(id))
+	case wire.EntityVisit:
+		raw = tx.Bucket(bVisits).Get([]byte(id))
 	case wire.EntityFinding:
 		raw = tx.Bucket(bFindings).Get([]byte(id))
 	case wire.EntityPhoto:
@@ -126,7 +126,7 @@ func ownRecord(tx *bolt.Tx, entity, id string) (OwnRecord, bool, error) {
 				return r, false, err
 			}
 			var err error
-			if raw, err = json.Marshal(answerChange{InspectionID: visit, Answer: ans}); err != nil {
+			if raw, err = json.Marshal(answerChange{VisitID: visit, Answer: ans}); err != nil {
 				return r, false, err
 			}
 		}
@@ -191,14 +191,14 @@ func (s *Store) Reregister(device string, resend []OwnRecord, bases map[string]s
 		}
 		var submitted []OwnRecord
 		for _, r := range resend {
-			if r.Entity != wire.EntityInspection {
+			if r.Entity != wire.EntityVisit {
 				continue
 			}
 			if r.Data == nil {
 				add(r.Entity, r.ID, wire.OpDelete, nil)
 				continue
 			}
-			var in sv.Inspection
+			var in sv.Visit
 			if err := decode(r.Data, &in, "inspection"); err != nil {
 				return err
 			}

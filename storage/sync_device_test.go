@@ -17,7 +17,7 @@ func TestReregisterRenumbersTheOutboxAndOrdersAVisitsResend(t *testing.T) {
 	if err := s.SetDeviceUser("inspector1"); err != nil {
 		t.Fatal(err)
 	}
-	in, err := s.StartInspection("p01", []string{"张伟"})
+	in, err := s.StartVisit("p01", []string{"张伟"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,7 +27,7 @@ func TestReregisterRenumbersTheOutboxAndOrdersAVisitsResend(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := s.SubmitInspection(in.ID); err != nil {
+	if _, err := s.SubmitVisit(in.ID); err != nil {
 		t.Fatal(err)
 	}
 	f := testFinding("f1")
@@ -66,8 +66,8 @@ func TestReregisterRenumbersTheOutboxAndOrdersAVisitsResend(t *testing.T) {
 			t.Fatalf("change %d numbered %d", i, c.Seq)
 		}
 		what := c.Entity
-		if c.Entity == wire.EntityInspection {
-			var v sv.Inspection
+		if c.Entity == wire.EntityVisit {
+			var v sv.Visit
 			_ = json.Unmarshal(c.Data, &v)
 			what += ":" + string(v.Status)
 		}

@@ -301,22 +301,22 @@ func applyRecord(tx *bolt.Tx, r Pulled, now time.Time) (bool, error) {
 			return false, err
 		}
 		return true, put(tx.Bucket(bTemplates), templateKey(t.ID, t.Version), t)
-	case wire.EntityInspection:
+	case wire.EntityVisit:
 		if r.Deleted {
-			return true, removeInspection(tx, r.ID, now)
+			return true, removeVisit(tx, r.ID, now)
 		}
-		var in sv.Inspection
+		var in sv.Visit
 		if err := decode(r.Data, &in, "pulled inspection"); err != nil {
 			return false, err
 		}
 		in.Answers = nil
-		return true, writeInspection(tx, in, now)
+		return true, writeVisit(tx, in, now)
 	case wire.EntityAnswer:
 		var a answerChange
 		if err := decode(r.Data, &a, "pulled answer"); err != nil {
 			return false, err
 		}
-		return true, storeAnswer(tx, a.InspectionID, a.Answer)
+		return true, storeAnswer(tx, a.VisitID, a.Answer)
 	case wire.EntityFinding:
 		var f sv.Finding
 		if err := decode(r.Data, &f, "pulled finding"); err != nil {
@@ -358,12 +358,12 @@ func applyRecord(tx *bolt.Tx, r Pulled, now time.Time) (bool, error) {
 	return false, nil
 }
 
-// removeInspection deletes a visit with its answers, its index entry and
+// removeVisit deletes a visit with its answers, its index entry and
 // its place in the project's summary: a draft deleted here, or a visit
 // deleted on the portal. A visit not here is left alone.
-func removeInspection(tx *bolt.Tx, id string, now time.Time) error {
-	var in sv.Inspection
-	v := tx.Bucket(bInspections).Get([]byte(id))
+func removeVisit(tx *bolt.Tx, id string, now time.Time) error {
+	var in sv.Visit
+	v := tx.Bucket(bVisits).Get([]byte(id))
 	if v == nil {
 		return nil
 	}
@@ -383,7 +383,7 @@ func removeInspection(tx *bolt.Tx, id string, now time.Time) error {
 	if err := indexPhotoRefs(tx, visitRef(id), nil); err != nil {
 		return err
 	}
-	if err := tx.Bucket(bInspections).Delete([]byte(id)); err != nil {
+	if err := tx.Bucket(bVisits).Delete([]byte(id)); err != nil {
 		return err
 	}
 	if err := tx.Bucket(bVisitIndex).Delete(visitKey(in.ProjectID, in.StartedAt, in.ID)); err != nil {
@@ -494,7 +494,7 @@ func (s *Store) ForEachRecord(fn func(entity, id string, data []byte) error) err
 		for _, e := range []struct {
 			entity string
 			bucket []byte
-		}{{wire.EntityProject, bProjects}, {wire.EntityTemplate, bTemplates}, {wire.EntityInspection, bInspections},
+		}{{wire.EntityProject, bProjects}, {wire.EntityTemplate, bTemplates}, {wire.EntityVisit, bVisits},
 			{wire.EntityAnswer, bAnswers}, {wire.EntityFinding, bFindings}, {wire.EntityPhoto, bPhotos}} {
 			if err := tx.Bucket(e.bucket).ForEach(func(k, v []byte) error {
 				id := string(k)

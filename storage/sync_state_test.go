@@ -17,12 +17,12 @@ func TestApplyPulledStoresPageAndCursorWithoutOutbox(t *testing.T) {
 	s, _ := newTestStore(t)
 	f := testFinding("f1")
 	data, _ := json.Marshal(f)
-	in := sv.Inspection{ID: "v1", ProjectID: "p01", TemplateID: "monthly", TemplateVersion: 1, Inspectors: []string{"李督查"}, Status: sv.Draft}
+	in := sv.Visit{ID: "v1", ProjectID: "p01", TemplateID: "monthly", TemplateVersion: 1, Inspectors: []string{"李督查"}, Status: sv.Draft}
 	inData, _ := json.Marshal(in)
-	ans, _ := json.Marshal(answerChange{InspectionID: "v1", Answer: sv.Answer{ItemKey: "remark", Text: "正常"}})
+	ans, _ := json.Marshal(answerChange{VisitID: "v1", Answer: sv.Answer{ItemKey: "remark", Text: "正常"}})
 	n, err := s.ApplyPulled([]Pulled{
 		{Entity: wire.EntityFinding, ID: "f1", Data: data},
-		{Entity: wire.EntityInspection, ID: "v1", Data: inData},
+		{Entity: wire.EntityVisit, ID: "v1", Data: inData},
 		{Entity: wire.EntityAnswer, ID: "v1/remark", Data: ans},
 		{Entity: "future-kind", ID: "x", Data: []byte(`{}`)},
 	}, "e.3", "")
@@ -35,7 +35,7 @@ func TestApplyPulledStoresPageAndCursorWithoutOutbox(t *testing.T) {
 	if st := must(s.SyncState())(t); st.Cursor != "e.3" {
 		t.Fatalf("cursor %q", st.Cursor)
 	}
-	got, err := s.Inspection("v1")
+	got, err := s.Visit("v1")
 	if err != nil || got.Answers["remark"].Text != "正常" {
 		t.Fatalf("visit with answer: %+v %v", got, err)
 	}
@@ -152,14 +152,14 @@ func TestUploadBookkeeping(t *testing.T) {
 // sync, not to wait for a connection. The states follow the pulls.
 func TestPhotoStatesTellNotUploadedFromNotDownloaded(t *testing.T) {
 	s, _ := newTestStore(t)
-	in := sv.Inspection{ID: "v1", ProjectID: "p01", TemplateID: "monthly", TemplateVersion: 1, Inspectors: []string{"李督查"},
+	in := sv.Visit{ID: "v1", ProjectID: "p01", TemplateID: "monthly", TemplateVersion: 1, Inspectors: []string{"李督查"},
 		Status: sv.Submitted, Photos: []string{"aa01", "bb02", "cc03"}}
 	inData, _ := json.Marshal(in)
 	photo := func(hash string, stored bool) Pulled {
-		data, _ := json.Marshal(sv.Photo{Hash: hash, Size: 100, Links: []sv.PhotoLink{{InspectionID: "v1", Role: sv.RoleGeneral}}})
+		data, _ := json.Marshal(sv.Photo{Hash: hash, Size: 100, Links: []sv.PhotoLink{{VisitID: "v1", Role: sv.RoleGeneral}}})
 		return Pulled{Entity: wire.EntityPhoto, ID: hash, Data: data, Stored: stored}
 	}
-	if _, err := s.ApplyPulled([]Pulled{{Entity: wire.EntityInspection, ID: "v1", Data: inData}, photo("aa01", true), photo("bb02", false)}, "e.1", ""); err != nil {
+	if _, err := s.ApplyPulled([]Pulled{{Entity: wire.EntityVisit, ID: "v1", Data: inData}, photo("aa01", true), photo("bb02", false)}, "e.1", ""); err != nil {
 		t.Fatal(err)
 	}
 	state := func() PhotoState {

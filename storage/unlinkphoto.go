@@ -12,7 +12,7 @@ import (
 
 // UnlinkPhoto takes a photo off one visit, item or finding, as the
 // viewer's delete does. link names the target as the viewer shows it: a
-// visit (InspectionID alone), an item (InspectionID and ItemKey) or a
+// visit (VisitID alone), an item (VisitID and ItemKey) or a
 // finding (FindingID and Role). The hash leaves the target's list and the
 // link leaves the photo, in one transaction with the outbox entries.
 //
@@ -64,12 +64,12 @@ func (s *Store) UnlinkPhoto(hash string, link sv.PhotoLink) (deleted bool, err e
 // the rulebook's evidence rules.
 func detachPhoto(tx *bolt.Tx, hash string, l sv.PhotoLink, now time.Time) error {
 	return changePhotoList(tx, l, now, func(list []string) []string { return without(list, hash) }, photoListRules{
-		visit: sv.Inspection.CheckPhotoRemove,
+		visit: sv.Visit.CheckPhotoRemove,
 		finding: func(f sv.Finding) error {
-			var raisedIn *sv.Inspection
-			if f.InspectionID != "" {
-				var in sv.Inspection
-				if err := getInspection(tx, f.InspectionID, &in, false); err == nil {
+			var raisedIn *sv.Visit
+			if f.VisitID != "" {
+				var in sv.Visit
+				if err := getVisit(tx, f.VisitID, &in, false); err == nil {
 					raisedIn = &in
 				}
 			}

@@ -16,12 +16,12 @@ func TestUnlinkPhoto(t *testing.T) {
 	if err := s.ImportRegister(p, tpls, false); err != nil {
 		t.Fatal(err)
 	}
-	in, err := s.StartInspection("p01", []string{"张伟"})
+	in, err := s.StartVisit("p01", []string{"张伟"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	item := tpls[len(tpls)-1].Items()[0].Key
-	itemLink := sv.PhotoLink{InspectionID: in.ID, ItemKey: item}
+	itemLink := sv.PhotoLink{VisitID: in.ID, ItemKey: item}
 	blobs := PhotoBlobs{Original: []byte("o"), Display: []byte("d"), Thumbnail: []byte("t")}
 	for _, h := range []string{"aa", "bb"} {
 		if _, err := s.PutPhoto(sv.Photo{Hash: h, Size: 1, Links: []sv.PhotoLink{itemLink}}, blobs); err != nil {
@@ -29,7 +29,7 @@ func TestUnlinkPhoto(t *testing.T) {
 		}
 	}
 	// A finding raised from the item lists its photos without a link.
-	f := sv.Finding{ID: sv.NewID(c.t), ProjectID: "p01", InspectionID: in.ID, ItemKey: item, Kind: sv.KindProblem,
+	f := sv.Finding{ID: sv.NewID(c.t), ProjectID: "p01", VisitID: in.ID, ItemKey: item, Kind: sv.KindProblem,
 		Category: sv.CategorySafety, Severity: sv.SeverityMinor, Description: "临边防护缺失", ResponsibleUnit: "建设局",
 		Deadline: "2026-06-01", PhotosBefore: []string{"bb"}}
 	if err := s.CreateFinding(f); err != nil {
@@ -52,7 +52,7 @@ func TestUnlinkPhoto(t *testing.T) {
 	if deleted, err := s.UnlinkPhoto("bb", itemLink); err != nil || deleted {
 		t.Fatalf("unlink bb: %v %v", deleted, err)
 	}
-	got, _ := s.Inspection(in.ID)
+	got, _ := s.Visit(in.ID)
 	if len(got.Answers[item].Photos) != 0 {
 		t.Errorf("item still lists %v", got.Answers[item].Photos)
 	}
@@ -67,24 +67,24 @@ func TestUnlinkPhoto(t *testing.T) {
 	}
 
 	// On a submitted visit, the photo stays and the reason is said.
-	if _, err := s.PutPhoto(sv.Photo{Hash: "cc", Size: 1, Links: []sv.PhotoLink{{InspectionID: in.ID}}}, blobs); err != nil {
+	if _, err := s.PutPhoto(sv.Photo{Hash: "cc", Size: 1, Links: []sv.PhotoLink{{VisitID: in.ID}}}, blobs); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.update(func(tx *bolt.Tx) error {
-		var x sv.Inspection
-		if err := getInspection(tx, in.ID, &x, false); err != nil {
+		var x sv.Visit
+		if err := getVisit(tx, in.ID, &x, false); err != nil {
 			return err
 		}
 		x.Status = sv.Submitted
-		return writeInspection(tx, x, c.t)
+		return writeVisit(tx, x, c.t)
 	}); err != nil {
 		t.Fatal(err)
 	}
-	_, err = s.UnlinkPhoto("cc", sv.PhotoLink{InspectionID: in.ID})
+	_, err = s.UnlinkPhoto("cc", sv.PhotoLink{VisitID: in.ID})
 	if sv.ErrorCode(err) != sv.EConflict || sv.ErrorMessage(err, sv.English) == "" {
 		t.Fatalf("delete on a submitted visit: %v", err)
 	}
-	if got := must(s.Inspection(in.ID))(t); len(got.Photos) != 1 {
+	if got := must(s.Visit(in.ID))(t); len(got.Photos) != 1 {
 		t.Errorf("submitted visit lost its photo: %v", got.Photos)
 	}
 	// The finding raised in the submitted visit keeps its "before" photo.

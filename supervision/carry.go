@@ -11,7 +11,7 @@ import (
 // corrects, and not itself corrected by a submitted amendment (the
 // amendment is then the record). visits may be in any order; ok is false on
 // a project's first visit.
-func PreviousVisit(visits []Inspection, of Inspection) (prev Inspection, ok bool) {
+func PreviousVisit(visits []Visit, of Visit) (prev Visit, ok bool) {
 	replaced := map[string]bool{}
 	for _, v := range visits {
 		if v.Replaces != "" && v.Status == Submitted {
@@ -36,7 +36,7 @@ func PreviousVisit(visits []Inspection, of Inspection) (prev Inspection, ok bool
 // visit's observation only once the inspector confirms it and it is saved.
 // A year-to-date figure is not carried into a new year, nor anything the
 // previous visit left unanswered.
-func CarriedAnswer(it Item, prev Inspection, at time.Time) (Answer, bool) {
+func CarriedAnswer(it Item, prev Visit, at time.Time) (Answer, bool) {
 	a, ok := prev.Answers[it.Key]
 	if !it.Carry || !ok || !a.IsAnswered(it.Kind) {
 		return Answer{}, false
@@ -93,8 +93,8 @@ func (it Item) AnswerText(a Answer, lang Lang) string {
 // calendar month as at (in at's zone), newest first as given, leaving out
 // amendments: a second visit in a month is usually started by mistake, so
 // the window asks first and names the ones that exist.
-func SameMonthVisits(visits []Inspection, at time.Time) []Inspection {
-	var out []Inspection
+func SameMonthVisits(visits []Visit, at time.Time) []Visit {
+	var out []Visit
 	for _, v := range visits {
 		s := v.StartedAt.In(at.Location())
 		if v.Replaces == "" && s.Year() == at.Year() && s.Month() == at.Month() {

@@ -3,20 +3,20 @@ package supervision
 import "testing"
 
 func TestPreviousVisitIsTheNewestSubmittedRecord(t *testing.T) {
-	visits := []Inspection{
+	visits := []Visit{
 		{ID: "sep", ProjectID: "p", Status: Submitted, StartedAt: day("2026-09-10 09:00")},
 		{ID: "oct", ProjectID: "p", Status: Submitted, StartedAt: day("2026-10-12 09:00")},
 		{ID: "oct-fix", ProjectID: "p", Replaces: "oct", Status: Submitted, StartedAt: day("2026-10-20 09:00")},
 		{ID: "nov-draft-old", ProjectID: "p", Status: Draft, StartedAt: day("2026-11-01 09:00")},
 		{ID: "other", ProjectID: "q", Status: Submitted, StartedAt: day("2026-11-02 09:00")},
 	}
-	now := Inspection{ID: "nov", ProjectID: "p", Status: Draft, StartedAt: day("2026-11-05 09:00")}
+	now := Visit{ID: "nov", ProjectID: "p", Status: Draft, StartedAt: day("2026-11-05 09:00")}
 	prev, ok := PreviousVisit(append(visits, now), now)
 	if !ok || prev.ID != "oct-fix" {
 		t.Fatalf("previous of a new visit = %q, %v; want the amendment that corrects October", prev.ID, ok)
 	}
 	// An amendment of October follows September, not itself or what it corrects.
-	fix := Inspection{ID: "oct-fix2", ProjectID: "p", Replaces: "oct-fix", Status: Draft, StartedAt: day("2026-11-06 09:00")}
+	fix := Visit{ID: "oct-fix2", ProjectID: "p", Replaces: "oct-fix", Status: Draft, StartedAt: day("2026-11-06 09:00")}
 	visits[2].StartedAt = day("2026-10-20 09:00")
 	if prev, ok := PreviousVisit(visits[:3], fix); !ok || prev.ID != "sep" {
 		// oct is replaced by oct-fix, and oct-fix is what fix corrects.
@@ -29,7 +29,7 @@ func TestPreviousVisitIsTheNewestSubmittedRecord(t *testing.T) {
 
 func TestCarriedAnswerKeepsTheValueOnly(t *testing.T) {
 	pct, ytd := 62.0, 12000.0
-	prev := Inspection{StartedAt: day("2026-10-12 09:00"), Answers: map[string]Answer{
+	prev := Visit{StartedAt: day("2026-10-12 09:00"), Answers: map[string]Answer{
 		"pct":   {ItemKey: "pct", Number: &pct, Note: "按合同量估算", Photos: []string{"h1"}, AnsweredBy: "王伟"},
 		"stage": {ItemKey: "stage", Choices: []string{"主体施工"}},
 		"ytd":   {ItemKey: "ytd", Number: &ytd},
@@ -58,7 +58,7 @@ func TestCarriedAnswerKeepsTheValueOnly(t *testing.T) {
 	if _, ok := CarriedAnswer(items["ytd"], prev, day("2026-11-05 09:00")); !ok {
 		t.Fatal("the year-to-date figure was not carried within the year")
 	}
-	dec := Inspection{StartedAt: day("2026-12-20 09:00"), Answers: prev.Answers}
+	dec := Visit{StartedAt: day("2026-12-20 09:00"), Answers: prev.Answers}
 	if _, ok := CarriedAnswer(items["ytd"], dec, day("2027-01-08 09:00")); ok {
 		t.Fatal("December's year-to-date figure was carried into January")
 	}
@@ -72,7 +72,7 @@ func TestCarriedAnswerKeepsTheValueOnly(t *testing.T) {
 }
 
 func TestSameMonthVisitsLeavesOutAmendments(t *testing.T) {
-	visits := []Inspection{
+	visits := []Visit{
 		{ID: "a", StartedAt: day("2026-11-03 09:00")},
 		{ID: "fix", Replaces: "a", StartedAt: day("2026-11-04 09:00")},
 		{ID: "oct", StartedAt: day("2026-10-31 23:30")},

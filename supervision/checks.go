@@ -46,7 +46,7 @@ func (t Template) validateChecks() []fieldProblem {
 // figures holds the project's figures as of the visit (see FiguresAsOf),
 // for checks that name one; a check whose operands are not both known is
 // skipped, as an unanswered item is reported by Gaps instead.
-func (in Inspection) CheckFigures(t Template, figures map[Figure]float64) (blocking, warnings []Gap) {
+func (in Visit) CheckFigures(t Template, figures map[Figure]float64) (blocking, warnings []Gap) {
 	value := func(k string) (float64, bool) {
 		if it, ok := t.Item(k); ok {
 			if a, ok := in.Answers[k]; ok && a.IsAnswered(it.Kind) {

@@ -1,5 +1,5 @@
 // Package supervision holds fieldbrief's domain: the key projects, the
-// versioned checklist templates, inspections (督查) with their answers,
+// versioned checklist templates, visits (督查) with their answers,
 // findings (问题) with their rectification workflow, photo metadata and the
 // supervision calendar (一月一督查、双月一调度、一季一拉练).
 //

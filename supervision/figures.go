@@ -161,7 +161,7 @@ func RegisterObservations(p Project, since Date) []Observation {
 // VisitObservations are the answers of a submitted visit to the items its
 // template binds to figures, as of the day of the visit. A draft observes
 // nothing: its answers may still change.
-func VisitObservations(t Template, in Inspection, loc *time.Location) []Observation {
+func VisitObservations(t Template, in Visit, loc *time.Location) []Observation {
 	if in.Status != Submitted {
 		return nil
 	}

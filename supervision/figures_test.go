@@ -51,7 +51,7 @@ func TestVisitObservationsComeFromBoundItemsOfSubmittedVisits(t *testing.T) {
 		{Key: "investment.month", Title: "本月完成投资", Kind: KindNumber, Unit: "万元", Min: &min},
 	}}}}
 	ytd, month := 129272.0, 8000.0
-	in := Inspection{ID: "v1", ProjectID: "p1", StartedAt: time.Date(2026, 11, 20, 1, 0, 0, 0, time.UTC),
+	in := Visit{ID: "v1", ProjectID: "p1", StartedAt: time.Date(2026, 11, 20, 1, 0, 0, 0, time.UTC),
 		Answers: map[string]Answer{"investment.ytd": {Number: &ytd}, "investment.month": {Number: &month}}}
 	if obs := VisitObservations(tmpl, in, time.UTC); len(obs) != 0 {
 		t.Fatalf("a draft observed %v", obs)
@@ -107,7 +107,7 @@ func TestCrossChecksAreTemplateData(t *testing.T) {
 		t.Fatal(err)
 	}
 	month, ytd := 8000.0, 129.272 // the 129,272 once read as 129.272
-	in := Inspection{Inspectors: []string{"张三"}, Answers: map[string]Answer{
+	in := Visit{Inspectors: []string{"张三"}, Answers: map[string]Answer{
 		"investment.month": {Number: &month}, "investment.ytd": {Number: &ytd}}}
 	gaps := in.Gaps(tmpl)
 	if len(gaps) != 1 || gaps[0].ItemKey != "investment.ytd" || !strings.Contains(gaps[0].Zh, "本月完成投资") {

@@ -186,8 +186,8 @@ type StatusChange struct {
 	To         Status    `json:"to"`
 	Note       string    `json:"note,omitempty"`
 	Evidence   []string  `json:"evidence,omitempty"`
-	// InspectionID names the visit during which the change was made, if any.
-	InspectionID string `json:"inspection_id,omitempty"`
+	// VisitID names the visit during which the change was made, if any.
+	VisitID string `json:"inspection_id,omitempty"`
 	// Deadline, on a 再次督办 (re-dispatch), is the new deadline it set, and
 	// PreviousDeadline the one it replaced; the status stays as it was
 	// (From == To). See Finding.Redispatch.
@@ -204,7 +204,7 @@ func (c StatusChange) IsRedispatch() bool { return c.Deadline != "" }
 type Finding struct {
 	ID              string      `json:"id"`
 	ProjectID       string      `json:"project_id"`
-	InspectionID    string      `json:"inspection_id,omitempty"`
+	VisitID         string      `json:"inspection_id,omitempty"`
 	ItemKey         string      `json:"item_key,omitempty"`
 	Kind            FindingKind `json:"kind"`
 	Category        Category    `json:"category"`
@@ -267,9 +267,9 @@ type Move struct {
 	Role Role // of who moves; the zero value acts as an inspector
 	Note string
 	// Evidence are photo hashes.
-	Evidence     []string
-	InspectionID string
-	At           time.Time
+	Evidence []string
+	VisitID  string
+	At       time.Time
 	// ID names the move in the history. The laptop's store makes one;
 	// generated data may leave it empty.
 	ID string
@@ -310,7 +310,7 @@ func (f *Finding) Apply(m Move) error {
 	}
 	f.History = append(f.History, StatusChange{
 		ID: m.ID, At: m.At, By: m.By, From: f.Status, To: m.To, Note: m.Note,
-		Evidence: append([]string(nil), m.Evidence...), InspectionID: m.InspectionID,
+		Evidence: append([]string(nil), m.Evidence...), VisitID: m.VisitID,
 	})
 	switch m.To {
 	case StatusFixed:
@@ -409,7 +409,7 @@ func (f *Finding) redispatch(m Move) error {
 	}
 	f.History = append(f.History, StatusChange{
 		ID: m.ID, At: m.At, By: m.By, From: f.Status, To: f.Status, Note: m.Note,
-		Evidence: append([]string(nil), m.Evidence...), InspectionID: m.InspectionID,
+		Evidence: append([]string(nil), m.Evidence...), VisitID: m.VisitID,
 		Deadline: m.Deadline, PreviousDeadline: f.Deadline,
 	})
 	f.Deadline = m.Deadline

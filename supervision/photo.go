@@ -15,10 +15,10 @@ const (
 // PhotoLink ties a photo to what it documents. A photo may document several
 // things: one picture of a scaffold can serve an item and a finding.
 type PhotoLink struct {
-	InspectionID string    `json:"inspection_id,omitempty"`
-	ItemKey      string    `json:"item_key,omitempty"`
-	FindingID    string    `json:"finding_id,omitempty"`
-	Role         PhotoRole `json:"role,omitempty"`
+	VisitID   string    `json:"inspection_id,omitempty"`
+	ItemKey   string    `json:"item_key,omitempty"`
+	FindingID string    `json:"finding_id,omitempty"`
+	Role      PhotoRole `json:"role,omitempty"`
 }
 
 // Photo is the metadata of one piece of photographic evidence. Its identity

@@ -16,8 +16,8 @@ const RecordVersion = "v1"
 
 // visitRecordV1 is the visit as version 1 prints it: the fields the visit
 // report shows, in a fixed order, times in UTC to the second. It is a copy
-// of Inspection frozen at that version, not Inspection itself, so adding a
-// field to Inspection does not change it.
+// of Visit frozen at that version, not Visit itself, so adding a
+// field to Visit does not change it.
 type visitRecordV1 struct {
 	Version            string           `json:"v"`
 	ID                 string           `json:"id"`
@@ -64,7 +64,7 @@ func orEmpty(list []string) []string {
 // RecordDigest is the hash of a visit as its report prints it, written
 // "v1:" and 64 hex digits. The same record always gives the same digest,
 // whatever order its answers were saved in.
-func RecordDigest(in Inspection) string {
+func RecordDigest(in Visit) string {
 	r := visitRecordV1{
 		Version: RecordVersion, ID: in.ID, ProjectID: in.ProjectID, TemplateID: in.TemplateID,
 		TemplateVersion: in.TemplateVersion, Replaces: in.Replaces, Inspectors: orEmpty(in.Inspectors),

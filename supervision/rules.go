@@ -115,15 +115,15 @@ func (f Finding) CheckCreate() error {
 const DefaultDeadlineDays = 15
 
 // NewFinding starts an open finding of a project, raised by by at at, with
-// the usual deadline; inspectionID may be empty (a finding raised outside
+// the usual deadline; visitID may be empty (a finding raised outside
 // a visit). The caller fills in description, unit and category.
-func NewFinding(id, projectID, inspectionID string, kind FindingKind, by string, at time.Time) Finding {
+func NewFinding(id, projectID, visitID string, kind FindingKind, by string, at time.Time) Finding {
 	cat := CategoryOther
 	if kind == KindRequest {
 		cat = CategoryFactors
 	}
 	return Finding{
-		ID: id, ProjectID: projectID, InspectionID: inspectionID, Kind: kind, Category: cat,
+		ID: id, ProjectID: projectID, VisitID: visitID, Kind: kind, Category: cat,
 		Severity: SeverityMinor, Deadline: DateOf(at.AddDate(0, 0, DefaultDeadlineDays)), Status: StatusOpen,
 		CreatedAt: at, CreatedBy: by, UpdatedAt: at,
 	}
@@ -148,7 +148,7 @@ func (a Actor) CheckProject(projectID string) error {
 
 // isInspectorOf reports whether a is listed on the visit (by name or
 // display name), or oversees every visit.
-func (a Actor) isInspectorOf(in Inspection) bool {
+func (a Actor) isInspectorOf(in Visit) bool {
 	if a.Role.Oversees() {
 		return true
 	}
@@ -164,7 +164,7 @@ func (a Actor) isInspectorOf(in Inspection) bool {
 // CheckRecord reports whether a may record or change the visit: a leader,
 // or an inspector assigned to its project who is listed among its
 // inspectors.
-func (a Actor) CheckRecord(in Inspection) error {
+func (a Actor) CheckRecord(in Visit) error {
 	if err := a.CheckProject(in.ProjectID); err != nil {
 		return err
 	}
@@ -177,7 +177,7 @@ func (a Actor) CheckRecord(in Inspection) error {
 // CheckChange reports whether the visit may still change (its header,
 // answers, photos): only a draft. A submitted visit is evidence; a
 // correction is an amendment.
-func (in Inspection) CheckChange() error {
+func (in Visit) CheckChange() error {
 	if !in.Editable() {
 		return errSubmitted()
 	}
@@ -186,7 +186,7 @@ func (in Inspection) CheckChange() error {
 
 // CheckDelete reports whether the visit may be deleted: only a draft
 // started by mistake.
-func (in Inspection) CheckDelete() error {
+func (in Visit) CheckDelete() error {
 	if !in.Editable() {
 		return Coded(EConflict, "supervision.a_submitted_visit_cannot_be_deleted")
 	}
@@ -195,7 +195,7 @@ func (in Inspection) CheckDelete() error {
 
 // CheckPhotoAdd reports whether a photo may be linked to the visit or one
 // of its items.
-func (in Inspection) CheckPhotoAdd() error {
+func (in Visit) CheckPhotoAdd() error {
 	if !in.Editable() {
 		return Coded(EConflict, "supervision.this_visit_has_been_submitted_photos")
 	}
@@ -204,7 +204,7 @@ func (in Inspection) CheckPhotoAdd() error {
 
 // CheckPhotoRemove reports whether a photo may be taken off the visit or
 // one of its items.
-func (in Inspection) CheckPhotoRemove() error {
+func (in Visit) CheckPhotoRemove() error {
 	if !in.Editable() {
 		return errEvidenceStays()
 	}
@@ -233,7 +233,7 @@ func (f Finding) CheckPhotoAdd() error {
 // in, when known: the photos of the problem taken on a submitted visit are
 // that visit's evidence. A photo recorded as the evidence of a move or in a
 // note stays too: the history and the notes never change.
-func (f Finding) CheckPhotoRemove(hash string, role PhotoRole, raisedIn *Inspection) error {
+func (f Finding) CheckPhotoRemove(hash string, role PhotoRole, raisedIn *Visit) error {
 	if raisedIn != nil && !raisedIn.Editable() && role != RoleAfter {
 		return errEvidenceStays()
 	}
@@ -255,7 +255,7 @@ func (f Finding) CheckPhotoRemove(hash string, role PhotoRole, raisedIn *Inspect
 
 // CheckVisitPhotoAdd reports whether a may link a photo to the visit (or
 // one of its items): someone who may record the visit, while it is a draft.
-func (a Actor) CheckVisitPhotoAdd(in Inspection) error {
+func (a Actor) CheckVisitPhotoAdd(in Visit) error {
 	if err := a.CheckRecord(in); err != nil {
 		return err
 	}
@@ -264,7 +264,7 @@ func (a Actor) CheckVisitPhotoAdd(in Inspection) error {
 
 // CheckVisitPhotoRemove reports whether a may take a photo off the visit
 // (or one of its items).
-func (a Actor) CheckVisitPhotoRemove(in Inspection) error {
+func (a Actor) CheckVisitPhotoRemove(in Visit) error {
 	if err := a.CheckRecord(in); err != nil {
 		return err
 	}
@@ -282,7 +282,7 @@ func (a Actor) CheckFindingPhotoAdd(f Finding) error {
 
 // CheckFindingPhotoRemove reports whether a may take the photo hash off
 // the finding's photos of role; raisedIn as for Finding.CheckPhotoRemove.
-func (a Actor) CheckFindingPhotoRemove(f Finding, hash string, role PhotoRole, raisedIn *Inspection) error {
+func (a Actor) CheckFindingPhotoRemove(f Finding, hash string, role PhotoRole, raisedIn *Visit) error {
 	if err := a.CheckProject(f.ProjectID); err != nil {
 		return err
 	}
@@ -293,7 +293,7 @@ func (a Actor) CheckFindingPhotoRemove(f Finding, hash string, role PhotoRole, r
 // photo linked to these visits and findings: a leader, someone who may
 // record one of the visits or act on the project of one of the findings.
 // A photo linked to nothing yet is its importer's to describe.
-func (a Actor) CheckPhotoDescribe(visits []Inspection, findings []Finding) error {
+func (a Actor) CheckPhotoDescribe(visits []Visit, findings []Finding) error {
 	if a.Role.Oversees() || len(visits)+len(findings) == 0 {
 		return nil
 	}

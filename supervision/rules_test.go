@@ -147,7 +147,7 @@ func TestNewFindingIsOpenWithTheUsualDeadline(t *testing.T) {
 }
 
 func TestVisitAndPhotoRules(t *testing.T) {
-	draft := Inspection{ID: "v1", ProjectID: "p01", Status: Draft, Inspectors: []string{"张伟", "李督查"}}
+	draft := Visit{ID: "v1", ProjectID: "p01", Status: Draft, Inspectors: []string{"张伟", "李督查"}}
 	sub := draft
 	sub.Status = Submitted
 	cases := []struct {
@@ -202,10 +202,10 @@ func TestVisitAndPhotoRules(t *testing.T) {
 		{"a photo onto a finding of another's project", other.CheckFindingPhotoAdd(open), EForbidden},
 		{"a move's evidence unlinked", owner.CheckFindingPhotoRemove(open, "h-move", RoleAfter, nil), EConflict},
 		{"another's project's finding photo unlinked", other.CheckFindingPhotoRemove(open, "h", RoleAfter, nil), EForbidden},
-		{"owner captions", owner.CheckPhotoDescribe([]Inspection{draft}, nil), ""},
-		{"another captions", other.CheckPhotoDescribe([]Inspection{draft}, nil), EForbidden},
-		{"another captions a photo also on a finding of theirs", other.CheckPhotoDescribe([]Inspection{draft}, []Finding{{ProjectID: "p02"}}), ""},
-		{"a leader captions", lead.CheckPhotoDescribe([]Inspection{sub}, nil), ""},
+		{"owner captions", owner.CheckPhotoDescribe([]Visit{draft}, nil), ""},
+		{"another captions", other.CheckPhotoDescribe([]Visit{draft}, nil), EForbidden},
+		{"another captions a photo also on a finding of theirs", other.CheckPhotoDescribe([]Visit{draft}, []Finding{{ProjectID: "p02"}}), ""},
+		{"a leader captions", lead.CheckPhotoDescribe([]Visit{sub}, nil), ""},
 		{"a photo linked to nothing", other.CheckPhotoDescribe(nil, nil), ""},
 	}...)
 	for _, c := range cases {

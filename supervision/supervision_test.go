@@ -114,7 +114,7 @@ func testTemplate() Template {
 
 func TestAnswersAreCheckedAgainstTheirItem(t *testing.T) {
 	tpl := testTemplate()
-	in := NewInspection("v1", Project{ID: "p1"}, tpl, []string{"张伟"}, day("2026-05-20 09:00"))
+	in := NewVisit("v1", Project{ID: "p1"}, tpl, []string{"张伟"}, day("2026-05-20 09:00"))
 	n := func(v float64) *float64 { return &v }
 	bad := []Answer{
 		{ItemKey: "progress", Number: n(120)},
@@ -152,7 +152,7 @@ func TestAnswersAreCheckedAgainstTheirItem(t *testing.T) {
 
 func TestSubmitNeedsCompletenessThenFreezes(t *testing.T) {
 	tpl := testTemplate()
-	in := NewInspection("v1", Project{ID: "p1"}, tpl, nil, day("2026-05-20 09:00"))
+	in := NewVisit("v1", Project{ID: "p1"}, tpl, nil, day("2026-05-20 09:00"))
 	err := in.Submit(tpl, day("2026-05-20 11:00"))
 	if err == nil {
 		t.Fatal("an empty visit was submitted")
@@ -190,7 +190,7 @@ func TestSubmitNeedsCompletenessThenFreezes(t *testing.T) {
 func TestFindingFromFailIsPrefilled(t *testing.T) {
 	tpl := testTemplate()
 	it, _ := tpl.Item("scaffold")
-	in := NewInspection("v1", Project{ID: "p1"}, tpl, []string{"张伟"}, day("2026-05-20 09:00"))
+	in := NewVisit("v1", Project{ID: "p1"}, tpl, []string{"张伟"}, day("2026-05-20 09:00"))
 	f := FindingFromFail("f1", in, it, Answer{ItemKey: "scaffold", Verdict: Fail, Note: "连墙件缺失", Photos: []string{"h"}}, "张伟", day("2026-05-20 09:30"))
 	if f.Category != CategorySafety || f.Deadline != "2026-06-04" || f.Status != StatusOpen || f.PhotosBefore[0] != "h" || !strings.Contains(f.Description, "连墙件缺失") {
 		t.Fatalf("prefill: %+v", f)

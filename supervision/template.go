@@ -167,7 +167,7 @@ func (s Section) DisplayTitle(lang Lang) string {
 }
 
 // Template is one version of a checklist (督查清单). Templates are never
-// edited in place: a change is a new version, and an inspection keeps the
+// edited in place: a change is a new version, and a visit keeps the
 // version it was started with.
 type Template struct {
 	ID       string    `json:"id"`

@@ -123,7 +123,7 @@ func TestPortalCheckFindsDamagedAndMissingPhotos(t *testing.T) {
 	base, _ := servePortal(t, data, "http")
 	l := newLaptop(t, base, "inspector1", nil)
 	l.sync(t, Options{})
-	in, err := l.store.StartInspection("p01", []string{"李督查"})
+	in, err := l.store.StartVisit("p01", []string{"李督查"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -116,10 +116,10 @@ type Rejection = portal.Rejection
 
 // Entities a rejection can be about.
 const (
-	EntityFinding    = portal.EntityFinding
-	EntityInspection = portal.EntityInspection
-	EntityAnswer     = portal.EntityAnswer
-	EntityPhoto      = portal.EntityPhoto
+	EntityFinding = portal.EntityFinding
+	EntityVisit   = portal.EntityVisit
+	EntityAnswer  = portal.EntityAnswer
+	EntityPhoto   = portal.EntityPhoto
 )
 
 // PlainHTTPWarning is portal.PlainHTTPWarning: a warning for a plain
@@ -586,7 +586,7 @@ func (a *Agent) PortalCopy() func(id string) (PortalVisit, error) {
 	if eng == nil {
 		return nil
 	}
-	return func(id string) (PortalVisit, error) { return eng.PortalInspection(a.life, id) }
+	return func(id string) (PortalVisit, error) { return eng.FetchPortalVisit(a.life, id) }
 }
 
 // Download downloads the photos' thumbnails, or with original their

@@ -314,20 +314,20 @@ func TestPhotoAndVisitRecordsHaveTheirOwnersRights(t *testing.T) {
 	owner := signInAs(t, base, "inspector1", "dev-insp1")
 	other := signInAs(t, base, "inspector2", "dev-insp2")
 	now := time.Now()
-	visit := func(status sv.InspectionStatus) sv.Inspection {
-		return sv.Inspection{ID: sv.NewID(now), ProjectID: "p01", TemplateID: "monthly", TemplateVersion: 1,
+	visit := func(status sv.VisitStatus) sv.Visit {
+		return sv.Visit{ID: sv.NewID(now), ProjectID: "p01", TemplateID: "monthly", TemplateVersion: 1,
 			Inspectors: []string{"李督查"}, StartedAt: now, Status: status}
 	}
 	put := func(entity, id string, v any, at time.Time) portal.Change {
 		return portal.Change{Entity: entity, ID: id, Op: portal.OpPut, At: at, Data: jsonOf(t, v)}
 	}
 	draft, submitted, deleted := visit(sv.Draft), visit(sv.Submitted), visit(sv.Draft)
-	for _, in := range []sv.Inspection{draft, submitted, deleted} {
-		owner.accepted(t, "a visit", put(portal.EntityInspection, in.ID, in, now))
+	for _, in := range []sv.Visit{draft, submitted, deleted} {
+		owner.accepted(t, "a visit", put(portal.EntityVisit, in.ID, in, now))
 	}
-	owner.accepted(t, "deleting a draft", portal.Change{Entity: portal.EntityInspection, ID: deleted.ID, Op: portal.OpDelete, At: now})
+	owner.accepted(t, "deleting a draft", portal.Change{Entity: portal.EntityVisit, ID: deleted.ID, Op: portal.OpDelete, At: now})
 	hash := strings.Repeat("ab", 32)
-	photo := sv.Photo{Hash: hash, Size: 10, Caption: "塔吊基础", ImportedAt: now, Links: []sv.PhotoLink{{InspectionID: draft.ID}}}
+	photo := sv.Photo{Hash: hash, Size: 10, Caption: "塔吊基础", ImportedAt: now, Links: []sv.PhotoLink{{VisitID: draft.ID}}}
 	owner.accepted(t, "a photo of the owner's visit", put(portal.EntityPhoto, hash, photo, now))
 
 	// Another inspector rewrites the caption with a far-future time.
@@ -355,28 +355,28 @@ func TestPhotoAndVisitRecordsHaveTheirOwnersRights(t *testing.T) {
 
 	// Linking into someone else's visit, or any submitted one.
 	into := mine
-	into.Links = append(slices.Clone(into.Links), sv.PhotoLink{InspectionID: submitted.ID})
+	into.Links = append(slices.Clone(into.Links), sv.PhotoLink{VisitID: submitted.ID})
 	other.refused(t, base, "a photo linked into another's submitted visit", put(portal.EntityPhoto, hash, into, now), sv.EForbidden)
 	owner.refused(t, base, "a photo linked into a submitted visit", put(portal.EntityPhoto, hash, into, now), sv.EConflict)
 	other.refused(t, base, "a photo of one's own linked into another's draft", put(portal.EntityPhoto, strings.Repeat("cd", 32),
-		sv.Photo{Hash: strings.Repeat("cd", 32), Size: 1, ImportedAt: now, Links: []sv.PhotoLink{{InspectionID: draft.ID, ItemKey: "safety.1"}}}, now), sv.EForbidden)
+		sv.Photo{Hash: strings.Repeat("cd", 32), Size: 1, ImportedAt: now, Links: []sv.PhotoLink{{VisitID: draft.ID, ItemKey: "safety.1"}}}, now), sv.EForbidden)
 
 	// A deleted visit's id taken by another inspector, and changes to
 	// another's or a submitted visit.
 	taken := deleted
 	taken.Inspectors = []string{"张督查"}
-	other.refused(t, base, "a deleted visit re-created by another", put(portal.EntityInspection, deleted.ID, taken, now), sv.EForbidden)
+	other.refused(t, base, "a deleted visit re-created by another", put(portal.EntityVisit, deleted.ID, taken, now), sv.EForbidden)
 	changed := submitted
 	changed.Summary = "改写已提交的督查"
-	owner.refused(t, base, "a submitted visit changed", put(portal.EntityInspection, submitted.ID, changed, now), sv.EConflict)
+	owner.refused(t, base, "a submitted visit changed", put(portal.EntityVisit, submitted.ID, changed, now), sv.EConflict)
 	hijack := draft
 	hijack.Inspectors = []string{"张督查"}
-	other.refused(t, base, "another's draft taken over", put(portal.EntityInspection, draft.ID, hijack, now), sv.EForbidden)
+	other.refused(t, base, "another's draft taken over", put(portal.EntityVisit, draft.ID, hijack, now), sv.EForbidden)
 	if watcher.sync(t, Options{}); watcher.hash(t) != watched {
 		t.Error("refused changes reached another laptop")
 	}
 	// Its owner may bring it back (a second laptop still editing the draft).
-	owner.accepted(t, "the owner's deleted draft edited again", put(portal.EntityInspection, deleted.ID, deleted, now))
+	owner.accepted(t, "the owner's deleted draft edited again", put(portal.EntityVisit, deleted.ID, deleted, now))
 	// The owner's own deletion takes the photo off the draft.
 	owner.accepted(t, "the owner's photo deleted", portal.Change{Entity: portal.EntityPhoto, ID: hash, Op: portal.OpDelete, At: now})
 	p = sv.Photo{}

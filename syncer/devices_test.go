@@ -300,7 +300,7 @@ func TestRestoredPortalGetsTheLaptopsRecordsBack(t *testing.T) {
 	}
 	// A visit the backup holds as a draft with one answer, and which is
 	// answered in full and submitted after it.
-	v1, err := l.store.StartInspection("p01", []string{"李督查"})
+	v1, err := l.store.StartVisit("p01", []string{"李督查"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -329,16 +329,16 @@ func TestRestoredPortalGetsTheLaptopsRecordsBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	answerAll(t, l.store, v1)
-	if _, err := l.store.SubmitInspection(v1.ID); err != nil {
+	if _, err := l.store.SubmitVisit(v1.ID); err != nil {
 		t.Fatal(err)
 	}
 	// And a visit made and submitted after the backup.
-	v2, err := l.store.StartInspection("p02", []string{"李督查"})
+	v2, err := l.store.StartVisit("p02", []string{"李督查"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	answerAll(t, l.store, v2)
-	if _, err := l.store.SubmitInspection(v2.ID); err != nil {
+	if _, err := l.store.SubmitVisit(v2.ID); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := New(l.store, c, Options{}).Sync(ctx); err != nil {

@@ -34,8 +34,8 @@ func canonical(entity string, data []byte) (string, []byte, error) {
 			return "", nil, err
 		}
 		id, v = portal.TemplateID(t.ID, t.Version), t
-	case portal.EntityInspection:
-		var in sv.Inspection
+	case portal.EntityVisit:
+		var in sv.Visit
 		if err := json.Unmarshal(data, &in); err != nil {
 			return "", nil, err
 		}

@@ -41,12 +41,12 @@ func runFirstSync(t testing.TB, visits int, extra func(pending int) int, photoSi
 	l.sync(t, Options{})
 	rng := rand.New(rand.NewPCG(7, 8))
 	for i := range visits {
-		in, err := l.store.StartInspection(fmt.Sprintf("p%02d", 1+i%20), []string{"李督查"})
+		in, err := l.store.StartVisit(fmt.Sprintf("p%02d", 1+i%20), []string{"李督查"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		answerAll(t, l.store, in)
-		if _, err := l.store.SubmitInspection(in.ID); err != nil {
+		if _, err := l.store.SubmitVisit(in.ID); err != nil {
 			t.Fatalf("visit %d: %q", i, sv.ErrorMessage(err, sv.English))
 		}
 	}

@@ -12,7 +12,7 @@ import (
 
 // PortalVisit is the portal's copy of a visit as this laptop can know it.
 type PortalVisit struct {
-	Inspection sv.Inspection
+	Visit sv.Visit
 	// Found is false when the portal holds no such visit.
 	Found bool
 	// Unsent lists the parts of the visit ("header" or an item key) this
@@ -22,7 +22,7 @@ type PortalVisit struct {
 	Unsent []string
 }
 
-// PortalInspection reads the portal's current copy of a visit with its
+// FetchPortalVisit reads the portal's current copy of a visit with its
 // answers, without storing anything (decision 0034). The portal answers
 // a pull with every record except those whose latest version this
 // laptop sent itself (it has them already), and has no request for one
@@ -30,9 +30,9 @@ type PortalVisit struct {
 // paging through the portal's records from the start, and for the rest
 // this laptop's own, as sent — which is its stored version unless a
 // change to it still waits in the outbox (then the part is Unsent).
-func (e *Engine) PortalInspection(ctx context.Context, id string) (PortalVisit, error) {
+func (e *Engine) FetchPortalVisit(ctx context.Context, id string) (PortalVisit, error) {
 	var out PortalVisit
-	local, err := e.store.Inspection(id)
+	local, err := e.store.Visit(id)
 	localFound := err == nil
 	if err != nil && sv.ErrorCode(err) != sv.ENotFound {
 		return out, err
@@ -42,7 +42,7 @@ func (e *Engine) PortalInspection(ctx context.Context, id string) (PortalVisit, 
 		return out, err
 	}
 	// What the portal sent, by part: nil data is a deletion.
-	var header *sv.Inspection
+	var header *sv.Visit
 	headerDeleted := false
 	answers := map[string]*sv.Answer{}
 	cursor := ""
@@ -56,10 +56,10 @@ func (e *Engine) PortalInspection(ctx context.Context, id string) (PortalVisit, 
 		}
 		for _, rec := range resp.Records {
 			switch {
-			case rec.Entity == portal.EntityInspection && rec.ID == id:
+			case rec.Entity == portal.EntityVisit && rec.ID == id:
 				header, headerDeleted = nil, rec.Deleted
 				if !rec.Deleted {
-					var got sv.Inspection
+					var got sv.Visit
 					if err := json.Unmarshal(rec.Data, &got); err != nil {
 						return out, sv.Wrap(err, sv.EInternal, "平台发来的督查记录无法读取。", "The portal sent a visit record that cannot be read.")
 					}
@@ -86,13 +86,13 @@ func (e *Engine) PortalInspection(ctx context.Context, id string) (PortalVisit, 
 	case headerDeleted:
 		return out, nil
 	case header != nil:
-		out.Inspection, out.Found = *header, true
+		out.Visit, out.Found = *header, true
 	case localFound && !pending["header"+"\x00"]:
-		out.Inspection, out.Found = local, true
+		out.Visit, out.Found = local, true
 	case localFound:
 		// Sent before, or never: the outbox cannot tell which.
 		out.Unsent = append(out.Unsent, "header")
-		out.Inspection, out.Found = local, true
+		out.Visit, out.Found = local, true
 	default:
 		return out, nil
 	}
@@ -111,7 +111,7 @@ func (e *Engine) PortalInspection(ctx context.Context, id string) (PortalVisit, 
 			merged[k] = *a
 		}
 	}
-	out.Inspection.Answers = merged
+	out.Visit.Answers = merged
 	sort.Strings(out.Unsent)
 	return out, nil
 }
@@ -130,7 +130,7 @@ func (e *Engine) pendingParts(id string) (map[string]bool, error) {
 		for _, c := range batch {
 			after = c.Seq
 			switch {
-			case c.Entity == portal.EntityInspection && c.ID == id:
+			case c.Entity == portal.EntityVisit && c.ID == id:
 				parts["header\x00"] = true
 			case c.Entity == portal.EntityAnswer && strings.HasPrefix(c.ID, id+"/"):
 				parts[strings.TrimPrefix(c.ID, id+"/")] = true

@@ -11,7 +11,7 @@ import (
 
 // answerAll answers every item of a visit with a value of its kind, and
 // attaches a photo where one is required.
-func answerAll(t testing.TB, s *storage.Store, in sv.Inspection) {
+func answerAll(t testing.TB, s *storage.Store, in sv.Visit) {
 	t.Helper()
 	tpl, err := s.Template(in.TemplateID, in.TemplateVersion)
 	if err != nil {
@@ -44,7 +44,7 @@ func answerAll(t testing.TB, s *storage.Store, in sv.Inspection) {
 			data := []byte("photo of " + it.Key + " on " + in.ID)
 			sum := sha256.Sum256(append(data, byte(i)))
 			p := sv.Photo{Hash: hex.EncodeToString(sum[:]), Size: int64(len(data) + 1),
-				Links: []sv.PhotoLink{{InspectionID: in.ID, ItemKey: it.Key}}}
+				Links: []sv.PhotoLink{{VisitID: in.ID, ItemKey: it.Key}}}
 			if _, err := s.PutPhoto(p, storage.PhotoBlobs{Original: append(data, byte(i))}); err != nil {
 				t.Fatal(err)
 			}
@@ -59,7 +59,7 @@ func TestVisitsSyncWithAnswersAndPhotosAndOnlyByTheirInspectors(t *testing.T) {
 	a.sync(t, Options{})
 	b.sync(t, Options{})
 
-	in, err := a.store.StartInspection("p03", []string{"李督查"})
+	in, err := a.store.StartVisit("p03", []string{"李督查"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +69,7 @@ func TestVisitsSyncWithAnswersAndPhotosAndOnlyByTheirInspectors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	noted, _ := a.store.Inspection(in.ID)
+	noted, _ := a.store.Visit(in.ID)
 	notes := map[string]string{}
 	for _, it := range tpl.Items() {
 		if _, done := notes[string(it.Kind)]; done {
@@ -82,11 +82,11 @@ func TestVisitsSyncWithAnswersAndPhotosAndOnlyByTheirInspectors(t *testing.T) {
 		}
 		notes[string(it.Kind)] = it.Key
 	}
-	if _, err := a.store.SubmitInspection(in.ID); err != nil {
+	if _, err := a.store.SubmitVisit(in.ID); err != nil {
 		t.Fatalf("submit: %v", err)
 	}
 	// B records a visit in A's name: the portal refuses it.
-	forged, err := b.store.StartInspection("p04", []string{"李督查"})
+	forged, err := b.store.StartVisit("p04", []string{"李督查"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,11 +97,11 @@ func TestVisitsSyncWithAnswersAndPhotosAndOnlyByTheirInspectors(t *testing.T) {
 	}
 	a.sync(t, Options{})
 
-	got, err := b.store.Inspection(in.ID)
+	got, err := b.store.Visit(in.ID)
 	if err != nil {
 		t.Fatalf("B did not get A's visit: %v", err)
 	}
-	want, _ := a.store.Inspection(in.ID)
+	want, _ := a.store.Visit(in.ID)
 	if got.Status != sv.Submitted || len(got.Answers) != len(want.Answers) || len(got.Answers) == 0 {
 		t.Fatalf("B has %s with %d answers, A has %d", got.Status, len(got.Answers), len(want.Answers))
 	}
@@ -113,7 +113,7 @@ func TestVisitsSyncWithAnswersAndPhotosAndOnlyByTheirInspectors(t *testing.T) {
 	if len(notes) < 6 {
 		t.Errorf("notes on %d kinds of item, want all 6", len(notes))
 	}
-	if _, err := a.store.Inspection(forged.ID); err == nil {
+	if _, err := a.store.Visit(forged.ID); err == nil {
 		t.Fatal("a refused visit reached another laptop")
 	}
 	if st := must(ReadStatus(a.store))(t); st.PendingPhotos != 0 || st.PendingChanges != 0 {
@@ -123,13 +123,13 @@ func TestVisitsSyncWithAnswersAndPhotosAndOnlyByTheirInspectors(t *testing.T) {
 		t.Fatalf("A %s, portal %s", ha, hp)
 	}
 	// Draft deletion travels too.
-	draft, err := a.store.StartInspection("p05", []string{"李督查"})
+	draft, err := a.store.StartVisit("p05", []string{"李督查"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	a.sync(t, Options{})
 	b.sync(t, Options{})
-	if _, err := b.store.Inspection(draft.ID); err != nil {
+	if _, err := b.store.Visit(draft.ID); err != nil {
 		t.Fatalf("draft did not reach B: %v", err)
 	}
 	if err := a.store.DeleteDraft(draft.ID); err != nil {
@@ -137,7 +137,7 @@ func TestVisitsSyncWithAnswersAndPhotosAndOnlyByTheirInspectors(t *testing.T) {
 	}
 	a.sync(t, Options{})
 	b.sync(t, Options{})
-	if _, err := b.store.Inspection(draft.ID); err == nil {
+	if _, err := b.store.Visit(draft.ID); err == nil {
 		t.Fatal("a deleted draft stayed on B")
 	}
 }

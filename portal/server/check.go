@@ -94,7 +94,7 @@ func checkData(r portal.Record) string {
 	}
 	var self string
 	switch r.Entity {
-	case portal.EntityInspection, portal.EntityFinding, portal.EntityProject:
+	case portal.EntityVisit, portal.EntityFinding, portal.EntityProject:
 		if err := json.Unmarshal(r.Data, &id); err != nil {
 			return "data does not decode: " + err.Error()
 		}
@@ -112,7 +112,7 @@ func checkData(r portal.Record) string {
 		if err := json.Unmarshal(r.Data, &a); err != nil {
 			return "data does not decode: " + err.Error()
 		}
-		self = portal.AnswerID(a.InspectionID, a.ItemKey)
+		self = portal.AnswerID(a.VisitID, a.ItemKey)
 	case portal.EntityTemplate:
 		var t sv.Template
 		if err := json.Unmarshal(r.Data, &t); err != nil {

@@ -37,17 +37,17 @@ func TestRecordsSentAgainUnderANewDeviceChangeNothing(t *testing.T) {
 	ctx := context.Background()
 	c, _ := portal.NewClient(f.url, nil, f.tokens["insp"])
 	at := time.Date(2026, 5, 20, 10, 0, 0, 0, time.UTC)
-	visit := sv.Inspection{ID: "v1", ProjectID: "p01", TemplateID: "monthly", TemplateVersion: 1, Inspectors: []string{"李督查"}, StartedAt: at, Status: sv.Draft}
+	visit := sv.Visit{ID: "v1", ProjectID: "p01", TemplateID: "monthly", TemplateVersion: 1, Inspectors: []string{"李督查"}, StartedAt: at, Status: sv.Draft}
 	vdata, _ := json.Marshal(visit)
-	adata, _ := json.Marshal(portal.AnswerData{InspectionID: "v1", Answer: sv.Answer{ItemKey: "k1", Verdict: sv.Verdict("fail"), Note: "未戴安全帽"}})
+	adata, _ := json.Marshal(portal.AnswerData{VisitID: "v1", Answer: sv.Answer{ItemKey: "k1", Verdict: sv.Verdict("fail"), Note: "未戴安全帽"}})
 	hash := strings.Repeat("ab", 32)
-	pdata, _ := json.Marshal(sv.Photo{Hash: hash, Caption: "东侧临边", Links: []sv.PhotoLink{{InspectionID: "v1"}}})
+	pdata, _ := json.Marshal(sv.Photo{Hash: hash, Caption: "东侧临边", Links: []sv.PhotoLink{{VisitID: "v1"}}})
 	fd := sv.Finding{ID: "f1", ProjectID: "p01", Kind: sv.KindProblem, Category: sv.CategorySafety, Severity: sv.SeverityMajor,
 		Description: "临边防护缺失", ResponsibleUnit: "中建三局", Deadline: "2026-06-30", Status: sv.StatusOpen, CreatedAt: at, UpdatedAt: at}
 	changes := func(device string, from uint64) []portal.Change {
 		fc := findingChange(device, from+3, fd, portal.FindingFields()...)
 		return []portal.Change{
-			{Seq: from, Entity: portal.EntityInspection, ID: "v1", Op: portal.OpPut, At: at, Data: vdata},
+			{Seq: from, Entity: portal.EntityVisit, ID: "v1", Op: portal.OpPut, At: at, Data: vdata},
 			{Seq: from + 1, Entity: portal.EntityAnswer, ID: "v1/k1", Op: portal.OpPut, At: at, Data: adata},
 			{Seq: from + 2, Entity: portal.EntityPhoto, ID: hash, Op: portal.OpPut, At: at, Data: pdata},
 			fc,

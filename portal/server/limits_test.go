@@ -226,7 +226,7 @@ func pushRaw(t testing.TB, p *proc, tok string, body []byte, gzipped bool) (*htt
 }
 
 func answerChange(seq uint64, text string) portal.Change {
-	data, _ := json.Marshal(portal.AnswerData{InspectionID: "v1", Answer: sv.Answer{ItemKey: "k1", Note: text}})
+	data, _ := json.Marshal(portal.AnswerData{VisitID: "v1", Answer: sv.Answer{ItemKey: "k1", Note: text}})
 	return portal.Change{Seq: seq, Entity: portal.EntityAnswer, ID: portal.AnswerID("v1", "k1"), Op: portal.OpPut, At: time.Now(), Data: data}
 }
 

@@ -216,8 +216,8 @@ func (s *Server) apply(tx *bolt.Tx, pc *pushCtx, c portal.Change) *sv.Error {
 	var rej *sv.Error
 	var err error
 	switch c.Entity {
-	case portal.EntityInspection:
-		rej, err = s.applyInspection(tx, pc, c)
+	case portal.EntityVisit:
+		rej, err = s.applyVisit(tx, pc, c)
 	case portal.EntityAnswer:
 		rej, err = s.applyAnswer(tx, pc, c)
 	case portal.EntityFinding:
@@ -248,17 +248,17 @@ func malformed(entity string) *sv.Error {
 
 // tombstone is what the portal keeps of a deleted visit: whose it was, so
 // that no one else can take its id.
-func tombstone(in sv.Inspection) sv.Inspection {
-	return sv.Inspection{ID: in.ID, ProjectID: in.ProjectID, Inspectors: in.Inspectors, Status: in.Status}
+func tombstone(in sv.Visit) sv.Visit {
+	return sv.Visit{ID: in.ID, ProjectID: in.ProjectID, Inspectors: in.Inspectors, Status: in.Status}
 }
 
-func (s *Server) applyInspection(tx *bolt.Tx, pc *pushCtx, c portal.Change) (*sv.Error, error) {
+func (s *Server) applyVisit(tx *bolt.Tx, pc *pushCtx, c portal.Change) (*sv.Error, error) {
 	actor := pc.stamp.Actor
-	stored, exists, err := getRecord(tx, portal.EntityInspection, c.ID)
+	stored, exists, err := getRecord(tx, portal.EntityVisit, c.ID)
 	if err != nil {
 		return nil, err
 	}
-	var old sv.Inspection
+	var old sv.Visit
 	if exists && stored.Deleted {
 		// A deleted visit's id stays its inspectors': only they (or a
 		// leader) may bring it back, as a laptop still editing the draft
@@ -294,9 +294,9 @@ func (s *Server) applyInspection(tx *bolt.Tx, pc *pushCtx, c portal.Change) (*sv
 		if err != nil {
 			return nil, err
 		}
-		return nil, putRecord(tx, portal.Record{Entity: portal.EntityInspection, ID: c.ID, Deleted: true, Data: data})
+		return nil, putRecord(tx, portal.Record{Entity: portal.EntityVisit, ID: c.ID, Deleted: true, Data: data})
 	}
-	var in sv.Inspection
+	var in sv.Visit
 	if json.Unmarshal(c.Data, &in) != nil || in.ID != c.ID {
 		return malformed("inspection"), nil
 	}
@@ -317,7 +317,7 @@ func (s *Server) applyInspection(tx *bolt.Tx, pc *pushCtx, c portal.Change) (*sv
 		return nil, err
 	}
 	// The laptop keeps the visit's header without answers too: exact.
-	return nil, putRecordFrom(tx, portal.Record{Entity: portal.EntityInspection, ID: c.ID, Data: data}, pc.device)
+	return nil, putRecordFrom(tx, portal.Record{Entity: portal.EntityVisit, ID: c.ID, Data: data}, pc.device)
 }
 
 // refusalOf turns a rulebook error into a refusal.
@@ -339,29 +339,29 @@ func refusalOrNil(err error) *sv.Error {
 
 // visitOf reads a visit the portal holds, ok false when it has none (or
 // only its tombstone).
-func visitOf(tx *bolt.Tx, id string) (sv.Inspection, bool, error) {
-	stored, ok, err := getRecord(tx, portal.EntityInspection, id)
+func visitOf(tx *bolt.Tx, id string) (sv.Visit, bool, error) {
+	stored, ok, err := getRecord(tx, portal.EntityVisit, id)
 	if err != nil || !ok || stored.Deleted {
-		return sv.Inspection{}, false, err
+		return sv.Visit{}, false, err
 	}
-	var in sv.Inspection
+	var in sv.Visit
 	if err := json.Unmarshal(stored.Data, &in); err != nil {
-		return sv.Inspection{}, false, err
+		return sv.Visit{}, false, err
 	}
 	return in, true, nil
 }
 
 func (s *Server) applyAnswer(tx *bolt.Tx, pc *pushCtx, c portal.Change) (*sv.Error, error) {
 	var a portal.AnswerData
-	if c.Op != portal.OpPut || json.Unmarshal(c.Data, &a) != nil || portal.AnswerID(a.InspectionID, a.ItemKey) != c.ID {
+	if c.Op != portal.OpPut || json.Unmarshal(c.Data, &a) != nil || portal.AnswerID(a.VisitID, a.ItemKey) != c.ID {
 		return malformed("answer"), nil
 	}
-	in, ok, err := visitOf(tx, a.InspectionID)
+	in, ok, err := visitOf(tx, a.VisitID)
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
-		return refuse(sv.ENotFound, "平台上没有督查记录 %s。", "The portal has no visit %s.", a.InspectionID), nil
+		return refuse(sv.ENotFound, "平台上没有督查记录 %s。", "The portal has no visit %s.", a.VisitID), nil
 	}
 	if err := in.CheckChange(); err != nil {
 		return refusalOf(err), nil
@@ -436,13 +436,13 @@ func captionClock(now time.Time, prev string) string {
 // l names (the rulebook's CheckVisitPhotoAdd, CheckFindingPhotoAdd); a
 // target the portal does not hold cannot take a link.
 func checkPhotoLink(tx *bolt.Tx, actor sv.Actor, l sv.PhotoLink) (*sv.Error, error) {
-	if l.InspectionID != "" {
-		in, ok, err := visitOf(tx, l.InspectionID)
+	if l.VisitID != "" {
+		in, ok, err := visitOf(tx, l.VisitID)
 		if err != nil {
 			return nil, err
 		}
 		if !ok {
-			return refuse(sv.ENotFound, "平台上没有督查记录 %s，照片不能关联到它。", "The portal has no visit %s to link the photo to.", l.InspectionID), nil
+			return refuse(sv.ENotFound, "平台上没有督查记录 %s，照片不能关联到它。", "The portal has no visit %s to link the photo to.", l.VisitID), nil
 		}
 		if err := actor.CheckVisitPhotoAdd(in); err != nil {
 			return refusalOf(err), nil
@@ -479,16 +479,16 @@ func findingOf(tx *bolt.Tx, id string) (sv.Finding, bool, error) {
 // mayDescribe says whether the signed-in user may change the caption or
 // turn of a photo with these links (the rulebook's CheckPhotoDescribe).
 func mayDescribe(tx *bolt.Tx, actor sv.Actor, links []sv.PhotoLink) (*sv.Error, error) {
-	var visits []sv.Inspection
+	var visits []sv.Visit
 	var findings []sv.Finding
 	for _, l := range links {
-		if l.InspectionID != "" {
+		if l.VisitID != "" {
 			// A deleted visit's tombstone still names its inspectors.
-			stored, ok, err := getRecord(tx, portal.EntityInspection, l.InspectionID)
+			stored, ok, err := getRecord(tx, portal.EntityVisit, l.VisitID)
 			if err != nil {
 				return nil, err
 			}
-			var in sv.Inspection
+			var in sv.Visit
 			if ok && json.Unmarshal(stored.Data, &in) == nil {
 				visits = append(visits, in)
 			}
@@ -517,15 +517,15 @@ func checkPhotoUnlink(tx *bolt.Tx, actor sv.Actor, hash string, l sv.PhotoLink) 
 		if err != nil || !ok {
 			return nil, err
 		}
-		var raisedIn *sv.Inspection
-		if in, ok, err := visitOf(tx, f.InspectionID); err != nil {
+		var raisedIn *sv.Visit
+		if in, ok, err := visitOf(tx, f.VisitID); err != nil {
 			return nil, err
 		} else if ok {
 			raisedIn = &in
 		}
 		return refusalOrNil(actor.CheckFindingPhotoRemove(f, hash, l.Role, raisedIn)), nil
-	case l.InspectionID != "":
-		in, ok, err := visitOf(tx, l.InspectionID)
+	case l.VisitID != "":
+		in, ok, err := visitOf(tx, l.VisitID)
 		if err != nil || !ok {
 			return nil, err
 		}

@@ -68,14 +68,14 @@ func FuzzPushChange(f *testing.F) {
 	insp := principal{User: portal.User{Name: "insp", DisplayName: "李督查", Role: portal.RoleInspector}}
 	fd := sv.NewFinding("f1", "p01", "", sv.KindProblem, "王主任", now.Add(-time.Hour))
 	fd.Description, fd.ResponsibleUnit = "临边防护缺失", "中建三局"
-	visit := sv.Inspection{ID: "v1", ProjectID: "p01", TemplateID: "monthly", TemplateVersion: 1, Inspectors: []string{"王主任"},
+	visit := sv.Visit{ID: "v1", ProjectID: "p01", TemplateID: "monthly", TemplateVersion: 1, Inspectors: []string{"王主任"},
 		StartedAt: now.Add(-time.Hour), Status: sv.Submitted}
 	fdata, _ := json.Marshal(fd)
 	vdata, _ := json.Marshal(visit)
 	clock := portal.HLC{}.Tick(now.Add(-time.Hour), "dev-leader").String()
 	seed := portal.PushRequest{Device: "dev-leader", Changes: []portal.Change{
 		{Seq: 1, Entity: portal.EntityFinding, ID: "f1", Op: portal.OpPut, At: now, Data: fdata, Clocks: map[string]string{portal.FieldStatus: clock, portal.FieldDescription: clock}},
-		{Seq: 2, Entity: portal.EntityInspection, ID: "v1", Op: portal.OpPut, At: now, Data: vdata},
+		{Seq: 2, Entity: portal.EntityVisit, ID: "v1", Op: portal.OpPut, At: now, Data: vdata},
 	}}
 	if resp, err := srv.push(leader, seed); err != nil || len(resp.Rejections) != 0 {
 		f.Fatalf("seeding: %+v %v", resp, err)
@@ -88,7 +88,7 @@ func FuzzPushChange(f *testing.F) {
 	_ = closing.Apply(sv.Move{To: sv.StatusClosed, By: "王主任", Role: sv.RoleLeader, Note: "销号", At: now})
 	noted := fd
 	noted.Notes = []sv.Note{{ID: "n1", At: now, By: "王主任", Text: "已通知"}}
-	photo := sv.Photo{Hash: strings.Repeat("ab", 32), Caption: "x", Links: []sv.PhotoLink{{InspectionID: "v1"}}}
+	photo := sv.Photo{Hash: strings.Repeat("ab", 32), Caption: "x", Links: []sv.PhotoLink{{VisitID: "v1"}}}
 	// The change's parts are fuzzed one by one, so that most inputs reach
 	// the checks rather than stop at the request's JSON.
 	add := func(entity, id, op string, v any, field, clock string, at time.Time) {
@@ -101,8 +101,8 @@ func FuzzPushChange(f *testing.F) {
 	add(portal.EntityFinding, "f1", portal.OpPut, noted, "", "", now)
 	add(portal.EntityFinding, "f2", portal.OpPut, closing, portal.FieldStatus, portal.HLC{}.Tick(now, "fuzz").String(), now)
 	add(portal.EntityPhoto, photo.Hash, portal.OpPut, photo, "", "", now)
-	add(portal.EntityInspection, "v1", portal.OpDelete, nil, "", "", now)
-	add(portal.EntityInspection, "v1", portal.OpPut, visit, "", "", now)
+	add(portal.EntityVisit, "v1", portal.OpDelete, nil, "", "", now)
+	add(portal.EntityVisit, "v1", portal.OpPut, visit, "", "", now)
 
 	var mu sync.Mutex
 	var seq uint64

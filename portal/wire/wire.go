@@ -16,12 +16,12 @@ import (
 // Entities carried by push and pull. The first four are the laptop's outbox
 // entities; projects and templates only travel down.
 const (
-	EntityInspection = "inspection"
-	EntityAnswer     = "answer"
-	EntityFinding    = "finding"
-	EntityPhoto      = "photo"
-	EntityProject    = "project"
-	EntityTemplate   = "template"
+	EntityVisit    = "inspection"
+	EntityAnswer   = "answer"
+	EntityFinding  = "finding"
+	EntityPhoto    = "photo"
+	EntityProject  = "project"
+	EntityTemplate = "template"
 )
 
 // Operations of a change.

@@ -5,25 +5,25 @@ import (
 	"time"
 )
 
-// InspectionStatus is the state of a visit record.
-type InspectionStatus string
+// VisitStatus is the state of a visit record.
+type VisitStatus string
 
 // A visit is a draft until it is submitted; a submitted visit never changes.
 const (
-	Draft     InspectionStatus = "draft"     // 草稿
-	Submitted InspectionStatus = "submitted" // 已提交
+	Draft     VisitStatus = "draft"     // 草稿
+	Submitted VisitStatus = "submitted" // 已提交
 )
 
-var inspectionStatusLabels = map[InspectionStatus][2]string{
+var visitStatusLabels = map[VisitStatus][2]string{
 	Draft:     {"草稿", "Draft"},
 	Submitted: {"已提交", "Submitted"},
 }
 
 // Label returns the status's name for people.
-func (s InspectionStatus) Label(lang Lang) string { return label(inspectionStatusLabels, s, lang) }
+func (s VisitStatus) Label(lang Lang) string { return label(visitStatusLabels, s, lang) }
 
-// Inspection is one on-site supervision visit (督查) to a project.
-type Inspection struct {
+// Visit is one on-site supervision visit (督查) to a project.
+type Visit struct {
 	ID              string `json:"id"`
 	ProjectID       string `json:"project_id"`
 	TemplateID      string `json:"template_id"`
@@ -36,7 +36,7 @@ type Inspection struct {
 	Weather            string            `json:"weather,omitempty"`
 	StartedAt          time.Time         `json:"started_at"`
 	FinishedAt         time.Time         `json:"finished_at,omitzero"`
-	Status             InspectionStatus  `json:"status"`
+	Status             VisitStatus       `json:"status"`
 	Summary            string            `json:"summary,omitempty"`
 	Answers            map[string]Answer `json:"answers,omitempty"`
 	// Photos are the hashes of photos attached to the visit as a whole.
@@ -44,19 +44,19 @@ type Inspection struct {
 	Sample bool     `json:"sample,omitempty"`
 }
 
-// NewInspection starts a draft visit of project with the given template version.
-func NewInspection(id string, project Project, t Template, inspectors []string, at time.Time) Inspection {
-	return Inspection{
+// NewVisit starts a draft visit of project with the given template version.
+func NewVisit(id string, project Project, t Template, inspectors []string, at time.Time) Visit {
+	return Visit{
 		ID: id, ProjectID: project.ID, TemplateID: t.ID, TemplateVersion: t.Version,
 		Inspectors: inspectors, StartedAt: at, Status: Draft, Answers: map[string]Answer{},
 	}
 }
 
 // Editable reports whether answers may still change.
-func (in Inspection) Editable() bool { return in.Status == Draft }
+func (in Visit) Editable() bool { return in.Status == Draft }
 
 // SetAnswer checks a and records it, replacing an earlier answer to the same item.
-func (in *Inspection) SetAnswer(t Template, a Answer) error {
+func (in *Visit) SetAnswer(t Template, a Answer) error {
 	if !in.Editable() {
 		return errSubmitted()
 	}
@@ -75,7 +75,7 @@ func (in *Inspection) SetAnswer(t Template, a Answer) error {
 }
 
 // Progress returns how many items have an answer, and how many there are.
-func (in Inspection) Progress(t Template) (answered, total int) {
+func (in Visit) Progress(t Template) (answered, total int) {
 	for _, it := range t.Items() {
 		total++
 		if a, ok := in.Answers[it.Key]; ok && a.IsAnswered(it.Kind) {
@@ -93,7 +93,7 @@ type Gap struct {
 
 // Gaps lists what is missing before submission: inspectors, required
 // answers and required photos, in checklist order.
-func (in Inspection) Gaps(t Template) []Gap {
+func (in Visit) Gaps(t Template) []Gap {
 	var gaps []Gap
 	if len(nonEmpty(in.Inspectors)) == 0 {
 		gaps = append(gaps, Gap{Zh: "请填写督查人员。", En: "Enter who carried out the visit."})
@@ -114,7 +114,7 @@ func (in Inspection) Gaps(t Template) []Gap {
 
 // Submit makes the visit final after checking it is complete. A submitted
 // visit cannot be edited; a correction is an amendment (see Amend).
-func (in *Inspection) Submit(t Template, at time.Time) error {
+func (in *Visit) Submit(t Template, at time.Time) error {
 	if !in.Editable() {
 		return errSubmitted()
 	}
@@ -136,9 +136,9 @@ func (in *Inspection) Submit(t Template, at time.Time) error {
 // Amend starts a draft correction of a submitted visit: a copy with a new id
 // that names the original, which stays as it was. The visit keeps its
 // original start time: the amendment corrects the record of that day.
-func (in Inspection) Amend(newID string) (Inspection, error) {
+func (in Visit) Amend(newID string) (Visit, error) {
 	if in.Status != Submitted {
-		return Inspection{}, Coded(EConflict, "supervision.a_draft_can_be_edited_directly")
+		return Visit{}, Coded(EConflict, "supervision.a_draft_can_be_edited_directly")
 	}
 	c := in
 	c.ID = newID
@@ -158,7 +158,7 @@ func (in Inspection) Amend(newID string) (Inspection, error) {
 
 // FindingFromFail prefills a finding for a failed item, for the inspector to
 // complete, with NewFinding's usual deadline.
-func FindingFromFail(id string, in Inspection, it Item, a Answer, by string, at time.Time) Finding {
+func FindingFromFail(id string, in Visit, it Item, a Answer, by string, at time.Time) Finding {
 	f := NewFinding(id, in.ProjectID, in.ID, KindProblem, by, at)
 	f.ItemKey = it.Key
 	f.Description = it.Title

@@ -32,19 +32,19 @@ func parseVisitKey(rest []byte) (time.Time, string, bool) {
 	return t, string(rest[i+1:]), err == nil
 }
 
-func answerKey(inspectionID, itemKey string) []byte {
-	k := make([]byte, 0, len(inspectionID)+1+len(itemKey))
-	k = append(k, inspectionID...)
+func answerKey(visitID, itemKey string) []byte {
+	k := make([]byte, 0, len(visitID)+1+len(itemKey))
+	k = append(k, visitID...)
 	k = append(k, 0)
 	return append(k, itemKey...)
 }
 
-// writeInspection stores the visit's header (answers live in their own
+// writeVisit stores the visit's header (answers live in their own
 // bucket) and keeps the project's visit index and summary in step.
-func writeInspection(tx *bolt.Tx, in sv.Inspection, now time.Time) error {
-	b := tx.Bucket(bInspections)
+func writeVisit(tx *bolt.Tx, in sv.Visit, now time.Time) error {
+	b := tx.Bucket(bVisits)
 	if old := b.Get([]byte(in.ID)); old != nil {
-		var prev sv.Inspection
+		var prev sv.Visit
 		if err := decode(old, &prev, "inspection"); err != nil {
 			return err
 		}
@@ -69,8 +69,8 @@ func writeInspection(tx *bolt.Tx, in sv.Inspection, now time.Time) error {
 	return refreshSummary(tx, in.ProjectID, now)
 }
 
-func getInspection(tx *bolt.Tx, id string, in *sv.Inspection, withAnswers bool) error {
-	v := tx.Bucket(bInspections).Get([]byte(id))
+func getVisit(tx *bolt.Tx, id string, in *sv.Visit, withAnswers bool) error {
+	v := tx.Bucket(bVisits).Get([]byte(id))
 	if v == nil {
 		return sv.Errorf(sv.ENotFound, "找不到督查记录 %s。", "Visit %s not found.", id)
 	}
@@ -93,12 +93,12 @@ func getInspection(tx *bolt.Tx, id string, in *sv.Inspection, withAnswers bool) 
 	return nil
 }
 
-// CreateInspection stores a new visit (a draft, or an amendment copied from
+// CreateVisit stores a new visit (a draft, or an amendment copied from
 // a submitted one) with its answers.
-func (s *Store) CreateInspection(in sv.Inspection) error {
+func (s *Store) CreateVisit(in sv.Visit) error {
 	now := s.now()
 	return s.update(func(tx *bolt.Tx) error {
-		if tx.Bucket(bInspections).Get([]byte(in.ID)) != nil {
+		if tx.Bucket(bVisits).Get([]byte(in.ID)) != nil {
 			return sv.Errorf(sv.EConflict, "督查记录 %s 已存在。", "Visit %s already exists.", in.ID)
 		}
 		var p sv.Project
@@ -109,12 +109,12 @@ func (s *Store) CreateInspection(in sv.Inspection) error {
 		if err := getTemplate(tx, in.TemplateID, in.TemplateVersion, &t); err != nil {
 			return err
 		}
-		if err := writeInspection(tx, in, now); err != nil {
+		if err := writeVisit(tx, in, now); err != nil {
 			return err
 		}
 		header := in
 		header.Answers = nil
-		if err := enqueue(tx, now, wire.EntityInspection, in.ID, wire.OpPut, header); err != nil {
+		if err := enqueue(tx, now, wire.EntityVisit, in.ID, wire.OpPut, header); err != nil {
 			return err
 		}
 		for _, a := range in.Answers {
@@ -126,33 +126,33 @@ func (s *Store) CreateInspection(in sv.Inspection) error {
 	})
 }
 
-func putAnswer(tx *bolt.Tx, inspectionID string, a sv.Answer, now time.Time) error {
-	if err := storeAnswer(tx, inspectionID, a); err != nil {
+func putAnswer(tx *bolt.Tx, visitID string, a sv.Answer, now time.Time) error {
+	if err := storeAnswer(tx, visitID, a); err != nil {
 		return err
 	}
-	return enqueue(tx, now, wire.EntityAnswer, inspectionID+"/"+a.ItemKey, wire.OpPut, answerChange{InspectionID: inspectionID, Answer: a})
+	return enqueue(tx, now, wire.EntityAnswer, visitID+"/"+a.ItemKey, wire.OpPut, answerChange{VisitID: visitID, Answer: a})
 }
 
 // storeAnswer writes an answer and the photos it lists into the photo
 // index: every path that writes an answer comes through here.
-func storeAnswer(tx *bolt.Tx, inspectionID string, a sv.Answer) error {
-	if err := put(tx.Bucket(bAnswers), answerKey(inspectionID, a.ItemKey), a); err != nil {
+func storeAnswer(tx *bolt.Tx, visitID string, a sv.Answer) error {
+	if err := put(tx.Bucket(bAnswers), answerKey(visitID, a.ItemKey), a); err != nil {
 		return err
 	}
-	return indexPhotoRefs(tx, answerRef(inspectionID, a.ItemKey), a.Photos)
+	return indexPhotoRefs(tx, answerRef(visitID, a.ItemKey), a.Photos)
 }
 
 // answerChange is the outbox payload of an answer: the answer and its visit.
 type answerChange struct {
-	InspectionID string `json:"inspection_id"`
+	VisitID string `json:"inspection_id"`
 	sv.Answer
 }
 
-// StartInspection creates a draft visit of a project with the newest version
+// StartVisit creates a draft visit of a project with the newest version
 // of its template, ready for answers.
-func (s *Store) StartInspection(projectID string, inspectors []string) (sv.Inspection, error) {
+func (s *Store) StartVisit(projectID string, inspectors []string) (sv.Visit, error) {
 	now := s.now()
-	var in sv.Inspection
+	var in sv.Visit
 	err := s.update(func(tx *bolt.Tx) error {
 		var p sv.Project
 		if err := getProject(tx, projectID, &p); err != nil {
@@ -162,32 +162,32 @@ func (s *Store) StartInspection(projectID string, inspectors []string) (sv.Inspe
 		if err := latestTemplate(tx, p.TemplateID, &t); err != nil {
 			return err
 		}
-		in = sv.NewInspection(sv.NewID(now), p, t, inspectors, now)
-		if err := writeInspection(tx, in, now); err != nil {
+		in = sv.NewVisit(sv.NewID(now), p, t, inspectors, now)
+		if err := writeVisit(tx, in, now); err != nil {
 			return err
 		}
-		return enqueue(tx, now, wire.EntityInspection, in.ID, wire.OpPut, in)
+		return enqueue(tx, now, wire.EntityVisit, in.ID, wire.OpPut, in)
 	})
 	return in, err
 }
 
-// Inspection returns a visit with all its answers.
-func (s *Store) Inspection(id string) (sv.Inspection, error) {
-	var in sv.Inspection
-	err := s.view(func(tx *bolt.Tx) error { return getInspection(tx, id, &in, true) })
+// Visit returns a visit with all its answers.
+func (s *Store) Visit(id string) (sv.Visit, error) {
+	var in sv.Visit
+	err := s.view(func(tx *bolt.Tx) error { return getVisit(tx, id, &in, true) })
 	return in, err
 }
 
 // SaveAnswer checks an answer against its item and saves it at once, with
 // its outbox entry: the checklist has no save button.
-func (s *Store) SaveAnswer(inspectionID string, a sv.Answer) error {
+func (s *Store) SaveAnswer(visitID string, a sv.Answer) error {
 	now := s.now()
 	if a.AnsweredAt.IsZero() {
 		a.AnsweredAt = now
 	}
 	return s.update(func(tx *bolt.Tx) error {
-		var in sv.Inspection
-		if err := getInspection(tx, inspectionID, &in, false); err != nil {
+		var in sv.Visit
+		if err := getVisit(tx, visitID, &in, false); err != nil {
 			return err
 		}
 		var t sv.Template
@@ -198,17 +198,17 @@ func (s *Store) SaveAnswer(inspectionID string, a sv.Answer) error {
 		if err := in.SetAnswer(t, a); err != nil {
 			return err
 		}
-		return putAnswer(tx, inspectionID, a, now)
+		return putAnswer(tx, visitID, a, now)
 	})
 }
 
-// UpdateInspection saves a draft's header: inspectors, departments present,
+// UpdateVisit saves a draft's header: inspectors, departments present,
 // weather, summary. Answers are saved with SaveAnswer.
-func (s *Store) UpdateInspection(in sv.Inspection) error {
+func (s *Store) UpdateVisit(in sv.Visit) error {
 	now := s.now()
 	return s.update(func(tx *bolt.Tx) error {
-		var cur sv.Inspection
-		if err := getInspection(tx, in.ID, &cur, false); err != nil {
+		var cur sv.Visit
+		if err := getVisit(tx, in.ID, &cur, false); err != nil {
 			return err
 		}
 		if err := cur.CheckChange(); err != nil {
@@ -219,19 +219,19 @@ func (s *Store) UpdateInspection(in sv.Inspection) error {
 		cur.DepartmentsPresent = in.DepartmentsPresent
 		cur.Weather = in.Weather
 		cur.Summary = in.Summary
-		if err := writeInspection(tx, cur, now); err != nil {
+		if err := writeVisit(tx, cur, now); err != nil {
 			return err
 		}
-		return enqueue(tx, now, wire.EntityInspection, cur.ID, wire.OpPut, cur)
+		return enqueue(tx, now, wire.EntityVisit, cur.ID, wire.OpPut, cur)
 	})
 }
 
-// SubmitInspection checks the visit is complete and makes it final.
-func (s *Store) SubmitInspection(id string) (sv.Inspection, error) {
+// SubmitVisit checks the visit is complete and makes it final.
+func (s *Store) SubmitVisit(id string) (sv.Visit, error) {
 	now := s.now()
-	var in sv.Inspection
+	var in sv.Visit
 	err := s.update(func(tx *bolt.Tx) error {
-		if err := getInspection(tx, id, &in, true); err != nil {
+		if err := getVisit(tx, id, &in, true); err != nil {
 			return err
 		}
 		var t sv.Template
@@ -241,28 +241,28 @@ func (s *Store) SubmitInspection(id string) (sv.Inspection, error) {
 		if err := in.Submit(t, now); err != nil {
 			return err
 		}
-		if err := writeInspection(tx, in, now); err != nil {
+		if err := writeVisit(tx, in, now); err != nil {
 			return err
 		}
 		header := in
 		header.Answers = nil
-		return enqueue(tx, now, wire.EntityInspection, in.ID, wire.OpPut, header)
+		return enqueue(tx, now, wire.EntityVisit, in.ID, wire.OpPut, header)
 	})
 	return in, err
 }
 
-// AmendInspection starts a draft correction of a submitted visit. The
+// AmendVisit starts a draft correction of a submitted visit. The
 // original stays as it was.
-func (s *Store) AmendInspection(id string) (sv.Inspection, error) {
-	var orig sv.Inspection
-	if err := s.view(func(tx *bolt.Tx) error { return getInspection(tx, id, &orig, true) }); err != nil {
-		return sv.Inspection{}, err
+func (s *Store) AmendVisit(id string) (sv.Visit, error) {
+	var orig sv.Visit
+	if err := s.view(func(tx *bolt.Tx) error { return getVisit(tx, id, &orig, true) }); err != nil {
+		return sv.Visit{}, err
 	}
 	am, err := orig.Amend(sv.NewID(s.now()))
 	if err != nil {
-		return sv.Inspection{}, err
+		return sv.Visit{}, err
 	}
-	return am, s.CreateInspection(am)
+	return am, s.CreateVisit(am)
 }
 
 // DeleteDraft removes a draft visit that was started by mistake. Submitted
@@ -270,24 +270,24 @@ func (s *Store) AmendInspection(id string) (sv.Inspection, error) {
 func (s *Store) DeleteDraft(id string) error {
 	now := s.now()
 	return s.update(func(tx *bolt.Tx) error {
-		var in sv.Inspection
-		if err := getInspection(tx, id, &in, false); err != nil {
+		var in sv.Visit
+		if err := getVisit(tx, id, &in, false); err != nil {
 			return err
 		}
 		if err := in.CheckDelete(); err != nil {
 			return err
 		}
-		if err := removeInspection(tx, id, now); err != nil {
+		if err := removeVisit(tx, id, now); err != nil {
 			return err
 		}
-		return enqueue(tx, now, wire.EntityInspection, id, wire.OpDelete, nil)
+		return enqueue(tx, now, wire.EntityVisit, id, wire.OpDelete, nil)
 	})
 }
 
 // ProjectVisits returns a project's visits, newest first, without answers.
 // It reads the project's index, not every visit.
-func (s *Store) ProjectVisits(projectID string) ([]sv.Inspection, error) {
-	var out []sv.Inspection
+func (s *Store) ProjectVisits(projectID string) ([]sv.Visit, error) {
+	var out []sv.Visit
 	err := s.view(func(tx *bolt.Tx) error {
 		prefix := append([]byte(projectID), 0)
 		c := tx.Bucket(bVisitIndex).Cursor()
@@ -296,8 +296,8 @@ func (s *Store) ProjectVisits(projectID string) ([]sv.Inspection, error) {
 			if !ok {
 				continue
 			}
-			var in sv.Inspection
-			if err := getInspection(tx, id, &in, false); err != nil {
+			var in sv.Visit
+			if err := getVisit(tx, id, &in, false); err != nil {
 				return err
 			}
 			out = append(out, in)
@@ -308,16 +308,16 @@ func (s *Store) ProjectVisits(projectID string) ([]sv.Inspection, error) {
 	return out, err
 }
 
-// Inspections returns every visit header, newest first; projectID narrows
+// Visits returns every visit header, newest first; projectID narrows
 // the list to one project when not empty.
-func (s *Store) Inspections(projectID string) ([]sv.Inspection, error) {
+func (s *Store) Visits(projectID string) ([]sv.Visit, error) {
 	if projectID != "" {
 		return s.ProjectVisits(projectID)
 	}
-	var out []sv.Inspection
+	var out []sv.Visit
 	err := s.view(func(tx *bolt.Tx) error {
-		return tx.Bucket(bInspections).ForEach(func(k, v []byte) error {
-			var in sv.Inspection
+		return tx.Bucket(bVisits).ForEach(func(k, v []byte) error {
+			var in sv.Visit
 			if err := decode(v, &in, "inspection"); err != nil {
 				return err
 			}
@@ -329,15 +329,15 @@ func (s *Store) Inspections(projectID string) ([]sv.Inspection, error) {
 	return out, err
 }
 
-// InspectionsWithAnswers returns every visit with its answers, in one read
+// VisitsWithAnswers returns every visit with its answers, in one read
 // of each bucket: what the briefs need to pick each project's latest visit
 // and photos.
-func (s *Store) InspectionsWithAnswers() ([]sv.Inspection, error) {
-	var out []sv.Inspection
+func (s *Store) VisitsWithAnswers() ([]sv.Visit, error) {
+	var out []sv.Visit
 	err := s.view(func(tx *bolt.Tx) error {
 		index := map[string]int{}
-		if err := tx.Bucket(bInspections).ForEach(func(k, v []byte) error {
-			var in sv.Inspection
+		if err := tx.Bucket(bVisits).ForEach(func(k, v []byte) error {
+			var in sv.Visit
 			if err := decode(v, &in, "inspection"); err != nil {
 				return err
 			}
