@@ -233,7 +233,7 @@ func storageError(err error) error {
 func put(b *bolt.Bucket, key []byte, v any) error {
 	data, err := json.Marshal(v)
 	if err != nil {
-		return translate.Wrap(err, sv.EInvalid, "storage.error.the_record_holds_a_value_that_2")
+		return translate.Wrap(err, sv.EInvalid, "storage.error.the_record_holds_a_value_such_as_infinity")
 	}
 	return b.Put(key, data)
 }
