@@ -75,10 +75,12 @@ func (ui *mainUI) askVerify() {
 // goroutine, then shows the verdict in the user's language.
 func (ui *mainUI) verifyPrinted(path string) {
 	var portalCopy briefing.PortalCopy
-	if read := ui.sync.agent.PortalCopy(); read != nil {
-		portalCopy = func(id string) (sv.Inspection, bool, []string, error) {
-			pv, err := read(id)
-			return pv.Inspection, pv.Found, pv.Unsent, err
+	if ui.sync != nil { // nil when the window has no portal to sync with
+		if read := ui.sync.agent.PortalCopy(); read != nil {
+			portalCopy = func(id string) (sv.Inspection, bool, []string, error) {
+				pv, err := read(id)
+				return pv.Inspection, pv.Found, pv.Unsent, err
+			}
 		}
 	}
 	data := ui.cfg.Data

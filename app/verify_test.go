@@ -46,7 +46,7 @@ func TestVerifyAPrintedBrief(t *testing.T) {
 	// window; in place here, where Fyne's test driver runs fyne.Do on the
 	// caller's goroutine).
 	background := 0
-	ui.cfg.Background = func(work func()) { background++; work() }
+	ui.env.bg = func(work func()) { background++; work() }
 	verdict := func(path, want string) string {
 		t.Helper()
 		before := background
