@@ -87,7 +87,7 @@ func (ui *mainUI) verifyPrinted(path string) {
 	fetch(ui, func() (briefing.Verdict, error) {
 		pdf, err := os.ReadFile(path)
 		if err != nil {
-			return briefing.Verdict{}, sv.Wrap(err, sv.ENotFound, "无法读取文件“"+path+"”。", "Cannot read “"+path+"”.")
+			return briefing.Verdict{}, translate.Wrap(err, sv.ENotFound, "reports.error.cannot_read_file", path)
 		}
 		return briefing.Verify(data, pdf, portalCopy)
 	}, func(v briefing.Verdict, err error) {

@@ -146,10 +146,10 @@ func assemble(src Source, req Request, now, briefAt time.Time, lookup report.Pho
 	case Brief:
 	case Tour:
 		if req.Quarter < 1 || req.Quarter > 4 {
-			return in, sv.Errorf(sv.EInvalid, "季度应为 1 到 4。", "The quarter must be 1 to 4.")
+			return in, translate.Errorf(sv.EInvalid, "briefing.error.the_quarter_must_be_1_to")
 		}
 	default:
-		return in, sv.Errorf(sv.EInvalid, "未知的报告类型 %s。", "Unknown document %s.", req.Kind)
+		return in, translate.Errorf(sv.EInvalid, "briefing.error.unknown_document", req.Kind)
 	}
 	projects, err := src.Projects()
 	if err != nil {
@@ -214,7 +214,7 @@ func Snapshot(src Source, st report.Stamp) (report.Snapshot, error) {
 	case "brief":
 		end, err := time.ParseInLocation("2006-01", st.ID, loc)
 		if err != nil {
-			return report.Snapshot{}, sv.Errorf(sv.EInvalid, "简报的期次 %s 无法识别。", "The brief's period %s cannot be read.", st.ID)
+			return report.Snapshot{}, translate.Errorf(sv.EInvalid, "briefing.error.the_brief_s_period_cannot_be", st.ID)
 		}
 		in, err := assemble(src, Request{Kind: Brief, PeriodEnd: end}, st.Time, st.AsOf.In(loc), lookup)
 		if err != nil {
@@ -224,7 +224,7 @@ func Snapshot(src Source, st report.Stamp) (report.Snapshot, error) {
 	case "tour":
 		m := tourIDRE.FindStringSubmatch(st.ID)
 		if m == nil {
-			return report.Snapshot{}, sv.Errorf(sv.EInvalid, "拉练资料的季度 %s 无法识别。", "The tour pack's quarter %s cannot be read.", st.ID)
+			return report.Snapshot{}, translate.Errorf(sv.EInvalid, "briefing.error.the_tour_pack_s_quarter_cannot", st.ID)
 		}
 		year, _ := strconv.Atoi(m[1])
 		q, _ := strconv.Atoi(m[2])
@@ -252,7 +252,7 @@ func Snapshot(src Source, st report.Stamp) (report.Snapshot, error) {
 		}
 		return report.TourSnapshot(in.tour, at), nil
 	}
-	return report.Snapshot{}, sv.Errorf(sv.EInvalid, "未知的报告类型 %s。", "Unknown document %s.", st.Kind)
+	return report.Snapshot{}, translate.Errorf(sv.EInvalid, "briefing.error.unknown_document", st.Kind)
 }
 
 var tourIDRE = regexp.MustCompile(`^(\d{4})Q([1-4])$`)

@@ -189,9 +189,10 @@ func (c *ctx) printReport(file, printer string) error {
 		if !errors.As(err, &e) {
 			e = translate.Wrap(err, sv.EInternal, "cli.error.printing_failed")
 		}
-		return &sv.Error{Code: e.Code, Err: e.Err,
-			Zh: e.Zh + "PDF 已保存：" + file,
-			En: e.En + " The PDF is saved: " + file}
+		why := func(l sv.Lang) string { return translate.Message(e, l) }
+		saved := translate.Errorf(e.Code, "cli.error.print_failed_pdf_saved", translate.PerLanguage(why), file)
+		saved.Err = e.Err
+		return saved
 	}
 	if job.ID != "" {
 		c.say("cli.report.sent_to_printer_job", job.Printer, job.ID)

@@ -59,8 +59,7 @@ func runReportVerify(c *ctx, args []string) error {
 	defer s.Close()
 	v, err := briefing.Verify(s, pdf, c.portalCopy(dir, s))
 	if sv.ErrorCode(err) == sv.EInvalid {
-		return sv.Errorf(sv.EInvalid, "%s 不带 fieldbrief 报告的记录校验信息，无法核对（可能不是 fieldbrief 生成的报告，或由旧版本生成）。",
-			"%s carries no fieldbrief record stamp and cannot be verified (not a fieldbrief report, or made by an older version).", path)
+		return translate.Errorf(sv.EInvalid, "cli.error.carries_no_record_stamp", path)
 	}
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // MaxClockSkew is how far ahead of the portal's time a laptop's clock may
@@ -23,7 +24,7 @@ const clockWidth = 16 + 1 + 6 + 1
 // every laptop) and carry device as its node, so that one laptop cannot
 // speak for another. The error is fit to show.
 func CheckClock(s, device string) (HLC, *sv.Error) {
-	bad := sv.Errorf(sv.EInvalid, "修改带有格式不正确的时钟读数，平台未接受。", "The change carries a malformed clock reading; the portal did not accept it.")
+	bad := translate.Errorf(sv.EInvalid, "portal.error.the_change_carries_a_malformed_clock")
 	if len(s) != clockWidth+len(device) || s[16] != '.' || s[23] != '.' {
 		return HLC{}, bad
 	}
@@ -37,8 +38,7 @@ func CheckClock(s, device string) (HLC, *sv.Error) {
 		return HLC{}, bad
 	}
 	if h.Node != device {
-		return HLC{}, sv.Errorf(sv.EForbidden, "修改的时钟读数属于另一台设备，平台未接受。",
-			"The change's clock reading belongs to another device; the portal did not accept it.")
+		return HLC{}, translate.Errorf(sv.EForbidden, "portal.error.the_change_s_clock_reading_belongs")
 	}
 	return h, nil
 }
@@ -157,9 +157,8 @@ func AcceptFinding(stored *sv.Finding, storedClocks map[string]string, in sv.Fin
 		if h.IsRedispatch() && (!f.Status.Rectifying() || h.Deadline <= f.Deadline) {
 			// A 再次督办 made while someone else moved the finding on, or
 			// set a later deadline first, no longer applies.
-			conflict = &sv.Error{Code: sv.EConflict,
-				Zh: "问题已是“" + f.Status.Label(sv.Chinese) + "”、期限 " + string(f.Deadline) + "，这次再次督办未被平台接受。",
-				En: "The finding is already “" + f.Status.Label(sv.English) + "” with deadline " + string(f.Deadline) + "; the portal did not accept this re-dispatch."}
+			conflict = translate.Errorf(sv.EConflict, "portal.error.redispatch_not_accepted",
+				translate.PerLanguage(f.Status.Label), string(f.Deadline))
 			continue
 		}
 		if h.From != f.Status && !h.IsRedispatch() {
@@ -171,9 +170,8 @@ func AcceptFinding(stored *sv.Finding, storedClocks map[string]string, in sv.Fin
 			// start of work after someone reported the fix) would undo
 			// another's move.
 			if !sv.CanMove(f.Status, h.To) || !forward(f.Status, h.To) {
-				conflict = &sv.Error{Code: sv.EConflict,
-					Zh: "问题已是“" + f.Status.Label(sv.Chinese) + "”，不能改为“" + h.To.Label(sv.Chinese) + "”；这一状态修改未被平台接受。",
-					En: "The finding is already “" + f.Status.Label(sv.English) + "” and cannot become “" + h.To.Label(sv.English) + "”; the portal did not accept this status change."}
+				conflict = translate.Errorf(sv.EConflict, "portal.error.status_change_not_accepted",
+					translate.PerLanguage(f.Status.Label), translate.PerLanguage(h.To.Label))
 				continue
 			}
 		}
@@ -195,9 +193,8 @@ func AcceptFinding(stored *sv.Finding, storedClocks map[string]string, in sv.Fin
 	}
 	_, setsStatus := inClocks[FieldStatus]
 	if in.Status != f.Status && ((conflict == nil && setsStatus) || stored == nil) {
-		return MergeResult{}, &sv.Error{Code: sv.EInvalid,
-			Zh: "问题的状态“" + in.Status.Label(sv.Chinese) + "”不是由记录的处理步骤得来的，平台未接受。",
-			En: "The finding's status “" + in.Status.Label(sv.English) + "” was not reached by recorded moves; the portal did not accept it."}
+		return MergeResult{}, translate.Errorf(sv.EInvalid, "portal.error.status_not_reached_by_moves",
+			translate.PerLanguage(in.Status.Label))
 	}
 	if moved {
 		if c := inClocks[FieldStatus]; c > clocks[FieldStatus] {
@@ -294,5 +291,5 @@ func asError(err error) *sv.Error {
 	if e, ok := err.(*sv.Error); ok {
 		return e
 	}
-	return sv.Wrap(err, sv.EInternal, "平台检查这条修改时出错。", "The portal failed to check this change.")
+	return translate.Wrap(err, sv.EInternal, "portal.error.the_portal_failed_to_check_this")
 }

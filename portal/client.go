@@ -8,7 +8,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -18,6 +17,7 @@ import (
 	"time"
 
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // Client talks to one portal. It holds no state but the address, the HTTP
@@ -55,7 +55,7 @@ func (c *Client) RegisterDevice(ctx context.Context, device string) (Device, err
 func NewClient(base string, hc *http.Client, token string) (*Client, error) {
 	u, err := url.Parse(strings.TrimRight(base, "/"))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, sv.Errorf(sv.EInvalid, "平台地址“%s”无效，应形如 https://平台地址:8470。", "The portal address “%s” is not valid; it should look like https://portal:8470.", base)
+		return nil, translate.Errorf(sv.EInvalid, "portal.error.the_portal_address_should_look_like", base)
 	}
 	if hc == nil {
 		hc = http.DefaultClient
@@ -193,7 +193,7 @@ func (c *Client) CreateUpload(ctx context.Context, size int64, hash, name string
 	}
 	loc, err := resp.Location()
 	if err != nil {
-		return "", 0, sv.Wrap(err, sv.EUnavailable, "平台的上传回应不完整，请稍后重试。", "The portal's upload response was incomplete; try again later.")
+		return "", 0, translate.Wrap(err, sv.EUnavailable, "portal.error.the_portal_s_upload_response_was")
 	}
 	var off int64
 	if len(first) > 0 {
@@ -219,7 +219,7 @@ func (c *Client) UploadOffset(ctx context.Context, uploadURL string) (int64, err
 	}
 	defer drain(resp)
 	if resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusGone {
-		return 0, sv.Errorf(sv.ENotFound, "平台上已没有这次上传。", "The upload is no longer on the portal.")
+		return 0, translate.Errorf(sv.ENotFound, "portal.error.the_upload_is_no_longer_on")
 	}
 	if resp.StatusCode != http.StatusOK {
 		return 0, refusal(resp)
@@ -254,7 +254,7 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 	if in != nil {
 		raw, err := json.Marshal(in)
 		if err != nil {
-			return sv.Wrap(err, sv.EInternal, "无法编码发往平台的数据。", "Cannot encode the data for the portal.")
+			return translate.Wrap(err, sv.EInternal, "portal.error.cannot_encode_the_data_for_the")
 		}
 		// Records compress several times over; over a weak link that is
 		// most of a push's time. Small bodies are not worth the header.
@@ -309,7 +309,7 @@ func (c *Client) absRequest(ctx context.Context, method, u string, body io.Reade
 	}
 	req, err := http.NewRequestWithContext(ctx, method, u, body)
 	if err != nil {
-		return nil, sv.Wrap(err, sv.EInvalid, "平台地址无效。", "The portal address is not valid.")
+		return nil, translate.Wrap(err, sv.EInvalid, "portal.error.the_portal_address_is_not_valid_plain")
 	}
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
@@ -322,7 +322,7 @@ func (c *Client) absRequest(ctx context.Context, method, u string, body io.Reade
 func uploadOffset(resp *http.Response) (int64, error) {
 	off, err := strconv.ParseInt(resp.Header.Get("Upload-Offset"), 10, 64)
 	if err != nil || off < 0 {
-		return 0, sv.Errorf(sv.EUnavailable, "平台的上传回应不完整，请稍后重试。", "The portal's upload response was incomplete; try again later.")
+		return 0, translate.Errorf(sv.EUnavailable, "portal.error.the_portal_s_upload_response_was")
 	}
 	return off, nil
 }
@@ -342,9 +342,7 @@ func unreachable(err error) error {
 	if cert := certificateProblem(err); cert != nil {
 		return cert
 	}
-	return sv.Wrap(err, sv.EUnavailable,
-		"无法连接平台，请检查网络后重试。本机数据已保存，稍后会继续同步。",
-		"Cannot reach the portal. Check the network and try again; your data is saved and will sync later.")
+	return translate.Wrap(err, sv.EUnavailable, "portal.error.cannot_reach_the_portal_check_the")
 }
 
 // certificateProblem names what is wrong with the portal's certificate, or
@@ -356,25 +354,15 @@ func certificateProblem(err error) *sv.Error {
 	var invalid x509.CertificateInvalidError
 	switch {
 	case errors.As(err, &unknown):
-		return sv.Wrap(err, ErrCertificate,
-			"平台的证书不是本机信任的机构颁发的（可能是自签名证书，或连接被他人冒充）。请向管理员确认平台地址和证书；若平台使用单位自己的证书，请把该证书安装到本机的受信任根证书中。",
-			"The portal's certificate is not issued by an authority this computer trusts (a self-signed certificate, or someone posing as the portal). Check the address and the certificate with your administrator; if the portal uses your organisation's own certificate, install it among this computer's trusted root certificates.")
+		return translate.Wrap(err, ErrCertificate, "portal.error.the_certificate_is_not_trusted")
 	case errors.As(err, &host):
-		return sv.Wrap(err, ErrCertificate,
-			fmt.Sprintf("平台的证书不属于地址“%s”。请检查平台地址是否输入正确（应与证书上的名称一致），或请管理员更换证书。", host.Host),
-			fmt.Sprintf("The portal's certificate is not for the address “%s”. Check that the address is typed as on the certificate, or ask the administrator to replace the certificate.", host.Host))
+		return translate.Wrap(err, ErrCertificate, "portal.error.the_certificate_is_for_another_address", host.Host)
 	case errors.As(err, &invalid) && invalid.Reason == x509.Expired:
-		return sv.Wrap(err, ErrCertificate,
-			"平台的证书已过期或尚未生效。请检查本机的日期和时间是否正确；若正确，请通知管理员更新证书。",
-			"The portal's certificate has expired or is not valid yet. Check this computer's date and time; if they are right, tell the administrator to renew the certificate.")
+		return translate.Wrap(err, ErrCertificate, "portal.error.the_portal_s_certificate_has_expired")
 	case errors.As(err, &invalid):
-		return sv.Wrap(err, ErrCertificate,
-			"平台的证书无效，连接已中止。请通知管理员检查证书。",
-			"The portal's certificate is not valid, so the connection was stopped. Tell the administrator to check the certificate.")
+		return translate.Wrap(err, ErrCertificate, "portal.error.the_certificate_is_not_valid")
 	case errors.Is(err, http.ErrSchemeMismatch):
-		return sv.Wrap(err, ErrCertificate,
-			"平台地址以 https:// 开头，但平台未使用 HTTPS。请向管理员确认地址（可能应为 http://，但那样连接不加密）。",
-			"The portal address starts with https://, but the portal does not speak HTTPS. Check the address with your administrator (it may be http://, which is not encrypted).")
+		return translate.Wrap(err, ErrCertificate, "portal.error.the_portal_address_starts_with_https")
 	}
 	return nil
 }
@@ -436,22 +424,19 @@ func refusal(resp *http.Response) error {
 	var b ErrorBody
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	if json.Unmarshal(raw, &b) != nil || (b.Zh == "" && b.En == "") {
-		b = ErrorBody{Code: sv.EUnavailable,
-			Zh: fmt.Sprintf("平台回应异常（%d），请稍后重试。", resp.StatusCode),
-			En: fmt.Sprintf("The portal answered with an error (%d); try again later.", resp.StatusCode)}
-		if resp.StatusCode == 460 {
+		e := translate.Errorf(sv.EUnavailable, "portal.error.the_portal_answered_with_an_error", resp.StatusCode)
+		switch resp.StatusCode {
+		case 460:
 			// tus's checksum mismatch: retrying the same bytes cannot help.
-			b.Code, b.Zh, b.En = sv.EInvalid, "平台收到的照片与校验值不符，照片文件可能已损坏。", "The photo the portal received does not match its checksum; the photo file may be damaged."
+			e = translate.Errorf(sv.EInvalid, "portal.error.the_photo_does_not_match_its_checksum")
+		case http.StatusRequestEntityTooLarge:
+			e = translate.Errorf(sv.EInvalid, "portal.error.larger_than_the_portal_accepts")
+		case http.StatusUpgradeRequired:
+			e = translate.Errorf(ErrUpdateRequired, "portal.error.the_portal_requires_a_newer_fieldbrief")
+		case http.StatusUnauthorized:
+			e = translate.Errorf(ErrUnauthorized, "portal.error.your_sign_in_has_expired")
 		}
-		if resp.StatusCode == http.StatusRequestEntityTooLarge {
-			b.Code, b.Zh, b.En = sv.EInvalid, "内容超过平台允许的大小，平台未接收。", "This is larger than the portal accepts; the portal did not take it."
-		}
-		if resp.StatusCode == http.StatusUpgradeRequired {
-			b.Code, b.Zh, b.En = ErrUpdateRequired, "平台要求更新 fieldbrief：请安装新版本后再同步。本机数据已保留。", "The portal requires a newer fieldbrief: update fieldbrief, then sync again. Your data is kept."
-		}
-		if resp.StatusCode == http.StatusUnauthorized {
-			b.Code, b.Zh, b.En = ErrUnauthorized, "登录已失效，请重新登录平台。", "Your sign-in has expired; sign in to the portal again."
-		}
+		b = ErrorBody{Code: e.Code, Zh: e.Zh, En: e.En}
 	}
 	var wait time.Duration
 	if secs, err := strconv.Atoi(strings.TrimSpace(resp.Header.Get("Retry-After"))); err == nil && secs > 0 {
@@ -468,10 +453,7 @@ func PlainHTTPWarning(base string) *sv.Error {
 	if err != nil || u.Scheme != "http" || u.Hostname() == "" || loopback(u.Hostname()) {
 		return nil
 	}
-	return sv.Errorf(sv.EInvalid,
-		"注意：平台地址 %s 使用 http://，密码和记录将不加密地经过网络，可能被他人读取或篡改。请向管理员索取 https:// 地址。",
-		"Warning: the portal address %s uses http://, so passwords and records cross the network unencrypted and could be read or changed by others. Ask your administrator for an https:// address.",
-		u.Host)
+	return translate.Errorf(sv.EInvalid, "portal.error.warning_the_portal_address_uses_http", u.Host)
 }
 
 func loopback(host string) bool {

@@ -11,6 +11,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // The finding index is written in the same transaction as each finding
@@ -170,8 +171,7 @@ func (s *Store) Findings(filter FindingFilter) ([]sv.Finding, error) {
 			_, id, _ := cutZero(k)
 			v := rows.Get(id)
 			if v == nil {
-				return sv.Errorf(sv.EInternal, "问题索引缺少问题 %s。请运行 fieldbrief check 检查数据。",
-					"The finding index lacks finding %s. Run fieldbrief check.", string(id))
+				return translate.Errorf(sv.EInternal, "storage.error.the_finding_index_lacks_finding_run", string(id))
 			}
 			if err := keep(v); err != nil {
 				return err
@@ -327,8 +327,7 @@ func decodeRow(v []byte) (sv.Finding, error) {
 }
 
 func badRow() error {
-	return sv.Errorf(sv.EInternal, "问题索引中有一行无法读取。请运行 fieldbrief check 检查数据。",
-		"A row of the finding index cannot be read. Run fieldbrief check.")
+	return translate.Errorf(sv.EInternal, "storage.error.a_row_of_the_finding_index")
 }
 
 // rebuildFindingIndex empties the finding index and fills it again from

@@ -10,6 +10,7 @@ import (
 
 	"fieldbrief/portal/wire"
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // writeFinding stores a change the user made to a finding, with its
@@ -24,7 +25,7 @@ func writeFinding(tx *bolt.Tx, f sv.Finding, now time.Time) error {
 func getFinding(tx *bolt.Tx, id string, f *sv.Finding) error {
 	v := tx.Bucket(bFindings).Get([]byte(id))
 	if v == nil {
-		return sv.Errorf(sv.ENotFound, "找不到问题 %s。", "Finding %s not found.", id)
+		return translate.Errorf(sv.ENotFound, "storage.error.finding_not_found", id)
 	}
 	return decode(v, f, "finding")
 }
@@ -49,7 +50,7 @@ func (s *Store) CreateFinding(f sv.Finding) error {
 	}
 	return s.update(func(tx *bolt.Tx) error {
 		if tx.Bucket(bFindings).Get([]byte(f.ID)) != nil {
-			return sv.Errorf(sv.EConflict, "问题 %s 已存在。", "Finding %s already exists.", f.ID)
+			return translate.Errorf(sv.EConflict, "storage.error.finding_already_exists", f.ID)
 		}
 		var p sv.Project
 		if err := getProject(tx, f.ProjectID, &p); err != nil {

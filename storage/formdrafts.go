@@ -7,6 +7,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // FormDraft is what was typed into one of the window's forms (a finding, a
@@ -47,7 +48,7 @@ func (s *Store) FormDraft(key string) (FormDraft, error) {
 			v = b.Get([]byte(key))
 		}
 		if v == nil {
-			return sv.Errorf(sv.ENotFound, "没有未保存的表单内容。", "No unsaved form content.")
+			return translate.Errorf(sv.ENotFound, "storage.error.no_unsaved_form_content")
 		}
 		return decode(v, &d, "form draft")
 	})

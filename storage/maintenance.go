@@ -13,6 +13,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // Backup writes a consistent copy of the whole store to w while the app
@@ -25,7 +26,7 @@ func (s *Store) Backup(w io.Writer) (int64, error) {
 		return err
 	})
 	if err != nil {
-		return n, sv.Wrap(err, sv.EUnavailable, "备份写入失败，请检查目标磁盘的空间和权限。", "Writing the backup failed. Check the target disk's space and permissions.")
+		return n, translate.Wrap(err, sv.EUnavailable, "storage.error.writing_the_backup_failed_check_the")
 	}
 	return n, nil
 }
@@ -35,13 +36,11 @@ func (s *Store) Backup(w io.Writer) (int64, error) {
 func (s *Store) BackupTo(path string) (int64, error) {
 	abs, _ := filepath.Abs(path)
 	if live, _ := filepath.Abs(s.path); abs == live {
-		return 0, sv.Errorf(sv.EInvalid, "备份文件不能与数据文件相同。", "The backup file cannot be the data file itself.")
+		return 0, translate.Errorf(sv.EInvalid, "storage.error.the_backup_file_cannot_be_the")
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(abs), ".fieldbrief-backup-*")
 	if err != nil {
-		return 0, sv.Wrap(err, sv.EUnavailable,
-			fmt.Sprintf("无法在“%s”创建备份文件，请检查权限。", filepath.Dir(abs)),
-			fmt.Sprintf("Cannot create the backup file in “%s”. Check its permissions.", filepath.Dir(abs)))
+		return 0, translate.Wrap(err, sv.EUnavailable, "storage.error.cannot_create_the_backup_file_in", filepath.Dir(abs))
 	}
 	defer os.Remove(tmp.Name())
 	n, err := s.Backup(tmp)
@@ -55,7 +54,7 @@ func (s *Store) BackupTo(path string) (int64, error) {
 		err = os.Rename(tmp.Name(), abs)
 	}
 	if err != nil {
-		return 0, sv.Wrap(err, sv.EUnavailable, "备份写入失败，请检查目标磁盘的空间和权限。", "Writing the backup failed. Check the target disk's space and permissions.")
+		return 0, translate.Wrap(err, sv.EUnavailable, "storage.error.writing_the_backup_failed_check_the")
 	}
 	return n, nil
 }
@@ -186,7 +185,7 @@ func Compact(dir string, opts Options) (before, after int64, err error) {
 	dst, err := bolt.Open(tmpPath, 0o600, &bolt.Options{Timeout: opts.Timeout})
 	if err != nil {
 		src.Close()
-		return 0, 0, sv.Wrap(err, sv.EUnavailable, "无法创建压缩用的临时文件，请检查磁盘空间。", "Cannot create the temporary file for compaction. Check the disk space.")
+		return 0, 0, translate.Wrap(err, sv.EUnavailable, "storage.error.cannot_create_the_temporary_file_for")
 	}
 	cerr := bolt.Compact(dst, src.db, 64<<20)
 	dst.Close()
@@ -202,7 +201,7 @@ func Compact(dir string, opts Options) (before, after int64, err error) {
 	}
 	if cerr != nil {
 		os.Remove(tmpPath)
-		return before, 0, sv.Wrap(cerr, sv.EUnavailable, "压缩失败，原数据未改动。请检查磁盘空间后重试。", "Compaction failed; the data was not changed. Check the disk space and try again.")
+		return before, 0, translate.Wrap(cerr, sv.EUnavailable, "storage.error.compaction_failed_the_data_was_not")
 	}
 	if fi, err := os.Stat(path); err == nil {
 		after = fi.Size()

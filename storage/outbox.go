@@ -7,6 +7,7 @@ import (
 
 	"fieldbrief/portal/wire"
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // OutboxLen returns how many local changes wait for the portal.
@@ -45,7 +46,7 @@ func (s *Store) Outbox(after uint64, limit int) ([]wire.Change, error) {
 func (s *Store) AckOutbox(seq uint64) error {
 	return s.update(func(tx *bolt.Tx) error {
 		if seq > lastSeq(tx) {
-			return sv.Errorf(sv.EInvalid, "确认的修改编号 %d 超出了本机已有的编号。", "Acknowledged change %d is beyond this laptop's changes.", seq)
+			return translate.Errorf(sv.EInvalid, "storage.error.acknowledged_change_is_beyond_this_laptop", seq)
 		}
 		var k [8]byte
 		binary.BigEndian.PutUint64(k[:], seq)

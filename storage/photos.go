@@ -8,6 +8,7 @@ import (
 
 	"fieldbrief/portal/wire"
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // BlobKind names one of the stored renditions of a photo.
@@ -217,7 +218,7 @@ func changePhotoList(tx *bolt.Tx, l sv.PhotoLink, now time.Time, change func([]s
 		}
 		return putAnswer(tx, in.ID, a, now)
 	}
-	return sv.Errorf(sv.EInvalid, "请指定照片属于哪次督查或哪个问题。", "Say which visit or finding the photos belong to.")
+	return translate.Errorf(sv.EInvalid, "storage.error.say_which_visit_or_finding_the")
 }
 
 func appendOnce(list []string, s string) []string {
@@ -239,7 +240,7 @@ func (s *Store) Photo(hash string) (sv.Photo, error) {
 func getPhoto(tx *bolt.Tx, hash string, p *sv.Photo) error {
 	v := tx.Bucket(bPhotos).Get([]byte(hash))
 	if v == nil {
-		return sv.Errorf(sv.ENotFound, "找不到照片 %s。", "Photo %s not found.", hash)
+		return translate.Errorf(sv.ENotFound, "storage.error.photo_not_found", hash)
 	}
 	return decode(v, p, "photo")
 }
@@ -250,7 +251,7 @@ func (s *Store) PhotoBlob(hash string, kind BlobKind) ([]byte, error) {
 	err := s.view(func(tx *bolt.Tx) error {
 		v := blobGet(tx, hash, kind)
 		if v == nil {
-			return sv.Errorf(sv.ENotFound, "照片 %s 的文件不在本机。", "The file of photo %s is not on this laptop.", hash)
+			return translate.Errorf(sv.ENotFound, "storage.error.the_file_of_photo_is_not", hash)
 		}
 		// bbolt's slice is only valid inside the transaction.
 		out = append([]byte(nil), v...)

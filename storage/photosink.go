@@ -6,6 +6,7 @@ import (
 
 	"fieldbrief/photo"
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // PhotoSink stores the photos of an import batch in the store, each linked
@@ -45,12 +46,12 @@ func (s *Store) NewPhotoSink(link sv.PhotoLink) (*PhotoSink, error) {
 				return nil, err
 			}
 			if _, ok := t.Item(link.ItemKey); !ok {
-				return nil, sv.Errorf(sv.ENotFound, "清单中没有编号为 %s 的检查项。", "The checklist has no item %s.", link.ItemKey)
+				return nil, translate.Errorf(sv.ENotFound, "storage.error.the_checklist_has_no_item", link.ItemKey)
 			}
 		}
 	}
 	if link.VisitID == "" && link.FindingID == "" {
-		return nil, sv.Errorf(sv.EInvalid, "请指定照片属于哪次督查或哪个问题。", "Say which visit or finding the photos belong to.")
+		return nil, translate.Errorf(sv.EInvalid, "storage.error.say_which_visit_or_finding_the")
 	}
 	return &PhotoSink{store: s, link: link}, nil
 }

@@ -8,6 +8,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // The register (projects and templates) comes from the portal, or from the
@@ -84,7 +85,7 @@ func (s *Store) Project(id string) (sv.Project, error) {
 func getProject(tx *bolt.Tx, id string, p *sv.Project) error {
 	v := tx.Bucket(bProjects).Get([]byte(id))
 	if v == nil {
-		return sv.Errorf(sv.ENotFound, "找不到项目 %s。", "Project %s not found.", id)
+		return translate.Errorf(sv.ENotFound, "storage.error.project_not_found", id)
 	}
 	return decode(v, p, "project")
 }
@@ -136,7 +137,7 @@ func (s *Store) cachedTemplate(tx *bolt.Tx, id string, version int, t *sv.Templa
 func getTemplate(tx *bolt.Tx, id string, version int, t *sv.Template) error {
 	v := tx.Bucket(bTemplates).Get(templateKey(id, version))
 	if v == nil {
-		return sv.Errorf(sv.ENotFound, "找不到督查清单 %s 第 %d 版。请先与平台同步。", "Checklist %s version %d not found. Sync with the portal first.", id, version)
+		return translate.Errorf(sv.ENotFound, "storage.error.checklist_version_not_found_sync_with", id, version)
 	}
 	return decode(v, t, "template")
 }
@@ -160,7 +161,7 @@ func latestTemplate(tx *bolt.Tx, id string, t *sv.Template) error {
 		k, v = c.Prev()
 	}
 	if k == nil || !hasPrefix(k, prefix) {
-		return sv.Errorf(sv.ENotFound, "找不到督查清单 %s。请先与平台同步。", "Checklist %s not found. Sync with the portal first.", id)
+		return translate.Errorf(sv.ENotFound, "storage.error.checklist_not_found_sync_with_the", id)
 	}
 	return decode(v, t, "template")
 }

@@ -9,6 +9,7 @@ import (
 
 	"fieldbrief/portal/wire"
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // Buckets. Keys are chosen so that the questions the UI asks are prefix
@@ -74,7 +75,7 @@ func schemaVersion(tx *bolt.Tx) (int, error) {
 	}
 	v := meta.Get(kSchema)
 	if len(v) != 8 {
-		return 0, sv.Errorf(sv.EInvalid, "数据文件缺少格式版本，可能不是 fieldbrief 数据。", "The data file has no format version; it may not be fieldbrief data.")
+		return 0, translate.Errorf(sv.EInvalid, "storage.error.the_data_file_has_no_format")
 	}
 	return int(binary.BigEndian.Uint64(v)), nil
 }
@@ -87,9 +88,7 @@ func migrate(tx *bolt.Tx, now time.Time) error {
 		return err
 	}
 	if v > currentSchema {
-		return sv.Errorf(sv.EConflict,
-			"这份数据由更新版本的 fieldbrief 写入（格式版本 %d）。请升级本程序后再打开。",
-			"This data was written by a newer fieldbrief (format version %d). Update the program to open it.", v)
+		return translate.Errorf(sv.EConflict, "storage.error.this_data_was_written_by_a", v)
 	}
 	if v == 0 {
 		return initialise(tx, now)
@@ -225,7 +224,7 @@ func enqueue(tx *bolt.Tx, at time.Time, entity, id, op string, data any) error {
 	if data != nil {
 		raw, err := json.Marshal(data)
 		if err != nil {
-			return sv.Wrap(err, sv.EInvalid, "记录中有无法保存的数值，请检查输入。", "The record holds a value that cannot be saved; check the input.")
+			return translate.Wrap(err, sv.EInvalid, "storage.error.the_record_holds_a_value_that")
 		}
 		c.Data = raw
 	}

@@ -28,6 +28,7 @@ import (
 	berrors "go.etcd.io/bbolt/errors"
 
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // FileName is the name of the database file inside the data folder.
@@ -87,9 +88,7 @@ func Open(dir string, opts Options) (*Store, error) {
 		err = s.db.View(func(tx *bolt.Tx) error {
 			v, err := schemaVersion(tx)
 			if err == nil && v != currentSchema {
-				return sv.Errorf(sv.EConflict,
-					"数据文件格式版本为 %d，本程序使用版本 %d。请用普通方式打开一次以完成升级。",
-					"The data file has format version %d; this program uses %d. Open it normally once to upgrade it.", v, currentSchema)
+				return translate.Errorf(sv.EConflict, "storage.error.the_data_file_has_format_version", v, currentSchema)
 			}
 			s.device = string(tx.Bucket(bMeta).Get(kDevice))
 			return err
@@ -145,24 +144,18 @@ func prepareDir(dir string, readOnly bool) error {
 	fi, err := os.Stat(dir)
 	switch {
 	case err == nil && !fi.IsDir():
-		return sv.Errorf(sv.EInvalid,
-			"“%s”是一个文件，不是文件夹。请用 --data 指定一个文件夹。",
-			"“%s” is a file, not a folder. Choose a folder with --data.", dir)
+		return translate.Errorf(sv.EInvalid, "storage.error.is_a_file_not_a_folder", dir)
 	case err == nil:
 		return nil
 	case errors.Is(err, fs.ErrNotExist) && !readOnly:
 		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return sv.Wrap(err, sv.EUnavailable,
-				fmt.Sprintf("无法创建数据文件夹“%s”。请检查权限，或用 --data 选择其他文件夹。", dir),
-				fmt.Sprintf("Cannot create the data folder “%s”. Check its permissions, or choose another folder with --data.", dir))
+			return translate.Wrap(err, sv.EUnavailable, "storage.error.cannot_create_the_data_folder_check", dir)
 		}
 		return nil
 	case errors.Is(err, fs.ErrNotExist):
-		return sv.Errorf(sv.ENotFound, "数据文件夹“%s”不存在。", "The data folder “%s” does not exist.", dir)
+		return translate.Errorf(sv.ENotFound, "storage.error.the_data_folder_does_not_exist", dir)
 	default:
-		return sv.Wrap(err, sv.EUnavailable,
-			fmt.Sprintf("无法读取数据文件夹“%s”。请检查权限。", dir),
-			fmt.Sprintf("Cannot read the data folder “%s”. Check its permissions.", dir))
+		return translate.Wrap(err, sv.EUnavailable, "storage.error.cannot_read_the_data_folder_check", dir)
 	}
 }
 
@@ -173,31 +166,23 @@ func checkFile(path string) error {
 	if err != nil || fi.Mode().IsRegular() {
 		return nil
 	}
-	return sv.Errorf(sv.EInvalid, "“%s”不是普通文件，无法作为数据文件打开。", "“%s” is not a regular file and cannot be opened as data.", path)
+	return translate.Errorf(sv.EInvalid, "storage.error.is_not_a_regular_file_and", path)
 }
 
 func openError(dir, path string, err error) error {
 	switch {
 	case errors.Is(err, berrors.ErrTimeout):
-		return sv.Wrap(err, sv.EAlreadyOpen,
-			"数据已被另一个 fieldbrief 窗口打开。请切换到那个窗口，或先关闭它再重试。",
-			"The data is already open in another fieldbrief window. Switch to that window, or close it and try again.")
+		return translate.Wrap(err, sv.EAlreadyOpen, "storage.error.the_data_is_already_open_in")
 	case errors.Is(err, fs.ErrPermission), errors.Is(err, syscall.EROFS):
-		return sv.Wrap(err, sv.EUnavailable,
-			fmt.Sprintf("没有权限写入数据文件夹“%s”。请检查权限，或用 --data 选择其他文件夹。", dir),
-			fmt.Sprintf("No permission to write to the data folder “%s”. Check its permissions, or choose another folder with --data.", dir))
+		return translate.Wrap(err, sv.EUnavailable, "storage.error.no_permission_to_write_to_the", dir)
 	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrVersionMismatch), errors.Is(err, berrors.ErrChecksum):
 		return corrupt(path, err)
 	}
-	return sv.Wrap(err, sv.EUnavailable,
-		fmt.Sprintf("无法打开数据文件“%s”。文件未作任何改动。", path),
-		fmt.Sprintf("Cannot open the data file “%s”. The file was not changed.", path))
+	return translate.Wrap(err, sv.EUnavailable, "storage.error.cannot_open_the_data_file_the", path)
 }
 
 func corrupt(path string, cause error) error {
-	return sv.Wrap(cause, sv.EInvalid,
-		fmt.Sprintf("数据文件“%s”已损坏或不是 fieldbrief 数据，文件未作任何改动。请从备份恢复，或用 --data 选择其他文件夹。", path),
-		fmt.Sprintf("The data file “%s” is damaged or is not fieldbrief data. It was not changed. Restore it from a backup, or choose another folder with --data.", path))
+	return translate.Wrap(cause, sv.EInvalid, "storage.error.the_data_file_is_damaged_or", path)
 }
 
 // openBolt opens the file, turning a panic inside bbolt (which trusts the
@@ -236,32 +221,26 @@ func storageError(err error) error {
 		return err
 	}
 	if errors.Is(err, berrors.ErrDatabaseReadOnly) {
-		return sv.Wrap(err, sv.EConflict, "数据以只读方式打开，不能修改。", "The data is open read-only and cannot be changed.")
+		return translate.Wrap(err, sv.EConflict, "storage.error.the_data_is_open_read_only")
 	}
 	if errors.Is(err, berrors.ErrDatabaseNotOpen) {
-		return sv.Wrap(err, sv.EUnavailable, "数据文件已关闭。", "The data file is closed.")
+		return translate.Wrap(err, sv.EUnavailable, "storage.error.the_data_file_is_closed")
 	}
-	return sv.Wrap(err, sv.EInternal,
-		"保存失败：磁盘可能已满或不可写。刚才的修改没有保存，请检查磁盘后重试。",
-		"Could not save: the disk may be full or not writable. The last change was not saved; check the disk and try again.")
+	return translate.Wrap(err, sv.EInternal, "storage.error.could_not_save_the_disk_may")
 }
 
 // put encodes v as JSON into b under key.
 func put(b *bolt.Bucket, key []byte, v any) error {
 	data, err := json.Marshal(v)
 	if err != nil {
-		return sv.Wrap(err, sv.EInvalid,
-			"记录中有无法保存的数值（例如无穷大），请检查输入。",
-			"The record holds a value that cannot be saved (such as infinity); check the input.")
+		return translate.Wrap(err, sv.EInvalid, "storage.error.the_record_holds_a_value_such_as_infinity")
 	}
 	return b.Put(key, data)
 }
 
 func decode(b []byte, v any, what string) error {
 	if err := json.Unmarshal(b, v); err != nil {
-		return sv.Wrap(err, sv.EInternal,
-			"数据记录（"+what+"）无法读取。请运行 fieldbrief check 检查数据。",
-			"A data record ("+what+") cannot be read. Run fieldbrief check.")
+		return translate.Wrap(err, sv.EInternal, "storage.error.a_data_record_cannot_be_read", what)
 	}
 	return nil
 }

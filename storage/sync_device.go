@@ -9,6 +9,7 @@ import (
 
 	"fieldbrief/portal/wire"
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // The laptop's device on the portal (decision 0024): the id belongs to the
@@ -153,7 +154,7 @@ func ownRecord(tx *bolt.Tx, entity, id string) (OwnRecord, bool, error) {
 // Nothing of the outbox is lost: on any failure nothing changes.
 func (s *Store) Reregister(device string, resend []OwnRecord, bases map[string]sv.Finding, resetCursor bool) error {
 	if device == "" {
-		return sv.Errorf(sv.EInvalid, "新的设备编号为空。", "The new device id is empty.")
+		return translate.Errorf(sv.EInvalid, "storage.error.the_new_device_id_is_empty")
 	}
 	now := s.now().UTC()
 	err := s.update(func(tx *bolt.Tx) error {

@@ -10,6 +10,7 @@ import (
 
 	"fieldbrief/portal/wire"
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // What the sync engine keeps on the laptop, in buckets of its own so that
@@ -94,7 +95,7 @@ type Acked struct {
 func (s *Store) AckPushed(a Acked) error {
 	return s.update(func(tx *bolt.Tx) error {
 		if a.Seq > lastSeq(tx) {
-			return sv.Errorf(sv.EInvalid, "确认的修改编号 %d 超出了本机已有的编号。", "Acknowledged change %d is beyond this laptop's changes.", a.Seq)
+			return translate.Errorf(sv.EInvalid, "storage.error.acknowledged_change_is_beyond_this_laptop", a.Seq)
 		}
 		meta := tx.Bucket(bMeta)
 		if cur := meta.Get(kSeq); len(cur) != 8 || binary.BigEndian.Uint64(cur) < a.Seq {
@@ -475,7 +476,7 @@ func (s *Store) PendingPhotos() ([]sv.Photo, error) {
 func (s *Store) PutPulledPhotoBlob(hash string, kind BlobKind, data []byte) error {
 	return s.update(func(tx *bolt.Tx) error {
 		if tx.Bucket(bPhotos).Get([]byte(hash)) == nil {
-			return sv.Errorf(sv.ENotFound, "找不到照片 %s。", "Photo %s not found.", hash)
+			return translate.Errorf(sv.ENotFound, "storage.error.photo_not_found", hash)
 		}
 		if kind == BlobThumbnail {
 			if err := unqueueFetch(tx, hash); err != nil {

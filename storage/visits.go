@@ -9,6 +9,7 @@ import (
 
 	"fieldbrief/portal/wire"
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 const visitTimeLayout = "2006-01-02T15:04:05.000000000Z"
@@ -52,7 +53,7 @@ func writeVisit(tx *bolt.Tx, in sv.Visit, now time.Time) error {
 			return err
 		}
 		if prev.ProjectID != in.ProjectID {
-			return sv.Errorf(sv.EConflict, "督查记录不能改属其他项目。", "A visit cannot move to another project.")
+			return translate.Errorf(sv.EConflict, "storage.error.a_visit_cannot_move_to_another")
 		}
 	}
 	header := in
@@ -72,7 +73,7 @@ func writeVisit(tx *bolt.Tx, in sv.Visit, now time.Time) error {
 func getVisit(tx *bolt.Tx, id string, in *sv.Visit, withAnswers bool) error {
 	v := tx.Bucket(bVisits).Get([]byte(id))
 	if v == nil {
-		return sv.Errorf(sv.ENotFound, "找不到督查记录 %s。", "Visit %s not found.", id)
+		return translate.Errorf(sv.ENotFound, "storage.error.visit_not_found", id)
 	}
 	if err := decode(v, in, "inspection"); err != nil {
 		return err
@@ -99,7 +100,7 @@ func (s *Store) CreateVisit(in sv.Visit) error {
 	now := s.now()
 	return s.update(func(tx *bolt.Tx) error {
 		if tx.Bucket(bVisits).Get([]byte(in.ID)) != nil {
-			return sv.Errorf(sv.EConflict, "督查记录 %s 已存在。", "Visit %s already exists.", in.ID)
+			return translate.Errorf(sv.EConflict, "storage.error.visit_already_exists", in.ID)
 		}
 		var p sv.Project
 		if err := getProject(tx, in.ProjectID, &p); err != nil {

@@ -15,6 +15,7 @@ import (
 	"fieldbrief/portal"
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // Agent is a laptop's side of syncing, without a window (decision 0043):
@@ -524,7 +525,7 @@ func (a *Agent) SignOut(done func(error)) {
 func removeCredentials(dir string) error {
 	err := os.Remove(filepath.Join(dir, CredentialsFile))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return sv.Wrap(err, sv.EUnavailable, "无法删除登录信息，请检查数据文件夹的权限。", "Cannot delete the sign-in; check the data folder's permissions.")
+		return translate.Wrap(err, sv.EUnavailable, "syncer.error.cannot_delete_the_sign_in_check")
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"fieldbrief/portal"
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // How a laptop keeps its device (decision 0024). The device id belongs to
@@ -50,9 +51,7 @@ func Login(ctx context.Context, store *storage.Store, client *portal.Client, use
 			if n, err := store.OutboxLen(); err != nil {
 				return Credentials{}, err
 			} else if n > 0 {
-				return Credentials{}, sv.Errorf(portal.ErrDeviceOwned,
-					"本机的设备编号属于另一位用户，且本机还有 %d 条修改未发送。请先以该用户登录并同步，再换用户登录。",
-					"This laptop's device id belongs to another user and %d changes are not sent yet. Sign in as that user and sync first, then switch users.", n)
+				return Credentials{}, translate.Errorf(portal.ErrDeviceOwned, "syncer.error.this_laptop_s_device_id_belongs", n)
 			}
 		}
 		if err := store.Reregister(sv.NewID(time.Now()), nil, nil, false); err != nil {
@@ -76,9 +75,7 @@ func newDeviceForUser(store *storage.Store, owner string) error {
 		return err
 	}
 	if n > 0 {
-		return sv.Errorf(sv.EConflict,
-			"本机还有 %[1]s 的 %[2]d 条修改未发送，换用户登录会把它们记在别人名下。请先以 %[1]s 登录并同步，再换用户登录。",
-			"This laptop still holds %[2]d changes by %[1]s that are not sent; signing in as someone else would record them under another name. Sign in as %[1]s and sync first, then switch users.", owner, n)
+		return translate.Errorf(sv.EConflict, "syncer.error.this_laptop_still_holds_changes_by", owner, n)
 	}
 	return store.Reregister(sv.NewID(time.Now()), nil, nil, false)
 }
@@ -104,9 +101,7 @@ func (e *Engine) newDevice(ctx context.Context, resend []storage.OwnRecord, base
 
 // errNewEpoch tells Sync that the portal is a restored or rebuilt one;
 // Sync sends again what the portal lacks and carries on.
-var errNewEpoch = sv.Errorf(sv.EConflict,
-	"平台数据已从备份恢复或重建，请再同步一次：本机会重新发送平台缺少的本机记录。",
-	"The portal's data was restored from a backup or rebuilt; sync again: the laptop sends again its records the portal lacks.")
+var errNewEpoch = translate.Errorf(sv.EConflict, "syncer.error.the_portal_s_data_was_restored")
 
 // epochOf returns the epoch part of a pull cursor.
 func epochOf(cursor string) string {
@@ -190,9 +185,7 @@ func (e *Engine) resendOwn(ctx context.Context, r *Report) error {
 	if err := e.newDevice(ctx, resend, bases, true); err != nil {
 		return err
 	}
-	r.NewDevice = sv.Errorf(sv.EConflict,
-		"平台数据已从备份恢复：本机已以新的设备编号 %s 重新登记，并重新发送了平台缺少的 %d 条本机记录。",
-		"The portal's data was restored from a backup: this laptop registered the new device id %s and sent again %d of its records the portal lacked.", e.store.DeviceID(), len(resend))
+	r.NewDevice = translate.Errorf(sv.EConflict, "syncer.error.restored_portal_new_device_id_resent", e.store.DeviceID(), len(resend))
 	return nil
 }
 

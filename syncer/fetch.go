@@ -12,6 +12,7 @@ import (
 	"fieldbrief/portal"
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // Photos taken on another laptop come down in two steps. Each sync fetches
@@ -114,13 +115,14 @@ func (e *Engine) FetchPhoto(ctx context.Context, hash string, original bool) err
 		return err
 	}
 	if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != hash {
-		return sv.Errorf(sv.EUnavailable, "下载的照片不完整或已损坏，请稍后重试。", "The downloaded photo is incomplete or damaged; try again later.")
+		return translate.Errorf(sv.EUnavailable, "syncer.error.the_downloaded_photo_is_incomplete_or")
 	}
 	p, err := e.opts.Processor.Process(meta.FileName, data)
 	if err != nil {
 		var rej *photo.Rejection
 		if errors.As(err, &rej) {
-			return sv.Wrap(err, sv.EInvalid, "平台上的这张照片无法显示："+rej.Zh, "This photo on the portal cannot be shown: "+rej.En)
+			reason := func(l sv.Lang) string { return rej.Message(string(l)) }
+			return translate.Wrap(err, sv.EInvalid, "syncer.error.this_photo_on_the_portal_cannot", translate.PerLanguage(reason))
 		}
 		return err
 	}

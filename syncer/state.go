@@ -13,6 +13,7 @@ import (
 	"fieldbrief/portal"
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // canonical re-encodes a record through its domain type, so that two
@@ -72,7 +73,7 @@ type hasher struct{ lines []string }
 func (h *hasher) add(entity, id string, data []byte) error {
 	cid, c, err := canonical(entity, data)
 	if err != nil {
-		return sv.Wrap(err, sv.EInternal, "记录无法读取。", "A record cannot be read.")
+		return translate.Wrap(err, sv.EInternal, "syncer.error.a_record_cannot_be_read")
 	}
 	if c == nil {
 		return nil
@@ -148,11 +149,11 @@ type Credentials struct {
 func SaveCredentials(dir string, c Credentials) error {
 	raw, err := json.MarshalIndent(c, "", "  ")
 	if err != nil {
-		return sv.Wrap(err, sv.EInternal, "无法保存登录信息。", "Cannot save the sign-in.")
+		return translate.Wrap(err, sv.EInternal, "syncer.error.cannot_save_the_sign_in")
 	}
 	tmp, err := os.CreateTemp(dir, ".portal-*.json")
 	if err != nil {
-		return sv.Wrap(err, sv.EUnavailable, "无法在数据文件夹中保存登录信息，请检查权限。", "Cannot save the sign-in in the data folder; check its permissions.")
+		return translate.Wrap(err, sv.EUnavailable, "syncer.error.cannot_save_the_sign_in_in")
 	}
 	defer os.Remove(tmp.Name())
 	if err := tmp.Chmod(0o600); err == nil {
@@ -171,7 +172,7 @@ func SaveCredentials(dir string, c Credentials) error {
 		}
 	}
 	tmp.Close()
-	return sv.Wrap(err, sv.EUnavailable, "无法在数据文件夹中保存登录信息，请检查权限。", "Cannot save the sign-in in the data folder; check its permissions.")
+	return translate.Wrap(err, sv.EUnavailable, "syncer.error.cannot_save_the_sign_in_in")
 }
 
 // LoadCredentials reads the sign-in file in dir; ENotFound when the laptop
@@ -180,13 +181,13 @@ func LoadCredentials(dir string) (Credentials, error) {
 	var c Credentials
 	raw, err := os.ReadFile(filepath.Join(dir, CredentialsFile))
 	if os.IsNotExist(err) {
-		return c, sv.Errorf(sv.ENotFound, "本机尚未登录平台，请先运行 fieldbrief login。", "This laptop has not signed in to the portal; run fieldbrief login first.")
+		return c, translate.Errorf(sv.ENotFound, "syncer.error.this_laptop_has_not_signed_in")
 	}
 	if err != nil {
-		return c, sv.Wrap(err, sv.EUnavailable, "无法读取登录信息。", "Cannot read the sign-in.")
+		return c, translate.Wrap(err, sv.EUnavailable, "syncer.error.cannot_read_the_sign_in")
 	}
 	if err := json.Unmarshal(raw, &c); err != nil {
-		return c, sv.Wrap(err, sv.EInvalid, "登录信息文件已损坏，请重新登录。", "The sign-in file is damaged; sign in again.")
+		return c, translate.Wrap(err, sv.EInvalid, "syncer.error.the_sign_in_file_is_damaged")
 	}
 	return c, nil
 }

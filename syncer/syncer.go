@@ -28,6 +28,7 @@ import (
 	"fieldbrief/portal"
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // Options tune an Engine; zero values take the defaults noted.
@@ -113,9 +114,7 @@ type Report struct {
 // ahead, in minutes as people set clocks.
 func clockSkewWarning(seconds int64) *sv.Error {
 	minutes := (seconds + 59) / 60
-	return sv.Errorf(sv.EInvalid,
-		"本机时钟比平台快约 %d 分钟，平台已按平台时间记录这些修改。请校正本机的日期和时间。",
-		"This laptop's clock is about %d minutes ahead of the portal's; the portal recorded these changes at its own time. Set the laptop's date and time right.", minutes)
+	return translate.Errorf(sv.EInvalid, "syncer.error.this_laptop_s_clock_is_about", minutes)
 }
 
 // Engine syncs one store with one portal.
@@ -264,7 +263,7 @@ func (e *Engine) Push(ctx context.Context, r *Report) error {
 			if c.Entity == portal.EntityFinding && c.Op == portal.OpPut {
 				var f sv.Finding
 				if err := json.Unmarshal(c.Data, &f); err != nil {
-					return sv.Wrap(err, sv.EInternal, "待同步的问题记录无法读取，请运行 fieldbrief check。", "A finding waiting to sync cannot be read; run fieldbrief check.")
+					return translate.Wrap(err, sv.EInternal, "syncer.error.a_finding_waiting_to_sync_cannot")
 				}
 				base, seen := bases[c.ID]
 				if !seen {
@@ -299,18 +298,14 @@ func (e *Engine) Push(ctx context.Context, r *Report) error {
 				if err := e.newDevice(ctx, nil, nil, false); err != nil {
 					return err
 				}
-				r.NewDevice = sv.Errorf(portal.ErrDeviceReset,
-					"管理员重置了本机的设备编号；本机已以新的编号 %s 重新登记，未发送的修改已照常发送。",
-					"An administrator reset this laptop's device id; it registered the new id %s and sent its unsent changes as usual.", e.store.DeviceID())
+				r.NewDevice = translate.Errorf(portal.ErrDeviceReset, "syncer.error.an_administrator_reset_this_laptop_s", e.store.DeviceID())
 				continue
 			}
 			if errors.As(err, &ref) && ref.Body.Code == portal.ErrGap && e.afterGap(ref.Body) {
 				return errNewEpoch
 			}
 			if errors.As(err, &ref) && ref.Body.Code == portal.ErrGap {
-				return sv.Wrap(err, sv.EConflict,
-					"平台缺少本机较早的修改（平台数据可能从备份恢复过）。请联系管理员；本机数据已保留。",
-					"The portal is missing earlier changes from this laptop (its data may have been restored from a backup). Contact the administrator; the laptop's data is kept.")
+				return translate.Wrap(err, sv.EConflict, "syncer.error.the_portal_is_missing_earlier_changes")
 			}
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 
 	"fieldbrief/portal"
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // PortalVisit is the portal's copy of a visit as this laptop can know it.
@@ -61,7 +62,7 @@ func (e *Engine) FetchPortalVisit(ctx context.Context, id string) (PortalVisit, 
 				if !rec.Deleted {
 					var got sv.Visit
 					if err := json.Unmarshal(rec.Data, &got); err != nil {
-						return out, sv.Wrap(err, sv.EInternal, "平台发来的督查记录无法读取。", "The portal sent a visit record that cannot be read.")
+						return out, translate.Wrap(err, sv.EInternal, "syncer.error.the_portal_sent_a_visit_record")
 					}
 					header = &got
 				}
@@ -71,7 +72,7 @@ func (e *Engine) FetchPortalVisit(ctx context.Context, id string) (PortalVisit, 
 				if !rec.Deleted {
 					var a sv.Answer
 					if err := json.Unmarshal(rec.Data, &a); err != nil {
-						return out, sv.Wrap(err, sv.EInternal, "平台发来的检查项答案无法读取。", "The portal sent an answer that cannot be read.")
+						return out, translate.Wrap(err, sv.EInternal, "syncer.error.the_portal_sent_an_answer_that")
 					}
 					answers[item] = &a
 				}

@@ -130,7 +130,8 @@ func (c *Catalogue) Format(key string) string {
 // whole number among args is 1 and the language has a key + ".one" entry,
 // that entry is used: Chinese has none and needs none; English has them
 // only where a count of one reads differently ("Answered 1 / 30" needs none).
-// A []string argument prints as a list in the language (see List).
+// A []string argument prints as a list in the language (see List), and a
+// PerLanguage argument as its text in the language.
 func (c *Catalogue) T(key string, args ...any) string {
 	s := c.Format(key)
 	if countOf(args) == 1 {
@@ -143,15 +144,28 @@ func (c *Catalogue) T(key string, args ...any) string {
 	}
 	copied := false
 	for i, a := range args {
-		if list, ok := a.([]string); ok {
-			if !copied { // the caller's slice is not ours to change
-				args, copied = append([]any(nil), args...), true
-			}
-			args[i] = c.List(list)
+		var s string
+		switch a := a.(type) {
+		case []string:
+			s = c.List(a)
+		case PerLanguage:
+			s = a(c.lang)
+		default:
+			continue
 		}
+		if !copied { // the caller's slice is not ours to change
+			args, copied = append([]any(nil), args...), true
+		}
+		args[i] = s
 	}
 	return fmt.Sprintf(s, args...)
 }
+
+// PerLanguage is an argument whose words depend on the language, such as a
+// status's label (translate.PerLanguage(status.Label)) or a reason carried
+// from another package in both languages: T prints the catalogue's
+// language's text, so one key serves where each language needs its own part.
+type PerLanguage func(sv.Lang) string
 
 // List joins names as the language writes a list: 张伟、李娜 or Zhang Wei,
 // Li Na.

@@ -103,3 +103,23 @@ func TestListsReadAsTheLanguageWrites(t *testing.T) {
 		t.Errorf("English: %q", got)
 	}
 }
+
+// TestPerLanguageArguments: an argument with words in each language, such as
+// a status's label, prints in the catalogue's language, both when formatted
+// and through an error raised with it.
+func TestPerLanguageArguments(t *testing.T) {
+	label := PerLanguage(sv.StatusOpen.Label)
+	key := "syncer.error.this_photo_on_the_portal_cannot"
+	for _, l := range []sv.Lang{sv.Chinese, sv.English} {
+		want := strings.Replace(For(l).Format(key), "%s", sv.StatusOpen.Label(l), 1)
+		if got := For(l).T(key, label); got != want {
+			t.Errorf("%s: %q, want %q", l, got, want)
+		}
+		if got := Message(Errorf(sv.EInvalid, key, label), l); got != want {
+			t.Errorf("%s, as an error: %q, want %q", l, got, want)
+		}
+	}
+	if sv.StatusOpen.Label(sv.Chinese) == sv.StatusOpen.Label(sv.English) {
+		t.Fatal("the status label reads the same in both languages; the test proves nothing")
+	}
+}

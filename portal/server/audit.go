@@ -11,6 +11,7 @@ import (
 
 	"fieldbrief/portal"
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // bAudit holds the audit log: sequence number (8 bytes BE) → portal.AuditEntry.
@@ -97,8 +98,7 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
 	if v := r.URL.Query().Get("since"); v != "" {
 		t, err := parseSince(v)
 		if err != nil {
-			writeError(w, http.StatusBadRequest, sv.Errorf(sv.EInvalid,
-				"since 应为日期（2026-05-01）或 RFC 3339 时间。", "since must be a date (2026-05-01) or an RFC 3339 time."))
+			writeError(w, http.StatusBadRequest, translate.Errorf(sv.EInvalid, "portal.server.error.since_must_be_a_date_2026"))
 			return
 		}
 		since = t
@@ -107,8 +107,7 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
 	if v := r.URL.Query().Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > maxAuditPage {
-			writeError(w, http.StatusBadRequest, sv.Errorf(sv.EInvalid,
-				"limit 应在 1 到 %d 之间。", "limit must be between 1 and %d.", maxAuditPage))
+			writeError(w, http.StatusBadRequest, translate.Errorf(sv.EInvalid, "portal.server.error.limit_must_be_between_1_and", maxAuditPage))
 			return
 		}
 		limit = n

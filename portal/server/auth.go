@@ -17,6 +17,7 @@ import (
 
 	"fieldbrief/portal"
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 type ctxKey struct{}
@@ -59,7 +60,7 @@ func (s *Server) authHandler(role portal.Role, h http.Handler) http.Handler {
 		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		if !ok || tok == "" {
 			w.Header().Set("WWW-Authenticate", "Bearer")
-			writeError(w, http.StatusUnauthorized, &sv.Error{Code: portal.ErrUnauthorized, Zh: "请先登录平台。", En: "Sign in to the portal first."})
+			writeError(w, http.StatusUnauthorized, translate.Errorf(portal.ErrUnauthorized, "portal.server.error.sign_in_to_the_portal_first"))
 			return
 		}
 		p, err := s.lookupToken(tok)
@@ -69,8 +70,7 @@ func (s *Server) authHandler(role portal.Role, h http.Handler) http.Handler {
 			return
 		}
 		if rank(p.Role) < rank(role) {
-			writeError(w, http.StatusForbidden, &sv.Error{Code: portal.ErrForbidden,
-				Zh: "您的账号没有这项权限，请联系管理员。", En: "Your account does not have the right to do this; ask an administrator."})
+			writeError(w, http.StatusForbidden, translate.Errorf(portal.ErrForbidden, "portal.server.error.your_account_does_not_have_the"))
 			return
 		}
 		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, p)))
@@ -83,7 +83,7 @@ func tokenKey(tok string) []byte {
 }
 
 func (s *Server) lookupToken(tok string) (principal, *sv.Error) {
-	expired := &sv.Error{Code: portal.ErrUnauthorized, Zh: "登录已失效，请重新登录平台。", En: "Your sign-in has expired; sign in to the portal again."}
+	expired := translate.Errorf(portal.ErrUnauthorized, "portal.server.error.your_sign_in_has_expired_sign")
 	var p principal
 	err := s.db.bolt.View(func(tx *bolt.Tx) error {
 		var t tokenRecord
@@ -125,8 +125,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	g, wait := s.throttle.admit(account, host, now)
 	if wait > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds()+0.999)))
-		writeError(w, http.StatusTooManyRequests, sv.Errorf(portal.ErrTooMany,
-			"登录失败次数过多，请 %d 秒后再试。", "Too many failed sign-ins; try again in %d seconds.", int(wait.Seconds()+0.999)))
+		writeError(w, http.StatusTooManyRequests, translate.Errorf(portal.ErrTooMany, "portal.server.error.too_many_failed_sign_ins_try", int(wait.Seconds()+0.999)))
 		return
 	}
 	s.purgeTokensNow(now)
@@ -144,8 +143,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	if bcrypt.CompareHashAndPassword(hash, []byte(req.Password)) != nil || !found {
 		s.log.Warn("login failed", "user", req.User, "remote", host)
-		writeError(w, http.StatusUnauthorized, &sv.Error{Code: portal.ErrUnauthorized,
-			Zh: "用户名或密码不正确。", En: "The user name or password is wrong."})
+		writeError(w, http.StatusUnauthorized, translate.Errorf(portal.ErrUnauthorized, "portal.server.error.the_user_name_or_password_is"))
 		return
 	}
 	if u.Disabled {
@@ -199,19 +197,19 @@ func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) internal(w http.ResponseWriter, err error) {
 	s.log.Error("internal", "err", err)
-	writeError(w, http.StatusInternalServerError, sv.Errorf(sv.EInternal, "平台内部出错，请稍后重试。", "The portal had an internal fault; try again later."))
+	writeError(w, http.StatusInternalServerError, translate.Errorf(sv.EInternal, "portal.server.error.the_portal_had_an_internal_fault"))
 }
 
 // ValidateUser checks an account before it is stored.
 func ValidateUser(u portal.NewUser) error {
 	switch {
 	case u.Name == "" || len(u.Name) > 64 || strings.ContainsAny(u.Name, " \t\r\n/\x00") || !utf8.ValidString(u.Name):
-		return sv.Errorf(sv.EInvalid, "用户名不能为空，不能含空格或斜杠，最长 64 字节。", "The user name must not be empty, contain spaces or slashes, or exceed 64 bytes.")
+		return translate.Errorf(sv.EInvalid, "portal.server.error.the_user_name_must_not_be")
 	case !u.Role.Valid():
-		return sv.Errorf(sv.EInvalid, "角色应为 inspector、leader 或 admin。", "The role must be inspector, leader or admin.")
+		return translate.Errorf(sv.EInvalid, "portal.server.error.the_role_must_be_inspector_leader")
 	case utf8.RuneCountInString(u.Password) < 8 || len(u.Password) > 72:
 		// bcrypt reads at most 72 bytes; a longer password would be cut silently.
-		return sv.Errorf(sv.EInvalid, "密码至少 8 个字符，最长 72 字节。", "The password needs at least 8 characters and at most 72 bytes.")
+		return translate.Errorf(sv.EInvalid, "portal.server.error.the_password_needs_at_least_8")
 	}
 	return nil
 }
@@ -223,7 +221,7 @@ func (d *DB) PutUser(u portal.NewUser, c int) error {
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(u.Password), cost(c))
 	if err != nil {
-		return sv.Wrap(err, sv.EInternal, "无法处理密码。", "Cannot process the password.")
+		return translate.Wrap(err, sv.EInternal, "portal.server.error.cannot_process_the_password")
 	}
 	if u.DisplayName == "" {
 		u.DisplayName = u.Name

@@ -15,6 +15,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // A backup (decision 0029) is a tar of portal.db, copied with bbolt's
@@ -109,12 +110,12 @@ func (c *countWriter) Write(p []byte) (int, error) {
 // the backup is unreadable.
 func Restore(r io.Reader, dir string) (err error) {
 	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
-		return sv.Errorf(sv.EConflict, "文件夹“%s”不是空的；请恢复到一个新的空文件夹。", "The folder “%s” is not empty; restore into a new, empty folder.", dir)
+		return translate.Errorf(sv.EConflict, "portal.server.error.the_folder_is_not_empty_restore", dir)
 	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return sv.Wrap(err, sv.EUnavailable, fmt.Sprintf("无法读取文件夹“%s”。", dir), fmt.Sprintf("Cannot read the folder “%s”.", dir))
+		return translate.Wrap(err, sv.EUnavailable, "portal.server.error.cannot_read_the_folder", dir)
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return sv.Wrap(err, sv.EUnavailable, fmt.Sprintf("无法创建文件夹“%s”。", dir), fmt.Sprintf("Cannot create the folder “%s”.", dir))
+		return translate.Wrap(err, sv.EUnavailable, "portal.server.error.cannot_create_the_folder", dir)
 	}
 	defer func() {
 		if err != nil {
@@ -122,7 +123,7 @@ func Restore(r io.Reader, dir string) (err error) {
 		}
 	}()
 	broken := func(cause error) error {
-		return sv.Wrap(cause, sv.EInvalid, "备份文件不完整或不是平台备份，未恢复任何内容。", "The backup file is incomplete or not a portal backup; nothing was restored.")
+		return translate.Wrap(cause, sv.EInvalid, "portal.server.error.the_backup_file_is_incomplete_or")
 	}
 	tr := tar.NewReader(r)
 	sawDB := false
@@ -142,11 +143,11 @@ func Restore(r io.Reader, dir string) (err error) {
 		}
 		dst := filepath.Join(dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
-			return sv.Wrap(err, sv.EUnavailable, "无法写入恢复的文件。", "Cannot write the restored files.")
+			return translate.Wrap(err, sv.EUnavailable, "portal.server.error.cannot_write_the_restored_files")
 		}
 		f, err := os.OpenFile(dst, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 		if err != nil {
-			return sv.Wrap(err, sv.EUnavailable, "无法写入恢复的文件。", "Cannot write the restored files.")
+			return translate.Wrap(err, sv.EUnavailable, "portal.server.error.cannot_write_the_restored_files")
 		}
 		_, err = io.Copy(f, tr)
 		if cerr := f.Close(); err == nil {

@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -16,6 +15,7 @@ import (
 
 	"fieldbrief/portal"
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // Buckets of the portal's own bbolt file.
@@ -61,22 +61,21 @@ type DB struct {
 // older one to the current schema (see migrate.go).
 func OpenDB(dir string) (*DB, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, sv.Wrap(err, sv.EUnavailable,
-			fmt.Sprintf("无法创建平台数据文件夹“%s”。", dir), fmt.Sprintf("Cannot create the portal data folder “%s”.", dir))
+		return nil, translate.Wrap(err, sv.EUnavailable, "portal.server.error.cannot_create_the_portal_data_folder", dir)
 	}
 	b, err := bolt.Open(filepath.Join(dir, DBFile), 0o600, &bolt.Options{Timeout: time.Second})
 	if err != nil {
 		if errors.Is(err, berrors.ErrTimeout) {
-			return nil, sv.Wrap(err, sv.EAlreadyOpen, "平台数据已被另一个进程打开。", "The portal data is already open in another process.")
+			return nil, translate.Wrap(err, sv.EAlreadyOpen, "portal.server.error.the_portal_data_is_already_open")
 		}
-		return nil, sv.Wrap(err, sv.EUnavailable, "无法打开平台数据文件。", "Cannot open the portal data file.")
+		return nil, translate.Wrap(err, sv.EUnavailable, "portal.server.error.cannot_open_the_portal_data_file")
 	}
 	if err := upgrade(b, dir, time.Now()); err != nil {
 		b.Close()
 		if _, ok := err.(*sv.Error); ok {
 			return nil, err
 		}
-		return nil, sv.Wrap(err, sv.EInternal, "平台数据文件无法初始化或升级。", "The portal data file cannot be initialised or upgraded.")
+		return nil, translate.Wrap(err, sv.EInternal, "portal.server.error.the_portal_data_file_cannot_be")
 	}
 	d := &DB{bolt: b}
 	if err := epochAfterRestore(d, dir); err != nil {

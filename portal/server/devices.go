@@ -10,6 +10,7 @@ import (
 
 	"fieldbrief/portal"
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // Devices belong to tokens and users (decision 0024): a sign-in binds its
@@ -34,15 +35,11 @@ func validDeviceID(id string) bool {
 }
 
 func deviceReset(id string) *sv.Error {
-	return sv.Errorf(portal.ErrDeviceReset,
-		"管理员已重置本机的设备编号 %s。本机将以新的设备编号重新登记，未发送的修改会保留并重新发送。",
-		"An administrator reset this laptop's device id %s. The laptop registers a new device id; its unsent changes are kept and sent again.", id)
+	return translate.Errorf(portal.ErrDeviceReset, "portal.server.error.an_administrator_reset_this_laptop_s", id)
 }
 
 func deviceOwned(id string) *sv.Error {
-	return sv.Errorf(portal.ErrDeviceOwned,
-		"设备编号 %s 已属于另一位用户。请先让该用户同步本机的修改；本机会以新的设备编号登记。",
-		"Device id %s belongs to another user. Have that user sync this laptop's changes first; the laptop then registers a new device id.", id)
+	return translate.Errorf(portal.ErrDeviceOwned, "portal.server.error.device_id_belongs_to_another_user", id)
 }
 
 // bindDevice makes device the device of a sign-in by user within tx: a new
@@ -53,13 +50,13 @@ func bindDevice(tx *bolt.Tx, device, user string, now time.Time) *sv.Error {
 		return nil // a token for tools and browsers: it may not push
 	}
 	if !validDeviceID(device) {
-		return sv.Errorf(sv.EInvalid, "设备编号无效。", "The device id is not valid.")
+		return translate.Errorf(sv.EInvalid, "portal.server.error.the_device_id_is_not_valid")
 	}
 	b := tx.Bucket(bDeviceInfo)
 	var d deviceRecord
 	ok, err := getJSON(b, []byte(device), &d)
 	if err != nil {
-		return sv.Errorf(sv.EInternal, "平台的设备记录无法读取。", "The portal's device record cannot be read.")
+		return translate.Errorf(sv.EInternal, "portal.server.error.the_portal_s_device_record_cannot")
 	}
 	switch {
 	case ok && d.State == portal.DeviceReset:
@@ -74,7 +71,7 @@ func bindDevice(tx *bolt.Tx, device, user string, now time.Time) *sv.Error {
 	}
 	d.User = user
 	if putJSON(b, []byte(device), d) != nil {
-		return sv.Errorf(sv.EInternal, "平台无法保存设备记录。", "The portal cannot save the device record.")
+		return translate.Errorf(sv.EInternal, "portal.server.error.the_portal_cannot_save_the_device")
 	}
 	return nil
 }
@@ -86,9 +83,7 @@ func bindDevice(tx *bolt.Tx, device, user string, now time.Time) *sv.Error {
 // written when the portal closes. The status to answer goes with a refusal.
 func (s *Server) checkPushDevice(p principal, device string) (int, *sv.Error) {
 	if p.Device != device {
-		return http.StatusForbidden, sv.Errorf(portal.ErrDeviceMismatch,
-			"这次登录属于另一台设备，不能为设备 %s 推送修改。请在本机重新登录。",
-			"This sign-in belongs to another device and cannot push changes for device %s. Sign in again on this laptop.", device)
+		return http.StatusForbidden, translate.Errorf(portal.ErrDeviceMismatch, "portal.server.error.this_sign_in_belongs_to_another", device)
 	}
 	now := s.opts.Now().UTC()
 	status, refusal, write := 0, (*sv.Error)(nil), false
@@ -124,7 +119,7 @@ func (s *Server) checkPushDevice(p principal, device string) (int, *sv.Error) {
 		})
 	}
 	if err != nil {
-		return http.StatusInternalServerError, sv.Errorf(sv.EInternal, "平台内部出错，请稍后重试。", "The portal had an internal fault; try again later.")
+		return http.StatusInternalServerError, translate.Errorf(sv.EInternal, "portal.server.error.the_portal_had_an_internal_fault")
 	}
 	if refusal == nil {
 		s.lastPush.Store(device, now)
@@ -181,11 +176,11 @@ func (s *Server) handleRegisterDevice(w http.ResponseWriter, r *http.Request) {
 	p := userFrom(r.Context())
 	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if !ok || tok == "" {
-		writeError(w, http.StatusBadRequest, sv.Errorf(sv.EInvalid, "只有登录的设备可以登记设备编号。", "Only a signed-in laptop can register a device id."))
+		writeError(w, http.StatusBadRequest, translate.Errorf(sv.EInvalid, "portal.server.error.only_a_signed_in_laptop_can"))
 		return
 	}
 	if !validDeviceID(req.Device) {
-		writeError(w, http.StatusBadRequest, sv.Errorf(sv.EInvalid, "设备编号无效。", "The device id is not valid."))
+		writeError(w, http.StatusBadRequest, translate.Errorf(sv.EInvalid, "portal.server.error.the_device_id_is_not_valid"))
 		return
 	}
 	now := s.opts.Now().UTC()
@@ -215,11 +210,11 @@ func (s *Server) handleRegisterDevice(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if gone {
-		writeError(w, http.StatusUnauthorized, sv.Errorf(portal.ErrUnauthorized, "登录已失效，请重新登录平台。", "Your sign-in has expired; sign in to the portal again."))
+		writeError(w, http.StatusUnauthorized, translate.Errorf(portal.ErrUnauthorized, "portal.server.error.your_sign_in_has_expired_sign"))
 		return
 	}
 	if taken {
-		writeError(w, http.StatusConflict, sv.Errorf(sv.EConflict, "设备编号 %s 已被使用，请换一个。", "Device id %s is already in use; choose another.", req.Device))
+		writeError(w, http.StatusConflict, translate.Errorf(sv.EConflict, "portal.server.error.device_id_is_already_in_use", req.Device))
 		return
 	}
 	s.log.Info("device registered", "user", p.Name, "device", req.Device, "was", p.Device)
@@ -320,7 +315,7 @@ func (s *Server) handleResetDevice(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !ok {
-		writeError(w, http.StatusNotFound, sv.Errorf(sv.ENotFound, "平台上没有设备 %s。", "The portal has no device %s.", short(id)))
+		writeError(w, http.StatusNotFound, translate.Errorf(sv.ENotFound, "portal.server.error.the_portal_has_no_device", short(id)))
 		return
 	}
 	s.log.Warn("device reset", "device", id, "by", userFrom(r.Context()).Name)

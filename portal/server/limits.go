@@ -21,6 +21,7 @@ import (
 
 	"fieldbrief/portal"
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // The portal's limits, so that no client — signed in or not — can take its
@@ -142,7 +143,7 @@ func (s *Server) HTTPServer(ln net.Listener, certFile, keyFile string, lim Limit
 	if certFile != "" || keyFile != "" {
 		pair, err := tls.LoadX509KeyPair(certFile, keyFile)
 		if err != nil {
-			return nil, nil, sv.Wrap(err, sv.EInvalid, "无法读取 TLS 证书或私钥文件。", "Cannot read the TLS certificate or key file.")
+			return nil, nil, translate.Wrap(err, sv.EInvalid, "portal.server.error.cannot_read_the_tls_certificate_or")
 		}
 		cfg = &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12, NextProtos: []string{"h2", "http/1.1"}}
 	}
@@ -209,9 +210,8 @@ func newCapListener(ln net.Listener, lim Limits, cfg *tls.Config, log *slog.Logg
 		l.tls = cfg.Clone()
 		l.tls.NextProtos = []string{"http/1.1"}
 	}
-	busy, _ := json.Marshal(portal.ErrorBody{Code: sv.EUnavailable,
-		Zh: "平台正忙，请稍后再同步。本机数据已保存。",
-		En: "The portal is busy; sync again in a little while. Your data is saved."})
+	e := translate.Errorf(sv.EUnavailable, "portal.server.error.the_portal_is_busy_sync_again")
+	busy, _ := json.Marshal(portal.ErrorBody{Code: e.Code, Zh: e.Zh, En: e.En})
 	l.busy = rawResponse("503 Service Unavailable", busy, "Retry-After: "+strconv.Itoa(retryAfter)+"\r\n")
 	l.health = rawResponse("200 OK", []byte(`{"status":"ok"}`+"\n"), "")
 	return l
@@ -446,7 +446,7 @@ func (b *budgetedReader) Read(p []byte) (int, error) {
 }
 
 func busyError() *sv.Error {
-	return sv.Errorf(sv.EUnavailable, "平台正忙，请稍后再同步。本机数据已保存。", "The portal is busy; sync again in a little while. Your data is saved.")
+	return translate.Errorf(sv.EUnavailable, "portal.server.error.the_portal_is_busy_sync_again")
 }
 
 // writeBusy answers 503 with Retry-After.
@@ -475,10 +475,7 @@ func (s *Server) recordsFit(w http.ResponseWriter, p principal, req portal.PushR
 	for _, c := range req.Changes {
 		if n := storedSize(c.Data); n > s.opts.MaxRecord {
 			s.log.Warn("push refused: record too large", "user", p.Name, "device", req.Device, "seq", c.Seq, "entity", short(c.Entity), "id", short(c.ID), "bytes", n)
-			writeError(w, http.StatusRequestEntityTooLarge, sv.Errorf(portal.ErrTooLarge,
-				"本机第 %d 条修改（%s %s）有 %d KB，超过平台每条记录 %d KB 的上限。平台没有接受这次同步，什么也没有保存；本机数据完好。请联系管理员处理这条过大的记录。",
-				"This laptop's change %d (%s %s) is %d KB, over the portal's limit of %d KB for one record. The portal accepted nothing of this sync; the laptop's data is intact. Ask the administrator about this oversized record.",
-				c.Seq, short(c.Entity), short(c.ID), (n+1023)>>10, s.opts.MaxRecord>>10))
+			writeError(w, http.StatusRequestEntityTooLarge, translate.Errorf(portal.ErrTooLarge, "portal.server.error.this_laptop_s_change_is_kb", c.Seq, short(c.Entity), short(c.ID), (n+1023)>>10, s.opts.MaxRecord>>10))
 			return false
 		}
 	}

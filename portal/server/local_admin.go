@@ -12,6 +12,7 @@ import (
 
 	"fieldbrief/portal"
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // AdminSocket is the file name, in the data folder, of the Unix socket on
@@ -30,8 +31,7 @@ func (s *Server) LocalAdmin() http.Handler {
 	local := principal{User: portal.User{Name: LocalAdminName, DisplayName: "本机管理员", Role: portal.RoleAdmin}}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !strings.HasPrefix(r.URL.Path, portal.APIPrefix+"/admin/") && r.URL.Path != portal.PathHealth {
-			writeError(w, http.StatusNotFound, sv.Errorf(sv.ENotFound,
-				"本机管理通道只提供管理接口：%s。", "The local admin channel serves only the admin API: %s.", short(r.URL.Path)))
+			writeError(w, http.StatusNotFound, translate.Errorf(sv.ENotFound, "portal.server.error.the_local_admin_channel_serves_only", short(r.URL.Path)))
 			return
 		}
 		// The bearer check is replaced by the local principal, carried in
@@ -56,13 +56,11 @@ func (s *Server) ServeAdminSocket(ctx context.Context) error {
 	_ = os.Remove(path)
 	ln, err := net.Listen("unix", path)
 	if err != nil {
-		return sv.Wrap(err, sv.EUnavailable,
-			"无法创建本机管理通道，平台运行期间管理命令将不可用。",
-			"Cannot create the local admin socket; admin commands will not work while the portal runs.")
+		return translate.Wrap(err, sv.EUnavailable, "portal.server.error.cannot_create_the_local_admin_socket")
 	}
 	if err := os.Chmod(path, 0o600); err != nil {
 		ln.Close()
-		return sv.Wrap(err, sv.EUnavailable, "无法限制本机管理通道的权限。", "Cannot restrict the local admin socket's permissions.")
+		return translate.Wrap(err, sv.EUnavailable, "portal.server.error.cannot_restrict_the_local_admin_socket")
 	}
 	hs := &http.Server{Handler: s.LocalAdmin(), ReadHeaderTimeout: 10 * time.Second}
 	go func() {

@@ -12,6 +12,7 @@ import (
 
 	"fieldbrief/portal"
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // The portal's data has a schema version in meta (decision 0025):
@@ -47,7 +48,7 @@ func dbSchema(tx *bolt.Tx) (int, error) {
 		return 1, nil
 	}
 	if len(v) != 8 {
-		return 0, sv.Errorf(sv.EInvalid, "平台数据文件的格式版本无法读取。", "The portal data file's format version cannot be read.")
+		return 0, translate.Errorf(sv.EInvalid, "portal.server.error.the_portal_data_file_s_format")
 	}
 	return int(readU64(v)), nil
 }
@@ -72,17 +73,13 @@ func upgrade(b *bolt.DB, dir string, now time.Time) error {
 	case v == currentSchema && !missing:
 		return nil
 	case v > currentSchema:
-		return sv.Errorf(sv.EConflict,
-			"这份平台数据由更新版本的 fieldbrief-portal 写入（格式版本 %d，本程序认识到 %d）。请安装新版本的平台程序后再打开；数据未做任何改动。",
-			"This portal data was written by a newer fieldbrief-portal (format version %d; this program knows up to %d). Install the newer portal program to open it; the data was not changed.", v, currentSchema)
+		return translate.Errorf(sv.EConflict, "portal.server.error.this_portal_data_was_written_by", v, currentSchema)
 	case v > 0 && v < currentSchema:
 		// A copy first: a migration that a later version finds wrong can
 		// be undone by hand.
 		backup := filepath.Join(dir, fmt.Sprintf("%s.schema-%d-%s.bak", DBFile, v, now.UTC().Format("20060102T150405Z")))
 		if err := b.View(func(tx *bolt.Tx) error { return tx.CopyFile(backup, 0o600) }); err != nil {
-			return sv.Wrap(err, sv.EUnavailable,
-				"升级平台数据前无法备份数据文件，数据未做任何改动；请检查数据文件夹的空间和权限。",
-				"Cannot back up the portal data before upgrading it; nothing was changed. Check the data folder's free space and permissions.")
+			return translate.Wrap(err, sv.EUnavailable, "portal.server.error.cannot_back_up_the_portal_data")
 		}
 	}
 	return b.Update(func(tx *bolt.Tx) error {
@@ -181,7 +178,7 @@ func (d *DB) NewEpoch() (string, error) {
 	e := newEpoch()
 	err := d.bolt.Update(func(tx *bolt.Tx) error { return tx.Bucket(bMeta).Put(kEpoch, []byte(e)) })
 	if err != nil {
-		return "", sv.Wrap(err, sv.EUnavailable, "无法写入平台数据的新纪元。", "Cannot write the portal data's new epoch.")
+		return "", translate.Wrap(err, sv.EUnavailable, "portal.server.error.cannot_write_the_portal_data_s")
 	}
 	return e, nil
 }
@@ -205,9 +202,7 @@ func epochAfterRestore(d *DB, dir string) error {
 		return err
 	}
 	if err := os.Remove(marker); err != nil {
-		return sv.Wrap(err, sv.EUnavailable,
-			fmt.Sprintf("平台数据已启用新纪元，但无法删除标记文件 %s；请手动删除后再启动。", marker),
-			fmt.Sprintf("The portal data has a new epoch, but the marker %s cannot be removed; delete it by hand, then start again.", marker))
+		return translate.Wrap(err, sv.EUnavailable, "portal.server.error.the_portal_data_has_a_new", marker)
 	}
 	return nil
 }

@@ -15,6 +15,7 @@ import (
 	"fieldbrief/portal"
 	"fieldbrief/spreadsheet"
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // The committee office's workbooks (issue 16, decision 0028): the
@@ -106,10 +107,10 @@ func (s *Server) readXLSX(w http.ResponseWriter, r *http.Request) ([]byte, bool)
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
-		writeError(w, http.StatusRequestEntityTooLarge, sv.Errorf(sv.EInvalid, "文件过大（上限 %d MB）。", "The file is too large (limit %d MB).", spreadsheet.MaxFileSize>>20))
+		writeError(w, http.StatusRequestEntityTooLarge, translate.Errorf(sv.EInvalid, "portal.server.error.the_file_is_too_large_limit", spreadsheet.MaxFileSize>>20))
 		return nil, false
 	case err != nil:
-		writeError(w, http.StatusBadRequest, sv.Errorf(sv.EInvalid, "文件没有传完整，请重试。", "The file did not arrive complete; try again."))
+		writeError(w, http.StatusBadRequest, translate.Errorf(sv.EInvalid, "portal.server.error.the_file_did_not_arrive_complete"))
 		return nil, false
 	}
 	return data, true
@@ -267,7 +268,7 @@ func (s *Server) handleTemplateExport(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if !ok {
-		writeError(w, http.StatusNotFound, sv.Errorf(sv.ENotFound, "平台上没有清单“%s”（或其指定版本）。", "The portal has no checklist “%s” (or not that version).", id))
+		writeError(w, http.StatusNotFound, translate.Errorf(sv.ENotFound, "portal.server.error.the_portal_has_no_checklist_or", id))
 		return
 	}
 	data, err := spreadsheet.WriteTemplate(t, "")

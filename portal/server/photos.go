@@ -23,6 +23,7 @@ import (
 
 	"fieldbrief/portal"
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 func validHash(h string) bool {
@@ -80,7 +81,7 @@ func (s *Server) tusHandler() (http.Handler, error) {
 		NetworkTimeout:                   60 * time.Second,
 	})
 	if err != nil {
-		return nil, sv.Wrap(err, sv.EInternal, "无法启动照片上传服务。", "Cannot start the photo upload service.")
+		return nil, translate.Wrap(err, sv.EInternal, "portal.server.error.cannot_start_the_photo_upload_service")
 	}
 	// tusd routes on the path below its base, so the prefix goes first.
 	return http.StripPrefix(strings.TrimSuffix(portal.PathUploads, "/"), h), nil
@@ -89,12 +90,12 @@ func (s *Server) tusHandler() (http.Handler, error) {
 func (s *Server) beforeUpload(ev tusd.HookEvent) (tusd.HTTPResponse, tusd.FileInfoChanges, error) {
 	hash := ev.Upload.MetaData[portal.MetaSHA256]
 	if !validHash(hash) {
-		return tusd.HTTPResponse{}, tusd.FileInfoChanges{}, tusd.NewError("ERR_MISSING_SHA256",
-			"Upload-Metadata must carry sha256 (lower-case hex) / 上传元数据须包含 sha256", http.StatusBadRequest)
+		return tusd.HTTPResponse{}, tusd.FileInfoChanges{}, tusError("ERR_MISSING_SHA256", http.StatusBadRequest,
+			translate.Errorf(sv.EInvalid, "portal.server.error.upload_metadata_must_carry_sha256"))
 	}
 	if ev.Upload.SizeIsDeferred {
-		return tusd.HTTPResponse{}, tusd.FileInfoChanges{}, tusd.NewError("ERR_LENGTH_REQUIRED",
-			"Upload-Length is required / 须声明上传长度", http.StatusBadRequest)
+		return tusd.HTTPResponse{}, tusd.FileInfoChanges{}, tusError("ERR_LENGTH_REQUIRED", http.StatusBadRequest,
+			translate.Errorf(sv.EInvalid, "portal.server.error.upload_length_is_required"))
 	}
 	if e := s.admitUpload(userFrom(ev.Context).Name, hash, ev.Upload.Size); e != nil {
 		status := http.StatusRequestEntityTooLarge
@@ -119,22 +120,22 @@ func (s *Server) finishUpload(ev tusd.HookEvent) (tusd.HTTPResponse, error) {
 	got, err := fileHash(bin)
 	if err != nil {
 		s.log.Error("upload unreadable", "id", ev.Upload.ID, "err", err)
-		return tusd.HTTPResponse{}, tusd.NewError("ERR_INTERNAL", "the upload cannot be read / 上传文件无法读取", http.StatusInternalServerError)
+		return tusd.HTTPResponse{}, tusError("ERR_INTERNAL", http.StatusInternalServerError, translate.Errorf(sv.EInternal, "portal.server.error.the_upload_cannot_be_read"))
 	}
 	if got != hash {
 		s.log.Warn("upload hash mismatch", "id", ev.Upload.ID, "declared", hash, "got", got)
 		_ = os.Remove(bin)
 		_ = os.Remove(bin + ".info")
-		return tusd.HTTPResponse{}, tusd.NewError("ERR_CHECKSUM_MISMATCH",
-			"the bytes do not match the declared sha256; upload again / 文件内容与声明的 SHA-256 不符，请重新上传", 460)
+		return tusd.HTTPResponse{}, tusError("ERR_CHECKSUM_MISMATCH", 460,
+			translate.Errorf(sv.EInvalid, "portal.server.error.the_bytes_do_not_match_the_declared_sha256"))
 	}
 	if err := s.promote(bin, hash); err != nil {
 		s.log.Error("promote photo", "hash", hash, "err", err)
-		return tusd.HTTPResponse{}, tusd.NewError("ERR_INTERNAL", "the photo cannot be stored / 照片无法保存", http.StatusInternalServerError)
+		return tusd.HTTPResponse{}, tusError("ERR_INTERNAL", http.StatusInternalServerError, translate.Errorf(sv.EInternal, "portal.server.error.the_photo_cannot_be_stored"))
 	}
 	if err := s.db.markPhotoStored(hash); err != nil {
 		s.log.Error("mark photo stored", "hash", hash, "err", err)
-		return tusd.HTTPResponse{}, tusd.NewError("ERR_INTERNAL", "the photo cannot be stored / 照片无法保存", http.StatusInternalServerError)
+		return tusd.HTTPResponse{}, tusError("ERR_INTERNAL", http.StatusInternalServerError, translate.Errorf(sv.EInternal, "portal.server.error.the_photo_cannot_be_stored"))
 	}
 	s.log.Info("photo stored", "hash", hash, "bytes", ev.Upload.Size, "upload", ev.Upload.ID)
 	return tusd.HTTPResponse{}, nil
@@ -251,13 +252,13 @@ func (s *Server) handleMissing(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(req.Hashes) > maxMissing {
-		writeError(w, http.StatusRequestEntityTooLarge, sv.Errorf(sv.EInvalid, "一次最多询问 %d 张照片。", "Ask about at most %d photos at once.", maxMissing))
+		writeError(w, http.StatusRequestEntityTooLarge, translate.Errorf(sv.EInvalid, "portal.server.error.ask_about_at_most_photos_at", maxMissing))
 		return
 	}
 	out := portal.MissingResponse{Missing: []string{}}
 	for _, h := range req.Hashes {
 		if !validHash(h) {
-			writeError(w, http.StatusBadRequest, sv.Errorf(sv.EInvalid, "“%s”不是有效的 SHA-256。", "“%s” is not a valid SHA-256.", short(h)))
+			writeError(w, http.StatusBadRequest, translate.Errorf(sv.EInvalid, "portal.server.error.is_not_a_valid_sha_256", short(h)))
 			return
 		}
 		if !s.hasPhoto(h) {
@@ -277,7 +278,7 @@ func short(s string) string {
 func (s *Server) handlePhoto(w http.ResponseWriter, r *http.Request) {
 	hash := r.PathValue("hash")
 	if !validHash(hash) {
-		writeError(w, http.StatusBadRequest, sv.Errorf(sv.EInvalid, "“%s”不是有效的 SHA-256。", "“%s” is not a valid SHA-256.", short(hash)))
+		writeError(w, http.StatusBadRequest, translate.Errorf(sv.EInvalid, "portal.server.error.is_not_a_valid_sha_256", short(hash)))
 		return
 	}
 	if r.URL.Query().Get("size") == "thumb" && s.hasPhoto(hash) {
@@ -286,7 +287,7 @@ func (s *Server) handlePhoto(w http.ResponseWriter, r *http.Request) {
 	}
 	f, err := os.Open(s.photoPath(hash))
 	if errors.Is(err, fs.ErrNotExist) {
-		writeError(w, http.StatusNotFound, sv.Errorf(sv.ENotFound, "平台上还没有这张照片：拍摄它的电脑还没有上传。那台电脑同步后，下次同步时会自动下载。", "The portal does not have this photo yet: the laptop that took it has not uploaded it. Once that laptop syncs, the next sync here downloads it."))
+		writeError(w, http.StatusNotFound, translate.Errorf(sv.ENotFound, "portal.server.error.the_portal_does_not_have_this"))
 		return
 	} else if err != nil {
 		s.internal(w, err)
@@ -309,7 +310,7 @@ func (s *Server) serveThumbnail(w http.ResponseWriter, r *http.Request, hash str
 		return
 	}
 	if !named[hash] {
-		writeError(w, http.StatusNotFound, sv.Errorf(sv.ENotFound, "平台上还没有这张照片的记录。", "The portal has no record of this photo yet."))
+		writeError(w, http.StatusNotFound, translate.Errorf(sv.ENotFound, "portal.server.error.the_portal_has_no_record_of"))
 		return
 	}
 	data, err := s.thumbnail(r.Context(), hash)
@@ -323,8 +324,7 @@ func (s *Server) serveThumbnail(w http.ResponseWriter, r *http.Request, hash str
 		// The original is not sent in its place: a laptop would decode
 		// it for a list. It fetches the original when someone opens the
 		// photo, under its own import rules.
-		writeError(w, http.StatusUnprocessableEntity, sv.Errorf(sv.EInvalid,
-			"平台不为这张照片生成缩略图（%s）。打开照片可下载原图。", "The portal makes no thumbnail of this photo (%s). Open the photo to download the original.", no.reason))
+		writeError(w, http.StatusUnprocessableEntity, translate.Errorf(sv.EInvalid, "portal.server.error.the_portal_makes_no_thumbnail_of", no.reason))
 	case errors.Is(err, errThumbBusy):
 		writeBusy(w)
 	case r.Context().Err() != nil:
@@ -338,7 +338,7 @@ func (s *Server) handlePull(w http.ResponseWriter, r *http.Request) {
 	if l := r.URL.Query().Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)
 		if err != nil || n < 1 || n > 5000 {
-			writeError(w, http.StatusBadRequest, sv.Errorf(sv.EInvalid, "limit 应为 1 到 5000 之间的整数。", "limit must be a whole number from 1 to 5000."))
+			writeError(w, http.StatusBadRequest, translate.Errorf(sv.EInvalid, "portal.server.error.limit_must_be_a_whole_number"))
 			return
 		}
 		limit = n
@@ -456,4 +456,10 @@ func fileHash(path string) (string, error) {
 		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// tusError is a refusal in tus's own terms, which carry one text: the
+// English and the Chinese side by side, as tus clients show it whole.
+func tusError(code string, status int, e *sv.Error) tusd.Error {
+	return tusd.NewError(code, e.En+" / "+e.Zh, status)
 }

@@ -13,6 +13,7 @@ import (
 
 	"fieldbrief/portal"
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // maxChanges bounds one push so a transaction stays short.
@@ -50,18 +51,16 @@ func (s *Server) handlePush(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if req.Device == "" || len(req.Device) > 64 {
-		writeError(w, http.StatusBadRequest, sv.Errorf(sv.EInvalid, "请求缺少设备编号。", "The request has no device id."))
+		writeError(w, http.StatusBadRequest, translate.Errorf(sv.EInvalid, "portal.server.error.the_request_has_no_device_id"))
 		return
 	}
 	if len(req.Changes) > maxChanges {
-		writeError(w, http.StatusRequestEntityTooLarge, sv.Errorf(sv.EInvalid,
-			"一次最多推送 %d 条修改。", "At most %d changes may be pushed at once.", maxChanges))
+		writeError(w, http.StatusRequestEntityTooLarge, translate.Errorf(sv.EInvalid, "portal.server.error.at_most_changes_may_be_pushed", maxChanges))
 		return
 	}
 	for i := 1; i < len(req.Changes); i++ {
 		if req.Changes[i].Seq != req.Changes[i-1].Seq+1 {
-			writeError(w, http.StatusBadRequest, sv.Errorf(sv.EInvalid,
-				"修改编号必须连续（第 %d 条）。", "Change numbers must be consecutive (change %d).", i+1))
+			writeError(w, http.StatusBadRequest, translate.Errorf(sv.EInvalid, "portal.server.error.change_numbers_must_be_consecutive_change", i+1))
 			return
 		}
 	}
@@ -77,13 +76,10 @@ func (s *Server) handlePush(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case errors.As(err, &rewound):
 		s.log.Warn("device rewound", "user", p.Name, "device", req.Device, "seq", rewound.seq)
-		writeError(w, http.StatusConflict, sv.Errorf(portal.ErrRewound,
-			"本机的修改编号 %d 与平台已收到的修改不一致，本机数据可能是从旧备份恢复的。为免丢失，平台未接受这次同步；本机可以新的设备编号重新登记并发送未发送的修改（fieldbrief sync --reregister）。",
-			"This laptop's change %d differs from the one the portal already received; the laptop's data may have been restored from an old backup. To lose nothing, the portal refused this sync; the laptop can register a new device id and send its unsent changes (fieldbrief sync --reregister).", rewound.seq))
+		writeError(w, http.StatusConflict, translate.Errorf(portal.ErrRewound, "portal.server.error.this_laptop_s_change_differs_from", rewound.seq))
 	case errors.As(err, &gap):
-		writeJSON(w, http.StatusConflict, portal.ErrorBody{Code: portal.ErrGap, Expected: gap.expected, Epoch: s.db.Epoch(),
-			Zh: "修改编号不连续：平台需要从第 " + strconv.FormatUint(gap.expected, 10) + " 条开始。",
-			En: "Change numbers have a gap: the portal needs change " + strconv.FormatUint(gap.expected, 10) + " next."})
+		e := translate.Errorf(portal.ErrGap, "portal.server.error.change_numbers_have_a_gap", gap.expected)
+		writeJSON(w, http.StatusConflict, portal.ErrorBody{Code: e.Code, Expected: gap.expected, Epoch: s.db.Epoch(), Zh: e.Zh, En: e.En})
 	case err != nil:
 		s.internal(w, err)
 	default:
@@ -155,12 +151,6 @@ func rejectionKey(device string, seq uint64) []byte {
 	return append([]byte(device+"\x00"), u64(seq)...)
 }
 
-// refusal is a change refused for a reason the user can act on. A store
-// fault is not a refusal: it fails the whole push, which is retried.
-func refuse(code sv.Code, zh, en string, args ...any) *sv.Error {
-	return sv.Errorf(code, zh, en, args...)
-}
-
 // pushCtx is what the portal knows of one push and its changes cannot say.
 type pushCtx struct {
 	device string
@@ -188,7 +178,7 @@ func (pc *pushCtx) clocks(in map[string]string) (map[string]string, *sv.Error) {
 	out := make(map[string]string, len(in))
 	for field, c := range in {
 		if !slices.Contains(portal.FindingFields(), field) {
-			return nil, refuse(sv.EInvalid, "修改带有未知字段的时钟，平台未接受。", "The change carries a clock for an unknown field; the portal did not accept it.")
+			return nil, translate.Errorf(sv.EInvalid, "portal.server.error.the_change_carries_a_clock_for")
 		}
 		h, err := portal.CheckClock(c, pc.device)
 		if err != nil {
@@ -203,15 +193,17 @@ func (pc *pushCtx) clocks(in map[string]string) (map[string]string, *sv.Error) {
 	return out, nil
 }
 
-// apply applies one change, returning a refusal or nil. Refused changes
-// still count as applied (the device's numbering moves on); the record is
-// touched so that the device pulls the portal's version back.
+// apply applies one change, returning a refusal or nil: a change refused
+// for a reason the user can act on. A store fault is not a refusal: it
+// fails the whole push, which is retried. Refused changes still count as
+// applied (the device's numbering moves on); the record is touched so that
+// the device pulls the portal's version back.
 func (s *Server) apply(tx *bolt.Tx, pc *pushCtx, c portal.Change) *sv.Error {
 	if c.ID == "" || len(c.ID) > 200 {
-		return refuse(sv.EInvalid, "修改缺少记录编号。", "The change has no record id.")
+		return translate.Errorf(sv.EInvalid, "portal.server.error.the_change_has_no_record_id")
 	}
 	if c.Op != portal.OpPut && c.Op != portal.OpDelete {
-		return refuse(sv.EInvalid, "未知的修改类型“%s”。", "Unknown change type “%s”.", c.Op)
+		return translate.Errorf(sv.EInvalid, "portal.server.error.unknown_change_type", c.Op)
 	}
 	var rej *sv.Error
 	var err error
@@ -225,17 +217,17 @@ func (s *Server) apply(tx *bolt.Tx, pc *pushCtx, c portal.Change) *sv.Error {
 	case portal.EntityPhoto:
 		rej, err = s.applyPhoto(tx, pc, c)
 	default:
-		return refuse(sv.EInvalid, "平台不接受“%s”类记录的修改。", "The portal does not accept changes to “%s” records.", c.Entity)
+		return translate.Errorf(sv.EInvalid, "portal.server.error.the_portal_does_not_accept_changes", c.Entity)
 	}
 	if err != nil {
-		return refuse(sv.EInternal, "平台保存这条修改时出错。", "The portal failed to save this change.")
+		return translate.Errorf(sv.EInternal, "portal.server.error.the_portal_failed_to_save_this")
 	}
 	if rej != nil {
 		// Re-store the portal's version for everyone, the refused device
 		// included, so its next pull puts the record back.
 		if rec, ok, _ := getRecord(tx, c.Entity, c.ID); ok {
 			if err := putRecord(tx, rec); err != nil {
-				return refuse(sv.EInternal, "平台保存这条修改时出错。", "The portal failed to save this change.")
+				return translate.Errorf(sv.EInternal, "portal.server.error.the_portal_failed_to_save_this")
 			}
 		}
 	}
@@ -243,7 +235,7 @@ func (s *Server) apply(tx *bolt.Tx, pc *pushCtx, c portal.Change) *sv.Error {
 }
 
 func malformed(entity string) *sv.Error {
-	return refuse(sv.EInvalid, "修改内容无法读取（%s）。", "The change's content cannot be read (%s).", entity)
+	return translate.Errorf(sv.EInvalid, "portal.server.error.the_change_s_content_cannot_be", entity)
 }
 
 // tombstone is what the portal keeps of a deleted visit: whose it was, so
@@ -265,7 +257,7 @@ func (s *Server) applyVisit(tx *bolt.Tx, pc *pushCtx, c portal.Change) (*sv.Erro
 		// does. A tombstone from before owners were kept names no one.
 		if len(stored.Data) == 0 || json.Unmarshal(stored.Data, &old) != nil {
 			if !actor.Role.Oversees() {
-				return refuse(sv.EConflict, "该督查记录已被删除，不能再使用它的编号。", "This visit was deleted; its id cannot be used again."), nil
+				return translate.Errorf(sv.EConflict, "portal.server.error.this_visit_was_deleted_its_id"), nil
 			}
 		} else if err := actor.CheckRecord(old); err != nil {
 			return refusalOf(err), nil
@@ -303,13 +295,13 @@ func (s *Server) applyVisit(tx *bolt.Tx, pc *pushCtx, c portal.Change) (*sv.Erro
 	if _, ok, err := getRecord(tx, portal.EntityProject, in.ProjectID); err != nil {
 		return nil, err
 	} else if !ok {
-		return refuse(sv.ENotFound, "平台上没有项目 %s。", "The portal has no project %s.", in.ProjectID), nil
+		return translate.Errorf(sv.ENotFound, "portal.server.error.the_portal_has_no_project", in.ProjectID), nil
 	}
 	if err := actor.CheckRecord(in); err != nil {
 		return refusalOf(err), nil
 	}
 	if exists && old.ProjectID != "" && old.ProjectID != in.ProjectID {
-		return refuse(sv.EConflict, "督查记录不能改属其他项目。", "A visit cannot move to another project."), nil
+		return translate.Errorf(sv.EConflict, "portal.server.error.a_visit_cannot_move_to_another"), nil
 	}
 	in.Answers = nil
 	data, err := json.Marshal(in)
@@ -326,7 +318,7 @@ func refusalOf(err error) *sv.Error {
 	if errors.As(err, &e) {
 		return e
 	}
-	return refuse(sv.EInternal, "平台检查这条修改时出错。", "The portal failed to check this change.")
+	return translate.Errorf(sv.EInternal, "portal.server.error.the_portal_failed_to_check_this")
 }
 
 // refusalOrNil is refusalOf for an error that may be nil.
@@ -361,7 +353,7 @@ func (s *Server) applyAnswer(tx *bolt.Tx, pc *pushCtx, c portal.Change) (*sv.Err
 		return nil, err
 	}
 	if !ok {
-		return refuse(sv.ENotFound, "平台上没有督查记录 %s。", "The portal has no visit %s.", a.VisitID), nil
+		return translate.Errorf(sv.ENotFound, "portal.server.error.the_portal_has_no_visit", a.VisitID), nil
 	}
 	if err := in.CheckChange(); err != nil {
 		return refusalOf(err), nil
@@ -399,7 +391,7 @@ func (s *Server) applyFinding(tx *bolt.Tx, pc *pushCtx, c portal.Change) (*sv.Er
 	} else if _, ok, err := getRecord(tx, portal.EntityProject, in.ProjectID); err != nil {
 		return nil, err
 	} else if !ok {
-		return refuse(sv.ENotFound, "平台上没有项目 %s。", "The portal has no project %s.", in.ProjectID), nil
+		return translate.Errorf(sv.ENotFound, "portal.server.error.the_portal_has_no_project", in.ProjectID), nil
 	}
 	if err := pc.stamp.Actor.CheckProject(in.ProjectID); err != nil {
 		return refusalOf(err), nil
@@ -442,7 +434,7 @@ func checkPhotoLink(tx *bolt.Tx, actor sv.Actor, l sv.PhotoLink) (*sv.Error, err
 			return nil, err
 		}
 		if !ok {
-			return refuse(sv.ENotFound, "平台上没有督查记录 %s，照片不能关联到它。", "The portal has no visit %s to link the photo to.", l.VisitID), nil
+			return translate.Errorf(sv.ENotFound, "portal.server.error.the_portal_has_no_visit_to", l.VisitID), nil
 		}
 		if err := actor.CheckVisitPhotoAdd(in); err != nil {
 			return refusalOf(err), nil
@@ -454,7 +446,7 @@ func checkPhotoLink(tx *bolt.Tx, actor sv.Actor, l sv.PhotoLink) (*sv.Error, err
 			return nil, err
 		}
 		if !ok {
-			return refuse(sv.ENotFound, "平台上没有问题 %s，照片不能关联到它。", "The portal has no finding %s to link the photo to.", l.FindingID), nil
+			return translate.Errorf(sv.ENotFound, "portal.server.error.the_portal_has_no_finding_to", l.FindingID), nil
 		}
 		if err := actor.CheckFindingPhotoAdd(f); err != nil {
 			return refusalOf(err), nil

@@ -9,6 +9,7 @@ import (
 
 	"fieldbrief/portal"
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // A laptop pushes its records and uploads its photos side by side, so a
@@ -42,7 +43,7 @@ func (s *Server) admitUpload(user, hash string, size int64) *sv.Error {
 	hashes = append(hashes, hash)
 	named, err := s.photosNamed(hashes)
 	if err != nil {
-		return sv.Errorf(sv.EInternal, "平台读取照片记录时出错。", "The portal failed to read its photo records.")
+		return translate.Errorf(sv.EInternal, "portal.server.error.the_portal_failed_to_read_its")
 	}
 	if named[hash] {
 		return nil
@@ -59,10 +60,7 @@ func (s *Server) admitUpload(user, hash string, size int64) *sv.Error {
 		return nil // a restarted upload of the same photo
 	}
 	if len(mine) >= unannouncedCount || total+size > s.opts.Limits.UploadQuota {
-		return sv.Errorf(portal.ErrTooLarge,
-			"平台已收下您 %d 张尚无记录的照片（%d MB），在它们的记录同步到平台之前不再接收更多照片。请稍后再同步：记录到达后照片会继续上传。",
-			"The portal holds %d of your photos that no record names yet (%d MB) and takes no more until their records arrive. Sync again later: the photos go up once their records are in.",
-			len(mine), total>>20)
+		return translate.Errorf(portal.ErrTooLarge, "portal.server.error.the_portal_holds_of_your_photos", len(mine), total>>20)
 	}
 	if mine == nil {
 		mine = map[string]int64{}

@@ -27,6 +27,7 @@ import (
 
 	"fieldbrief/portal"
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // Options configure a Server. Dir is required; zero values of the rest
@@ -85,7 +86,7 @@ type Server struct {
 // be given to an http.Server. Close it to release the data.
 func New(opts Options) (*Server, error) {
 	if opts.Dir == "" {
-		return nil, sv.Errorf(sv.EInvalid, "请用 --data 指定平台数据文件夹。", "Choose the portal data folder with --data.")
+		return nil, translate.Errorf(sv.EInvalid, "portal.server.error.choose_the_portal_data_folder_with")
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
@@ -117,13 +118,13 @@ func New(opts Options) (*Server, error) {
 	for _, d := range []string{s.photos, s.uploads} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
 			db.Close()
-			return nil, sv.Wrap(err, sv.EUnavailable, "无法创建平台照片文件夹。", "Cannot create the portal's photo folder.")
+			return nil, translate.Wrap(err, sv.EUnavailable, "portal.server.error.cannot_create_the_portal_s_photo")
 		}
 	}
 	s.dummy, err = bcrypt.GenerateFromPassword([]byte("not a password of anyone"), cost(opts.BcryptCost))
 	if err != nil {
 		db.Close()
-		return nil, sv.Wrap(err, sv.EInternal, "无法初始化密码校验。", "Cannot initialise password checks.")
+		return nil, translate.Wrap(err, sv.EInternal, "portal.server.error.cannot_initialise_password_checks")
 	}
 	tus, err := s.tusHandler()
 	if err != nil {
@@ -133,7 +134,7 @@ func New(opts Options) (*Server, error) {
 	s.recoverUploads()
 	if err := s.markStoredPhotos(); err != nil {
 		db.Close()
-		return nil, sv.Wrap(err, sv.EInternal, "无法检查平台已有的照片。", "Cannot check the photos the portal holds.")
+		return nil, translate.Wrap(err, sv.EInternal, "portal.server.error.cannot_check_the_photos_the_portal")
 	}
 	s.routes(tus)
 	s.userRoutes()
@@ -173,7 +174,7 @@ func (s *Server) routes(tus http.Handler) {
 	m.Handle(portal.PathUploads, s.authHandler(portal.RoleInspector, tus))
 	s.deviceRoutes(m)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, sv.Errorf(sv.ENotFound, "没有这个接口：%s %s。", "No such endpoint: %s %s.", r.Method, r.URL.Path))
+		writeError(w, http.StatusNotFound, translate.Errorf(sv.ENotFound, "portal.server.error.no_such_endpoint", r.Method, r.URL.Path))
 	})
 }
 
@@ -196,7 +197,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if p := recover(); p != nil {
 			s.log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 			if !rec.wrote {
-				writeError(rec, http.StatusInternalServerError, sv.Errorf(sv.EInternal, "平台内部出错，请稍后重试。", "The portal had an internal fault; try again later."))
+				writeError(rec, http.StatusInternalServerError, translate.Errorf(sv.EInternal, "portal.server.error.the_portal_had_an_internal_fault"))
 			}
 		}
 		s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
@@ -306,13 +307,13 @@ func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 			return false
 		}
 		if err != nil {
-			writeError(w, http.StatusBadRequest, sv.Errorf(sv.EInvalid, "请求内容不是有效的 gzip 数据。", "The request body is not valid gzip data."))
+			writeError(w, http.StatusBadRequest, translate.Errorf(sv.EInvalid, "portal.server.error.the_request_body_is_not_valid"))
 			return false
 		}
 		defer zr.Close()
 		body = &budgetedReader{r: &limitedReader{r: zr, left: s.opts.MaxBody}, a: acct}
 	default:
-		writeError(w, http.StatusUnsupportedMediaType, sv.Errorf(sv.EInvalid, "不支持的内容编码“%s”，请使用 gzip 或不压缩。", "Unsupported content encoding “%s”; use gzip or none.", short(r.Header.Get("Content-Encoding"))))
+		writeError(w, http.StatusUnsupportedMediaType, translate.Errorf(sv.EInvalid, "portal.server.error.unsupported_content_encoding_use_gzip_or", short(r.Header.Get("Content-Encoding"))))
 		return false
 	}
 	dec := json.NewDecoder(body)
@@ -328,11 +329,9 @@ func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 	case errors.Is(err, errBusy):
 		writeBusy(w)
 	case errors.As(err, &tooBig), errors.Is(err, errUnpackedTooLarge):
-		writeError(w, http.StatusRequestEntityTooLarge, sv.Errorf(sv.EInvalid,
-			"请求内容过大（上限 %d MB），请分批同步。", "The request is too large (limit %d MB); sync in smaller batches.", s.opts.MaxBody>>20))
+		writeError(w, http.StatusRequestEntityTooLarge, translate.Errorf(sv.EInvalid, "portal.server.error.the_request_is_too_large_limit", s.opts.MaxBody>>20))
 	default:
-		writeError(w, http.StatusBadRequest, sv.Errorf(sv.EInvalid,
-			"请求内容不是有效的 JSON：%s。", "The request is not valid JSON: %s.", jsonProblem(err)))
+		writeError(w, http.StatusBadRequest, translate.Errorf(sv.EInvalid, "portal.server.error.the_request_is_not_valid_json", jsonProblem(err)))
 	}
 	return false
 }

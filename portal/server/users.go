@@ -11,24 +11,21 @@ import (
 
 	"fieldbrief/portal"
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // errDisabled answers a token of a disabled account: the laptop asks its
 // user to sign in again, and the sign-in says why it cannot.
-var errDisabled = &sv.Error{Code: portal.ErrUnauthorized,
-	Zh: "此账号已被停用，请联系管理员。", En: "This account has been disabled; contact an administrator."}
+var errDisabled = translate.Errorf(portal.ErrUnauthorized, "portal.server.error.this_account_has_been_disabled_contact")
 
 // errLoginDisabled answers the right password of a disabled account.
-var errLoginDisabled = &sv.Error{Code: portal.ErrForbidden,
-	Zh: "此账号已被停用，请联系管理员。", En: "This account has been disabled; contact an administrator."}
+var errLoginDisabled = translate.Errorf(portal.ErrForbidden, "portal.server.error.this_account_has_been_disabled_contact")
 
 func errNoUser(name string) *sv.Error {
-	return sv.Errorf(sv.ENotFound, "没有用户“%s”。", "There is no user “%s”.", name)
+	return translate.Errorf(sv.ENotFound, "portal.server.error.there_is_no_user", name)
 }
 
-var errLastAdmin = sv.Errorf(sv.EConflict,
-	"这是平台唯一可用的管理员账号，不能停用、删除或降级；请先添加另一个管理员。",
-	"This is the portal's only enabled administrator; it cannot be disabled, deleted or demoted. Add another administrator first.")
+var errLastAdmin = translate.Errorf(sv.EConflict, "portal.server.error.this_is_the_portal_s_only")
 
 func activeAdmin(u portal.User) bool { return u.Role == portal.RoleAdmin && !u.Disabled }
 
@@ -148,7 +145,7 @@ func (d *DB) SetPassword(name, password string, c int) (portal.UserActionRespons
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), cost(c))
 	if err != nil {
-		return portal.UserActionResponse{}, sv.Wrap(err, sv.EInternal, "无法处理密码。", "Cannot process the password.")
+		return portal.UserActionResponse{}, translate.Wrap(err, sv.EInternal, "portal.server.error.cannot_process_the_password")
 	}
 	return d.userUpdate(name, true, func(u *userRecord) (bool, error) { u.Hash = hash; return true, nil })
 }

@@ -7,6 +7,7 @@ import (
 
 	"fieldbrief/portal"
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // protocolAccepted answers with the portal's protocol version and refuses,
@@ -33,7 +34,7 @@ func (s *Server) protocolAccepted(w http.ResponseWriter, r *http.Request) bool {
 		n, err := strconv.Atoi(h)
 		if err != nil || n < 1 {
 			w.Header().Set(portal.ProtocolHeader, strconv.Itoa(portal.ProtocolVersion))
-			writeError(w, http.StatusBadRequest, sv.Errorf(sv.EInvalid, "协议版本“%s”无效。", "The protocol version “%s” is not valid.", short(h)))
+			writeError(w, http.StatusBadRequest, translate.Errorf(sv.EInvalid, "portal.server.error.the_protocol_version_is_not_valid", short(h)))
 			return false
 		}
 		v = n
@@ -43,8 +44,6 @@ func (s *Server) protocolAccepted(w http.ResponseWriter, r *http.Request) bool {
 	}
 	w.Header().Set(portal.ProtocolHeader, strconv.Itoa(portal.ProtocolVersion))
 	s.log.Warn("laptop too old", "protocol", v, "min", s.opts.MinProtocol, "remote", r.RemoteAddr)
-	writeError(w, http.StatusUpgradeRequired, sv.Errorf(portal.ErrUpdateRequired,
-		"请更新 fieldbrief：平台已不再接受这个版本（协议 %d，平台至少需要 %d）。本机数据都已保留，更新后同步即可。",
-		"Update fieldbrief: the portal no longer accepts this version (protocol %d, it needs at least %d). Everything on this laptop is kept; sync after updating.", v, s.opts.MinProtocol))
+	writeError(w, http.StatusUpgradeRequired, translate.Errorf(portal.ErrUpdateRequired, "portal.server.error.update_fieldbrief_the_portal_no_longer", v, s.opts.MinProtocol))
 	return false
 }
