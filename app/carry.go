@@ -119,7 +119,7 @@ func (f *itemField) showPast() {
 		f.pastLine.Importance = widget.WarningImportance
 		f.confirm.Show()
 	case prev != "":
-		f.pastLine.SetText(t("item.last_visit", v.env.date(v.last.StartedAt), shortText(prev, 80)))
+		f.pastLine.SetText(t("item.last_visit", v.env.date(v.last.StartedAt), sv.Shorten(prev, 80)))
 		f.pastLine.Importance = widget.LowImportance
 		f.confirm.Hide()
 	default:
@@ -173,7 +173,7 @@ func (f *itemField) showOpen() {
 	}
 	now := f.v.env.now()
 	fd := open[0]
-	text := t("item.open_finding", shortText(fd.Description, 40), fd.Status.Label(f.v.env.lang), string(fd.Deadline))
+	text := t("item.open_finding", sv.Shorten(fd.Description, 40), fd.Status.Label(f.v.env.lang), string(fd.Deadline))
 	if late := fd.DaysLate(now); late > 0 {
 		text += t0("common.sep") + t("finding.days_late", late)
 	}

@@ -146,7 +146,7 @@ func showMoveForm(env *screenEnv, f sv.Finding, to sv.Status, visitID, who strin
 	default:
 		items = append(items, widget.NewFormItem(t0("finding.by"), m.by))
 	}
-	desc := widget.NewLabel(t("finding.move_intro", shortText(f.Description, 60), f.Status.Label(env.lang), to.Label(env.lang)))
+	desc := widget.NewLabel(t("finding.move_intro", sv.Shorten(f.Description, 60), f.Status.Label(env.lang), to.Label(env.lang)))
 	desc.Wrapping = fyne.TextWrapWord
 	m.confirm = widget.NewButton(moveLabel(f.Status, to), m.submit)
 	m.confirm.Importance = widget.HighImportance

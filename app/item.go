@@ -1,7 +1,6 @@
 package app
 
 import (
-	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -133,11 +132,11 @@ func (f *itemField) hint() string {
 	case sv.KindNumber:
 		switch {
 		case it.Min != nil && it.Max != nil:
-			return t("item.range", formatFloat(*it.Min), formatFloat(*it.Max), it.Unit)
+			return t("item.range", sv.FormatNumber(*it.Min, ""), sv.FormatNumber(*it.Max, ""), it.Unit)
 		case it.Min != nil:
-			return t("item.at_least", formatFloat(*it.Min), it.Unit)
+			return t("item.at_least", sv.FormatNumber(*it.Min, ""), it.Unit)
 		case it.Max != nil:
-			return t("item.at_most", formatFloat(*it.Max), it.Unit)
+			return t("item.at_most", sv.FormatNumber(*it.Max, ""), it.Unit)
 		}
 	case sv.KindMultiChoice:
 		return t0("item.multi_hint")
@@ -319,7 +318,7 @@ func (f *itemField) updateRaise() {
 	if len(raised) > 0 {
 		lines := make([]string, len(raised))
 		for i, r := range raised {
-			lines[i] = t("item.raised", shortText(r.Description, 40), r.ResponsibleUnit, string(r.Deadline))
+			lines[i] = t("item.raised", sv.Shorten(r.Description, 40), r.ResponsibleUnit, string(r.Deadline))
 		}
 		f.raised.SetText(strings.Join(lines, "\n"))
 		f.raised.Show()
@@ -349,9 +348,6 @@ func (f *itemField) raiseFinding() {
 	})
 	v.form.setItem(f.item.Title)
 }
-
-// formatFloat writes a number without trailing zeros.
-func formatFloat(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
 // firstOr returns the first non-empty string of list, or def.
 func firstOr(list []string, def string) string {

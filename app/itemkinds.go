@@ -123,7 +123,7 @@ func (n *numberValue) focusTarget() fyne.Focusable { return n.entry }
 func (n *numberValue) show(a sv.Answer) {
 	n.f.invalid = false
 	if a.Number != nil {
-		n.entry.SetText(formatFloat(*a.Number))
+		n.entry.SetText(sv.FormatNumber(*a.Number, ""))
 	} else {
 		n.entry.SetText("")
 	}

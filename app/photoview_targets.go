@@ -21,7 +21,7 @@ func (f *itemField) showPhotos() *photoView {
 	return showPhotos(f.v.env, tg.title, []photoTarget{tg}, photoViewCallbacks{
 		added: f.photosAdded,
 		removed: func(hash string) {
-			f.ans.Photos = withoutHash(f.ans.Photos, hash)
+			f.ans.Photos = sv.Without(f.ans.Photos, hash)
 			f.showPhotoCount()
 		},
 	})
@@ -36,7 +36,7 @@ func (v *visitScreen) showSitePhotos() *photoView {
 			v.sitePhotos.SetText(t("item.photos", len(v.in.Photos)))
 		},
 		removed: func(hash string) {
-			v.in.Photos = withoutHash(v.in.Photos, hash)
+			v.in.Photos = sv.Without(v.in.Photos, hash)
 			v.sitePhotos.SetText(t("item.photos", len(v.in.Photos)))
 		},
 	})
@@ -72,23 +72,11 @@ func showFindingPhotos(env *screenEnv, f sv.Finding, changed func()) {
 				changed()
 			}
 		}
-		showPhotos(env, shortText(f.Description, 40), []photoTarget{before, after}, photoViewCallbacks{
+		showPhotos(env, sv.Shorten(f.Description, 40), []photoTarget{before, after}, photoViewCallbacks{
 			added:   func(photoImport) { cb() },
 			removed: func(string) { cb() },
 		})
 	})
-}
-
-// withoutHash returns list without hash, in a new slice: the old one may be
-// shared with a record being saved.
-func withoutHash(list []string, hash string) []string {
-	var out []string
-	for _, h := range list {
-		if h != hash {
-			out = append(out, h)
-		}
-	}
-	return out
 }
 
 // findingPhotosButton opens a finding's photos from its detail, and while

@@ -394,7 +394,7 @@ func (e *screenEnv) findingLine(f sv.Finding) string {
 	if late := f.DaysLate(e.now()); late > 0 {
 		due = t("finding.due_late", due, t("finding.days_late", late))
 	}
-	return t("finding.line", f.Status.Label(e.lang), due, shortText(f.Description, 40), f.ResponsibleUnit)
+	return t("finding.line", f.Status.Label(e.lang), due, sv.Shorten(f.Description, 40), f.ResponsibleUnit)
 }
 
 // findingImportance colours overdue findings red and finished ones grey.
@@ -424,16 +424,6 @@ func formatWan(v float64) string {
 		return "-" + b.String()
 	}
 	return b.String()
-}
-
-// shortText cuts s to n characters with an ellipsis.
-func shortText(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "…"
 }
 
 // joinNames writes a list of names as the language separates them.

@@ -295,7 +295,7 @@ func sayProjectChanges(v *Verdict, s VerifySource, id, name string, t time.Time)
 			continue
 		}
 		if f.UpdatedAt.After(t) || f.CreatedAt.After(t) {
-			fs = append(fs, "“"+shorten(f.Description, 24)+"”") // the same marks in both languages
+			fs = append(fs, "“"+sv.Shorten(f.Description, 24)+"”") // the same marks in both languages
 		}
 	}
 	visits, err := s.ProjectVisits(id)
@@ -319,12 +319,4 @@ func sayProjectChanges(v *Verdict, s VerifySource, id, name string, t time.Time)
 		v.say("cli.verify.project_changed", name)
 	}
 	return nil
-}
-
-func shorten(s string, n int) string {
-	r := []rune(strings.TrimSpace(s))
-	if len(r) <= n {
-		return string(r)
-	}
-	return string(r[:n]) + "…"
 }

@@ -135,7 +135,7 @@ func runReportKind(c *ctx, kind string, args []string) error {
 	var src briefing.Source = s
 	var dl *briefing.Downloading
 	if download {
-		client, err := portal.NewClient(cred.Portal, portalHTTP(), cred.Token)
+		client, err := portal.NewClient(cred.Portal, syncer.PortalHTTP(), cred.Token)
 		if err != nil {
 			return err
 		}

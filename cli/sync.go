@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -21,19 +19,6 @@ import (
 	"fieldbrief/syncer"
 	"fieldbrief/translate"
 )
-
-// portalHTTP is the HTTP client for the portal: bounded waits for a
-// connection and for each answer, but no bound on a whole request, since a
-// photo upload over a slow link may take minutes.
-func portalHTTP() *http.Client {
-	return &http.Client{Transport: &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           (&net.Dialer{Timeout: 15 * time.Second}).DialContext,
-		TLSHandshakeTimeout:   15 * time.Second,
-		ResponseHeaderTimeout: 60 * time.Second,
-		IdleConnTimeout:       60 * time.Second,
-	}}
-}
 
 func runLogin(c *ctx, args []string) error {
 	fs, data := c.flags("login", "cli.args.login")
@@ -64,7 +49,7 @@ func runLogin(c *ctx, args []string) error {
 		return err
 	}
 	defer s.Close()
-	client, err := portal.NewClient(*addr, portalHTTP(), "")
+	client, err := portal.NewClient(*addr, syncer.PortalHTTP(), "")
 	if err != nil {
 		return err
 	}
@@ -126,7 +111,7 @@ func runSync(c *ctx, args []string) error {
 		return err
 	}
 	defer s.Close()
-	client, err := portal.NewClient(cred.Portal, portalHTTP(), cred.Token)
+	client, err := portal.NewClient(cred.Portal, syncer.PortalHTTP(), cred.Token)
 	if err != nil {
 		return err
 	}

@@ -80,7 +80,7 @@ func (c *ctx) portalCopy(dir string, s *storage.Store) briefing.PortalCopy {
 		return nil
 	}
 	return func(id string) (sv.Visit, bool, []string, error) {
-		client, err := portal.NewClient(cred.Portal, portalHTTP(), cred.Token)
+		client, err := portal.NewClient(cred.Portal, syncer.PortalHTTP(), cred.Token)
 		if err != nil {
 			return sv.Visit{}, false, nil, err
 		}

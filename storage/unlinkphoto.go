@@ -63,7 +63,7 @@ func (s *Store) UnlinkPhoto(hash string, link sv.PhotoLink) (deleted bool, err e
 // detachPhoto removes hash from the list of what link names, after checking
 // the rulebook's evidence rules.
 func detachPhoto(tx *bolt.Tx, hash string, l sv.PhotoLink, now time.Time) error {
-	return changePhotoList(tx, l, now, func(list []string) []string { return without(list, hash) }, photoListRules{
+	return changePhotoList(tx, l, now, func(list []string) []string { return sv.Without(list, hash) }, photoListRules{
 		visit: sv.Visit.CheckPhotoRemove,
 		finding: func(f sv.Finding) error {
 			var raisedIn *sv.Visit
@@ -76,19 +76,4 @@ func detachPhoto(tx *bolt.Tx, hash string, l sv.PhotoLink, now time.Time) error 
 			return f.CheckPhotoRemove(hash, l.Role, raisedIn)
 		},
 	})
-}
-
-// without returns list without s, in a new slice: the caller's record may
-// share the old one.
-func without(list []string, s string) []string {
-	out := make([]string, 0, len(list))
-	for _, x := range list {
-		if x != s {
-			out = append(out, x)
-		}
-	}
-	if len(out) == 0 {
-		return nil
-	}
-	return out
 }

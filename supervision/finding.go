@@ -257,7 +257,7 @@ func (f Finding) Validate() error {
 	if !f.Status.Valid() {
 		problems = append(problems, fieldProblem{"状态", "status", "不是已知的状态", "is not a known status"})
 	}
-	return invalid("问题", "Finding", shorten(f.Description, 20), problems)
+	return invalid("问题", "Finding", Shorten(f.Description, 20), problems)
 }
 
 // Move is one requested workflow step.
@@ -381,12 +381,28 @@ func appendNew(list []string, items ...string) []string {
 	return list
 }
 
-func shorten(s string, n int) string {
-	r := []rune(strings.TrimSpace(s))
+// Shorten cuts s to n characters with an ellipsis, its runs of white space
+// (line breaks too) folded into one space, so that a long description fits
+// a message, a list line or a document's sentence.
+func Shorten(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	r := []rune(s)
 	if len(r) <= n {
-		return string(r)
+		return s
 	}
 	return string(r[:n]) + "…"
+}
+
+// Without returns list without s, in a new slice (nil when nothing is
+// left): the old one may be shared with a record being saved.
+func Without(list []string, s string) []string {
+	var out []string
+	for _, x := range list {
+		if x != s {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // redispatch records a 再次督办: the finding stays where it is and gets a

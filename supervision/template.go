@@ -3,7 +3,6 @@ package supervision
 import (
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -302,12 +301,12 @@ func (it Item) Check(a Answer) error {
 			return bad("请输入一个数字。", "enter a number.")
 		}
 		if it.Min != nil && v < *it.Min {
-			return bad(fmt.Sprintf("不能小于 %s%s。", formatNumber(*it.Min), it.Unit),
-				fmt.Sprintf("must be at least %s %s.", formatNumber(*it.Min), it.Unit))
+			return bad(fmt.Sprintf("不能小于 %s%s。", FormatNumber(*it.Min, ""), it.Unit),
+				fmt.Sprintf("must be at least %s %s.", FormatNumber(*it.Min, ""), it.Unit))
 		}
 		if it.Max != nil && v > *it.Max {
-			return bad(fmt.Sprintf("不能大于 %s%s。", formatNumber(*it.Max), it.Unit),
-				fmt.Sprintf("must be at most %s %s.", formatNumber(*it.Max), it.Unit))
+			return bad(fmt.Sprintf("不能大于 %s%s。", FormatNumber(*it.Max, ""), it.Unit),
+				fmt.Sprintf("must be at most %s %s.", FormatNumber(*it.Max, ""), it.Unit))
 		}
 	case KindSingleChoice, KindMultiChoice:
 		if it.Kind == KindSingleChoice && len(a.Choices) > 1 {
@@ -327,8 +326,6 @@ func (it Item) Check(a Answer) error {
 	}
 	return nil
 }
-
-func formatNumber(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
 // distinctLabels reports whether every label is written and none repeats:
 // an answer given in English is stored by finding its label.

@@ -116,10 +116,7 @@ func portalCheck(t *testing.T, data string) (int, string) {
 // check, run beside a serving portal, finds a damaged and a missing photo
 // file and exits 1; on sound data it exits 0.
 func TestPortalCheckFindsDamagedAndMissingPhotos(t *testing.T) {
-	data := t.TempDir()
-	if out, err := exec.Command(portalBin, "demo", "--data", data).CombinedOutput(); err != nil {
-		t.Fatalf("demo: %v\n%s", err, out)
-	}
+	data := demoData(t)
 	base, _ := servePortal(t, data, "http")
 	l := newLaptop(t, base, "inspector1", nil)
 	l.sync(t, Options{})

@@ -90,27 +90,8 @@ type agentLaptop struct {
 
 func newAgentLaptop(t *testing.T, base string, cfg AgentConfig) *agentLaptop {
 	t.Helper()
-	dir := t.TempDir()
-	s, err := storage.Open(dir, storage.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, s, _, cred := signedIn(t, base)
 	t.Cleanup(func() { s.Close() })
-	c, err := portal.NewClient(base, nil, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cred, err := Login(context.Background(), s, c, "inspector1", demoPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := SaveCredentials(dir, cred); err != nil {
-		t.Fatal(err)
-	}
-	// The register comes down first, as in an earlier session.
-	if _, err := New(s, c, Options{}).Sync(context.Background()); err != nil {
-		t.Fatal(err)
-	}
 	l := &agentLaptop{store: s, dir: dir, cred: cred}
 	cfg.Store, cfg.Dir = s, dir
 	cfg.OnChange = func(st State) {

@@ -167,10 +167,7 @@ func TestAnotherInspectorCannotPushUnderYourDevice(t *testing.T) {
 // laptop is told at its next sync, registers a new id by itself and sends
 // the change; nothing is lost.
 func TestResetDeviceResumesWithNothingLost(t *testing.T) {
-	data := t.TempDir()
-	if out, err := exec.Command(portalBin, "demo", "--data", data).CombinedOutput(); err != nil {
-		t.Fatalf("demo: %v\n%s", err, out)
-	}
+	data := demoData(t)
 	base, _ := servePortal(t, data, "http")
 	l := newLaptop(t, base, "inspector1", nil)
 	l.sync(t, Options{}) // the register
@@ -287,10 +284,7 @@ func TestLaptopRestoredFromAnOldBackupReregisters(t *testing.T) {
 // two end up holding the same.
 func TestRestoredPortalGetsTheLaptopsRecordsBack(t *testing.T) {
 	ctx := context.Background()
-	data := t.TempDir()
-	if out, err := exec.Command(portalBin, "demo", "--data", data).CombinedOutput(); err != nil {
-		t.Fatalf("demo: %v\n%s", err, out)
-	}
+	data := demoData(t)
 	base, stop := servePortal(t, data, "http")
 	l := newLaptop(t, base, "inspector1", nil)
 	l.sync(t, Options{}) // the register
@@ -393,10 +387,7 @@ func TestRestoredPortalGetsTheLaptopsRecordsBack(t *testing.T) {
 // fieldbrief" in both languages; the laptop's outbox and records stay.
 func TestLaptopTooOldIsToldToUpdateAndKeepsItsData(t *testing.T) {
 	ctx := context.Background()
-	data := t.TempDir()
-	if out, err := exec.Command(portalBin, "demo", "--data", data).CombinedOutput(); err != nil {
-		t.Fatalf("demo: %v\n%s", err, out)
-	}
+	data := demoData(t)
 	base, stop := servePortal(t, data, "http")
 	l := newLaptop(t, base, "inspector1", nil)
 	l.sync(t, Options{}) // the register

@@ -12,7 +12,6 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -353,10 +352,7 @@ func TestOriginalThatDoesNotMatchItsHashIsRefused(t *testing.T) {
 // TestOriginalWhileThePortalIsDown: asking for an original with the portal
 // gone says so in plain words and leaves the store as it was.
 func TestOriginalWhileThePortalIsDown(t *testing.T) {
-	data := t.TempDir()
-	if out, err := exec.Command(portalBin, "demo", "--data", data).CombinedOutput(); err != nil {
-		t.Fatalf("demo: %v\n%s", err, out)
-	}
+	data := demoData(t)
 	base, stop := servePortal(t, data, "http")
 	a := newLaptop(t, base, "inspector1", nil)
 	b := newLaptop(t, base, "inspector2", nil)

@@ -60,12 +60,20 @@ func startPortal(t testing.TB) string {
 // extra are added to `serve` (such as --tls-cert and --tls-key).
 func startPortalWith(t testing.TB, scheme string, extra ...string) string {
 	t.Helper()
+	data := demoData(t)
+	url, _ := servePortal(t, data, scheme, extra...)
+	return url
+}
+
+// demoData makes a portal data folder holding the demo register and
+// accounts (`fieldbrief-portal demo`).
+func demoData(t testing.TB) string {
+	t.Helper()
 	data := t.TempDir()
 	if out, err := exec.Command(portalBin, "demo", "--data", data).CombinedOutput(); err != nil {
 		t.Fatalf("demo: %v\n%s", err, out)
 	}
-	url, _ := servePortal(t, data, scheme, extra...)
-	return url
+	return data
 }
 
 // servePortal runs `serve` on data and returns its address and a function
@@ -152,6 +160,31 @@ func newLaptop(t testing.TB, base, user string, hc *http.Client) *laptop {
 		t.Fatalf("login %s: %v", user, err)
 	}
 	return &laptop{store: s, client: c, user: user, token: cred.Token}
+}
+
+// signedIn is a laptop as an earlier session of the app left it: a store in
+// dir, inspector1 signed in with the credentials saved beside it, and the
+// register brought down. The caller closes the store.
+func signedIn(t testing.TB, base string) (dir string, s *storage.Store, c *portal.Client, cred Credentials) {
+	t.Helper()
+	dir = t.TempDir()
+	s, err := storage.Open(dir, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err = portal.NewClient(base, nil, ""); err != nil {
+		t.Fatal(err)
+	}
+	if cred, err = Login(context.Background(), s, c, "inspector1", demoPassword); err != nil {
+		t.Fatal(err)
+	}
+	if err := SaveCredentials(dir, cred); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := New(s, c, Options{}).Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return dir, s, c, cred
 }
 
 func (l *laptop) sync(t testing.TB, opts Options) Report {

@@ -47,22 +47,7 @@ func childSync() int {
 
 func TestSIGKILLMidSyncLosesAndDoublesNothing(t *testing.T) {
 	base := startPortal(t)
-	dir := t.TempDir()
-	s, err := storage.Open(dir, storage.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, _ := portal.NewClient(base, nil, "")
-	cred, err := Login(context.Background(), s, c, "inspector1", demoPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := SaveCredentials(dir, cred); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := New(s, c, Options{}).Sync(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	dir, s, c, cred := signedIn(t, base)
 	const n = 120
 	for i := range n {
 		f := sv.Finding{ID: sv.NewID(time.Now()), ProjectID: fmt.Sprintf("p%02d", 1+i%20), Kind: sv.KindProblem, Category: sv.CategoryPermits,
@@ -124,7 +109,7 @@ func TestSIGKILLMidSyncLosesAndDoublesNothing(t *testing.T) {
 		t.Fatalf("only %d kills landed mid-sync", kills)
 	}
 	// Whatever state the kills left, a last sync completes.
-	s, err = storage.Open(dir, storage.Options{})
+	s, err := storage.Open(dir, storage.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

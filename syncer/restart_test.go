@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"math/rand/v2"
-	"os/exec"
 	"testing"
 	"time"
 
@@ -16,10 +15,7 @@ import (
 // again on another port: it shuts down gracefully, and the laptop resumes the
 // upload where the portal got to instead of starting over.
 func TestPortalRestartMidUploadResumes(t *testing.T) {
-	data := t.TempDir()
-	if out, err := exec.Command(portalBin, "demo", "--data", data).CombinedOutput(); err != nil {
-		t.Fatalf("demo: %v\n%s", err, out)
-	}
+	data := demoData(t)
 	base, stop := servePortal(t, data, "http")
 	px := newProxy(t, base)
 	l := newLaptop(t, px.URL(), "inspector1", nil)

@@ -27,6 +27,7 @@ import (
 	"testing"
 	"time"
 
+	"fieldbrief/internal/selfsigned"
 	"fieldbrief/portal"
 	sv "fieldbrief/supervision"
 )
@@ -556,7 +557,7 @@ func TestPlainHTTPOnANetworkAddressIsWarnedAbout(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	cert, key, _ := selfSigned(t, t.TempDir())
+	cert, key, _ := selfsigned.Write(t, t.TempDir())
 	warned := func(ip string, tls bool) bool {
 		logs.Reset()
 		certFile, keyFile := "", ""
