@@ -22,7 +22,7 @@ modules:
 	@$(GO) mod download
 
 build: deps modules
-	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/fieldbrief
 
 run: build
 	@if [ ! -f "$(DATA)/fieldbrief.db" ]; then ./$(BIN) demo --data "$(DATA)"; fi

@@ -35,7 +35,7 @@ func TestMain(m *testing.M) {
 	binary = os.Getenv("FIELDBRIEF_BINARY")
 	if binary == "" {
 		binary = filepath.Join(dir, "fieldbrief")
-		build := exec.Command("go", "build", "-o", binary, "..")
+		build := exec.Command("go", "build", "-o", binary, "fieldbrief/cmd/fieldbrief")
 		build.Stdout, build.Stderr = os.Stdout, os.Stderr
 		if err := build.Run(); err != nil {
 			fmt.Fprintln(os.Stderr, "building fieldbrief:", err)

@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-7}
 bin=$(mktemp -d)/fieldbrief
-go build -o "$bin" .
+go build -o "$bin" ./cmd/fieldbrief
 work=$(mktemp -d)
 trap 'kill "${xvfb_pid:-}" 2>/dev/null || true; rm -rf "$work" "$(dirname "$bin")"' EXIT
 "$bin" demo --data "$work/five" --months 60 >/dev/null

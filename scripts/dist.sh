@@ -8,6 +8,8 @@
 #   fieldbrief-portal.service               its systemd unit (see README, "Running the portal")
 # The version comes from git (the latest tag, or 0.0.0 and the commit count).
 # It builds from a clean export of HEAD, so the work tree is never touched.
+# The app's main package is cmd/fieldbrief; fyne package reads its
+# FyneApp.toml there (--src) and leaves the .exe beside it, the .tar.xz here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -28,12 +30,12 @@ GOBIN="$gobin" go install "$fyne_tool"
 
 echo "Building the Windows executable (version $version, build $build)…"
 (cd "$work" && CC=x86_64-w64-mingw32-gcc CGO_ENABLED=1 GOFLAGS="-ldflags=$ldflags" \
-  "$gobin/fyne" package --os windows --release --app-version "$version" --app-build "$build" --name fieldbrief)
-cp "$work/fieldbrief.exe" "dist/fieldbrief-${version}-windows-amd64.exe"
+  "$gobin/fyne" package --os windows --release --app-version "$version" --app-build "$build" --name fieldbrief --src cmd/fieldbrief)
+cp "$work/cmd/fieldbrief/fieldbrief.exe" "dist/fieldbrief-${version}-windows-amd64.exe"
 
 echo "Building the Linux package…"
 (cd "$work" && GOFLAGS="-ldflags=$ldflags" \
-  "$gobin/fyne" package --os linux --release --app-version "$version" --app-build "$build" --name fieldbrief)
+  "$gobin/fyne" package --os linux --release --app-version "$version" --app-build "$build" --name fieldbrief --src cmd/fieldbrief)
 cp "$work/fieldbrief.tar.xz" "dist/fieldbrief-${version}-linux-amd64.tar.xz"
 
 if [ -d "$work/cmd/fieldbrief-portal" ]; then
