@@ -3,9 +3,6 @@ package app
 import (
 	"bytes"
 	"math/rand/v2"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -16,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"fieldbrief/briefing"
+	"fieldbrief/internal/pdftext"
 	"fieldbrief/report"
 	"fieldbrief/sample"
 	"fieldbrief/storage"
@@ -25,45 +23,6 @@ import (
 // completedRE reads the window's 年度累计完成 line: the amount in 万元, the
 // share of the annual plan, and where the figure comes from.
 var completedRE = regexp.MustCompile(`^([0-9,]+) 万元（完成年度计划的 ([0-9.]+%)，(.+)）$`)
-
-// squeezedPDFText is a PDF's text as pdftotext reads it, without spaces
-// and line breaks (Chinese wraps anywhere).
-func squeezedPDFText(t *testing.T, pdf []byte) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "doc.pdf")
-	if err := os.WriteFile(path, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("pdftotext", "-enc", "UTF-8", path, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext (poppler-utils) is needed to read the documents: %v", err)
-	}
-	return strings.Join(strings.Fields(string(out)), "")
-}
-
-// printsInOrder reports whether text prints value and, right after it,
-// the runes of rest in order, allowing a table's next label among them
-// where a cell wraps.
-func printsInOrder(text, value, rest string) bool {
-	want := []rune(rest)
-	for r := text; ; {
-		i := strings.Index(r, value)
-		if i < 0 {
-			return false
-		}
-		r = r[i+len(value):]
-		window := []rune(r)[:min(len([]rune(r)), len(want)+12)]
-		k := 0
-		for _, c := range window {
-			if k < len(want) && c == want[k] {
-				k++
-			}
-		}
-		if k == len(want) {
-			return true
-		}
-	}
-}
 
 // TestProjectPageAgreesWithTheDocuments generates stores from random seeds
 // and dates and checks that the completed investment the window's project
@@ -102,7 +61,7 @@ func TestProjectPageAgreesWithTheDocuments(t *testing.T) {
 			if _, err := maker.Make(s, req, &buf); err != nil {
 				t.Fatalf("make %s: %v", req.Kind, err)
 			}
-			return squeezedPDFText(t, buf.Bytes())
+			return pdftext.Squeezed(t, buf.Bytes())
 		}
 		brief := doc(briefing.Request{Kind: briefing.Brief, PeriodEnd: now})
 		tour := doc(briefing.Request{Kind: briefing.Tour, Year: now.Year(), Quarter: (int(now.Month())-1)/3 + 1})
@@ -130,10 +89,10 @@ func TestProjectPageAgreesWithTheDocuments(t *testing.T) {
 			}
 			value := strconv.FormatFloat(wan/10000, 'f', 2, 64) + "亿元"
 			rest := "（" + m[2] + "）" + strings.Join(strings.Fields(m[3]), "")
-			if !printsInOrder(brief, value, rest) {
+			if !pdftext.PrintsInOrder(brief, value, rest) {
 				t.Errorf("seed %d: the window shows %s for %s; the brief does not print %s%s", seed, line, p.ID, value, rest)
 			}
-			if !printsInOrder(tour, value, rest) {
+			if !pdftext.PrintsInOrder(tour, value, rest) {
 				t.Errorf("seed %d: the window shows %s for %s; the tour pack does not print %s%s", seed, line, p.ID, value, rest)
 			}
 		}

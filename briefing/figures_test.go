@@ -4,13 +4,11 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"fieldbrief/internal/pdftext"
 	"fieldbrief/report"
 	"fieldbrief/sample"
 	"fieldbrief/storage"
@@ -18,27 +16,6 @@ import (
 )
 
 var cst = time.FixedZone("CST", 8*3600)
-
-// pdfText extracts a document's text with pdftotext, as a reader sees it,
-// without spaces and line breaks.
-// A missing tool fails the test: a skipped check would look like a pass.
-func pdfText(t *testing.T, pdf []byte) string {
-	t.Helper()
-	bin, err := exec.LookPath("pdftotext")
-	if err != nil {
-		t.Fatal("pdftotext (poppler-utils) is needed to read the documents' text")
-	}
-	path := filepath.Join(t.TempDir(), "doc.pdf")
-	if err := os.WriteFile(path, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(bin, "-enc", "UTF-8", path, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	// Lines wrap anywhere in Chinese: compare the text without its breaks.
-	return strings.Join(strings.Fields(string(out)), "")
-}
 
 func makeDoc(t *testing.T, m *Maker, s *storage.Store, req Request) string {
 	t.Helper()
@@ -48,7 +25,7 @@ func makeDoc(t *testing.T, m *Maker, s *storage.Store, req Request) string {
 	if _, err := m.Make(s, req, &buf); err != nil {
 		t.Fatalf("make %s: %v", req.Kind, err)
 	}
-	return pdfText(t, buf.Bytes())
+	return pdftext.Squeezed(t, buf.Bytes())
 }
 
 // TestVisitAnswerReachesEveryDocument: the investment an inspector types
@@ -182,30 +159,10 @@ func printedFigure(f sv.Figures) string {
 }
 
 // printsFigure reports whether text prints want: its amount, then its
-// share and as-of right after it. A fact's value may wrap onto two lines
-// of a two-column table, where pdftotext reads the next cell's label in
-// between: the rest's characters must follow in order with at most a
-// label's length of others among them.
+// share and as-of right after it (pdftext.PrintsInOrder).
 func printsFigure(text, want string) bool {
 	cut := strings.Index(want, "亿元") + len("亿元")
-	value, asOf := want[:cut], []rune(want[cut:])
-	for rest := text; ; {
-		i := strings.Index(rest, value)
-		if i < 0 {
-			return false
-		}
-		rest = rest[i+len(value):]
-		window := []rune(rest)[:min(len([]rune(rest)), len(asOf)+12)]
-		k := 0
-		for _, r := range window {
-			if k < len(asOf) && r == asOf[k] {
-				k++
-			}
-		}
-		if k == len(asOf) {
-			return true
-		}
-	}
+	return pdftext.PrintsInOrder(text, want[:cut], want[cut:])
 }
 
 // TestFiguresAgreeAcrossDocuments generates stores from random seeds and

@@ -1,9 +1,6 @@
 package report
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"time"
@@ -123,39 +120,18 @@ type photoV1 struct {
 	Taken   string `json:"taken"`
 }
 
-func snapTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339)
-}
-
-func snapList(list []string) []string {
-	if list == nil {
-		return []string{}
-	}
-	return list
-}
-
-func hashJSON(v any) string {
-	// Marshalling these plain types cannot fail.
-	b, _ := json.Marshal(v)
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
-}
-
 // projectPart is one project's part of a snapshot as version s1 writes it.
 func projectPart(pd ProjectData) projectV1 {
 	p := pd.Project
 	out := projectV1{
 		ID: p.ID, Name: p.Name, ShortName: p.ShortName, Industry: string(p.Industry), Chain: p.Chain,
 		ChainLeader: p.ChainLeader, Leader: p.Leader, LeadDepartment: p.LeadDepartment,
-		ParticipatingUnits: snapList(p.ParticipatingUnits), UnitRoles: []string{}, Address: p.Address,
+		ParticipatingUnits: supervision.CanonicalList(p.ParticipatingUnits), UnitRoles: []string{}, Address: p.Address,
 		Lat: p.Lat, Lon: p.Lon, Phase: string(p.Phase), PlannedStart: string(p.PlannedStart),
 		PlannedFinish: string(p.PlannedFinish), Milestones: []milestoneV1{},
 		Total: p.Investment.Total, AnnualPlan: p.Investment.AnnualPlan, Completed: p.Investment.Completed,
 		FiguresAsOf: string(p.Investment.AsOf), FiguresSource: string(p.Investment.Source),
-		Light: string(p.Light), Contacts: p.Contacts, LastVisit: snapTime(pd.LastVisit),
+		Light: string(p.Light), Contacts: p.Contacts, LastVisit: supervision.CanonicalTime(pd.LastVisit),
 		VisitsInPeriod: pd.VisitsInPeriod, Summary: pd.Summary, Findings: []findingV1{}, Photos: []photoV1{},
 	}
 	if out.Contacts == nil {
@@ -173,19 +149,19 @@ func projectPart(pd ProjectData) projectV1 {
 	for _, f := range fs {
 		fv := findingV1{ID: f.ID, Kind: string(f.Kind), Category: string(f.Category), Severity: string(f.Severity),
 			Description: f.Description, ResponsibleUnit: f.ResponsibleUnit, Deadline: string(f.Deadline),
-			Status: string(f.Status), CreatedAt: snapTime(f.CreatedAt), ClosedAt: snapTime(f.ClosedAt),
+			Status: string(f.Status), CreatedAt: supervision.CanonicalTime(f.CreatedAt), ClosedAt: supervision.CanonicalTime(f.ClosedAt),
 			Notes: []noteV1{}, History: []changeV1{}}
 		for _, n := range f.Notes {
-			fv.Notes = append(fv.Notes, noteV1{At: snapTime(n.At), By: n.By, Text: n.Text})
+			fv.Notes = append(fv.Notes, noteV1{At: supervision.CanonicalTime(n.At), By: n.By, Text: n.Text})
 		}
 		for _, c := range f.History {
-			fv.History = append(fv.History, changeV1{At: snapTime(c.At), By: c.By, From: string(c.From), To: string(c.To),
+			fv.History = append(fv.History, changeV1{At: supervision.CanonicalTime(c.At), By: c.By, From: string(c.From), To: string(c.To),
 				Note: c.Note, Deadline: string(c.Deadline), PreviousDeadline: string(c.PreviousDeadline)})
 		}
 		out.Findings = append(out.Findings, fv)
 	}
 	for _, ph := range pd.Photos {
-		out.Photos = append(out.Photos, photoV1{Caption: ph.Caption, Taken: snapTime(ph.Taken)})
+		out.Photos = append(out.Photos, photoV1{Caption: ph.Caption, Taken: supervision.CanonicalTime(ph.Taken)})
 	}
 	return out
 }
@@ -194,11 +170,11 @@ func snapshotOf(kind, period string, asOf time.Time, projects []ProjectData) Sna
 	s := snapshotV1{Version: SnapshotVersion, Kind: kind, Period: period, AsOf: asOf.UTC().Format(time.RFC3339Nano), Projects: []projectPartV1{}}
 	var out Snapshot
 	for _, pd := range projects {
-		d := hashJSON(projectPart(pd))
+		d := supervision.HashJSON(projectPart(pd))
 		s.Projects = append(s.Projects, projectPartV1{ID: pd.Project.ID, Digest: d})
 		out.Projects = append(out.Projects, ProjectDigest{ID: pd.Project.ID, Digest: d[:12]})
 	}
-	out.Digest = SnapshotVersion + ":" + hashJSON(s)
+	out.Digest = SnapshotVersion + ":" + supervision.HashJSON(s)
 	return out
 }
 

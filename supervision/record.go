@@ -47,18 +47,31 @@ type answerRecordV1 struct {
 	Photos  []string `json:"photos"`
 }
 
-func canonicalTime(t time.Time) string {
+// CanonicalTime writes t as the digests hash it: RFC 3339 in UTC, and ""
+// for the zero time. Part of every digest version: never change it.
+func CanonicalTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
 	return t.UTC().Format(time.RFC3339)
 }
 
-func orEmpty(list []string) []string {
+// CanonicalList is list as the digests hash it: [] rather than null when
+// empty, so that a record read back from JSON hashes the same.
+func CanonicalList(list []string) []string {
 	if list == nil {
 		return []string{}
 	}
 	return list
+}
+
+// HashJSON is the hex SHA-256 of v's JSON: the digest of a frozen
+// serialisation (RecordDigest's, report's snapshot). v is plain data, whose
+// marshalling cannot fail.
+func HashJSON(v any) string {
+	b, _ := json.Marshal(v)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
 
 // RecordDigest is the hash of a visit as its report prints it, written
@@ -67,10 +80,10 @@ func orEmpty(list []string) []string {
 func RecordDigest(in Visit) string {
 	r := visitRecordV1{
 		Version: RecordVersion, ID: in.ID, ProjectID: in.ProjectID, TemplateID: in.TemplateID,
-		TemplateVersion: in.TemplateVersion, Replaces: in.Replaces, Inspectors: orEmpty(in.Inspectors),
-		DepartmentsPresent: orEmpty(in.DepartmentsPresent), Weather: in.Weather,
-		StartedAt: canonicalTime(in.StartedAt), FinishedAt: canonicalTime(in.FinishedAt),
-		Status: string(in.Status), Summary: in.Summary, Photos: orEmpty(in.Photos), Answers: []answerRecordV1{},
+		TemplateVersion: in.TemplateVersion, Replaces: in.Replaces, Inspectors: CanonicalList(in.Inspectors),
+		DepartmentsPresent: CanonicalList(in.DepartmentsPresent), Weather: in.Weather,
+		StartedAt: CanonicalTime(in.StartedAt), FinishedAt: CanonicalTime(in.FinishedAt),
+		Status: string(in.Status), Summary: in.Summary, Photos: CanonicalList(in.Photos), Answers: []answerRecordV1{},
 	}
 	keys := make([]string, 0, len(in.Answers))
 	for k := range in.Answers {
@@ -80,10 +93,7 @@ func RecordDigest(in Visit) string {
 	for _, k := range keys {
 		a := in.Answers[k]
 		r.Answers = append(r.Answers, answerRecordV1{Key: k, Verdict: string(a.Verdict), Number: a.Number, Text: a.Text,
-			Choices: orEmpty(a.Choices), Date: string(a.Date), Note: a.Note, Photos: orEmpty(a.Photos)})
+			Choices: CanonicalList(a.Choices), Date: string(a.Date), Note: a.Note, Photos: CanonicalList(a.Photos)})
 	}
-	// Marshalling these plain types cannot fail.
-	b, _ := json.Marshal(r)
-	sum := sha256.Sum256(b)
-	return RecordVersion + ":" + hex.EncodeToString(sum[:])
+	return RecordVersion + ":" + HashJSON(r)
 }
