@@ -7,8 +7,8 @@ import (
 
 // TestRecordDigestIsFrozen pins RecordDigest's bytes: a stamped report
 // carries the digest, and verifying it later must give the same digest for
-// the same visit, whatever the code's names became since (issue 12 renamed
-// Inspection to Visit). The value was computed by the code before that.
+// the same visit, whatever the code's names became since (issue 12 gave the
+// visit type its name). The values were computed by the code before that.
 func TestRecordDigestIsFrozen(t *testing.T) {
 	n := 42.5
 	cst := time.FixedZone("CST", 8*3600)
