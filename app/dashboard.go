@@ -78,11 +78,11 @@ func dashboardColumns() []column {
 	// attention — when the visit is due, the findings open and overdue —
 	// and last the dates and phase, the first to be narrowed.
 	return []column{
-		{"dashboard.col.light", 60, func(d *dashboard, r sv.ProjectStatus) string { return r.Project.Light.Label(d.lang) }, nil},
+		{"dashboard.col.light", 60, func(d *dashboard, r sv.ProjectStatus) string { return orNotRecorded(r.Project.Light.Label(d.lang)) }, nil},
 		{"dashboard.col.name", 120, func(d *dashboard, r sv.ProjectStatus) string { return r.Project.Name },
 			func(d *dashboard, r sv.ProjectStatus) string { return r.Project.DisplayName() }},
-		{"dashboard.col.leader", 80, func(d *dashboard, r sv.ProjectStatus) string { return r.Project.Leader },
-			func(d *dashboard, r sv.ProjectStatus) string { return personOf(r.Project.Leader) }},
+		{"dashboard.col.leader", 80, func(d *dashboard, r sv.ProjectStatus) string { return orNotRecorded(r.Project.Leader) },
+			func(d *dashboard, r sv.ProjectStatus) string { return orNotRecorded(personOf(r.Project.Leader)) }},
 		{"dashboard.col.next_due", 120, func(d *dashboard, r sv.ProjectStatus) string {
 			if r.Next.Overdue {
 				return t("dashboard.due_overdue", missedMonth(r.Next.Missed, d.lang), r.Next.DaysLate)
@@ -90,7 +90,7 @@ func dashboardColumns() []column {
 			if r.Next.VisitedThisMonth {
 				return t("dashboard.due_done", string(r.Next.Due))
 			}
-			return string(r.Next.Due)
+			return orNotRecorded(string(r.Next.Due))
 		}, func(d *dashboard, r sv.ProjectStatus) string {
 			if r.Next.Overdue {
 				return t("dashboard.due_overdue_short", r.Next.DaysLate)
@@ -98,12 +98,12 @@ func dashboardColumns() []column {
 			if r.Next.VisitedThisMonth {
 				return t0("dashboard.due_done_short")
 			}
-			return string(r.Next.Due)
+			return orNotRecorded(string(r.Next.Due))
 		}},
 		{"dashboard.col.open", 50, func(d *dashboard, r sv.ProjectStatus) string { return fmt.Sprint(r.OpenFindings) }, nil},
 		{"dashboard.col.overdue", 50, func(d *dashboard, r sv.ProjectStatus) string { return fmt.Sprint(r.OverdueFindings) }, nil},
 		{"dashboard.col.last_visit", 70, func(d *dashboard, r sv.ProjectStatus) string { return date(d, r.LastVisit) }, nil},
-		{"dashboard.col.phase", 50, func(d *dashboard, r sv.ProjectStatus) string { return r.Project.Phase.Label(d.lang) }, nil},
+		{"dashboard.col.phase", 50, func(d *dashboard, r sv.ProjectStatus) string { return orNotRecorded(r.Project.Phase.Label(d.lang)) }, nil},
 	}
 }
 

@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"fmt"
 	"math/rand/v2"
 	"regexp"
 	"strconv"
@@ -28,7 +29,9 @@ var completedRE = regexp.MustCompile(`^([0-9,]+) 万元（完成年度计划的 
 // and dates and checks that the completed investment the window's project
 // page shows — amount, share of the annual plan, provenance — is what the
 // brief and the tour pack made the same day print for the project, read
-// from the PDFs with pdftotext.
+// from the PDFs with pdftotext; and so are its total investment, annual
+// plan, phase and next milestone (with 已超期 N 天 when past), which are
+// also what FiguresAsOf gives for the day (checkPageFacts).
 func TestProjectPageAgreesWithTheDocuments(t *testing.T) {
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 13))
 	cst := time.FixedZone("CST", 8*3600)
@@ -95,6 +98,92 @@ func TestProjectPageAgreesWithTheDocuments(t *testing.T) {
 			if !pdftext.PrintsInOrder(tour, value, rest) {
 				t.Errorf("seed %d: the window shows %s for %s; the tour pack does not print %s%s", seed, line, p.ID, value, rest)
 			}
+			f, err := s.FiguresAsOf(p.ID, sv.DateOf(now))
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkPageFacts(t, ui, p, f, now, map[string]string{"brief": brief, "tour pack": tour})
+		}
+	}
+}
+
+// pageFooterRE matches the parts of a page's footer as pdftotext reads
+// them, which fall inside a table that runs over a page break.
+var pageFooterRE = regexp.MustCompile(`(记录|数据)校验码[0-9a-f]{16}(·生成于\d{4}年\d{1,2}月\d{1,2}日\d{2}:\d{2})?|第\d+页/共\d+页`)
+
+// factsOf is the text of project p's facts table in a document: what
+// follows its 项目编号 (the name's cell may wrap between the label and the
+// number), or "" when the document prints none.
+func factsOf(text string, p sv.Project) string {
+	text = pageFooterRE.ReplaceAllString(text, "")
+	for from := 0; ; {
+		i := strings.Index(text[from:], "项目编号")
+		if i < 0 {
+			return ""
+		}
+		from += i + len("项目编号")
+		j := strings.Index(text[from:min(len(text), from+len(p.Name)+len(p.ID)+8)], p.ID)
+		if end := from + j + len(p.ID); j >= 0 && (end == len(text) || text[end] < '0' || text[end] > '9') {
+			return text[end:min(len(text), end+3000)]
+		}
+	}
+}
+
+// checkPageFacts compares the project page's total investment, annual
+// plan, phase and milestones with the figures of the day f and with what
+// each document prints in its facts table for the project.
+func checkPageFacts(tt *testing.T, ui *mainUI, p sv.Project, f sv.Figures, now time.Time, docs map[string]string) {
+	tt.Helper()
+	shown := map[string]string{}
+	for _, it := range ui.project().facts.Items {
+		shown[it.Text] = it.Widget.(*widget.Label).Text
+	}
+	q := f.Apply(p)
+	yi := func(wan float64) string { return strconv.FormatFloat(wan/10000, 'f', 2, 64) + "亿元" }
+	facts := []struct{ page, printed, want, doc string }{
+		{t0("project.total"), "总投资", t("project.wan", formatWan(q.Investment.Total)), yi(q.Investment.Total)},
+		{t0("project.annual_plan"), "年度计划投资", t("project.wan", formatWan(q.Investment.AnnualPlan)), yi(q.Investment.AnnualPlan)},
+		{t0("project.phase"), "项目阶段", q.Phase.Label(sv.Chinese), q.Phase.Label(sv.Chinese)},
+	}
+	for _, fc := range facts {
+		if shown[fc.page] != fc.want {
+			tt.Errorf("%s: the project page's %s reads %q; the figure of %s is %q", p.ID, fc.page, shown[fc.page], f.AsOf, fc.want)
+		}
+	}
+	// The milestone the documents print as the next: the first not
+	// reached by the day, which the page lists as planned or late.
+	var next, nextLine string
+	for _, m := range p.Milestones {
+		if done, _ := sv.MilestoneDue(m, f.AsOf); done {
+			continue
+		}
+		planned, _ := m.Planned.Time(time.UTC)
+		next = fmt.Sprintf("%s·%d年%d月%d日", m.Name, planned.Year(), int(planned.Month()), planned.Day())
+		nextLine = t("project.milestone_planned", m.Name, string(m.Planned))
+		if _, late := sv.MilestoneDue(m, f.AsOf); late > 0 {
+			next += fmt.Sprintf("（已超期%d天）", late)
+			// The page words a past milestone as the documents do.
+			nextLine = fmt.Sprintf("%s：计划 %s，已超期 %d 天", m.Name, m.Planned, late)
+		}
+		next = strings.Join(strings.Fields(next), "")
+		break
+	}
+	if nextLine != "" && !strings.Contains(screenText(ui), nextLine) {
+		tt.Errorf("%s: the project page does not list the next milestone as %q:\n%s", p.ID, nextLine, screenText(ui))
+	}
+	for name, text := range docs {
+		section := factsOf(text, p)
+		if section == "" {
+			tt.Errorf("%s: the %s prints no facts table for the project", p.ID, name)
+			continue
+		}
+		for _, fc := range facts {
+			if !pdftext.PrintsInOrder(section, fc.printed, fc.doc) {
+				tt.Errorf("%s: the page shows %s %s; the %s does not print %s %s", p.ID, fc.page, shown[fc.page], name, fc.printed, fc.doc)
+			}
+		}
+		if next != "" && !pdftext.PrintsInOrder(section, "下一节点", next) {
+			tt.Errorf("%s: the page lists %s; the %s does not print 下一节点 %s", p.ID, nextLine, name, next)
 		}
 	}
 }

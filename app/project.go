@@ -231,16 +231,16 @@ func (p *projectPage) show(d projectData) {
 	p.title.SetText(pr.Name)
 	inv := pr.Investment
 	rows := [][2]string{
-		{t0("project.light"), pr.Light.Label(lang)},
-		{t0("project.phase"), pr.Phase.Label(lang)},
-		{t0("project.industry"), pr.Industry.Label(lang)},
-		{t0("project.leader"), pr.Leader},
-		{t0("project.lead_department"), pr.LeadDepartment},
-		{t0("project.address"), pr.Address},
-		{t0("project.period"), string(pr.PlannedStart) + " — " + string(pr.PlannedFinish)},
-		{t0("project.total"), t("project.wan", formatWan(inv.Total))},
-		{t0("project.annual_plan"), t("project.wan", formatWan(inv.AnnualPlan))},
-		{t0("project.completed"), t("project.completed_pct", formatWan(inv.Completed), sv.FormatPercent(inv.Completed, inv.AnnualPlan), sv.InvestmentProvenance(inv, lang))},
+		{t0("project.light"), orNotRecorded(pr.Light.Label(lang))},
+		{t0("project.phase"), orNotRecorded(pr.Phase.Label(lang))},
+		{t0("project.industry"), orNotRecorded(pr.Industry.Label(lang))},
+		{t0("project.leader"), orNotRecorded(pr.Leader)},
+		{t0("project.lead_department"), orNotRecorded(pr.LeadDepartment)},
+		{t0("project.address"), orNotRecorded(pr.Address)},
+		{t0("project.period"), plannedPeriod(pr.PlannedStart, pr.PlannedFinish)},
+		{t0("project.total"), wanOrNotRecorded(inv.Total)},
+		{t0("project.annual_plan"), wanOrNotRecorded(inv.AnnualPlan)},
+		{t0("project.completed"), completedLine(inv, lang)},
 	}
 	p.facts.Items = nil
 	for _, r := range rows {
@@ -251,7 +251,7 @@ func (p *projectPage) show(d projectData) {
 	p.facts.Refresh()
 	p.miles.Objects = nil
 	for _, m := range pr.Milestones {
-		text := t("project.milestone_planned", m.Name, string(m.Planned))
+		text := t("project.milestone_planned", orNotRecorded(m.Name), orNotRecorded(string(m.Planned)))
 		imp := widget.MediumImportance
 		switch {
 		case m.Actual != "":
@@ -454,4 +454,45 @@ func (p *projectPage) showPhotos(photos []projectPhoto) {
 		p.photos.Add(container.NewBorder(nil, caption, nil, nil, img))
 	}
 	p.photos.Refresh()
+}
+
+// orNotRecorded is how the window shows a value nobody filled in: in words
+// (未填写), as the documents print it, never a bare dash or an empty cell
+// that reads as if the page had not loaded.
+func orNotRecorded(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return t0("value.not_recorded")
+	}
+	return s
+}
+
+// plannedPeriod is the planned start and finish; with neither recorded it
+// is one 未填写, not a pair of them around a dash.
+func plannedPeriod(start, finish sv.Date) string {
+	if start == "" && finish == "" {
+		return t0("value.not_recorded")
+	}
+	return orNotRecorded(string(start)) + " — " + orNotRecorded(string(finish))
+}
+
+// wanOrNotRecorded is an amount in 万元; a register record leaves an
+// amount it does not know at zero, and no project is planned at 0 万元.
+func wanOrNotRecorded(wan float64) string {
+	if wan == 0 {
+		return t0("value.not_recorded")
+	}
+	return t("project.wan", formatWan(wan))
+}
+
+// completedLine is this year's completed investment with its share of the
+// plan and where it came from; with nothing observed (no as-of and no
+// amount) it is 未填写, not "0 万元（…0.0%，）".
+func completedLine(inv sv.Investment, lang sv.Lang) string {
+	if inv.AsOf == "" && inv.Completed == 0 {
+		return t0("value.not_recorded")
+	}
+	if inv.AnnualPlan == 0 {
+		return wanOrNotRecorded(inv.Completed)
+	}
+	return t("project.completed_pct", formatWan(inv.Completed), sv.FormatPercent(inv.Completed, inv.AnnualPlan), orNotRecorded(sv.InvestmentProvenance(inv, lang)))
 }

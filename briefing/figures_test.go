@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand/v2"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -167,8 +168,11 @@ func printsFigure(text, want string) bool {
 
 // TestFiguresAgreeAcrossDocuments generates stores from random seeds and
 // dates and checks, on the text of the PDFs, that the brief and the tour
-// pack print every project's completed investment as FiguresAsOf gives it
-// on their date, and a visit report as of its visit.
+// pack print every project's figures as FiguresAsOf gives them on their
+// date, and a visit report as of its visit: the total investment, the
+// annual plan, the completed investment with its share and as-of, the
+// phase, and the next milestone with 已超期 N 天 counted to the document's
+// date when it is past (see printsFacts).
 func TestFiguresAgreeAcrossDocuments(t *testing.T) {
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 13))
 	m, err := NewMaker()
@@ -210,6 +214,11 @@ func TestFiguresAgreeAcrossDocuments(t *testing.T) {
 			if !printsFigure(tour, want) {
 				t.Errorf("seed %d: the tour pack does not print %s for %s", seed, want, p.ID)
 			}
+			for doc, text := range map[string]string{"brief": brief, "tour pack": tour} {
+				for _, miss := range printsFacts(text, p, f) {
+					t.Errorf("seed %d: the %s, as of %s, does not print %s for %s", seed, doc, f.AsOf, miss, p.ID)
+				}
+			}
 			// One visit report in four projects, as of its visit.
 			if visitSeen >= 5 || rng.IntN(4) != 0 {
 				continue
@@ -224,7 +233,68 @@ func TestFiguresAgreeAcrossDocuments(t *testing.T) {
 			if w := printedFigure(fv); !printsFigure(text, w) {
 				t.Errorf("seed %d: the report of visit %s (%s) does not print %s", seed, v.ID, v.StartedAt.Format(time.DateOnly), w)
 			}
+			for _, miss := range printsFacts(text, p, fv) {
+				t.Errorf("seed %d: the report of visit %s (%s) does not print %s", seed, v.ID, v.StartedAt.Format(time.DateOnly), miss)
+			}
 			visitSeen++
 		}
 	}
+}
+
+// pageFooterRE matches the parts of a page's footer as pdftotext reads
+// them: the digest with the generation time, and the page number.
+var pageFooterRE = regexp.MustCompile(`(记录|数据)校验码[0-9a-f]{16}(·生成于\d{4}年\d{1,2}月\d{1,2}日\d{2}:\d{2})?|第\d+页/共\d+页`)
+
+// printsFacts checks, in a document's text, the facts table of project p
+// (found by its 项目编号) against the figures f it is printed as of, and
+// returns what it does not print: the total investment, the annual plan
+// and the phase as f gives them (a figure not observed keeps the
+// register's value, as Figures.Apply has it), and the next milestone not
+// reached by f's date, with 已超期 N 天 counted to that date when its day
+// has passed. p is the project as the register holds it.
+func printsFacts(text string, p sv.Project, f sv.Figures) []string {
+	// A table that runs over a page break is read with the footer in
+	// between, the page number after the cell at the bottom.
+	text = pageFooterRE.ReplaceAllString(text, "")
+	// The name's cell may wrap, and pdftotext then reads the rest of the
+	// name between the number's label and the number.
+	at := -1
+	for from := 0; at < 0; {
+		i := strings.Index(text[from:], "项目编号")
+		if i < 0 {
+			return []string{"its facts table (项目编号 " + p.ID + ")"}
+		}
+		from += i + len("项目编号")
+		j := strings.Index(text[from:min(len(text), from+len(p.Name)+len(p.ID)+8)], p.ID)
+		// p1 is not the start of p15.
+		if end := from + j + len(p.ID); j >= 0 && (end == len(text) || text[end] < '0' || text[end] > '9') {
+			at = from + j
+		}
+	}
+	// The facts table is what follows the project's number, before the
+	// next heading; a wrapped cell may put the next label in between.
+	section := text[at:min(len(text), at+3000)]
+	q := f.Apply(p)
+	var missing []string
+	expect := func(label, value string) {
+		if !pdftext.PrintsInOrder(section, label, value) {
+			missing = append(missing, label+" "+value)
+		}
+	}
+	expect("总投资", fmt.Sprintf("%.2f亿元", q.Investment.Total/10000))
+	expect("年度计划投资", fmt.Sprintf("%.2f亿元", q.Investment.AnnualPlan/10000))
+	expect("项目阶段", q.Phase.Label(sv.Chinese))
+	for _, m := range p.Milestones {
+		if done, _ := sv.MilestoneDue(m, f.AsOf); done {
+			continue
+		}
+		planned, _ := m.Planned.Time(time.UTC)
+		value := fmt.Sprintf("%s·%d年%d月%d日", m.Name, planned.Year(), int(planned.Month()), planned.Day())
+		if _, late := sv.MilestoneDue(m, f.AsOf); late > 0 {
+			value += fmt.Sprintf("（已超期%d天）", late)
+		}
+		expect("下一节点", strings.Join(strings.Fields(value), ""))
+		break
+	}
+	return missing
 }

@@ -21,11 +21,20 @@ import (
 // the test ends).
 func portalProcess(t *testing.T) (url string, stop func()) {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "fieldbrief-portal")
+	url, _, _, stop = portalProcessAt(t)
+	return url, stop
+}
+
+// portalProcessAt is portalProcess that also returns the portal binary and
+// its data folder, for a test that runs the portal's own commands (such
+// as `register import`) against the running process.
+func portalProcessAt(t *testing.T) (url, bin, data string, stop func()) {
+	t.Helper()
+	bin = filepath.Join(t.TempDir(), "fieldbrief-portal")
 	if out, err := exec.Command("go", "build", "-o", bin, "fieldbrief/cmd/fieldbrief-portal").CombinedOutput(); err != nil {
 		t.Fatalf("building the portal: %v\n%s", err, out)
 	}
-	data := t.TempDir()
+	data = t.TempDir()
 	if out, err := exec.Command(bin, "demo", "--data", data).CombinedOutput(); err != nil {
 		t.Fatalf("demo: %v\n%s", err, out)
 	}
@@ -61,11 +70,11 @@ func portalProcess(t *testing.T) (url string, stop func()) {
 	}()
 	select {
 	case a := <-addr:
-		return "http://" + a, stop
+		return "http://" + a, bin, data, stop
 	case <-time.After(30 * time.Second):
 		t.Fatal("the portal did not start")
 	}
-	return "", stop
+	return "", bin, data, stop
 }
 
 // cliCommand runs one fieldbrief command with password on its input.

@@ -194,7 +194,7 @@ func projectFacts(l printLang, p supervision.Project, asOf time.Time) []Fact {
 		{Label: l.t("report.fact.address"), Value: l.orMissing(p.Address)},
 		{Label: l.t("report.fact.participating_units"), Value: l.joinList(p.ParticipatingUnits)},
 	}
-	if next, ok := nextMilestone(p); ok {
+	if next, ok := nextMilestone(p, asOf); ok {
 		facts = append(facts, l.milestoneFact(next, asOf))
 	}
 	if len(facts)%2 == 1 {
@@ -203,10 +203,13 @@ func projectFacts(l printLang, p supervision.Project, asOf time.Time) []Fact {
 	return facts
 }
 
-// nextMilestone is the first milestone not yet reached.
-func nextMilestone(p supervision.Project) (supervision.Milestone, bool) {
+// nextMilestone is the first milestone not reached by the document's
+// date: a visit report of July names the milestone then ahead (or late),
+// even if the register now records it reached in August.
+func nextMilestone(p supervision.Project, asOf time.Time) (supervision.Milestone, bool) {
+	on := supervision.DateOf(asOf)
 	for _, m := range p.Milestones {
-		if m.Actual == "" {
+		if done, _ := supervision.MilestoneDue(m, on); !done {
 			return m, true
 		}
 	}

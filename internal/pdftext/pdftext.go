@@ -34,7 +34,8 @@ func Squeezed(t testing.TB, pdf []byte) string {
 // PrintsInOrder reports whether text prints value and, right after it, the
 // runes of rest in order. A fact's value may wrap onto two lines of a
 // two-column table, where pdftotext reads the next cell's label in between:
-// up to a label's length (12 runes) of others may stand among rest's.
+// up to a label's length and a line's end (16 runes) of others may stand
+// among rest's.
 func PrintsInOrder(text, value, rest string) bool {
 	want := []rune(rest)
 	for r := text; ; {
@@ -43,7 +44,7 @@ func PrintsInOrder(text, value, rest string) bool {
 			return false
 		}
 		r = r[i+len(value):]
-		window := []rune(r)[:min(len([]rune(r)), len(want)+12)]
+		window := []rune(r)[:min(len([]rune(r)), len(want)+16)]
 		k := 0
 		for _, c := range window {
 			if k < len(want) && c == want[k] {
