@@ -52,7 +52,10 @@ func TestReportCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fs, _ := s.Findings(storage.FindingFilter{ProjectID: visits[0]["project_id"].(string), ActiveOnly: true})
+	fs, err := s.Findings(storage.FindingFilter{ProjectID: visits[0]["project_id"].(string), ActiveOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(fs) == 0 {
 		t.Fatal("sample project has no active finding")
 	}
