@@ -43,19 +43,16 @@ func TestProjectPageAgreesWithTheDocuments(t *testing.T) {
 		seed := rng.Int64N(1 << 40)
 		now := time.Date(2026, time.Month(7+rng.IntN(6)), 1+rng.IntN(28), 16, 0, 0, 0, cst)
 		t.Logf("round %d: seed %d, now %s", round, seed, now)
-		ds, err := sample.Generate(sample.Options{Now: now, Months: 2 + rng.IntN(3), Seed: seed})
-		if err != nil {
-			t.Fatal(err)
-		}
 		s, err := storage.Open(t.TempDir(), storage.Options{Now: func() time.Time { return now }})
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer s.Close()
-		if err := s.ImportRegister(ds.Projects, ds.Templates, true); err != nil {
+		if _, err := sample.InstallGenerated(s, sample.Options{Now: now, Months: 2 + rng.IntN(3), Seed: seed}); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.ImportHistory(ds.Visits, ds.Findings); err != nil {
+		projects, err := s.Projects()
+		if err != nil {
 			t.Fatal(err)
 		}
 		doc := func(req briefing.Request) string {
@@ -73,8 +70,8 @@ func TestProjectPageAgreesWithTheDocuments(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, i := range rng.Perm(len(ds.Projects))[:4] {
-			p := ds.Projects[i]
+		for _, i := range rng.Perm(len(projects))[:4] {
+			p := projects[i]
 			ui.openProject(p.ID, false)
 			var line string
 			for _, it := range ui.project().facts.Items {

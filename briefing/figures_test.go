@@ -183,26 +183,23 @@ func TestFiguresAgreeAcrossDocuments(t *testing.T) {
 		seed := rng.Int64N(1 << 40)
 		now := time.Date(2026, time.Month(7+rng.IntN(6)), 1+rng.IntN(28), 16, 0, 0, 0, cst)
 		t.Logf("round %d: seed %d, now %s", round, seed, now)
-		ds, err := sample.Generate(sample.Options{Now: now, Months: 2 + rng.IntN(4), Seed: seed})
-		if err != nil {
-			t.Fatal(err)
-		}
 		s, err := storage.Open(t.TempDir(), storage.Options{Now: func() time.Time { return now }})
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer s.Close()
-		if err := s.ImportRegister(ds.Projects, ds.Templates, true); err != nil {
+		if _, err := sample.InstallGenerated(s, sample.Options{Now: now, Months: 2 + rng.IntN(4), Seed: seed}); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.ImportHistory(ds.Visits, ds.Findings); err != nil {
+		projects, err := s.Projects()
+		if err != nil {
 			t.Fatal(err)
 		}
 		brief := makeDoc(t, m, s, Request{Kind: Brief, PeriodEnd: now, Time: now})
 		q := (int(now.Month())-1)/3 + 1
 		tour := makeDoc(t, m, s, Request{Kind: Tour, Year: now.Year(), Quarter: q, Time: now})
 		visitSeen := 0
-		for _, p := range ds.Projects {
+		for _, p := range projects {
 			f, err := s.FiguresAsOf(p.ID, sv.DateOf(now))
 			if err != nil {
 				t.Fatal(err)

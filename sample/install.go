@@ -27,6 +27,13 @@ func Install(s Store, now time.Time) (Counts, error) { return InstallMonths(s, n
 // InstallMonths is Install with months of history instead of twelve; five
 // years (60) make the store the benchmarks use.
 func InstallMonths(s Store, now time.Time, months int) (Counts, error) {
+	return InstallGenerated(s, Options{Now: now, Months: months, Seed: 1})
+}
+
+// InstallGenerated fills an empty store with the sample data opt
+// generates: tests that need other seeds or dates than the sample's use it
+// too, so there is one way of loading generated data.
+func InstallGenerated(s Store, opt Options) (Counts, error) {
 	empty, err := s.IsEmpty()
 	if err != nil {
 		return Counts{}, err
@@ -35,7 +42,7 @@ func InstallMonths(s Store, now time.Time, months int) (Counts, error) {
 		return Counts{}, translate.Errorf(sv.EConflict,
 			"sample.error.the_data_folder_is_not_empty")
 	}
-	ds, err := Generate(Options{Now: now, Months: months, Seed: 1})
+	ds, err := Generate(opt)
 	if err != nil {
 		return Counts{}, err
 	}
