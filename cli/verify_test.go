@@ -81,13 +81,7 @@ func TestReportVerify(t *testing.T) {
 	}
 
 	// A PDF edited by hand: one byte of a page changed.
-	edited := filepath.Join(t.TempDir(), "edited.pdf")
-	bad := bytes.Clone(raw)
-	i := bytes.Index(bad, []byte("stream\n")) + len("stream\n") + 10
-	bad[i] ^= 0x20
-	if err := os.WriteFile(edited, bad, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	edited := editedCopy(t, raw)
 	out, err = cliRun(now, "verify", "--data", data, edited)
 	if sv.ErrorCode(err) != sv.EConflict || !strings.Contains(out, "被改动过") {
 		t.Errorf("a hand-edited PDF: %v\n%s", err, out)
@@ -228,13 +222,7 @@ func TestReportVerifyBriefAndTour(t *testing.T) {
 				t.Fatalf("round trip: %v\n%s", err, out)
 			}
 
-			edited := filepath.Join(t.TempDir(), "edited.pdf")
-			bad := bytes.Clone(raw)
-			i := bytes.Index(bad, []byte("stream\n")) + len("stream\n") + 10
-			bad[i] ^= 0x20
-			if err := os.WriteFile(edited, bad, 0o600); err != nil {
-				t.Fatal(err)
-			}
+			edited := editedCopy(t, raw)
 			out, err = cliRun(now, "verify", "--data", data, edited)
 			if sv.ErrorCode(err) != sv.EConflict || !strings.Contains(out, "被改动过") {
 				t.Errorf("a hand-edited PDF: %v\n%s", err, out)
@@ -301,4 +289,18 @@ func TestReportVerifyBriefNamesAProjectAdded(t *testing.T) {
 	if sv.ErrorCode(err) != sv.EConflict || !strings.Contains(out, "综保区二期") || !strings.Contains(out, "打印后加入的") {
 		t.Errorf("a project added after printing: %v\n%s", err, out)
 	}
+}
+
+// editedCopy writes raw with one byte of its first page stream changed, as
+// a hand edit would, and returns the copy's path.
+func editedCopy(t *testing.T, raw []byte) string {
+	t.Helper()
+	edited := filepath.Join(t.TempDir(), "edited.pdf")
+	bad := bytes.Clone(raw)
+	i := bytes.Index(bad, []byte("stream\n")) + len("stream\n") + 10
+	bad[i] ^= 0x20
+	if err := os.WriteFile(edited, bad, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return edited
 }
