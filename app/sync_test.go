@@ -1,11 +1,8 @@
 package app
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"fieldbrief/internal/portaltest"
 	"fieldbrief/portal"
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
@@ -28,56 +26,8 @@ const demoPassword = "fieldbrief-demo"
 // (also called when the test ends).
 func startPortal(t *testing.T) (string, func()) {
 	t.Helper()
-	bin := portalBinary(t)
-	data := filepath.Join(t.TempDir(), "data")
-	if out, err := exec.Command(bin, "demo", "--data", data).CombinedOutput(); err != nil {
-		t.Fatalf("demo: %v\n%s", err, out)
-	}
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", data)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		sc.Buffer(make([]byte, 1<<20), 1<<20)
-		for sc.Scan() {
-			var line struct{ Msg, Addr string }
-			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "listening" {
-				addr <- line.Addr
-			}
-		}
-	}()
-	stopped := false
-	stop := func() {
-		if stopped {
-			return
-		}
-		stopped = true
-		_ = cmd.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(20 * time.Second):
-			_ = cmd.Process.Kill()
-		}
-	}
-	t.Cleanup(stop)
-	select {
-	case a := <-addr:
-		if !strings.HasPrefix(a, "127.0.0.1:") {
-			t.Fatalf("portal listens on %s, not loopback", a)
-		}
-		return "http://" + a, stop
-	case <-time.After(30 * time.Second):
-		t.Fatal("portal did not start")
-	}
-	return "", stop
+	p := portaltest.Start(t, portalBinary(t))
+	return p.URL, p.Stop
 }
 
 // runner runs background work in place, or holds it until drain when

@@ -1,16 +1,13 @@
 package cli
 
 import (
-	"bufio"
 	"bytes"
-	"encoding/json"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"fieldbrief/internal/portaltest"
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
 )
@@ -30,51 +27,9 @@ func portalProcess(t *testing.T) (url string, stop func()) {
 // as `register import`) against the running process.
 func portalProcessAt(t *testing.T) (url, bin, data string, stop func()) {
 	t.Helper()
-	bin = filepath.Join(t.TempDir(), "fieldbrief-portal")
-	if out, err := exec.Command("go", "build", "-o", bin, "fieldbrief/cmd/fieldbrief-portal").CombinedOutput(); err != nil {
-		t.Fatalf("building the portal: %v\n%s", err, out)
-	}
-	data = t.TempDir()
-	if out, err := exec.Command(bin, "demo", "--data", data).CombinedOutput(); err != nil {
-		t.Fatalf("demo: %v\n%s", err, out)
-	}
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", data)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	stopped := false
-	stop = func() {
-		if !stopped {
-			stopped = true
-			_ = cmd.Process.Signal(os.Interrupt)
-			_ = cmd.Wait()
-		}
-	}
-	t.Cleanup(stop)
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			var line struct {
-				Msg  string `json:"msg"`
-				Addr string `json:"addr"`
-			}
-			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "listening" {
-				addr <- line.Addr
-			}
-		}
-	}()
-	select {
-	case a := <-addr:
-		return "http://" + a, bin, data, stop
-	case <-time.After(30 * time.Second):
-		t.Fatal("the portal did not start")
-	}
-	return "", bin, data, stop
+	bin = portaltest.Build(t, t.TempDir())
+	p := portaltest.Start(t, bin)
+	return p.URL, bin, p.Data, p.Stop
 }
 
 // cliCommand runs one fieldbrief command with password on its input.
