@@ -150,18 +150,7 @@ func findingTone(f supervision.Finding, asOf time.Time) Tone {
 
 // statusText is a finding's status, with the days late when overdue.
 func (l printLang) statusText(f supervision.Finding, asOf time.Time) string {
-	s := f.Status.Label(l.Lang())
-	if l.Lang() == supervision.English {
-		// The register's "Awaiting verification" and "Verified, awaiting
-		// closing" take three lines of a status column; the brief's
-		// English must stay within a fifth of the Chinese's length.
-		switch f.Status {
-		case supervision.StatusFixed:
-			s = "To verify"
-		case supervision.StatusVerified:
-			s = "To close"
-		}
-	}
+	s := l.short("status", string(f.Status), f.Status.Label(l.Lang()))
 	if n := f.DaysLate(asOf); n > 0 {
 		// On a line of its own: the days late is what a leader looks for.
 		s += "\n" + l.count("report.unit.days_overdue", n)
@@ -171,27 +160,23 @@ func (l printLang) statusText(f supervision.Finding, asOf time.Time) string {
 
 // categoryText is a finding's category, after "企业诉求" for a request.
 func (l printLang) categoryText(f supervision.Finding) string {
-	parts := []string{f.Category.Label(l.Lang())}
-	if l.Lang() == supervision.English {
-		// The register's longer names take three or four lines of a
-		// category column (see statusText).
-		switch f.Category {
-		case supervision.CategoryFactors:
-			parts[0] = "Land, power, finance etc."
-		case supervision.CategoryDust:
-			parts[0] = "Dust, site order"
-		case supervision.CategoryPermits:
-			parts[0] = "Permits"
-		}
-	}
+	parts := []string{l.short("category", string(f.Category), f.Category.Label(l.Lang()))}
 	if f.Kind == supervision.KindRequest {
-		kind := f.Kind.Label(l.Lang())
-		if l.Lang() == supervision.English {
-			kind = "Request"
-		}
-		parts = append([]string{kind}, parts...)
+		parts = append([]string{l.short("kind", string(f.Kind), f.Kind.Label(l.Lang()))}, parts...)
 	}
 	return l.joinList(parts)
+}
+
+// short is a register label as a table's narrow column prints it: the
+// catalogue's report.short.<what>.<value> where one is written, else the
+// label. English names such as "Verified, awaiting closing" run to three
+// lines of a status column, and the brief's English must stay within a
+// fifth of the Chinese's length (TestBriefPagesAreFilled).
+func (l printLang) short(what, value, label string) string {
+	if key := "report.short." + what + "." + value; l.Has(key) {
+		return l.Format(key)
+	}
+	return label
 }
 
 // severityText is a finding's severity, or 未填写 when none is recorded.
