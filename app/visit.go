@@ -126,6 +126,8 @@ type visitScreen struct {
 	// navWidth holds the section list open: at least sectionListWidth,
 	// and as wide as its longest name with its count once they are known.
 	navWidth *canvas.Rectangle
+	// navSelected is the row the section list has selected, -1 for none.
+	navSelected int
 }
 
 func newVisitScreen(env *screenEnv, id string) *visitScreen {
@@ -148,14 +150,28 @@ func newVisitScreen(env *screenEnv, id string) *visitScreen {
 	v.nav = widget.NewList(func() int { return len(v.panes) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
-			if i < len(v.panes) {
-				l := o.(*widget.Label)
-				l.SetText(v.paneLabel(i))
-				l.TextStyle.Bold = i == v.current
-				l.Refresh()
+			if i >= len(v.panes) {
+				return
 			}
+			// The list sets up every row on each refresh; a row whose
+			// name and weight are as before is left alone, since a
+			// label's refresh shapes its text again.
+			l := o.(*widget.Label)
+			text, bold := v.paneLabel(i), i == v.current
+			if l.Text == text && l.TextStyle.Bold == bold {
+				return
+			}
+			l.Text, l.TextStyle.Bold = text, bold
+			l.Refresh()
 		})
-	v.nav.OnSelected = func(i widget.ListItemID) { v.showPane(i) }
+	v.navSelected = -1
+	v.nav.OnSelected = func(i widget.ListItemID) {
+		v.navSelected = i
+		// showPane selects the page it shows, which calls back here.
+		if i != v.current {
+			v.showPane(i)
+		}
+	}
 	v.body = container.NewStack()
 	v.prev = widget.NewButtonWithIcon(t0("visit.prev_section"), theme.NavigateBackIcon(), func() { v.showPane(v.current - 1) })
 	v.next = widget.NewButtonWithIcon(t0("visit.next_section"), theme.NavigateNextIcon(), func() { v.showPane(v.current + 1) })
@@ -182,7 +198,11 @@ func newVisitScreen(env *screenEnv, id string) *visitScreen {
 	// the divider is sized.
 	v.navWidth = canvas.NewRectangle(color.Transparent)
 	v.navWidth.SetMinSize(fyne.NewSize(sectionListWidth, 0))
-	v.split = container.NewHSplit(muted(container.NewStack(v.navWidth, container.NewBorder(nil, container.NewVBox(v.photoState, v.bar), nil, nil, v.nav))), right)
+	// The section list stays outside muted: inside a theme override
+	// every refresh of a list (each change of page) made Fyne empty its
+	// caches of text sizes and icons, and every label in the window was
+	// measured again. Its rows use no colour that muted changes.
+	v.split = container.NewHSplit(container.NewStack(v.navWidth, container.NewBorder(nil, muted(container.NewVBox(v.photoState, v.bar)), nil, nil, v.nav)), right)
 	split := v.split
 	split.SetOffset(0.24)
 	v.content = container.NewBorder(top, nil, nil, nil, split)
@@ -621,8 +641,14 @@ func (v *visitScreen) showPane(i int) {
 	} else {
 		v.next.Enable()
 	}
-	v.nav.Select(i)
-	v.nav.Refresh()
+	// Selecting a new row refreshes the list (the new page's name in
+	// bold); a row the user clicked is selected already, and was
+	// refreshed before v.current said it is the one shown.
+	if v.navSelected != i {
+		v.nav.Select(i)
+	} else {
+		v.nav.Refresh()
+	}
 	v.focusFirst()
 }
 
