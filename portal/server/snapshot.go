@@ -9,17 +9,17 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"fieldbrief/briefing"
+	"fieldbrief/docinput"
 	"fieldbrief/portal"
-	"fieldbrief/report"
-	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
 	"fieldbrief/translate"
 )
 
 // The portal rebuilds a printed brief's or tour pack's snapshot from its
-// own records (decision 0034), through briefing.Snapshot, the code the
-// laptop printed it with; a laptop's verify compares the digests.
+// own records (decision 0034), through docinput.Rebuild, the code the
+// laptop assembled and verifies it with; a laptop's verify compares the
+// digests. Package docinput holds no PDF writer or fonts, so the portal
+// links none.
 
 // bObservations keeps every register figure a project had, as the laptop's
 // store does (storage/figures.go), so the portal answers a past date with
@@ -84,12 +84,12 @@ func migrateObservations(tx *bolt.Tx, now time.Time) error {
 	return nil
 }
 
-// txSource reads the records briefing.Snapshot needs from one read
+// txSource reads the records docinput.Rebuild needs from one read
 // transaction, so a rebuild sees one state of the portal. Photo bytes are
 // never needed: a snapshot holds captions and times only.
 type txSource struct{ tx *bolt.Tx }
 
-var _ briefing.Source = txSource{}
+var _ docinput.Source = txSource{}
 
 func txDecodeAll[T any](tx *bolt.Tx, entity string, each func(T)) error {
 	prefix := recordKey(entity, "")
@@ -149,15 +149,6 @@ func (s txSource) VisitsWithAnswers() ([]sv.Visit, error) {
 	return out, err
 }
 
-func (s txSource) Visit(id string) (sv.Visit, error) {
-	r, ok, err := getRecord(s.tx, portal.EntityVisit, id)
-	if err != nil || !ok || r.Deleted {
-		return sv.Visit{}, translate.Errorf(sv.ENotFound, "portal.server.error.the_portal_has_no_visit", id)
-	}
-	var in sv.Visit
-	return in, json.Unmarshal(r.Data, &in)
-}
-
 func (s txSource) Photo(hash string) (sv.Photo, error) {
 	r, ok, err := getRecord(s.tx, portal.EntityPhoto, hash)
 	if err != nil || !ok || r.Deleted || len(r.Data) == 0 {
@@ -165,10 +156,6 @@ func (s txSource) Photo(hash string) (sv.Photo, error) {
 	}
 	var p sv.Photo
 	return p, json.Unmarshal(r.Data, &p)
-}
-
-func (s txSource) PhotoBlob(hash string, _ storage.BlobKind) ([]byte, error) {
-	return nil, translate.Errorf(sv.ENotFound, "storage.error.photo_not_found", hash)
 }
 
 func (s txSource) RegisterObservations(projectID string) ([]sv.Observation, error) {
@@ -185,16 +172,13 @@ func (s txSource) RegisterObservations(projectID string) ([]sv.Observation, erro
 	return out, nil
 }
 
-// Snapshot rebuilds the snapshot req names from the portal's records.
+// Snapshot rebuilds the snapshot req names from the portal's records, as
+// they stand in one read transaction.
 func (d *DB) Snapshot(req portal.SnapshotRequest) (portal.SnapshotResponse, error) {
-	st := report.Stamp{Kind: req.Kind, ID: req.ID, Time: req.Time, AsOf: req.AsOf}
-	for _, id := range req.Projects {
-		st.Projects = append(st.Projects, report.ProjectDigest{ID: id})
-	}
-	var snap report.Snapshot
+	var snap docinput.Snapshot
 	err := d.bolt.View(func(tx *bolt.Tx) error {
 		var err error
-		snap, err = briefing.Snapshot(txSource{tx}, st)
+		snap, err = docinput.Rebuild(txSource{tx}, req.Kind, req.ID, req.Time, req.AsOf, req.Projects)
 		return err
 	})
 	if err != nil {
@@ -227,10 +211,13 @@ func checkSnapshotRequest(req portal.SnapshotRequest) *sv.Error {
 	if len(req.Projects) > portal.MaxSnapshotProjects {
 		return translate.Errorf(sv.EInvalid, "portal.server.error.the_snapshot_names_too_many_projects", portal.MaxSnapshotProjects)
 	}
+	seen := map[string]bool{}
 	for _, id := range req.Projects {
-		if id == "" || len(id) > 200 {
-			return translate.Errorf(sv.EInvalid, "portal.server.error.the_change_has_no_record_id")
+		if id == "" || len(id) > 200 || seen[id] {
+			// A printed tour visits each project once.
+			return translate.Errorf(sv.EInvalid, "portal.server.error.not_a_printed_brief_or_tour", short(req.Kind), short(req.ID))
 		}
+		seen[id] = true
 	}
 	return nil
 }

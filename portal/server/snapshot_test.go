@@ -195,6 +195,7 @@ func TestSnapshotRequestRefusesWhatNoDocumentAsks(t *testing.T) {
 		"no time":          `{"kind":"brief","id":"2026-05","as_of":"2026-05-20T17:00:00Z"}`,
 		"empty project id": `{"kind":"tour","id":"2026Q2","time":"2026-05-20T17:00:00Z","as_of":"2026-05-20T17:00:00Z","projects":[""]}`,
 		"too many":         many,
+		"a stop twice":     `{"kind":"tour","id":"2026Q2","time":"2026-05-20T17:00:00Z","as_of":"2026-05-20T17:00:00Z","projects":["p01","p01"]}`,
 		"malformed":        `{"kind":"brief",`,
 		"wrong type":       `{"kind":"brief","id":2026}`,
 	} {
