@@ -95,7 +95,11 @@ func txDecodeAll[T any](tx *bolt.Tx, entity string, each func(T)) error {
 	prefix := recordKey(entity, "")
 	c := tx.Bucket(bRecords).Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-		var r storedRecord
+		// Only what the rebuild reads: the clocks and origin are skipped.
+		var r struct {
+			Deleted bool            `json:"deleted"`
+			Data    json.RawMessage `json:"data"`
+		}
 		if err := json.Unmarshal(v, &r); err != nil {
 			return err
 		}

@@ -20,7 +20,7 @@ import (
 // putHistory stores visits, their answers and findings as the portal holds
 // them after laptops pushed them: a visit's header, each answer as its own
 // record, each finding whole.
-func putHistory(t *testing.T, d *DB, visits []sv.Visit, findings []sv.Finding) {
+func putHistory(t testing.TB, d *DB, visits []sv.Visit, findings []sv.Finding) {
 	t.Helper()
 	err := d.bolt.Update(func(tx *bolt.Tx) error {
 		for _, in := range visits {
@@ -214,4 +214,51 @@ func TestSnapshotRequestRefusesWhatNoDocumentAsks(t *testing.T) {
 	if seq() != start {
 		t.Errorf("a snapshot request changed the change log: %d → %d", start, seq())
 	}
+}
+
+// BenchmarkPortalSnapshot measures the portal's rebuild of a brief from
+// the five-year sample (20 projects × 60 visits) against the laptop's
+// rebuild of the same brief from its store: ratioLaptop is the portal's
+// time over the laptop's.
+func BenchmarkPortalSnapshot(b *testing.B) {
+	cst := time.FixedZone("CST", 8*3600)
+	now := time.Date(2026, 11, 26, 10, 0, 0, 0, cst)
+	opt := sample.Options{Now: now, Months: 60, Seed: 1}
+	ds := must(sample.Generate(opt))(b)
+	s := must(storage.Open(b.TempDir(), storage.Options{Now: func() time.Time { return now }}))(b)
+	defer s.Close()
+	if _, err := sample.InstallGenerated(s, opt); err != nil {
+		b.Fatal(err)
+	}
+	db := must(OpenDB(b.TempDir()))(b)
+	defer db.Close()
+	db.now = func() time.Time { return now }
+	if err := db.PutRegister(ds.Projects, ds.Templates); err != nil {
+		b.Fatal(err)
+	}
+	putHistory(b, db, ds.Visits, ds.Findings)
+	st := report.Stamp{Kind: "brief", ID: "2026-11", Time: now, AsOf: now}
+	req := briefing.SnapshotRequest(st)
+	var tp, tl time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		a := time.Now()
+		got, err := db.Snapshot(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		m := time.Now()
+		want, err := briefing.Snapshot(s, st)
+		if err != nil {
+			b.Fatal(err)
+		}
+		tp += m.Sub(a)
+		tl += time.Since(m)
+		if got.Digest != want.Digest {
+			b.Fatal("the portal's rebuild is not the laptop's")
+		}
+	}
+	b.ReportMetric(float64(tp.Microseconds())/1000/float64(b.N), "portal-ms/op")
+	b.ReportMetric(float64(tl.Microseconds())/1000/float64(b.N), "laptop-ms/op")
+	b.ReportMetric(float64(tp)/float64(tl), "ratioLaptop")
 }
