@@ -71,7 +71,8 @@ func (ui *mainUI) askVerify() {
 }
 
 // verifyPrinted checks the PDF at path against the store, and, signed in
-// and online, a visit report against the portal's copy too, off the UI
+// and online, against the portal's copy too (a visit's record, or the
+// portal's rebuild of a brief's or tour pack's data), off the UI
 // goroutine, then shows the verdict in the user's language.
 func (ui *mainUI) verifyPrinted(path string) {
 	var ask briefing.Portal

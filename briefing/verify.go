@@ -266,14 +266,14 @@ func verifySnapshot(s VerifySource, stamp report.Stamp, ask PortalSnapshot) (Ver
 	for _, p := range projects {
 		names[p.ID] = p.DisplayName()
 	}
-	verifyPortalSnapshot(&v, stamp, ask, names)
+	verifyPortalSnapshot(&v, stamp, ask, names, v.OK)
 	return v, nil
 }
 
 // verifyPortalSnapshot adds what the portal's rebuild of the snapshot
 // says: unchanged there too, or which projects' parts differ on the
 // portal, and which this laptop has not sent yet (sync, then verify again).
-func verifyPortalSnapshot(v *Verdict, stamp report.Stamp, ask PortalSnapshot, names map[string]string) {
+func verifyPortalSnapshot(v *Verdict, stamp report.Stamp, ask PortalSnapshot, names map[string]string, localSame bool) {
 	got, err := ask(stamp)
 	switch {
 	case sv.ErrorCode(err) == sv.ENotFound:
@@ -283,8 +283,11 @@ func verifyPortalSnapshot(v *Verdict, stamp report.Stamp, ask PortalSnapshot, na
 	case err != nil:
 		v.say("cli.verify.portal_unreachable")
 		return
-	case got.Digest == stamp.Record:
+	case got.Digest == stamp.Record && localSame:
 		v.say("cli.verify.portal_snapshot_matches")
+		return
+	case got.Digest == stamp.Record:
+		v.say("cli.verify.portal_snapshot_matches_laptop_differs")
 		return
 	}
 	there := map[string]string{}
@@ -322,8 +325,10 @@ func verifyPortalSnapshot(v *Verdict, stamp report.Stamp, ask PortalSnapshot, na
 		v.OK = false
 	}
 	switch {
-	case len(differ) > 0:
+	case len(differ) > 0 && localSame:
 		v.say("cli.verify.portal_snapshot_differs", quotedList(differ))
+	case len(differ) > 0:
+		v.say("cli.verify.portal_snapshot_differs_too", quotedList(differ))
 	case len(notSent) == 0:
 		// Every project agrees and yet the whole does not: the period,
 		// moment or order.

@@ -210,12 +210,19 @@ func TestBriefAndTourVerifiedAgainstThePortal(t *testing.T) {
 	})
 	out, err = verify(brief)
 	if sv.ErrorCode(err) != sv.EConflict || !strings.Contains(out, "已改变") ||
-		!strings.Contains(out, "本机对项目 “"+name+"” 的改动尚未发送到平台") || strings.Contains(out, "涉及项目") {
+		!strings.Contains(out, "本机对项目“"+name+"”的改动尚未发送到平台") || strings.Contains(out, "涉及项目") {
 		t.Errorf("changed here, not sent: %v\n%s", err, out)
 	}
 
-	// Synced, a tour pack printed now is the same on both.
+	// Sent, and B's note pulled: both copies differ from the brief.
 	cliCommand(t, runSync, "", "--data", a)
+	out, err = verify(brief)
+	if sv.ErrorCode(err) != sv.EConflict || !strings.Contains(out, "已改变") ||
+		!strings.Contains(out, "平台上的数据也与打印件不一致，涉及项目：“"+name+"”") {
+		t.Errorf("changed here and there, synced: %v\n%s", err, out)
+	}
+
+	// Synced, a tour pack printed now is the same on both.
 	tour := filepath.Join(t.TempDir(), "tour.pdf")
 	q := (int(time.Now().Month())-1)/3 + 1
 	cliCommand(t, runReport, "", "tour", "--data", a, "--out", tour, "--offline",
