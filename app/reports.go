@@ -71,14 +71,21 @@ func (ui *mainUI) askVerify() {
 }
 
 // verifyPrinted checks the PDF at path against the store, and, signed in
-// and online, a visit report against the portal's copy too, off the UI
+// and online, against the portal's copy too (a visit's record, or the
+// portal's rebuild of a brief's or tour pack's data), off the UI
 // goroutine, then shows the verdict in the user's language.
 func (ui *mainUI) verifyPrinted(path string) {
-	var portalCopy briefing.PortalCopy
+	var ask briefing.Portal
 	if read := ui.sync.portalCopy(); read != nil {
-		portalCopy = func(id string) (sv.Visit, bool, []string, error) {
+		ask.Visit = func(id string) (sv.Visit, bool, []string, error) {
 			pv, err := read(id)
 			return pv.Visit, pv.Found, pv.Unsent, err
+		}
+	}
+	if rebuild := ui.sync.portalSnapshot(); rebuild != nil {
+		ask.Snapshot = func(st report.Stamp) (briefing.PortalDigests, error) {
+			resp, unsent, err := rebuild(briefing.SnapshotRequest(st))
+			return briefing.PortalDigests{Digest: resp.Digest, Projects: resp.Projects, Unsent: unsent}, err
 		}
 	}
 	data := ui.cfg.Data
@@ -89,7 +96,7 @@ func (ui *mainUI) verifyPrinted(path string) {
 		if err != nil {
 			return briefing.Verdict{}, translate.Wrap(err, sv.ENotFound, "reports.error.cannot_read_file", path)
 		}
-		return briefing.Verify(data, pdf, portalCopy)
+		return briefing.Verify(data, pdf, ask)
 	}, func(v briefing.Verdict, err error) {
 		progress.Hide()
 		if err != nil {

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"fieldbrief/portal"
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
 	"fieldbrief/syncer"
@@ -148,6 +149,15 @@ func (s *syncUI) portalCopy() func(id string) (syncer.PortalVisit, error) {
 		return nil
 	}
 	return s.agent.PortalCopy()
+}
+
+// portalSnapshot asks the portal to rebuild a printed brief's or tour
+// pack's snapshot, or is nil when there is no portal to ask.
+func (s *syncUI) portalSnapshot() func(req portal.SnapshotRequest) (portal.SnapshotResponse, []string, error) {
+	if s == nil || s.agent == nil {
+		return nil
+	}
+	return s.agent.PortalSnapshot()
 }
 
 func (s *syncUI) bottom() fyne.CanvasObject {

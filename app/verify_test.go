@@ -89,3 +89,29 @@ func TestVerifyAPrintedBrief(t *testing.T) {
 		t.Errorf("an English verdict in Chinese:\n%s", text)
 	}
 }
+
+// TestVerifyAPrintedBriefAgainstThePortal: signed in, the window's 核对打印件…
+// asks the portal to rebuild a brief too, through the code the command
+// line uses, and says that the portal's data is unchanged as well.
+func TestVerifyAPrintedBriefAgainstThePortal(t *testing.T) {
+	base, _ := startPortal(t)
+	ui, _, _ := laptopUI(t, sv.Chinese)
+	signIn(t, ui, base, "inspector1", demoPassword)
+	waitFor(t, "the 20 projects", func() bool { return len(ui.dash.rows) == 20 })
+	ui.askBrief()
+	test.Tap(findButton(ui.window.Canvas().Overlays().Top(), "生成"))
+	files, _ := filepath.Glob(filepath.Join(ui.reportsDir(), "*.pdf"))
+	if len(files) != 1 {
+		t.Fatalf("reports folder holds %v", files)
+	}
+	ui.window.Canvas().Overlays().Top().Hide()
+	ui.verifyPrinted(files[0])
+	waitFor(t, "the verdict", func() bool {
+		top := ui.window.Canvas().Overlays().Top()
+		return top != nil && (strings.Contains(labelsUnder(top), "打印件与记录一致") || strings.Contains(labelsUnder(top), "核对未通过"))
+	})
+	text := labelsUnder(ui.window.Canvas().Overlays().Top())
+	if !strings.Contains(text, "未改变") || !strings.Contains(text, "平台上的数据与打印件也一致。") {
+		t.Errorf("the verdict of a brief unchanged here and on the portal:\n%s", text)
+	}
+}

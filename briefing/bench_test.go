@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"fieldbrief/docinput"
 	"fieldbrief/sample"
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
@@ -35,7 +36,8 @@ func BenchmarkProjectsAsOf(b *testing.B) {
 			b.Fatal(err)
 		}
 		m := time.Now()
-		if _, err := projectsAsOf(s, projects, templates, visits, sv.DateOf(now), now.Location()); err != nil {
+		r := docinput.Records{Projects: projects, Templates: templates, Visits: visits}
+		if _, err := docinput.ProjectsAsOf(s, r, sv.DateOf(now), now.Location()); err != nil {
 			b.Fatal(err)
 		}
 		tl += m.Sub(a)

@@ -9,11 +9,10 @@ import (
 	"errors"
 	"image/jpeg"
 	"io"
-	"regexp"
-	"strconv"
 	"time"
 
 	"fieldbrief/assets"
+	"fieldbrief/docinput"
 	"fieldbrief/report"
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
@@ -21,20 +20,13 @@ import (
 )
 
 // Source is where the records come from; *storage.Store implements it.
+// A brief's and a tour pack's records are read through docinput.Source,
+// which the portal implements too; a visit report and the photos' bytes
+// need the rest.
 type Source interface {
-	Projects() ([]sv.Project, error)
-	Templates() ([]sv.Template, error)
+	docinput.Source
 	Visit(id string) (sv.Visit, error)
-	VisitsWithAnswers() ([]sv.Visit, error)
-	// FindingRecords are the findings whole: the reports replay their
-	// histories.
-	FindingRecords() ([]sv.Finding, error)
-	Photo(hash string) (sv.Photo, error)
 	PhotoBlob(hash string, kind storage.BlobKind) ([]byte, error)
-	// RegisterObservations is the register's history of a project's
-	// figures; with the visits' answers it is the one source of the figures
-	// (sv.FiguresAsOf, decision 0033).
-	RegisterObservations(projectID string) ([]sv.Observation, error)
 }
 
 // Kind is one of the three documents.
@@ -132,130 +124,53 @@ type inputs struct {
 }
 
 // assemble loads the records the requested document prints and puts
-// together its input. Make and Snapshot both come here, so that verify
-// rebuilds exactly what a document printed. briefAt is the moment a brief
-// counts to.
+// together its input. A brief and a tour pack are assembled by package
+// docinput, which Snapshot and the portal's rebuild use too, so that
+// verify rebuilds exactly what a document printed. briefAt is the moment a
+// brief counts to.
 func assemble(src Source, req Request, now, briefAt time.Time, lookup report.PhotoLookup) (inputs, error) {
 	var in inputs
 	switch req.Kind {
 	case Visit:
 		// A clear "not found" before loading everything.
-		if _, err := src.Visit(req.VisitID); err != nil {
+		v, err := src.Visit(req.VisitID)
+		if err != nil {
 			return in, err
 		}
+		r, err := docinput.Load(src)
+		if err != nil {
+			return in, err
+		}
+		// A visit report is as of the day of its visit.
+		projects, err := docinput.ProjectsAsOf(src, r, sv.DateOf(v.StartedAt.In(now.Location())), now.Location())
+		if err != nil {
+			return in, err
+		}
+		in.visit, err = report.NewVisitInput(req.VisitID, projects, r.Templates, r.Visits, r.Findings, lookup)
+		return in, Failure(err)
 	case Brief:
+		asOf, data, err := docinput.Brief(src, req.PeriodEnd, briefAt, now.Location(), lookup)
+		in.brief = report.BriefInput{PeriodEnd: req.PeriodEnd, AsOf: asOf, Projects: data, Form: req.Form}
+		return in, Failure(err)
 	case Tour:
-		if req.Quarter < 1 || req.Quarter > 4 {
-			return in, translate.Errorf(sv.EInvalid, "briefing.error.the_quarter_must_be_1_to")
-		}
-	default:
-		return in, translate.Errorf(sv.EInvalid, "briefing.error.unknown_document", req.Kind)
+		stops, err := docinput.Tour(src, req.Year, req.Quarter, now, req.Order, lookup)
+		in.tour = report.TourInput{Year: req.Year, Quarter: req.Quarter, Stops: stops}
+		return in, Failure(err)
 	}
-	projects, err := src.Projects()
-	if err != nil {
-		return in, err
-	}
-	if req.Kind == Tour {
-		known := map[string]bool{}
-		for _, p := range projects {
-			known[p.ID] = true
-		}
-		for _, id := range req.Order {
-			if !known[id] {
-				return in, translate.Errorf(sv.ENotFound, "briefing.error.project_in_the_order_does_not", id)
-			}
-		}
-	}
-	templates, err := src.Templates()
-	if err != nil {
-		return in, err
-	}
-	visits, err := src.VisitsWithAnswers()
-	if err != nil {
-		return in, err
-	}
-	findings, err := src.FindingRecords()
-	if err != nil {
-		return in, err
-	}
-	asOf, err := documentDate(src, req, now, briefAt)
-	if err != nil {
-		return in, err
-	}
-	if projects, err = projectsAsOf(src, projects, templates, visits, asOf, now.Location()); err != nil {
-		return in, err
-	}
-	switch req.Kind {
-	case Visit:
-		in.visit, err = report.NewVisitInput(req.VisitID, projects, templates, visits, findings, lookup)
-	case Brief:
-		in.brief = report.NewBriefInput(req.PeriodEnd, briefAt, projects, visits, findings, lookup)
-		in.brief.Form = req.Form
-	case Tour:
-		in.tour, err = report.NewTourInput(req.Year, req.Quarter, now, req.Order, projects, visits, findings, lookup)
-	}
-	return in, Failure(err)
+	return in, translate.Errorf(sv.EInvalid, "briefing.error.unknown_document", req.Kind)
 }
 
 // Snapshot rebuilds, from the records in src as they are now, the snapshot
-// a stamped brief or tour pack was printed from: the same period or
-// quarter, as of the same moment, the same stops in the same order. A stop
-// no longer in the register is left out (and so the snapshot differs).
+// a stamped brief or tour pack was printed from (docinput.Rebuild): the
+// same period or quarter, as of the same moment, the same stops in the
+// same order.
 func Snapshot(src Source, st report.Stamp) (report.Snapshot, error) {
-	loc := st.Time.Location()
-	lookup := func(hash string) (report.Photo, bool) {
-		meta, err := src.Photo(hash)
-		if err != nil {
-			return report.Photo{}, false
-		}
-		return report.Photo{Caption: meta.Caption, Taken: meta.SortTime()}, true
+	stops := make([]string, len(st.Projects))
+	for i, p := range st.Projects {
+		stops[i] = p.ID
 	}
-	switch st.Kind {
-	case "brief":
-		end, err := time.ParseInLocation("2006-01", st.ID, loc)
-		if err != nil {
-			return report.Snapshot{}, translate.Errorf(sv.EInvalid, "briefing.error.the_brief_s_period_cannot_be", st.ID)
-		}
-		in, err := assemble(src, Request{Kind: Brief, PeriodEnd: end}, st.Time, st.AsOf.In(loc), lookup)
-		if err != nil {
-			return report.Snapshot{}, err
-		}
-		return report.BriefSnapshot(in.brief), nil
-	case "tour":
-		m := tourIDRE.FindStringSubmatch(st.ID)
-		if m == nil {
-			return report.Snapshot{}, translate.Errorf(sv.EInvalid, "briefing.error.the_tour_pack_s_quarter_cannot", st.ID)
-		}
-		year, _ := strconv.Atoi(m[1])
-		q, _ := strconv.Atoi(m[2])
-		projects, err := src.Projects()
-		if err != nil {
-			return report.Snapshot{}, err
-		}
-		known := map[string]bool{}
-		for _, p := range projects {
-			known[p.ID] = true
-		}
-		var order []string
-		for _, p := range st.Projects {
-			if known[p.ID] {
-				order = append(order, p.ID)
-			}
-		}
-		if len(order) == 0 {
-			return report.Snapshot{Digest: report.SnapshotVersion + ":"}, nil
-		}
-		at := st.AsOf.In(loc)
-		in, err := assemble(src, Request{Kind: Tour, Year: year, Quarter: q, Order: order}, at, at, lookup)
-		if err != nil {
-			return report.Snapshot{}, err
-		}
-		return report.TourSnapshot(in.tour, at), nil
-	}
-	return report.Snapshot{}, translate.Errorf(sv.EInvalid, "briefing.error.unknown_document", st.Kind)
+	return docinput.Rebuild(src, st.Kind, st.ID, st.Time, st.AsOf, stops)
 }
-
-var tourIDRE = regexp.MustCompile(`^(\d{4})Q([1-4])$`)
 
 // storeTag is the report.StoreTag of the data folder src reads.
 func storeTag(src Source) string {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"fieldbrief/portal"
 	"fieldbrief/report"
 	sv "fieldbrief/supervision"
 	"fieldbrief/translate"
@@ -54,15 +55,46 @@ type VerifySource interface {
 // the caller is signed in.
 type PortalCopy func(visitID string) (in sv.Visit, found bool, unsent []string, err error)
 
+// PortalSnapshot asks the portal to rebuild, from its own records, the
+// snapshot of a stamped brief or tour pack (syncer.Engine.PortalSnapshot).
+// Verify asks it only when the caller is signed in.
+type PortalSnapshot func(st report.Stamp) (PortalDigests, error)
+
+// PortalDigests is the portal's rebuild of a snapshot: its whole digest,
+// each project's short digest, and the projects whose records this laptop
+// changed and has not sent yet, whose portal part it therefore cannot
+// judge.
+type PortalDigests struct {
+	Digest   string
+	Projects []portal.SnapshotProject
+	Unsent   []string
+}
+
+// SnapshotRequest is the portal request that rebuilds a stamp's snapshot.
+func SnapshotRequest(st report.Stamp) portal.SnapshotRequest {
+	req := portal.SnapshotRequest{Kind: st.Kind, ID: st.ID, Time: st.Time, AsOf: st.AsOf, Projects: []string{}}
+	for _, p := range st.Projects {
+		req.Projects = append(req.Projects, p.ID)
+	}
+	return req
+}
+
+// Portal is how Verify asks the portal about a printed document; a nil
+// field is not asked (signed out, or no portal).
+type Portal struct {
+	Visit    PortalCopy
+	Snapshot PortalSnapshot
+}
+
 // errNoStamp is the error of a PDF that carries no fieldbrief stamp.
 func errNoStamp() error {
 	return translate.Errorf(sv.EInvalid, "briefing.error.no_record_stamp")
 }
 
 // Verify checks a printed document — a visit report, a brief or a tour
-// pack — against the records in src, and, for a visit report when
-// portalCopy is not nil, against the portal's copy too (decision 0034).
-func Verify(src VerifySource, pdf []byte, portalCopy PortalCopy) (Verdict, error) {
+// pack — against the records in src, and, when the portal is given,
+// against the portal's copy too (decision 0034).
+func Verify(src VerifySource, pdf []byte, ask Portal) (Verdict, error) {
 	stamp, ok := report.ReadStamp(pdf)
 	if !ok {
 		return Verdict{}, errNoStamp()
@@ -71,9 +103,9 @@ func Verify(src VerifySource, pdf []byte, portalCopy PortalCopy) (Verdict, error
 	var err error
 	switch stamp.Kind {
 	case "visit":
-		v, err = verifyVisit(src, stamp, portalCopy)
+		v, err = verifyVisit(src, stamp, ask.Visit)
 	case "brief", "tour":
-		v, err = verifySnapshot(src, stamp)
+		v, err = verifySnapshot(src, stamp, ask.Snapshot)
 	default:
 		return Verdict{}, errNoStamp()
 	}
@@ -221,7 +253,108 @@ func answeredAfter(in sv.Visit, t time.Time) []string {
 // verifySnapshot compares a stamped brief or tour pack with the snapshot
 // rebuilt from the store as of the same moment, and names the projects
 // whose part changed and, where it can tell, the findings and visits.
-func verifySnapshot(s VerifySource, stamp report.Stamp) (Verdict, error) {
+func verifySnapshot(s VerifySource, stamp report.Stamp, ask PortalSnapshot) (Verdict, error) {
+	v, err := verifyLocalSnapshot(s, stamp)
+	if err != nil || ask == nil {
+		return v, err
+	}
+	projects, err := s.Projects()
+	if err != nil {
+		return v, err
+	}
+	names := map[string]string{}
+	for _, p := range projects {
+		names[p.ID] = p.DisplayName()
+	}
+	verifyPortalSnapshot(&v, stamp, ask, names, v.OK)
+	return v, nil
+}
+
+// verifyPortalSnapshot adds what the portal's rebuild of the snapshot
+// says: unchanged there too, or which projects' parts differ on the
+// portal, and which this laptop has not sent yet (sync, then verify again).
+func verifyPortalSnapshot(v *Verdict, stamp report.Stamp, ask PortalSnapshot, names map[string]string, localSame bool) {
+	got, err := ask(stamp)
+	switch {
+	case sv.ErrorCode(err) == sv.ENotFound:
+		// A portal older than the request: it cannot rebuild a snapshot.
+		v.say("cli.verify.portal_cannot_rebuild")
+		return
+	case err != nil:
+		v.say("cli.verify.portal_unreachable")
+		return
+	case got.Digest == stamp.Record && localSame:
+		v.say("cli.verify.portal_snapshot_matches")
+		return
+	case got.Digest == stamp.Record:
+		v.say("cli.verify.portal_snapshot_matches_laptop_differs")
+		return
+	}
+	there := map[string]string{}
+	for _, p := range got.Projects {
+		there[p.ID] = p.Digest
+	}
+	unsent := map[string]bool{}
+	for _, id := range got.Unsent {
+		unsent[id] = true
+	}
+	name := func(id string) string {
+		if n, ok := names[id]; ok {
+			return n
+		}
+		return id
+	}
+	var differ, notSent []string
+	printed := map[string]bool{}
+	for _, p := range stamp.Projects {
+		printed[p.ID] = true
+		d, ok := there[p.ID]
+		switch {
+		case unsent[p.ID]:
+			notSent = append(notSent, name(p.ID))
+		case !ok || d != p.Digest:
+			differ = append(differ, name(p.ID))
+		}
+	}
+	for _, p := range got.Projects {
+		if !printed[p.ID] && !unsent[p.ID] {
+			differ = append(differ, name(p.ID)) // added on the portal since
+		}
+	}
+	if len(differ) > 0 || len(notSent) == 0 {
+		v.OK = false
+	}
+	switch {
+	case len(differ) > 0 && localSame:
+		v.say("cli.verify.portal_snapshot_differs", quotedList(differ))
+	case len(differ) > 0:
+		v.say("cli.verify.portal_snapshot_differs_too", quotedList(differ))
+	case len(notSent) == 0:
+		// Every project agrees and yet the whole does not: the period,
+		// moment or order.
+		v.say("cli.verify.portal_snapshot_differs_whole")
+	}
+	if len(notSent) > 0 {
+		v.say("cli.verify.portal_snapshot_unsent", quotedList(notSent))
+	}
+}
+
+// quotedList names projects as a quoted list in the language the verdict
+// is read in.
+func quotedList(names []string) translate.PerLanguage {
+	return func(l sv.Lang) string {
+		c := translate.For(l)
+		out := make([]string, len(names))
+		for i, n := range names {
+			out[i] = c.T("cli.verify.quoted", n)
+		}
+		return c.List(out)
+	}
+}
+
+// verifyLocalSnapshot compares the stamp with the snapshot rebuilt from
+// the local store.
+func verifyLocalSnapshot(s VerifySource, stamp report.Stamp) (Verdict, error) {
 	v := Verdict{OK: true}
 	printed := stamp.Time.Format("2006-01-02 15:04")
 	asOf := stamp.AsOf.In(stamp.Time.Location()).Format("2006-01-02")

@@ -10,6 +10,7 @@ import (
 
 	"fieldbrief/briefing"
 	"fieldbrief/portal"
+	"fieldbrief/report"
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
 	"fieldbrief/syncer"
@@ -57,7 +58,7 @@ func runReportVerify(c *ctx, args []string) error {
 		return err
 	}
 	defer s.Close()
-	v, err := briefing.Verify(s, pdf, c.portalCopy(dir, s))
+	v, err := briefing.Verify(s, pdf, c.portalAsk(dir, s))
 	if sv.ErrorCode(err) == sv.EInvalid {
 		return translate.Errorf(sv.EInvalid, "cli.error.carries_no_record_stamp", path)
 	}
@@ -71,26 +72,46 @@ func runReportVerify(c *ctx, args []string) error {
 	return nil
 }
 
-// portalCopy is how verify reads the portal's copy of a visit when the
-// data folder is signed in, or nil when it is not (then only the local
-// record is checked).
-func (c *ctx) portalCopy(dir string, s *storage.Store) briefing.PortalCopy {
+// portalAsk is how verify asks the portal — for its copy of a visit, or
+// its rebuild of a brief's or tour pack's snapshot — when the data folder
+// is signed in; empty when it is not (then only the local records are
+// checked).
+func (c *ctx) portalAsk(dir string, s *storage.Store) briefing.Portal {
 	cred, err := syncer.LoadCredentials(dir)
 	if err != nil || !c.Now().Before(cred.ExpiresAt) {
-		return nil
+		return briefing.Portal{}
 	}
-	return func(id string) (sv.Visit, bool, []string, error) {
+	// The engine only reads from the portal here; the store is not
+	// written (it is open read-only).
+	withEngine := func(do func(ctx context.Context, e *syncer.Engine) error) error {
 		client, err := portal.NewClient(cred.Portal, syncer.PortalHTTP(), cred.Token)
 		if err != nil {
-			return sv.Visit{}, false, nil, err
+			return err
 		}
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 		defer stop()
 		ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 		defer cancel()
-		// The engine only reads from the portal here; the store is not
-		// written (it is open read-only).
-		pv, err := syncer.New(s, client, syncer.Options{Now: c.Now}).FetchPortalVisit(ctx, id)
-		return pv.Visit, pv.Found, pv.Unsent, err
+		return do(ctx, syncer.New(s, client, syncer.Options{Now: c.Now}))
+	}
+	return briefing.Portal{
+		Visit: func(id string) (sv.Visit, bool, []string, error) {
+			var pv syncer.PortalVisit
+			err := withEngine(func(ctx context.Context, e *syncer.Engine) error {
+				var err error
+				pv, err = e.FetchPortalVisit(ctx, id)
+				return err
+			})
+			return pv.Visit, pv.Found, pv.Unsent, err
+		},
+		Snapshot: func(st report.Stamp) (briefing.PortalDigests, error) {
+			var out briefing.PortalDigests
+			err := withEngine(func(ctx context.Context, e *syncer.Engine) error {
+				resp, unsent, err := e.FetchPortalSnapshot(ctx, briefing.SnapshotRequest(st))
+				out = briefing.PortalDigests{Digest: resp.Digest, Projects: resp.Projects, Unsent: unsent}
+				return err
+			})
+			return out, err
+		},
 	}
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -130,4 +131,118 @@ func TestReportVerifyAgainstThePortal(t *testing.T) {
 	if err != nil || !strings.Contains(out, "未改变") || !strings.Contains(out, "未能核对平台上的副本") {
 		t.Errorf("the portal gone: %v\n%s", err, out)
 	}
+}
+
+// withStore opens a data folder's store for one step of a test.
+func withStore(t *testing.T, data string, do func(s *storage.Store)) {
+	t.Helper()
+	s, err := storage.Open(data, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	do(s)
+}
+
+// TestBriefAndTourVerifiedAgainstThePortal: two laptops sync with a real
+// portal process. A brief printed on laptop A is unchanged on the portal
+// too; once laptop B changes a finding of one project and syncs, A —
+// without pulling — finds its own records as printed and the portal's
+// part of that project, named, changed; a change of A's own not yet sent
+// is named as such. A tour pack printed after syncing verifies on both,
+// and with the portal gone the local verdict stands.
+func TestBriefAndTourVerifiedAgainstThePortal(t *testing.T) {
+	url, stop := portalProcess(t)
+	a, b := t.TempDir(), t.TempDir()
+	cliCommand(t, runLogin, "fieldbrief-demo", "--data", a, "--portal", url, "--user", "inspector1")
+	cliCommand(t, runLogin, "fieldbrief-demo", "--data", b, "--portal", url, "--user", "leader")
+	cliCommand(t, runSync, "", "--data", a)
+	const project = "p03"
+	f := sv.Finding{ID: sv.NewID(time.Now()), ProjectID: project, Kind: sv.KindProblem, Category: sv.CategorySafety,
+		Severity: sv.SeverityMinor, Description: "临边防护缺失", ResponsibleUnit: "建设局", Deadline: "2026-12-31"}
+	var name string
+	withStore(t, a, func(s *storage.Store) {
+		if err := s.CreateFinding(f); err != nil {
+			t.Fatal(err)
+		}
+		p, err := s.Project(project)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name = p.DisplayName()
+	})
+	cliCommand(t, runSync, "", "--data", a)
+	cliCommand(t, runSync, "", "--data", b)
+
+	brief := filepath.Join(t.TempDir(), "brief.pdf")
+	cliCommand(t, runReport, "", "brief", "--data", a, "--out", brief, "--offline", "--period", time.Now().Format("2006-01"))
+	verify := func(pdf string) (string, error) { return cliRun(time.Now(), "verify", "--data", a, pdf) }
+	out, err := verify(brief)
+	if err != nil || !strings.Contains(out, "未改变") || !strings.Contains(out, "平台上的数据与打印件也一致。") {
+		t.Fatalf("the brief as printed, here and on the portal: %v\n%s", err, out)
+	}
+
+	withStore(t, b, func(s *storage.Store) {
+		if _, err := s.AddFindingNote(f.ID, sv.Note{By: "王主任", Text: "请于月底前整改完毕"}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	cliCommand(t, runSync, "", "--data", b)
+	out, err = verify(brief)
+	if sv.ErrorCode(err) != sv.EConflict || !strings.Contains(out, "未改变") ||
+		!strings.Contains(out, "平台上的数据与打印件不一致，涉及项目：“"+name+"”") {
+		t.Fatalf("changed on the portal only: %v\n%s", err, out)
+	}
+	if strings.Count(out, "“") != 1 {
+		t.Errorf("only the changed project is named:\n%s", out)
+	}
+	en, err := cliRunLang(sv.English, "verify", "--data", a, brief)
+	if sv.ErrorCode(err) != sv.EConflict || !strings.Contains(en, "The portal's data does not match the printed document for: “"+name+"”") {
+		t.Errorf("in English: %v\n%s", err, en)
+	}
+
+	// A's own change to the same project, not sent: its portal part says
+	// nothing of what was printed until it is.
+	withStore(t, a, func(s *storage.Store) {
+		if _, err := s.AddFindingNote(f.ID, sv.Note{By: "李督查", Text: "已电话督促"}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	out, err = verify(brief)
+	if sv.ErrorCode(err) != sv.EConflict || !strings.Contains(out, "已改变") ||
+		!strings.Contains(out, "本机对项目“"+name+"”的改动尚未发送到平台") || strings.Contains(out, "涉及项目") {
+		t.Errorf("changed here, not sent: %v\n%s", err, out)
+	}
+
+	// Sent, and B's note pulled: both copies differ from the brief.
+	cliCommand(t, runSync, "", "--data", a)
+	out, err = verify(brief)
+	if sv.ErrorCode(err) != sv.EConflict || !strings.Contains(out, "已改变") ||
+		!strings.Contains(out, "平台上的数据也与打印件不一致，涉及项目：“"+name+"”") {
+		t.Errorf("changed here and there, synced: %v\n%s", err, out)
+	}
+
+	// Synced, a tour pack printed now is the same on both.
+	tour := filepath.Join(t.TempDir(), "tour.pdf")
+	q := (int(time.Now().Month())-1)/3 + 1
+	cliCommand(t, runReport, "", "tour", "--data", a, "--out", tour, "--offline",
+		"--quarter", time.Now().Format("2006")+"Q"+strconv.Itoa(q), "--order", "p05,"+project+",p01")
+	out, err = verify(tour)
+	if err != nil || !strings.Contains(out, "未改变") || !strings.Contains(out, "平台上的数据与打印件也一致。") {
+		t.Fatalf("the tour pack as printed, here and on the portal: %v\n%s", err, out)
+	}
+
+	stop()
+	out, err = verify(tour)
+	if err != nil || !strings.Contains(out, "未改变") || !strings.Contains(out, "未能核对平台上的副本") {
+		t.Errorf("the portal gone: %v\n%s", err, out)
+	}
+}
+
+// cliRunLang is cliRun with the verdict in lang.
+func cliRunLang(lang sv.Lang, args ...string) (string, error) {
+	var out, errOut bytes.Buffer
+	c := &ctx{Env: Env{Stdout: &out, Stderr: &errOut, Now: time.Now}, lang: lang}
+	err := runReport(c, args)
+	return out.String() + errOut.String(), err
 }

@@ -118,6 +118,14 @@ func (c *Client) Missing(ctx context.Context, hashes []string) ([]string, error)
 	return out.Missing, err
 }
 
+// Snapshot asks the portal to rebuild a printed brief's or tour pack's
+// snapshot from its own records.
+func (c *Client) Snapshot(ctx context.Context, req SnapshotRequest) (SnapshotResponse, error) {
+	var out SnapshotResponse
+	err := c.do(ctx, http.MethodPost, PathSnapshot, req, &out)
+	return out, err
+}
+
 // Photo downloads the original bytes of a photo.
 func (c *Client) Photo(ctx context.Context, hash string) ([]byte, error) {
 	return c.photo(ctx, PathPhotos+hash)

@@ -36,6 +36,7 @@ const (
 	PathRegister      = APIPrefix + "/admin/register"
 	PathAudit         = APIPrefix + "/admin/audit" // ?since=date or RFC 3339 time&limit=N
 	PathCheck         = APIPrefix + "/admin/check"
+	PathSnapshot      = APIPrefix + "/snapshot" // POST SnapshotRequest
 	// The committee office's workbooks and the portal's backup.
 	PathRegisterImport = APIPrefix + "/admin/register/import"  // POST xlsx, ?dry_run=1
 	PathRegisterExport = APIPrefix + "/admin/register/export"  // GET xlsx
@@ -176,6 +177,41 @@ type RegisterRequest struct {
 	Projects  []sv.Project  `json:"projects"`
 	Templates []sv.Template `json:"templates"`
 }
+
+// SnapshotRequest asks the portal to rebuild, from its own records, the
+// snapshot a printed brief or tour pack carries in its stamp (decision
+// 0034): the same kind, period or quarter, moment and time zone, and for a
+// tour pack the stops in the order printed.
+type SnapshotRequest struct {
+	Kind string `json:"kind"` // "brief" or "tour"
+	// ID is a brief's last month (2026-11) or a tour pack's quarter (2026Q4).
+	ID string `json:"id"`
+	// Time is when the document was made, with the zone it was made in:
+	// periods and dates are counted in that zone.
+	Time time.Time `json:"time"`
+	AsOf time.Time `json:"as_of"`
+	// Projects are the project ids the stamp lists, in printed order.
+	Projects []string `json:"projects"`
+}
+
+// SnapshotResponse is the portal's rebuild: the whole digest ("s1:" and 64
+// hex digits) and each project's short digest as a stamp records it, in
+// the order rebuilt. A project the portal's register lacks is not listed.
+type SnapshotResponse struct {
+	Digest   string            `json:"digest"`
+	Projects []SnapshotProject `json:"projects"`
+}
+
+// SnapshotProject is one project's short digest (12 hex digits).
+type SnapshotProject struct {
+	ID     string `json:"id"`
+	Digest string `json:"digest"`
+}
+
+// MaxSnapshotProjects bounds the stops a snapshot request may name: far
+// more than any register, few enough that a request cannot make the
+// portal loop for long.
+const MaxSnapshotProjects = 5000
 
 // ErrorBody is the JSON of every refusal: a code for programs and the
 // message in both languages for people.

@@ -9,24 +9,13 @@ import (
 	"strings"
 	"time"
 
+	"fieldbrief/docinput"
 	"fieldbrief/supervision"
 )
 
-// ProjectData is one project as the dispatch brief and the tour pack show it.
-type ProjectData struct {
-	Project supervision.Project
-	// LastVisit is when the latest submitted visit took place; zero if none.
-	LastVisit time.Time
-	// VisitsInPeriod counts the submitted visits in the brief's period.
-	VisitsInPeriod int
-	// Summary is the latest visit's summary.
-	Summary string
-	// Findings are the project's findings; those still active are printed.
-	Findings []supervision.Finding
-	// Photos are the project's latest photos, newest first; the first
-	// four are printed.
-	Photos []Photo
-}
+// ProjectData is one project as the dispatch brief and the tour pack show
+// it (docinput.ProjectData).
+type ProjectData = docinput.ProjectData
 
 // BriefInput is everything a dispatch-meeting brief (调度会简报) prints.
 type BriefInput struct {
@@ -42,7 +31,7 @@ type BriefInput struct {
 	Form BriefForm
 }
 
-const photosPerProject = 4
+const photosPerProject = docinput.PhotosPerProject
 
 // Brief writes the brief for the bi-monthly dispatch meeting in the 简报
 // form: a 报头 (title, 期号, 编发单位, date), then on the first page the

@@ -11,37 +11,18 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"time"
 
 	"codeberg.org/go-pdf/fpdf"
 	"golang.org/x/image/draw"
 
+	"fieldbrief/docinput"
 	"fieldbrief/linebreak"
 	"fieldbrief/photo"
 	"fieldbrief/supervision"
 )
 
-// Photo is a picture to print, with what to say under it.
-type Photo struct {
-	// JPEG holds the original file's bytes.
-	JPEG []byte
-	// Orientation is the EXIF orientation (1–8) of JPEG; 0 or 1 means the
-	// pixels are stored upright.
-	Orientation int
-	// Caption is printed under the photo, shortened to about thirty
-	// characters (see shortCaption).
-	Caption string
-	// Taken is when the camera says the photo was taken (EXIF); zero when
-	// it does not say. Only this time is printed as 拍摄时间.
-	Taken time.Time
-	// Imported is when the photo was imported, printed, and named so, when
-	// the camera gave no time.
-	Imported time.Time
-	// Visit is when the visit the photo is evidence of took place; a photo
-	// the camera says was taken more than supervision.StalePhotoDays
-	// before it is marked. Zero leaves it unjudged.
-	Visit time.Time
-}
+// Photo is a picture to print, with what to say under it (docinput.Photo).
+type Photo = docinput.Photo
 
 // minPPI is the resolution below which a photo is marked as printing
 // blurred: below 150 pixels per inch a site photo's detail (a crack, a

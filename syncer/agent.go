@@ -590,6 +590,19 @@ func (a *Agent) PortalCopy() func(id string) (PortalVisit, error) {
 	return func(id string) (PortalVisit, error) { return eng.FetchPortalVisit(a.life, id) }
 }
 
+// PortalSnapshot returns a way to ask the portal for its rebuild of a
+// printed brief's or tour pack's snapshot (Engine.FetchPortalSnapshot),
+// or nil when the portal cannot be used now, like PortalCopy.
+func (a *Agent) PortalSnapshot() func(req portal.SnapshotRequest) (portal.SnapshotResponse, []string, error) {
+	eng := a.photoEngine()
+	if eng == nil {
+		return nil
+	}
+	return func(req portal.SnapshotRequest) (portal.SnapshotResponse, []string, error) {
+		return eng.FetchPortalSnapshot(a.life, req)
+	}
+}
+
 // Download downloads the photos' thumbnails, or with original their
 // originals and the copies made from them, one at a time in the
 // background; after each, arrived runs there too, with the download's

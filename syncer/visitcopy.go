@@ -152,3 +152,85 @@ func removeString(list []string, s string) []string {
 	}
 	return out
 }
+
+// FetchPortalSnapshot asks the portal to rebuild a printed brief's or tour
+// pack's snapshot from its records (decision 0034), and names the
+// projects of the request whose records here have a change waiting in the
+// outbox: their part on the portal is the version before it, so it says
+// nothing of what was printed until they are sent.
+func (e *Engine) FetchPortalSnapshot(ctx context.Context, req portal.SnapshotRequest) (portal.SnapshotResponse, []string, error) {
+	resp, err := e.client.Snapshot(ctx, req)
+	if err != nil {
+		return resp, nil, err
+	}
+	pending, err := e.pendingProjects()
+	if err != nil {
+		return resp, nil, err
+	}
+	var unsent []string
+	seen := map[string]bool{}
+	for _, id := range req.Projects {
+		if pending[id] && !seen[id] {
+			seen[id] = true
+			unsent = append(unsent, id)
+		}
+	}
+	for _, p := range resp.Projects {
+		if pending[p.ID] && !seen[p.ID] {
+			seen[p.ID] = true
+			unsent = append(unsent, p.ID)
+		}
+	}
+	return resp, unsent, nil
+}
+
+// pendingProjects names the projects with a change in the outbox: of a
+// visit, one of its answers, a finding, or a photo of either.
+func (e *Engine) pendingProjects() (map[string]bool, error) {
+	out := map[string]bool{}
+	visitProject := func(id string) {
+		if in, err := e.store.Visit(id); err == nil {
+			out[in.ProjectID] = true
+		}
+	}
+	findingProject := func(id string) {
+		if f, err := e.store.Finding(id); err == nil {
+			out[f.ProjectID] = true
+		}
+	}
+	var after uint64
+	for {
+		batch, err := e.store.Outbox(after, 1000)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range batch {
+			after = c.Seq
+			switch c.Entity {
+			case portal.EntityVisit:
+				visitProject(c.ID)
+			case portal.EntityAnswer:
+				visit, _, _ := strings.Cut(c.ID, "/")
+				visitProject(visit)
+			case portal.EntityFinding:
+				findingProject(c.ID)
+			case portal.EntityPhoto:
+				// A caption is printed: the photo's visits and findings
+				// name the projects.
+				if ph, err := e.store.Photo(c.ID); err == nil {
+					for _, l := range ph.Links {
+						if l.VisitID != "" {
+							visitProject(l.VisitID)
+						}
+						if l.FindingID != "" {
+							findingProject(l.FindingID)
+						}
+					}
+				}
+			}
+		}
+		if len(batch) < 1000 {
+			return out, nil
+		}
+	}
+}

@@ -55,6 +55,9 @@ type tokenRecord struct {
 // one without the other.
 type DB struct {
 	bolt *bolt.DB
+	// now dates a register record that carries no date of its own; the
+	// server sets its clock here.
+	now func() time.Time
 }
 
 // OpenDB opens (creating) the portal's database in dir, migrating an
@@ -77,7 +80,7 @@ func OpenDB(dir string) (*DB, error) {
 		}
 		return nil, translate.Wrap(err, sv.EInternal, "portal.server.error.the_portal_data_file_cannot_be")
 	}
-	d := &DB{bolt: b}
+	d := &DB{bolt: b, now: time.Now}
 	if err := epochAfterRestore(d, dir); err != nil {
 		b.Close()
 		return nil, err

@@ -21,22 +21,26 @@ import (
 //     earlier); a file with an epoch and no version is version 1.
 //   - 2: device records (owner, first seen, last push, state) beside the
 //     change numbers, decision 0024.
+//   - 3: the register figures' history (observations), seeded from the
+//     register as it is, so the portal rebuilds a brief's snapshot as the
+//     laptop does (decision 0034).
 //
 // OpenDB migrates an older file in one transaction, after copying it to
 // portal.db.schema-N-TIME.bak beside it, and refuses a newer one.
-const currentSchema = 2
+const currentSchema = 3
 
 var kSchema = []byte("schema")
 
 // dbMigrations[i] upgrades a file from version i+1 to i+2.
 var dbMigrations = []func(tx *bolt.Tx, now time.Time) error{
 	migrateDevicesOwned,
+	migrateObservations,
 }
 
 // allBuckets are the buckets of the current schema. One missing from a file
 // of the current version is created at open (a bucket added without a
 // layout change needs no migration).
-var allBuckets = [][]byte{bMeta, bUsers, bTokens, bDevices, bRejections, bRecords, bLog, bLogIndex, bApplied, bDeviceInfo}
+var allBuckets = [][]byte{bMeta, bUsers, bTokens, bDevices, bRejections, bRecords, bLog, bLogIndex, bApplied, bDeviceInfo, bObservations}
 
 func dbSchema(tx *bolt.Tx) (int, error) {
 	meta := tx.Bucket(bMeta)

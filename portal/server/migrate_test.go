@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -54,6 +55,26 @@ func TestOpenDBMigratesAFolderOfCommit0db7d75(t *testing.T) {
 		if !found[want] {
 			t.Errorf("%s lost by the migration", want)
 		}
+	}
+	// The register's figures seeded the history a brief's rebuild reads,
+	// as the laptop's store seeds its own.
+	projects, err := db.Projects()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seeded := 0
+	for _, p := range projects {
+		obs, err := db.registerObservations(p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := sv.RegisterObservations(p, sv.DateOf(time.Now())); len(obs) != len(want) {
+			t.Errorf("%s: %d observations after migrating, want %d", p.ID, len(obs), len(want))
+		}
+		seeded += len(obs)
+	}
+	if seeded == 0 {
+		t.Error("the migration seeded no register figures")
 	}
 	db.Close()
 	backups, _ := filepath.Glob(filepath.Join(dir, DBFile+".schema-1-*.bak"))

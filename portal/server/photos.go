@@ -391,6 +391,12 @@ func (d *DB) PutRegister(projects []sv.Project, templates []sv.Template) error {
 			if err := putRecord(tx, portal.Record{Entity: portal.EntityProject, ID: p.ID, Data: data}); err != nil {
 				return err
 			}
+			// The figures' history, as every laptop keeps it when the
+			// record arrives, so the portal rebuilds a brief as of a past
+			// date as the laptop does.
+			if err := recordRegister(tx, p, d.now()); err != nil {
+				return err
+			}
 		}
 		for _, t := range templates {
 			data, err := json.Marshal(t)

@@ -111,6 +111,7 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	db.now = opts.Now
 	s := &Server{opts: opts, db: db, log: opts.Logger,
 		photos: filepath.Join(opts.Dir, "photos"), uploads: filepath.Join(opts.Dir, "uploads"),
 		throttle: newThrottle(), mux: http.NewServeMux(), bodies: newBodyBudget(opts.BodyBudget), quota: newUploadQuota()}
@@ -166,6 +167,7 @@ func (s *Server) routes(tus http.Handler) {
 	m.Handle("GET "+portal.PathMe, s.auth(portal.RoleInspector, s.handleMe))
 	m.Handle("POST "+portal.PathPush, s.auth(portal.RoleInspector, s.handlePush))
 	m.Handle("GET "+portal.PathPull, s.auth(portal.RoleInspector, s.handlePull))
+	m.Handle("POST "+portal.PathSnapshot, s.auth(portal.RoleInspector, s.handleSnapshot))
 	m.Handle("POST "+portal.PathPhotosMissing, s.auth(portal.RoleInspector, s.handleMissing))
 	m.Handle("GET "+portal.PathPhotos+"{hash}", s.auth(portal.RoleInspector, s.handlePhoto))
 	m.Handle("GET "+portal.PathUsers, s.auth(portal.RoleAdmin, s.handleListUsers))

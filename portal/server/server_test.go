@@ -144,6 +144,7 @@ func TestEveryEndpointRefusesWhatItMust(t *testing.T) {
 		{"POST", portal.PathPhotosMissing, portal.RoleInspector, true, []byte(`{"hashes":[]}`)},
 		{"GET", portal.PathPhotos + strings.Repeat("a", 64), portal.RoleInspector, false, nil},
 		{"POST", portal.PathUploads, portal.RoleInspector, false, nil},
+		{"POST", portal.PathSnapshot, portal.RoleInspector, true, []byte(`{"kind":"brief","id":"2026-05","time":"2026-05-20T09:00:00Z","as_of":"2026-05-20T09:00:00Z","projects":[]}`)},
 		{"GET", portal.PathUsers, portal.RoleAdmin, false, nil},
 		{"POST", portal.PathUsers, portal.RoleAdmin, true, []byte(`{"name":"new","role":"inspector","password":"longenough"}`)},
 		{"PUT", portal.PathRegister, portal.RoleAdmin, true, []byte(`{"projects":[],"templates":[]}`)},
