@@ -220,6 +220,9 @@ func Snapshot(src Source, st report.Stamp) (report.Snapshot, error) {
 		if err != nil {
 			return report.Snapshot{}, err
 		}
+		// In the serialisation the document was printed with: one printed
+		// before a field was added is checked without it.
+		in.brief.SnapshotVersion = st.Version()
 		return report.BriefSnapshot(in.brief), nil
 	case "tour":
 		m := tourIDRE.FindStringSubmatch(st.ID)
@@ -243,13 +246,14 @@ func Snapshot(src Source, st report.Stamp) (report.Snapshot, error) {
 			}
 		}
 		if len(order) == 0 {
-			return report.Snapshot{Digest: report.SnapshotVersion + ":"}, nil
+			return report.Snapshot{Digest: st.Version() + ":"}, nil
 		}
 		at := st.AsOf.In(loc)
 		in, err := assemble(src, Request{Kind: Tour, Year: year, Quarter: q, Order: order}, at, at, lookup)
 		if err != nil {
 			return report.Snapshot{}, err
 		}
+		in.tour.SnapshotVersion = st.Version()
 		return report.TourSnapshot(in.tour, at), nil
 	}
 	return report.Snapshot{}, translate.Errorf(sv.EInvalid, "briefing.error.unknown_document", st.Kind)
