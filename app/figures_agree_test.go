@@ -30,8 +30,9 @@ var completedRE = regexp.MustCompile(`^([0-9,]+) 万元（完成年度计划的 
 // page shows — amount, share of the annual plan, provenance — is what the
 // brief and the tour pack made the same day print for the project, read
 // from the PDFs with pdftotext; and so are its total investment, annual
-// plan, phase and next milestone (with 已超期 N 天 when past), which are
-// also what FiguresAsOf gives for the day (checkPageFacts).
+// plan, phase, 形象进度 with its as-of, and next milestone (with 已超期 N
+// 天 when past), which are also what FiguresAsOf gives for the day
+// (checkPageFacts).
 func TestProjectPageAgreesWithTheDocuments(t *testing.T) {
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 13))
 	cst := time.FixedZone("CST", 8*3600)
@@ -104,6 +105,27 @@ func TestProjectPageAgreesWithTheDocuments(t *testing.T) {
 	}
 }
 
+// progressShown is the project page's 形象进度 line for the figures f,
+// written out here rather than by the page's own code: the percentage as
+// supervision.Percent rounds it and its provenance in brackets, or 未填写.
+func progressShown(f sv.Figures) string {
+	v := f.Get(sv.FigureImageProgress)
+	if !v.Known {
+		return "未填写"
+	}
+	return sv.FormatPercent(v.Value, 100) + "（" + v.Provenance(sv.Chinese) + "）"
+}
+
+// progressPrinted is the same figure as the documents print it, spaces
+// squeezed out as pdftotext's text is.
+func progressPrinted(f sv.Figures) string {
+	v := f.Get(sv.FigureImageProgress)
+	if !v.Known {
+		return "未填写"
+	}
+	return sv.FormatPercent(v.Value, 100) + strings.Join(strings.Fields(v.Provenance(sv.Chinese)), "")
+}
+
 // pageFooterRE matches the parts of a page's footer as pdftotext reads
 // them, which fall inside a table that runs over a page break.
 var pageFooterRE = regexp.MustCompile(`(记录|数据)校验码[0-9a-f]{16}(·生成于\d{4}年\d{1,2}月\d{1,2}日\d{2}:\d{2})?|第\d+页/共\d+页`)
@@ -127,7 +149,7 @@ func factsOf(text string, p sv.Project) string {
 }
 
 // checkPageFacts compares the project page's total investment, annual
-// plan, phase and milestones with the figures of the day f and with what
+// plan, phase, 形象进度 (with its as-of) and milestones with the figures of the day f and with what
 // each document prints in its facts table for the project.
 func checkPageFacts(tt *testing.T, ui *mainUI, p sv.Project, f sv.Figures, now time.Time, docs map[string]string) {
 	tt.Helper()
@@ -141,6 +163,7 @@ func checkPageFacts(tt *testing.T, ui *mainUI, p sv.Project, f sv.Figures, now t
 		{t0("project.total"), "总投资", t("project.wan", formatWan(q.Investment.Total)), yi(q.Investment.Total)},
 		{t0("project.annual_plan"), "年度计划投资", t("project.wan", formatWan(q.Investment.AnnualPlan)), yi(q.Investment.AnnualPlan)},
 		{t0("project.phase"), "项目阶段", q.Phase.Label(sv.Chinese), q.Phase.Label(sv.Chinese)},
+		{t0("project.image_progress"), "形象进度", progressShown(f), progressPrinted(f)},
 	}
 	for _, fc := range facts {
 		if shown[fc.page] != fc.want {

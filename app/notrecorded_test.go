@@ -57,6 +57,7 @@ func TestMissingValuesSayNotRecorded(t *testing.T) {
 		t0("project.total"):           "未填写",
 		t0("project.annual_plan"):     "未填写",
 		t0("project.completed"):       "未填写",
+		t0("project.image_progress"):  "未填写",
 	}
 	for _, it := range ui.project().facts.Items {
 		text := it.Widget.(*widget.Label).Text

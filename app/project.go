@@ -241,6 +241,7 @@ func (p *projectPage) show(d projectData) {
 		{t0("project.total"), wanOrNotRecorded(inv.Total)},
 		{t0("project.annual_plan"), wanOrNotRecorded(inv.AnnualPlan)},
 		{t0("project.completed"), completedLine(inv, lang)},
+		{t0("project.image_progress"), imageProgressLine(pr.ImageProgress, lang)},
 	}
 	p.facts.Items = nil
 	for _, r := range rows {
@@ -495,4 +496,14 @@ func completedLine(inv sv.Investment, lang sv.Lang) string {
 		return wanOrNotRecorded(inv.Completed)
 	}
 	return t("project.completed_pct", formatWan(inv.Completed), sv.FormatPercent(inv.Completed, inv.AnnualPlan), orNotRecorded(sv.InvestmentProvenance(inv, lang)))
+}
+
+// imageProgressLine is the project's 形象进度 with where it came from, as
+// the documents print it (62.0%（截至11月督查）); 未填写 when no submitted
+// visit observed it (the register carries none).
+func imageProgressLine(ip *sv.ImageProgress, lang sv.Lang) string {
+	if ip == nil {
+		return t0("value.not_recorded")
+	}
+	return t("project.image_progress_pct", sv.FormatPercent(ip.Pct, 100), ip.Provenance(lang))
 }

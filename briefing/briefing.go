@@ -163,13 +163,13 @@ func assemble(src Source, req Request, now, briefAt time.Time, lookup report.Pho
 // Snapshot rebuilds, from the records in src as they are now, the snapshot
 // a stamped brief or tour pack was printed from (docinput.Rebuild): the
 // same period or quarter, as of the same moment, the same stops in the
-// same order.
+// same order, in the serialisation the stamp names.
 func Snapshot(src Source, st report.Stamp) (report.Snapshot, error) {
 	stops := make([]string, len(st.Projects))
 	for i, p := range st.Projects {
 		stops[i] = p.ID
 	}
-	return docinput.Rebuild(src, st.Kind, st.ID, st.Time, st.AsOf, stops)
+	return docinput.Rebuild(src, st.Version(), st.Kind, st.ID, st.Time, st.AsOf, stops)
 }
 
 // storeTag is the report.StoreTag of the data folder src reads.

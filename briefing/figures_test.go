@@ -33,7 +33,8 @@ func makeDoc(t *testing.T, m *Maker, s *storage.Store, req Request) string {
 // on site (129,272-style, with a thousands separator) is submitted, and the
 // project's figure, the visit report and the brief then print it with its
 // as-of; a register pull afterwards whose data are older does not
-// overwrite it.
+// overwrite it. Its answer to the item bound to 形象进度 is the project's
+// 形象进度 in the visit report, the brief and the tour pack, with its as-of.
 func TestVisitAnswerReachesEveryDocument(t *testing.T) {
 	now := time.Date(2026, 11, 20, 15, 0, 0, 0, cst)
 	s, err := storage.Open(t.TempDir(), storage.Options{Now: func() time.Time { return now }})
@@ -89,6 +90,13 @@ func TestVisitAnswerReachesEveryDocument(t *testing.T) {
 	if err := s.SaveAnswer(in.ID, sv.Answer{ItemKey: "investment.ytd", Number: &ytd}); err != nil {
 		t.Fatal(err)
 	}
+	progress, err := sv.ParseNumber("62.5", "%")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveAnswer(in.ID, sv.Answer{ItemKey: "progress.image_pct", Number: &progress}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := s.SubmitVisit(in.ID); err != nil {
 		t.Fatalf("submit: %v", err)
 	}
@@ -97,6 +105,9 @@ func TestVisitAnswerReachesEveryDocument(t *testing.T) {
 	got := f.Get(sv.FigureCompletedYTD)
 	if err != nil || got.Value != 123456 || got.Source != sv.SourceVisit || got.AsOf != "2026-11-20" {
 		t.Fatalf("project figure after submission: %+v %v", got, err)
+	}
+	if pr := f.Get(sv.FigureImageProgress); pr.Value != 62.5 || pr.Source != sv.SourceVisit || pr.AsOf != "2026-11-20" {
+		t.Fatalf("形象进度 after submission: %+v", pr)
 	}
 
 	m, err := NewMaker()
@@ -112,6 +123,16 @@ func TestVisitAnswerReachesEveryDocument(t *testing.T) {
 	brief := makeDoc(t, m, s, Request{Kind: Brief, PeriodEnd: now, Time: now})
 	if !strings.Contains(brief, printed) || !strings.Contains(brief, asOf) {
 		t.Errorf("the brief does not print %s %s:\n%s", printed, asOf, excerpt(brief, p.Name))
+	}
+	// The answer to the item the template binds to 形象进度 is the
+	// project's figure in each document, with its as-of, in the facts
+	// table beside the investment.
+	const progressPrinted = "62.5%截至11月督查"
+	tour := makeDoc(t, m, s, Request{Kind: Tour, Year: 2026, Quarter: 4, Time: now})
+	for name, text := range map[string]string{"visit report": visit, "brief": brief, "tour pack": tour} {
+		if miss := printsFacts(text, p, f); len(miss) > 0 || !pdftext.PrintsInOrder(text, "形象进度", progressPrinted) {
+			t.Errorf("the %s does not print 形象进度 %s (missing: %v):\n%s", name, progressPrinted, miss, excerpt(text, "形象进度"))
+		}
 	}
 
 	// The portal's register, pulled now, carries data as of 31 October.
@@ -159,6 +180,16 @@ func printedFigure(f sv.Figures) string {
 	return fmt.Sprintf("%.2f亿元（%.1f%%）%s", done.Value/10000, pct, strings.Join(strings.Fields(done.Provenance(sv.Chinese)), ""))
 }
 
+// printedProgress is how the documents print a project's 形象进度: its
+// percentage and where it came from, or 未填写 when no visit observed it.
+func printedProgress(f sv.Figures) string {
+	v := f.Get(sv.FigureImageProgress)
+	if !v.Known {
+		return "未填写"
+	}
+	return sv.FormatPercent(v.Value, 100) + strings.Join(strings.Fields(v.Provenance(sv.Chinese)), "")
+}
+
 // printsFigure reports whether text prints want: its amount, then its
 // share and as-of right after it (pdftext.PrintsInOrder).
 func printsFigure(text, want string) bool {
@@ -171,7 +202,7 @@ func printsFigure(text, want string) bool {
 // pack print every project's figures as FiguresAsOf gives them on their
 // date, and a visit report as of its visit: the total investment, the
 // annual plan, the completed investment with its share and as-of, the
-// phase, and the next milestone with 已超期 N 天 counted to the document's
+// phase, the 形象进度 with its as-of, and the next milestone with 已超期 N 天 counted to the document's
 // date when it is past (see printsFacts).
 func TestFiguresAgreeAcrossDocuments(t *testing.T) {
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 13))
@@ -244,8 +275,8 @@ var pageFooterRE = regexp.MustCompile(`(记录|数据)校验码[0-9a-f]{16}(·�
 
 // printsFacts checks, in a document's text, the facts table of project p
 // (found by its 项目编号) against the figures f it is printed as of, and
-// returns what it does not print: the total investment, the annual plan
-// and the phase as f gives them (a figure not observed keeps the
+// returns what it does not print: the total investment, the annual plan,
+// the phase and the 形象进度 with its as-of as f gives them (a figure not observed keeps the
 // register's value, as Figures.Apply has it), and the next milestone not
 // reached by f's date, with 已超期 N 天 counted to that date when its day
 // has passed. p is the project as the register holds it.
@@ -281,6 +312,7 @@ func printsFacts(text string, p sv.Project, f sv.Figures) []string {
 	expect("总投资", fmt.Sprintf("%.2f亿元", q.Investment.Total/10000))
 	expect("年度计划投资", fmt.Sprintf("%.2f亿元", q.Investment.AnnualPlan/10000))
 	expect("项目阶段", q.Phase.Label(sv.Chinese))
+	expect("形象进度", printedProgress(f))
 	for _, m := range p.Milestones {
 		if done, _ := sv.MilestoneDue(m, f.AsOf); done {
 			continue

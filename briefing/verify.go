@@ -72,7 +72,7 @@ type PortalDigests struct {
 
 // SnapshotRequest is the portal request that rebuilds a stamp's snapshot.
 func SnapshotRequest(st report.Stamp) portal.SnapshotRequest {
-	req := portal.SnapshotRequest{Kind: st.Kind, ID: st.ID, Time: st.Time, AsOf: st.AsOf, Projects: []string{}}
+	req := portal.SnapshotRequest{Version: st.Version(), Kind: st.Kind, ID: st.ID, Time: st.Time, AsOf: st.AsOf, Projects: []string{}}
 	for _, p := range st.Projects {
 		req.Projects = append(req.Projects, p.ID)
 	}

@@ -153,9 +153,14 @@ var tourIDRE = regexp.MustCompile(`^(\d{4})Q([1-4])$`)
 // Rebuild rebuilds, from the records in src as they are now, the snapshot
 // a stamped brief or tour pack was printed from: the same kind, period
 // (2026-11) or quarter (2026Q4), made at the same moment in the same zone,
-// as of the same moment, the same stops in the same order. A stop no
-// longer in the register is left out (and so the snapshot differs).
-func Rebuild(src Source, kind, id string, made, asOf time.Time, stops []string) (Snapshot, error) {
+// as of the same moment, the same stops in the same order, in the
+// serialisation the stamp names (s1 or s2: one printed before a field was
+// added is checked without it). A stop no longer in the register is left
+// out (and so the snapshot differs).
+func Rebuild(src Source, version, kind, id string, made, asOf time.Time, stops []string) (Snapshot, error) {
+	if !KnownSnapshotVersion(version) {
+		return Snapshot{}, translate.Errorf(sv.EInvalid, "briefing.error.unknown_snapshot_version", version)
+	}
 	loc := made.Location()
 	switch kind {
 	case "brief":
@@ -167,7 +172,7 @@ func Rebuild(src Source, kind, id string, made, asOf time.Time, stops []string) 
 		if err != nil {
 			return Snapshot{}, err
 		}
-		return BriefSnapshot(end, at, data), nil
+		return BriefSnapshot(version, end, at, data), nil
 	case "tour":
 		m := tourIDRE.FindStringSubmatch(id)
 		if m == nil {
@@ -190,14 +195,14 @@ func Rebuild(src Source, kind, id string, made, asOf time.Time, stops []string) 
 			}
 		}
 		if len(order) == 0 {
-			return Snapshot{Digest: SnapshotVersion + ":"}, nil
+			return Snapshot{Digest: version + ":"}, nil
 		}
 		at := asOf.In(loc)
 		data, err := Tour(src, year, q, at, order, captions(src))
 		if err != nil {
 			return Snapshot{}, err
 		}
-		return TourSnapshot(year, q, at, data), nil
+		return TourSnapshot(version, year, q, at, data), nil
 	}
 	return Snapshot{}, translate.Errorf(sv.EInvalid, "briefing.error.unknown_document", kind)
 }

@@ -9,17 +9,22 @@ import (
 )
 
 // SnapshotVersion names the serialisation a brief's and a tour pack's
-// digest is computed over. Like supervision.RecordVersion for a visit, a
-// document keeps the version it was printed with: a field added to a
-// project or a finding later is not in version s1, so an old document's
-// digest never changes (decision 0034).
-const SnapshotVersion = "s1"
+// digest is computed over, the one new documents are printed in. Like
+// supervision.RecordVersion for a visit, a document keeps the version it
+// was printed with: a field added to a project or a finding later is not
+// in version s1 or s2, so an old document's digest never changes (decision
+// 0034). s2 adds the project's 形象进度, which documents print since then.
+const SnapshotVersion = "s2"
+
+// KnownSnapshotVersion reports whether v is a serialisation a stamp may
+// name and Rebuild can rebuild in.
+func KnownSnapshotVersion(v string) bool { return v == "s1" || v == "s2" }
 
 // Snapshot is the digest of what a brief or a tour pack printed: of the
 // whole, and of each project's part, so that verify can name the projects
 // whose records changed since printing.
 type Snapshot struct {
-	// Digest is "s1:" and 64 hex digits.
+	// Digest is the version ("s2:") and 64 hex digits.
 	Digest   string
 	Projects []ProjectDigest
 }
@@ -76,6 +81,15 @@ type projectV1 struct {
 	Summary            string                `json:"summary"`
 	Findings           []findingV1           `json:"findings"`
 	Photos             []photoV1             `json:"photos"`
+}
+
+// projectV2 is s1's part and the 形象进度 printed with it, with its as-of
+// and source; a null figure is one not observed.
+type projectV2 struct {
+	projectV1
+	ImageProgress       *float64 `json:"image_progress"`
+	ImageProgressAsOf   string   `json:"image_progress_as_of"`
+	ImageProgressSource string   `json:"image_progress_source"`
 }
 
 type milestoneV1 struct {
@@ -166,31 +180,50 @@ func projectPart(pd ProjectData) projectV1 {
 	return out
 }
 
-func snapshotOf(kind, period string, asOf time.Time, projects []ProjectData) Snapshot {
-	s := snapshotV1{Version: SnapshotVersion, Kind: kind, Period: period, AsOf: asOf.UTC().Format(time.RFC3339Nano), Projects: []projectPartV1{}}
-	var out Snapshot
-	for _, pd := range projects {
-		d := supervision.HashJSON(projectPart(pd))
-		s.Projects = append(s.Projects, projectPartV1{ID: pd.Project.ID, Digest: d})
-		out.Projects = append(out.Projects, ProjectDigest{ID: pd.Project.ID, Digest: d[:12]})
+// projectPartIn is one project's part in the given version.
+func projectPartIn(version string, pd ProjectData) any {
+	v1 := projectPart(pd)
+	if version == "s1" {
+		return v1
 	}
-	out.Digest = SnapshotVersion + ":" + supervision.HashJSON(s)
+	out := projectV2{projectV1: v1}
+	if ip := pd.Project.ImageProgress; ip != nil {
+		pct := ip.Pct
+		out.ImageProgress, out.ImageProgressAsOf, out.ImageProgressSource = &pct, string(ip.AsOf), string(ip.Source)
+	}
 	return out
 }
 
-// BriefSnapshot is the snapshot of what a brief for the period ending in
-// the month of periodEnd prints, as of asOf (which must be set): each
-// project with its figures, visits, findings and photos as the brief has
-// them.
-func BriefSnapshot(periodEnd, asOf time.Time, projects []ProjectData) Snapshot {
-	from, to := supervision.DispatchPeriod(periodEnd)
-	return snapshotOf("brief", from.Format("2006-01")+"/"+to.Format("2006-01"), asOf, projects)
+// snapshotOf computes the snapshot in version (empty: the current one).
+func snapshotOf(version, kind, period string, asOf time.Time, projects []ProjectData) Snapshot {
+	if version == "" {
+		version = SnapshotVersion
+	}
+	s := snapshotV1{Version: version, Kind: kind, Period: period, AsOf: asOf.UTC().Format(time.RFC3339Nano), Projects: []projectPartV1{}}
+	var out Snapshot
+	for _, pd := range projects {
+		d := supervision.HashJSON(projectPartIn(version, pd))
+		s.Projects = append(s.Projects, projectPartV1{ID: pd.Project.ID, Digest: d})
+		out.Projects = append(out.Projects, ProjectDigest{ID: pd.Project.ID, Digest: d[:12]})
+	}
+	out.Digest = version + ":" + supervision.HashJSON(s)
+	return out
 }
 
-// TourSnapshot is the snapshot of what a tour pack of quarter q of year,
-// made at asOf, prints: its stops in visiting order.
-func TourSnapshot(year, q int, asOf time.Time, stops []ProjectData) Snapshot {
-	return snapshotOf("tour", TourID(year, q), asOf, stops)
+// BriefSnapshot is the snapshot, in version (empty: SnapshotVersion), of
+// what a brief for the period ending in the month of periodEnd prints, as
+// of asOf (which must be set): each project with its figures, visits,
+// findings and photos as the brief has them.
+func BriefSnapshot(version string, periodEnd, asOf time.Time, projects []ProjectData) Snapshot {
+	from, to := supervision.DispatchPeriod(periodEnd)
+	return snapshotOf(version, "brief", from.Format("2006-01")+"/"+to.Format("2006-01"), asOf, projects)
+}
+
+// TourSnapshot is the snapshot, in version (empty: SnapshotVersion), of
+// what a tour pack of quarter q of year, made at asOf, prints: its stops
+// in visiting order.
+func TourSnapshot(version string, year, q int, asOf time.Time, stops []ProjectData) Snapshot {
+	return snapshotOf(version, "tour", TourID(year, q), asOf, stops)
 }
 
 // TourID names a tour pack's quarter as its stamp and the command line

@@ -183,7 +183,11 @@ type RegisterRequest struct {
 // 0034): the same kind, period or quarter, moment and time zone, and for a
 // tour pack the stops in the order printed.
 type SnapshotRequest struct {
-	Kind string `json:"kind"` // "brief" or "tour"
+	// Version is the serialisation the stamp's digest is in (s1, s2), which
+	// the portal rebuilds in; a laptop from before s2 sends none, and means
+	// s1. The portal refuses one it does not know.
+	Version string `json:"version,omitempty"`
+	Kind    string `json:"kind"` // "brief" or "tour"
 	// ID is a brief's last month (2026-11) or a tour pack's quarter (2026Q4).
 	ID string `json:"id"`
 	// Time is when the document was made, with the zone it was made in:
@@ -194,8 +198,8 @@ type SnapshotRequest struct {
 	Projects []string `json:"projects"`
 }
 
-// SnapshotResponse is the portal's rebuild: the whole digest ("s1:" and 64
-// hex digits) and each project's short digest as a stamp records it, in
+// SnapshotResponse is the portal's rebuild: the whole digest (the
+// request's version, "s2:", and 64 hex digits) and each project's short digest as a stamp records it, in
 // the order rebuilt. A project the portal's register lacks is not listed.
 type SnapshotResponse struct {
 	Digest   string            `json:"digest"`

@@ -29,6 +29,10 @@ type BriefInput struct {
 	// Form holds the 期号, 编发单位, 下步工作 and 版记 the person printing
 	// may set.
 	Form BriefForm
+	// SnapshotVersion is the serialisation BriefSnapshot computes in:
+	// empty is the current one; verify rebuilds an older document's in
+	// the version its stamp names.
+	SnapshotVersion string
 }
 
 const photosPerProject = docinput.PhotosPerProject

@@ -18,6 +18,17 @@ func (l printLang) asOfNote(inv supervision.Investment) string {
 	return " " + p
 }
 
+// imageProgress prints a project's 形象进度 as the completed investment is
+// printed, the percentage rounded in the one place and where it came from
+// after it (62.0% 截至11月督查); 未填写 when no submitted visit observed
+// it, since the register carries none.
+func (l printLang) imageProgress(ip *supervision.ImageProgress) string {
+	if ip == nil {
+		return l.missing()
+	}
+	return supervision.FormatPercent(ip.Pct, 100) + " " + ip.Provenance(l.Lang())
+}
+
 // milestoneFact prints the next milestone not reached; one whose planned
 // day has passed by the document's date says by how many days (已超期 N
 // 天), in red, rather than reading as if it were still ahead.

@@ -27,7 +27,7 @@ func ptr(v float64) *float64 { return &v }
 func fixtureTemplate() supervision.Template {
 	return supervision.Template{ID: "monthly", Version: 2, Title: "重点项目月度督查清单", TitleEn: "Key project monthly checklist", Sections: []supervision.Section{
 		{Key: "progress", Title: "工程进度", TitleEn: "Progress", Items: []supervision.Item{
-			{Key: "progress.pct", Title: "形象进度", TitleEn: "Physical progress", Kind: supervision.KindNumber, Unit: "%", Min: ptr(0), Max: ptr(100), Required: true},
+			{Key: "progress.pct", Figure: supervision.FigureImageProgress, Title: "形象进度", TitleEn: "Physical progress", Kind: supervision.KindNumber, Unit: "%", Min: ptr(0), Max: ptr(100), Required: true},
 			{Key: "progress.on_schedule", Title: "是否按计划推进", TitleEn: "On schedule", Kind: supervision.KindPassFail, Required: true, FailRaisesFinding: true},
 			{Key: "progress.this_month", Title: "本月完成主要工作", TitleEn: "Work done this month", Kind: supervision.KindText},
 			{Key: "progress.milestone", Title: "下一节点计划日期", TitleEn: "Next milestone", Kind: supervision.KindDate},
@@ -77,6 +77,9 @@ func fixtureProjects() []supervision.Project {
 			Light:      lights[i%len(lights)], TemplateID: "monthly",
 		})
 	}
+	// p01's 形象进度 is fixtureVisit's answer, as Figures.Apply gives it;
+	// the others have none observed.
+	ps[0].ImageProgress = &supervision.ImageProgress{Pct: 46.5, AsOf: "2025-03-12", Source: supervision.SourceVisit}
 	return ps
 }
 

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"slices"
+	"strings"
 	"testing"
 
 	"fieldbrief/supervision"
@@ -67,6 +68,55 @@ func TestBriefStampRoundTrip(t *testing.T) {
 	for i := range got.Projects {
 		if (got.Projects[i].Digest != want.Projects[i].Digest) != (i == at) {
 			t.Errorf("project %d: digest %s, was %s (the note was added in project %d)", i, got.Projects[i].Digest, want.Projects[i].Digest, at)
+		}
+	}
+}
+
+// TestSnapshotKeepsItsVersion: the 形象进度 documents print since s2 is in
+// the s2 snapshot, so a changed figure changes its project's digest; a
+// document printed in s1 is rebuilt in s1, which does not have it, so its
+// digest stays as printed, the same as before s2 existed. A stamp naming
+// either version reads back.
+func TestSnapshotKeepsItsVersion(t *testing.T) {
+	in := fixtureBrief(0)
+	in.AsOf = fixedTime
+	now := BriefSnapshot(in)
+	if !strings.HasPrefix(now.Digest, SnapshotVersion+":") || SnapshotVersion != "s2" {
+		t.Fatalf("the current snapshot is %s", now.Digest)
+	}
+	old := in
+	old.SnapshotVersion = "s1"
+	s1 := BriefSnapshot(old)
+	// What the code before s2 stamped on this brief (p01's 形象进度 was not
+	// printed then, nor hashed).
+	const printedBeforeS2 = "s1:988eecdb57e1eee1888c43080380ff608519321b2bc95db1534f4fe7d530d484"
+	if s1.Digest != printedBeforeS2 {
+		t.Errorf("the s1 digest of the same brief changed: %s, printed %s", s1.Digest, printedBeforeS2)
+	}
+	tourS1 := TourSnapshot(TourInput{Year: 2025, Quarter: 1, Stops: in.Projects[:3], SnapshotVersion: "s1"}, fixedTime)
+	if tourS1.Digest != "s1:1a4cc0a4ade64e7c9334837f99ebc855d62467cb9a3a0cc45b6ec87c1fbc6385" {
+		t.Errorf("the s1 digest of the same tour pack changed: %s", tourS1.Digest)
+	}
+
+	changed := in
+	changed.Projects = slices.Clone(in.Projects)
+	ip := *changed.Projects[0].Project.ImageProgress
+	ip.Pct = 50
+	changed.Projects[0].Project.ImageProgress = &ip
+	if got := BriefSnapshot(changed); got.Digest == now.Digest || got.Projects[0].Digest == now.Projects[0].Digest || got.Projects[1] != now.Projects[1] {
+		t.Errorf("a changed 形象进度 is not told apart in s2: %v / %v", got.Projects[:2], now.Projects[:2])
+	}
+	changed.SnapshotVersion = "s1"
+	if got := BriefSnapshot(changed); got.Digest != s1.Digest {
+		t.Error("an s1 snapshot changed with a figure s1 documents did not print")
+	}
+
+	for _, snap := range []Snapshot{now, s1} {
+		st := BriefStamp(in, Options{Time: fixedTime})
+		st.Record, st.Projects = snap.Digest, snap.Projects
+		back, ok := ReadStamp([]byte("/Keywords (" + st.String() + ")"))
+		if !ok || back.Record != snap.Digest || back.Version() != snap.Digest[:2] {
+			t.Errorf("a stamp of %s does not read back: %+v", snap.Digest[:2], back)
 		}
 	}
 }

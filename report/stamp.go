@@ -39,6 +39,13 @@ type Stamp struct {
 
 const stampPrefix = "fieldbrief-record"
 
+// Version is the snapshot or record serialisation a stamp's digest was
+// computed in (s1, s2, v1), which verify rebuilds it in.
+func (s Stamp) Version() string {
+	v, _, _ := strings.Cut(s.Record, ":")
+	return v
+}
+
 // VisitStamp is the stamp of a visit report printed with opt.
 func VisitStamp(in supervision.Visit, opt Options) Stamp {
 	return Stamp{Kind: "visit", ID: in.ID, Record: supervision.RecordDigest(in), Time: opt.Time, Size: opt.Size, Lang: opt.Lang}
@@ -107,11 +114,12 @@ func ReadStamp(pdf []byte) (s Stamp, ok bool) {
 	t, err := time.Parse(time.RFC3339Nano, fields["time"])
 	size, serr := ParsePageSize(fields["size"])
 	id, ierr := url.QueryUnescape(fields["id"])
-	version := supervision.RecordVersion
+	version, _, hasVersion := strings.Cut(fields["record"], ":")
+	known := version == supervision.RecordVersion
 	if fields["kind"] != "visit" {
-		version = SnapshotVersion
+		known = knownSnapshotVersion(version)
 	}
-	if err != nil || serr != nil || ierr != nil || fields["kind"] == "" || id == "" || !strings.HasPrefix(fields["record"], version+":") {
+	if err != nil || serr != nil || ierr != nil || fields["kind"] == "" || id == "" || !hasVersion || !known {
 		return Stamp{}, false
 	}
 	s = Stamp{Kind: fields["kind"], ID: id, Record: fields["record"], Time: t, Size: size, Lang: supervision.Chinese, Store: fields["store"]}

@@ -16,6 +16,9 @@ type TourInput struct {
 	// Stops are the projects in visiting order: as the user chose it, or
 	// from OrderByLocation.
 	Stops []ProjectData
+	// SnapshotVersion is the serialisation TourSnapshot computes in, as
+	// for BriefInput.
+	SnapshotVersion string
 }
 
 // Tour writes the pack for the quarterly tour of all sites: the route, then

@@ -185,8 +185,11 @@ func projectFacts(l printLang, p supervision.Project, asOf time.Time) []Fact {
 		{Label: l.t("report.fact.industry_chain"), Value: l.orMissing(p.Chain)},
 		{Label: l.t("report.fact.project_leader"), Value: l.orMissing(p.Leader)},
 		{Label: l.t("report.fact.lead_department"), Value: l.orMissing(p.LeadDepartment)},
+		// 形象进度 beside the phase, on one line in the wide right column.
+		// The next milestone stays on the left, then the status: on the
+		// right, pdftotext reads the milestone's label after its value.
 		{Label: l.t("report.fact.phase"), Value: l.orMissing(p.Phase.Label(l.Lang()))},
-		{Label: l.t("report.fact.status"), Value: l.orMissing(p.Light.Label(l.Lang())), Tone: lightTone(p.Light)},
+		{Label: l.t("report.fact.image_progress"), Value: l.imageProgress(p.ImageProgress)},
 		{Label: l.t("report.fact.total_investment"), Value: l.money(inv.Total)},
 		{Label: l.t("report.fact.annual_plan"), Value: l.money(inv.AnnualPlan)},
 		{Label: l.t("report.fact.completed_this_year"), Value: l.money(inv.Completed) + l.paren(percent(inv.AnnualProgress())) + l.asOfNote(inv)},
@@ -197,6 +200,7 @@ func projectFacts(l printLang, p supervision.Project, asOf time.Time) []Fact {
 	if next, ok := nextMilestone(p, asOf); ok {
 		facts = append(facts, l.milestoneFact(next, asOf))
 	}
+	facts = append(facts, Fact{Label: l.t("report.fact.status"), Value: l.orMissing(p.Light.Label(l.Lang())), Tone: lightTone(p.Light)})
 	if len(facts)%2 == 1 {
 		facts = append(facts, Fact{})
 	}

@@ -605,7 +605,7 @@ func (g *projectGen) visit(at time.Time) error {
 		in.Answers[it.Key] = a
 	}
 	in.FinishedAt = clock.Add(time.Duration(20+g.rng.IntN(40)) * time.Minute)
-	in.Summary = g.summary(st, rv)
+	in.Summary = g.summary(st, rv, tpl, in)
 	g.visits = append(g.visits, in)
 	return nil
 }
@@ -1118,12 +1118,19 @@ func (g *projectGen) permitsObtained(it supervision.Item, st *visitState) []stri
 	return out
 }
 
-// summary writes the paragraph that heads the visit's brief.
-func (g *projectGen) summary(st *visitState, rv reviewCounts) string {
+// summary writes the paragraph that heads the visit's brief. The 形象进度
+// it cites is the figure the visit observes (its answer to the item the
+// template binds to it), printed as the documents print the project's
+// figure beside it; a template that binds none gives none to cite.
+func (g *projectGen) summary(st *visitState, rv reviewCounts, tpl supervision.Template, in supervision.Visit) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "项目处于%s阶段", st.phase.Label(supervision.Chinese))
 	if st.phase == supervision.PhaseConstruct {
-		fmt.Fprintf(&b, "，形象进度约%.0f%%", st.progress)
+		for _, o := range supervision.VisitObservations(tpl, in, st.at.Location()) {
+			if o.Figure == supervision.FigureImageProgress {
+				fmt.Fprintf(&b, "，形象进度%s", supervision.FormatPercent(o.Value, 100))
+			}
+		}
 	}
 	fmt.Fprintf(&b, "。本月完成投资%s，年度累计完成投资%s", wan(g.monthAmt), wan(g.ytd))
 	if plan := g.annualPlan(st.at.Year()); plan > 0 {

@@ -213,6 +213,9 @@ func TestGenerateIsDeterministicForASeed(t *testing.T) {
 	}
 }
 
+// progressCitedRE finds the 形象进度 a visit's summary cites.
+var progressCitedRE = regexp.MustCompile(`形象进度约?([0-9.]+%)`)
+
 // check verifies what must hold of any generated dataset.
 func check(t *testing.T, ds Dataset, now time.Time) {
 	t.Helper()
@@ -260,6 +263,17 @@ func check(t *testing.T, ds Dataset, now time.Time) {
 			if a.AnsweredAt.Before(in.StartedAt) || a.AnsweredAt.After(in.FinishedAt) {
 				t.Errorf("visit %s: %s answered at %s, outside the visit", in.ID, it.Key, a.AnsweredAt)
 			}
+		}
+		// The paragraph cites the 形象进度 the visit observes, as the
+		// documents print the project's figure beside it, or none at all.
+		cited := progressCitedRE.FindStringSubmatch(in.Summary)
+		for _, o := range supervision.VisitObservations(tpl, in, cst) {
+			if o.Figure == supervision.FigureImageProgress && cited != nil && cited[1] != supervision.FormatPercent(o.Value, 100) {
+				t.Errorf("visit %s: the summary says 形象进度%s; the visit observes %s", in.ID, cited[1], supervision.FormatPercent(o.Value, 100))
+			}
+		}
+		if cited != nil && !slices.ContainsFunc(supervision.VisitObservations(tpl, in, cst), func(o supervision.Observation) bool { return o.Figure == supervision.FigureImageProgress }) {
+			t.Errorf("visit %s: the summary cites 形象进度%s, which the visit does not observe", in.ID, cited[1])
 		}
 		if p := *in.Answers["progress.image_pct"].Number; p < lastProgress[in.ProjectID] {
 			t.Errorf("project %s went back from %.0f%% to %.0f%% on %s", in.ProjectID, lastProgress[in.ProjectID], p, in.StartedAt)

@@ -135,7 +135,9 @@ func (f Figures) AnnualPercent() (pct float64, ok bool) {
 // RegisterObservations are the figures the project's register record
 // carries, as of the register's date (or, without one, as of since). A
 // record whose investment is all zero has no investment filled in: it
-// observes none, so a document says 未填写 rather than 0.
+// observes none, so a document says 未填写 rather than 0. Never 形象进度:
+// neither the portal's record nor the spreadsheet register has it, so
+// submitted visits alone observe it.
 func RegisterObservations(p Project, since Date) []Observation {
 	asOf := p.Investment.AsOf
 	if asOf == "" {
@@ -295,10 +297,11 @@ func MilestoneStatus(m Milestone, date Date, lang Lang) string {
 	return "未到期"
 }
 
-// Apply returns p with its investment and phase as these figures say, so a
-// document that prints a project prints the figures of its date. A figure
-// not observed keeps the register's value; a phase answered in a visit is
-// read by its name (在建) or its code.
+// Apply returns p with its investment, image progress and phase as these
+// figures say, so a document that prints a project prints the figures of
+// its date. A figure not observed keeps the register's value (for image
+// progress, none); a phase answered in a visit is read by its name (在建)
+// or its code.
 func (f Figures) Apply(p Project) Project {
 	if v := f.Get(FigureInvestmentTotal); v.Known {
 		p.Investment.Total = v.Value
@@ -310,6 +313,9 @@ func (f Figures) Apply(p Project) Project {
 		p.Investment.Completed = v.Value
 		p.Investment.AsOf = v.AsOf
 		p.Investment.Source = v.Source
+	}
+	if v := f.Get(FigureImageProgress); v.Known {
+		p.ImageProgress = &ImageProgress{Pct: v.Value, AsOf: v.AsOf, Source: v.Source}
 	}
 	if v := f.Get(FigurePhase); v.Known {
 		if ph, ok := phaseNamed(v.Text); ok {

@@ -137,3 +137,31 @@ func TestCompletedThisYearStartsAgainInJanuary(t *testing.T) {
 		t.Errorf("an undated plan is not known on any date: %+v", v)
 	}
 }
+
+// TestApplyGivesTheImageProgress: a project's 形象进度 comes from a
+// visit's answer alone — the register record observes none — and Apply
+// puts it on the project with its day and source, as documents and the
+// project page print it; without an observation it stays unknown.
+func TestApplyGivesTheImageProgress(t *testing.T) {
+	p := Project{ID: "p1", Phase: PhaseConstruct, Investment: Investment{Total: 200000, AnnualPlan: 16000, Completed: 8000, AsOf: "2026-10-31"}}
+	obs := RegisterObservations(p, "2026-10-31")
+	for _, o := range obs {
+		if o.Figure == FigureImageProgress {
+			t.Fatalf("the register observed 形象进度: %+v", o)
+		}
+	}
+	if got := FiguresAsOf("p1", obs, "2026-11-30").Apply(p).ImageProgress; got != nil {
+		t.Fatalf("形象进度 with no visit: %+v", *got)
+	}
+	obs = append(obs, Observation{ProjectID: "p1", Figure: FigureImageProgress, Value: 62.5, AsOf: "2026-11-20", Source: SourceVisit, Ref: "v1"})
+	got := FiguresAsOf("p1", obs, "2026-11-30").Apply(p).ImageProgress
+	if got == nil || *got != (ImageProgress{Pct: 62.5, AsOf: "2026-11-20", Source: SourceVisit}) {
+		t.Fatalf("形象进度 after the visit: %+v", got)
+	}
+	if got.Provenance(Chinese) != "截至11月督查" || got.Provenance(English) != "as of the November 2026 visit" {
+		t.Errorf("provenance %q / %q", got.Provenance(Chinese), got.Provenance(English))
+	}
+	if FiguresAsOf("p1", obs, "2026-11-19").Apply(p).ImageProgress != nil {
+		t.Error("a document as of the day before the visit has its 形象进度")
+	}
+}

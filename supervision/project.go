@@ -139,6 +139,20 @@ type Investment struct {
 	Source FigureSource `json:"source,omitempty"`
 }
 
+// ImageProgress is a project's 形象进度 in percent, with the day it was
+// observed and where.
+type ImageProgress struct {
+	Pct    float64      `json:"pct"`
+	AsOf   Date         `json:"as_of"`
+	Source FigureSource `json:"source"`
+}
+
+// Provenance says where the figure came from, as documents print it
+// beside it (截至11月督查).
+func (ip ImageProgress) Provenance(lang Lang) string {
+	return FigureValue{Observation: Observation{AsOf: ip.AsOf, Source: ip.Source}, Known: true}.Provenance(lang)
+}
+
 // AnnualProgress returns completed ÷ annual plan, or 0 without a plan.
 func (inv Investment) AnnualProgress() float64 {
 	if inv.AnnualPlan <= 0 {
@@ -170,8 +184,14 @@ type Project struct {
 	PlannedFinish Date                `json:"planned_finish"`
 	Milestones    []Milestone         `json:"milestones,omitempty"`
 	Investment    Investment          `json:"investment"`
-	Light         StatusLight         `json:"light"`
-	Contacts      []Contact           `json:"contacts,omitempty"`
+	// ImageProgress is the 形象进度 a document or screen took from
+	// FiguresAsOf (Figures.Apply); nil when none was observed. The
+	// register carries none — neither the portal's record nor the
+	// spreadsheet register has the figure — so submitted visits are its
+	// only source (decision 0033).
+	ImageProgress *ImageProgress `json:"image_progress,omitempty"`
+	Light         StatusLight    `json:"light"`
+	Contacts      []Contact      `json:"contacts,omitempty"`
 	// TemplateID names the checklist used for this project's monthly visits.
 	TemplateID string `json:"template_id"`
 	// Sample marks records that come from the built-in sample data (示例数据).

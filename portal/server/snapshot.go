@@ -182,7 +182,7 @@ func (d *DB) Snapshot(req portal.SnapshotRequest) (portal.SnapshotResponse, erro
 	var snap docinput.Snapshot
 	err := d.bolt.View(func(tx *bolt.Tx) error {
 		var err error
-		snap, err = docinput.Rebuild(txSource{tx}, req.Kind, req.ID, req.Time, req.AsOf, req.Projects)
+		snap, err = docinput.Rebuild(txSource{tx}, snapshotVersion(req), req.Kind, req.ID, req.Time, req.AsOf, req.Projects)
 		return err
 	})
 	if err != nil {
@@ -200,9 +200,22 @@ var (
 	tourIDRE  = regexp.MustCompile(`^\d{4}Q[1-4]$`)
 )
 
+// snapshotVersion is the serialisation req asks for: a laptop from before
+// s2 names none, and its documents are all s1.
+func snapshotVersion(req portal.SnapshotRequest) string {
+	if req.Version == "" {
+		return "s1"
+	}
+	return req.Version
+}
+
 // checkSnapshotRequest refuses a request no printed document could make,
-// before any record is read.
+// or made in a version this portal does not know (a laptop newer than the
+// portal), before any record is read.
 func checkSnapshotRequest(req portal.SnapshotRequest) *sv.Error {
+	if v := snapshotVersion(req); !docinput.KnownSnapshotVersion(v) {
+		return translate.Errorf(sv.EInvalid, "portal.server.error.unknown_snapshot_version", short(v))
+	}
 	switch {
 	case req.Kind == "brief" && briefIDRE.MatchString(req.ID):
 	case req.Kind == "tour" && tourIDRE.MatchString(req.ID):

@@ -51,8 +51,12 @@ func putHistory(t testing.TB, d *DB, visits []sv.Visit, findings []sv.Finding) {
 
 // TestPortalSnapshotIsTheLaptops loads the same generated records into a
 // laptop's store and the portal's database and rebuilds briefs and tour
-// packs on both: the portal's digests, whole and per project, are the
-// laptop's. After the register's figures change (on both, as a pull
+// packs on both, in each snapshot version a stamp may name: the portal's
+// digests, whole and per project, are the laptop's. In s2 that includes
+// the 形象进度 the visits observed, which the portal reads as the laptop
+// does, from the visits' answers to the items the templates bind; a
+// request without a version (a laptop from before s2) is rebuilt in s1.
+// After the register's figures change (on both, as a pull
 // brings them), a brief as of an earlier date is still the same on both
 // and still what it was: the portal keeps the figures' history too.
 func TestPortalSnapshotIsTheLaptops(t *testing.T) {
@@ -93,27 +97,57 @@ func TestPortalSnapshotIsTheLaptops(t *testing.T) {
 	compare := func(when string) map[string]string {
 		digests := map[string]string{}
 		for name, st := range stamps {
-			want := must(briefing.Snapshot(s, st))(t)
-			// Through JSON, as the request travels.
-			var req portal.SnapshotRequest
-			if err := json.Unmarshal(must(json.Marshal(briefing.SnapshotRequest(st)))(t), &req); err != nil {
-				t.Fatal(err)
-			}
-			got := must(db.Snapshot(req))(t)
-			if got.Digest != want.Digest || len(got.Projects) != len(want.Projects) || len(want.Projects) == 0 {
-				t.Errorf("%s, %s: portal %s (%d projects), laptop %s (%d)", when, name, got.Digest, len(got.Projects), want.Digest, len(want.Projects))
-				continue
-			}
-			for i, p := range want.Projects {
-				if got.Projects[i] != (portal.SnapshotProject{ID: p.ID, Digest: p.Digest}) {
-					t.Errorf("%s, %s: project %d: portal %v, laptop %v", when, name, i, got.Projects[i], p)
+			for _, version := range []string{"s1", "s2", ""} {
+				st := st
+				st.Record = version + ":"
+				if version == "" {
+					st.Record = "s1:"
 				}
+				want := must(briefing.Snapshot(s, st))(t)
+				// Through JSON, as the request travels.
+				var req portal.SnapshotRequest
+				if err := json.Unmarshal(must(json.Marshal(briefing.SnapshotRequest(st)))(t), &req); err != nil {
+					t.Fatal(err)
+				}
+				if req.Version != st.Version() {
+					t.Fatalf("the request asks for version %q, the stamp names %q", req.Version, st.Version())
+				}
+				// A laptop from before s2 sends no version.
+				req.Version = version
+				got := must(db.Snapshot(req))(t)
+				if got.Digest != want.Digest || len(got.Projects) != len(want.Projects) || len(want.Projects) == 0 {
+					t.Errorf("%s, %s, %q: portal %s (%d projects), laptop %s (%d)", when, name, version, got.Digest, len(got.Projects), want.Digest, len(want.Projects))
+					continue
+				}
+				for i, p := range want.Projects {
+					if got.Projects[i] != (portal.SnapshotProject{ID: p.ID, Digest: p.Digest}) {
+						t.Errorf("%s, %s, %q: project %d: portal %v, laptop %v", when, name, version, i, got.Projects[i], p)
+					}
+				}
+				digests[name+" "+st.Version()] = want.Digest
 			}
-			digests[name] = want.Digest
 		}
 		return digests
 	}
 	before := compare("as loaded")
+	// The versions differ by the 形象进度 visits observed: without one,
+	// s2's comparison would not cover it.
+	nowS1 := must(briefing.Snapshot(s, report.Stamp{Kind: "brief", ID: "2026-11", Time: now, AsOf: now, Record: "s1:"}))(t)
+	nowS2 := must(briefing.Snapshot(s, report.Stamp{Kind: "brief", ID: "2026-11", Time: now, AsOf: now, Record: "s2:"}))(t)
+	observed := 0
+	for i, p := range nowS2.Projects {
+		f := must(s.FiguresAsOf(p.ID, sv.DateOf(now)))(t)
+		known := f.Get(sv.FigureImageProgress).Known
+		if known {
+			observed++
+		}
+		if (p.Digest != nowS1.Projects[i].Digest) != known {
+			t.Errorf("%s: s1 %s, s2 %s, 形象进度 observed: %v", p.ID, nowS1.Projects[i].Digest, p.Digest, known)
+		}
+	}
+	if observed == 0 {
+		t.Fatal("no visit observed a 形象进度: s2 is compared without it")
+	}
 	findings := 0
 	for _, f := range ds.Findings {
 		if !f.CreatedAt.After(septEnd) {
@@ -141,7 +175,7 @@ func TestPortalSnapshotIsTheLaptops(t *testing.T) {
 		t.Fatal(err)
 	}
 	after := compare("after the register changed")
-	for _, name := range []string{"brief september", "brief now"} {
+	for _, name := range []string{"brief september s1", "brief now s1", "brief september s2", "brief now s2"} {
 		if after[name] != before[name] {
 			t.Errorf("%s: a brief as of an earlier date changed with later figures", name)
 		}
@@ -174,6 +208,7 @@ func TestSnapshotRequestRefusesWhatNoDocumentAsks(t *testing.T) {
 		return n
 	}
 	start := seq()
+	// As a laptop from before s2 asks: no version, which means s1.
 	good := `{"kind":"tour","id":"2026Q2","time":"2026-05-20T17:00:00+08:00","as_of":"2026-05-20T17:00:00+08:00","projects":["p02","p01"]}`
 	if code, body := f.do(t, "POST", portal.PathSnapshot, "", []byte(good), nil); code != http.StatusUnauthorized {
 		t.Errorf("without a sign-in: %d", code)
@@ -186,9 +221,15 @@ func TestSnapshotRequestRefusesWhatNoDocumentAsks(t *testing.T) {
 		len(resp.Projects) != 2 || resp.Projects[0].ID != "p02" || len(resp.Projects[0].Digest) != 12 {
 		t.Fatalf("an inspector's good request: %d %s", code, body)
 	}
+	s2 := strings.Replace(good, `{"kind"`, `{"version":"s2","kind"`, 1)
+	if code, body := f.do(t, "POST", portal.PathSnapshot, f.tokens["insp"], []byte(s2), nil); code != http.StatusOK ||
+		json.Unmarshal(body, &resp) != nil || !strings.HasPrefix(resp.Digest, "s2:") {
+		t.Fatalf("a request in s2: %d %s", code, body)
+	}
 	many := `{"kind":"tour","id":"2026Q2","time":"2026-05-20T17:00:00Z","as_of":"2026-05-20T17:00:00Z","projects":["p01"` +
 		strings.Repeat(`,"p01"`, portal.MaxSnapshotProjects) + `]}`
 	for name, body := range map[string]string{
+		"unknown version":  `{"version":"s9","kind":"brief","id":"2026-05","time":"2026-05-20T17:00:00Z","as_of":"2026-05-20T17:00:00Z"}`,
 		"unknown kind":     `{"kind":"visit","id":"v1","time":"2026-05-20T17:00:00Z","as_of":"2026-05-20T17:00:00Z"}`,
 		"bad period":       `{"kind":"brief","id":"2026-13","time":"2026-05-20T17:00:00Z","as_of":"2026-05-20T17:00:00Z"}`,
 		"bad quarter":      `{"kind":"tour","id":"2026Q5","time":"2026-05-20T17:00:00Z","as_of":"2026-05-20T17:00:00Z"}`,
@@ -237,7 +278,7 @@ func BenchmarkPortalSnapshot(b *testing.B) {
 		b.Fatal(err)
 	}
 	putHistory(b, db, ds.Visits, ds.Findings)
-	st := report.Stamp{Kind: "brief", ID: "2026-11", Time: now, AsOf: now}
+	st := report.Stamp{Kind: "brief", ID: "2026-11", Time: now, AsOf: now, Record: report.SnapshotVersion + ":"}
 	req := briefing.SnapshotRequest(st)
 	var tp, tl time.Duration
 	b.ResetTimer()
