@@ -6,10 +6,12 @@ import (
 	"testing"
 	"time"
 
+	"fieldbrief/portal"
 	"fieldbrief/report"
 	"fieldbrief/sample"
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
+	"fieldbrief/translate"
 )
 
 // TestSnapshotIsRebuiltInTheStampsVersion: verify rebuilds a brief's and
@@ -69,5 +71,37 @@ func TestSnapshotIsRebuiltInTheStampsVersion(t *testing.T) {
 		if differ == 0 {
 			t.Errorf("%s: no project has a 形象进度 to tell the versions apart", req.Kind)
 		}
+	}
+}
+
+// TestAPortalInAnotherVersionDoesNotJudge: a portal that refuses the
+// stamp's snapshot version (400), or one from before the request named a
+// version and so rebuilt an s2 document in s1, cannot judge the document:
+// verify says the portal is too old, and does not call the projects
+// changed on the portal.
+func TestAPortalInAnotherVersionDoesNotJudge(t *testing.T) {
+	stamp := report.Stamp{Kind: "brief", ID: "2026-11", Record: "s2:" + strings.Repeat("a", 64),
+		Projects: []report.ProjectDigest{{ID: "p01", Digest: "aaaaaaaaaaaa"}}}
+	for name, ask := range map[string]PortalSnapshot{
+		"rebuilt in s1": func(report.Stamp) (PortalDigests, error) {
+			return PortalDigests{Digest: "s1:" + strings.Repeat("b", 64), Projects: []portal.SnapshotProject{{ID: "p01", Digest: "bbbbbbbbbbbb"}}}, nil
+		},
+		"refused": func(report.Stamp) (PortalDigests, error) {
+			return PortalDigests{}, &portal.RefusalError{Err: translate.Errorf(sv.EInvalid, "portal.server.error.unknown_snapshot_version", "s2"), Status: 400}
+		},
+	} {
+		v := Verdict{OK: true}
+		verifyPortalSnapshot(&v, stamp, ask, map[string]string{"p01": "一号项目"}, true)
+		if !v.OK || len(v.Lines) != 1 || v.Lines[0].Key != "cli.verify.portal_cannot_rebuild" {
+			t.Errorf("%s: %v %+v", name, v.OK, v.Lines)
+		}
+	}
+	// The same portal answering in the stamp's version does judge.
+	v := Verdict{OK: true}
+	verifyPortalSnapshot(&v, stamp, func(report.Stamp) (PortalDigests, error) {
+		return PortalDigests{Digest: "s2:" + strings.Repeat("b", 64), Projects: []portal.SnapshotProject{{ID: "p01", Digest: "bbbbbbbbbbbb"}}}, nil
+	}, map[string]string{"p01": "一号项目"}, true)
+	if v.OK || len(v.Lines) != 1 || v.Lines[0].Key != "cli.verify.portal_snapshot_differs" {
+		t.Errorf("in s2: %v %+v", v.OK, v.Lines)
 	}
 }

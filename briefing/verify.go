@@ -276,8 +276,11 @@ func verifySnapshot(s VerifySource, stamp report.Stamp, ask PortalSnapshot) (Ver
 func verifyPortalSnapshot(v *Verdict, stamp report.Stamp, ask PortalSnapshot, names map[string]string, localSame bool) {
 	got, err := ask(stamp)
 	switch {
-	case sv.ErrorCode(err) == sv.ENotFound:
-		// A portal older than the request: it cannot rebuild a snapshot.
+	case sv.ErrorCode(err) == sv.ENotFound, sv.ErrorCode(err) == sv.EInvalid,
+		err == nil && !strings.HasPrefix(got.Digest, stamp.Version()+":"):
+		// A portal older than the request: it cannot rebuild a snapshot,
+		// refuses the stamp's version (400), or predates the version field
+		// and rebuilt in another — its digest could never match.
 		v.say("cli.verify.portal_cannot_rebuild")
 		return
 	case err != nil:
