@@ -31,7 +31,7 @@ type dashboard struct {
 	rows  []sv.ProjectStatus // after search and filters
 	index projectIndex       // what the search box looks in
 
-	table    *widget.Table
+	table    *widthTable
 	widths   []float32 // of the columns, as fitted to the table's width
 	fitWidth float32   // the width they were fitted to
 	tips     *tipLayer // where the full names show on hover
@@ -130,7 +130,7 @@ func newDashboard(data Data, lang sv.Lang, now func() time.Time, bg, toUI func(f
 	for i, c := range cols {
 		d.widths[i] = c.width
 	}
-	d.table = widget.NewTable(
+	d.table = newWidthTable(
 		func() (int, int) { return len(d.rows), len(cols) },
 		func() fyne.CanvasObject {
 			dot := container.NewCenter(container.NewGridWrap(fyne.NewSize(12, 12), canvas.NewCircle(color.Transparent)))
@@ -199,9 +199,7 @@ func newDashboard(data Data, lang sv.Lang, now func() time.Time, bg, toUI func(f
 		b.OnTapped = func() { d.sortBy(col) }
 		b.SetText(text)
 	}
-	for i, w := range d.widths {
-		d.table.SetColumnWidth(i, w)
-	}
+	d.table.setColumnWidths(d.widths)
 	d.table.OnSelected = func(id widget.TableCellID) {
 		d.table.UnselectAll()
 		if id.Row >= 0 && id.Row < len(d.rows) {
@@ -280,8 +278,10 @@ func (d *dashboard) load(done func(err error)) {
 				d.all = rows
 				d.index = index
 				d.fillLeaders()
-				d.fitWidth = 0 // the new texts may need other widths
-				d.fit(d.table.Size().Width)
+				// The new texts may need other widths; apply then
+				// refreshes the table.
+				d.fitWidth = 0
+				d.fit(d.table.Size().Width, false)
 				d.apply()
 				d.schedule.show(rows, d.now())
 			}
@@ -569,7 +569,7 @@ func statusColumnWidth() float32 {
 type fitColumns struct{ d *dashboard }
 
 func (f *fitColumns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	f.d.fit(size.Width)
+	f.d.fit(size.Width, true)
 	for _, o := range objs {
 		o.Move(fyne.NewPos(0, 0))
 		o.Resize(size)
@@ -586,8 +586,9 @@ func (f *fitColumns) MinSize(objs []fyne.CanvasObject) fyne.Size {
 // the leaders, then the due dates, then the names show their short forms
 // (the full ones on hover); what is still too wide is taken from the last
 // columns, whose texts are then cut with an ellipsis. Space left over
-// goes to the names.
-func (d *dashboard) fit(width float32) {
+// goes to the names. With refresh, the table is refreshed if a width
+// changed, once: a cell's text depends on its column's width.
+func (d *dashboard) fit(width float32, refresh bool) {
 	if width <= 0 || (width == d.fitWidth && len(d.all) > 0) {
 		return
 	}
@@ -631,13 +632,10 @@ func (d *dashboard) fit(width float32) {
 	if extra := avail - sum(); extra > 0 {
 		w[d.colIndex("dashboard.col.name")] += extra
 	}
-	for i, x := range w {
-		if d.widths[i] != x {
-			d.widths[i] = x
-			d.table.SetColumnWidth(i, x)
-		}
+	copy(d.widths, w)
+	if d.table.setColumnWidths(w) && refresh {
+		d.table.Refresh()
 	}
-	d.table.Refresh()
 }
 
 // colIndex is the index of the column with key.

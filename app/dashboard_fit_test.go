@@ -1,12 +1,14 @@
 package app
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
@@ -217,5 +219,38 @@ func TestFindingsListShowsTheFullProjectNameOnHover(t *testing.T) {
 	})
 	if !found {
 		t.Errorf("hovering %q does not show %q", cell.Text, cell.full)
+	}
+}
+
+// Fitting the columns to a new width updates each cell on screen about
+// once. Fyne refreshes the whole table for each column width set, and a
+// cell that cuts its text measures it over and over: with a refresh per
+// column, a resize updated every cell nine times.
+func TestDashboardFitsItsColumnsInOneRefresh(t *testing.T) {
+	ui, _ := newTestUI(t)
+	d := ui.dash
+	ui.window.Resize(fyne.NewSize(1366, 768))
+	update := d.table.UpdateCell
+	updates := 0
+	d.table.UpdateCell = func(id widget.TableCellID, o fyne.CanvasObject) {
+		updates++
+		update(id, o)
+	}
+	before := slices.Clone(d.widths)
+	ui.window.Resize(fyne.NewSize(1100, 768))
+	changed := 0
+	for i := range before {
+		if before[i] != d.widths[i] {
+			changed++
+		}
+	}
+	if changed < 2 {
+		t.Fatalf("resizing changed %d column widths; the test needs several", changed)
+	}
+	// The cells on screen: the rows that fit, each with every column.
+	rowH := d.table.MinSize().Height
+	visible := int(d.table.Size().Height/rowH+2) * len(d.cols)
+	if updates == 0 || updates > 2*visible {
+		t.Errorf("fitting %d changed columns made %d cell updates, for about %d cells on screen", changed, updates, visible)
 	}
 }

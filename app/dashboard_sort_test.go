@@ -8,7 +8,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 )
 
 func TestDashboardPutsOverdueFirstAndSortsByAColumn(t *testing.T) {
@@ -79,7 +78,7 @@ func TestDashboardScrollsToTheTopWhenTheSearchChanges(t *testing.T) {
 }
 
 // tableScroll finds the scroller of a table's cells.
-func tableScroll(t *testing.T, tb *widget.Table) *container.Scroll {
+func tableScroll(t *testing.T, tb fyne.Widget) *container.Scroll {
 	t.Helper()
 	var found *container.Scroll
 	walk(tb, func(o fyne.CanvasObject) bool {

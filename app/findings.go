@@ -51,7 +51,7 @@ type findingsScreen struct {
 	search  *widget.Entry
 	count   *widget.Label
 	export  *widget.Button
-	table   *widget.Table
+	table   *widthTable
 	content fyne.CanvasObject
 	detail  *findingDetail // the detail last opened, for tests
 	// exported is the ledger file last exported, for tests.
@@ -122,7 +122,7 @@ func newFindingsScreen(e *screenEnv, initial storage.FindingFilter) *findingsScr
 	s.count = widget.NewLabel(t0("dashboard.loading"))
 
 	cols := findingColumns()
-	s.table = widget.NewTable(func() (int, int) { return len(s.rows), len(cols) },
+	s.table = newWidthTable(func() (int, int) { return len(s.rows), len(cols) },
 		func() fyne.CanvasObject { return newTipCell(newHoverLabel(tips), tips) },
 		func(id widget.TableCellID, o fyne.CanvasObject) {
 			if id.Row >= len(s.rows) {
@@ -146,9 +146,11 @@ func newFindingsScreen(e *screenEnv, initial storage.FindingFilter) *findingsScr
 			o.(*widget.Label).SetText(cols[id.Col].title)
 		}
 	}
+	widths := make([]float32, len(cols))
 	for i, c := range cols {
-		s.table.SetColumnWidth(i, c.width)
+		widths[i] = c.width
 	}
+	s.table.setColumnWidths(widths)
 	s.table.OnSelected = func(id widget.TableCellID) {
 		s.table.UnselectAll()
 		if id.Row >= 0 && id.Row < len(s.rows) {
