@@ -169,7 +169,7 @@ func newFindingsScreen(e *screenEnv, initial storage.FindingFilter) *findingsScr
 		container.NewBorder(nil, nil, e.backButton(), s.export, heading(t0("findings.title"))),
 		container.NewBorder(nil, nil, widget.NewIcon(theme.SearchIcon()), nil, s.search),
 		filters)
-	s.content = container.NewStack(container.NewBorder(top, s.count, nil, nil, muted(s.table)), tips)
+	s.content = container.NewStack(container.NewBorder(top, s.count, nil, nil, s.table), tips)
 	return s
 }
 

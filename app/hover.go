@@ -104,7 +104,7 @@ func (l *tipLayer) shown() string {
 // shows less: a short form, or the text cut by an ellipsis. Its owner
 // sets Text and full (empty when Text is the whole text) and refreshes.
 type hoverLabel struct {
-	widget.Label
+	textLabel
 	full string
 	tips *tipLayer
 }

@@ -31,7 +31,7 @@ type projectPicker struct {
 
 	search *pickerEntry
 	list   *widget.List
-	status *widget.Label
+	status *textLabel
 	start  *widget.Button
 	dlg    *dialog.CustomDialog
 }
@@ -57,12 +57,12 @@ func (ui *mainUI) pickProject() {
 	// A click highlights (the row's own Tapped); the list's selection is
 	// only how the highlight is drawn.
 	p.list.OnSelected = func(i widget.ListItemID) { p.current = i }
-	p.status = widget.NewLabel(t0("dashboard.loading"))
+	p.status = newTextLabel(t0("dashboard.loading"))
 	p.status.Importance = widget.LowImportance
 	intro := widget.NewLabel(t0("picker.intro"))
 	intro.Wrapping = fyne.TextWrapWord
 	top := container.NewVBox(intro, container.NewBorder(nil, nil, widget.NewIcon(theme.SearchIcon()), nil, p.search))
-	content := container.NewBorder(top, muted(p.status), nil, nil, muted(p.list))
+	content := container.NewBorder(top, p.status, nil, nil, p.list)
 
 	p.start = widget.NewButtonWithIcon(t0("picker.start"), theme.ConfirmIcon(), func() { p.choose(p.current) })
 	p.start.Importance = widget.HighImportance
@@ -256,12 +256,12 @@ type pickerRow struct {
 	p     *projectPicker
 	id    int
 	name  *widget.Label
-	state *widget.Label
+	state *textLabel
 	box   *fyne.Container
 }
 
 func newPickerRow(p *projectPicker) *pickerRow {
-	r := &pickerRow{p: p, name: widget.NewLabel(""), state: widget.NewLabel("")}
+	r := &pickerRow{p: p, name: widget.NewLabel(""), state: newTextLabel("")}
 	r.name.Truncation = fyne.TextTruncateEllipsis
 	r.box = container.NewBorder(nil, nil, nil, r.state, r.name)
 	r.ExtendBaseWidget(r)

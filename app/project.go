@@ -108,7 +108,7 @@ func newProjectPage(e *screenEnv, id string) *projectPage {
 	}
 	p.findings = widget.NewList(func() int { return len(p.data.findings) },
 		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
+			l := newTextLabel("")
 			l.Truncation = fyne.TextTruncateEllipsis
 			return l
 		},
@@ -117,8 +117,8 @@ func newProjectPage(e *screenEnv, id string) *projectPage {
 				return
 			}
 			f := p.data.findings[i]
-			l := o.(*widget.Label)
-			l.SetText(p.env.findingLine(f))
+			l := o.(*textLabel)
+			l.Text = p.env.findingLine(f)
 			l.Importance = p.env.findingImportance(f)
 			l.Refresh()
 		})
@@ -138,7 +138,7 @@ func newProjectPage(e *screenEnv, id string) *projectPage {
 		heading(t0("project.photos")), p.photos)
 	left := container.NewVScroll(p.left)
 	visits := container.NewBorder(heading(t0("project.visits")), nil, nil, nil, p.visits)
-	findings := container.NewBorder(container.NewHBox(heading(t0("project.findings")), layout.NewSpacer(), all), nil, nil, nil, muted(p.findings))
+	findings := container.NewBorder(container.NewHBox(heading(t0("project.findings")), layout.NewSpacer(), all), nil, nil, nil, p.findings)
 	right := container.NewVSplit(visits, findings)
 	split := container.NewHSplit(left, right)
 	split.SetOffset(0.42)

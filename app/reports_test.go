@@ -39,7 +39,7 @@ func (p *recordingPrinter) Print(_ context.Context, file, _ string) (printing.Jo
 func labelsUnder(o fyne.CanvasObject) string {
 	var b strings.Builder
 	walk(o, func(x fyne.CanvasObject) bool {
-		if l, ok := x.(*widget.Label); ok {
+		if l, ok := asLabel(x); ok {
 			b.WriteString(l.Text + "\n")
 		}
 		return false

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -85,23 +86,36 @@ func TestSecondaryTextReadsInDaylight(t *testing.T) {
 		if hint == "" {
 			t.Fatal("the first item of the sample checklist has no hint to check")
 		}
-		var found *widget.Label
+		var found fyne.CanvasObject
 		walk(v.body, func(o fyne.CanvasObject) bool {
-			if l, ok := o.(*widget.Label); ok && l.Text == hint {
-				found = l
+			if l, ok := asLabel(o); ok && l.Text == hint && l.Visible() {
+				if l.Importance != widget.LowImportance {
+					t.Fatalf("%s: the hint %q is not shown as secondary text", mode, hint)
+				}
+				found = o
 				return true
 			}
 			return false
 		})
-		if found == nil || found.Importance != widget.LowImportance {
-			t.Fatalf("%s: the hint %q is not shown as secondary text", mode, hint)
+		if found == nil {
+			t.Fatalf("%s: the hint %q is not shown", mode, hint)
 		}
-		readable := func(what string, w fyne.Widget) {
+		// The colour checked is the one the text is drawn in.
+		readable := func(what string, w fyne.CanvasObject) {
 			t.Helper()
-			th := w.(interface{ Theme() fyne.Theme }).Theme()
-			variant := ui.app.Settings().ThemeVariant()
+			var text color.Color
+			walk(w, func(o fyne.CanvasObject) bool {
+				if c, ok := o.(*canvas.Text); ok && c.Text != "" {
+					text = c.Color
+					return true
+				}
+				return false
+			})
+			if text == nil {
+				t.Fatalf("%s theme: %s draws no text", mode, what)
+			}
+			th, variant := ui.app.Settings().Theme(), ui.app.Settings().ThemeVariant()
 			bg, fg := th.Color(theme.ColorNameBackground, variant), th.Color(theme.ColorNameForeground, variant)
-			text := th.Color(theme.ColorNameDisabled, variant)
 			if c := contrast(text, bg); c < 4.5 || c >= contrast(fg, bg) {
 				t.Errorf("%s theme: %s is %.2f:1 on the background (body text %.2f:1)", mode, what, c, contrast(fg, bg))
 			}
@@ -122,4 +136,15 @@ func TestSecondaryTextReadsInDaylight(t *testing.T) {
 		readable("the picker's status line", p.status)
 		p.cancel()
 	}
+}
+
+// asLabel is the label o is, a widget.Label or a textLabel.
+func asLabel(o fyne.CanvasObject) (*widget.Label, bool) {
+	switch l := o.(type) {
+	case *widget.Label:
+		return l, true
+	case *textLabel:
+		return &l.Label, true
+	}
+	return nil, false
 }

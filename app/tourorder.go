@@ -57,17 +57,17 @@ func newTourOrder(projects []sv.Project, byPlace []string, saved string) *tourOr
 	o.list = widget.NewList(
 		func() int { return len(o.stops) },
 		func() fyne.CanvasObject {
-			return container.NewBorder(nil, nil, widget.NewCheck("", nil), nil, widget.NewLabel(""))
+			return container.NewBorder(nil, nil, widget.NewCheck("", nil), nil, newTextLabel(""))
 		},
 		func(i widget.ListItemID, row fyne.CanvasObject) {
 			c := row.(*fyne.Container)
-			label := c.Objects[0].(*widget.Label)
+			label := c.Objects[0].(*textLabel)
 			check := c.Objects[1].(*widget.Check)
 			s := o.stops[i]
 			check.OnChanged = nil
 			check.SetChecked(s.visit)
 			check.OnChanged = func(on bool) { o.setVisit(i, on) }
-			label.SetText(o.rowText(i))
+			label.Text = o.rowText(i)
 			if s.visit {
 				label.Importance = widget.MediumImportance
 			} else {
@@ -88,7 +88,7 @@ func newTourOrder(projects []sv.Project, byPlace []string, saved string) *tourOr
 	reset := widget.NewButtonWithIcon(t0("reports.order_by_place"), theme.ViewRefreshIcon(), o.resetToPlace)
 	o.summary = widget.NewLabel("")
 	o.updateButtons()
-	list := container.NewGridWrap(fyne.NewSize(460, 300), muted(o.list))
+	list := container.NewGridWrap(fyne.NewSize(460, 300), o.list)
 	o.content = container.NewBorder(nil, container.NewVBox(container.NewHBox(o.up, o.down, reset), o.summary), nil, nil, list)
 	return o
 }

@@ -113,7 +113,7 @@ func overlayEntries(ui *mainUI) []*widget.Entry {
 func overlayText(ui *mainUI) string {
 	var b strings.Builder
 	walk(ui.window.Canvas().Overlays().Top(), func(o fyne.CanvasObject) bool {
-		if l, ok := o.(*widget.Label); ok {
+		if l, ok := asLabel(o); ok {
 			b.WriteString(l.Text)
 			b.WriteByte('\n')
 		}
