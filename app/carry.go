@@ -36,7 +36,7 @@ type past struct {
 	proposal sv.Answer
 	carrying bool
 
-	pastLine *widget.Label
+	pastLine *textLabel
 	confirm  *widget.Button // 确认沿用
 	pastRow  *fyne.Container
 
@@ -48,7 +48,7 @@ type past struct {
 
 // newPast makes the line under the value that tells last visit's answer.
 func (f *itemField) newPast() fyne.CanvasObject {
-	f.pastLine = widget.NewLabel("")
+	f.pastLine = newTextLabel("")
 	f.pastLine.Wrapping = fyne.TextWrapWord
 	f.pastLine.Importance = widget.LowImportance
 	f.confirm = widget.NewButtonWithIcon(t0("item.carry_confirm"), theme.ConfirmIcon(), f.confirmCarried)

@@ -1,11 +1,13 @@
 package app
 
 import (
+	"image/color"
 	"slices"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -298,6 +300,24 @@ func TestSubmittedVisitsButtonsLookDisabledAndSayWhy(t *testing.T) {
 		if got := theme.CurrentForWidget(b).Color(theme.ColorNameDisabled, variant); got != want {
 			t.Errorf("%s is drawn disabled in %v, not the window's disabled colour %v: it looks enabled", name, got, want)
 		}
+	}
+	// The values themselves, in disabled fields, are read, not used: they
+	// are drawn in the readable grey of secondary text.
+	if !v.inspector.Disabled() || v.inspector.Text == "" {
+		t.Fatalf("the inspectors of a submitted visit: disabled %v, %q", v.inspector.Disabled(), v.inspector.Text)
+	}
+	var drawn color.Color
+	walk(v.inspector, func(o fyne.CanvasObject) bool {
+		if c, ok := o.(*canvas.Text); ok && c.Text == v.inspector.Text {
+			drawn = c.Color
+			return true
+		}
+		return false
+	})
+	variant := fyne.CurrentApp().Settings().ThemeVariant()
+	bg := fyne.CurrentApp().Settings().Theme().Color(theme.ColorNameBackground, variant)
+	if drawn == nil || contrast(drawn, bg) < 4.5 {
+		t.Errorf("the inspectors of a submitted visit are drawn in %v, not readable on %v", drawn, bg)
 	}
 }
 

@@ -30,14 +30,14 @@ type itemField struct {
 
 	title *widget.Label
 	marks *widget.Label
-	msg   *widget.Label // the bounds, or what is wrong with the value
+	msg   *textLabel // the bounds, or what is wrong with the value
 	// value is the widget of the item's kind (itemkinds.go); nil for a
 	// kind this version does not know.
 	value  itemValue
 	note   *widget.Entry
 	raise  *widget.Button // raise a finding from a fail
 	photo  *widget.Button // attach a photo
-	photos *widget.Label  // how many photos the item has
+	photos *textLabel     // how many photos the item has
 	raised *widget.Label  // findings raised from this item in this visit
 	box    *fyne.Container
 	// What the item said last visit, and its findings still open from
@@ -59,7 +59,7 @@ func newItemField(v *visitScreen, it sv.Item, a sv.Answer) *itemField {
 	}
 	f.marks = widget.NewLabel(strings.Join(marks, " · "))
 	f.marks.Importance = widget.WarningImportance
-	f.msg = widget.NewLabel("")
+	f.msg = newTextLabel("")
 	f.msg.Wrapping = fyne.TextWrapWord
 	f.setMessage(nil)
 	f.raised = widget.NewLabel("")
@@ -89,11 +89,11 @@ func newItemField(v *visitScreen, it sv.Item, a sv.Answer) *itemField {
 	f.raise = widget.NewButtonWithIcon(t0("item.raise"), theme.WarningIcon(), f.offerRaise)
 	f.raise.Hide()
 	f.photo = widget.NewButtonWithIcon(t0("item.add_photo"), theme.FileImageIcon(), f.choosePhoto)
-	f.photos = widget.NewLabel("")
+	f.photos = newTextLabel("")
 	head := container.NewBorder(nil, nil, nil, f.marks, f.title)
 	parts := []fyne.CanvasObject{head}
 	if h := it.DisplayHint(lang); h != "" {
-		hint := widget.NewLabel(h)
+		hint := newTextLabel(h)
 		hint.Wrapping = fyne.TextWrapWord
 		hint.Importance = widget.LowImportance
 		parts = append(parts, hint)

@@ -133,6 +133,12 @@ func (m mutedText) Size(n fyne.ThemeSizeName) float32       { return m.base().Si
 // mutedText. Disabled widgets inside take that grey too, which suits what
 // is read, not used — the values of a submitted visit — but not a disabled
 // button, which would no longer look disabled.
+//
+// It is a container.ThemeOverride, and in Fyne 2.7.1 each refresh of one
+// (a container refreshed above it refreshes it too) empties the window's
+// caches of text sizes and icons and has everything inside measured again.
+// So it is kept off lists, tables and pages that change: secondary text
+// there is a textLabel, and a visit's pages are muted only once submitted.
 func muted(obj fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewThemeOverride(obj, mutedText{})
 }

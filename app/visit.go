@@ -52,6 +52,36 @@ type pane struct {
 	view *fyne.Container
 	// scroll scrolls the page, so a jump to an item brings it into view.
 	scroll *container.Scroll
+	// wheel holds scroll; view shows it, inside muted while the visit is
+	// submitted (see pageContent).
+	wheel fyne.CanvasObject
+	muted bool
+}
+
+// pageContent is what a page's view shows: its scroll, inside muted while
+// the visit is submitted, so that its values, shown in disabled fields,
+// read in daylight. A draft's page has no override: its hints and counts
+// are textLabels, and an override costs, since every refresh of one makes
+// Fyne measure each text in the window again.
+func pageContent(p *pane) fyne.CanvasObject {
+	if p.muted {
+		return muted(p.wheel)
+	}
+	return p.wheel
+}
+
+// shadePages mutes the pages made so far when the visit is submitted, and
+// unmutes them when it is a draft again.
+func (v *visitScreen) shadePages(ro bool) {
+	for i := range v.panes {
+		p := &v.panes[i]
+		if p.view == nil || p.muted == ro {
+			continue
+		}
+		p.muted = ro
+		p.view.Objects[0] = pageContent(p)
+		p.view.Refresh()
+	}
 }
 
 const (
@@ -96,7 +126,7 @@ type visitScreen struct {
 	state     *widget.Label // 草稿 / 已提交
 	progress  *widget.Label
 	bar       *progressLine
-	saved     *widget.Label
+	saved     *textLabel
 	submit    *widget.Button
 	amend     *widget.Button
 	discard   *widget.Button
@@ -112,7 +142,7 @@ type visitScreen struct {
 	sitePhotos *widget.Label
 	// photoState says where the visit's photos are: all on the portal,
 	// some waiting to upload, some not downloaded yet.
-	photoState *widget.Label
+	photoState *textLabel
 	// drafts offers the findings typed here and never saved, after a crash
 	// or a flat battery; hidden when there are none.
 	drafts   *widget.Button
@@ -138,7 +168,7 @@ func newVisitScreen(env *screenEnv, id string) *visitScreen {
 	v.state = widget.NewLabel("")
 	v.progress = widget.NewLabel("")
 	v.bar = newProgressLine()
-	v.saved = widget.NewLabel("")
+	v.saved = newTextLabel("")
 	v.saved.Importance = widget.LowImportance
 	v.submit = widget.NewButtonWithIcon(t0("visit.submit"), theme.ConfirmIcon(), v.trySubmit)
 	v.submit.Importance = widget.HighImportance
@@ -176,7 +206,7 @@ func newVisitScreen(env *screenEnv, id string) *visitScreen {
 	v.prev = widget.NewButtonWithIcon(t0("visit.prev_section"), theme.NavigateBackIcon(), func() { v.showPane(v.current - 1) })
 	v.next = widget.NewButtonWithIcon(t0("visit.next_section"), theme.NavigateNextIcon(), func() { v.showPane(v.current + 1) })
 	v.next.IconPlacement = widget.ButtonIconTrailingText
-	v.photoState = widget.NewLabel("")
+	v.photoState = newTextLabel("")
 	v.photoState.Wrapping = fyne.TextWrapWord
 	v.photoState.Importance = widget.LowImportance
 	v.photoState.Hide()
@@ -184,7 +214,7 @@ func newVisitScreen(env *screenEnv, id string) *visitScreen {
 	v.drafts = widget.NewButtonWithIcon("", theme.WarningIcon(), nil)
 	v.drafts.Importance = widget.WarningImportance
 	v.drafts.Hide()
-	status := container.NewHBox(v.drafts, v.state, v.progress, muted(v.saved), v.discard, v.amend, v.submit)
+	status := container.NewHBox(v.drafts, v.state, v.progress, v.saved, v.discard, v.amend, v.submit)
 	v.top = container.NewBorder(nil, nil, env.backButton(), status, v.title)
 	top := v.top
 	bottom := container.NewBorder(nil, nil, v.prev, v.next)
@@ -202,7 +232,7 @@ func newVisitScreen(env *screenEnv, id string) *visitScreen {
 	// every refresh of a list (each change of page) made Fyne empty its
 	// caches of text sizes and icons, and every label in the window was
 	// measured again. Its rows use no colour that muted changes.
-	v.split = container.NewHSplit(container.NewStack(v.navWidth, container.NewBorder(nil, muted(container.NewVBox(v.photoState, v.bar)), nil, nil, v.nav)), right)
+	v.split = container.NewHSplit(container.NewStack(v.navWidth, container.NewBorder(nil, container.NewVBox(v.photoState, v.bar), nil, nil, v.nav)), right)
 	split := v.split
 	split.SetOffset(0.24)
 	v.content = container.NewBorder(top, nil, nil, nil, split)
@@ -374,7 +404,7 @@ func (v *visitScreen) buildHeader() *fyne.Container {
 		widget.NewFormItem(t0("visit.weather"), v.weather),
 		widget.NewFormItem(t0("visit.summary"), v.summary),
 	)
-	info := widget.NewLabel(t("visit.template", v.tmpl.Title, v.tmpl.Version))
+	info := newTextLabel(t("visit.template", v.tmpl.Title, v.tmpl.Version))
 	info.Importance = widget.LowImportance
 	// Photos of the site as a whole, not of one item.
 	v.sitePhotos = widget.NewLabel(t("item.photos", len(v.in.Photos)))
@@ -508,6 +538,7 @@ func (v *visitScreen) applyState() {
 		f.setReadOnly(ro)
 		f.updateRaise()
 	}
+	v.shadePages(ro)
 	for _, e := range []*widget.Entry{v.inspector, v.depts, v.summary} {
 		if ro {
 			e.Disable()
@@ -621,11 +652,11 @@ func (v *visitScreen) showPane(i int) {
 		}
 	}
 	if p := &v.panes[i]; p.view == nil {
-		// Muted: the hints and counts of the items are read on site, and
-		// so are the values of a submitted visit, shown in disabled fields.
 		wheel := newWheelScroll(container.NewPadded(p.box))
 		p.scroll = wheel.Scroll
-		p.view = container.NewStack(muted(wheel))
+		p.wheel = wheel
+		p.muted = !v.in.Editable()
+		p.view = container.NewStack(pageContent(p))
 		v.body.Add(p.view)
 	} else {
 		p.view.Show()
