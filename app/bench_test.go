@@ -264,3 +264,83 @@ func BenchmarkVisitPageSwitch(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(2*b.N), "ms/switch")
 	b.ReportMetric(float64(most), "open-findings")
 }
+
+// BenchmarkWindow times the widget work of the window's screens on the
+// five-year store, in the test driver (no GPU drawing): opening the window
+// with its dashboard, resizing it (the dashboard fits its columns again),
+// opening the busiest project, the findings list with all findings, and
+// a draft visit with each of its pages shown once. Storage is read in
+// place, as in the tests; BenchmarkScreens times the reads alone. Most of
+// this is Fyne measuring texts (go-text shaping), which is what needless
+// refreshes and theme overrides multiply (BENCHMARKS.ui.md).
+//
+//	go test -run '^$' -bench BenchmarkWindow -benchtime 20x ./app/
+func BenchmarkWindow(b *testing.B) {
+	var fy fiveYears
+	defer fy.close()
+	s := fy.get(b)
+	busiest, most := "", -1
+	projects, err := s.Projects()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, p := range projects {
+		fs, err := s.ActiveFindings(p.ID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(fs) > most {
+			busiest, most = p.ID, len(fs)
+		}
+	}
+	draft := draftID(b, s, busiest)
+	a := test.NewTempApp(b)
+	open := func(b *testing.B) *mainUI {
+		ui, err := newMainUI(a, Config{Data: s, Lang: sv.Chinese, Now: func() time.Time { return benchNow }, Background: inPlace})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ui.window.Resize(fyne.NewSize(1240, 760))
+		if len(ui.dash.rows) == 0 {
+			b.Fatal("the dashboard shows no projects")
+		}
+		return ui
+	}
+	b.Run("open window with dashboard", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			open(b).window.Close()
+		}
+	})
+	ui := open(b)
+	defer ui.window.Close()
+	b.Run("resize dashboard", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			ui.window.Resize(fyne.NewSize(1366, 768))
+			ui.window.Resize(fyne.NewSize(1100, 700))
+		}
+	})
+	b.Run("open busiest project", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if ui.openProject(busiest, false) == nil {
+				b.Fatal("the project did not open")
+			}
+		}
+	})
+	b.Run("open findings list, all", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			ui.openFindings(storage.FindingFilter{}, false)
+		}
+	})
+	b.Run("open draft visit, every page", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			ui.openVisit(draft, false)
+			v := ui.visit()
+			if v == nil || !v.loaded {
+				b.Fatal("the visit did not open")
+			}
+			for p := range v.panes {
+				v.showPane(p)
+			}
+		}
+	})
+}
