@@ -387,11 +387,11 @@ func (d *findingDetail) fill(env *screenEnv, f sv.Finding, visitID string, chang
 	if late := f.DaysLate(env.now()); late > 0 {
 		status += " · " + t("finding.days_late", late)
 	}
-	statusLabel := widget.NewLabel(status)
+	statusLabel := newTextLabel(status)
 	statusLabel.Importance = env.findingImportance(f)
 	facts := widget.NewForm(
 		widget.NewFormItem(t0("findings.col.project"), widget.NewLabel(d.project.Name)),
-		widget.NewFormItem(t0("finding.status"), muted(statusLabel)),
+		widget.NewFormItem(t0("finding.status"), statusLabel),
 		widget.NewFormItem(t0("finding.category"), widget.NewLabel(f.Category.Label(lang))),
 		widget.NewFormItem(t0("finding.severity"), widget.NewLabel(f.Severity.Label(lang))),
 		widget.NewFormItem(t0("finding.unit"), widget.NewLabel(f.ResponsibleUnit)),
@@ -506,14 +506,14 @@ func (r *recheckPane) refresh() {
 		if late := f.DaysLate(v.env.now()); late > 0 {
 			info += " · " + t("finding.days_late", late)
 		}
-		infoLabel := widget.NewLabel(info)
+		infoLabel := newTextLabel(info)
 		infoLabel.Importance = v.env.findingImportance(f)
-		card := []fyne.CanvasObject{title, muted(infoLabel)}
+		card := []fyne.CanvasObject{title, infoLabel}
 		if n := len(f.Notes); n > 0 {
-			last := widget.NewLabel(t("finding.last_note", f.Notes[n-1].Text))
+			last := newTextLabel(t("finding.last_note", f.Notes[n-1].Text))
 			last.Wrapping = fyne.TextWrapWord
 			last.Importance = widget.LowImportance
-			card = append(card, muted(last))
+			card = append(card, last)
 		}
 		id := f.ID
 		details := widget.NewButtonWithIcon(t0("finding.details"), theme.InfoIcon(), func() {

@@ -185,7 +185,7 @@ func (l *switchableLink) pipe(client net.Conn) {
 func screenText(ui *mainUI) string {
 	var b strings.Builder
 	walk(ui.window.Canvas().Content(), func(o fyne.CanvasObject) bool {
-		if l, ok := o.(*widget.Label); ok && l.Visible() {
+		if l, ok := asLabel(o); ok && l.Visible() {
 			b.WriteString(l.Text)
 			b.WriteByte('\n')
 		}

@@ -69,7 +69,7 @@ type photoTile struct {
 	date *widget.Label
 	// state says why there is no picture: on its way, waiting for the
 	// network, or what the portal said. Hidden once the picture is here.
-	state *widget.Label
+	state *textLabel
 	open  func()
 	box   fyne.CanvasObject
 }
@@ -244,7 +244,7 @@ func (pv *photoView) show() {
 func (pv *photoView) newTile(ti, i int) *photoTile {
 	p := pv.photos[ti][i]
 	tile := &photoTile{hash: p.photo.Hash, open: func() { pv.full = showPhotoFull(pv, ti, i) }}
-	tile.state = widget.NewLabel("")
+	tile.state = newTextLabel("")
 	tile.state.Wrapping = fyne.TextWrapWord
 	tile.state.Alignment = fyne.TextAlignCenter
 	tile.state.Importance = widget.LowImportance
@@ -266,7 +266,7 @@ func (pv *photoView) newTile(ti, i int) *photoTile {
 	// The button lies under the picture and takes the taps: a canvas
 	// image is not tappable.
 	tile.box = container.NewStack(widget.NewButton("", tile.open),
-		container.NewBorder(nil, tile.date, nil, nil, container.NewStack(tile.img, container.NewCenter(muted(tile.state)))))
+		container.NewBorder(nil, tile.date, nil, nil, container.NewStack(tile.img, container.NewCenter(tile.state))))
 	return tile
 }
 

@@ -89,11 +89,11 @@ func showPhotoFull(pv *photoView, ti, i int) *photoFull {
 	}
 	facts := widget.NewLabel(f.facts())
 	facts.Wrapping = fyne.TextWrapWord
-	hint := widget.NewLabel(t0("photo.keys_hint"))
+	hint := newTextLabel(t0("photo.keys_hint"))
 	hint.Importance = widget.LowImportance
 	hint.Wrapping = fyne.TextWrapWord
 	tools := container.NewHBox(fit, actual, out, in, f.zoomLabel, layout.NewSpacer(), f.rotate, f.del)
-	bottom := container.NewVBox(f.state, container.NewBorder(nil, nil, widget.NewLabel(t0("photo.caption")), nil, f.caption), facts, muted(hint))
+	bottom := container.NewVBox(f.state, container.NewBorder(nil, nil, widget.NewLabel(t0("photo.caption")), nil, f.caption), facts, hint)
 	f.dlg = dialog.NewCustom(p.FileName, t0("common.close"), container.NewBorder(tools, bottom, nil, nil, f.keys), pv.env.win)
 	// A click on a label or the title takes the keyboard away from the
 	// picture (Fyne unfocuses on a tap outside a focusable widget); the
