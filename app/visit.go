@@ -360,12 +360,16 @@ func (v *visitScreen) build(d visitData) {
 	v.title.SetText(t("visit.title", v.project.Name, v.env.date(v.in.StartedAt)))
 	v.panes = []pane{{title: t0("visit.header"), section: -1, kind: paneHeader, box: v.buildHeader()}}
 	for si, s := range v.tmpl.Sections {
-		box := container.NewVBox(heading(s.DisplayTitle(lang)))
+		// The box is made with all its items at once: each Add lays the
+		// box out again, measuring every item above (wrapped hints at
+		// length), which made a long section quadratic.
+		objs := []fyne.CanvasObject{heading(s.DisplayTitle(lang))}
 		for _, it := range s.Items {
 			f := newItemField(v, it, v.in.Answers[it.Key])
 			v.fields[it.Key] = f
-			box.Add(f.box)
+			objs = append(objs, f.box)
 		}
+		box := container.NewVBox(objs...)
 		v.panes = append(v.panes, pane{title: s.DisplayTitle(lang), section: si, kind: paneSection, box: box})
 	}
 	v.recheck = newRecheckPane(v)
