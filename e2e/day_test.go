@@ -139,9 +139,10 @@ func inspectorsDay(t *testing.T, size image.Point) {
 	fit := func(a *app) {
 		// What a window manager does with a window larger than the
 		// screen: the window's minimum size must allow it.
+		before := frame(t, display)
 		xdotool(t, display, "windowsize", "--sync", a.win, fmt.Sprint(size.X), fmt.Sprint(size.Y))
 		xdotool(t, display, "windowmove", "--sync", a.win, "0", "0")
-		time.Sleep(1500 * time.Millisecond)
+		settle(t, display, before)
 		geo := xdotool(t, display, "getwindowgeometry", a.win)
 		if !strings.Contains(geo, fmt.Sprintf("Geometry: %dx%d", size.X, size.Y)) {
 			t.Fatalf("the window does not fit the %dx%d screen: %s", size.X, size.Y, geo)
@@ -149,8 +150,9 @@ func inspectorsDay(t *testing.T, size image.Point) {
 	}
 	click := func(p image.Point) {
 		t.Helper()
+		before := frame(t, display)
 		xdotool(t, display, "mousemove", fmt.Sprint(p.X), fmt.Sprint(p.Y), "click", "1")
-		time.Sleep(1500 * time.Millisecond)
+		settle(t, display, before)
 	}
 
 	a := startApp(t, display, data, config)
@@ -159,30 +161,23 @@ func inspectorsDay(t *testing.T, size image.Point) {
 	a.keys("ctrl+f")
 	a.typeText(plan.project.ID)
 	a.keys("Return")
-	time.Sleep(time.Second)
 	shot("project")
 	a.keys("ctrl+n")
-	time.Sleep(2 * time.Second)
 	a.typeText("tester")
 	a.keys("ctrl+Next")
-	time.Sleep(2 * time.Second)
 	shot("last-month")
 
 	// The section whose first item shows the open finding: Ctrl+PageDown
 	// puts the cursor in the item's note, and Tab goes on to 查看照片,
 	// 添加照片… and the finding's 复查该问题.
 	for range plan.page - 1 {
-		xdotool(t, display, "key", "ctrl+Next")
-		time.Sleep(300 * time.Millisecond)
+		a.keys("ctrl+Next")
 	}
-	time.Sleep(2 * time.Second)
 	shot("open-finding")
 	a.keys("Tab", "Tab", "Tab", "space")
-	time.Sleep(time.Second)
 	shot("finding-detail")
 	// Shift+Tab from the end: 关闭, 照片, 修改…, then 添加备注.
 	a.keys("shift+Tab", "shift+Tab", "shift+Tab", "shift+Tab", "space")
-	time.Sleep(time.Second)
 	a.typeText("e2e recheck: still open")
 	img := shot("recheck-note")
 	// The lowest blue in the form is its button (the text box above has
@@ -226,7 +221,6 @@ func inspectorsDay(t *testing.T, size image.Point) {
 	b.keys("ctrl+f")
 	b.typeText(plan.project.ID)
 	b.keys("Return")
-	time.Sleep(time.Second)
 	b.keys("ctrl+n")
 	// The visit's top bar, with its blue 提交督查, once it is read.
 	var submit image.Point
@@ -240,15 +234,15 @@ func inspectorsDay(t *testing.T, size image.Point) {
 	if !ok {
 		t.Fatal("no 提交督查 button")
 	}
-	time.Sleep(time.Second)
 	shot("resumed")
 	click(submit.Add(image.Pt(0, 6)))
 	shot("submit-question")
 	b.keys("Return")
-	time.Sleep(2 * time.Second)
 	shot("submitted")
 	b.keys("Return")
-	time.Sleep(4 * time.Second)
+	// The report is written, then shown.
+	reportMade(t, data)
+	settle(t, display, frame(t, display))
 	shot("report")
 	b.keys("Escape")
 	b.quit()
@@ -268,6 +262,28 @@ func inspectorsDay(t *testing.T, size image.Point) {
 	for _, d := range draftsOf(t, data, plan.project.ID) {
 		t.Errorf("still a draft after submitting: %v", d)
 	}
+}
+
+// reportMade waits until a PDF is in the data folder's reports and has
+// stopped growing: the visit report is written.
+func reportMade(t *testing.T, data string) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	var last int64 = -1
+	for time.Now().Before(deadline) {
+		pdfs, _ := filepath.Glob(filepath.Join(data, "reports", "*.pdf"))
+		if len(pdfs) > 0 {
+			fi, err := os.Stat(pdfs[0])
+			if err == nil && fi.Size() > 0 && fi.Size() == last {
+				return
+			}
+			if err == nil {
+				last = fi.Size()
+			}
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Fatal("no visit report was written within a minute")
 }
 
 // fillFromLastVisit answers what the draft still lacks with the answers of
