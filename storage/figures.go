@@ -10,21 +10,11 @@ import (
 
 // bObservations keeps every register figure a project ever had, so a
 // document printed as of a past date shows the figures of that date even
-// after later pulls replaced the project record:
-// project id, 0, figure, 0, as-of date, 0, source → Observation.
+// after later pulls replaced the project record: sv.Observation.Key →
+// Observation.
 // A visit's answers are not copied here: submitted visits are kept forever
 // and FiguresAsOf reads their bound answers (decision 0033).
 var bObservations = []byte("observations")
-
-func observationKey(o sv.Observation) []byte {
-	k := append([]byte(o.ProjectID), 0)
-	k = append(k, o.Figure...)
-	k = append(k, 0)
-	k = append(k, o.AsOf...)
-	k = append(k, 0)
-	k = append(k, o.Source...)
-	return k
-}
 
 // recordRegister keeps the figures of a register record as observations as
 // of the record's date (today when it carries none). The key holds the date,
@@ -33,7 +23,7 @@ func observationKey(o sv.Observation) []byte {
 func recordRegister(tx *bolt.Tx, p sv.Project, now time.Time) error {
 	b := tx.Bucket(bObservations)
 	for _, o := range sv.RegisterObservations(p, sv.DateOf(now)) {
-		if err := put(b, observationKey(o), o); err != nil {
+		if err := put(b, o.Key(), o); err != nil {
 			return err
 		}
 	}

@@ -35,7 +35,7 @@ func TestVisitAnswerBecomesTheProjectFigure(t *testing.T) {
 		t.Fatal(err)
 	}
 	reg := sv.Observation{ProjectID: "p01", Figure: sv.FigureImageProgress, Value: 30, AsOf: "2026-05-01", Source: sv.SourceRegister}
-	if err := s.db.Update(func(tx *bolt.Tx) error { return put(tx.Bucket(bObservations), observationKey(reg), reg) }); err != nil {
+	if err := s.db.Update(func(tx *bolt.Tx) error { return put(tx.Bucket(bObservations), reg.Key(), reg) }); err != nil {
 		t.Fatal(err)
 	}
 	in, err := s.StartVisit("p01", []string{"张伟"})
@@ -64,7 +64,7 @@ func TestVisitAnswerBecomesTheProjectFigure(t *testing.T) {
 		if _, err := applyRecord(tx, pulledProject(t, projects[0]), c.t); err != nil {
 			return err
 		}
-		return put(tx.Bucket(bObservations), observationKey(older), older)
+		return put(tx.Bucket(bObservations), older.Key(), older)
 	}); err != nil {
 		t.Fatal(err)
 	}

@@ -62,6 +62,21 @@ type Observation struct {
 	Ref string `json:"ref,omitempty"`
 }
 
+// Key is where a store keeps the observation: project id, 0, figure, 0,
+// as-of date, 0, source. The laptop's store and the portal keep register
+// histories under the same key, so both hold the same history of the same
+// records; the date in the key means a pull of older data adds an older
+// observation and never replaces a newer one.
+func (o Observation) Key() []byte {
+	k := append([]byte(o.ProjectID), 0)
+	k = append(k, o.Figure...)
+	k = append(k, 0)
+	k = append(k, o.AsOf...)
+	k = append(k, 0)
+	k = append(k, o.Source...)
+	return k
+}
+
 // FigureValue is what a figure is on a given date, with where it came from.
 type FigureValue struct {
 	Observation

@@ -23,20 +23,9 @@ import (
 
 // bObservations keeps every register figure a project had, as the laptop's
 // store does (storage/figures.go), so the portal answers a past date with
-// the figures of that date: project id, 0, figure, 0, as-of date, 0,
-// source → sv.Observation. The key is the laptop's, so both keep the same
-// history of the same records.
+// the figures of that date, under sv.Observation.Key like the laptop's, so
+// both keep the same history of the same records.
 var bObservations = []byte("observations")
-
-func observationKey(o sv.Observation) []byte {
-	k := append([]byte(o.ProjectID), 0)
-	k = append(k, o.Figure...)
-	k = append(k, 0)
-	k = append(k, o.AsOf...)
-	k = append(k, 0)
-	k = append(k, o.Source...)
-	return k
-}
 
 // recordRegister keeps the figures of a register record as observations,
 // in the transaction that stores the record, by the laptop's rule
@@ -45,7 +34,7 @@ func observationKey(o sv.Observation) []byte {
 func recordRegister(tx *bolt.Tx, p sv.Project, now time.Time) error {
 	b := tx.Bucket(bObservations)
 	for _, o := range sv.RegisterObservations(p, sv.DateOf(now)) {
-		if err := putJSON(b, observationKey(o), o); err != nil {
+		if err := putJSON(b, o.Key(), o); err != nil {
 			return err
 		}
 	}
