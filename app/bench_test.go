@@ -219,6 +219,27 @@ func draftID(b *testing.B, s *storage.Store, projectID string) string {
 	return in.ID
 }
 
+// busiestProject is the project with the most open findings, and how
+// many it has: the heaviest project page and visit to time.
+func busiestProject(b *testing.B, s *storage.Store) (id string, open int) {
+	b.Helper()
+	projects, err := s.Projects()
+	if err != nil {
+		b.Fatal(err)
+	}
+	open = -1
+	for _, p := range projects {
+		fs, err := s.ActiveFindings(p.ID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(fs) > open {
+			id, open = p.ID, len(fs)
+		}
+	}
+	return id, open
+}
+
 // BenchmarkVisitPageSwitch times Ctrl+PageUp/PageDown between two pages of
 // a visit already seen once — a checklist section and the re-check page of
 // the busiest project, with its open findings — as the window does it
@@ -228,20 +249,7 @@ func BenchmarkVisitPageSwitch(b *testing.B) {
 	var fy fiveYears
 	defer fy.close()
 	s := fy.get(b)
-	busiest, most := "", -1
-	projects, err := s.Projects()
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, p := range projects {
-		fs, err := s.ActiveFindings(p.ID)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if len(fs) > most {
-			busiest, most = p.ID, len(fs)
-		}
-	}
+	busiest, most := busiestProject(b, s)
 	draft := draftID(b, s, busiest)
 	ui, err := newMainUI(test.NewTempApp(b), Config{Data: s, Lang: sv.Chinese, Now: func() time.Time { return benchNow }, Background: inPlace})
 	if err != nil {
@@ -279,20 +287,7 @@ func BenchmarkWindow(b *testing.B) {
 	var fy fiveYears
 	defer fy.close()
 	s := fy.get(b)
-	busiest, most := "", -1
-	projects, err := s.Projects()
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, p := range projects {
-		fs, err := s.ActiveFindings(p.ID)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if len(fs) > most {
-			busiest, most = p.ID, len(fs)
-		}
-	}
+	busiest, _ := busiestProject(b, s)
 	draft := draftID(b, s, busiest)
 	a := test.NewTempApp(b)
 	open := func(b *testing.B) *mainUI {
