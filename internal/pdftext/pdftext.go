@@ -56,3 +56,11 @@ func PrintsInOrder(text, value, rest string) bool {
 		}
 	}
 }
+
+// PrintsCell reports whether text prints a two-column table's cell value
+// after its label, as PrintsInOrder reads them, or right before it: in a
+// row at the foot of a page, above the page's footer, pdftotext can read
+// the value's cell before its label's.
+func PrintsCell(text, label, value string) bool {
+	return PrintsInOrder(text, label, value) || strings.Contains(text, value+label)
+}
