@@ -587,7 +587,9 @@ func TestClientThatStopsReadingIsCutOff(t *testing.T) {
 	_, _ = rand.Read(photo)
 	h := uploadPhoto(t, c, photo)
 	tok := token(t, p, "inspector1")
-	get := fmt.Sprintf("GET %s%s HTTP/1.1\r\nHost: portal\r\nAuthorization: Bearer %s\r\n\r\n", portal.PathPhotos, h, tok)
+	// Connection: close, so that the reading client's read ends with the
+	// photo rather than at its deadline with the connection kept alive.
+	get := fmt.Sprintf("GET %s%s HTTP/1.1\r\nHost: portal\r\nAuthorization: Bearer %s\r\nConnection: close\r\n\r\n", portal.PathPhotos, h, tok)
 	read := func(stall time.Duration) int64 {
 		conn, err := net.Dial("tcp", p.addr)
 		if err != nil {
