@@ -129,7 +129,7 @@ func inspectorsDay(t *testing.T, size image.Point) {
 		t.Fatal(errs)
 	}
 	plan := planDay(t, data)
-	config := t.TempDir()
+	config := stillConfig(t)
 	step := 0
 	shot := func(name string) image.Image {
 		t.Helper()
@@ -226,7 +226,7 @@ func inspectorsDay(t *testing.T, size image.Point) {
 	var submit image.Point
 	for range 40 {
 		time.Sleep(500 * time.Millisecond)
-		img := screenshot(t, display, filepath.Join(t.TempDir(), "wait.png"))
+		img := grab(t, display)
 		if submit, ok = near(img, image.Rect(size.X/2, 40, size.X, 120), false, blue); ok {
 			break
 		}

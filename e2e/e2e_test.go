@@ -254,26 +254,6 @@ func xdotool(t *testing.T, display string, args ...string) string {
 	return strings.TrimSpace(string(out))
 }
 
-// screenshot saves the screen as a PNG and returns it decoded.
-func screenshot(t *testing.T, display, path string) image.Image {
-	t.Helper()
-	cmd := exec.Command("import", "-window", "root", path)
-	cmd.Env = append(os.Environ(), "DISPLAY="+display)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("screenshot (ImageMagick import; `make test` installs it): %v %s", err, out)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, _, err := image.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return img
-}
-
 // artefactDir is where screenshots are kept for people to look at.
 func artefactDir(t *testing.T) string {
 	dir := os.Getenv("FIELDBRIEF_ARTIFACTS")
@@ -297,7 +277,7 @@ func TestRealWindow(t *testing.T) {
 	cmd := exec.Command(binary, "--data", data)
 	// Its own settings folder: the test must not read, or write, the
 	// preferences of whoever runs it.
-	cmd.Env = append(os.Environ(), "DISPLAY="+display, "FYNE_SCALE=1", "XDG_CONFIG_HOME="+t.TempDir())
+	cmd.Env = append(os.Environ(), "DISPLAY="+display, "FYNE_SCALE=1", softwareGL, "XDG_CONFIG_HOME="+t.TempDir())
 	var logs bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {
@@ -328,11 +308,12 @@ func TestRealWindow(t *testing.T) {
 	shot := filepath.Join(artefactDir(t), "dashboard.png")
 	for {
 		time.Sleep(500 * time.Millisecond)
-		img = screenshot(t, display, shot)
+		img = grab(t, display)
 		if drawn(img) || time.Now().After(deadline) {
 			break
 		}
 	}
+	savePNG(t, img, shot)
 	if !drawn(img) {
 		t.Fatalf("the window looks blank; screenshot in %s\n%s", shot, logs.String())
 	}
@@ -375,6 +356,12 @@ func drawn(img image.Image) bool {
 	return len(colours) > 50 && dark > total/200 && light > total/200
 }
 
+// softwareGL has Mesa's software renderer (llvmpipe, what OpenGL is under
+// Xvfb) draw in the window's own thread: its worker threads cost the
+// inspector's day a fifth more CPU on a 2-core machine, where the tests
+// run beside each other, and made it no faster.
+const softwareGL = "LP_NUM_THREADS=0"
+
 // app is the real binary running under Xvfb.
 type app struct {
 	t       *testing.T
@@ -392,7 +379,7 @@ func startApp(t *testing.T, display, data, config string) *app {
 	t.Helper()
 	a := &app{t: t, display: display, logs: &bytes.Buffer{}, exited: make(chan error, 1)}
 	a.cmd = exec.Command(binary, "--data", data)
-	a.cmd.Env = append(os.Environ(), "DISPLAY="+display, "FYNE_SCALE=1", "XDG_CONFIG_HOME="+config)
+	a.cmd.Env = append(os.Environ(), "DISPLAY="+display, "FYNE_SCALE=1", softwareGL, "XDG_CONFIG_HOME="+config)
 	a.cmd.Stdout, a.cmd.Stderr = a.logs, a.logs
 	if err := a.cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -407,8 +394,7 @@ func startApp(t *testing.T, display, data, config string) *app {
 	})
 	a.win = strings.Fields(xdotool(t, display, "search", "--sync", "--name", "重点项目督查"))[0]
 	deadline := time.Now().Add(20 * time.Second)
-	shot := filepath.Join(t.TempDir(), "wait.png")
-	for !drawn(screenshot(t, display, shot)) {
+	for !drawn(grab(t, display)) {
 		if time.Now().After(deadline) {
 			t.Fatalf("the window stays blank\n%s", a.logs.String())
 		}
@@ -439,19 +425,6 @@ func (a *app) do(args ...string) {
 	before := frame(a.t, a.display)
 	xdotool(a.t, a.display, args...)
 	settle(a.t, a.display, before)
-}
-
-// frame returns the screen's raw pixels: cheaper than a PNG, and all that
-// comparing two moments needs.
-func frame(t *testing.T, display string) []byte {
-	t.Helper()
-	cmd := exec.Command("import", "-window", "root", "-depth", "8", "rgb:-")
-	cmd.Env = append(os.Environ(), "DISPLAY="+display)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("screenshot (ImageMagick import; `make test` installs it): %v", err)
-	}
-	return out
 }
 
 // settle waits until the screen differs from before and then holds still
@@ -582,7 +555,7 @@ func TestVisitSurvivesRestart(t *testing.T) {
 	if n := len(draftsOf(t, data, project)); n != 0 {
 		t.Fatalf("sample data has %d drafts for %s", n, project)
 	}
-	config := t.TempDir()
+	config := stillConfig(t)
 	a := startApp(t, display, data, config)
 	a.keys("ctrl+f")
 	a.typeText(project)
@@ -680,7 +653,7 @@ func TestFindingTypingSurvivesAKill(t *testing.T) {
 		t.Fatal(errs)
 	}
 	project := unvisitedThisMonth(t, data)
-	config := t.TempDir()
+	config := stillConfig(t)
 	a := startApp(t, display, data, config)
 	a.keys("ctrl+f")
 	a.typeText(project)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages fieldbrief needs and that are missing:
 #   build: gcc, pkg-config and the X11/OpenGL headers for Fyne's cgo build;
-#   tests: Xvfb, xdotool and ImageMagick (real-window tests and screenshots),
+#   tests: Xvfb, xdotool, xwd and ImageMagick (real-window tests and screenshots),
 #          poppler-utils and qpdf (PDF checks), CUPS with the cups-pdf
 #          printer (printing), Node.js and npm (a standard tus client
 #          uploads to the portal), python3-openpyxl (reads the exported
@@ -10,7 +10,7 @@
 set -euo pipefail
 
 packages=(gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev
-          xvfb xauth xdotool x11-utils imagemagick poppler-utils qpdf
+          xvfb xauth xdotool x11-utils x11-apps imagemagick poppler-utils qpdf
           cups cups-client printer-driver-cups-pdf
           python3-openpyxl)
 
