@@ -53,8 +53,8 @@ FUZZTIME    ?= 10s
 # inside one process (Fyne's test app is global), so they run as two
 # processes beside the other packages: tests named Test[A-N]… and the rest
 # (-run and -skip of the same pattern, so no test falls between them).
-# All of it, lint included, runs as parallel jobs; -Otarget keeps each
-# job's output together.
+# All of it, lint and the fuzzing run included, runs as parallel jobs;
+# -Otarget keeps each job's output together.
 RACE_WATCHED := fieldbrief go.etcd.io/bbolt sync internal/sync internal/poll net crypto/tls context io os time testing log
 RACE_SCOPE  := -gcflags=all=-race=false $(foreach p,$(RACE_WATCHED),-gcflags=$(p)/...=-race)
 RACE_TEST   := $(GO) test -race $(RACE_SCOPE) -timeout 30m
@@ -76,8 +76,7 @@ check: lint
 	$(GO) test -timeout 10m $(CHECK_PKGS)
 
 test: deps modules
-	$(MAKE) --no-print-directory -j6 -Otarget lint race-rest race-app-1 race-app-2 plain-1 plain-2
-	$(MAKE) --no-print-directory fuzz
+	$(MAKE) --no-print-directory -j7 -Otarget lint race-rest race-app-1 race-app-2 plain-1 plain-2 fuzz
 
 race-rest:
 	$(RACE_TEST) $(RACE_PKGS)
