@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -18,17 +19,27 @@ import (
 // frame returns the screen as xwd dumps it: all that comparing two moments
 // needs. xwd (x11-apps) costs a fifth of the CPU of ImageMagick's import,
 // and the tests that wait for the window poll the screen every 100 ms.
+//
+// A connection to Xvfb can be refused while the server is busy taking a
+// frame from the app (seen once in make test, with the machine loaded):
+// xwd then says it cannot open the display, and is asked again.
 func frame(t *testing.T, display string) []byte {
 	t.Helper()
-	cmd := exec.Command("xwd", "-root", "-silent")
-	cmd.Env = append(os.Environ(), "DISPLAY="+display)
 	var errb bytes.Buffer
-	cmd.Stderr = &errb
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("screen grab (xwd, package x11-apps; `make test` installs it): %v %s", err, errb.String())
+	for attempt := 0; ; attempt++ {
+		cmd := exec.Command("xwd", "-root", "-silent")
+		cmd.Env = append(os.Environ(), "DISPLAY="+display)
+		errb.Reset()
+		cmd.Stderr = &errb
+		out, err := cmd.Output()
+		if err == nil {
+			return out
+		}
+		if attempt == 10 || !strings.Contains(errb.String(), "unable to open display") {
+			t.Fatalf("screen grab (xwd, package x11-apps; `make test` installs it), %d attempts: %v %s", attempt+1, err, errb.String())
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
-	return out
 }
 
 // grab returns the screen as an image.
