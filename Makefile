@@ -58,13 +58,7 @@ FUZZTIME    ?= 10s
 RACE_WATCHED := fieldbrief go.etcd.io/bbolt sync internal/sync internal/poll net crypto/tls context io os time testing log
 RACE_SCOPE  := -gcflags=all=-race=false $(foreach p,$(RACE_WATCHED),-gcflags=$(p)/...=-race)
 RACE_TEST   := $(GO) test -race $(RACE_SCOPE) -timeout 30m
-# go test starts the packages' tests in the order it is given them, two at
-# a time: the longest go first, so that none of them starts last and keeps
-# the job running after the others. (As a job of their own, the packages
-# that drive portal processes took three times as long: side by side, two
-# of them slowed each other down.)
-SLOW_PKGS   := fieldbrief/syncer fieldbrief/report fieldbrief/portal/server fieldbrief/cli fieldbrief/briefing
-RACE_PKGS    = $(SLOW_PKGS) $(shell $(GO) list ./... | grep -v -x -e fieldbrief/e2e -e fieldbrief/app $(foreach p,$(SLOW_PKGS),-e $(p)))
+RACE_PKGS    = $(shell $(GO) list ./... | grep -v -x -e fieldbrief/e2e -e fieldbrief/app)
 APP_SPLIT   := ^Test[A-N]
 PLAIN_PKGS  := ./photo/ ./e2e/
 # The inspector's day under Xvfb at two screen sizes is half of e2e's time:
