@@ -148,13 +148,6 @@ func inspectorsDay(t *testing.T, size image.Point) {
 			t.Fatalf("the window does not fit the %dx%d screen: %s", size.X, size.Y, geo)
 		}
 	}
-	click := func(p image.Point) {
-		t.Helper()
-		before := frame(t, display)
-		xdotool(t, display, "mousemove", fmt.Sprint(p.X), fmt.Sprint(p.Y), "click", "1")
-		settle(t, display, before)
-	}
-
 	a := startApp(t, display, data, config)
 	fit(a)
 	shot("dashboard")
@@ -186,7 +179,7 @@ func inspectorsDay(t *testing.T, size image.Point) {
 	if !ok {
 		t.Fatal("no 添加备注 button in the note form")
 	}
-	click(add.Add(image.Pt(0, -6)))
+	a.click(add.Add(image.Pt(0, -6)))
 	shot("rechecked")
 	a.keys("Escape")
 	a.quit()
@@ -235,7 +228,7 @@ func inspectorsDay(t *testing.T, size image.Point) {
 		t.Fatal("no 提交督查 button")
 	}
 	shot("resumed")
-	click(submit.Add(image.Pt(0, 6)))
+	b.click(submit.Add(image.Pt(0, 6)))
 	shot("submit-question")
 	b.keys("Return")
 	shot("submitted")

@@ -277,7 +277,7 @@ func TestRealWindow(t *testing.T) {
 	cmd := exec.Command(binary, "--data", data)
 	// Its own settings folder: the test must not read, or write, the
 	// preferences of whoever runs it.
-	cmd.Env = append(os.Environ(), "DISPLAY="+display, "FYNE_SCALE=1", softwareGL, "XDG_CONFIG_HOME="+t.TempDir())
+	cmd.Env = windowEnv(display, t.TempDir())
 	var logs bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {
@@ -356,11 +356,15 @@ func drawn(img image.Image) bool {
 	return len(colours) > 50 && dark > total/200 && light > total/200
 }
 
-// softwareGL has Mesa's software renderer (llvmpipe, what OpenGL is under
-// Xvfb) draw in the window's own thread: its worker threads cost the
-// inspector's day a fifth more CPU on a 2-core machine, where the tests
-// run beside each other, and made it no faster.
-const softwareGL = "LP_NUM_THREADS=0"
+// windowEnv is the environment of the app's window on display, with its
+// settings in config (XDG_CONFIG_HOME): scale 1, and Mesa's software
+// renderer (llvmpipe, what OpenGL is under Xvfb) drawing in the window's
+// own thread (LP_NUM_THREADS=0). Its worker threads cost the inspector's
+// day a fifth more CPU on a 2-core machine, where the tests run beside
+// each other, and made it no faster.
+func windowEnv(display, config string) []string {
+	return append(os.Environ(), "DISPLAY="+display, "FYNE_SCALE=1", "LP_NUM_THREADS=0", "XDG_CONFIG_HOME="+config)
+}
 
 // app is the real binary running under Xvfb.
 type app struct {
@@ -379,7 +383,7 @@ func startApp(t *testing.T, display, data, config string) *app {
 	t.Helper()
 	a := &app{t: t, display: display, logs: &bytes.Buffer{}, exited: make(chan error, 1)}
 	a.cmd = exec.Command(binary, "--data", data)
-	a.cmd.Env = append(os.Environ(), "DISPLAY="+display, "FYNE_SCALE=1", softwareGL, "XDG_CONFIG_HOME="+config)
+	a.cmd.Env = windowEnv(display, config)
 	a.cmd.Stdout, a.cmd.Stderr = a.logs, a.logs
 	if err := a.cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -425,6 +429,12 @@ func (a *app) do(args ...string) {
 	before := frame(a.t, a.display)
 	xdotool(a.t, a.display, args...)
 	settle(a.t, a.display, before)
+}
+
+// click clicks the screen at p and waits as do does.
+func (a *app) click(p image.Point) {
+	a.t.Helper()
+	a.do("mousemove", fmt.Sprint(p.X), fmt.Sprint(p.Y), "click", "1")
 }
 
 // settle waits until the screen differs from before and then holds still
