@@ -126,9 +126,11 @@ type mainUI struct {
 	dialogs []*keyedDialog
 
 	// What closing the window waits for, and what it stops (shutdown.go).
+	// prefs is a clock of its own: the app's preferences keep it as a
+	// listener for as long as the app lives, and must not keep the window.
 	calls     uiCalls
 	work      inFlight
-	prefs     prefsClock
+	prefs     *prefsClock
 	untracked func(func())         // Config.Background, not counted in work
 	imports   map[*photoBatch]bool // the photo imports whose dialogs are open
 	importing inFlight             // the photo imports running
@@ -153,10 +155,10 @@ func newMainUI(a fyne.App, cfg Config) (*mainUI, error) {
 	if err := setupLanguage(l); err != nil {
 		return nil, err
 	}
-	a.Settings().SetTheme(newTheme(ThemeMode(prefs.StringWithFallback(prefTheme, string(ThemeLight)))))
+	useTheme(a, ThemeMode(prefs.StringWithFallback(prefTheme, string(ThemeLight))))
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon()))
 
-	ui := &mainUI{app: a, cfg: cfg, lang: l, maker: sync.OnceValues(briefing.NewMaker), imports: map[*photoBatch]bool{}}
+	ui := &mainUI{app: a, cfg: cfg, lang: l, maker: sync.OnceValues(briefing.NewMaker), imports: map[*photoBatch]bool{}, prefs: &prefsClock{}}
 	ui.untracked = cfg.Background
 	ui.cfg.Background = ui.work.tracked(cfg.Background)
 	withoutStopEvent(a)
@@ -412,7 +414,7 @@ func (ui *mainUI) showSettings() {
 	themeSel.OnChanged = func(string) {
 		m := modes[themeSel.SelectedIndex()]
 		prefs.SetString(prefTheme, string(m))
-		ui.app.Settings().SetTheme(newTheme(m))
+		useTheme(ui.app, m)
 	}
 	// The originals setting lives in the store (it travels with the data
 	// folder); it is read and written off the UI goroutine.

@@ -40,7 +40,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 }
 
 func TestDashboardShowsTheProjectsInChinese(t *testing.T) {
-	a := test.NewTempApp(t)
+	a := windowApp(t)
 	s := sampleStore(t)
 	ui, err := newMainUI(a, Config{Data: s, Lang: sv.Chinese, Now: func() time.Time { return testNow }, Background: inPlace})
 	if err != nil {
@@ -95,7 +95,7 @@ func TestDashboardShowsTheProjectsInChinese(t *testing.T) {
 }
 
 func TestFirstStartOffersSampleData(t *testing.T) {
-	a := test.NewTempApp(t)
+	a := windowApp(t)
 	s, err := storage.Open(t.TempDir(), storage.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -127,7 +127,7 @@ func TestFirstStartOffersSampleData(t *testing.T) {
 }
 
 func TestEnglishOnRequest(t *testing.T) {
-	a := test.NewTempApp(t)
+	a := windowApp(t)
 	s := sampleStore(t)
 	ui, err := newMainUI(a, Config{Data: s, Lang: sv.English, Now: func() time.Time { return testNow }, Background: inPlace})
 	if err != nil {
@@ -263,7 +263,7 @@ func TestCountsOfOneReadInEnglish(tb *testing.T) {
 // in the row is.
 func TestDashboardMarksWhatIsLateInRed(t *testing.T) {
 	s := sampleStore(t)
-	ui, err := newMainUI(test.NewTempApp(t), Config{Data: s, Lang: sv.Chinese, Now: func() time.Time { return testNow }, Background: inPlace})
+	ui, err := newMainUI(windowApp(t), Config{Data: s, Lang: sv.Chinese, Now: func() time.Time { return testNow }, Background: inPlace})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -458,3 +458,28 @@ func TestSectionListKeepsItsWidthOnASmallScreen(t *testing.T) {
 		t.Errorf("the visit needs %v, more than a 1024×600 screen", min)
 	}
 }
+
+// A draft's buttons carry no theme override of their own: in Fyne 2.7.1
+// each override has the fonts parsed again when it is first drawn (see
+// buttonRow), which every item of a page paid. They take one when the page
+// is shaded as submitted.
+func TestDraftVisitsButtonsHaveNoOverrideOfTheirOwn(t *testing.T) {
+	ui, _ := newTestUI(t)
+	v := startVisit(t, ui, ui.dash.rows[4].Project.ID)
+	v.showPane(1)
+	v.showPane(0)
+	f := field(t, v, v.tmpl.Sections[0].Items[0].Key)
+	buttons := map[string]*widget.Button{"the item's 添加照片": f.photo, "the visit's 添加照片": v.addPhoto}
+	overridden := func(want bool) {
+		t.Helper()
+		for name, b := range buttons {
+			// Outside every override a widget's theme is the window's own.
+			if got := theme.CurrentForWidget(b) != fyne.CurrentApp().Settings().Theme(); got != want {
+				t.Errorf("%s: in an override %v, want %v", name, got, want)
+			}
+		}
+	}
+	overridden(false)
+	v.shadePages(true)
+	overridden(true)
+}

@@ -21,7 +21,7 @@ func langUI(t *testing.T, l sv.Lang) *mainUI {
 		ui, _ := newTestUI(t)
 		return ui
 	}
-	ui, err := newMainUI(test.NewTempApp(t), Config{Data: sampleStore(t), Lang: l, Now: func() time.Time { return testNow }, Background: inPlace})
+	ui, err := newMainUI(windowApp(t), Config{Data: sampleStore(t), Lang: l, Now: func() time.Time { return testNow }, Background: inPlace})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"fieldbrief/briefing"
@@ -67,7 +66,7 @@ func TestProjectPageAgreesWithTheDocuments(t *testing.T) {
 		brief := doc(briefing.Request{Kind: briefing.Brief, PeriodEnd: now})
 		tour := doc(briefing.Request{Kind: briefing.Tour, Year: now.Year(), Quarter: (int(now.Month())-1)/3 + 1})
 
-		ui, err := newMainUI(test.NewTempApp(t), Config{Data: s, Lang: sv.Chinese, Now: func() time.Time { return now }, Background: inPlace, Printer: &recordingPrinter{}})
+		ui, err := newMainUI(windowApp(t), Config{Data: s, Lang: sv.Chinese, Now: func() time.Time { return now }, Background: inPlace, Printer: &recordingPrinter{}})
 		if err != nil {
 			t.Fatal(err)
 		}

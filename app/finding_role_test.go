@@ -24,7 +24,7 @@ func TestLeaderClosesFindingsFromTheQueue(t *testing.T) {
 		User: portal.User{Name: "leader", DisplayName: "王主任", Role: portal.RoleLeader}}); err != nil {
 		t.Fatal(err)
 	}
-	ui, err := newMainUI(test.NewTempApp(t), Config{Data: s, Lang: sv.Chinese, Now: func() time.Time { return testNow }, Background: inPlace,
+	ui, err := newMainUI(windowApp(t), Config{Data: s, Lang: sv.Chinese, Now: func() time.Time { return testNow }, Background: inPlace,
 		Sync: &SyncConfig{Store: s, Dir: dir, manual: true}})
 	if err != nil {
 		t.Fatal(err)

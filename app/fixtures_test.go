@@ -6,9 +6,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 
 	"fieldbrief/sample"
 	"fieldbrief/storage"
@@ -16,10 +20,14 @@ import (
 
 // fixtures are what the package's tests share, each built on first use,
 // once per test process, in a folder TestMain removes at the end: the
-// sample store (copied for each test, which then changes its own copy) and
-// the reference portal's binary.
+// sample store (copied for each test, which then changes its own copy),
+// the reference portal's binary, and the Fyne test app (emptied for each
+// test, see windowApp).
 var fixtures struct {
 	dir string
+
+	appOnce sync.Once
+	app     fyne.App
 
 	sampleOnce sync.Once
 	sampleErr  error
@@ -118,4 +126,35 @@ func portalBinary(t *testing.T) string {
 		t.Fatal(fixtures.portalErr)
 	}
 	return fixtures.portalBin
+}
+
+// windowApp is the Fyne test app for a test that opens the window: one app
+// for the whole process, which the test finds as a new one would be: no
+// window, no preferences, an empty clipboard; its windows are closed when
+// the test ends.
+//
+// Why not test.NewTempApp: a new test app empties Fyne's caches of fonts
+// and text sizes, so every test parsed the two 10.5 MB Noto Sans SC faces
+// again (170 ms and 75 MB of allocations) and shaped every text again: a
+// sixth of the window tests' CPU. The shared app keeps its theme while
+// newMainUI asks for the same one (useTheme). A test that must see the app
+// itself start or stop afresh (shutdown_test.go) still takes a new one.
+func windowApp(t testing.TB) fyne.App {
+	t.Helper()
+	fixtures.appOnce.Do(func() { fixtures.app = test.NewApp() })
+	a := fixtures.app
+	fyne.SetCurrentApp(a)
+	t.Cleanup(func() {
+		// Close changes the driver's list of windows: walk a copy.
+		for _, w := range slices.Clone(a.Driver().AllWindows()) {
+			w.Close()
+		}
+		if p, ok := a.Preferences().(interface{ WriteValues(func(map[string]any)) }); ok {
+			p.WriteValues(func(values map[string]any) { clear(values) })
+		} else {
+			t.Error("the test app's preferences cannot be emptied")
+		}
+		a.Clipboard().SetContent("")
+	})
+	return a
 }

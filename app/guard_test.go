@@ -225,7 +225,7 @@ func diskFull() error {
 
 func newGuardedUI(t *testing.T) (*mainUI, *guarded) {
 	t.Helper()
-	a := test.NewTempApp(t)
+	a := windowApp(t)
 	g := &guarded{inner: sampleStore(t), t: t}
 	ui, err := newMainUI(a, Config{Data: g, Lang: sv.Chinese, Now: func() time.Time { return testNow }, Background: g.bg})
 	if err != nil {

@@ -39,7 +39,9 @@ type itemField struct {
 	photo  *widget.Button // attach a photo
 	photos *textLabel     // how many photos the item has
 	raised *widget.Label  // findings raised from this item in this visit
-	box    *fyne.Container
+	// actions holds raise, photos and photo, beside the note.
+	actions *buttonRow
+	box     *fyne.Container
 	// What the item said last visit, and its findings still open from
 	// earlier visits (carry.go).
 	past
@@ -102,11 +104,11 @@ func newItemField(v *visitScreen, it sv.Item, a sv.Answer) *itemField {
 	// The note and the photo buttons share one line under the value, the
 	// note first, so Tab goes value → note → photos → next item. Every
 	// kind offers photos: an inspector photographs whatever they measure.
-	actions := container.NewHBox(unmuted(f.raise), f.photos, viewPhotosButton(func() { f.showPhotos() }), unmuted(f.photo))
+	f.actions = newButtonRow([]fyne.CanvasObject{f.raise, f.photos, viewPhotosButton(func() { f.showPhotos() }), f.photo}, 0, 3)
 	if f.note != nil {
-		parts = append(parts, container.NewBorder(nil, nil, nil, actions, f.note))
+		parts = append(parts, container.NewBorder(nil, nil, nil, f.actions.box, f.note))
 	} else {
-		parts = append(parts, container.NewBorder(nil, nil, nil, actions))
+		parts = append(parts, container.NewBorder(nil, nil, nil, f.actions.box))
 	}
 	// Last visit's answer comes under the note, so Tab still goes from
 	// the value to its note; its confirm button is last of the item.

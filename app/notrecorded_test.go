@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	sv "fieldbrief/supervision"
@@ -23,7 +22,7 @@ func TestMissingValuesSayNotRecorded(t *testing.T) {
 	if err := s.ImportRegister([]sv.Project{bare}, nil, true); err != nil {
 		t.Fatal(err)
 	}
-	ui, err := newMainUI(test.NewTempApp(t), Config{Data: s, Lang: sv.Chinese, Now: func() time.Time { return testNow }, Background: inPlace})
+	ui, err := newMainUI(windowApp(t), Config{Data: s, Lang: sv.Chinese, Now: func() time.Time { return testNow }, Background: inPlace})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -206,7 +206,7 @@ func TestPickedVisitWaitsForItsProjectPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ui, err := newMainUI(test.NewTempApp(t), Config{Data: s, Lang: sv.Chinese, Now: func() time.Time { return testNow }, Background: later})
+	ui, err := newMainUI(windowApp(t), Config{Data: s, Lang: sv.Chinese, Now: func() time.Time { return testNow }, Background: later})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,7 +233,7 @@ func TestPickedVisitWaitsForItsProjectPage(t *testing.T) {
 // highlighted, and Enter starts it.
 func TestCtrlNAfterAProjectAsksWithThatProjectFirst(t *testing.T) {
 	s := sampleStore(t)
-	ui, err := newMainUI(test.NewTempApp(t), Config{Data: s, Lang: sv.Chinese, Now: func() time.Time { return testNow }, Background: inPlace})
+	ui, err := newMainUI(windowApp(t), Config{Data: s, Lang: sv.Chinese, Now: func() time.Time { return testNow }, Background: inPlace})
 	if err != nil {
 		t.Fatal(err)
 	}

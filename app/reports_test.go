@@ -48,7 +48,7 @@ func labelsUnder(o fyne.CanvasObject) string {
 }
 
 func TestMakeBriefOpenAndPrint(t *testing.T) {
-	a := test.NewTempApp(t)
+	a := windowApp(t)
 	s := sampleStore(t)
 	pr := &recordingPrinter{}
 	ui, err := newMainUI(a, Config{Data: s, Lang: sv.Chinese, Now: func() time.Time { return testNow }, Background: inPlace, Printer: pr})
@@ -98,7 +98,7 @@ func TestMakeBriefOpenAndPrint(t *testing.T) {
 }
 
 func TestVisitReportNeedsAnOpenVisit(t *testing.T) {
-	a := test.NewTempApp(t)
+	a := windowApp(t)
 	s := sampleStore(t)
 	ui, err := newMainUI(a, Config{Data: s, Lang: sv.Chinese, Now: func() time.Time { return testNow }, Background: inPlace, Printer: &recordingPrinter{}})
 	if err != nil {
@@ -119,7 +119,7 @@ func TestVisitReportNeedsAnOpenVisit(t *testing.T) {
 }
 
 func TestKeepOriginalsSetting(t *testing.T) {
-	a := test.NewTempApp(t)
+	a := windowApp(t)
 	s := sampleStore(t)
 	ui, err := newMainUI(a, Config{Data: s, Lang: sv.Chinese, Now: func() time.Time { return testNow }, Background: inPlace, Printer: &recordingPrinter{}})
 	if err != nil {
@@ -151,7 +151,7 @@ func TestTourOrderChosenInTheWindow(t *testing.T) {
 	if err != nil {
 		t.Fatal("pdftotext is not installed; `make test` installs it (Debian package poppler-utils)")
 	}
-	a := test.NewTempApp(t)
+	a := windowApp(t)
 	s := sampleStore(t)
 	ui, err := newMainUI(a, Config{Data: s, Lang: sv.Chinese, Now: func() time.Time { return testNow }, Background: inPlace, Printer: &recordingPrinter{}})
 	if err != nil {
@@ -228,7 +228,7 @@ func findList(o fyne.CanvasObject) *widget.List {
 }
 
 func TestSubmitOffersTheVisitReportAndTheMenuKnowsTheVisit(t *testing.T) {
-	a := test.NewTempApp(t)
+	a := windowApp(t)
 	s := sampleStore(t)
 	ui := openTestUI(t, a, s, inPlace)
 	ui.cfg.Printer = &recordingPrinter{}

@@ -57,7 +57,7 @@ func (r *runner) drain() {
 // laptopUI is a window on an empty laptop store, with sync.
 func laptopUI(t *testing.T, l sv.Lang) (*mainUI, *storage.Store, *runner) {
 	t.Helper()
-	a := test.NewTempApp(t)
+	a := windowApp(t)
 	dir := t.TempDir()
 	s, err := storage.Open(dir, storage.Options{})
 	if err != nil {
@@ -327,7 +327,7 @@ func TestCancelStopsTheSyncAndKeepsTheChanges(t *testing.T) {
 // TestExpiredSignInAsksForANewOne starts with a sign-in file whose token
 // has lapsed: the bar says so and offers to sign in; nothing is tried.
 func TestExpiredSignInAsksForANewOne(t *testing.T) {
-	a := test.NewTempApp(t)
+	a := windowApp(t)
 	dir := t.TempDir()
 	s, err := storage.Open(dir, storage.Options{})
 	if err != nil {

@@ -19,7 +19,7 @@ import (
 // language, the check running off the UI goroutine; the same file with a
 // byte changed is refused as edited.
 func TestVerifyAPrintedBrief(t *testing.T) {
-	a := test.NewTempApp(t)
+	a := windowApp(t)
 	s := sampleStore(t)
 	// The check goes through the Background runner (a goroutine in the
 	// window; in place here, where Fyne's test driver runs fyne.Do on the

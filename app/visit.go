@@ -79,8 +79,22 @@ func (v *visitScreen) shadePages(ro bool) {
 			continue
 		}
 		p.muted = ro
+		v.shadeButtons(p)
 		p.view.Objects[0] = pageContent(p)
 		p.view.Refresh()
+	}
+}
+
+// shadeButtons gives the buttons of page p the look its shading asks for
+// (see buttonRow).
+func (v *visitScreen) shadeButtons(p *pane) {
+	switch p.kind {
+	case paneHeader:
+		v.siteRow.shade(p.muted)
+	case paneSection:
+		for _, it := range v.tmpl.Sections[p.section].Items {
+			v.fields[it.Key].actions.shade(p.muted)
+		}
 	}
 }
 
@@ -147,6 +161,8 @@ type visitScreen struct {
 	// or a flat battery; hidden when there are none.
 	drafts   *widget.Button
 	addPhoto *widget.Button
+	// siteRow holds sitePhotos, the button that shows them, and addPhoto.
+	siteRow *buttonRow
 	// readOnly says why nothing on a submitted visit can be changed, and
 	// what to do instead.
 	readOnly *widget.Label
@@ -415,7 +431,8 @@ func (v *visitScreen) buildHeader() *fyne.Container {
 	v.addPhoto = widget.NewButtonWithIcon(t0("item.add_photo"), theme.FileImageIcon(), func() {
 		choosePhoto(v.env, func(path string) { v.attachSitePhotos([]string{path}) })
 	})
-	form.Append(t0("visit.site_photos"), container.NewHBox(v.sitePhotos, viewPhotosButton(func() { v.showSitePhotos() }), unmuted(v.addPhoto)))
+	v.siteRow = newButtonRow([]fyne.CanvasObject{v.sitePhotos, viewPhotosButton(func() { v.showSitePhotos() }), v.addPhoto}, 2)
+	form.Append(t0("visit.site_photos"), v.siteRow.box)
 	return container.NewVBox(heading(t0("visit.header")), info, form)
 }
 
@@ -660,6 +677,7 @@ func (v *visitScreen) showPane(i int) {
 		p.scroll = wheel.Scroll
 		p.wheel = wheel
 		p.muted = !v.in.Editable()
+		v.shadeButtons(p)
 		p.view = container.NewStack(pageContent(p))
 		v.body.Add(p.view)
 	} else {

@@ -23,7 +23,7 @@ import (
 func newTestUI(t *testing.T) (*mainUI, *storage.Store) {
 	t.Helper()
 	s := sampleStore(t)
-	return openTestUI(t, test.NewTempApp(t), s, inPlace), s
+	return openTestUI(t, windowApp(t), s, inPlace), s
 }
 
 // openTestUI opens the window of app a on data, in Chinese, once the
@@ -864,7 +864,7 @@ func TestTabOrderFollowsTheChecklist(t *testing.T) {
 }
 
 func TestVisitInEnglish(t *testing.T) {
-	a := test.NewTempApp(t)
+	a := windowApp(t)
 	s := sampleStore(t)
 	ui, err := newMainUI(a, Config{Data: s, Lang: sv.English, Now: func() time.Time { return testNow }, Background: inPlace})
 	if err != nil {
@@ -914,7 +914,7 @@ func TestVisitInEnglish(t *testing.T) {
 	}
 
 	// The same visit opened in Chinese shows the Chinese options ticked.
-	zhUI, err := newMainUI(test.NewTempApp(t), Config{Data: s, Lang: sv.Chinese, Now: func() time.Time { return testNow }, Background: inPlace})
+	zhUI, err := newMainUI(windowApp(t), Config{Data: s, Lang: sv.Chinese, Now: func() time.Time { return testNow }, Background: inPlace})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -59,8 +59,7 @@ func portalCmd(t *testing.T, args ...string) string {
 // the quiet portal restores to the same records exactly, under a new
 // epoch.
 func TestBackupDuringSyncRestores(t *testing.T) {
-	data := t.TempDir()
-	portalCmd(t, "demo", "--data", data)
+	data := demoData(t)
 	base, _ := servePortal(t, data, "http")
 	px := newProxy(t, base)
 	l := newLaptop(t, px.URL(), "inspector1", nil)
@@ -205,8 +204,7 @@ func checkPhotos(t *testing.T, base string, records map[string]string) int {
 // and it compares equal).
 func TestRestoredPortalGetsPhotoBytesItLacks(t *testing.T) {
 	ctx := context.Background()
-	data := t.TempDir()
-	portalCmd(t, "demo", "--data", data)
+	data := demoData(t)
 	base, _ := servePortal(t, data, "http")
 	l := newLaptop(t, base, "inspector1", nil)
 	l.sync(t, Options{})
@@ -278,8 +276,7 @@ func TestRestoredPortalGetsPhotoBytesItLacks(t *testing.T) {
 // lets them go, a failed one does not.
 func TestOwnOriginalsStayForTheRetentionAfterUpload(t *testing.T) {
 	ctx := context.Background()
-	data := t.TempDir()
-	portalCmd(t, "demo", "--data", data)
+	data := demoData(t)
 	base, stop := servePortal(t, data, "http")
 	now := time.Now()
 	s, err := storage.Open(t.TempDir(), storage.Options{Now: func() time.Time { return now }})

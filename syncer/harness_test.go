@@ -18,13 +18,16 @@ import (
 	"time"
 
 	"fieldbrief/portal"
+	"fieldbrief/portal/server"
 	"fieldbrief/storage"
 	sv "fieldbrief/supervision"
 )
 
 // portalBin is the fieldbrief-portal binary built once by TestMain; every
-// test runs its own portal process on a free loopback port.
-var portalBin string
+// test runs its own portal process on a free loopback port. demoTemplate
+// is the data folder `fieldbrief-portal demo` wrote once, in TestMain, that
+// demoData copies for each portal.
+var portalBin, demoTemplate string
 
 func TestMain(m *testing.M) {
 	if os.Getenv(childEnv) != "" {
@@ -39,6 +42,12 @@ func TestMain(m *testing.M) {
 	out, err := exec.Command("go", "build", "-o", portalBin, "fieldbrief/cmd/fieldbrief-portal").CombinedOutput()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "building the portal: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	demoTemplate = filepath.Join(dir, "demo")
+	if out, err := exec.Command(portalBin, "demo", "--data", demoTemplate).CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "fieldbrief-portal demo: %v\n%s", err, out)
+		os.RemoveAll(dir)
 		os.Exit(1)
 	}
 	code := m.Run()
@@ -66,12 +75,32 @@ func startPortalWith(t testing.TB, scheme string, extra ...string) string {
 }
 
 // demoData makes a portal data folder holding the demo register and
-// accounts (`fieldbrief-portal demo`).
+// accounts: a copy of what `fieldbrief-portal demo` wrote in TestMain
+// (writing it again for each of the tests' ~50 portals was a third of a
+// second of CPU each). The copy holds the marker a backup puts in its copy,
+// so it takes an epoch of its own on its first start: two portals of one
+// test are two portals to a laptop, as two folders made by `demo` are.
 func demoData(t testing.TB) string {
 	t.Helper()
 	data := t.TempDir()
-	if out, err := exec.Command(portalBin, "demo", "--data", data).CombinedOutput(); err != nil {
-		t.Fatalf("demo: %v\n%s", err, out)
+	entries, err := os.ReadDir(demoTemplate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if !e.Type().IsRegular() {
+			t.Fatalf("demo data holds %s, which demoData does not copy", e.Name())
+		}
+		b, err := os.ReadFile(filepath.Join(demoTemplate, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(data, e.Name()), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(data, server.NewEpochMarker), nil, 0o600); err != nil {
+		t.Fatal(err)
 	}
 	return data
 }

@@ -79,6 +79,10 @@ func startProc(t testing.TB, extra ...string) *proc {
 	}
 	p := &proc{data: data}
 	p.cmd = exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--data", data}, extra...)...)
+	// The tests measure the portal's memory: it runs with Go's default
+	// collector, as in production, not with the GOGC that make test gives
+	// test processes (Makefile, TEST_GOGC).
+	p.cmd.Env = withoutEnv(os.Environ(), "GOGC")
 	stderr, err := p.cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -212,4 +216,15 @@ func gz(raw []byte) []byte {
 	_, _ = zw.Write(raw)
 	_ = zw.Close()
 	return b.Bytes()
+}
+
+// withoutEnv is env without the variable name.
+func withoutEnv(env []string, name string) []string {
+	var out []string
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, name+"=") {
+			out = append(out, kv)
+		}
+	}
+	return out
 }
