@@ -30,10 +30,16 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	// FIELDBRIEF_BINARY tests a packaged binary (make dist-test) instead of
-	// building one from this tree.
+	// FIELDBRIEF_BINARY tests a binary built elsewhere: the one make test
+	// builds once for both of its e2e jobs, or a packaged one (make
+	// dist-test).
 	binary = os.Getenv("FIELDBRIEF_BINARY")
-	if binary == "" {
+	if binary != "" {
+		if _, err := os.Stat(binary); err != nil {
+			fmt.Fprintln(os.Stderr, "FIELDBRIEF_BINARY:", err)
+			os.Exit(1)
+		}
+	} else {
 		binary = filepath.Join(dir, "fieldbrief")
 		build := exec.Command("go", "build", "-o", binary, "fieldbrief/cmd/fieldbrief")
 		build.Stdout, build.Stderr = os.Stdout, os.Stderr
