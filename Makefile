@@ -81,12 +81,15 @@ E2E_SPLIT   := ^TestInspectorsDayOnSmallScreens$$
 # make check is the quick inner loop: gofmt, vet, staticcheck and the unit
 # tests without the race detector. It leaves out what drives whole processes
 # or windows: app (the window, under Fyne's test driver), syncer (real
-# portal processes) and e2e (the built binary under Xvfb); make test runs
-# them. Unchanged packages' results come from Go's test cache.
+# portal processes) and e2e (the built binary under Xvfb), and, with
+# -short, the tests of other packages that start a portal process
+# (portal/server's limits, cli's checks against a portal) and the five-year
+# sample store; make test runs them all. Unchanged packages' results come
+# from Go's test cache.
 CHECK_PKGS   = $(shell $(GO) list ./... | grep -v -e '^fieldbrief/e2e$$' -e '^fieldbrief/app$$' -e '^fieldbrief/syncer$$')
 
 check: lint
-	GOGC=$(TEST_GOGC) $(GO) test -timeout 10m $(CHECK_PKGS)
+	GOGC=$(TEST_GOGC) $(GO) test -short -timeout 10m $(CHECK_PKGS)
 
 test: deps modules
 	$(MAKE) --no-print-directory -j8 -Otarget lint race-rest race-portal race-app-1 race-app-2 plain-1 plain-2 fuzz

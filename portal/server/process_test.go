@@ -72,6 +72,9 @@ type proc struct {
 // port; the process is stopped when the test ends.
 func startProc(t testing.TB, extra ...string) *proc {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("runs a portal process: make test runs it, make check (-short) does not")
+	}
 	bin := portalBinary(t)
 	data := t.TempDir()
 	if out, err := exec.Command(bin, "demo", "--data", data).CombinedOutput(); err != nil {
