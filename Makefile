@@ -13,7 +13,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 VERSION     := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS     := -X fieldbrief/cli.Version=$(VERSION)
 
-.PHONY: run test check binary race-rest race-portal race-app-1 race-app-2 plain-1 plain-2 fuzz deps modules build lint bench bench-startup dist dist-test clean
+.PHONY: run test check check-rest check-report-1 check-report-2 binary race-rest race-portal race-app-1 race-app-2 plain-1 plain-2 fuzz deps modules build lint bench bench-startup dist dist-test clean
 
 deps:
 	@scripts/install-deps.sh
@@ -88,8 +88,20 @@ E2E_SPLIT   := ^TestInspectorsDayOnSmallScreens$$
 # from Go's test cache.
 CHECK_PKGS   = $(shell $(GO) list ./... | grep -v -e '^fieldbrief/e2e$$' -e '^fieldbrief/app$$' -e '^fieldbrief/syncer$$')
 
+# The report package's tests are the longest of those (30 s one after the
+# other): they run as two processes beside the rest, split as app's are.
+REPORT_SPLIT := ^Test[A-L]
+CHECK_TEST  := GOGC=$(TEST_GOGC) $(GO) test -short -timeout 10m
+
 check: lint
-	GOGC=$(TEST_GOGC) $(GO) test -short -timeout 10m $(CHECK_PKGS)
+	$(MAKE) --no-print-directory -j3 -Otarget check-rest check-report-1 check-report-2
+
+check-rest:
+	$(CHECK_TEST) $(filter-out fieldbrief/report,$(CHECK_PKGS))
+check-report-1:
+	$(CHECK_TEST) -run '$(REPORT_SPLIT)' ./report/
+check-report-2:
+	$(CHECK_TEST) -skip '$(REPORT_SPLIT)' ./report/
 
 test: deps modules
 	$(MAKE) --no-print-directory -j8 -Otarget lint race-rest race-portal race-app-1 race-app-2 plain-1 plain-2 fuzz
