@@ -20,7 +20,7 @@ import (
 // to Start.
 func Build(t testing.TB, dir string) string {
 	t.Helper()
-	skipShort(t)
+	SkipInShortMode(t)
 	bin := filepath.Join(dir, "fieldbrief-portal")
 	if out, err := exec.Command("go", "build", "-o", bin, "fieldbrief/cmd/fieldbrief-portal").CombinedOutput(); err != nil {
 		t.Fatalf("building the portal: %v\n%s", err, out)
@@ -40,7 +40,7 @@ type Portal struct {
 // Start writes the demo data into a new folder and serves it with bin.
 func Start(t testing.TB, bin string) Portal {
 	t.Helper()
-	skipShort(t)
+	SkipInShortMode(t)
 	data := filepath.Join(t.TempDir(), "data")
 	if out, err := exec.Command(bin, "demo", "--data", data).CombinedOutput(); err != nil {
 		t.Fatalf("demo: %v\n%s", err, out)
@@ -92,9 +92,9 @@ func Start(t testing.TB, bin string) Portal {
 	return Portal{}
 }
 
-// skipShort skips a test that runs a portal process under -short: make
-// check, the quick inner loop, leaves such tests to make test.
-func skipShort(t testing.TB) {
+// SkipInShortMode skips a test that runs a portal process under -short:
+// make check, the quick inner loop, leaves such tests to make test.
+func SkipInShortMode(t testing.TB) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("runs a portal process: make test runs it, make check (-short) does not")

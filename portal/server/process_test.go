@@ -11,12 +11,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"fieldbrief/internal/portaltest"
 	"fieldbrief/portal"
 )
 
@@ -72,9 +74,7 @@ type proc struct {
 // port; the process is stopped when the test ends.
 func startProc(t testing.TB, extra ...string) *proc {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("runs a portal process: make test runs it, make check (-short) does not")
-	}
+	portaltest.SkipInShortMode(t)
 	bin := portalBinary(t)
 	data := t.TempDir()
 	if out, err := exec.Command(bin, "demo", "--data", data).CombinedOutput(); err != nil {
@@ -85,7 +85,7 @@ func startProc(t testing.TB, extra ...string) *proc {
 	// The tests measure the portal's memory: it runs with Go's default
 	// collector, as in production, not with the GOGC that make test gives
 	// test processes (Makefile, TEST_GOGC).
-	p.cmd.Env = withoutEnv(os.Environ(), "GOGC")
+	p.cmd.Env = slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "GOGC=") })
 	stderr, err := p.cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -219,15 +219,4 @@ func gz(raw []byte) []byte {
 	_, _ = zw.Write(raw)
 	_ = zw.Close()
 	return b.Bytes()
-}
-
-// withoutEnv is env without the variable name.
-func withoutEnv(env []string, name string) []string {
-	var out []string
-	for _, kv := range env {
-		if !strings.HasPrefix(kv, name+"=") {
-			out = append(out, kv)
-		}
-	}
-	return out
 }
